@@ -1,0 +1,272 @@
+"""Paid-ads tables: ad accounts, campaigns, ad sets, ads, daily insights, conversion definitions,
+budget plans and changes, and sync runs.
+
+Money columns are major units (Decimal) with the currency beside them; Meta's minor units are
+converted on the way in. Dates of insights are calendar days in the ad account's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, Timestamps, Versioned
+from db.types import JSONData, Money, Quantity, UTCDateTime, utcnow
+
+# Where a row came from; shown next to every figure.
+SOURCE_META_API = "meta_api"
+SOURCE_ADS_MANAGER_CSV = "ads_manager_csv"
+SOURCE_MANUAL = "manual"
+SOURCE_DEMO = "demo"
+
+
+class AdAccount(Versioned, Timestamps, Base):
+    """A Meta ad account (`act_<account_id>`), with its currency and time zone."""
+
+    __tablename__ = "ad_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(40), unique=True)  # digits, without "act_"
+    name: Mapped[str] = mapped_column(String(300))
+    currency: Mapped[str] = mapped_column(String(3))
+    timezone_name: Mapped[str] = mapped_column(String(64), default="UTC")
+    account_status: Mapped[int | None] = mapped_column(Integer)
+    business_name: Mapped[str | None] = mapped_column(String(300))
+    amount_spent: Mapped[Decimal | None] = mapped_column(Money)
+    spend_cap: Mapped[Decimal | None] = mapped_column(Money)
+    source: Mapped[str] = mapped_column(String(20), default=SOURCE_META_API)
+    sync_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    campaigns: Mapped[list[Campaign]] = relationship(back_populates="account")
+
+
+class Campaign(Versioned, Timestamps, Base):
+    """A campaign; deleted and archived ones are kept (their past spend is still spend)."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (
+        UniqueConstraint("account_id", "meta_id"),
+        Index("ix_campaign_account_name", "account_id", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("ad_account.id", ondelete="CASCADE"))
+    meta_id: Mapped[str | None] = mapped_column(String(40))  # None for campaigns only known by name
+    name: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str | None] = mapped_column(String(20))  # configured: ACTIVE PAUSED ARCHIVED DELETED
+    effective_status: Mapped[str | None] = mapped_column(String(40))
+    objective: Mapped[str | None] = mapped_column(String(60))
+    buying_type: Mapped[str | None] = mapped_column(String(30))
+    currency: Mapped[str] = mapped_column(String(3))
+    daily_budget: Mapped[Decimal | None] = mapped_column(Money)  # set when the campaign owns the budget (CBO)
+    lifetime_budget: Mapped[Decimal | None] = mapped_column(Money)
+    budget_remaining: Mapped[Decimal | None] = mapped_column(Money)
+    spend_cap: Mapped[Decimal | None] = mapped_column(Money)
+    start_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    stop_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    updated_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(20), default=SOURCE_META_API)
+    last_synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    account: Mapped[AdAccount] = relationship(back_populates="campaigns")
+    ad_sets: Mapped[list[AdSet]] = relationship(back_populates="campaign")
+
+
+class AdSet(Versioned, Timestamps, Base):
+    """An ad set; holds the budget when the campaign does not (ABO)."""
+
+    __tablename__ = "ad_set"
+    __table_args__ = (UniqueConstraint("campaign_id", "meta_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    meta_id: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str | None] = mapped_column(String(20))
+    effective_status: Mapped[str | None] = mapped_column(String(40))
+    optimization_goal: Mapped[str | None] = mapped_column(String(60))
+    billing_event: Mapped[str | None] = mapped_column(String(40))
+    bid_strategy: Mapped[str | None] = mapped_column(String(60))
+    currency: Mapped[str] = mapped_column(String(3))
+    daily_budget: Mapped[Decimal | None] = mapped_column(Money)
+    lifetime_budget: Mapped[Decimal | None] = mapped_column(Money)
+    budget_remaining: Mapped[Decimal | None] = mapped_column(Money)
+    start_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    end_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(20), default=SOURCE_META_API)
+    last_synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    campaign: Mapped[Campaign] = relationship(back_populates="ad_sets")
+
+
+class Ad(Timestamps, Base):
+    """An ad (optional detail; budgets and insights live on campaigns and ad sets)."""
+
+    __tablename__ = "ad"
+    __table_args__ = (UniqueConstraint("ad_set_id", "meta_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ad_set_id: Mapped[int] = mapped_column(ForeignKey("ad_set.id", ondelete="CASCADE"), index=True)
+    meta_id: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str | None] = mapped_column(String(20))
+    effective_status: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(20), default=SOURCE_META_API)
+
+
+class _DailyMetrics:
+    """Columns every daily insight row carries (raw action lists kept for re-definition)."""
+
+    date: Mapped[dt.date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    spend: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    impressions: Mapped[int] = mapped_column(BigInteger, default=0)
+    clicks: Mapped[int] = mapped_column(BigInteger, default=0)
+    link_clicks: Mapped[int | None] = mapped_column(BigInteger)
+    actions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONData)
+    action_values: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONData)
+    # Derived from the raw lists with the conversion definition in force; recomputed when it changes.
+    conversions: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))
+    conversion_value: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    source: Mapped[str] = mapped_column(String(20), default=SOURCE_META_API)
+    synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class CampaignInsight(_DailyMetrics, Base):
+    """One campaign's figures for one day in the account's time zone."""
+
+    __tablename__ = "campaign_insight"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "date"),
+        Index("ix_campaign_insight_date", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    reach: Mapped[int | None] = mapped_column(BigInteger)  # per day and campaign only: never summed
+
+
+class AdSetInsight(_DailyMetrics, Base):
+    """One ad set's figures for one day in the account's time zone."""
+
+    __tablename__ = "ad_set_insight"
+    __table_args__ = (
+        UniqueConstraint("ad_set_id", "date"),
+        Index("ix_ad_set_insight_date", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    ad_set_id: Mapped[int] = mapped_column(ForeignKey("ad_set.id", ondelete="CASCADE"))
+
+
+class ConversionDefinition(Versioned, Timestamps, Base):
+    """Which events count as conversions: per account (default) or per campaign (override).
+
+    `events` lists event names such as "purchase", "lead", "app_install"; the overlapping Meta
+    action types of each event and their precedence live in the settings module.
+    """
+
+    __tablename__ = "conversion_definition"
+    __table_args__ = (UniqueConstraint("account_id", "campaign_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("ad_account.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    events: Mapped[list[str]] = mapped_column(JSONData)
+    updated_by: Mapped[str | None] = mapped_column(String(320))
+
+
+# Budget plan scopes.
+SCOPE_CAMPAIGN = "campaign"
+SCOPE_PROGRAM = "program"
+SCOPE_CHANNEL = "channel"
+SCOPE_ACCOUNT = "account"
+
+
+class BudgetPlan(Versioned, Timestamps, Base):
+    """Planned spend for one scope (campaign, program, channel or account) over one period."""
+
+    __tablename__ = "budget_plan"
+    __table_args__ = (
+        UniqueConstraint("scope_key", "period_start", "period_end"),
+        Index("ix_budget_plan_period", "period_start", "period_end"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope_type: Mapped[str] = mapped_column(String(20))
+    # "campaign:12", "program:3", "channel:meta_ads", "account:4": one key makes the upsert natural.
+    scope_key: Mapped[str] = mapped_column(String(80))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("ad_account.id", ondelete="CASCADE"))
+    channel: Mapped[str | None] = mapped_column(String(40))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)  # inclusive
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(320))
+
+
+class BudgetChange(Versioned, Timestamps, Base):
+    """A proposed change to a budget plan (or a Meta budget), and its approval."""
+
+    __tablename__ = "budget_change"
+    __table_args__ = (Index("ix_budget_change_status", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    budget_plan_id: Mapped[int | None] = mapped_column(ForeignKey("budget_plan.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    # What changes: "plan" (the plan amount), "meta_daily_budget" or "meta_lifetime_budget".
+    target: Mapped[str] = mapped_column(String(30), default="plan")
+    old_amount: Mapped[Decimal | None] = mapped_column(Money)
+    new_amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed approved rejected
+    proposed_by: Mapped[str] = mapped_column(String(320))
+    proposed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(320))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    push_to_meta: Mapped[bool] = mapped_column(Boolean, default=False)
+    meta_push_status: Mapped[str | None] = mapped_column(String(20))  # pushed failed
+    meta_push_result: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncRun(Base):
+    """One sync or import run: what window, how it went, how many requests and rows."""
+
+    __tablename__ = "sync_run"
+    __table_args__ = (Index("ix_sync_run_started_at", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("ad_account.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(30))  # meta_api ads_manager_csv demo
+    window_since: Mapped[dt.date | None] = mapped_column(Date)
+    window_until: Mapped[dt.date | None] = mapped_column(Date)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running success failed
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    objects: Mapped[int] = mapped_column(Integer, default=0)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    triggered_by: Mapped[str | None] = mapped_column(String(320))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSONData)

@@ -1,0 +1,1 @@
+"""Database layer: configuration, engine and sessions, typed models, migrations, audit log, roles."""

@@ -1,0 +1,88 @@
+"""Engine and sessions: one engine per URL, SQLite tuned for a small team, one `session_scope()`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.config import ROOT, database_url
+
+_engines: dict[str, tuple[Engine, sessionmaker]] = {}
+_lock = threading.Lock()
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    if not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    return path if path.is_absolute() else ROOT / path
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = _sqlite_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            parsed = parsed.set(database=str(path))
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine for `url` (default: `DATABASE_URL`)."""
+    return _cached(url)[0]
+
+
+def _cached(url: str | None) -> tuple[Engine, sessionmaker]:
+    url = url or database_url()
+    with _lock:
+        pair = _engines.get(url)
+        if pair is None:
+            engine = make_engine(url)
+            pair = (engine, sessionmaker(engine, expire_on_commit=False))
+            _engines[url] = pair
+        return pair
+
+
+def dispose_engines() -> None:
+    """Close every cached engine (tests, forks)."""
+    with _lock:
+        for engine, _factory in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    session = _cached(url)[1]()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,46 @@
+"""Workspace settings stored in the database, with their defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from db import audit
+from db.config import env
+from db.models import Setting
+from db.roles import Actor, require
+
+DEFAULTS: dict[str, Any] = {
+    "reporting_currency": "USD",
+    "fx_policy": "monthly_average",  # monthly_average | month_end | daily
+    "fee_recognition": "on_delivery",  # on_delivery | over_flight
+    "meta_budget_push": False,
+    "auto_provision_viewers": False,
+    "lookback_days": 28,
+    "first_sync_days": 90,
+}
+
+
+def get_setting(session: Session, key: str) -> Any:
+    """A setting's value; the reporting currency also honours `PANTAU_REPORTING_CURRENCY`."""
+    row = session.get(Setting, key)
+    if row is not None:
+        return row.value
+    if key == "reporting_currency":
+        return (env("PANTAU_REPORTING_CURRENCY") or DEFAULTS[key]).upper()
+    return DEFAULTS.get(key)
+
+
+def set_setting(session: Session, actor: Actor, key: str, value: Any) -> None:
+    """Change a setting (admin only), audited."""
+    require(actor, "settings.manage")
+    row = session.get(Setting, key)
+    before = None if row is None else {key: row.value}
+    if row is None:
+        row = Setting(key=key, value=value, updated_by=actor.email)
+        session.add(row)
+    else:
+        row.value = value
+        row.updated_by = actor.email
+    audit.record(session, actor, "settings", "setting", key, before=before, after={key: value})

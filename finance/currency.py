@@ -1,0 +1,54 @@
+"""Currency precision, rounding and locale-aware money formatting (Babel)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_currency, format_decimal, get_currency_precision, get_currency_symbol
+
+# Currencies shown and exported without decimals. CLDR gives IDR two digits, but rupiah amounts
+# are never written with cents in practice (and Meta treats these as offset-1 currencies).
+ZERO_DECIMAL = frozenset({"CLP", "COP", "CRC", "HUF", "IDR", "ISK", "JPY", "KRW", "PYG", "TWD", "VND"})
+
+
+def precision(currency: str) -> int:
+    """Number of decimals for `currency` (IDR 0, USD 2, BHD 3)."""
+    code = currency.upper()
+    if code in ZERO_DECIMAL:
+        return 0
+    return get_currency_precision(code)
+
+
+def quantize(amount: Decimal | int | str, currency: str) -> Decimal:
+    """Round `amount` half-up to the currency's precision."""
+    value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    return value.quantize(Decimal(1).scaleb(-precision(currency)), rounding=ROUND_HALF_UP)
+
+
+def plain(amount: Decimal | int | str | None, currency: str) -> str:
+    """The export form: plain decimal at the currency's precision, `.` separator, no grouping."""
+    if amount is None:
+        return ""
+    return f"{quantize(amount, currency):f}"
+
+
+def format_money(amount: Decimal | int | None, currency: str, locale: str = "en_US") -> str:
+    """For people: `Rp1.250.000` in id_ID, `$1,250.00` in en_US; blank for None."""
+    if amount is None:
+        return ""
+    code = currency.upper()
+    value = quantize(amount, code)
+    if precision(code) == 0:
+        # CLDR keeps two decimals for IDR; build the zero-decimal form from Babel's parts.
+        number = format_decimal(abs(value), format="#,##0", locale=locale)
+        sign = "-" if value < 0 else ""
+        return f"{sign}{get_currency_symbol(code, locale=locale)}{number}"
+    return format_currency(value, code, locale=locale)
+
+
+def format_number(value: Decimal | int | float | None, locale: str = "en_US", digits: int = 0) -> str:
+    """A grouped number for people (counts, ratios)."""
+    if value is None:
+        return ""
+    fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
+    return format_decimal(value, format=fmt, locale=locale)

@@ -1,0 +1,1 @@
+"""Influencer CRM and programs: contacts, handles, collaborations, deliverables, payments, ROI."""

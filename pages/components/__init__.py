@@ -1,0 +1,1 @@
+"""Shared page widgets: navigation, role guard, money formatting, empty states, translation."""

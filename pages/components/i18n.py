@@ -1,0 +1,42 @@
+"""The UI translation layer: every user-facing string goes through `_()`.
+
+Catalogs are gettext `.po` files under `locales/<lang>/LC_MESSAGES/messages.po`, read with Babel.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
+BABEL_LOCALES = {"en": "en_US", "id": "id_ID"}
+
+
+@cache
+def _catalog(lang: str) -> dict[str, str]:
+    path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string}
+
+
+def current_language() -> str:
+    lang = st.session_state.get("language", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
+def current_locale() -> str:
+    """The Babel locale for formatting numbers, dates and money."""
+    return BABEL_LOCALES[current_language()]
+
+
+def _(message: str, **values: object) -> str:
+    """Translate `message` to the current language; `{name}` placeholders are filled from `values`."""
+    text = _catalog(current_language()).get(message, message) if current_language() != "en" else message
+    return text.format(**values) if values else text

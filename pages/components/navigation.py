@@ -1,0 +1,72 @@
+"""The page registry: which page file belongs to which section, and who may open it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from db.roles import Actor
+from pages.components.i18n import _
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # the key in db.roles.PAGE_ACCESS
+    path: str
+    title: str
+    icon: str
+    section: str
+    url_path: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview", "pages/overview/overview.py", "Overview", ":material/dashboard:", "Performance", "overview"),
+    PageSpec(
+        "campaigns", "pages/campaigns/campaigns.py", "Campaigns", ":material/campaign:", "Performance", "campaigns"
+    ),
+    PageSpec(
+        "budgets", "pages/budgets/budgets.py", "Budgets", ":material/account_balance_wallet:", "Performance", "budgets"
+    ),
+    PageSpec(
+        "influencers",
+        "pages/influencers/influencers.py",
+        "Influencers",
+        ":material/groups:",
+        "Influencers",
+        "influencers",
+    ),
+    PageSpec("programs", "pages/programs/programs.py", "Programs", ":material/view_kanban:", "Influencers", "programs"),
+    PageSpec("exports", "pages/exports/exports.py", "Exports", ":material/download:", "Finance", "exports"),
+    PageSpec("sync", "pages/sync/sync.py", "Sync", ":material/sync:", "Admin", "sync"),
+    PageSpec("settings", "pages/settings/settings.py", "Settings", ":material/settings:", "Admin", "settings"),
+    PageSpec("audit", "pages/settings/audit.py", "Audit", ":material/history:", "Admin", "audit"),
+)
+
+
+def visible_pages(actor: Actor) -> list[PageSpec]:
+    """The pages `actor` may open, in menu order."""
+    return [p for p in PAGES if actor.may_see(p.key)]
+
+
+def build_navigation(actor: Actor) -> dict[str, list[st.Page]]:
+    """Sections of `st.Page` objects for `st.navigation`, only the pages the role may see."""
+    sections: dict[str, list[st.Page]] = {}
+    for spec in visible_pages(actor):
+        page = st.Page(
+            spec.path,
+            title=_(spec.title),
+            icon=spec.icon,
+            url_path=spec.url_path,
+            default=spec.key == "overview",
+        )
+        sections.setdefault(_(spec.section), []).append(page)
+    return sections
+
+
+def page_link(key: str, label: str | None = None) -> None:
+    """A link to another page, shown only when the current user may open it."""
+    actor = st.session_state.get("actor")
+    spec = next(p for p in PAGES if p.key == key)
+    if actor is not None and actor.may_see(key):
+        st.page_link(spec.path, label=label or _(spec.title), icon=spec.icon)

@@ -1,0 +1,48 @@
+"""Pantau's entry point: page config, schema check, current user and role, role-based navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layout="wide")
+
+from db.config import database_url  # noqa: E402
+from db.migrate import ensure_schema  # noqa: E402
+from pages.components.auth import resolve_actor  # noqa: E402
+from pages.components.i18n import _  # noqa: E402
+from pages.components.navigation import build_navigation  # noqa: E402
+
+
+@st.cache_resource(show_spinner=False)
+def _schema_ready(url: str) -> bool:
+    """Create or migrate the schema once per server process and database."""
+    ensure_schema(url)
+    return True
+
+
+def main() -> None:
+    try:
+        _schema_ready(database_url())
+    except Exception as exc:
+        st.error(_("The database could not be opened or migrated: {error}", error=type(exc).__name__))
+        st.caption(_("Check DATABASE_URL and that the database server is reachable."))
+        st.stop()
+
+    actor = resolve_actor()
+    if actor is None:
+        st.navigation([st.Page(lambda: None, title="Pantau", url_path="signin")], position="hidden")
+        st.stop()
+    st.session_state["actor"] = actor
+
+    if st.session_state.get("local_mode"):
+        st.sidebar.info(
+            _("Local mode: no sign-in is configured, you are the local admin. Bound to localhost only."),
+            icon=":material/lock_open:",
+        )
+    st.sidebar.caption(_("Signed in as {email} ({role})", email=actor.email, role=_(actor.role)))
+
+    page = st.navigation(build_navigation(actor))
+    page.run()
+
+
+main()

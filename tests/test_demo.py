@@ -1,0 +1,70 @@
+"""The demo workspace: deterministic, realistic, ends yesterday, every stage and budget kind present."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from campaigns.conversions import count_conversions, default_events
+from campaigns.models import AdAccount, AdSet, Campaign, CampaignInsight
+from db.demo import load_demo
+from db.engine import session_scope
+from db.roles import CLI_ACTOR, Actor, PermissionDenied
+from finance.models import FxRate
+from influencers.models import STAGES, Collaboration, Payment, Program, SocialHandle
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def _fingerprint(url: str) -> list:
+    with session_scope(url) as s:
+        return s.execute(
+            select(Campaign.name, CampaignInsight.date, CampaignInsight.spend, CampaignInsight.conversions)
+            .join(Campaign)
+            .order_by(Campaign.name, CampaignInsight.date)
+        ).all()
+
+
+def test_demo_is_deterministic(migrated_url: str) -> None:
+    with session_scope(migrated_url) as s:
+        load_demo(s, CLI_ACTOR, today=TODAY)
+    first = _fingerprint(migrated_url)
+    with session_scope(migrated_url) as s:
+        load_demo(s, CLI_ACTOR, today=TODAY, reset=True)
+    assert _fingerprint(migrated_url) == first
+
+
+def test_demo_covers_the_domain(migrated_url: str) -> None:
+    with session_scope(migrated_url) as s:
+        load_demo(s, CLI_ACTOR, today=TODAY)
+    with session_scope(migrated_url) as s:
+        accounts = {a.currency: a.timezone_name for a in s.scalars(select(AdAccount))}
+        assert accounts["IDR"] == "Asia/Jakarta"
+        assert accounts["USD"] == "America/New_York"
+        assert len(accounts) == 3
+        assert s.scalar(select(func.max(CampaignInsight.date))) == TODAY - dt.timedelta(days=1)
+        assert s.scalar(select(func.min(CampaignInsight.date))) == TODAY - dt.timedelta(days=120)
+        statuses = set(s.scalars(select(Campaign.status)))
+        assert {"ACTIVE", "PAUSED", "ARCHIVED", "DELETED"} <= statuses
+        assert s.scalar(select(func.count()).where(Campaign.daily_budget.is_not(None))) > 0
+        assert s.scalar(select(func.count()).where(Campaign.lifetime_budget.is_not(None))) > 0
+        assert s.scalar(select(func.count()).where(AdSet.daily_budget.is_not(None))) > 0
+        assert set(s.scalars(select(Collaboration.stage))) == set(STAGES)
+        assert set(s.scalars(select(SocialHandle.platform))) == {"instagram", "tiktok", "youtube"}
+        assert s.scalar(select(func.count(Program.id))) == 4
+        assert {"pending", "approved", "paid"} <= set(s.scalars(select(Payment.status)))
+        assert s.scalar(select(func.count(FxRate.id))) > 0
+        # Conversions stored with each row follow the raw actions: overlapping purchase types counted once.
+        for row, objective in s.execute(select(CampaignInsight, Campaign.objective).join(Campaign).limit(300)):
+            expected, value = count_conversions(row.actions, row.action_values, default_events(objective))
+            assert row.conversions == expected
+            assert row.conversion_value == value
+
+
+def test_only_admins_load_the_demo(migrated_url: str) -> None:
+    with pytest.raises(PermissionDenied, match="viewer"), session_scope(migrated_url) as s:
+        load_demo(s, Actor("v@example.com", "viewer"), today=TODAY)
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count(Campaign.id))) == 0
