@@ -1,0 +1,59 @@
+"""The CSV file format of every export: UTF-8 (BOM by default), csv-module quoting, formula neutralising."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+
+BOM = "\ufeff".encode()
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_ROWS = 2000
+
+
+def neutralise(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula gets a leading `'`."""
+    if text and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def iter_csv(
+    header: Sequence[str], text_columns: Sequence[int], rows: Iterable[Sequence[str]], *, bom: bool = True
+) -> Iterator[bytes]:
+    """The file as chunks of bytes; rows are lists of strings, the `text_columns` indexes are neutralised.
+
+    Numbers and dates are written as given (already plain decimals / ISO dates), so they are never prefixed.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    first = buffer.getvalue().encode("utf-8")
+    yield (BOM + first) if bom else first
+    buffer.seek(0)
+    buffer.truncate()
+    text = tuple(text_columns)
+    batch: list[Sequence[str]] = []
+    for row in rows:
+        if text:
+            row = list(row)
+            for i in text:
+                cell = row[i]
+                if cell and cell[0] in FORMULA_STARTS:
+                    row[i] = "'" + cell
+        batch.append(row)
+        if len(batch) >= CHUNK_ROWS:
+            writer.writerows(batch)
+            batch.clear()
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if batch:
+        writer.writerows(batch)
+        yield buffer.getvalue().encode("utf-8")
+
+
+def strip_header(content: bytes) -> tuple[bytes, bytes]:
+    """Split a file into (header line incl. BOM and line end, body)."""
+    end = content.index(b"\r\n") + 2
+    return content[:end], content[end:]

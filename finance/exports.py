@@ -1,0 +1,779 @@
+"""Finance CSV exports: the registry, the row builders and the file (streamed, snapshot-aware)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from campaigns.models import AdAccount, AdSet, BudgetPlan, Campaign, CampaignInsight
+from db import audit
+from db.roles import Actor, require
+from db.types import utcnow
+from finance.csvfile import BOM, iter_csv, strip_header
+from finance.currency import plain, quantize
+from finance.fx import RATE_PLACES, RateBook, fx_policy, month_end, month_start, reporting_currency
+from finance.ledger import build_ledger
+from finance.models import ExportSnapshot, PeriodClose
+from finance.periods import is_whole_month, month_key, month_segments, provisional_since
+from influencers.models import Collaboration, Influencer, Payment, Program
+
+ZERO = Decimal(0)
+YIELD_PER = 5000
+
+
+class ExportError(ValueError):
+    """An export cannot be made as asked (unknown name, bad period, no snapshot in that currency)."""
+
+
+@dataclass
+class ExportContext:
+    """What one export run needs: the period, the reporting currency and its rates, locked months, now."""
+
+    session: Session
+    since: dt.date
+    until: dt.date
+    currency: str
+    policy: str
+    now: dt.datetime
+    locked: frozenset[dt.date] = frozenset()
+    _book: RateBook | None = field(default=None, repr=False)
+
+    @property
+    def book(self) -> RateBook:
+        if self._book is None:
+            self._book = RateBook(self.session, self.currency, self.since, self.until, self.policy)
+        return self._book
+
+    def cutoffs(self) -> dict[int, dt.date]:
+        """Per ad account (pk): the first day inside the restatement window."""
+        rows = self.session.execute(select(AdAccount.id, AdAccount.timezone_name))
+        return {pk: provisional_since(tz, self.now) for pk, tz in rows}
+
+    def provisional(self, day: dt.date, cutoff: dt.date | None) -> str:
+        if month_start(day) in self.locked or cutoff is None:
+            return "false"
+        return "true" if day >= cutoff else "false"
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    name: str
+    title: str
+    description: str
+    columns: tuple[str, ...]
+    text_columns: frozenset[str]
+    build: Callable[[ExportContext], Iterator[list[str]]]
+    by_month: bool = True  # rows ordered month first: a range can be stitched from month pieces
+    amount_columns: tuple[tuple[str, str], ...] = ()  # (amount column, its currency column) for totals
+
+    @property
+    def text_indexes(self) -> list[int]:
+        return [i for i, c in enumerate(self.columns) if c in self.text_columns]
+
+
+def _rate_text(rate: Decimal) -> str:
+    text = f"{rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP).normalize():f}"
+    return text
+
+
+def _qty(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return f"{value.normalize():f}"
+
+
+# --- campaign-daily -----------------------------------------------------------------------------------
+
+
+def _campaign_daily(ctx: ExportContext) -> Iterator[list[str]]:
+    cutoffs = ctx.cutoffs()
+    stmt = (
+        select(
+            CampaignInsight.date,
+            AdAccount.account_id,
+            AdAccount.name,
+            Campaign.meta_id,
+            Campaign.name,
+            CampaignInsight.currency,
+            CampaignInsight.spend,
+            CampaignInsight.impressions,
+            CampaignInsight.clicks,
+            CampaignInsight.conversions,
+            CampaignInsight.conversion_value,
+            CampaignInsight.source,
+            AdAccount.id,
+            Campaign.id,
+        )
+        .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
+        .join(AdAccount, AdAccount.id == Campaign.account_id)
+        .where(CampaignInsight.date.between(ctx.since, ctx.until))
+        .order_by(CampaignInsight.date, AdAccount.account_id, Campaign.meta_id, Campaign.id)
+    )
+    target = ctx.currency
+    book = ctx.book
+    result = ctx.session.execute(stmt, execution_options={"yield_per": YIELD_PER, "stream_results": True})
+    for day, acct, acct_name, meta_id, name, cur, spend, imp, clicks, conv, value, source, acct_pk, cid in result:
+        used = book.rate(cur, day)
+        iso = day.isoformat()
+        yield [
+            iso,
+            acct,
+            acct_name,
+            meta_id or f"pantau-{cid}",
+            name,
+            cur,
+            plain(spend, cur),
+            str(imp),
+            str(clicks),
+            _qty(conv),
+            plain(value, cur),
+            target,
+            _rate_text(used.rate),
+            used.rate_date,
+            used.policy,
+            plain(spend * used.rate, target),
+            ctx.provisional(day, cutoffs.get(acct_pk)),
+            source,
+        ]
+
+
+# --- campaign-monthly ---------------------------------------------------------------------------------
+
+
+def _campaign_monthly(ctx: ExportContext) -> Iterator[list[str]]:
+    s = ctx.session
+    dialect = s.get_bind().dialect.name
+    mk = month_key(CampaignInsight.date, dialect)
+    cutoffs = ctx.cutoffs()
+    stmt = (
+        select(
+            mk.label("month"),
+            AdAccount.account_id,
+            AdAccount.name,
+            Campaign.meta_id,
+            Campaign.name,
+            CampaignInsight.currency,
+            func.sum(CampaignInsight.spend),
+            func.sum(CampaignInsight.conversions),
+            func.sum(CampaignInsight.conversion_value),
+            func.max(CampaignInsight.date),
+            func.min(CampaignInsight.source),
+            func.max(CampaignInsight.source),
+            AdAccount.id,
+            Campaign.id,
+        )
+        .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
+        .join(AdAccount, AdAccount.id == Campaign.account_id)
+        .where(CampaignInsight.date.between(ctx.since, ctx.until))
+        .group_by(mk, AdAccount.account_id, AdAccount.name, Campaign.meta_id, Campaign.name, CampaignInsight.currency)
+        .group_by(AdAccount.id, Campaign.id)
+        .order_by(mk, AdAccount.account_id, Campaign.meta_id, Campaign.id)
+    )
+    rows = s.execute(stmt).all()
+    budgets = _campaign_budgets(s, ctx.since, ctx.until)
+    by_day: dict[tuple[int, str], list[tuple[dt.date, Decimal]]] = {}
+    if ctx.policy == "daily":
+        daily = select(CampaignInsight.campaign_id, CampaignInsight.date, CampaignInsight.spend).where(
+            CampaignInsight.date.between(ctx.since, ctx.until)
+        )
+        for cid, day, spend in s.execute(daily):
+            by_day.setdefault((cid, day.strftime("%Y-%m")), []).append((day, Decimal(spend)))
+    target = ctx.currency
+    for month, acct, acct_name, meta_id, name, cur, spend, conv, value, last, src_min, src_max, acct_pk, cid in rows:
+        spend = Decimal(spend or 0)
+        first = dt.date.fromisoformat(month + "-01")
+        if ctx.policy == "daily" and cur != target:
+            total = sum((amt * ctx.book.rate(cur, day).rate for day, amt in by_day.get((cid, month), [])), ZERO)
+            converted = quantize(total, target)
+            rate = (total / spend).quantize(RATE_PLACES) if spend else ctx.book.rate(cur, last).rate
+            rate_date, policy = "daily", "daily"
+        else:
+            used = ctx.book.rate(cur, first)
+            converted = quantize(spend * used.rate, target)
+            rate, rate_date, policy = used.rate, used.rate_date, used.policy
+        budget = budgets.get((cid, first))
+        yield [
+            month,
+            acct,
+            acct_name,
+            meta_id or f"pantau-{cid}",
+            name,
+            cur,
+            plain(spend, cur),
+            _qty(conv),
+            plain(value or 0, cur),
+            plain(budget, cur) if budget is not None else "",
+            target,
+            _rate_text(rate),
+            plain(converted, target),
+            rate_date,
+            policy,
+            ctx.provisional(last, cutoffs.get(acct_pk)),
+            src_min if src_min == src_max else "mixed",
+        ]
+
+
+def _campaign_budgets(s: Session, since: dt.date, until: dt.date) -> dict[tuple[int, dt.date], Decimal]:
+    """Planned budget per campaign and month (campaign-scope plans, prorated by day)."""
+    out: dict[tuple[int, dt.date], Decimal] = {}
+    plans = s.scalars(
+        select(BudgetPlan).where(
+            BudgetPlan.scope_type == "campaign",
+            BudgetPlan.campaign_id.is_not(None),
+            BudgetPlan.period_start <= until,
+            BudgetPlan.period_end >= since,
+        )
+    )
+    for plan in plans:
+        days = (plan.period_end - plan.period_start).days + 1
+        for a, b in month_segments(max(since, plan.period_start), min(until, plan.period_end)):
+            key = (plan.campaign_id, month_start(a))
+            share = quantize(plan.amount * ((b - a).days + 1) / days, plan.currency)
+            out[key] = out.get(key, ZERO) + share  # type: ignore[index]
+    return out
+
+
+# --- campaigns ----------------------------------------------------------------------------------------
+
+
+def _local_iso(value: dt.datetime | None, tz: str | None) -> str:
+    if value is None:
+        return ""
+    try:
+        zone = ZoneInfo(tz or "UTC")
+    except Exception:
+        zone = ZoneInfo("UTC")
+    return value.astimezone(zone).isoformat(timespec="seconds")
+
+
+def _campaigns(ctx: ExportContext) -> Iterator[list[str]]:
+    s = ctx.session
+    start = dt.datetime.combine(ctx.since, dt.time(0), tzinfo=dt.UTC) - dt.timedelta(days=1)
+    end = dt.datetime.combine(ctx.until, dt.time(0), tzinfo=dt.UTC) + dt.timedelta(days=2)
+    had_spend = exists().where(
+        CampaignInsight.campaign_id == Campaign.id, CampaignInsight.date.between(ctx.since, ctx.until)
+    )
+    scheduled = and_(
+        or_(Campaign.start_time.is_(None), Campaign.start_time < end),
+        or_(Campaign.stop_time.is_(None), Campaign.stop_time >= start),
+    )
+    active_sets = (
+        select(
+            AdSet.campaign_id,
+            func.sum(AdSet.daily_budget).label("daily"),
+            func.sum(AdSet.lifetime_budget).label("lifetime"),
+        )
+        .where(AdSet.status == "ACTIVE")
+        .group_by(AdSet.campaign_id)
+        .subquery()
+    )
+    stmt = (
+        select(Campaign, AdAccount.account_id, AdAccount.name, AdAccount.timezone_name, active_sets.c.daily)
+        .add_columns(active_sets.c.lifetime)
+        .join(AdAccount, AdAccount.id == Campaign.account_id)
+        .outerjoin(active_sets, active_sets.c.campaign_id == Campaign.id)
+        .where(or_(had_spend, scheduled))
+        .order_by(AdAccount.account_id, Campaign.meta_id, Campaign.id)
+    )
+    for c, acct, acct_name, tz, set_daily, set_lifetime in s.execute(stmt):
+        cbo = c.daily_budget is not None or c.lifetime_budget is not None
+        daily = c.daily_budget if cbo else set_daily
+        lifetime = c.lifetime_budget if cbo else set_lifetime
+        yield [
+            acct,
+            c.meta_id or f"pantau-{c.id}",
+            c.name,
+            c.status or "",
+            c.objective or "",
+            c.currency,
+            "campaign" if cbo else "adset",
+            plain(daily, c.currency) if daily is not None else "",
+            plain(lifetime, c.currency) if lifetime is not None else "",
+            _local_iso(c.start_time, tz),
+            _local_iso(c.stop_time, tz),
+            acct_name,
+            c.effective_status or "",
+            c.source,
+        ]
+
+
+# --- influencer-payments ------------------------------------------------------------------------------
+
+
+def _payments(ctx: ExportContext) -> Iterator[list[str]]:
+    s = ctx.session
+    dated = func.coalesce(Payment.paid_date, Payment.due_date)
+    stmt = (
+        select(Payment, Influencer.name, Program.name, dated.label("dated"))
+        .join(Collaboration, Collaboration.id == Payment.collaboration_id)
+        .join(Influencer, Influencer.id == Collaboration.influencer_id)
+        .join(Program, Program.id == Collaboration.program_id)
+        .where(dated.between(ctx.since, ctx.until))
+        .order_by(dated, Payment.id)
+    )
+    target = ctx.currency
+    for p, influencer, program, day in s.execute(stmt, execution_options={"yield_per": YIELD_PER}):
+        if isinstance(day, str):
+            day = dt.date.fromisoformat(day)
+        converted, used = ctx.book.convert(p.amount, p.currency, day)
+        yield [
+            str(p.id),
+            influencer,
+            program,
+            plain(p.amount, p.currency),
+            p.currency,
+            p.status,
+            p.due_date.isoformat() if p.due_date else "",
+            p.paid_date.isoformat() if p.paid_date else "",
+            p.invoice_number or "",
+            target,
+            _rate_text(used.rate),
+            plain(converted, target),
+            used.rate_date,
+            used.policy,
+            p.method or "",
+            p.reference or "",
+        ]
+
+
+# --- marketing-spend ----------------------------------------------------------------------------------
+
+
+def _marketing_spend(ctx: ExportContext) -> Iterator[list[str]]:
+    lines = build_ledger(ctx.session, ctx.since, ctx.until, with_days=ctx.policy == "daily")
+    target = ctx.currency
+    cutoffs_by_tz: dict[str | None, dt.date] = {}
+    for ln in lines:
+        cur = ln.currency
+        if ctx.policy == "daily" and cur != target and ln.actual_days:
+            total = sum((amt * ctx.book.rate(cur, day).rate for day, amt in ln.actual_days.items()), ZERO)
+            converted = quantize(total, target)
+            rate = (total / ln.actual).quantize(RATE_PLACES) if ln.actual else ZERO
+            rate_date, policy = "daily", "daily"
+        else:
+            used = ctx.book.rate(cur, month_end(ln.month) if ctx.policy == "daily" else ln.month)
+            converted = quantize(ln.actual * used.rate, target)
+            rate, rate_date, policy = used.rate, used.rate_date, used.policy
+        provisional = "false"
+        if ln.channel == "meta_ads" and ln.last_day is not None:
+            cutoff = cutoffs_by_tz.setdefault(ln.timezone_name, provisional_since(ln.timezone_name, ctx.now))
+            provisional = ctx.provisional(ln.last_day, cutoff)
+        yield [
+            ln.month.strftime("%Y-%m"),
+            ln.channel,
+            ln.item_name or "",
+            cur,
+            plain(ln.planned, cur) if ln.planned is not None else "",
+            plain(ln.committed, cur) if ln.committed is not None else "",
+            plain(ln.actual, cur),
+            target,
+            _rate_text(rate),
+            plain(converted, target),
+            plain(ln.paid, cur) if ln.paid is not None else "",
+            rate_date,
+            policy,
+            provisional,
+            ln.item_type,
+            ln.item_id,
+        ]
+
+
+REPORTING = ("fx_rate_date", "fx_policy")
+EXPORTS: dict[str, ExportSpec] = {
+    spec.name: spec
+    for spec in (
+        ExportSpec(
+            "campaign-daily",
+            "Campaign spend by day",
+            "One row per campaign and day (account time zone), with the spend in the reporting currency.",
+            (
+                "date",
+                "account_id",
+                "account_name",
+                "campaign_id",
+                "campaign_name",
+                "currency",
+                "spend",
+                "impressions",
+                "clicks",
+                "conversions",
+                "conversion_value",
+                "reporting_currency",
+                "fx_rate",
+                *REPORTING,
+                "spend_reporting",
+                "provisional",
+                "source",
+            ),
+            frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source"}),
+            _campaign_daily,
+            amount_columns=(
+                ("spend", "currency"),
+                ("conversion_value", "currency"),
+                ("spend_reporting", "reporting_currency"),
+            ),
+        ),
+        ExportSpec(
+            "campaign-monthly",
+            "Campaign spend by month",
+            "One row per campaign and month with its planned budget and spend in the reporting currency.",
+            (
+                "month",
+                "account_id",
+                "account_name",
+                "campaign_id",
+                "campaign_name",
+                "currency",
+                "spend",
+                "conversions",
+                "conversion_value",
+                "budget",
+                "reporting_currency",
+                "fx_rate",
+                "spend_reporting",
+                *REPORTING,
+                "provisional",
+                "source",
+            ),
+            frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source"}),
+            _campaign_monthly,
+            amount_columns=(("spend", "currency"), ("budget", "currency"), ("spend_reporting", "reporting_currency")),
+        ),
+        ExportSpec(
+            "campaigns",
+            "Campaigns and budgets",
+            "Every campaign scheduled or spending in the period, with its budget level and budgets (major units).",
+            (
+                "account_id",
+                "campaign_id",
+                "campaign_name",
+                "status",
+                "objective",
+                "currency",
+                "budget_level",
+                "daily_budget",
+                "lifetime_budget",
+                "start_time",
+                "stop_time",
+                "account_name",
+                "effective_status",
+                "source",
+            ),
+            frozenset(
+                {"account_id", "campaign_id", "campaign_name", "status", "objective", "account_name", "source"}
+                | {"effective_status", "budget_level"}
+            ),
+            _campaigns,
+            by_month=False,
+            amount_columns=(("daily_budget", "currency"), ("lifetime_budget", "currency")),
+        ),
+        ExportSpec(
+            "influencer-payments",
+            "Influencer payments",
+            "Payments dated in the period (paid date, else due date), converted at the payment date's rate.",
+            (
+                "payment_id",
+                "influencer",
+                "program",
+                "amount",
+                "currency",
+                "status",
+                "due_date",
+                "paid_date",
+                "invoice_number",
+                "reporting_currency",
+                "fx_rate",
+                "amount_reporting",
+                *REPORTING,
+                "method",
+                "reference",
+            ),
+            frozenset({"influencer", "program", "status", "invoice_number", "method", "reference"}),
+            _payments,
+            amount_columns=(("amount", "currency"), ("amount_reporting", "reporting_currency")),
+        ),
+        ExportSpec(
+            "marketing-spend",
+            "Marketing ledger",
+            "Planned, committed, actual and paid per month, channel and campaign or program.",
+            (
+                "month",
+                "channel",
+                "program_or_campaign",
+                "currency",
+                "planned",
+                "committed",
+                "actual",
+                "reporting_currency",
+                "fx_rate",
+                "actual_reporting",
+                "paid",
+                *REPORTING,
+                "provisional",
+                "item_type",
+                "item_id",
+            ),
+            frozenset({"channel", "program_or_campaign", "item_type", "item_id"}),
+            _marketing_spend,
+            amount_columns=(
+                ("planned", "currency"),
+                ("committed", "currency"),
+                ("actual", "currency"),
+                ("paid", "currency"),
+                ("actual_reporting", "reporting_currency"),
+            ),
+        ),
+    )
+}
+
+
+def get_spec(name: str) -> ExportSpec:
+    spec = EXPORTS.get(name)
+    if spec is None:
+        raise ExportError(f"Unknown export {name!r}; choose one of {', '.join(EXPORTS)}.")
+    return spec
+
+
+def check_period(since: dt.date, until: dt.date) -> None:
+    if since > until:
+        raise ExportError(f"The period starts ({since.isoformat()}) after it ends ({until.isoformat()}).")
+
+
+def file_name(name: str, since: dt.date, until: dt.date, currency: str) -> str:
+    """`pantau_campaign-daily_2026-10-01_2026-10-31_IDR.csv`."""
+    return f"pantau_{name}_{since.isoformat()}_{until.isoformat()}_{currency.upper()}.csv"
+
+
+def locked_months(session: Session) -> dict[dt.date, int]:
+    """Locked month -> PeriodClose id."""
+    rows = session.execute(select(PeriodClose.month, PeriodClose.id).where(PeriodClose.status == "locked"))
+    return {month: pk for month, pk in rows}  # noqa: C416
+
+
+def build_live(
+    session: Session,
+    name: str,
+    since: dt.date,
+    until: dt.date,
+    currency: str,
+    *,
+    bom: bool = True,
+    now: dt.datetime | None = None,
+    policy: str | None = None,
+    locked: frozenset[dt.date] = frozenset(),
+) -> Iterator[bytes]:
+    """The export built from the current data (no snapshots), as byte chunks."""
+    spec = get_spec(name)
+    check_period(since, until)
+    ctx = ExportContext(session, since, until, currency.upper(), policy or fx_policy(session), now or utcnow(), locked)
+    return iter_csv(spec.columns, spec.text_indexes, spec.build(ctx), bom=bom)
+
+
+def export_chunks(
+    session: Session,
+    name: str,
+    since: dt.date,
+    until: dt.date,
+    currency: str | None = None,
+    *,
+    bom: bool = True,
+    now: dt.datetime | None = None,
+) -> Iterator[bytes]:
+    """The export as byte chunks: locked whole months come from their close snapshots (byte for byte),
+    the rest is built live. Raises ExportError / FxError before the first byte when it cannot be made."""
+    spec = get_spec(name)
+    check_period(since, until)
+    currency = (currency or reporting_currency(session)).upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ExportError(f"{currency!r} is not a 3-letter currency code")
+    now = now or utcnow()
+    locks = locked_months(session)
+    locked = frozenset(locks)
+    if not spec.by_month:
+        if is_whole_month(since, until) and month_start(since) in locks:
+            return iter([_snapshot_bytes(session, spec, locks[month_start(since)], currency, bom)])
+        return build_live(session, name, since, until, currency, bom=bom, now=now, locked=locked)
+    pieces: list[tuple[str, object]] = []
+    live_from: dt.date | None = None
+    segments = month_segments(since, until)
+    for a, b in segments:
+        whole = is_whole_month(a, b) and month_start(a) in locks
+        if whole:
+            if live_from is not None:
+                pieces.append(("live", (live_from, a - dt.timedelta(days=1))))
+                live_from = None
+            pieces.append(("snap", locks[month_start(a)]))
+        elif live_from is None:
+            live_from = a
+    if live_from is not None:
+        pieces.append(("live", (live_from, until)))
+    # Fetch snapshots first so a missing one fails before any byte is produced.
+    bodies = {
+        pk: strip_header(_snapshot_bytes(session, spec, pk, currency, True))[1] for kind, pk in pieces if kind == "snap"
+    }
+    if all(kind == "live" for kind, _ in pieces):
+        return build_live(session, name, since, until, currency, bom=bom, now=now, locked=locked)
+    if len(pieces) == 1:
+        return iter([_snapshot_bytes(session, spec, pieces[0][1], currency, bom)])  # type: ignore[arg-type]
+
+    def stitched() -> Iterator[bytes]:
+        header = iter_csv(spec.columns, [], [], bom=bom)
+        yield b"".join(header)
+        for kind, value in pieces:
+            if kind == "snap":
+                yield bodies[value]  # type: ignore[index]
+            else:
+                a, b = value  # type: ignore[misc]
+                chunks = build_live(session, name, a, b, currency, bom=False, now=now, locked=locked)
+                next(chunks)  # the header
+                yield from chunks
+
+    return stitched()
+
+
+def _snapshot_bytes(session: Session, spec: ExportSpec, close_id: int, currency: str, bom: bool) -> bytes:
+    snap = session.scalar(
+        select(ExportSnapshot).where(
+            ExportSnapshot.period_close_id == close_id,
+            ExportSnapshot.export_name == spec.name,
+            ExportSnapshot.currency == currency,
+        )
+    )
+    if snap is None:
+        close = session.get(PeriodClose, close_id)
+        have = sorted(
+            set(
+                session.scalars(
+                    select(ExportSnapshot.currency).where(
+                        ExportSnapshot.period_close_id == close_id, ExportSnapshot.export_name == spec.name
+                    )
+                )
+            )
+        )
+        month = close.month.strftime("%Y-%m") if close else "?"
+        raise ExportError(
+            f"{month} is closed and its {spec.name} export was snapshotted in {', '.join(have) or 'no currency'} "
+            f"only; export it in one of those, or reopen the month."
+        )
+    content = bytes(snap.content)
+    if not bom and content.startswith(BOM):
+        content = content[len(BOM) :]
+    return content
+
+
+def export_bytes(
+    session: Session,
+    actor: Actor,
+    name: str,
+    since: dt.date,
+    until: dt.date,
+    currency: str | None = None,
+    *,
+    bom: bool = True,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """The whole export in memory (for the page's download button), audited as "export"."""
+    require(actor, "export.run")
+    content = b"".join(export_chunks(session, name, since, until, currency, bom=bom, now=now))
+    record_export(session, actor, name, since, until, currency or reporting_currency(session), content)
+    return content
+
+
+def write_export(
+    session: Session,
+    actor: Actor,
+    name: str,
+    since: dt.date,
+    until: dt.date,
+    currency: str | None,
+    stream: io.BufferedIOBase,
+    *,
+    bom: bool = True,
+    now: dt.datetime | None = None,
+) -> tuple[int, str]:
+    """Stream the export to a binary file object; returns (bytes written, sha256), audited as "export"."""
+    require(actor, "export.run")
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in export_chunks(session, name, since, until, currency, bom=bom, now=now):
+        stream.write(chunk)
+        digest.update(chunk)
+        size += len(chunk)
+    cur = (currency or reporting_currency(session)).upper()
+    record_export(session, actor, name, since, until, cur, None, size=size, sha=digest.hexdigest())
+    return size, digest.hexdigest()
+
+
+def record_export(
+    session: Session,
+    actor: Actor,
+    name: str,
+    since: dt.date,
+    until: dt.date,
+    currency: str,
+    content: bytes | None,
+    *,
+    size: int | None = None,
+    sha: str | None = None,
+) -> None:
+    if content is not None:
+        size, sha = len(content), hashlib.sha256(content).hexdigest()
+    audit.record(
+        session,
+        actor,
+        "export",
+        "export",
+        name,
+        after={
+            "export": name,
+            "from": since.isoformat(),
+            "to": until.isoformat(),
+            "currency": currency.upper(),
+            "bytes": size,
+            "sha256": sha,
+        },
+        summary=f"Exported {file_name(name, since, until, currency)}",
+    )
+
+
+def read_rows(content: bytes, limit: int | None = None) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of an export file (for previews and tests)."""
+    text = content.decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    rows = []
+    for row in reader:
+        rows.append(row)
+        if limit is not None and len(rows) >= limit:
+            break
+    return header, rows
+
+
+def totals(name: str, content: bytes) -> list[dict[str, str]]:
+    """Sum of each amount column per currency, read back from the file itself (what you see is what's in it)."""
+    spec = get_spec(name)
+    header, rows = read_rows(content)
+    index = {c: i for i, c in enumerate(header)}
+    sums: dict[tuple[str, str], Decimal] = {}
+    for row in rows:
+        for column, cur_column in spec.amount_columns:
+            cell = row[index[column]]
+            if cell == "":
+                continue
+            key = (column, row[index[cur_column]])
+            sums[key] = sums.get(key, ZERO) + Decimal(cell)
+    out = [{"column": column, "currency": cur, "total": plain(total, cur)} for (column, cur), total in sums.items()]
+    out.sort(key=lambda r: ([c for c, _ in spec.amount_columns].index(r["column"]), r["currency"]))
+    return [{"rows": str(len(rows)), **r} for r in out] if out else [{"rows": str(len(rows))}]
