@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,6 +20,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="People who may sign in, and their roles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+fx_app = typer.Typer(help="FX rates for the reporting currency.", no_args_is_help=True)
+app.add_typer(fx_app, name="fx")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -36,10 +40,11 @@ def command_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
         from db.demo import DemoError
         from db.users import UserError
+        from finance.fx import FxError
 
         try:
             return func(*args, **kwargs)
-        except (CommandError, UserError, DemoError, PermissionDenied, ValueError) as exc:
+        except (CommandError, UserError, DemoError, FxError, PermissionDenied, ValueError) as exc:
             err.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(1) from None
         except OperationalError as exc:
@@ -137,6 +142,102 @@ def users_list() -> None:
     with session_scope() as session:
         for user in list_users(session):
             out.print(f"{user.email}\t{user.role}\t{'active' if user.active else 'inactive'}", highlight=False)
+
+
+def _iso_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@app.command("export")
+@command_errors
+def export(
+    name: Annotated[
+        str,
+        typer.Argument(help="campaign-daily, campaign-monthly, campaigns, influencer-payments or marketing-spend."),
+    ],
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default: last month's first day.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default: last month's last day.")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Reporting currency; default: the setting.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).")] = None,
+    no_bom: Annotated[bool, typer.Option("--no-bom", help="No UTF-8 byte order mark (for tools, not Excel).")] = False,
+) -> None:
+    """Write a finance CSV export (locked months come from their close snapshots, byte for byte)."""
+    from db.engine import session_scope
+    from finance.exports import file_name, get_spec, write_export
+    from finance.fx import month_end, month_start, reporting_currency
+
+    get_spec(name)
+    since = _iso_date(date_from, "--from")
+    until = _iso_date(date_to, "--to")
+    if since is None or until is None:
+        last_month = month_start(dt.date.today()) - dt.timedelta(days=1)
+        since = since or month_start(last_month)
+        until = until or (month_end(since) if date_to is None and date_from is not None else month_end(last_month))
+    prepare_database()
+    with session_scope() as session:
+        if output is None:
+            write_export(session, CLI_ACTOR, name, since, until, currency, sys.stdout.buffer, bom=not no_bom)
+            sys.stdout.buffer.flush()
+            return
+        tmp = output.with_name(output.name + ".part")
+        try:
+            with tmp.open("wb") as fh:
+                size, _sha = write_export(session, CLI_ACTOR, name, since, until, currency, fh, bom=not no_bom)
+            tmp.replace(output)
+        finally:
+            tmp.unlink(missing_ok=True)
+        cur = (currency or reporting_currency(session)).upper()
+        err.print(f"Wrote {output} ({size} bytes; {file_name(name, since, until, cur)}).", highlight=False)
+
+
+@fx_app.command("import")
+@command_errors
+def fx_import(
+    file: Annotated[Path, typer.Argument(help="CSV with date,from,to,rate[,source] columns.", exists=False)],
+) -> None:
+    """Import FX rates from CSV (one rate: 1 FROM = RATE TO on DATE); rows with problems are reported."""
+    from db.engine import session_scope
+    from finance.fx import import_rates_csv
+
+    if not file.is_file():
+        raise CommandError(f"{file} does not exist")
+    prepare_database()
+    with session_scope() as session:
+        result = import_rates_csv(session, CLI_ACTOR, file.read_bytes(), source=f"csv:{file.name}")
+    for problem in result.errors:
+        err.print(f"rejected {problem}", markup=False, highlight=False)
+    out.print(f"FX rates: {result.created} added, {result.updated} updated, {len(result.errors)} rejected.")
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@fx_app.command("list")
+@command_errors
+def fx_list(
+    date_from: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
+) -> None:
+    """List FX rates as CSV."""
+    from db.engine import session_scope
+    from finance.fx import list_rates
+
+    since, until = _iso_date(date_from, "--from"), _iso_date(date_to, "--to")
+    prepare_database()
+    with session_scope() as session:
+        print("date,from,to,rate,source")
+        for r in list_rates(session, since, until):
+            print(f"{r.date.isoformat()},{r.from_currency},{r.to_currency},{r.rate.normalize():f},{r.source or ''}")
 
 
 if __name__ == "__main__":

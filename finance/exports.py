@@ -74,6 +74,9 @@ class ExportSpec:
     build: Callable[[ExportContext], Iterator[list[str]]]
     by_month: bool = True  # rows ordered month first: a range can be stitched from month pieces
     amount_columns: tuple[tuple[str, str], ...] = ()  # (amount column, its currency column) for totals
+    # (currency, date) pairs the export will convert: checked before the first byte so a missing rate
+    # fails the whole export cleanly instead of cutting a file short.
+    needs: Callable[[ExportContext], Iterator[tuple[str, dt.date]]] | None = None
 
     @property
     def text_indexes(self) -> list[int]:
@@ -92,6 +95,22 @@ def _qty(value: Decimal | int | None) -> str:
     if value == value.to_integral_value():
         return str(int(value))
     return f"{value.normalize():f}"
+
+
+def _insight_needs(ctx: ExportContext) -> Iterator[tuple[str, dt.date]]:
+    stmt = (
+        select(CampaignInsight.currency, CampaignInsight.date)
+        .where(CampaignInsight.date.between(ctx.since, ctx.until))
+        .distinct()
+    )
+    yield from ctx.session.execute(stmt).tuples()
+
+
+def _payment_needs(ctx: ExportContext) -> Iterator[tuple[str, dt.date]]:
+    dated = func.coalesce(Payment.paid_date, Payment.due_date)
+    stmt = select(Payment.currency, dated).where(dated.between(ctx.since, ctx.until)).distinct()
+    for cur, day in ctx.session.execute(stmt):
+        yield cur, day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
 
 
 # --- campaign-daily -----------------------------------------------------------------------------------
@@ -352,6 +371,11 @@ def _payments(ctx: ExportContext) -> Iterator[list[str]]:
 
 
 def _marketing_spend(ctx: ExportContext) -> Iterator[list[str]]:
+    # The ledger is small (months x campaigns and programs): built whole so a missing rate fails up front.
+    return iter(list(_marketing_rows(ctx)))
+
+
+def _marketing_rows(ctx: ExportContext) -> Iterator[list[str]]:
     lines = build_ledger(ctx.session, ctx.since, ctx.until, with_days=ctx.policy == "daily")
     target = ctx.currency
     cutoffs_by_tz: dict[str | None, dt.date] = {}
@@ -419,6 +443,7 @@ EXPORTS: dict[str, ExportSpec] = {
             ),
             frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source"}),
             _campaign_daily,
+            needs=_insight_needs,
             amount_columns=(
                 ("spend", "currency"),
                 ("conversion_value", "currency"),
@@ -449,6 +474,7 @@ EXPORTS: dict[str, ExportSpec] = {
             ),
             frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source"}),
             _campaign_monthly,
+            needs=_insight_needs,
             amount_columns=(("spend", "currency"), ("budget", "currency"), ("spend_reporting", "reporting_currency")),
         ),
         ExportSpec(
@@ -502,6 +528,7 @@ EXPORTS: dict[str, ExportSpec] = {
             ),
             frozenset({"influencer", "program", "status", "invoice_number", "method", "reference"}),
             _payments,
+            needs=_payment_needs,
             amount_columns=(("amount", "currency"), ("amount_reporting", "reporting_currency")),
         ),
         ExportSpec(
@@ -578,6 +605,9 @@ def build_live(
     spec = get_spec(name)
     check_period(since, until)
     ctx = ExportContext(session, since, until, currency.upper(), policy or fx_policy(session), now or utcnow(), locked)
+    if spec.needs is not None:
+        for cur, day in spec.needs(ctx):
+            ctx.book.rate(cur, day)
     return iter_csv(spec.columns, spec.text_indexes, spec.build(ctx), bom=bom)
 
 
@@ -628,17 +658,24 @@ def export_chunks(
     if len(pieces) == 1:
         return iter([_snapshot_bytes(session, spec, pieces[0][1], currency, bom)])  # type: ignore[arg-type]
 
+    # Live pieces are prepared (FX checked) before the first byte.
+    parts: list[Iterator[bytes] | bytes] = []
+    for kind, value in pieces:
+        if kind == "snap":
+            parts.append(bodies[value])  # type: ignore[index]
+        else:
+            a, b = value  # type: ignore[misc]
+            chunks = build_live(session, name, a, b, currency, bom=False, now=now, locked=locked)
+            parts.append(chunks)
+
     def stitched() -> Iterator[bytes]:
-        header = iter_csv(spec.columns, [], [], bom=bom)
-        yield b"".join(header)
-        for kind, value in pieces:
-            if kind == "snap":
-                yield bodies[value]  # type: ignore[index]
+        yield b"".join(iter_csv(spec.columns, [], [], bom=bom))
+        for part in parts:
+            if isinstance(part, bytes):
+                yield part
             else:
-                a, b = value  # type: ignore[misc]
-                chunks = build_live(session, name, a, b, currency, bom=False, now=now, locked=locked)
-                next(chunks)  # the header
-                yield from chunks
+                next(part)  # its header
+                yield from part
 
     return stitched()
 
