@@ -1,16 +1,35 @@
-"""Exports: CSV files for finance in one reporting currency."""
+"""Exports: CSV files for finance in one reporting currency, FX rates, period close and reconciliation."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import streamlit as st
 
 from campaigns.queries import workspace_counts
+from db.config import env
 from db.engine import session_scope
+from db.roles import PermissionDenied
+from finance.close import CloseError, close_month, reopen_month
+from finance.exports import EXPORTS, ExportError, file_name, record_export
+from finance.fx import FxError, import_rates_csv, month_end, month_start, set_rate
+from finance.reconcile import reconcile_month
 from pages.components.auth import require_page
+from pages.components.data import clear_caches, db_key, today
 from pages.components.empty import empty_state
+from pages.components.finance_exports import (
+    closes_table,
+    differences,
+    export_file,
+    file_totals,
+    preview,
+    provisional_rows,
+    rates_table,
+    workspace_finance,
+)
 from pages.components.i18n import _
 
-require_page("exports")
+actor = require_page("exports")
 st.title(_("Exports"))
 st.caption(_("Finance files: daily and monthly campaign spend, campaigns, influencer payments, marketing spend."))
 
@@ -19,4 +38,225 @@ with session_scope() as session:
 if counts["campaigns"] == 0:
     empty_state(_("Exports are built from synced campaigns and influencer programs; there is nothing to export yet."))
     st.stop()
-st.info(_("CSV exports are being built; see the README for the planned formats."))
+
+info = workspace_finance(db_key())
+st.caption(
+    _(
+        "Reporting currency {currency}; FX policy {policy}; influencer fees recognised {recognition}. "
+        "An admin changes these in Settings.",
+        currency=info["reporting_currency"],
+        policy=info["fx_policy"],
+        recognition=info["fee_recognition"],
+    )
+)
+last_month_end = month_start(today()) - dt.timedelta(days=1)
+tab_export, tab_fx, tab_close, tab_reconcile = st.tabs(
+    [_("Export"), _("FX rates"), _("Period close"), _("Reconciliation")]
+)
+
+with tab_export:
+    name = st.selectbox(
+        _("Report"),
+        list(EXPORTS),
+        format_func=lambda n: f"{EXPORTS[n].title} ({n})",
+        key="exports_report",
+    )
+    st.caption(_(EXPORTS[name].description))
+    left, middle, right = st.columns(3)
+    since = left.date_input(_("From"), value=month_start(last_month_end), key="exports_from")
+    until = middle.date_input(_("To"), value=last_month_end, key="exports_to")
+    choices = [info["reporting_currency"], *[c for c in info["currencies"] if c != info["reporting_currency"]]]
+    currency = right.selectbox(_("Currency"), choices, key="exports_currency")
+    bom = st.checkbox(_("UTF-8 with BOM (for Excel)"), value=True, key="exports_bom")
+    content: bytes | None = None
+    if since > until:
+        st.error(_("The period starts after it ends; pick a start date before the end date."))
+    else:
+        try:
+            with st.spinner(_("Preparing the file...")):
+                content = export_file(db_key(), name, since, until, currency, bom)
+        except (ExportError, FxError) as exc:
+            st.error(str(exc))
+    if content is not None:
+        fname = file_name(name, since, until, currency)
+        frame = preview(content)
+        if frame.empty:
+            st.info(_("No rows in this period. Pick another period or sync the missing days on the Sync page."))
+        else:
+            provisional = provisional_rows(content)
+            if provisional:
+                st.warning(
+                    _(
+                        "{count} rows are provisional: they are inside Meta's 28-day restatement window and may "
+                        "still change (provisional = true).",
+                        count=provisional,
+                    )
+                )
+            st.subheader(_("Totals"))
+            st.dataframe(file_totals(name, content), hide_index=True, key="exports_totals")
+            st.subheader(_("First rows"))
+            st.dataframe(frame, hide_index=True, key="exports_preview")
+
+        def _audit_download(name: str = name, since=since, until=until, currency: str = currency) -> None:
+            with session_scope() as s:
+                record_export(s, actor, name, since, until, currency, content)
+
+        st.download_button(
+            _("Download {file}", file=fname),
+            data=content,
+            file_name=fname,
+            mime="text/csv",
+            key="exports_download",
+            on_click=_audit_download,
+            type="primary",
+        )
+
+with tab_fx:
+    st.write(_("1 unit of From is worth Rate units of To on Date. Imports take date,from,to,rate[,source] columns."))
+    can_edit = actor.can("fx.edit")
+    if not can_edit:
+        st.caption(_("Your role can read FX rates but is not permitted to change them."))
+    else:
+        with st.form("exports_fx_form", clear_on_submit=False):
+            c1, c2, c3, c4 = st.columns(4)
+            fx_day = c1.date_input(_("Date"), value=last_month_end, key="exports_fx_date")
+            fx_from = c2.text_input(_("From"), value="USD", key="exports_fx_from")
+            fx_to = c3.text_input(_("To"), value=info["reporting_currency"], key="exports_fx_to")
+            fx_rate = c4.text_input(_("Rate"), value="", key="exports_fx_rate")
+            if st.form_submit_button(_("Save rate"), key="exports_fx_save"):
+                try:
+                    with session_scope() as s:
+                        set_rate(s, actor, fx_day, fx_from, fx_to, fx_rate)
+                    clear_caches()
+                    st.success(_("Saved {pair} on {day}.", pair=f"{fx_from.upper()}->{fx_to.upper()}", day=fx_day))
+                except (FxError, PermissionDenied) as exc:
+                    st.error(str(exc))
+        upload = st.file_uploader(_("Import FX rates from CSV"), type=["csv"], key="exports_fx_upload")
+        if upload is not None and st.button(_("Import rates"), key="exports_fx_import"):
+            try:
+                with session_scope() as s:
+                    result = import_rates_csv(s, actor, upload.getvalue(), source=f"csv:{upload.name}")
+                clear_caches()
+                st.success(
+                    _(
+                        "FX rates: {created} added, {updated} updated, {rejected} rejected.",
+                        created=result.created,
+                        updated=result.updated,
+                        rejected=len(result.errors),
+                    )
+                )
+                for problem in result.errors:
+                    st.error(problem)
+            except (FxError, PermissionDenied) as exc:
+                st.error(str(exc))
+    rates = rates_table(db_key(), today() - dt.timedelta(days=120))
+    if rates.empty:
+        st.info(_("No FX rates yet. Add one above or import a CSV; exports in another currency need them."))
+    else:
+        st.dataframe(rates, hide_index=True, key="exports_fx_table")
+
+with tab_close:
+    st.write(
+        _(
+            "A closed month's exports are snapshots: the same bytes every time, whatever Meta restates later. "
+            "The difference report shows what changed since the close."
+        )
+    )
+    months = [month_start(last_month_end)]
+    for _i in range(11):
+        months.append(month_start(months[-1] - dt.timedelta(days=1)))
+    month = st.selectbox(_("Month"), months, format_func=lambda m: m.strftime("%Y-%m"), key="exports_close_month")
+    closes = closes_table(db_key())
+    row = closes[closes["month"] == month.strftime("%Y-%m")] if not closes.empty else closes
+    locked = not row.empty and row.iloc[0]["status"] == "locked"
+    if not actor.can("period.close"):
+        st.caption(_("Your role is not permitted to close or reopen months."))
+    elif locked:
+        reason = st.text_input(_("Reason for reopening"), key="exports_reopen_reason")
+        if st.button(_("Reopen {month}", month=month.strftime("%Y-%m")), key="exports_reopen"):
+            try:
+                with session_scope() as s:
+                    reopen_month(s, actor, month, reason)
+                clear_caches()
+                st.rerun()
+            except (CloseError, PermissionDenied) as exc:
+                st.error(str(exc))
+    else:
+        if st.button(_("Close {month}", month=month.strftime("%Y-%m")), key="exports_close", type="primary"):
+            try:
+                with st.status(_("Snapshotting every export..."), expanded=False), session_scope() as s:
+                    close_month(s, actor, month, today=today())
+                clear_caches()
+                st.rerun()
+            except (CloseError, FxError, PermissionDenied) as exc:
+                st.error(str(exc))
+    if closes.empty:
+        st.info(_("No month is closed yet. Close last month once its figures are final."))
+    else:
+        st.dataframe(closes, hide_index=True, key="exports_closes")
+    if locked:
+        st.subheader(_("Changes since the close"))
+        try:
+            diff = differences(db_key(), month)
+        except CloseError as exc:
+            st.error(str(exc))
+        else:
+            if diff.empty:
+                st.success(_("Nothing changed since {month} was closed.", month=month.strftime("%Y-%m")))
+            else:
+                st.dataframe(diff, hide_index=True, key="exports_differences")
+
+
+def _meta_account_spend():
+    """Meta's account-level spend call, when a token is configured (wired in campaigns.meta_client)."""
+    if not env("FB_ACCESS_TOKEN"):
+        return None
+    try:
+        from campaigns.meta_client import account_spend  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return account_spend
+
+
+with tab_reconcile:
+    spend_call = _meta_account_spend()
+    if spend_call is None:
+        st.info(
+            _(
+                "Reconciliation compares spend summed from daily insights with Meta's account-level spend. "
+                "Connect Meta (an access token in Settings) to use it."
+            )
+        )
+    else:
+        r_month = st.selectbox(
+            _("Month"), months, format_func=lambda m: m.strftime("%Y-%m"), key="exports_reconcile_month"
+        )
+        if st.button(_("Reconcile {month}", month=r_month.strftime("%Y-%m")), key="exports_reconcile"):
+            status = st.status(_("Asking Meta for each account's spend..."), expanded=False)
+            with status, session_scope() as s:
+                results = reconcile_month(s, r_month, spend_call)
+            for item in results:
+                label = f"{item.account_name} ({item.account_id}) {month_start(item.since):%Y-%m}"
+                if item.status == "match":
+                    st.success(
+                        _(
+                            "{label}: matches Meta ({amount} {cur}).",
+                            label=label,
+                            amount=item.insights_spend,
+                            cur=item.currency,
+                        )
+                    )
+                else:
+                    st.warning(
+                        _(
+                            "{label}: insights {ours} vs Meta {theirs} {cur} (difference {diff}).",
+                            label=label,
+                            ours=item.insights_spend,
+                            theirs=item.meta_spend if item.meta_spend is not None else "?",
+                            cur=item.currency,
+                            diff=item.difference if item.difference is not None else "?",
+                        )
+                    )
+                    for note in item.explanations:
+                        st.write("- " + note)
+        st.caption(_("Months end on {day}.", day=month_end(r_month)))

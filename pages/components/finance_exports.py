@@ -1,0 +1,105 @@
+"""Cached finance reads for the Exports page (the export file, preview, totals, rates, closes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from db.engine import session_scope
+from finance.close import data_currencies, difference_report, list_closes
+from finance.exports import export_chunks, read_rows, totals
+from finance.fx import fx_policy, list_rates, reporting_currency
+from finance.ledger import fee_recognition
+from pages.components.data import CACHE_TTL
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=8)
+def export_file(_key: str, name: str, since: dt.date, until: dt.date, currency: str, bom: bool) -> bytes:
+    """The export's bytes (snapshot-aware), built once per choice until a write clears the caches."""
+    with session_scope() as session:
+        return b"".join(export_chunks(session, name, since, until, currency, bom=bom))
+
+
+def preview(content: bytes, limit: int = 20) -> pd.DataFrame:
+    header, rows = read_rows(content, limit)
+    return pd.DataFrame(rows, columns=header)
+
+
+def file_totals(name: str, content: bytes) -> pd.DataFrame:
+    return pd.DataFrame(totals(name, content))
+
+
+def provisional_rows(content: bytes) -> int:
+    header, rows = read_rows(content)
+    if "provisional" not in header:
+        return 0
+    i = header.index("provisional")
+    return sum(1 for r in rows if r[i] == "true")
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def workspace_finance(_key: str) -> dict:
+    with session_scope() as session:
+        return {
+            "reporting_currency": reporting_currency(session),
+            "fx_policy": fx_policy(session),
+            "fee_recognition": fee_recognition(session),
+            "currencies": data_currencies(session),
+        }
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def rates_table(_key: str, since: dt.date) -> pd.DataFrame:
+    with session_scope() as session:
+        rows = [
+            {
+                "id": r.id,
+                "date": r.date,
+                "from": r.from_currency,
+                "to": r.to_currency,
+                "rate": f"{r.rate.normalize():f}",
+                "source": r.source or "",
+                "updated_by": r.updated_by or "",
+            }
+            for r in list_rates(session, since=since)
+        ]
+    return pd.DataFrame(rows, columns=["id", "date", "from", "to", "rate", "source", "updated_by"])
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def closes_table(_key: str) -> pd.DataFrame:
+    with session_scope() as session:
+        rows = [
+            {
+                "month": c.month.strftime("%Y-%m"),
+                "status": c.status,
+                "by": c.locked_by,
+                "at": c.locked_at.strftime("%Y-%m-%d %H:%M UTC"),
+                "notes": c.notes or "",
+            }
+            for c in list_closes(session)
+        ]
+    return pd.DataFrame(rows, columns=["month", "status", "by", "at", "notes"])
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def differences(_key: str, month: dt.date) -> pd.DataFrame:
+    with session_scope() as session:
+        rows = [
+            {
+                "account_id": d.account_id,
+                "campaign_id": d.campaign_id,
+                "campaign": d.campaign_name,
+                "currency": d.currency,
+                "spend_at_close": f"{d.spend_then:f}",
+                "spend_now": f"{d.spend_now:f}",
+                "spend_change": f"{d.spend_change:f}",
+                "conversions_at_close": f"{d.conversions_then.normalize():f}",
+                "conversions_now": f"{d.conversions_now.normalize():f}",
+                "conversions_change": f"{d.conversions_change.normalize():f}",
+            }
+            for d in difference_report(session, month)
+        ]
+    return pd.DataFrame(rows)
