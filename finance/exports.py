@@ -145,15 +145,15 @@ def _campaign_daily(ctx: ExportContext) -> Iterator[list[str]]:
     result = ctx.session.execute(stmt, execution_options={"yield_per": YIELD_PER, "stream_results": True})
     for day, acct, acct_name, meta_id, name, cur, spend, imp, clicks, conv, value, source, acct_pk, cid in result:
         used = book.rate(cur, day)
-        iso = day.isoformat()
+        spend = quantize(spend, cur)  # the figure in the file; the reporting amount is computed from it
         yield [
-            iso,
+            day.isoformat(),
             acct,
             acct_name,
             meta_id or f"pantau-{cid}",
             name,
             cur,
-            plain(spend, cur),
+            f"{spend:f}",
             str(imp),
             str(clicks),
             _qty(conv),
@@ -211,7 +211,7 @@ def _campaign_monthly(ctx: ExportContext) -> Iterator[list[str]]:
             by_day.setdefault((cid, day.strftime("%Y-%m")), []).append((day, Decimal(spend)))
     target = ctx.currency
     for month, acct, acct_name, meta_id, name, cur, spend, conv, value, last, src_min, src_max, acct_pk, cid in rows:
-        spend = Decimal(spend or 0)
+        spend = quantize(Decimal(spend or 0), cur)
         first = dt.date.fromisoformat(month + "-01")
         if ctx.policy == "daily" and cur != target:
             total = sum((amt * ctx.book.rate(cur, day).rate for day, amt in by_day.get((cid, month), [])), ZERO)
@@ -388,7 +388,7 @@ def _marketing_rows(ctx: ExportContext) -> Iterator[list[str]]:
             rate_date, policy = "daily", "daily"
         else:
             used = ctx.book.rate(cur, month_end(ln.month) if ctx.policy == "daily" else ln.month)
-            converted = quantize(ln.actual * used.rate, target)
+            converted = quantize(quantize(ln.actual, cur) * used.rate, target)
             rate, rate_date, policy = used.rate, used.rate_date, used.policy
         provisional = "false"
         if ln.channel == "meta_ads" and ln.last_day is not None:
