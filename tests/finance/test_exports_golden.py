@@ -76,7 +76,8 @@ def test_amounts_are_plain_decimals_at_currency_precision(fs) -> None:
     assert spends[("2026-10-31", "2001")] == "45.51"  # USD: 2 decimals, half up
     for r in rows:
         for col in ("spend", "conversion_value", "spend_reporting"):
-            assert "," not in r[ix[col]] and "e" not in r[ix[col]].lower()
+            assert "," not in r[ix[col]]
+            assert "e" not in r[ix[col]].lower()
 
 
 def test_budget_level_and_major_unit_budgets(fs) -> None:
@@ -91,7 +92,7 @@ def test_budget_level_and_major_unit_budgets(fs) -> None:
 
 def test_row_order_is_deterministic(fs) -> None:
     assert _export(fs, "campaign-daily") == _export(fs, "campaign-daily")
-    header, rows = read_rows(_export(fs, "campaign-daily"))
+    _header, rows = read_rows(_export(fs, "campaign-daily"))
     keys = [(r[0], r[1], r[3]) for r in rows]
     assert keys == sorted(keys)
 

@@ -1,0 +1,117 @@
+"""FX: same currency, inverse rates, policies, rounding, missing rates, editing and CSV import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from db.models import AuditEntry
+from db.roles import Actor, PermissionDenied
+from finance.fx import FxError, RateBook, import_rates_csv, set_rate
+
+D = dt.date
+FINANCE = Actor("fin@example.com", "finance")
+
+
+def _rates(session, rows) -> None:
+    for day, src, dst, rate in rows:
+        set_rate(session, FINANCE, day, src, dst, rate, source="test")
+    session.flush()
+
+
+def test_same_currency_is_exactly_one(session) -> None:
+    book = RateBook(session, "IDR", D(2026, 10, 1), D(2026, 10, 31), "daily")
+    amount, used = book.convert(Decimal("12345.6"), "IDR", D(2026, 10, 3))
+    assert used.rate == Decimal(1)
+    assert amount == Decimal("12346")  # still rounded to IDR precision
+
+
+def test_missing_rate_names_the_pair_and_date(session) -> None:
+    book = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "daily")
+    with pytest.raises(FxError, match=r"IDR->USD for 2026-10-03"):
+        book.convert(Decimal(1000), "IDR", D(2026, 10, 3))
+    monthly = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "monthly_average")
+    with pytest.raises(FxError, match=r"IDR->USD in 2026-10"):
+        monthly.convert(Decimal(1000), "IDR", D(2026, 10, 3))
+
+
+def test_inverse_rate_when_only_the_opposite_pair_exists(session) -> None:
+    _rates(session, [(D(2026, 10, 1), "USD", "IDR", "16000")])
+    book = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 1), "daily")
+    amount, used = book.convert(Decimal("1000000"), "IDR", D(2026, 10, 1))
+    assert used.rate == Decimal("0.0000625000")
+    assert amount == Decimal("62.50")
+
+
+def test_direct_rate_wins_over_inverse(session) -> None:
+    _rates(session, [(D(2026, 10, 1), "USD", "IDR", "16000"), (D(2026, 10, 1), "IDR", "USD", "0.00007")])
+    book = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 1), "daily")
+    assert book.rate("IDR", D(2026, 10, 1)).rate == Decimal("0.00007")
+
+
+def test_policies(session) -> None:
+    _rates(
+        session,
+        [
+            (D(2026, 10, 1), "USD", "IDR", "16000"),
+            (D(2026, 10, 15), "USD", "IDR", "16300"),
+            (D(2026, 10, 30), "USD", "IDR", "16200"),
+        ],
+    )
+    day = D(2026, 10, 20)
+    avg = RateBook(session, "IDR", day, day, "monthly_average").rate("USD", day)
+    assert (avg.rate, avg.rate_date) == (Decimal("16166.6666666667"), "2026-10")
+    end = RateBook(session, "IDR", day, day, "month_end").rate("USD", day)
+    assert (end.rate, end.rate_date) == (Decimal("16200"), "2026-10-30")
+    daily = RateBook(session, "IDR", day, day, "daily").rate("USD", day)
+    assert (daily.rate, daily.rate_date) == (Decimal("16300"), "2026-10-15")  # latest within 7 days before
+    with pytest.raises(FxError, match="2026-10-29"):
+        RateBook(session, "IDR", day, D(2026, 10, 29), "daily").rate("USD", D(2026, 10, 29))
+
+
+def test_rounding_to_target_precision(session) -> None:
+    _rates(session, [(D(2026, 10, 1), "USD", "IDR", "16123.45")])
+    book = RateBook(session, "IDR", D(2026, 10, 1), D(2026, 10, 1), "daily")
+    assert book.convert(Decimal("1.01"), "USD", D(2026, 10, 1))[0] == Decimal("16285")  # 16284.6845 half up
+    back = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 1), "daily")
+    assert back.convert(Decimal("100000"), "IDR", D(2026, 10, 1))[0] == Decimal("6.20")
+
+
+def test_set_rate_is_audited_and_needs_permission(session) -> None:
+    set_rate(session, FINANCE, "2026-10-01", "usd", "idr", "16000")
+    set_rate(session, FINANCE, "2026-10-01", "USD", "IDR", "16100")
+    session.flush()
+    actions = [e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "fx_rate"))]
+    assert actions == ["create", "update"]
+    with pytest.raises(PermissionDenied):
+        set_rate(session, Actor("s@example.com", "specialist"), "2026-10-01", "USD", "IDR", "1")
+    for bad, message in (
+        (("2026-10-01", "USD", "USD", "1"), "same currency"),
+        (("2026-10-01", "USD", "IDR", "0"), "positive"),
+        (("2026-10-01", "US", "IDR", "1"), "3-letter"),
+        (("01/10/2026", "USD", "IDR", "1"), "ISO date"),
+    ):
+        with pytest.raises(FxError, match=message):
+            set_rate(session, FINANCE, *bad)
+
+
+def test_csv_import_reports_bad_rows_and_keeps_good_ones(session) -> None:
+    data = (
+        "\ufeffDate,From,To,Rate,Source\n"
+        "2026-10-01,USD,IDR,16000,bank\n"
+        '2026-10-02,USD,IDR,"16,100",bank\n'
+        "2026-13-01,USD,IDR,16000,bank\n"
+        "2026-10-03,SGD,IDR,12000.5,\n"
+        "2026-10-01,USD,IDR,16000,bank\n"
+    ).encode()
+    result = import_rates_csv(session, FINANCE, data)
+    assert (result.created, result.updated) == (2, 0)
+    assert [e.split(":")[0] for e in result.errors] == ["row 3", "row 4", "row 6"]
+    assert "rate" in result.errors[0]
+    assert "date" in result.errors[1]
+    assert "twice" in result.errors[2]
+    book = RateBook(session, "IDR", D(2026, 10, 3), D(2026, 10, 3), "daily")
+    assert book.rate("SGD", D(2026, 10, 3)).rate == Decimal("12000.5")
