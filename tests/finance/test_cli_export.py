@@ -1,0 +1,118 @@
+"""`python cli.py export` and `fx import`: files, stdout, BOM switch, and one-line errors with exit code 1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from cli import app
+from db.engine import session_scope
+from db.models import AuditEntry
+from finance.csvfile import BOM
+from finance.models import FxRate
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, timeout=120)
+
+
+def test_export_to_a_file_with_bom_and_audit(finance_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "daily.csv"
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            "campaign-daily",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-10-31",
+            "--currency",
+            "USD",
+            "-o",
+            str(target),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    content = target.read_bytes()
+    assert content.startswith(BOM + b"date,account_id,")
+    assert b",USD," in content
+    assert not (tmp_path / "daily.csv.part").exists()
+    with session_scope(finance_url) as s:
+        assert s.scalar(select(func.count()).where(AuditEntry.action == "export")) == 1
+
+
+def test_export_to_stdout_without_bom(finance_url: str) -> None:
+    proc = _cli("export", "campaigns", "--from", "2026-10-01", "--to", "2026-10-31", "--no-bom")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(b"account_id,campaign_id,campaign_name,")
+
+
+def test_bad_export_name_exits_1_with_one_line(finance_url: str) -> None:
+    proc = _cli("export", "campaign-weekly")
+    assert proc.returncode == 1
+    assert proc.stdout == b""
+    lines = proc.stderr.decode().strip().splitlines()
+    assert len(lines) == 1
+    assert "Unknown export 'campaign-weekly'" in lines[0]
+
+
+def test_bad_dates_exit_1(finance_url: str) -> None:
+    for args, message in (
+        (["--from", "2026-02-30"], "--from '2026-02-30' is not a date"),
+        (["--from", "2026-10-31", "--to", "2026-10-01"], "starts (2026-10-31) after it ends"),
+    ):
+        proc = _cli("export", "campaign-daily", *args)
+        assert proc.returncode == 1, proc.stderr
+        lines = proc.stderr.decode().strip().splitlines()
+        assert len(lines) == 1
+        assert message in lines[0]
+
+
+def test_missing_fx_rate_exits_1_and_writes_nothing(finance_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "monthly.csv"
+    proc = _cli("export", "campaign-monthly", "--from", "2026-10-01", "--to", "2026-10-31", "--currency", "EUR")
+    assert proc.returncode == 1
+    assert proc.stdout == b""
+    lines = proc.stderr.decode().strip().splitlines()
+    assert len(lines) == 1
+    assert "No FX rate IDR->EUR in 2026-10" in lines[0]
+    proc = _cli(
+        "export",
+        "campaign-monthly",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-31",
+        "--currency",
+        "EUR",
+        "-o",
+        str(target),
+    )
+    assert proc.returncode == 1
+    assert not target.exists()
+
+
+def test_fx_import(finance_url: str, tmp_path: Path) -> None:
+    good = tmp_path / "rates.csv"
+    good.write_text("date,from,to,rate\n2026-10-01,EUR,IDR,17500.25\n2026-10-02,EUR,IDR,17510\n")
+    result = runner.invoke(app, ["fx", "import", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,from,to,rate\n2026-10-03,EUR,IDR,abc\n")
+    proc = _cli("fx", "import", str(bad))
+    assert proc.returncode == 1
+    assert b"row 2: rate" in proc.stderr
+    with session_scope(finance_url) as s:
+        assert s.scalar(select(func.count()).select_from(FxRate).where(FxRate.from_currency == "EUR")) == 2
+    missing = _cli("fx", "import", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 1
+    assert b"does not exist" in missing.stderr
