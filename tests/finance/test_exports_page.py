@@ -1,0 +1,94 @@
+"""The Exports page through streamlit_app.py: preview, totals, download button and file name; roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+PAGE = "pages/exports/exports.py"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _open(app_test, role: str | None = None):
+    """Through streamlit_app.py as the local admin; for another role, the page file alone with that actor
+    (the shell only knows local mode until sign-in is configured)."""
+    if role is None:
+        at = app_test(timeout=60)
+        at.run()
+        assert not at.exception, at.exception
+        at.switch_page(PAGE).run()
+    else:
+        from streamlit.testing.v1 import AppTest
+
+        from db.roles import Actor
+
+        at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+        at.session_state["actor"] = Actor(f"{role}@example.com", role)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _choose(at, name: str, since: dt.date, until: dt.date, currency: str):
+    at.selectbox(key="exports_report").set_value(name)
+    at.date_input(key="exports_from").set_value(since)
+    at.date_input(key="exports_to").set_value(until)
+    at.run()
+    at.selectbox(key="exports_currency").set_value(currency).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_preview_totals_and_download(finance_url: str, app_test) -> None:
+    at = _open(app_test)
+    at = _choose(at, "campaign-monthly", dt.date(2026, 10, 1), dt.date(2026, 10, 31), "IDR")
+    assert not at.error, [e.value for e in at.error]
+    frames = [d.value for d in at.dataframe]
+    preview = next(f for f in frames if "account_name" in f.columns)
+    assert list(preview.columns[:3]) == ["month", "account_id", "account_name"]
+    assert len(preview) == 3
+    totals = next(f for f in frames if "total" in f.columns)
+    reporting = totals[(totals["column"] == "spend_reporting") & (totals["currency"] == "IDR")]
+    assert reporting.iloc[0]["total"] == "1367937"  # 562501 + 75000 + round(45.51 x 16050 = 730435.5)
+    button = at.get("download_button")[0]
+    assert "pantau_campaign-monthly_2026-10-01_2026-10-31_IDR.csv" in button.proto.label
+    assert button.proto.url
+
+
+def test_missing_rate_is_an_error_on_screen(finance_url: str, app_test) -> None:
+    at = _open(app_test)
+    at = _choose(at, "campaign-daily", dt.date(2026, 10, 1), dt.date(2026, 10, 31), "USD")
+    assert not at.error
+    at.date_input(key="exports_from").set_value(dt.date(2026, 9, 1)).run()
+    assert not at.exception
+    assert not at.error  # September has no rows: nothing to convert
+    at.date_input(key="exports_to").set_value(dt.date(2026, 9, 30)).run()
+    assert any("No rows" in i.value for i in at.info)
+
+
+def test_period_close_from_the_page(finance_url: str, app_test) -> None:
+    at = _open(app_test, "finance")
+    month = at.selectbox(key="exports_close_month").value.strftime("%Y-%m")  # last month by default
+    at.button(key="exports_close").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    closes = next(d.value for d in at.dataframe if "status" in d.value.columns)
+    assert closes.iloc[0]["month"] == month
+    assert closes.iloc[0]["status"] == "locked"
+    assert any(f"Nothing changed since {month}" in m.value for m in at.success)
+    assert at.button(key="exports_reopen")
+
+
+@pytest.mark.parametrize("role", ["specialist", "viewer"])
+def test_roles_without_access_are_told(finance_url: str, app_test, role: str) -> None:
+    at = _open(app_test, role)
+    assert any("not permitted" in e.value for e in at.error)
+
+
+def test_manager_reads_but_cannot_close(finance_url: str, app_test) -> None:
+    at = _open(app_test, "manager")
+    assert not at.error
+    assert not [b for b in at.button if b.key == "exports_close"]
+    assert any("not permitted to close" in c.value for c in at.caption)
