@@ -19,7 +19,7 @@ from db import audit
 from db.roles import Actor, require
 from db.types import utcnow
 from finance.csvfile import BOM, iter_csv, strip_header
-from finance.currency import plain, quantize
+from finance.currency import plain, precision, quantize
 from finance.fx import RATE_PLACES, RateBook, fx_policy, month_end, month_start, reporting_currency
 from finance.ledger import build_ledger
 from finance.models import ExportSnapshot, PeriodClose
@@ -88,10 +88,15 @@ def _rate_text(rate: Decimal) -> str:
     return text
 
 
+def _quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-precision(currency))
+
+
 def _qty(value: Decimal | int | None) -> str:
     if value is None:
         return ""
-    value = Decimal(value)
+    if isinstance(value, int):
+        return str(value)
     if value == value.to_integral_value():
         return str(int(value))
     return f"{value.normalize():f}"
@@ -142,10 +147,27 @@ def _campaign_daily(ctx: ExportContext) -> Iterator[list[str]]:
     )
     target = ctx.currency
     book = ctx.book
-    result = ctx.session.execute(stmt, execution_options={"yield_per": YIELD_PER, "stream_results": True})
-    for day, acct, acct_name, meta_id, name, cur, spend, imp, clicks, conv, value, source, acct_pk, cid in result:
-        used = book.rate(cur, day)
-        spend = quantize(spend, cur)  # the figure in the file; the reporting amount is computed from it
+    target_q = _quantum(target)
+    quanta: dict[str, Decimal] = {}
+    # Per (currency, day): the rate and its text columns; per (account, day): the provisional flag.
+    rates: dict[tuple[str, dt.date], tuple[Decimal, str, str, str]] = {}
+    flags: dict[tuple[int, dt.date], str] = {}
+    # A Core result on the session's connection: server-side cursor (PostgreSQL), fetched in batches.
+    conn = ctx.session.connection().execution_options(stream_results=True, yield_per=YIELD_PER)
+    for day, acct, acct_name, meta_id, name, cur, spend, imp, clicks, conv, value, source, acct_pk, cid in conn.execute(
+        stmt
+    ):
+        q = quanta.get(cur)
+        if q is None:
+            q = quanta[cur] = _quantum(cur)
+        hit = rates.get((cur, day))
+        if hit is None:
+            used = book.rate(cur, day)
+            hit = rates[(cur, day)] = (used.rate, _rate_text(used.rate), used.rate_date, used.policy)
+        flag = flags.get((acct_pk, day))
+        if flag is None:
+            flag = flags[(acct_pk, day)] = ctx.provisional(day, cutoffs.get(acct_pk))
+        spend = spend.quantize(q, ROUND_HALF_UP)  # the figure in the file; the reporting amount is computed from it
         yield [
             day.isoformat(),
             acct,
@@ -157,13 +179,13 @@ def _campaign_daily(ctx: ExportContext) -> Iterator[list[str]]:
             str(imp),
             str(clicks),
             _qty(conv),
-            plain(value, cur),
+            f"{value.quantize(q, ROUND_HALF_UP):f}",
             target,
-            _rate_text(used.rate),
-            used.rate_date,
-            used.policy,
-            plain(spend * used.rate, target),
-            ctx.provisional(day, cutoffs.get(acct_pk)),
+            hit[1],
+            hit[2],
+            hit[3],
+            f"{(spend * hit[0]).quantize(target_q, ROUND_HALF_UP):f}",
+            flag,
             source,
         ]
 

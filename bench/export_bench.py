@@ -1,0 +1,221 @@
+"""Benchmark: the campaign-daily export for 1.5M rows against pandas `DataFrame.to_csv` of the same rows.
+
+Builds a SQLite database of campaign insights (IDR and USD accounts, daily FX rates), then runs, each in a
+subprocess of its own so peak memory (ru_maxrss) is per process:
+  - export:  finance.exports.export_chunks("campaign-daily", ..., "USD") streamed to a file;
+  - pandas:  the same query read with pandas.read_sql, then DataFrame.to_csv (timed separately).
+Prints seconds, the ratio export / pandas, and peak memory of each process.
+
+    python bench/export_bench.py                # 1.5M rows
+    python bench/export_bench.py --scale 0.1    # 150k rows
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BASE_ROWS = 1_500_000
+DAYS = 1000
+START = dt.date(2022, 1, 1)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build(url: str, rows: int) -> None:
+    """Fill a fresh database with `rows` campaign-day rows."""
+    from decimal import Decimal
+
+    from sqlalchemy import insert
+
+    from campaigns.models import AdAccount, Campaign, CampaignInsight
+    from db.engine import session_scope
+    from db.migrate import upgrade
+    from finance.models import FxRate
+
+    upgrade(url)
+    campaigns = max(1, rows // DAYS)
+    days = min(DAYS, rows)
+    with session_scope(url) as s:
+        accounts = []
+        for i, (cur, tz) in enumerate((("IDR", "Asia/Jakarta"), ("USD", "America/New_York"))):
+            acct = AdAccount(
+                account_id=f"90000000000{i}", name=f'Bench {cur}, "quoted"', currency=cur, timezone_name=tz
+            )
+            s.add(acct)
+            accounts.append(acct)
+        s.flush()
+        ids = []
+        for c in range(campaigns):
+            acct = accounts[c % 2]
+            camp = Campaign(
+                account_id=acct.id, meta_id=f"{120000000 + c}", name=f"Campaign {c}, =test", currency=acct.currency
+            )
+            s.add(camp)
+            ids.append((camp, acct.currency))
+        s.flush()
+        s.execute(
+            insert(FxRate),
+            [
+                {
+                    "date": START + dt.timedelta(days=d),
+                    "from_currency": "USD",
+                    "to_currency": "IDR",
+                    "rate": Decimal("16000") + d,
+                    "source": "bench",
+                    "version_id": 1,
+                    "created_at": dt.datetime.now(dt.UTC),
+                    "updated_at": dt.datetime.now(dt.UTC),
+                }
+                for d in range(days + 40)
+            ],
+        )
+    batch: list[dict] = []
+    done = 0
+    with session_scope(url) as s:
+        for d in range(days):
+            day = START + dt.timedelta(days=d)
+            for camp, cur in ids:
+                if done >= rows:
+                    break
+                spend = Decimal(1_234_567 + d * 7) if cur == "IDR" else Decimal("123.45") + d
+                batch.append(
+                    {
+                        "campaign_id": camp.id,
+                        "date": day,
+                        "currency": cur,
+                        "spend": spend,
+                        "impressions": 10_000 + d,
+                        "clicks": 120,
+                        "conversions": Decimal(3),
+                        "conversion_value": spend * 2,
+                        "source": "meta_api",
+                    }
+                )
+                done += 1
+            if len(batch) >= 50_000:
+                s.execute(insert(CampaignInsight), batch)
+                batch.clear()
+        if batch:
+            s.execute(insert(CampaignInsight), batch)
+    print(f"built {done} rows ({campaigns} campaigns x {days} days)", file=sys.stderr)
+
+
+def child_export(url: str, out: str) -> dict:
+    from db.engine import session_scope
+    from finance.exports import export_chunks
+
+    until = START + dt.timedelta(days=DAYS)
+    t0 = time.perf_counter()
+    size = 0
+    with session_scope(url) as s, open(out, "wb") as fh:
+        for chunk in export_chunks(
+            s, "campaign-daily", START, until, "USD", now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+        ):
+            fh.write(chunk)
+            size += len(chunk)
+    return {"seconds": time.perf_counter() - t0, "bytes": size, "peak_mb": _peak_mb()}
+
+
+def child_pandas(url: str, out: str) -> dict:
+    import pandas as pd
+    from sqlalchemy import select
+
+    from campaigns.models import AdAccount, Campaign, CampaignInsight
+    from db.engine import get_engine
+
+    stmt = (
+        select(
+            CampaignInsight.date,
+            AdAccount.account_id,
+            AdAccount.name.label("account_name"),
+            Campaign.meta_id.label("campaign_id"),
+            Campaign.name.label("campaign_name"),
+            CampaignInsight.currency,
+            CampaignInsight.spend,
+            CampaignInsight.impressions,
+            CampaignInsight.clicks,
+            CampaignInsight.conversions,
+            CampaignInsight.conversion_value,
+        )
+        .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
+        .join(AdAccount, AdAccount.id == Campaign.account_id)
+        .order_by(CampaignInsight.date, AdAccount.account_id, Campaign.meta_id, Campaign.id)
+    )
+    t0 = time.perf_counter()
+    with get_engine(url).connect() as conn:
+        frame = pd.read_sql(stmt, conn)
+    t1 = time.perf_counter()
+    frame.to_csv(out, index=False, encoding="utf-8-sig")
+    t2 = time.perf_counter()
+    return {
+        "read_seconds": t1 - t0,
+        "to_csv_seconds": t2 - t1,
+        "seconds": t2 - t0,
+        "rows": len(frame),
+        "bytes": os.path.getsize(out),
+        "peak_mb": _peak_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 1.5M rows (default 1.0)")
+    parser.add_argument("--db", help="SQLite file to build/reuse (default: a temporary file)")
+    parser.add_argument("--child", choices=["export", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        func = child_export if args.child == "export" else child_pandas
+        print(json.dumps(func(args.url, args.out)))
+        return
+    rows = int(BASE_ROWS * args.scale)
+    tmp = tempfile.mkdtemp(prefix="pantau-bench-")
+    db = Path(args.db) if args.db else Path(tmp) / "bench.db"
+    url = f"sqlite:///{db}"
+    if not db.exists():
+        t0 = time.perf_counter()
+        build(url, rows)
+        print(f"database built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    results = {}
+    for mode in ("export", "pandas"):
+        out = str(Path(tmp) / f"{mode}.csv")
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", mode, "--url", url, "--out", out],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "DATABASE_URL": url},
+        )
+        results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+    e, p = results["export"], results["pandas"]
+    print(f"rows: {p['rows']}")
+    print(
+        f"campaign-daily export (query + FX + format + write): {e['seconds']:.2f} s, {e['bytes'] / 1e6:.1f} MB, "
+        f"peak RSS {e['peak_mb']:.0f} MB"
+    )
+    print(
+        f"pandas read_sql: {p['read_seconds']:.2f} s; DataFrame.to_csv: {p['to_csv_seconds']:.2f} s; "
+        f"total {p['seconds']:.2f} s, peak RSS {p['peak_mb']:.0f} MB"
+    )
+    print(f"ratio export / pandas (read_sql + to_csv): {e['seconds'] / p['seconds']:.2f}x (target <= 1.5x)")
+    print(f"ratio export / to_csv alone: {e['seconds'] / p['to_csv_seconds']:.2f}x")
+    print(f"export peak memory: {e['peak_mb']:.0f} MB (target <= 300 MB)")
+
+
+if __name__ == "__main__":
+    main()
