@@ -153,10 +153,8 @@ def _campaign_daily(ctx: ExportContext) -> Iterator[list[str]]:
     rates: dict[tuple[str, dt.date], tuple[Decimal, str, str, str]] = {}
     flags: dict[tuple[int, dt.date], str] = {}
     # A Core result on the session's connection: server-side cursor (PostgreSQL), fetched in batches.
-    conn = ctx.session.connection().execution_options(stream_results=True, yield_per=YIELD_PER)
-    for day, acct, acct_name, meta_id, name, cur, spend, imp, clicks, conv, value, source, acct_pk, cid in conn.execute(
-        stmt
-    ):
+    result = ctx.session.connection().execute(stmt, execution_options={"stream_results": True, "yield_per": YIELD_PER})
+    for day, acct, acct_name, meta_id, name, cur, spend, imp, clicks, conv, value, source, acct_pk, cid in result:
         q = quanta.get(cur)
         if q is None:
             q = quanta[cur] = _quantum(cur)
