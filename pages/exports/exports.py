@@ -10,9 +10,11 @@ from campaigns.queries import workspace_counts
 from db.config import env
 from db.engine import session_scope
 from db.roles import PermissionDenied
+from db.settings import set_setting
 from finance.close import CloseError, close_month, reopen_month
 from finance.exports import EXPORTS, ExportError, file_name, record_export
-from finance.fx import FxError, import_rates_csv, month_end, month_start, set_rate
+from finance.fx import POLICIES, FxError, import_rates_csv, month_end, month_start, set_rate
+from finance.ledger import RECOGNITION
 from finance.reconcile import reconcile_month
 from pages.components.auth import require_page
 from pages.components.data import clear_caches, db_key, today
@@ -149,6 +151,35 @@ with tab_fx:
                     st.error(problem)
             except (FxError, PermissionDenied) as exc:
                 st.error(str(exc))
+    if actor.can("settings.manage"):
+        with st.expander(_("Finance settings (admin)")), st.form("exports_settings_form"):
+            new_currency = st.text_input(
+                _("Reporting currency"), value=info["reporting_currency"], key="exports_set_currency"
+            )
+            new_policy = st.selectbox(
+                _("FX policy"), POLICIES, index=POLICIES.index(info["fx_policy"]), key="exports_set_policy"
+            )
+            new_recognition = st.selectbox(
+                _("Influencer fee recognition"),
+                RECOGNITION,
+                index=RECOGNITION.index(info["fee_recognition"]),
+                key="exports_set_recognition",
+            )
+            if st.form_submit_button(_("Save settings"), key="exports_set_save"):
+                code = new_currency.strip().upper()
+                if len(code) != 3 or not code.isalpha():
+                    st.error(_("{code} is not a 3-letter currency code.", code=new_currency))
+                else:
+                    with session_scope() as s:
+                        for key, value in (
+                            ("reporting_currency", code),
+                            ("fx_policy", new_policy),
+                            ("fee_recognition", new_recognition),
+                        ):
+                            if value != info[key]:
+                                set_setting(s, actor, key, value)
+                    clear_caches()
+                    st.rerun()
     rates = rates_table(db_key(), today() - dt.timedelta(days=120))
     if rates.empty:
         st.info(_("No FX rates yet. Add one above or import a CSV; exports in another currency need them."))

@@ -92,3 +92,12 @@ def test_manager_reads_but_cannot_close(finance_url: str, app_test) -> None:
     assert not at.error
     assert not [b for b in at.button if b.key == "exports_close"]
     assert any("not permitted to close" in c.value for c in at.caption)
+
+
+def test_admin_changes_the_reporting_currency(finance_url: str, app_test) -> None:
+    at = _open(app_test)
+    at.text_input(key="exports_set_currency").set_value("idr")
+    at.selectbox(key="exports_set_policy").set_value("month_end")
+    at.button(key="exports_set_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Reporting currency IDR; FX policy month_end" in c.value for c in at.caption)
