@@ -180,10 +180,12 @@ def export(
     get_spec(name)
     since = _iso_date(date_from, "--from")
     until = _iso_date(date_to, "--to")
-    if since is None or until is None:
-        last_month = month_start(dt.date.today()) - dt.timedelta(days=1)
-        since = since or month_start(last_month)
-        until = until or (month_end(since) if date_to is None and date_from is not None else month_end(last_month))
+    if since is None and until is None:
+        until = month_start(dt.date.today()) - dt.timedelta(days=1)  # last month by default
+    if since is None:
+        since = month_start(until)  # type: ignore[arg-type]
+    if until is None:
+        until = month_end(since)
     prepare_database()
     with session_scope() as session:
         if output is None:

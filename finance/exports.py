@@ -224,11 +224,12 @@ def _campaign_monthly(ctx: ExportContext) -> Iterator[list[str]]:
     budgets = _campaign_budgets(s, ctx.since, ctx.until)
     by_day: dict[tuple[int, str], list[tuple[dt.date, Decimal]]] = {}
     if ctx.policy == "daily":
-        daily = select(CampaignInsight.campaign_id, CampaignInsight.date, CampaignInsight.spend).where(
-            CampaignInsight.date.between(ctx.since, ctx.until)
-        )
-        for cid, day, spend in s.execute(daily):
-            by_day.setdefault((cid, day.strftime("%Y-%m")), []).append((day, Decimal(spend)))
+        daily = select(
+            CampaignInsight.campaign_id, CampaignInsight.date, CampaignInsight.spend, CampaignInsight.currency
+        ).where(CampaignInsight.date.between(ctx.since, ctx.until))
+        for cid, day, spend, day_cur in s.execute(daily):
+            # Each day as campaign-daily writes it, so the monthly row adds up from the daily file.
+            by_day.setdefault((cid, day.strftime("%Y-%m")), []).append((day, quantize(spend, day_cur)))
     target = ctx.currency
     for month, acct, acct_name, meta_id, name, cur, spend, conv, value, last, src_min, src_max, acct_pk, cid in rows:
         spend = quantize(Decimal(spend or 0), cur)
@@ -401,15 +402,17 @@ def _marketing_rows(ctx: ExportContext) -> Iterator[list[str]]:
     cutoffs_by_tz: dict[str | None, dt.date] = {}
     for ln in lines:
         cur = ln.currency
-        if ctx.policy == "daily" and cur != target and ln.actual_days:
+        if not ln.actual:
+            converted, rate_text, rate_date, policy = ZERO, "", "", ""  # nothing to convert (plan-only rows)
+        elif ctx.policy == "daily" and cur != target and ln.actual_days:
             total = sum((amt * ctx.book.rate(cur, day).rate for day, amt in ln.actual_days.items()), ZERO)
             converted = quantize(total, target)
-            rate = (total / ln.actual).quantize(RATE_PLACES) if ln.actual else ZERO
+            rate_text = _rate_text(total / ln.actual)
             rate_date, policy = "daily", "daily"
         else:
             used = ctx.book.rate(cur, month_end(ln.month) if ctx.policy == "daily" else ln.month)
             converted = quantize(quantize(ln.actual, cur) * used.rate, target)
-            rate, rate_date, policy = used.rate, used.rate_date, used.policy
+            rate_text, rate_date, policy = _rate_text(used.rate), used.rate_date, used.policy
         provisional = "false"
         if ln.channel == "meta_ads" and ln.last_day is not None:
             cutoff = cutoffs_by_tz.setdefault(ln.timezone_name, provisional_since(ln.timezone_name, ctx.now))
@@ -423,7 +426,7 @@ def _marketing_rows(ctx: ExportContext) -> Iterator[list[str]]:
             plain(ln.committed, cur) if ln.committed is not None else "",
             plain(ln.actual, cur),
             target,
-            _rate_text(rate),
+            rate_text,
             plain(converted, target),
             plain(ln.paid, cur) if ln.paid is not None else "",
             rate_date,

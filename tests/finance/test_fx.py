@@ -115,3 +115,24 @@ def test_csv_import_reports_bad_rows_and_keeps_good_ones(session) -> None:
     assert "twice" in result.errors[2]
     book = RateBook(session, "IDR", D(2026, 10, 3), D(2026, 10, 3), "daily")
     assert book.rate("SGD", D(2026, 10, 3)).rate == Decimal("12000.5")
+
+
+def test_daily_policy_converts_monthly_rows_day_by_day(fs) -> None:
+    from db.models import Setting
+    from finance.exports import export_chunks, read_rows
+    from tests.finance.conftest import NOW
+
+    fs.add(Setting(key="fx_policy", value="daily"))
+    fs.flush()
+    content = b"".join(export_chunks(fs, "campaign-monthly", D(2026, 10, 1), D(2026, 11, 30), "IDR", now=NOW))
+    header, rows = read_rows(content)
+    ix = {c: i for i, c in enumerate(header)}
+    usd_oct = next(r for r in rows if r[ix["month"]] == "2026-10" and r[ix["currency"]] == "USD")
+    assert usd_oct[ix["spend_reporting"]] == "732711"  # 45.51 x 16100 (the rate of 2026-10-31)
+    assert usd_oct[ix["fx_rate"]] == "16100"
+    assert usd_oct[ix["fx_rate_date"]] == "daily"
+    daily = b"".join(export_chunks(fs, "campaign-daily", D(2026, 10, 31), D(2026, 10, 31), "IDR", now=NOW))
+    header, rows = read_rows(daily)
+    usd = next(r for r in rows if r[header.index("currency")] == "USD")
+    assert usd[header.index("fx_rate_date")] == "2026-10-31"
+    assert usd[header.index("spend_reporting")] == "732711"
