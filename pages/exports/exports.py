@@ -99,7 +99,9 @@ with tab_export:
             st.subheader(_("First rows"))
             st.dataframe(frame, hide_index=True, key="exports_preview")
 
-        def _audit_download(name: str = name, since=since, until=until, currency: str = currency) -> None:
+        def _audit_download(
+            name: str = name, since=since, until=until, currency: str = currency, content: bytes = content
+        ) -> None:
             with session_scope() as s:
                 record_export(s, actor, name, since, until, currency, content)
 

@@ -55,6 +55,18 @@ def test_preview_totals_and_download(finance_url: str, app_test) -> None:
     button = at.get("download_button")[0]
     assert "pantau_campaign-monthly_2026-10-01_2026-10-31_IDR.csv" in button.proto.label
     assert button.proto.url
+    button.click().run()
+    assert not at.exception, at.exception
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import AuditEntry
+
+    with session_scope(finance_url) as s:
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "export"))
+    assert entry is not None
+    assert entry.after["export"] == "campaign-monthly"
+    assert entry.after["currency"] == "IDR"
 
 
 def test_missing_rate_is_an_error_on_screen(finance_url: str, app_test) -> None:
