@@ -198,10 +198,12 @@ def main() -> None:
             [sys.executable, __file__, "--child", mode, "--url", url, "--out", out],
             capture_output=True,
             text=True,
-            check=True,
             env={**os.environ, "DATABASE_URL": url},
         )
+        if proc.returncode != 0:
+            sys.exit(f"{mode} run failed:\n{proc.stderr[-2000:]}")
         results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(f"{mode}: {results[mode]}", file=sys.stderr)
     e, p = results["export"], results["pandas"]
     print(f"rows: {p['rows']}")
     print(
