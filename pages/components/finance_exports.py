@@ -9,7 +9,7 @@ import streamlit as st
 
 from db.engine import session_scope
 from finance.close import data_currencies, difference_report, list_closes
-from finance.exports import export_chunks, read_rows, totals
+from finance.exports import export_chunks, locked_months, read_rows, totals
 from finance.fx import fx_policy, list_rates, reporting_currency
 from finance.ledger import fee_recognition
 from pages.components.data import CACHE_TTL
@@ -103,3 +103,9 @@ def differences(_key: str, month: dt.date) -> pd.DataFrame:
             for d in difference_report(session, month)
         ]
     return pd.DataFrame(rows)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def closed_months(_key: str) -> list[dt.date]:
+    with session_scope() as session:
+        return sorted(locked_months(session))

@@ -20,6 +20,7 @@ from pages.components.auth import require_page
 from pages.components.data import clear_caches, db_key, today
 from pages.components.empty import empty_state
 from pages.components.finance_exports import (
+    closed_months,
     closes_table,
     differences,
     export_file,
@@ -81,6 +82,16 @@ with tab_export:
             st.error(str(exc))
     if content is not None:
         fname = file_name(name, since, until, currency)
+        snapshotted = [m for m in closed_months(db_key()) if since <= m and month_end(m) <= until]
+        if not EXPORTS[name].by_month and (since, until) != (month_start(since), month_end(since)):
+            snapshotted = []  # the campaigns list comes from a snapshot only for exactly one closed month
+        if snapshotted:
+            st.info(
+                _(
+                    "Closed months {months} come from their close snapshots: the same bytes every time.",
+                    months=", ".join(m.strftime("%Y-%m") for m in snapshotted),
+                )
+            )
         frame = preview(content)
         if frame.empty:
             st.info(_("No rows in this period. Pick another period or sync the missing days on the Sync page."))

@@ -91,6 +91,8 @@ def test_period_close_from_the_page(finance_url: str, app_test) -> None:
     assert closes.iloc[0]["status"] == "locked"
     assert any(f"Nothing changed since {month}" in m.value for m in at.success)
     assert at.button(key="exports_reopen")
+    # The Export tab's default period is last month: now served from the snapshot, and it says so.
+    assert any(f"Closed months {month} come from their close snapshots" in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("role", ["specialist", "viewer"])
