@@ -161,10 +161,11 @@ def export(
         typer.Argument(help="campaign-daily, campaign-monthly, campaigns, influencer-payments or marketing-spend."),
     ],
     date_from: Annotated[
-        str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default: last month's first day.")
+        str | None,
+        typer.Option("--from", help="First day (YYYY-MM-DD); default: start of --to's month or of last month."),
     ] = None,
     date_to: Annotated[
-        str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default: last month's last day.")
+        str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default: end of --from's month or of last month.")
     ] = None,
     currency: Annotated[
         str | None, typer.Option("--currency", help="Reporting currency; default: the setting.")

@@ -733,24 +733,6 @@ def _snapshot_bytes(session: Session, spec: ExportSpec, close_id: int, currency:
     return content
 
 
-def export_bytes(
-    session: Session,
-    actor: Actor,
-    name: str,
-    since: dt.date,
-    until: dt.date,
-    currency: str | None = None,
-    *,
-    bom: bool = True,
-    now: dt.datetime | None = None,
-) -> bytes:
-    """The whole export in memory (for the page's download button), audited as "export"."""
-    require(actor, "export.run")
-    content = b"".join(export_chunks(session, name, since, until, currency, bom=bom, now=now))
-    record_export(session, actor, name, since, until, currency or reporting_currency(session), content)
-    return content
-
-
 def write_export(
     session: Session,
     actor: Actor,

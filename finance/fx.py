@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -316,11 +315,3 @@ def list_rates(session: Session, since: dt.date | None = None, until: dt.date | 
     if until:
         stmt = stmt.where(FxRate.date <= until)
     return list(session.scalars(stmt))
-
-
-def converted_total(book: RateBook, amounts: Iterable[tuple[dt.date, Decimal]], currency: str) -> Decimal:
-    """Sum of amounts converted one by one at their own day's rate, rounded once at the end."""
-    total = Decimal(0)
-    for day, amount in amounts:
-        total += amount * book.rate(currency, day).rate
-    return quantize(total, book.target)

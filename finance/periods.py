@@ -12,17 +12,6 @@ from campaigns.meta_settings import RESTATEMENT_DAYS
 from finance.fx import month_end, month_start
 
 
-def parse_month(value: str) -> dt.date:
-    """`2026-10` or `2026-10-01` -> the first day of that month."""
-    text = value.strip()
-    try:
-        if len(text) == 7:
-            return dt.date.fromisoformat(text + "-01")
-        return month_start(dt.date.fromisoformat(text))
-    except ValueError:
-        raise ValueError(f"{value!r} is not a month (YYYY-MM)") from None
-
-
 def month_segments(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date]]:
     """The range cut at month boundaries: [(since, end of its month), ..., (start of last month, until)]."""
     segments = []
@@ -52,8 +41,3 @@ def provisional_since(timezone_name: str | None, now: dt.datetime) -> dt.date:
     except Exception:
         zone = ZoneInfo("UTC")
     return now.astimezone(zone).date() - dt.timedelta(days=RESTATEMENT_DAYS)
-
-
-def overlap_days(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: dt.date) -> int:
-    start, end = max(a_start, b_start), min(a_end, b_end)
-    return max((end - start).days + 1, 0)
