@@ -164,6 +164,7 @@ def store_meta_token(session: Session, actor: Actor, token: str, secrets: Mappin
     else:
         row.value = value
         row.updated_by = actor.email
+    session.flush()
     audit.record(
         session,
         actor,
@@ -183,6 +184,7 @@ def clear_meta_token(session: Session, actor: Actor) -> bool:
     if row is None:
         return False
     session.delete(row)
+    session.flush()
     audit.record(
         session,
         actor,

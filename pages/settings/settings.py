@@ -43,6 +43,13 @@ def _run(action, success: str) -> None:
     st.session_state["settings_flash"] = ("success", success)
 
 
+def _store_token() -> None:
+    """Form callback: store the token, then empty the field so the value leaves the session at once."""
+    token = st.session_state.get("settings_meta_token_input", "")
+    st.session_state["settings_meta_token_input"] = ""
+    _run(lambda s: store_meta_token(s, actor, token, _secrets()), _("Meta access token stored encrypted."))
+
+
 flash = st.session_state.pop("settings_flash", None)
 if flash:
     (st.error if flash[0] == "error" else st.success)(flash[1])
@@ -184,15 +191,13 @@ else:
 if status.key_problem:
     st.warning(_("The app cannot store a token: {reason}", reason=status.key_problem))
 else:
-    with st.form("settings_meta_token", clear_on_submit=True):
-        token = st.text_input(
+    with st.form("settings_meta_token"):
+        st.text_input(
             _("Meta access token (stored encrypted, shown only as its last four characters)"),
             type="password",
             key="settings_meta_token_input",
         )
-        if st.form_submit_button(_("Store token"), type="primary"):
-            _run(lambda s: store_meta_token(s, actor, token, _secrets()), _("Meta access token stored encrypted."))
-            st.rerun()
+        st.form_submit_button(_("Store token"), type="primary", on_click=_store_token)
 if status.stored and st.button(_("Remove the stored token"), key="settings_meta_token_clear"):
     _run(lambda s: clear_meta_token(s, actor), _("The stored Meta access token was removed."))
     st.rerun()
