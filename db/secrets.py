@@ -235,9 +235,12 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def install_log_redaction(*logger_names: str) -> None:
-    """Attach RedactSecrets to the handlers of the root logger and the named loggers (idempotent)."""
-    for name in ("", *logger_names):
+def install_log_redaction(*prefixes: str) -> None:
+    """Attach RedactSecrets to the handlers of the root logger and of every logger under `prefixes`
+    (Streamlit gives each of its loggers a handler of its own). Idempotent; call again for new loggers."""
+    names = [""]
+    names += [n for n in list(logging.Logger.manager.loggerDict) if any(n.startswith(p) for p in prefixes)]
+    for name in names:
         for handler in logging.getLogger(name).handlers:
             if not any(isinstance(f, RedactSecrets) for f in handler.filters):
                 handler.addFilter(RedactSecrets())

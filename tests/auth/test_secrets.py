@@ -189,3 +189,17 @@ def test_settings_page_without_a_key_explains_why_it_cannot_store(migrated_url: 
     at.switch_page("pages/settings/settings.py").run()
     assert any("The app cannot store a token: No encryption key" in w.value for w in at.warning)
     assert not any(t.key == "settings_meta_token_input" for t in at.text_input)
+
+
+def test_installed_redaction_covers_streamlits_own_loggers(session, secret_key, capsys) -> None:
+    from streamlit.logger import get_logger
+
+    from db.secrets import install_log_redaction
+
+    store_meta_token(session, CLI_ACTOR, TOKEN)
+    logger = get_logger("streamlit.pantau_redaction_test")
+    install_log_redaction("streamlit")
+    logger.error("request failed: access_token=%s", TOKEN)
+    err = capsys.readouterr().err
+    assert "request failed: access_token=***" in err
+    assert TOKEN not in err
