@@ -34,7 +34,7 @@ KEY_HELP = (
 )
 
 
-class SecretError(Exception):
+class SecretError(ValueError):
     """A secret cannot be stored or read; the message says why and never contains the secret."""
 
 

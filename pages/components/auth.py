@@ -121,7 +121,9 @@ def resolve_actor() -> Actor | None:
         _sign_in_screen()
         return None
     email = str(st.user.get("email") or "").strip().lower()
-    actor = _signed_in_actor(email) if email else None
+    # A provider that says the address is unverified does not prove who this is.
+    verified = st.user.get("email_verified", True) not in (False, "false")
+    actor = _signed_in_actor(email) if email and verified else None
     if actor is None:
         _no_access_screen(email)
         return None

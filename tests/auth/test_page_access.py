@@ -179,3 +179,10 @@ def test_no_page_module_directly_under_pages() -> None:
     registered = {spec.path for spec in PAGES}
     on_disk = {str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py") if p.parent.name != "components"}
     assert on_disk <= registered, f"page files not in the registry: {sorted(on_disk - registered)}"
+
+
+def test_an_unverified_email_is_not_trusted(team_url: str, signed_in) -> None:
+    at = signed_in(ROLE_EMAILS["admin"])
+    at.user["email_verified"] = False
+    at.run()
+    assert [t.value for t in at.title] == ["No access"]
