@@ -9,7 +9,7 @@ st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layou
 from db.config import database_url  # noqa: E402
 from db.migrate import ensure_schema  # noqa: E402
 from db.secrets import install_log_redaction  # noqa: E402
-from pages.components.auth import account_sidebar, resolve_actor  # noqa: E402
+from pages.components.auth import account_sidebar, auth_configured, resolve_actor  # noqa: E402
 from pages.components.i18n import _  # noqa: E402
 from pages.components.navigation import build_navigation  # noqa: E402
 
@@ -30,6 +30,10 @@ def main() -> None:
         st.caption(_("Check DATABASE_URL and that the database server is reachable."))
         st.stop()
 
+    if auth_configured():
+        # A team deployment shows people an error's type, never its message or traceback (which could carry a
+        # token or personal data); the full traceback still goes to the server log, through the redaction filter.
+        st.set_option("client.showErrorDetails", "type")
     st.session_state.pop("actor", None)  # decided afresh on every run: a role change applies at once
     actor = resolve_actor()
     if actor is None:

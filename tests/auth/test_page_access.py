@@ -186,3 +186,15 @@ def test_an_unverified_email_is_not_trusted(team_url: str, signed_in) -> None:
     at.user["email_verified"] = False
     at.run()
     assert [t.value for t in at.title] == ["No access"]
+
+
+def test_team_deployment_hides_error_details_from_people(team_url: str, signed_in) -> None:
+    import streamlit as st
+
+    before = st.get_option("client.showErrorDetails")
+    try:
+        at = signed_in(ROLE_EMAILS["viewer"])
+        at.run()
+        assert st.get_option("client.showErrorDetails") == "type"
+    finally:
+        st.set_option("client.showErrorDetails", before)
