@@ -120,3 +120,13 @@ def test_cli_users_commands(migrated_url: str) -> None:
     assert "last active admin" in result.output
     with session_scope(migrated_url) as s:
         assert s.scalar(select(User.active).where(User.email == "ada@example.com")) is True
+
+
+def test_sign_in_writes_last_seen_only_now_and_then(session) -> None:
+    add_user(session, CLI_ACTOR, "sam@example.com", "specialist")
+    first = ensure_sign_in_user(session, "sam@example.com", admin_emails=[], auto_provision_viewers=False)
+    session.flush()
+    seen, version = first.last_seen_at, first.version_id
+    again = ensure_sign_in_user(session, "sam@example.com", admin_emails=[], auto_provision_viewers=False)
+    session.flush()
+    assert (again.last_seen_at, again.version_id) == (seen, version)
