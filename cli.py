@@ -131,6 +131,34 @@ def users_add(
     out.print(message)
 
 
+@users_app.command("deactivate")
+@command_errors
+def users_deactivate(email: Annotated[str, typer.Argument(help="The person who may no longer sign in.")]) -> None:
+    """Stop a user from signing in (their history stays; the last active admin cannot be deactivated)."""
+    from db.engine import session_scope
+    from db.users import set_active
+
+    prepare_database()
+    with session_scope() as session:
+        user = set_active(session, CLI_ACTOR, email, False)
+        message = f"{user.email} can no longer sign in."
+    out.print(message)
+
+
+@users_app.command("activate")
+@command_errors
+def users_activate(email: Annotated[str, typer.Argument(help="The person who may sign in again.")]) -> None:
+    """Let a deactivated user sign in again, with their previous role."""
+    from db.engine import session_scope
+    from db.users import set_active
+
+    prepare_database()
+    with session_scope() as session:
+        user = set_active(session, CLI_ACTOR, email, True)
+        message = f"{user.email} can sign in again as {user.role}."
+    out.print(message)
+
+
 @users_app.command("list")
 @command_errors
 def users_list() -> None:

@@ -8,7 +8,8 @@ st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layou
 
 from db.config import database_url  # noqa: E402
 from db.migrate import ensure_schema  # noqa: E402
-from pages.components.auth import resolve_actor  # noqa: E402
+from db.secrets import install_log_redaction  # noqa: E402
+from pages.components.auth import account_sidebar, auth_configured, resolve_actor  # noqa: E402
 from pages.components.i18n import _  # noqa: E402
 from pages.components.navigation import build_navigation  # noqa: E402
 
@@ -17,6 +18,7 @@ from pages.components.navigation import build_navigation  # noqa: E402
 def _schema_ready(url: str) -> bool:
     """Create or migrate the schema once per server process and database."""
     ensure_schema(url)
+    install_log_redaction("streamlit")
     return True
 
 
@@ -28,18 +30,18 @@ def main() -> None:
         st.caption(_("Check DATABASE_URL and that the database server is reachable."))
         st.stop()
 
+    if auth_configured():
+        # A team deployment shows people an error's type, never its message or traceback (which could carry a
+        # token or personal data); the full traceback still goes to the server log, through the redaction filter.
+        st.set_option("client.showErrorDetails", "type")
+    st.session_state.pop("actor", None)  # decided afresh on every run: a role change applies at once
     actor = resolve_actor()
     if actor is None:
+        # No page is registered, so no page file can run by URL: every path shows the screen above.
         st.navigation([st.Page(lambda: None, title="Pantau", url_path="signin")], position="hidden")
         st.stop()
     st.session_state["actor"] = actor
-
-    if st.session_state.get("local_mode"):
-        st.sidebar.info(
-            _("Local mode: no sign-in is configured, you are the local admin. Bound to localhost only."),
-            icon=":material/lock_open:",
-        )
-    st.sidebar.caption(_("Signed in as {email} ({role})", email=actor.email, role=_(actor.role)))
+    account_sidebar(actor)
 
     page = st.navigation(build_navigation(actor))
     page.run()

@@ -61,6 +61,8 @@ class Actor:
 
 LOCAL_ADMIN = Actor(email="local-admin@localhost", role="admin")
 CLI_ACTOR = Actor(email="cli@localhost", role="admin")
+# Sign-in itself writes when PANTAU_ADMIN_EMAILS or auto-provisioning creates a user; audited under this name.
+SIGN_IN_ACTOR = Actor(email="sign-in@pantau", role="admin")
 
 
 def require(actor: Actor, permission: str) -> None:

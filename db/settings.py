@@ -32,10 +32,17 @@ def get_setting(session: Session, key: str) -> Any:
     return DEFAULTS.get(key)
 
 
+SECRET_PREFIX = "secret."  # encrypted values, written only by db.secrets
+
+
 def set_setting(session: Session, actor: Actor, key: str, value: Any) -> None:
     """Change a setting (admin only), audited."""
     require(actor, "settings.manage")
+    if key.startswith(SECRET_PREFIX):
+        raise ValueError(f"{key!r} holds a secret; store it through db.secrets, never as a plain setting.")
     row = session.get(Setting, key)
+    if row is not None and row.value == value:
+        return
     before = None if row is None else {key: row.value}
     if row is None:
         row = Setting(key=key, value=value, updated_by=actor.email)

@@ -62,6 +62,10 @@ def test_users_add_and_errors(database_url: str) -> None:
         user = s.scalar(select(User).where(User.email == "boss@example.com"))
         assert user.role == "admin"
         assert s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.entity_type == "user")) == 1
+    last_admin = runner.invoke(app, ["users", "add", "boss@example.com", "--role", "viewer"])
+    assert last_admin.exit_code == 1
+    assert "last active admin" in last_admin.output
+    assert runner.invoke(app, ["users", "add", "second@example.com", "--role", "admin"]).exit_code == 0
     changed = runner.invoke(app, ["users", "add", "boss@example.com", "--role", "viewer"])
     assert changed.exit_code == 0
     assert "Updated boss@example.com as viewer" in changed.output

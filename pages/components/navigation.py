@@ -50,17 +50,32 @@ def visible_pages(actor: Actor) -> list[PageSpec]:
 
 
 def build_navigation(actor: Actor) -> dict[str, list[st.Page]]:
-    """Sections of `st.Page` objects for `st.navigation`, only the pages the role may see."""
+    """Sections of `st.Page` objects for `st.navigation`: the role's pages in the menu.
+
+    Pages the role may not open are registered hidden, so their URL opens the page file and its
+    `require_page` guard says "no access" in words instead of silently showing another page.
+    """
     sections: dict[str, list[st.Page]] = {}
-    for spec in visible_pages(actor):
+    hidden: list[st.Page] = []
+    for spec in PAGES:
+        allowed = actor.may_see(spec.key)
         page = st.Page(
             spec.path,
             title=_(spec.title),
             icon=spec.icon,
             url_path=spec.url_path,
             default=spec.key == "overview",
+            visibility="visible" if allowed else "hidden",
         )
-        sections.setdefault(_(spec.section), []).append(page)
+        if allowed:
+            sections.setdefault(_(spec.section), []).append(page)
+        else:
+            hidden.append(page)
+    # Every role sees Overview, so the hidden pages join the last visible section (a section of
+    # hidden pages only could still show its header).
+    if hidden:
+        last = list(sections)[-1] if sections else _("Pantau")
+        sections.setdefault(last, []).extend(hidden)
     return sections
 
 

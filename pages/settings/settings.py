@@ -1,28 +1,203 @@
-"""Settings: users and roles, workspace settings."""
+"""Settings: users and roles, workspace settings, the Meta connection (admins only)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
 
 from db.engine import session_scope
-from db.settings import get_setting
-from db.users import list_users
+from db.roles import ROLES, PermissionDenied
+from db.secrets import SecretError, clear_meta_token, store_meta_token, token_status
+from db.settings import get_setting, set_setting
+from db.users import UserError, add_user, list_users, set_active, set_role
 from pages.components.auth import require_page
+from pages.components.data import clear_caches
 from pages.components.i18n import _
 
-require_page("settings")
+actor = require_page("settings")
 st.title(_("Settings"))
-st.caption(_("Users and roles, reporting currency and the Meta connection."))
+st.caption(_("Users and roles, workspace settings and the Meta connection."))
+
+FX_POLICIES = ("monthly_average", "month_end", "daily")
+FEE_RECOGNITION = ("on_delivery", "over_flight")
+
+
+def _secrets() -> dict:
+    try:
+        return {k: st.secrets[k] for k in st.secrets if not isinstance(st.secrets[k], Mapping)}
+    except Exception:
+        return {}
+
+
+def _run(action, success: str) -> None:
+    """Run one write in its own unit of work; domain errors become a message, never a traceback."""
+    try:
+        with session_scope() as session:
+            action(session)
+    except (UserError, SecretError, PermissionDenied, ValueError) as exc:
+        st.session_state["settings_flash"] = ("error", str(exc))
+        return
+    clear_caches()
+    st.session_state["settings_flash"] = ("success", success)
+
+
+def _store_token() -> None:
+    """Form callback: store the token, then empty the field so the value leaves the session at once."""
+    token = st.session_state.get("settings_meta_token_input", "")
+    st.session_state["settings_meta_token_input"] = ""
+    _run(lambda s: store_meta_token(s, actor, token, _secrets()), _("Meta access token stored encrypted."))
+
+
+flash = st.session_state.pop("settings_flash", None)
+if flash:
+    (st.error if flash[0] == "error" else st.success)(flash[1])
 
 with session_scope() as session:
-    users = [(u.email, u.role, u.active) for u in list_users(session)]
-    currency = get_setting(session, "reporting_currency")
+    users = [(u.email, u.name or "", u.role, u.active) for u in list_users(session)]
+    values = {
+        key: get_setting(session, key)
+        for key in (
+            "reporting_currency",
+            "fx_policy",
+            "fee_recognition",
+            "meta_budget_push",
+            "auto_provision_viewers",
+            "lookback_days",
+            "first_sync_days",
+        )
+    }
+    status = token_status(session, _secrets())
 
-st.subheader(_("Users"))
+# Users and roles
+st.subheader(_("Users and roles"))
 if users:
-    st.dataframe(pd.DataFrame(users, columns=["email", "role", "active"]), hide_index=True, key="settings_users")
+    table = pd.DataFrame(users, columns=[_("Email"), _("Name"), _("Role"), _("Active")])
+    st.dataframe(table, hide_index=True, key="settings_users")
 else:
-    st.info(_("No users yet. Add the first admin with `python cli.py users add EMAIL --role admin`."))
+    st.info(
+        _(
+            "No users yet. Add people below, or the first admin with `python cli.py users add EMAIL --role admin` "
+            "or the PANTAU_ADMIN_EMAILS environment variable."
+        )
+    )
+
+with st.form("settings_add_user", clear_on_submit=True):
+    st.markdown(_("**Add a person** (or give an existing one a new role)"))
+    c1, c2, c3 = st.columns([3, 2, 2])
+    new_email = c1.text_input(_("Email"), key="settings_new_email")
+    new_name = c2.text_input(_("Name (optional)"), key="settings_new_name")
+    new_role = c3.selectbox(_("Role"), ROLES, index=ROLES.index("viewer"), format_func=_, key="settings_new_role")
+    if st.form_submit_button(_("Add user"), type="primary"):
+        _run(
+            lambda s: add_user(s, actor, new_email, new_role, new_name or None),
+            _("Saved {email} as {role}.", email=new_email.strip().lower(), role=_(new_role)),
+        )
+        st.rerun()
+
+if users:
+    with st.container(border=True):
+        st.markdown(_("**Change a person's role or access**"))
+        emails = [u[0] for u in users]
+        c1, c2 = st.columns([3, 2])
+        chosen = c1.selectbox(_("Person"), emails, key="settings_user_pick")
+        current = next(u for u in users if u[0] == chosen)
+        role = c2.selectbox(
+            _("Role"), ROLES, index=ROLES.index(current[2]), format_func=_, key=f"settings_user_role_{chosen}"
+        )
+        b1, b2, _spacer = st.columns([1, 1, 3])
+        if b1.button(_("Save role"), key="settings_save_role", disabled=role == current[2]):
+            _run(lambda s: set_role(s, actor, chosen, role), _("{email} is now {role}.", email=chosen, role=_(role)))
+            st.rerun()
+        if current[3]:
+            if b2.button(_("Deactivate"), key="settings_deactivate"):
+                _run(lambda s: set_active(s, actor, chosen, False), _("{email} can no longer sign in.", email=chosen))
+                st.rerun()
+        elif b2.button(_("Reactivate"), key="settings_reactivate"):
+            _run(lambda s: set_active(s, actor, chosen, True), _("{email} can sign in again.", email=chosen))
+            st.rerun()
+
+# Workspace
 st.subheader(_("Workspace"))
-st.write(_("Reporting currency: {currency}", currency=currency))
+st.write(_("Reporting currency: {currency}", currency=values["reporting_currency"]))
+with st.form("settings_workspace"):
+    c1, c2, c3 = st.columns(3)
+    currency = c1.text_input(_("Reporting currency"), value=values["reporting_currency"], key="settings_currency")
+    fx_policy = c2.selectbox(
+        _("FX rate policy"),
+        FX_POLICIES,
+        index=FX_POLICIES.index(values["fx_policy"]) if values["fx_policy"] in FX_POLICIES else 0,
+        key="settings_fx_policy",
+    )
+    fee = c3.selectbox(
+        _("Influencer fee recognition"),
+        FEE_RECOGNITION,
+        index=FEE_RECOGNITION.index(values["fee_recognition"]) if values["fee_recognition"] in FEE_RECOGNITION else 0,
+        key="settings_fee_recognition",
+    )
+    c4, c5 = st.columns(2)
+    lookback = c4.number_input(
+        _("Sync look-back window (days)"), 1, 90, int(values["lookback_days"]), key="settings_lookback"
+    )
+    first_sync = c5.number_input(
+        _("First sync history (days)"), 1, 1095, int(values["first_sync_days"]), key="settings_first_sync"
+    )
+    auto = st.toggle(
+        _("Let anyone who signs in with an unknown email in as a viewer"),
+        value=bool(values["auto_provision_viewers"]),
+        key="settings_auto_provision",
+        help=_("Off (the default) means people not in the users table see a 'no access' page."),
+    )
+    push = st.toggle(
+        _("Push approved budget changes to Meta"), value=bool(values["meta_budget_push"]), key="settings_budget_push"
+    )
+    if st.form_submit_button(_("Save settings"), type="primary"):
+        code = currency.strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            st.session_state["settings_flash"] = (
+                "error",
+                _("Reporting currency must be a three-letter code such as IDR or USD, not {value}.", value=currency),
+            )
+        else:
+            changes = {
+                "reporting_currency": code,
+                "fx_policy": fx_policy,
+                "fee_recognition": fee,
+                "lookback_days": int(lookback),
+                "first_sync_days": int(first_sync),
+                "auto_provision_viewers": bool(auto),
+                "meta_budget_push": bool(push),
+            }
+
+            def _save(session) -> None:
+                for key, value in changes.items():
+                    set_setting(session, actor, key, value)
+
+            _run(_save, _("Settings saved."))
+        st.rerun()
+
+# Meta connection
+st.subheader(_("Meta connection"))
+if status.source is None:
+    st.info(
+        _(
+            "No Meta access token yet. Set FB_ACCESS_TOKEN in the environment or in .streamlit/secrets.toml, "
+            "or enter it below to store it encrypted."
+        )
+    )
+else:
+    st.write(_("Access token: {masked} (from {source})", masked=status.masked or "••••", source=_(status.source)))
+if status.key_problem:
+    st.warning(_("The app cannot store a token: {reason}", reason=status.key_problem))
+else:
+    with st.form("settings_meta_token"):
+        st.text_input(
+            _("Meta access token (stored encrypted, shown only as its last four characters)"),
+            type="password",
+            key="settings_meta_token_input",
+        )
+        st.form_submit_button(_("Store token"), type="primary", on_click=_store_token)
+if status.stored and st.button(_("Remove the stored token"), key="settings_meta_token_clear"):
+    _run(lambda s: clear_meta_token(s, actor), _("The stored Meta access token was removed."))
+    st.rerun()
