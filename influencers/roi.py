@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, and_, cast, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import CampaignInsight
@@ -316,7 +316,7 @@ def program_summary(session: Session, program_id: int) -> pd.DataFrame:
 
 def results_over_time(session: Session, program_id: int) -> pd.DataFrame:
     """Per publish date: views, engagements, clicks, conversions and revenue of the program's content."""
-    day = cast(Deliverable.published_date, Date)
+    day = Deliverable.published_date
     stmt = (
         select(
             day.label("date"),
