@@ -96,7 +96,7 @@ def handle_from_url(url: str) -> tuple[str, str]:
             return platform, _clean(segments[1])
         raise HandleError("a LinkedIn profile address looks like linkedin.com/in/name")
     if first.lower() in NOT_PROFILES.get(platform, set()):
-        raise HandleError(f"this is a post or page address, not a {PLATFORM_LABELS[platform]} profile")
+        raise HandleError(f"this is a post or page address, not a profile on {PLATFORM_LABELS[platform]}")
     return platform, _clean(first)
 
 
@@ -119,7 +119,7 @@ def normalize_handle(platform: str, raw: str) -> str:
     if _looks_like_url(text):
         if platform == "other":
             parts = urlsplit(text if "://" in text else "https://" + text)
-            return (parts.netloc.lower() + parts.path.rstrip("/")).removeprefix("www.")
+            return (parts.netloc + parts.path.rstrip("/")).lower().removeprefix("www.")
         found, handle = handle_from_url(text)
         if found != platform:
             raise HandleError(f"the address is a {PLATFORM_LABELS[found]} profile, not {PLATFORM_LABELS[platform]}")
