@@ -23,7 +23,19 @@ from influencers.models import PLATFORMS, Influencer, SocialHandle
 
 # Field -> header names recognised automatically (compared case-insensitively, spaces/_/- ignored).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("name", "nama", "full name", "nama lengkap", "influencer", "creator", "kreator"),
+    "name": (
+        "name",
+        "nama",
+        "full name",
+        "nama lengkap",
+        "influencer",
+        "creator",
+        "kreator",
+        "creator name",
+        "influencer name",
+        "nama kreator",
+        "nama influencer",
+    ),
     "email": ("email", "e-mail", "surel", "email address", "alamat email"),
     "phone": ("phone", "telepon", "telp", "no hp", "nomor hp", "hp", "whatsapp", "wa", "mobile", "phone number"),
     "country": ("country", "negara"),
