@@ -159,3 +159,8 @@ def mark_paid(
 
 def cancel_payment(session: Session, actor: Actor, payment_id: int, version_id: int | None = None) -> Payment:
     return _move(session, actor, payment_id, "cancelled", version_id)
+
+
+def reopen_payment(session: Session, actor: Actor, payment_id: int, version_id: int | None = None) -> Payment:
+    """approved -> pending (managers), e.g. to correct the amount before it is paid."""
+    return _move(session, actor, payment_id, "pending", version_id, approved_by=None, approved_at=None)
