@@ -66,7 +66,7 @@ def form_feedback(form: str) -> None:
     conflict = st.session_state.get(f"{form}__conflict")
     if conflict:
         message, latest = conflict
-        st.error(_("Conflict: {message}", message=message), icon=":material/sync_problem:")
+        st.error(_("Conflict: {reason}", reason=message), icon=":material/sync_problem:")
         if latest:
             st.write(_("Latest saved values:"))
             st.json({k: v for k, v in latest.items() if k not in ("created_at",)}, expanded=True)

@@ -46,13 +46,13 @@ CONTACT_KEYS = ("name", "email", "phone", "country", "city", "language", "agency
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _directory(_key: str, filters: tuple, sort: str, descending: bool):
+def _directory(key: str, filters: tuple, sort: str, descending: bool):  # key: the database (cache key)
     with session_scope() as session:
         return queries.influencer_directory(session, sort=sort, descending=descending, **dict(filters))
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _options(_key: str):
+def _options(key: str):
     with session_scope() as session:
         return queries.filter_options(session), queries.influencer_count(session)
 

@@ -58,7 +58,7 @@ PROGRAM_KEYS = (
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _programs(_key: str):
+def _programs(key: str):
     with session_scope() as session:
         return queries.program_table(session), queries.campaign_options(session)
 
