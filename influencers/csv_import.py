@@ -12,14 +12,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import audit
 from db.roles import Actor, require
-from influencers.contacts import ContactInput, _apply, validation_errors
+from db.types import utcnow
+from influencers.contacts import CONTACT_FIELDS, ContactInput, _apply, validation_errors
 from influencers.errors import FieldErrors
-from influencers.models import PLATFORMS, Influencer, SocialHandle
+from influencers.handles import profile_url
+from influencers.models import PLATFORMS, Influencer, InfluencerLabel, SocialHandle
 
 # Field -> header names recognised automatically (compared case-insensitively, spaces/_/- ignored).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -65,6 +68,7 @@ for _platform in PLATFORMS:
 FIELDS = tuple(HEADER_ALIASES)
 NUMBER_FIELDS = ("followers", "avg_views")
 ON_DUPLICATE = ("update", "skip")
+BATCH = 2000
 
 
 class ImportFileError(ValueError):
@@ -343,6 +347,46 @@ def _match(plan, contact, problems, existing_email, existing_handle, seen_email,
             (seen_email if name == "email" else seen_handle)[key] = plan.row
 
 
+def _insert_new(session: Session, actor: Actor, contacts: list[ContactInput]) -> None:
+    """Bulk-insert new contacts with their handles and labels (Core inserts: 10,000 rows in seconds)."""
+    if not contacts:
+        return
+    now = utcnow()
+    rows = []
+    for contact in contacts:
+        row = {name: getattr(contact, name) for name in CONTACT_FIELDS}
+        row["owner"] = row["owner"] or actor.email
+        rows.append(row)
+    ids: list[int] = []
+    for start in range(0, len(rows), BATCH):
+        result = session.execute(
+            insert(Influencer.__table__).returning(Influencer.__table__.c.id, sort_by_parameter_order=True),
+            rows[start : start + BATCH],
+        )
+        ids += list(result.scalars())
+    handles, labels = [], []
+    for pid, contact in zip(ids, contacts, strict=True):
+        for platform, item in contact.handles.items():
+            measured = any(v is not None for v in (item.followers, item.engagement_rate, item.avg_views))
+            handles.append(
+                {
+                    "influencer_id": pid,
+                    "platform": platform,
+                    "handle": item.handle,
+                    "profile_url": profile_url(platform, item.handle),
+                    "followers": item.followers,
+                    "engagement_rate": item.engagement_rate,
+                    "avg_views": item.avg_views,
+                    "metrics_updated_at": now if measured else None,
+                }
+            )
+        labels += [{"influencer_id": pid, "kind": "niche", "value": v} for v in contact.niches]
+        labels += [{"influencer_id": pid, "kind": "tag", "value": v} for v in contact.tags]
+    for model, items in ((SocialHandle, handles), (InfluencerLabel, labels)):
+        for start in range(0, len(items), BATCH):
+            session.execute(insert(model.__table__), items[start : start + BATCH])
+
+
 def apply_import(
     session: Session, actor: Actor, preview: ImportPreview, *, source: str = "csv", dry_run: bool = False
 ) -> dict[str, int]:
@@ -351,21 +395,17 @@ def apply_import(
     counts = preview.counts()
     if dry_run:
         return counts
-    new: list[Influencer] = []
-    for plan in preview.rows:
-        if plan.action == "import":
-            person = Influencer(name=plan.contact.name, status=plan.contact.status, handles=[], labels=[])
-            _apply(person, plan.contact, replace=True)
-            person.owner = person.owner or actor.email
-            new.append(person)
-        elif plan.action == "update":
-            person = session.get(Influencer, plan.existing_id)
-            _apply(person, plan.contact, replace=False)
-    session.add_all(new)
+    new = [plan.contact for plan in preview.rows if plan.action == "import"]
     try:
+        _insert_new(session, actor, new)
+        for plan in preview.rows:
+            if plan.action == "update":
+                _apply(session.get(Influencer, plan.existing_id), plan.contact, replace=False)
         session.flush()
-    except Exception as exc:  # a concurrent writer took an email or handle between preview and commit
-        raise FieldErrors({"import": f"the database refused the rows ({type(exc).__name__}); preview again"}) from exc
+    except IntegrityError as exc:  # a concurrent writer took an email or handle between preview and commit
+        raise FieldErrors(
+            {"import": "another change took one of these emails or handles meanwhile; preview again"}
+        ) from exc
     audit.record(
         session,
         actor,

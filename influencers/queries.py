@@ -68,38 +68,41 @@ def _directory_stmt(
     country: str | None = None,
     status: str | None = None,
     tag: str | None = None,
+    counting: bool = False,
 ):
-    handles = select(
+    """The directory select; `counting` leaves out the handle list (the count does not need it)."""
+    columns = [
         SocialHandle.influencer_id.label("influencer_id"),
         func.max(SocialHandle.followers).label("followers"),
-        func.count(SocialHandle.id).label("handles"),
-        func.aggregate_strings(SocialHandle.platform + ":" + SocialHandle.handle, ", ").label("handle_list"),
-    )
+    ]
+    if not counting:
+        columns.append(
+            func.aggregate_strings(SocialHandle.platform + ":" + SocialHandle.handle, ", ").label("handle_list")
+        )
+    handles = select(*columns)
     if platform:
         handles = handles.where(SocialHandle.platform == platform)
     handles = handles.group_by(SocialHandle.influencer_id).subquery()
     join = handles.c.influencer_id == Influencer.id
-    stmt = select(
-        Influencer.id,
-        Influencer.name,
-        Influencer.email,
-        Influencer.country,
-        Influencer.city,
-        Influencer.status,
-        handles.c.followers,
-        handles.c.handle_list.label("handles"),
-        Influencer.updated_at,
-    ).where(Influencer.merged_into_id.is_(None))
-    stmt = stmt.join(handles, join) if platform else stmt.outerjoin(handles, join)
-    if search and search.strip():
-        pattern = f"%{search.strip().lower().lstrip('@')}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Influencer.name).like(pattern),
-                Influencer.email.like(pattern),
-                exists().where(SocialHandle.influencer_id == Influencer.id, SocialHandle.handle.like(pattern)),
-            )
+    if counting:
+        stmt = select(func.count(Influencer.id))
+    else:
+        stmt = select(
+            Influencer.id,
+            Influencer.name,
+            Influencer.email,
+            Influencer.country,
+            Influencer.city,
+            Influencer.status,
+            handles.c.followers,
+            handles.c.handle_list.label("handles"),
+            Influencer.updated_at,
         )
+    stmt = stmt.where(Influencer.merged_into_id.is_(None))
+    if platform or tier:
+        stmt = stmt.join(handles, join)
+    elif not counting:
+        stmt = stmt.outerjoin(handles, join)
     if tier:
         low, high = TIERS[tier]
         stmt = stmt.where(handles.c.followers >= low)  # no follower count = no tier
@@ -118,6 +121,16 @@ def _directory_stmt(
         stmt = stmt.where(Influencer.country == country)
     if status:
         stmt = stmt.where(Influencer.status == status)
+    # the search last: SQLite evaluates conditions in order and the cheap, indexed ones go first
+    if search and search.strip():
+        pattern = f"%{search.strip().lower().lstrip('@')}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Influencer.name).like(pattern),
+                Influencer.email.like(pattern),
+                exists().where(SocialHandle.influencer_id == Influencer.id, SocialHandle.handle.like(pattern)),
+            )
+        )
     return stmt
 
 
@@ -131,10 +144,11 @@ def influencer_directory(
 ) -> tuple[pd.DataFrame, int]:
     """The directory: (rows for the filters, sorted and limited; total matching count)."""
     stmt = _directory_stmt(**filters)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total = session.scalar(_directory_stmt(counting=True, **filters)) or 0
     column = stmt.selected_columns[SORTS.get(sort, "name")]
     order = column.desc() if descending else column.asc()
-    stmt = stmt.order_by(column.is_(None), order, Influencer.id)
+    # creators without a follower count sort last whichever way (NULLS LAST on both databases)
+    stmt = stmt.order_by(order.nulls_last(), Influencer.id)
     if limit:
         stmt = stmt.limit(limit)
     frame = pd.DataFrame(session.execute(stmt).mappings().all(), columns=list(stmt.selected_columns.keys()))
