@@ -386,8 +386,6 @@ def create_influencer(session: Session, actor: Actor, data: dict[str, Any] | Con
     contact = parse_contact(data)
     _refuse_duplicates(session, contact, None)
     person = Influencer(name=contact.name, status=contact.status, handles=[], labels=[])
-    if person.owner is None:
-        person.owner = actor.email
     _apply(person, contact, replace=True)
     if not person.owner:
         person.owner = actor.email

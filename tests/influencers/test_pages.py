@@ -247,3 +247,35 @@ def test_program_results_tab_on_demo(demo_url: str, app_test) -> None:
     assert {"creator_cpa", "boost_cpa", "creator_plus_boost"} <= set(summary.columns)
     with session_scope(demo_url) as s:
         assert s.scalar(select(func.count(Program.id))) == 4
+
+
+def test_deliverable_and_payment_forms(migrated_url: str, app_test) -> None:
+    from influencers.programs import add_collaboration, create_program
+
+    with session_scope(migrated_url) as s:
+        program = create_program(s, SPECIALIST, {"name": "Forms", "currency": "IDR"})
+        person = create_influencer(s, SPECIALIST, {"name": "Eka", "handles": {"tiktok": "eka"}})
+        cid = add_collaboration(s, SPECIALIST, program.id, person.id, {"fee": "1000000"}).id
+    at = _open(app_test(), PROGRAMS)
+    at.selectbox(key="prog_item_platform").set_value("tiktok")
+    at.selectbox(key="prog_item_type").set_value("short")
+    at.date_input(key="prog_item_due").set_value(dt.date(2020, 1, 1))
+    at.button(key="prog_item_submit").click().run()
+    assert not at.exception, at.exception
+    assert "Deliverable added." in _texts(at.success)
+    overdue = _frame(at, "influencer", "due_date", "status")
+    assert list(overdue["influencer"]) == ["Eka"]
+    assert any("Overdue (1)" in h.value for h in at.subheader)
+    at.text_input(key="prog_results_views").set_value("12,000")
+    at.text_input(key="prog_results_clicks").set_value("many")
+    at.button(key="prog_results_submit").click().run()
+    assert "clicks:" in _texts(at.error)
+    at.text_input(key="prog_pay_new_amount").set_value("abc")
+    at.button(key="prog_pay_new_submit").click().run()
+    assert "amount:" in _texts(at.error)
+    at.text_input(key="prog_pay_new_amount").set_value("1,000,000")
+    at.button(key="prog_pay_new_submit").click().run()
+    assert not at.exception, at.exception
+    with session_scope(migrated_url) as s:
+        payment = s.scalars(select(Payment)).one()
+        assert (payment.collaboration_id, payment.amount, payment.status) == (cid, 1000000, "pending")
