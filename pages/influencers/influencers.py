@@ -341,16 +341,14 @@ if can_edit:
                     type="primary",
                     disabled=not (counts["imported"] or counts["updated"]),
                 ):
+                    done: dict = {}
+
+                    def run_import(session):
+                        fresh = csv_import.preview_import(session, data, mapping=mapping, on_duplicate=on_dup)
+                        done.update(csv_import.apply_import(session, actor, fresh, source=upload.name))
+
                     with st.status(_("Importing..."), expanded=False) as status_box:
-                        ok = run_action(
-                            "inf_import",
-                            lambda s: csv_import.apply_import(
-                                s,
-                                actor,
-                                csv_import.preview_import(s, data, mapping=mapping, on_duplicate=on_dup),
-                                source=upload.name,
-                            ),
-                        )
+                        ok = run_action("inf_import", run_import)
                         status_box.update(
                             label=_("Import finished") if ok else _("Import failed"),
                             state="complete" if ok else "error",
@@ -359,7 +357,7 @@ if can_edit:
                         st.success(
                             _(
                                 "Imported {imported}, updated {updated}, skipped {skipped}, rejected {rejected}.",
-                                **counts,
+                                **done,
                             )
                         )
                     clear_caches()
