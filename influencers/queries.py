@@ -79,35 +79,54 @@ def _directory_stmt(
         columns.append(
             func.aggregate_strings(SocialHandle.platform + ":" + SocialHandle.handle, ", ").label("handle_list")
         )
-    handles = select(*columns)
-    if platform:
-        handles = handles.where(SocialHandle.platform == platform)
-    handles = handles.group_by(SocialHandle.influencer_id).subquery()
-    join = handles.c.influencer_id == Influencer.id
-    if counting:
-        stmt = select(func.count(Influencer.id))
+    if not (platform or tier):
+        # No handle filter: per-row correlated look-ups (indexed by influencer) so a page of 500 rows
+        # never aggregates every handle in the table.
+        per_row = SocialHandle.influencer_id == Influencer.id
+        if counting:
+            stmt = select(func.count(Influencer.id))
+        else:
+            stmt = select(
+                Influencer.id,
+                Influencer.name,
+                Influencer.email,
+                Influencer.country,
+                Influencer.city,
+                Influencer.status,
+                select(func.max(SocialHandle.followers)).where(per_row).scalar_subquery().label("followers"),
+                select(func.aggregate_strings(SocialHandle.platform + ":" + SocialHandle.handle, ", "))
+                .where(per_row)
+                .scalar_subquery()
+                .label("handles"),
+                Influencer.updated_at,
+            )
+        stmt = stmt.where(Influencer.merged_into_id.is_(None))
     else:
-        stmt = select(
-            Influencer.id,
-            Influencer.name,
-            Influencer.email,
-            Influencer.country,
-            Influencer.city,
-            Influencer.status,
-            handles.c.followers,
-            handles.c.handle_list.label("handles"),
-            Influencer.updated_at,
-        )
-    stmt = stmt.where(Influencer.merged_into_id.is_(None))
-    if platform or tier:
-        stmt = stmt.join(handles, join)
-    elif not counting:
-        stmt = stmt.outerjoin(handles, join)
-    if tier:
-        low, high = TIERS[tier]
-        stmt = stmt.where(handles.c.followers >= low)  # no follower count = no tier
-        if high is not None:
-            stmt = stmt.where(handles.c.followers < high)
+        handles = select(*columns)
+        if platform:
+            handles = handles.where(SocialHandle.platform == platform)
+        handles = handles.group_by(SocialHandle.influencer_id).subquery()
+        join = handles.c.influencer_id == Influencer.id
+        if counting:
+            stmt = select(func.count(Influencer.id))
+        else:
+            stmt = select(
+                Influencer.id,
+                Influencer.name,
+                Influencer.email,
+                Influencer.country,
+                Influencer.city,
+                Influencer.status,
+                handles.c.followers,
+                handles.c.handle_list.label("handles"),
+                Influencer.updated_at,
+            )
+        stmt = stmt.where(Influencer.merged_into_id.is_(None)).join(handles, join)
+        if tier:
+            low, high = TIERS[tier]
+            stmt = stmt.where(handles.c.followers >= low)  # no follower count = no tier
+            if high is not None:
+                stmt = stmt.where(handles.c.followers < high)
     for kind, value in (("niche", niche), ("tag", tag)):
         if value:
             stmt = stmt.where(
@@ -147,8 +166,9 @@ def influencer_directory(
     total = session.scalar(_directory_stmt(counting=True, **filters)) or 0
     column = stmt.selected_columns[SORTS.get(sort, "name")]
     order = column.desc() if descending else column.asc()
-    # creators without a follower count sort last whichever way (NULLS LAST on both databases)
-    stmt = stmt.order_by(order.nulls_last(), Influencer.id)
+    if sort in ("followers", "country"):
+        order = order.nulls_last()  # creators without a figure sort last whichever way, on both databases
+    stmt = stmt.order_by(order, Influencer.id)
     if limit:
         stmt = stmt.limit(limit)
     frame = pd.DataFrame(session.execute(stmt).mappings().all(), columns=list(stmt.selected_columns.keys()))
