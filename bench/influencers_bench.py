@@ -75,6 +75,9 @@ def populate(url: str, n: int, rng: random.Random) -> None:
             for start in range(0, len(rows), 5000):
                 s.execute(insert(model), rows[start : start + 5000])
     with get_engine(url).begin() as conn:
+        if conn.dialect.name == "postgresql":  # explicit ids above: move the sequences past them
+            for table in ("influencer", "social_handle", "influencer_label"):
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")
         conn.exec_driver_sql("ANALYZE")
 
 
