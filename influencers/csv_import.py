@@ -402,10 +402,9 @@ def apply_import(
             if plan.action == "update":
                 _apply(session.get(Influencer, plan.existing_id), plan.contact, replace=False)
         session.flush()
-    except IntegrityError as exc:  # a concurrent writer took an email or handle between preview and commit
-        raise FieldErrors(
-            {"import": "another change took one of these emails or handles meanwhile; preview again"}
-        ) from exc
+    except IntegrityError as exc:  # e.g. a concurrent writer took an email or handle since the preview
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+        raise FieldErrors({"import": f"the database refused the rows ({reason}); preview the file again"}) from exc
     audit.record(
         session,
         actor,
