@@ -127,6 +127,11 @@ def _directory_stmt(
             stmt = stmt.where(handles.c.followers >= low)  # no follower count = no tier
             if high is not None:
                 stmt = stmt.where(handles.c.followers < high)
+    # indexed column filters before the EXISTS look-ups
+    if country:
+        stmt = stmt.where(Influencer.country == country)
+    if status:
+        stmt = stmt.where(Influencer.status == status)
     for kind, value in (("niche", niche), ("tag", tag)):
         if value:
             stmt = stmt.where(
@@ -136,10 +141,6 @@ def _directory_stmt(
                     InfluencerLabel.value == value,
                 )
             )
-    if country:
-        stmt = stmt.where(Influencer.country == country)
-    if status:
-        stmt = stmt.where(Influencer.status == status)
     # the search last: SQLite evaluates conditions in order and the cheap, indexed ones go first
     if search and search.strip():
         pattern = f"%{search.strip().lower().lstrip('@')}%"
