@@ -432,8 +432,9 @@ def update_influencer(
     try:
         session.flush()
     except StaleDataError:
-        session.rollback()
-        raise ConflictError("influencer", influencer_id, None) from None
+        session.rollback()  # the unit of work failed; re-read what the other session saved
+        latest = session.get(Influencer, influencer_id)
+        raise ConflictError("influencer", influencer_id, contact_snapshot(latest) if latest else None) from None
     audit.record(
         session,
         actor,

@@ -26,7 +26,9 @@ from influencers.models import (
     PROGRAM_STATUSES,
     STAGES,
     Collaboration,
+    Deliverable,
     Influencer,
+    Payment,
     Program,
     ProgramCampaign,
     StageChange,
@@ -220,12 +222,21 @@ def update_program(
     return program
 
 
+_MODELS = {
+    "program": Program,
+    "collaboration": Collaboration,
+    "deliverable": Deliverable,
+    "payment": Payment,
+}
+
+
 def _flush(entity: str, entity_id: int, session: Session) -> None:
     try:
         session.flush()
     except StaleDataError:
-        session.rollback()
-        raise ConflictError(entity, entity_id, None) from None
+        session.rollback()  # the unit of work failed; re-read what the other session saved
+        latest = session.get(_MODELS[entity], entity_id)
+        raise ConflictError(entity, entity_id, audit.snapshot(latest) if latest else None) from None
 
 
 # -- promo codes and tracking links -----------------------------------------------------------

@@ -148,8 +148,9 @@ def test_concurrent_flush_raises_conflict_not_lost_update(migrated_url: str) -> 
         assert a.version_id == b.version_id
         update_influencer(first, SPECIALIST, pid, {"name": "Citra A"}, a.version_id)
         first.commit()
-        with pytest.raises(ConflictError):
+        with pytest.raises(ConflictError) as caught:
             update_influencer(second, SPECIALIST, pid, {"name": "Citra B"}, b.version_id)
+        assert caught.value.latest["name"] == "Citra A"  # the page shows what the other session saved
     with session_scope(migrated_url) as s:
         assert s.get(Influencer, pid).name == "Citra A"
 
