@@ -22,6 +22,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 fx_app = typer.Typer(help="FX rates for the reporting currency.", no_args_is_help=True)
 app.add_typer(fx_app, name="fx")
+import_app = typer.Typer(help="Import data from files (CSV).", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -269,6 +271,63 @@ def fx_list(
         print("date,from,to,rate,source")
         for r in list_rates(session, since, until):
             print(f"{r.date.isoformat()},{r.from_currency},{r.to_currency},{r.rate.normalize():f},{r.source or ''}")
+
+
+@import_app.command("influencers")
+@command_errors
+def import_influencers(
+    file: Annotated[Path, typer.Argument(help="CSV file: UTF-8 (with or without BOM) or Latin-1, comma or semicolon.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and preview only; write nothing.")] = False,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", help="COLUMN=field for a header that is not recognised (repeatable); field 'ignore' skips."
+        ),
+    ] = None,
+    on_duplicate: Annotated[
+        str, typer.Option("--on-duplicate", help="update or skip rows matching an existing email or handle.")
+    ] = "update",
+) -> None:
+    """Import influencer contacts with their handles; every problem is listed by row, field and reason."""
+    from db.engine import session_scope
+    from influencers.csv_import import ImportFileError, apply_import, parse_mapping, preview_import
+
+    if not file.is_file():
+        raise CommandError(f"{file}: no such file")
+    prepare_database()
+    try:
+        explicit = parse_mapping(mapping)
+        with session_scope() as session, progress_bar() as bar:
+            task = bar.add_task("Checking rows", total=None)
+            preview = preview_import(
+                session,
+                file.read_bytes(),
+                mapping=explicit,
+                on_duplicate=on_duplicate,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+            counts = apply_import(session, CLI_ACTOR, preview, source=file.name, dry_run=dry_run)
+    except ImportFileError as exc:
+        raise CommandError(f"{file}: {exc}") from None
+    columns = ", ".join(f"{column} -> {field}" for column, field in preview.header_map.items())
+    out.print(f"Columns: {columns}", markup=False, highlight=False)
+    if preview.ignored_columns:
+        out.print(f"Ignored columns (not imported): {', '.join(preview.ignored_columns)}", markup=False)
+    for plan in preview.duplicates:
+        out.print(
+            f"row {plan.row}: matches {plan.existing_name} (#{plan.existing_id}) by {plan.matched_on}: {plan.action}",
+            markup=False,
+            highlight=False,
+        )
+    for problem in preview.problems:
+        err.print(f"row {problem.row}, {problem.field}: {problem.reason}", markup=False, highlight=False)
+    verb = "Would import" if dry_run else "Imported"
+    out.print(
+        f"{verb}: {counts['imported']} imported, {counts['updated']} updated, {counts['skipped']} skipped, "
+        f"{counts['rejected']} rejected{' (dry run: nothing written)' if dry_run else ''}.",
+        markup=False,
+        highlight=False,
+    )
 
 
 if __name__ == "__main__":

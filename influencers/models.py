@@ -46,7 +46,13 @@ class Influencer(Versioned, Timestamps, Base):
     """A creator in the CRM."""
 
     __tablename__ = "influencer"
-    __table_args__ = (Index("ix_influencer_name", "name"),)
+    __table_args__ = (
+        Index("ix_influencer_name", "name"),
+        # directory filters (migration 0002_crm)
+        Index("ix_influencer_country", "country"),
+        Index("ix_influencer_status", "status"),
+        Index("ix_influencer_merged_into_id", "merged_into_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -1,33 +1,520 @@
-"""Influencers: the CRM directory of creators and their handles."""
+"""Influencers: the CRM directory with search and filters, add/edit forms, the detail view with
+handles, collaborations, interactions and results, CSV import and merging duplicates."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
 from db.engine import session_scope
-from influencers.queries import influencer_table
+from influencers import contacts, csv_import, queries, roi
+from influencers.handles import PLATFORM_LABELS
+from influencers.models import INFLUENCER_STATUSES, INTERACTION_CHANNELS, PLATFORMS
 from pages.components.auth import require_page
-from pages.components.data import CACHE_TTL, db_key
+from pages.components.data import CACHE_TTL, clear_caches, db_key
 from pages.components.empty import empty_state
 from pages.components.i18n import _
+from pages.components.influencer_forms import (
+    field_error,
+    flash,
+    fmt,
+    form_feedback,
+    load_form,
+    reload_form,
+    run_action,
+    value,
+)
+from pages.components.money import money
 
-require_page("influencers")
+actor = require_page("influencers")
+can_edit = actor.can("influencer.edit")
 st.title(_("Influencers"))
 st.caption(_("Creators you work with: contacts, handles, followers, collaborations and results."))
+flash()
+
+TIER_LABELS = {
+    "nano": _("Nano (under 10k)"),
+    "micro": _("Micro (10k to 100k)"),
+    "mid": _("Mid (100k to 500k)"),
+    "macro": _("Macro (500k to 1M)"),
+    "mega": _("Mega (1M and more)"),
+}
+STATUS_LABELS = {"active": _("Active"), "do_not_contact": _("Do not contact")}
+CONTACT_KEYS = ("name", "email", "phone", "country", "city", "language", "agency_name", "agency_contact", "owner")
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _table(_key: str):
+def _directory(key: str, filters: tuple, sort: str, descending: bool):  # key: the database (cache key)
     with session_scope() as session:
-        return influencer_table(session)
+        return queries.influencer_directory(session, sort=sort, descending=descending, **dict(filters))
 
 
-table = _table(db_key())
-if table.empty:
-    empty_state(
-        _("Your influencer directory appears here once you add or import creators."),
-        sync=False,
-        extra=_("Import contacts from a CSV with `python cli.py import influencers FILE.csv`."),
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _options(key: str):
+    with session_scope() as session:
+        return queries.filter_options(session), queries.influencer_count(session)
+
+
+def _contact_data(form: str) -> dict:
+    """The form's widgets as service input."""
+    data = {k: value(form, k) for k in CONTACT_KEYS}
+    data["notes"] = value(form, "notes")
+    data["status"] = value(form, "status") or "active"
+    data["niches"] = value(form, "niches") or ""
+    data["tags"] = value(form, "tags") or ""
+    data["handles"] = {
+        p: {
+            "handle": value(form, f"{p}_handle") or "",
+            "followers": value(form, f"{p}_followers"),
+            "engagement_rate": value(form, f"{p}_engagement_rate"),
+        }
+        for p in PLATFORMS
+    }
+    return data
+
+
+def _contact_fields(form: str) -> None:
+    """The contact widgets (inside an st.form), each with its field-level message."""
+    left, right = st.columns(2)
+    with left:
+        st.text_input(_("Name"), key=f"{form}_name")
+        field_error(form, "name")
+        st.text_input(_("Email"), key=f"{form}_email")
+        field_error(form, "email")
+        st.text_input(_("Phone"), key=f"{form}_phone", help=_("Local numbers use the country below."))
+        field_error(form, "phone")
+        st.text_input(_("Country (ISO code, e.g. ID)"), key=f"{form}_country")
+        field_error(form, "country")
+        st.text_input(_("City"), key=f"{form}_city")
+        field_error(form, "city")
+        st.text_input(_("Language"), key=f"{form}_language")
+    with right:
+        st.text_input(_("Niches (comma separated)"), key=f"{form}_niches")
+        field_error(form, "niches")
+        st.text_input(_("Tags (comma separated)"), key=f"{form}_tags")
+        field_error(form, "tags")
+        st.selectbox(
+            _("Status"), INFLUENCER_STATUSES, key=f"{form}_status", format_func=lambda s: STATUS_LABELS.get(s, s)
+        )
+        st.text_input(_("Owner (email)"), key=f"{form}_owner")
+        st.text_input(_("Agency"), key=f"{form}_agency_name")
+        st.text_input(_("Agency or manager contact"), key=f"{form}_agency_contact")
+    st.text_area(_("Notes"), key=f"{form}_notes")
+    st.write(_("Social handles: type the handle or paste the profile address."))
+    for platform in PLATFORMS:
+        a, b, c = st.columns([3, 2, 2])
+        a.text_input(PLATFORM_LABELS[platform], key=f"{form}_{platform}_handle")
+        b.number_input(_("Followers"), min_value=0, step=1, value=None, key=f"{form}_{platform}_followers")
+        c.number_input(
+            _("Engagement rate %"), min_value=0.0, max_value=100.0, value=None, key=f"{form}_{platform}_engagement_rate"
+        )
+        field_error(form, platform, f"{platform}_followers", f"{platform}_engagement_rate")
+
+
+def _blank_values() -> dict:
+    values = dict.fromkeys((*CONTACT_KEYS, "notes", "niches", "tags"), "")
+    values["status"] = "active"
+    for p in PLATFORMS:
+        values.update({f"{p}_handle": "", f"{p}_followers": None, f"{p}_engagement_rate": None})
+    return values
+
+
+def _values_of(form_data: dict) -> dict:
+    values = {k: form_data.get(k) or "" for k in (*CONTACT_KEYS, "notes")}
+    values["status"] = form_data["status"]
+    values["niches"] = ", ".join(form_data["niches"])
+    values["tags"] = ", ".join(form_data["tags"])
+    for p in PLATFORMS:
+        h = form_data["handles"].get(p) or {}
+        values[f"{p}_handle"] = h.get("handle") or ""
+        values[f"{p}_followers"] = h.get("followers")
+        er = h.get("engagement_rate")
+        values[f"{p}_engagement_rate"] = float(er) if er is not None else None
+    return values
+
+
+def _save_new() -> None:
+    def create(session, data):
+        person = contacts.create_influencer(session, actor, data)
+        st.session_state["inf_open"] = person.id
+
+    if run_action("inf_add", create, _contact_data("inf_add"), success=_("Influencer added.")):
+        reload_form("inf_add")
+
+
+def _save_edit(influencer_id: int) -> None:
+    version = st.session_state.get("inf_edit__version")
+    if run_action(
+        "inf_edit",
+        contacts.update_influencer,
+        actor,
+        influencer_id,
+        _contact_data("inf_edit"),
+        version,
+        success=_("Changes saved."),
+    ):
+        reload_form("inf_edit")
+
+
+# -- directory ---------------------------------------------------------------------------------
+
+options, count = _options(db_key())
+tab_names = [_("Directory")]
+if can_edit:
+    tab_names += [_("Add influencer"), _("Import CSV"), _("Duplicates")]
+tabs = st.tabs(tab_names)
+
+with tabs[0]:
+    if count == 0:
+        empty_state(
+            _("Your influencer directory appears here once you add or import creators."),
+            sync=False,
+            extra=_(
+                "Add a creator in the Add influencer tab, upload a CSV in the Import CSV tab, "
+                "or run `python cli.py import influencers FILE.csv`."
+            ),
+        )
+    else:
+        f1, f2, f3, f4 = st.columns(4)
+        search = f1.text_input(_("Search name, email or handle"), key="inf_search")
+        platform = f2.selectbox(
+            _("Platform"),
+            [None, *PLATFORMS],
+            key="inf_platform",
+            format_func=lambda p: _("Any") if p is None else PLATFORM_LABELS[p],
+        )
+        tier = f3.selectbox(
+            _("Follower tier"),
+            [None, *queries.TIERS],
+            key="inf_tier",
+            format_func=lambda t: _("Any") if t is None else TIER_LABELS[t],
+        )
+        status = f4.selectbox(
+            _("Status"),
+            [None, *INFLUENCER_STATUSES],
+            key="inf_status",
+            format_func=lambda s: _("Any") if s is None else STATUS_LABELS[s],
+        )
+        g1, g2, g3, g4 = st.columns(4)
+        niche = g1.selectbox(
+            _("Niche"), [None, *options["niche"]], key="inf_niche", format_func=lambda v: _("Any") if v is None else v
+        )
+        country = g2.selectbox(
+            _("Country"),
+            [None, *options["country"]],
+            key="inf_country",
+            format_func=lambda v: _("Any") if v is None else v,
+        )
+        tag = g3.selectbox(
+            _("Tag"), [None, *options["tag"]], key="inf_tag", format_func=lambda v: _("Any") if v is None else v
+        )
+        sort = g4.selectbox(_("Sort by"), list(queries.SORTS), key="inf_sort")
+        descending = g4.toggle(_("Descending"), key="inf_desc", value=sort == "followers")
+        filters = tuple(
+            (k, v)
+            for k, v in {
+                "search": search,
+                "platform": platform,
+                "tier": tier,
+                "status": status,
+                "niche": niche,
+                "country": country,
+                "tag": tag,
+            }.items()
+            if v
+        )
+        table, total = _directory(db_key(), filters, sort, descending)
+        st.caption(_("{shown} of {total} influencers match.", shown=len(table), total=total))
+        if table.empty:
+            st.info(_("No influencer matches these filters. Clear a filter or search for something else."))
+        else:
+            st.dataframe(
+                table.drop(columns=["id", "updated_at"]),
+                hide_index=True,
+                width="stretch",
+                key="influencers_table",
+                column_config={"followers": st.column_config.NumberColumn(_("Followers"), format="localized")},
+            )
+            names = dict(zip(table["id"], table["name"], strict=True))
+            current = st.session_state.get("inf_open")
+            ids = list(names)
+            if current is not None and current not in names:
+                ids = [current, *ids]
+                with session_scope() as s:
+                    person = s.get(contacts.Influencer, current)
+                    names[current] = person.name if person else f"#{current}"
+            st.selectbox(
+                _("Open influencer"),
+                [None, *ids],
+                key="inf_open",
+                format_func=lambda i: _("Choose one to see the details") if i is None else f"{names[i]} (#{i})",
+            )
+
+# -- add, import, duplicates -------------------------------------------------------------------
+
+if can_edit:
+    with tabs[1]:
+        load_form("inf_add", "new", _blank_values())
+        with st.form("inf_add_form", clear_on_submit=False):
+            _contact_fields("inf_add")
+            st.form_submit_button(_("Add influencer"), on_click=_save_new, type="primary", key="inf_add_submit")
+        form_feedback("inf_add")
+
+    with tabs[2]:
+        st.write(
+            _(
+                "Upload a CSV of contacts. Headers such as Name/Nama, Email/Surel, Phone/Telepon/No HP, "
+                "Country/Negara, City/Kota, Instagram, TikTok, YouTube, Followers/Pengikut, Niche/Kategori and "
+                "Tags/Label are recognised; map any other column below. A row with a problem is rejected whole."
+            )
+        )
+        upload = st.file_uploader(_("CSV file"), type=["csv", "txt"], key="inf_import_file")
+        mapping_text = st.text_input(
+            _("Extra column mapping (COLUMN=field, comma separated)"),
+            key="inf_import_map",
+            help=", ".join(csv_import.FIELDS),
+        )
+        on_dup = st.radio(
+            _("Rows matching an existing email or handle"),
+            csv_import.ON_DUPLICATE,
+            key="inf_import_dup",
+            format_func=lambda v: _("Update the existing influencer") if v == "update" else _("Skip the row"),
+            horizontal=True,
+        )
+        if upload is not None:
+            data = upload.getvalue()
+            try:
+                mapping = csv_import.parse_mapping([m for m in mapping_text.split(",") if m.strip()])
+                with session_scope() as s:
+                    preview = csv_import.preview_import(s, data, mapping=mapping, on_duplicate=on_dup)
+            except csv_import.ImportFileError as exc:
+                st.error(str(exc))
+                preview = None
+            if preview is not None:
+                counts = preview.counts()
+                cols = st.columns(4)
+                for col, (key, label) in zip(
+                    cols,
+                    (
+                        ("imported", _("New")),
+                        ("updated", _("Update")),
+                        ("skipped", _("Skip")),
+                        ("rejected", _("Rejected")),
+                    ),
+                    strict=True,
+                ):
+                    col.metric(label, counts[key])
+                st.caption(
+                    _("Columns: {columns}", columns=", ".join(f"{c} → {f}" for c, f in preview.header_map.items()))
+                )
+                if preview.ignored_columns:
+                    st.warning(_("Not imported (no field): {columns}", columns=", ".join(preview.ignored_columns)))
+                if preview.problems:
+                    st.subheader(_("Problems"))
+                    st.dataframe(
+                        pd.DataFrame([p.__dict__ for p in preview.problems]),
+                        hide_index=True,
+                        key="inf_import_problems",
+                    )
+                if preview.duplicates:
+                    st.subheader(_("Already in the directory"))
+                    st.dataframe(
+                        pd.DataFrame(
+                            [
+                                {
+                                    "row": p.row,
+                                    "influencer": f"{p.existing_name} (#{p.existing_id})",
+                                    "matched_on": p.matched_on,
+                                    "action": p.action,
+                                }
+                                for p in preview.duplicates
+                            ]
+                        ),
+                        hide_index=True,
+                        key="inf_import_dups",
+                    )
+                if st.button(
+                    _("Import the valid rows"),
+                    key="inf_import_go",
+                    type="primary",
+                    disabled=not (counts["imported"] or counts["updated"]),
+                ):
+                    done: dict = {}
+
+                    def run_import(session):
+                        fresh = csv_import.preview_import(session, data, mapping=mapping, on_duplicate=on_dup)
+                        done.update(csv_import.apply_import(session, actor, fresh, source=upload.name))
+
+                    with st.status(_("Importing..."), expanded=False) as status_box:
+                        ok = run_action("inf_import", run_import)
+                        status_box.update(
+                            label=_("Import finished") if ok else _("Import failed"),
+                            state="complete" if ok else "error",
+                        )
+                    if ok:
+                        st.success(
+                            _(
+                                "Imported {imported}, updated {updated}, skipped {skipped}, rejected {rejected}.",
+                                **done,
+                            )
+                        )
+                    clear_caches()
+                form_feedback("inf_import")
+
+    with tabs[3]:
+        st.write(_("Possible duplicates: the same handle on different platforms, or the same phone number."))
+        with session_scope() as s:
+            pairs = queries.possible_duplicates(s)
+        if pairs.empty:
+            st.info(_("No likely duplicates found. Exact duplicates (same email or handle) are refused on entry."))
+        else:
+            st.dataframe(pairs, hide_index=True, key="inf_dup_pairs")
+        st.write(_("Merge two records: everything of the second moves to the first, which is kept."))
+        m1, m2 = st.columns(2)
+        keep_id = m1.number_input(_("Keep influencer #"), min_value=1, step=1, value=None, key="inf_merge_keep")
+        other_id = m2.number_input(_("Merge influencer #"), min_value=1, step=1, value=None, key="inf_merge_other")
+        if st.button(_("Merge"), key="inf_merge_go", disabled=not (keep_id and other_id)):
+            report_box: dict = {}
+
+            def merge(session):
+                report_box["r"] = contacts.merge_influencers(session, actor, int(keep_id), int(other_id))
+
+            if run_action("inf_merge", merge):
+                report = report_box["r"]
+                st.success(
+                    _(
+                        "Merged #{other} into #{keep}: moved {moved}.",
+                        other=report.merged_id,
+                        keep=report.kept_id,
+                        moved=report.moved,
+                    )
+                )
+                for line in report.combined_collaborations:
+                    st.info(line)
+        form_feedback("inf_merge")
+
+# -- detail ------------------------------------------------------------------------------------
+
+opened = st.session_state.get("inf_open")
+if opened is not None:
+    with session_scope() as session:
+        detail = queries.influencer_detail(session, int(opened))
+        results = roi.collaboration_results(session, influencer_id=int(opened))
+        edit_values = contacts.form_values(detail["influencer"]) if detail else None
+    if detail is None:
+        st.warning(_("This influencer no longer exists."))
+        st.stop()
+    person = detail["influencer"]
+    st.divider()
+    st.header(person.name)
+    if detail["merged_into_id"]:
+        st.warning(_("This record was merged into #{id}.", id=detail["merged_into_id"]))
+    st.caption(
+        " · ".join(
+            x
+            for x in (
+                person.email,
+                person.phone,
+                person.city,
+                person.country,
+                STATUS_LABELS.get(person.status),
+                _("Owner: {owner}", owner=person.owner) if person.owner else None,
+            )
+            if x
+        )
     )
-    st.stop()
-st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch", key="influencers_table")
+    st.write(
+        _(
+            "Niches: {niches}. Tags: {tags}.",
+            niches=", ".join(detail["labels"]["niche"]) or "-",
+            tags=", ".join(detail["labels"]["tag"]) or "-",
+        )
+    )
+    paid = detail["total_paid"]
+    cols = st.columns(max(1, len(paid)) + 1)
+    cols[0].metric(_("Collaborations"), len(detail["collaborations"]))
+    for col, (cur, amount) in zip(cols[1:], paid.items(), strict=False):
+        col.metric(_("Total paid ({currency})", currency=cur), money(amount, cur))
+    if not paid:
+        st.caption(_("Nothing paid yet."))
+    st.subheader(_("Handles"))
+    st.dataframe(
+        detail["handles"],
+        hide_index=True,
+        key="inf_detail_handles",
+        column_config={"profile_url": st.column_config.LinkColumn(_("Profile"))},
+    )
+    st.subheader(_("Collaborations"))
+    if detail["collaborations"].empty:
+        st.info(_("Not in any program yet. Add this creator to a program on the Programs page."))
+    else:
+        st.dataframe(detail["collaborations"], hide_index=True, key="inf_detail_collabs")
+    st.subheader(_("Results"))
+    totals = roi.rollup(results, ["influencer_id"])
+    if totals.empty:
+        st.info(_("No results yet: they appear once deliverables are published and their results recorded."))
+    else:
+        shown = totals[
+            [
+                "currency",
+                "collaborations",
+                "cost",
+                "impressions",
+                "engagements",
+                "clicks",
+                "conversions",
+                "revenue",
+                "cpm",
+                "cpe",
+                "cpc",
+                "cpa",
+                "roas",
+                "engagement_rate",
+            ]
+        ].map(fmt)
+        st.dataframe(shown, hide_index=True, key="inf_detail_results")
+    st.subheader(_("Interactions"))
+    if detail["interactions"].empty:
+        st.caption(_("No interactions logged yet."))
+    else:
+        st.dataframe(detail["interactions"], hide_index=True, key="inf_detail_interactions")
+    if can_edit:
+        with st.form("inf_interaction_form", clear_on_submit=True):
+            c1, c2 = st.columns([1, 3])
+            channel = c1.selectbox(_("Channel"), INTERACTION_CHANNELS, key="inf_interaction_channel")
+            when = c1.date_input(_("Date"), value=dt.date.today(), key="inf_interaction_date")
+            summary = c2.text_area(_("What happened"), key="inf_interaction_summary")
+            if st.form_submit_button(_("Log interaction"), key="inf_interaction_submit"):
+                at = dt.datetime.combine(when, dt.datetime.now(dt.UTC).time(), tzinfo=dt.UTC)
+                if run_action(
+                    "inf_interaction",
+                    contacts.add_interaction,
+                    actor,
+                    person.id,
+                    channel,
+                    summary,
+                    at,
+                    success=_("Interaction logged."),
+                ):
+                    st.rerun()
+        form_feedback("inf_interaction")
+        field_error("inf_interaction", "summary", "channel")
+
+        st.subheader(_("Edit"))
+        token = (person.id, edit_values["version_id"])
+        if st.session_state.get("inf_edit__loaded", (None,))[0] != person.id:
+            load_form("inf_edit", token, _values_of(edit_values))
+            st.session_state["inf_edit__version"] = edit_values["version_id"]
+        with st.form("inf_edit_form"):
+            _contact_fields("inf_edit")
+            st.form_submit_button(
+                _("Save changes"), on_click=_save_edit, args=(person.id,), type="primary", key="inf_edit_submit"
+            )
+        form_feedback("inf_edit")
+        if st.session_state.get("inf_edit__conflict") and st.button(
+            _("Discard my changes and load the latest values"), key="inf_edit_reload"
+        ):
+            reload_form("inf_edit")
+            st.rerun()

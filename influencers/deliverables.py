@@ -1,0 +1,277 @@
+"""Deliverables: the content a creator owes, its status (late is derived, never stored) and its results,
+entered by form or imported by CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import audit
+from db.roles import Actor, require
+from db.types import utcnow
+from influencers.contacts import validation_errors
+from influencers.csv_import import decode, sniff_delimiter
+from influencers.errors import ConflictError, FieldErrors, NotFound
+from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS, Deliverable
+from influencers.programs import _flush, get_collaboration
+
+RESULT_FIELDS = (
+    "reach",
+    "impressions",
+    "views",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "conversions",
+    "revenue",
+)
+
+
+def is_late(status: str, due_date: dt.date | None, today: dt.date) -> bool:
+    """Late = not yet published and the due date has passed (derived on read, never stored)."""
+    return status != "published" and due_date is not None and due_date < today
+
+
+class DeliverableInput(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    platform: str
+    type: str
+    due_date: dt.date | None = None
+    status: str = "planned"
+    url: str | None = Field(default=None, max_length=1000)
+    published_date: dt.date | None = None
+    fee: Decimal | None = Field(default=None, ge=0)
+
+    @field_validator("platform")
+    @classmethod
+    def _platform(cls, v: str) -> str:
+        if v not in PLATFORMS:
+            raise ValueError(f"use one of {', '.join(PLATFORMS)}")
+        return v
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, v: str) -> str:
+        if v not in DELIVERABLE_TYPES:
+            raise ValueError(f"use one of {', '.join(DELIVERABLE_TYPES)}")
+        return v
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v: str) -> str:
+        if v not in DELIVERABLE_STATUSES:
+            raise ValueError(f"use one of {', '.join(DELIVERABLE_STATUSES)} (late is worked out from the due date)")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v and not v.startswith(("http://", "https://")):
+            raise ValueError("the link must start with http:// or https://")
+        return v or None
+
+    @model_validator(mode="after")
+    def _published(self) -> DeliverableInput:
+        if self.status == "published" and not self.url:
+            raise ValueError("url\ta published deliverable needs the link to the content")
+        return self
+
+
+class ResultsInput(BaseModel):
+    reach: int | None = Field(default=None, ge=0)
+    impressions: int | None = Field(default=None, ge=0)
+    views: int | None = Field(default=None, ge=0)
+    likes: int | None = Field(default=None, ge=0)
+    comments: int | None = Field(default=None, ge=0)
+    shares: int | None = Field(default=None, ge=0)
+    saves: int | None = Field(default=None, ge=0)
+    clicks: int | None = Field(default=None, ge=0)
+    conversions: int | None = Field(default=None, ge=0)
+    revenue: Decimal | None = Field(default=None, ge=0)
+
+
+def _parse(model: type[BaseModel], data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise FieldErrors(validation_errors(exc)) from None
+
+
+def get_deliverable(session: Session, deliverable_id: int) -> Deliverable:
+    item = session.get(Deliverable, deliverable_id)
+    if item is None:
+        raise NotFound(f"deliverable #{deliverable_id} does not exist")
+    return item
+
+
+def add_deliverable(session: Session, actor: Actor, collaboration_id: int, data: dict[str, Any]) -> Deliverable:
+    require(actor, "program.edit")
+    collab = get_collaboration(session, collaboration_id)
+    values = _parse(DeliverableInput, data)
+    item = Deliverable(collaboration_id=collab.id, **values.model_dump())
+    if item.status == "published" and item.published_date is None:
+        item.published_date = dt.date.today()
+    session.add(item)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "create",
+        "deliverable",
+        item.id,
+        after=audit.snapshot(item),
+        summary=f"Added a {item.platform} {item.type} to collaboration #{collab.id}",
+    )
+    return item
+
+
+def update_deliverable(
+    session: Session, actor: Actor, deliverable_id: int, data: dict[str, Any], version_id: int | None
+) -> Deliverable:
+    require(actor, "program.edit")
+    item = get_deliverable(session, deliverable_id)
+    if version_id is not None and item.version_id != int(version_id):
+        raise ConflictError("deliverable", item.id, audit.snapshot(item))
+    values = _parse(DeliverableInput, data)
+    before = audit.snapshot(item)
+    for key, value in values.model_dump().items():
+        setattr(item, key, value)
+    if item.status == "published" and item.published_date is None:
+        item.published_date = dt.date.today()
+    _flush("deliverable", item.id, session)
+    audit.record(
+        session,
+        actor,
+        "update",
+        "deliverable",
+        item.id,
+        before=before,
+        after=audit.snapshot(item),
+        summary=f"Edited deliverable #{item.id}",
+    )
+    return item
+
+
+def record_results(
+    session: Session, actor: Actor, deliverable_id: int, results: dict[str, Any], version_id: int | None = None
+) -> Deliverable:
+    """Store the results of a deliverable (blank values stay unknown, never zero)."""
+    require(actor, "program.edit")
+    item = get_deliverable(session, deliverable_id)
+    if version_id is not None and item.version_id != int(version_id):
+        raise ConflictError("deliverable", item.id, audit.snapshot(item))
+    values = _parse(ResultsInput, {k: v for k, v in results.items() if v not in ("", None)})
+    before = audit.snapshot(item)
+    for key in RESULT_FIELDS:
+        value = getattr(values, key)
+        if value is not None:
+            setattr(item, key, value)
+    item.results_updated_at = utcnow()
+    _flush("deliverable", item.id, session)
+    audit.record(
+        session,
+        actor,
+        "results",
+        "deliverable",
+        item.id,
+        before=before,
+        after=audit.snapshot(item),
+        summary=f"Recorded results of deliverable #{item.id}",
+    )
+    return item
+
+
+@dataclass
+class ResultsImport:
+    updated: int = 0
+    rejected: int = 0
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row, field, reason)
+
+
+def import_results(
+    session: Session, actor: Actor, data: bytes, *, program_id: int | None = None, dry_run: bool = False
+) -> ResultsImport:
+    """Results from CSV: a `deliverable_id` (or `url`) column plus any of the result columns.
+    A row with any problem is rejected whole; the others are written in the caller's transaction."""
+    require(actor, "program.edit")
+    text, _enc = decode(data)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    headers = {h: h.strip().lower().replace(" ", "_") for h in reader.fieldnames or []}
+    if not ({"deliverable_id", "id", "url"} & set(headers.values())):
+        raise FieldErrors({"file": "the file needs a deliverable_id (or url) column"})
+    stmt = select(Deliverable)
+    if program_id is not None:
+        from influencers.models import Collaboration
+
+        stmt = stmt.join(Collaboration).where(Collaboration.program_id == program_id)
+    items = list(session.scalars(stmt))
+    by_id = {d.id: d for d in items}
+    by_url = {d.url: d for d in items if d.url}
+    report = ResultsImport()
+    seen: dict[int, int] = {}
+    for line, raw in enumerate(reader, start=2):
+        row = {headers[k]: (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(row.values()):
+            continue
+        problems: dict[str, str] = {}
+        target = None
+        ident = row.get("deliverable_id") or row.get("id")
+        if ident:
+            target = by_id.get(int(ident)) if ident.isdigit() else None
+            if target is None:
+                problems["deliverable_id"] = f"no deliverable #{ident} in this program"
+        elif row.get("url"):
+            target = by_url.get(row["url"])
+            if target is None:
+                problems["url"] = "no deliverable has this link"
+        else:
+            problems["deliverable_id"] = "the row names no deliverable (deliverable_id or url)"
+        values: dict[str, Any] = {}
+        for key in RESULT_FIELDS:
+            cell = row.get(key, "")
+            if not cell:
+                continue
+            try:
+                number = Decimal(cell.replace(",", ""))
+                if key != "revenue" and number != number.to_integral_value():
+                    raise InvalidOperation
+                if number < 0:
+                    raise InvalidOperation
+                values[key] = number if key == "revenue" else int(number)
+            except InvalidOperation:
+                problems[key] = f"{cell!r} is not a {'amount' if key == 'revenue' else 'whole number'} of 0 or more"
+        if target is not None and target.id in seen:
+            problems["deliverable_id"] = f"deliverable #{target.id} is also in row {seen[target.id]}"
+        if problems:
+            report.rejected += 1
+            report.problems += [(line, f, r) for f, r in problems.items()]
+            continue
+        seen[target.id] = line
+        if not dry_run:
+            for key, value in values.items():
+                setattr(target, key, value)
+            target.results_updated_at = utcnow()
+        report.updated += 1
+    if not dry_run:
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "import",
+            "deliverable",
+            None,
+            after={"updated": report.updated, "rejected": report.rejected},
+            summary=f"Imported deliverable results: {report.updated} updated, {report.rejected} rejected",
+        )
+    return report

@@ -1,0 +1,142 @@
+"""Social handles: normalise a typed handle or a pasted profile URL to (platform, lowercase handle)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from influencers.models import PLATFORMS
+
+# Host (without www./m./mobile.) -> platform.
+HOSTS = {
+    "instagram.com": "instagram",
+    "instagr.am": "instagram",
+    "tiktok.com": "tiktok",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+    "x.com": "x",
+    "twitter.com": "x",
+    "facebook.com": "facebook",
+    "fb.com": "facebook",
+    "linkedin.com": "linkedin",
+    "twitch.tv": "twitch",
+}
+# First path segments that are pages, not profiles.
+NOT_PROFILES = {
+    "instagram": {"p", "reel", "reels", "stories", "explore", "tv", "accounts"},
+    "tiktok": {"video", "tag", "music", "discover", "t"},
+    "youtube": {"watch", "shorts", "playlist", "results", "feed"},
+    "x": {"i", "home", "search", "hashtag", "intent", "share"},
+    "facebook": {"watch", "groups", "events", "photo", "photo.php", "story.php", "share", "sharer"},
+    "linkedin": {"feed", "posts", "pulse", "jobs"},
+    "twitch": {"videos", "directory", "p"},
+}
+HANDLE_PATTERN = re.compile(r"^[a-z0-9._\-]{1,100}$")
+PLATFORM_LABELS = {
+    "instagram": "Instagram",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "facebook": "Facebook",
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "twitch": "Twitch",
+    "other": "Other",
+}
+
+
+class HandleError(ValueError):
+    """A handle or profile URL that cannot be used; the message says why."""
+
+
+def _looks_like_url(text: str) -> bool:
+    if "://" in text:
+        return True
+    host = text.split("/", 1)[0].lower()
+    host = re.sub(r"^(www\.|m\.|mobile\.|vm\.)", "", host)
+    return host in HOSTS and "/" in text
+
+
+def _host(netloc: str) -> str:
+    host = netloc.lower().split("@")[-1].split(":")[0]
+    return re.sub(r"^(www\.|m\.|mobile\.|vm\.)", "", host)
+
+
+def handle_from_url(url: str) -> tuple[str, str]:
+    """(platform, handle) from a profile URL such as `https://www.tiktok.com/@Name`."""
+    text = url.strip()
+    parts = urlsplit(text if "://" in text else "https://" + text)
+    platform = HOSTS.get(_host(parts.netloc))
+    if platform is None:
+        raise HandleError(f"{parts.netloc or text!r} is not a known social network address")
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        raise HandleError("the address has no profile name in it")
+    first = segments[0]
+    if platform == "facebook" and first.lower() == "profile.php":
+        ids = parse_qs(parts.query).get("id")
+        if not ids:
+            raise HandleError("a profile.php address needs its id= parameter")
+        return platform, _clean(ids[0])
+    if platform == "tiktok":
+        if not first.startswith("@"):
+            raise HandleError("a TikTok profile address looks like tiktok.com/@name")
+        return platform, _clean(first)
+    if platform == "youtube":
+        if first.startswith("@"):
+            return platform, _clean(first)
+        if first.lower() in ("c", "user") and len(segments) > 1:
+            return platform, _clean(segments[1])
+        if first.lower() == "channel":
+            raise HandleError("a channel-ID address has no handle; paste the youtube.com/@name address instead")
+        if first.lower() in NOT_PROFILES["youtube"]:
+            raise HandleError("this is a video or page address, not a channel")
+        return platform, _clean(first)
+    if platform == "linkedin":
+        if first.lower() in ("in", "company") and len(segments) > 1:
+            return platform, _clean(segments[1])
+        raise HandleError("a LinkedIn profile address looks like linkedin.com/in/name")
+    if first.lower() in NOT_PROFILES.get(platform, set()):
+        raise HandleError(f"this is a post or page address, not a profile on {PLATFORM_LABELS[platform]}")
+    return platform, _clean(first)
+
+
+def _clean(raw: str) -> str:
+    handle = raw.strip().lstrip("@").strip().lower()
+    if not handle:
+        raise HandleError("the handle is empty")
+    if not HANDLE_PATTERN.match(handle):
+        raise HandleError(f"{raw.strip()!r} has characters a handle cannot have (letters, digits, . _ - only)")
+    return handle
+
+
+def normalize_handle(platform: str, raw: str) -> str:
+    """The stored form of `raw` on `platform`: lowercase, no `@`, taken from a URL when one is pasted."""
+    if platform not in PLATFORMS:
+        raise HandleError(f"unknown platform {platform!r}; use one of {', '.join(PLATFORMS)}")
+    text = (raw or "").strip()
+    if not text:
+        raise HandleError("the handle is empty")
+    if _looks_like_url(text):
+        if platform == "other":
+            parts = urlsplit(text if "://" in text else "https://" + text)
+            return (parts.netloc + parts.path.rstrip("/")).lower().removeprefix("www.")
+        found, handle = handle_from_url(text)
+        if found != platform:
+            raise HandleError(f"the address is a {PLATFORM_LABELS[found]} profile, not {PLATFORM_LABELS[platform]}")
+        return handle
+    if platform == "other":
+        return text.lstrip("@").lower()
+    return _clean(text)
+
+
+def profile_url(platform: str, handle: str) -> str | None:
+    """The canonical profile address of a normalised handle."""
+    return {
+        "instagram": f"https://www.instagram.com/{handle}/",
+        "tiktok": f"https://www.tiktok.com/@{handle}",
+        "youtube": f"https://www.youtube.com/@{handle}",
+        "facebook": f"https://www.facebook.com/{handle}",
+        "x": f"https://x.com/{handle}",
+        "linkedin": f"https://www.linkedin.com/in/{handle}",
+        "twitch": f"https://www.twitch.tv/{handle}",
+    }.get(platform)

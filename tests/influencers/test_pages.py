@@ -1,0 +1,303 @@
+"""The Influencers and Programs pages through streamlit_app.py: forms with field messages, filters,
+detail and interactions, edit conflicts, the pipeline board, payments by role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from db.engine import session_scope
+from influencers.contacts import create_influencer, update_influencer
+from influencers.models import Collaboration, Influencer, Interaction, Payment, Program
+from influencers.payments import add_payment, approve_payment
+from tests.influencers.conftest import MANAGER, SPECIALIST
+
+INFLUENCERS = "pages/influencers/influencers.py"
+PROGRAMS = "pages/programs/programs.py"
+
+
+def _open(at, path: str):
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _frame(at, *columns: str):
+    """The first table showing all of `columns` (AppTest does not expose dataframe keys)."""
+    for element in at.dataframe:
+        if set(columns) <= set(element.value.columns):
+            return element.value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def _texts(elements) -> str:
+    return " | ".join(str(e.value) for e in elements)
+
+
+def test_add_influencer_with_field_messages(migrated_url: str, app_test) -> None:
+    at = _open(app_test(), INFLUENCERS)
+    assert "appears here once you add or import" in _texts(at.info)
+    at.text_input(key="inf_add_name").set_value("Ayu Lestari")
+    at.text_input(key="inf_add_email").set_value("ayu@")
+    at.text_input(key="inf_add_phone").set_value("0812 3456 7890")
+    at.text_input(key="inf_add_instagram_handle").set_value("https://www.tiktok.com/@ayu")
+    at.button(key="inf_add_submit").click().run()
+    assert not at.exception, at.exception
+    errors = _texts(at.error)
+    assert "email:" in errors
+    assert "phone:" in errors
+    assert "instagram: the address is a TikTok profile, not Instagram" in errors
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count(Influencer.id))) == 0
+    at.text_input(key="inf_add_email").set_value("ayu@example.com")
+    at.text_input(key="inf_add_country").set_value("ID")
+    at.text_input(key="inf_add_instagram_handle").set_value("https://www.instagram.com/Ayu.L/")
+    at.number_input(key="inf_add_instagram_followers").set_value(25000)
+    at.button(key="inf_add_submit").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, _texts(at.error)
+    assert "Influencer added." in _texts(at.success)
+    with session_scope(migrated_url) as s:
+        person = s.scalars(select(Influencer)).one()
+        assert (person.phone, person.handles[0].handle, person.handles[0].followers) == (
+            "+6281234567890",
+            "ayu.l",
+            25000,
+        )
+    assert at.header[0].value == "Ayu Lestari"
+
+
+def test_directory_filters(demo_url: str, app_test) -> None:
+    at = _open(app_test(), INFLUENCERS)
+    table = _frame(at, "tier", "handles")
+    assert len(table) == 60
+    at.selectbox(key="inf_tier").set_value("mega").run()
+    mega = _frame(at, "tier", "handles")
+    assert 0 < len(mega) < 60
+    assert set(mega["tier"]) == {"mega"}
+    assert (mega["followers"] >= 1_000_000).all()
+    at.selectbox(key="inf_tier").set_value(None)
+    at.selectbox(key="inf_status").set_value("do_not_contact").run()
+    blocked = _frame(at, "tier", "handles")
+    assert set(blocked["status"]) == {"do_not_contact"}
+    at.selectbox(key="inf_status").set_value(None)
+    at.selectbox(key="inf_platform").set_value("youtube")
+    at.selectbox(key="inf_niche").set_value("coffee").run()
+    youtube = _frame(at, "tier", "handles")
+    assert len(youtube) > 0
+    assert all("youtube:" in h for h in youtube["handles"])
+    at.selectbox(key="inf_platform").set_value(None)
+    at.selectbox(key="inf_niche").set_value(None)
+    at.text_input(key="inf_search").set_value("zzz-nobody").run()
+    assert "No influencer matches" in _texts(at.info)
+
+
+def test_detail_view_and_interaction(demo_url: str, app_test) -> None:
+    at = _open(app_test(), INFLUENCERS)
+    with session_scope(demo_url) as s:
+        person = s.scalars(select(Influencer).order_by(Influencer.id)).first()
+        pid, name = person.id, person.name
+    at.selectbox(key="inf_open").set_value(pid).run()
+    assert not at.exception, at.exception
+    assert at.header[0].value == name
+    assert len(_frame(at, "platform", "profile_url")) >= 2
+    at.text_area(key="inf_interaction_summary").set_value("Called about the Ramadan brief")
+    at.selectbox(key="inf_interaction_channel").set_value("call")
+    at.button(key="inf_interaction_submit").click().run()
+    assert not at.exception, at.exception
+    with session_scope(demo_url) as s:
+        item = s.scalars(select(Interaction).where(Interaction.summary == "Called about the Ramadan brief")).one()
+        assert (item.channel, item.by_user, item.influencer_id) == ("call", "local-admin@localhost", pid)
+    timeline = _frame(at, "channel", "summary", "by_user")
+    assert timeline.iloc[0]["summary"] == "Called about the Ramadan brief"
+
+
+def test_second_save_is_refused_with_latest_values(migrated_url: str, app_test) -> None:
+    with session_scope(migrated_url) as s:
+        pid = create_influencer(s, SPECIALIST, {"name": "Budi", "city": "Bandung"}).id
+    at = _open(app_test(), INFLUENCERS)
+    at.selectbox(key="inf_open").set_value(pid).run()
+    assert at.text_input(key="inf_edit_city").value == "Bandung"
+    # someone else saves while this form is open
+    with session_scope(migrated_url) as s:
+        update_influencer(s, SPECIALIST, pid, {"name": "Budi", "city": "Jakarta"}, 1)
+    at.text_input(key="inf_edit_city").set_value("Surabaya")
+    at.button(key="inf_edit_submit").click().run()
+    assert not at.exception, at.exception
+    assert "changed by someone else" in _texts(at.error)
+    assert any(j.value and "Jakarta" in str(j.value) for j in at.json)
+    with session_scope(migrated_url) as s:
+        assert s.get(Influencer, pid).city == "Jakarta"
+    at.button(key="inf_edit_reload").click().run()
+    assert at.text_input(key="inf_edit_city").value == "Jakarta"
+    at.text_input(key="inf_edit_city").set_value("Surabaya")
+    at.button(key="inf_edit_submit").click().run()
+    assert "Changes saved." in _texts(at.success)
+    with session_scope(migrated_url) as s:
+        assert s.get(Influencer, pid).city == "Surabaya"
+
+
+def test_create_program_and_move_stage(migrated_url: str, app_test) -> None:
+    with session_scope(migrated_url) as s:
+        create_influencer(s, SPECIALIST, {"name": "Citra", "handles": {"instagram": "citra"}})
+    at = _open(app_test(), PROGRAMS)
+    at.text_input(key="prog_new_name").set_value("Ramadan Creators")
+    at.text_input(key="prog_new_currency").set_value("IDRX")
+    at.button(key="prog_new_submit").click().run()
+    assert "currency:" in _texts(at.error)
+    at.text_input(key="prog_new_currency").set_value("IDR")
+    at.text_input(key="prog_new_promo_code_prefix").set_value("rmd")
+    at.text_input(key="prog_new_landing_url").set_value("https://shop.example/?ref=x")
+    at.button(key="prog_new_submit").click().run()
+    assert not at.exception, at.exception
+    assert "Program created." in _texts(at.success)
+    at.selectbox(key="prog_add_pick").set_value(at.selectbox(key="prog_add_pick").options[1])
+    at.selectbox(key="prog_add_pick").run()
+    at.button(key="prog_add_go").click().run()
+    assert not at.exception, at.exception
+    with session_scope(migrated_url) as s:
+        collab = s.scalars(select(Collaboration)).one()
+        cid = collab.id
+        assert collab.promo_code == "RMDCITRA"
+        assert "ref=x" in collab.tracking_url
+        assert "utm_source=influencer" in collab.tracking_url
+    assert any("Prospect** (1)" in m.value for m in at.markdown)
+    at.button(key=f"prog_move_{cid}_contacted").click().run()
+    assert not at.exception, at.exception
+    assert "Moved to Contacted." in _texts(at.success)
+    assert any("Contacted** (1)" in m.value for m in at.markdown)
+    with session_scope(migrated_url) as s:
+        assert s.get(Collaboration, cid).stage == "contacted"
+
+
+def _approved_payment(url: str, approve: bool = True) -> int:
+    from influencers.programs import add_collaboration, create_program
+
+    with session_scope(url) as s:
+        program = create_program(s, SPECIALIST, {"name": "Pay Test", "currency": "USD"})
+        person = create_influencer(s, SPECIALIST, {"name": "Dewi"})
+        collab = add_collaboration(s, SPECIALIST, program.id, person.id, {"fee": "250"})
+        payment = add_payment(s, SPECIALIST, collab.id, "250", due_date=dt.date(2020, 1, 1))
+        if approve:
+            approve_payment(s, MANAGER, payment.id)
+        return payment.id
+
+
+def test_finance_sees_programs_read_only_and_marks_paid(migrated_url: str, as_role) -> None:
+    pid = _approved_payment(migrated_url)
+    at = _open(as_role("finance"), PROGRAMS)
+    assert "only marking payments paid is open to your role" in _texts(at.info)
+    keys = {b.key for b in at.button}
+    assert "prog_new_submit" not in keys
+    assert not any(k and k.startswith("prog_move_") for k in keys)
+    assert "prog_pay_approve" not in keys
+    payments = _frame(at, "overdue", "invoice_number")
+    assert bool(payments.iloc[0]["overdue"])
+    at.text_input(key="prog_paid_invoice").set_value("INV-77")
+    at.text_input(key="prog_paid_reference").set_value("BCA-123")
+    at.button(key="prog_paid_submit").click().run()
+    assert not at.exception, at.exception
+    with session_scope(migrated_url) as s:
+        payment = s.get(Payment, pid)
+        assert (payment.status, payment.invoice_number, payment.reference) == ("paid", "INV-77", "BCA-123")
+        assert payment.paid_by == "finance.pages@example.com"
+    at2 = _open(as_role("finance"), INFLUENCERS)
+    assert "inf_add_submit" not in {b.key for b in at2.button}
+
+
+def test_manager_approves_payment(migrated_url: str, as_role) -> None:
+    pid = _approved_payment(migrated_url, approve=False)
+    at = _open(as_role("manager"), PROGRAMS)
+    assert "prog_paid_submit" not in {b.key for b in at.button}
+    at.button(key="prog_pay_approve").click().run()
+    assert not at.exception, at.exception
+    assert "Payment approved." in _texts(at.success)
+    with session_scope(migrated_url) as s:
+        assert s.get(Payment, pid).approved_by == "manager.pages@example.com"
+
+
+def test_viewer_is_not_offered_the_pages_and_the_page_itself_refuses(migrated_url: str, as_role) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from db.config import ROOT
+    from db.roles import Actor
+
+    at = as_role("viewer")
+    at.run()
+    assert not at.exception, at.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(INFLUENCERS)
+    for path in (INFLUENCERS, PROGRAMS):
+        # reached directly (e.g. by URL), the page checks the role again
+        page = AppTest.from_file(str(ROOT / path), default_timeout=30)
+        page.session_state["actor"] = Actor("viewer.pages@example.com", "viewer")
+        page.run()
+        assert "not permitted" in _texts(page.error)
+        assert not page.title
+
+
+def test_program_results_tab_on_demo(demo_url: str, app_test) -> None:
+    at = _open(app_test(), PROGRAMS)
+    assert not at.error, _texts(at.error)
+    summary = _frame(at, "creator_cpa")
+    assert {"creator_cpa", "boost_cpa", "creator_plus_boost"} <= set(summary.columns)
+    with session_scope(demo_url) as s:
+        assert s.scalar(select(func.count(Program.id))) == 4
+
+
+def test_deliverable_and_payment_forms(migrated_url: str, app_test) -> None:
+    from influencers.programs import add_collaboration, create_program
+
+    with session_scope(migrated_url) as s:
+        program = create_program(s, SPECIALIST, {"name": "Forms", "currency": "IDR"})
+        person = create_influencer(s, SPECIALIST, {"name": "Eka", "handles": {"tiktok": "eka"}})
+        cid = add_collaboration(s, SPECIALIST, program.id, person.id, {"fee": "1000000"}).id
+    at = _open(app_test(), PROGRAMS)
+    at.selectbox(key="prog_item_platform").set_value("tiktok")
+    at.selectbox(key="prog_item_type").set_value("short")
+    at.date_input(key="prog_item_due").set_value(dt.date(2020, 1, 1))
+    at.button(key="prog_item_submit").click().run()
+    assert not at.exception, at.exception
+    assert "Deliverable added." in _texts(at.success)
+    overdue = _frame(at, "influencer", "due_date", "status")
+    assert list(overdue["influencer"]) == ["Eka"]
+    assert any("Overdue (1)" in h.value for h in at.subheader)
+    at.text_input(key="prog_results_views").set_value("12,000")
+    at.text_input(key="prog_results_clicks").set_value("many")
+    at.button(key="prog_results_submit").click().run()
+    assert "clicks:" in _texts(at.error)
+    at.text_input(key="prog_pay_new_amount").set_value("abc")
+    at.button(key="prog_pay_new_submit").click().run()
+    assert "amount:" in _texts(at.error)
+    at.text_input(key="prog_pay_new_amount").set_value("1,000,000")
+    at.button(key="prog_pay_new_submit").click().run()
+    assert not at.exception, at.exception
+    with session_scope(migrated_url) as s:
+        payment = s.scalars(select(Payment)).one()
+        assert (payment.collaboration_id, payment.amount, payment.status) == (cid, 1000000, "pending")
+
+
+def test_csv_upload_preview_and_import(migrated_url: str, app_test) -> None:
+    with session_scope(migrated_url) as s:
+        create_influencer(s, SPECIALIST, {"name": "Old", "handles": {"instagram": "gita"}})
+    data = "Nama;Surel;Instagram;Pengikut;Hobi\nGita;gita@x.com;@gita;5000;kopi\nHana;hana@;;;\nIndah;;@indah;;\n"
+    at = _open(app_test(), INFLUENCERS)
+    at.file_uploader(key="inf_import_file").upload("kontak.csv", data.encode("utf-8-sig"), "text/csv").run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"New": "1", "Update": "1", "Skip": "0", "Rejected": "1"}
+    problems = _frame(at, "row", "field", "reason")
+    assert list(problems["row"]) == [3]
+    assert list(problems["field"]) == ["email"]
+    assert "Not imported (no field): Hobi" in _texts(at.warning)
+    assert "matched_on" in _frame(at, "influencer", "matched_on").columns
+    at.button(key="inf_import_go").click().run()
+    assert not at.exception, at.exception
+    assert "Imported 1, updated 1, skipped 0, rejected 1." in _texts(at.success)
+    with session_scope(migrated_url) as s:
+        names = set(s.scalars(select(Influencer.name)))
+        assert names == {"Gita", "Indah"}
