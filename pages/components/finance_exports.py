@@ -16,7 +16,7 @@ from pages.components.data import CACHE_TTL
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=8)
-def export_file(_key: str, name: str, since: dt.date, until: dt.date, currency: str, bom: bool) -> bytes:
+def export_file(db: str, name: str, since: dt.date, until: dt.date, currency: str, bom: bool) -> bytes:
     """The export's bytes (snapshot-aware), built once per choice until a write clears the caches."""
     with session_scope() as session:
         return b"".join(export_chunks(session, name, since, until, currency, bom=bom))
@@ -40,7 +40,7 @@ def provisional_rows(content: bytes) -> int:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def workspace_finance(_key: str) -> dict:
+def workspace_finance(db: str) -> dict:
     with session_scope() as session:
         return {
             "reporting_currency": reporting_currency(session),
@@ -51,7 +51,7 @@ def workspace_finance(_key: str) -> dict:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def rates_table(_key: str, since: dt.date) -> pd.DataFrame:
+def rates_table(db: str, since: dt.date) -> pd.DataFrame:
     with session_scope() as session:
         rows = [
             {
@@ -69,7 +69,7 @@ def rates_table(_key: str, since: dt.date) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def closes_table(_key: str) -> pd.DataFrame:
+def closes_table(db: str) -> pd.DataFrame:
     with session_scope() as session:
         rows = [
             {
@@ -85,7 +85,7 @@ def closes_table(_key: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def differences(_key: str, month: dt.date) -> pd.DataFrame:
+def differences(db: str, month: dt.date) -> pd.DataFrame:
     with session_scope() as session:
         rows = [
             {
@@ -106,6 +106,6 @@ def differences(_key: str, month: dt.date) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def closed_months(_key: str) -> list[dt.date]:
+def closed_months(db: str) -> list[dt.date]:
     with session_scope() as session:
         return sorted(locked_months(session))

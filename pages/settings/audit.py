@@ -21,7 +21,7 @@ st.caption(_("Every change: who, when, what, and the values before and after."))
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _options(_key: str) -> dict[str, list[str]]:
+def _options(db: str) -> dict[str, list[str]]:
     with session_scope() as session:
         return audit.filter_options(session)
 
