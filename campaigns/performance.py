@@ -1,0 +1,316 @@
+"""Campaign performance reads for the Campaigns and Overview pages: the filtered campaign table,
+one campaign's daily series and ad sets, and where the numbers come from (aggregated in SQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from campaigns import pacing
+from campaigns.budgets import Converter
+from campaigns.conversions import default_events
+from campaigns.meta_settings import RESTATEMENT_DAYS
+from campaigns.models import (
+    AdAccount,
+    AdSet,
+    AdSetInsight,
+    Campaign,
+    CampaignInsight,
+    ConversionDefinition,
+    SyncRun,
+)
+from finance.currency import quantize
+
+METRICS = ("spend", "impressions", "clicks", "conversions", "conversion_value")
+
+
+@dataclass(frozen=True)
+class CampaignFilters:
+    """What the Campaigns page asks for; empty tuples mean "all"."""
+
+    since: dt.date
+    until: dt.date
+    account_ids: tuple[int, ...] = ()
+    statuses: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    search: str = ""
+
+
+def _frame(session: Session, stmt) -> pd.DataFrame:
+    return pd.DataFrame(session.execute(stmt).mappings().all(), columns=list(stmt.selected_columns.keys()))
+
+
+def _dec(value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def ratio(numerator, denominator) -> Decimal | None:
+    """numerator / denominator as a Decimal, None when the denominator is zero."""
+    den = _dec(denominator)
+    return None if den == 0 else _dec(numerator) / den
+
+
+def add_ratios(frame: pd.DataFrame) -> pd.DataFrame:
+    """CTR (%), CPA (money, in the row's currency precision) and ROAS on Decimal columns."""
+    frame = frame.copy()
+    frame["ctr"] = [
+        None if r is None else (r * 100).quantize(Decimal("0.01"))
+        for r in map(ratio, frame["clicks"], frame["impressions"])
+    ]
+    frame["cpa"] = [
+        None if r is None else quantize(r, cur)
+        for r, cur in zip(map(ratio, frame["spend"], frame["conversions"]), frame["currency"], strict=True)
+    ]
+    roas = map(ratio, frame["conversion_value"], frame["spend"])
+    frame["roas"] = [None if r is None else r.quantize(Decimal("0.01")) for r in roas]
+    return frame
+
+
+def filter_options(session: Session) -> dict[str, list]:
+    """Accounts (id, name, currency), statuses and objectives present in the workspace."""
+    accounts = session.execute(select(AdAccount.id, AdAccount.name, AdAccount.currency).order_by(AdAccount.name)).all()
+    statuses = session.scalars(select(Campaign.status).distinct().where(Campaign.status.is_not(None))).all()
+    objectives = session.scalars(select(Campaign.objective).distinct().where(Campaign.objective.is_not(None))).all()
+    return {
+        "accounts": [(a.id, a.name, a.currency) for a in accounts],
+        "statuses": sorted(statuses),
+        "objectives": sorted(objectives),
+    }
+
+
+def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataFrame:
+    """One row per campaign: totals for the dates, CTR/CPA/ROAS and its Meta budget (CBO: the
+    campaign's; ABO: the sum of its ACTIVE ad sets'). Money stays in each campaign's currency."""
+    totals = (
+        select(
+            CampaignInsight.campaign_id,
+            *(func.sum(getattr(CampaignInsight, m)).label(m) for m in METRICS),
+        )
+        .where(CampaignInsight.date >= filters.since, CampaignInsight.date <= filters.until)
+        .group_by(CampaignInsight.campaign_id)
+        .subquery()
+    )
+    active = func.upper(AdSet.status) == pacing.ACTIVE
+    adsets = (
+        select(
+            AdSet.campaign_id,
+            func.sum(case((active, AdSet.daily_budget), else_=None)).label("daily"),
+            func.sum(case((active, AdSet.lifetime_budget), else_=None)).label("lifetime"),
+        )
+        .group_by(AdSet.campaign_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Campaign.id,
+            Campaign.account_id,
+            AdAccount.name.label("account"),
+            Campaign.name,
+            Campaign.status,
+            Campaign.effective_status,
+            Campaign.objective,
+            Campaign.currency,
+            *(func.coalesce(getattr(totals.c, m), 0).label(m) for m in METRICS),
+            Campaign.daily_budget,
+            Campaign.lifetime_budget,
+            adsets.c.daily.label("adset_daily_budget"),
+            adsets.c.lifetime.label("adset_lifetime_budget"),
+        )
+        .join(AdAccount, AdAccount.id == Campaign.account_id)
+        .outerjoin(totals, totals.c.campaign_id == Campaign.id)
+        .outerjoin(adsets, adsets.c.campaign_id == Campaign.id)
+        .order_by(AdAccount.name, Campaign.name, Campaign.id)
+    )
+    if filters.account_ids:
+        stmt = stmt.where(Campaign.account_id.in_(filters.account_ids))
+    if filters.statuses:
+        stmt = stmt.where(Campaign.status.in_(filters.statuses))
+    if filters.objectives:
+        stmt = stmt.where(Campaign.objective.in_(filters.objectives))
+    if filters.search.strip():
+        stmt = stmt.where(Campaign.name.ilike(f"%{filters.search.strip()}%"))
+    frame = _frame(session, stmt)
+    for column in ("spend", "conversions", "conversion_value"):
+        frame[column] = [_dec(v) for v in frame[column]]
+    for column in ("impressions", "clicks"):
+        frame[column] = [int(v or 0) for v in frame[column]]
+    budgets = [
+        pacing.effective_budget(cd, cl, [(pacing.ACTIVE, ad, al)])
+        for cd, cl, ad, al in zip(
+            frame["daily_budget"],
+            frame["lifetime_budget"],
+            frame["adset_daily_budget"],
+            frame["adset_lifetime_budget"],
+            strict=True,
+        )
+    ]
+    frame["budget_level"] = [b.level if b.kind else None for b in budgets]
+    frame["budget_type"] = [b.kind for b in budgets]
+    frame["budget"] = [b.daily or b.lifetime for b in budgets]
+    frame = frame.drop(columns=["daily_budget", "lifetime_budget", "adset_daily_budget", "adset_lifetime_budget"])
+    return add_ratios(frame)
+
+
+def currency_totals(frame: pd.DataFrame, converter: Converter | None = None, reporting_currency: str | None = None):
+    """Totals per currency of a campaign table (plus one reporting-currency row when a converter
+    can convert every currency; the finance FX helper plugs in here)."""
+    rows = []
+    for currency, group in frame.groupby("currency", sort=True):
+        rows.append(
+            {
+                "currency": currency,
+                "campaigns": len(group),
+                "spend": sum(group["spend"], Decimal(0)),
+                "impressions": int(group["impressions"].sum()),
+                "clicks": int(group["clicks"].sum()),
+                "conversions": sum(group["conversions"], Decimal(0)),
+                "conversion_value": sum(group["conversion_value"], Decimal(0)),
+            }
+        )
+    result = pd.DataFrame(rows, columns=["currency", "campaigns", *METRICS])
+    if converter and reporting_currency and not result.empty:
+        today = dt.date.today()
+        spend = [converter(r.spend, r.currency, reporting_currency, today) for r in result.itertuples()]
+        value = [converter(r.conversion_value, r.currency, reporting_currency, today) for r in result.itertuples()]
+        if all(v is not None for v in spend + value):
+            result.loc[len(result)] = {
+                "currency": reporting_currency,
+                "campaigns": int(result["campaigns"].sum()),
+                "spend": sum(spend, Decimal(0)),
+                "impressions": int(result["impressions"].sum()),
+                "clicks": int(result["clicks"].sum()),
+                "conversions": sum(result["conversions"], Decimal(0)),
+                "conversion_value": sum(value, Decimal(0)),
+            }
+    return add_ratios(result) if not result.empty else result
+
+
+def daily_series(session: Session, campaign_id: int, since: dt.date, until: dt.date) -> pd.DataFrame:
+    """A campaign's days: spend, conversions, value, CPA and ROAS (every day with a stored row)."""
+    stmt = (
+        select(
+            CampaignInsight.date,
+            CampaignInsight.currency,
+            *(getattr(CampaignInsight, m) for m in METRICS),
+            CampaignInsight.source,
+            CampaignInsight.synced_at,
+        )
+        .where(CampaignInsight.campaign_id == campaign_id, CampaignInsight.date.between(since, until))
+        .order_by(CampaignInsight.date)
+    )
+    frame = _frame(session, stmt)
+    if frame.empty:
+        return frame
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return add_ratios(frame)
+
+
+def ad_set_breakdown(session: Session, campaign_id: int, since: dt.date, until: dt.date) -> pd.DataFrame:
+    """The campaign's ad sets with their totals for the dates and their own budgets."""
+    totals = (
+        select(AdSetInsight.ad_set_id, *(func.sum(getattr(AdSetInsight, m)).label(m) for m in METRICS))
+        .join(AdSet, AdSet.id == AdSetInsight.ad_set_id)
+        .where(AdSet.campaign_id == campaign_id, AdSetInsight.date.between(since, until))
+        .group_by(AdSetInsight.ad_set_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            AdSet.id,
+            AdSet.name,
+            AdSet.status,
+            AdSet.optimization_goal,
+            AdSet.currency,
+            AdSet.daily_budget,
+            AdSet.lifetime_budget,
+            *(func.coalesce(getattr(totals.c, m), 0).label(m) for m in METRICS),
+        )
+        .outerjoin(totals, totals.c.ad_set_id == AdSet.id)
+        .where(AdSet.campaign_id == campaign_id)
+        .order_by(AdSet.name, AdSet.id)
+    )
+    frame = _frame(session, stmt)
+    if frame.empty:
+        return frame
+    for column in ("spend", "conversions", "conversion_value"):
+        frame[column] = [_dec(v) for v in frame[column]]
+    return add_ratios(frame)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a campaign's numbers come from."""
+
+    source: str
+    events: tuple[str, ...]
+    definition: str  # campaign_override | account_default | objective_default | none
+    definition_updated_by: str | None
+    last_synced_at: dt.datetime | None
+    last_run: tuple[str, str, dt.datetime | None] | None  # kind, status, finished
+    account_today: dt.date
+    timezone_name: str
+    provisional_from: dt.date  # days on or after this are still inside Meta's restatement window
+    restatement_days: int = RESTATEMENT_DAYS
+
+
+def provenance(session: Session, campaign_id: int, now: dt.datetime | None = None) -> Provenance:
+    """Source, conversion definition in force (campaign override > account default > objective
+    default), last sync, and the first day still provisional in the account's time zone."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise LookupError(f"campaign {campaign_id} does not exist")
+    account = session.get(AdAccount, campaign.account_id)
+    override = session.scalar(select(ConversionDefinition).where(ConversionDefinition.campaign_id == campaign.id))
+    account_default = session.scalar(
+        select(ConversionDefinition).where(
+            ConversionDefinition.account_id == account.id, ConversionDefinition.campaign_id.is_(None)
+        )
+    )
+    if override is not None:
+        events, origin, by = tuple(override.events or ()), "campaign_override", override.updated_by
+    elif account_default is not None:
+        events, origin, by = tuple(account_default.events or ()), "account_default", account_default.updated_by
+    else:
+        events = default_events(campaign.objective)
+        origin, by = ("objective_default" if events else "none"), None
+    sources = session.scalars(
+        select(CampaignInsight.source).where(CampaignInsight.campaign_id == campaign.id).distinct()
+    ).all()
+    run = session.scalar(
+        select(SyncRun)
+        .where((SyncRun.account_id == account.id) | SyncRun.account_id.is_(None))
+        .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
+        .limit(1)
+    )
+    today = pacing.account_today(account.timezone_name, now)
+    return Provenance(
+        source=", ".join(sorted(sources)) or campaign.source,
+        events=events,
+        definition=origin,
+        definition_updated_by=by,
+        last_synced_at=campaign.last_synced_at or account.last_synced_at,
+        last_run=None if run is None else (run.kind, run.status, run.finished_at or run.started_at),
+        account_today=today,
+        timezone_name=account.timezone_name,
+        provisional_from=today - dt.timedelta(days=RESTATEMENT_DAYS),
+    )
+
+
+def campaign_choices(session: Session, ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
+    """(id, "account | campaign name") for a selectbox."""
+    stmt = (
+        select(Campaign.id, Campaign.name, AdAccount.name.label("account"))
+        .join(AdAccount, AdAccount.id == Campaign.account_id)
+        .order_by(AdAccount.name, Campaign.name, Campaign.id)
+    )
+    if ids is not None:
+        stmt = stmt.where(Campaign.id.in_(list(ids)))
+    return [(r.id, f"{r.account} | {r.name}") for r in session.execute(stmt)]
