@@ -588,6 +588,17 @@ def overdue_deliverables(session: Session, today: dt.date) -> list[OverdueDelive
     ]
 
 
+def plan_scopes(session: Session) -> list[tuple[str, str, str, str | None]]:
+    """Every scope a plan can be set for: (scope_key, type, name, currency or None for channels)."""
+    campaigns = session.execute(select(Campaign.id, Campaign.name, Campaign.currency).order_by(Campaign.name)).all()
+    programs = session.execute(select(Program.id, Program.name, Program.currency).order_by(Program.name)).all()
+    return (
+        [(f"campaign:{c.id}", SCOPE_CAMPAIGN, c.name, c.currency) for c in campaigns]
+        + [(f"program:{p.id}", SCOPE_PROGRAM, p.name, p.currency) for p in programs]
+        + [(f"channel:{name}", SCOPE_CHANNEL, name, None) for name in CHANNELS]
+    )
+
+
 def change_history(
     session: Session, *, campaign_id: int | None = None, plan_ids: Iterable[int] | None = None, limit: int = 200
 ) -> list[dict]:
