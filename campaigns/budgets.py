@@ -101,17 +101,18 @@ def _dec(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def plans_for_period(session: Session, period: Period) -> list[BudgetPlan]:
-    """Plans overlapping the period (a plan over other dates counts pro rata, see `plan_share`)."""
+def plans_for_period(session: Session, period: Period) -> list:
+    """Plans overlapping the period as light rows with BudgetPlan's column names (a plan over other
+    dates counts pro rata, see `plan_share`)."""
     stmt = (
-        select(BudgetPlan)
+        select(*BudgetPlan.__table__.columns)
         .where(BudgetPlan.period_start <= period.end, BudgetPlan.period_end >= period.start)
         .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
     )
-    return list(session.scalars(stmt))
+    return list(session.execute(stmt))
 
 
-def plan_share(plan: BudgetPlan, period: Period) -> Decimal:
+def plan_share(plan, period: Period) -> Decimal:
     """The part of a plan that falls inside the period, pro rata by days."""
     plan_days = (plan.period_end - plan.period_start).days + 1
     inside = period.overlap_days(plan.period_start, plan.period_end)
@@ -213,7 +214,7 @@ def _accruing(status: str | None, effective: str | None, run_end: dt.date | None
 
 
 def campaign_inputs(
-    session: Session, period: Period, plans: list[BudgetPlan], now: dt.datetime | None = None
+    session: Session, period: Period, plans: list, now: dt.datetime | None = None
 ) -> list[PacingInput]:
     """A pacing input for every campaign with a plan, spend in the period or a live budget."""
     todays = _account_todays(session, now)
@@ -333,7 +334,7 @@ def paid_fees(session: Session, period: Period, until: dt.date) -> dict[tuple[in
 
 
 def program_inputs(
-    session: Session, period: Period, plans: list[BudgetPlan], today: dt.date, converter: Converter | None = None
+    session: Session, period: Period, plans: list, today: dt.date, converter: Converter | None = None
 ) -> list[PacingInput]:
     """A pacing input per program with a plan, committed fees or payments in the period."""
     planned: dict[int, tuple[Decimal, int]] = {}
@@ -402,7 +403,7 @@ def _daily(scope: PacingInput) -> Decimal:
 
 
 def rollup_inputs(
-    plans: list[BudgetPlan],
+    plans: list,
     period: Period,
     today: dt.date,
     campaigns: list[PacingInput],
