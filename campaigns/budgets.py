@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from campaigns import pacing
@@ -105,7 +105,19 @@ def plans_for_period(session: Session, period: Period) -> list:
     """Plans overlapping the period as light rows with BudgetPlan's column names (a plan over other
     dates counts pro rata, see `plan_share`)."""
     stmt = (
-        select(*BudgetPlan.__table__.columns)
+        select(
+            BudgetPlan.id,
+            BudgetPlan.scope_type,
+            BudgetPlan.scope_key,
+            BudgetPlan.campaign_id,
+            BudgetPlan.program_id,
+            BudgetPlan.account_id,
+            BudgetPlan.channel,
+            BudgetPlan.period_start,
+            BudgetPlan.period_end,
+            BudgetPlan.amount,
+            BudgetPlan.currency,
+        )
         .where(BudgetPlan.period_start <= period.end, BudgetPlan.period_end >= period.start)
         .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
     )
@@ -147,62 +159,91 @@ def campaign_budget(campaign_daily, campaign_lifetime, adset_sums) -> MetaBudget
     return pacing.effective_budget(None, None, [(pacing.ACTIVE, daily, lifetime)])
 
 
+def _sum_by_campaign(session: Session, since: dt.date, until: dt.date) -> dict[int, Decimal]:
+    """SUM(spend) per campaign over [since, until]: a plain GROUP BY (no per-row CASE)."""
+    if until < since:
+        return {}
+    stmt = (
+        select(CampaignInsight.campaign_id, func.sum(CampaignInsight.spend))
+        .where(CampaignInsight.date >= since, CampaignInsight.date <= until)
+        .group_by(CampaignInsight.campaign_id)
+    )
+    return {campaign_id: _dec(total) for campaign_id, total in session.execute(stmt)}
+
+
 def _spend_aggregates(
     session: Session, period: Period, todays: dict[int, tuple[dt.date, str]], lifetime_ids: set[int]
 ) -> dict[int, dict]:
-    """Per campaign: actual (completed period days), recent (last RECENT_DAYS), this week's spend.
+    """Per campaign: actual (completed period days), recent (last RECENT_DAYS) and this week's spend.
 
-    One GROUP BY per distinct account today (usually one or two), bounded to the dates it needs.
+    Accounts in different time zones may be on different days, so "completed" ends at each
+    account's yesterday. The period sum runs once up to the earliest account's yesterday; the
+    day(s) after it, and the short recent window (which contains this week's days), are summed
+    per distinct account today. Plain GROUP BYs: SQLite pays dearly for CASE on every row.
     """
-    groups: dict[dt.date, list[int]] = defaultdict(list)
-    for account_id, (today, _tz) in todays.items():
-        groups[today].append(account_id)
-    result: dict[int, dict] = {}
-    for today, account_ids in groups.items():
-        cutoff = today - dt.timedelta(days=1)  # completed days only
+    distinct = sorted({today for today, _tz in todays.values()})
+    if not distinct:
+        return {}
+    first_cutoff = distinct[0] - dt.timedelta(days=1)
+    base = _sum_by_campaign(session, period.start, min(period.end, first_cutoff))
+    per_today: dict[dt.date, dict[str, dict[int, Decimal]]] = {}
+    for today in distinct:
+        cutoff = today - dt.timedelta(days=1)
+        later = _sum_by_campaign(
+            session, max(period.start, first_cutoff + dt.timedelta(days=1)), min(period.end, cutoff)
+        )
         recent_from = today - dt.timedelta(days=pacing.RECENT_DAYS)
-        week_from = pacing.week_start(today)
-        period_to = min(period.end, cutoff)
-        lower = min(period.start, recent_from, week_from)
-        date = CampaignInsight.date
+        week_from = pacing.week_start(today)  # always inside the recent window
         stmt = (
             select(
                 CampaignInsight.campaign_id,
-                func.sum(case((and_(date >= period.start, date <= period_to), CampaignInsight.spend), else_=0)).label(
-                    "actual"
-                ),
-                func.sum(case((date >= recent_from, CampaignInsight.spend), else_=0)).label("recent"),
-                func.sum(case((date >= week_from, CampaignInsight.spend), else_=0)).label("week"),
-                func.min(case((date >= recent_from, date), else_=None)).label("recent_first"),
+                func.sum(CampaignInsight.spend),
+                func.sum(case((CampaignInsight.date >= week_from, CampaignInsight.spend), else_=0)),
             )
-            .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
-            .where(Campaign.account_id.in_(account_ids), date >= lower, date <= cutoff)
+            .where(CampaignInsight.date >= recent_from, CampaignInsight.date <= cutoff)
             .group_by(CampaignInsight.campaign_id)
         )
-        for r in session.execute(stmt):
-            result[r.campaign_id] = {
-                "actual": _dec(r.actual),
-                "recent": _dec(r.recent),
-                "week": _dec(r.week),
-                "recent_days": 0 if r.recent_first is None else (cutoff - _as_date(r.recent_first)).days + 1,
-                "today": today,
-            }
-        ids = list(lifetime_ids)
-        if ids:
-            stmt = (
-                select(CampaignInsight.campaign_id, func.sum(CampaignInsight.spend))
-                .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
-                .where(Campaign.account_id.in_(account_ids), CampaignInsight.campaign_id.in_(ids), date <= cutoff)
-                .group_by(CampaignInsight.campaign_id)
-            )
-            for campaign_id, spent in session.execute(stmt):
-                result.setdefault(campaign_id, {"actual": Decimal(0), "recent": Decimal(0), "week": Decimal(0)})
-                result[campaign_id]["lifetime"] = _dec(spent)
+        recent, week = {}, {}
+        for campaign_id, total, this_week in session.execute(stmt):
+            recent[campaign_id], week[campaign_id] = _dec(total), _dec(this_week)
+        per_today[today] = {"later": later, "recent": recent, "week": week}
+    account_of = dict(session.execute(select(Campaign.id, Campaign.account_id)).all())
+    result: dict[int, dict] = {}
+    for campaign_id, account_id in account_of.items():
+        today = todays[account_id][0]
+        parts = per_today[today]
+        result[campaign_id] = {
+            "actual": base.get(campaign_id, Decimal(0)) + parts["later"].get(campaign_id, Decimal(0)),
+            "recent": parts["recent"].get(campaign_id, Decimal(0)),
+            "week": parts["week"].get(campaign_id, Decimal(0)),
+        }
+    if lifetime_ids:
+        # Lifetime budgets need all spend to date, only for those campaigns.
+        stmt = select(CampaignInsight.campaign_id, CampaignInsight.date, CampaignInsight.spend).where(
+            CampaignInsight.campaign_id.in_(sorted(lifetime_ids)), CampaignInsight.date >= distinct[0]
+        )
+        late: dict[int, Decimal] = defaultdict(Decimal)
+        for campaign_id, day, amount in session.execute(stmt):
+            if _as_date(day) >= todays[account_of[campaign_id]][0]:
+                late[campaign_id] += _dec(amount)  # today or later in the account's zone: not completed
+        totals = (
+            select(CampaignInsight.campaign_id, func.sum(CampaignInsight.spend))
+            .where(CampaignInsight.campaign_id.in_(sorted(lifetime_ids)))
+            .group_by(CampaignInsight.campaign_id)
+        )
+        for campaign_id, spent in session.execute(totals):
+            result[campaign_id]["lifetime"] = _dec(spent) - late.get(campaign_id, Decimal(0))
     return result
 
 
 def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _recent_days(today: dt.date, run_start: dt.date | None) -> int:
+    """How many of the last RECENT_DAYS completed days the campaign was scheduled to run."""
+    window_start = today - dt.timedelta(days=pacing.RECENT_DAYS)
+    return max((today - max(window_start, run_start or window_start)).days, 0)
 
 
 def _accruing(status: str | None, effective: str | None, run_end: dt.date | None, today: dt.date) -> bool:
@@ -213,9 +254,7 @@ def _accruing(status: str | None, effective: str | None, run_end: dt.date | None
     return run_end is None or run_end >= today
 
 
-def campaign_inputs(
-    session: Session, period: Period, plans: list, now: dt.datetime | None = None
-) -> list[PacingInput]:
+def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datetime | None = None) -> list[PacingInput]:
     """A pacing input for every campaign with a plan, spend in the period or a live budget."""
     todays = _account_todays(session, now)
     planned: dict[int, tuple[Decimal, int]] = {}
@@ -270,7 +309,7 @@ def campaign_inputs(
                 run_end=run_end,
                 accruing=accruing,
                 recent_spend=figures.get("recent", Decimal(0)),
-                recent_days=figures.get("recent_days", 0),
+                recent_days=_recent_days(today, run_start),
                 week_spend=figures.get("week", Decimal(0)),
                 lifetime_spent=figures.get("lifetime", Decimal(0)),
                 account_id=r.account_id,

@@ -235,37 +235,40 @@ def daily_run_rate(scope: PacingInput) -> Decimal:
 
 
 def project_days(scope: PacingInput, rate: Decimal) -> tuple[Decimal, dt.date | None]:
-    """Spend from today to the period's end (or the scope's stop) at `rate`, capped day by day by
-    Meta's rules. Returns (projected extra spend, day a lifetime budget runs out or None)."""
+    """Spend from today to the period's end (or the scope's stop) at `rate`, capped by Meta's rules.
+
+    Works a Sunday-Saturday week at a time: each day adds min(rate, 1.75 x daily budget), the week
+    adds no more than 7 x daily budget less what it already spent, and the total never passes what
+    is left of a lifetime budget. Returns (projected extra spend, day a lifetime budget runs out).
+    """
     if not scope.accruing or rate <= 0:
         return ZERO, None
     first = max(scope.period.start, scope.today, scope.run_start or scope.period.start)
     last = min(scope.period.end, scope.run_end) if scope.run_end else scope.period.end
     daily = scope.budget.daily
+    per_day = min(rate, daily * DAILY_OVERSPEND) if daily else rate
     lifetime_left = scope.budget.lifetime - scope.lifetime_spent if scope.budget.lifetime else None
     this_week = week_start(scope.today)
-    week = this_week
-    week_spent = scope.week_spend
     extra = ZERO
     exhausted_on = None
     day = first
     while day <= last:
-        if week_start(day) != week:
-            week = week_start(day)
-            week_spent = scope.week_spend if week == this_week else ZERO
-        spend = rate
+        week = week_start(day)
+        segment_end = min(last, week + dt.timedelta(days=WEEK_DAYS - 1))
+        days = (segment_end - day).days + 1
+        spend = per_day * days
         if daily:
-            spend = min(spend, daily * DAILY_OVERSPEND, daily * WEEK_DAYS - week_spent)
+            already = scope.week_spend if week == this_week else ZERO
+            spend = min(spend, max(daily * WEEK_DAYS - already, ZERO))
         if lifetime_left is not None:
-            spend = min(spend, lifetime_left)
-        spend = max(spend, ZERO)
-        extra += spend
-        week_spent += spend
-        if lifetime_left is not None:
+            if spend >= lifetime_left:
+                spend = max(lifetime_left, ZERO)
+                if exhausted_on is None:
+                    needed = int((spend / per_day).to_integral_value(rounding="ROUND_CEILING")) if spend else 0
+                    exhausted_on = day + dt.timedelta(days=max(needed - 1, 0))
             lifetime_left -= spend
-            if lifetime_left <= 0 and exhausted_on is None:
-                exhausted_on = day
-        day += dt.timedelta(days=1)
+        extra += spend
+        day = segment_end + dt.timedelta(days=1)
     return extra, exhausted_on
 
 

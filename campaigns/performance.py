@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -25,7 +25,7 @@ from campaigns.models import (
     ConversionDefinition,
     SyncRun,
 )
-from finance.currency import quantize
+from finance.currency import precision
 
 METRICS = ("spend", "impressions", "clicks", "conversions", "conversion_value")
 
@@ -43,7 +43,8 @@ class CampaignFilters:
 
 
 def _frame(session: Session, stmt) -> pd.DataFrame:
-    return pd.DataFrame(session.execute(stmt).mappings().all(), columns=list(stmt.selected_columns.keys()))
+    rows = session.execute(stmt).all()
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(stmt.selected_columns.keys()))
 
 
 def _dec(value) -> Decimal:
@@ -59,18 +60,29 @@ def ratio(numerator, denominator) -> Decimal | None:
 
 
 def add_ratios(frame: pd.DataFrame) -> pd.DataFrame:
-    """CTR (%), CPA (money, in the row's currency precision) and ROAS on Decimal columns."""
+    """CTR (%), CPA (money, at the row currency's precision) and ROAS, as Decimals."""
     frame = frame.copy()
-    frame["ctr"] = [
-        None if r is None else (r * 100).quantize(Decimal("0.01"))
-        for r in map(ratio, frame["clicks"], frame["impressions"])
-    ]
-    frame["cpa"] = [
-        None if r is None else quantize(r, cur)
-        for r, cur in zip(map(ratio, frame["spend"], frame["conversions"]), frame["currency"], strict=True)
-    ]
-    roas = map(ratio, frame["conversion_value"], frame["spend"])
-    frame["roas"] = [None if r is None else r.quantize(Decimal("0.01")) for r in roas]
+    steps = {cur: Decimal(1).scaleb(-precision(cur)) for cur in set(frame["currency"])}
+    cent = Decimal("0.01")
+    ctr, cpa, roas = [], [], []
+    for spend, impressions, clicks, conversions, value, cur in zip(
+        frame["spend"],
+        frame["impressions"],
+        frame["clicks"],
+        frame["conversions"],
+        frame["conversion_value"],
+        frame["currency"],
+        strict=True,
+    ):
+        spend, conversions = _dec(spend), _dec(conversions)
+        ctr.append(
+            (Decimal(int(clicks or 0)) * 100 / int(impressions)).quantize(cent, rounding=ROUND_HALF_UP)
+            if impressions
+            else None
+        )
+        cpa.append((spend / conversions).quantize(steps[cur], rounding=ROUND_HALF_UP) if conversions else None)
+        roas.append((_dec(value) / spend).quantize(cent, rounding=ROUND_HALF_UP) if spend else None)
+    frame["ctr"], frame["cpa"], frame["roas"] = ctr, cpa, roas
     return frame
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal as D
+from decimal import Decimal as D  # noqa: N817
 
 import pytest
 
@@ -32,10 +32,11 @@ def test_month_periods_and_boundaries() -> None:
     assert Period.month(2026, 12).end == dt.date(2026, 12, 31)
     assert Period.month_of(dt.date(2026, 12, 31)) == Period.month(2026, 12)
     assert NOV.days == 30
-    assert dt.date(2026, 11, 30) in NOV and dt.date(2026, 12, 1) not in NOV
+    assert dt.date(2026, 11, 30) in NOV
+    assert dt.date(2026, 12, 1) not in NOV
     assert NOV.overlap_days(dt.date(2026, 10, 20), dt.date(2026, 11, 3)) == 3
     assert NOV.overlap_days(dt.date(2026, 12, 1), None) == 0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="before its start"):
         Period(dt.date(2026, 11, 2), dt.date(2026, 11, 1))
 
 
@@ -51,9 +52,11 @@ def test_cbo_reads_the_campaign_and_abo_sums_only_active_ad_sets() -> None:
     abo = pacing.effective_budget(
         None, None, [("ACTIVE", D(40), None), ("PAUSED", D(500), None), ("active", D(10), None)]
     )
-    assert abo == MetaBudget("adset", D(50), None) and abo.kind == "daily"
+    assert abo == MetaBudget("adset", D(50), None)
+    assert abo.kind == "daily"
     lifetime = pacing.effective_budget(None, None, [("ACTIVE", None, D(900))])
-    assert lifetime.kind == "lifetime" and lifetime.lifetime == D(900)
+    assert lifetime.kind == "lifetime"
+    assert lifetime.lifetime == D(900)
     assert pacing.effective_budget(None, None, [("PAUSED", D(40), None)]).kind is None
 
 
@@ -62,7 +65,7 @@ def test_account_today_follows_the_account_time_zone_around_midnight() -> None:
     assert pacing.account_today("Asia/Jakarta", late_utc) == dt.date(2026, 12, 1)
     assert pacing.account_today("America/New_York", late_utc) == dt.date(2026, 11, 30)
     assert pacing.account_today("UTC", late_utc) == dt.date(2026, 11, 30)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware"):
         pacing.account_today("UTC", dt.datetime(2026, 11, 30, 12, 0))
 
 
@@ -199,6 +202,8 @@ def test_future_period_starts_counting_at_its_first_day() -> None:
 
 def test_ideal_and_projection_lines() -> None:
     line = pacing.ideal_line(D(3000), NOV)
-    assert line[0] == (dt.date(2026, 11, 1), D(100)) and line[-1] == (dt.date(2026, 11, 30), D(3000))
+    assert line[0] == (dt.date(2026, 11, 1), D(100))
+    assert line[-1] == (dt.date(2026, 11, 30), D(3000))
     proj = pacing.projection_line(D(1500), dt.date(2026, 11, 16), NOV, D(100))
-    assert proj[0] == (dt.date(2026, 11, 15), D(1500)) and proj[-1] == (dt.date(2026, 11, 30), D(3000))
+    assert proj[0] == (dt.date(2026, 11, 15), D(1500))
+    assert proj[-1] == (dt.date(2026, 11, 30), D(3000))
