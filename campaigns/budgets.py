@@ -652,7 +652,8 @@ def change_history(
     if campaign_id is not None:
         stmt = stmt.where(or_(BudgetChange.campaign_id == campaign_id, BudgetPlan.campaign_id == campaign_id))
     if plan_ids is not None:
-        stmt = stmt.where(BudgetChange.budget_plan_id.in_(list(plan_ids)))
+        # The plans' changes, and the Meta budget changes (they belong to no plan).
+        stmt = stmt.where(or_(BudgetChange.budget_plan_id.in_(list(plan_ids)), BudgetChange.budget_plan_id.is_(None)))
     rows = []
     for change, scope_key, start, end in session.execute(stmt):
         rows.append(

@@ -12,6 +12,7 @@ from campaigns import alerts, budgets, charts, performance
 from campaigns.pacing import Period
 from db.engine import session_scope
 from db.roles import PermissionDenied
+from db.settings import get_setting
 from pages.components.auth import require_page
 from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
@@ -37,6 +38,7 @@ def _overview(_key: str, start: dt.date, end: dt.date) -> dict:
             "open": budgets.open_changes(session),
             "history": budgets.change_history(session, plan_ids=plan_ids),
             "scopes": budgets.plan_scopes(session),
+            "push_enabled": bool(get_setting(session, "meta_budget_push")),
         }
 
 
@@ -53,6 +55,15 @@ def _month_options(around: dt.date) -> list[dt.date]:
         index = first.month - 1 + offset
         months.append(dt.date(first.year + index // 12, index % 12 + 1, 1))
     return months
+
+
+def meta_budget_push() -> budgets.MetaPush | None:
+    """The Meta adapter's budget update, once wired (campaign, field, amount) -> Meta's answer.
+
+    The lead connects the Meta client here; until then an approved push is recorded as failed
+    with "No Meta connection is configured" (only when the meta_budget_push setting is on).
+    """
+    return None
 
 
 def _write(action, success: str) -> None:
@@ -220,11 +231,25 @@ for change in data["open"]:
         if actor.can("budget.approve"):
             cid = change["id"]
             note = st.text_input(_("Decision note"), key=f"budgets_note_{cid}")
+            pushes = change["target"] != budgets.TARGET_PLAN and change["push_to_meta"] and data["push_enabled"]
+            confirmed = True
+            if pushes:
+                confirmed = st.checkbox(
+                    _(
+                        "Push {amount} to the Meta campaign now",
+                        amount=money(change["new_amount"], change["currency"]),
+                    ),
+                    key=f"budgets_push_confirm_{cid}",
+                )
             a, b = st.columns(2)
-            if a.button(_("Approve"), key=f"budgets_approve_{cid}", type="primary"):
+            if a.button(_("Approve"), key=f"budgets_approve_{cid}", type="primary", disabled=not confirmed):
                 _write(
-                    lambda s, cid=cid, note=note: budgets.approve_change(s, actor, cid, note=note),
-                    _("Change approved and applied to the plan."),
+                    lambda s, cid=cid, note=note: budgets.approve_change(
+                        s, actor, cid, note=note, push=meta_budget_push()
+                    ),
+                    _("Change approved and applied to the plan.")
+                    if change["target"] == budgets.TARGET_PLAN
+                    else _("Change approved; see the Meta push result in the history."),
                 )
                 st.rerun()
             if b.button(_("Reject"), key=f"budgets_reject_{cid}"):
