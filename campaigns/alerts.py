@@ -23,6 +23,8 @@ LIFETIME_ENDS_EARLY = "lifetime_ends_early"
 DELIVERABLE_OVERDUE = "deliverable_overdue"
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Budget alerts first (what a manager acts on), then overdue deliverables.
+KIND_ORDER = {EXHAUSTED_EARLY: 0, OVER_PACING: 1, LIFETIME_ENDS_EARLY: 2, NO_PLAN: 3, DELIVERABLE_OVERDUE: 4}
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,10 @@ def deliverable_alerts(overdue: Iterable[OverdueDeliverable]) -> list[Alert]:
 def build_alerts(
     pacings: Iterable[pacing.Pacing], overdue: Iterable[OverdueDeliverable] = (), today: dt.date | None = None
 ) -> list[Alert]:
-    """Every alert, most severe first, then by kind and subject."""
+    """Every alert: budget alerts first (exhausted, over-pacing, lifetime ending early, no plan), then
+    overdue deliverables; within a kind the most severe first, then by subject."""
     alerts = pacing_alerts(pacings) + deliverable_alerts(overdue)
-    alerts.sort(key=lambda a: (SEVERITY_ORDER.get(a.severity, 9), a.kind, a.subject.lower()))
+    alerts.sort(key=lambda a: (KIND_ORDER.get(a.kind, 9), SEVERITY_ORDER.get(a.severity, 9), a.subject.lower()))
     return alerts
 
 

@@ -14,7 +14,7 @@ from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import get_setting
 from pages.components.auth import require_page
-from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label
+from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.empty import empty_state
 from pages.components.i18n import _
@@ -133,10 +133,10 @@ for totals in overview.totals:
     cur = totals.currency
     st.markdown(f"**{cur}**")
     t1, t2, t3, t4 = st.columns(4)
-    t1.metric(_("Planned ({currency})", currency=cur), money(totals.planned, cur))
-    t2.metric(_("Spent ({currency})", currency=cur), money(totals.actual, cur))
-    t3.metric(_("Projected ({currency})", currency=cur), money(totals.projected, cur))
-    t4.metric(_("Remaining ({currency})", currency=cur), money(totals.remaining, cur))
+    tile(t1, _("Planned ({currency})", currency=cur), totals.planned, cur)
+    tile(t2, _("Spent ({currency})", currency=cur), totals.actual, cur)
+    tile(t3, _("Projected ({currency})", currency=cur), totals.projected, cur)
+    tile(t4, _("Remaining ({currency})", currency=cur), totals.remaining, cur)
     extra = []
     if totals.committed:
         extra.append(_("{amount} committed to influencers", amount=money(totals.committed, cur)))
@@ -208,7 +208,7 @@ else:
     st.info(_("No plan, spend or commitment in this period yet."))
 
 st.subheader(_("Alerts"))
-render_alerts(data["alerts"])
+render_alerts(data["alerts"], key="budgets_alerts")
 
 # Approvals.
 st.subheader(_("Proposed changes"))

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import streamlit as st
+from babel.numbers import format_compact_currency
 
 from campaigns.alerts import Alert
-from pages.components.i18n import _
+from pages.components.i18n import _, current_locale
 from pages.components.money import money
 
 MONEY_KEYS = ("planned", "actual", "projected")
@@ -68,16 +69,42 @@ def alert_text(alert: Alert) -> str:
     return _(alert.template, **values)
 
 
-def render_alerts(alerts: Sequence[Alert], *, limit: int | None = None) -> None:
-    """Alerts as coloured boxes, most severe first; says so when there is nothing to look at."""
+def _lines(alerts: Sequence[Alert]) -> str:
+    lines = []
+    for alert in alerts:
+        badge = BADGES.get(alert.severity, ":blue-badge[{label}]").format(label=kind_label(alert.kind))
+        lines.append(f"- {badge} {_escape(alert_text(alert))}")
+    return "\n".join(lines)
+
+
+def render_alerts(alerts: Sequence[Alert], *, limit: int | None = None, key: str = "alerts") -> None:
+    """Alerts as a badge list, budget alerts first. With `limit`, the rest are counted; without it,
+    overdue deliverables beyond the first five fold into an expander."""
     if not alerts:
         st.success(_("No budget alerts: every plan is on pace and every deliverable is on time."))
         return
-    shown = alerts if limit is None else alerts[:limit]
-    lines = []
-    for alert in shown:
-        badge = BADGES.get(alert.severity, ":blue-badge[{label}]").format(label=kind_label(alert.kind))
-        lines.append(f"- {badge} {_escape(alert_text(alert))}")
-    st.markdown("\n".join(lines))
-    if limit is not None and len(alerts) > limit:
-        st.caption(_("{count} more alerts on the Budgets page.", count=len(alerts) - limit))
+    if limit is not None:
+        st.markdown(_lines(alerts[:limit]))
+        if len(alerts) > limit:
+            st.caption(_("{count} more alerts on the Budgets page.", count=len(alerts) - limit))
+        return
+    budget = [a for a in alerts if a.kind != "deliverable_overdue"]
+    deliverables = [a for a in alerts if a.kind == "deliverable_overdue"]
+    st.markdown(_lines(budget + deliverables[:5]))
+    if len(deliverables) > 5:
+        with st.expander(_("{count} more overdue deliverables", count=len(deliverables) - 5), key=f"{key}_more"):
+            st.markdown(_lines(deliverables[5:]))
+
+
+def tile(column, label: str, amount: Decimal, currency: str) -> None:
+    """A metric tile: the full amount when it fits, else the compact form with the exact one in help."""
+    full = money(amount, currency)
+    if len(full) <= 13:
+        column.metric(label, full)
+    else:
+        column.metric(label, compact_money(amount, currency), help=full)
+
+
+def compact_money(amount: Decimal, currency: str) -> str:
+    """`IDR665.3M` for tiles where a full rupiah amount would not fit (the exact amount goes in help)."""
+    return format_compact_currency(amount, currency, locale=current_locale(), fraction_digits=1)

@@ -11,7 +11,7 @@ from db.demo import load_demo
 from db.engine import session_scope
 from influencers.queries import influencer_count
 from pages.components.auth import require_page
-from pages.components.budget_widgets import money_or_blank, render_alerts
+from pages.components.budget_widgets import money_or_blank, render_alerts, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
 from pages.components.i18n import _
 from pages.components.money import money, number
@@ -94,10 +94,14 @@ for cur in currencies:
     value = row.conversion_value if row is not None else 0
     st.markdown(f"**{cur}**")
     a, b, c, d, e = st.columns(5)
-    a.metric(_("Spend ({currency})", currency=cur), money(ads + fees, cur))
+    tile(a, _("Spend ({currency})", currency=cur), ads + fees, cur)
     a.caption(_("{ads} ads, {fees} influencer fees paid", ads=money(ads, cur), fees=money(fees, cur)))
     b.metric(_("Conversions ({currency} accounts)", currency=cur), number(conversions))
-    c.metric(_("CPA ({currency})", currency=cur), money_or_blank(performance.ratio(ads, conversions), cur) or "-")
+    cpa = performance.ratio(ads, conversions)
+    if cpa is None:
+        c.metric(_("CPA ({currency})", currency=cur), "-")
+    else:
+        tile(c, _("CPA ({currency})", currency=cur), cpa, cur)
     roas = performance.ratio(value, ads)
     d.metric(_("ROAS ({currency})", currency=cur), "-" if roas is None else number(roas, 2))
     if total is not None and total.planned:
@@ -141,7 +145,7 @@ if not ranked.empty:
         _rank_table(ranked.tail(5).iloc[::-1], "overview_bottom")
 
 st.subheader(_("Alerts"))
-render_alerts(month["alerts"], limit=8)
+render_alerts(month["alerts"], limit=8, key="overview_alerts")
 page_link("budgets", _("Open Budgets for pacing, plans and approvals"))
 if summary["last_sync"]:
     kind, status, at = summary["last_sync"]

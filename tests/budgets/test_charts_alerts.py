@@ -155,10 +155,10 @@ def test_alerts_from_pacing_and_deliverables() -> None:
     kinds = [(a.kind, a.subject) for a in found]
     assert kinds == [
         (alerts.EXHAUSTED_EARLY, "Spent"),
-        (alerts.DELIVERABLE_OVERDUE, "Ayu"),
-        (alerts.LIFETIME_ENDS_EARLY, "Launch"),
         (alerts.OVER_PACING, "Hot"),
+        (alerts.LIFETIME_ENDS_EARLY, "Launch"),
         (alerts.NO_PLAN, "Orphan"),
+        (alerts.DELIVERABLE_OVERDUE, "Ayu"),
     ]
     hot = next(a for a in found if a.subject == "Hot")
     # 200,000/day recently, capped at 175,000 a day and 700,000 a Sunday-Saturday week:
