@@ -170,13 +170,16 @@ def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
                 print(f"  {n}/{len(meta)} campaigns, {rows:,} rows", file=sys.stderr, flush=True)
         flush()
         raw.commit()
-        if engine.dialect.name == "postgresql":
-            cur.execute("ANALYZE")
-        else:
-            cur.execute("ANALYZE")
         raw.commit()
     finally:
         raw.close()
+    # Fresh statistics (and on PostgreSQL the visibility map, so index-only scans are possible).
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
     return rows
 
 
@@ -281,6 +284,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-render", action="store_true", help="skip the AppTest page renders")
+    parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL) for profiling")
     args = parser.parse_args()
 
     from db.engine import dispose_engines
@@ -317,7 +321,9 @@ def main() -> None:
                 print(f"{path:<58} {cold:>8.2f}s {warm:>8.2f}s")
     finally:
         dispose_engines()
-        if schema:
+        if args.keep:
+            print(f"kept: {url}")
+        elif schema:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
             admin.dispose()

@@ -28,6 +28,23 @@ from campaigns.models import (
 from finance.currency import precision
 
 METRICS = ("spend", "impressions", "clicks", "conversions", "conversion_value")
+TABLE_COLUMNS = (
+    "id",
+    "account_id",
+    "account",
+    "name",
+    "status",
+    "effective_status",
+    "objective",
+    "currency",
+    *METRICS,
+    "budget_level",
+    "budget_type",
+    "budget",
+    "ctr",
+    "cpa",
+    "roas",
+)
 
 
 @dataclass(frozen=True)
@@ -59,30 +76,31 @@ def ratio(numerator, denominator) -> Decimal | None:
     return None if den == 0 else _dec(numerator) / den
 
 
+def _ratios(spend, impressions, clicks, conversions, value, step: Decimal) -> tuple:
+    """(CTR %, CPA at `step` precision, ROAS) as Decimals; None where the denominator is zero."""
+    cent = Decimal("0.01")
+    spend, conversions = _dec(spend), _dec(conversions)
+    ctr = (Decimal(int(clicks or 0)) * 100 / int(impressions)).quantize(cent, ROUND_HALF_UP) if impressions else None
+    cpa = (spend / conversions).quantize(step, ROUND_HALF_UP) if conversions else None
+    roas = (_dec(value) / spend).quantize(cent, ROUND_HALF_UP) if spend else None
+    return ctr, cpa, roas
+
+
+def _step(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-precision(currency))
+
+
 def add_ratios(frame: pd.DataFrame) -> pd.DataFrame:
     """CTR (%), CPA (money, at the row currency's precision) and ROAS, as Decimals."""
     frame = frame.copy()
-    steps = {cur: Decimal(1).scaleb(-precision(cur)) for cur in set(frame["currency"])}
-    cent = Decimal("0.01")
-    ctr, cpa, roas = [], [], []
-    for spend, impressions, clicks, conversions, value, cur in zip(
-        frame["spend"],
-        frame["impressions"],
-        frame["clicks"],
-        frame["conversions"],
-        frame["conversion_value"],
-        frame["currency"],
-        strict=True,
-    ):
-        spend, conversions = _dec(spend), _dec(conversions)
-        ctr.append(
-            (Decimal(int(clicks or 0)) * 100 / int(impressions)).quantize(cent, rounding=ROUND_HALF_UP)
-            if impressions
-            else None
-        )
-        cpa.append((spend / conversions).quantize(steps[cur], rounding=ROUND_HALF_UP) if conversions else None)
-        roas.append((_dec(value) / spend).quantize(cent, rounding=ROUND_HALF_UP) if spend else None)
-    frame["ctr"], frame["cpa"], frame["roas"] = ctr, cpa, roas
+    steps = {cur: _step(cur) for cur in set(frame["currency"])}
+    columns = ("spend", "impressions", "clicks", "conversions", "conversion_value", "currency")
+    ratios = [
+        _ratios(s, i, c, n, v, steps[cur]) for s, i, c, n, v, cur in zip(*(frame[c] for c in columns), strict=True)
+    ]
+    frame["ctr"] = [r[0] for r in ratios]
+    frame["cpa"] = [r[1] for r in ratios]
+    frame["roas"] = [r[2] for r in ratios]
     return frame
 
 
@@ -149,26 +167,44 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
         stmt = stmt.where(Campaign.objective.in_(filters.objectives))
     if filters.search.strip():
         stmt = stmt.where(Campaign.name.ilike(f"%{filters.search.strip()}%"))
-    frame = _frame(session, stmt)
-    for column in ("spend", "conversions", "conversion_value"):
-        frame[column] = [_dec(v) for v in frame[column]]
-    for column in ("impressions", "clicks"):
-        frame[column] = [int(v or 0) for v in frame[column]]
-    budgets = [
-        pacing.effective_budget(cd, cl, [(pacing.ACTIVE, ad, al)])
-        for cd, cl, ad, al in zip(
-            frame["daily_budget"],
-            frame["lifetime_budget"],
-            frame["adset_daily_budget"],
-            frame["adset_lifetime_budget"],
-            strict=True,
+    # One pass in Python over one row per campaign, then one DataFrame (pandas column writes are slow).
+    steps: dict[str, Decimal] = {}
+    records = []
+    for r in session.execute(stmt).mappings():
+        budget = pacing.effective_budget(
+            r["daily_budget"],
+            r["lifetime_budget"],
+            [(pacing.ACTIVE, r["adset_daily_budget"], r["adset_lifetime_budget"])],
         )
-    ]
-    frame["budget_level"] = [b.level if b.kind else None for b in budgets]
-    frame["budget_type"] = [b.kind for b in budgets]
-    frame["budget"] = [b.daily or b.lifetime for b in budgets]
-    frame = frame.drop(columns=["daily_budget", "lifetime_budget", "adset_daily_budget", "adset_lifetime_budget"])
-    return add_ratios(frame)
+        cur = r["currency"]
+        step = steps.get(cur) or steps.setdefault(cur, _step(cur))
+        spend, conversions, value = _dec(r["spend"]), _dec(r["conversions"]), _dec(r["conversion_value"])
+        impressions, clicks = int(r["impressions"] or 0), int(r["clicks"] or 0)
+        ctr, cpa, roas = _ratios(spend, impressions, clicks, conversions, value, step)
+        records.append(
+            (
+                r["id"],
+                r["account_id"],
+                r["account"],
+                r["name"],
+                r["status"],
+                r["effective_status"],
+                r["objective"],
+                cur,
+                spend,
+                impressions,
+                clicks,
+                conversions,
+                value,
+                budget.level if budget.kind else None,
+                budget.kind,
+                budget.daily or budget.lifetime,
+                ctr,
+                cpa,
+                roas,
+            )
+        )
+    return pd.DataFrame.from_records(records, columns=TABLE_COLUMNS)
 
 
 def currency_totals(frame: pd.DataFrame, converter: Converter | None = None, reporting_currency: str | None = None):
