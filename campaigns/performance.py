@@ -207,7 +207,12 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
     return pd.DataFrame.from_records(records, columns=TABLE_COLUMNS)
 
 
-def currency_totals(frame: pd.DataFrame, converter: Converter | None = None, reporting_currency: str | None = None):
+def currency_totals(
+    frame: pd.DataFrame,
+    converter: Converter | None = None,
+    reporting_currency: str | None = None,
+    on: dt.date | None = None,
+) -> pd.DataFrame:
     """Totals per currency of a campaign table (plus one reporting-currency row when a converter
     can convert every currency; the finance FX helper plugs in here)."""
     rows = []
@@ -225,9 +230,13 @@ def currency_totals(frame: pd.DataFrame, converter: Converter | None = None, rep
         )
     result = pd.DataFrame(rows, columns=["currency", "campaigns", *METRICS])
     if converter and reporting_currency and not result.empty:
-        today = dt.date.today()
-        spend = [converter(r.spend, r.currency, reporting_currency, today) for r in result.itertuples()]
-        value = [converter(r.conversion_value, r.currency, reporting_currency, today) for r in result.itertuples()]
+        today = on or dt.date.today()  # the rate's day: pass the period's end
+
+        def convert(amount: Decimal, currency: str) -> Decimal | None:
+            return amount if currency == reporting_currency else converter(amount, currency, reporting_currency, today)
+
+        spend = [convert(r.spend, r.currency) for r in result.itertuples()]
+        value = [convert(r.conversion_value, r.currency) for r in result.itertuples()]
         if all(v is not None for v in spend + value):
             result.loc[len(result)] = {
                 "currency": reporting_currency,

@@ -290,3 +290,49 @@ def test_meta_change_needs_a_campaign_level_budget(session, workspace) -> None:
             new_amount="60",
             reason="r",
         )
+
+
+def test_accounts_on_different_days_each_count_their_own_completed_days(session, workspace) -> None:
+    # 20:00 UTC on Nov 16: already 03:00 on Nov 17 in Jakarta, still 15:00 on Nov 16 in New York.
+    late = dt.datetime(2026, 11, 16, 20, 0, tzinfo=dt.UTC)
+    result = _by_key(budgets.budget_overview(session, NOV, now=late))
+    cbo = result[f"campaign:{workspace['cbo']}"]
+    life = result[f"campaign:{workspace['life']}"]
+    assert cbo.scope.today == dt.date(2026, 11, 16)
+    assert cbo.actual == D(1500)  # Nov 16 is still running in New York
+    assert life.scope.today == dt.date(2026, 11, 17)
+    assert life.actual == D(16_000_000)  # Nov 16 is complete in Jakarta
+    assert life.scope.lifetime_spent == D(16_000_000)
+    assert life.scope.week_spend == D(2_000_000)  # Sunday Nov 15 and Monday Nov 16
+
+
+def test_campaign_table_totals_and_converter(session, workspace) -> None:
+    from campaigns import performance
+
+    frame = performance.campaign_performance(
+        session, performance.CampaignFilters(dt.date(2026, 11, 1), dt.date(2026, 11, 15))
+    )
+    cbo = frame[frame["id"] == workspace["cbo"]].iloc[0]
+    assert cbo["spend"] == D(1500)
+    assert cbo["conversions"] == D(60)
+    assert cbo["cpa"] == D("25.00")
+    assert cbo["roas"] == D("3.00")
+    assert (cbo["budget_level"], cbo["budget_type"], cbo["budget"]) == ("campaign", "daily", D(100))
+    abo = frame[frame["id"] == workspace["abo"]].iloc[0]
+    assert (abo["budget_level"], abo["budget"], abo["cpa"]) == ("adset", D(50), None)
+    totals = performance.currency_totals(frame)
+    assert dict(zip(totals["currency"], totals["spend"], strict=True)) == {
+        "IDR": D(15_000_000),
+        "USD": D(1500 + 750 + 400),
+    }
+    searched = performance.campaign_performance(
+        session, performance.CampaignFilters(dt.date(2026, 11, 1), dt.date(2026, 11, 15), search="payday")
+    )
+    assert list(searched["name"]) == ["US CBO Payday"]
+
+    def to_usd(amount, src, dst, _day):
+        return amount / 16000 if (src, dst) == ("IDR", "USD") else None
+
+    with_fx = performance.currency_totals(frame, to_usd, "USD")
+    assert list(with_fx["currency"]) == ["IDR", "USD", "USD"]
+    assert with_fx.iloc[-1]["spend"] == D(2650) + D(15_000_000) / 16000
