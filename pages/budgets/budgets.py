@@ -17,7 +17,7 @@ from pages.components.auth import require_page
 from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.empty import empty_state
-from pages.components.i18n import _
+from pages.components.i18n import _, current_language
 from pages.components.money import money
 
 actor = require_page("budgets")
@@ -26,7 +26,7 @@ st.caption(_("Planned, spent and projected spend for paid ads and influencer fee
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _overview(_key: str, start: dt.date, end: dt.date) -> dict:
+def _overview(db: str, start: dt.date, end: dt.date) -> dict:
     period = Period(start, end)
     with session_scope() as session:
         overview = budgets.budget_overview(session, period)
@@ -43,9 +43,34 @@ def _overview(_key: str, start: dt.date, end: dt.date) -> dict:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _campaign_days(_key: str, campaign_id: int, start: dt.date, end: dt.date) -> pd.DataFrame:
+def _campaign_days(db: str, campaign_id: int, start: dt.date, end: dt.date) -> pd.DataFrame:
     with session_scope() as session:
         return performance.daily_series(session, campaign_id, start, end)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The formatted plans-and-pacing table, cached (formatting thousands of amounts is the slow part)."""
+    rows = []
+    for p in _overview(db, start, end)["overview"].pacings:
+        s = p.scope
+        rows.append(
+            {
+                _("Type"): s.scope_type,
+                _("Name"): s.name,
+                _("Currency"): s.currency,
+                _("Planned"): money_or_blank(p.planned, s.currency),
+                _("Meta budget"): money_or_blank(p.meta_budget, s.currency),
+                _("Committed"): money_or_blank(s.committed or None, s.currency),
+                _("Spent"): money(s.actual, s.currency),
+                _("Expected to date"): money_or_blank(p.expected_to_date, s.currency),
+                _("Projected"): money(p.projected, s.currency),
+                _("Remaining"): money_or_blank(p.remaining, s.currency),
+                _("Status"): status_label(p.status),
+                _("Flags"): ", ".join(flag_label(f) for f in p.flags),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _month_options(around: dt.date) -> list[dt.date]:
@@ -184,26 +209,8 @@ if overview.totals:
 # The table with flags.
 st.subheader(_("Plans and pacing"))
 if overview.pacings:
-    rows = []
-    for p in overview.pacings:
-        s = p.scope
-        rows.append(
-            {
-                _("Type"): s.scope_type,
-                _("Name"): s.name,
-                _("Currency"): s.currency,
-                _("Planned"): money_or_blank(p.planned, s.currency),
-                _("Meta budget"): money_or_blank(p.meta_budget, s.currency),
-                _("Committed"): money_or_blank(s.committed or None, s.currency),
-                _("Spent"): money(s.actual, s.currency),
-                _("Expected to date"): money_or_blank(p.expected_to_date, s.currency),
-                _("Projected"): money(p.projected, s.currency),
-                _("Remaining"): money_or_blank(p.remaining, s.currency),
-                _("Status"): status_label(p.status),
-                _("Flags"): ", ".join(flag_label(f) for f in p.flags),
-            }
-        )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="budgets_table")
+    table = _table_view(db_key(), current_language(), period.start, period.end)
+    st.dataframe(table, hide_index=True, width="stretch", key="budgets_table")
 else:
     st.info(_("No plan, spend or commitment in this period yet."))
 

@@ -14,7 +14,7 @@ from pages.components.auth import require_page
 from pages.components.budget_widgets import money_or_blank, status_label
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
 from pages.components.empty import empty_state
-from pages.components.i18n import _
+from pages.components.i18n import _, current_language
 from pages.components.money import money, number
 
 actor = require_page("campaigns")
@@ -23,26 +23,26 @@ st.caption(_("Spend, results, budget and pacing per campaign, in each account's 
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _options(_key: str) -> dict:
+def _options(db: str) -> dict:
     with session_scope() as session:
         return performance.filter_options(session)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _table(_key: str, since, until, accounts: tuple, statuses: tuple, objectives: tuple, search: str) -> pd.DataFrame:
+def _table(db: str, since, until, accounts: tuple, statuses: tuple, objectives: tuple, search: str) -> pd.DataFrame:
     filters = performance.CampaignFilters(since, until, accounts, statuses, objectives, search)
     with session_scope() as session:
         return performance.campaign_performance(session, filters)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _pacing_statuses(_key: str, start, end) -> dict[int, str]:
+def _pacing_statuses(db: str, start, end) -> dict[int, str]:
     with session_scope() as session:
         return budgets.campaign_statuses(session, Period(start, end))
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _detail(_key: str, campaign_id: int, since, until) -> dict:
+def _detail(db: str, campaign_id: int, since, until) -> dict:
     with session_scope() as session:
         return {
             "daily": performance.daily_series(session, campaign_id, since, until),
@@ -131,27 +131,47 @@ def _budget_text(row) -> str:
     return _("{amount} {kind} ({level})", amount=money(row.budget, row.currency), kind=kind, level=level)
 
 
-view = pd.DataFrame(
-    {
-        _("Account"): shown["account"],
-        _("Campaign"): shown["name"],
-        _("Status"): shown["status"],
-        _("Objective"): shown["objective"],
-        _("Spend"): [money(v, c) for v, c in zip(shown["spend"], shown["currency"], strict=True)],
-        _("Impressions"): [number(v) for v in shown["impressions"]],
-        _("Clicks"): [number(v) for v in shown["clicks"]],
-        _("CTR"): [None if v is None else f"{number(v, 2)}%" for v in shown["ctr"]],
-        _("Conversions"): [number(v) for v in shown["conversions"]],
-        _("CPA"): [money_or_blank(v, c) for v, c in zip(shown["cpa"], shown["currency"], strict=True)],
-        _("Conversion value"): [money(v, c) for v, c in zip(shown["conversion_value"], shown["currency"], strict=True)],
-        _("ROAS"): [None if v is None else number(v, 2) for v in shown["roas"]],
-        _("Budget"): [_budget_text(r) for r in shown.itertuples()],
-        _("Pacing (this month)"): shown["pacing"],
-    }
-)
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
+    """The formatted table for these filters, cached: formatting thousands of amounts is the slow part."""
+    rows = _table(db, *query)
+    statuses = _pacing_statuses(db, *month)
+    return pd.DataFrame(
+        {
+            "id": rows["id"],
+            _("Account"): rows["account"],
+            _("Campaign"): rows["name"],
+            _("Status"): rows["status"],
+            _("Objective"): rows["objective"],
+            _("Spend"): [money(v, c) for v, c in zip(rows["spend"], rows["currency"], strict=True)],
+            _("Impressions"): [number(v) for v in rows["impressions"]],
+            _("Clicks"): [number(v) for v in rows["clicks"]],
+            _("CTR"): [None if v is None else f"{number(v, 2)}%" for v in rows["ctr"]],
+            _("Conversions"): [number(v) for v in rows["conversions"]],
+            _("CPA"): [money_or_blank(v, c) for v, c in zip(rows["cpa"], rows["currency"], strict=True)],
+            _("Conversion value"): [
+                money(v, c) for v, c in zip(rows["conversion_value"], rows["currency"], strict=True)
+            ],
+            _("ROAS"): [None if v is None else number(v, 2) for v in rows["roas"]],
+            _("Budget"): [_budget_text(r) for r in rows.itertuples()],
+            _("Pacing (this month)"): [status_label(statuses.get(i)) for i in rows["id"]],
+        }
+    )
+
+
+query = (since, until, tuple(chosen_accounts), tuple(chosen_statuses), tuple(chosen_objectives), search)
+view = _view(db_key(), current_language(), query, (month_start, month_end))
+if selected_ids:
+    view = view[view["id"].isin(selected_ids)]
 st.subheader(_("Campaigns from {since} to {until}", since=since.isoformat(), until=until.isoformat()))
 picked = st.dataframe(
-    view, hide_index=True, width="stretch", key="campaigns_table", on_select="rerun", selection_mode="single-row"
+    view,
+    column_order=[c for c in view.columns if c != "id"],
+    hide_index=True,
+    width="stretch",
+    key="campaigns_table",
+    on_select="rerun",
+    selection_mode="single-row",
 )
 
 totals = performance.currency_totals(shown)

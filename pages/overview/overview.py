@@ -23,7 +23,7 @@ st.caption(_("This month across paid ads and influencer programs: spend, convers
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _summary(_key: str, start, end) -> dict:
+def _summary(db: str, start, end) -> dict:
     with session_scope() as session:
         run = last_sync(session)
         return {
@@ -35,7 +35,7 @@ def _summary(_key: str, start, end) -> dict:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _month(_key: str, start, end) -> dict:
+def _month(db: str, start, end) -> dict:
     with session_scope() as session:
         overview = budgets.budget_overview(session, Period(start, end))
         overdue = budgets.overdue_deliverables(session, overview.today)
