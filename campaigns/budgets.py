@@ -95,6 +95,13 @@ class BudgetOverview:
     notes: list[str] = field(default_factory=list)
 
 
+def _rows(session: Session, stmt):
+    """Run a column select on the Core path: plain rows without the ORM's per-row loading work
+    (pending ORM changes are flushed first so the read sees them)."""
+    session.flush()
+    return session.connection().execute(stmt)
+
+
 def _dec(value) -> Decimal:
     if value is None:
         return Decimal(0)
@@ -121,7 +128,7 @@ def plans_for_period(session: Session, period: Period) -> list:
         .where(BudgetPlan.period_start <= period.end, BudgetPlan.period_end >= period.start)
         .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
     )
-    return list(session.execute(stmt))
+    return list(_rows(session, stmt))
 
 
 def plan_share(plan, period: Period) -> Decimal:
@@ -134,7 +141,7 @@ def plan_share(plan, period: Period) -> Decimal:
 
 
 def _account_todays(session: Session, now: dt.datetime | None) -> dict[int, tuple[dt.date, str]]:
-    rows = session.execute(select(AdAccount.id, AdAccount.timezone_name, AdAccount.currency)).all()
+    rows = _rows(session, select(AdAccount.id, AdAccount.timezone_name, AdAccount.currency)).all()
     return {r.id: (pacing.account_today(r.timezone_name, now), r.timezone_name) for r in rows}
 
 
@@ -148,7 +155,7 @@ def _adset_budgets(session: Session, campaign_ids: Iterable[int] | None = None):
     ).group_by(AdSet.campaign_id)
     if campaign_ids is not None:
         stmt = stmt.where(AdSet.campaign_id.in_(list(campaign_ids)))
-    return {r.campaign_id: (r.daily, r.lifetime) for r in session.execute(stmt)}
+    return {r.campaign_id: (r.daily, r.lifetime) for r in _rows(session, stmt)}
 
 
 def campaign_budget(campaign_daily, campaign_lifetime, adset_sums) -> MetaBudget:
@@ -168,7 +175,7 @@ def _sum_by_campaign(session: Session, since: dt.date, until: dt.date) -> dict[i
         .where(CampaignInsight.date >= since, CampaignInsight.date <= until)
         .group_by(CampaignInsight.campaign_id)
     )
-    return {campaign_id: _dec(total) for campaign_id, total in session.execute(stmt)}
+    return {campaign_id: _dec(total) for campaign_id, total in _rows(session, stmt)}
 
 
 def _spend_aggregates(
@@ -204,10 +211,10 @@ def _spend_aggregates(
             .group_by(CampaignInsight.campaign_id)
         )
         recent, week = {}, {}
-        for campaign_id, total, this_week in session.execute(stmt):
+        for campaign_id, total, this_week in _rows(session, stmt):
             recent[campaign_id], week[campaign_id] = _dec(total), _dec(this_week)
         per_today[today] = {"later": later, "recent": recent, "week": week}
-    account_of = dict(session.execute(select(Campaign.id, Campaign.account_id)).all())
+    account_of = dict(_rows(session, select(Campaign.id, Campaign.account_id)).all())
     result: dict[int, dict] = {}
     for campaign_id, account_id in account_of.items():
         today = todays[account_id][0]
@@ -223,7 +230,7 @@ def _spend_aggregates(
             CampaignInsight.campaign_id.in_(sorted(lifetime_ids)), CampaignInsight.date >= distinct[0]
         )
         late: dict[int, Decimal] = defaultdict(Decimal)
-        for campaign_id, day, amount in session.execute(stmt):
+        for campaign_id, day, amount in _rows(session, stmt):
             if _as_date(day) >= todays[account_of[campaign_id]][0]:
                 late[campaign_id] += _dec(amount)  # today or later in the account's zone: not completed
         totals = (
@@ -231,7 +238,7 @@ def _spend_aggregates(
             .where(CampaignInsight.campaign_id.in_(sorted(lifetime_ids)))
             .group_by(CampaignInsight.campaign_id)
         )
-        for campaign_id, spent in session.execute(totals):
+        for campaign_id, spent in _rows(session, totals):
             result[campaign_id]["lifetime"] = _dec(spent) - late.get(campaign_id, Decimal(0))
     return result
 
@@ -262,7 +269,8 @@ def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datet
         if plan.scope_type == SCOPE_CAMPAIGN and plan.campaign_id is not None:
             amount, _pid = planned.get(plan.campaign_id, (Decimal(0), plan.id))
             planned[plan.campaign_id] = (amount + plan_share(plan, period), plan.id)
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(
             Campaign.id,
             Campaign.account_id,
@@ -274,7 +282,7 @@ def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datet
             Campaign.lifetime_budget,
             Campaign.start_time,
             Campaign.stop_time,
-        )
+        ),
     ).all()
     lifetime_ids = {r.id for r in rows if r.lifetime_budget}
     adsets = _adset_budgets(session)
@@ -343,7 +351,7 @@ def committed_fees(session: Session, period: Period, converter: Converter | None
         .where(or_(Collaboration.end_date.is_(None), Collaboration.end_date >= period.start))
     )
     committed: dict[int, Decimal] = defaultdict(Decimal)
-    for r in session.execute(stmt):
+    for r in _rows(session, stmt):
         start = r.start_date or r.contract_date or period.start
         end = r.end_date or r.start_date or r.contract_date or period.end
         if end < start:
@@ -369,7 +377,7 @@ def paid_fees(session: Session, period: Period, until: dt.date) -> dict[tuple[in
         .where(Payment.status == PAID, Payment.paid_date >= period.start, Payment.paid_date <= min(period.end, until))
         .group_by(Collaboration.program_id, Payment.currency)
     )
-    return {(program_id, currency): _dec(total) for program_id, currency, total in session.execute(stmt)}
+    return {(program_id, currency): _dec(total) for program_id, currency, total in _rows(session, stmt)}
 
 
 def program_inputs(
@@ -383,8 +391,9 @@ def program_inputs(
             planned[plan.program_id] = (amount + plan_share(plan, period), plan.id)
     committed = committed_fees(session, period, converter)
     paid = paid_fees(session, period, today - dt.timedelta(days=1))
-    programs = session.execute(
-        select(Program.id, Program.name, Program.currency, Program.start_date, Program.end_date, Program.status)
+    programs = _rows(
+        session,
+        select(Program.id, Program.name, Program.currency, Program.start_date, Program.end_date, Program.status),
     ).all()
     inputs = []
     for p in programs:
@@ -552,7 +561,7 @@ def daily_spend(session: Session, period: Period, until: dt.date) -> list[dict]:
     )
     merged: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
     for stmt in (ads, fees):
-        for day, currency, amount in session.execute(stmt):
+        for day, currency, amount in _rows(session, stmt):
             merged[(_as_date(day), currency)] += _dec(amount)
     return [{"date": d, "currency": c, "spend": v} for (d, c), v in sorted(merged.items())]
 
@@ -624,14 +633,14 @@ def overdue_deliverables(session: Session, today: dt.date) -> list[OverdueDelive
     )
     return [
         OverdueDeliverable(r.id, r.name, r.program, r.type, r.platform, r.due_date, r.status, (today - r.due_date).days)
-        for r in session.execute(stmt)
+        for r in _rows(session, stmt)
     ]
 
 
 def plan_scopes(session: Session) -> list[tuple[str, str, str, str | None]]:
     """Every scope a plan can be set for: (scope_key, type, name, currency or None for channels)."""
-    campaigns = session.execute(select(Campaign.id, Campaign.name, Campaign.currency).order_by(Campaign.name)).all()
-    programs = session.execute(select(Program.id, Program.name, Program.currency).order_by(Program.name)).all()
+    campaigns = _rows(session, select(Campaign.id, Campaign.name, Campaign.currency).order_by(Campaign.name)).all()
+    programs = _rows(session, select(Program.id, Program.name, Program.currency).order_by(Program.name)).all()
     return (
         [(f"campaign:{c.id}", SCOPE_CAMPAIGN, c.name, c.currency) for c in campaigns]
         + [(f"program:{p.id}", SCOPE_PROGRAM, p.name, p.currency) for p in programs]

@@ -59,8 +59,14 @@ class CampaignFilters:
     search: str = ""
 
 
+def _rows(session: Session, stmt):
+    """Run a column select on the Core path (no ORM per-row loading); flushes pending changes first."""
+    session.flush()
+    return session.connection().execute(stmt)
+
+
 def _frame(session: Session, stmt) -> pd.DataFrame:
-    rows = session.execute(stmt).all()
+    rows = _rows(session, stmt).all()
     return pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(stmt.selected_columns.keys()))
 
 
@@ -170,7 +176,7 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
     # One pass in Python over one row per campaign, then one DataFrame (pandas column writes are slow).
     steps: dict[str, Decimal] = {}
     records = []
-    for r in session.execute(stmt).mappings():
+    for r in _rows(session, stmt).mappings():
         budget = pacing.effective_budget(
             r["daily_budget"],
             r["lifetime_budget"],
