@@ -155,6 +155,8 @@ class CampaignInsight(_DailyMetrics, Base):
     __table_args__ = (
         UniqueConstraint("campaign_id", "date"),
         Index("ix_campaign_insight_date", "date"),
+        # Covers the pacing and daily-spend aggregations over a date range (index-only scans).
+        Index("ix_campaign_insight_date_cover", "date", "campaign_id", "currency", "spend"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -206,6 +208,8 @@ class BudgetPlan(Versioned, Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("scope_key", "period_start", "period_end"),
         Index("ix_budget_plan_period", "period_start", "period_end"),
+        Index("ix_budget_plan_campaign_id", "campaign_id"),
+        Index("ix_budget_plan_program_id", "program_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -228,7 +232,11 @@ class BudgetChange(Versioned, Timestamps, Base):
     """A proposed change to a budget plan (or a Meta budget), and its approval."""
 
     __tablename__ = "budget_change"
-    __table_args__ = (Index("ix_budget_change_status", "status"),)
+    __table_args__ = (
+        Index("ix_budget_change_status", "status"),
+        Index("ix_budget_change_campaign_id", "campaign_id"),
+        Index("ix_budget_change_budget_plan_id", "budget_plan_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     budget_plan_id: Mapped[int | None] = mapped_column(ForeignKey("budget_plan.id", ondelete="CASCADE"))

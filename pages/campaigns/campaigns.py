@@ -1,34 +1,338 @@
-"""Campaigns: every campaign's spend, results and budget for a period."""
+"""Campaigns: every campaign's spend, results, budget and pacing; spend vs conversions; one campaign's detail."""
 
 from __future__ import annotations
 
-import datetime as dt
-
+import pandas as pd
 import streamlit as st
 
-from campaigns.queries import campaign_table
+from campaigns import budgets, charts, performance
+from campaigns.pacing import Period
 from db.engine import session_scope
+from db.roles import PermissionDenied
+from db.settings import get_setting
 from pages.components.auth import require_page
-from pages.components.data import CACHE_TTL, db_key, month_bounds, today
+from pages.components.budget_widgets import money_or_blank, status_label
+from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
 from pages.components.empty import empty_state
-from pages.components.i18n import _
+from pages.components.i18n import _, current_language
+from pages.components.money import money, number
 
-require_page("campaigns")
+actor = require_page("campaigns")
 st.title(_("Campaigns"))
-st.caption(_("Spend, impressions, clicks and conversions per campaign, in each account's currency."))
+st.caption(_("Spend, results, budget and pacing per campaign, in each account's currency."))
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _table(_key: str, since: dt.date, until: dt.date):
+def _options(db: str) -> dict:
     with session_scope() as session:
-        return campaign_table(session, since, until)
+        return performance.filter_options(session)
 
 
-start, end = month_bounds(today())
-period = st.date_input(_("Period"), value=(start, min(end, today())), key="campaigns_period")
-since, until = (period[0], period[-1]) if isinstance(period, tuple) and period else (start, end)
-table = _table(db_key(), since, until)
-if table.empty:
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _table(db: str, since, until, accounts: tuple, statuses: tuple, objectives: tuple, search: str) -> pd.DataFrame:
+    filters = performance.CampaignFilters(since, until, accounts, statuses, objectives, search)
+    with session_scope() as session:
+        return performance.campaign_performance(session, filters)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _pacing_statuses(db: str, start, end) -> dict[int, str]:
+    with session_scope() as session:
+        return budgets.campaign_statuses(session, Period(start, end))
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _detail(db: str, campaign_id: int, since, until) -> dict:
+    with session_scope() as session:
+        return {
+            "daily": performance.daily_series(session, campaign_id, since, until),
+            "adsets": performance.ad_set_breakdown(session, campaign_id, since, until),
+            "provenance": performance.provenance(session, campaign_id),
+            "history": budgets.change_history(session, campaign_id=campaign_id),
+            "push_enabled": bool(get_setting(session, "meta_budget_push")),
+        }
+
+
+options = _options(db_key())
+if not options["accounts"]:
     empty_state(_("This page lists your Meta campaigns with spend and conversions once they are synced or imported."))
     st.stop()
-st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch", key="campaigns_table")
+
+month_start, month_end = month_bounds(today())
+account_names = {a[0]: f"{a[1]} ({a[2]})" for a in options["accounts"]}
+with st.container(border=True):
+    a, b, c = st.columns(3)
+    chosen_accounts = a.multiselect(
+        _("Ad account"), list(account_names), format_func=account_names.get, key="campaigns_accounts"
+    )
+    chosen_statuses = b.multiselect(_("Status"), options["statuses"], key="campaigns_statuses")
+    chosen_objectives = c.multiselect(_("Objective"), options["objectives"], key="campaigns_objectives")
+    d, e = st.columns([1, 2])
+    period = d.date_input(_("Dates"), value=(month_start, min(month_end, today())), key="campaigns_period")
+    search = e.text_input(_("Search campaign names"), key="campaigns_search", placeholder=_("e.g. Payday"))
+if isinstance(period, tuple) and len(period) == 2:
+    since, until = period
+elif isinstance(period, tuple) and period:
+    since = until = period[0]
+else:
+    since, until = month_start, month_end
+
+table = _table(db_key(), since, until, tuple(chosen_accounts), tuple(chosen_statuses), tuple(chosen_objectives), search)
+statuses = _pacing_statuses(db_key(), month_start, month_end)
+if table.empty:
+    st.info(_("No campaign matches these filters. Clear a filter or widen the dates."))
+    st.stop()
+table["pacing"] = [status_label(statuses.get(i)) for i in table["id"]]
+
+# Spend vs conversions: one scatter per currency (amounts in different currencies are not comparable).
+st.subheader(_("Spend vs conversions"))
+currencies = sorted(table["currency"].unique())
+s1, s2 = st.columns([1, 1])
+scatter_currency = s1.segmented_control(
+    _("Currency"), currencies, default=currencies[0], key="campaigns_scatter_currency"
+)
+colour = s2.segmented_control(
+    _("Colour by"),
+    ["account", "objective"],
+    default="account",
+    format_func=lambda v: _("Account") if v == "account" else _("Objective"),
+    key="campaigns_scatter_colour",
+)
+scatter_currency = scatter_currency or currencies[0]
+in_currency = table[table["currency"] == scatter_currency]
+event = st.altair_chart(
+    charts.scatter_chart(in_currency, scatter_currency, colour or "account"),
+    on_select="rerun",
+    selection_mode=[charts.PICK, charts.AREA],
+    key=f"campaigns_scatter_{scatter_currency}",
+)
+st.caption(_("Dashed lines are equal cost per acquisition. Click campaigns or drag an area to filter the table below."))
+selected_ids: set[int] = set()
+selection = getattr(event, "selection", None) or {}
+for point in selection.get(charts.PICK) or []:
+    if "id" in point:
+        selected_ids.add(int(point["id"]))
+area = selection.get(charts.AREA) or {}
+if area.get("spend") and area.get("conversions"):
+    (x0, x1), (y0, y1) = area["spend"], area["conversions"]
+    for row in in_currency.itertuples():
+        if x0 <= float(row.spend) <= x1 and y0 <= float(row.conversions) <= y1:
+            selected_ids.add(int(row.id))
+shown = table[table["id"].isin(selected_ids)] if selected_ids else table
+if selected_ids:
+    st.info(_("Showing the {count} campaigns selected in the chart.", count=len(shown)))
+
+
+def _budget_text(row) -> str:
+    if row.budget is None or row.budget_type is None:
+        return ""
+    kind = _("daily") if row.budget_type == "daily" else _("lifetime")
+    level = _("campaign") if row.budget_level == "campaign" else _("ad sets")
+    return _("{amount} {kind} ({level})", amount=money(row.budget, row.currency), kind=kind, level=level)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
+    """The formatted table for these filters, cached: formatting thousands of amounts is the slow part."""
+    rows = _table(db, *query)
+    statuses = _pacing_statuses(db, *month)
+    return pd.DataFrame(
+        {
+            "id": rows["id"],
+            _("Account"): rows["account"],
+            _("Campaign"): rows["name"],
+            _("Status"): rows["status"],
+            _("Objective"): rows["objective"],
+            _("Spend"): [money(v, c) for v, c in zip(rows["spend"], rows["currency"], strict=True)],
+            _("Impressions"): [number(v) for v in rows["impressions"]],
+            _("Clicks"): [number(v) for v in rows["clicks"]],
+            _("CTR"): [None if v is None else f"{number(v, 2)}%" for v in rows["ctr"]],
+            _("Conversions"): [number(v) for v in rows["conversions"]],
+            _("CPA"): [money_or_blank(v, c) for v, c in zip(rows["cpa"], rows["currency"], strict=True)],
+            _("Conversion value"): [
+                money(v, c) for v, c in zip(rows["conversion_value"], rows["currency"], strict=True)
+            ],
+            _("ROAS"): [None if v is None else number(v, 2) for v in rows["roas"]],
+            _("Budget"): [_budget_text(r) for r in rows.itertuples()],
+            _("Pacing (this month)"): [status_label(statuses.get(i)) for i in rows["id"]],
+        }
+    )
+
+
+query = (since, until, tuple(chosen_accounts), tuple(chosen_statuses), tuple(chosen_objectives), search)
+view = _view(db_key(), current_language(), query, (month_start, month_end))
+if selected_ids:
+    view = view[view["id"].isin(selected_ids)]
+st.subheader(_("Campaigns from {since} to {until}", since=since.isoformat(), until=until.isoformat()))
+picked = st.dataframe(
+    view,
+    column_order=[c for c in view.columns if c != "id"],
+    hide_index=True,
+    width="stretch",
+    key="campaigns_table",
+    on_select="rerun",
+    selection_mode="single-row",
+)
+
+totals = performance.currency_totals(shown)
+st.caption(_("Totals per currency (a reporting-currency total appears once FX rates are set up)."))
+st.dataframe(
+    pd.DataFrame(
+        {
+            _("Currency"): totals["currency"],
+            _("Campaigns"): totals["campaigns"],
+            _("Spend"): [money(v, c) for v, c in zip(totals["spend"], totals["currency"], strict=True)],
+            _("Conversions"): [number(v) for v in totals["conversions"]],
+            _("CPA"): [money_or_blank(v, c) for v, c in zip(totals["cpa"], totals["currency"], strict=True)],
+            _("Conversion value"): [
+                money(v, c) for v, c in zip(totals["conversion_value"], totals["currency"], strict=True)
+            ],
+            _("ROAS"): [None if v is None else number(v, 2) for v in totals["roas"]],
+        }
+    ),
+    hide_index=True,
+    key="campaigns_totals",
+)
+
+# Detail: the row picked in the table, else the selectbox.
+labels = {int(r.id): f"{r.account} | {r.name}" for r in shown.itertuples()}
+rows = getattr(getattr(picked, "selection", None), "rows", None) or []
+default_id = int(shown.iloc[rows[0]]["id"]) if rows else None
+choice = st.selectbox(
+    _("Campaign detail"),
+    list(labels),
+    index=list(labels).index(default_id) if default_id in labels else None,
+    format_func=labels.get,
+    placeholder=_("Pick a campaign (or a table row) to see its days, ad sets and sources"),
+    key="campaigns_detail",
+)
+if choice is None:
+    st.stop()
+
+campaign = shown[shown["id"] == choice].iloc[0]
+currency = campaign["currency"]
+detail = _detail(db_key(), int(choice), since, until)
+st.header(campaign["name"])
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric(_("Spend"), money(campaign["spend"], currency))
+m2.metric(_("Conversions"), number(campaign["conversions"]))
+m3.metric(_("CPA"), money_or_blank(campaign["cpa"], currency) or "-")
+m4.metric(_("ROAS"), "-" if campaign["roas"] is None else number(campaign["roas"], 2))
+m5.metric(_("Pacing (this month)"), campaign["pacing"] or "-")
+
+daily = detail["daily"]
+if daily.empty:
+    st.info(_("No daily figures for this campaign in these dates."))
+else:
+    st.subheader(_("Spend vs conversions per day"))
+    st.altair_chart(charts.spend_conversions_chart(daily, currency), key="campaigns_detail_daily")
+    st.caption(_("Drag across the bars to highlight a range of days."))
+    st.subheader(_("CPA and ROAS"))
+    st.altair_chart(charts.cpa_roas_chart(daily, currency), key="campaigns_detail_trend")
+
+adsets = detail["adsets"]
+st.subheader(_("Ad sets"))
+if adsets.empty:
+    st.info(_("This campaign has no ad sets stored."))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                _("Ad set"): adsets["name"],
+                _("Status"): adsets["status"],
+                _("Daily budget"): [money_or_blank(v, currency) for v in adsets["daily_budget"]],
+                _("Lifetime budget"): [money_or_blank(v, currency) for v in adsets["lifetime_budget"]],
+                _("Spend"): [money(v, currency) for v in adsets["spend"]],
+                _("Conversions"): [number(v) for v in adsets["conversions"]],
+                _("CPA"): [money_or_blank(v, currency) for v in adsets["cpa"]],
+                _("ROAS"): [None if v is None else number(v, 2) for v in adsets["roas"]],
+            }
+        ),
+        hide_index=True,
+        key="campaigns_detail_adsets",
+    )
+
+source = detail["provenance"]
+st.subheader(_("Where these numbers come from"))
+definition = {
+    "campaign_override": _("set for this campaign"),
+    "account_default": _("the ad account's default"),
+    "objective_default": _("the default for the campaign's objective"),
+    "none": _("none: this objective has no default conversion event"),
+}[source.definition]
+events = ", ".join(source.events) or _("nothing counts as a conversion")
+lines = [
+    _("Source: {source}.", source=source.source),
+    _("Conversions counted: {events} ({definition}).", events=events, definition=definition),
+]
+if source.last_synced_at:
+    lines.append(_("Last synced: {at} UTC.", at=source.last_synced_at.strftime("%Y-%m-%d %H:%M")))
+if source.last_run:
+    kind, status, at = source.last_run
+    lines.append(_("Last run: {kind}, {status}, {at} UTC.", kind=kind, status=status, at=at.strftime("%Y-%m-%d %H:%M")))
+provisional = [d for d in (daily["date"] if not daily.empty else []) if d >= source.provisional_from]
+if provisional:
+    lines.append(
+        _(
+            "Days from {start} on are provisional: Meta may still restate them (its {days}-day window, "
+            "in the account's time zone {tz}). {count} of the days shown are provisional.",
+            start=source.provisional_from.isoformat(),
+            days=source.restatement_days,
+            tz=source.timezone_name,
+            count=len(provisional),
+        )
+    )
+else:
+    lines.append(_("Every day shown is older than Meta's {days}-day restatement window.", days=source.restatement_days))
+st.markdown("\n".join(f"- {line}" for line in lines))
+
+st.subheader(_("Budget changes"))
+history = detail["history"]
+if history:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                _("When"): [h["proposed_at"].strftime("%Y-%m-%d %H:%M") for h in history],
+                _("What"): [h["target"] for h in history],
+                _("Old"): [money_or_blank(h["old_amount"], h["currency"]) for h in history],
+                _("New"): [money(h["new_amount"], h["currency"]) for h in history],
+                _("Why"): [h["reason"] for h in history],
+                _("Proposed by"): [h["proposed_by"] for h in history],
+                _("Status"): [h["status"] for h in history],
+                _("Decided by"): [h["decided_by"] or "" for h in history],
+                _("Meta push"): [h["meta_push_status"] or "" for h in history],
+            }
+        ),
+        hide_index=True,
+        key="campaigns_detail_history",
+    )
+else:
+    st.caption(_("No budget changes recorded for this campaign."))
+
+# Proposing a new Meta budget is only offered when pushing budgets to Meta is switched on.
+if detail["push_enabled"] and actor.can("budget.propose") and campaign["budget_level"] == "campaign":
+    with st.expander(_("Propose a new Meta budget for this campaign")):
+        target = budgets.TARGET_META_DAILY if campaign["budget_type"] == "daily" else budgets.TARGET_META_LIFETIME
+        amount = st.text_input(
+            _("New {kind} budget ({currency})", kind=campaign["budget_type"], currency=currency),
+            key="campaigns_meta_amount",
+        )
+        reason = st.text_input(_("Why"), key="campaigns_meta_reason")
+        confirm = st.checkbox(_("Push it to Meta once a manager approves it"), key="campaigns_meta_push_confirm")
+        if st.button(_("Propose"), key="campaigns_meta_propose"):
+            try:
+                with session_scope() as session:
+                    budgets.propose_change(
+                        session,
+                        actor,
+                        campaign_id=int(choice),
+                        target=target,
+                        new_amount=amount,
+                        reason=reason,
+                        push_to_meta=confirm,
+                    )
+            except (budgets.BudgetError, PermissionDenied) as exc:
+                st.error(str(exc))
+            else:
+                clear_caches()
+                st.success(_("Proposed. A manager approves it on the Budgets page."))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from campaigns import alerts, budgets, performance
+from campaigns.pacing import Period
 from campaigns.queries import last_sync, spend_by_currency, workspace_counts
 from db.demo import load_demo
 from db.engine import session_scope
 from influencers.queries import influencer_count
 from pages.components.auth import require_page
+from pages.components.budget_widgets import money_or_blank, render_alerts, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
 from pages.components.i18n import _
 from pages.components.money import money, number
@@ -20,7 +23,7 @@ st.caption(_("This month across paid ads and influencer programs: spend, convers
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _summary(_key: str, start, end) -> dict:
+def _summary(db: str, start, end) -> dict:
     with session_scope() as session:
         run = last_sync(session)
         return {
@@ -28,6 +31,19 @@ def _summary(_key: str, start, end) -> dict:
             "influencers": influencer_count(session),
             "spend": spend_by_currency(session, start, end),
             "last_sync": None if run is None else (run.kind, run.status, run.finished_at or run.started_at),
+        }
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _month(db: str, start, end) -> dict:
+    with session_scope() as session:
+        overview = budgets.budget_overview(session, Period(start, end))
+        overdue = budgets.overdue_deliverables(session, overview.today)
+        campaigns = performance.campaign_performance(session, performance.CampaignFilters(start, end))
+        return {
+            "overview": overview,
+            "alerts": alerts.build_alerts(overview.pacings, overdue, overview.today),
+            "campaigns": campaigns[campaigns["spend"] > 0],
         }
 
 
@@ -59,25 +75,78 @@ if summary["counts"]["campaigns"] == 0 and summary["influencers"] == 0:
     st.stop()
 
 st.subheader(_("This month: {start} to {end}", start=start.isoformat(), end=end.isoformat()))
+month = _month(db_key(), start, end)
 spend = summary["spend"]
-if spend.empty:
+totals = {t.currency: t for t in month["overview"].totals}
+if spend.empty and not totals:
     st.info(_("No ad spend recorded this month yet."))
-else:
-    columns = st.columns(len(spend))
-    for column, row in zip(columns, spend.itertuples(), strict=True):
-        column.metric(_("Spend ({currency})", currency=row.currency), money(row.spend, row.currency))
-        column.caption(
-            _(
-                "{conversions} conversions, {value} conversion value",
-                conversions=number(row.conversions),
-                value=money(row.conversion_value, row.currency),
-            )
-        )
+currencies = sorted(set(spend["currency"]) | set(totals))
+by_currency = {row.currency: row for row in spend.itertuples()}
+for cur in currencies:
+    row = by_currency.get(cur)
+    total = totals.get(cur)
+    ads = row.spend if row is not None else 0
+    fees = sum(
+        (p.actual for p in month["overview"].pacings if p.scope.scope_type == "program" and p.scope.currency == cur),
+        0,
+    )
+    conversions = row.conversions if row is not None else 0
+    value = row.conversion_value if row is not None else 0
+    st.markdown(f"**{cur}**")
+    a, b, c, d, e = st.columns(5)
+    tile(a, _("Spend ({currency})", currency=cur), ads + fees, cur)
+    a.caption(_("{ads} ads, {fees} influencer fees paid", ads=money(ads, cur), fees=money(fees, cur)))
+    b.metric(_("Conversions ({currency} accounts)", currency=cur), number(conversions))
+    cpa = performance.ratio(ads, conversions)
+    if cpa is None:
+        c.metric(_("CPA ({currency})", currency=cur), "-")
+    else:
+        tile(c, _("CPA ({currency})", currency=cur), cpa, cur)
+    roas = performance.ratio(value, ads)
+    d.metric(_("ROAS ({currency})", currency=cur), "-" if roas is None else number(roas, 2))
+    if total is not None and total.planned:
+        used = total.actual / total.planned * 100
+        e.metric(_("Budget used ({currency})", currency=cur), f"{number(used, 0)}%")
+        e.caption(_("{spent} of {planned} planned", spent=money(total.actual, cur), planned=money(total.planned, cur)))
+    else:
+        e.metric(_("Budget used ({currency})", currency=cur), "-")
+
 counts = summary["counts"]
 a, b, c = st.columns(3)
 a.metric(_("Ad accounts"), number(counts["accounts"]))
 b.metric(_("Campaigns"), number(counts["campaigns"]))
 c.metric(_("Influencers"), number(summary["influencers"]))
+
+ranked = month["campaigns"].copy()
+if not ranked.empty:
+    # ROAS compares campaigns across currencies; campaigns without conversion value rank by CPA in Campaigns.
+    ranked["roas_sort"] = [float(v) if v is not None else 0.0 for v in ranked["roas"]]
+    ranked = ranked.sort_values(["roas_sort", "spend"], ascending=[False, False])
+    left, right = st.columns(2)
+
+    def _rank_table(frame, key: str) -> None:
+        st.dataframe(
+            {
+                _("Campaign"): list(frame["name"]),
+                _("Spend"): [money(v, c) for v, c in zip(frame["spend"], frame["currency"], strict=True)],
+                _("Conversions"): [number(v) for v in frame["conversions"]],
+                _("CPA"): [money_or_blank(v, c) for v, c in zip(frame["cpa"], frame["currency"], strict=True)],
+                _("ROAS"): [None if v is None else number(v, 2) for v in frame["roas"]],
+            },
+            hide_index=True,
+            key=key,
+        )
+
+    with left:
+        st.subheader(_("Top campaigns by ROAS"))
+        _rank_table(ranked.head(5), "overview_top")
+    with right:
+        st.subheader(_("Bottom campaigns by ROAS"))
+        _rank_table(ranked.tail(5).iloc[::-1], "overview_bottom")
+
+st.subheader(_("Alerts"))
+render_alerts(month["alerts"], limit=8, key="overview_alerts")
+page_link("budgets", _("Open Budgets for pacing, plans and approvals"))
 if summary["last_sync"]:
     kind, status, at = summary["last_sync"]
     st.caption(_("Last sync: {kind}, {status}, {at} UTC", kind=kind, status=status, at=at.strftime("%Y-%m-%d %H:%M")))

@@ -1,0 +1,337 @@
+"""Benchmark the Budgets and Campaigns page queries at scale against one hand-written GROUP BY.
+
+Builds N campaigns x D days of daily insights (default 2,000 x 730, about 1.5M rows) in a fresh
+SQLite file or PostgreSQL schema with bulk inserts (executemany / COPY), then prints each page query's
+median time, its ratio to a plain `GROUP BY campaign_id` over the same rows (target <= 2x), and each
+page's AppTest render time (cold cache, then warm).
+
+    python bench/pages_bench.py --db sqlite [--scale 0.1]
+    python bench/pages_bench.py --db postgresql --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+ACCOUNTS = (
+    ("900000000000001", "Bench ID", "IDR", "Asia/Jakarta", 2_000_000),
+    ("900000000000002", "Bench US", "USD", "America/New_York", 150),
+    ("900000000000003", "Bench SG", "SGD", "Asia/Singapore", 200),
+    ("900000000000004", "Bench ID 2", "IDR", "Asia/Jakarta", 1_000_000),
+)
+
+
+def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
+    """Schema, accounts, campaigns, ad sets, plans and insights; returns the insight row count."""
+    from db.engine import get_engine
+    from db.migrate import upgrade
+
+    upgrade(url)
+    engine = get_engine(url)
+    rng = random.Random(7)
+    now = dt.datetime.now(dt.UTC)
+    stamp = now.replace(tzinfo=None) if engine.dialect.name == "sqlite" else now
+    month_start = today.replace(day=1)
+    month_end = (month_start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    with engine.begin() as conn:
+        for i, (aid, name, cur, tz, _b) in enumerate(ACCOUNTS, start=1):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO ad_account (id, account_id, name, currency, timezone_name, source, sync_enabled,"
+                    " version_id, created_at, updated_at) VALUES (:i, :a, :n, :c, :t, 'bench', true, 1, :s, :s)"
+                ),
+                {"i": i, "a": aid, "n": name, "c": cur, "t": tz, "s": stamp},
+            )
+        camp_rows, adset_rows, plan_rows, meta = [], [], [], []
+        for cid in range(1, campaigns + 1):
+            account = (cid - 1) % len(ACCOUNTS)
+            _aid, _n, cur, _tz, daily = ACCOUNTS[account]
+            cbo = cid % 3 != 0
+            status = "ACTIVE" if cid % 7 else "PAUSED"
+            budget = daily * rng.uniform(0.5, 2)
+            start = now - dt.timedelta(days=days + rng.randint(0, 30))
+            camp_rows.append(
+                {
+                    "id": cid,
+                    "account_id": account + 1,
+                    "meta_id": f"9{cid:012d}",
+                    "name": f"Bench campaign {cid:05d}",
+                    "status": status,
+                    "effective_status": status,
+                    "objective": ("OUTCOME_SALES", "OUTCOME_LEADS", "OUTCOME_TRAFFIC")[cid % 3],
+                    "currency": cur,
+                    "daily_budget": round(budget, 2) if cbo else None,
+                    "start_time": start.replace(tzinfo=None) if engine.dialect.name == "sqlite" else start,
+                    "source": "bench",
+                    "version_id": 1,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+            for s in range(2):
+                adset_rows.append(
+                    {
+                        "id": cid * 2 + s,
+                        "campaign_id": cid,
+                        "meta_id": f"8{cid:012d}{s}",
+                        "name": f"Ad set {s}",
+                        "status": "ACTIVE",
+                        "currency": cur,
+                        "daily_budget": None if cbo else round(budget / 2, 2),
+                        "source": "bench",
+                        "version_id": 1,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                )
+            if cid % 10:
+                plan_rows.append(
+                    {
+                        "scope_type": "campaign",
+                        "scope_key": f"campaign:{cid}",
+                        "campaign_id": cid,
+                        "period_start": month_start,
+                        "period_end": month_end,
+                        "amount": round(budget * 30 * rng.uniform(0.8, 1.2), 2),
+                        "currency": cur,
+                        "version_id": 1,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                )
+            meta.append((cid, cur, budget))
+        conn.execute(sa.text(_insert_sql("campaign", camp_rows[0])), camp_rows)
+        conn.execute(sa.text(_insert_sql("ad_set", adset_rows[0])), adset_rows)
+        conn.execute(sa.text(_insert_sql("budget_plan", plan_rows[0])), plan_rows)
+    first = today - dt.timedelta(days=days)
+    dates = [first + dt.timedelta(days=d) for d in range(days)]
+    rows = 0
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        columns = (
+            "campaign_id, date, currency, spend, impressions, clicks, conversions, conversion_value, source, synced_at"
+        )
+        batch: list[tuple] = []
+
+        def flush() -> None:
+            if not batch:
+                return
+            if engine.dialect.name == "postgresql":
+                with cur.copy(f"COPY campaign_insight ({columns}) FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row(row)
+            else:
+                cur.executemany(
+                    f"INSERT INTO campaign_insight ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
+                )
+            batch.clear()
+
+        for n, (cid, currency, budget) in enumerate(meta, start=1):
+            digits = 0 if currency == "IDR" else 2
+            for day in dates:
+                spend = round(budget * rng.uniform(0.7, 1.1), digits)
+                impressions = int(spend * (0.05 if currency == "IDR" else 90))
+                clicks = impressions // 60
+                conversions = clicks // 25
+                batch.append(
+                    (
+                        cid,
+                        day if engine.dialect.name == "postgresql" else day.isoformat(),
+                        currency,
+                        str(spend),
+                        impressions,
+                        clicks,
+                        conversions,
+                        str(round(conversions * budget / 10, digits)),
+                        "bench",
+                        stamp if engine.dialect.name == "postgresql" else stamp.isoformat(sep=" "),
+                    )
+                )
+                rows += 1
+            if len(batch) >= 100_000:
+                flush()
+            if n % 200 == 0:
+                print(f"  {n}/{len(meta)} campaigns, {rows:,} rows", file=sys.stderr, flush=True)
+        flush()
+        raw.commit()
+        raw.commit()
+    finally:
+        raw.close()
+    # Fresh statistics (and on PostgreSQL the visibility map, so index-only scans are possible).
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    return rows
+
+
+def _insert_sql(table: str, row: dict) -> str:
+    return f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})"
+
+
+def timed_pair(fn, base, repeat: int) -> tuple[float, float]:
+    """Median seconds of `fn` and of `base`, run alternately (after a warm-up of each) so that a
+    busy machine slows both alike: the ratio is what matters."""
+    fn()
+    base()
+    runs, bases = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        base()
+        bases.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs), statistics.median(bases)
+
+
+def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, float]]:
+    from campaigns import budgets, performance
+    from campaigns.pacing import Period
+    from db.engine import get_engine, session_scope
+
+    period = Period.month_of(today)
+    year = Period(today - dt.timedelta(days=364), today)
+    engine = get_engine(url)
+    baseline_sql = sa.text(
+        "SELECT campaign_id, SUM(spend), SUM(impressions), SUM(clicks), SUM(conversions), SUM(conversion_value) "
+        "FROM campaign_insight WHERE date >= :a AND date <= :b GROUP BY campaign_id"
+    )
+
+    def baseline(p: Period):
+        def run():
+            with engine.connect() as conn:
+                return conn.execute(baseline_sql, {"a": p.start, "b": p.end}).all()
+
+        return run
+
+    def campaigns_page(p: Period):
+        def run():
+            with session_scope(url) as s:
+                performance.campaign_performance(s, performance.CampaignFilters(p.start, p.end))
+                budgets.campaign_statuses(s, period)
+
+        return run
+
+    def campaigns_table(p: Period):
+        def run():
+            with session_scope(url) as s:
+                performance.campaign_performance(s, performance.CampaignFilters(p.start, p.end))
+
+        return run
+
+    def budgets_page():
+        with session_scope(url) as s:
+            budgets.budget_overview(s, period)
+
+    results = []
+    for name, fn, base in (
+        ("Campaigns table, this month", campaigns_table(period), baseline(period)),
+        ("Campaigns page queries (table + pacing), this month", campaigns_page(period), baseline(period)),
+        ("Budgets overview, this month", budgets_page, baseline(period)),
+        ("Campaigns table, 365 days", campaigns_table(year), baseline(year)),
+    ):
+        seconds, base_seconds = timed_pair(fn, base, repeat)
+        results.append((name, seconds, base_seconds))
+    return results
+
+
+def render_times(url: str) -> list[tuple[str, float, float]]:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DATABASE_URL"] = url
+    out = []
+    for path in ("pages/overview/overview.py", "pages/campaigns/campaigns.py", "pages/budgets/budgets.py"):
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
+        at.run()
+        import streamlit as st
+
+        st.cache_data.clear()
+        start = time.perf_counter()
+        at.switch_page(path).run()
+        cold = time.perf_counter() - start
+        if at.exception:
+            raise SystemExit(f"{path} failed: {at.exception}")
+        start = time.perf_counter()
+        at.run()
+        warm = time.perf_counter() - start
+        out.append((path, cold, warm))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 2,000 campaigns (days stay 730)")
+    parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-render", action="store_true", help="skip the AppTest page renders")
+    parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL) for profiling")
+    args = parser.parse_args()
+
+    from db.engine import dispose_engines
+    from pages.components.data import today as workspace_today
+
+    campaigns = max(int(2000 * args.scale), 4)
+    today = workspace_today()
+    tmp = tempfile.mkdtemp(prefix="pantau-bench-")
+    schema = None
+    if args.db == "sqlite":
+        url = f"sqlite:///{tmp}/bench.db"
+    else:
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        url = (
+            make_url(args.pg_url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    try:
+        print(f"Building {campaigns:,} campaigns x {args.days} days on {args.db} ...", flush=True)
+        start = time.perf_counter()
+        rows = build(url, campaigns, args.days, today)
+        print(f"Built {rows:,} insight rows in {time.perf_counter() - start:.1f}s")
+        print(
+            f"\n{'query (median of runs alternating with the baseline)':<58} {'query':>9} {'GROUP BY':>9} {'ratio':>7}"
+        )
+        for name, seconds, base in measure(url, today, args.repeat):
+            print(f"{name:<58} {seconds * 1000:>7.1f}ms {base * 1000:>7.1f}ms {seconds / base:>6.2f}x")
+        if not args.no_render:
+            print(f"\n{'page (AppTest)':<58} {'cold':>9} {'warm':>9}")
+            for path, cold, warm in render_times(url):
+                print(f"{path:<58} {cold:>8.2f}s {warm:>8.2f}s")
+    finally:
+        dispose_engines()
+        if args.keep:
+            print(f"kept: {url}")
+        elif schema:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

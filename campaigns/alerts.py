@@ -1,0 +1,132 @@
+"""Budget and delivery alerts for managers: over-pacing, exhausted plans, spend without a plan,
+lifetime budgets ending early and overdue influencer deliverables (pure; the Budgets and Overview
+pages both render them).
+
+Each alert carries an English message template with `{placeholders}` and its values, so pages
+translate the template with `_()` and format the money themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from campaigns import pacing
+from campaigns.budgets import OverdueDeliverable
+
+OVER_PACING = "over_pacing"
+EXHAUSTED_EARLY = "budget_exhausted"
+NO_PLAN = "spending_without_plan"
+LIFETIME_ENDS_EARLY = "lifetime_ends_early"
+DELIVERABLE_OVERDUE = "deliverable_overdue"
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Budget alerts first (what a manager acts on), then overdue deliverables.
+KIND_ORDER = {EXHAUSTED_EARLY: 0, OVER_PACING: 1, LIFETIME_ENDS_EARLY: 2, NO_PLAN: 3, DELIVERABLE_OVERDUE: 4}
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing a manager should look at, with the scope it is about."""
+
+    kind: str
+    severity: str  # error | warning | info
+    subject: str
+    template: str
+    values: dict[str, Any] = field(default_factory=dict)
+    scope_key: str | None = None
+
+    def message(self) -> str:
+        return self.template.format(**self.values)
+
+
+def pacing_alerts(pacings: Iterable[pacing.Pacing]) -> list[Alert]:
+    """Alerts from pacing verdicts (campaign, program, channel and account scopes)."""
+    alerts: list[Alert] = []
+    for p in pacings:
+        s = p.scope
+        base = {"name": s.name, "currency": s.currency}
+        if p.status == pacing.EXHAUSTED:
+            alerts.append(
+                Alert(
+                    EXHAUSTED_EARLY,
+                    "error",
+                    s.name,
+                    "{name}: the plan of {planned} is spent ({actual}) before the period ends on {end}.",
+                    {**base, "planned": p.planned, "actual": s.actual, "end": s.period.end},
+                    s.scope_key,
+                )
+            )
+        elif p.status == pacing.OVER_PACING:
+            alerts.append(
+                Alert(
+                    OVER_PACING,
+                    "warning",
+                    s.name,
+                    "{name}: projected {projected} against a plan of {planned} ({percent}% of plan).",
+                    {**base, "projected": p.projected, "planned": p.planned, "percent": _percent(p.pace_ratio)},
+                    s.scope_key,
+                )
+            )
+        if p.status == pacing.NO_PLAN and s.actual > 0:
+            alerts.append(
+                Alert(
+                    NO_PLAN,
+                    "warning",
+                    s.name,
+                    "{name}: {actual} spent this period with no budget plan.",
+                    {**base, "actual": s.actual},
+                    s.scope_key,
+                )
+            )
+        if p.lifetime_exhausted_on is not None:
+            alerts.append(
+                Alert(
+                    LIFETIME_ENDS_EARLY,
+                    "warning",
+                    s.name,
+                    "{name}: the lifetime budget runs out around {day}, before the campaign ends on {end}.",
+                    {**base, "day": p.lifetime_exhausted_on, "end": s.run_end},
+                    s.scope_key,
+                )
+            )
+    return alerts
+
+
+def deliverable_alerts(overdue: Iterable[OverdueDeliverable]) -> list[Alert]:
+    """One alert per deliverable due before today and not published."""
+    return [
+        Alert(
+            DELIVERABLE_OVERDUE,
+            "error" if d.days_late > 7 else "warning",
+            d.influencer,
+            "{influencer} ({program}): {type} on {platform} was due {due} and is {status}, {days} days late.",
+            {
+                "influencer": d.influencer,
+                "program": d.program,
+                "type": d.type,
+                "platform": d.platform,
+                "due": d.due_date,
+                "status": d.status.replace("_", " "),
+                "days": d.days_late,
+            },
+            f"deliverable:{d.deliverable_id}",
+        )
+        for d in overdue
+    ]
+
+
+def build_alerts(
+    pacings: Iterable[pacing.Pacing], overdue: Iterable[OverdueDeliverable] = (), today: dt.date | None = None
+) -> list[Alert]:
+    """Every alert: budget alerts first (exhausted, over-pacing, lifetime ending early, no plan), then
+    overdue deliverables; within a kind the most severe first, then by subject."""
+    alerts = pacing_alerts(pacings) + deliverable_alerts(overdue)
+    alerts.sort(key=lambda a: (KIND_ORDER.get(a.kind, 9), SEVERITY_ORDER.get(a.severity, 9), a.subject.lower()))
+    return alerts
+
+
+def _percent(ratio) -> int:
+    return 0 if ratio is None else int((ratio * 100).to_integral_value())

@@ -1,0 +1,224 @@
+"""Altair chart builders for campaigns and budgets (pure: data frames in, Vega-Lite charts out).
+
+Amounts arrive as Decimals and are turned into floats here only to be drawn; every figure a
+person reads as text comes from the tables, not from the chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+import altair as alt
+import pandas as pd
+
+BRUSH = "brush"
+PICK = "pick"
+AREA = "area"
+SPEND_COLOUR = "#4C78A8"
+CONVERSIONS_COLOUR = "#F58518"
+
+
+def _floats(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    out = frame.copy()
+    for column in columns:
+        if column in out:
+            out[column] = [None if v is None or (isinstance(v, float) and v != v) else float(v) for v in out[column]]
+    return out
+
+
+def spend_conversions_chart(daily: pd.DataFrame, currency: str) -> alt.LayerChart:
+    """Spend per day as bars (left axis) and conversions as a line (right axis), a date brush on x."""
+    data = _floats(daily, ("spend", "conversions", "conversion_value", "cpa", "roas"))
+    data["date"] = pd.to_datetime(data["date"])
+    brush = alt.selection_interval(name=BRUSH, encodings=["x"])
+    tooltip = [
+        alt.Tooltip("date:T", title="Date"),
+        alt.Tooltip("spend:Q", title=f"Spend ({currency})", format=",.2f"),
+        alt.Tooltip("conversions:Q", title="Conversions", format=",.0f"),
+        alt.Tooltip("cpa:Q", title=f"CPA ({currency})", format=",.2f"),
+        alt.Tooltip("roas:Q", title="ROAS", format=".2f"),
+    ]
+    base = alt.Chart(data).encode(x=alt.X("date:T", title="Date"))
+    bars = (
+        base.mark_bar(color=SPEND_COLOUR)
+        .encode(
+            y=alt.Y("spend:Q", title=f"Spend ({currency})", axis=alt.Axis(titleColor=SPEND_COLOUR)),
+            opacity=alt.condition(brush, alt.value(0.9), alt.value(0.35)),
+            tooltip=tooltip,
+        )
+        .add_params(brush)
+    )
+    line = base.mark_line(color=CONVERSIONS_COLOUR, point=True).encode(
+        y=alt.Y(
+            "conversions:Q",
+            title="Conversions",
+            axis=alt.Axis(orient="right", titleColor=CONVERSIONS_COLOUR),
+        ),
+        tooltip=tooltip,
+    )
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=320)
+
+
+def cpa_roas_chart(daily: pd.DataFrame, currency: str) -> alt.LayerChart:
+    """CPA (left axis) and ROAS (right axis) per day; days without conversions or spend leave gaps."""
+    data = _floats(daily, ("cpa", "roas"))
+    data["date"] = pd.to_datetime(data["date"])
+    base = alt.Chart(data).encode(x=alt.X("date:T", title="Date"))
+    tooltip = [
+        alt.Tooltip("date:T", title="Date"),
+        alt.Tooltip("cpa:Q", title=f"CPA ({currency})", format=",.2f"),
+        alt.Tooltip("roas:Q", title="ROAS", format=".2f"),
+    ]
+    cpa = base.mark_line(color="#54A24B", point=True).encode(
+        y=alt.Y("cpa:Q", title=f"CPA ({currency})"), tooltip=tooltip
+    )
+    roas = base.mark_line(color="#E45756", strokeDash=[4, 3], point=True).encode(
+        y=alt.Y("roas:Q", title="ROAS", axis=alt.Axis(orient="right")), tooltip=tooltip
+    )
+    return alt.layer(cpa, roas).resolve_scale(y="independent").properties(height=240)
+
+
+def nice_cpa_levels(spend: Decimal, conversions: Decimal, count: int = 3) -> list[Decimal]:
+    """A few round CPA levels around the overall CPA (half, one and two times, rounded)."""
+    if not conversions or conversions <= 0 or not spend or spend <= 0:
+        return []
+    centre = Decimal(spend) / Decimal(conversions)
+    levels = []
+    for factor in (Decimal("0.5"), Decimal(1), Decimal(2), Decimal(4))[:count]:
+        value = centre * factor
+        digits = len(str(int(value))) - 1 if value >= 1 else 0
+        step = Decimal(10) ** max(digits, 0)
+        rounded = (value / step).quantize(Decimal(1)) * step if value >= 1 else value.quantize(Decimal("0.01"))
+        if rounded > 0 and rounded not in levels:
+            levels.append(rounded)
+    return levels
+
+
+def iso_cpa_lines(levels: Sequence[Decimal], max_spend: float) -> pd.DataFrame:
+    """Two points per CPA level, (0, 0) and (max spend, max spend / CPA), for the guide lines."""
+    rows = []
+    for level in levels:
+        cpa = float(level)
+        rows.append({"cpa": cpa, "label": f"CPA {level:,}", "spend": 0.0, "conversions": 0.0})
+        rows.append({"cpa": cpa, "label": f"CPA {level:,}", "spend": max_spend, "conversions": max_spend / cpa})
+    return pd.DataFrame(rows, columns=["cpa", "label", "spend", "conversions"])
+
+
+def scatter_chart(
+    campaigns: pd.DataFrame, currency: str, colour: str = "account", levels: Sequence[Decimal] | None = None
+) -> alt.LayerChart:
+    """Campaigns in one currency: spend (x) vs conversions (y), size = conversion value, colour by
+    account or objective; iso-CPA guide lines; a click (`pick`) or drag (`area`) selects campaigns."""
+    data = _floats(campaigns, ("spend", "conversions", "conversion_value", "cpa", "roas"))
+    spend_total = sum((Decimal(str(v)) for v in campaigns["spend"]), Decimal(0))
+    conv_total = sum((Decimal(str(v)) for v in campaigns["conversions"]), Decimal(0))
+    levels = list(levels) if levels is not None else nice_cpa_levels(spend_total, conv_total)
+    max_spend = float(data["spend"].max() or 0) * 1.05 if not data.empty else 0.0
+    max_conv = float(data["conversions"].max() or 0) * 1.1 if not data.empty else 0.0
+    pick = alt.selection_point(name=PICK, fields=["id"], on="click", toggle="true")
+    area = alt.selection_interval(name=AREA, encodings=["x", "y"])
+    x = alt.X("spend:Q", title=f"Spend ({currency})", scale=alt.Scale(domain=[0, max_spend or 1]))
+    y = alt.Y("conversions:Q", title="Conversions", scale=alt.Scale(domain=[0, max_conv or 1]))
+    points = (
+        alt.Chart(data)
+        .mark_circle(opacity=0.8, stroke="white", strokeWidth=0.5)
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size(
+                "conversion_value:Q", title=f"Conversion value ({currency})", scale=alt.Scale(range=[30, 900])
+            ),
+            color=alt.Color(f"{colour}:N", title=colour.title()),
+            opacity=alt.condition(pick, alt.value(0.9), alt.value(0.3)),
+            tooltip=[
+                alt.Tooltip("name:N", title="Campaign"),
+                alt.Tooltip("account:N", title="Account"),
+                alt.Tooltip("objective:N", title="Objective"),
+                alt.Tooltip("spend:Q", title=f"Spend ({currency})", format=",.2f"),
+                alt.Tooltip("conversions:Q", title="Conversions", format=",.0f"),
+                alt.Tooltip("cpa:Q", title=f"CPA ({currency})", format=",.2f"),
+                alt.Tooltip("conversion_value:Q", title=f"Value ({currency})", format=",.2f"),
+                alt.Tooltip("roas:Q", title="ROAS", format=".2f"),
+            ],
+        )
+        .add_params(pick, area)
+    )
+    guides = iso_cpa_lines(levels, max_spend)
+    lines = (
+        alt.Chart(guides)
+        .mark_line(color="grey", strokeDash=[6, 4], clip=True)
+        .encode(x=x, y=y, detail="cpa:N", tooltip=[alt.Tooltip("label:N", title="Iso-CPA")])
+    )
+    labels = (
+        alt.Chart(guides[guides["spend"] > 0])
+        .mark_text(align="right", dx=-4, dy=-6, color="grey", clip=True)
+        .encode(x="spend:Q", y="conversions:Q", text="label:N")
+    )
+    return alt.layer(lines, labels, points).properties(height=380)
+
+
+def pacing_chart(
+    daily: pd.DataFrame,
+    planned: Decimal | None,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    projected_daily: Decimal,
+    currency: str,
+) -> alt.LayerChart:
+    """Cumulative actual spend against the ideal (even) line, the projection dashed to the period's
+    end, and the plan as a horizontal budget line."""
+    days = (end - start).days + 1
+    frame = daily.copy()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date if not frame.empty else frame.get("date")
+    by_day = {row.date: Decimal(str(row.spend)) for row in frame.itertuples()} if not frame.empty else {}
+    last_actual = min(end, today - dt.timedelta(days=1))
+    rows = []
+    total = Decimal(0)
+    for i in range(days):
+        day = start + dt.timedelta(days=i)
+        if day <= last_actual:
+            total += by_day.get(day, Decimal(0))
+            rows.append({"date": day, "series": "Actual", "amount": float(total)})
+        if planned:
+            rows.append({"date": day, "series": "Ideal", "amount": float(planned * (i + 1) / days)})
+    projected = total
+    if last_actual < end:
+        rows.append(
+            {"date": max(last_actual, start - dt.timedelta(days=1)), "series": "Projected", "amount": float(total)}
+        )
+        day = max(start, today)
+        while day <= end:
+            projected += projected_daily
+            rows.append({"date": day, "series": "Projected", "amount": float(projected)})
+            day += dt.timedelta(days=1)
+    data = pd.DataFrame(rows, columns=["date", "series", "amount"])
+    data["date"] = pd.to_datetime(data["date"])
+    colours = alt.Scale(domain=["Actual", "Ideal", "Projected"], range=[SPEND_COLOUR, "#9D9D9D", CONVERSIONS_COLOUR])
+    dashes = alt.Scale(domain=["Actual", "Ideal", "Projected"], range=[[1, 0], [2, 2], [6, 4]])
+    lines = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=alt.X("date:T", title="Date"),
+            y=alt.Y("amount:Q", title=f"Cumulative spend ({currency})"),
+            color=alt.Color("series:N", scale=colours, title=None),
+            strokeDash=alt.StrokeDash("series:N", scale=dashes, legend=None),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date"),
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("amount:Q", title=currency, format=",.2f"),
+            ],
+        )
+    )
+    layers = [lines]
+    if planned:
+        budget = pd.DataFrame([{"amount": float(planned), "label": "Budget"}])
+        layers.append(
+            alt.Chart(budget)
+            .mark_rule(color="#E45756", strokeWidth=2)
+            .encode(y="amount:Q", tooltip=[alt.Tooltip("amount:Q", title=f"Budget ({currency})", format=",.2f")])
+        )
+    return alt.layer(*layers).properties(height=320)

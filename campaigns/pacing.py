@@ -1,0 +1,356 @@
+"""Budget pacing under Meta's budget rules: expected, projected and remaining spend per plan (pure).
+
+No database and no streamlit here: `campaigns.budgets` aggregates rows in SQL and hands them over
+as `PacingInput`s. Every date is a calendar day in the ad account's time zone; "completed days" are
+the days before the account's today (today's partial spend is not paced).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+ON_TRACK = "on_track"
+UNDER_PACING = "under_pacing"
+OVER_PACING = "over_pacing"
+EXHAUSTED = "exhausted"
+NO_PLAN = "no_plan"
+STATUSES = (ON_TRACK, UNDER_PACING, OVER_PACING, EXHAUSTED, NO_PLAN)
+
+# Projected spend at period end against the plan: above 110% is over-pacing, below 90% under-pacing.
+OVER_PACE_RATIO = Decimal("1.10")
+UNDER_PACE_RATIO = Decimal("0.90")
+# Meta may spend up to 75% more than a daily budget on one day...
+DAILY_OVERSPEND = Decimal("1.75")
+# ...but never more than 7 daily budgets in a Sunday-Saturday week.
+WEEK_DAYS = 7
+# The run-rate is the average daily spend of the last completed days (up to this many).
+RECENT_DAYS = 7
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A budget period: calendar days from `start` to `end`, both included."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"period end {self.end} is before its start {self.start}")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        start = dt.date(year, month, 1)
+        following = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return cls(start, following - dt.timedelta(days=1))
+
+    @classmethod
+    def month_of(cls, day: dt.date) -> Period:
+        return cls.month(day.year, day.month)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+    def overlap_days(self, start: dt.date | None, end: dt.date | None) -> int:
+        """Days of this period inside [start, end] (open ends allowed)."""
+        first = max(self.start, start) if start else self.start
+        last = min(self.end, end) if end else self.end
+        return max((last - first).days + 1, 0)
+
+
+@dataclass(frozen=True)
+class MetaBudget:
+    """The budget Meta spends against: the campaign's (CBO) or the sum of its active ad sets' (ABO)."""
+
+    level: str  # "campaign" | "adset" | "none"
+    daily: Decimal | None = None
+    lifetime: Decimal | None = None
+
+    @property
+    def kind(self) -> str | None:
+        if self.daily:
+            return "daily"
+        if self.lifetime:
+            return "lifetime"
+        return None
+
+
+ACTIVE = "ACTIVE"
+
+
+def effective_budget(
+    campaign_daily: Decimal | None,
+    campaign_lifetime: Decimal | None,
+    ad_sets: Iterable[tuple[str | None, Decimal | None, Decimal | None]] = (),
+) -> MetaBudget:
+    """CBO reads the campaign; otherwise the budgets of its ACTIVE ad sets `(status, daily, lifetime)` add up."""
+    if campaign_daily or campaign_lifetime:
+        return MetaBudget("campaign", campaign_daily or None, campaign_lifetime or None)
+    daily = lifetime = ZERO
+    for status, ad_daily, ad_lifetime in ad_sets:
+        if (status or "").upper() != ACTIVE:
+            continue
+        daily += ad_daily or ZERO
+        lifetime += ad_lifetime or ZERO
+    if daily or lifetime:
+        return MetaBudget("adset", daily or None, lifetime or None)
+    return MetaBudget("none")
+
+
+def account_today(timezone_name: str | None, now: dt.datetime | None = None) -> dt.date:
+    """The ad account's calendar day at `now` (aware; default the current time)."""
+    moment = now or dt.datetime.now(dt.UTC)
+    if moment.tzinfo is None:
+        raise ValueError("`now` must be timezone-aware")
+    return moment.astimezone(ZoneInfo(timezone_name or "UTC")).date()
+
+
+def local_date(moment: dt.datetime | None, timezone_name: str | None) -> dt.date | None:
+    """The account-local calendar day of a UTC timestamp (campaign start and stop times)."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(timezone_name or "UTC")).date()
+
+
+def last_running_day(stop_time: dt.datetime | None, timezone_name: str | None) -> dt.date | None:
+    """The last local day a campaign may spend: a stop at local midnight means the day before."""
+    if stop_time is None:
+        return None
+    local = stop_time.astimezone(ZoneInfo(timezone_name or "UTC"))
+    day = local.date()
+    return day - dt.timedelta(days=1) if local.time() == dt.time(0) else day
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Sunday that opens `day`'s Sunday-Saturday week (Meta's weekly budget cap)."""
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
+def meta_budget_for_period(
+    budget: MetaBudget, period: Period, run_start: dt.date | None, run_end: dt.date | None
+) -> Decimal | None:
+    """What Meta would spend in the period at most on average: daily x scheduled days, or the
+    lifetime budget's share of the period (by scheduled days when the schedule is known)."""
+    if budget.daily:
+        return budget.daily * period.overlap_days(run_start, run_end)
+    if budget.lifetime:
+        if run_start and run_end and run_end >= run_start:
+            schedule = (run_end - run_start).days + 1
+            return budget.lifetime * period.overlap_days(run_start, run_end) / schedule
+        return budget.lifetime
+    return None
+
+
+@dataclass(frozen=True)
+class PacingInput:
+    """One plan scope's figures for a period, as aggregated in SQL (amounts in `currency`)."""
+
+    scope_key: str
+    scope_type: str
+    name: str
+    currency: str
+    period: Period
+    today: dt.date  # the account's today
+    planned: Decimal | None
+    actual: Decimal = ZERO  # spend on completed days of the period
+    committed: Decimal = ZERO  # contracted influencer fees (programs, influencer channel)
+    budget: MetaBudget = field(default_factory=lambda: MetaBudget("none"))
+    run_start: dt.date | None = None  # first local day it may spend
+    run_end: dt.date | None = None  # last local day it may spend
+    accruing: bool = True  # False once paused, archived, deleted or ended
+    recent_spend: Decimal = ZERO  # spend of the last `recent_days` completed days
+    recent_days: int = 0
+    week_spend: Decimal = ZERO  # spend of this Sunday-Saturday week's completed days
+    lifetime_spent: Decimal = ZERO  # all spend to date (lifetime budgets)
+    account_id: int | None = None
+    campaign_id: int | None = None
+    program_id: int | None = None
+    plan_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """The verdict for one scope: what should have been spent, what will be, and its status."""
+
+    scope: PacingInput
+    meta_budget: Decimal | None
+    expected_to_date: Decimal | None
+    projected: Decimal
+    remaining: Decimal | None
+    daily_rate: Decimal
+    status: str
+    pace_ratio: Decimal | None  # projected / planned
+    lifetime_exhausted_on: dt.date | None = None  # projected day a lifetime budget runs out
+    flags: tuple[str, ...] = ()
+
+    @property
+    def planned(self) -> Decimal | None:
+        return self.scope.planned
+
+    @property
+    def actual(self) -> Decimal:
+        return self.scope.actual
+
+
+def scheduled_days(scope: PacingInput) -> tuple[int, int]:
+    """(scheduled days in the period, of which completed before today)."""
+    period = scope.period
+    total = period.overlap_days(scope.run_start, scope.run_end)
+    yesterday = scope.today - dt.timedelta(days=1)
+    done = period.overlap_days(scope.run_start, min(scope.run_end, yesterday) if scope.run_end else yesterday)
+    return total, done
+
+
+def expected_to_date(scope: PacingInput) -> Decimal | None:
+    """The ideal line: the plan spread evenly over the days the scope is scheduled in the period."""
+    if scope.planned is None:
+        return None
+    total, done = scheduled_days(scope)
+    if total == 0:
+        total, done = scope.period.days, scope.period.overlap_days(None, scope.today - dt.timedelta(days=1))
+    return scope.planned * done / total
+
+
+def daily_run_rate(scope: PacingInput) -> Decimal:
+    """The expected daily spend from today on: the recent average, else what the Meta budget implies."""
+    if scope.recent_days > 0 and scope.recent_spend > 0:
+        return scope.recent_spend / scope.recent_days
+    if scope.budget.daily:
+        return scope.budget.daily
+    if scope.budget.lifetime and scope.run_end and scope.run_end >= scope.today:
+        left = scope.budget.lifetime - scope.lifetime_spent
+        days = (scope.run_end - max(scope.today, scope.run_start or scope.today)).days + 1
+        return max(left, ZERO) / max(days, 1)
+    return ZERO
+
+
+def project_days(scope: PacingInput, rate: Decimal) -> tuple[Decimal, dt.date | None]:
+    """Spend from today to the period's end (or the scope's stop) at `rate`, capped by Meta's rules.
+
+    Works a Sunday-Saturday week at a time: each day adds min(rate, 1.75 x daily budget), the week
+    adds no more than 7 x daily budget less what it already spent, and the total never passes what
+    is left of a lifetime budget. Returns (projected extra spend, day a lifetime budget runs out).
+    """
+    if not scope.accruing or rate <= 0:
+        return ZERO, None
+    first = max(scope.period.start, scope.today, scope.run_start or scope.period.start)
+    last = min(scope.period.end, scope.run_end) if scope.run_end else scope.period.end
+    daily = scope.budget.daily
+    per_day = min(rate, daily * DAILY_OVERSPEND) if daily else rate
+    lifetime_left = scope.budget.lifetime - scope.lifetime_spent if scope.budget.lifetime else None
+    this_week = week_start(scope.today)
+    extra = ZERO
+    exhausted_on = None
+    day = first
+    while day <= last:
+        week = week_start(day)
+        segment_end = min(last, week + dt.timedelta(days=WEEK_DAYS - 1))
+        days = (segment_end - day).days + 1
+        spend = per_day * days
+        if daily:
+            already = scope.week_spend if week == this_week else ZERO
+            spend = min(spend, max(daily * WEEK_DAYS - already, ZERO))
+        if lifetime_left is not None:
+            if spend >= lifetime_left:
+                spend = max(lifetime_left, ZERO)
+                if exhausted_on is None:
+                    needed = int((spend / per_day).to_integral_value(rounding="ROUND_CEILING")) if spend else 0
+                    exhausted_on = day + dt.timedelta(days=max(needed - 1, 0))
+            lifetime_left -= spend
+        extra += spend
+        day = segment_end + dt.timedelta(days=1)
+    return extra, exhausted_on
+
+
+def lifetime_exhaustion(scope: PacingInput, rate: Decimal) -> dt.date | None:
+    """The day a lifetime budget is projected to run out before its scheduled end, if it does."""
+    budget = scope.budget.lifetime
+    if not budget or not scope.accruing or scope.run_end is None or scope.run_end < scope.today:
+        return None
+    left = budget - scope.lifetime_spent
+    if left <= 0:
+        return scope.today
+    if rate <= 0:
+        return None
+    first = max(scope.today, scope.run_start or scope.today)
+    days_left = int((left / rate).to_integral_value(rounding="ROUND_CEILING"))
+    runs_out = first + dt.timedelta(days=days_left - 1)
+    return runs_out if runs_out < scope.run_end else None
+
+
+def classify(scope: PacingInput, projected: Decimal) -> tuple[str, Decimal | None]:
+    """The status and projected/planned ratio (thresholds: OVER_PACE_RATIO, UNDER_PACE_RATIO)."""
+    if scope.planned is None or scope.planned <= 0:
+        return NO_PLAN, None
+    ratio = projected / scope.planned
+    if scope.actual >= scope.planned and scope.today <= scope.period.end:
+        return EXHAUSTED, ratio
+    if ratio > OVER_PACE_RATIO:
+        return OVER_PACING, ratio
+    if ratio < UNDER_PACE_RATIO:
+        return UNDER_PACING, ratio
+    return ON_TRACK, ratio
+
+
+def pace(scope: PacingInput) -> Pacing:
+    """Expected to date, projection at period end, remaining and status for one scope.
+
+    Projection = actual to date + remaining scheduled days x the daily run-rate, capped by Meta's
+    rules (1.75x a daily budget per day, 7x per Sunday-Saturday week, never past a lifetime budget),
+    and never below the committed influencer fees. Paused and ended scopes stop accruing.
+    """
+    rate = daily_run_rate(scope)
+    extra, _ = project_days(scope, rate)
+    projected = max(scope.actual + extra, scope.committed)
+    status, ratio = classify(scope, projected)
+    flags: list[str] = []
+    if not scope.accruing:
+        flags.append("stopped")
+    exhausted_on = lifetime_exhaustion(scope, rate)
+    if exhausted_on is not None:
+        flags.append("lifetime_ends_early")
+    if scope.planned is None and scope.actual > 0:
+        flags.append("spending_without_plan")
+    remaining = None if scope.planned is None else scope.planned - scope.actual
+    return Pacing(
+        scope=scope,
+        meta_budget=meta_budget_for_period(scope.budget, scope.period, scope.run_start, scope.run_end),
+        expected_to_date=expected_to_date(scope),
+        projected=projected,
+        remaining=remaining,
+        daily_rate=rate,
+        status=status,
+        pace_ratio=ratio,
+        lifetime_exhausted_on=exhausted_on,
+        flags=tuple(flags),
+    )
+
+
+def ideal_line(planned: Decimal, period: Period) -> list[tuple[dt.date, Decimal]]:
+    """Cumulative ideal spend at the end of each day of the period (the even-pacing line)."""
+    return [(period.start + dt.timedelta(days=i), planned * (i + 1) / period.days) for i in range(period.days)]
+
+
+def projection_line(
+    actual_to_date: Decimal, today: dt.date, period: Period, daily: Decimal
+) -> list[tuple[dt.date, Decimal]]:
+    """Cumulative projected spend from yesterday's actual to the period's end at `daily` per day."""
+    start = max(period.start, today)
+    points = [(start - dt.timedelta(days=1), actual_to_date)] if start > period.start else []
+    total = actual_to_date
+    day = start
+    while day <= period.end:
+        total += daily
+        points.append((day, total))
+        day += dt.timedelta(days=1)
+    return points

@@ -1,0 +1,379 @@
+"""Campaign performance reads for the Campaigns and Overview pages: the filtered campaign table,
+one campaign's daily series and ad sets, and where the numbers come from (aggregated in SQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from campaigns import pacing
+from campaigns.budgets import Converter
+from campaigns.conversions import default_events
+from campaigns.meta_settings import RESTATEMENT_DAYS
+from campaigns.models import (
+    AdAccount,
+    AdSet,
+    AdSetInsight,
+    Campaign,
+    CampaignInsight,
+    ConversionDefinition,
+    SyncRun,
+)
+from finance.currency import precision
+
+METRICS = ("spend", "impressions", "clicks", "conversions", "conversion_value")
+TABLE_COLUMNS = (
+    "id",
+    "account_id",
+    "account",
+    "name",
+    "status",
+    "effective_status",
+    "objective",
+    "currency",
+    *METRICS,
+    "budget_level",
+    "budget_type",
+    "budget",
+    "ctr",
+    "cpa",
+    "roas",
+)
+
+
+@dataclass(frozen=True)
+class CampaignFilters:
+    """What the Campaigns page asks for; empty tuples mean "all"."""
+
+    since: dt.date
+    until: dt.date
+    account_ids: tuple[int, ...] = ()
+    statuses: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    search: str = ""
+
+
+def _rows(session: Session, stmt):
+    """Run a column select on the Core path (no ORM per-row loading); flushes pending changes first."""
+    session.flush()
+    return session.connection().execute(stmt)
+
+
+def _frame(session: Session, stmt) -> pd.DataFrame:
+    rows = _rows(session, stmt).all()
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(stmt.selected_columns.keys()))
+
+
+def _dec(value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def ratio(numerator, denominator) -> Decimal | None:
+    """numerator / denominator as a Decimal, None when the denominator is zero."""
+    den = _dec(denominator)
+    return None if den == 0 else _dec(numerator) / den
+
+
+def _ratios(spend, impressions, clicks, conversions, value, step: Decimal) -> tuple:
+    """(CTR %, CPA at `step` precision, ROAS) as Decimals; None where the denominator is zero."""
+    cent = Decimal("0.01")
+    spend, conversions = _dec(spend), _dec(conversions)
+    ctr = (Decimal(int(clicks or 0)) * 100 / int(impressions)).quantize(cent, ROUND_HALF_UP) if impressions else None
+    cpa = (spend / conversions).quantize(step, ROUND_HALF_UP) if conversions else None
+    roas = (_dec(value) / spend).quantize(cent, ROUND_HALF_UP) if spend else None
+    return ctr, cpa, roas
+
+
+def _step(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-precision(currency))
+
+
+def add_ratios(frame: pd.DataFrame) -> pd.DataFrame:
+    """CTR (%), CPA (money, at the row currency's precision) and ROAS, as Decimals."""
+    frame = frame.copy()
+    steps = {cur: _step(cur) for cur in set(frame["currency"])}
+    columns = ("spend", "impressions", "clicks", "conversions", "conversion_value", "currency")
+    ratios = [
+        _ratios(s, i, c, n, v, steps[cur]) for s, i, c, n, v, cur in zip(*(frame[c] for c in columns), strict=True)
+    ]
+    frame["ctr"] = [r[0] for r in ratios]
+    frame["cpa"] = [r[1] for r in ratios]
+    frame["roas"] = [r[2] for r in ratios]
+    return frame
+
+
+def filter_options(session: Session) -> dict[str, list]:
+    """Accounts (id, name, currency), statuses and objectives present in the workspace."""
+    accounts = session.execute(select(AdAccount.id, AdAccount.name, AdAccount.currency).order_by(AdAccount.name)).all()
+    statuses = session.scalars(select(Campaign.status).distinct().where(Campaign.status.is_not(None))).all()
+    objectives = session.scalars(select(Campaign.objective).distinct().where(Campaign.objective.is_not(None))).all()
+    return {
+        "accounts": [(a.id, a.name, a.currency) for a in accounts],
+        "statuses": sorted(statuses),
+        "objectives": sorted(objectives),
+    }
+
+
+def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataFrame:
+    """One row per campaign: totals for the dates, CTR/CPA/ROAS and its Meta budget (CBO: the
+    campaign's; ABO: the sum of its ACTIVE ad sets'). Money stays in each campaign's currency."""
+    totals = (
+        select(
+            CampaignInsight.campaign_id,
+            *(func.sum(getattr(CampaignInsight, m)).label(m) for m in METRICS),
+        )
+        .where(CampaignInsight.date >= filters.since, CampaignInsight.date <= filters.until)
+        .group_by(CampaignInsight.campaign_id)
+        .subquery()
+    )
+    active = func.upper(AdSet.status) == pacing.ACTIVE
+    adsets = (
+        select(
+            AdSet.campaign_id,
+            func.sum(case((active, AdSet.daily_budget), else_=None)).label("daily"),
+            func.sum(case((active, AdSet.lifetime_budget), else_=None)).label("lifetime"),
+        )
+        .group_by(AdSet.campaign_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Campaign.id,
+            Campaign.account_id,
+            AdAccount.name.label("account"),
+            Campaign.name,
+            Campaign.status,
+            Campaign.effective_status,
+            Campaign.objective,
+            Campaign.currency,
+            *(func.coalesce(getattr(totals.c, m), 0).label(m) for m in METRICS),
+            Campaign.daily_budget,
+            Campaign.lifetime_budget,
+            adsets.c.daily.label("adset_daily_budget"),
+            adsets.c.lifetime.label("adset_lifetime_budget"),
+        )
+        .join(AdAccount, AdAccount.id == Campaign.account_id)
+        .outerjoin(totals, totals.c.campaign_id == Campaign.id)
+        .outerjoin(adsets, adsets.c.campaign_id == Campaign.id)
+        .order_by(AdAccount.name, Campaign.name, Campaign.id)
+    )
+    if filters.account_ids:
+        stmt = stmt.where(Campaign.account_id.in_(filters.account_ids))
+    if filters.statuses:
+        stmt = stmt.where(Campaign.status.in_(filters.statuses))
+    if filters.objectives:
+        stmt = stmt.where(Campaign.objective.in_(filters.objectives))
+    if filters.search.strip():
+        stmt = stmt.where(Campaign.name.ilike(f"%{filters.search.strip()}%"))
+    # One pass in Python over one row per campaign, then one DataFrame (pandas column writes are slow).
+    steps: dict[str, Decimal] = {}
+    records = []
+    for r in _rows(session, stmt).mappings():
+        budget = pacing.effective_budget(
+            r["daily_budget"],
+            r["lifetime_budget"],
+            [(pacing.ACTIVE, r["adset_daily_budget"], r["adset_lifetime_budget"])],
+        )
+        cur = r["currency"]
+        step = steps.get(cur) or steps.setdefault(cur, _step(cur))
+        spend, conversions, value = _dec(r["spend"]), _dec(r["conversions"]), _dec(r["conversion_value"])
+        impressions, clicks = int(r["impressions"] or 0), int(r["clicks"] or 0)
+        ctr, cpa, roas = _ratios(spend, impressions, clicks, conversions, value, step)
+        records.append(
+            (
+                r["id"],
+                r["account_id"],
+                r["account"],
+                r["name"],
+                r["status"],
+                r["effective_status"],
+                r["objective"],
+                cur,
+                spend,
+                impressions,
+                clicks,
+                conversions,
+                value,
+                budget.level if budget.kind else None,
+                budget.kind,
+                budget.daily or budget.lifetime,
+                ctr,
+                cpa,
+                roas,
+            )
+        )
+    return pd.DataFrame.from_records(records, columns=TABLE_COLUMNS)
+
+
+def currency_totals(
+    frame: pd.DataFrame,
+    converter: Converter | None = None,
+    reporting_currency: str | None = None,
+    on: dt.date | None = None,
+) -> pd.DataFrame:
+    """Totals per currency of a campaign table (plus one reporting-currency row when a converter
+    can convert every currency; the finance FX helper plugs in here)."""
+    rows = []
+    for currency, group in frame.groupby("currency", sort=True):
+        rows.append(
+            {
+                "currency": currency,
+                "campaigns": len(group),
+                "spend": sum(group["spend"], Decimal(0)),
+                "impressions": int(group["impressions"].sum()),
+                "clicks": int(group["clicks"].sum()),
+                "conversions": sum(group["conversions"], Decimal(0)),
+                "conversion_value": sum(group["conversion_value"], Decimal(0)),
+            }
+        )
+    result = pd.DataFrame(rows, columns=["currency", "campaigns", *METRICS])
+    if converter and reporting_currency and not result.empty:
+        today = on or dt.date.today()  # the rate's day: pass the period's end
+
+        def convert(amount: Decimal, currency: str) -> Decimal | None:
+            return amount if currency == reporting_currency else converter(amount, currency, reporting_currency, today)
+
+        spend = [convert(r.spend, r.currency) for r in result.itertuples()]
+        value = [convert(r.conversion_value, r.currency) for r in result.itertuples()]
+        if all(v is not None for v in spend + value):
+            result.loc[len(result)] = {
+                "currency": reporting_currency,
+                "campaigns": int(result["campaigns"].sum()),
+                "spend": sum(spend, Decimal(0)),
+                "impressions": int(result["impressions"].sum()),
+                "clicks": int(result["clicks"].sum()),
+                "conversions": sum(result["conversions"], Decimal(0)),
+                "conversion_value": sum(value, Decimal(0)),
+            }
+    return add_ratios(result) if not result.empty else result
+
+
+def daily_series(session: Session, campaign_id: int, since: dt.date, until: dt.date) -> pd.DataFrame:
+    """A campaign's days: spend, conversions, value, CPA and ROAS (every day with a stored row)."""
+    stmt = (
+        select(
+            CampaignInsight.date,
+            CampaignInsight.currency,
+            *(getattr(CampaignInsight, m) for m in METRICS),
+            CampaignInsight.source,
+            CampaignInsight.synced_at,
+        )
+        .where(CampaignInsight.campaign_id == campaign_id, CampaignInsight.date.between(since, until))
+        .order_by(CampaignInsight.date)
+    )
+    frame = _frame(session, stmt)
+    if frame.empty:
+        return frame
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return add_ratios(frame)
+
+
+def ad_set_breakdown(session: Session, campaign_id: int, since: dt.date, until: dt.date) -> pd.DataFrame:
+    """The campaign's ad sets with their totals for the dates and their own budgets."""
+    totals = (
+        select(AdSetInsight.ad_set_id, *(func.sum(getattr(AdSetInsight, m)).label(m) for m in METRICS))
+        .join(AdSet, AdSet.id == AdSetInsight.ad_set_id)
+        .where(AdSet.campaign_id == campaign_id, AdSetInsight.date.between(since, until))
+        .group_by(AdSetInsight.ad_set_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            AdSet.id,
+            AdSet.name,
+            AdSet.status,
+            AdSet.optimization_goal,
+            AdSet.currency,
+            AdSet.daily_budget,
+            AdSet.lifetime_budget,
+            *(func.coalesce(getattr(totals.c, m), 0).label(m) for m in METRICS),
+        )
+        .outerjoin(totals, totals.c.ad_set_id == AdSet.id)
+        .where(AdSet.campaign_id == campaign_id)
+        .order_by(AdSet.name, AdSet.id)
+    )
+    frame = _frame(session, stmt)
+    if frame.empty:
+        return frame
+    for column in ("spend", "conversions", "conversion_value"):
+        frame[column] = [_dec(v) for v in frame[column]]
+    return add_ratios(frame)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a campaign's numbers come from."""
+
+    source: str
+    events: tuple[str, ...]
+    definition: str  # campaign_override | account_default | objective_default | none
+    definition_updated_by: str | None
+    last_synced_at: dt.datetime | None
+    last_run: tuple[str, str, dt.datetime | None] | None  # kind, status, finished
+    account_today: dt.date
+    timezone_name: str
+    provisional_from: dt.date  # days on or after this are still inside Meta's restatement window
+    restatement_days: int = RESTATEMENT_DAYS
+
+
+def provenance(session: Session, campaign_id: int, now: dt.datetime | None = None) -> Provenance:
+    """Source, conversion definition in force (campaign override > account default > objective
+    default), last sync, and the first day still provisional in the account's time zone."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise LookupError(f"campaign {campaign_id} does not exist")
+    account = session.get(AdAccount, campaign.account_id)
+    override = session.scalar(select(ConversionDefinition).where(ConversionDefinition.campaign_id == campaign.id))
+    account_default = session.scalar(
+        select(ConversionDefinition).where(
+            ConversionDefinition.account_id == account.id, ConversionDefinition.campaign_id.is_(None)
+        )
+    )
+    if override is not None:
+        events, origin, by = tuple(override.events or ()), "campaign_override", override.updated_by
+    elif account_default is not None:
+        events, origin, by = tuple(account_default.events or ()), "account_default", account_default.updated_by
+    else:
+        events = default_events(campaign.objective)
+        origin, by = ("objective_default" if events else "none"), None
+    sources = session.scalars(
+        select(CampaignInsight.source).where(CampaignInsight.campaign_id == campaign.id).distinct()
+    ).all()
+    run = session.scalar(
+        select(SyncRun)
+        .where((SyncRun.account_id == account.id) | SyncRun.account_id.is_(None))
+        .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
+        .limit(1)
+    )
+    today = pacing.account_today(account.timezone_name, now)
+    return Provenance(
+        source=", ".join(sorted(sources)) or campaign.source,
+        events=events,
+        definition=origin,
+        definition_updated_by=by,
+        last_synced_at=campaign.last_synced_at or account.last_synced_at,
+        last_run=None if run is None else (run.kind, run.status, run.finished_at or run.started_at),
+        account_today=today,
+        timezone_name=account.timezone_name,
+        provisional_from=today - dt.timedelta(days=RESTATEMENT_DAYS),
+    )
+
+
+def campaign_choices(session: Session, ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
+    """(id, "account | campaign name") for a selectbox."""
+    stmt = (
+        select(Campaign.id, Campaign.name, AdAccount.name.label("account"))
+        .join(AdAccount, AdAccount.id == Campaign.account_id)
+        .order_by(AdAccount.name, Campaign.name, Campaign.id)
+    )
+    if ids is not None:
+        stmt = stmt.where(Campaign.id.in_(list(ids)))
+    return [(r.id, f"{r.account} | {r.name}") for r in session.execute(stmt)]

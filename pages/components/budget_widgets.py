@@ -1,0 +1,110 @@
+"""Budget widgets shared by the Overview, Budgets and Campaigns pages: status labels and the alert list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import streamlit as st
+from babel.numbers import format_compact_currency
+
+from campaigns.alerts import Alert
+from pages.components.i18n import _, current_locale
+from pages.components.money import money
+
+MONEY_KEYS = ("planned", "actual", "projected")
+# Markdown badges, not st.error boxes: an alert is about the data, not a failure of the page.
+BADGES = {"error": ":red-badge[:material/error: {label}]", "warning": ":orange-badge[:material/warning: {label}]"}
+
+
+def status_label(status: str | None) -> str:
+    """A person's word for a pacing status."""
+    labels = {
+        "on_track": _("On track"),
+        "under_pacing": _("Under-pacing"),
+        "over_pacing": _("Over-pacing"),
+        "exhausted": _("Exhausted"),
+        "no_plan": _("No plan"),
+    }
+    return labels.get(status or "", "")
+
+
+def flag_label(flag: str) -> str:
+    labels = {
+        "stopped": _("stopped (paused or ended)"),
+        "lifetime_ends_early": _("lifetime budget ends early"),
+        "spending_without_plan": _("spending without a plan"),
+    }
+    return labels.get(flag, flag)
+
+
+def kind_label(kind: str) -> str:
+    labels = {
+        "over_pacing": _("Over-pacing"),
+        "budget_exhausted": _("Budget exhausted"),
+        "spending_without_plan": _("No plan"),
+        "lifetime_ends_early": _("Lifetime budget"),
+        "deliverable_overdue": _("Deliverable overdue"),
+    }
+    return labels.get(kind, kind)
+
+
+def _escape(text: str) -> str:
+    """Keep names from being read as Markdown (brackets, stars, dollar signs)."""
+    for char in ("\\", "[", "]", "*", "_", "$", "`", "#", ":"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def money_or_blank(amount: Decimal | None, currency: str) -> str:
+    return "" if amount is None else money(amount, currency)
+
+
+def alert_text(alert: Alert) -> str:
+    """The alert's message, translated, with its amounts formatted in their currency."""
+    values = dict(alert.values)
+    for key in MONEY_KEYS:
+        if key in values and values[key] is not None:
+            values[key] = money(values[key], values["currency"])
+    return _(alert.template, **values)
+
+
+def _lines(alerts: Sequence[Alert]) -> str:
+    lines = []
+    for alert in alerts:
+        badge = BADGES.get(alert.severity, ":blue-badge[{label}]").format(label=kind_label(alert.kind))
+        lines.append(f"- {badge} {_escape(alert_text(alert))}")
+    return "\n".join(lines)
+
+
+def render_alerts(alerts: Sequence[Alert], *, limit: int | None = None, key: str = "alerts") -> None:
+    """Alerts as a badge list, budget alerts first. With `limit`, the rest are counted; without it,
+    overdue deliverables beyond the first five fold into an expander."""
+    if not alerts:
+        st.success(_("No budget alerts: every plan is on pace and every deliverable is on time."))
+        return
+    if limit is not None:
+        st.markdown(_lines(alerts[:limit]))
+        if len(alerts) > limit:
+            st.caption(_("{count} more alerts on the Budgets page.", count=len(alerts) - limit))
+        return
+    budget = [a for a in alerts if a.kind != "deliverable_overdue"]
+    deliverables = [a for a in alerts if a.kind == "deliverable_overdue"]
+    st.markdown(_lines(budget + deliverables[:5]))
+    if len(deliverables) > 5:
+        with st.expander(_("{count} more overdue deliverables", count=len(deliverables) - 5), key=f"{key}_more"):
+            st.markdown(_lines(deliverables[5:]))
+
+
+def tile(column, label: str, amount: Decimal, currency: str) -> None:
+    """A metric tile: the full amount when it fits, else the compact form with the exact one in help."""
+    full = money(amount, currency)
+    if len(full) <= 13:
+        column.metric(label, full)
+    else:
+        column.metric(label, compact_money(amount, currency), help=full)
+
+
+def compact_money(amount: Decimal, currency: str) -> str:
+    """`IDR665.3M` for tiles where a full rupiah amount would not fit (the exact amount goes in help)."""
+    return format_compact_currency(amount, currency, locale=current_locale(), fraction_digits=1)

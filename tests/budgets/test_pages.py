@@ -1,0 +1,166 @@
+"""Campaigns, Budgets and Overview through streamlit_app.py (AppTest) on the demo workspace."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from campaigns.models import BudgetChange, BudgetPlan, Campaign
+from db.engine import session_scope
+
+
+def _open(app_test, path: str, *, email: str | None = None):
+    at = app_test(timeout=90)
+    if email:
+        at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
+        at.user["is_logged_in"] = True
+        at.user["email"] = email
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _table(at, column: str):
+    """The dataframe showing `column` (display-only dataframes have no widget key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _campaign_id(name: str) -> int:
+    with session_scope() as s:
+        return s.scalar(select(Campaign.id).where(Campaign.name == name))
+
+
+def _charts(at) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+
+
+def test_campaigns_table_filters_and_detail(demo_url: str, app_test) -> None:
+    at = _open(app_test, "pages/campaigns/campaigns.py")
+    assert not at.error, [e.value for e in at.error]
+    table = at.dataframe(key="campaigns_table").value
+    assert len(table) == 30
+    # IDR money without decimals, USD with cents, in each row's own currency.
+    idr = table[table["Account"] == "Kopi Nusantara ID"]["Spend"]
+    assert all(v.startswith("IDR") and "." not in v for v in idr)  # en_US: IDR1,250,000
+    usd = table[table["Account"] == "Kopi Nusantara US"]["Spend"]
+    assert all(v.startswith("$") and v[-3] == "." for v in usd)
+    # The scatter (one currency at a time) carries the selection params the page reads.
+    scatter = _charts(at)[0]
+    assert {p["name"] for p in scatter["params"]} == {"pick", "area"}
+
+    at.text_input(key="campaigns_search").input("payday").run()
+    names = at.dataframe(key="campaigns_table").value["Campaign"]
+    assert len(names) == 3
+    assert all("Payday" in n for n in names)
+
+    at.selectbox(key="campaigns_detail").select(_campaign_id("ID | Payday 25 | Sales")).run()
+    assert not at.exception, at.exception
+    assert "Spend vs conversions per day" in [s.value for s in at.subheader]
+    specs = _charts(at)
+    daily = next(s for s in specs if s.get("resolve") == {"scale": {"y": "independent"}} and "params" in s)
+    assert [layer["mark"]["type"] for layer in daily["layer"]] == ["bar", "line"]
+    sources = " ".join(m.value for m in at.markdown)
+    assert "Conversions counted" in sources
+    assert "provisional" in sources
+
+
+def test_budgets_shows_tiles_table_alerts_and_the_demo_proposal(demo_url: str, app_test) -> None:
+    at = _open(app_test, "pages/budgets/budgets.py")
+    assert not at.error, [e.value for e in at.error]
+    labels = [m.label for m in at.metric]
+    for cur in ("IDR", "SGD", "USD"):
+        assert f"Planned ({cur})" in labels
+        assert f"Projected ({cur})" in labels
+    table = _table(at, "Meta budget")
+    assert {"Planned", "Meta budget", "Committed", "Spent", "Projected", "Status", "Flags"} <= set(table.columns)
+    assert "No plan" in set(table["Status"])
+    alerts = " ".join(m.value for m in at.markdown)
+    assert "with no budget plan" in alerts
+    assert "Deliverable overdue" in alerts
+    assert any(b.key.startswith("budgets_approve_") for b in at.button)
+
+
+def test_propose_and_approve_a_change_through_the_ui(demo_url: str, app_test) -> None:
+    at = _open(app_test, "pages/budgets/budgets.py")
+    plan_box = at.selectbox(key="budgets_propose_plan")
+    plan_id = plan_box.options and plan_box.value
+    with session_scope() as s:
+        plan = s.get(BudgetPlan, plan_id)
+        old = plan.amount
+        new = (old + 1000).quantize(Decimal(1))
+    at.text_input(key="budgets_propose_amount").input(str(new))
+    at.text_area(key="budgets_propose_reason").input("Strong CPA in week 3")
+    at.button(key="budgets_propose_submit").click().run()
+    assert not at.exception, at.exception
+    assert any("Change proposed" in s.value for s in at.success)
+    with session_scope() as s:
+        change = s.scalar(select(BudgetChange).where(BudgetChange.reason == "Strong CPA in week 3"))
+        assert change.status == "proposed"
+        assert change.old_amount == old
+        change_id = change.id
+    at.text_input(key=f"budgets_note_{change_id}").input("OK for this month")
+    at.button(key=f"budgets_approve_{change_id}").click().run()
+    assert not at.exception, at.exception
+    assert any("approved" in s.value for s in at.success)
+    with session_scope() as s:
+        assert s.get(BudgetPlan, plan_id).amount == new
+        change = s.get(BudgetChange, change_id)
+        assert change.status == "approved"
+        assert change.decision_note == "OK for this month"
+    history = _table(at, "Decided by")
+    assert "Strong CPA in week 3" in set(history["Why"])
+
+
+def test_bad_amount_is_a_clear_message(demo_url: str, app_test) -> None:
+    at = _open(app_test, "pages/budgets/budgets.py")
+    at.text_input(key="budgets_propose_amount").input("lots")
+    at.text_area(key="budgets_propose_reason").input("why not")
+    at.button(key="budgets_propose_submit").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["new amount: 'lots' is not a number."]
+
+
+def test_manager_sets_a_plan_through_the_ui(demo_url: str, app_test) -> None:
+    at = _open(app_test, "pages/budgets/budgets.py")
+    at.selectbox(key="budgets_plan_scope").select(f"campaign:{_campaign_id('ID | Harbolnas 12.12 | Leads')}")
+    at.text_input(key="budgets_plan_amount").input("50000000")
+    at.text_input(key="budgets_plan_reason").input("Plan for the leads push")
+    at.button(key="budgets_plan_submit").click().run()
+    assert not at.exception, at.exception
+    assert any("Plan saved" in s.value for s in at.success)
+    with session_scope() as s:
+        plan = s.scalar(select(BudgetPlan).where(BudgetPlan.notes == "Plan for the leads push"))
+        assert plan.amount == Decimal(50_000_000)
+        assert plan.currency == "IDR"
+
+
+def test_specialist_proposes_but_cannot_approve_and_viewer_only_reads(demo_url: str, app_test) -> None:
+    at = _open(app_test, "pages/budgets/budgets.py", email="specialist@demo.pantau.example")
+    keys = {b.key for b in at.button}
+    assert "budgets_propose_submit" in keys
+    assert not any(k.startswith("budgets_approve_") for k in keys)
+    assert "budgets_plan_submit" not in keys
+    at = _open(app_test, "pages/budgets/budgets.py", email="viewer@demo.pantau.example")
+    assert [t.value for t in at.title] == ["Budgets"]
+    assert not [b.key for b in at.button if b.key and b.key.startswith("budgets_")]
+
+
+def test_overview_this_month(demo_url: str, app_test) -> None:
+    at = _open(app_test, "pages/overview/overview.py")
+    assert not at.error, [e.value for e in at.error]
+    labels = [m.label for m in at.metric]
+    assert "Campaigns" in labels
+    assert "Spend (IDR)" in labels
+    assert "Budget used (USD)" in labels
+    assert "ROAS (USD)" in labels
+    subheaders = [s.value for s in at.subheader]
+    assert "Top campaigns by ROAS" in subheaders
+    assert "Bottom campaigns by ROAS" in subheaders
+    assert "Alerts" in subheaders
+    assert any("Last sync" in c.value for c in at.caption)
+    top = at.dataframe[0].value
+    assert len(top) == 5
