@@ -197,7 +197,7 @@ def _read_table(data: bytes) -> list[list[Any]]:
             text = data.decode("cp1252")
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def _header_map(header: list[Any]) -> tuple[dict[str, int], str | None, int | None]:
