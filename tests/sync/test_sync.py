@@ -263,3 +263,20 @@ def test_sync_killed_midway_keeps_previous_data_and_next_run_completes(fake: Fak
         statuses = s.scalars(select(SyncRun.status).order_by(SyncRun.id)).all()
         assert statuses == ["success", "failed", "success"]
         assert "Interrupted" in s.scalars(select(SyncRun.error).order_by(SyncRun.id)).all()[1]
+
+
+def test_cli_sync_prints_a_summary_and_fails_non_zero(fake: FakeGraph, migrated_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    _world(fake)
+    runner = CliRunner()
+    result = runner.invoke(app, ["sync", "facebook", "--account", "act_222", "--since", "2026-03-01"])
+    assert result.exit_code == 0, result.output
+    assert "Synced 1 account(s)" in result.output and "requests" in result.output
+    fake.token = "rotated"
+    result = runner.invoke(app, ["sync", "facebook", "--account", "act_222"])
+    assert result.exit_code == 1 and "access token" in result.output
+    result = runner.invoke(app, ["sync", "facebook", "--since", "yesterday"])
+    assert result.exit_code == 1 and "--since must be a date" in result.output
