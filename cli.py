@@ -204,7 +204,6 @@ def import_adsmanager(
     from pathlib import Path
 
     from campaigns.adsmanager import apply_import, preview_import
-
     from db.engine import session_scope
 
     path = Path(file)

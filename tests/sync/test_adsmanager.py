@@ -29,7 +29,7 @@ from db.roles import CLI_ACTOR, Actor, PermissionDenied
 
 EN_DAILY = (
     "\ufeffReporting starts,Reporting ends,Campaign name,Campaign ID,Campaign delivery,Results,Result indicator,"
-    "Reach,Amount spent (IDR),Impressions,Link clicks,Clicks (all),\"CPM (cost per 1,000 impressions) (IDR)\"\n"
+    'Reach,Amount spent (IDR),Impressions,Link clicks,Clicks (all),"CPM (cost per 1,000 impressions) (IDR)"\n'
     "2026-07-01,2026-07-02,,,,,,,250000,20000,,700,12.5\n"
     "2026-07-01,2026-07-01,Ramadan sale,120253000000000001,active,3,actions:offsite_conversion.fb_pixel_purchase,"
     "8000,150000,12000,40,400,12.5\n"
@@ -52,8 +52,12 @@ def _import(url: str, text: str | bytes, name: str = "Toko-Campaigns-Jul-1-2026-
 
 def test_english_daily_file_with_bom_and_summary_row(migrated_url: str) -> None:
     preview, result = _import(migrated_url, EN_DAILY)
-    assert preview.errors == [] and preview.summary_rows == 1 and preview.currency == "IDR"
-    assert preview.kind == "daily" and result.inserted == 2 and result.campaigns_created == 1
+    assert preview.errors == []
+    assert preview.summary_rows == 1
+    assert preview.currency == "IDR"
+    assert preview.kind == "daily"
+    assert result.inserted == 2
+    assert result.campaigns_created == 1
     with session_scope(migrated_url) as s:
         account = s.scalar(select(AdAccount))
         assert (account.name, account.currency) == ("Toko", "IDR")
@@ -64,7 +68,8 @@ def test_english_daily_file_with_bom_and_summary_row(migrated_url: str) -> None:
         assert rows[dt.date(2026, 7, 2)].spend == Decimal("100000.5")
         assert sum(r.spend for r in rows.values()) == Decimal("250000.5")  # summary row not counted twice
         campaign = s.scalar(select(Campaign))
-        assert campaign.meta_id == "120253000000000001" and campaign.source == "ads_manager_csv"
+        assert campaign.meta_id == "120253000000000001"
+        assert campaign.source == "ads_manager_csv"
         assert s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "import")) == 1
 
 
@@ -82,8 +87,9 @@ def test_reimporting_the_same_file_changes_nothing(migrated_url: str) -> None:
 
 
 def test_bahasa_indonesia_headers(migrated_url: str) -> None:
-    preview, result = _import(migrated_url, ID_DAILY, name="Toko-Kampanye-Jul-1-2026.csv")
-    assert preview.errors == [] and preview.currency == "IDR"
+    preview, _result = _import(migrated_url, ID_DAILY, name="Toko-Kampanye-Jul-1-2026.csv")
+    assert preview.errors == []
+    assert preview.currency == "IDR"
     with session_scope(migrated_url) as s:
         row = s.scalar(select(CampaignInsight))
         assert (row.spend, row.impressions, row.clicks, row.link_clicks, row.conversions) == (
@@ -102,7 +108,8 @@ def test_whole_period_rows_are_stored_as_period_totals(migrated_url: str) -> Non
         "Purchases conversion value\n2026-07-01,2026-07-31,Summer,1234.56,99000,12,600.25\n"
     )
     preview, result = _import(migrated_url, text, name="Shop-Campaigns.csv")
-    assert preview.kind == "period" and result.inserted == 1
+    assert preview.kind == "period"
+    assert result.inserted == 1
     with session_scope(migrated_url) as s:
         assert s.scalar(select(func.count(CampaignInsight.id))) == 0  # never spread over days
         row = s.scalar(select(CampaignPeriodInsight))
@@ -128,10 +135,12 @@ def test_bad_rows_are_reported_with_row_column_and_reason_and_good_rows_kept(mig
     assert "Excel" in problems[(2, "Campaign ID")]
     assert "Excel" in problems[(3, "Reporting starts")]
     assert "not a number" in problems[(4, "Amount spent (USD)")]
-    assert [r.campaign_name for r in preview.rows] == ["D"] and result.inserted == 1
+    assert [r.campaign_name for r in preview.rows] == ["D"]
+    assert result.inserted == 1
     with session_scope(migrated_url) as s:
         run = s.scalar(select(SyncRun))
-        assert run.status == "partial" and "row 2" in run.error
+        assert run.status == "partial"
+        assert "row 2" in run.error
 
 
 def test_rows_match_synced_campaigns_by_id_then_by_name_and_never_overwrite_api_rows(migrated_url: str) -> None:
@@ -150,9 +159,12 @@ def test_rows_match_synced_campaigns_by_id_then_by_name_and_never_overwrite_api_
             )
         )  # fmt: skip
     _, result = _import(migrated_url, EN_DAILY, name="whatever.csv", account_name="Toko")
-    assert result.campaigns_created == 0 and result.skipped_synced == 1 and result.inserted == 1
+    assert result.campaigns_created == 0
+    assert result.skipped_synced == 1
+    assert result.inserted == 1
     _, result = _import(migrated_url, ID_DAILY, account_name="Toko")
-    assert result.campaigns_created == 0 and result.inserted == 1
+    assert result.campaigns_created == 0
+    assert result.inserted == 1
     with session_scope(migrated_url) as s:
         assert s.scalar(select(func.count(Campaign.id))) == 2
 
@@ -168,8 +180,9 @@ def test_xlsx_raw_data_sheet_with_header_not_on_first_row(migrated_url: str) -> 
     sheet.append(["Tokyo", "B", dt.datetime(2026, 7, 1), 800, 100, 90])
     buffer = io.BytesIO()
     book.save(buffer)
-    preview, result = _import(migrated_url, buffer.getvalue(), name="Tokyo-Ads.xlsx")
-    assert preview.errors == [] and preview.currency == "JPY"
+    preview, _result = _import(migrated_url, buffer.getvalue(), name="Tokyo-Ads.xlsx")
+    assert preview.errors == []
+    assert preview.currency == "JPY"
     with session_scope(migrated_url) as s:
         row = s.scalar(select(CampaignInsight))
         assert (row.spend, row.impressions, row.reach) == (Decimal("4000"), 600, None)  # ad sets added; reach not
@@ -192,7 +205,8 @@ def test_cli_dry_run_writes_nothing_and_import_reports(migrated_url: str, tmp_pa
     runner = CliRunner()
     result = runner.invoke(app, ["import", "adsmanager", str(path), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "Dry run" in result.output and "2 valid row(s)" in result.output
+    assert "Dry run" in result.output
+    assert "2 valid row(s)" in result.output
     with session_scope(migrated_url) as s:
         assert s.scalar(select(func.count(CampaignInsight.id))) == 0
     result = runner.invoke(app, ["import", "adsmanager", str(path), "--account", "My shop"])
@@ -203,4 +217,5 @@ def test_cli_dry_run_writes_nothing_and_import_reports(migrated_url: str, tmp_pa
     bad = tmp_path / "bad.csv"
     bad.write_text("Campaign name,Amount spent (USD),Reporting starts\nX,1,7/1/2026\n", encoding="utf-8")
     result = runner.invoke(app, ["import", "adsmanager", str(bad)])
-    assert result.exit_code == 1 and "row 2, Reporting starts" in result.output
+    assert result.exit_code == 1
+    assert "row 2, Reporting starts" in result.output

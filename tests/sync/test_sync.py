@@ -59,10 +59,8 @@ def _world(fake: FakeGraph) -> None:
         fake.add_insight("adset", "a_idr1", day, spend="100000", impressions=8000, clicks=200, actions=PURCHASES)
         fake.add_insight("adset", "a_idr2", day, spend="25000", impressions=2000, clicks=100)
     fake.add_insight("campaign", "c_del", "2026-03-01", spend="7000", impressions=100, clicks=1)
-    fake.add_insight(
-        "campaign", "c_lead", "2026-03-02", spend="50000", impressions=10, clicks=1,
-        actions=[{"action_type": "lead", "value": "4"}, {"action_type": "onsite_conversion.lead_grouped", "value": "4"}],
-    )  # fmt: skip
+    leads = [{"action_type": "lead", "value": "4"}, {"action_type": "onsite_conversion.lead_grouped", "value": "4"}]
+    fake.add_insight("campaign", "c_lead", "2026-03-02", spend="50000", impressions=10, clicks=1, actions=leads)
     fake.add_insight("campaign", "c_jpy", "2026-03-09", spend="3200", impressions=500, clicks=9)
     fake.add_insight("campaign", "c_usd", "2026-03-09", spend="12.34", impressions=700, clicks=12)
     fake.add_insight("adset", "a_usd", "2026-03-09", spend="12.34", impressions=700, clicks=12)
@@ -83,10 +81,12 @@ def test_first_sync_stores_accounts_entities_and_daily_insights(fake: FakeGraph,
     _world(fake)
     summary = _sync()
     assert summary.ok, summary.errors
-    assert summary.accounts == 3 and summary.rows == 14
+    assert summary.accounts == 3
+    assert summary.rows == 14
     with session_scope(migrated_url) as s:
         accounts = {a.account_id: a for a in s.scalars(select(AdAccount))}
-        assert accounts["111"].currency == "IDR" and accounts["111"].timezone_name == "Asia/Jakarta"
+        assert accounts["111"].currency == "IDR"
+        assert accounts["111"].timezone_name == "Asia/Jakarta"
         assert accounts["111"].amount_spent == Decimal("2500000")
         assert accounts["333"].spend_cap == Decimal("10000.00")
         camps = {c.meta_id: c for c in s.scalars(select(Campaign))}
@@ -105,9 +105,16 @@ def test_first_sync_stores_accounts_entities_and_daily_insights(fake: FakeGraph,
         assert sum(r.rows for r in runs) == 14
     rows = _campaign_rows(migrated_url)
     idr = rows[("c_idr", D(2026, 3, 1))]
-    assert (idr.spend, idr.impressions, idr.clicks, idr.link_clicks, idr.reach) == (Decimal("125000"), 10000, 300, 40, 8000)
+    assert (idr.spend, idr.impressions, idr.clicks, idr.link_clicks, idr.reach) == (
+        Decimal("125000"),
+        10000,
+        300,
+        40,
+        8000,
+    )
     # Overlapping purchase types are one event: 3 purchases, not 9.
-    assert idr.conversions == Decimal("3") and idr.conversion_value == Decimal("450000")
+    assert idr.conversions == Decimal("3")
+    assert idr.conversion_value == Decimal("450000")
     assert rows[("c_lead", D(2026, 3, 2))].conversions == Decimal("4")  # objective leads, lead types overlap
     assert rows[("c_del", D(2026, 3, 1))].spend == Decimal("7000")  # a deleted campaign's spend still counts
     assert rows[("c_usd", D(2026, 3, 9))].spend == Decimal("12.34")
@@ -162,18 +169,22 @@ def test_a_failed_sync_deletes_nothing_and_is_recorded(fake: FakeGraph, migrated
     fake.insights.clear()
     fake.fail("insights", code=100, message="Invalid parameter", times=100)
     summary = _sync(accounts=["act_111"])
-    assert not summary.ok and "invalid" in summary.errors[0]
+    assert not summary.ok
+    assert "invalid" in summary.errors[0]
     assert {k: (r.spend, r.conversions) for k, r in _campaign_rows(migrated_url).items()} == good
     with session_scope(migrated_url) as s:
         last = s.scalars(select(SyncRun).order_by(SyncRun.id.desc())).first()
-        assert last.status == "failed" and "code 100" in last.error
+        assert last.status == "failed"
+        assert "code 100" in last.error
 
 
 def test_expired_token_stops_the_sync_with_a_clear_error(fake: FakeGraph, migrated_url: str) -> None:
     _world(fake)
     fake.token = "new"
     summary = _sync()
-    assert not summary.ok and "access token" in summary.errors[0] and "FB_ACCESS_TOKEN" in summary.errors[0]
+    assert not summary.ok
+    assert "access token" in summary.errors[0]
+    assert "FB_ACCESS_TOKEN" in summary.errors[0]
     with session_scope(migrated_url) as s:
         assert s.scalar(select(SyncRun.status)) == "failed"
 
@@ -274,9 +285,12 @@ def test_cli_sync_prints_a_summary_and_fails_non_zero(fake: FakeGraph, migrated_
     runner = CliRunner()
     result = runner.invoke(app, ["sync", "facebook", "--account", "act_222", "--since", "2026-03-01"])
     assert result.exit_code == 0, result.output
-    assert "Synced 1 account(s)" in result.output and "requests" in result.output
+    assert "Synced 1 account(s)" in result.output
+    assert "requests" in result.output
     fake.token = "rotated"
     result = runner.invoke(app, ["sync", "facebook", "--account", "act_222"])
-    assert result.exit_code == 1 and "access token" in result.output
+    assert result.exit_code == 1
+    assert "access token" in result.output
     result = runner.invoke(app, ["sync", "facebook", "--since", "yesterday"])
-    assert result.exit_code == 1 and "--since must be a date" in result.output
+    assert result.exit_code == 1
+    assert "--since must be a date" in result.output
