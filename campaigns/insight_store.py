@@ -7,6 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+# One statement object per table and dialect: SQLAlchemy then compiles it once, not once per page.
+_statements: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Any] = {}
+
 
 def _insert(session: Session):
     name = session.get_bind().dialect.name
@@ -30,11 +33,14 @@ def upsert_rows(session: Session, model: Any, key: Sequence[str], rows: list[dic
     for row in rows:
         unique[tuple(row[k] for k in key)] = row
     rows = list(unique.values())
-    insert = _insert(session)
     table = model.__table__
-    stmt = insert(table)
-    columns = [c for c in rows[0] if c not in key]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c[k] for k in key], set_={c: stmt.excluded[c] for c in columns}
-    )
+    columns = tuple(c for c in rows[0] if c not in key)
+    cache_key = (session.get_bind().dialect.name, table.name, tuple(key), columns)
+    stmt = _statements.get(cache_key)
+    if stmt is None:
+        stmt = _insert(session)(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c[k] for k in key], set_={c: stmt.excluded[c] for c in columns}
+        )
+        _statements[cache_key] = stmt
     session.execute(stmt, rows)

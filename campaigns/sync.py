@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import queue
 import socket
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -353,6 +355,42 @@ class _AccountWriter:
         return removed or 0
 
 
+def prefetch(pages: Iterator[list[dict[str, Any]]], depth: int = 2) -> Iterator[list[dict[str, Any]]]:
+    """Read the next pages from Meta in a thread while the current one is written (memory: `depth` pages)."""
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for page in pages:
+                while not stop.is_set():
+                    try:
+                        box.put(page, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            box.put(exc)
+
+    worker = threading.Thread(target=produce, daemon=True, name="meta-prefetch")
+    worker.start()
+    try:
+        while True:
+            item = box.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+
+
 def _assign(obj: Any, values: dict[str, Any]) -> None:
     for key, value in values.items():
         if key == "last_synced_at" or getattr(obj, key) != value:
@@ -386,7 +424,7 @@ def sync_account(
         writer.adset_rows(page)
     for level, start, end in (("campaign", 0.2, 0.5), ("adset", 0.5, 0.95)):
         say(f"{account.name}: {level} insights {since}..{until}", start)
-        for pages, page in enumerate(client.insights(account.account_id, level, since, until), start=1):
+        for pages, page in enumerate(prefetch(client.insights(account.account_id, level, since, until)), start=1):
             writer.insight_rows(level, page)
             done = start + (end - start) * (1 - 0.9**pages)
             say(f"{account.name}: {level} insights, {writer.rows} rows", done)
