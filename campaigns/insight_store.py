@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,10 +30,10 @@ def upsert_rows(session: Session, model: Any, key: Sequence[str], rows: list[dic
     """
     if not rows:
         return
-    unique: dict[tuple, dict[str, Any]] = {}
-    for row in rows:
-        unique[tuple(row[k] for k in key)] = row
-    rows = list(unique.values())
+    get_key = itemgetter(*key)
+    unique = {get_key(row): row for row in rows}
+    if len(unique) < len(rows):
+        rows = list(unique.values())
     table = model.__table__
     columns = tuple(c for c in rows[0] if c not in key)
     cache_key = (session.get_bind().dialect.name, table.name, tuple(key), columns)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from campaigns import meta_settings as ms
 from campaigns.conversion_definitions import EventResolver
+from campaigns.conversions import count_conversions
 from campaigns.insight_store import upsert_rows
 from campaigns.meta_client import MetaClient, MetaError, minor_to_major
 from campaigns.models import SOURCE_META_API, AdAccount, AdSet, AdSetInsight, Campaign, CampaignInsight, SyncRun
@@ -151,9 +152,12 @@ def _parse_time(value: Any) -> dt.datetime | None:
 
 
 def _int(value: Any) -> int | None:
-    if value in (None, ""):
+    if value is None or value == "":
         return None
-    return int(Decimal(str(value)))
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return int(Decimal(str(value)))
 
 
 def _link_clicks(row: dict[str, Any]) -> int | None:
@@ -213,6 +217,8 @@ class _AccountWriter:
         self.objects = 0
         self.rows = 0
         self.resolver = EventResolver(session, account)
+        self._info: dict[str, tuple[int, tuple[str, ...], Campaign]] = {}
+        self._adset_ids: dict[str, int] = {}
 
     def campaign_rows(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
@@ -297,13 +303,26 @@ class _AccountWriter:
             self.objects += 1
         return adset
 
+    def _campaign_info(self, meta_id: str, name: str | None) -> tuple[int, tuple[str, ...], Campaign]:
+        info = self._info.get(meta_id)
+        if info is None:
+            campaign = self._campaign(meta_id, name)
+            info = self._info[meta_id] = (campaign.id, self.resolver.events(campaign), campaign)
+        return info
+
+    def _adset_id(self, meta_id: str, name: str | None, campaign: Campaign) -> int:
+        pk = self._adset_ids.get(meta_id)
+        if pk is None:
+            pk = self._adset_ids[meta_id] = self._adset(meta_id, name, campaign).id
+        return pk
+
     def insight_rows(self, level: str, rows: list[dict[str, Any]]) -> None:
         out = []
         for row in rows:
-            campaign = self._campaign(str(row.get("campaign_id")), row.get("campaign_name"))
+            campaign_pk, events, campaign = self._campaign_info(str(row.get("campaign_id")), row.get("campaign_name"))
             actions = row.get("actions") or None
             action_values = row.get("action_values") or None
-            conversions, value = self.resolver.count(campaign, actions, action_values)
+            conversions, value = count_conversions(actions, action_values, events)
             values = {
                 "date": dt.date.fromisoformat(row["date_start"]),
                 "currency": (row.get("account_currency") or self.currency).upper(),
@@ -319,10 +338,10 @@ class _AccountWriter:
                 "synced_at": self.stamp,
             }
             if level == "campaign":
-                values["campaign_id"] = campaign.id
+                values["campaign_id"] = campaign_pk
                 values["reach"] = _int(row.get("reach"))
             else:
-                values["ad_set_id"] = self._adset(str(row.get("adset_id")), row.get("adset_name"), campaign).id
+                values["ad_set_id"] = self._adset_id(str(row.get("adset_id")), row.get("adset_name"), campaign)
             out.append(values)
         if out:
             model = CampaignInsight if level == "campaign" else AdSetInsight
