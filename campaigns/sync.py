@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from campaigns import meta_settings as ms
@@ -432,6 +432,9 @@ def sync_account(
 ) -> tuple[int, int]:
     """Read one account window and write it into `session` (the caller commits once): (objects, rows)."""
     require(actor, "sync.run")
+    if session.get_bind().dialect.name == "sqlite":
+        # A window is one large transaction: a bigger page cache keeps the upsert's index lookups in memory.
+        session.execute(text("PRAGMA cache_size=-65536"))
     stamp = utcnow()
     writer = _AccountWriter(session, account, stamp)
     say = progress or (lambda message, fraction: None)
