@@ -22,7 +22,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 fx_app = typer.Typer(help="FX rates for the reporting currency.", no_args_is_help=True)
 app.add_typer(fx_app, name="fx")
-import_app = typer.Typer(help="Import data from files (CSV).", no_args_is_help=True)
+sync_app = typer.Typer(help="Pull campaigns, budgets, spend and conversions from Meta.", no_args_is_help=True)
+app.add_typer(sync_app, name="sync")
+import_app = typer.Typer(help="Import files: Ads Manager exports, influencer contacts.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
 err = Console(stderr=True, soft_wrap=True)
@@ -40,13 +42,14 @@ def command_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from sqlalchemy.exc import OperationalError
 
+        from campaigns.meta_client import MetaError
         from db.demo import DemoError
         from db.users import UserError
         from finance.fx import FxError
 
         try:
             return func(*args, **kwargs)
-        except (CommandError, UserError, DemoError, FxError, PermissionDenied, ValueError) as exc:
+        except (CommandError, UserError, DemoError, FxError, PermissionDenied, ValueError, MetaError) as exc:
             err.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(1) from None
         except OperationalError as exc:
@@ -328,6 +331,75 @@ def import_influencers(
         markup=False,
         highlight=False,
     )
+
+
+@sync_app.command("facebook")
+@command_errors
+def sync_facebook(
+    account: Annotated[
+        list[str] | None, typer.Option("--account", help="act_ID to sync (repeatable; default: FB_AD_ACCOUNT_IDS).")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First day (YYYY-MM-DD, account time zone).")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day (YYYY-MM-DD); default: the account's today.")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Read everything Meta keeps (37 months).")] = False,
+) -> None:
+    """Sync ad accounts, campaigns, ad sets and daily insights from the Meta Marketing API."""
+    from campaigns.sync import sync_facebook as run_sync
+
+    prepare_database()
+    start, end = _iso_date(since, "--since"), _iso_date(until, "--until")
+    with progress_bar() as bar:
+        task = bar.add_task("Meta sync", total=100)
+
+        def step(message: str, fraction: float) -> None:
+            bar.update(task, description=message, completed=fraction * 100)
+
+        summary = run_sync(CLI_ACTOR, accounts=account or None, since=start, until=end, full=full, progress=step)
+    out.print(
+        f"Synced {summary.accounts} account(s): {summary.objects} objects, {summary.rows} rows, "
+        f"{summary.requests} requests ({summary.calls} calls), {summary.seconds:.1f} s.",
+        highlight=False,
+    )
+    if summary.errors:
+        raise CommandError("; ".join(summary.errors))
+
+
+@import_app.command("adsmanager")
+@command_errors
+def import_adsmanager(
+    file: Annotated[str, typer.Argument(help="The CSV or XLSX file exported from Ads Manager.")],
+    account: Annotated[
+        str | None,
+        typer.Option("--account", help="Ad account name for campaigns not known yet (default: from the file name)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and show problems; write nothing.")
+    ] = False,
+) -> None:
+    """Import an Ads Manager export (daily breakdown or whole period; English or Bahasa Indonesia headers)."""
+    from pathlib import Path
+
+    from campaigns.adsmanager import apply_import, preview_import
+    from db.engine import session_scope
+
+    path = Path(file)
+    if not path.is_file():
+        raise CommandError(f"{file}: no such file")
+    prepare_database()
+    preview = preview_import(path.read_bytes(), path.name, account_name=account)
+    for problem in preview.errors:
+        err.print(f"row {problem.row}, {problem.column}: {problem.reason}", markup=False, highlight=False)
+    out.print(preview.describe(), highlight=False)
+    if dry_run:
+        out.print("Dry run: nothing was written.")
+    else:
+        with session_scope() as session:
+            result = apply_import(session, CLI_ACTOR, preview)
+        out.print(result.describe(), highlight=False)
+    if preview.errors:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -278,3 +278,28 @@ class SyncRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     triggered_by: Mapped[str | None] = mapped_column(String(320))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSONData)
+
+
+class CampaignPeriodInsight(Base):
+    """A campaign's totals over a whole reporting period, from an Ads Manager export without a daily
+    breakdown. Kept apart from daily rows: spreading totals over days would invent figures."""
+
+    __tablename__ = "campaign_period_insight"
+    __table_args__ = (UniqueConstraint("campaign_id", "period_start", "period_end"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)  # inclusive
+    currency: Mapped[str] = mapped_column(String(3))
+    spend: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    impressions: Mapped[int] = mapped_column(BigInteger, default=0)
+    clicks: Mapped[int] = mapped_column(BigInteger, default=0)
+    link_clicks: Mapped[int | None] = mapped_column(BigInteger)
+    reach: Mapped[int | None] = mapped_column(BigInteger)
+    actions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONData)
+    action_values: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONData)
+    conversions: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))
+    conversion_value: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    source: Mapped[str] = mapped_column(String(20), default=SOURCE_ADS_MANAGER_CSV)
+    synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -6,30 +6,140 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
-from campaigns.models import SyncRun
-from db.config import env
+from campaigns.adsmanager import apply_import, preview_import
+from campaigns.meta_client import MetaError, resolve_token
+from campaigns.models import AdAccount, SyncRun
+from campaigns.sync import connection_status, sync_facebook
 from db.engine import session_scope
+from db.roles import PermissionDenied
 from pages.components.auth import require_page
+from pages.components.data import clear_caches
 from pages.components.i18n import _
 
-require_page("sync")
+actor = require_page("sync")
 st.title(_("Sync"))
 st.caption(_("Bring in campaigns, budgets, spend and conversions from Meta, and see every run."))
 
+# -- connection ---------------------------------------------------------------------------------------
 st.subheader(_("Meta connection"))
-if env("FB_ACCESS_TOKEN"):
+if resolve_token():
     st.success(_("An access token is configured."))
+    if st.button(_("Check connection"), key="sync_check_connection"):
+        with st.spinner(_("Asking Meta which ad accounts and permissions the token has...")):
+            status = connection_status()
+        if status.error:
+            st.error(status.error)
+        else:
+            st.info(
+                _(
+                    "The token sees {count} ad account(s) and holds: {permissions}.",
+                    count=len(status.accounts),
+                    permissions=", ".join(status.permissions) or _("no permissions reported"),
+                )
+            )
+            if "ads_read" not in status.permissions and status.permissions:
+                st.warning(_("The ads_read permission is missing: the sync cannot read insights."))
+            if status.accounts:
+                table = [
+                    {
+                        _("Account"): a.get("name"),
+                        _("ID"): a.get("account_id"),
+                        _("Currency"): a.get("currency"),
+                        _("Time zone"): a.get("timezone_name"),
+                    }
+                    for a in status.accounts
+                ]
+                st.dataframe(pd.DataFrame(table), hide_index=True, key="sync_accounts")
 else:
     st.warning(
         _("No Meta access token yet. Set FB_ACCESS_TOKEN (a system-user token with ads_read) in the environment.")
     )
 
+# -- sync ---------------------------------------------------------------------------------------------
+st.subheader(_("Sync from Meta"))
+if not actor.can("sync.run"):
+    st.info(_("Your role is not permitted to run syncs."))
+elif resolve_token():
+    full = st.checkbox(_("Read the full history (37 months) instead of the usual window"), key="sync_full")
+    if st.button(_("Sync now"), key="sync_run", type="primary"):
+        with st.status(_("Syncing from Meta..."), expanded=True) as box:
+            bar = st.progress(0.0)
+
+            def step(message: str, fraction: float) -> None:
+                bar.progress(min(1.0, max(0.0, fraction)), text=message)
+
+            try:
+                summary = sync_facebook(actor, full=full, progress=step)
+            except (MetaError, PermissionDenied, ValueError) as exc:
+                box.update(label=_("Sync failed"), state="error")
+                st.error(str(exc))
+            else:
+                clear_caches()
+                message = _(
+                    "{accounts} account(s), {objects} objects, {rows} rows, {requests} requests in {seconds} s.",
+                    accounts=summary.accounts,
+                    objects=summary.objects,
+                    rows=summary.rows,
+                    requests=summary.requests,
+                    seconds=f"{summary.seconds:.1f}",
+                )
+                if summary.ok:
+                    box.update(label=_("Sync finished"), state="complete")
+                    st.success(message)
+                else:
+                    box.update(label=_("Sync finished with errors"), state="error")
+                    st.write(message)
+                    for error in summary.errors:
+                        st.error(error)
+
+# -- Ads Manager import -------------------------------------------------------------------------------
+st.subheader(_("Import an Ads Manager export"))
+st.caption(_("For accounts without API access: export the campaign table (CSV or XLSX, English or Bahasa Indonesia)."))
+upload = st.file_uploader(_("Ads Manager file"), type=["csv", "xlsx"], key="sync_upload")
+account_name = st.text_input(
+    _("Ad account name for campaigns not known yet (default: from the file name)"), key="sync_upload_account"
+)
+if upload is not None:
+    preview = preview_import(upload.getvalue(), upload.name, account_name=account_name.strip() or None)
+    st.info(preview.describe())
+    if preview.errors:
+        st.warning(_("{count} row(s) will be rejected:", count=len(preview.errors)))
+        errors = [{_("Row"): e.row, _("Column"): e.column, _("Reason"): e.reason} for e in preview.errors]
+        st.dataframe(pd.DataFrame(errors), hide_index=True, key="sync_upload_errors")
+    if preview.rows:
+        st.dataframe(pd.DataFrame(preview.table()), hide_index=True, key="sync_upload_preview")
+        if not actor.can("import.run"):
+            st.info(_("Your role is not permitted to import files."))
+        elif st.button(_("Import {count} row(s)", count=len(preview.rows)), key="sync_upload_import", type="primary"):
+            try:
+                with session_scope() as session:
+                    result = apply_import(session, actor, preview)
+                    message = result.describe()
+            except (PermissionDenied, ValueError) as exc:
+                st.error(str(exc))
+            else:
+                clear_caches()
+                st.success(message)
+
+# -- history ------------------------------------------------------------------------------------------
 st.subheader(_("Run history"))
 with session_scope() as session:
     runs = (
         session.execute(
-            select(SyncRun.started_at, SyncRun.kind, SyncRun.status, SyncRun.rows, SyncRun.requests, SyncRun.error)
-            .order_by(SyncRun.started_at.desc())
+            select(
+                SyncRun.started_at,
+                SyncRun.kind,
+                AdAccount.name.label("account"),
+                SyncRun.window_since,
+                SyncRun.window_until,
+                SyncRun.status,
+                SyncRun.objects,
+                SyncRun.rows,
+                SyncRun.requests,
+                SyncRun.error,
+            )
+            .outerjoin(AdAccount, AdAccount.id == SyncRun.account_id)
+            .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
             .limit(50)
         )
         .mappings()
@@ -38,4 +148,7 @@ with session_scope() as session:
 if not runs:
     st.info(_("No sync has run yet. Runs appear here with their status, rows and errors."))
 else:
+    failed = [r for r in runs if r["status"] == "failed"]
+    if failed:
+        st.warning(_("The latest failed run said: {error}", error=failed[0]["error"] or "?"))
     st.dataframe(pd.DataFrame(runs), hide_index=True, width="stretch", key="sync_runs")
