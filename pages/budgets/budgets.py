@@ -17,7 +17,7 @@ from pages.components.auth import require_page
 from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.empty import empty_state
-from pages.components.i18n import _, current_language
+from pages.components.i18n import _, current_language, date_text, month_text
 from pages.components.money import money
 
 actor = require_page("budgets")
@@ -127,7 +127,7 @@ else:
         _("Month"),
         months,
         index=months.index(now.replace(day=1)),
-        format_func=lambda d: d.strftime("%B %Y"),
+        format_func=month_text,
         key="budgets_month",
     )
     period = Period.month_of(month)
@@ -147,9 +147,9 @@ if not overview.pacings and not data["open"]:
 st.caption(
     _(
         "{start} to {end}. Pacing counts completed days in each ad account's time zone (today is {today}).",
-        start=period.start.isoformat(),
-        end=period.end.isoformat(),
-        today=overview.today.isoformat(),
+        start=date_text(period.start),
+        end=date_text(period.end),
+        today=date_text(overview.today),
     )
 )
 

@@ -14,7 +14,7 @@ from pages.components.auth import require_page
 from pages.components.budget_widgets import money_or_blank, status_label
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
 from pages.components.empty import empty_state
-from pages.components.i18n import _, current_language
+from pages.components.i18n import _, current_language, date_text
 from pages.components.money import money, number
 
 actor = require_page("campaigns")
@@ -163,7 +163,7 @@ query = (since, until, tuple(chosen_accounts), tuple(chosen_statuses), tuple(cho
 view = _view(db_key(), current_language(), query, (month_start, month_end))
 if selected_ids:
     view = view[view["id"].isin(selected_ids)]
-st.subheader(_("Campaigns from {since} to {until}", since=since.isoformat(), until=until.isoformat()))
+st.subheader(_("Campaigns from {since} to {until}", since=date_text(since), until=date_text(until)))
 picked = st.dataframe(
     view,
     column_order=[c for c in view.columns if c != "id"],
@@ -276,7 +276,7 @@ if provisional:
         _(
             "Days from {start} on are provisional: Meta may still restate them (its {days}-day window, "
             "in the account's time zone {tz}). {count} of the days shown are provisional.",
-            start=source.provisional_from.isoformat(),
+            start=date_text(source.provisional_from),
             days=source.restatement_days,
             tz=source.timezone_name,
             count=len(provisional),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -9,8 +10,9 @@ import streamlit as st
 from babel.numbers import format_compact_currency
 
 from campaigns.alerts import Alert
-from pages.components.i18n import _, current_locale
+from pages.components.i18n import _, current_locale, date_text
 from pages.components.money import money
+from pages.components.terms import DELIVERABLE_TYPE_LABELS, platform_label, term
 
 MONEY_KEYS = ("planned", "actual", "projected")
 # Markdown badges, not st.error boxes: an alert is about the data, not a failure of the page.
@@ -63,6 +65,14 @@ def money_or_blank(amount: Decimal | None, currency: str) -> str:
 def alert_text(alert: Alert) -> str:
     """The alert's message, translated, with its amounts formatted in their currency."""
     values = dict(alert.values)
+    for key, value in values.items():
+        if isinstance(value, dt.date):
+            values[key] = date_text(value)
+    if alert.kind == "deliverable_overdue":
+        # campaigns.alerts writes the status with spaces ("draft submitted"), as the terms list it
+        values["status"] = _(str(values.get("status", "")))
+        values["type"] = term(DELIVERABLE_TYPE_LABELS, values.get("type"))
+        values["platform"] = platform_label(str(values.get("platform", "")))
     for key in MONEY_KEYS:
         if key in values and values[key] is not None:
             values[key] = money(values[key], values["currency"])

@@ -5,10 +5,12 @@ Catalogs are gettext `.po` files under `locales/<lang>/LC_MESSAGES/messages.po`,
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from pathlib import Path
 
 import streamlit as st
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
@@ -26,6 +28,11 @@ def _catalog(lang: str) -> dict[str, str]:
     return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string}
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors look for
+    """Mark `message` for extraction without translating it now (translate at display with `_()`)."""
+    return message
+
+
 def current_language() -> str:
     lang = st.session_state.get("language", "en")
     return lang if lang in LANGUAGES else "en"
@@ -40,3 +47,17 @@ def _(message: str, **values: object) -> str:
     """Translate `message` to the current language; `{name}` placeholders are filled from `values`."""
     text = _catalog(current_language()).get(message, message) if current_language() != "en" else message
     return text.format(**values) if values else text
+
+
+def date_text(day: dt.date | dt.datetime | None, locale: str | None = None) -> str:
+    """A date for reading in the current locale: `27 Nov 2026` (id_ID), `Nov 27, 2026` (en_US); "" for None."""
+    if day is None:
+        return ""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return format_date(day, "medium", locale=locale or current_locale())
+
+
+def month_text(day: dt.date, locale: str | None = None) -> str:
+    """A month for reading in the current locale: `November 2026`, `Agustus 2026`."""
+    return format_date(day, "MMMM y", locale=locale or current_locale())

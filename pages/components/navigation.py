@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from db.roles import Actor
-from pages.components.i18n import _
+from pages.components.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -21,26 +21,45 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "pages/overview/overview.py", "Overview", ":material/dashboard:", "Performance", "overview"),
     PageSpec(
-        "campaigns", "pages/campaigns/campaigns.py", "Campaigns", ":material/campaign:", "Performance", "campaigns"
+        "overview", "pages/overview/overview.py", N_("Overview"), ":material/dashboard:", N_("Performance"), "overview"
     ),
     PageSpec(
-        "budgets", "pages/budgets/budgets.py", "Budgets", ":material/account_balance_wallet:", "Performance", "budgets"
+        "campaigns",
+        "pages/campaigns/campaigns.py",
+        N_("Campaigns"),
+        ":material/campaign:",
+        N_("Performance"),
+        "campaigns",
+    ),
+    PageSpec(
+        "budgets",
+        "pages/budgets/budgets.py",
+        N_("Budgets"),
+        ":material/account_balance_wallet:",
+        N_("Performance"),
+        "budgets",
     ),
     PageSpec(
         "influencers",
         "pages/influencers/influencers.py",
-        "Influencers",
+        N_("Influencers"),
         ":material/groups:",
-        "Influencers",
+        N_("Influencers"),
         "influencers",
     ),
-    PageSpec("programs", "pages/programs/programs.py", "Programs", ":material/view_kanban:", "Influencers", "programs"),
-    PageSpec("exports", "pages/exports/exports.py", "Exports", ":material/download:", "Finance", "exports"),
-    PageSpec("sync", "pages/sync/sync.py", "Sync", ":material/sync:", "Admin", "sync"),
-    PageSpec("settings", "pages/settings/settings.py", "Settings", ":material/settings:", "Admin", "settings"),
-    PageSpec("audit", "pages/settings/audit.py", "Audit", ":material/history:", "Admin", "audit"),
+    PageSpec(
+        "programs",
+        "pages/programs/programs.py",
+        N_("Programs"),
+        ":material/view_kanban:",
+        N_("Influencers"),
+        "programs",
+    ),
+    PageSpec("exports", "pages/exports/exports.py", N_("Exports"), ":material/download:", N_("Finance"), "exports"),
+    PageSpec("sync", "pages/sync/sync.py", N_("Sync"), ":material/sync:", N_("Admin"), "sync"),
+    PageSpec("settings", "pages/settings/settings.py", N_("Settings"), ":material/settings:", N_("Admin"), "settings"),
+    PageSpec("audit", "pages/settings/audit.py", N_("Audit"), ":material/history:", N_("Admin"), "audit"),
 )
 
 

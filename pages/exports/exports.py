@@ -61,7 +61,7 @@ with tab_export:
     name = st.selectbox(
         _("Report"),
         list(EXPORTS),
-        format_func=lambda n: f"{EXPORTS[n].title} ({n})",
+        format_func=lambda n: f"{_(EXPORTS[n].title)} ({n})",
         key="exports_report",
     )
     st.caption(_(EXPORTS[name].description))

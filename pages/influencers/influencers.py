@@ -10,7 +10,6 @@ import streamlit as st
 
 from db.engine import session_scope
 from influencers import contacts, csv_import, queries, roi
-from influencers.handles import PLATFORM_LABELS
 from influencers.models import INFLUENCER_STATUSES, INTERACTION_CHANNELS, PLATFORMS
 from pages.components.auth import require_page
 from pages.components.data import CACHE_TTL, clear_caches, db_key
@@ -27,6 +26,7 @@ from pages.components.influencer_forms import (
     value,
 )
 from pages.components.money import money
+from pages.components.terms import CHANNEL_LABELS, platform_label, term
 
 actor = require_page("influencers")
 can_edit = actor.can("influencer.edit")
@@ -105,7 +105,7 @@ def _contact_fields(form: str) -> None:
     st.write(_("Social handles: type the handle or paste the profile address."))
     for platform in PLATFORMS:
         a, b, c = st.columns([3, 2, 2])
-        a.text_input(PLATFORM_LABELS[platform], key=f"{form}_{platform}_handle")
+        a.text_input(platform_label(platform), key=f"{form}_{platform}_handle")
         b.number_input(_("Followers"), min_value=0, step=1, value=None, key=f"{form}_{platform}_followers")
         c.number_input(
             _("Engagement rate %"), min_value=0.0, max_value=100.0, value=None, key=f"{form}_{platform}_engagement_rate"
@@ -183,7 +183,7 @@ with tabs[0]:
             _("Platform"),
             [None, *PLATFORMS],
             key="inf_platform",
-            format_func=lambda p: _("Any") if p is None else PLATFORM_LABELS[p],
+            format_func=lambda p: _("Any") if p is None else platform_label(p),
         )
         tier = f3.selectbox(
             _("Follower tier"),
@@ -483,7 +483,12 @@ if opened is not None:
     if can_edit:
         with st.form("inf_interaction_form", clear_on_submit=True):
             c1, c2 = st.columns([1, 3])
-            channel = c1.selectbox(_("Channel"), INTERACTION_CHANNELS, key="inf_interaction_channel")
+            channel = c1.selectbox(
+                _("Channel"),
+                INTERACTION_CHANNELS,
+                key="inf_interaction_channel",
+                format_func=lambda c: term(CHANNEL_LABELS, c),
+            )
             when = c1.date_input(_("Date"), value=dt.date.today(), key="inf_interaction_date")
             summary = c2.text_area(_("What happened"), key="inf_interaction_summary")
             if st.form_submit_button(_("Log interaction"), key="inf_interaction_submit"):

@@ -11,7 +11,6 @@ import streamlit as st
 
 from db.engine import session_scope
 from influencers import charts, deliverables, payments, programs, queries, roi
-from influencers.handles import PLATFORM_LABELS
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, FEE_TYPES, PLATFORMS, PROGRAM_STATUSES
 from pages.components.auth import require_page
 from pages.components.data import CACHE_TTL, db_key, today
@@ -28,6 +27,16 @@ from pages.components.influencer_forms import (
     value,
 )
 from pages.components.money import money
+from pages.components.terms import (
+    DELIVERABLE_STATUS_LABELS,
+    DELIVERABLE_TYPE_LABELS,
+    FEE_TYPE_LABELS,
+    PAYMENT_STATUS_LABELS,
+    PROGRAM_STATUS_LABELS,
+    RESULT_LABELS,
+    platform_label,
+    term,
+)
 
 actor = require_page("programs")
 can_edit = actor.can("program.edit")
@@ -77,7 +86,9 @@ def _program_fields(form: str, campaigns: pd.DataFrame) -> None:
         field_error(form, "name")
     b.text_input(_("Brand or product"), key=f"{form}_brand")
     a.text_input(_("Objective"), key=f"{form}_objective")
-    b.selectbox(_("Status"), PROGRAM_STATUSES, key=f"{form}_status")
+    b.selectbox(
+        _("Status"), PROGRAM_STATUSES, key=f"{form}_status", format_func=lambda s: term(PROGRAM_STATUS_LABELS, s)
+    )
     a.date_input(_("Start date"), value=None, key=f"{form}_start_date")
     b.date_input(_("End date"), value=None, key=f"{form}_end_date")
     with b:
@@ -328,7 +339,12 @@ with tab_collabs:
                 st.session_state["prog_terms__version"] = int(row.version_id)
             with st.form("prog_terms_form"):
                 a, b, c = st.columns(3)
-                a.selectbox(_("Fee type"), FEE_TYPES, key="prog_terms_fee_type")
+                a.selectbox(
+                    _("Fee type"),
+                    FEE_TYPES,
+                    key="prog_terms_fee_type",
+                    format_func=lambda f: term(FEE_TYPE_LABELS, f),
+                )
                 b.text_input(_("Fee"), key="prog_terms_fee")
                 c.text_input(_("Currency"), key="prog_terms_currency")
                 a.text_input(_("Commission %"), key="prog_terms_commission_rate")
@@ -392,12 +408,20 @@ with tab_items:
             cid = a.selectbox(
                 _("Creator"), list(collab_labels), key="prog_item_collab", format_func=lambda i: collab_labels[i]
             )
-            platform = b.selectbox(
-                _("Platform"), PLATFORMS, key="prog_item_platform", format_func=lambda p: PLATFORM_LABELS[p]
+            platform = b.selectbox(_("Platform"), PLATFORMS, key="prog_item_platform", format_func=platform_label)
+            kind = c.selectbox(
+                _("Type"),
+                DELIVERABLE_TYPES,
+                key="prog_item_type",
+                format_func=lambda t: term(DELIVERABLE_TYPE_LABELS, t),
             )
-            kind = c.selectbox(_("Type"), DELIVERABLE_TYPES, key="prog_item_type")
             due = a.date_input(_("Due date"), value=None, key="prog_item_due")
-            status = b.selectbox(_("Status"), DELIVERABLE_STATUSES, key="prog_item_status")
+            status = b.selectbox(
+                _("Status"),
+                DELIVERABLE_STATUSES,
+                key="prog_item_status",
+                format_func=lambda s: term(DELIVERABLE_STATUS_LABELS, s),
+            )
             url = c.text_input(_("Link"), key="prog_item_url")
             fee = a.text_input(_("Fee (per-deliverable terms)"), key="prog_item_fee")
             if st.form_submit_button(_("Add deliverable"), key="prog_item_submit"):
@@ -428,13 +452,13 @@ with tab_items:
             cols = st.columns(5)
             entered = {}
             for i, name in enumerate(deliverables.RESULT_FIELDS):
-                entered[name] = cols[i % 5].text_input(_(name.capitalize()), key=f"prog_results_{name}")
+                entered[name] = cols[i % 5].text_input(_(RESULT_LABELS.get(name, name)), key=f"prog_results_{name}")
             c1, c2 = st.columns(2)
             new_status = c1.selectbox(
                 _("Status"),
                 [None, *DELIVERABLE_STATUSES],
                 key="prog_results_status",
-                format_func=lambda s: _("Unchanged") if s is None else s,
+                format_func=lambda s: _("Unchanged") if s is None else term(DELIVERABLE_STATUS_LABELS, s),
             )
             link = c2.text_input(_("Link (needed to publish)"), key="prog_results_url")
             if st.form_submit_button(_("Save results"), key="prog_results_submit"):
@@ -504,9 +528,16 @@ with tab_pay:
         open_pays = pays[pays["status"].isin(["pending", "approved"])]
         if not open_pays.empty:
             pay_labels = {
-                int(r.id): f"#{r.id} {r.influencer} {money(r.amount, r.currency)} ({r.status}"
-                + (", " + _("overdue") if r.overdue else "")
-                + ")"
+                int(r.id): (
+                    _("#{id} {influencer} {amount} ({status}, overdue)")
+                    if r.overdue
+                    else _("#{id} {influencer} {amount} ({status})")
+                ).format(
+                    id=r.id,
+                    influencer=r.influencer,
+                    amount=money(r.amount, r.currency),
+                    status=term(PAYMENT_STATUS_LABELS, r.status),
+                )
                 for r in open_pays.itertuples()
             }
             pick = st.selectbox(

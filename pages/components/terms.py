@@ -1,0 +1,119 @@
+"""People's words for the domain's codes and English texts (roles, stages, statuses, alerts, exports).
+
+The domain packages hand pages plain codes ("content_in_review") and English templates; this module
+marks their words with `N_()` so the extractor finds them, and `term()` translates them at display.
+tests/test_translations.py checks that every code and template the domain defines is listed here.
+"""
+
+from __future__ import annotations
+
+from influencers.handles import PLATFORM_LABELS
+from pages.components.i18n import N_, _
+
+ROLE_LABELS = {
+    "admin": N_("admin"),
+    "manager": N_("manager"),
+    "specialist": N_("specialist"),
+    "finance": N_("finance"),
+    "viewer": N_("viewer"),
+}
+# influencers.programs.STAGE_LABELS (the board's column titles)
+STAGE_LABELS = {
+    "prospect": N_("Prospect"),
+    "contacted": N_("Contacted"),
+    "negotiating": N_("Negotiating"),
+    "contracted": N_("Contracted"),
+    "content_in_review": N_("Content in review"),
+    "live": N_("Live"),
+    "completed": N_("Completed"),
+    "declined": N_("Declined"),
+}
+PROGRAM_STATUS_LABELS = {
+    "planned": N_("planned"),
+    "active": N_("active"),
+    "completed": N_("completed"),
+    "cancelled": N_("cancelled"),
+}
+DELIVERABLE_STATUS_LABELS = {
+    "planned": N_("planned"),
+    "draft_submitted": N_("draft submitted"),
+    "approved": N_("approved"),
+    "published": N_("published"),
+}
+PAYMENT_STATUS_LABELS = {
+    "pending": N_("pending"),
+    "approved": N_("approved"),
+    "paid": N_("paid"),
+    "cancelled": N_("cancelled"),
+}
+FEE_TYPE_LABELS = {
+    "flat": N_("flat fee"),
+    "per_deliverable": N_("per deliverable"),
+    "commission": N_("commission"),
+    "product_only": N_("product only"),
+}
+DELIVERABLE_TYPE_LABELS = {
+    "post": N_("post"),
+    "reel": N_("reel"),
+    "story": N_("story"),
+    "video": N_("video"),
+    "short": N_("short"),
+    "live": N_("live stream"),
+}
+# influencers.deliverables.RESULT_FIELDS
+RESULT_LABELS = {
+    "reach": N_("Reach"),
+    "impressions": N_("Impressions"),
+    "views": N_("Views"),
+    "likes": N_("Likes"),
+    "comments": N_("Comments"),
+    "shares": N_("Shares"),
+    "saves": N_("Saves"),
+    "clicks": N_("Clicks"),
+    "conversions": N_("Conversions"),
+    "revenue": N_("Revenue"),
+}
+# influencers.models.INTERACTION_CHANNELS
+CHANNEL_LABELS = {
+    "email": N_("Email"),
+    "dm": N_("Direct message"),
+    "whatsapp": N_("WhatsApp"),
+    "call": N_("Call"),
+    "meeting": N_("Meeting"),
+    "other": N_("Other"),
+}
+PLATFORM_OTHER = N_("Other")  # influencers.handles.PLATFORM_LABELS["other"]; the others are brand names
+
+# campaigns.alerts templates, translated by pages.components.budget_widgets.alert_text
+ALERT_TEMPLATES = (
+    N_("{name}: the plan of {planned} is spent ({actual}) before the period ends on {end}."),
+    N_("{name}: projected {projected} against a plan of {planned} ({percent}% of plan)."),
+    N_("{name}: {actual} spent this period with no budget plan."),
+    N_("{name}: the lifetime budget runs out around {day}, before the campaign ends on {end}."),
+    N_("{influencer} ({program}): {type} on {platform} was due {due} and is {status}, {days} days late."),
+)
+# finance.exports.EXPORTS titles and descriptions
+EXPORT_TEXTS = (
+    N_("Campaign spend by day"),
+    N_("One row per campaign and day (account time zone), with the spend in the reporting currency."),
+    N_("Campaign spend by month"),
+    N_("One row per campaign and month with its planned budget and spend in the reporting currency."),
+    N_("Campaigns and budgets"),
+    N_("Every campaign scheduled or spending in the period, with its budget level and budgets (major units)."),
+    N_("Influencer payments"),
+    N_("Payments dated in the period (paid date, else due date), converted at the payment date's rate."),
+    N_("Marketing ledger"),
+    N_("Planned, committed, actual and paid per month, channel and campaign or program."),
+)
+
+
+def term(labels: dict[str, str], code: str | None) -> str:
+    """The translated word for `code` in `labels`; an unknown code is shown as it is."""
+    if code is None:
+        return ""
+    return _(labels[code]) if code in labels else code
+
+
+def platform_label(platform: str) -> str:
+    """A platform's name: brand names as they are, "Other" translated."""
+    return _(PLATFORM_OTHER) if platform == "other" else PLATFORM_LABELS.get(platform, platform)
