@@ -13,7 +13,7 @@ from influencers.queries import influencer_count
 from pages.components.auth import require_page
 from pages.components.budget_widgets import money_or_blank, render_alerts, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
-from pages.components.i18n import _
+from pages.components.i18n import _, date_text
 from pages.components.money import money, number
 from pages.components.navigation import page_link
 
@@ -74,7 +74,7 @@ if summary["counts"]["campaigns"] == 0 and summary["influencers"] == 0:
     page_link("sync", _("Go to Sync to connect Meta or import a CSV"))
     st.stop()
 
-st.subheader(_("This month: {start} to {end}", start=start.isoformat(), end=end.isoformat()))
+st.subheader(_("This month: {start} to {end}", start=date_text(start), end=date_text(end)))
 month = _month(db_key(), start, end)
 spend = summary["spend"]
 totals = {t.currency: t for t in month["overview"].totals}

@@ -1,0 +1,67 @@
+"""The app in Bahasa Indonesia: the sidebar's language switch translates pages and formats rupiah for id_ID."""
+
+from __future__ import annotations
+
+import re
+
+from pages.components.i18n import date_text
+
+# Rp then digits grouped by dots in threes: Rp1.250.000 (Babel's id_ID currency format)
+RUPIAH = re.compile(r"Rp\s?\d{1,3}(\.\d{3})+\b")
+
+
+def _in_indonesian(app_test, path: str):
+    at = app_test(timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    at.selectbox(key="auth_language").set_value("id").run()
+    assert not at.exception, at.exception
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(at) -> str:
+    elements = [*at.markdown, *at.caption, *at.subheader, *at.info, *at.success]
+    return "\n".join(str(e.value) for e in elements)
+
+
+def test_overview_in_bahasa_indonesia(demo_url: str, app_test) -> None:
+    at = _in_indonesian(app_test, "pages/overview/overview.py")
+    assert [t.value for t in at.title] == ["Ringkasan"]
+    assert at.selectbox(key="auth_language").label == "Bahasa"
+    labels = [m.label for m in at.metric]
+    assert "Belanja iklan (IDR)" in labels
+    assert "Akun iklan" in labels and "Kampanye" in labels
+    text = _texts(at)
+    assert "Bulan ini:" in text and "Kampanye dengan ROAS tertinggi" in text
+    assert "Peringatan" in text
+    assert RUPIAH.search(text), text[:2000]
+    assert "Spend" not in labels and "This month" not in text
+    top = at.dataframe(key="overview_top").value if hasattr(at, "dataframe") else None
+    if top is not None:
+        assert list(top.columns)[:2] == ["Kampanye", "Belanja iklan"]
+
+
+def test_campaigns_in_bahasa_indonesia(demo_url: str, app_test) -> None:
+    at = _in_indonesian(app_test, "pages/campaigns/campaigns.py")
+    assert [t.value for t in at.title] == ["Kampanye"]
+    assert at.multiselect(key="campaigns_accounts").label == "Akun iklan"
+    text = _texts(at)
+    assert "Kampanye dari" in text
+    assert RUPIAH.search(text) or any(
+        RUPIAH.search(str(v)) for frame in at.dataframe for v in frame.value.astype(str).to_numpy().ravel()
+    )
+
+
+def test_english_stays_the_default(demo_url: str, app_test) -> None:
+    at = app_test(timeout=60)
+    at.run()
+    assert [t.value for t in at.title] == ["Overview"]
+    assert at.selectbox(key="auth_language").value == "en"
+
+
+def test_date_text_in_the_app_locale() -> None:
+    import datetime as dt
+
+    assert date_text(dt.date(2026, 11, 27), "id_ID") == "27 Nov 2026"
