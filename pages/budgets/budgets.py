@@ -83,12 +83,10 @@ def _month_options(around: dt.date) -> list[dt.date]:
 
 
 def meta_budget_push() -> budgets.MetaPush | None:
-    """The Meta adapter's budget update, once wired (campaign, field, amount) -> Meta's answer.
+    """The Meta adapter's budget update (campaign, field, amount) -> Meta's answer."""
+    from campaigns.meta_client import push_campaign_budget
 
-    The lead connects the Meta client here; until then an approved push is recorded as failed
-    with "No Meta connection is configured" (only when the meta_budget_push setting is on).
-    """
-    return None
+    return push_campaign_budget
 
 
 def _write(action, success: str) -> None:
