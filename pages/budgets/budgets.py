@@ -13,6 +13,7 @@ from campaigns.pacing import Period
 from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import get_setting
+from finance import fx
 from pages.components.auth import require_page
 from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
@@ -29,7 +30,10 @@ st.caption(_("Planned, spent and projected spend for paid ads and influencer fee
 def _overview(db: str, start: dt.date, end: dt.date) -> dict:
     period = Period(start, end)
     with session_scope() as session:
-        overview = budgets.budget_overview(session, period)
+        currency = fx.reporting_currency(session)
+        overview = budgets.budget_overview(
+            session, period, converter=fx.converter(session, start, end), reporting_currency=currency
+        )
         overdue = budgets.overdue_deliverables(session, overview.today)
         plan_ids = [p.scope.plan_id for p in overview.pacings if p.scope.plan_id]
         return {
