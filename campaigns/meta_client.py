@@ -29,8 +29,18 @@ BUDGET_FIELDS = ("daily_budget", "lifetime_budget")
 
 
 def resolve_token() -> str | None:
-    """The Meta access token: the one place it is read (FB_ACCESS_TOKEN; encrypted settings later)."""
-    return env("FB_ACCESS_TOKEN")
+    """The Meta access token, the one place it is read: FB_ACCESS_TOKEN, then secrets.toml, then the
+    copy an admin stored encrypted in the app (db.secrets)."""
+    from db.engine import session_scope
+    from db.secrets import SecretError, meta_access_token
+
+    if env("FB_ACCESS_TOKEN"):
+        return env("FB_ACCESS_TOKEN")
+    try:
+        with session_scope() as session:
+            return meta_access_token(session)
+    except SecretError as exc:
+        raise MetaError("config", str(exc)) from None
 
 
 def max_wait_seconds() -> float:
@@ -531,3 +541,18 @@ def minor_to_major(value: Any, currency: str) -> Decimal | None:
     if value in (None, ""):
         return None
     return Decimal(str(value)) / ms.currency_offset(currency)
+
+
+def push_campaign_budget(campaign: Any, field: str, amount: Decimal) -> str:
+    """Set an approved daily or lifetime budget on the Meta campaign (the budget approval's push)."""
+    if not campaign.meta_id:
+        raise MetaError(
+            "bad_request", f"Campaign {campaign.name!r} has no Meta ID (imported by name): nothing to push."
+        )
+    answer = MetaClient().update_campaign_budget(campaign.meta_id, field, amount, campaign.currency)
+    return f"Meta accepted {field} {amount} {campaign.currency} for campaign {campaign.meta_id}: {answer}"
+
+
+def account_spend(account_id: str, since: dt.date, until: dt.date) -> Decimal:
+    """An ad account's spend over a date range as Meta reports it: one account-level insights call."""
+    return MetaClient().account_spend(account_id, since, until)

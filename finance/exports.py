@@ -108,7 +108,7 @@ def _insight_needs(ctx: ExportContext) -> Iterator[tuple[str, dt.date]]:
         .where(CampaignInsight.date.between(ctx.since, ctx.until))
         .distinct()
     )
-    yield from ctx.session.execute(stmt).tuples()
+    yield from ctx.session.execute(stmt)
 
 
 def _payment_needs(ctx: ExportContext) -> Iterator[tuple[str, dt.date]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -315,3 +316,28 @@ def list_rates(session: Session, since: dt.date | None = None, until: dt.date | 
     if until:
         stmt = stmt.where(FxRate.date <= until)
     return list(session.scalars(stmt))
+
+
+def converter(
+    session: Session, since: dt.date, until: dt.date, targets: tuple[str, ...] = (), policy: str | None = None
+) -> Callable[[Decimal, str, str, dt.date], Decimal | None]:
+    """A converter for pages' totals: (amount, from, to, day) -> amount in `to`, or None without a rate.
+
+    Rates into each of `targets` (default: the reporting currency) are loaded now, so the converter
+    keeps working after the session closes; other targets give None.
+    """
+    policy = policy or fx_policy(session)
+    books = {t.upper(): RateBook(session, t, since, until, policy) for t in (targets or (reporting_currency(session),))}
+
+    def convert(amount: Decimal, source: str, target: str, day: dt.date) -> Decimal | None:
+        if source.upper() == target.upper():
+            return amount
+        book = books.get(target.upper())
+        if book is None:
+            return None
+        try:
+            return book.convert(amount, source, day)[0]
+        except FxError:
+            return None
+
+    return convert

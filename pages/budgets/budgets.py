@@ -13,6 +13,7 @@ from campaigns.pacing import Period
 from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import get_setting
+from finance import fx
 from pages.components.auth import require_page
 from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
@@ -29,7 +30,10 @@ st.caption(_("Planned, spent and projected spend for paid ads and influencer fee
 def _overview(db: str, start: dt.date, end: dt.date) -> dict:
     period = Period(start, end)
     with session_scope() as session:
-        overview = budgets.budget_overview(session, period)
+        currency = fx.reporting_currency(session)
+        overview = budgets.budget_overview(
+            session, period, converter=fx.converter(session, start, end), reporting_currency=currency
+        )
         overdue = budgets.overdue_deliverables(session, overview.today)
         plan_ids = [p.scope.plan_id for p in overview.pacings if p.scope.plan_id]
         return {
@@ -83,12 +87,10 @@ def _month_options(around: dt.date) -> list[dt.date]:
 
 
 def meta_budget_push() -> budgets.MetaPush | None:
-    """The Meta adapter's budget update, once wired (campaign, field, amount) -> Meta's answer.
+    """The Meta adapter's budget update (campaign, field, amount) -> Meta's answer."""
+    from campaigns.meta_client import push_campaign_budget
 
-    The lead connects the Meta client here; until then an approved push is recorded as failed
-    with "No Meta connection is configured" (only when the meta_budget_push setting is on).
-    """
-    return None
+    return push_campaign_budget
 
 
 def _write(action, success: str) -> None:

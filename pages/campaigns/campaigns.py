@@ -10,6 +10,7 @@ from campaigns.pacing import Period
 from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import get_setting
+from finance import fx
 from pages.components.auth import require_page
 from pages.components.budget_widgets import money_or_blank, status_label
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
@@ -174,8 +175,16 @@ picked = st.dataframe(
     selection_mode="single-row",
 )
 
-totals = performance.currency_totals(shown)
-st.caption(_("Totals per currency (a reporting-currency total appears once FX rates are set up)."))
+with session_scope() as session:
+    reporting = fx.reporting_currency(session)
+    convert = fx.converter(session, since, until)
+totals = performance.currency_totals(shown, convert, reporting, on=until)
+st.caption(
+    _(
+        "Totals per currency, and in the reporting currency ({currency}) when FX rates cover every currency.",
+        currency=reporting,
+    )
+)
 st.dataframe(
     pd.DataFrame(
         {

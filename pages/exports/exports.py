@@ -7,7 +7,6 @@ import datetime as dt
 import streamlit as st
 
 from campaigns.queries import workspace_counts
-from db.config import env
 from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import set_setting
@@ -252,14 +251,13 @@ with tab_close:
 
 
 def _meta_account_spend():
-    """Meta's account-level spend call, when a token is configured (wired in campaigns.meta_client)."""
-    if not env("FB_ACCESS_TOKEN"):
-        return None
+    """Meta's account-level spend call, when a token is configured."""
+    from campaigns.meta_client import MetaError, account_spend, resolve_token
+
     try:
-        from campaigns.meta_client import account_spend  # type: ignore[import-not-found]
-    except ImportError:
+        return account_spend if resolve_token() else None
+    except MetaError:
         return None
-    return account_spend
 
 
 with tab_reconcile:

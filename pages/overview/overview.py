@@ -9,6 +9,7 @@ from campaigns.pacing import Period
 from campaigns.queries import last_sync, spend_by_currency, workspace_counts
 from db.demo import load_demo
 from db.engine import session_scope
+from finance import fx
 from influencers.queries import influencer_count
 from pages.components.auth import require_page
 from pages.components.budget_widgets import money_or_blank, render_alerts, tile
@@ -37,7 +38,12 @@ def _summary(db: str, start, end) -> dict:
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _month(db: str, start, end) -> dict:
     with session_scope() as session:
-        overview = budgets.budget_overview(session, Period(start, end))
+        overview = budgets.budget_overview(
+            session,
+            Period(start, end),
+            converter=fx.converter(session, start, end),
+            reporting_currency=fx.reporting_currency(session),
+        )
         overdue = budgets.overdue_deliverables(session, overview.today)
         campaigns = performance.campaign_performance(session, performance.CampaignFilters(start, end))
         return {

@@ -22,7 +22,13 @@ st.caption(_("Bring in campaigns, budgets, spend and conversions from Meta, and 
 
 # -- connection ---------------------------------------------------------------------------------------
 st.subheader(_("Meta connection"))
-if resolve_token():
+try:
+    has_token, token_problem = bool(resolve_token()), None
+except MetaError as exc:
+    has_token, token_problem = False, str(exc)
+if token_problem:
+    st.error(token_problem)
+elif has_token:
     st.success(_("An access token is configured."))
     if st.button(_("Check connection"), key="sync_check_connection"):
         with st.spinner(_("Asking Meta which ad accounts and permissions the token has...")):
@@ -52,14 +58,17 @@ if resolve_token():
                 st.dataframe(pd.DataFrame(table), hide_index=True, key="sync_accounts")
 else:
     st.warning(
-        _("No Meta access token yet. Set FB_ACCESS_TOKEN (a system-user token with ads_read) in the environment.")
+        _(
+            "No Meta access token yet. Set FB_ACCESS_TOKEN (a system-user token with ads_read) in the "
+            "environment, or let an admin store it on the Settings page."
+        )
     )
 
 # -- sync ---------------------------------------------------------------------------------------------
 st.subheader(_("Sync from Meta"))
 if not actor.can("sync.run"):
     st.info(_("Your role is not permitted to run syncs."))
-elif resolve_token():
+elif has_token:
     full = st.checkbox(_("Read the full history (37 months) instead of the usual window"), key="sync_full")
     if st.button(_("Sync now"), key="sync_run", type="primary"):
         with st.status(_("Syncing from Meta..."), expanded=True) as box:
