@@ -101,6 +101,169 @@ def _clear_token(s, a):
     return clear_meta_token(s, a)
 
 
+def _seed_world(s):
+    """One account, campaign, plan and proposal, program, influencer, collaboration and two payments."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from campaigns.models import AdAccount, BudgetChange, BudgetPlan, Campaign
+    from influencers.models import Collaboration, Influencer, Payment, Program
+
+    account = AdAccount(account_id="77", name="Matrix", currency="USD", timezone_name="UTC")
+    s.add(account)
+    s.flush()
+    campaign = Campaign(
+        account_id=account.id,
+        meta_id="c77",
+        name="Matrix sale",
+        currency="USD",
+        objective="OUTCOME_SALES",
+        status="ACTIVE",
+        daily_budget=Decimal("50"),
+    )
+    program = Program(name="Matrix program", currency="USD")
+    person = Influencer(name="Matrix Person")
+    s.add_all([campaign, program, person])
+    s.flush()
+    plan = BudgetPlan(
+        scope_type="campaign",
+        scope_key=f"campaign:{campaign.id}",
+        campaign_id=campaign.id,
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 10, 31),
+        amount=Decimal("1000"),
+        currency="USD",
+    )
+    collab = Collaboration(
+        program_id=program.id, influencer_id=person.id, stage="negotiating", currency="USD", fee=Decimal("100")
+    )
+    s.add_all([plan, collab])
+    s.flush()
+    s.add(
+        BudgetChange(
+            budget_plan_id=plan.id,
+            campaign_id=campaign.id,
+            old_amount=Decimal("1000"),
+            new_amount=Decimal("1200"),
+            currency="USD",
+            reason="scale",
+            proposed_by="x@example.com",
+        )
+    )
+    s.add(
+        Payment(
+            collaboration_id=collab.id,
+            amount=Decimal("100"),
+            currency="USD",
+            status="pending",
+            invoice_number="PENDING",
+        )
+    )
+    s.add(
+        Payment(
+            collaboration_id=collab.id,
+            amount=Decimal("100"),
+            currency="USD",
+            status="approved",
+            invoice_number="APPROVED",
+        )
+    )
+
+
+def _one(s, model, *where):
+    return s.scalar(select(model).where(*where))
+
+
+def _create_influencer(s, a):
+    from influencers.contacts import create_influencer
+
+    return create_influencer(s, a, {"name": "New Creator", "email": "new.creator@example.com"})
+
+
+def _create_program(s, a):
+    from influencers.programs import create_program
+
+    return create_program(s, a, {"name": "New program", "currency": "USD"})
+
+
+def _move_stage(s, a):
+    from influencers.models import Collaboration
+    from influencers.programs import move_stage
+
+    return move_stage(s, a, _one(s, Collaboration).id, "contracted")
+
+
+def _approve_payment(s, a):
+    from influencers.models import Payment
+    from influencers.payments import approve_payment
+
+    return approve_payment(s, a, _one(s, Payment, Payment.invoice_number == "PENDING").id)
+
+
+def _mark_paid(s, a):
+    import datetime as dt
+
+    from influencers.models import Payment
+    from influencers.payments import mark_paid
+
+    return mark_paid(s, a, _one(s, Payment, Payment.invoice_number == "APPROVED").id, paid_date=dt.date(2026, 11, 2))
+
+
+def _set_definition(s, a):
+    from campaigns.conversion_definitions import set_conversion_definition
+    from campaigns.models import Campaign
+
+    return set_conversion_definition(s, a, ["lead"], campaign_id=_one(s, Campaign).id)
+
+
+def _set_plan(s, a):
+    import datetime as dt
+
+    from campaigns.budgets import set_plan
+    from campaigns.models import Campaign
+    from campaigns.pacing import Period
+
+    period = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    return set_plan(s, a, f"campaign:{_one(s, Campaign).id}", period, "900", reason="November")
+
+
+def _propose(s, a):
+    from campaigns.budgets import propose_change
+    from campaigns.models import BudgetPlan
+
+    return propose_change(s, a, new_amount="1500", reason="more", plan_id=_one(s, BudgetPlan).id)
+
+
+def _approve_change(s, a):
+    from campaigns.budgets import approve_change
+    from campaigns.models import BudgetChange
+
+    return approve_change(s, a, _one(s, BudgetChange).id)
+
+
+def _set_rate(s, a):
+    from finance.fx import set_rate
+
+    return set_rate(s, a, "2026-10-01", "IDR", "USD", "0.00006")
+
+
+def _close_month(s, a):
+    import datetime as dt
+
+    from finance.close import close_month
+
+    return close_month(s, a, dt.date(2026, 10, 1), today=dt.date(2026, 11, 27))
+
+
+def _export(s, a):
+    import datetime as dt
+    import io
+
+    from finance.exports import write_export
+
+    return write_export(s, a, "campaigns", dt.date(2026, 10, 1), dt.date(2026, 10, 31), "USD", io.BytesIO())
+
+
 WRITES: list[Write] = [
     Write("users.add_user", "users.manage", _add_user),
     Write("users.set_role", "users.manage", _set_role, _seed_person),
@@ -109,6 +272,18 @@ WRITES: list[Write] = [
     Write("demo.load_demo", "demo.load", _load_demo),
     Write("secrets.store_meta_token", "settings.manage", _store_token),
     Write("secrets.clear_meta_token", "settings.manage", _clear_token, _seed_token),
+    Write("contacts.create_influencer", "influencer.edit", _create_influencer),
+    Write("programs.create_program", "program.edit", _create_program),
+    Write("programs.move_stage", "program.edit", _move_stage, _seed_world),
+    Write("payments.approve_payment", "payment.approve", _approve_payment, _seed_world),
+    Write("payments.mark_paid", "payment.mark_paid", _mark_paid, _seed_world),
+    Write("conversion_definitions.set", "campaign.edit", _set_definition, _seed_world),
+    Write("budgets.set_plan", "budget.plan", _set_plan, _seed_world),
+    Write("budgets.propose_change", "budget.propose", _propose, _seed_world),
+    Write("budgets.approve_change", "budget.approve", _approve_change, _seed_world),
+    Write("fx.set_rate", "fx.edit", _set_rate),
+    Write("close.close_month", "period.close", _close_month, _seed_world),
+    Write("exports.write_export", "export.run", _export, _seed_world),
 ]
 
 

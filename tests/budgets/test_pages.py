@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from campaigns.models import BudgetChange, BudgetPlan, Campaign
 from db.engine import session_scope
+from finance.models import FxRate
 
 
 def _open(app_test, path: str, *, email: str | None = None):
@@ -71,10 +72,10 @@ def test_campaigns_table_filters_and_detail(demo_url: str, app_test) -> None:
 def test_budgets_shows_tiles_table_alerts_and_the_demo_proposal(demo_url: str, app_test) -> None:
     at = _open(app_test, "pages/budgets/budgets.py")
     assert not at.error, [e.value for e in at.error]
+    # The demo has FX rates: one set of tiles in the reporting currency (USD).
     labels = [m.label for m in at.metric]
-    for cur in ("IDR", "SGD", "USD"):
-        assert f"Planned ({cur})" in labels
-        assert f"Projected ({cur})" in labels
+    assert labels[:4] == ["Planned (USD)", "Spent (USD)", "Projected (USD)", "Remaining (USD)"]
+    assert not any("(IDR)" in label for label in labels)
     table = _table(at, "Meta budget")
     assert {"Planned", "Meta budget", "Committed", "Spent", "Projected", "Status", "Flags"} <= set(table.columns)
     assert "No plan" in set(table["Status"])
@@ -82,6 +83,16 @@ def test_budgets_shows_tiles_table_alerts_and_the_demo_proposal(demo_url: str, a
     assert "with no budget plan" in alerts
     assert "Deliverable overdue" in alerts
     assert any(b.key.startswith("budgets_approve_") for b in at.button)
+
+
+def test_budget_tiles_fall_back_to_each_currency_without_fx_rates(demo_url: str, app_test) -> None:
+    with session_scope() as s:
+        s.execute(delete(FxRate))
+    at = _open(app_test, "pages/budgets/budgets.py")
+    labels = [m.label for m in at.metric]
+    for cur in ("IDR", "SGD", "USD"):
+        assert f"Planned ({cur})" in labels
+        assert f"Projected ({cur})" in labels
 
 
 def test_propose_and_approve_a_change_through_the_ui(demo_url: str, app_test) -> None:

@@ -293,4 +293,4 @@ def test_cli_sync_prints_a_summary_and_fails_non_zero(fake: FakeGraph, migrated_
     assert "access token" in result.output
     result = runner.invoke(app, ["sync", "facebook", "--since", "yesterday"])
     assert result.exit_code == 1
-    assert "--since must be a date" in result.output
+    assert "--since 'yesterday' is not a date (YYYY-MM-DD)" in result.output
