@@ -7,6 +7,8 @@ tests/test_translations.py checks that every code and template the domain define
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from influencers.handles import PLATFORM_LABELS
 from pages.components.i18n import N_, _
 
@@ -105,6 +107,107 @@ EXPORT_TEXTS = (
     N_("Marketing ledger"),
     N_("Planned, committed, actual and paid per month, channel and campaign or program."),
 )
+
+# Column names of query frames shown as they are (influencer, program and sync tables): their headers
+COLUMN_LABELS = {
+    "name": N_("Name"),
+    "email": N_("Email"),
+    "phone": N_("Phone"),
+    "country": N_("Country"),
+    "city": N_("City"),
+    "status": N_("Status"),
+    "followers": N_("Followers"),
+    "tier": N_("Follower tier"),
+    "handles": N_("Handles"),
+    "handle": N_("Handle"),
+    "platform": N_("Platform"),
+    "profile_url": N_("Profile"),
+    "brand": N_("Brand or product"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "budget": N_("Budget"),
+    "currency": N_("Currency"),
+    "collaborations": N_("Collaborations"),
+    "influencer": N_("Influencer"),
+    "program": N_("Program"),
+    "stage": N_("Stage"),
+    "fee_type": N_("Fee type"),
+    "fee": N_("Fee"),
+    "commission_rate": N_("Commission %"),
+    "product_value": N_("Product value"),
+    "promo_code": N_("Promo code"),
+    "tracking_url": N_("Tracking link"),
+    "contract_date": N_("Contract date"),
+    "stage_changed_at": N_("Stage changed"),
+    "stage_changed_by": N_("Stage changed by"),
+    "at": N_("When"),
+    "from_stage": N_("From"),
+    "to_stage": N_("To"),
+    "by_user": N_("Who"),
+    "type": N_("Type"),
+    "due_date": N_("Due date"),
+    "late": N_("Late"),
+    "upcoming": N_("Upcoming"),
+    "url": N_("Link"),
+    "published_date": N_("Published"),
+    "collaboration_id": N_("Collaboration"),
+    "amount": N_("Amount"),
+    "overdue": N_("Overdue"),
+    "approved_by": N_("Approved by"),
+    "paid_date": N_("Paid date"),
+    "paid_by": N_("Paid by"),
+    "invoice_number": N_("Invoice number"),
+    "method": N_("Method"),
+    "reference": N_("Reference"),
+    "creator_cost": N_("Creator cost"),
+    "creator_conversions": N_("Creator conversions"),
+    "creator_cpa": N_("Creator CPA"),
+    "boost_spend": N_("Boost spend"),
+    "boost_conversions": N_("Boost conversions"),
+    "boost_cpa": N_("Boost CPA"),
+    "creator_plus_boost": N_("Creator plus boost"),
+    "combined_cpa": N_("Combined CPA"),
+    "cost": N_("Cost"),
+    "engagements": N_("Engagements"),
+    "engagement_rate": N_("Engagement rate %"),
+    "cpm": N_("CPM"),
+    "cpe": N_("CPE"),
+    "cpc": N_("CPC"),
+    "cpa": N_("CPA"),
+    "roas": N_("ROAS"),
+    "started_at": N_("Started"),
+    "kind": N_("Kind"),
+    "account": N_("Account"),
+    "window_since": N_("From"),
+    "window_until": N_("To"),
+    "objects": N_("Objects"),
+    "rows": N_("Rows"),
+    "requests": N_("Requests"),
+    "error": N_("Error"),
+    "date": N_("Date"),
+    "from": N_("From"),
+    "to": N_("To"),
+    "rate": N_("Rate"),
+    "source": N_("Source"),
+    "updated_by": N_("Updated by"),
+    "month": N_("Month"),
+    "by": N_("Who"),
+    "notes": N_("Notes"),
+    "summary": N_("Summary"),
+    "channel": N_("Channel"),
+    "row": N_("Row"),
+    "column": N_("Column"),
+    "reason": N_("Reason"),
+    "total": N_("Total"),
+    **RESULT_LABELS,
+}
+
+
+def column_labels(columns: Iterable[object], **config: object) -> dict[str, object]:
+    """`column_config` for `st.dataframe`: translated headers for known columns (the data keeps its names)."""
+    labels: dict[str, object] = {str(c): _(COLUMN_LABELS[str(c)]) for c in columns if str(c) in COLUMN_LABELS}
+    labels.update(config)
+    return labels
 
 
 def term(labels: dict[str, str], code: str | None) -> str:

@@ -30,6 +30,7 @@ from pages.components.finance_exports import (
     workspace_finance,
 )
 from pages.components.i18n import _
+from pages.components.terms import column_labels
 
 actor = require_page("exports")
 st.title(_("Exports"))
@@ -105,7 +106,8 @@ with tab_export:
                     )
                 )
             st.subheader(_("Totals"))
-            st.dataframe(file_totals(name, content), hide_index=True, key="exports_totals")
+            totals = file_totals(name, content)
+            st.dataframe(totals, hide_index=True, key="exports_totals", column_config=column_labels(totals.columns))
             st.subheader(_("First rows"))
             st.dataframe(frame, hide_index=True, key="exports_preview")
 
@@ -196,7 +198,7 @@ with tab_fx:
     if rates.empty:
         st.info(_("No FX rates yet. Add one above or import a CSV; exports in another currency need them."))
     else:
-        st.dataframe(rates, hide_index=True, key="exports_fx_table")
+        st.dataframe(rates, hide_index=True, key="exports_fx_table", column_config=column_labels(rates.columns))
 
 with tab_close:
     st.write(
@@ -236,7 +238,7 @@ with tab_close:
     if closes.empty:
         st.info(_("No month is closed yet. Close last month once its figures are final."))
     else:
-        st.dataframe(closes, hide_index=True, key="exports_closes")
+        st.dataframe(closes, hide_index=True, key="exports_closes", column_config=column_labels(closes.columns))
     if locked:
         st.subheader(_("Changes since the close"))
         try:

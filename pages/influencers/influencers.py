@@ -26,7 +26,7 @@ from pages.components.influencer_forms import (
     value,
 )
 from pages.components.money import money
-from pages.components.terms import CHANNEL_LABELS, platform_label, term
+from pages.components.terms import CHANNEL_LABELS, column_labels, platform_label, term
 
 actor = require_page("influencers")
 can_edit = actor.can("influencer.edit")
@@ -235,7 +235,9 @@ with tabs[0]:
                 hide_index=True,
                 width="stretch",
                 key="influencers_table",
-                column_config={"followers": st.column_config.NumberColumn(_("Followers"), format="localized")},
+                column_config=column_labels(
+                    table.columns, followers=st.column_config.NumberColumn(_("Followers"), format="localized")
+                ),
             )
             names = dict(zip(table["id"], table["name"], strict=True))
             current = st.session_state.get("inf_open")
@@ -444,13 +446,18 @@ if opened is not None:
         detail["handles"],
         hide_index=True,
         key="inf_detail_handles",
-        column_config={"profile_url": st.column_config.LinkColumn(_("Profile"))},
+        column_config=column_labels(detail["handles"].columns, profile_url=st.column_config.LinkColumn(_("Profile"))),
     )
     st.subheader(_("Collaborations"))
     if detail["collaborations"].empty:
         st.info(_("Not in any program yet. Add this creator to a program on the Programs page."))
     else:
-        st.dataframe(detail["collaborations"], hide_index=True, key="inf_detail_collabs")
+        st.dataframe(
+            detail["collaborations"],
+            hide_index=True,
+            key="inf_detail_collabs",
+            column_config=column_labels(detail["collaborations"].columns),
+        )
     st.subheader(_("Results"))
     totals = roi.rollup(results, ["influencer_id"])
     if totals.empty:
@@ -474,12 +481,17 @@ if opened is not None:
                 "engagement_rate",
             ]
         ].map(fmt)
-        st.dataframe(shown, hide_index=True, key="inf_detail_results")
+        st.dataframe(shown, hide_index=True, key="inf_detail_results", column_config=column_labels(shown.columns))
     st.subheader(_("Interactions"))
     if detail["interactions"].empty:
         st.caption(_("No interactions logged yet."))
     else:
-        st.dataframe(detail["interactions"], hide_index=True, key="inf_detail_interactions")
+        st.dataframe(
+            detail["interactions"],
+            hide_index=True,
+            key="inf_detail_interactions",
+            column_config=column_labels(detail["interactions"].columns),
+        )
     if can_edit:
         with st.form("inf_interaction_form", clear_on_submit=True):
             c1, c2 = st.columns([1, 3])

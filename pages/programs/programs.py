@@ -34,6 +34,7 @@ from pages.components.terms import (
     PAYMENT_STATUS_LABELS,
     PROGRAM_STATUS_LABELS,
     RESULT_LABELS,
+    column_labels,
     platform_label,
     term,
 )
@@ -164,7 +165,13 @@ if table.empty:
         extra=_("Create a program above, then add creators from the Influencers directory to its pipeline."),
     )
     st.stop()
-st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch", key="programs_table")
+st.dataframe(
+    table.drop(columns=["id"]),
+    hide_index=True,
+    width="stretch",
+    key="programs_table",
+    column_config=column_labels(table.columns),
+)
 names = dict(zip(table["id"].astype(int), table["name"], strict=True))
 if st.session_state.get("prog_select") not in names:
     st.session_state["prog_select"] = next(iter(names))
@@ -297,7 +304,7 @@ with tab_collabs:
             hide_index=True,
             width="stretch",
             key="prog_collab_table",
-            column_config={"tracking_url": st.column_config.LinkColumn(_("Tracking link"))},
+            column_config=column_labels(shown.columns, tracking_url=st.column_config.LinkColumn(_("Tracking link"))),
         )
         collab_pick_labels = {
             int(r.id): f"{r.influencer} ({_(programs.STAGE_LABELS[r.stage])})" for r in board.itertuples()
@@ -312,7 +319,7 @@ with tab_collabs:
         with session_scope() as session:
             history = queries.stage_history(session, chosen)
         st.caption(_("Stage history"))
-        st.dataframe(history, hide_index=True, key="prog_collab_history")
+        st.dataframe(history, hide_index=True, key="prog_collab_history", column_config=column_labels(history.columns))
         if can_edit:
             if st.session_state.get("prog_terms__loaded", (None,))[0] != chosen:
 
@@ -382,6 +389,7 @@ with tab_items:
                 late[["id", "influencer", "platform", "type", "due_date", "status"]],
                 hide_index=True,
                 key="prog_items_late",
+                column_config=column_labels(late.columns),
             )
         st.subheader(_("Due in the next 14 days ({count})", count=len(upcoming)))
         if upcoming.empty:
@@ -391,6 +399,7 @@ with tab_items:
                 upcoming[["id", "influencer", "platform", "type", "due_date", "status"]],
                 hide_index=True,
                 key="prog_items_upcoming",
+                column_config=column_labels(upcoming.columns),
             )
         st.subheader(_("All deliverables"))
         st.dataframe(
@@ -398,7 +407,7 @@ with tab_items:
             hide_index=True,
             width="stretch",
             key="prog_items_all",
-            column_config={"url": st.column_config.LinkColumn(_("Link"))},
+            column_config=column_labels(items.columns, url=st.column_config.LinkColumn(_("Link"))),
         )
     if can_edit and not board.empty:
         collab_labels = {int(r.id): r.influencer for r in board.itertuples()}
@@ -523,7 +532,11 @@ with tab_pay:
         st.info(_("No payments yet. Add one for a contracted creator below."))
     else:
         st.dataframe(
-            pays.drop(columns=["version_id", "program"]), hide_index=True, width="stretch", key="prog_pay_table"
+            pays.drop(columns=["version_id", "program"]),
+            hide_index=True,
+            width="stretch",
+            key="prog_pay_table",
+            column_config=column_labels(pays.columns),
         )
         open_pays = pays[pays["status"].isin(["pending", "approved"])]
         if not open_pays.empty:
@@ -614,7 +627,9 @@ with tab_results:
         st.info(_("Results appear once creators are in the program and their deliverables have results."))
     else:
         st.subheader(_("Program"))
-        st.dataframe(summary.map(fmt), hide_index=True, key="prog_results_summary")
+        st.dataframe(
+            summary.map(fmt), hide_index=True, key="prog_results_summary", column_config=column_labels(summary.columns)
+        )
         st.caption(
             _(
                 "Creator cost = fees + product value. CPA of creators next to the CPA of the linked Meta campaigns; "
@@ -640,7 +655,13 @@ with tab_results:
             "roas",
             "engagement_rate",
         ]
-        st.dataframe(results[cols].map(fmt), hide_index=True, width="stretch", key="prog_results_table")
+        st.dataframe(
+            results[cols].map(fmt),
+            hide_index=True,
+            width="stretch",
+            key="prog_results_table",
+            column_config=column_labels(cols),
+        )
         if not over_time.empty:
             metric = st.selectbox(
                 _("Metric over time"), ["views", "engagements", "clicks", "conversions"], key="prog_results_metric"
