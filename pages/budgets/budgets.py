@@ -20,6 +20,7 @@ from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, date_text, month_text
 from pages.components.money import money
+from pages.components.terms import SCOPE_LABELS, term
 
 actor = require_page("budgets")
 st.title(_("Budgets"))
@@ -60,7 +61,7 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
         s = p.scope
         rows.append(
             {
-                _("Type"): s.scope_type,
+                _("Type"): term(SCOPE_LABELS, s.scope_type),
                 _("Name"): s.name,
                 _("Currency"): s.currency,
                 _("Planned"): money_or_blank(p.planned, s.currency),

@@ -62,6 +62,13 @@ DELIVERABLE_TYPE_LABELS = {
     "short": N_("short"),
     "live": N_("live stream"),
 }
+# campaigns.budgets scope types (the Budgets table's Type column)
+SCOPE_LABELS = {
+    "campaign": N_("campaign"),
+    "program": N_("program"),
+    "channel": N_("channel"),
+    "account": N_("account"),
+}
 # influencers.deliverables.RESULT_FIELDS
 RESULT_LABELS = {
     "reach": N_("Reach"),

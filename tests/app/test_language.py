@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from pages.components.i18n import date_text
+import pytest
+
+from pages.components.i18n import _catalog, date_text
+from pages.components.navigation import PAGES
 
 # Rp then digits grouped by dots in threes: Rp1.250.000 (Babel's id_ID currency format)
 RUPIAH = re.compile(r"Rp\s?\d{1,3}(\.\d{3})+\b")
@@ -68,3 +71,11 @@ def test_date_text_in_the_app_locale() -> None:
     import datetime as dt
 
     assert date_text(dt.date(2026, 11, 27), "id_ID") == "27 Nov 2026"
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.key for p in PAGES])
+def test_every_page_renders_in_bahasa_indonesia(demo_url: str, app_test, spec) -> None:
+    at = _in_indonesian(app_test, spec.path)
+    assert not at.error, [e.value for e in at.error]
+    with_id = _catalog("id")
+    assert [t.value for t in at.title] == [with_id[spec.title]]
