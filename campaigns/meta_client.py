@@ -20,6 +20,7 @@ import requests
 from facebook_business.api import FacebookAdsApi, FacebookResponse
 from facebook_business.exceptions import FacebookRequestError
 from facebook_business.session import FacebookSession
+from sqlalchemy.exc import SQLAlchemyError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from campaigns import meta_settings as ms
@@ -41,6 +42,8 @@ def resolve_token() -> str | None:
             return meta_access_token(session)
     except SecretError as exc:
         raise MetaError("config", str(exc)) from None
+    except SQLAlchemyError:
+        return None  # no database (or no schema yet): no token stored in the app
 
 
 def max_wait_seconds() -> float:

@@ -30,6 +30,12 @@ def _backends() -> list:
     return params
 
 
+@pytest.fixture(autouse=True)
+def _no_default_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that forgets to ask for a database never touches data/pantau.db."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unrequested.db'}")
+
+
 @pytest.fixture(params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, empty database; DATABASE_URL points at it for the test's duration."""

@@ -257,8 +257,9 @@ def test_unreachable_server_error_has_no_token(monkeypatch) -> None:
     assert "Could not reach" in str(info.value)
 
 
-def test_missing_token_is_a_clear_configuration_error(monkeypatch) -> None:
+def test_missing_token_is_a_clear_configuration_error(migrated_url: str, monkeypatch) -> None:
     monkeypatch.delenv("FB_ACCESS_TOKEN", raising=False)
+    monkeypatch.setenv("PANTAU_SECRETS_FILE", "/nonexistent/secrets.toml")
     with pytest.raises(MetaError, match="set FB_ACCESS_TOKEN"):
         MetaClient()
 
