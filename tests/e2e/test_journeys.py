@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -160,13 +161,22 @@ def test_first_run_loads_the_demo_workspace_and_shows_this_month(local_app, view
 def test_specialist_syncs_from_meta_and_opens_the_campaign_chart(app, fake_graph, view: Page) -> None:
     sign_in(view, app.url, SPECIALIST)
     open_page(view, app.url, "sync", "Sync")
-    view.get_by_role("button", name="Sync now").click()
-    status = view.get_by_test_id("stExpander").filter(has_text=re.compile("Sync"))
-    expect(status.first).to_be_visible()
+    # Hold the insights requests so the running sync can be seen: its status box and progress bar.
+    fake_graph.hold, fake_graph.hold_match = threading.Event(), f"act_{FAKE_ACCOUNT}/insights"
+    try:
+        view.get_by_role("button", name="Sync now").click()
+        expect(view.get_by_text("Syncing from Meta...")).to_be_visible()
+        expect(view.get_by_test_id("stProgress")).to_be_visible()
+        assert fake_graph.held.wait(SLOW / 1000), "the sync reached the insights"
+    finally:
+        fake_graph.hold.set()
     expect(view.get_by_text("Sync finished", exact=True)).to_be_visible(timeout=SLOW)
-    expect(view.get_by_text(re.compile(r"1 account\(s\), \d+ objects, \d+ rows"))).to_be_visible()
-    assert fake_graph.requests_to("insights"), "the sync read insights from the fake Graph API"
     settled(view)
+    summary = view.get_by_text(re.compile(r"1 account\(s\), \d+ objects, \d+ rows"))
+    if not summary.is_visible():  # the finished status box folds up; open it to read the summary
+        view.get_by_text("Sync finished", exact=True).click()
+    expect(summary).to_be_visible()
+    assert fake_graph.requests_to("insights"), "the sync read insights from the fake Graph API"
     shot(view, "sync")
 
     open_page(view, app.url, "campaigns", "Campaigns")
