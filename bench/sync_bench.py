@@ -78,9 +78,7 @@ def child(url: str, since: str, until: str) -> None:
 
     upgrade(url)
     started = time.perf_counter()
-    summary = sync_facebook(
-        CLI_ACTOR, since=dt.date.fromisoformat(since), until=dt.date.fromisoformat(until), url=url
-    )
+    summary = sync_facebook(CLI_ACTOR, since=dt.date.fromisoformat(since), until=dt.date.fromisoformat(until), url=url)
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(

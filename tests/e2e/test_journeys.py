@@ -15,6 +15,7 @@ import re
 import threading
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -301,7 +302,7 @@ def test_finance_closes_a_month_and_downloads_its_export(app, view: Page) -> Non
         view.get_by_role("button", name=f"Download {expected_name}").click()
     download = info.value
     assert download.suggested_filename == expected_name
-    content = open(download.path(), "rb").read()
+    content = Path(download.path()).read_bytes()
     assert content.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM for Excel"
     rows = list(csv.DictReader(io.StringIO(content[3:].decode("utf-8"))))
     assert shown_rows == {len(rows)}
