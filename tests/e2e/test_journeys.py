@@ -52,8 +52,10 @@ def shot(page: Page, name: str) -> None:
 
 
 def settled(page: Page) -> None:
-    """Wait until the script has finished its run (Streamlit's status widget shows while it runs)."""
+    """Wait until the script has finished its run (Streamlit's status widget shows while it runs) and every
+    element has loaded its code (lazy widgets show skeleton placeholders until then)."""
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=SLOW)
+    expect(page.locator("[data-testid^=stSkeleton], [data-testid=stAppSkeleton]")).to_have_count(0, timeout=SLOW)
 
 
 def grid(frame: Locator, scroll_right: bool = False) -> list[list[str]]:
