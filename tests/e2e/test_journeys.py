@@ -187,6 +187,7 @@ def test_specialist_syncs_from_meta_and_opens_the_campaign_chart(app, fake_graph
     expect(view.get_by_text("Sync finished", exact=True)).to_be_visible(timeout=SLOW)
     settled(view)
     summary = view.get_by_text(re.compile(r"1 account\(s\), \d+ objects, \d+ rows"))
+    expect(summary).to_be_attached()
     if not summary.is_visible():  # the finished status box folds up; open it to read the summary
         view.get_by_text("Sync finished", exact=True).click()
     expect(summary).to_be_visible()
