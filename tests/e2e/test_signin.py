@@ -35,7 +35,7 @@ def test_specialist_sees_their_pages_and_is_refused_the_rest(app, page) -> None:
     for url_path in ("exports", "settings", "audit"):
         _refused(page, app.url, url_path)
     page.goto(f"{app.url}/sync")
-    page.get_by_role("heading", name="Sync").wait_for()
+    page.get_by_role("heading", name="Sync", exact=True).wait_for()
     sign_out(page)
     page.get_by_role("button", name="Sign in").wait_for()
     page.goto(f"{app.url}/campaigns")  # signed out: the page is not reachable any more
@@ -49,7 +49,7 @@ def test_finance_sees_their_pages_and_is_refused_the_rest(app, page) -> None:
     for url_path in ("sync", "settings", "audit"):
         _refused(page, app.url, url_path)
     page.goto(f"{app.url}/exports")
-    page.get_by_role("heading", name="Exports").wait_for()
+    page.get_by_role("heading", name="Exports", exact=True).wait_for()
     sign_out(page)
     page.get_by_role("button", name="Sign in").wait_for()
 
