@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from pages.components.i18n import date_text
 from tests.e2e.conftest import ROOT, auth_secrets, free_port, seed_users, sign_in, start_streamlit
 from tests.fakes.graph_api import TOKEN, FakeGraph
 
@@ -160,9 +161,8 @@ def test_first_run_loads_the_demo_workspace_and_shows_this_month(local_app, view
     expect(view.get_by_text("Nothing here yet.")).to_be_visible()
     view.get_by_role("button", name="Load demo workspace").click()
     start = app_today().replace(day=1)
-    expect(view.get_by_role("heading", name=re.compile(rf"This month: {start.isoformat()} to"))).to_be_visible(
-        timeout=SLOW
-    )
+    heading = re.compile(rf"This month: {re.escape(date_text(start, 'en_US'))} to")
+    expect(view.get_by_role("heading", name=heading)).to_be_visible(timeout=SLOW)
     expect(view.get_by_text("Nothing here yet.")).to_have_count(0)
     for label in ("Spend (IDR)", "Conversions (IDR accounts)", "Budget used (IDR)", "Campaigns", "Influencers"):
         expect(view.get_by_test_id("stMetric").filter(has_text=label).first).to_be_visible()
@@ -293,7 +293,7 @@ def test_finance_closes_a_month_and_downloads_its_export(app, view: Page) -> Non
     expect(view.get_by_role("heading", name="Totals")).to_be_visible()
     shown = grid(view.get_by_test_id("stDataFrame").first)
     header, body = shown[0], shown[1:]
-    assert header[-4:] == ["rows", "column", "currency", "total"], shown
+    assert header[-4:] == ["Rows", "Column", "Currency", "Total"], shown
     shown_totals = {(r[-3], r[-2]): Decimal(r[-1]) for r in body}
     shown_rows = {int(r[-4]) for r in body}
     shot(view, "exports")
