@@ -17,6 +17,21 @@ from influencers.models import Collaboration, Deliverable, Influencer, Program, 
 
 Number = Decimal | int | None
 RESULT_COLUMNS = ("reach", "impressions", "views", "likes", "comments", "shares", "saves", "clicks", "conversions")
+# What a results table shows after its key columns: cost, outcomes and the ratios built on them.
+ROI_COLUMNS = (
+    "cost",
+    "impressions",
+    "engagements",
+    "clicks",
+    "conversions",
+    "revenue",
+    "cpm",
+    "cpe",
+    "cpc",
+    "cpa",
+    "roas",
+    "engagement_rate",
+)
 
 
 def ratio(numerator: Number, denominator: Number, scale: int = 1) -> Decimal | None:

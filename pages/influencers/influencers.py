@@ -463,24 +463,7 @@ if opened is not None:
     if totals.empty:
         st.info(_("No results yet: they appear once deliverables are published and their results recorded."))
     else:
-        shown = totals[
-            [
-                "currency",
-                "collaborations",
-                "cost",
-                "impressions",
-                "engagements",
-                "clicks",
-                "conversions",
-                "revenue",
-                "cpm",
-                "cpe",
-                "cpc",
-                "cpa",
-                "roas",
-                "engagement_rate",
-            ]
-        ].map(fmt)
+        shown = totals[["currency", "collaborations", *roi.ROI_COLUMNS]].map(fmt)
         st.dataframe(shown, hide_index=True, key="inf_detail_results", column_config=column_labels(shown.columns))
     st.subheader(_("Interactions"))
     if detail["interactions"].empty:

@@ -638,23 +638,7 @@ with tab_results:
             )
         )
         st.subheader(_("Per collaboration"))
-        cols = [
-            "influencer",
-            "stage",
-            "currency",
-            "cost",
-            "impressions",
-            "engagements",
-            "clicks",
-            "conversions",
-            "revenue",
-            "cpm",
-            "cpe",
-            "cpc",
-            "cpa",
-            "roas",
-            "engagement_rate",
-        ]
+        cols = ["influencer", "stage", "currency", *roi.ROI_COLUMNS]
         st.dataframe(
             results[cols].map(fmt),
             hide_index=True,
