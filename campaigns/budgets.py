@@ -166,16 +166,35 @@ def campaign_budget(campaign_daily, campaign_lifetime, adset_sums) -> MetaBudget
     return pacing.effective_budget(None, None, [(pacing.ACTIVE, daily, lifetime)])
 
 
-def _sum_by_campaign(session: Session, since: dt.date, until: dt.date) -> dict[int, Decimal]:
-    """SUM(spend) per campaign over [since, until]: a plain GROUP BY (no per-row CASE)."""
-    if until < since:
-        return {}
+def _window_sums(session: Session, windows: dict[object, tuple[dt.date, dt.date]]) -> dict[object, dict[int, Decimal]]:
+    """SUM(spend) per campaign for each named [first, last] date window, in one scan of their joint range.
+
+    A window equal to the joint range is a plain SUM, the others `SUM(spend) FILTER (WHERE ...)`;
+    windows with the same dates share a column and empty windows (first > last) sum to nothing.
+    """
+    result: dict[object, dict[int, Decimal]] = {key: {} for key in windows}
+    ranges = sorted({bounds for bounds in windows.values() if bounds[0] <= bounds[1]})
+    if not ranges:
+        return result
+    first, last = min(lo for lo, _hi in ranges), max(hi for _lo, hi in ranges)
+    day, spend = CampaignInsight.date, CampaignInsight.spend
+    columns = [
+        func.sum(spend) if (lo, hi) == (first, last) else func.sum(spend).filter(day >= lo, day <= hi)
+        for lo, hi in ranges
+    ]
     stmt = (
-        select(CampaignInsight.campaign_id, func.sum(CampaignInsight.spend))
-        .where(CampaignInsight.date >= since, CampaignInsight.date <= until)
+        select(CampaignInsight.campaign_id, *columns)
+        .where(day >= first, day <= last)
         .group_by(CampaignInsight.campaign_id)
     )
-    return {campaign_id: _dec(total) for campaign_id, total in _rows(session, stmt)}
+    by_range: dict[tuple[dt.date, dt.date], dict[int, Decimal]] = {bounds: {} for bounds in ranges}
+    for campaign_id, *sums in _rows(session, stmt):
+        for bounds, total in zip(ranges, sums, strict=True):
+            if total is not None:
+                by_range[bounds][campaign_id] = _dec(total)
+    for key, bounds in windows.items():
+        result[key] = by_range.get(bounds, {})
+    return result
 
 
 def _spend_aggregates(
@@ -184,45 +203,28 @@ def _spend_aggregates(
     """Per campaign: actual (completed period days), recent (last RECENT_DAYS) and this week's spend.
 
     Accounts in different time zones may be on different days, so "completed" ends at each
-    account's yesterday. The period sum runs once up to the earliest account's yesterday; the
-    day(s) after it, and the short recent window (which contains this week's days), are summed
-    per distinct account today. Plain GROUP BYs: SQLite pays dearly for CASE on every row.
+    account's yesterday: every distinct account today gets its own windows. Two scans: the
+    period's days for the actuals, the last RECENT_DAYS for the run-rate and week (see `_window_sums`).
     """
     distinct = sorted({today for today, _tz in todays.values()})
     if not distinct:
         return {}
-    first_cutoff = distinct[0] - dt.timedelta(days=1)
-    base = _sum_by_campaign(session, period.start, min(period.end, first_cutoff))
-    per_today: dict[dt.date, dict[str, dict[int, Decimal]]] = {}
+    actual = {today: (period.start, min(period.end, today - dt.timedelta(days=1))) for today in distinct}
+    recent: dict[object, tuple[dt.date, dt.date]] = {}
     for today in distinct:
         cutoff = today - dt.timedelta(days=1)
-        later = _sum_by_campaign(
-            session, max(period.start, first_cutoff + dt.timedelta(days=1)), min(period.end, cutoff)
-        )
-        recent_from = today - dt.timedelta(days=pacing.RECENT_DAYS)
-        week_from = pacing.week_start(today)  # always inside the recent window
-        stmt = (
-            select(
-                CampaignInsight.campaign_id,
-                func.sum(CampaignInsight.spend),
-                func.sum(case((CampaignInsight.date >= week_from, CampaignInsight.spend), else_=0)),
-            )
-            .where(CampaignInsight.date >= recent_from, CampaignInsight.date <= cutoff)
-            .group_by(CampaignInsight.campaign_id)
-        )
-        recent, week = {}, {}
-        for campaign_id, total, this_week in _rows(session, stmt):
-            recent[campaign_id], week[campaign_id] = _dec(total), _dec(this_week)
-        per_today[today] = {"later": later, "recent": recent, "week": week}
+        recent[("recent", today)] = (today - dt.timedelta(days=pacing.RECENT_DAYS), cutoff)
+        recent[("week", today)] = (pacing.week_start(today), cutoff)  # inside the recent window
+    sums = {**{("actual", t): v for t, v in _window_sums(session, actual).items()}, **_window_sums(session, recent)}
     account_of = dict(_rows(session, select(Campaign.id, Campaign.account_id)).all())
     result: dict[int, dict] = {}
+    zero = Decimal(0)
     for campaign_id, account_id in account_of.items():
         today = todays[account_id][0]
-        parts = per_today[today]
         result[campaign_id] = {
-            "actual": base.get(campaign_id, Decimal(0)) + parts["later"].get(campaign_id, Decimal(0)),
-            "recent": parts["recent"].get(campaign_id, Decimal(0)),
-            "week": parts["week"].get(campaign_id, Decimal(0)),
+            "actual": sums[("actual", today)].get(campaign_id, zero),
+            "recent": sums[("recent", today)].get(campaign_id, zero),
+            "week": sums[("week", today)].get(campaign_id, zero),
         }
     if lifetime_ids:
         # Lifetime budgets need all spend to date, only for those campaigns.

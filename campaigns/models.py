@@ -154,9 +154,10 @@ class CampaignInsight(_DailyMetrics, Base):
     __tablename__ = "campaign_insight"
     __table_args__ = (
         UniqueConstraint("campaign_id", "date"),
-        Index("ix_campaign_insight_date", "date"),
-        # Covers the pacing and daily-spend aggregations over a date range (index-only scans).
-        Index("ix_campaign_insight_date_cover", "date", "campaign_id", "currency", "spend"),
+        # Cover the pacing and daily-spend aggregations (index-only scans): by date range, with the
+        # daily chart's GROUP BY date, currency in index order, and by campaign (migration 0005).
+        Index("ix_campaign_insight_date_cover", "date", "currency", "campaign_id", "spend"),
+        Index("ix_campaign_insight_campaign_spend", "campaign_id", "date", "spend"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

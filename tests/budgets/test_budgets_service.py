@@ -304,6 +304,21 @@ def test_accounts_on_different_days_each_count_their_own_completed_days(session,
     assert life.actual == D(16_000_000)  # Nov 16 is complete in Jakarta
     assert life.scope.lifetime_spent == D(16_000_000)
     assert life.scope.week_spend == D(2_000_000)  # Sunday Nov 15 and Monday Nov 16
+    assert life.scope.recent_spend == D(7_000_000)  # Nov 10-16, complete in Jakarta
+    assert cbo.scope.recent_spend == D(700)  # Nov 9-15 in New York
+    assert cbo.scope.week_spend == D(100)  # Sunday Nov 15 only: Nov 16 is still running there
+
+
+def test_a_past_period_counts_its_own_days_and_the_run_rate_comes_from_this_week(session, workspace) -> None:
+    late = dt.datetime(2026, 11, 16, 20, 0, tzinfo=dt.UTC)
+    october = pacing.Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    result = _by_key(budgets.budget_overview(session, october, now=late))
+    cbo = result[f"campaign:{workspace['cbo']}"]
+    abo = result[f"campaign:{workspace['abo']}"]
+    assert cbo.actual == D(700)  # Oct 25-31 only, however late it is now
+    assert abo.actual == D(350)
+    assert cbo.scope.recent_spend == D(700)  # the run-rate still looks at the last 7 completed days
+    assert f"campaign:{workspace['life']}" not in result  # it starts in November, no October plan
 
 
 def test_campaign_table_totals_and_converter(session, workspace) -> None:
