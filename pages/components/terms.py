@@ -83,6 +83,19 @@ RESULT_LABELS = {
     "revenue": N_("Revenue"),
 }
 # influencers.models.INTERACTION_CHANNELS
+# campaigns.models SOURCE_* (SyncRun.kind) and SyncRun.status
+SYNC_KIND_LABELS = {
+    "meta_api": N_("Meta API sync"),
+    "ads_manager_csv": N_("Ads Manager import"),
+    "manual": N_("manual entry"),
+    "demo": N_("demo workspace"),
+}
+SYNC_STATUS_LABELS = {
+    "running": N_("running"),
+    "success": N_("success"),
+    "partial": N_("partial (some rows refused)"),
+    "failed": N_("failed"),
+}
 CHANNEL_LABELS = {
     "email": N_("Email"),
     "dm": N_("Direct message"),

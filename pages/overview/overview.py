@@ -17,6 +17,7 @@ from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds,
 from pages.components.i18n import _, date_text
 from pages.components.money import money, number
 from pages.components.navigation import page_link
+from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, term
 
 actor = require_page("overview")
 st.title(_("Overview"))
@@ -155,4 +156,11 @@ render_alerts(month["alerts"], limit=8, key="overview_alerts")
 page_link("budgets", _("Open Budgets for pacing, plans and approvals"))
 if summary["last_sync"]:
     kind, status, at = summary["last_sync"]
-    st.caption(_("Last sync: {kind}, {status}, {at} UTC", kind=kind, status=status, at=at.strftime("%Y-%m-%d %H:%M")))
+    st.caption(
+        _(
+            "Last sync: {kind}, {status}, {at} UTC",
+            kind=term(SYNC_KIND_LABELS, kind),
+            status=term(SYNC_STATUS_LABELS, status),
+            at=at.strftime("%Y-%m-%d %H:%M"),
+        )
+    )

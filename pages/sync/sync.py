@@ -15,7 +15,7 @@ from db.roles import PermissionDenied
 from pages.components.auth import require_page
 from pages.components.data import clear_caches
 from pages.components.i18n import _
-from pages.components.terms import column_labels
+from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, column_labels, term
 
 actor = require_page("sync")
 st.title(_("Sync"))
@@ -161,6 +161,7 @@ else:
     failed = [r for r in runs if r["status"] == "failed"]
     if failed:
         st.warning(_("The latest failed run said: {error}", error=failed[0]["error"] or "?"))
-    st.dataframe(
-        pd.DataFrame(runs), hide_index=True, width="stretch", key="sync_runs", column_config=column_labels(runs[0])
-    )
+    shown = pd.DataFrame(runs)
+    shown["kind"] = [term(SYNC_KIND_LABELS, k) for k in shown["kind"]]
+    shown["status"] = [term(SYNC_STATUS_LABELS, s) for s in shown["status"]]
+    st.dataframe(shown, hide_index=True, width="stretch", key="sync_runs", column_config=column_labels(runs[0]))

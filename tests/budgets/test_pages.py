@@ -172,6 +172,8 @@ def test_overview_this_month(demo_url: str, app_test) -> None:
     assert "Top campaigns by ROAS" in subheaders
     assert "Bottom campaigns by ROAS" in subheaders
     assert "Alerts" in subheaders
-    assert any("Last sync" in c.value for c in at.caption)
+    assert any(c.value.startswith("Last sync: demo workspace, success, ") for c in at.caption), [
+        c.value for c in at.caption
+    ]
     top = at.dataframe[0].value
     assert len(top) == 5
