@@ -79,3 +79,10 @@ def test_every_page_renders_in_bahasa_indonesia(demo_url: str, app_test, spec) -
     assert not at.error, [e.value for e in at.error]
     with_id = _catalog("id")
     assert [t.value for t in at.title] == [with_id[spec.title]]
+
+
+def test_sync_history_names_runs_in_bahasa_indonesia(demo_url: str, app_test) -> None:
+    at = _in_indonesian(app_test, "pages/sync/sync.py")
+    history = at.dataframe[0].value  # the run history (AppTest does not expose dataframe keys)
+    assert list(history["kind"]) == ["ruang kerja demo"]
+    assert list(history["status"]) == ["berhasil"]
