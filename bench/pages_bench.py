@@ -238,6 +238,10 @@ def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, flo
 
         return run
 
+    def pacing_column():
+        with session_scope(url) as s:
+            budgets.campaign_statuses(s, period)
+
     def budgets_page():
         with session_scope(url) as s:
             budgets.budget_overview(s, period)
@@ -245,6 +249,7 @@ def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, flo
     results = []
     for name, fn, p in (
         ("Campaigns table, this month", campaigns_table(period), period),
+        ("Campaigns pacing column, this month", pacing_column, period),
         ("Campaigns page queries (table + pacing), this month", campaigns_page(period), period),
         ("Budgets overview, this month", budgets_page, period),
         ("Campaigns table, 365 days", campaigns_table(year), year),
