@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, text
 
-from db.engine import get_engine, session_scope
+from db.engine import dispose_engines, get_engine, session_scope
 from db.migrate import upgrade
 from db.roles import CLI_ACTOR
 from db.types import utcnow
@@ -210,7 +211,18 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    url = args.url or f"sqlite:///{tempfile.mkdtemp(prefix='pantau-bench-')}/bench.db"
+    tmp = None if args.url else tempfile.mkdtemp(prefix="pantau-bench-")
+    url = args.url or f"sqlite:///{tmp}/bench.db"
+    try:
+        run(args, url)
+    finally:
+        dispose_engines()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, url: str) -> None:
+    """Populate the database at `url`, then print the directory and import figures."""
     upgrade(url)
     rng = random.Random(7)
     start = time.perf_counter()

@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -400,10 +401,12 @@ def main() -> None:
         dispose_engines()
         if args.keep:
             print(f"kept: {url}")
-        elif schema:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            admin.dispose()
+        else:
+            if schema:
+                with admin.connect() as conn:
+                    conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+                admin.dispose()
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
