@@ -177,7 +177,7 @@ def _campaign_daily(ctx: ExportContext) -> Iterator[str]:
     sources: dict[str, str] = {}
 
     def day_lines(raw_day: object, rows: list) -> str:
-        day = raw_day if read_date is None else read_date(raw_day)
+        day = raw_day if read_date is None or isinstance(raw_day, dt.date) else read_date(raw_day)
         iso = day.isoformat()
         fx: dict[str, tuple[Decimal, str]] = {}
         flags: dict[int, str] = {}
