@@ -53,6 +53,30 @@ def iter_csv(
         yield buffer.getvalue().encode("utf-8")
 
 
+def csv_cells(cells: Sequence[str]) -> str:
+    """A run of cells exactly as `iter_csv` quotes them inside a row (no line end, no outer comma).
+
+    For pre-rendering cells that repeat on many rows. Rendered with the same dialect and line end as
+    the file (the csv module quotes CR/LF only when they are in its line terminator) and one extra empty
+    cell, so a lone empty cell is not written as `""`.
+    """
+    if not cells:
+        return ""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([*cells, ""])
+    return buffer.getvalue()[:-3]  # the extra cell's comma and the line end
+
+
+def iter_csv_text(header: Sequence[str], chunks: Iterable[str], *, bom: bool = True) -> Iterator[bytes]:
+    """The file as chunks of bytes from a header and body text already quoted, neutralised and ended by
+    `\\r\\n` (builders that pre-render repeated cells with `csv_cells` and write the rest themselves)."""
+    first = (csv_cells(header) + "\r\n").encode("utf-8")
+    yield (BOM + first) if bom else first
+    for chunk in chunks:
+        if chunk:
+            yield chunk.encode("utf-8")
+
+
 def strip_header(content: bytes) -> tuple[bytes, bytes]:
     """Split a file into (header line incl. BOM and line end, body)."""
     end = content.index(b"\r\n") + 2

@@ -6,19 +6,20 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Dialect, and_, exists, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from campaigns.models import AdAccount, AdSet, BudgetPlan, Campaign, CampaignInsight
 from db import audit
 from db.roles import Actor, require
 from db.types import utcnow
-from finance.csvfile import BOM, iter_csv, strip_header
+from finance.csvfile import BOM, csv_cells, iter_csv, iter_csv_text, neutralise, strip_header
 from finance.currency import plain, precision, quantize
 from finance.fx import RATE_PLACES, RateBook, fx_policy, month_end, month_start, reporting_currency
 from finance.ledger import build_ledger
@@ -71,12 +72,14 @@ class ExportSpec:
     description: str
     columns: tuple[str, ...]
     text_columns: frozenset[str]
-    build: Callable[[ExportContext], Iterator[list[str]]]
+    # Rows as lists of cells, or (`text=True`) the body as CSV text already quoted and neutralised.
+    build: Callable[[ExportContext], Iterator[list[str]]] | Callable[[ExportContext], Iterator[str]]
     by_month: bool = True  # rows ordered month first: a range can be stitched from month pieces
     amount_columns: tuple[tuple[str, str], ...] = ()  # (amount column, its currency column) for totals
     # (currency, date) pairs the export will convert: checked before the first byte so a missing rate
     # fails the whole export cleanly instead of cutting a file short.
     needs: Callable[[ExportContext], Iterator[tuple[str, dt.date]]] | None = None
+    text: bool = False
 
     @property
     def text_indexes(self) -> list[int]:
@@ -121,15 +124,39 @@ def _payment_needs(ctx: ExportContext) -> Iterator[tuple[str, dt.date]]:
 # --- campaign-daily -----------------------------------------------------------------------------------
 
 
-def _campaign_daily(ctx: ExportContext) -> Iterator[list[str]]:
+def _reader(dialect: Dialect, column: InstrumentedAttribute, type_code: object) -> Callable[[object], object] | None:
+    """What SQLAlchemy applies to a raw value of `column` on this dialect and driver type (None: nothing).
+
+    psycopg returns Decimal and date objects as they are; SQLite stores NUMERIC as INTEGER or REAL, which
+    SQLAlchemy turns into Decimal at the column's scale (`Decimal("%.4f" % value)`), and dates as text: the
+    same conversions, so the figures are exactly the ones the ORM reads.
+    """
+    return column.type.dialect_impl(dialect).result_processor(dialect, type_code)
+
+
+def _campaign_daily(ctx: ExportContext) -> Iterator[str]:
+    """The body as CSV text. Only a row's own figures are formatted per row: the campaign and account cells are
+    rendered once per campaign, the FX cells once per (currency, day), the provisional flag once per (account,
+    day). Rows are read with one ordered scan of the insights (no join, no sort in the database); the campaigns
+    come sorted from the database, and each day's rows are put in that order here."""
+    conn = ctx.session.connection()
+    dialect = conn.dialect
     cutoffs = ctx.cutoffs()
+    # Campaign order as the database sorts it (NULL meta ids, collation), so the file order is the same as an
+    # ORDER BY date, account_id, meta_id, id over the joined rows: one campaign has one row per day.
+    order = (
+        select(Campaign.id, AdAccount.id, AdAccount.account_id, AdAccount.name, Campaign.meta_id, Campaign.name)
+        .join(AdAccount, AdAccount.id == Campaign.account_id)
+        .order_by(AdAccount.account_id, Campaign.meta_id, Campaign.id)
+    )
+    campaigns: dict[int, tuple[int, int, str]] = {}
+    for rank, (cid, acct_pk, acct, acct_name, meta_id, name) in enumerate(conn.execute(order)):
+        cells = [acct, acct_name, meta_id or f"pantau-{cid}", name]
+        campaigns[cid] = (rank, acct_pk, csv_cells([neutralise(c) if isinstance(c, str) else c for c in cells]))
     stmt = (
         select(
             CampaignInsight.date,
-            AdAccount.account_id,
-            AdAccount.name,
-            Campaign.meta_id,
-            Campaign.name,
+            CampaignInsight.campaign_id,
             CampaignInsight.currency,
             CampaignInsight.spend,
             CampaignInsight.impressions,
@@ -137,55 +164,98 @@ def _campaign_daily(ctx: ExportContext) -> Iterator[list[str]]:
             CampaignInsight.conversions,
             CampaignInsight.conversion_value,
             CampaignInsight.source,
-            AdAccount.id,
-            Campaign.id,
         )
-        .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
-        .join(AdAccount, AdAccount.id == Campaign.account_id)
         .where(CampaignInsight.date.between(ctx.since, ctx.until))
-        .order_by(CampaignInsight.date, AdAccount.account_id, Campaign.meta_id, Campaign.id)
+        .order_by(CampaignInsight.date)
     )
+    read_date = read_spend = read_conv = read_value = None
     target = ctx.currency
     book = ctx.book
     target_q = _quantum(target)
-    quanta: dict[str, Decimal] = {}
-    # Per (currency, day): the rate and its text columns; per (account, day): the provisional flag.
-    rates: dict[tuple[str, dt.date], tuple[Decimal, str, str, str]] = {}
-    flags: dict[tuple[int, dt.date], str] = {}
-    # A Core result on the session's connection: server-side cursor (PostgreSQL), fetched in batches.
-    result = ctx.session.connection().execute(stmt, execution_options={"stream_results": True, "yield_per": YIELD_PER})
-    for day, acct, acct_name, meta_id, name, cur, spend, imp, clicks, conv, value, source, acct_pk, cid in result:
-        q = quanta.get(cur)
-        if q is None:
-            q = quanta[cur] = _quantum(cur)
-        hit = rates.get((cur, day))
-        if hit is None:
-            used = book.rate(cur, day)
-            hit = rates[(cur, day)] = (used.rate, _rate_text(used.rate), used.rate_date, used.policy)
-        flag = flags.get((acct_pk, day))
-        if flag is None:
-            flag = flags[(acct_pk, day)] = ctx.provisional(day, cutoffs.get(acct_pk))
-        spend = spend.quantize(q, ROUND_HALF_UP)  # the figure in the file; the reporting amount is computed from it
-        yield [
-            day.isoformat(),
-            acct,
-            acct_name,
-            meta_id or f"pantau-{cid}",
-            name,
-            cur,
-            f"{spend:f}",
-            str(imp),
-            str(clicks),
-            _qty(conv),
-            f"{value.quantize(q, ROUND_HALF_UP):f}",
-            target,
-            hit[1],
-            hit[2],
-            hit[3],
-            f"{(spend * hit[0]).quantize(target_q, ROUND_HALF_UP):f}",
-            flag,
-            source,
-        ]
+    # Per currency: its quantum, the zeros a whole amount gets at its precision ("" IDR, ".00" USD), its cell.
+    quanta: dict[str, tuple[Decimal, str, str]] = {}
+    sources: dict[str, str] = {}
+
+    def day_lines(raw_day: object, rows: list) -> str:
+        day = raw_day if read_date is None or isinstance(raw_day, dt.date) else read_date(raw_day)
+        iso = day.isoformat()
+        fx: dict[str, tuple[Decimal, str]] = {}
+        flags: dict[int, str] = {}
+        lines: list[tuple[int, str]] = []
+        add = lines.append
+        for _day, cid, cur, spend, imp, clicks, conv, value, source in rows:
+            camp = campaigns.get(cid)
+            if camp is None:  # the inner join: an insight without its campaign is not exported
+                continue
+            rank, acct_pk, camp_cells = camp
+            hit = fx.get(cur)
+            if hit is None:
+                qz = quanta.get(cur)
+                if qz is None:
+                    p = precision(cur)
+                    qz = quanta[cur] = (_quantum(cur), "." + "0" * p if p else "", csv_cells([cur]))
+                used = book.rate(cur, day)
+                fx_cells = csv_cells([target, _rate_text(used.rate), used.rate_date, used.policy])
+                hit = fx[cur] = (used.rate, *qz, fx_cells)
+            rate, q, zeros, cur_cell, fx_cells = hit
+            flag = flags.get(acct_pk)
+            if flag is None:
+                flag = flags[acct_pk] = ctx.provisional(day, cutoffs.get(acct_pk))
+            src = sources.get(source)
+            if src is None:
+                src = sources[source] = csv_cells([neutralise(source)])
+            # Amounts at the currency's precision, half up; `str` of a Decimal quantized to <= 4 places is its
+            # plain form. SQLite keeps whole amounts as INTEGER: those need no rounding.
+            if type(spend) is int:
+                spend_text = f"{spend}{zeros}"
+                spend = Decimal(spend)
+            else:
+                spend = (spend if read_spend is None else read_spend(spend)).quantize(q, ROUND_HALF_UP)
+                spend_text = str(spend)
+            if type(value) is int:
+                value_text = f"{value}{zeros}"
+            else:
+                value_text = str((value if read_value is None else read_value(value)).quantize(q, ROUND_HALF_UP))
+            conv_text = str(conv) if type(conv) is int else _qty(conv if read_conv is None else read_conv(conv))
+            # The reporting amount is computed from the spend as written in the file.
+            reporting = (spend * rate).quantize(target_q, ROUND_HALF_UP)
+            add(
+                (
+                    rank,
+                    f"{iso},{camp_cells},{cur_cell},{spend_text},{imp},{clicks},{conv_text},{value_text},"
+                    f"{fx_cells},{reporting},{flag},{src}\r\n",
+                )
+            )
+        lines.sort()
+        return "".join([line for _rank, line in lines])
+
+    sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    dbapi = conn.connection.dbapi_connection
+    # The session's own connection and transaction, read in batches of plain tuples; a server-side cursor on
+    # PostgreSQL so memory does not grow with the rows (named uniquely: an abandoned export may still hold one).
+    named = {"name": f"pantau_export_{uuid.uuid4().hex}"} if dialect.name == "postgresql" else {}
+    cursor = dbapi.cursor(**named)  # type: ignore[union-attr]
+    try:
+        cursor.arraysize = YIELD_PER
+        cursor.execute(sql)
+        codes = [d[1] for d in cursor.description]
+        read_date = _reader(dialect, CampaignInsight.date, codes[0])
+        read_spend = _reader(dialect, CampaignInsight.spend, codes[3])
+        read_conv = _reader(dialect, CampaignInsight.conversions, codes[6])
+        read_value = _reader(dialect, CampaignInsight.conversion_value, codes[7])
+        current: object = None
+        rows: list = []
+        while batch := cursor.fetchmany(YIELD_PER):
+            for row in batch:
+                if row[0] != current:
+                    if rows:
+                        yield day_lines(current, rows)
+                    current, rows = row[0], []
+                rows.append(row)
+        if rows:
+            yield day_lines(current, rows)
+    finally:
+        cursor.close()
 
 
 # --- campaign-monthly ---------------------------------------------------------------------------------
@@ -467,6 +537,7 @@ EXPORTS: dict[str, ExportSpec] = {
             frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source"}),
             _campaign_daily,
             needs=_insight_needs,
+            text=True,
             amount_columns=(
                 ("spend", "currency"),
                 ("conversion_value", "currency"),
@@ -631,7 +702,9 @@ def build_live(
     if spec.needs is not None:
         for cur, day in spec.needs(ctx):
             ctx.book.rate(cur, day)
-    return iter_csv(spec.columns, spec.text_indexes, spec.build(ctx), bom=bom)
+    if spec.text:
+        return iter_csv_text(spec.columns, spec.build(ctx), bom=bom)  # type: ignore[arg-type]
+    return iter_csv(spec.columns, spec.text_indexes, spec.build(ctx), bom=bom)  # type: ignore[arg-type]
 
 
 def export_chunks(
