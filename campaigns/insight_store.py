@@ -13,6 +13,7 @@ the driver in one call per page inside the caller's transaction:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -125,11 +126,13 @@ class InsightUpsert:
         cursor = self.session.connection().connection.driver_connection.cursor()
         try:
             if self._staging is None:
-                self._staging = f"pantau_stage_{self.table.name}"
-                # Temporary: private to this connection, emptied at commit or rollback, gone on disconnect.
+                digest = hashlib.sha1(",".join(self.columns).encode()).hexdigest()[:8]
+                self._staging = f"pantau_stage_{self.table.name}_{digest}"
+                # Temporary: private to this connection, emptied at commit, gone on disconnect. Only the
+                # written columns, with their types and no constraints or defaults (no id sequence use).
                 cursor.execute(
-                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self._staging} "
-                    f"(LIKE {self._table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self._staging} ON COMMIT DELETE ROWS "
+                    f"AS SELECT {self._names} FROM {self._table} WITH NO DATA"
                 )
             cursor.execute(f"TRUNCATE {self._staging}")
             with cursor.copy(f"COPY {self._staging} ({self._names}) FROM STDIN") as copy:
