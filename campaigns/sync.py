@@ -421,10 +421,16 @@ class _AccountWriter:
         return removed or 0
 
 
-def _insight_pages(
+def _account_pages(
     client: MetaClient, account_id: str, since: dt.date, until: dt.date
 ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """(level, page) for the campaign level, then the ad set level."""
+    """(kind, page) of one account window in write order: "campaigns", "adsets", then the daily
+    insights of level "campaign" and "adset"."""
+    campaign_pages, adset_pages = client.campaigns_and_ad_sets(account_id)
+    for page in campaign_pages:
+        yield "campaigns", page
+    for page in adset_pages:
+        yield "adsets", page
     for level in ("campaign", "adset"):
         for page in client.insights(account_id, level, since, until):
             yield level, page
@@ -495,20 +501,21 @@ def sync_account(
     writer = _AccountWriter(session, account, stamp)
     say = progress or (lambda message, fraction: None)
     say(f"{account.name}: campaigns and ad sets", 0.05)
-    campaign_pages, adset_pages = client.campaigns_and_ad_sets(account.account_id)
-    for page in campaign_pages:
-        writer.campaign_rows(page)
-    for page in adset_pages:
-        writer.adset_rows(page)
     spans = {"campaign": (0.2, 0.5), "adset": (0.5, 0.95)}
     pages = dict.fromkeys(spans, 0)
-    say(f"{account.name}: campaign insights {since}..{until}", 0.2)
-    # One reader thread for both levels: it starts the ad set report while campaign pages are still written.
-    for level, page in prefetch(_insight_pages(client, account.account_id, since, until)):
-        writer.insight_rows(level, page)
-        pages[level] += 1
-        start, end = spans[level]
-        say(f"{account.name}: {level} insights, {writer.rows} rows", start + (end - start) * (1 - 0.9 ** pages[level]))
+    # One reader thread for the whole window (entities, then both insight levels): while a page is written
+    # the next is fetched, so the report runs are started and polled while earlier pages are still written.
+    for kind, page in prefetch(_account_pages(client, account.account_id, since, until)):
+        if kind == "campaigns":
+            writer.campaign_rows(page)
+        elif kind == "adsets":
+            writer.adset_rows(page)
+        else:
+            writer.insight_rows(kind, page)
+            pages[kind] += 1
+            start, end = spans[kind]
+            done = start + (end - start) * (1 - 0.9 ** pages[kind])
+            say(f"{account.name}: {kind} insights {since}..{until}, {writer.rows} rows", done)
     removed = writer.drop_unreported(since, until)
     account.last_synced_at = stamp
     audit.record(
