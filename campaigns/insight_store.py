@@ -4,8 +4,8 @@ The sync writes hundreds of thousands of rows per window, so this path skips SQL
 parameter handling: rows arrive as tuples in a fixed column order, are converted column by column
 with the very bind processors SQLAlchemy would apply (so the stored values are identical), and go to
 the driver in one call per page inside the caller's transaction:
-- SQLite: `executemany` of one prepared `INSERT .. ON CONFLICT DO UPDATE` (faster there than
-  multi-row VALUES, which SQLite must re-prepare for every statement size);
+- SQLite: multi-row `INSERT .. VALUES (..), (..) .. ON CONFLICT DO UPDATE`, up to 500 rows per
+  statement (the driver caches the prepared statement per size; one step per statement, not per row);
 - PostgreSQL: `COPY` into a temporary staging table, then one `INSERT .. SELECT .. ON CONFLICT DO
   UPDATE` per page (one statement instead of one per row).
 """
@@ -15,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import chain
 from json.encoder import c_make_encoder, encode_basestring_ascii
 from operator import itemgetter
 from typing import Any
@@ -92,10 +94,8 @@ class InsightUpsert:
         self._conflict = ", ".join(quote(k) for k in self.key)
         self._updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in self.columns if c not in self.key)
         self._table = self.dialect.identifier_preparer.format_table(self.table)
-        self._sqlite_sql = (
-            f"INSERT INTO {self._table} ({self._names}) VALUES ({', '.join('?' for _ in self.columns)}) "
-            f"ON CONFLICT ({self._conflict}) DO UPDATE SET {self._updates}"
-        )
+        self._sqlite_sql: dict[int, str] = {}  # rows per statement -> SQL
+        self._sqlite_rows = 0
         self._staging: str | None = None
 
     def bind_values(self, rows: list[tuple]) -> list[tuple]:
@@ -113,11 +113,37 @@ class InsightUpsert:
             return 0
         values = self.bind_values(rows)
         if self.dialect.name == "sqlite":
-            # Statements run in order, so a repeated key is inserted, then updated by its later row.
-            self.session.connection().exec_driver_sql(self._sqlite_sql, values)
+            self._write_sqlite(values)
         else:
             self._write_postgresql(values)
         return len(rows)
+
+    def _write_sqlite(self, values: list[tuple]) -> None:
+        """Multi-row VALUES, as many rows per statement as SQLite takes parameters (500 at most).
+
+        One statement per chunk, not one step per row: the driver releases Python's lock once per
+        statement instead of once per row, so the page reader thread cannot stall the writes row by row.
+        Rows are inserted in order, so a key repeated in a chunk is inserted, then updated by its later row.
+        """
+        connection = self.session.connection()
+        if not self._sqlite_rows:
+            raw = connection.connection.driver_connection
+            try:
+                limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            except (AttributeError, sqlite3.Error):  # pragma: no cover - Python < 3.11
+                limit = 999
+            self._sqlite_rows = max(1, min(500, limit // len(self.columns)))
+        step = self._sqlite_rows
+        for start in range(0, len(values), step):
+            chunk = values[start : start + step]
+            sql = self._sqlite_sql.get(len(chunk))
+            if sql is None:
+                row = f"({', '.join('?' for _ in self.columns)})"
+                sql = self._sqlite_sql[len(chunk)] = (
+                    f"INSERT INTO {self._table} ({self._names}) VALUES {', '.join(row for _ in chunk)} "
+                    f"ON CONFLICT ({self._conflict}) DO UPDATE SET {self._updates}"
+                )
+            connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
 
     def _write_postgresql(self, values: list[tuple]) -> None:
         unique = {self.key_of(row): row for row in values}  # ON CONFLICT cannot touch one row twice
