@@ -545,8 +545,6 @@ def sync_account(
     writer = _AccountWriter(session, account, stamp)
     say = progress or (lambda message, fraction: None)
     say(f"{account.name}: campaigns and ad sets", 0.05)
-    spans = {"campaign": (0.2, 0.5), "adset": (0.5, 0.95)}
-    pages = dict.fromkeys(spans, 0)
     # Readers in threads of their own while the main thread writes: the entities on this connection, and
     # the insight ranges each on a connection of its own (started now, so Meta prepares their report runs
     # while the entities are written). Insight pages are written only after every entity page.
@@ -564,12 +562,11 @@ def sync_account(
                 writer.campaign_rows(page)
             else:
                 writer.adset_rows(page)
-        for kind, page in insights:
+        say(f"{account.name}: insights {since}..{until}", 0.2)
+        for pages, (kind, page) in enumerate(insights, start=1):
             writer.insight_rows(kind, page)
-            pages[kind] += 1
-            start, end = spans[kind]
-            done = start + (end - start) * (1 - 0.95 ** pages[kind])
-            say(f"{account.name}: {kind} insights {since}..{until}, {writer.rows} rows", done)
+            # The levels' pages interleave: one bar for all of them, never going back.
+            say(f"{account.name}: insights {since}..{until}, {writer.rows} rows", 0.2 + 0.75 * (1 - 0.97**pages))
     finally:
         insights.close()
         for reader in readers:
