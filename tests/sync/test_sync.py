@@ -246,8 +246,8 @@ def test_sync_killed_midway_keeps_previous_data_and_next_run_completes(fake: Fak
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    # Wait until the child has written entities and is reading the second insights level (campaign rows
-    # are already in its open transaction), then kill it hard.
+    # Wait until the child is reading the ad set level (its readers run in parallel: campaign requests held
+    # here are let go, so campaign rows can reach its open transaction), then kill it hard.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if fake.held.is_set() and fake.requests_to("act_111/insights"):
