@@ -21,6 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -165,7 +168,40 @@ def main() -> None:
         return
     campaigns = max(1, round(500 * args.scale))
     tmp = tempfile.mkdtemp(prefix="pantau-bench-")
-    url = args.database_url or f"sqlite:///{tmp}/bench.db"
+    with fresh_database(args.database_url or f"sqlite:///{tmp}/bench.db") as url:
+        run(args, campaigns, url)
+
+
+@contextmanager
+def fresh_database(url: str) -> Iterator[str]:
+    """`url` itself for a (new) SQLite file; on PostgreSQL a schema of its own, dropped afterwards, so
+    every run starts from empty tables (a first sync) and never touches other data in that database."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    if make_url(url).get_backend_name() != "postgresql":
+        yield url
+        return
+    schema = f"pantau_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield (
+            make_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        from db.engine import dispose_engines
+
+        dispose_engines()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def run(args: argparse.Namespace, campaigns: int, url: str) -> None:
     with FakeGraph() as fake:
         plan = build(fake, args.accounts, campaigns, args.adsets, args.days)
         env = {
@@ -179,7 +215,7 @@ def main() -> None:
         }
         print(
             f"data: {args.accounts} accounts x {campaigns} campaigns x {args.adsets} ad sets x {args.days} days "
-            f"= {plan['rows']} insight rows; database {url.split('@')[-1]}",
+            f"= {plan['rows']} insight rows; database {url.split('@')[-1].split('?')[0]}",
             flush=True,
         )
         proc = subprocess.run(

@@ -7,11 +7,13 @@ no re-sync needed. Rows imported from Ads Manager files keep the conversions the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from campaigns.conversions import count_conversions, default_events
@@ -79,11 +81,17 @@ def set_conversion_definition(
     *,
     account_id: int | None = None,
     campaign_id: int | None = None,
+    progress: Progress | None = None,
 ) -> int:
-    """Set (or with `events=None` remove) the account default or a campaign override; returns rows recomputed."""
+    """Set (or with `events=None` remove) the account default or a campaign override; returns rows recomputed.
+
+    `progress(done, total)` is called after each campaign's rows are recomputed (for a progress bar).
+    """
     require(actor, "campaign.edit")
     if (account_id is None) == (campaign_id is None):
         raise DefinitionError("Choose either an ad account (default) or a campaign (override).")
+    if events is not None:
+        events = list(dict.fromkeys(events))  # the same event twice would be counted twice
     unknown = [e for e in events or () if e not in CONVERSION_EVENTS]
     if unknown:
         raise DefinitionError(
@@ -119,7 +127,7 @@ def set_conversion_definition(
     session.flush()
     target = f"campaign {campaign_id}" if campaign_id else f"account {account.name}"
     after = audit.snapshot(row) if events is not None and row is not None else None
-    changed = recompute_conversions(session, account, [campaign_id] if campaign_id else None)
+    changed = recompute_conversions(session, account, [campaign_id] if campaign_id else None, progress)
     audit.record(
         session,
         actor,
@@ -133,29 +141,151 @@ def set_conversion_definition(
     return changed
 
 
-def recompute_conversions(session: Session, account: AdAccount, campaign_ids: Sequence[int] | None = None) -> int:
-    """Recompute conversions and value of stored Meta rows from raw actions; returns rows changed."""
+Progress = Callable[[int, int], None]  # (campaigns done, campaigns in all)
+
+
+def recompute_conversions(
+    session: Session,
+    account: AdAccount,
+    campaign_ids: Sequence[int] | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Recompute conversions and value of stored Meta rows from raw actions; returns rows changed.
+
+    Rows are read as plain tuples (no ORM objects) and only changed rows are written back, in
+    batches by primary key; `synced_at` is kept (a recompute is not a sync).
+    """
     resolver = EventResolver(session, account)
-    query = select(Campaign).where(Campaign.account_id == account.id)
+    query = select(Campaign).where(Campaign.account_id == account.id).order_by(Campaign.id)
     if campaign_ids:
         query = query.where(Campaign.id.in_(campaign_ids))
+    campaigns = session.scalars(query).all()
     changed = 0
-    for campaign in session.scalars(query).all():
+    for done, campaign in enumerate(campaigns, start=1):
         events = resolver.events(campaign)
-        insights = session.scalars(
-            select(CampaignInsight).where(
-                CampaignInsight.campaign_id == campaign.id, CampaignInsight.source != SOURCE_ADS_MANAGER_CSV
+        for model, rows in (
+            (
+                CampaignInsight,
+                select(
+                    CampaignInsight.id,
+                    CampaignInsight.actions,
+                    CampaignInsight.action_values,
+                    CampaignInsight.conversions,
+                    CampaignInsight.conversion_value,
+                ).where(CampaignInsight.campaign_id == campaign.id, CampaignInsight.source != SOURCE_ADS_MANAGER_CSV),
+            ),
+            (
+                AdSetInsight,
+                select(
+                    AdSetInsight.id,
+                    AdSetInsight.actions,
+                    AdSetInsight.action_values,
+                    AdSetInsight.conversions,
+                    AdSetInsight.conversion_value,
+                )
+                .join(AdSet, AdSet.id == AdSetInsight.ad_set_id)
+                .where(AdSet.campaign_id == campaign.id, AdSetInsight.source != SOURCE_ADS_MANAGER_CSV),
+            ),
+        ):
+            updates = []
+            for pk, actions, action_values, old_count, old_value in session.execute(rows):
+                conversions, value = count_conversions(actions, action_values, events)
+                if old_count != conversions or old_value != value:
+                    updates.append({"row_id": pk, "new_conversions": conversions, "new_value": value})
+            table = model.__table__
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("row_id"))
+                .values(
+                    conversions=bindparam("new_conversions"),
+                    conversion_value=bindparam("new_value"),
+                    synced_at=table.c.synced_at,  # not a sync: keep the column's on-update stamp away
+                )
+            )
+            for start in range(0, len(updates), 1000):
+                session.execute(statement, updates[start : start + 1000])
+            changed += len(updates)
+        if progress is not None:
+            progress(done, len(campaigns))
+    for obj in list(session.identity_map.values()):  # rows loaded earlier must not keep the old figures
+        if isinstance(obj, (CampaignInsight, AdSetInsight)):
+            session.expire(obj, ["conversions", "conversion_value"])
+    return changed
+
+
+@dataclass
+class DefinitionRow:
+    """One campaign of an account and the conversion events in force for it."""
+
+    campaign_id: int
+    name: str
+    objective: str | None
+    status: str | None
+    events: tuple[str, ...]
+    origin: str  # "campaign", "account" or "objective"
+    override: tuple[str, ...] | None
+    updated_by: str | None
+    updated_at: dt.datetime | None
+
+
+@dataclass
+class AccountDefinitions:
+    """An ad account's default definition and every campaign's definition in force (for the editor)."""
+
+    account_id: int
+    name: str
+    currency: str
+    events: tuple[str, ...] | None  # the account default; None: each campaign follows its objective
+    updated_by: str | None
+    updated_at: dt.datetime | None
+    campaigns: list[DefinitionRow] = field(default_factory=list)
+
+
+def account_definitions(session: Session, account_id: int) -> AccountDefinitions:
+    """The account default, the campaign overrides and what is in force for each campaign."""
+    account = session.get(AdAccount, account_id)
+    if account is None:
+        raise DefinitionError(f"No ad account with id {account_id}.")
+    rows = session.scalars(
+        select(ConversionDefinition).where(
+            (ConversionDefinition.account_id == account.id)
+            | ConversionDefinition.campaign_id.in_(select(Campaign.id).where(Campaign.account_id == account.id))
+        )
+    ).all()
+    default = next((r for r in rows if r.campaign_id is None), None)
+    overrides = {r.campaign_id: r for r in rows if r.campaign_id is not None}
+    result = AccountDefinitions(
+        account_id=account.id,
+        name=account.name,
+        currency=account.currency,
+        events=None if default is None else tuple(default.events or ()),
+        updated_by=None if default is None else default.updated_by,
+        updated_at=None if default is None else default.updated_at,
+    )
+    campaigns = session.execute(
+        select(Campaign.id, Campaign.name, Campaign.objective, Campaign.status)
+        .where(Campaign.account_id == account.id)
+        .order_by(Campaign.name, Campaign.id)
+    ).all()
+    for campaign_id, name, objective, status in campaigns:
+        own = overrides.get(campaign_id)
+        if own is not None:
+            events, origin = tuple(own.events or ()), "campaign"
+        elif result.events is not None:
+            events, origin = result.events, "account"
+        else:
+            events, origin = default_events(objective), "objective"
+        result.campaigns.append(
+            DefinitionRow(
+                campaign_id=campaign_id,
+                name=name,
+                objective=objective,
+                status=status,
+                events=events,
+                origin=origin,
+                override=None if own is None else tuple(own.events or ()),
+                updated_by=None if own is None else own.updated_by,
+                updated_at=None if own is None else own.updated_at,
             )
         )
-        adset_insights = session.scalars(
-            select(AdSetInsight)
-            .join(AdSet, AdSet.id == AdSetInsight.ad_set_id)
-            .where(AdSet.campaign_id == campaign.id, AdSetInsight.source != SOURCE_ADS_MANAGER_CSV)
-        )
-        for row in [*insights, *adset_insights]:
-            conversions, value = count_conversions(row.actions, row.action_values, events)
-            if row.conversions != conversions or row.conversion_value != value:
-                row.conversions, row.conversion_value = conversions, value
-                changed += 1
-    session.flush()
-    return changed
+    return result

@@ -9,42 +9,52 @@ from typing import Any
 
 from campaigns.meta_settings import CONVERSION_EVENTS, DEFAULT_EVENTS_BY_OBJECTIVE
 
+_ZERO = Decimal(0)
+
 
 def default_events(objective: str | None) -> tuple[str, ...]:
     """The events that count for a campaign with this objective when nobody chose otherwise."""
     return DEFAULT_EVENTS_BY_OBJECTIVE.get((objective or "").upper(), ())
 
 
-def _by_type(items: Iterable[dict[str, Any]] | None, wanted: frozenset[str] | None = None) -> dict[str, list]:
-    """Raw values per action type (only the wanted types); converted to Decimal only when picked."""
-    values: dict[str, list] = {}
-    for item in items or ():
-        kind = item.get("action_type")
-        if kind and (wanted is None or kind in wanted):
-            values.setdefault(kind, []).append(item.get("value", "0"))
-    return values
-
-
 @lru_cache(maxsize=256)
-def _wanted(events: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(t for e in events for t in CONVERSION_EVENTS.get(e, (e,)))
+def _plan(events: tuple[str, ...]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """(every action type any event may use, each event's types in precedence order), built once."""
+    per_event = tuple(CONVERSION_EVENTS.get(e, (e,)) for e in events)
+    return frozenset(t for types in per_event for t in types), per_event
 
 
-def _sum(raw: list) -> Decimal:
-    total = Decimal(0)
-    for value in raw:
-        try:
-            total += Decimal(str(value))
-        except InvalidOperation:
-            continue
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(value if isinstance(value, str) else str(value))
+    except InvalidOperation:
+        return None
+
+
+def _total(items: Iterable[dict[str, Any]] | None, wanted: frozenset[str], per_event: tuple) -> Decimal:
+    """Each event counted once, by the first of its types present (all entries of that type added)."""
+    if not items:
+        return _ZERO
+    found: dict[str, list] | None = None
+    for item in items:
+        kind = item.get("action_type")
+        if kind in wanted:
+            if found is None:
+                found = {}
+            found.setdefault(kind, []).append(item.get("value", "0"))
+    if found is None:
+        return _ZERO
+    total = _ZERO
+    for types in per_event:
+        for action_type in types:
+            raw = found.get(action_type)
+            if raw is not None:
+                for value in raw:  # unparsable values are skipped, as Meta never sends them
+                    number = _decimal(value)
+                    if number is not None:
+                        total += number
+                break
     return total
-
-
-def _pick(values: dict[str, list], event: str) -> Decimal:
-    for action_type in CONVERSION_EVENTS.get(event, (event,)):
-        if action_type in values:
-            return _sum(values[action_type])
-    return Decimal(0)
 
 
 def count_conversions(
@@ -54,13 +64,6 @@ def count_conversions(
 ) -> tuple[Decimal, Decimal]:
     """(conversions, conversion value): each event counted once, by the first type present."""
     if not events:
-        return Decimal(0), Decimal(0)
-    wanted = _wanted(tuple(events))
-    counts = _by_type(actions, wanted)
-    amounts = _by_type(action_values, wanted)
-    total = Decimal(0)
-    value = Decimal(0)
-    for event in events:
-        total += _pick(counts, event) if counts else 0
-        value += _pick(amounts, event) if amounts else 0
-    return total, value
+        return _ZERO, _ZERO
+    wanted, per_event = _plan(events if isinstance(events, tuple) else tuple(events))
+    return _total(actions, wanted, per_event), _total(action_values, wanted, per_event)

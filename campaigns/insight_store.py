@@ -1,47 +1,186 @@
-"""Dialect-aware bulk upserts of daily insight rows (INSERT .. ON CONFLICT on SQLite and PostgreSQL)."""
+"""Bulk upserts of daily insight rows (INSERT .. ON CONFLICT DO UPDATE on SQLite and PostgreSQL).
+
+The sync writes hundreds of thousands of rows per window, so this path skips SQLAlchemy's per-row
+parameter handling: rows arrive as tuples in a fixed column order, are converted column by column
+with the very bind processors SQLAlchemy would apply (so the stored values are identical), and go to
+the driver in one call per page inside the caller's transaction:
+- SQLite: multi-row `INSERT .. VALUES (..), (..) .. ON CONFLICT DO UPDATE`, up to 500 rows per
+  statement (the driver caches the prepared statement per size; one step per statement, not per row);
+- PostgreSQL: `COPY` into a temporary staging table, then one `INSERT .. SELECT .. ON CONFLICT DO
+  UPDATE` per page (one statement instead of one per row).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from itertools import chain
+from json.encoder import c_make_encoder, encode_basestring_ascii
 from operator import itemgetter
 from typing import Any
 
+from sqlalchemy import JSON
 from sqlalchemy.orm import Session
 
-# One statement object per table and dialect: SQLAlchemy then compiles it once, not once per page.
-_statements: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Any] = {}
+
+def _memoized(process: Callable[[Any], Any] | None, column_type: Any) -> Callable[[Any], Any] | None:
+    """Dates and the sync timestamp repeat on every row: convert each distinct value once."""
+    try:
+        python_type = getattr(column_type, "impl_instance", column_type).python_type  # through TypeDecorators
+    except NotImplementedError:
+        return process
+    if process is None or not issubclass(python_type, dt.date):  # datetime is a date too
+        return process
+    return lru_cache(maxsize=4096)(process)
 
 
-def _insert(session: Session):
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only the two supported databases
-        raise NotImplementedError(f"upserts are not implemented for {name}")
-    return insert
+def _json_dumps() -> Callable[[Any], str]:
+    """`json.dumps` with its default arguments, minus the per-call set-up (same text, built once).
+
+    `json.dumps` builds a fresh C encoder on every call; the raw action lists are encoded twice per
+    row, so one encoder is made here and reused. Falls back to `json.dumps` without the C accelerator.
+    """
+    if c_make_encoder is None:  # pragma: no cover - CPython always has it
+        return json.dumps
+    encode = c_make_encoder(
+        None, json.JSONEncoder().default, encode_basestring_ascii, None, ": ", ", ", False, False, True
+    )
+
+    def dumps(value: Any) -> str:
+        return "".join(encode(value, 0))
+
+    return dumps
 
 
+def _json_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """A faster equivalent of SQLAlchemy's JSON bind processor when it would just call `json.dumps`."""
+    impl = column_type.dialect_impl(dialect)
+    if not isinstance(impl, JSON) or impl.none_as_null or dialect._json_serializer is not None:
+        return None
+    if impl._str_impl.bind_processor(dialect) is not None:  # pragma: no cover - not on SQLite or psycopg
+        return None
+    return _json_dumps()
+
+
+class InsightUpsert:
+    """One prepared upsert for one insight table, columns and dialect; `write(rows)` takes tuples."""
+
+    def __init__(self, session: Session, model: Any, key: Sequence[str], columns: Sequence[str]) -> None:
+        self.session = session
+        self.table = model.__table__
+        self.key = tuple(key)
+        self.columns = tuple(columns)
+        missing = [k for k in self.key if k not in self.columns]
+        if missing:
+            raise ValueError(f"key column(s) {missing} must be among the written columns")
+        self.dialect = session.get_bind().dialect
+        if self.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover - the two supported databases
+            raise NotImplementedError(f"upserts are not implemented for {self.dialect.name}")
+        self.processors: list[tuple[int, Callable[[Any], Any]]] = []
+        for index, name in enumerate(self.columns):
+            column_type = self.table.c[name].type
+            process = column_type.dialect_impl(self.dialect).bind_processor(self.dialect)
+            if process is not None:
+                process = _json_processor(column_type, self.dialect) or _memoized(process, column_type)
+            if process is not None:
+                self.processors.append((index, process))
+        self.key_of = itemgetter(*(self.columns.index(k) for k in self.key))
+        quote = self.dialect.identifier_preparer.quote
+        self._names = ", ".join(quote(c) for c in self.columns)
+        self._conflict = ", ".join(quote(k) for k in self.key)
+        self._updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in self.columns if c not in self.key)
+        self._table = self.dialect.identifier_preparer.format_table(self.table)
+        self._sqlite_sql: dict[int, str] = {}  # rows per statement -> SQL
+        self._sqlite_rows = 0
+        self._staging: str | None = None
+
+    def bind_values(self, rows: list[tuple]) -> list[tuple]:
+        """`rows` converted to what the driver receives (SQLAlchemy's own bind processors, column-wise)."""
+        if not self.processors or not rows:
+            return rows
+        columns = list(zip(*rows, strict=True))
+        for index, process in self.processors:
+            columns[index] = list(map(process, columns[index]))
+        return list(zip(*columns, strict=True))
+
+    def write(self, rows: list[tuple]) -> int:
+        """Upsert `rows` (tuples in `columns` order); a key repeated in one call keeps its last row."""
+        if not rows:
+            return 0
+        values = self.bind_values(rows)
+        if self.dialect.name == "sqlite":
+            self._write_sqlite(values)
+        else:
+            self._write_postgresql(values)
+        return len(rows)
+
+    def _write_sqlite(self, values: list[tuple]) -> None:
+        """Multi-row VALUES, as many rows per statement as SQLite takes parameters (500 at most).
+
+        One statement per chunk, not one step per row: the driver releases Python's lock once per
+        statement instead of once per row, so the page reader thread cannot stall the writes row by row.
+        Rows are inserted in order, so a key repeated in a chunk is inserted, then updated by its later row.
+        """
+        connection = self.session.connection()
+        if not self._sqlite_rows:
+            raw = connection.connection.driver_connection
+            try:
+                limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            except (AttributeError, sqlite3.Error):  # pragma: no cover - Python < 3.11
+                limit = 999
+            self._sqlite_rows = max(1, min(500, limit // len(self.columns)))
+        step = self._sqlite_rows
+        for start in range(0, len(values), step):
+            chunk = values[start : start + step]
+            sql = self._sqlite_sql.get(len(chunk))
+            if sql is None:
+                row = f"({', '.join('?' for _ in self.columns)})"
+                sql = self._sqlite_sql[len(chunk)] = (
+                    f"INSERT INTO {self._table} ({self._names}) VALUES {', '.join(row for _ in chunk)} "
+                    f"ON CONFLICT ({self._conflict}) DO UPDATE SET {self._updates}"
+                )
+            connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
+
+    def _write_postgresql(self, values: list[tuple]) -> None:
+        unique = {self.key_of(row): row for row in values}  # ON CONFLICT cannot touch one row twice
+        if len(unique) < len(values):
+            values = list(unique.values())
+        cursor = self.session.connection().connection.driver_connection.cursor()
+        try:
+            if self._staging is None:
+                digest = hashlib.sha1(",".join(self.columns).encode()).hexdigest()[:8]
+                self._staging = f"pantau_stage_{self.table.name}_{digest}"
+                # Temporary: private to this connection, emptied at commit, gone on disconnect. Only the
+                # written columns, with their types and no constraints or defaults (no id sequence use).
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self._staging} ON COMMIT DELETE ROWS "
+                    f"AS SELECT {self._names} FROM {self._table} WITH NO DATA"
+                )
+            cursor.execute(f"TRUNCATE {self._staging}")
+            with cursor.copy(f"COPY {self._staging} ({self._names}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {self._table} ({self._names}) SELECT {self._names} FROM {self._staging} "
+                f"ON CONFLICT ({self._conflict}) DO UPDATE SET {self._updates}"
+            )
+        finally:
+            cursor.close()
+
+
+# One prepared upsert per session, table and column set (the sync builds its own; kept for other callers).
 def upsert_rows(session: Session, model: Any, key: Sequence[str], rows: list[dict[str, Any]]) -> None:
-    """Insert `rows` into `model`'s table, updating every other column when `key` already exists.
+    """Insert `rows` (dicts) into `model`'s table, updating every other column when `key` already exists.
 
     Rows repeated within one call (a range read twice after a split) keep the last values.
     """
     if not rows:
         return
-    get_key = itemgetter(*key)
-    unique = {get_key(row): row for row in rows}
-    if len(unique) < len(rows):
-        rows = list(unique.values())
-    table = model.__table__
-    columns = tuple(c for c in rows[0] if c not in key)
-    cache_key = (session.get_bind().dialect.name, table.name, tuple(key), columns)
-    stmt = _statements.get(cache_key)
-    if stmt is None:
-        stmt = _insert(session)(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c[k] for k in key], set_={c: stmt.excluded[c] for c in columns}
-        )
-        _statements[cache_key] = stmt
-    session.execute(stmt, rows)
+    columns = tuple(rows[0])
+    getter = itemgetter(*columns)
+    values = [getter(row) for row in rows] if len(columns) > 1 else [(getter(row),) for row in rows]
+    InsightUpsert(session, model, key, columns).write(values)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from campaigns import meta_settings as ms
 from campaigns.conversion_definitions import EventResolver
 from campaigns.conversions import count_conversions
-from campaigns.insight_store import upsert_rows
+from campaigns.insight_store import InsightUpsert
 from campaigns.meta_client import MetaClient, MetaError, minor_to_major
 from campaigns.models import SOURCE_META_API, AdAccount, AdSet, AdSetInsight, Campaign, CampaignInsight, SyncRun
 from db import audit
@@ -36,6 +36,24 @@ from db.settings import get_setting
 from db.types import utcnow
 
 Progress = Callable[[str, float], None]
+
+# Columns of the daily insight upserts, in the order `_AccountWriter.insight_rows` builds its tuples.
+_DAILY_COLUMNS = (
+    "date",
+    "currency",
+    "spend",
+    "impressions",
+    "clicks",
+    "link_clicks",
+    "actions",
+    "action_values",
+    "conversions",
+    "conversion_value",
+    "source",
+    "synced_at",
+)
+CAMPAIGN_COLUMNS = ("campaign_id", *_DAILY_COLUMNS, "reach")
+ADSET_COLUMNS = ("ad_set_id", *_DAILY_COLUMNS)
 
 
 @dataclass
@@ -219,6 +237,8 @@ class _AccountWriter:
         self.resolver = EventResolver(session, account)
         self._info: dict[str, tuple[int, tuple[str, ...], Campaign]] = {}
         self._adset_ids: dict[str, int] = {}
+        self._stores: dict[str, InsightUpsert] = {}
+        self._days: dict[str, dt.date] = {}
 
     def campaign_rows(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
@@ -303,51 +323,78 @@ class _AccountWriter:
             self.objects += 1
         return adset
 
-    def _campaign_info(self, meta_id: str, name: str | None) -> tuple[int, tuple[str, ...], Campaign]:
-        info = self._info.get(meta_id)
+    def _campaign_info(self, raw_id: Any, name: str | None) -> tuple[int, tuple[str, ...], Campaign]:
+        """(primary key, conversion events, campaign) of a campaign id as Meta sent it (cached)."""
+        info = self._info.get(raw_id)
         if info is None:
-            campaign = self._campaign(meta_id, name)
-            info = self._info[meta_id] = (campaign.id, self.resolver.events(campaign), campaign)
+            campaign = self._campaign(str(raw_id), name)
+            info = self._info[raw_id] = (campaign.id, self.resolver.events(campaign), campaign)
         return info
 
-    def _adset_id(self, meta_id: str, name: str | None, campaign: Campaign) -> int:
-        pk = self._adset_ids.get(meta_id)
+    def _adset_id(self, raw_id: Any, name: str | None, campaign: Campaign) -> int:
+        pk = self._adset_ids.get(raw_id)
         if pk is None:
-            pk = self._adset_ids[meta_id] = self._adset(meta_id, name, campaign).id
+            pk = self._adset_ids[raw_id] = self._adset(str(raw_id), name, campaign).id
         return pk
 
+    def _upsert(self, level: str) -> InsightUpsert:
+        store = self._stores.get(level)
+        if store is None:
+            if level == "campaign":
+                store = InsightUpsert(self.session, CampaignInsight, ("campaign_id", "date"), CAMPAIGN_COLUMNS)
+            else:
+                store = InsightUpsert(self.session, AdSetInsight, ("ad_set_id", "date"), ADSET_COLUMNS)
+            self._stores[level] = store
+        return store
+
+    def _day(self, text: str) -> dt.date:
+        day = self._days.get(text)
+        if day is None:
+            day = self._days[text] = dt.date.fromisoformat(text)
+        return day
+
     def insight_rows(self, level: str, rows: list[dict[str, Any]]) -> None:
+        """Upsert one page of daily rows (tuples in the store's column order, no ORM objects)."""
         out = []
+        append = out.append
+        campaign_level = level == "campaign"
+        default_currency, source, stamp = self.currency, SOURCE_META_API, self.stamp
+        info_of, adset_of, day_of = self._info.get, self._adset_ids.get, self._days.get
         for row in rows:
-            campaign_pk, events, campaign = self._campaign_info(str(row.get("campaign_id")), row.get("campaign_name"))
+            info = info_of(row.get("campaign_id"))
+            if info is None:
+                info = self._campaign_info(row.get("campaign_id"), row.get("campaign_name"))
             actions = row.get("actions") or None
             action_values = row.get("action_values") or None
-            conversions, value = count_conversions(actions, action_values, events)
-            values = {
-                "date": dt.date.fromisoformat(row["date_start"]),
-                "currency": (row.get("account_currency") or self.currency).upper(),
-                "spend": Decimal(str(row.get("spend") or "0")),
-                "impressions": _int(row.get("impressions")) or 0,
-                "clicks": _int(row.get("clicks")) or 0,
-                "link_clicks": _link_clicks(row),
-                "actions": actions,
-                "action_values": action_values,
-                "conversions": conversions,
-                "conversion_value": value,
-                "source": SOURCE_META_API,
-                "synced_at": self.stamp,
-            }
-            if level == "campaign":
-                values["campaign_id"] = campaign_pk
-                values["reach"] = _int(row.get("reach"))
+            conversions, value = count_conversions(actions, action_values, info[1])
+            if campaign_level:
+                object_pk = info[0]
             else:
-                values["ad_set_id"] = self._adset_id(str(row.get("adset_id")), row.get("adset_name"), campaign)
-            out.append(values)
-        if out:
-            model = CampaignInsight if level == "campaign" else AdSetInsight
-            key = ("campaign_id", "date") if level == "campaign" else ("ad_set_id", "date")
-            upsert_rows(self.session, model, key, out)
-            self.rows += len(out)
+                object_pk = adset_of(row.get("adset_id"))
+                if object_pk is None:
+                    object_pk = self._adset_id(row.get("adset_id"), row.get("adset_name"), info[2])
+            day = day_of(row["date_start"])
+            if day is None:
+                day = self._day(row["date_start"])
+            currency = row.get("account_currency") or default_currency
+            spend = row.get("spend") or "0"
+            values = (
+                object_pk,
+                day,
+                currency if currency.isupper() else currency.upper(),
+                Decimal(spend if isinstance(spend, str) else str(spend)),
+                _int(row.get("impressions")) or 0,
+                _int(row.get("clicks")) or 0,
+                _link_clicks(row),
+                actions,
+                action_values,
+                conversions,
+                value,
+                source,
+                stamp,
+            )
+            append((*values, _int(row.get("reach"))) if campaign_level else values)
+        self.rows += self._upsert(level).write(out)
 
     def drop_unreported(self, since: dt.date, until: dt.date) -> int:
         """Delete Meta rows inside the window that this (successful) read no longer returned."""
@@ -374,40 +421,99 @@ class _AccountWriter:
         return removed or 0
 
 
-def prefetch(pages: Iterator[list[dict[str, Any]]], depth: int = 2) -> Iterator[list[dict[str, Any]]]:
-    """Read the next pages from Meta in a thread while the current one is written (memory: `depth` pages)."""
-    box: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
+def _entity_pages(client: MetaClient, account_id: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """("campaigns" | "adsets", page) of one account, campaigns first."""
+    campaign_pages, adset_pages = client.campaigns_and_ad_sets(account_id)
+    for page in campaign_pages:
+        yield "campaigns", page
+    for page in adset_pages:
+        yield "adsets", page
 
-    def produce() -> None:
+
+def insight_ranges(since: dt.date, until: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """The (level, since, until) reads of one window, each on a connection of its own.
+
+    The ad set level holds four times the campaign level's rows in a typical account, so a window of
+    two weeks or more reads it as two halves: three readers of similar size keep Meta (preparing the
+    next page) and Pantau (parsing and writing the last) busy at the same time.
+    """
+    if (until - since).days + 1 < 14:
+        return [("campaign", since, until), ("adset", since, until)]
+    middle = since + dt.timedelta(days=(until - since).days // 2)
+    return [("campaign", since, until), ("adset", since, middle), ("adset", middle + dt.timedelta(days=1), until)]
+
+
+def _level_pages(
+    client: MetaClient, account_id: str, level: str, since: dt.date, until: dt.date
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    for page in client.insights(account_id, level, since, until):
+        yield level, page
+
+
+def prefetch(pages: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """Read the next pages from Meta in a thread while the current one is written (memory: `depth` pages)."""
+    with Prefetch([pages], depth) as reader:
+        yield from reader
+
+
+class Prefetch:
+    """Several page sources read at once, each in a thread of its own (started right away), into one
+    queue (memory: `depth` pages plus one page in flight per source); pages come out as they arrive.
+    A reader's error stops every reader and is raised in the consumer; `close()` (or leaving the `with`
+    block) stops them too."""
+
+    def __init__(self, sources: list[Iterator[Any]], depth: int = 2) -> None:
+        self._box: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._done = object()
+        self._running = len(sources)
+        self._workers = [
+            threading.Thread(target=self._produce, args=(pages,), daemon=True, name=f"meta-prefetch-{n}")
+            for n, pages in enumerate(sources)
+        ]
+        for worker in self._workers:
+            worker.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._box.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self, pages: Iterator[Any]) -> None:
         try:
             for page in pages:
-                while not stop.is_set():
-                    try:
-                        box.put(page, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not self._put(page):
                     return
-            box.put(done)
         except BaseException as exc:  # handed to the consumer, raised there
-            box.put(exc)
+            self._put(exc)
+            return
+        self._put(self._done)
 
-    worker = threading.Thread(target=produce, daemon=True, name="meta-prefetch")
-    worker.start()
-    try:
-        while True:
-            item = box.get()
-            if item is done:
-                return
+    def __iter__(self) -> Iterator[Any]:
+        while self._running:
+            item = self._box.get()
+            if item is self._done:
+                self._running -= 1
+                continue
             if isinstance(item, BaseException):
+                self.close()
                 raise item
             yield item
-    finally:
-        stop.set()
-        worker.join(timeout=5)
+
+    def close(self) -> None:
+        self._stop.set()
+        for worker in self._workers:
+            worker.join(timeout=5)
+
+    def __enter__(self) -> Prefetch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> None:
@@ -439,17 +545,32 @@ def sync_account(
     writer = _AccountWriter(session, account, stamp)
     say = progress or (lambda message, fraction: None)
     say(f"{account.name}: campaigns and ad sets", 0.05)
-    campaign_pages, adset_pages = client.campaigns_and_ad_sets(account.account_id)
-    for page in campaign_pages:
-        writer.campaign_rows(page)
-    for page in adset_pages:
-        writer.adset_rows(page)
-    for level, start, end in (("campaign", 0.2, 0.5), ("adset", 0.5, 0.95)):
-        say(f"{account.name}: {level} insights {since}..{until}", start)
-        for pages, page in enumerate(prefetch(client.insights(account.account_id, level, since, until)), start=1):
-            writer.insight_rows(level, page)
-            done = start + (end - start) * (1 - 0.9**pages)
-            say(f"{account.name}: {level} insights, {writer.rows} rows", done)
+    # Readers in threads of their own while the main thread writes: the entities on this connection, and
+    # the insight ranges each on a connection of its own (started now, so Meta prepares their report runs
+    # while the entities are written). Insight pages are written only after every entity page.
+    readers = [client.clone() for _ in insight_ranges(since, until)]
+    insights = Prefetch(
+        [
+            _level_pages(reader, account.account_id, level, start, end)
+            for reader, (level, start, end) in zip(readers, insight_ranges(since, until), strict=True)
+        ],
+        depth=4,
+    )
+    try:
+        for kind, page in prefetch(_entity_pages(client, account.account_id)):
+            if kind == "campaigns":
+                writer.campaign_rows(page)
+            else:
+                writer.adset_rows(page)
+        say(f"{account.name}: insights {since}..{until}", 0.2)
+        for pages, (kind, page) in enumerate(insights, start=1):
+            writer.insight_rows(kind, page)
+            # The levels' pages interleave: one bar for all of them, never going back.
+            say(f"{account.name}: insights {since}..{until}, {writer.rows} rows", 0.2 + 0.75 * (1 - 0.97**pages))
+    finally:
+        insights.close()
+        for reader in readers:
+            client.absorb(reader)
     removed = writer.drop_unreported(since, until)
     account.last_synced_at = stamp
     audit.record(

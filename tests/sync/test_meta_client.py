@@ -294,3 +294,26 @@ def test_account_spend_uses_one_account_level_query(fake: FakeGraph, client) -> 
     call = fake.requests_to("act_111/insights")[-1]
     assert call["params"]["level"] == "account"
     assert "time_increment" not in call["params"]
+
+
+def test_each_response_body_is_decoded_once(fake: FakeGraph, client, monkeypatch) -> None:
+    """The SDK decodes every body to look for an error; that decode is the one the client reads."""
+    import facebook_business.api
+
+    _campaigns(fake, 3)
+    decoded: list[str] = []
+    real_loads = json.loads
+
+    def counting_loads(text, *args, **kwargs):
+        decoded.append(text)
+        return real_loads(text, *args, **kwargs)
+
+    monkeypatch.setattr(facebook_business.api.json, "loads", counting_loads)
+    pages = list(client.campaigns("111"))
+    assert [len(p) for p in pages] == [3]
+    bodies = [t for t in decoded if t.startswith('{"data"')]  # (the SDK also decodes JSON-looking params)
+    assert len(bodies) == 1  # one HTTP response, one decode
+    # Errors are still recognised from that decode.
+    fake.fail("act_111/campaigns", code=100, message="Invalid parameter", times=1)
+    with pytest.raises(MetaError, match="code 100"):
+        list(client.campaigns("111"))

@@ -246,8 +246,8 @@ def test_sync_killed_midway_keeps_previous_data_and_next_run_completes(fake: Fak
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    # Wait until the child has written entities and is reading the second insights level (campaign rows
-    # are already in its open transaction), then kill it hard.
+    # Wait until the child is reading the ad set level (its readers run in parallel: campaign requests held
+    # here are let go, so campaign rows can reach its open transaction), then kill it hard.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if fake.held.is_set() and fake.requests_to("act_111/insights"):
@@ -294,3 +294,30 @@ def test_cli_sync_prints_a_summary_and_fails_non_zero(fake: FakeGraph, migrated_
     result = runner.invoke(app, ["sync", "facebook", "--since", "yesterday"])
     assert result.exit_code == 1
     assert "--since 'yesterday' is not a date (YYYY-MM-DD)" in result.output
+
+
+def test_insight_readers_split_long_windows_and_their_requests_are_counted(fake: FakeGraph, migrated_url: str) -> None:
+    from campaigns.sync import insight_ranges
+
+    assert insight_ranges(D(2026, 3, 1), D(2026, 3, 13)) == [
+        ("campaign", D(2026, 3, 1), D(2026, 3, 13)),
+        ("adset", D(2026, 3, 1), D(2026, 3, 13)),
+    ]
+    assert insight_ranges(D(2026, 1, 1), D(2026, 3, 31)) == [
+        ("campaign", D(2026, 1, 1), D(2026, 3, 31)),
+        ("adset", D(2026, 1, 1), D(2026, 2, 14)),
+        ("adset", D(2026, 2, 15), D(2026, 3, 31)),
+    ]
+    _world(fake)
+    summary = _sync(accounts=["111"])  # first sync: 90 days, ad sets read as two halves
+    assert summary.ok, summary.errors
+    adset_reads = [c for c in fake.requests_to("act_111/insights") if c["params"].get("level") == "adset"]
+    assert len(adset_reads) == 2
+    # Every reader's requests are in the totals (the readers use connections of their own).
+    insight_requests = len(fake.requests_to("insights"))
+    assert summary.requests > insight_requests
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.sum(SyncRun.requests))) == summary.requests - 1  # minus the account read
+    assert len(_campaign_rows(migrated_url)) == 5
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count(AdSetInsight.id))) == 6
