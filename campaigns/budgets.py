@@ -187,11 +187,10 @@ def _window_sums(session: Session, windows: dict[object, tuple[dt.date, dt.date]
         .where(day >= first, day <= last)
         .group_by(CampaignInsight.campaign_id)
     )
-    by_range: dict[tuple[dt.date, dt.date], dict[int, Decimal]] = {bounds: {} for bounds in ranges}
-    for campaign_id, *sums in _rows(session, stmt):
-        for bounds, total in zip(ranges, sums, strict=True):
-            if total is not None:
-                by_range[bounds][campaign_id] = _dec(total)
+    rows = _rows(session, stmt).all()
+    by_range = {
+        bounds: {row[0]: _dec(row[i]) for row in rows if row[i] is not None} for i, bounds in enumerate(ranges, 1)
+    }
     for key, bounds in windows.items():
         result[key] = by_range.get(bounds, {})
     return result
