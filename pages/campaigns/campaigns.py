@@ -15,7 +15,7 @@ from db.roles import PermissionDenied
 from db.settings import get_setting
 from finance import fx
 from pages.components.auth import require_page
-from pages.components.budget_widgets import money_or_blank, status_label
+from pages.components.budget_widgets import money_or_blank, status_label, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
 from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, date_text
@@ -447,7 +447,7 @@ currency = campaign["currency"]
 detail = _detail(db_key(), int(choice), since, until)
 st.header(campaign["name"])
 m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric(_("Spend"), money(campaign["spend"], currency))
+tile(m1, _("Spend"), campaign["spend"], currency)
 m2.metric(_("Conversions"), number(campaign["conversions"]))
 m3.metric(_("CPA"), money_or_blank(campaign["cpa"], currency) or "-")
 m4.metric(_("ROAS"), "-" if campaign["roas"] is None else number(campaign["roas"], 2))

@@ -12,6 +12,7 @@ from db.engine import session_scope
 from influencers import contacts, csv_import, queries, roi
 from influencers.models import INFLUENCER_STATUSES, INTERACTION_CHANNELS, PLATFORMS
 from pages.components.auth import require_page
+from pages.components.budget_widgets import tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key
 from pages.components.empty import empty_state
 from pages.components.i18n import _
@@ -25,7 +26,6 @@ from pages.components.influencer_forms import (
     run_action,
     value,
 )
-from pages.components.money import money
 from pages.components.terms import CHANNEL_LABELS, column_labels, platform_label, term
 
 actor = require_page("influencers")
@@ -438,7 +438,7 @@ if opened is not None:
     cols = st.columns(max(1, len(paid)) + 1)
     cols[0].metric(_("Collaborations"), len(detail["collaborations"]))
     for col, (cur, amount) in zip(cols[1:], paid.items(), strict=False):
-        col.metric(_("Total paid ({currency})", currency=cur), money(amount, cur))
+        tile(col, _("Total paid ({currency})", currency=cur), amount, cur)
     if not paid:
         st.caption(_("Nothing paid yet."))
     st.subheader(_("Handles"))

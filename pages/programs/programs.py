@@ -13,6 +13,7 @@ from db.engine import session_scope
 from influencers import charts, deliverables, payments, programs, queries, roi
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, FEE_TYPES, PLATFORMS, PROGRAM_STATUSES
 from pages.components.auth import require_page
+from pages.components.budget_widgets import tile
 from pages.components.data import CACHE_TTL, db_key, today
 from pages.components.empty import empty_state
 from pages.components.i18n import _
@@ -189,7 +190,10 @@ with session_scope() as session:
 
 currency = program_values["currency"]
 m = st.columns(4)
-m[0].metric(_("Budget"), money(Decimal(program_values["budget"]), currency) if program_values["budget"] else "-")
+if program_values["budget"]:
+    tile(m[0], _("Budget"), Decimal(program_values["budget"]), currency)
+else:
+    m[0].metric(_("Budget"), "-")
 m[1].metric(_("Collaborations"), len(board))
 m[2].metric(_("Overdue deliverables"), int(items["late"].sum()) if not items.empty else 0)
 m[3].metric(_("Overdue payments"), int(pays["overdue"].sum()) if not pays.empty else 0)
