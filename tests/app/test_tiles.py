@@ -13,7 +13,7 @@ class _Column:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, str | None]] = []
 
-    def metric(self, label: str, value: str, help: str | None = None) -> None:  # noqa: A002 (Streamlit's name)
+    def metric(self, label: str, value: str, help: str | None = None) -> None:
         self.calls.append((label, value, help))
 
 
