@@ -211,7 +211,8 @@ def test_manager_approves_the_proposed_budget_change(app, view: Page) -> None:
     sign_in(view, app.url, MANAGER)
     open_page(view, app.url, "budgets", "Budgets")
     expect(view.get_by_role("heading", name="Proposed changes")).to_be_visible()
-    proposal = view.get_by_text(re.compile("Payday weekend: CPA is 30% under target"))
+    # The proposal's paragraph (the history grid below may hold the same reason in a cell).
+    proposal = view.locator("p").filter(has_text=re.compile("Payday weekend: CPA is 30% under target"))
     expect(proposal).to_be_visible()
     shot(view, "budgets")
     approve = view.get_by_role("button", name="Approve", exact=True)
