@@ -28,6 +28,14 @@ def _floats(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return out
 
 
+def _day_axis(dates: pd.Series) -> alt.X:
+    """The date axis of a daily series: ticks on whole days only (never "12 PM"), about a dozen of them."""
+    days = (dates.max() - dates.min()).days + 1 if len(dates) else 1
+    step = max(1, -(-days // 12))
+    ticks = alt.TimeIntervalStep(interval="day", step=step)
+    return alt.X("date:T", title="Date", axis=alt.Axis(format="%b %d", tickCount=ticks, labelOverlap=True))
+
+
 def spend_conversions_chart(daily: pd.DataFrame, currency: str) -> alt.LayerChart:
     """Spend per day as bars (left axis) and conversions as a line (right axis), a date brush on x."""
     data = _floats(daily, ("spend", "conversions", "conversion_value", "cpa", "roas"))
@@ -40,7 +48,7 @@ def spend_conversions_chart(daily: pd.DataFrame, currency: str) -> alt.LayerChar
         alt.Tooltip("cpa:Q", title=f"CPA ({currency})", format=",.2f"),
         alt.Tooltip("roas:Q", title="ROAS", format=".2f"),
     ]
-    base = alt.Chart(data).encode(x=alt.X("date:T", title="Date"))
+    base = alt.Chart(data).encode(x=_day_axis(data["date"]))
     bars = (
         base.mark_bar(color=SPEND_COLOUR)
         .encode(
@@ -65,7 +73,7 @@ def cpa_roas_chart(daily: pd.DataFrame, currency: str) -> alt.LayerChart:
     """CPA (left axis) and ROAS (right axis) per day; days without conversions or spend leave gaps."""
     data = _floats(daily, ("cpa", "roas"))
     data["date"] = pd.to_datetime(data["date"])
-    base = alt.Chart(data).encode(x=alt.X("date:T", title="Date"))
+    base = alt.Chart(data).encode(x=_day_axis(data["date"]))
     tooltip = [
         alt.Tooltip("date:T", title="Date"),
         alt.Tooltip("cpa:Q", title=f"CPA ({currency})", format=",.2f"),
@@ -202,7 +210,7 @@ def pacing_chart(
         alt.Chart(data)
         .mark_line()
         .encode(
-            x=alt.X("date:T", title="Date"),
+            x=_day_axis(data["date"]),
             y=alt.Y("amount:Q", title=f"Cumulative spend ({currency})"),
             color=alt.Color("series:N", scale=colours, title=None),
             strokeDash=alt.StrokeDash("series:N", scale=dashes, legend=None),

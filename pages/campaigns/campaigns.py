@@ -447,7 +447,7 @@ currency = campaign["currency"]
 detail = _detail(db_key(), int(choice), since, until)
 st.header(campaign["name"])
 m1, m2, m3, m4, m5 = st.columns(5)
-tile(m1, _("Spend"), campaign["spend"], currency)
+tile(m1, _("Spend"), campaign["spend"], currency, fits=10)
 m2.metric(_("Conversions"), number(campaign["conversions"]))
 m3.metric(_("CPA"), money_or_blank(campaign["cpa"], currency) or "-")
 m4.metric(_("ROAS"), "-" if campaign["roas"] is None else number(campaign["roas"], 2))

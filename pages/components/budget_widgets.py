@@ -106,10 +106,11 @@ def render_alerts(alerts: Sequence[Alert], *, limit: int | None = None, key: str
             st.markdown(_lines(deliverables[5:]))
 
 
-def tile(column, label: str, amount: Decimal, currency: str) -> None:
-    """A metric tile: the full amount when it fits, else the compact form with the exact one in help."""
+def tile(column, label: str, amount: Decimal, currency: str, fits: int = 13) -> None:
+    """A metric tile: the full amount when it fits (`fits` characters: 13 in a row of four tiles, about
+    10 in a row of five), else the compact form with the exact one in help."""
     full = money(amount, currency)
-    if len(full) <= 13:
+    if len(full) <= fits:
         column.metric(label, full)
     else:
         column.metric(label, compact_money(amount, currency), help=full)

@@ -30,3 +30,9 @@ def test_a_long_rupiah_amount_is_compact_with_the_exact_amount_in_help() -> None
     assert label == "Spend"
     assert value == "IDR464.3M"
     assert help_text == "IDR464,321,533"
+
+
+def test_a_narrow_row_of_five_tiles_goes_compact_sooner() -> None:
+    column = _Column()
+    tile(column, "Spend", Decimal("2300000"), "IDR", fits=10)
+    assert column.calls == [("Spend", "IDR2.3M", "IDR2,300,000")]

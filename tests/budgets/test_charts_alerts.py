@@ -52,6 +52,17 @@ def test_spend_conversions_chart_has_bars_line_independent_axes_brush_and_toolti
     assert [v["spend"] for v in values] == [100000.0, 120000.0, 90000.0]
 
 
+def test_daily_charts_tick_whole_days_about_a_dozen_times() -> None:
+    three = charts.spend_conversions_chart(_daily(), "IDR").to_dict()
+    axis = three["encoding"]["x"]["axis"] if "encoding" in three else three["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["tickCount"] == {"interval": "day", "step": 1}  # never a "12 PM" tick between days
+    assert axis["format"] == "%b %d"
+    days = pd.DataFrame({"date": [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(90)], "spend": [D(1)] * 90})
+    ninety = charts.cpa_roas_chart(days.assign(cpa=D(1), roas=D(1)), "USD").to_dict()
+    x = ninety["encoding"]["x"] if "encoding" in ninety else ninety["layer"][0]["encoding"]["x"]
+    assert x["axis"]["tickCount"] == {"interval": "day", "step": 8}  # 90 days / 12 ticks, rounded up
+
+
 def test_cpa_roas_chart_has_two_independent_axes() -> None:
     spec = charts.cpa_roas_chart(_daily(), "IDR").to_dict()
     assert [layer["encoding"]["y"]["field"] for layer in spec["layer"]] == ["cpa", "roas"]
