@@ -59,6 +59,21 @@ def influencer_count(session: Session) -> int:
     return session.scalar(select(func.count(Influencer.id)).where(Influencer.merged_into_id.is_(None))) or 0
 
 
+def _directory_row(followers, handle_list):
+    """One directory row: the contact's columns with its top follower count and its handles as text."""
+    return select(
+        Influencer.id,
+        Influencer.name,
+        Influencer.email,
+        Influencer.country,
+        Influencer.city,
+        Influencer.status,
+        followers.label("followers"),
+        handle_list.label("handles"),
+        Influencer.updated_at,
+    )
+
+
 def _directory_stmt(
     *,
     search: str | None = None,
@@ -86,20 +101,13 @@ def _directory_stmt(
         if counting:
             stmt = select(func.count(Influencer.id))
         else:
-            stmt = select(
-                Influencer.id,
-                Influencer.name,
-                Influencer.email,
-                Influencer.country,
-                Influencer.city,
-                Influencer.status,
-                select(func.max(SocialHandle.followers)).where(per_row).scalar_subquery().label("followers"),
+            followers = select(func.max(SocialHandle.followers)).where(per_row).scalar_subquery()
+            handle_list = (
                 select(func.aggregate_strings(SocialHandle.platform + ":" + SocialHandle.handle, ", "))
                 .where(per_row)
                 .scalar_subquery()
-                .label("handles"),
-                Influencer.updated_at,
             )
+            stmt = _directory_row(followers, handle_list)
         stmt = stmt.where(Influencer.merged_into_id.is_(None))
     else:
         handles = select(*columns)
@@ -110,17 +118,7 @@ def _directory_stmt(
         if counting:
             stmt = select(func.count(Influencer.id))
         else:
-            stmt = select(
-                Influencer.id,
-                Influencer.name,
-                Influencer.email,
-                Influencer.country,
-                Influencer.city,
-                Influencer.status,
-                handles.c.followers,
-                handles.c.handle_list.label("handles"),
-                Influencer.updated_at,
-            )
+            stmt = _directory_row(handles.c.followers, handles.c.handle_list)
         stmt = stmt.where(Influencer.merged_into_id.is_(None)).join(handles, join)
         if tier:
             low, high = TIERS[tier]

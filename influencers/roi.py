@@ -17,21 +17,10 @@ from influencers.models import Collaboration, Deliverable, Influencer, Program, 
 
 Number = Decimal | int | None
 RESULT_COLUMNS = ("reach", "impressions", "views", "likes", "comments", "shares", "saves", "clicks", "conversions")
+# The ratios `metrics()` computes, in the order tables show them.
+RATIO_COLUMNS = ("cpm", "cpe", "cpc", "cpa", "roas", "engagement_rate")
 # What a results table shows after its key columns: cost, outcomes and the ratios built on them.
-ROI_COLUMNS = (
-    "cost",
-    "impressions",
-    "engagements",
-    "clicks",
-    "conversions",
-    "revenue",
-    "cpm",
-    "cpe",
-    "cpc",
-    "cpa",
-    "roas",
-    "engagement_rate",
-)
+ROI_COLUMNS = ("cost", "impressions", "engagements", "clicks", "conversions", "revenue", *RATIO_COLUMNS)
 
 
 def ratio(numerator: Number, denominator: Number, scale: int = 1) -> Decimal | None:
@@ -169,12 +158,7 @@ _COLUMNS = [
     *RESULT_COLUMNS,
     "engagements",
     "revenue",
-    "cpm",
-    "cpe",
-    "cpc",
-    "cpa",
-    "roas",
-    "engagement_rate",
+    *RATIO_COLUMNS,
 ]
 
 
@@ -232,12 +216,7 @@ def rollup(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
                 *RESULT_COLUMNS,
                 "engagements",
                 "revenue",
-                "cpm",
-                "cpe",
-                "cpc",
-                "cpa",
-                "roas",
-                "engagement_rate",
+                *RATIO_COLUMNS,
             ]
         )
     out = []
