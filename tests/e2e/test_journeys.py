@@ -73,8 +73,14 @@ def grid(frame: Locator, scroll_right: bool = False) -> list[list[str]]:
     frame.locator("table").first.wait_for(state="attached")
     if scroll_right:
         scroller = frame.locator(".dvn-scroller").first
-        scroller.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
-        expect(frame.locator("table th").last).not_to_have_text("Proposed by")
+        last_header = frame.locator("table th").last
+        # The grid may still be laying out its columns: scroll again until its last columns are in view.
+        for _ in range(int(SLOW / 250)):
+            scroller.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+            if last_header.inner_text().strip() != "Proposed by":
+                break
+            frame.page.wait_for_timeout(250)
+        expect(last_header).not_to_have_text("Proposed by")
     rows = frame.locator("table tr")
     return [[c.strip() for c in row.locator("th, td").all_inner_texts()] for row in rows.all()]
 
