@@ -33,10 +33,10 @@ from campaigns.models import (
 )
 from campaigns.pacing import MetaBudget, PacingInput, Period
 from db import audit
+from db.money import quantize
 from db.roles import Actor, require
 from db.settings import get_setting
 from db.types import utcnow
-from finance.currency import quantize
 from influencers.models import STAGES, Collaboration, Deliverable, Influencer, Payment, Program
 
 # amount, from currency, to currency, day -> amount in the target currency (None: no rate known).

@@ -25,7 +25,7 @@ from campaigns.models import (
     ConversionDefinition,
     SyncRun,
 )
-from finance.currency import precision
+from db.money import precision
 
 METRICS = ("spend", "impressions", "clicks", "conversions", "conversion_value")
 TABLE_COLUMNS = (

@@ -26,9 +26,9 @@ from campaigns.models import (
 )
 from db import audit
 from db.models import Setting, User
+from db.money import quantize
 from db.roles import Actor, require
 from db.types import utcnow
-from finance.currency import quantize
 from finance.models import FxRate
 from influencers.models import (
     STAGES,

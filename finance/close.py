@@ -223,7 +223,7 @@ def difference_report(session: Session, month: dt.date) -> list[Difference]:
         cur = (b or a)[1]  # type: ignore[index]
         spend_then, conv_then = (a[2], a[3]) if a else (ZERO, ZERO)
         spend_now, conv_now = (b[2], b[3]) if b else (ZERO, ZERO)
-        from finance.currency import quantize
+        from db.money import quantize
 
         spend_now = quantize(spend_now, cur)
         if spend_then != spend_now or conv_then != conv_now:

@@ -17,10 +17,10 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from campaigns.models import AdAccount, AdSet, BudgetPlan, Campaign, CampaignInsight
 from db import audit
+from db.money import plain, precision, quantize
 from db.roles import Actor, require
 from db.types import utcnow
 from finance.csvfile import BOM, csv_cells, iter_csv, iter_csv_text, neutralise, strip_header
-from finance.currency import plain, precision, quantize
 from finance.fx import RATE_PLACES, RateBook, fx_policy, month_end, month_start, reporting_currency
 from finance.ledger import build_ledger
 from finance.models import ExportSnapshot, PeriodClose

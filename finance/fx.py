@@ -24,9 +24,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db import audit
+from db.money import quantize
 from db.roles import Actor, require
 from db.settings import get_setting
-from finance.currency import quantize
 from finance.models import FxRate
 
 POLICIES = ("monthly_average", "month_end", "daily")

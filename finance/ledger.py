@@ -27,8 +27,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, BudgetPlan, Campaign, CampaignInsight
+from db.money import quantize
 from db.settings import get_setting
-from finance.currency import quantize
 from finance.fx import month_start
 from finance.periods import month_key, month_segments
 from influencers.models import STAGES, Collaboration, Deliverable, Payment, Program

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
-from finance.currency import precision, quantize
+from db.money import precision, quantize
 from finance.fx import month_end, month_start
 from finance.periods import provisional_since
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db import audit
+from db.money import quantize
 from db.roles import Actor, require
 from db.types import utcnow
-from finance.currency import quantize
 from influencers.errors import ConflictError, FieldErrors, NotFound, TransitionError
 from influencers.models import Payment
 from influencers.programs import _currency, _flush, get_collaboration

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from finance.currency import format_money, plain, precision, quantize
+from db.money import format_money, plain, precision, quantize
 
 
 def test_precision_per_currency() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from finance.currency import format_money, format_number
+from db.money import format_money, format_number
 from pages.components.i18n import current_locale
 
 

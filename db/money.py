@@ -1,14 +1,49 @@
-"""Currency precision, rounding and locale-aware money formatting (Babel)."""
+"""Currency codes (ISO 4217), precision, rounding and locale-aware money formatting (Babel)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_currency, format_decimal, get_currency_precision, get_currency_symbol
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_currency_precision,
+    get_currency_symbol,
+    list_currencies,
+)
+
+from db.errors import N_, DomainError
 
 # Currencies shown and exported without decimals. CLDR gives IDR two digits, but rupiah amounts
 # are never written with cents in practice (and Meta treats these as offset-1 currencies).
 ZERO_DECIMAL = frozenset({"CLP", "COP", "CRC", "HUF", "IDR", "ISK", "JPY", "KRW", "PYG", "TWD", "VND"})
+
+
+# ISO 4217 codes as CLDR (Babel) lists them, without the ones that are not money: precious metals, SDRs,
+# bond-market units and the testing / "no currency" codes.
+NOT_MONEY = frozenset({"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"})
+CURRENCY_CODES = frozenset(code for code in list_currencies() if len(code) == 3 and code not in NOT_MONEY)
+
+
+class CurrencyError(DomainError):
+    """A currency code that is not ISO 4217."""
+
+
+def is_currency(code: object) -> bool:
+    """True for an ISO 4217 money code (`IDR`, `usd`); False for `XYZ`, `XAU`, blanks and non-strings."""
+    return isinstance(code, str) and code.strip().upper() in CURRENCY_CODES
+
+
+def currency_code(value: object) -> str:
+    """`value` as an upper-case ISO 4217 code, or a CurrencyError naming it (the one check every form uses)."""
+    text = value.strip().upper() if isinstance(value, str) else ""
+    if not text:
+        raise CurrencyError(N_("A currency code is required (ISO 4217, e.g. IDR or USD)."))
+    if text not in CURRENCY_CODES:
+        raise CurrencyError(
+            N_("{code} is not an ISO 4217 currency code (e.g. IDR, USD, SGD)."), code=str(value).strip()
+        )
+    return text
 
 
 def precision(currency: str) -> int:

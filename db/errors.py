@@ -1,0 +1,62 @@
+"""Expected refusals the domain raises: an English message template (the catalog id) with parameters.
+
+Domain packages never import Streamlit or the translation layer. They mark their message templates with
+`N_()` so the catalog extractor finds them, raise a `DomainError` (or a subclass) carrying the template and
+its parameters, and the pages translate the template and fill the parameters in the user's language. The
+command line prints `str(error)`: the English text with the parameters filled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors look for
+    """Mark `message` for extraction without translating it (pages translate it when shown)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Message:
+    """A translatable sentence: `text` is the English template, `params` fill its `{placeholders}`.
+
+    A parameter may itself be a `Message` (a translated word such as a stage label); pages translate it too.
+    """
+
+    text: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, translate: Any = None) -> str:
+        """The sentence with its parameters, translated by `translate(text) -> text` when given."""
+        template = translate(self.text) if translate else self.text
+        values = {k: (v.render(translate) if isinstance(v, Message) else v) for k, v in self.params.items()}
+        try:
+            return template.format(**values) if values else template
+        except (KeyError, IndexError, ValueError):
+            # A translation with a broken placeholder must not hide the message: fall back to English.
+            return self.text.format(**values) if values else self.text
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def as_message(value: str | Message) -> Message:
+    """A plain English string becomes a parameterless `Message`."""
+    return value if isinstance(value, Message) else Message(str(value))
+
+
+class DomainError(ValueError):
+    """A refusal with a translatable message: `DomainError(N_("No rate for {pair}."), pair="IDR/USD")`."""
+
+    def __init__(self, message: str | Message, /, **params: Any):
+        if isinstance(message, Message):
+            self.message = Message(message.text, {**message.params, **params})
+        else:
+            self.message = Message(message, params)
+        super().__init__(str(self.message))
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self.message.params
