@@ -43,8 +43,8 @@ def command_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         from sqlalchemy.exc import OperationalError
 
         from campaigns.meta_client import MetaError
-        from db.demo import DemoError
         from db.users import UserError
+        from demo.workspace import DemoError
         from finance.fx import FxError
 
         try:
@@ -61,7 +61,7 @@ def command_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def prepare_database() -> None:
     """Create or upgrade the schema (every command does this first; cron needs no extra step)."""
-    from db.migrate import ensure_schema
+    from migrations.migrate import ensure_schema
 
     ensure_schema()
 
@@ -82,7 +82,7 @@ def progress_bar() -> Progress:
 def db_upgrade() -> None:
     """Create or migrate the schema to the newest version (Alembic)."""
     from db.config import database_url
-    from db.migrate import current_revision, head_revision, upgrade
+    from migrations.migrate import current_revision, head_revision, upgrade
 
     before = current_revision()
     upgrade()
@@ -99,8 +99,8 @@ def demo(
     reset: Annotated[bool, typer.Option("--reset", help="Replace an existing demo workspace.")] = False,
 ) -> None:
     """Load the demo workspace (3 ad accounts, 30 campaigns, 120 days, 60 influencers, 4 programs)."""
-    from db.demo import load_demo
     from db.engine import session_scope
+    from demo.workspace import load_demo
 
     prepare_database()
     with progress_bar() as bar:

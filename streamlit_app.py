@@ -7,8 +7,8 @@ import streamlit as st
 st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layout="wide")
 
 from db.config import database_url  # noqa: E402
-from db.migrate import ensure_schema  # noqa: E402
 from db.secrets import install_log_redaction  # noqa: E402
+from migrations.migrate import ensure_schema  # noqa: E402
 from pages.components.auth import account_sidebar, auth_configured, resolve_actor  # noqa: E402
 from pages.components.i18n import _  # noqa: E402
 from pages.components.navigation import build_navigation  # noqa: E402

@@ -56,8 +56,8 @@ def build(url: str, rows: int) -> None:
 
     from campaigns.models import AdAccount, Campaign, CampaignInsight
     from db.engine import session_scope
-    from db.migrate import upgrade
     from finance.models import FxRate
+    from migrations.migrate import upgrade
 
     upgrade(url)
     campaigns = max(1, rows // DAYS)

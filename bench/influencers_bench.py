@@ -26,12 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, text
 
 from db.engine import dispose_engines, get_engine, session_scope
-from db.migrate import upgrade
 from db.roles import CLI_ACTOR
 from db.types import utcnow
 from influencers.csv_import import apply_import, preview_import
 from influencers.models import Influencer, InfluencerLabel, SocialHandle
 from influencers.queries import influencer_directory
+from migrations.migrate import upgrade
 
 PLATFORMS = ("instagram", "tiktok", "youtube", "x")
 NICHES = ("coffee", "food", "travel", "beauty", "tech", "fitness", "parenting", "gaming")

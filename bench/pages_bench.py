@@ -40,7 +40,7 @@ ACCOUNTS = (
 def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
     """Schema, accounts, campaigns, ad sets, plans and insights; returns the insight row count."""
     from db.engine import get_engine
-    from db.migrate import upgrade
+    from migrations.migrate import upgrade
 
     upgrade(url)
     engine = get_engine(url)
@@ -205,8 +205,9 @@ def timed_pair(fn, base, repeat: int) -> tuple[float, float]:
 
 
 def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, float]]:
-    from campaigns import budgets, performance
-    from campaigns.pacing import Period
+    from budgets.overview import budget_overview, campaign_statuses
+    from campaigns import performance
+    from db.calendar import Period
     from db.engine import get_engine, session_scope
 
     period = Period.month_of(today)
@@ -228,7 +229,7 @@ def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, flo
         def run():
             with session_scope(url) as s:
                 performance.campaign_performance(s, performance.CampaignFilters(p.start, p.end))
-                budgets.campaign_statuses(s, period)
+                campaign_statuses(s, period)
 
         return run
 
@@ -241,11 +242,11 @@ def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, flo
 
     def pacing_column():
         with session_scope(url) as s:
-            budgets.campaign_statuses(s, period)
+            campaign_statuses(s, period)
 
     def budgets_page():
         with session_scope(url) as s:
-            budgets.budget_overview(s, period)
+            budget_overview(s, period)
 
     results = []
     for name, fn, p in (

@@ -76,8 +76,8 @@ def build(fake: FakeGraph, accounts: int, campaigns: int, adsets: int, days: int
 def child(url: str, since: str, until: str) -> None:
     """Run the sync (in its own process) and print its figures as JSON."""
     from campaigns.sync import sync_facebook
-    from db.migrate import upgrade
     from db.roles import CLI_ACTOR
+    from migrations.migrate import upgrade
 
     upgrade(url)
     started = time.perf_counter()

@@ -21,7 +21,6 @@ import requests
 from facebook_business.api import FacebookAdsApi, FacebookResponse
 from facebook_business.exceptions import FacebookRequestError
 from facebook_business.session import FacebookSession
-from sqlalchemy.exc import SQLAlchemyError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from campaigns import meta_settings as ms
@@ -49,23 +48,6 @@ class _ParsedOnceResponse(FacebookResponse):
 
 # The SDK builds its responses from this module attribute (calls and batches alike).
 facebook_business.api.FacebookResponse = _ParsedOnceResponse
-
-
-def resolve_token() -> str | None:
-    """The Meta access token, the one place it is read: FB_ACCESS_TOKEN, then secrets.toml, then the
-    copy an admin stored encrypted in the app (db.secrets)."""
-    from db.engine import session_scope
-    from db.secrets import SecretError, meta_access_token
-
-    if env("FB_ACCESS_TOKEN"):
-        return env("FB_ACCESS_TOKEN")
-    try:
-        with session_scope() as session:
-            return meta_access_token(session)
-    except SecretError as exc:
-        raise MetaError("config", str(exc)) from None
-    except SQLAlchemyError:
-        return None  # no database (or no schema yet): no token stored in the app
 
 
 def max_wait_seconds() -> float:
@@ -176,7 +158,7 @@ class MetaClient:
 
     def __init__(
         self,
-        token: str | None = None,
+        token: str | None,
         *,
         graph_url: str | None = None,
         api_version: str | None = None,
@@ -190,7 +172,6 @@ class MetaClient:
         async_threshold_days: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        token = token or resolve_token()
         if not token:
             raise MetaError(
                 "config",
@@ -594,16 +575,16 @@ def minor_to_major(value: Any, currency: str) -> Decimal | None:
     return Decimal(str(value)) / ms.currency_offset(currency)
 
 
-def push_campaign_budget(campaign: Any, field: str, amount: Decimal) -> str:
+def push_campaign_budget(client: MetaClient, campaign: Any, field: str, amount: Decimal) -> str:
     """Set an approved daily or lifetime budget on the Meta campaign (the budget approval's push)."""
     if not campaign.meta_id:
         raise MetaError(
             "bad_request", f"Campaign {campaign.name!r} has no Meta ID (imported by name): nothing to push."
         )
-    answer = MetaClient().update_campaign_budget(campaign.meta_id, field, amount, campaign.currency)
+    answer = client.update_campaign_budget(campaign.meta_id, field, amount, campaign.currency)
     return f"Meta accepted {field} {amount} {campaign.currency} for campaign {campaign.meta_id}: {answer}"
 
 
-def account_spend(account_id: str, since: dt.date, until: dt.date) -> Decimal:
+def account_spend(client: MetaClient, account_id: str, since: dt.date, until: dt.date) -> Decimal:
     """An ad account's spend over a date range as Meta reports it: one account-level insights call."""
-    return MetaClient().account_spend(account_id, since, until)
+    return client.account_spend(account_id, since, until)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-# Meta's own offset table: budgets and spend caps arrive in the currency's "minor unit" with
-# these offsets (not ISO 4217 minor units: BHD/JOD/KWD use 100 here too).
-OFFSET_1_CURRENCIES = frozenset({"CLP", "COP", "CRC", "HUF", "IDR", "ISK", "JPY", "KRW", "PYG", "TWD", "VND"})
+from db.money import ZERO_DECIMAL
+
+# Meta's own offset table: budgets and spend caps arrive in the currency's "minor unit" with offset 1 for
+# the zero-decimal currencies and 100 for the rest (not ISO 4217 minor units: BHD/JOD/KWD use 100 here too).
+# Pantau's zero-decimal list (db.money) is this table, so amounts show and export as Meta counts them.
+OFFSET_1_CURRENCIES = ZERO_DECIMAL
 
 
 def currency_offset(currency: str) -> int:

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from campaigns import pacing
-from campaigns.budgets import Converter
 from campaigns.conversions import default_events
+from campaigns.meta_budgets import ACTIVE, active_adset_budgets_subquery, effective_budget
 from campaigns.meta_settings import RESTATEMENT_DAYS
 from campaigns.models import (
     AdAccount,
@@ -25,7 +24,8 @@ from campaigns.models import (
     ConversionDefinition,
     SyncRun,
 )
-from db.money import precision
+from db.calendar import local_today
+from db.money import Converter, precision
 
 METRICS = ("spend", "impressions", "clicks", "conversions", "conversion_value")
 TABLE_COLUMNS = (
@@ -134,16 +134,7 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
         .group_by(CampaignInsight.campaign_id)
         .subquery()
     )
-    active = func.upper(AdSet.status) == pacing.ACTIVE
-    adsets = (
-        select(
-            AdSet.campaign_id,
-            func.sum(case((active, AdSet.daily_budget), else_=None)).label("daily"),
-            func.sum(case((active, AdSet.lifetime_budget), else_=None)).label("lifetime"),
-        )
-        .group_by(AdSet.campaign_id)
-        .subquery()
-    )
+    adsets = active_adset_budgets_subquery()
     stmt = (
         select(
             Campaign.id,
@@ -177,10 +168,10 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
     steps: dict[str, Decimal] = {}
     records = []
     for r in _rows(session, stmt).mappings():
-        budget = pacing.effective_budget(
+        budget = effective_budget(
             r["daily_budget"],
             r["lifetime_budget"],
-            [(pacing.ACTIVE, r["adset_daily_budget"], r["adset_lifetime_budget"])],
+            [(ACTIVE, r["adset_daily_budget"], r["adset_lifetime_budget"])],
         )
         cur = r["currency"]
         step = steps.get(cur) or steps.setdefault(cur, _step(cur))
@@ -353,7 +344,7 @@ def provenance(session: Session, campaign_id: int, now: dt.datetime | None = Non
         .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
         .limit(1)
     )
-    today = pacing.account_today(account.timezone_name, now)
+    today = local_today(account.timezone_name, now)
     return Provenance(
         source=", ".join(sorted(sources)) or campaign.source,
         events=events,

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from campaigns.models import AdAccount, BudgetPlan, Campaign, CampaignInsight, SyncRun
+from campaigns.models import AdAccount, Campaign, CampaignInsight, SyncRun
 
 
 def workspace_counts(session: Session) -> dict[str, int]:
@@ -17,7 +17,6 @@ def workspace_counts(session: Session) -> dict[str, int]:
         "accounts": session.scalar(select(func.count(AdAccount.id))) or 0,
         "campaigns": session.scalar(select(func.count(Campaign.id))) or 0,
         "insights": session.scalar(select(func.count(CampaignInsight.id))) or 0,
-        "budget_plans": session.scalar(select(func.count(BudgetPlan.id))) or 0,
     }
 
 

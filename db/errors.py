@@ -60,3 +60,37 @@ class DomainError(ValueError):
     @property
     def params(self) -> Mapping[str, Any]:
         return self.message.params
+
+
+class FieldErrors(DomainError):
+    """Input was refused; `errors` maps each field to its reason (shown next to the field)."""
+
+    def __init__(self, errors: Mapping[str, str | Message]):
+        self.messages = {name: as_message(reason) for name, reason in errors.items()}
+        self.errors = {name: str(message) for name, message in self.messages.items()}  # English, for the CLI
+        super().__init__("; ".join(f"{name}: {reason}" for name, reason in self.errors.items()))
+
+
+class ConflictError(DomainError):
+    """Someone else saved the record since it was loaded; nothing was overwritten."""
+
+    def __init__(self, entity: str, entity_id: object, latest: Mapping[str, Any] | None):
+        self.entity = entity
+        self.entity_id = entity_id
+        self.latest = dict(latest or {})
+        super().__init__(
+            N_(
+                "This {entity} (#{entity_id}) was changed by someone else since you opened it; your changes were "
+                "not saved. Review the latest values and save again."
+            ),
+            entity=entity,
+            entity_id=entity_id,
+        )
+
+
+class TransitionError(DomainError):
+    """A status or stage change that the rules do not allow."""
+
+
+class NotFound(DomainError):
+    """The record does not exist (or was merged away)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import (
@@ -18,6 +20,10 @@ from db.errors import N_, DomainError
 # are never written with cents in practice (and Meta treats these as offset-1 currencies).
 ZERO_DECIMAL = frozenset({"CLP", "COP", "CRC", "HUF", "IDR", "ISK", "JPY", "KRW", "PYG", "TWD", "VND"})
 
+
+# amount, from currency, to currency, day -> the amount in the target currency (None: no rate known). Finance's FX
+# rate book provides one; domain code below finance takes it as a parameter.
+Converter = Callable[[Decimal, str, str, dt.date], Decimal | None]
 
 # ISO 4217 codes as CLDR (Babel) lists them, without the ones that are not money: precious metals, SDRs,
 # bond-market units and the testing / "no currency" codes.

@@ -19,16 +19,21 @@ DEFAULTS: dict[str, Any] = {
     "auto_provision_viewers": False,
     "lookback_days": 28,
     "first_sync_days": 90,
+    "workspace_timezone": "Asia/Jakarta",
 }
+# Settings whose default comes from an environment variable when set.
+ENV_DEFAULTS = {"reporting_currency": "PANTAU_REPORTING_CURRENCY", "workspace_timezone": "PANTAU_WORKSPACE_TIMEZONE"}
 
 
 def get_setting(session: Session, key: str) -> Any:
-    """A setting's value; the reporting currency also honours `PANTAU_REPORTING_CURRENCY`."""
+    """A setting's value: the stored one, else its environment variable (`ENV_DEFAULTS`), else the default."""
     row = session.get(Setting, key)
     if row is not None:
         return row.value
-    if key == "reporting_currency":
-        return (env("PANTAU_REPORTING_CURRENCY") or DEFAULTS[key]).upper()
+    variable = ENV_DEFAULTS.get(key)
+    if variable and env(variable):
+        value = str(env(variable)).strip()
+        return value.upper() if key == "reporting_currency" else value
     return DEFAULTS.get(key)
 
 

@@ -1,41 +1,33 @@
 """The marketing ledger: per month, channel and campaign or program, planned / committed / actual / paid.
 
 Channels: `meta_ads` (per campaign), `influencer_fees` and `product_seeding` (per program).
-- planned: BudgetPlan amounts (campaign, program and channel scopes), prorated by day to each month;
-- committed: Meta spend is committed once spent (= actual); influencer fees and product value of contracted
-  collaborations (stage contracted or later, not declined) in the month of the contract date (else the flight
-  start);
-- actual: Meta spend from daily campaign insights; influencer fees and product value recognised by the
-  `fee_recognition` setting:
-  * `on_delivery`: when a deliverable is published. A per-deliverable fee uses the deliverable's own fee;
-    otherwise the collaboration's fee is split evenly over all its deliverables (rounded to the currency, the
-    remainder on the last deliverable by id) so the shares add up to the fee exactly;
-  * `over_flight`: spread evenly by day over the collaboration's start_date..end_date (whole days, inclusive),
-    each month rounded, the remainder in the last month;
+- planned: BudgetPlan amounts (campaign, program and channel scopes), prorated by day to each month
+  (`budgets.plans.prorate`, the one proration rule);
+- committed: ad spend is committed once spent (= actual); influencer fees and product value are committed,
+  recognised and paid as `influencers.fees` defines them (the Budgets page reads the same amounts);
+- actual: ad spend from daily campaign insights; influencer fees and product value recognised under the
+  `fee_recognition` setting;
 - paid: payments with status `paid`, in the month of their paid date.
-Meta spend, plans and payments are aggregated in SQL; fee recognition is per deliverable / collaboration.
+Ad spend and plans are aggregated in SQL; fee amounts come from `influencers.fees.fee_amounts`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from campaigns.models import AdAccount, BudgetPlan, Campaign, CampaignInsight
-from db.money import quantize
-from db.settings import get_setting
-from finance.fx import month_start
-from finance.periods import month_key, month_segments
-from influencers.models import STAGES, Collaboration, Deliverable, Payment, Program
+from budgets.models import BudgetPlan
+from budgets.plans import CHANNELS, prorate
+from campaigns.models import AdAccount, Campaign, CampaignInsight
+from db.calendar import month_segments, month_start
+from finance.periods import month_key
+from influencers import fees
+from influencers.models import Program
 
-CHANNELS = ("meta_ads", "influencer_fees", "product_seeding")
-RECOGNITION = ("on_delivery", "over_flight")
-CONTRACTED_STAGES = tuple(s for s in STAGES[STAGES.index("contracted") :] if s != "declined")
 ZERO = Decimal(0)
 
 
@@ -62,35 +54,6 @@ class LedgerLine:
         setattr(self, attr, (getattr(self, attr) or ZERO) + amount)
 
 
-def _split_even(total: Decimal, parts: int, currency: str) -> list[Decimal]:
-    share = quantize(total / parts, currency)
-    shares = [share] * (parts - 1)
-    return [*shares, total - sum(shares, ZERO)]
-
-
-def _spread_by_day(
-    total: Decimal, start: dt.date, end: dt.date, currency: str
-) -> list[tuple[dt.date, dt.date, Decimal]]:
-    """(month start, last flight day in the month, amount) for a fee spread by day; sums to `total`."""
-    days = (end - start).days + 1
-    out: list[tuple[dt.date, dt.date, Decimal]] = []
-    given = ZERO
-    segments = month_segments(start, end)
-    for index, (a, b) in enumerate(segments):
-        last = index == len(segments) - 1
-        amount = total - given if last else quantize(total * ((b - a).days + 1) / days, currency)
-        given += amount
-        out.append((month_start(a), b, amount))
-    return out
-
-
-def fee_recognition(session: Session) -> str:
-    value = str(get_setting(session, "fee_recognition"))
-    if value not in RECOGNITION:
-        raise ValueError(f"Unknown fee recognition {value!r}; use one of {', '.join(RECOGNITION)}.")
-    return value
-
-
 def build_ledger(
     session: Session,
     since: dt.date,
@@ -102,9 +65,7 @@ def build_ledger(
     """Ledger lines for every month touching since..until (amounts only from days inside the range)."""
     if since > until:
         raise ValueError(f"The period starts ({since}) after it ends ({until})")
-    recognition = recognition or fee_recognition(session)
-    if recognition not in RECOGNITION:
-        raise ValueError(f"Unknown fee recognition {recognition!r}; use one of {', '.join(RECOGNITION)}.")
+    recognition = fees.check_recognition(recognition) if recognition else fees.fee_recognition(session)
     lines: dict[tuple, LedgerLine] = {}
 
     def line(month: dt.date, channel: str, item_type: str, item_id: object, name: str, currency: str) -> LedgerLine:
@@ -160,9 +121,8 @@ def build_ledger(
         .order_by(BudgetPlan.id)
     )
     for plan, campaign_name, meta_id, program_name in plans:
-        total_days = (plan.period_end - plan.period_start).days + 1
         for a, b in month_segments(max(since, plan.period_start), min(until, plan.period_end)):
-            share = quantize(plan.amount * ((b - a).days + 1) / total_days, plan.currency)
+            share = prorate(plan, a, b)
             month = month_start(a)
             if plan.scope_type == "campaign" and plan.campaign_id:
                 target = line(month, "meta_ads", "campaign", meta_id or plan.campaign_id, campaign_name, plan.currency)
@@ -174,90 +134,18 @@ def build_ledger(
                 continue
             target.add("planned", share)
 
-    # Influencer fees and product value of contracted collaborations.
-    collabs = session.execute(
-        select(Collaboration, Program.name)
-        .join(Program, Program.id == Collaboration.program_id)
-        .where(Collaboration.stage.in_(CONTRACTED_STAGES))
-        .order_by(Collaboration.id)
-    ).all()
-    deliverables: dict[int, list[Deliverable]] = defaultdict(list)
-    if collabs:
-        for d in session.scalars(
-            select(Deliverable)
-            .where(Deliverable.collaboration_id.in_([c.id for c, _ in collabs]))
-            .order_by(Deliverable.collaboration_id, Deliverable.id)
-        ):
-            deliverables[d.collaboration_id].append(d)
-    for collab, program_name in collabs:
-        cur = collab.currency
-        fee = _collab_fee(collab, deliverables[collab.id])
-        product = collab.product_value or ZERO
-        committed_on = collab.contract_date or collab.start_date
-        for channel, amount in (("influencer_fees", fee), ("product_seeding", product)):
-            if amount <= 0:
-                continue
-            if committed_on and since <= committed_on <= until:
-                line(month_start(committed_on), channel, "program", collab.program_id, program_name, cur).add(
-                    "committed", amount
-                )
-            for day, share in _recognised(collab, deliverables[collab.id], amount, channel, recognition):
-                if not since <= day <= until:
-                    continue
-                entry = line(month_start(day), channel, "program", collab.program_id, program_name, cur)
-                entry.add("actual", share)
-                entry.actual_days[day] = entry.actual_days.get(day, ZERO) + share
-
-    # Paid: payments marked paid, by the month of the paid date, in SQL.
-    pk = month_key(Payment.paid_date, dialect)
-    paid = (
-        select(Program.id, Program.name, Payment.currency, pk, func.sum(Payment.amount))
-        .join(Collaboration, Collaboration.id == Payment.collaboration_id)
-        .join(Program, Program.id == Collaboration.program_id)
-        .where(Payment.status == "paid", Payment.paid_date.between(since, until))
-        .group_by(Program.id, Program.name, Payment.currency, pk)
-    )
-    for pid, pname, currency, month, amount in session.execute(paid):
-        line(dt.date.fromisoformat(month + "-01"), "influencer_fees", "program", pid, pname, currency).add(
-            "paid", Decimal(amount)
-        )
+    # Influencer fees and product value: committed, recognised and paid, as influencers.fees defines them.
+    for item in fees.fee_amounts(session, since, until, recognition=recognition):
+        entry = line(month_start(item.day), item.channel, "program", item.program_id, item.program_name, item.currency)
+        if item.kind == fees.COMMITTED:
+            entry.add("committed", item.amount)
+        elif item.kind == fees.RECOGNISED:
+            entry.add("actual", item.amount)
+            entry.actual_days[item.day] = entry.actual_days.get(item.day, ZERO) + item.amount
+        else:
+            entry.add("paid", item.amount)
 
     order = {c: i for i, c in enumerate(CHANNELS)}
     return sorted(
         lines.values(), key=lambda x: (x.month, order.get(x.channel, 9), x.item_name or "", x.item_id, x.currency)
     )
-
-
-def _collab_fee(collab: Collaboration, deliverables: list[Deliverable]) -> Decimal:
-    if collab.fee_type == "product_only":
-        return ZERO
-    if collab.fee is not None:
-        return collab.fee
-    if collab.fee_type == "per_deliverable":
-        return sum((d.fee or ZERO for d in deliverables), ZERO)
-    return ZERO
-
-
-def _recognised(
-    collab: Collaboration, deliverables: list[Deliverable], amount: Decimal, channel: str, recognition: str
-) -> list[tuple[dt.date, Decimal]]:
-    """(day, amount) recognised for one collaboration and channel; the day is the recognition date."""
-    cur = collab.currency
-    if recognition == "over_flight":
-        if not (collab.start_date and collab.end_date) or collab.end_date < collab.start_date:
-            return []
-        spread = _spread_by_day(amount, collab.start_date, collab.end_date, cur)
-        return [(last, share) for _month, last, share in spread]
-    if not deliverables:
-        return []
-    own_fees = (
-        channel == "influencer_fees"
-        and collab.fee_type == "per_deliverable"
-        and all(d.fee is not None for d in deliverables)
-    )
-    shares = [d.fee for d in deliverables] if own_fees else _split_even(amount, len(deliverables), cur)
-    return [
-        (d.published_date, share)  # type: ignore[misc]
-        for d, share in zip(deliverables, shares, strict=True)
-        if d.status == "published" and d.published_date is not None
-    ]

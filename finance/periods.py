@@ -1,30 +1,14 @@
-"""Periods for finance: months, month segments of a date range, SQL month keys, the restatement window."""
+"""Periods for finance: SQL month keys and the restatement window (months and segments live in db.calendar)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy.sql import ColumnElement
 
 from campaigns.meta_settings import RESTATEMENT_DAYS
-from finance.fx import month_end, month_start
-
-
-def month_segments(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """The range cut at month boundaries: [(since, end of its month), ..., (start of last month, until)]."""
-    segments = []
-    start = since
-    while start <= until:
-        end = min(month_end(start), until)
-        segments.append((start, end))
-        start = end + dt.timedelta(days=1)
-    return segments
-
-
-def is_whole_month(since: dt.date, until: dt.date) -> bool:
-    return since == month_start(since) and until == month_end(since)
+from db.calendar import local_today
 
 
 def month_key(column: ColumnElement, dialect: str) -> ColumnElement:
@@ -36,8 +20,4 @@ def month_key(column: ColumnElement, dialect: str) -> ColumnElement:
 
 def provisional_since(timezone_name: str | None, now: dt.datetime) -> dt.date:
     """The first day still inside Meta's restatement window, counted back from the account's today."""
-    try:
-        zone = ZoneInfo(timezone_name or "UTC")
-    except Exception:
-        zone = ZoneInfo("UTC")
-    return now.astimezone(zone).date() - dt.timedelta(days=RESTATEMENT_DAYS)
+    return local_today(timezone_name, now) - dt.timedelta(days=RESTATEMENT_DAYS)

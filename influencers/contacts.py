@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db import audit
+from db.errors import ConflictError, FieldErrors, NotFound
 from db.roles import Actor, require
 from db.types import utcnow
-from influencers.errors import ConflictError, FieldErrors, NotFound
 from influencers.handles import HandleError, normalize_handle, profile_url
 from influencers.models import (
     INFLUENCER_STATUSES,

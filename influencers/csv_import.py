@@ -17,10 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import audit
+from db.errors import FieldErrors
 from db.roles import Actor, require
 from db.types import utcnow
 from influencers.contacts import CONTACT_FIELDS, ContactInput, _apply, validation_errors
-from influencers.errors import FieldErrors
 from influencers.handles import profile_url
 from influencers.models import PLATFORMS, Influencer, InfluencerLabel, SocialHandle
 

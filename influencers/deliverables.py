@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import audit
+from db.errors import ConflictError, FieldErrors, NotFound
 from db.roles import Actor, require
 from db.types import utcnow
 from influencers.contacts import validation_errors
 from influencers.csv_import import decode, sniff_delimiter
-from influencers.errors import ConflictError, FieldErrors, NotFound
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS, Deliverable
 from influencers.programs import _flush, get_collaboration
 

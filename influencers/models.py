@@ -34,6 +34,8 @@ STAGES = (
     "completed",
     "declined",
 )
+# Collaborations whose fee is committed: contracted or any later stage, never declined.
+CONTRACTED_STAGES = tuple(s for s in STAGES[STAGES.index("contracted") :] if s != "declined")
 FEE_TYPES = ("flat", "per_deliverable", "commission", "product_only")
 DELIVERABLE_TYPES = ("post", "reel", "story", "video", "short", "live")
 DELIVERABLE_STATUSES = ("planned", "draft_submitted", "approved", "published")

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db import audit
+from db.errors import ConflictError, FieldErrors, NotFound, TransitionError
 from db.money import quantize
 from db.roles import Actor, require
 from db.types import utcnow
-from influencers.errors import ConflictError, FieldErrors, NotFound, TransitionError
 from influencers.models import Payment
 from influencers.programs import _currency, _flush, get_collaboration
 

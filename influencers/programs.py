@@ -17,10 +17,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from campaigns.models import Campaign
 from db import audit
+from db.errors import ConflictError, FieldErrors, NotFound, TransitionError
 from db.roles import Actor, require
 from db.types import utcnow
 from influencers.contacts import validation_errors
-from influencers.errors import ConflictError, FieldErrors, NotFound, TransitionError
 from influencers.models import (
     FEE_TYPES,
     PROGRAM_STATUSES,

@@ -4,6 +4,7 @@ the pipeline board, deliverables and payments lists."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -461,3 +462,41 @@ def possible_duplicates(session: Session, limit: int = 200) -> pd.DataFrame:
     )
     stmt = by_handle.union(by_phone).limit(limit)
     return pd.DataFrame(session.execute(stmt).all(), columns=["first_id", "first", "second_id", "second", "shared"])
+
+
+@dataclass(frozen=True)
+class OverdueDeliverable:
+    """A deliverable past its due date and not published."""
+
+    deliverable_id: int
+    influencer: str
+    program: str
+    type: str
+    platform: str
+    due_date: dt.date
+    status: str
+    days_late: int
+
+
+def overdue_deliverables(session: Session, today: dt.date) -> list[OverdueDeliverable]:
+    """Deliverables due before `today` whose status is not "published" (declined collaborations aside)."""
+    stmt = (
+        select(
+            Deliverable.id,
+            Influencer.name,
+            Program.name.label("program"),
+            Deliverable.type,
+            Deliverable.platform,
+            Deliverable.due_date,
+            Deliverable.status,
+        )
+        .join(Collaboration, Collaboration.id == Deliverable.collaboration_id)
+        .join(Influencer, Influencer.id == Collaboration.influencer_id)
+        .join(Program, Program.id == Collaboration.program_id)
+        .where(Deliverable.due_date < today, Deliverable.status != "published", Collaboration.stage != "declined")
+        .order_by(Deliverable.due_date, Deliverable.id)
+    )
+    return [
+        OverdueDeliverable(r.id, r.name, r.program, r.type, r.platform, r.due_date, r.status, (today - r.due_date).days)
+        for r in session.execute(stmt)
+    ]

@@ -65,7 +65,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: py
 @pytest.fixture
 def migrated_url(database_url: str) -> str:
     """A database upgraded to the newest schema."""
-    from db.migrate import upgrade
+    from migrations.migrate import upgrade
 
     upgrade(database_url)
     return database_url
@@ -83,9 +83,9 @@ def session(migrated_url: str):
 @pytest.fixture
 def demo_url(migrated_url: str) -> str:
     """A database holding the demo workspace."""
-    from db.demo import load_demo
     from db.engine import session_scope
     from db.roles import CLI_ACTOR
+    from demo.workspace import load_demo
 
     with session_scope(migrated_url) as s:
         load_demo(s, CLI_ACTOR)

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from campaigns.models import Campaign, CampaignInsight
 from cli import app
 from db.engine import session_scope
-from db.migrate import current_revision, head_revision
 from db.models import AuditEntry, User
 from influencers.models import Influencer
+from migrations.migrate import current_revision, head_revision
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent

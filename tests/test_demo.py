@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from campaigns.conversions import count_conversions, default_events
 from campaigns.models import AdAccount, AdSet, Campaign, CampaignInsight
-from db.demo import load_demo
 from db.engine import session_scope
 from db.roles import CLI_ACTOR, Actor, PermissionDenied
+from demo.workspace import load_demo
 from finance.models import FxRate
 from influencers.models import STAGES, Collaboration, Payment, Program, SocialHandle
 

@@ -14,10 +14,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.engine import get_engine, session_scope
-from db.migrate import current_revision, ensure_schema, head_revision
-from db.schema import metadata
 from finance.models import FxRate
 from influencers.models import Influencer, SocialHandle
+from migrations.migrate import current_revision, ensure_schema, head_revision
+from migrations.schema import metadata
 
 
 def test_migrations_upgrade_empty_database_and_match_models(migrated_url: str) -> None:

@@ -45,8 +45,8 @@ def test_every_ui_string_has_an_indonesian_translation() -> None:
 
 def test_domain_words_shown_through_variables_are_extractable() -> None:
     """Codes and English texts the domain hands the pages are listed (N_) in pages/components/terms.py."""
-    from campaigns import alerts
-    from campaigns.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_PROGRAM
+    from budgets import alerts
+    from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_PROGRAM
     from db.roles import ROLES
     from finance.exports import EXPORTS
     from influencers import deliverables, programs
@@ -66,11 +66,9 @@ def test_domain_words_shown_through_variables_are_extractable() -> None:
     source = Path(alerts.__file__).read_text()
     templates = [t for t in terms.ALERT_TEMPLATES if t in source]
     assert len(templates) == len(terms.ALERT_TEMPLATES), (
-        "an alert template in terms.py no longer matches campaigns/alerts.py"
+        "an alert template in terms.py no longer matches budgets/alerts.py"
     )
-    assert source.count("Alert(\n") == len(templates), (
-        "campaigns/alerts.py has an alert template not listed in terms.py"
-    )
+    assert source.count("Alert(\n") == len(templates), "budgets/alerts.py has an alert template not listed in terms.py"
     expected += templates
     assert not [w for w in expected if w not in strings], "domain words missing from pages/components/terms.py"
     for codes, labels in (

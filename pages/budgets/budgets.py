@@ -8,12 +8,19 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from campaigns import alerts, budgets, charts, performance
-from campaigns.pacing import Period
+from budgets import alerts
+from budgets.changes import MetaPush, approve_change, change_history, open_changes, propose_change, reject_change
+from budgets.charts import pacing_chart
+from budgets.errors import BudgetError
+from budgets.overview import BudgetOverview, budget_overview
+from budgets.plans import TARGET_PLAN, plan_scopes, set_plan
+from campaigns import performance
+from db.calendar import Period
 from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import get_setting
 from finance import fx
+from influencers.queries import overdue_deliverables
 from pages.components.auth import require_page
 from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
@@ -32,17 +39,17 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
     period = Period(start, end)
     with session_scope() as session:
         currency = fx.reporting_currency(session)
-        overview = budgets.budget_overview(
+        overview = budget_overview(
             session, period, converter=fx.converter(session, start, end), reporting_currency=currency
         )
-        overdue = budgets.overdue_deliverables(session, overview.today)
+        overdue = overdue_deliverables(session, overview.today)
         plan_ids = [p.scope.plan_id for p in overview.pacings if p.scope.plan_id]
         return {
             "overview": overview,
             "alerts": alerts.build_alerts(overview.pacings, overdue, overview.today),
-            "open": budgets.open_changes(session),
-            "history": budgets.change_history(session, plan_ids=plan_ids),
-            "scopes": budgets.plan_scopes(session),
+            "open": open_changes(session),
+            "history": change_history(session, plan_ids=plan_ids),
+            "scopes": plan_scopes(session),
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
         }
 
@@ -87,9 +94,9 @@ def _month_options(around: dt.date) -> list[dt.date]:
     return months
 
 
-def meta_budget_push() -> budgets.MetaPush | None:
+def meta_budget_push() -> MetaPush | None:
     """The Meta adapter's budget update (campaign, field, amount) -> Meta's answer."""
-    from campaigns.meta_client import push_campaign_budget
+    from campaigns.meta_connection import push_campaign_budget
 
     return push_campaign_budget
 
@@ -99,7 +106,7 @@ def _write(action, success: str) -> None:
     try:
         with session_scope() as session:
             action(session)
-    except (budgets.BudgetError, PermissionDenied) as exc:
+    except (BudgetError, PermissionDenied) as exc:
         st.session_state["budgets_flash"] = ("error", str(exc))
     else:
         st.session_state["budgets_flash"] = ("success", success)
@@ -136,7 +143,7 @@ else:
     period = Period.month_of(month)
 
 data = _overview(db_key(), period.start, period.end)
-overview: budgets.BudgetOverview = data["overview"]
+overview: BudgetOverview = data["overview"]
 flash = st.session_state.pop("budgets_flash", None)
 if flash:
     (st.error if flash[0] == "error" else st.success)(flash[1])
@@ -204,7 +211,7 @@ if overview.totals:
         rate = sum((p.daily_rate for p in in_currency if p.scope.accruing), Decimal(0))
         chart_today = overview.today
     st.altair_chart(
-        charts.pacing_chart(daily, planned, period.start, period.end, chart_today, rate, chart_currency),
+        pacing_chart(daily, planned, period.start, period.end, chart_today, rate, chart_currency),
         key="budgets_pacing_chart",
     )
     st.caption(_("Solid: actual cumulative spend. Grey dashes: even pacing to the plan. Orange dashes: projection."))
@@ -241,7 +248,7 @@ for change in data["open"]:
         if actor.can("budget.approve"):
             cid = change["id"]
             note = st.text_input(_("Decision note"), key=f"budgets_note_{cid}")
-            pushes = change["target"] != budgets.TARGET_PLAN and change["push_to_meta"] and data["push_enabled"]
+            pushes = change["target"] != TARGET_PLAN and change["push_to_meta"] and data["push_enabled"]
             confirmed = True
             if pushes:
                 confirmed = st.checkbox(
@@ -254,17 +261,15 @@ for change in data["open"]:
             a, b = st.columns(2)
             if a.button(_("Approve"), key=f"budgets_approve_{cid}", type="primary", disabled=not confirmed):
                 _write(
-                    lambda s, cid=cid, note=note: budgets.approve_change(
-                        s, actor, cid, note=note, push=meta_budget_push()
-                    ),
+                    lambda s, cid=cid, note=note: approve_change(s, actor, cid, note=note, push=meta_budget_push()),
                     _("Change approved and applied to the plan.")
-                    if change["target"] == budgets.TARGET_PLAN
+                    if change["target"] == TARGET_PLAN
                     else _("Change approved; see the Meta push result in the history."),
                 )
                 st.rerun()
             if b.button(_("Reject"), key=f"budgets_reject_{cid}"):
                 _write(
-                    lambda s, cid=cid, note=note: budgets.reject_change(s, actor, cid, note=note),
+                    lambda s, cid=cid, note=note: reject_change(s, actor, cid, note=note),
                     _("Change rejected."),
                 )
                 st.rerun()
@@ -280,7 +285,7 @@ if actor.can("budget.propose") and plans_in_period:
         reason = st.text_area(_("Why"), key="budgets_propose_reason")
         if st.button(_("Propose change"), key="budgets_propose_submit"):
             _write(
-                lambda s: budgets.propose_change(s, actor, plan_id=plan_id, new_amount=amount, reason=reason),
+                lambda s: propose_change(s, actor, plan_id=plan_id, new_amount=amount, reason=reason),
                 _("Change proposed; a manager will approve or reject it."),
             )
             st.rerun()
@@ -296,7 +301,7 @@ if actor.can("budget.plan"):
         reason = st.text_input(_("Why"), key="budgets_plan_reason")
         if st.button(_("Save plan"), key="budgets_plan_submit", type="primary"):
             _write(
-                lambda s: budgets.set_plan(
+                lambda s: set_plan(
                     s, actor, scope_key, period, amount, reason=reason, currency=currency.strip().upper()
                 ),
                 _("Plan saved."),

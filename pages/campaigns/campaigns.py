@@ -6,10 +6,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm.exc import StaleDataError
 
-from campaigns import budgets, charts, performance
+from budgets.changes import TARGET_META_DAILY, TARGET_META_LIFETIME, change_history, propose_change
+from budgets.errors import BudgetError
+from budgets.overview import campaign_statuses
+from campaigns import charts, performance
 from campaigns.conversion_definitions import DefinitionError, account_definitions, set_conversion_definition
 from campaigns.meta_settings import CONVERSION_EVENTS
-from campaigns.pacing import Period
+from db.calendar import Period
 from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import get_setting
@@ -42,7 +45,7 @@ def _table(db: str, since, until, accounts: tuple, statuses: tuple, objectives: 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _pacing_statuses(db: str, start, end) -> dict[int, str]:
     with session_scope() as session:
-        return budgets.campaign_statuses(session, Period(start, end))
+        return campaign_statuses(session, Period(start, end))
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -52,7 +55,7 @@ def _detail(db: str, campaign_id: int, since, until) -> dict:
             "daily": performance.daily_series(session, campaign_id, since, until),
             "adsets": performance.ad_set_breakdown(session, campaign_id, since, until),
             "provenance": performance.provenance(session, campaign_id),
-            "history": budgets.change_history(session, campaign_id=campaign_id),
+            "history": change_history(session, campaign_id=campaign_id),
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
         }
 
@@ -545,7 +548,7 @@ else:
 # Proposing a new Meta budget is only offered when pushing budgets to Meta is switched on.
 if detail["push_enabled"] and actor.can("budget.propose") and campaign["budget_level"] == "campaign":
     with st.expander(_("Propose a new Meta budget for this campaign")):
-        target = budgets.TARGET_META_DAILY if campaign["budget_type"] == "daily" else budgets.TARGET_META_LIFETIME
+        target = TARGET_META_DAILY if campaign["budget_type"] == "daily" else TARGET_META_LIFETIME
         amount = st.text_input(
             _("New {kind} budget ({currency})", kind=campaign["budget_type"], currency=currency),
             key="campaigns_meta_amount",
@@ -555,7 +558,7 @@ if detail["push_enabled"] and actor.can("budget.propose") and campaign["budget_l
         if st.button(_("Propose"), key="campaigns_meta_propose"):
             try:
                 with session_scope() as session:
-                    budgets.propose_change(
+                    propose_change(
                         session,
                         actor,
                         campaign_id=int(choice),
@@ -564,7 +567,7 @@ if detail["push_enabled"] and actor.can("budget.propose") and campaign["budget_l
                         reason=reason,
                         push_to_meta=confirm,
                     )
-            except (budgets.BudgetError, PermissionDenied) as exc:
+            except (BudgetError, PermissionDenied) as exc:
                 st.error(str(exc))
             else:
                 clear_caches()

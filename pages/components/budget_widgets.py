@@ -9,7 +9,7 @@ from decimal import Decimal
 import streamlit as st
 from babel.numbers import format_compact_currency
 
-from campaigns.alerts import Alert
+from budgets.alerts import Alert
 from pages.components.i18n import _, current_locale, date_text
 from pages.components.money import money
 from pages.components.terms import DELIVERABLE_TYPE_LABELS, platform_label, term
@@ -69,7 +69,7 @@ def alert_text(alert: Alert) -> str:
         if isinstance(value, dt.date):
             values[key] = date_text(value)
     if alert.kind == "deliverable_overdue":
-        # campaigns.alerts writes the status with spaces ("draft submitted"), as the terms list it
+        # budgets.alerts writes the status with spaces ("draft submitted"), as the terms list it
         values["status"] = _(str(values.get("status", "")))
         values["type"] = term(DELIVERABLE_TYPE_LABELS, values.get("type"))
         values["platform"] = platform_label(str(values.get("platform", "")))

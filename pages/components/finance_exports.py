@@ -11,7 +11,7 @@ from db.engine import session_scope
 from finance.close import data_currencies, difference_report, list_closes
 from finance.exports import export_chunks, locked_months, read_rows, totals
 from finance.fx import fx_policy, list_rates, reporting_currency
-from finance.ledger import fee_recognition
+from influencers.fees import fee_recognition
 from pages.components.data import CACHE_TTL
 
 

@@ -11,8 +11,8 @@ import streamlit as st
 from sqlalchemy.exc import IntegrityError
 
 from db.engine import session_scope
+from db.errors import ConflictError, FieldErrors
 from db.roles import PermissionDenied
-from influencers.errors import ConflictError, FieldErrors
 from pages.components.data import clear_caches
 from pages.components.i18n import _
 

@@ -62,7 +62,7 @@ DELIVERABLE_TYPE_LABELS = {
     "short": N_("short"),
     "live": N_("live stream"),
 }
-# campaigns.budgets scope types (the Budgets table's Type column)
+# budgets.models scope types (the Budgets table's Type column)
 SCOPE_LABELS = {
     "campaign": N_("campaign"),
     "program": N_("program"),
@@ -106,7 +106,7 @@ CHANNEL_LABELS = {
 }
 PLATFORM_OTHER = N_("Other")  # influencers.handles.PLATFORM_LABELS["other"]; the others are brand names
 
-# campaigns.alerts templates, translated by pages.components.budget_widgets.alert_text
+# budgets.alerts templates, translated by pages.components.budget_widgets.alert_text
 ALERT_TEMPLATES = (
     N_("{name}: the plan of {planned} is spent ({actual}) before the period ends on {end}."),
     N_("{name}: projected {projected} against a plan of {planned} ({percent}% of plan)."),

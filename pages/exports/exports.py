@@ -13,8 +13,8 @@ from db.settings import set_setting
 from finance.close import CloseError, close_month, reopen_month
 from finance.exports import EXPORTS, ExportError, file_name, record_export
 from finance.fx import POLICIES, FxError, import_rates_csv, month_end, month_start, set_rate
-from finance.ledger import RECOGNITION
 from finance.reconcile import reconcile_month
+from influencers.fees import RECOGNITION
 from pages.components.auth import require_page
 from pages.components.data import clear_caches, db_key, today
 from pages.components.empty import empty_state
@@ -254,7 +254,8 @@ with tab_close:
 
 def _meta_account_spend():
     """Meta's account-level spend call, when a token is configured."""
-    from campaigns.meta_client import MetaError, account_spend, resolve_token
+    from campaigns.meta_client import MetaError
+    from campaigns.meta_connection import account_spend, resolve_token
 
     try:
         return account_spend if resolve_token() else None

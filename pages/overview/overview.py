@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from campaigns import alerts, budgets, performance
-from campaigns.pacing import Period
+from budgets import alerts
+from budgets.overview import budget_overview
+from campaigns import performance
 from campaigns.queries import last_sync, spend_by_currency, workspace_counts
-from db.demo import load_demo
+from db.calendar import Period
 from db.engine import session_scope
+from demo.workspace import load_demo
 from finance import fx
-from influencers.queries import influencer_count
+from influencers.queries import influencer_count, overdue_deliverables
 from pages.components.auth import require_page
 from pages.components.budget_widgets import money_or_blank, render_alerts, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
@@ -39,13 +41,13 @@ def _summary(db: str, start, end) -> dict:
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _month(db: str, start, end) -> dict:
     with session_scope() as session:
-        overview = budgets.budget_overview(
+        overview = budget_overview(
             session,
             Period(start, end),
             converter=fx.converter(session, start, end),
             reporting_currency=fx.reporting_currency(session),
         )
-        overdue = budgets.overdue_deliverables(session, overview.today)
+        overdue = overdue_deliverables(session, overview.today)
         campaigns = performance.campaign_performance(session, performance.CampaignFilters(start, end))
         return {
             "overview": overview,

@@ -7,7 +7,8 @@ import streamlit as st
 from sqlalchemy import select
 
 from campaigns.adsmanager import apply_import, preview_import
-from campaigns.meta_client import MetaError, resolve_token
+from campaigns.meta_client import MetaError
+from campaigns.meta_connection import resolve_token
 from campaigns.models import AdAccount, SyncRun
 from campaigns.sync import connection_status, sync_facebook
 from db.engine import session_scope

@@ -78,7 +78,7 @@ def _set_setting(s, a):
 
 
 def _load_demo(s, a):
-    from db.demo import load_demo
+    from demo.workspace import load_demo
 
     return load_demo(s, a)
 
@@ -106,7 +106,8 @@ def _seed_world(s):
     import datetime as dt
     from decimal import Decimal
 
-    from campaigns.models import AdAccount, BudgetChange, BudgetPlan, Campaign
+    from budgets.models import BudgetChange, BudgetPlan
+    from campaigns.models import AdAccount, Campaign
     from influencers.models import Collaboration, Influencer, Payment, Program
 
     account = AdAccount(account_id="77", name="Matrix", currency="USD", timezone_name="UTC")
@@ -219,24 +220,24 @@ def _set_definition(s, a):
 def _set_plan(s, a):
     import datetime as dt
 
-    from campaigns.budgets import set_plan
+    from budgets.plans import set_plan
     from campaigns.models import Campaign
-    from campaigns.pacing import Period
+    from db.calendar import Period
 
     period = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     return set_plan(s, a, f"campaign:{_one(s, Campaign).id}", period, "900", reason="November")
 
 
 def _propose(s, a):
-    from campaigns.budgets import propose_change
-    from campaigns.models import BudgetPlan
+    from budgets.changes import propose_change
+    from budgets.models import BudgetPlan
 
     return propose_change(s, a, new_amount="1500", reason="more", plan_id=_one(s, BudgetPlan).id)
 
 
 def _approve_change(s, a):
-    from campaigns.budgets import approve_change
-    from campaigns.models import BudgetChange
+    from budgets.changes import approve_change
+    from budgets.models import BudgetChange
 
     return approve_change(s, a, _one(s, BudgetChange).id)
 

@@ -8,7 +8,8 @@ from decimal import Decimal as D  # noqa: N817
 
 import pytest
 
-from campaigns.models import AdAccount, AdSet, BudgetPlan, Campaign, CampaignInsight
+from budgets.models import BudgetPlan
+from campaigns.models import AdAccount, AdSet, Campaign, CampaignInsight
 from influencers.models import Collaboration, Deliverable, Influencer, Payment, Program
 
 # 12:00 UTC on Monday Nov 16, 2026: Nov 16 in New York (07:00) and in Jakarta (19:00).
@@ -150,7 +151,7 @@ def workspace(session) -> dict:
     session.add_all(people)
     session.flush()
     collabs = [
-        # Contracted for the whole of November: 1000 committed (product_value is goods, not counted).
+        # Contracted for the whole of November: 1000 committed on Nov 1 (product_value is product seeding).
         Collaboration(
             program_id=program.id,
             influencer_id=people[0].id,
@@ -161,7 +162,7 @@ def workspace(session) -> dict:
             start_date=NOV_START,
             end_date=NOV_END,
         ),
-        # Live, flight Oct 17 - Nov 15 (30 days): half of 600 falls in November.
+        # Live, flight Oct 17 - Nov 15 (30 days): committed in October; over the flight, half of 600 is November's.
         Collaboration(
             program_id=program.id,
             influencer_id=people[1].id,
@@ -215,6 +216,7 @@ def workspace(session) -> dict:
                 type="post",
                 due_date=dt.date(2026, 11, 10),
                 status="published",
+                published_date=dt.date(2026, 11, 10),
             ),
             Deliverable(
                 collaboration_id=collabs[1].id,

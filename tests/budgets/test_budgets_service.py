@@ -8,31 +8,47 @@ from decimal import Decimal as D  # noqa: N817
 import pytest
 from sqlalchemy import select
 
-from campaigns import budgets, pacing
-from campaigns.models import BudgetChange, BudgetPlan, Campaign
+from budgets import pacing
+from budgets.changes import (
+    TARGET_META_DAILY,
+    TARGET_META_LIFETIME,
+    approve_change,
+    change_history,
+    open_changes,
+    propose_change,
+    reject_change,
+)
+from budgets.errors import BudgetError
+from budgets.models import BudgetChange, BudgetPlan
+from budgets.overview import BudgetOverview, budget_overview, totals_by_currency
+from budgets.plans import set_plan
+from campaigns.meta_budgets import MetaBudget
+from campaigns.models import Campaign
+from db.calendar import Period
 from db.models import AuditEntry
 from db.roles import LOCAL_ADMIN, Actor, PermissionDenied
 from db.settings import set_setting
+from influencers.queries import overdue_deliverables
 from tests.budgets.conftest import NOW
 
-NOV = pacing.Period.month(2026, 11)
+NOV = Period.month(2026, 11)
 MANAGER = Actor("maya@example.com", "manager")
 SPECIALIST = Actor("sari@example.com", "specialist")
 FINANCE = Actor("fajar@example.com", "finance")
 VIEWER = Actor("vina@example.com", "viewer")
 
 
-def _by_key(overview: budgets.BudgetOverview) -> dict[str, pacing.Pacing]:
+def _by_key(overview: BudgetOverview) -> dict[str, pacing.Pacing]:
     return {p.scope.scope_key: p for p in overview.pacings}
 
 
 def test_overview_paces_campaigns_from_sql_aggregates(session, workspace) -> None:
-    result = _by_key(budgets.budget_overview(session, NOV, now=NOW))
+    result = _by_key(budget_overview(session, NOV, now=NOW))
     cbo = result[f"campaign:{workspace['cbo']}"]
     # Nov 1-15 completed at 100/day; today's partial 40 is left out.
     assert cbo.actual == D(1500)
     assert cbo.scope.today == dt.date(2026, 11, 16)
-    assert cbo.scope.budget == pacing.MetaBudget("campaign", D(100))
+    assert cbo.scope.budget == MetaBudget("campaign", D(100))
     assert cbo.scope.recent_days == 7
     assert cbo.scope.recent_spend == D(700)
     assert cbo.projected == D(3000)
@@ -41,9 +57,9 @@ def test_overview_paces_campaigns_from_sql_aggregates(session, workspace) -> Non
 
 
 def test_abo_budget_sums_active_ad_sets_and_unplanned_spend_is_flagged(session, workspace) -> None:
-    result = _by_key(budgets.budget_overview(session, NOV, now=NOW))
+    result = _by_key(budget_overview(session, NOV, now=NOW))
     abo = result[f"campaign:{workspace['abo']}"]
-    assert abo.scope.budget == pacing.MetaBudget("adset", D(50))
+    assert abo.scope.budget == MetaBudget("adset", D(50))
     assert abo.planned is None
     assert abo.status == pacing.NO_PLAN
     assert abo.actual == D(750)
@@ -51,7 +67,7 @@ def test_abo_budget_sums_active_ad_sets_and_unplanned_spend_is_flagged(session, 
 
 
 def test_lifetime_campaign_in_its_own_time_zone(session, workspace) -> None:
-    life = _by_key(budgets.budget_overview(session, NOV, now=NOW))[f"campaign:{workspace['life']}"]
+    life = _by_key(budget_overview(session, NOV, now=NOW))[f"campaign:{workspace['life']}"]
     assert life.scope.run_start == dt.date(2026, 11, 1)
     assert life.scope.run_end == dt.date(2026, 12, 10)
     assert life.scope.lifetime_spent == D(15_000_000)
@@ -62,24 +78,35 @@ def test_lifetime_campaign_in_its_own_time_zone(session, workspace) -> None:
 
 
 def test_paused_campaign_stops_accruing(session, workspace) -> None:
-    paused = _by_key(budgets.budget_overview(session, NOV, now=NOW))[f"campaign:{workspace['paused']}"]
+    paused = _by_key(budget_overview(session, NOV, now=NOW))[f"campaign:{workspace['paused']}"]
     assert paused.actual == D(400)
     assert paused.projected == D(400)
     assert paused.status == pacing.UNDER_PACING
     assert "stopped" in paused.flags
 
 
-def test_program_committed_and_paid_fees(session, workspace) -> None:
-    program = _by_key(budgets.budget_overview(session, NOV, now=NOW))[f"program:{workspace['program']}"]
-    # 1000 (contracted, all of November) + 300 (live, 15 of 30 flight days); declined and negotiating ignored.
-    assert program.scope.committed == D(1300)
-    assert program.actual == D(500)  # paid; the pending payment is not spend yet
-    assert program.projected == D(1300)
-    assert program.status == pacing.UNDER_PACING  # 65% of the 2000 plan
+def test_program_fees_follow_the_one_fee_definition(session, workspace) -> None:
+    program = _by_key(budget_overview(session, NOV, now=NOW))[f"program:{workspace['program']}"]
+    # Committed on the contract (else flight start) date: Ayu's 1000 on Nov 1; Budi's 600 was committed in October;
+    # declined and negotiating collaborations never count.
+    assert program.scope.committed == D(1000)
+    # Recognised on delivery (the default): Ayu's fee split over her two deliverables, one published on Nov 10.
+    assert program.actual == D(500)
+    assert program.scope.paid == D(500)  # Budi's paid payment; the pending one is not paid
+    assert program.projected == D(1000)  # never below what is committed
+    assert program.status == pacing.UNDER_PACING  # 50% of the 2000 plan
+
+
+def test_program_fees_over_the_flight(session, workspace) -> None:
+    overview = budget_overview(session, NOV, now=NOW, recognition="over_flight")
+    program = _by_key(overview)[f"program:{workspace['program']}"]
+    # Completed days are Nov 1-15: half of Ayu's 1000 (Nov 1-30) and Budi's last 15 of 30 days (300 of 600).
+    assert program.actual == D(800)
+    assert program.scope.committed == D(1000)
 
 
 def test_totals_per_currency_and_a_converter_hook(session, workspace) -> None:
-    overview = budgets.budget_overview(session, NOV, now=NOW)
+    overview = budget_overview(session, NOV, now=NOW)
     totals = {t.currency: t for t in overview.totals}
     assert set(totals) == {"USD", "IDR"}
     assert totals["USD"].planned == D("7400.00")  # 3000 + 2400 + 2000 (program)
@@ -90,20 +117,18 @@ def test_totals_per_currency_and_a_converter_hook(session, workspace) -> None:
     def idr_to_usd(amount, src, dst, _day):
         return amount / 16000 if (src, dst) == ("IDR", "USD") else None
 
-    one = budgets.totals_by_currency(overview.pacings, idr_to_usd, "USD")
+    one = totals_by_currency(overview.pacings, idr_to_usd, "USD")
     assert [t.currency for t in one] == ["USD"]
     assert one[0].actual == D("3150.00") + D("937.50")
 
 
 def test_overdue_deliverables(session, workspace) -> None:
-    overdue = budgets.overdue_deliverables(session, dt.date(2026, 11, 16))
+    overdue = overdue_deliverables(session, dt.date(2026, 11, 16))
     assert [(d.type, d.due_date, d.days_late) for d in overdue] == [("reel", dt.date(2026, 11, 10), 6)]
 
 
 def test_manager_sets_a_plan_with_a_change_row_and_audit(session, workspace) -> None:
-    plan = budgets.set_plan(
-        session, MANAGER, f"campaign:{workspace['abo']}", NOV, "1500", reason="Leads push for payday"
-    )
+    plan = set_plan(session, MANAGER, f"campaign:{workspace['abo']}", NOV, "1500", reason="Leads push for payday")
     assert plan.amount == D(1500)
     assert plan.currency == "USD"
     change = session.scalar(select(BudgetChange).where(BudgetChange.budget_plan_id == plan.id))
@@ -113,39 +138,41 @@ def test_manager_sets_a_plan_with_a_change_row_and_audit(session, workspace) -> 
     assert entry.actor == MANAGER.email
     assert "Leads push for payday" in entry.summary
     with pytest.raises(PermissionDenied):
-        budgets.set_plan(session, SPECIALIST, f"campaign:{workspace['abo']}", NOV, "10", reason="x")
+        set_plan(session, SPECIALIST, f"campaign:{workspace['abo']}", NOV, "10", reason="x")
 
 
 def test_plan_input_is_validated_with_field_names(session, workspace) -> None:
     key = f"campaign:{workspace['life']}"
-    with pytest.raises(budgets.BudgetError, match="amount: 'lots' is not a number"):
-        budgets.set_plan(session, MANAGER, key, NOV, "lots", reason="r")
-    with pytest.raises(budgets.BudgetError, match="greater than zero"):
-        budgets.set_plan(session, MANAGER, key, NOV, "-5", reason="r")
-    with pytest.raises(budgets.BudgetError, match="IDR amounts have at most 0 decimals"):
-        budgets.set_plan(session, MANAGER, key, NOV, "1000.50", reason="r")
-    with pytest.raises(budgets.BudgetError, match="reason"):
-        budgets.set_plan(session, MANAGER, key, NOV, "1000", reason=" ")
-    with pytest.raises(budgets.BudgetError, match="campaign 999 does not exist"):
-        budgets.set_plan(session, MANAGER, "campaign:999", NOV, "1000", reason="r")
-    with pytest.raises(budgets.BudgetError, match="three-letter currency"):
-        budgets.set_plan(session, MANAGER, "channel:meta_ads", NOV, "1000", reason="r")
+    with pytest.raises(BudgetError, match="amount: 'lots' is not a number"):
+        set_plan(session, MANAGER, key, NOV, "lots", reason="r")
+    with pytest.raises(BudgetError, match="greater than zero"):
+        set_plan(session, MANAGER, key, NOV, "-5", reason="r")
+    with pytest.raises(BudgetError, match="IDR amounts have at most 0 decimals"):
+        set_plan(session, MANAGER, key, NOV, "1000.50", reason="r")
+    with pytest.raises(BudgetError, match="reason"):
+        set_plan(session, MANAGER, key, NOV, "1000", reason=" ")
+    with pytest.raises(BudgetError, match="campaign 999 does not exist"):
+        set_plan(session, MANAGER, "campaign:999", NOV, "1000", reason="r")
+    with pytest.raises(BudgetError, match=r"Currency: A currency code is required \(ISO 4217"):
+        set_plan(session, MANAGER, "channel:meta_ads", NOV, "1000", reason="r")
+    with pytest.raises(BudgetError, match="XYZ is not an ISO 4217 currency code"):
+        set_plan(session, MANAGER, "channel:meta_ads", NOV, "1000", reason="r", currency="XYZ")
 
 
 def test_specialist_proposes_and_manager_approves(session, workspace) -> None:
     plan_id = workspace["plans"]["cbo"]
-    change = budgets.propose_change(session, SPECIALIST, plan_id=plan_id, new_amount="3600", reason="CPA is low")
+    change = propose_change(session, SPECIALIST, plan_id=plan_id, new_amount="3600", reason="CPA is low")
     assert change.status == "proposed"
     assert change.old_amount == D(3000)
     assert session.get(BudgetPlan, plan_id).amount == D(3000)  # nothing applied yet
-    assert [c["id"] for c in budgets.open_changes(session)] == [change.id]
+    assert [c["id"] for c in open_changes(session)] == [change.id]
 
-    budgets.approve_change(session, MANAGER, change.id, note="Go")
+    approve_change(session, MANAGER, change.id, note="Go")
     assert session.get(BudgetPlan, plan_id).amount == D(3600)
     assert change.status == "approved"
     assert change.decided_by == MANAGER.email
     assert change.decided_at is not None
-    assert budgets.open_changes(session) == []
+    assert open_changes(session) == []
     actions = [
         (e.action, e.entity_type, e.actor)
         for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
@@ -159,20 +186,20 @@ def test_specialist_proposes_and_manager_approves(session, workspace) -> None:
     plan_entry = session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "budget_plan"))
     assert D(plan_entry.before["amount"]) == D(3000)
     assert D(plan_entry.after["amount"]) == D(3600)
-    history = budgets.change_history(session, campaign_id=workspace["cbo"])
+    history = change_history(session, campaign_id=workspace["cbo"])
     assert [(h["old_amount"], h["new_amount"], h["reason"], h["status"]) for h in history] == [
         (D(3000), D(3600), "CPA is low", "approved")
     ]
-    with pytest.raises(budgets.BudgetError, match="already approved"):
-        budgets.approve_change(session, MANAGER, change.id)
+    with pytest.raises(BudgetError, match="already approved"):
+        approve_change(session, MANAGER, change.id)
 
 
 def test_rejection_keeps_the_plan_and_needs_a_reason(session, workspace) -> None:
     plan_id = workspace["plans"]["cbo"]
-    change = budgets.propose_change(session, SPECIALIST, plan_id=plan_id, new_amount="5000", reason="More")
-    with pytest.raises(budgets.BudgetError, match="note"):
-        budgets.reject_change(session, MANAGER, change.id, note="")
-    budgets.reject_change(session, MANAGER, change.id, note="Not this month")
+    change = propose_change(session, SPECIALIST, plan_id=plan_id, new_amount="5000", reason="More")
+    with pytest.raises(BudgetError, match="note"):
+        reject_change(session, MANAGER, change.id, note="")
+    reject_change(session, MANAGER, change.id, note="Not this month")
     assert change.status == "rejected"
     assert change.decision_note == "Not this month"
     assert session.get(BudgetPlan, plan_id).amount == D(3000)
@@ -180,10 +207,10 @@ def test_rejection_keeps_the_plan_and_needs_a_reason(session, workspace) -> None
 
 def test_approval_refuses_a_plan_changed_since_the_proposal(session, workspace) -> None:
     plan_id = workspace["plans"]["cbo"]
-    change = budgets.propose_change(session, SPECIALIST, plan_id=plan_id, new_amount="3600", reason="More")
-    budgets.set_plan(session, MANAGER, f"campaign:{workspace['cbo']}", NOV, "3300", reason="Manager edit")
-    with pytest.raises(budgets.BudgetError, match="changed from 3000"):
-        budgets.approve_change(session, MANAGER, change.id)
+    change = propose_change(session, SPECIALIST, plan_id=plan_id, new_amount="3600", reason="More")
+    set_plan(session, MANAGER, f"campaign:{workspace['cbo']}", NOV, "3300", reason="Manager edit")
+    with pytest.raises(BudgetError, match="changed from 3000"):
+        approve_change(session, MANAGER, change.id)
     assert session.get(BudgetPlan, plan_id).amount == D(3300)
 
 
@@ -194,32 +221,32 @@ def test_approval_refuses_a_plan_changed_since_the_proposal(session, workspace) 
 def test_permissions(session, workspace, actor, propose, approve) -> None:
     plan_id = workspace["plans"]["cbo"]
     if propose:
-        budgets.propose_change(session, actor, plan_id=plan_id, new_amount="3100", reason="r")
+        propose_change(session, actor, plan_id=plan_id, new_amount="3100", reason="r")
     else:
         with pytest.raises(PermissionDenied):
-            budgets.propose_change(session, actor, plan_id=plan_id, new_amount="3100", reason="r")
-    change = budgets.propose_change(session, LOCAL_ADMIN, plan_id=plan_id, new_amount="3200", reason="r")
+            propose_change(session, actor, plan_id=plan_id, new_amount="3100", reason="r")
+    change = propose_change(session, LOCAL_ADMIN, plan_id=plan_id, new_amount="3200", reason="r")
     if approve:
-        budgets.approve_change(session, actor, change.id)
+        approve_change(session, actor, change.id)
     else:
         with pytest.raises(PermissionDenied):
-            budgets.approve_change(session, actor, change.id)
+            approve_change(session, actor, change.id)
         with pytest.raises(PermissionDenied):
-            budgets.reject_change(session, actor, change.id, note="no")
+            reject_change(session, actor, change.id, note="no")
 
 
 def test_meta_budget_push_is_off_by_default(session, workspace) -> None:
     calls = []
-    change = budgets.propose_change(
+    change = propose_change(
         session,
         SPECIALIST,
         campaign_id=workspace["cbo"],
-        target=budgets.TARGET_META_DAILY,
+        target=TARGET_META_DAILY,
         new_amount="120",
         reason="Scale",
         push_to_meta=True,
     )
-    budgets.approve_change(session, MANAGER, change.id, push=lambda *a: calls.append(a) or "ok")
+    approve_change(session, MANAGER, change.id, push=lambda *a: calls.append(a) or "ok")
     assert calls == []
     assert change.meta_push_status == "skipped"
     assert session.get(Campaign, workspace["cbo"]).daily_budget == D(100)
@@ -233,16 +260,16 @@ def test_meta_budget_push_calls_the_adapter_and_records_the_result(session, work
         calls.append((campaign.id, field, amount))
         return '{"success": true}'
 
-    change = budgets.propose_change(
+    change = propose_change(
         session,
         SPECIALIST,
         campaign_id=workspace["cbo"],
-        target=budgets.TARGET_META_DAILY,
+        target=TARGET_META_DAILY,
         new_amount="120",
         reason="Scale",
         push_to_meta=True,
     )
-    budgets.approve_change(session, MANAGER, change.id, push=push)
+    approve_change(session, MANAGER, change.id, push=push)
     assert calls == [(workspace["cbo"], "daily_budget", D(120))]
     assert change.meta_push_status == "pushed"
     assert change.meta_push_result == '{"success": true}'
@@ -255,16 +282,16 @@ def test_failed_push_is_recorded_and_the_budget_unchanged(session, workspace) ->
     def push(campaign, field, amount):
         raise RuntimeError("(#100) Invalid parameter")
 
-    change = budgets.propose_change(
+    change = propose_change(
         session,
         SPECIALIST,
         campaign_id=workspace["life"],
-        target=budgets.TARGET_META_LIFETIME,
+        target=TARGET_META_LIFETIME,
         new_amount="35000000",
         reason="Extend",
         push_to_meta=True,
     )
-    budgets.approve_change(session, MANAGER, change.id, push=push)
+    approve_change(session, MANAGER, change.id, push=push)
     assert change.status == "approved"
     assert change.meta_push_status == "failed"
     assert "Invalid parameter" in change.meta_push_result
@@ -272,21 +299,21 @@ def test_failed_push_is_recorded_and_the_budget_unchanged(session, workspace) ->
 
 
 def test_meta_change_needs_a_campaign_level_budget(session, workspace) -> None:
-    with pytest.raises(budgets.BudgetError, match="ABO"):
-        budgets.propose_change(
+    with pytest.raises(BudgetError, match="ABO"):
+        propose_change(
             session,
             SPECIALIST,
             campaign_id=workspace["abo"],
-            target=budgets.TARGET_META_DAILY,
+            target=TARGET_META_DAILY,
             new_amount="60",
             reason="r",
         )
-    with pytest.raises(budgets.BudgetError, match="no lifetime budget"):
-        budgets.propose_change(
+    with pytest.raises(BudgetError, match="no lifetime budget"):
+        propose_change(
             session,
             SPECIALIST,
             campaign_id=workspace["cbo"],
-            target=budgets.TARGET_META_LIFETIME,
+            target=TARGET_META_LIFETIME,
             new_amount="60",
             reason="r",
         )
@@ -295,7 +322,7 @@ def test_meta_change_needs_a_campaign_level_budget(session, workspace) -> None:
 def test_accounts_on_different_days_each_count_their_own_completed_days(session, workspace) -> None:
     # 20:00 UTC on Nov 16: already 03:00 on Nov 17 in Jakarta, still 15:00 on Nov 16 in New York.
     late = dt.datetime(2026, 11, 16, 20, 0, tzinfo=dt.UTC)
-    result = _by_key(budgets.budget_overview(session, NOV, now=late))
+    result = _by_key(budget_overview(session, NOV, now=late))
     cbo = result[f"campaign:{workspace['cbo']}"]
     life = result[f"campaign:{workspace['life']}"]
     assert cbo.scope.today == dt.date(2026, 11, 16)
@@ -311,8 +338,8 @@ def test_accounts_on_different_days_each_count_their_own_completed_days(session,
 
 def test_a_past_period_counts_its_own_days_and_the_run_rate_comes_from_this_week(session, workspace) -> None:
     late = dt.datetime(2026, 11, 16, 20, 0, tzinfo=dt.UTC)
-    october = pacing.Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-    result = _by_key(budgets.budget_overview(session, october, now=late))
+    october = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    result = _by_key(budget_overview(session, october, now=late))
     cbo = result[f"campaign:{workspace['cbo']}"]
     abo = result[f"campaign:{workspace['abo']}"]
     assert cbo.actual == D(700)  # Oct 25-31 only, however late it is now

@@ -7,9 +7,13 @@ from decimal import Decimal as D  # noqa: N817
 
 import pandas as pd
 
-from campaigns import alerts, charts, pacing
-from campaigns.budgets import OverdueDeliverable
-from campaigns.pacing import MetaBudget, PacingInput, Period
+from budgets import alerts, pacing
+from budgets.charts import pacing_chart
+from budgets.pacing import PacingInput
+from campaigns import charts
+from campaigns.meta_budgets import MetaBudget
+from db.calendar import Period
+from influencers.queries import OverdueDeliverable
 
 NOV = Period.month(2026, 11)
 
@@ -112,7 +116,7 @@ def test_nice_cpa_levels_without_conversions() -> None:
 
 def test_pacing_chart_has_actual_ideal_projection_and_budget_line() -> None:
     daily = pd.DataFrame({"date": [dt.date(2026, 11, d) for d in range(1, 16)], "spend": [D(100)] * 15})
-    chart = charts.pacing_chart(daily, D(3000), NOV.start, NOV.end, dt.date(2026, 11, 16), D(120), "USD")
+    chart = pacing_chart(daily, D(3000), NOV.start, NOV.end, dt.date(2026, 11, 16), D(120), "USD")
     spec = chart.to_dict()
     lines, budget = spec["layer"]
     assert lines["encoding"]["strokeDash"]["field"] == "series"

@@ -7,8 +7,10 @@ from decimal import Decimal as D  # noqa: N817
 
 import pytest
 
-from campaigns import pacing
-from campaigns.pacing import MetaBudget, PacingInput, Period
+from budgets import pacing
+from budgets.pacing import PacingInput
+from campaigns.meta_budgets import MetaBudget, effective_budget
+from db.calendar import Period, last_running_day, local_date, local_today, week_start
 
 NOV = Period.month(2026, 11)  # 30 days, starts on a Sunday
 
@@ -41,50 +43,48 @@ def test_month_periods_and_boundaries() -> None:
 
 
 def test_week_starts_on_sunday() -> None:
-    assert pacing.week_start(dt.date(2026, 11, 28)) == dt.date(2026, 11, 22)  # Saturday -> Sunday before
-    assert pacing.week_start(dt.date(2026, 11, 22)) == dt.date(2026, 11, 22)  # Sunday itself
-    assert pacing.week_start(dt.date(2026, 11, 23)) == dt.date(2026, 11, 22)  # Monday
+    assert week_start(dt.date(2026, 11, 28)) == dt.date(2026, 11, 22)  # Saturday -> Sunday before
+    assert week_start(dt.date(2026, 11, 22)) == dt.date(2026, 11, 22)  # Sunday itself
+    assert week_start(dt.date(2026, 11, 23)) == dt.date(2026, 11, 22)  # Monday
 
 
 def test_cbo_reads_the_campaign_and_abo_sums_only_active_ad_sets() -> None:
-    cbo = pacing.effective_budget(D(100), None, [("ACTIVE", D(40), None)])
+    cbo = effective_budget(D(100), None, [("ACTIVE", D(40), None)])
     assert cbo == MetaBudget("campaign", D(100), None)
-    abo = pacing.effective_budget(
-        None, None, [("ACTIVE", D(40), None), ("PAUSED", D(500), None), ("active", D(10), None)]
-    )
+    abo = effective_budget(None, None, [("ACTIVE", D(40), None), ("PAUSED", D(500), None), ("active", D(10), None)])
     assert abo == MetaBudget("adset", D(50), None)
     assert abo.kind == "daily"
-    lifetime = pacing.effective_budget(None, None, [("ACTIVE", None, D(900))])
+    lifetime = effective_budget(None, None, [("ACTIVE", None, D(900))])
     assert lifetime.kind == "lifetime"
     assert lifetime.lifetime == D(900)
-    assert pacing.effective_budget(None, None, [("PAUSED", D(40), None)]).kind is None
+    assert effective_budget(None, None, [("PAUSED", D(40), None)]).kind is None
 
 
 def test_account_today_follows_the_account_time_zone_around_midnight() -> None:
     late_utc = dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.UTC)  # 00:30 on Dec 1 in Jakarta (UTC+7)
-    assert pacing.account_today("Asia/Jakarta", late_utc) == dt.date(2026, 12, 1)
-    assert pacing.account_today("America/New_York", late_utc) == dt.date(2026, 11, 30)
-    assert pacing.account_today("UTC", late_utc) == dt.date(2026, 11, 30)
+    assert local_today("Asia/Jakarta", late_utc) == dt.date(2026, 12, 1)
+    assert local_today("America/New_York", late_utc) == dt.date(2026, 11, 30)
+    assert local_today("UTC", late_utc) == dt.date(2026, 11, 30)
     with pytest.raises(ValueError, match="timezone-aware"):
-        pacing.account_today("UTC", dt.datetime(2026, 11, 30, 12, 0))
+        local_today("UTC", dt.datetime(2026, 11, 30, 12, 0))
 
 
 def test_time_zone_decides_the_month_and_the_days_left() -> None:
     """At 17:30 UTC on Nov 30 a Jakarta account is already in December: November is over for it."""
     late_utc = dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.UTC)
     budget = MetaBudget("campaign", D(100))
-    jakarta = scope(today=pacing.account_today("Asia/Jakarta", late_utc), actual=D(2900), budget=budget)
-    new_york = scope(today=pacing.account_today("America/New_York", late_utc), actual=D(2900), budget=budget)
+    jakarta = scope(today=local_today("Asia/Jakarta", late_utc), actual=D(2900), budget=budget)
+    new_york = scope(today=local_today("America/New_York", late_utc), actual=D(2900), budget=budget)
     assert pacing.pace(jakarta).projected == D(2900)  # no day left
     assert pacing.pace(new_york).projected == D(3000)  # Nov 30 still to run at 100
 
 
 def test_stop_at_local_midnight_means_the_day_before() -> None:
     stop = dt.datetime(2026, 11, 19, 17, 0, tzinfo=dt.UTC)  # 00:00 Nov 20 in Jakarta
-    assert pacing.last_running_day(stop, "Asia/Jakarta") == dt.date(2026, 11, 19)
-    assert pacing.last_running_day(stop, "UTC") == dt.date(2026, 11, 19)
-    assert pacing.local_date(stop, "Asia/Jakarta") == dt.date(2026, 11, 20)
-    assert pacing.last_running_day(None, "UTC") is None
+    assert last_running_day(stop, "Asia/Jakarta") == dt.date(2026, 11, 19)
+    assert last_running_day(stop, "UTC") == dt.date(2026, 11, 19)
+    assert local_date(stop, "Asia/Jakarta") == dt.date(2026, 11, 20)
+    assert last_running_day(None, "UTC") is None
 
 
 def test_daily_budget_on_track_projection_and_expected() -> None:

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
-from campaigns.models import BudgetChange, BudgetPlan, Campaign
+from budgets.models import BudgetChange, BudgetPlan
+from campaigns.models import Campaign
 from db.engine import session_scope
 from finance.models import FxRate
 

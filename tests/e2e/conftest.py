@@ -190,9 +190,9 @@ def auth_secrets(app_port: int, provider_url: str) -> dict:
 def seed_users(database_url: str, users: dict[str, str]) -> None:
     """Create the schema and users (email -> role) before the server starts."""
     from db.engine import dispose_engines, session_scope
-    from db.migrate import upgrade
     from db.roles import CLI_ACTOR
     from db.users import add_user
+    from migrations.migrate import upgrade
 
     upgrade(database_url)
     with session_scope(database_url) as s:

@@ -147,9 +147,9 @@ def fake_graph() -> Iterator[FakeGraph]:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, oidc_provider, fake_graph):
     """Sign-in through the mock provider, the demo workspace loaded, the SDK pointed at the fake Graph API."""
-    from db.demo import load_demo
     from db.engine import dispose_engines, session_scope
     from db.roles import CLI_ACTOR
+    from demo.workspace import load_demo
 
     tmp = tmp_path_factory.mktemp("journeys")
     database_url = f"sqlite:///{tmp / 'pantau.db'}"

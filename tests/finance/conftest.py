@@ -16,7 +16,8 @@ def _utc(y: int, m: int, d: int, h: int = 0) -> dt.datetime:
 
 
 def build_dataset(session) -> dict:
-    from campaigns.models import AdAccount, AdSet, BudgetPlan, Campaign, CampaignInsight
+    from budgets.models import BudgetPlan
+    from campaigns.models import AdAccount, AdSet, Campaign, CampaignInsight
     from finance.models import FxRate
     from influencers.models import Collaboration, Deliverable, Influencer, Payment, Program
 

@@ -17,9 +17,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import select
 
-from finance import exports
 from finance.csvfile import BOM, csv_cells, iter_csv, iter_csv_text
-from finance.exports import EXPORTS, ExportContext, _qty, _quantum, _rate_text, build_live
+from finance.exports import EXPORTS, ExportContext, build_live, campaign_daily
+from finance.exports.context import quantity_text as _qty
+from finance.exports.context import quantum as _quantum
+from finance.exports.context import rate_text as _rate_text
 from tests.finance.conftest import NOW
 
 D = dt.date
@@ -177,7 +179,7 @@ def test_fast_path_matches_the_plain_builder(fs, monkeypatch, currency: str, pol
         expected = _reference_bytes(fs, currency, policy, now, locked)
         assert expected.count(b"\r\n") > 100
         for batch in (1, 2, 3, 7, 5000):  # batches that cut a day's rows at every place
-            monkeypatch.setattr(exports, "YIELD_PER", batch)
+            monkeypatch.setattr(campaign_daily, "YIELD_PER", batch)
             got = b"".join(
                 build_live(fs, "campaign-daily", SINCE, UNTIL, currency, now=now, policy=policy, locked=locked)
             )

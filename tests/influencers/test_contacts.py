@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import session_scope
+from db.errors import ConflictError, FieldErrors
 from db.models import AuditEntry
 from db.roles import PermissionDenied
 from influencers.contacts import (
@@ -20,7 +21,6 @@ from influencers.contacts import (
     update_influencer,
 )
 from influencers.deliverables import add_deliverable
-from influencers.errors import ConflictError, FieldErrors
 from influencers.models import Collaboration, Influencer, Interaction, Payment, SocialHandle, StageChange
 from influencers.payments import add_payment
 from influencers.programs import add_collaboration, create_program, move_stage

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import session_scope
+from db.errors import ConflictError, FieldErrors, TransitionError
 from db.models import AuditEntry
 from db.roles import PermissionDenied
 from influencers.contacts import create_influencer
 from influencers.deliverables import add_deliverable, import_results, is_late, record_results, update_deliverable
-from influencers.errors import ConflictError, FieldErrors, TransitionError
 from influencers.models import Collaboration, Payment, ProgramCampaign, StageChange
 from influencers.payments import (
     add_payment,

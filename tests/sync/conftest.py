@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from campaigns.meta_connection import meta_client
 from tests.fakes.graph_api import TOKEN, FakeGraph
 
 
@@ -26,6 +27,5 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGraph]:
 @pytest.fixture
 def client(fake: FakeGraph):
     """A MetaClient on the fake server (waits recorded, not slept)."""
-    from campaigns.meta_client import MetaClient
 
-    return MetaClient(sleep=lambda seconds: None)
+    return meta_client(sleep=lambda seconds: None)

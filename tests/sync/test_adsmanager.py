@@ -14,14 +14,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from campaigns.adsmanager import account_name_from_filename, apply_import, preview_import
-from campaigns.models import (
-    SOURCE_META_API,
-    AdAccount,
-    Campaign,
-    CampaignInsight,
-    CampaignPeriodInsight,
-    SyncRun,
-)
+from campaigns.models import SOURCE_META_API, AdAccount, Campaign, CampaignInsight, CampaignPeriodInsight, SyncRun
 from cli import app
 from db.engine import session_scope
 from db.models import AuditEntry

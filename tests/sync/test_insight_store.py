@@ -9,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy import insert, select, text
 
 from campaigns.insight_store import InsightUpsert, upsert_rows
+from campaigns.meta_writer import CAMPAIGN_COLUMNS
 from campaigns.models import AdAccount, Campaign, CampaignInsight
-from campaigns.sync import CAMPAIGN_COLUMNS
 from db.engine import session_scope
 
 STAMP = dt.datetime(2026, 3, 10, 5, 6, 7, 891011, tzinfo=dt.UTC)

@@ -12,6 +12,7 @@ import pytest
 from facebook_business.session import FacebookSession
 
 from campaigns.meta_client import MetaClient, MetaError, minor_to_major, parse_usage
+from campaigns.meta_connection import meta_client
 from tests.fakes.graph_api import TOKEN, FakeGraph
 
 D = dt.date
@@ -37,7 +38,7 @@ def test_graph_url_points_the_sdk_session_at_the_fake_and_crash_log_is_off(fake:
 def test_appsecret_proof_is_sent_when_the_app_secret_is_set(fake: FakeGraph, monkeypatch) -> None:
     monkeypatch.setenv("FB_APP_SECRET", "s3cret")
     fake.add_account("111")
-    MetaClient(sleep=lambda s: None).get("act_111")
+    meta_client(sleep=lambda s: None).get("act_111")
     import hashlib
     import hmac
 
@@ -111,7 +112,7 @@ def test_async_run_that_never_finishes_fails_with_a_clear_error(fake: FakeGraph,
 
 @pytest.fixture
 def fake_clock_client(fake: FakeGraph) -> MetaClient:
-    return MetaClient(async_max_wait=0.05, poll_seconds=0.01)
+    return meta_client(async_max_wait=0.05, poll_seconds=0.01)
 
 
 def test_explicit_accounts_are_read_in_one_batch(fake: FakeGraph, client) -> None:
@@ -127,7 +128,7 @@ def test_explicit_accounts_are_read_in_one_batch(fake: FakeGraph, client) -> Non
 
 def test_usage_headers_are_read_and_the_client_slows_down(fake: FakeGraph) -> None:
     waits: list[float] = []
-    client = MetaClient(sleep=waits.append, max_wait=100)
+    client = meta_client(sleep=waits.append, max_wait=100)
     fake.add_account("111")
     fake.usage_headers = {
         "x-business-use-case-usage": json.dumps(
@@ -156,7 +157,7 @@ def test_usage_is_read_from_error_responses_too() -> None:
 
 def test_throttling_is_retried_honouring_regain_time_capped(fake: FakeGraph) -> None:
     waits: list[float] = []
-    client = MetaClient(sleep=waits.append, max_wait=7)
+    client = meta_client(sleep=waits.append, max_wait=7)
     fake.add_account("111")
     header = json.dumps({"111": [{"type": "ads_management", "call_count": 100, "estimated_time_to_regain_access": 3}]})
     fake.fail("act_111", code=80004, message="There have been too many calls", times=2)
@@ -250,7 +251,7 @@ def test_bad_request_fails_fast(fake: FakeGraph, client) -> None:
 
 def test_unreachable_server_error_has_no_token(monkeypatch) -> None:
     monkeypatch.setenv("FB_ACCESS_TOKEN", "secret-token-xyz")
-    client = MetaClient(graph_url="http://127.0.0.1:9", max_wait=0, max_retries=2, sleep=lambda s: None)
+    client = meta_client(graph_url="http://127.0.0.1:9", max_wait=0, max_retries=2, sleep=lambda s: None)
     with pytest.raises(MetaError) as info:
         client.get("act_1")
     assert "secret-token-xyz" not in str(info.value)
@@ -261,7 +262,7 @@ def test_missing_token_is_a_clear_configuration_error(migrated_url: str, monkeyp
     monkeypatch.delenv("FB_ACCESS_TOKEN", raising=False)
     monkeypatch.setenv("PANTAU_SECRETS_FILE", "/nonexistent/secrets.toml")
     with pytest.raises(MetaError, match="set FB_ACCESS_TOKEN"):
-        MetaClient()
+        meta_client()
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from campaigns.conversion_definitions import DefinitionError, set_conversion_definition
-from campaigns.meta_client import MetaClient
+from campaigns.meta_connection import meta_client
 from campaigns.models import AdAccount, AdSet, AdSetInsight, Campaign, CampaignInsight, SyncRun
 from campaigns.sync import sync_facebook
 from db.engine import session_scope
@@ -67,7 +67,7 @@ def _world(fake: FakeGraph) -> None:
 
 
 def _sync(**kwargs):
-    client = kwargs.pop("client", None) or MetaClient(sleep=lambda s: None)
+    client = kwargs.pop("client", None) or meta_client(sleep=lambda s: None)
     return sync_facebook(CLI_ACTOR, client, now=NOW, **kwargs)
 
 
@@ -226,7 +226,7 @@ def test_changing_a_definition_recomputes_without_resync(fake: FakeGraph, migrat
 
 def test_sync_requires_permission(fake: FakeGraph, migrated_url: str) -> None:
     with pytest.raises(PermissionDenied):
-        sync_facebook(Actor("f@x", "finance"), MetaClient())
+        sync_facebook(Actor("f@x", "finance"), meta_client())
 
 
 def test_sync_killed_midway_keeps_previous_data_and_next_run_completes(fake: FakeGraph, migrated_url: str) -> None:

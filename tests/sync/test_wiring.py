@@ -11,9 +11,10 @@ from decimal import Decimal
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from campaigns import budgets
-from campaigns.meta_client import MetaClient, account_spend, push_campaign_budget, resolve_token
-from campaigns.models import BudgetChange, Campaign
+from budgets.changes import TARGET_META_DAILY, approve_change, propose_change
+from budgets.models import BudgetChange
+from campaigns.meta_connection import account_spend, meta_client, push_campaign_budget, resolve_token
+from campaigns.models import Campaign
 from campaigns.sync import sync_facebook
 from db.engine import session_scope
 from db.roles import CLI_ACTOR, LOCAL_ADMIN, Actor
@@ -48,7 +49,7 @@ def _world(fake: FakeGraph) -> None:
 
 
 def _sync(url: str) -> None:
-    summary = sync_facebook(CLI_ACTOR, MetaClient(sleep=lambda s: None), since=SINCE, until=UNTIL, url=url, now=NOW)
+    summary = sync_facebook(CLI_ACTOR, meta_client(sleep=lambda s: None), since=SINCE, until=UNTIL, url=url, now=NOW)
     assert not summary.errors, summary.errors
 
 
@@ -72,28 +73,28 @@ def test_an_approved_meta_budget_is_pushed_to_the_campaign(fake: FakeGraph, migr
     with session_scope(migrated_url) as s:
         set_setting(s, LOCAL_ADMIN, "meta_budget_push", True)
         ids = {c.meta_id: c.id for c in s.scalars(select(Campaign))}
-        idr = budgets.propose_change(
+        idr = propose_change(
             s,
             SPECIALIST,
             new_amount="750000",
             reason="Payday weekend",
             campaign_id=ids["c_idr"],
-            target=budgets.TARGET_META_DAILY,
+            target=TARGET_META_DAILY,
             push_to_meta=True,
         )
-        usd = budgets.propose_change(
+        usd = propose_change(
             s,
             SPECIALIST,
             new_amount="40.50",
             reason="Scale winners",
             campaign_id=ids["c_usd"],
-            target=budgets.TARGET_META_DAILY,
+            target=TARGET_META_DAILY,
             push_to_meta=True,
         )
         change_ids = (idr.id, usd.id)
     with session_scope(migrated_url) as s:
         for change_id in change_ids:
-            budgets.approve_change(s, MANAGER, change_id, note="ok", push=push_campaign_budget)
+            approve_change(s, MANAGER, change_id, note="ok", push=push_campaign_budget)
     assert fake.campaigns["c_idr"]["daily_budget"] == "750000"  # IDR: offset 1
     assert fake.campaigns["c_usd"]["daily_budget"] == "4050"  # USD: cents
     with session_scope(migrated_url) as s:
@@ -110,16 +111,16 @@ def test_a_refused_push_is_recorded_and_the_approval_stands(fake: FakeGraph, mig
     with session_scope(migrated_url) as s:
         set_setting(s, LOCAL_ADMIN, "meta_budget_push", True)
         campaign_id = s.scalar(select(Campaign.id).where(Campaign.meta_id == "c_idr"))
-        change = budgets.propose_change(
+        change = propose_change(
             s,
             SPECIALIST,
             new_amount="600000",
             reason="more",
             campaign_id=campaign_id,
-            target=budgets.TARGET_META_DAILY,
+            target=TARGET_META_DAILY,
             push_to_meta=True,
         )
-        budgets.approve_change(s, MANAGER, change.id, push=push_campaign_budget)
+        approve_change(s, MANAGER, change.id, push=push_campaign_budget)
     with session_scope(migrated_url) as s:
         change = s.scalar(select(BudgetChange))
         assert change.status == "approved"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import budgets.models  # noqa: F401
 import campaigns.models  # noqa: F401
 import db.models  # noqa: F401
 import finance.models  # noqa: F401

@@ -1,11 +1,11 @@
-"""Alembic environment: runs migrations against the engine given by db.migrate or DATABASE_URL."""
+"""Alembic environment: runs migrations against the engine given by migrations.migrate or DATABASE_URL."""
 
 from __future__ import annotations
 
 from alembic import context
 
 from db.engine import get_engine
-from db.schema import metadata
+from migrations.schema import metadata
 
 config = context.config
 

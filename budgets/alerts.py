@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from campaigns import pacing
-from campaigns.budgets import OverdueDeliverable
+from budgets import pacing
+from influencers.queries import OverdueDeliverable
 
 OVER_PACING = "over_pacing"
 EXHAUSTED_EARLY = "budget_exhausted"

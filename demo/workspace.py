@@ -7,24 +7,23 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from budgets.models import BudgetChange, BudgetPlan
 from campaigns.conversions import count_conversions, default_events
 from campaigns.models import (
     SOURCE_DEMO,
     AdAccount,
     AdSet,
     AdSetInsight,
-    BudgetChange,
-    BudgetPlan,
     Campaign,
     CampaignInsight,
     SyncRun,
 )
 from db import audit
+from db.calendar import workspace_today, zone
 from db.models import Setting, User
 from db.money import quantize
 from db.roles import Actor, require
@@ -165,7 +164,7 @@ def load_demo(
         step("Removing the previous demo data", 0.05)
         remove_demo(session)
     rng = random.Random(SEED)
-    today = today or dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    today = today or workspace_today(session)
     counts: dict[str, int] = {}
     step("Creating ad accounts, campaigns and ad sets", 0.1)
     campaigns = _accounts_and_campaigns(session, rng, today, counts)
@@ -208,7 +207,7 @@ def _money(value: float | Decimal, currency: str) -> Decimal:
 
 
 def _local_midnight(day: dt.date, tz: str) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=ZoneInfo(tz)).astimezone(dt.UTC)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone(tz)).astimezone(dt.UTC)
 
 
 def _accounts_and_campaigns(session: Session, rng: random.Random, today: dt.date, counts: dict) -> list[dict]:
@@ -313,7 +312,7 @@ def _accounts_and_campaigns(session: Session, rng: random.Random, today: dt.date
                     "stop": stop,
                     "daily": daily,
                     "cpm": cpm,
-                    "lifetime_end": end_time.astimezone(ZoneInfo(tz)).date() if lifetime and end_time else None,
+                    "lifetime_end": end_time.astimezone(zone(tz)).date() if lifetime and end_time else None,
                 }
             )
     counts["accounts"] = len(ACCOUNTS)

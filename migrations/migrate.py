@@ -19,7 +19,7 @@ _lock = threading.Lock()
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic config pointing at our migrations and `url`."""
     cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "db" / "migrations"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.attributes["url"] = url or database_url()
     return cfg
 

@@ -1,17 +1,19 @@
 """Budget pacing under Meta's budget rules: expected, projected and remaining spend per plan (pure).
 
-No database and no streamlit here: `campaigns.budgets` aggregates rows in SQL and hands them over
-as `PacingInput`s. Every date is a calendar day in the ad account's time zone; "completed days" are
-the days before the account's today (today's partial spend is not paced).
+No database and no streamlit here: `budgets.scopes` aggregates rows in SQL and hands them over as
+`PacingInput`s; Meta's budget rules come from `campaigns.meta_budgets`. Every date is a calendar day in the
+ad account's time zone; "completed days" are the days before the account's today (today's partial spend is
+not paced).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+
+from campaigns.meta_budgets import MetaBudget, budget_for_period
+from db.calendar import Period, week_start
 
 ON_TRACK = "on_track"
 UNDER_PACING = "under_pacing"
@@ -34,124 +36,6 @@ ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
-class Period:
-    """A budget period: calendar days from `start` to `end`, both included."""
-
-    start: dt.date
-    end: dt.date
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError(f"period end {self.end} is before its start {self.start}")
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        start = dt.date(year, month, 1)
-        following = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return cls(start, following - dt.timedelta(days=1))
-
-    @classmethod
-    def month_of(cls, day: dt.date) -> Period:
-        return cls.month(day.year, day.month)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.start <= day <= self.end
-
-    def overlap_days(self, start: dt.date | None, end: dt.date | None) -> int:
-        """Days of this period inside [start, end] (open ends allowed)."""
-        first = max(self.start, start) if start else self.start
-        last = min(self.end, end) if end else self.end
-        return max((last - first).days + 1, 0)
-
-
-@dataclass(frozen=True)
-class MetaBudget:
-    """The budget Meta spends against: the campaign's (CBO) or the sum of its active ad sets' (ABO)."""
-
-    level: str  # "campaign" | "adset" | "none"
-    daily: Decimal | None = None
-    lifetime: Decimal | None = None
-
-    @property
-    def kind(self) -> str | None:
-        if self.daily:
-            return "daily"
-        if self.lifetime:
-            return "lifetime"
-        return None
-
-
-ACTIVE = "ACTIVE"
-
-
-def effective_budget(
-    campaign_daily: Decimal | None,
-    campaign_lifetime: Decimal | None,
-    ad_sets: Iterable[tuple[str | None, Decimal | None, Decimal | None]] = (),
-) -> MetaBudget:
-    """CBO reads the campaign; otherwise the budgets of its ACTIVE ad sets `(status, daily, lifetime)` add up."""
-    if campaign_daily or campaign_lifetime:
-        return MetaBudget("campaign", campaign_daily or None, campaign_lifetime or None)
-    daily = lifetime = ZERO
-    for status, ad_daily, ad_lifetime in ad_sets:
-        if (status or "").upper() != ACTIVE:
-            continue
-        daily += ad_daily or ZERO
-        lifetime += ad_lifetime or ZERO
-    if daily or lifetime:
-        return MetaBudget("adset", daily or None, lifetime or None)
-    return MetaBudget("none")
-
-
-def account_today(timezone_name: str | None, now: dt.datetime | None = None) -> dt.date:
-    """The ad account's calendar day at `now` (aware; default the current time)."""
-    moment = now or dt.datetime.now(dt.UTC)
-    if moment.tzinfo is None:
-        raise ValueError("`now` must be timezone-aware")
-    return moment.astimezone(ZoneInfo(timezone_name or "UTC")).date()
-
-
-def local_date(moment: dt.datetime | None, timezone_name: str | None) -> dt.date | None:
-    """The account-local calendar day of a UTC timestamp (campaign start and stop times)."""
-    if moment is None:
-        return None
-    return moment.astimezone(ZoneInfo(timezone_name or "UTC")).date()
-
-
-def last_running_day(stop_time: dt.datetime | None, timezone_name: str | None) -> dt.date | None:
-    """The last local day a campaign may spend: a stop at local midnight means the day before."""
-    if stop_time is None:
-        return None
-    local = stop_time.astimezone(ZoneInfo(timezone_name or "UTC"))
-    day = local.date()
-    return day - dt.timedelta(days=1) if local.time() == dt.time(0) else day
-
-
-def week_start(day: dt.date) -> dt.date:
-    """The Sunday that opens `day`'s Sunday-Saturday week (Meta's weekly budget cap)."""
-    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
-
-
-def meta_budget_for_period(
-    budget: MetaBudget, period: Period, run_start: dt.date | None, run_end: dt.date | None
-) -> Decimal | None:
-    """What Meta would spend in the period at most on average: daily x scheduled days, or the
-    lifetime budget's share of the period (by scheduled days when the schedule is known)."""
-    if budget.daily:
-        return budget.daily * period.overlap_days(run_start, run_end)
-    if budget.lifetime:
-        if run_start and run_end and run_end >= run_start:
-            schedule = (run_end - run_start).days + 1
-            return budget.lifetime * period.overlap_days(run_start, run_end) / schedule
-        return budget.lifetime
-    return None
-
-
-@dataclass(frozen=True)
 class PacingInput:
     """One plan scope's figures for a period, as aggregated in SQL (amounts in `currency`)."""
 
@@ -164,6 +48,7 @@ class PacingInput:
     planned: Decimal | None
     actual: Decimal = ZERO  # spend on completed days of the period
     committed: Decimal = ZERO  # contracted influencer fees (programs, influencer channel)
+    paid: Decimal = ZERO  # influencer payments paid on completed days (programs)
     budget: MetaBudget = field(default_factory=lambda: MetaBudget("none"))
     run_start: dt.date | None = None  # first local day it may spend
     run_end: dt.date | None = None  # last local day it may spend
@@ -324,7 +209,7 @@ def pace(scope: PacingInput) -> Pacing:
     remaining = None if scope.planned is None else scope.planned - scope.actual
     return Pacing(
         scope=scope,
-        meta_budget=meta_budget_for_period(scope.budget, scope.period, scope.run_start, scope.run_end),
+        meta_budget=budget_for_period(scope.budget, scope.period, scope.run_start, scope.run_end),
         expected_to_date=expected_to_date(scope),
         projected=projected,
         remaining=remaining,

@@ -1,0 +1,206 @@
+"""Budget plans: the scopes a plan can cover, proration of a plan to any range of days, setting a plan.
+
+Proration is one rule for every page and export: a plan covers its days evenly, so the part of a plan inside
+[start, end] is amount x overlapping days / plan days (`plan_share`, exact), and a month's share in exports is
+that amount rounded to the plan currency (`prorate`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from budgets.errors import BudgetError
+from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_PROGRAM, BudgetChange, BudgetPlan
+from campaigns.models import AdAccount, Campaign
+from db import audit
+from db.calendar import Period
+from db.errors import N_, DomainError
+from db.money import currency_code, quantize
+from db.roles import Actor, require
+from db.types import utcnow
+from influencers.fees import CHANNEL_FEES, CHANNEL_SEEDING
+from influencers.models import Program
+
+CHANNEL_META_ADS = "meta_ads"
+CHANNEL_INFLUENCER_FEES = CHANNEL_FEES
+CHANNEL_PRODUCT_SEEDING = CHANNEL_SEEDING
+# The marketing ledger's channels, in display order (ad platforms, then creators).
+CHANNELS = (CHANNEL_META_ADS, CHANNEL_INFLUENCER_FEES, CHANNEL_PRODUCT_SEEDING)
+# Channels whose plan is paced against programs' fees rather than campaigns' spend.
+PROGRAM_CHANNELS = frozenset({CHANNEL_INFLUENCER_FEES})
+
+TARGET_PLAN = "plan"
+APPROVED = "approved"
+
+
+def _rows(session: Session, stmt):
+    """Run a column select on the Core path (pending ORM changes are flushed first so the read sees them)."""
+    session.flush()
+    return session.connection().execute(stmt)
+
+
+def plans_for_period(session: Session, period: Period) -> list:
+    """Plans overlapping the period as light rows with BudgetPlan's column names (a plan over other
+    dates counts pro rata, see `plan_share`)."""
+    stmt = (
+        select(
+            BudgetPlan.id,
+            BudgetPlan.scope_type,
+            BudgetPlan.scope_key,
+            BudgetPlan.campaign_id,
+            BudgetPlan.program_id,
+            BudgetPlan.account_id,
+            BudgetPlan.channel,
+            BudgetPlan.period_start,
+            BudgetPlan.period_end,
+            BudgetPlan.amount,
+            BudgetPlan.currency,
+        )
+        .where(BudgetPlan.period_start <= period.end, BudgetPlan.period_end >= period.start)
+        .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
+    )
+    return list(_rows(session, stmt))
+
+
+def plan_share(plan, period: Period) -> Decimal:
+    """The part of a plan that falls inside the period, pro rata by days (exact, not rounded)."""
+    plan_days = (plan.period_end - plan.period_start).days + 1
+    inside = period.overlap_days(plan.period_start, plan.period_end)
+    if inside == plan_days:
+        return plan.amount
+    return plan.amount * inside / plan_days
+
+
+def prorate(plan, start: dt.date, end: dt.date) -> Decimal:
+    """The plan's share of [start, end] rounded to the plan currency (a month of a plan in exports)."""
+    return quantize(plan_share(plan, Period(start, end)), plan.currency)
+
+
+def plan_scopes(session: Session) -> list[tuple[str, str, str, str | None]]:
+    """Every scope a plan can be set for: (scope_key, type, name, currency or None for channels)."""
+    campaigns = _rows(session, select(Campaign.id, Campaign.name, Campaign.currency).order_by(Campaign.name)).all()
+    programs = _rows(session, select(Program.id, Program.name, Program.currency).order_by(Program.name)).all()
+    return (
+        [(f"campaign:{c.id}", SCOPE_CAMPAIGN, c.name, c.currency) for c in campaigns]
+        + [(f"program:{p.id}", SCOPE_PROGRAM, p.name, p.currency) for p in programs]
+        + [(f"channel:{name}", SCOPE_CHANNEL, name, None) for name in CHANNELS]
+    )
+
+
+def parse_amount(value: object, currency: str, field_name: str = "amount") -> Decimal:
+    """A positive amount at the currency's precision, or BudgetError naming the field."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise BudgetError(f"{field_name}: {value!r} is not a number.") from None
+    if not amount.is_finite() or amount <= 0:
+        raise BudgetError(f"{field_name}: must be greater than zero (got {value}).")
+    rounded = quantize(amount, currency)
+    if rounded != amount:
+        raise BudgetError(f"{field_name}: {currency} amounts have at most {-rounded.as_tuple().exponent} decimals.")
+    return rounded
+
+
+def _scope(session: Session, scope_key: str) -> dict:
+    kind, _, ident = scope_key.partition(":")
+    if kind == SCOPE_CAMPAIGN:
+        campaign = session.get(Campaign, int(ident)) if ident.isdigit() else None
+        if campaign is None:
+            raise BudgetError(f"scope: campaign {ident} does not exist.")
+        return {"scope_type": kind, "campaign_id": campaign.id, "currency": campaign.currency}
+    if kind == SCOPE_PROGRAM:
+        program = session.get(Program, int(ident)) if ident.isdigit() else None
+        if program is None:
+            raise BudgetError(f"scope: program {ident} does not exist.")
+        return {"scope_type": kind, "program_id": program.id, "currency": program.currency}
+    if kind == SCOPE_ACCOUNT:
+        account = session.get(AdAccount, int(ident)) if ident.isdigit() else None
+        if account is None:
+            raise BudgetError(f"scope: ad account {ident} does not exist.")
+        return {"scope_type": kind, "account_id": account.id, "currency": account.currency}
+    if kind == SCOPE_CHANNEL and ident:
+        return {"scope_type": kind, "channel": ident, "currency": None}
+    raise BudgetError(f"scope: {scope_key!r} is not campaign:ID, program:ID, account:ID or channel:NAME.")
+
+
+def set_plan(
+    session: Session,
+    actor: Actor,
+    scope_key: str,
+    period: Period,
+    amount: object,
+    *,
+    reason: str,
+    currency: str | None = None,
+) -> BudgetPlan:
+    """Create or change the plan of a scope for a period (managers). Records a BudgetChange and audit."""
+    require(actor, "budget.plan")
+    scope = _scope(session, scope_key)
+    try:
+        currency = currency_code(scope.pop("currency") or currency or "")
+    except DomainError as exc:
+        raise BudgetError(N_("Currency: {reason}"), reason=exc.message) from None
+    value = parse_amount(amount, currency)
+    if not (reason or "").strip():
+        raise BudgetError("reason: say why the plan is set or changed.")
+    plan = session.scalar(
+        select(BudgetPlan).where(
+            BudgetPlan.scope_key == scope_key,
+            BudgetPlan.period_start == period.start,
+            BudgetPlan.period_end == period.end,
+        )
+    )
+    before = None if plan is None else audit.snapshot(plan)
+    if plan is not None and plan.currency != currency:
+        raise BudgetError(f"currency: the plan is in {plan.currency}, not {currency}.")
+    old = None if plan is None else plan.amount
+    if plan is None:
+        plan = BudgetPlan(
+            scope_key=scope_key,
+            period_start=period.start,
+            period_end=period.end,
+            amount=value,
+            currency=currency,
+            notes=reason.strip(),
+            created_by=actor.email,
+            **scope,
+        )
+        session.add(plan)
+    else:
+        plan.amount = value
+        plan.notes = reason.strip()
+    session.flush()
+    now = utcnow()
+    change = BudgetChange(
+        budget_plan_id=plan.id,
+        campaign_id=plan.campaign_id,
+        target=TARGET_PLAN,
+        old_amount=old,
+        new_amount=value,
+        currency=currency,
+        reason=reason.strip(),
+        status=APPROVED,
+        proposed_by=actor.email,
+        proposed_at=now,
+        decided_by=actor.email,
+        decided_at=now,
+        decision_note="Set directly by a plan owner",
+    )
+    session.add(change)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "create" if before is None else "update",
+        "budget_plan",
+        plan.id,
+        before=before,
+        after=audit.snapshot(plan),
+        summary=f"Plan {scope_key} {period.start}..{period.end}: {old if old is not None else '-'} -> {value} "
+        f"{currency} ({reason.strip()})",
+    )
+    return plan

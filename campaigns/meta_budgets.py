@@ -1,0 +1,127 @@
+"""Meta's budget rules in one place: which budget a campaign spends against (the campaign's own under CBO,
+else the sum of its ACTIVE ad sets'), which states stop spend, and what a budget implies for a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
+
+from campaigns.models import AdSet
+from db.calendar import Period
+
+ACTIVE = "ACTIVE"
+# Campaign states (configured or effective) that stop accruing spend.
+STOPPED_STATES = frozenset({"PAUSED", "CAMPAIGN_PAUSED", "ADSET_PAUSED", "ARCHIVED", "DELETED", "DISAPPROVED"})
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class MetaBudget:
+    """The budget Meta spends against: the campaign's (CBO) or the sum of its active ad sets' (ABO)."""
+
+    level: str  # "campaign" | "adset" | "none"
+    daily: Decimal | None = None
+    lifetime: Decimal | None = None
+
+    @property
+    def kind(self) -> str | None:
+        if self.daily:
+            return "daily"
+        if self.lifetime:
+            return "lifetime"
+        return None
+
+    @property
+    def export_level(self) -> str:
+        """`budget_level` in exports: `campaign` (CBO) or `adset` (the ad sets hold the budget)."""
+        return "campaign" if self.level == "campaign" else "adset"
+
+
+def is_active(status: str | None) -> bool:
+    """A configured status that spends (Meta's codes, compared case-insensitively)."""
+    return (status or "").upper() == ACTIVE
+
+
+def effective_budget(
+    campaign_daily: Decimal | None,
+    campaign_lifetime: Decimal | None,
+    ad_sets: Iterable[tuple[str | None, Decimal | None, Decimal | None]] = (),
+) -> MetaBudget:
+    """CBO reads the campaign; otherwise the budgets of its ACTIVE ad sets `(status, daily, lifetime)` add up."""
+    if campaign_daily or campaign_lifetime:
+        return MetaBudget("campaign", campaign_daily or None, campaign_lifetime or None)
+    daily = lifetime = ZERO
+    for status, ad_daily, ad_lifetime in ad_sets:
+        if not is_active(status):
+            continue
+        daily += ad_daily or ZERO
+        lifetime += ad_lifetime or ZERO
+    if daily or lifetime:
+        return MetaBudget("adset", daily or None, lifetime or None)
+    return MetaBudget("none")
+
+
+def campaign_budget(
+    campaign_daily: Decimal | None,
+    campaign_lifetime: Decimal | None,
+    adset_sums: tuple[Decimal | None, Decimal | None] | None,
+) -> MetaBudget:
+    """The budget of a campaign from its own columns and its active ad sets' sums (`active_adset_budgets`)."""
+    daily, lifetime = adset_sums or (None, None)
+    return effective_budget(campaign_daily, campaign_lifetime, [(ACTIVE, daily, lifetime)])
+
+
+def active_adset_budgets_subquery() -> Subquery:
+    """Per campaign: `daily` and `lifetime`, the sums of its ACTIVE ad sets' budgets (ABO), for joins."""
+    active = func.upper(AdSet.status) == ACTIVE
+    return (
+        select(
+            AdSet.campaign_id,
+            func.sum(case((active, AdSet.daily_budget), else_=None)).label("daily"),
+            func.sum(case((active, AdSet.lifetime_budget), else_=None)).label("lifetime"),
+        )
+        .group_by(AdSet.campaign_id)
+        .subquery()
+    )
+
+
+def active_adset_budgets(
+    session: Session, campaign_ids: Iterable[int] | None = None
+) -> dict[int, tuple[Decimal | None, Decimal | None]]:
+    """Per campaign id, (daily, lifetime) summed over its ACTIVE ad sets."""
+    sub = active_adset_budgets_subquery()
+    stmt = select(sub.c.campaign_id, sub.c.daily, sub.c.lifetime)
+    if campaign_ids is not None:
+        stmt = stmt.where(sub.c.campaign_id.in_(list(campaign_ids)))
+    session.flush()
+    return {r.campaign_id: (r.daily, r.lifetime) for r in session.connection().execute(stmt)}
+
+
+def is_accruing(status: str | None, effective: str | None, run_end: dt.date | None, today: dt.date) -> bool:
+    """Whether a campaign still spends: ACTIVE, not stopped by an effective state, not past its end."""
+    if not is_active(status):
+        return False
+    if (effective or "").upper() in STOPPED_STATES:
+        return False
+    return run_end is None or run_end >= today
+
+
+def budget_for_period(
+    budget: MetaBudget, period: Period, run_start: dt.date | None, run_end: dt.date | None
+) -> Decimal | None:
+    """What Meta would spend in the period at most on average: daily x scheduled days, or the
+    lifetime budget's share of the period (by scheduled days when the schedule is known)."""
+    if budget.daily:
+        return budget.daily * period.overlap_days(run_start, run_end)
+    if budget.lifetime:
+        if run_start and run_end and run_end >= run_start:
+            schedule = (run_end - run_start).days + 1
+            return budget.lifetime * period.overlap_days(run_start, run_end) / schedule
+        return budget.lifetime
+    return None

@@ -1,0 +1,114 @@
+"""What every export shares: its spec (columns, text columns, amount columns), the run context (period,
+reporting currency and its rate book, locked months, now), and how rates and quantities are written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from campaigns.models import AdAccount, CampaignInsight
+from db.calendar import month_start
+from db.errors import DomainError
+from db.money import precision
+from finance.fx import RATE_PLACES, RateBook
+from finance.periods import provisional_since
+from influencers.models import Payment
+
+REPORTING = ("fx_rate_date", "fx_policy")
+ZERO = Decimal(0)
+YIELD_PER = 5000
+
+
+class ExportError(DomainError):
+    """An export cannot be made as asked (unknown name, bad period, no snapshot in that currency)."""
+
+
+@dataclass
+class ExportContext:
+    """What one export run needs: the period, the reporting currency and its rates, locked months, now."""
+
+    session: Session
+    since: dt.date
+    until: dt.date
+    currency: str
+    policy: str
+    now: dt.datetime
+    locked: frozenset[dt.date] = frozenset()
+    _book: RateBook | None = field(default=None, repr=False)
+
+    @property
+    def book(self) -> RateBook:
+        if self._book is None:
+            self._book = RateBook(self.session, self.currency, self.since, self.until, self.policy)
+        return self._book
+
+    def cutoffs(self) -> dict[int, dt.date]:
+        """Per ad account (pk): the first day inside the restatement window."""
+        rows = self.session.execute(select(AdAccount.id, AdAccount.timezone_name))
+        return {pk: provisional_since(tz, self.now) for pk, tz in rows}
+
+    def provisional(self, day: dt.date, cutoff: dt.date | None) -> str:
+        if month_start(day) in self.locked or cutoff is None:
+            return "false"
+        return "true" if day >= cutoff else "false"
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    name: str
+    title: str
+    description: str
+    columns: tuple[str, ...]
+    text_columns: frozenset[str]
+    # Rows as lists of cells, or (`text=True`) the body as CSV text already quoted and neutralised.
+    build: Callable[[ExportContext], Iterator[list[str]]] | Callable[[ExportContext], Iterator[str]]
+    by_month: bool = True  # rows ordered month first: a range can be stitched from month pieces
+    amount_columns: tuple[tuple[str, str], ...] = ()  # (amount column, its currency column) for totals
+    # (currency, date) pairs the export will convert: checked before the first byte so a missing rate
+    # fails the whole export cleanly instead of cutting a file short.
+    needs: Callable[[ExportContext], Iterator[tuple[str, dt.date]]] | None = None
+    text: bool = False
+
+    @property
+    def text_indexes(self) -> list[int]:
+        return [i for i, c in enumerate(self.columns) if c in self.text_columns]
+
+
+def rate_text(rate: Decimal) -> str:
+    text = f"{rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP).normalize():f}"
+    return text
+
+
+def quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-precision(currency))
+
+
+def quantity_text(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return f"{value.normalize():f}"
+
+
+def insight_needs(ctx: ExportContext) -> Iterator[tuple[str, dt.date]]:
+    stmt = (
+        select(CampaignInsight.currency, CampaignInsight.date)
+        .where(CampaignInsight.date.between(ctx.since, ctx.until))
+        .distinct()
+    )
+    yield from ctx.session.execute(stmt)
+
+
+def payment_needs(ctx: ExportContext) -> Iterator[tuple[str, dt.date]]:
+    dated = func.coalesce(Payment.paid_date, Payment.due_date)
+    stmt = select(Payment.currency, dated).where(dated.between(ctx.since, ctx.until)).distinct()
+    for cur, day in ctx.session.execute(stmt):
+        yield cur, day if isinstance(day, dt.date) else dt.date.fromisoformat(day)

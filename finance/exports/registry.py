@@ -1,0 +1,18 @@
+"""The export registry: every export by name, in menu order (one module per export)."""
+
+from __future__ import annotations
+
+from finance.exports import campaign_daily, campaign_monthly, campaigns, influencer_payments, marketing_spend
+from finance.exports.context import ExportError, ExportSpec
+
+EXPORTS: dict[str, ExportSpec] = {
+    module.SPEC.name: module.SPEC
+    for module in (campaign_daily, campaign_monthly, campaigns, influencer_payments, marketing_spend)
+}
+
+
+def get_spec(name: str) -> ExportSpec:
+    spec = EXPORTS.get(name)
+    if spec is None:
+        raise ExportError(f"Unknown export {name!r}; choose one of {', '.join(EXPORTS)}.")
+    return spec
