@@ -207,20 +207,22 @@ def export(
     no_bom: Annotated[bool, typer.Option("--no-bom", help="No UTF-8 byte order mark (for tools, not Excel).")] = False,
 ) -> None:
     """Write a finance CSV export (locked months come from their close snapshots, byte for byte)."""
+    from db.calendar import month_end, month_start, workspace_today
     from db.engine import session_scope
     from finance.exports import file_name, get_spec, write_export
-    from finance.fx import month_end, month_start, reporting_currency
+    from finance.fx import reporting_currency
 
     get_spec(name)
     since = _iso_date(date_from, "--from")
     until = _iso_date(date_to, "--to")
+    prepare_database()
     if since is None and until is None:
-        until = month_start(dt.date.today()) - dt.timedelta(days=1)  # last month by default
+        with session_scope() as session:
+            until = month_start(workspace_today(session)) - dt.timedelta(days=1)  # last month by default
     if since is None:
         since = month_start(until)  # type: ignore[arg-type]
     if until is None:
         until = month_end(since)
-    prepare_database()
     with session_scope() as session:
         if output is None:
             write_export(session, CLI_ACTOR, name, since, until, currency, sys.stdout.buffer, bom=not no_bom)

@@ -227,7 +227,7 @@ def currency_totals(
         )
     result = pd.DataFrame(rows, columns=["currency", "campaigns", *METRICS])
     if converter and reporting_currency and not result.empty:
-        today = on or dt.date.today()  # the rate's day: pass the period's end
+        today = on or dt.datetime.now(dt.UTC).date()  # the rate's day: callers pass the period's end
 
         def convert(amount: Decimal, currency: str) -> Decimal | None:
             return amount if currency == reporting_currency else converter(amount, currency, reporting_currency, today)

@@ -76,3 +76,25 @@ def campaign_table(session: Session, since: dt.date, until: dt.date) -> pd.DataF
 
 def last_sync(session: Session) -> SyncRun | None:
     return session.scalar(select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(1))
+
+
+def sync_runs(session: Session, limit: int = 50) -> list[dict]:
+    """The newest sync and import runs with their account name, for the Sync page's history."""
+    stmt = (
+        select(
+            SyncRun.started_at,
+            SyncRun.kind,
+            AdAccount.name.label("account"),
+            SyncRun.window_since,
+            SyncRun.window_until,
+            SyncRun.status,
+            SyncRun.objects,
+            SyncRun.rows,
+            SyncRun.requests,
+            SyncRun.error,
+        )
+        .outerjoin(AdAccount, AdAccount.id == SyncRun.account_id)
+        .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
+        .limit(limit)
+    )
+    return [dict(r) for r in session.execute(stmt).mappings()]

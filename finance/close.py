@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db import audit
+from db.calendar import workspace_today
 from db.roles import Actor, require
 from db.types import utcnow
 from finance.exports import EXPORTS, build_live, locked_months, read_rows
@@ -60,7 +61,7 @@ def close_month(
     """Lock `month` and snapshot its exports; audited. The month must have ended."""
     require(actor, "period.close")
     first, last = month_start(month), month_end(month)
-    today = today or dt.date.today()
+    today = today or workspace_today(session)
     if last >= today:
         raise CloseError(f"{first:%Y-%m} has not ended yet; a month can be closed from {last + dt.timedelta(1)}.")
     row = get_close(session, first)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import audit
+from db.calendar import workspace_today
 from db.errors import ConflictError, FieldErrors, NotFound
 from db.roles import Actor, require
 from db.types import utcnow
@@ -121,7 +122,7 @@ def add_deliverable(session: Session, actor: Actor, collaboration_id: int, data:
     values = _parse(DeliverableInput, data)
     item = Deliverable(collaboration_id=collab.id, **values.model_dump())
     if item.status == "published" and item.published_date is None:
-        item.published_date = dt.date.today()
+        item.published_date = workspace_today(session)
     session.add(item)
     session.flush()
     audit.record(
@@ -148,7 +149,7 @@ def update_deliverable(
     for key, value in values.model_dump().items():
         setattr(item, key, value)
     if item.status == "published" and item.published_date is None:
-        item.published_date = dt.date.today()
+        item.published_date = workspace_today(session)
     _flush("deliverable", item.id, session)
     audit.record(
         session,

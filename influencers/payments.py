@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db import audit
+from db.calendar import workspace_today
 from db.errors import ConflictError, FieldErrors, NotFound, TransitionError
 from db.money import quantize
 from db.roles import Actor, require
@@ -138,7 +139,7 @@ def mark_paid(
     errors = {}
     if paid_date is None:
         errors["paid_date"] = "give the date the money left the account"
-    elif paid_date > dt.date.today() + dt.timedelta(days=1):
+    elif paid_date > workspace_today(session):
         errors["paid_date"] = "the paid date is in the future"
     if errors:
         raise FieldErrors(errors)

@@ -4,7 +4,6 @@ and the SQL that feeds them per collaboration, influencer and program. Missing o
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -337,10 +336,6 @@ def results_over_time(session: Session, program_id: int) -> pd.DataFrame:
     if not frame.empty:
         frame["date"] = pd.to_datetime(frame["date"])
     return frame
-
-
-def today_utc() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 __all__ = [

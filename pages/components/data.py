@@ -1,13 +1,14 @@
-"""Query plumbing for pages: today's date in a zone, database URL for cache keys, cache clearing."""
+"""Query plumbing for pages: today in the workspace time zone, database URL for cache keys, cache clearing."""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from db.calendar import local_today, workspace_timezone
 from db.config import database_url
+from db.engine import session_scope
 
 CACHE_TTL = 300  # seconds; every write clears the caches anyway
 
@@ -22,8 +23,15 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
-def today(zone: str = "Asia/Jakarta") -> dt.date:
-    return dt.datetime.now(ZoneInfo(zone)).date()
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _workspace_zone(_db: str) -> str:
+    with session_scope() as session:
+        return workspace_timezone(session)
+
+
+def today() -> dt.date:
+    """Today in the workspace time zone (Settings; default Asia/Jakarta): the date every page uses."""
+    return local_today(_workspace_zone(db_key()))
 
 
 def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:

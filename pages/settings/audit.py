@@ -11,7 +11,7 @@ from db import audit
 from db.engine import session_scope
 from db.roles import require
 from pages.components.auth import require_page
-from pages.components.data import CACHE_TTL, db_key
+from pages.components.data import CACHE_TTL, db_key, today
 from pages.components.i18n import _
 
 actor = require_page("audit")
@@ -83,7 +83,7 @@ def _record_export() -> None:
 st.download_button(
     _("Download CSV"),
     data=audit.csv_text(rows).encode("utf-8-sig"),
-    file_name=f"pantau-audit-{dt.date.today().isoformat()}.csv",
+    file_name=f"pantau-audit-{today().isoformat()}.csv",
     mime="text/csv",
     key="audit_download",
     on_click=_record_export,

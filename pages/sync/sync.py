@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import select
 
 from campaigns.adsmanager import apply_import, preview_import
 from campaigns.meta_client import MetaError
 from campaigns.meta_connection import resolve_token
-from campaigns.models import AdAccount, SyncRun
+from campaigns.queries import sync_runs
 from campaigns.sync import connection_status, sync_facebook
 from db.engine import session_scope
 from db.roles import PermissionDenied
@@ -135,27 +134,7 @@ if upload is not None:
 # -- history ------------------------------------------------------------------------------------------
 st.subheader(_("Run history"))
 with session_scope() as session:
-    runs = (
-        session.execute(
-            select(
-                SyncRun.started_at,
-                SyncRun.kind,
-                AdAccount.name.label("account"),
-                SyncRun.window_since,
-                SyncRun.window_until,
-                SyncRun.status,
-                SyncRun.objects,
-                SyncRun.rows,
-                SyncRun.requests,
-                SyncRun.error,
-            )
-            .outerjoin(AdAccount, AdAccount.id == SyncRun.account_id)
-            .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
-            .limit(50)
-        )
-        .mappings()
-        .all()
-    )
+    runs = sync_runs(session)
 if not runs:
     st.info(_("No sync has run yet. Runs appear here with their status, rows and errors."))
 else:
