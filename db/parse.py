@@ -134,8 +134,7 @@ def _locale_number(text: str, locale: str | None) -> Decimal | None:
         try:
             # Babel converts and checks the grouping once more (strict); spaces stand for the group symbol.
             # Its check formats the number again, so give it room for every digit text this long can have.
-            with localcontext() as context:
-                context.prec = 2 * MAX_TEXT
+            with localcontext(prec=2 * MAX_TEXT):
                 return parse_decimal(text.replace(" ", group), locale=_locale(locale), strict=True)
         except (NumberFormatError, InvalidOperation):
             return None
@@ -504,7 +503,8 @@ def _read_count(
         )
     if number is None:
         raise not_count
-    value = number.scaleb(exponent)
+    with localcontext(prec=2 * MAX_TEXT):  # exact: the default 28 digits could round a fraction to a whole
+        value = number.scaleb(exponent)
     return -value if negative else value
 
 
@@ -561,7 +561,8 @@ def parse_percent_or_fraction(
         scale = "fraction" if not marked and all(n <= 1 for n, _sign in read.values()) else "percent"
     out: list[Decimal | None] = [None] * len(cells)
     for index, (number, _sign) in read.items():
-        percent = number * 100 if scale == "fraction" else number
+        with localcontext(prec=2 * MAX_TEXT):
+            percent = number * 100 if scale == "fraction" else number
         if not 0 <= percent <= maximum:
             errors[index] = _refusal(
                 N_("{value} is outside the rates allowed, from {low} to {high}."),
