@@ -7,6 +7,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import (
+    format_compact_currency,
     format_currency,
     format_decimal,
     get_currency_precision,
@@ -93,3 +94,20 @@ def format_number(value: Decimal | int | float | None, locale: str = "en_US", di
         return ""
     fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
     return format_decimal(value, format=fmt, locale=locale)
+
+
+# Below this the compact form would not be shorter, so the exact amount is shown.
+COMPACT_FROM = 1000
+
+
+def format_compact(amount: Decimal | int, currency: str, locale: str = "en_US") -> str:
+    """Short form for tiles and narrow cells: `Rp14,1 jt`, `Rp1,2 M` (miliar) in id_ID; `IDR14.1M`, `$1.2K` in en_US.
+
+    One decimal of its unit (CLDR compact patterns via Babel), so it is rounded: show `format_money(amount, ...)`
+    beside it (help or tooltip). Amounts below 1,000 come back exact, as `format_money` writes them.
+    """
+    code = currency_code(currency)
+    value = quantize(amount, code)
+    if abs(value) < COMPACT_FROM:
+        return format_money(value, code, locale)
+    return format_compact_currency(value, code, locale=locale, fraction_digits=1)

@@ -1,0 +1,711 @@
+"""Reading numbers and dates people type or files hold: amounts, FX rates, counts, percents and dates (via Babel)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation, localcontext
+from functools import lru_cache
+from typing import Any, Literal
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.dates import get_date_format, get_month_names
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
+
+from db.errors import N_, DomainError, Message
+from db.money import CURRENCY_CODES, currency_code, precision, quantize
+from db.text import sanitize_for_display
+
+# Bounds. A bound times 10^4 (four decimals of working precision) fits a signed 64-bit integer, so every
+# accepted amount can be stored as scaled integer minor units and summed over many rows without overflow.
+MAX_AMOUNT_ZERO_DECIMAL = Decimal(10) ** 14  # IDR, JPY, KRW, VND...: Rp100 triliun
+MAX_AMOUNT = Decimal(10) ** 12  # USD, EUR, SGD, BHD...: $1 trillion
+MIN_RATE = Decimal("1e-12")
+MAX_RATE = Decimal("1e12")
+MAX_RATE_DIGITS = 20  # significant digits kept exactly; more are refused rather than rounded
+MAX_COUNT = 10**12
+MAX_PERCENT = Decimal(100)  # influencers store engagement rates as 0..100 %
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+MAX_TEXT = 64  # no number or date people type is longer; longer text is refused before any pattern runs
+
+# Cells that mean "nothing here" in spreadsheets and exports (compared case-insensitively, after trimming).
+BLANKS = frozenset({"", "-", "--", "—", "–", "null", "none", "nil", "n/a", "na", "n.a.", "#n/a", "nan"})
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+_MINUS = "-\u2212"  # ASCII hyphen-minus and the Unicode minus sign Babel writes for some locales
+_BIDI_MARKS = str.maketrans("", "", "\u200e\u200f\u061c")
+_NOT_NUMBER = re.compile(r"[^0-9.,\s\-\u2212]+")
+
+
+class ParseError(DomainError):
+    """Text that is not an acceptable amount, rate, count, percent or date.
+
+    `params` always hold `value` (the text as shown, made harmless) and `field` when the caller named one,
+    plus the bound (`bound`, `low`/`high`, `digits`) or an accepted form (`example`) the message mentions.
+    """
+
+
+def _shown(value: object) -> str:
+    """The refused input as a message may echo it: harmless, one line, at most 40 characters."""
+    text = sanitize_for_display(value if isinstance(value, str) else str(value))
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _refusal(template: str, fieldname: str | Message | None, **params: Any) -> ParseError:
+    """`template` as is, or prefixed with the field ("Planned amount: 1e20 is not an amount; ...")."""
+    if fieldname is None:
+        return ParseError(template, **params)
+    return ParseError(N_("{field}: {problem}"), field=fieldname, problem=Message(template, params), **params)
+
+
+def _empty(fieldname: str | Message | None, example: str) -> ParseError:
+    if fieldname is None:
+        return ParseError(N_("The value is empty; type it like {example}."), value="", example=example)
+    return ParseError(N_("{field} is empty; type it like {example}."), field=fieldname, value="", example=example)
+
+
+def is_blank(value: object) -> bool:
+    """True for None, NaN, whitespace and the empty markers spreadsheets use: `NULL`, `N/A`, `-`, `—`, `#N/A`."""
+    if value is None or type(value).__name__ in {"NAType", "NaTType"}:  # pandas' missing markers
+        return True
+    if isinstance(value, float):
+        return value != value  # NaN, as pandas reads an empty cell
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    if not isinstance(value, str):
+        return False
+    return _SPACES.sub("", value).strip("\ufeff\u200b").lower() in BLANKS
+
+
+@lru_cache(maxsize=64)
+def _locale(locale: str | None) -> Locale:
+    try:
+        return Locale.parse(locale or "en_US")
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise ValueError(f"unknown locale {locale!r}") from exc
+
+
+@lru_cache(maxsize=64)
+def _symbols(locale: str | None) -> tuple[str, str]:
+    """(group, decimal) symbols of `locale`; a space-like group symbol is written as " "."""
+    loc = _locale(locale)
+    group, decimal = get_group_symbol(loc), get_decimal_symbol(loc)
+    return (" " if _SPACES.fullmatch(group) else group), decimal
+
+
+@lru_cache(maxsize=64)
+def _number_patterns(locale: str | None) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The locale's grouped form (`50.000.000,50` in id, `50,000,000.50` in en) and its ungrouped decimal form."""
+    group, decimal = (re.escape(s) for s in _symbols(locale))
+    grouped = re.compile(rf"[1-9][0-9]{{0,2}}(?P<g>{group}| )[0-9]{{3}}(?:(?P=g)[0-9]{{3}})*(?:{decimal}[0-9]+)?")
+    ungrouped = re.compile(rf"[0-9]+{decimal}[0-9]+")
+    return grouped, ungrouped
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_PLAIN = re.compile(r"[0-9]+\.[0-9]+")
+
+
+def _locale_number(text: str, locale: str | None) -> Decimal | None:
+    """A number written the locale's way, or plainly (`1250000.5`, as files and spreadsheets write it), or None.
+
+    The locale's reading wins: in id `12.345` is twelve thousand three hundred and forty-five. A plain `.` is the
+    decimal point only where it cannot be the locale's grouping (`1250000.5`, `1.5`, `0.500`).
+    """
+    if _DIGITS.fullmatch(text):
+        return Decimal(text)
+    group, _decimal = _symbols(locale)
+    grouped, ungrouped = _number_patterns(locale)
+    if grouped.fullmatch(text) or ungrouped.fullmatch(text):
+        try:
+            # Babel converts and checks the grouping once more (strict); spaces stand for the group symbol.
+            # Its check formats the number again, so give it room for every digit text this long can have.
+            with localcontext(prec=2 * MAX_TEXT):
+                return parse_decimal(text.replace(" ", group), locale=_locale(locale), strict=True)
+        except (NumberFormatError, InvalidOperation):
+            return None
+    if _PLAIN.fullmatch(text):
+        return Decimal(text)
+    return None
+
+
+def _prepare(value: str) -> str:
+    """Text trimmed, NFC, every run of spaces one ASCII space, bidi marks gone: what the patterns read."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).translate(_BIDI_MARKS).strip(" \ufeff\u200b")
+
+
+def _from_number(value: object) -> Decimal | None:
+    """A number handed over as a number (a spreadsheet cell): exact for int and Decimal, shortest repr for float."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Amounts
+# ---------------------------------------------------------------------------------------------
+
+
+def amount_bound(currency: str) -> Decimal:
+    """The largest amount accepted in `currency`: 10^14 for zero-decimal currencies (IDR, JPY), else 10^12."""
+    return MAX_AMOUNT_ZERO_DECIMAL if precision(currency_code(currency)) == 0 else MAX_AMOUNT
+
+
+def amount_example(currency: str, locale: str | None = "en_US") -> str:
+    """An accepted way to type an amount in `currency`: `50.000.000` (IDR, id), `1,250.50` (USD, en)."""
+    code = currency_code(currency)
+    digits = precision(code)
+    value = Decimal(50_000_000) if digits == 0 else quantize(Decimal("1250.5"), code)
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""), locale=_locale(locale))
+
+
+def _home_locales(code: str) -> list[Locale]:
+    """Likely locales of the territories where `code` is legal tender today (Rp for IDR, ¥ for JPY)."""
+    found = []
+    for territory, entries in get_global("territory_currencies").items():
+        if any(c == code and end is None and tender for c, _start, end, tender in entries):
+            try:
+                found.append(Locale.parse(f"und_{territory}"))
+            except (UnknownLocaleError, ValueError):
+                continue
+    return found
+
+
+def _clean_symbol(symbol: str) -> str:
+    return _SPACES.sub("", symbol.translate(_BIDI_MARKS))
+
+
+@lru_cache(maxsize=256)
+def _currency_marks(code: str, locale: str | None) -> tuple[str, ...]:
+    """Signs that may stand beside an amount in `code`: the ISO code and Babel's symbols for it in the user's
+    locale, in English and in the currency's home locales, longest first (`US$` before `$`)."""
+    marks = {code}
+    for loc in (_locale(locale), _locale("en"), *_home_locales(code)):
+        marks.add(_clean_symbol(get_currency_symbol(code, loc)))
+    return tuple(sorted((m for m in marks if m), key=len, reverse=True))
+
+
+@lru_cache(maxsize=64)
+def _all_marks(locale: str | None) -> frozenset[str]:
+    """Every currency sign a user of `locale` might type, any currency: a sign not of the field's currency."""
+    marks = {code.upper() for code in CURRENCY_CODES}
+    for loc in (_locale(locale), _locale("en"), _locale("id")):
+        marks.update(_clean_symbol(s).upper() for s in loc.currency_symbols.values())
+    return frozenset(m for m in marks if m)
+
+
+def _strip_mark(text: str, code: str, locale: str | None) -> str:
+    """`text` without one leading or trailing currency sign of `code` (`Rp`, `Rp.`, `IDR`, `$`, `US$`)."""
+    upper = text.upper()
+    for mark in _currency_marks(code, locale):
+        mark_upper = mark.upper()
+        if upper.startswith(mark_upper):
+            rest = text[len(mark) :]
+            if mark[-1].isalpha() and rest.startswith("."):  # "Rp. 50.000", as rupiah is often written
+                rest = rest[1:]
+            if rest and not rest[0].isalpha():
+                return rest.strip()
+        if upper.endswith(mark_upper):
+            rest = text[: -len(mark)]
+            if rest and not rest[-1].isalpha():
+                return rest.strip()
+    return text
+
+
+def _foreign_mark(text: str, code: str, locale: str | None) -> bool:
+    """True when what is left beside the digits is some other currency's sign (`$` in an IDR field)."""
+    own = {mark.upper() for mark in _currency_marks(code, locale)}
+    for match in _NOT_NUMBER.finditer(text):
+        word = match.group().rstrip(".").upper()
+        if word in own:
+            continue
+        if word in _all_marks(locale) or any(unicodedata.category(ch) == "Sc" for ch in word):
+            return True
+    return False
+
+
+def _take_sign(text: str) -> tuple[bool, str]:
+    if text[:1] and text[0] in _MINUS:
+        return True, text[1:].strip()
+    return False, text
+
+
+def parse_amount(
+    text: str | int | Decimal | float | None,
+    currency: str,
+    locale: str | None = "en_US",
+    *,
+    field: str | Message | None = None,
+    allow_negative: bool = False,
+    round_to_precision: bool = False,
+) -> Decimal:
+    """An amount in `currency` as people type it in `locale`, at the currency's precision.
+
+    id_ID: `50.000.000`, `Rp 50.000.000`, `Rp. 50.000.000`, `IDR 50.000.000`, `50.000.000,00`, `Rp 50.000,-`; en_US:
+    `50,000,000.50`, `$50,000`, `USD 1,250`; in any locale the plain `1250000` and `1250000.5`. A leading minus
+    only with `allow_negative`. More decimals than the currency has (IDR 0, USD 2) are refused, unless
+    `round_to_precision` (half-up; the caller must then show the rounded amount before saving it). Anything
+    else is a ParseError: malformed or ambiguous grouping, exponents, `inf`, `NaN`, letters, another currency's
+    sign, and amounts beyond `amount_bound(currency)`.
+    """
+    code = currency_code(currency)
+    digits = precision(code)
+    example = amount_example(code, locale)
+    if text is None or (isinstance(text, str) and not _prepare(text)):
+        raise _empty(field, example)
+    shown = _shown(text)
+    value = _from_number(text)
+    if value is None:
+        if not isinstance(text, str):
+            raise _refusal(N_("{value} is not an amount; type it like {example}."), field, value=shown, example=example)
+        value = _read_amount(_prepare(text), code, locale, field, shown, example)
+    if value < 0 and not allow_negative:
+        raise _refusal(N_("{value} is negative; the amount must be 0 or more."), field, value=shown)
+    bound = amount_bound(code)
+    if abs(value) > bound:
+        raise _refusal(
+            N_("{value} is more than the largest {currency} amount allowed, {bound}."),
+            field,
+            value=shown,
+            currency=code,
+            bound=format_decimal(bound, locale=_locale(locale)),
+        )
+    rounded = quantize(value, code)
+    if rounded != value and not round_to_precision:
+        raise _refusal(
+            N_("{value} has more decimals than {currency} allows ({digits}); type it like {example}."),
+            field,
+            value=shown,
+            currency=code,
+            digits=digits,
+            example=example,
+        )
+    return rounded if rounded else abs(rounded)  # never "-0"
+
+
+def _read_amount(
+    text: str, code: str, locale: str | None, fieldname: str | Message | None, shown: str, example: str
+) -> Decimal:
+    not_amount = _refusal(
+        N_("{value} is not an amount; type it like {example}."), fieldname, value=shown, example=example
+    )
+    if len(text) > MAX_TEXT:
+        raise not_amount
+    negative, body = _take_sign(text)
+    body = _strip_mark(body, code, locale)
+    if not negative:
+        negative, body = _take_sign(body)
+    decimal = _symbols(locale)[1]
+    if body.endswith((decimal + "-", decimal + "–")):
+        body = body[:-2]  # "Rp 50.000,-": the Indonesian way of writing "no cents"
+    number = _locale_number(body, locale)
+    if number is None:
+        if _foreign_mark(body, code, locale):
+            raise _refusal(
+                N_("{value} is not in {currency}; type it like {example}."),
+                fieldname,
+                value=shown,
+                currency=code,
+                example=example,
+            )
+        raise not_amount
+    return -number if negative else number
+
+
+# ---------------------------------------------------------------------------------------------
+# FX rates
+# ---------------------------------------------------------------------------------------------
+
+
+def _significant_digits(value: Decimal) -> int:
+    """Digits from the first non-zero one to the last non-zero one (`0.0000615` has 3), without rounding."""
+    digits = "".join(map(str, value.as_tuple().digits)).strip("0")
+    return len(digits)
+
+
+def parse_rate(
+    text: str | int | Decimal | float | None, locale: str | None = "en_US", *, field: str | Message | None = None
+) -> Decimal:
+    """An exchange rate as typed in `locale` (`16.250,5` in id, `16,250.5` in en, `0.0000615` in any), exact:
+    every significant digit given is kept (up to 20), and it lies within [1e-12, 1e12] (so it never rounds to 0)."""
+    example = format_decimal(Decimal("16250.5"), locale=_locale(locale))
+    if text is None or (isinstance(text, str) and not _prepare(text)):
+        raise _empty(field, example)
+    shown = _shown(text)
+    value = _from_number(text)
+    if value is None and isinstance(text, str) and len(_prepare(text)) <= MAX_TEXT:
+        body = _prepare(text)
+        negative, body = _take_sign(body)
+        value = _locale_number(body, locale)
+        if value is not None and negative:
+            value = -value
+    if value is None:
+        raise _refusal(N_("{value} is not a rate; type it like {example}."), field, value=shown, example=example)
+    if not MIN_RATE <= value <= MAX_RATE:
+        raise _refusal(
+            N_("{value} is outside the rates allowed, from {low} to {high}."),
+            field,
+            value=shown,
+            low=format_decimal(MIN_RATE, locale=_locale(locale), decimal_quantization=False),
+            high=format_decimal(MAX_RATE, locale=_locale(locale)),
+        )
+    if _significant_digits(value) > MAX_RATE_DIGITS:
+        raise _refusal(
+            N_("{value} has more than {digits} significant digits; shorten it."),
+            field,
+            value=shown,
+            digits=MAX_RATE_DIGITS,
+        )
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts (followers, views, impressions)
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _multipliers(locale: str | None) -> Mapping[str, int]:
+    """Compact-number words from Babel's CLDR data (short and long) of English, Bahasa Indonesia and `locale`.
+
+    `M` is million, as follower counts are written by every social tool, even though Indonesian compact
+    notation uses `M` for miliar (10^9): no account has a billion followers, a million is common.
+    """
+    found: dict[str, int] = {}
+    for name in (locale, "en", "en_GB", "id"):
+        if name is None:
+            continue
+        formats = _locale(name).compact_decimal_formats
+        for width in ("short", "long"):
+            for plural_forms in formats.get(width, {}).values():
+                for magnitude, pattern in plural_forms.items():
+                    word = _SPACES.sub("", pattern.pattern.replace("0", "")).strip("'.").lower()
+                    exponent = len(magnitude) - pattern.pattern.count("0")  # "00 jt" at 10000000: 10^6
+                    if word and word not in found:
+                        found[word] = exponent
+    found["m"] = 6
+    found.setdefault("milyar", 9)  # the common spelling of miliar
+    return found
+
+
+_COUNT = re.compile(r"(?P<number>[0-9](?:[0-9., ]*[0-9])?)\s*(?P<unit>[^\W\d_]+)?\.?")
+_GROUPED_ANY = re.compile(r"[1-9][0-9]{0,2}(?P<g>[., ])[0-9]{3}(?:(?P=g)[0-9]{3})*(?:(?P<d>[.,])[0-9]+)?")
+_SINGLE = re.compile(r"[0-9]+[.,][0-9]+")
+
+
+def _count_number(text: str, has_unit: bool) -> Decimal | Literal["ambiguous"] | None:
+    """A number without a locale: a `.`, `,` or space followed by groups of three digits groups thousands
+    (`12.500`, `12,500`, `12 500`), the other mark or a lone one with another count of digits is the decimal
+    mark (`10.4`, `1,2`, `1,234.5`). `1.250K` could be 1,250 or 1,250,000: refused as ambiguous."""
+    if _DIGITS.fullmatch(text):
+        return Decimal(text)
+    match = _GROUPED_ANY.fullmatch(text)
+    if match and (match["d"] is None or match["d"] != match["g"]):
+        group, decimal = match["g"], match["d"]
+        if has_unit and decimal is None and text.count(group) == 1:
+            return "ambiguous"
+        body = text.replace(group, "")
+        return Decimal(body.replace(decimal, ".") if decimal else body)
+    if _SINGLE.fullmatch(text):
+        return Decimal(text.replace(",", "."))
+    return None
+
+
+def count_example(locale: str | None = None) -> str:
+    """An accepted way to type a count: `12.500` in id, `12,500` in en (and `10.4M`, `1,2 jt` anywhere)."""
+    return format_decimal(12500, locale=_locale(locale))
+
+
+def parse_count(
+    text: str | int | Decimal | float | None, locale: str | None = None, *, field: str | Message | None = None
+) -> int | None:
+    """A whole count >= 0 (followers, views, impressions), None for a blank cell (see `is_blank`).
+
+    Accepts `10.4M`, `977.2K`, `1.2k`, `1,2 jt`, `12,5 rb`, `2,5 juta`, `1 miliar`, `12.500`, `12,500`, `12 500`
+    and `12500.0`. Without `locale` the grouping is read from the text itself; with one, the locale decides
+    (`12,500` is 12.5 in id, so refused). At most 10^12; `inf`, `1e23`, fractions and negatives are refused.
+    """
+    if is_blank(text):
+        return None
+    example = count_example(locale)
+    shown = _shown(text)
+    not_count = _refusal(N_("{value} is not a count; type it like {example}."), field, value=shown, example=example)
+    value = _from_number(text)
+    if value is None:
+        if not isinstance(text, str):
+            raise not_count
+        value = _read_count(_prepare(text), locale, field, shown, example, not_count)
+    if value < 0:
+        raise _refusal(N_("{value} is negative; a count is 0 or more."), field, value=shown)
+    if value > MAX_COUNT:
+        raise _refusal(
+            N_("{value} is more than the largest count allowed, {bound}."),
+            field,
+            value=shown,
+            bound=format_decimal(MAX_COUNT, locale=_locale(locale)),
+        )
+    if value != value.to_integral_value():
+        raise _refusal(
+            N_("{value} is not a whole number; type it like {example}."), field, value=shown, example=example
+        )
+    return int(value)
+
+
+def _read_count(
+    text: str,
+    locale: str | None,
+    fieldname: str | Message | None,
+    shown: str,
+    example: str,
+    not_count: ParseError,
+) -> Decimal:
+    if len(text) > MAX_TEXT:
+        raise not_count
+    negative, body = _take_sign(text)
+    match = _COUNT.fullmatch(body)
+    if match is None:
+        raise not_count
+    unit = match["unit"]
+    exponent = 0
+    if unit is not None:
+        multipliers = _multipliers(locale)
+        if unit.lower() not in multipliers:
+            raise not_count
+        exponent = multipliers[unit.lower()]
+    number_text = match["number"]
+    number = _locale_number(number_text, locale) if locale else _count_number(number_text, unit is not None)
+    if number == "ambiguous":
+        raise _refusal(
+            N_("{value} can be read more than one way; type it like {example}."),
+            fieldname,
+            value=shown,
+            example=example,
+        )
+    if number is None:
+        raise not_count
+    with localcontext(prec=2 * MAX_TEXT):  # exact: the default 28 digits could round a fraction to a whole
+        value = number.scaleb(exponent)
+    return -value if negative else value
+
+
+# ---------------------------------------------------------------------------------------------
+# Percents and fractions (engagement rates)
+# ---------------------------------------------------------------------------------------------
+
+_PERCENT = re.compile(r"(?P<number>[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*(?P<sign>%)?")
+
+
+@dataclass(frozen=True)
+class PercentColumn:
+    """A column of rates read as percents (1.7 means 1.7 %): `scale` says how the file wrote them.
+
+    `scale` is "fraction" when every value was at most 1 and none carried `%` (0.017 -> 1.7), "percent"
+    otherwise, None when the column had no value. `values` has one entry per input (None for blanks and
+    refused cells); `errors` maps the index of each refused cell to its ParseError.
+    """
+
+    scale: Literal["fraction", "percent"] | None
+    values: tuple[Decimal | None, ...]
+    errors: Mapping[int, ParseError] = dataclass_field(default_factory=dict)
+
+
+def parse_percent_or_fraction(
+    values: Iterable[object], *, field: str | Message | None = None, maximum: Decimal = MAX_PERCENT
+) -> PercentColumn:
+    """Read a whole column of engagement rates (`1.7%`, `1,7`, `0.017`) and decide fractions or percents.
+
+    A lone `.` or `,` is the decimal mark (rates are never grouped). Any `%` in the column makes it percents;
+    else a column whose values are all <= 1 is fractions and is multiplied by 100. Each result lies in
+    [0, `maximum`] %; a cell that is not a rate is refused on its own (its row keeps its other fields).
+    """
+    cells = list(values)
+    read: dict[int, tuple[Decimal, bool]] = {}
+    errors: dict[int, ParseError] = {}
+    for index, cell in enumerate(cells):
+        if is_blank(cell):
+            continue
+        number = _from_number(cell)
+        if number is not None:
+            read[index] = (number, False)
+            continue
+        match = _PERCENT.fullmatch(_prepare(cell)) if isinstance(cell, str) and len(cell) <= MAX_TEXT else None
+        if match is None:
+            errors[index] = _refusal(
+                N_("{value} is not a rate; type it like {example}."), field, value=_shown(cell), example="1,7%"
+            )
+            continue
+        read[index] = (Decimal(match["number"].replace(",", ".")), match["sign"] is not None)
+    scale: Literal["fraction", "percent"] | None = None
+    if read:
+        marked = any(sign for _number, sign in read.values())
+        scale = "fraction" if not marked and all(n <= 1 for n, _sign in read.values()) else "percent"
+    out: list[Decimal | None] = [None] * len(cells)
+    for index, (number, _sign) in read.items():
+        with localcontext(prec=2 * MAX_TEXT):
+            percent = number * 100 if scale == "fraction" else number
+        if not 0 <= percent <= maximum:
+            errors[index] = _refusal(
+                N_("{value} is outside the rates allowed, from {low} to {high}."),
+                field,
+                value=_shown(cells[index]),
+                low="0%",
+                high=f"{maximum}%",
+            )
+            continue
+        out[index] = percent
+    return PercentColumn(scale, tuple(out), dict(sorted(errors.items())))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------------------------
+
+_ISO = re.compile(r"(?P<y>[0-9]{4})[-/](?P<m>[0-9]{1,2})[-/](?P<d>[0-9]{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
+_NUMERIC = re.compile(r"(?P<a>[0-9]{1,2})(?P<sep>[/.-])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})")
+_DAY_MONTH = re.compile(r"(?P<d>[0-9]{1,2})[ -](?P<month>[^\W\d_]+)\.?,?[ -](?P<y>[0-9]{4})")
+_MONTH_DAY = re.compile(r"(?P<month>[^\W\d_]+)\.? (?P<d>[0-9]{1,2})(?:st|nd|rd|th)?,? (?P<y>[0-9]{4})")
+
+
+@lru_cache(maxsize=64)
+def _month_numbers(locale: str | None) -> Mapping[str, int]:
+    """Month names and abbreviations (Babel) of `locale`, English and Bahasa Indonesia, lower case."""
+    found: dict[str, int] = {}
+    for name in (locale, "en", "en_GB", "id"):
+        if name is None:
+            continue
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, month in get_month_names(width, context, locale=_locale(name)).items():
+                    found.setdefault(month.lower().rstrip("."), number)
+    found.setdefault("agt", 8)  # the Indonesian abbreviation people write beside CLDR's "Agu"
+    return found
+
+
+@lru_cache(maxsize=64)
+def day_first(locale: str | None) -> bool | None:
+    """Whether `locale` writes day before month in numeric dates (id: 31/01/2026 -> True, en_US: 1/31 -> False);
+    None without a locale. Read from Babel's short date pattern."""
+    if locale is None:
+        return None
+    pattern = get_date_format("short", locale=_locale(locale)).pattern
+    return pattern.find("d") < pattern.find("M")
+
+
+def date_example(locale: str | None = None) -> str:
+    """An accepted way to type a date: ISO `2026-01-31`, which every locale accepts."""
+    return "2026-01-31"
+
+
+def parse_date(text: str | date | None, locale: str | None = None, *, field: str | Message | None = None) -> date:
+    """A calendar date from 2000-01-01 to 2100-12-31.
+
+    ISO `2026-01-31` (also `2026/01/31`, and `2026-01-31 00:00:00` as spreadsheets write it); numeric
+    `31/01/2026`, `31-01-2026`, `31.01.2026` in the locale's order (id: day first; en_US: `1/31/2026`, month
+    first, as LinkedIn writes it); without a locale only when the order is plain (a part above 12); with month
+    names `31 Jan 2026`, `31 Januari 2026`, `31-Jan-2026`, `Jan 31, 2026`. Two-digit years are refused.
+    """
+    example = date_example(locale)
+    if text is None or (isinstance(text, str) and not _prepare(text)):
+        raise _empty(field, example)
+    shown = _shown(text)
+    not_date = _refusal(N_("{value} is not a date; type it like {example}."), field, value=shown, example=example)
+    if isinstance(text, datetime):
+        if text.time() != time(0):
+            raise not_date
+        day = text.date()
+    elif isinstance(text, date):
+        day = text
+    elif isinstance(text, str):
+        day = _read_date(_prepare(text), locale, field, shown, example, not_date)
+    else:
+        raise not_date
+    if day < EARLIEST:
+        raise _refusal(
+            N_("{value} is before {bound}, the earliest date allowed."), field, value=shown, bound=EARLIEST.isoformat()
+        )
+    if day > LATEST:
+        raise _refusal(
+            N_("{value} is after {bound}, the latest date allowed."), field, value=shown, bound=LATEST.isoformat()
+        )
+    return day
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_date(
+    text: str,
+    locale: str | None,
+    fieldname: str | Message | None,
+    shown: str,
+    example: str,
+    not_date: ParseError,
+) -> date:
+    if len(text) > MAX_TEXT:
+        raise not_date
+    parts: tuple[int, int, int] | None = None  # year, month, day
+    if match := _ISO.fullmatch(text):
+        parts = int(match["y"]), int(match["m"]), int(match["d"])
+    elif match := _NUMERIC.fullmatch(text):
+        a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
+        first = day_first(locale)
+        if first is None:
+            if a > 12 >= b:
+                first = True
+            elif b > 12 >= a:
+                first = False
+            elif a == b:
+                first = True
+            else:
+                raise _refusal(
+                    N_("{value} could be day/month or month/day; type it like {example}."),
+                    fieldname,
+                    value=shown,
+                    example=example,
+                )
+        parts = (year, b, a) if first else (year, a, b)
+        if not _is_date(*parts) and _is_date(parts[0], parts[2], parts[1]):
+            order = N_("day/month/year") if first else N_("month/day/year")
+            raise _refusal(
+                N_("{value} is not a date in {order} order; type it like {example}."),
+                fieldname,
+                value=shown,
+                order=Message(order),
+                example=example,
+            )
+    elif (match := _DAY_MONTH.fullmatch(text)) or (match := _MONTH_DAY.fullmatch(text)):
+        month = _month_numbers(locale).get(match["month"].lower())
+        if month is None:
+            raise not_date
+        parts = int(match["y"]), month, int(match["d"])
+    if parts is None:
+        raise not_date
+    try:
+        return date(*parts)
+    except ValueError:
+        raise not_date from None
