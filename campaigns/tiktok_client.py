@@ -313,7 +313,7 @@ class TikTokClient:
             "advertiser_id": advertiser_id,
             "name": item.get("name"),
             "currency": currency,
-            "timezone": _timezone(item.get("display_timezone")) or _timezone(item.get("timezone")),
+            "timezone": _timezone(item.get("timezone")),
             "status": item.get("status"),
             "role": item.get("role"),
             "country": item.get("country"),

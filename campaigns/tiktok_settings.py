@@ -23,8 +23,7 @@ ADVERTISER_INFO_FIELDS = (
     "advertiser_id",
     "name",
     "currency",
-    "timezone",
-    "display_timezone",
+    "timezone",  # an IANA name ("Asia/Jakarta", "Etc/GMT"): report days are this zone's calendar days
     "status",
     "role",
     "country",

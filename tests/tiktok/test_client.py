@@ -95,7 +95,7 @@ def test_advertiser_info_gives_the_currency_and_time_zone_of_each(fake: FakeTikT
     assert info[fake.usd]["timezone"] == "America/Los_Angeles"
     (call,) = fake.requests_to("advertiser/info/")
     assert json.loads(call["params"]["advertiser_ids"]) == [fake.idr, fake.usd]  # each id asked once
-    assert {"currency", "timezone", "display_timezone", "name", "status"} <= set(json.loads(call["params"]["fields"]))
+    assert {"currency", "timezone", "name", "status"} <= set(json.loads(call["params"]["fields"]))
 
 
 def test_advertiser_info_asks_for_100_advertisers_at_a_time(fake: FakeTikTok, client: TikTokClient) -> None:
@@ -108,13 +108,11 @@ def test_advertiser_info_asks_for_100_advertisers_at_a_time(fake: FakeTikTok, cl
     assert client.requests == 3
 
 
-def test_a_display_time_zone_that_is_not_iana_falls_back_to_the_time_zone(
-    fake: FakeTikTok, client: TikTokClient
-) -> None:
-    fake.add_advertiser("7400000000000000004", currency="SGD", timezone="Asia/Singapore", display_timezone="GMT+8")
-    fake.add_advertiser("7400000000000000005", currency="SGD", timezone="Mars/Olympus", display_timezone="")
+def test_a_time_zone_zoneinfo_does_not_know_is_left_empty(fake: FakeTikTok, client: TikTokClient) -> None:
+    fake.add_advertiser("7400000000000000004", currency="SGD", timezone="Etc/GMT-8")
+    fake.add_advertiser("7400000000000000005", currency="SGD", timezone="Mars/Olympus")
     info = {a["advertiser_id"]: a for a in client.advertiser_info(["7400000000000000004", "7400000000000000005"])}
-    assert info["7400000000000000004"]["timezone"] == "Asia/Singapore"
+    assert info["7400000000000000004"]["timezone"] == "Etc/GMT-8"
     assert info["7400000000000000005"]["timezone"] is None
     assert info["7400000000000000005"]["raw"]["timezone"] == "Mars/Olympus"
 
