@@ -37,6 +37,7 @@ from db.errors import N_, DomainError
 from db.money import quantize
 from db.roles import Actor, require
 from db.settings import get_setting
+from finance.fx_reference import SOURCE as REFERENCE_SOURCE
 from finance.fx_reference import ReferenceRates, ReferenceRatesError, reference_rates
 from finance.models import FxRate
 
@@ -46,7 +47,7 @@ DAILY_FALLBACK_DAYS = 7
 ONE = Decimal(1)
 
 SOURCE_FINANCE = "finance"
-SOURCE_REFERENCE = "ecb_reference"
+SOURCE_REFERENCE = REFERENCE_SOURCE  # "ecb_reference"
 SOURCE_SAME = "same_currency"
 # Pages translate these labels; exports and the CLI keep the codes.
 SOURCE_LABELS = {
@@ -111,9 +112,6 @@ class MissingRate:
     @property
     def pair(self) -> str:
         return f"{self.from_currency}->{self.to_currency}"
-
-
-_UNSET = object()
 
 
 class RateBook:
@@ -540,7 +538,8 @@ JISDOR_SOURCE = "jisdor"
 # or a misread number, refused rather than stored.
 JISDOR_MIN, JISDOR_MAX = Decimal(1000), Decimal(100_000)
 JISDOR_DATE_HEADERS = frozenset({"tanggal", "tgl", "date"})
-JISDOR_RATE_HEADERS = frozenset({"kurs", "kurs jisdor", "jisdor", "kurs referensi", "kurs referensi jisdor", "nilai"})
+JISDOR_RATE_HEADERS = frozenset({"kurs", "kurs jisdor", "jisdor", "kurs referensi", "kurs referensi jisdor"})
+JISDOR_OTHER_HEADERS = frozenset({"no", "nomor"})
 JISDOR_FIRST_DAY, JISDOR_LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 _HEADER_SEARCH_ROWS = 20
 
@@ -555,20 +554,21 @@ class JisdorTable:
 
 def _header_word(cell: object) -> str:
     word = re.sub(r"\(.*?\)", " ", _text(cell).lower())  # "Kurs (Rp)" -> "kurs"
-    return " ".join(word.replace(":", " ").split())
+    return " ".join(word.replace(":", " ").split()).rstrip(".")
 
 
 def jisdor_header(rows: Sequence[Sequence[object]]) -> tuple[int, int, int] | None:
     """Where a JISDOR table starts: (header row index, date column, rate column), or None.
 
-    A header row (after any title lines) has a `Tanggal` column and a `Kurs` column (or `JISDOR`, `Nilai`, ...)
-    and no from/to currency columns."""
+    The header row (after any title lines) has one `Tanggal` column, one `Kurs` column (or `JISDOR`,
+    `Kurs Referensi`, ...) and nothing else but a `No` column: a file with currency or other columns is some
+    other table and is never read as IDR per USD."""
     for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
         words = [_header_word(c) for c in row]
         dates = [i for i, w in enumerate(words) if w in JISDOR_DATE_HEADERS]
         rates = [i for i, w in enumerate(words) if w in JISDOR_RATE_HEADERS]
-        currencies = [w for w in words if HEADER_ALIASES.get(w) in ("from", "to")]
-        if len(dates) == 1 and len(rates) == 1 and not currencies:
+        others = [w for i, w in enumerate(words) if w and i not in dates and i not in rates]
+        if len(dates) == 1 and len(rates) == 1 and all(w in JISDOR_OTHER_HEADERS for w in others):
             return index, dates[0], rates[0]
     return None
 
@@ -596,7 +596,7 @@ def read_jisdor(rows: Sequence[Sequence[object]]) -> JisdorTable | None:
             continue  # a note or footer line
         try:
             if day is None or isinstance(day, str):
-                raise FxError(N_("Tanggal: {value!r} is not a date"), value=_text(day_cell))
+                raise FxError(N_("Tanggal: {value!r} is not a date between 2000 and 2100"), value=_text(day_cell))
             rate = _jisdor_rate(rate_cell, decimal_mark)
         except FxError as exc:
             table.problems.append((number, str(exc)))

@@ -429,5 +429,7 @@ def test_jisdor_rows_with_problems_are_reported_by_row() -> None:
 def test_files_that_are_not_jisdor_are_not_read_as_jisdor(session) -> None:
     assert read_jisdor([["Date", "From", "To", "Rate"], ["2026-10-30", "USD", "IDR", "16000"]]) is None
     assert read_jisdor([["Tanggal", "Jumlah"], ["2026-10-30", "16000"]]) is None
+    assert read_jisdor([["Tanggal", "Dari", "Ke", "Kurs"], ["2026-10-30", "SGD", "IDR", "12.000"]]) is None
+    assert read_jisdor([["Mata Uang", "Tanggal", "Kurs"], ["SGD", "2026-10-30", "12.000"]]) is None
     with pytest.raises(FxError, match="no from, to, rate column"):
         import_rates_csv(session, FINANCE, b"Tanggal,Jumlah\n2026-10-30,16000\n")
