@@ -260,6 +260,23 @@ def fx_import(
         raise typer.Exit(1)
 
 
+@fx_app.command("update")
+@command_errors
+def fx_update() -> None:
+    """Download the newest ECB reference rates (online only); the copy in use is replaced only by a valid file."""
+    from finance.fx_reference import update_reference
+
+    result = update_reference()
+    before = f" (was up to {result.previous_last_day.isoformat()})" if result.previous_last_day else ""
+    out.print(
+        f"ECB reference rates {result.first_day.isoformat()} to {result.last_day.isoformat()}{before}, "
+        f"{len(result.currencies)} currencies on the last day, {result.size} bytes from {result.url}, "
+        f"saved to {result.path}.",
+        markup=False,
+        highlight=False,
+    )
+
+
 @fx_app.command("list")
 @command_errors
 def fx_list(

@@ -1,13 +1,19 @@
-"""Reporting currency, FX rates (edit, CSV import) and conversion under the workspace's FX policy.
+"""Reporting currency, FX rates (edit, CSV/JISDOR import) and conversion under the workspace's FX policy.
 
 Rules (see docs/exports.md):
 - the same currency converts at exactly 1;
-- for each day the direct rate (from -> to) is used when recorded, else the inverse of the opposite pair
-  (1 / rate, rounded half-up to 10 decimals, the precision of the rate column);
-- `daily`: the rate of that day, or the latest rate of the previous 7 days (weekends, holidays);
-  `month_end`: the latest rate dated inside the month; `monthly_average`: the mean of every daily rate
-  dated inside the month (10 decimals);
-- a missing rate raises `FxError` naming the pair and the date or month: never a silent 1.0;
+- finance's rates (the `fx_rate` table, typed or imported) come first: for each day the direct rate
+  (from -> to) when recorded, else the inverse of the opposite pair (1 / rate, rounded half-up to 10
+  decimals, the precision of the rate column);
+- without a finance rate, the ECB reference rate crossed through the euro (`finance/fx_reference.py`),
+  rounded half-up to 10 decimals; every used rate says which (`source`: `finance` or `ecb_reference`);
+- `daily`: the rate of that day, or the latest rate of the previous 7 days (weekends, holidays), finance's
+  first over the whole window; `month_end`: the latest rate dated inside the month; `monthly_average`: the
+  mean of every daily rate dated inside the month (10 decimals); in a month where finance has any rate for the
+  pair only finance's rates count, so a month never mixes two sources;
+- a missing rate is never a silent 1.0: the raising lookups (`rate`, `convert`) raise `FxError` naming the
+  pair and the date or month; the non-raising ones (`try_rate`, `convert_or_none`) return None; both remember
+  the missing (pair, day or month) in `RateBook.missing`;
 - converted amounts are rounded half-up to the target currency's precision (IDR 0, USD 2).
 """
 
@@ -16,17 +22,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel.dates import get_month_names
+from babel.numbers import NumberFormatError, parse_decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db import audit
+from db.errors import N_, DomainError
 from db.money import quantize
 from db.roles import Actor, require
 from db.settings import get_setting
+from finance.fx_reference import SOURCE as REFERENCE_SOURCE
+from finance.fx_reference import ReferenceRates, ReferenceRatesError, reference_rates
 from finance.models import FxRate
 
 POLICIES = ("monthly_average", "month_end", "daily")
@@ -34,8 +46,18 @@ RATE_PLACES = Decimal("0.0000000001")
 DAILY_FALLBACK_DAYS = 7
 ONE = Decimal(1)
 
+SOURCE_FINANCE = "finance"
+SOURCE_REFERENCE = REFERENCE_SOURCE  # "ecb_reference"
+SOURCE_SAME = "same_currency"
+# Pages translate these labels; exports and the CLI keep the codes.
+SOURCE_LABELS = {
+    SOURCE_FINANCE: N_("finance"),
+    SOURCE_REFERENCE: N_("ECB reference"),
+    SOURCE_SAME: N_("same currency"),
+}
 
-class FxError(ValueError):
+
+class FxError(DomainError):
     """A conversion cannot be made (missing rate, bad policy) or a rate is invalid."""
 
 
@@ -44,11 +66,16 @@ def reporting_currency(session: Session) -> str:
     return str(get_setting(session, "reporting_currency")).upper()
 
 
-def fx_policy(session: Session) -> str:
-    policy = str(get_setting(session, "fx_policy"))
+def _check_policy(policy: str) -> str:
     if policy not in POLICIES:
-        raise FxError(f"Unknown FX policy {policy!r}; use one of {', '.join(POLICIES)}.")
+        raise FxError(
+            N_("Unknown FX policy {policy!r}; use one of {policies}."), policy=policy, policies=", ".join(POLICIES)
+        )
     return policy
+
+
+def fx_policy(session: Session) -> str:
+    return _check_policy(str(get_setting(session, "fx_policy")))
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -61,24 +88,52 @@ def month_end(day: dt.date) -> dt.date:
 
 @dataclass(frozen=True)
 class UsedRate:
-    """The rate a converted figure used: the value, its date (or month for averages) and the policy."""
+    """The rate a converted figure used: the value, its date (or month for averages), the policy and where
+    it came from (`source`: `finance`, `ecb_reference` or `same_currency`)."""
 
     rate: Decimal
     rate_date: str
     policy: str
+    source: str
+
+
+@dataclass(frozen=True, order=True)
+class MissingRate:
+    """A conversion no rate was found for: the pair and the day (`daily`) or month (`YYYY-MM`)."""
+
+    from_currency: str
+    to_currency: str
+    period: str
+
+    @property
+    def month(self) -> str:
+        return self.period[:7]
+
+    @property
+    def pair(self) -> str:
+        return f"{self.from_currency}->{self.to_currency}"
 
 
 class RateBook:
     """Rates for one target currency, loaded once for a date range; conversion with a cache.
 
-    Loads every rate into or out of `target` dated between `since - 7 days` and `until`.
+    Loads every finance rate into or out of `target` dated between `since - 7 days` and `until` (whole
+    months); the ECB reference rates (`reference`, default: the process's) are read only when finance has
+    no rate for a conversion.
     """
 
-    def __init__(self, session: Session, target: str, since: dt.date, until: dt.date, policy: str) -> None:
-        if policy not in POLICIES:
-            raise FxError(f"Unknown FX policy {policy!r}; use one of {', '.join(POLICIES)}.")
+    def __init__(
+        self,
+        session: Session,
+        target: str,
+        since: dt.date,
+        until: dt.date,
+        policy: str,
+        reference: ReferenceRates | None = None,
+    ) -> None:
         self.target = target.upper()
-        self.policy = policy
+        self.policy = _check_policy(policy)
+        self._reference = reference
         self._direct: dict[str, dict[dt.date, Decimal]] = {}
         self._opposite: dict[str, dict[dt.date, Decimal]] = {}
         start = min(since, month_start(since)) - dt.timedelta(days=DAILY_FALLBACK_DAYS)
@@ -91,7 +146,25 @@ class RateBook:
                 self._direct.setdefault(src, {})[day] = Decimal(rate)
             else:
                 self._opposite.setdefault(dst, {})[day] = Decimal(rate)
-        self._cache: dict[tuple[str, object], UsedRate] = {}
+        self._cache: dict[tuple[str, dt.date, bool], UsedRate | None] = {}
+        self._missing: set[MissingRate] = set()
+
+    @property
+    def reference(self) -> ReferenceRates:
+        """The ECB reference rates, read on first need (a same-currency or finance-only book never reads them)."""
+        if self._reference is None:
+            try:
+                self._reference = reference_rates()
+            except ReferenceRatesError as exc:
+                raise FxError(exc.message) from None
+        return self._reference
+
+    @property
+    def missing(self) -> list[MissingRate]:
+        """Every (pair, day or month) asked for without a rate so far, sorted."""
+        return sorted(self._missing)
+
+    # --- one day -------------------------------------------------------------------------------------
 
     def _day_rate(self, currency: str, day: dt.date) -> Decimal | None:
         direct = self._direct.get(currency, {}).get(day)
@@ -105,62 +178,123 @@ class RateBook:
     def _days(self, currency: str) -> set[dt.date]:
         return set(self._direct.get(currency, {})) | set(self._opposite.get(currency, {}))
 
-    def rate_for_day(self, currency: str, day: dt.date) -> UsedRate:
-        """The rate for one day under the `daily` policy."""
-        currency = currency.upper()
-        if currency == self.target:
-            return UsedRate(ONE, day.isoformat(), "same_currency")
-        key = (currency, day)
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
+    def _reference_on(self, currency: str, day: dt.date) -> Decimal | None:
+        rate = self.reference.rate_on(currency, self.target, day)
+        return None if rate is None else rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+    def _lookup_day(self, currency: str, day: dt.date) -> UsedRate | None:
+        key = (currency, day, True)
+        if key in self._cache:
+            return self._cache[key]
+        used = None
         for back in range(DAILY_FALLBACK_DAYS + 1):
             candidate = day - dt.timedelta(days=back)
             rate = self._day_rate(currency, candidate)
             if rate is not None:
-                used = UsedRate(rate, candidate.isoformat(), "daily")
-                self._cache[key] = used
-                return used
-        raise FxError(
-            f"No FX rate {currency}->{self.target} for {day.isoformat()} (nor the {DAILY_FALLBACK_DAYS} days "
-            f"before it, in either direction). Add it on the Exports page or with `python cli.py fx import`."
-        )
-
-    def rate_for_month(self, currency: str, month: dt.date) -> UsedRate:
-        """The rate for a month under `monthly_average` or `month_end`."""
-        currency = currency.upper()
-        first, last = month_start(month), month_end(month)
-        if currency == self.target:
-            return UsedRate(ONE, first.strftime("%Y-%m"), "same_currency")
-        key = (currency, first)
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        days = sorted(d for d in self._days(currency) if first <= d <= last)
-        if not days:
-            raise FxError(
-                f"No FX rate {currency}->{self.target} in {first.strftime('%Y-%m')} (policy {self.policy}, "
-                f"in either direction). Add rates on the Exports page or with `python cli.py fx import`."
-            )
-        if self.policy == "month_end":
-            day = days[-1]
-            used = UsedRate(self._day_rate(currency, day), day.isoformat(), "month_end")  # type: ignore[arg-type]
+                used = UsedRate(rate, candidate.isoformat(), "daily", SOURCE_FINANCE)
+                break
         else:
-            rates = [self._day_rate(currency, d) for d in days]
-            mean = (sum(rates, Decimal(0)) / len(rates)).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)  # type: ignore[arg-type]
-            used = UsedRate(mean, first.strftime("%Y-%m"), "monthly_average")
+            found = self.reference.rate(currency, self.target, day, DAILY_FALLBACK_DAYS)
+            if found is not None:
+                rate = found.rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+                used = UsedRate(rate, found.published.isoformat(), "daily", SOURCE_REFERENCE)
         self._cache[key] = used
         return used
 
+    def _lookup_month(self, currency: str, first: dt.date) -> UsedRate | None:
+        key = (currency, first, False)
+        if key in self._cache:
+            return self._cache[key]
+        last = month_end(first)
+        source = SOURCE_FINANCE
+        dated = [(d, self._day_rate(currency, d)) for d in sorted(self._days(currency)) if first <= d <= last]
+        if not dated:
+            source = SOURCE_REFERENCE
+            dated = [(d, self._reference_on(currency, d)) for d in self.reference.days_between(first, last)]
+        rates = [(d, r) for d, r in dated if r is not None]
+        used = None
+        if rates and self.policy == "month_end":
+            used = UsedRate(rates[-1][1], rates[-1][0].isoformat(), "month_end", source)
+        elif rates:
+            mean = sum((r for _d, r in rates), Decimal(0)) / len(rates)
+            used = UsedRate(
+                mean.quantize(RATE_PLACES, rounding=ROUND_HALF_UP), first.strftime("%Y-%m"), "monthly_average", source
+            )
+        self._cache[key] = used
+        return used
+
+    def _found(self, currency: str, period: str, used: UsedRate | None) -> UsedRate | None:
+        if used is None:
+            self._missing.add(MissingRate(currency, self.target, period))
+        return used
+
+    def rate_for_day(self, currency: str, day: dt.date) -> UsedRate:
+        """The rate for one day under the `daily` policy; raises FxError when there is none."""
+        used = self.try_rate_for_day(currency, day)
+        if used is None:
+            raise FxError(
+                N_(
+                    "No FX rate {pair} for {day} (nor the {days} days before it, in either direction, nor an ECB "
+                    "reference rate). Add it on the Exports page or with `python cli.py fx import`."
+                ),
+                pair=f"{currency.upper()}->{self.target}",
+                day=day.isoformat(),
+                days=DAILY_FALLBACK_DAYS,
+            )
+        return used
+
+    def try_rate_for_day(self, currency: str, day: dt.date) -> UsedRate | None:
+        """The rate for one day under the `daily` policy, or None (remembered in `missing`)."""
+        currency = currency.upper()
+        if currency == self.target:
+            return UsedRate(ONE, day.isoformat(), "same_currency", SOURCE_SAME)
+        return self._found(currency, day.isoformat(), self._lookup_day(currency, day))
+
+    def rate_for_month(self, currency: str, month: dt.date) -> UsedRate:
+        """The rate for a month under `monthly_average` or `month_end`; raises FxError when there is none."""
+        used = self.try_rate_for_month(currency, month)
+        if used is None:
+            raise FxError(
+                N_(
+                    "No FX rate {pair} in {month} (policy {policy}, in either direction, nor an ECB reference "
+                    "rate). Add rates on the Exports page or with `python cli.py fx import`."
+                ),
+                pair=f"{currency.upper()}->{self.target}",
+                month=month.strftime("%Y-%m"),
+                policy=self.policy,
+            )
+        return used
+
+    def try_rate_for_month(self, currency: str, month: dt.date) -> UsedRate | None:
+        """The rate for a month under `monthly_average` or `month_end`, or None (remembered in `missing`)."""
+        currency = currency.upper()
+        first = month_start(month)
+        if currency == self.target:
+            return UsedRate(ONE, first.strftime("%Y-%m"), "same_currency", SOURCE_SAME)
+        return self._found(currency, first.strftime("%Y-%m"), self._lookup_month(currency, first))
+
     def rate(self, currency: str, day: dt.date) -> UsedRate:
-        """The rate for a figure dated `day` under the book's policy."""
+        """The rate for a figure dated `day` under the book's policy; raises FxError when there is none."""
         if self.policy == "daily":
             return self.rate_for_day(currency, day)
         return self.rate_for_month(currency, day)
 
+    def try_rate(self, currency: str, day: dt.date) -> UsedRate | None:
+        """The rate for a figure dated `day` under the book's policy, or None (remembered in `missing`)."""
+        if self.policy == "daily":
+            return self.try_rate_for_day(currency, day)
+        return self.try_rate_for_month(currency, day)
+
     def convert(self, amount: Decimal, currency: str, day: dt.date) -> tuple[Decimal, UsedRate]:
-        """`amount` in the target currency at its precision, and the rate used."""
+        """`amount` in the target currency at its precision, and the rate used; raises FxError without a rate."""
         used = self.rate(currency, day)
+        return quantize(amount * used.rate, self.target), used
+
+    def convert_or_none(self, amount: Decimal, currency: str, day: dt.date) -> tuple[Decimal, UsedRate] | None:
+        """Like `convert`, but None without a rate (the pair and period are remembered in `missing`)."""
+        used = self.try_rate(currency, day)
+        if used is None:
+            return None
         return quantize(amount * used.rate, self.target), used
 
 
@@ -170,7 +304,7 @@ class RateBook:
 def _code(value: str, field: str) -> str:
     code = (value or "").strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise FxError(f"{field}: {value!r} is not a 3-letter currency code")
+        raise FxError(N_("{field}: {value!r} is not a 3-letter currency code"), field=field, value=value)
     return code
 
 
@@ -178,9 +312,11 @@ def _rate(value: object) -> Decimal:
     try:
         rate = Decimal(str(value).strip().replace(" ", ""))
     except (InvalidOperation, ValueError):
-        raise FxError(f"rate: {value!r} is not a decimal number (use . as the decimal separator)") from None
+        raise FxError(
+            N_("rate: {value!r} is not a decimal number (use . as the decimal separator)"), value=value
+        ) from None
     if not rate.is_finite() or rate <= 0:
-        raise FxError(f"rate: {value!r} must be a positive number")
+        raise FxError(N_("rate: {value!r} must be a positive number"), value=value)
     if rate.as_tuple().exponent < -10:  # type: ignore[operator]
         rate = rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
     return rate
@@ -192,7 +328,7 @@ def _date(value: object) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise FxError(f"date: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise FxError(N_("date: {value!r} is not an ISO date (YYYY-MM-DD)"), value=value) from None
 
 
 def set_rate(
@@ -209,7 +345,7 @@ def set_rate(
     day = _date(day)
     src, dst = _code(from_currency, "from"), _code(to_currency, "to")
     if src == dst:
-        raise FxError(f"from and to are both {src}: the same currency always converts at 1")
+        raise FxError(N_("from and to are both {currency}: the same currency always converts at 1"), currency=src)
     value = _rate(rate)
     row = session.scalar(
         select(FxRate).where(FxRate.date == day, FxRate.from_currency == src, FxRate.to_currency == dst)
@@ -239,7 +375,7 @@ def delete_rate(session: Session, actor: Actor, rate_id: int) -> None:
     require(actor, "fx.edit")
     row = session.get(FxRate, rate_id)
     if row is None:
-        raise FxError(f"FX rate {rate_id} does not exist")
+        raise FxError(N_("FX rate {id} does not exist"), id=rate_id)
     before = audit.snapshot(row)
     session.delete(row)
     audit.record(session, actor, "delete", "fx_rate", rate_id, before=before, summary="FX rate deleted")
@@ -259,6 +395,7 @@ HEADER_ALIASES = {
     "source": "source",
     "sumber": "source",
 }
+MAX_FILE_ROWS = 200_000
 
 
 @dataclass
@@ -266,47 +403,322 @@ class ImportResult:
     created: int
     updated: int
     errors: list[str]
+    format: str = "pantau"  # `pantau` (date,from,to,rate[,source]) or `jisdor` (Bank Indonesia)
 
 
 def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: str = "csv") -> ImportResult:
-    """Import `date,from,to,rate[,source]` rows. A bad row is rejected whole and reported (row, field,
-    reason); the valid rows are written, all in the caller's transaction."""
+    """Import FX rates from a file: Pantau's `date,from,to,rate[,source]` CSV, or Bank Indonesia's JISDOR
+    download (CSV or XLSX; see `read_jisdor`), stored as USD->IDR with source `jisdor`.
+
+    A bad row is rejected whole and reported (row, field, reason); the valid rows are written, all in the
+    caller's transaction."""
     require(actor, "fx.edit")
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if not header:
-        raise FxError("The FX file is empty; expected a header row date,from,to,rate[,source]")
-    columns = [HEADER_ALIASES.get(h.strip().lower()) for h in header]
+    rows = file_rows(data)
+    first = next((i for i, row in enumerate(rows) if any(_text(c) for c in row)), None)
+    if first is None:
+        raise FxError(N_("The FX file is empty; expected a header row date,from,to,rate[,source]"))
+    header = [_text(c) for c in rows[first]]
+    columns = [HEADER_ALIASES.get(h.lower()) for h in header]
     missing = [c for c in ("date", "from", "to", "rate") if c not in columns]
-    if missing:
-        raise FxError(f"The FX file has no {', '.join(missing)} column (header: {', '.join(header)})")
-    created = updated = 0
-    errors: list[str] = []
-    seen: set[tuple[dt.date, str, str]] = set()
-    for number, raw in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in raw):
+    if not missing:
+        return _store_rates(session, actor, _pantau_records(rows, first, columns, source), [], "pantau")
+    table = read_jisdor(rows)
+    if table is None:
+        raise FxError(
+            N_("The FX file has no {columns} column (header: {header})"),
+            columns=", ".join(missing),
+            header=", ".join(header),
+        )
+    records = [(row, day, "USD", "IDR", rate, JISDOR_SOURCE) for row, day, rate in table.rates]
+    return _store_rates(session, actor, records, table.problems, "jisdor")
+
+
+_Record = tuple[int, object, object, object, object, str]
+
+
+def _pantau_records(rows: list[list[object]], first: int, columns: list[str | None], source: str) -> list[_Record]:
+    records: list[_Record] = []
+    for index in range(first + 1, len(rows)):
+        raw = rows[index]
+        if not any(_text(c) for c in raw):
             continue
-        record = {col: raw[i] if i < len(raw) else "" for i, col in enumerate(columns) if col}
+        record = {col: _text(raw[i]) if i < len(raw) else "" for i, col in enumerate(columns) if col}
+        row_source = (record.get("source") or source).strip()
+        records.append((index + 1, record["date"], record["from"], record["to"], record["rate"], row_source))
+    return records
+
+
+def _store_rates(
+    session: Session, actor: Actor, records: list[_Record], problems: list[tuple[int, str]], file_format: str
+) -> ImportResult:
+    created = updated = 0
+    problems = list(problems)
+    seen: set[tuple[dt.date, str, str]] = set()
+    for number, day_cell, src_cell, dst_cell, rate_cell, row_source in records:
         try:
-            day = _date(record["date"])
-            src, dst = _code(record["from"], "from"), _code(record["to"], "to")
+            day = _date(day_cell)
+            src, dst = _code(str(src_cell), "from"), _code(str(dst_cell), "to")
             if (day, src, dst) in seen:
-                raise FxError(f"{src}->{dst} {day.isoformat()} appears twice in the file")
+                raise FxError(N_("{pair} {day} appears twice in the file"), pair=f"{src}->{dst}", day=day.isoformat())
             seen.add((day, src, dst))
             exists = session.scalar(
                 select(FxRate.id).where(FxRate.date == day, FxRate.from_currency == src, FxRate.to_currency == dst)
             )
             with session.begin_nested():
-                set_rate(session, actor, day, src, dst, record["rate"], (record.get("source") or source).strip())
+                set_rate(session, actor, day, src, dst, rate_cell, row_source)  # type: ignore[arg-type]
         except FxError as exc:
-            errors.append(f"row {number}: {exc}")
+            problems.append((number, str(exc)))
             continue
         if exists:
             updated += 1
         else:
             created += 1
-    return ImportResult(created, updated, errors)
+    return ImportResult(created, updated, [f"row {n}: {reason}" for n, reason in sorted(problems)], file_format)
+
+
+# --- Reading files into rows of cells ---------------------------------------------------------------------
+
+
+def _text(cell: object) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def file_rows(data: bytes | str) -> list[list[object]]:
+    """The rows of cells of an FX file: the first sheet of an XLSX workbook, or CSV text (UTF-8 with or
+    without BOM, else Windows-1252; comma, semicolon or tab). XLSX cells keep their types (dates, numbers)."""
+    if isinstance(data, bytes) and data[:4] == b"PK\x03\x04":
+        return _xlsx_rows(data)
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    else:
+        text = data.lstrip("\ufeff")
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
+    try:
+        rows: list[list[object]] = []
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(list(row))
+            if len(rows) > MAX_FILE_ROWS:
+                raise FxError(N_("The FX file has more than {rows} rows."), rows=MAX_FILE_ROWS)
+    except csv.Error as exc:
+        raise FxError(N_("The FX file is not readable CSV ({reason})."), reason=str(exc)) from None
+    return rows
+
+
+def _xlsx_rows(data: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            rows: list[list[object]] = []
+            for values in sheet.iter_rows(values_only=True):
+                rows.append(list(values))
+                if len(rows) > MAX_FILE_ROWS:
+                    raise FxError(N_("The FX file has more than {rows} rows."), rows=MAX_FILE_ROWS)
+        finally:
+            book.close()
+    except FxError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged workbook
+        raise FxError(
+            N_("The FX file is not a readable XLSX workbook ({reason})."), reason=type(exc).__name__
+        ) from None
+    return rows
+
+
+# --- Bank Indonesia JISDOR --------------------------------------------------------------------------------
+
+JISDOR_SOURCE = "jisdor"
+# JISDOR is IDR per 1 USD (about 9,700 in 2013, 16,000-17,000 in 2025): anything far outside is a wrong column
+# or a misread number, refused rather than stored.
+JISDOR_MIN, JISDOR_MAX = Decimal(1000), Decimal(100_000)
+JISDOR_DATE_HEADERS = frozenset({"tanggal", "tgl", "date"})
+JISDOR_RATE_HEADERS = frozenset({"kurs", "kurs jisdor", "jisdor", "kurs referensi", "kurs referensi jisdor"})
+JISDOR_OTHER_HEADERS = frozenset({"no", "nomor"})
+JISDOR_FIRST_DAY, JISDOR_LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+_HEADER_SEARCH_ROWS = 20
+
+
+@dataclass
+class JisdorTable:
+    """Rates read from a JISDOR download, (row number, day, IDR per USD), and the rows refused, (row, reason)."""
+
+    rates: list[tuple[int, dt.date, Decimal]] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _header_word(cell: object) -> str:
+    word = re.sub(r"\(.*?\)", " ", _text(cell).lower())  # "Kurs (Rp)" -> "kurs"
+    return " ".join(word.replace(":", " ").split()).rstrip(".")
+
+
+def jisdor_header(rows: Sequence[Sequence[object]]) -> tuple[int, int, int] | None:
+    """Where a JISDOR table starts: (header row index, date column, rate column), or None.
+
+    The header row (after any title lines) has one `Tanggal` column, one `Kurs` column (or `JISDOR`,
+    `Kurs Referensi`, ...) and nothing else but a `No` column: a file with currency or other columns is some
+    other table and is never read as IDR per USD."""
+    for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        words = [_header_word(c) for c in row]
+        dates = [i for i, w in enumerate(words) if w in JISDOR_DATE_HEADERS]
+        rates = [i for i, w in enumerate(words) if w in JISDOR_RATE_HEADERS]
+        others = [w for i, w in enumerate(words) if w and i not in dates and i not in rates]
+        if len(dates) == 1 and len(rates) == 1 and all(w in JISDOR_OTHER_HEADERS for w in others):
+            return index, dates[0], rates[0]
+    return None
+
+
+def read_jisdor(rows: Sequence[Sequence[object]]) -> JisdorTable | None:
+    """Read Bank Indonesia's "Kurs Referensi JISDOR" download from rows of cells (CSV or XLSX), or None when
+    the rows are not shaped like it.
+
+    Dates: ISO, day/month/year (Indonesian order) or month/day/year when the file says so (a day above 12
+    in second place, or a time with AM/PM), `30 Oktober 2026` / `30 Okt 2026` / `30 October 2026`, or XLSX
+    dates. Rates: IDR per 1 USD as `16.234,00`, `16,234.00`, `Rp 16.234`, or XLSX numbers; the decimal mark is
+    decided once for the whole file. Rows without a date and a rate (notes under the table) are skipped."""
+    found = jisdor_header(rows)
+    if found is None:
+        return None
+    header, date_col, rate_col = found
+    body = [(index + 1, list(rows[index])) for index in range(header + 1, len(rows))]
+    cells = [(n, _cell(r, date_col), _cell(r, rate_col)) for n, r in body if any(_text(c) for c in r)]
+    table = JisdorTable()
+    month_first = _month_first([d for _n, d, _r in cells])
+    decimal_mark = _decimal_mark([r for _n, _d, r in cells if isinstance(r, str)])
+    for number, day_cell, rate_cell in cells:
+        day = _jisdor_day(day_cell, month_first)
+        if not _text(rate_cell) and (day is None or isinstance(day, str)):
+            continue  # a note or footer line
+        try:
+            if day is None or isinstance(day, str):
+                raise FxError(N_("Tanggal: {value!r} is not a date between 2000 and 2100"), value=_text(day_cell))
+            rate = _jisdor_rate(rate_cell, decimal_mark)
+        except FxError as exc:
+            table.problems.append((number, str(exc)))
+            continue
+        table.rates.append((number, day, rate))
+    return table
+
+
+def _cell(row: Sequence[object], column: int) -> object:
+    return row[column] if column < len(row) else None
+
+
+_NUMERIC_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*([AaPp][Mm])?)?")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_NAMED_DAY = re.compile(r"(?:[^\W\d]+,\s*)?(\d{1,2})[\s-]+([^\W\d]+)\.?[\s-]+(\d{4})")
+
+
+def _month_names() -> dict[str, int]:
+    names: dict[str, int] = {"agt": 8, "sept": 9}  # common Indonesian and English short forms Babel lacks
+    for locale in ("id", "en"):
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=locale).items():
+                names[name.lower()] = number
+    return names
+
+
+_MONTHS = _month_names()
+
+
+def _month_first(cells: Iterable[object]) -> bool:
+    """Whether the file's a/b/yyyy dates are month first (US, as .NET writes them with AM/PM)."""
+    day_first = month_first = False
+    for cell in cells:
+        match = _NUMERIC_DAY.fullmatch(_text(cell)) if isinstance(cell, str) else None
+        if match:
+            day_first |= int(match[1]) > 12
+            month_first |= int(match[2]) > 12 or bool(match[4])
+    return month_first and not day_first
+
+
+def _jisdor_day(cell: object, month_first: bool) -> dt.date | str | None:
+    """The date of a cell, or the cell's text when it is not one (None when empty)."""
+    if isinstance(cell, dt.datetime):
+        day = cell.date()
+    elif isinstance(cell, dt.date):
+        day = cell
+    else:
+        text = _text(cell)
+        if not text:
+            return None
+        day = None
+        try:
+            if match := _ISO_DAY.fullmatch(text):
+                day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+            elif match := _NUMERIC_DAY.fullmatch(text):
+                first, second = int(match[1]), int(match[2])
+                month, dom = (first, second) if month_first else (second, first)
+                day = dt.date(int(match[3]), month, dom)
+            elif (match := _NAMED_DAY.fullmatch(text)) and match[2].lower() in _MONTHS:
+                day = dt.date(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
+        except ValueError:
+            day = None
+        if day is None:
+            return text
+    if not JISDOR_FIRST_DAY <= day <= JISDOR_LAST_DAY:
+        return day.isoformat()
+    return day
+
+
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:[.,]?\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+
+
+def _number_text(cell: str) -> str:
+    text = re.sub(r"(?i)^\s*(rp|idr)\.?", "", cell).replace("\u00a0", "").replace(" ", "")
+    return text
+
+
+def _decimal_mark(cells: Iterable[str]) -> str | None:
+    """`,` or `.` when the file's rates show which one is the decimal mark, else None (integers, or only
+    thousands groups such as `16.234`). Mixed styles are refused."""
+    marks: set[str] = set()
+    for cell in cells:
+        text = _number_text(cell)
+        if "," in text and "." in text:
+            marks.add("," if text.rfind(",") > text.rfind(".") else ".")
+        elif (sep := "," if "," in text else "." if "." in text else "") and not re.fullmatch(
+            rf"\d{{1,3}}(?:\{sep}\d{{3}})+", text
+        ):
+            marks.add(sep)
+    if len(marks) > 1:
+        raise FxError(N_("The Kurs column mixes 16.234,00 and 16,234.00 number styles; use one."))
+    return marks.pop() if marks else None
+
+
+def _jisdor_rate(cell: object, decimal_mark: str | None) -> Decimal:
+    if isinstance(cell, bool) or cell is None:
+        raise FxError(N_("Kurs: the cell is empty"))
+    if isinstance(cell, int | float | Decimal):
+        # XLSX numbers arrive as floats: their shortest repr is the number Excel shows.
+        try:
+            rate = Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
+        except InvalidOperation:
+            raise FxError(N_("Kurs: {value!r} is not a number"), value=cell) from None
+    else:
+        text = _number_text(str(cell))
+        if not text:
+            raise FxError(N_("Kurs: the cell is empty"))
+        if not _PLAIN_NUMBER.fullmatch(text):
+            raise FxError(N_("Kurs: {value!r} is not a number such as 16.234,00"), value=str(cell).strip())
+        mark = decimal_mark or ("," if "." in text else ".")  # without a decimal mark, separators group thousands
+        try:
+            rate = parse_decimal(text, locale="id" if mark == "," else "en", strict=True)
+        except NumberFormatError:
+            raise FxError(N_("Kurs: {value!r} is not a number such as 16.234,00"), value=str(cell).strip()) from None
+    if not rate.is_finite() or not JISDOR_MIN <= rate <= JISDOR_MAX:
+        raise FxError(
+            N_("Kurs: {value} is not a rupiah per US dollar rate (expected {low} to {high})"),
+            value=str(cell).strip(),
+            low=f"{JISDOR_MIN:,}",
+            high=f"{JISDOR_MAX:,}",
+        )
+    return rate
 
 
 def list_rates(session: Session, since: dt.date | None = None, until: dt.date | None = None) -> list[FxRate]:
@@ -335,9 +747,7 @@ def converter(
         book = books.get(target.upper())
         if book is None:
             return None
-        try:
-            return book.convert(amount, source, day)[0]
-        except FxError:
-            return None
+        converted = book.convert_or_none(amount, source, day)
+        return None if converted is None else converted[0]
 
     return convert
