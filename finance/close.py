@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db import audit
-from db.calendar import workspace_today
+from db.calendar import month_end, month_start, workspace_today
 from db.roles import Actor, require
 from db.types import utcnow
 from finance.exports import EXPORTS, build_live, locked_months, read_rows
-from finance.fx import FxError, month_end, month_start, reporting_currency
+from finance.fx import FxError, reporting_currency
 from finance.models import ExportSnapshot, PeriodClose
 from influencers.models import Payment, Program
 

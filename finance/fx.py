@@ -33,6 +33,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db import audit
+from db.calendar import month_end, month_start
 from db.errors import N_, DomainError
 from db.money import quantize
 from db.roles import Actor, require
@@ -76,14 +77,6 @@ def _check_policy(policy: str) -> str:
 
 def fx_policy(session: Session) -> str:
     return _check_policy(str(get_setting(session, "fx_policy")))
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)

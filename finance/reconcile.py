@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
+from db.calendar import month_end, month_start
 from db.money import precision, quantize
-from finance.fx import month_end, month_start
 from finance.periods import provisional_since
 
 AccountSpend = Callable[[str, dt.date, dt.date], Decimal]

@@ -32,8 +32,10 @@ def _backends() -> list:
 
 @pytest.fixture(autouse=True)
 def _no_default_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test that forgets to ask for a database never touches data/pantau.db."""
+    """A test that forgets to ask for a database never touches data/pantau.db; a developer's kept copy of the
+    ECB reference rates (data/fx/) never changes a result: tests read the copy bundled with the package."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unrequested.db'}")
+    monkeypatch.setenv("PANTAU_FX_REFERENCE_FILE", str(tmp_path / "no-kept-copy" / "eurofxref-hist.zip"))
 
 
 @pytest.fixture(params=_backends())

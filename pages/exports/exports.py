@@ -7,12 +7,13 @@ import datetime as dt
 import streamlit as st
 
 from campaigns.queries import workspace_counts
+from db.calendar import month_end, month_start
 from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import set_setting
 from finance.close import CloseError, close_month, reopen_month
 from finance.exports import EXPORTS, ExportError, file_name, record_export
-from finance.fx import POLICIES, FxError, import_rates_csv, month_end, month_start, set_rate
+from finance.fx import POLICIES, FxError, import_rates_csv, set_rate
 from finance.reconcile import reconcile_month
 from influencers.fees import RECOGNITION
 from pages.components.auth import require_page

@@ -78,12 +78,12 @@ def test_bad_dates_exit_1(finance_url: str) -> None:
 
 def test_missing_fx_rate_exits_1_and_writes_nothing(finance_url: str, tmp_path: Path) -> None:
     target = tmp_path / "monthly.csv"
-    proc = _cli("export", "campaign-monthly", "--from", "2026-10-01", "--to", "2026-10-31", "--currency", "EUR")
+    proc = _cli("export", "campaign-monthly", "--from", "2026-10-01", "--to", "2026-10-31", "--currency", "VND")
     assert proc.returncode == 1
     assert proc.stdout == b""
     lines = proc.stderr.decode().strip().splitlines()
     assert len(lines) == 1
-    assert "No FX rate IDR->EUR in 2026-10" in lines[0]
+    assert "No FX rate IDR->VND in 2026-10" in lines[0]
     proc = _cli(
         "export",
         "campaign-monthly",
@@ -92,7 +92,7 @@ def test_missing_fx_rate_exits_1_and_writes_nothing(finance_url: str, tmp_path: 
         "--to",
         "2026-10-31",
         "--currency",
-        "EUR",
+        "VND",
         "-o",
         str(target),
     )

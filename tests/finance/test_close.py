@@ -97,10 +97,10 @@ def test_close_rules(fs) -> None:
 
 
 def test_close_fails_cleanly_without_reporting_rates(fs) -> None:
-    set_rate(fs, FINANCE, D(2026, 9, 1), "USD", "EUR", "0.9")
+    set_rate(fs, FINANCE, D(2026, 9, 1), "USD", "VND", "25000")
     from db.models import Setting
 
-    fs.add(Setting(key="reporting_currency", value="EUR"))
+    fs.add(Setting(key="reporting_currency", value="VND"))  # the ECB publishes no VND rates
     fs.flush()
-    with pytest.raises(CloseError, match=r"IDR->EUR in 2026-10"):
+    with pytest.raises(CloseError, match=r"IDR->VND in 2026-10"):
         close_month(fs, FINANCE, OCT, today=TODAY, now=NOW)

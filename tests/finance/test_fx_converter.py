@@ -23,7 +23,7 @@ def test_converter_uses_the_policy_and_says_none_without_a_rate(session) -> None
     convert = fx.converter(session, dt.date(2026, 10, 1), dt.date(2026, 10, 31))  # USD, monthly average
     assert convert(Decimal("1000000"), "IDR", "USD", OCT) == Decimal("70.00")
     assert convert(Decimal("12.34"), "USD", "USD", OCT) == Decimal("12.34")
-    assert convert(Decimal("5"), "SGD", "USD", OCT) is None  # no rate: never a silent 1.0
+    assert convert(Decimal("5"), "VND", "USD", OCT) is None  # no rate (the ECB has no VND): never a silent 1.0
     assert convert(Decimal("5"), "USD", "EUR", OCT) is None  # target not loaded
     daily = fx.converter(session, dt.date(2026, 10, 1), dt.date(2026, 10, 31), policy="daily")
     assert daily(Decimal("1000000"), "IDR", "USD", dt.date(2026, 10, 31)) == Decimal("80.00")
