@@ -1,0 +1,88 @@
+"""Form inputs that read what people type in their own locale and say what they understood.
+
+`amount_input` takes `50.000.000`, `Rp 50.000.000` (Bahasa Indonesia) or `50,000,000`, `$50,000` (English) through
+`db.parse.parse_amount` (Babel), shows the amount it understood (or the reason it refuses it, in the user's language)
+under the field, and returns a Decimal or None. `date_field` keeps dates inside the range the domain accepts.
+`error_text` renders any domain refusal (`DomainError`, `FieldErrors`) in the user's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import streamlit as st
+
+from db.calendar import EARLIEST_DATE, LATEST_DATE
+from db.errors import DomainError, FieldErrors, Message
+from db.parse import ParseError, amount_example, parse_amount, parse_rate
+from pages.components.i18n import _, current_locale
+from pages.components.money import money
+
+
+def message_text(message: Message | str) -> str:
+    """A domain message (template + parameters) in the user's language."""
+    if isinstance(message, Message):
+        return message.render(_)
+    return _(message)
+
+
+def error_text(exc: BaseException) -> str:
+    """What to tell a person about a refusal: translated for domain errors, one line per field for FieldErrors."""
+    if isinstance(exc, FieldErrors):
+        return "; ".join(message_text(m) for m in exc.messages.values())
+    if isinstance(exc, DomainError):
+        return message_text(exc.message)
+    return str(exc)
+
+
+def amount_input(
+    label: str,
+    currency: str,
+    *,
+    key: str,
+    value: Decimal | None = None,
+    help: str | None = None,
+    allow_negative: bool = False,
+    container=st,
+) -> Decimal | None:
+    """A text field for an amount in `currency`; None while it is empty or refused (the reason is shown)."""
+    locale = current_locale()
+    if key not in st.session_state and value is not None:
+        st.session_state[key] = money(value, currency)
+    text = container.text_input(
+        label,
+        key=key,
+        help=help or _("Type it as you write it, e.g. {example}", example=amount_example(currency, locale)),
+        placeholder=amount_example(currency, locale),
+    )
+    if not (text or "").strip():
+        return None
+    try:
+        amount = parse_amount(text, currency, locale, field=label, allow_negative=allow_negative)
+    except ParseError as exc:
+        container.error(error_text(exc), icon=":material/error:")
+        return None
+    container.caption(_("Understood as {amount}", amount=money(amount, currency)))
+    return amount
+
+
+def rate_input(label: str, *, key: str, help: str | None = None, container=st) -> Decimal | None:
+    """A text field for an FX rate (all significant digits kept); None while empty or refused."""
+    text = container.text_input(label, key=key, help=help)
+    if not (text or "").strip():
+        return None
+    try:
+        rate = parse_rate(text, current_locale(), field=label)
+    except ParseError as exc:
+        container.error(error_text(exc), icon=":material/error:")
+        return None
+    container.caption(_("Understood as {rate}", rate=f"{rate:f}"))
+    return rate
+
+
+def date_field(label: str, *, key: str, value: dt.date | None = None, container=st, **options) -> dt.date | None:
+    """A date picker limited to the dates the domain accepts (2000-01-01 .. 2100-12-31)."""
+    return container.date_input(
+        label, value=value, min_value=EARLIEST_DATE, max_value=LATEST_DATE, key=key, format="YYYY-MM-DD", **options
+    )
