@@ -1,9 +1,10 @@
-"""Test fixtures: a real database per test (a SQLite file, and PostgreSQL when TEST_DATABASE_URL is
-set, each test in a schema of its own), the demo workspace, and the app under AppTest."""
+"""Test fixtures: a real database per test (a SQLite file, and PostgreSQL when TEST_DATABASE_URL is set), copied
+from templates migrated (and loaded with the demo) once per test session, and the app under AppTest."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,19 +39,115 @@ def _no_default_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("PANTAU_FX_REFERENCE_FILE", str(tmp_path / "no-kept-copy" / "eurofxref-hist.zip"))
 
 
+class Templates:
+    """Databases built once per test session (per xdist worker) and copied per test: an empty migrated schema and
+    the demo workspace. SQLite: a file copied with shutil; PostgreSQL: `CREATE DATABASE ... TEMPLATE ...`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.tag = uuid.uuid4().hex[:8]
+        self._built: dict[tuple[str, str], str] = {}
+        self._pg_databases: list[str] = []
+
+    # -- SQLite ---------------------------------------------------------------------------------------------
+    def sqlite_file(self, kind: str) -> Path:
+        key = ("sqlite", kind)
+        if key not in self._built:
+            path = self.root / f"template-{kind}.db"
+            if kind == "migrated":
+                _migrate(f"sqlite:///{path}")
+            else:
+                shutil.copyfile(self.sqlite_file("migrated"), path)
+                _load_demo(f"sqlite:///{path}")
+            _checkpoint(f"sqlite:///{path}")
+            self._built[key] = str(path)
+        return Path(self._built[key])
+
+    # -- PostgreSQL -----------------------------------------------------------------------------------------
+    def pg_database(self, kind: str) -> str:
+        key = ("postgresql", kind)
+        if key not in self._built:
+            name = f"pantau_tpl_{self.tag}_{kind}"
+            if kind == "migrated":
+                _admin_sql(f'CREATE DATABASE "{name}"')
+                self._pg_databases.append(name)
+                _migrate(_pg_url(name))
+            else:
+                _admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.pg_database("migrated")}"')
+                self._pg_databases.append(name)
+                _load_demo(_pg_url(name))
+            dispose_engines()  # a template must have no open connections
+            self._built[key] = name
+        return self._built[key]
+
+    def drop(self) -> None:
+        dispose_engines()
+        for name in reversed(self._pg_databases):
+            _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pg_url(database: str) -> str:
+    return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
+
+
+def _admin_sql(statement: str) -> None:
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(statement)
+    finally:
+        admin.dispose()
+
+
+def _migrate(url: str) -> None:
+    from migrations.migrate import upgrade
+
+    upgrade(url)
+
+
+def _load_demo(url: str) -> None:
+    from db.engine import session_scope
+    from db.roles import CLI_ACTOR
+    from demo.workspace import load_demo
+
+    with session_scope(url) as s:
+        load_demo(s, CLI_ACTOR)
+
+
+def _checkpoint(url: str) -> None:
+    """Fold the WAL into the database file so a plain file copy holds everything."""
+    from db.engine import get_engine
+
+    with get_engine(url).connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    dispose_engines()
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    built = Templates(tmp_path_factory.mktemp("templates"))
+    try:
+        yield built
+    finally:
+        built.drop()
+
+
 @pytest.fixture(params=_backends())
-def database_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, empty database; DATABASE_URL points at it for the test's duration."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'pantau.db'}"
         monkeypatch.setenv("DATABASE_URL", url)
         yield url
         dispose_engines()
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    _admin_sql(f'CREATE SCHEMA "{schema}"')
     url = (
         make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
     )
@@ -59,18 +156,34 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: py
         yield url
     finally:
         dispose_engines()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+        _admin_sql(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _copy_of(kind: str, backend: str, templates: Templates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A database of its own for one test, copied from the session's template `kind`."""
+    if backend == "sqlite":
+        path = tmp_path / "pantau.db"
+        shutil.copyfile(templates.sqlite_file(kind), path)
+        url = f"sqlite:///{path}"
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url
+        dispose_engines()
+        return
+    name = f"pantau_t_{uuid.uuid4().hex[:12]}"
+    _admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{templates.pg_database(kind)}"')
+    url = _pg_url(name)
+    monkeypatch.setenv("DATABASE_URL", url)
+    try:
+        yield url
+    finally:
+        dispose_engines()
+        _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-def migrated_url(database_url: str) -> str:
-    """A database upgraded to the newest schema."""
-    from migrations.migrate import upgrade
-
-    upgrade(database_url)
-    return database_url
+def migrated_url(backend: str, templates: Templates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A database at the newest schema (a copy of the session's migrated template)."""
+    yield from _copy_of("migrated", backend, templates, tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -83,15 +196,9 @@ def session(migrated_url: str):
 
 
 @pytest.fixture
-def demo_url(migrated_url: str) -> str:
-    """A database holding the demo workspace."""
-    from db.engine import session_scope
-    from db.roles import CLI_ACTOR
-    from demo.workspace import load_demo
-
-    with session_scope(migrated_url) as s:
-        load_demo(s, CLI_ACTOR)
-    return migrated_url
+def demo_url(backend: str, templates: Templates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A database holding the demo workspace (a copy of the session's demo template)."""
+    yield from _copy_of("demo", backend, templates, tmp_path, monkeypatch)
 
 
 @pytest.fixture
