@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -43,11 +45,20 @@ class Templates:
     """Databases built once per test session (per xdist worker) and copied per test: an empty migrated schema and
     the demo workspace. SQLite: a file copied with shutil; PostgreSQL: `CREATE DATABASE ... TEMPLATE ...`."""
 
+    # PostgreSQL: a few databases per template are copied once and reset to the template's rows after each test
+    # (TRUNCATE + INSERT from a seed schema inside the same database): dropping and creating a database per test
+    # forces checkpoints and cost more than the tests themselves. Resets run in a background thread.
+    SEED = "pantau_seed"
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.tag = uuid.uuid4().hex[:8]
         self._built: dict[tuple[str, str], str] = {}
         self._pg_databases: list[str] = []
+        self._tables: dict[str, list[str]] = {}
+        self._serials: dict[str, list[tuple[str, str]]] = {}
+        self._free: dict[str, deque[Future]] = {}
+        self._resetter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-reset")
 
     # -- SQLite ---------------------------------------------------------------------------------------------
     def sqlite_file(self, kind: str) -> Path:
@@ -80,14 +91,77 @@ class Templates:
             self._built[key] = name
         return self._built[key]
 
+    def pg_copy(self, kind: str) -> str:
+        """A database holding exactly the `kind` template's rows, for one test."""
+        free = self._free.setdefault(kind, deque())
+        while free:
+            name = free.popleft().result()
+            if name is not None:
+                return name
+        name = f"pantau_t_{self.tag}_{uuid.uuid4().hex[:8]}"
+        _admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.pg_database(kind)}"')
+        self._pg_databases.append(name)
+        with sa.create_engine(_pg_url(name)).begin() as conn:
+            tables = self._tables.setdefault(kind, _public_tables(conn))
+            self._serials.setdefault(kind, _serial_columns(conn))
+            conn.exec_driver_sql(f'CREATE SCHEMA "{self.SEED}"')
+            for table in tables:
+                conn.exec_driver_sql(f'CREATE TABLE "{self.SEED}"."{table}" AS TABLE public."{table}"')
+        return name
+
+    def pg_give_back(self, kind: str, name: str) -> None:
+        self._free.setdefault(kind, deque()).append(self._resetter.submit(self._reset, kind, name))
+
+    def _reset(self, kind: str, name: str) -> str | None:
+        tables = self._tables[kind]
+        engine = sa.create_engine(_pg_url(name), poolclass=sa.pool.NullPool)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")  # no FK checks while refilling
+                for table in tables:  # DELETE, not TRUNCATE: small tables, and no new files to sync
+                    conn.exec_driver_sql(f'DELETE FROM public."{table}"')
+                for table in tables:
+                    conn.exec_driver_sql(f'INSERT INTO public."{table}" SELECT * FROM "{self.SEED}"."{table}"')
+                for table, column in self._serials[kind]:
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('public.\"{table}\"', '{column}'), "
+                        f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM public."{table}"'
+                    )
+        except sa.exc.DBAPIError:
+            return None  # a test left a lock or changed the schema: this copy is not reused
+        finally:
+            engine.dispose()
+        return name
+
     def drop(self) -> None:
         dispose_engines()
+        self._resetter.shutdown(wait=True)
         for name in reversed(self._pg_databases):
             _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _serial_columns(conn) -> list[tuple[str, str]]:
+    """(table, column) of every column filled from a sequence (serial or identity)."""
+    rows = conn.exec_driver_sql(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND (column_default LIKE 'nextval(%%' OR is_identity = 'YES') ORDER BY table_name"
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def _public_tables(conn) -> list[str]:
+    rows = conn.exec_driver_sql(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+        "AND table_type = 'BASE TABLE' AND table_name <> 'alembic_version' ORDER BY table_name"
+    )
+    return [r[0] for r in rows]
+
+
 def _pg_url(database: str) -> str:
-    return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
+    # Tests never need a commit to survive a power cut: not waiting for the WAL flush makes every commit cheap.
+    url = make_url(PG_URL).set(database=database).update_query_dict({"options": "-c synchronous_commit=off"})
+    return url.render_as_string(hide_password=False)
 
 
 def _admin_sql(statement: str) -> None:
@@ -123,6 +197,15 @@ def _checkpoint(url: str) -> None:
     dispose_engines()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_caches() -> Iterator[None]:
+    """Page caches are keyed by the database URL, and PostgreSQL copies are reused: no test sees another's."""
+    yield
+    import streamlit as st
+
+    st.cache_data.clear()
+
+
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
     built = Templates(tmp_path_factory.mktemp("templates"))
@@ -149,7 +232,9 @@ def database_url(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     _admin_sql(f'CREATE SCHEMA "{schema}"')
     url = (
-        make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        make_url(PG_URL)
+        .update_query_dict({"options": f"-csearch_path={schema} -c synchronous_commit=off"})
+        .render_as_string(hide_password=False)
     )
     monkeypatch.setenv("DATABASE_URL", url)
     try:
@@ -169,15 +254,14 @@ def _copy_of(kind: str, backend: str, templates: Templates, tmp_path: Path, monk
         yield url
         dispose_engines()
         return
-    name = f"pantau_t_{uuid.uuid4().hex[:12]}"
-    _admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{templates.pg_database(kind)}"')
+    name = templates.pg_copy(kind)
     url = _pg_url(name)
     monkeypatch.setenv("DATABASE_URL", url)
     try:
         yield url
     finally:
         dispose_engines()
-        _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        templates.pg_give_back(kind, name)
 
 
 @pytest.fixture
