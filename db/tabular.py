@@ -330,13 +330,15 @@ def read_csv(data: bytes, file_name: str, *, header: HeaderSpec = None, limits: 
 
 # Encodings tried for files without a BOM that are not UTF-8. cp1252 is what Excel on an English or Indonesian
 # Windows writes for "CSV"; Latin-1 decodes any byte, so a file charset-normalizer cannot place is binary.
-_FALLBACK_ENCODINGS = ["cp1252", "latin_1", "utf_16_le", "utf_16_be"]
-_CODEC_NAMES = {"cp1252": "cp1252", "latin_1": "latin-1", "utf_16_le": "utf-16-le", "utf_16_be": "utf-16-be"}
+# UTF-16 without a BOM is recognised by its NUL pattern first: offered UTF-16 here, charset-normalizer takes
+# short Latin-1 text for it.
+_FALLBACK_ENCODINGS = ["cp1252", "latin_1"]
+_CODEC_NAMES = {"cp1252": "cp1252", "latin_1": "latin-1"}
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """The file's text and encoding: a BOM decides (UTF-8, UTF-16 LE/BE), then strict UTF-8, then
-    charset-normalizer among cp1252, Latin-1 and UTF-16 without BOM."""
+    """The file's text and encoding: a BOM decides (UTF-8, UTF-16 LE/BE), then UTF-16's NUL pattern, then
+    strict UTF-8, then charset-normalizer between cp1252 and Latin-1."""
     for bom, codec, name in (
         (b"\xef\xbb\xbf", "utf-8", "utf-8-sig"),
         (b"\xff\xfe", "utf-16-le", "utf-16-le"),
@@ -356,12 +358,10 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     best = charset_normalizer.from_bytes(data, cp_isolation=_FALLBACK_ENCODINGS).best()
-    if best is None:
-        raise TabularError(BINARY)
-    name = _CODEC_NAMES.get(best.encoding, best.encoding)
-    body = data[:-1] if name.startswith("utf-16") and len(data) % 2 else data
+    # No verdict (a stray C1 byte is enough): Latin-1, and the control-character check decides if it is binary.
+    name = _CODEC_NAMES.get(best.encoding, "latin-1") if best is not None else "latin-1"
     try:
-        return body.decode(name), name
+        return data.decode(name), name
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
 
@@ -391,7 +391,7 @@ def _strict(body: bytes, codec: str, name: str, *, offset: int, whole: bytes) ->
         raise TabularError(BAD_TEXT, line=line, encoding=name.upper()) from None
 
 
-_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import math
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from db.errors import N_, Message
 from db.tabular import (
     EMPTY,
+    TOO_MANY_CELLS,
     Budget,
     HeaderSpec,
     Limits,
@@ -62,16 +64,21 @@ NOT_FINITE = N_("Row {row}, column {column}: the value {value} is not a finite n
 
 def read_xlsx(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> Table:
     """Read an XLSX workbook: zip checks first, then the chosen sheet streamed (see module docstring)."""
-    _check_zip(data, limits)
+    formulas = _check_zip(data, limits)
     try:
-        return _read_xlsx(data, file_name, header=header, sheet=sheet, limits=limits)
+        return _read_xlsx(data, file_name, header=header, sheet=sheet, limits=limits, formulas=formulas)
     except (TabularError, MemoryError):
         raise
     except Exception:  # openpyxl, zipfile, zlib and the XML parser raise a dozen kinds on a damaged file
         raise TabularError(BAD_ZIP) from None
 
 
-def _check_zip(data: bytes, limits: Limits) -> None:
+def _check_zip(data: bytes, limits: Limits) -> dict[str, bool]:
+    """Refuse a damaged or oversized workbook before openpyxl opens it; say which sheet parts hold formulas.
+
+    openpyxl itself parses a whole sheet on opening when it has no `<dimension>` tag, so the cell count has to
+    come first, from the zip: declared sizes, then the cells of each worksheet part counted on its stream.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -87,13 +94,25 @@ def _check_zip(data: bytes, limits: Limits) -> None:
     unzipped = sum(entry.file_size for entry in entries)
     if unzipped > limits.max_unzipped_bytes:
         raise TabularError(UNZIPPED_TOO_LARGE, size=_mb(unzipped), limit=_mb(limits.max_unzipped_bytes))
+    formulas: dict[str, bool] = {}
+    for entry in entries:
+        if "/worksheets/" in entry.filename and entry.filename.endswith(".xml"):
+            try:
+                cells, formulas[entry.filename] = _scan_sheet(archive, entry.filename, limits.max_cells)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+                raise TabularError(BAD_ZIP) from None
+            if cells > limits.max_cells:
+                raise TabularError(TOO_MANY_CELLS, limit=limits.max_cells)
+    return formulas
 
 
-def _read_xlsx(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> Table:
+def _read_xlsx(
+    data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | None, limits: Limits, formulas: dict[str, bool]
+) -> Table:
     from openpyxl import load_workbook  # heavy; only workbook uploads need it
 
     values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    formulas_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    formulas_book = None
     try:
         sheets = values_book.worksheets
         if not sheets:
@@ -107,13 +126,39 @@ def _read_xlsx(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | 
             limits=limits,
         )
         values_sheet = sheets[chosen]
-        records = _xlsx_records(values_sheet, formulas_book.worksheets[chosen], Budget(limits), limits)
+        formulas_sheet = None
+        # The second, formula-text pass costs as much as the first; exports rarely hold a formula at all.
+        if formulas.get(getattr(values_sheet, "_worksheet_path", ""), True):
+            formulas_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            formulas_sheet = formulas_book.worksheets[chosen]
+        records = _xlsx_records(values_sheet, formulas_sheet, Budget(limits), limits)
         return assemble(
             records, file_name=file_name, kind="xlsx", header=header, limits=limits, sheet=values_sheet.title
         )
     finally:
         values_book.close()
-        formulas_book.close()
+        if formulas_book is not None:
+            formulas_book.close()
+
+
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b":c ", b":c>", b":c/>")
+_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/>", b":f>", b":f ", b":f/>")
+
+
+def _scan_sheet(archive: zipfile.ZipFile, member: str, max_cells: int) -> tuple[int, bool]:
+    """Cells in a sheet part and whether it holds a formula, counted on the inflating stream (C-speed byte
+    counts, a megabyte at a time) so a sheet of millions of empty cells is refused before it is parsed."""
+    cells, formulas = 0, False
+    with archive.open(member) as part:
+        tail = b""
+        while chunk := part.read(1024 * 1024):
+            window = tail + chunk
+            cells += sum(window.count(tag) - tail.count(tag) for tag in _CELL_TAGS)
+            formulas = formulas or any(tag in window for tag in _FORMULA_TAGS)
+            if cells > max_cells:
+                break
+            tail = window[-8:]
+    return cells, formulas
 
 
 def _xlsx_records(values_sheet: Any, formulas_sheet: Any, budget: Budget, limits: Limits) -> Iterator[RawRecord]:
@@ -129,20 +174,22 @@ def _xlsx_records(values_sheet: Any, formulas_sheet: Any, budget: Budget, limits
     formula_rows = formulas_sheet.iter_rows() if formulas_sheet is not None else None
     for number, values in enumerate(value_rows, start=1):
         formulas = next(formula_rows, ()) if formula_rows is not None else ()
-        cells = [_text(value) for value in values]
-        budget.take(number, len(cells), filled_width(cells))
+        width = len(values)
+        while width and values[width - 1] is None:
+            width -= 1
+        budget.take(number, len(values), width)  # before any per-cell work: styled empty cells cost nothing
+        cells = [_text(value)[: limits.max_cell_chars] for value in values[:width]]  # Excel holds no longer cell
         problems: list[Message] = []
-        for position, value in enumerate(values):
-            column = _column_letter(position + 1)
+        for position, value in enumerate(values[:width]):
             if isinstance(value, float) and not math.isfinite(value):
+                column = _column_letter(position + 1)
                 problems.append(Message(NOT_FINITE, {"row": number, "column": column, "value": str(value)}))
-                cells[position] = ""
-            if value is None and position < len(formulas) and getattr(formulas[position], "data_type", None) == "f":
-                formula = str(formulas[position].value or "=")
+        for position, cell in enumerate(formulas):
+            if getattr(cell, "data_type", None) == "f" and (position >= len(values) or values[position] is None):
+                formula = str(cell.value or "=")
                 formula = formula if len(formula) <= 60 else formula[:57] + "..."
+                column = _column_letter(position + 1)
                 problems.append(Message(FORMULA_WITHOUT_VALUE, {"row": number, "column": column, "formula": formula}))
-        if any(len(cell) > limits.max_cell_chars for cell in cells):
-            cells = [cell[: limits.max_cell_chars] for cell in cells]  # Excel cannot hold longer cells anyway
         yield RawRecord(number, cells, problems)
 
 
