@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import math
 import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -64,12 +63,12 @@ NOT_FINITE = N_("Row {row}, column {column}: the value {value} is not a finite n
 
 def read_xlsx(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> Table:
     """Read an XLSX workbook: zip checks first, then the chosen sheet streamed (see module docstring)."""
-    formulas = _check_zip(data, limits)
     try:
+        formulas = _check_zip(data, limits)
         return _read_xlsx(data, file_name, header=header, sheet=sheet, limits=limits, formulas=formulas)
     except (TabularError, MemoryError):
         raise
-    except Exception:  # openpyxl, zipfile, zlib and the XML parser raise a dozen kinds on a damaged file
+    except Exception:  # zipfile, zlib, openpyxl and the XML parser raise a dozen kinds on a damaged file
         raise TabularError(BAD_ZIP) from None
 
 
@@ -97,10 +96,7 @@ def _check_zip(data: bytes, limits: Limits) -> dict[str, bool]:
     formulas: dict[str, bool] = {}
     for entry in entries:
         if "/worksheets/" in entry.filename and entry.filename.endswith(".xml"):
-            try:
-                cells, formulas[entry.filename] = _scan_sheet(archive, entry.filename, limits.max_cells)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
-                raise TabularError(BAD_ZIP) from None
+            cells, formulas[entry.filename] = _scan_sheet(archive, entry.filename, limits.max_cells)
             if cells > limits.max_cells:
                 raise TabularError(TOO_MANY_CELLS, limit=limits.max_cells)
     return formulas

@@ -627,9 +627,12 @@ def _read_or_refuse(data: bytes, name: str) -> None:
 
 
 @FUZZ
-@given(st.binary(max_size=4096))
-def test_random_bytes_give_a_table_or_a_tabular_error(data):
-    _read_or_refuse(data, "random.csv")
+@given(
+    st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]),
+    st.binary(max_size=4096),
+)
+def test_random_bytes_give_a_table_or_a_tabular_error(signature, data):
+    _read_or_refuse(signature + data, "random.csv")  # also behind each format's magic bytes
 
 
 @st.composite
