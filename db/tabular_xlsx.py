@@ -1,0 +1,309 @@
+"""Workbook reading for the tabular reader: XLSX streamed with openpyxl, legacy XLS with python-calamine.
+
+XLSX goes through openpyxl in read-only mode because it streams a sheet row by row (memory stays flat), lets the
+sheet's declared dimension be checked before reading, and can tell a formula without a saved value from an
+empty cell. calamine is faster but builds the whole sheet in memory first (the 80-million-empty-cell workbook
+would need gigabytes) and reports such a formula as blank, so it reads only .xls, whose format caps a sheet at
+65,536 x 256 cells. Both are wrapped: whatever they raise becomes one `TabularError` sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import zipfile
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from db.errors import N_, Message
+from db.tabular import (
+    EMPTY,
+    TOO_MANY_CELLS,
+    Budget,
+    HeaderSpec,
+    Limits,
+    RawRecord,
+    Table,
+    TabularError,
+    assemble,
+    filled_width,
+    find_header,
+    header_key,
+)
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+MAX_ZIP_ENTRIES = 10_000
+
+BAD_ZIP = N_(
+    "The Excel workbook is damaged or incomplete (it may not have finished downloading); download it "
+    "again and upload the new file."
+)
+NOT_WORKBOOK = N_("The file is a ZIP archive but not an Excel workbook (.xlsx); upload the .xlsx or .csv file itself.")
+UNZIPPED_TOO_LARGE = N_(
+    "The workbook unpacks to {size} MB, more than the {limit} MB this import accepts; delete unused rows "
+    "and columns or export a shorter date range."
+)
+SHEET_TOO_LARGE = N_(
+    "Sheet '{sheet}' spans {rows} rows and {columns} columns, more than the {limit} cells this import "
+    "accepts; delete the unused rows and columns or export a shorter date range."
+)
+NO_SHEET = N_("The workbook has no sheet named '{sheet}'; its sheets are {sheets}.")
+XLS_UNREADABLE = N_(
+    "The file cannot be read as an Excel 97-2003 workbook (.xls): it is damaged or password-protected; "
+    "save it as .xlsx without a password and upload it again."
+)
+FORMULA_WITHOUT_VALUE = N_(
+    "Row {row}, column {column}: the formula {formula} has no saved value; open and save the file in "
+    "Excel first, then upload it again."
+)
+NOT_FINITE = N_("Row {row}, column {column}: the value {value} is not a finite number.")
+
+
+def read_xlsx(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> Table:
+    """Read an XLSX workbook: zip checks first, then the chosen sheet streamed (see module docstring)."""
+    try:
+        formulas = _check_zip(data, limits)
+        return _read_xlsx(data, file_name, header=header, sheet=sheet, limits=limits, formulas=formulas)
+    except (TabularError, MemoryError):
+        raise
+    except Exception:  # zipfile, zlib, openpyxl and the XML parser raise a dozen kinds on a damaged file
+        raise TabularError(BAD_ZIP) from None
+
+
+def _check_zip(data: bytes, limits: Limits) -> dict[str, bool]:
+    """Refuse a damaged or oversized workbook before openpyxl opens it; say which sheet parts hold formulas.
+
+    openpyxl itself parses a whole sheet on opening when it has no `<dimension>` tag, so the cell count has to
+    come first, from the zip: declared sizes, then the cells of each worksheet part counted on its stream.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise TabularError(BAD_ZIP) from None
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names and not any(name.endswith("/workbook.xml") for name in names):
+        raise TabularError(NOT_WORKBOOK)
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise TabularError(BAD_ZIP)
+    # Declared sizes bound what zipfile will inflate (it stops at file_size and checks the CRC), so their sum
+    # refuses a zip bomb before a single byte is decompressed.
+    unzipped = sum(entry.file_size for entry in entries)
+    if unzipped > limits.max_unzipped_bytes:
+        raise TabularError(UNZIPPED_TOO_LARGE, size=_mb(unzipped), limit=_mb(limits.max_unzipped_bytes))
+    formulas: dict[str, bool] = {}
+    for entry in entries:
+        if "/worksheets/" in entry.filename and entry.filename.endswith(".xml"):
+            cells, formulas[entry.filename] = _scan_sheet(archive, entry.filename, limits.max_cells)
+            if cells > limits.max_cells:
+                raise TabularError(TOO_MANY_CELLS, limit=limits.max_cells)
+    return formulas
+
+
+def _read_xlsx(
+    data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | None, limits: Limits, formulas: dict[str, bool]
+) -> Table:
+    from openpyxl import load_workbook  # heavy; only workbook uploads need it
+
+    values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    formulas_book = None
+    try:
+        sheets = values_book.worksheets
+        if not sheets:
+            raise TabularError(EMPTY)
+        budget = Budget(limits)
+        chosen = _choose_sheet(
+            [ws.title for ws in sheets],
+            lambda index: _xlsx_records(sheets[index], None, budget, limits),
+            header=header,
+            sheet=sheet,
+            limits=limits,
+        )
+        values_sheet = sheets[chosen]
+        formulas_sheet = None
+        # The second, formula-text pass costs as much as the first; exports rarely hold a formula at all.
+        if formulas.get(getattr(values_sheet, "_worksheet_path", ""), True):
+            formulas_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            formulas_sheet = formulas_book.worksheets[chosen]
+        records = _xlsx_records(values_sheet, formulas_sheet, Budget(limits), limits)
+        return assemble(
+            records, file_name=file_name, kind="xlsx", header=header, limits=limits, sheet=values_sheet.title
+        )
+    finally:
+        values_book.close()
+        if formulas_book is not None:
+            formulas_book.close()
+
+
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b":c ", b":c>", b":c/>")
+_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/>", b":f>", b":f ", b":f/>")
+
+
+def _scan_sheet(archive: zipfile.ZipFile, member: str, max_cells: int) -> tuple[int, bool]:
+    """Cells in a sheet part and whether it holds a formula, counted on the inflating stream (C-speed byte
+    counts, a megabyte at a time) so a sheet of millions of empty cells is refused before it is parsed."""
+    cells, formulas = 0, False
+    with archive.open(member) as part:
+        tail = b""
+        while chunk := part.read(1024 * 1024):
+            window = tail + chunk
+            cells += sum(window.count(tag) - tail.count(tag) for tag in _CELL_TAGS)
+            formulas = formulas or any(tag in window for tag in _FORMULA_TAGS)
+            if cells > max_cells:
+                break
+            tail = window[-8:]
+    return cells, formulas
+
+
+def _xlsx_records(values_sheet: Any, formulas_sheet: Any, budget: Budget, limits: Limits) -> Iterator[RawRecord]:
+    """Rows of a read-only sheet as text; with `formulas_sheet` (the same sheet read without cached values)
+    alongside, a formula cell whose cached value is missing becomes a row problem instead of a blank."""
+    _check_dimension(values_sheet, limits)
+    # A dimension tag can also be too small (some generators always write "A1"); openpyxl would then stop early
+    # and silently drop rows, so read what is there and count it instead.
+    values_sheet.reset_dimensions()
+    if formulas_sheet is not None:
+        formulas_sheet.reset_dimensions()
+    value_rows = values_sheet.iter_rows(values_only=True)
+    formula_rows = formulas_sheet.iter_rows() if formulas_sheet is not None else None
+    for number, values in enumerate(value_rows, start=1):
+        formulas = next(formula_rows, ()) if formula_rows is not None else ()
+        width = len(values)
+        while width and values[width - 1] is None:
+            width -= 1
+        budget.take(number, len(values), width)  # before any per-cell work: styled empty cells cost nothing
+        cells = [_text(value)[: limits.max_cell_chars] for value in values[:width]]  # Excel holds no longer cell
+        problems: list[Message] = []
+        for position, value in enumerate(values[:width]):
+            if isinstance(value, float) and not math.isfinite(value):
+                column = _column_letter(position + 1)
+                problems.append(Message(NOT_FINITE, {"row": number, "column": column, "value": str(value)}))
+        for position, cell in enumerate(formulas):
+            if getattr(cell, "data_type", None) == "f" and (position >= len(values) or values[position] is None):
+                formula = str(cell.value or "=")
+                formula = formula if len(formula) <= 60 else formula[:57] + "..."
+                column = _column_letter(position + 1)
+                problems.append(Message(FORMULA_WITHOUT_VALUE, {"row": number, "column": column, "formula": formula}))
+        yield RawRecord(number, cells, problems)
+
+
+def _check_dimension(worksheet: Any, limits: Limits) -> None:
+    """Refuse a sheet whose declared size (the `<dimension>` tag) is over the limits, before reading a row."""
+    rows, columns = worksheet.max_row, worksheet.max_column
+    if rows and columns and (rows * columns > limits.max_cells or rows > limits.max_rows + limits.header_search_rows):
+        raise TabularError(SHEET_TOO_LARGE, sheet=worksheet.title, rows=rows, columns=columns, limit=limits.max_cells)
+
+
+def read_xls(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> Table:
+    """Read an Excel 97-2003 workbook with python-calamine."""
+    try:
+        return _read_xls(data, file_name, header=header, sheet=sheet, limits=limits)
+    except (TabularError, MemoryError):
+        raise
+    except Exception:  # calamine's CalamineError family, and anything a crafted compound file provokes
+        raise TabularError(XLS_UNREADABLE) from None
+
+
+def _read_xls(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> Table:
+    from python_calamine import CalamineWorkbook  # only .xls uploads need it
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    names = list(book.sheet_names)
+    if not names:
+        raise TabularError(EMPTY)
+
+    def records(index: int) -> Iterator[RawRecord]:
+        worksheet = book.get_sheet_by_index(index)
+        height, width = worksheet.total_height, worksheet.total_width
+        if height * width > limits.max_cells or height > limits.max_rows + limits.header_search_rows:
+            raise TabularError(SHEET_TOO_LARGE, sheet=names[index], rows=height, columns=width, limit=limits.max_cells)
+        budget = Budget(limits)
+        # calamine yields from the sheet's first row (absolute) and from its first used column.
+        for number, values in enumerate(worksheet.iter_rows(), start=1):
+            cells = [_text(value) for value in values]
+            budget.take(number, len(cells), filled_width(cells))
+            yield RawRecord(number, [cell[: limits.max_cell_chars] for cell in cells])
+
+    chosen = _choose_sheet(names, records, header=header, sheet=sheet, limits=limits)
+    return assemble(records(chosen), file_name=file_name, kind="xls", header=header, limits=limits, sheet=names[chosen])
+
+
+def _choose_sheet(names: Sequence[str], records: Any, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> int:
+    """The sheet asked for; else one named like "Raw Data Report" (Meta's Reports export puts a formatted
+    summary first); else the sheet whose header row scores best (the first on a tie)."""
+    if sheet is not None:
+        wanted = header_key(sheet)
+        for index, name in enumerate(names):
+            if header_key(name) == wanted:
+                return index
+        raise TabularError(NO_SHEET, sheet=sheet, sheets=", ".join(f"'{name}'" for name in names))
+    for index, name in enumerate(names):
+        if "raw data" in header_key(name):
+            return index
+    if len(names) == 1:
+        return 0
+    best_index, best_score = 0, -1.0
+    for index in range(len(names)):
+        window: list[list[str]] = []
+        for record in records(index):
+            if any(record.cells):
+                window.append(record.cells)
+                if len(window) >= limits.header_search_rows:
+                    break
+        score = _window_score(window, header)
+        if score > best_score:
+            best_index, best_score = index, score
+    return best_index
+
+
+def _window_score(window: list[list[str]], header: HeaderSpec) -> float:
+    found = find_header(window, header)
+    if found is None:
+        return 0.0
+    cells = window[found]
+    if header is None:
+        return float(sum(1 for cell in cells if cell)) + len(window) / 1000  # more rows break a tie
+    if callable(header) and not isinstance(header, str):
+        return float(header(cells))
+    aliases = frozenset(header_key(name) for name in header)
+    return float(sum(1 for cell in cells if header_key(cell) in aliases)) + len(window) / 1000
+
+
+def _text(value: Any) -> str:
+    """A cell value as the text an export would have written."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\ufeff", "").strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        # The shortest text that reads back as the same float (4.19763158, not 4.1976315799999996).
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _column_letter(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
