@@ -9,12 +9,14 @@ would need gigabytes) and reports such a formula as blank, so it reads only .xls
 
 from __future__ import annotations
 
-import datetime as dt
 import io
+import json
 import math
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from db.errors import N_, Message
@@ -32,6 +34,7 @@ from db.tabular import (
     find_header,
     header_key,
 )
+from db.xls_child import cell_text as _text
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 MAX_ZIP_ENTRIES = 10_000
@@ -204,30 +207,58 @@ def read_xls(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | No
         raise
     except Exception:  # calamine's CalamineError family, and anything a crafted compound file provokes
         raise TabularError(XLS_UNREADABLE) from None
+    except BaseException as exc:
+        # A Rust panic inside calamine on a damaged file surfaces as pyo3's PanicException, a BaseException.
+        if type(exc).__name__ == "PanicException":
+            raise TabularError(XLS_UNREADABLE) from None
+        raise
 
 
 def _read_xls(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> Table:
-    from python_calamine import CalamineWorkbook  # only .xls uploads need it
-
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    names = list(book.sheet_names)
+    sheets = _xls_in_child(data, limits)
+    names = [name for name, _height, _width, _rows in sheets]
     if not names:
         raise TabularError(EMPTY)
 
     def records(index: int) -> Iterator[RawRecord]:
-        worksheet = book.get_sheet_by_index(index)
-        height, width = worksheet.total_height, worksheet.total_width
+        name, height, width, rows = sheets[index]
         if height * width > limits.max_cells or height > limits.max_rows + limits.header_search_rows:
-            raise TabularError(SHEET_TOO_LARGE, sheet=names[index], rows=height, columns=width, limit=limits.max_cells)
+            raise TabularError(SHEET_TOO_LARGE, sheet=name, rows=height, columns=width, limit=limits.max_cells)
         budget = Budget(limits)
-        # calamine yields from the sheet's first row (absolute) and from its first used column.
-        for number, values in enumerate(worksheet.iter_rows(), start=1):
-            cells = [_text(value) for value in values]
+        for number, cells in enumerate(rows, start=1):
             budget.take(number, len(cells), filled_width(cells))
             yield RawRecord(number, [cell[: limits.max_cell_chars] for cell in cells])
 
     chosen = _choose_sheet(names, records, header=header, sheet=sheet, limits=limits)
     return assemble(records(chosen), file_name=file_name, kind="xls", header=header, limits=limits, sheet=names[chosen])
+
+
+# A damaged .xls can make calamine (Rust) abort the whole process (a failed multi-GB allocation) or panic: it is
+# read in a child process with a memory cap, and whatever goes wrong there is one TabularError here.
+XLS_SECONDS = 60
+
+
+def _xls_in_child(data: bytes, limits: Limits) -> list[tuple[str, int, int, list[list[str]]]]:
+    command = [
+        sys.executable,
+        "-m",
+        "db.xls_child",
+        str(limits.max_cells),
+        str(limits.max_rows + limits.header_search_rows),
+    ]
+    try:
+        done = subprocess.run(
+            command, input=data, capture_output=True, timeout=XLS_SECONDS, cwd=str(_ROOT), check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        raise TabularError(XLS_UNREADABLE) from None
+    if done.returncode != 0:
+        raise TabularError(XLS_UNREADABLE)
+    try:
+        answer = json.loads(done.stdout)
+        return [(s["name"], int(s["height"]), int(s["width"]), s["rows"]) for s in answer["sheets"]]
+    except (ValueError, KeyError, TypeError):
+        raise TabularError(XLS_UNREADABLE) from None
 
 
 def _choose_sheet(names: Sequence[str], records: Any, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> int:
@@ -271,32 +302,6 @@ def _window_score(window: list[list[str]], header: HeaderSpec) -> float:
     return float(sum(1 for cell in cells if header_key(cell) in aliases)) + len(window) / 1000
 
 
-def _text(value: Any) -> str:
-    """A cell value as the text an export would have written."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.replace("\ufeff", "").strip()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return ""
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        # The shortest text that reads back as the same float (4.19763158, not 4.1976315799999996).
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0) and value.tzinfo is None:
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _column_letter(number: int) -> str:
     letters = ""
     while number:
@@ -307,3 +312,6 @@ def _column_letter(number: int) -> str:
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+
+
+_ROOT = Path(__file__).resolve().parent.parent

@@ -13,11 +13,18 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import make_url
 
 from db.engine import dispose_engines
 
 ROOT = Path(__file__).resolve().parent.parent
+# Property tests check behaviour, not speed: no per-example deadline on a loaded 2-core machine.
+hypothesis_settings.register_profile(
+    "pantau", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+hypothesis_settings.load_profile("pantau")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 

@@ -685,3 +685,17 @@ def _patch_zip(data: bytes, member: str, old: bytes, new: bytes) -> bytes:
                 content = content.replace(old, new)
             target.writestr(info.filename, content)
     return out.getvalue()
+
+
+def test_an_xls_that_makes_calamine_abort_its_process_is_one_sentence() -> None:
+    """These three flipped bytes make calamine try to allocate hundreds of GB and abort its process: the read runs
+    in a child process under a memory cap, so the app lives and the person gets the workbook sentence."""
+    data = bytearray((FIXTURES / "contacts_legacy.xls").read_bytes())
+    for where, mask in ((0.31369855569597016, 226), (0.7272772367764718, 65), (0.6575553612841176, 255)):
+        data[min(int(where * len(data)), len(data) - 1)] ^= mask
+    with pytest.raises(TabularError) as refused:
+        read_table(bytes(data), "contacts_legacy.xls")
+    assert str(refused.value) == (
+        "The file cannot be read as an Excel 97-2003 workbook (.xls): it is damaged or password-protected; "
+        "save it as .xlsx without a password and upload it again."
+    )
