@@ -29,15 +29,17 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.dates import get_month_names
 from babel.numbers import NumberFormatError, parse_decimal
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from campaigns.models import AdAccount, CampaignInsight
 from db import audit
-from db.calendar import month_end, month_start
+from db.calendar import month_end, month_start, workspace_today
 from db.errors import N_, DomainError
-from db.money import quantize
+from db.money import currency_code, is_currency, quantize
+from db.parse import parse_date, parse_rate
 from db.roles import Actor, require
-from db.settings import get_setting
+from db.settings import ORIGIN_DEFAULT, ORIGIN_ENVIRONMENT, ORIGIN_SETTING, get_setting, setting_with_origin
 from finance.fx_reference import SOURCE as REFERENCE_SOURCE
 from finance.fx_reference import ReferenceRates, ReferenceRatesError, reference_rates
 from finance.models import FxRate
@@ -62,9 +64,84 @@ class FxError(DomainError):
     """A conversion cannot be made (missing rate, bad policy) or a rate is invalid."""
 
 
+MAIN_CURRENCY_DAYS = 90
+FALLBACK_CURRENCY = "USD"
+ORIGIN_MAIN_CURRENCY = "main_currency"
+# Pages say where the reporting currency came from.
+ORIGIN_LABELS = {
+    ORIGIN_SETTING: N_("set in Settings"),
+    ORIGIN_ENVIRONMENT: N_("from PANTAU_REPORTING_CURRENCY"),
+    ORIGIN_MAIN_CURRENCY: N_("not set: the ad accounts' main currency"),
+    ORIGIN_DEFAULT: N_("not set and no ad accounts yet: USD"),
+}
+
+
+@dataclass(frozen=True)
+class CurrencyChoice:
+    """The reporting currency, where it came from (`setting`, `environment`, `main_currency`, `default`), and a
+    configured value that was ignored because it is not an ISO 4217 code."""
+
+    currency: str
+    origin: str
+    ignored: str | None = None
+
+
 def reporting_currency(session: Session) -> str:
-    """The workspace reporting currency (setting, else PANTAU_REPORTING_CURRENCY, else USD)."""
-    return str(get_setting(session, "reporting_currency")).upper()
+    """The workspace reporting currency: the setting, else PANTAU_REPORTING_CURRENCY, else the ad accounts'
+    main currency (`main_currency`), else USD."""
+    return reporting_currency_choice(session).currency
+
+
+def reporting_currency_choice(session: Session, today: dt.date | None = None) -> CurrencyChoice:
+    """The reporting currency and where it came from. A configured value that is not ISO 4217 (saved before
+    codes were checked) is ignored, never used: the choice falls through to the main currency."""
+    value, origin = setting_with_origin(session, "reporting_currency")
+    ignored = None
+    if value is not None:
+        if is_currency(value):
+            return CurrencyChoice(currency_code(value), origin)
+        ignored = str(value)
+    main = main_currency(session, today)
+    if main is not None:
+        return CurrencyChoice(main, ORIGIN_MAIN_CURRENCY, ignored)
+    return CurrencyChoice(FALLBACK_CURRENCY, ORIGIN_DEFAULT, ignored)
+
+
+def main_currency(session: Session, today: dt.date | None = None) -> str | None:
+    """The ad accounts' main currency: the one with the most ad spend over the last 90 days (compared in euros
+    at the ECB reference rates; a currency the ECB does not publish ranks after those it does), else the most
+    common account currency (ties: alphabetical), else None."""
+    today = today or workspace_today(session)
+    spend = session.execute(
+        select(CampaignInsight.currency, func.sum(CampaignInsight.spend))
+        .where(CampaignInsight.date.between(today - dt.timedelta(days=MAIN_CURRENCY_DAYS), today))
+        .group_by(CampaignInsight.currency)
+    ).all()
+    spent = {currency_code(c): total for c, total in spend if total and total > 0 and is_currency(c)}
+    if spent:
+        euros = _in_euros(spent, today)
+        ranked = sorted(spent, key=lambda c: (euros.get(c) is None, -(euros.get(c) or 0), c))
+        return ranked[0]
+    counts = session.execute(select(AdAccount.currency, func.count()).group_by(AdAccount.currency)).all()
+    accounts = [(-n, currency_code(c)) for c, n in counts if is_currency(c)]
+    return min(accounts)[1] if accounts else None
+
+
+def _in_euros(amounts: dict[str, Decimal], today: dt.date) -> dict[str, Decimal]:
+    """Each amount in euros at the newest ECB rate up to `today` (or the newest in the file); missing: left out."""
+    try:
+        reference = reference_rates()
+    except ReferenceRatesError:
+        return {}
+    day = min(today, reference.last_day)
+    out: dict[str, Decimal] = {}
+    for code, amount in amounts.items():
+        for back in range(31):
+            rate = reference.euro_rate(code, day - dt.timedelta(days=back))
+            if rate:
+                out[code] = amount / rate
+                break
+    return out
 
 
 def _check_policy(policy: str) -> str:
@@ -105,6 +182,14 @@ class MissingRate:
     @property
     def pair(self) -> str:
         return f"{self.from_currency}->{self.to_currency}"
+
+
+def missing_by_pair(missing: Iterable[MissingRate]) -> dict[str, list[str]]:
+    """Pair (`IDR->VND`) -> the months (`2026-10`) with a missing rate, both sorted: what pages and the CLI list."""
+    months: dict[str, set[str]] = {}
+    for item in missing:
+        months.setdefault(item.pair, set()).add(item.month)
+    return {pair: sorted(found) for pair, found in sorted(months.items())}
 
 
 class RateBook:
@@ -294,34 +379,29 @@ class RateBook:
 # --- Editing and importing rates -------------------------------------------------------------------------
 
 
-def _code(value: str, field: str) -> str:
-    code = (value or "").strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise FxError(N_("{field}: {value!r} is not a 3-letter currency code"), field=field, value=value)
-    return code
-
-
-def _rate(value: object) -> Decimal:
+def _code(value: object, field: str) -> str:
+    """An ISO 4217 code (`currency_code`), or FxError naming the field."""
     try:
-        rate = Decimal(str(value).strip().replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        raise FxError(
-            N_("rate: {value!r} is not a decimal number (use . as the decimal separator)"), value=value
-        ) from None
-    if not rate.is_finite() or rate <= 0:
-        raise FxError(N_("rate: {value!r} must be a positive number"), value=value)
-    if rate.as_tuple().exponent < -10:  # type: ignore[operator]
-        rate = rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
-    return rate
+        return currency_code(value)
+    except DomainError as exc:
+        raise FxError(N_("{field}: {reason}"), field=field, reason=exc.message) from None
+
+
+def _rate(value: object, locale: str | None = "en_US") -> Decimal:
+    """An exact rate (`db.parse.parse_rate`: every significant digit kept, within [1e-12, 1e12], never
+    rounded to 0), or FxError naming the field."""
+    try:
+        return parse_rate(value, locale, field="rate")  # type: ignore[arg-type]
+    except DomainError as exc:
+        raise FxError(exc.message) from None
 
 
 def _date(value: object) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
+    """A date (`db.parse.parse_date`: ISO and the common written forms, 2000-2100), or FxError naming the field."""
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise FxError(N_("date: {value!r} is not an ISO date (YYYY-MM-DD)"), value=value) from None
+        return parse_date(value, None, field="date")  # type: ignore[arg-type]
+    except DomainError as exc:
+        raise FxError(exc.message) from None
 
 
 def set_rate(
@@ -332,14 +412,17 @@ def set_rate(
     to_currency: str,
     rate: Decimal | str,
     source: str | None = "manual",
+    *,
+    locale: str | None = "en_US",
 ) -> FxRate:
-    """Create or update one rate (1 `from` = `rate` `to` on `day`), audited."""
+    """Create or update one rate (1 `from` = `rate` `to` on `day`), audited. Codes must be ISO 4217; the rate is
+    read with `db.parse.parse_rate` in `locale` (text) and stored exactly."""
     require(actor, "fx.edit")
     day = _date(day)
     src, dst = _code(from_currency, "from"), _code(to_currency, "to")
     if src == dst:
         raise FxError(N_("from and to are both {currency}: the same currency always converts at 1"), currency=src)
-    value = _rate(rate)
+    value = _rate(rate, locale)
     row = session.scalar(
         select(FxRate).where(FxRate.date == day, FxRate.from_currency == src, FxRate.to_currency == dst)
     )
@@ -412,6 +495,7 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
         raise FxError(N_("The FX file is empty; expected a header row date,from,to,rate[,source]"))
     header = [_text(c) for c in rows[first]]
     columns = [HEADER_ALIASES.get(h.lower()) for h in header]
+    _refuse_repeated(header, columns)
     missing = [c for c in ("date", "from", "to", "rate") if c not in columns]
     if not missing:
         return _store_rates(session, actor, _pantau_records(rows, first, columns, source), [], "pantau")
@@ -427,6 +511,23 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
 
 
 _Record = tuple[int, object, object, object, object, str]
+
+
+def _refuse_repeated(header: list[str], columns: list[str | None]) -> None:
+    """A header naming a column twice (`rate,rate`, or `rate` and `kurs`) is refused: which one holds the rate?"""
+    seen: dict[str, str] = {}
+    for cell, column in zip(header, columns, strict=True):
+        key = column or cell.strip().lower()
+        if not key:
+            continue
+        if key in seen:
+            raise FxError(
+                N_("The FX file's header has {column} twice ({first} and {second}); keep one column."),
+                column=column or cell,
+                first=seen[key],
+                second=cell,
+            )
+        seen[key] = cell
 
 
 def _pantau_records(rows: list[list[object]], first: int, columns: list[str | None], source: str) -> list[_Record]:
