@@ -19,7 +19,7 @@ from sqlalchemy.engine import Dialect, Engine, ExceptionContext
 from sqlalchemy.sql import operators
 from sqlalchemy.types import DateTime, TypeDecorator, TypeEngine
 
-from db.errors import N_, DomainError
+from db.errors import N_, DomainError, Message
 from db.parse import MAX_AMOUNT_ZERO_DECIMAL, MAX_RATE, MAX_RATE_DIGITS, MIN_RATE
 
 # The largest magnitude a money or quantity column holds: the largest amount any form or file may give
@@ -29,6 +29,8 @@ SCALE = 4
 INT64_MAX = 2**63 - 1
 # Arithmetic that would be wrong on scaled integers (x * y is scaled twice); add, subtract and compare are exact.
 _SCALING_OPERATORS = frozenset({operators.mul, operators.truediv, operators.floordiv, operators.mod})
+# What a refused value was meant to be (pages translate it).
+KIND_AMOUNT, KIND_QUANTITY, KIND_RATE = N_("Amount"), N_("Quantity"), N_("FX rate")
 
 
 class StorageError(DomainError):
@@ -41,10 +43,10 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _as_decimal(value: object, kind: str) -> Decimal:
+def _as_decimal(value: object, kind: Message) -> Decimal:
     """`value` as an exact Decimal: int and Decimal as they are, float through its shortest repr, numeric text."""
     if isinstance(value, bool):
-        raise StorageError(N_("{value} is not a number and cannot be stored as {kind}."), value=value, kind=kind)
+        raise StorageError(N_("{kind}: {value} is not a number and cannot be stored."), value=value, kind=kind)
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -53,22 +55,22 @@ def _as_decimal(value: object, kind: str) -> Decimal:
         number = Decimal(repr(value)) if value == value and value not in (float("inf"), float("-inf")) else None
         if number is None:
             raise StorageError(
-                N_("{value} is not a finite number and cannot be stored as {kind}."), value=repr(value), kind=kind
+                N_("{kind}: {value} is not a finite number and cannot be stored."), value=repr(value), kind=kind
             )
     elif isinstance(value, str):
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
             raise StorageError(
-                N_("{value} is not a number and cannot be stored as {kind}."), value=_shown(value), kind=kind
+                N_("{kind}: {value} is not a number and cannot be stored."), value=_shown(value), kind=kind
             ) from None
     else:
         raise StorageError(
-            N_("{value} is not a number and cannot be stored as {kind}."), value=_shown(value), kind=kind
+            N_("{kind}: {value} is not a number and cannot be stored."), value=_shown(value), kind=kind
         )
     if not number.is_finite():
         raise StorageError(
-            N_("{value} is not a finite number and cannot be stored as {kind}."), value=str(number), kind=kind
+            N_("{kind}: {value} is not a finite number and cannot be stored."), value=str(number), kind=kind
         )
     return number
 
@@ -96,13 +98,14 @@ class ScaledDecimal(TypeDecorator):
     cache_ok = True
 
     def __init__(
-        self, precision: int = 20, scale: int = SCALE, bound: Decimal = STORAGE_BOUND, kind: str = "an amount"
+        self, precision: int = 20, scale: int = SCALE, bound: Decimal = STORAGE_BOUND, kind: str = KIND_AMOUNT
     ) -> None:
         super().__init__(precision, scale, asdecimal=True)
         self.precision = precision
         self.scale = scale
         self.bound = bound
         self.kind = kind
+        self._kind = Message(kind)
         self._quantum = Decimal(1).scaleb(-scale)
 
     class comparator_factory(TypeDecorator.Comparator):  # noqa: N801 - SQLAlchemy's hook name
@@ -123,12 +126,12 @@ class ScaledDecimal(TypeDecorator):
 
     def exact(self, value: object) -> Decimal:
         """`value` checked and rounded half-up to the column's scale (what the database will hold)."""
-        number = _as_decimal(value, self.kind)
+        number = _as_decimal(value, self._kind)
         if abs(number) > self.bound:
             raise StorageError(
-                N_("{value} is beyond the largest {kind} that can be stored, {bound}."),
+                N_("{kind}: {value} is beyond the largest value that can be stored, {bound}."),
                 value=_shown(number),
-                kind=self.kind,
+                kind=self._kind,
                 bound=f"{self.bound:,}",
             )
         with localcontext(prec=40):
@@ -157,8 +160,8 @@ class ScaledDecimal(TypeDecorator):
         # A float or text here means a value written around this type (or an unconverted old row): never
         # guess what it meant.
         raise StorageError(
-            N_("A stored {kind} is not a scaled integer ({value}); run `python cli.py db upgrade`."),
-            kind=self.kind,
+            N_("{kind}: a stored value is not a scaled integer ({value}); run `python cli.py db upgrade`."),
+            kind=self._kind,
             value=_shown(value),
         )
 
@@ -188,10 +191,10 @@ class ExactRate(TypeDecorator):
     @staticmethod
     def exact(value: object) -> Decimal:
         """`value` checked as a rate, unchanged (no rounding)."""
-        number = _as_decimal(value, "an FX rate")
+        number = _as_decimal(value, Message(KIND_RATE))
         if not MIN_RATE <= number <= MAX_RATE:
             raise StorageError(
-                N_("{value} is not an FX rate that can be stored (from {low} to {high})."),
+                N_("FX rate: {value} cannot be stored; a rate is from {low} to {high}."),
                 value=_shown(number),
                 low=f"{MIN_RATE:f}",
                 high=f"{MAX_RATE:,f}",
@@ -199,7 +202,7 @@ class ExactRate(TypeDecorator):
         digits = "".join(map(str, number.as_tuple().digits)).strip("0")
         if len(digits) > MAX_RATE_DIGITS:
             raise StorageError(
-                N_("{value} has more than {digits} significant digits and cannot be stored as an FX rate."),
+                N_("FX rate: {value} has more than {digits} significant digits and cannot be stored."),
                 value=_shown(number),
                 digits=MAX_RATE_DIGITS,
             )
@@ -229,7 +232,7 @@ class ExactRate(TypeDecorator):
         if type(value) is int:
             return Decimal(value)
         raise StorageError(
-            N_("A stored FX rate is not exact ({value}); run `python cli.py db upgrade`."), value=_shown(value)
+            N_("FX rate: a stored value is not exact ({value}); run `python cli.py db upgrade`."), value=_shown(value)
         )
 
     @property
@@ -238,9 +241,9 @@ class ExactRate(TypeDecorator):
 
 
 # Money: major units, exact; 4 decimals cover sub-cent spend, the bound covers IDR in the hundreds of trillions.
-Money = ScaledDecimal(20, SCALE, kind="an amount")
+Money = ScaledDecimal(20, SCALE, kind=KIND_AMOUNT)
 # Counts that Meta may report with decimals (modelled conversions).
-Quantity = ScaledDecimal(20, SCALE, kind="a quantity")
+Quantity = ScaledDecimal(20, SCALE, kind=KIND_QUANTITY)
 # FX rates: 1 USD = 16,250.5 IDR, 1 IDR = 0.0000615384615 USD; exact.
 Rate = ExactRate()
 JSONData = JSON().with_variant(JSONB(), "postgresql")
