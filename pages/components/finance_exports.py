@@ -9,22 +9,37 @@ import streamlit as st
 
 from db.engine import session_scope
 from finance.close import data_currencies, difference_report, list_closes
-from finance.exports import export_chunks, locked_months, read_rows, totals
-from finance.fx import fx_policy, list_rates, reporting_currency
+from finance.exports import ExportReport, export_chunks, locked_months, read_rows, totals
+from finance.exports.context import MIXED
+from finance.fx import SOURCE_LABELS as FX_SOURCE_LABELS
+from finance.fx import fx_policy, list_rates, reporting_currency_choice
 from influencers.fees import fee_recognition
 from pages.components.data import CACHE_TTL
+from pages.components.i18n import N_, _
+
+SOURCE_LABELS = {**FX_SOURCE_LABELS, MIXED: N_("mixed")}
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=8)
-def export_file(db: str, name: str, since: dt.date, until: dt.date, currency: str, bom: bool) -> bytes:
-    """The export's bytes (snapshot-aware), built once per choice until a write clears the caches."""
+def export_file(
+    db: str, name: str, since: dt.date, until: dt.date, currency: str, bom: bool, strict: bool = False
+) -> tuple[bytes, dict[str, list[str]]]:
+    """The export's bytes (snapshot-aware) and the FX rates it found missing (pair -> months; their converted
+    cells are blank, `fx_missing=true`), built once per choice until a write clears the caches. `strict`: a
+    missing rate raises FxError instead."""
+    report = ExportReport()
     with session_scope() as session:
-        return b"".join(export_chunks(session, name, since, until, currency, bom=bom))
+        content = b"".join(export_chunks(session, name, since, until, currency, bom=bom, strict=strict, report=report))
+    return content, report.missing_by_pair()
 
 
 def preview(content: bytes, limit: int = 20) -> pd.DataFrame:
+    """The first rows as the file holds them, the rate source (`fx_source`) as people read it."""
     header, rows = read_rows(content, limit)
-    return pd.DataFrame(rows, columns=header)
+    frame = pd.DataFrame(rows, columns=header)
+    if "fx_source" in frame.columns:
+        frame["fx_source"] = [_(SOURCE_LABELS[v]) if v in SOURCE_LABELS else v for v in frame["fx_source"]]
+    return frame
 
 
 def file_totals(name: str, content: bytes) -> pd.DataFrame:
@@ -42,8 +57,11 @@ def provisional_rows(content: bytes) -> int:
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def workspace_finance(db: str) -> dict:
     with session_scope() as session:
+        choice = reporting_currency_choice(session)
         return {
-            "reporting_currency": reporting_currency(session),
+            "reporting_currency": choice.currency,
+            "reporting_origin": choice.origin,
+            "reporting_ignored": choice.ignored,
             "fx_policy": fx_policy(session),
             "fee_recognition": fee_recognition(session),
             "currencies": data_currencies(session),
