@@ -65,9 +65,7 @@ def _as_decimal(value: object, kind: Message) -> Decimal:
                 N_("{kind}: {value} is not a number and cannot be stored."), value=_shown(value), kind=kind
             ) from None
     else:
-        raise StorageError(
-            N_("{kind}: {value} is not a number and cannot be stored."), value=_shown(value), kind=kind
-        )
+        raise StorageError(N_("{kind}: {value} is not a number and cannot be stored."), value=_shown(value), kind=kind)
     if not number.is_finite():
         raise StorageError(
             N_("{kind}: {value} is not a finite number and cannot be stored."), value=str(number), kind=kind

@@ -10,14 +10,55 @@ import streamlit as st
 from db.engine import session_scope
 from finance.close import data_currencies, difference_report, list_closes
 from finance.exports import ExportReport, export_chunks, locked_months, read_rows, totals
-from finance.exports.context import MIXED
-from finance.fx import SOURCE_LABELS as FX_SOURCE_LABELS
 from finance.fx import fx_policy, list_rates, reporting_currency_choice
 from influencers.fees import fee_recognition
 from pages.components.data import CACHE_TTL
 from pages.components.i18n import N_, _
 
-SOURCE_LABELS = {**FX_SOURCE_LABELS, MIXED: N_("mixed")}
+# Words and refusals of the domain packages that the Exports, Settings and Budgets pages show. The domain cannot
+# call `_()`, so they are listed here for the catalog (tests/finance/test_page_terms.py checks that each is still
+# the domain's own text).
+FX_SOURCE_TERMS = {
+    "finance": N_("finance"),
+    "ecb_reference": N_("ECB reference"),
+    "same_currency": N_("same currency"),
+    "mixed": N_("mixed"),
+}
+ORIGIN_TERMS = {
+    "setting": N_("set in Settings"),
+    "environment": N_("from PANTAU_REPORTING_CURRENCY"),
+    "main_currency": N_("not set: the ad accounts' main currency"),
+    "default": N_("not set and no ad accounts yet: USD"),
+}
+DOMAIN_MESSAGES = (
+    N_("A currency code is required (ISO 4217, e.g. IDR or USD)."),
+    N_("{code} is not an ISO 4217 currency code (e.g. IDR, USD, SGD)."),
+    N_("{field}: {reason}"),
+    N_("Currency: {reason}"),
+    N_("Planned amount"),
+    N_("New amount"),
+    N_("{field}: the amount must be greater than zero (got {value})."),
+    N_("The FX file's header has {column} twice ({first} and {second}); keep one column."),
+    N_(
+        "No FX rate {pair} for {day} (nor the {days} days before it, in either direction, nor an ECB "
+        "reference rate). Add it on the Exports page or with `python cli.py fx import`."
+    ),
+    N_(
+        "No FX rate {pair} in {month} (policy {policy}, in either direction, nor an ECB reference "
+        "rate). Add rates on the Exports page or with `python cli.py fx import`."
+    ),
+    N_("Amount"),
+    N_("Quantity"),
+    N_("FX rate"),
+    N_("{kind}: {value} is not a number and cannot be stored."),
+    N_("{kind}: {value} is not a finite number and cannot be stored."),
+    N_("{kind}: {value} is beyond the largest value that can be stored, {bound}."),
+    N_("FX rate: {value} cannot be stored; a rate is from {low} to {high}."),
+    N_("FX rate: {value} has more than {digits} significant digits and cannot be stored."),
+    N_("A total is beyond {bound} and cannot be added exactly; export a shorter period."),
+    N_("{kind}: a stored value is not a scaled integer ({value}); run `python cli.py db upgrade`."),
+    N_("FX rate: a stored value is not exact ({value}); run `python cli.py db upgrade`."),
+)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=8)
@@ -38,7 +79,7 @@ def preview(content: bytes, limit: int = 20) -> pd.DataFrame:
     header, rows = read_rows(content, limit)
     frame = pd.DataFrame(rows, columns=header)
     if "fx_source" in frame.columns:
-        frame["fx_source"] = [_(SOURCE_LABELS[v]) if v in SOURCE_LABELS else v for v in frame["fx_source"]]
+        frame["fx_source"] = [_(FX_SOURCE_TERMS[v]) if v in FX_SOURCE_TERMS else v for v in frame["fx_source"]]
     return frame
 
 

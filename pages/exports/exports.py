@@ -15,13 +15,14 @@ from db.roles import PermissionDenied
 from db.settings import set_setting
 from finance.close import CloseError, close_month, reopen_month
 from finance.exports import EXPORTS, ExportError, file_name, record_export
-from finance.fx import ORIGIN_LABELS, POLICIES, import_rates_csv, set_rate
+from finance.fx import POLICIES, import_rates_csv, set_rate
 from finance.reconcile import reconcile_month
 from influencers.fees import RECOGNITION
 from pages.components.auth import require_page
 from pages.components.data import clear_caches, db_key, today
 from pages.components.empty import empty_state
 from pages.components.finance_exports import (
+    ORIGIN_TERMS,
     closed_months,
     closes_table,
     differences,
@@ -60,7 +61,7 @@ st.caption(
     _(
         "Reporting currency {currency}: {origin}.",
         currency=info["reporting_currency"],
-        origin=_(ORIGIN_LABELS[info["reporting_origin"]]),
+        origin=_(ORIGIN_TERMS[info["reporting_origin"]]),
     )
 )
 last_month_end = month_start(today()) - dt.timedelta(days=1)

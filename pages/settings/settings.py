@@ -13,9 +13,10 @@ from db.roles import ROLES, PermissionDenied
 from db.secrets import SecretError, clear_meta_token, store_meta_token, token_status
 from db.settings import ORIGIN_SETTING, get_setting, set_setting
 from db.users import UserError, add_user, list_users, set_active, set_role
-from finance.fx import ORIGIN_LABELS, reporting_currency_choice
+from finance.fx import reporting_currency_choice
 from pages.components.auth import require_page
 from pages.components.data import clear_caches
+from pages.components.finance_exports import ORIGIN_TERMS
 from pages.components.i18n import _
 from pages.components.inputs import error_text
 
@@ -140,7 +141,7 @@ st.write(
     _(
         "Reporting currency: {currency} ({origin})",
         currency=currency_choice.currency,
-        origin=_(ORIGIN_LABELS[currency_choice.origin]),
+        origin=_(ORIGIN_TERMS[currency_choice.origin]),
     )
 )
 if currency_choice.ignored:
