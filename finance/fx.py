@@ -2,19 +2,20 @@
 
 Rules (see docs/exports.md):
 - the same currency converts at exactly 1;
-- finance's rates (the `fx_rate` table, typed or imported) come first: for each day the direct rate
-  (from -> to) when recorded, else the inverse of the opposite pair (1 / rate, rounded half-up to 10
-  decimals, the precision of the rate column);
+- finance's rates (the `fx_rate` table, typed or imported, stored exactly) come first: for each day the direct
+  rate (from -> to) when recorded, else the inverse of the opposite pair (1 / rate, `round_rate`: 10 decimals,
+  at least 6 significant digits);
 - without a finance rate, the ECB reference rate crossed through the euro (`finance/fx_reference.py`),
-  rounded half-up to 10 decimals; every used rate says which (`source`: `finance` or `ecb_reference`);
+  `round_rate`; every used rate says which (`source`: `finance` or `ecb_reference`);
 - `daily`: the rate of that day, or the latest rate of the previous 7 days (weekends, holidays), finance's
   first over the whole window; `month_end`: the latest rate dated inside the month; `monthly_average`: the
-  mean of every daily rate dated inside the month (10 decimals); in a month where finance has any rate for the
+  mean of every daily rate dated inside the month (`round_rate`); in a month where finance has any rate for the
   pair only finance's rates count, so a month never mixes two sources;
 - a missing rate is never a silent 1.0: the raising lookups (`rate`, `convert`) raise `FxError` naming the
   pair and the date or month; the non-raising ones (`try_rate`, `convert_or_none`) return None; both remember
   the missing (pair, day or month) in `RateBook.missing`;
-- converted amounts are rounded half-up to the target currency's precision (IDR 0, USD 2).
+- converted amounts are rounded half-up to the target currency's precision (IDR 0, USD 2), each dated amount on
+  its own (exports add the rounded amounts: docs/exports.md, "One rounding rule").
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from finance.models import FxRate
 
 POLICIES = ("monthly_average", "month_end", "daily")
 RATE_PLACES = Decimal("0.0000000001")
+RATE_MIN_DIGITS = 6
 DAILY_FALLBACK_DAYS = 7
 ONE = Decimal(1)
 
@@ -58,6 +60,16 @@ SOURCE_LABELS = {
     SOURCE_REFERENCE: N_("ECB reference"),
     SOURCE_SAME: N_("same currency"),
 }
+
+
+def round_rate(value: Decimal) -> Decimal:
+    """A computed rate (an inverse, an ECB cross rate, a monthly mean, an effective rate) rounded half-up to 10
+    decimals, or to 6 significant digits when 10 decimals would keep fewer: every rate from 0.00001 up rounds
+    to 10 decimals, and a tiny rate (1 IDR in a currency worth millions) never rounds to 0."""
+    if not value:
+        return value
+    places = max(10, RATE_MIN_DIGITS - 1 - value.adjusted())
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 class FxError(DomainError):
@@ -250,7 +262,7 @@ class RateBook:
             return direct
         opposite = self._opposite.get(currency, {}).get(day)
         if opposite is not None and opposite != 0:
-            return (ONE / opposite).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+            return round_rate(ONE / opposite)
         return None
 
     def _days(self, currency: str) -> set[dt.date]:
@@ -258,7 +270,7 @@ class RateBook:
 
     def _reference_on(self, currency: str, day: dt.date) -> Decimal | None:
         rate = self.reference.rate_on(currency, self.target, day)
-        return None if rate is None else rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+        return None if rate is None else round_rate(rate)
 
     def _lookup_day(self, currency: str, day: dt.date) -> UsedRate | None:
         key = (currency, day, True)
@@ -274,7 +286,7 @@ class RateBook:
         else:
             found = self.reference.rate(currency, self.target, day, DAILY_FALLBACK_DAYS)
             if found is not None:
-                rate = found.rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+                rate = round_rate(found.rate)
                 used = UsedRate(rate, found.published.isoformat(), "daily", SOURCE_REFERENCE)
         self._cache[key] = used
         return used
@@ -295,9 +307,7 @@ class RateBook:
             used = UsedRate(rates[-1][1], rates[-1][0].isoformat(), "month_end", source)
         elif rates:
             mean = sum((r for _d, r in rates), Decimal(0)) / len(rates)
-            used = UsedRate(
-                mean.quantize(RATE_PLACES, rounding=ROUND_HALF_UP), first.strftime("%Y-%m"), "monthly_average", source
-            )
+            used = UsedRate(round_rate(mean), first.strftime("%Y-%m"), "monthly_average", source)
         self._cache[key] = used
         return used
 

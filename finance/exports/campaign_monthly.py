@@ -29,7 +29,7 @@ from finance.exports.context import (
     rate_text,
     source_of,
 )
-from finance.fx import RATE_PLACES
+from finance.fx import round_rate
 from finance.periods import month_key
 
 
@@ -77,7 +77,7 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
             policy, fx_missing = ctx.policy, "true"
         elif ctx.policy == "daily" and cur != target:
             # The effective rate (converted / original); without spend, the rate of the newest day.
-            rate = (day_sums.reporting / spend).quantize(RATE_PLACES) if spend else ctx.book.rate(cur, last).rate
+            rate = round_rate(day_sums.reporting / spend) if spend else ctx.book.rate(cur, last).rate
             rate_date, policy = "daily", "daily"
         else:
             used = ctx.book.rate(cur, first)  # the month's rate (or 1), which every day of the month used

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from campaigns.models import AdAccount, CampaignInsight
 from db.calendar import month_start
 from db.errors import DomainError
 from db.money import precision, quantize
-from finance.fx import RATE_PLACES, MissingRate, RateBook, UsedRate
+from finance.fx import MissingRate, RateBook, UsedRate
 from finance.periods import provisional_since
 from influencers.models import Payment
 
@@ -111,8 +111,9 @@ def source_of(sources: set[str]) -> str:
 
 
 def rate_text(rate: Decimal) -> str:
-    text = f"{rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP).normalize():f}"
-    return text
+    """The rate a figure used, exactly (finance's stored rates keep every digit; computed ones are already
+    rounded by `finance.fx.round_rate`), without trailing zeros."""
+    return f"{rate.normalize():f}"
 
 
 def quantum(currency: str) -> Decimal:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from db.calendar import month_end
 from db.money import plain
 from finance.exports.context import FX_TRAIL, REPORTING, ZERO, ExportContext, ExportSpec, convert, rate_text, source_of
+from finance.fx import round_rate
 from finance.ledger import build_ledger
 from finance.periods import provisional_since
 
@@ -40,7 +41,7 @@ def _rows(ctx: ExportContext) -> Iterator[list[str]]:
                 converted, rate_cell, rate_date, policy, fx_missing = None, "", "", ctx.policy, "true"
             elif ctx.policy == "daily" and cur != target:
                 converted, rate_date, policy = total, "daily", "daily"
-                rate_cell = rate_text(total / ln.actual) if ln.actual else ""
+                rate_cell = rate_text(round_rate(total / ln.actual)) if ln.actual else ""
                 fx_source = source_of(sources)
             else:
                 used = ctx.book.rate(cur, month_end(ln.month) if ctx.policy == "daily" else ln.month)

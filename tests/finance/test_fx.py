@@ -179,3 +179,16 @@ def test_daily_policy_converts_monthly_rows_day_by_day(fs) -> None:
     usd = next(r for r in rows if r[header.index("currency")] == "USD")
     assert usd[header.index("fx_rate_date")] == "2026-10-31"
     assert usd[header.index("spend_reporting")] == "732711"
+
+
+def test_computed_rates_keep_six_significant_digits_and_never_round_to_zero(session) -> None:
+    from finance.fx import round_rate
+
+    assert round_rate(Decimal("0.00006230589999")) == Decimal("0.0000623059")  # 10 decimals, as always
+    assert round_rate(Decimal("16050.123456789012")) == Decimal("16050.1234567890")
+    assert round_rate(Decimal("0.0000000000412345678")) == Decimal("0.0000000000412346")  # 6 digits, not 0
+    set_rate(session, FINANCE, "2026-10-01", "IDR", "USD", "0.00000000004")
+    set_rate(session, FINANCE, "2026-10-02", "IDR", "USD", "0.00000000006")
+    book = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "monthly_average")
+    assert book.rate("IDR", D(2026, 10, 15)).rate == Decimal("0.00000000005")  # the mean, not 0.0000000000
+    assert book.convert(Decimal("1000000000"), "IDR", D(2026, 10, 15))[0] == Decimal("0.05")
