@@ -201,20 +201,38 @@ def export(
         str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default: end of --from's month or of last month.")
     ] = None,
     currency: Annotated[
-        str | None, typer.Option("--currency", help="Reporting currency; default: the setting.")
+        str | None,
+        typer.Option(
+            "--currency",
+            help="Reporting currency (ISO 4217); default: the setting, else the ad accounts' main currency.",
+        ),
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).")] = None,
     no_bom: Annotated[bool, typer.Option("--no-bom", help="No UTF-8 byte order mark (for tools, not Excel).")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Fail (exit 1, nothing written) when an FX rate is missing, instead of leaving those converted "
+            "cells blank with fx_missing=true.",
+        ),
+    ] = False,
 ) -> None:
-    """Write a finance CSV export (locked months come from their close snapshots, byte for byte)."""
+    """Write a finance CSV export (locked months come from their close snapshots, byte for byte).
+
+    Native-currency columns always export; a converted cell without an FX rate is blank and flagged
+    (fx_missing=true), and the missing pairs and months are listed on stderr. --strict fails instead."""
     from db.calendar import month_end, month_start, workspace_today
     from db.engine import session_scope
-    from finance.exports import file_name, get_spec, write_export
+    from db.money import currency_code
+    from finance.exports import ExportReport, file_name, get_spec, write_export
     from finance.fx import reporting_currency
 
     get_spec(name)
     since = _iso_date(date_from, "--from")
     until = _iso_date(date_to, "--to")
+    if currency is not None:
+        currency = currency_code(currency)
     prepare_database()
     if since is None and until is None:
         with session_scope() as session:
@@ -223,20 +241,41 @@ def export(
         since = month_start(until)  # type: ignore[arg-type]
     if until is None:
         until = month_end(since)
+    report = ExportReport()
     with session_scope() as session:
+        cur = currency or reporting_currency(session)
         if output is None:
-            write_export(session, CLI_ACTOR, name, since, until, currency, sys.stdout.buffer, bom=not no_bom)
+            write_export(
+                session,
+                CLI_ACTOR,
+                name,
+                since,
+                until,
+                cur,
+                sys.stdout.buffer,
+                bom=not no_bom,
+                strict=strict,
+                report=report,
+            )
             sys.stdout.buffer.flush()
-            return
-        tmp = output.with_name(output.name + ".part")
-        try:
-            with tmp.open("wb") as fh:
-                size, _sha = write_export(session, CLI_ACTOR, name, since, until, currency, fh, bom=not no_bom)
-            tmp.replace(output)
-        finally:
-            tmp.unlink(missing_ok=True)
-        cur = (currency or reporting_currency(session)).upper()
-        err.print(f"Wrote {output} ({size} bytes; {file_name(name, since, until, cur)}).", highlight=False)
+        else:
+            tmp = output.with_name(output.name + ".part")
+            try:
+                with tmp.open("wb") as fh:
+                    size, _sha = write_export(
+                        session, CLI_ACTOR, name, since, until, cur, fh, bom=not no_bom, strict=strict, report=report
+                    )
+                tmp.replace(output)
+            finally:
+                tmp.unlink(missing_ok=True)
+            err.print(f"Wrote {output} ({size} bytes; {file_name(name, since, until, cur)}).", highlight=False)
+    for pair, months in report.missing_by_pair().items():
+        err.print(
+            f"warning: no FX rate {pair} in {', '.join(months)}: those converted cells are blank (fx_missing=true). "
+            "Add rates on the Exports page or with `python cli.py fx import`; --strict fails instead.",
+            markup=False,
+            highlight=False,
+        )
 
 
 @fx_app.command("import")

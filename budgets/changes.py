@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from budgets.errors import BudgetError
 from budgets.models import BudgetChange, BudgetPlan
-from budgets.plans import APPROVED, TARGET_PLAN, parse_amount
+from budgets.plans import APPROVED, FIELD_NEW_AMOUNT, TARGET_PLAN, plan_amount
 from campaigns.models import Campaign
 from db import audit
 from db.roles import Actor, require
@@ -79,8 +79,10 @@ def propose_change(
     campaign_id: int | None = None,
     target: str = TARGET_PLAN,
     push_to_meta: bool = False,
+    locale: str | None = "en_US",
 ) -> BudgetChange:
-    """Propose a new plan amount (or a new Meta daily/lifetime budget for a campaign)."""
+    """Propose a new plan amount (or a new Meta daily/lifetime budget for a campaign); `new_amount` is a Decimal
+    or text read in `locale` (`budgets.plans.plan_amount`)."""
     require(actor, "budget.propose")
     if target not in TARGETS:
         raise BudgetError(f"target: {target!r} is not one of {', '.join(TARGETS)}.")
@@ -102,7 +104,7 @@ def propose_change(
         if getattr(campaign, field_name) is None:
             raise BudgetError(f"target: the campaign has no {field_name.replace('_', ' ')} to change.")
         currency, old = campaign.currency, getattr(campaign, field_name)
-    amount = parse_amount(new_amount, currency, "new amount")
+    amount = plan_amount(new_amount, currency, FIELD_NEW_AMOUNT, locale)
     if old is not None and amount == old:
         raise BudgetError(f"new amount: it is already {amount} {currency}.")
     change = BudgetChange(

@@ -8,7 +8,7 @@ that amount rounded to the plan currency (`prorate`).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,8 +18,9 @@ from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_P
 from campaigns.models import AdAccount, Campaign
 from db import audit
 from db.calendar import Period
-from db.errors import N_, DomainError
+from db.errors import N_, DomainError, Message
 from db.money import currency_code, quantize
+from db.parse import parse_amount
 from db.roles import Actor, require
 from db.types import utcnow
 from influencers.fees import CHANNEL_FEES, CHANNEL_SEEDING
@@ -91,18 +92,24 @@ def plan_scopes(session: Session) -> list[tuple[str, str, str, str | None]]:
     )
 
 
-def parse_amount(value: object, currency: str, field_name: str = "amount") -> Decimal:
-    """A positive amount at the currency's precision, or BudgetError naming the field."""
+FIELD_PLANNED = N_("Planned amount")
+FIELD_NEW_AMOUNT = N_("New amount")
+
+
+def plan_amount(value: object, currency: str, field: str = FIELD_PLANNED, locale: str | None = "en_US") -> Decimal:
+    """A plan or budget amount: read by `db.parse.parse_amount` (the locale's way for text, e.g. `50.000.000` in
+    id_ID; Decimals as they are), at the currency's precision, within its bound, greater than zero; otherwise a
+    BudgetError naming the field (`Planned amount: 1e20 is not an amount; ...`)."""
+    label = Message(field)
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise BudgetError(f"{field_name}: {value!r} is not a number.") from None
-    if not amount.is_finite() or amount <= 0:
-        raise BudgetError(f"{field_name}: must be greater than zero (got {value}).")
-    rounded = quantize(amount, currency)
-    if rounded != amount:
-        raise BudgetError(f"{field_name}: {currency} amounts have at most {-rounded.as_tuple().exponent} decimals.")
-    return rounded
+        amount = parse_amount(value, currency, locale, field=label)  # type: ignore[arg-type]
+    except DomainError as exc:
+        raise BudgetError(exc.message) from None
+    if amount <= 0:
+        raise BudgetError(
+            N_("{field}: the amount must be greater than zero (got {value})."), field=label, value=str(value).strip()
+        )
+    return amount
 
 
 def _scope(session: Session, scope_key: str) -> dict:
@@ -136,15 +143,18 @@ def set_plan(
     *,
     reason: str,
     currency: str | None = None,
+    locale: str | None = "en_US",
 ) -> BudgetPlan:
-    """Create or change the plan of a scope for a period (managers). Records a BudgetChange and audit."""
+    """Create or change the plan of a scope for a period (managers). Records a BudgetChange and audit.
+
+    `amount` is a Decimal (a form's parsed amount) or text read in `locale` (`plan_amount`)."""
     require(actor, "budget.plan")
     scope = _scope(session, scope_key)
     try:
         currency = currency_code(scope.pop("currency") or currency or "")
     except DomainError as exc:
         raise BudgetError(N_("Currency: {reason}"), reason=exc.message) from None
-    value = parse_amount(amount, currency)
+    value = plan_amount(amount, currency, FIELD_PLANNED, locale)
     if not (reason or "").strip():
         raise BudgetError("reason: say why the plan is set or changed.")
     plan = session.scalar(

@@ -2,7 +2,9 @@
 
 The sync writes hundreds of thousands of rows per window, so this path skips SQLAlchemy's per-row
 parameter handling: rows arrive as tuples in a fixed column order, are converted column by column
-with the very bind processors SQLAlchemy would apply (so the stored values are identical), and go to
+with the very bind processors SQLAlchemy would apply (so the stored values are identical: money as integers
+scaled by 10^4 on SQLite and exact Decimals on PostgreSQL, `db.types.ScaledDecimal`; NaN, infinities and amounts
+beyond the bound raise the same `StorageError` as the ORM, before anything reaches the driver), and go to
 the driver in one call per page inside the caller's transaction:
 - SQLite: multi-row `INSERT .. VALUES (..), (..) .. ON CONFLICT DO UPDATE`, up to 500 rows per
   statement (the driver caches the prepared statement per size; one step per statement, not per row);

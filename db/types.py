@@ -1,21 +1,264 @@
-"""Column types shared by every model: money, rates, UTC timestamps and JSON."""
+"""Column types shared by every model: exact money, quantities and FX rates, UTC timestamps and JSON.
+
+Money and quantities are exact on every database: NUMERIC(20, 4) on PostgreSQL; on SQLite, whose NUMERIC keeps
+fractions as binary floats, the columns keep their declared NUMERIC(20, 4) and hold integers scaled by 10^4 (the
+declared scale): `typeof(spend)` is `integer` and `SUM()` an exact integer sum. FX rates are NUMERIC (no fixed
+scale) on PostgreSQL and decimal text on SQLite: every significant digit kept. Binding refuses what cannot be stored
+exactly (NaN, infinities, values beyond the bound) with a `StorageError`, even when an importer forgot to check.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from typing import Any
 
-from sqlalchemy import JSON, Numeric
+from sqlalchemy import JSON, Numeric, String, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.types import DateTime, TypeDecorator
+from sqlalchemy.engine import Dialect, Engine, ExceptionContext
+from sqlalchemy.sql import operators
+from sqlalchemy.types import DateTime, TypeDecorator, TypeEngine
 
-# Money: major units, exact. 20 digits with 4 decimals covers IDR billions and sub-cent spend.
-Money = Numeric(20, 4, asdecimal=True)
-# FX rates need more precision than money (1 USD = 16,000 IDR; 1 IDR = 0.0000625 USD).
-Rate = Numeric(24, 10, asdecimal=True)
+from db.errors import N_, DomainError, Message
+from db.parse import MAX_AMOUNT_ZERO_DECIMAL, MAX_RATE, MAX_RATE_DIGITS, MIN_RATE
+
+# The largest magnitude a money or quantity column holds: the largest amount any form or file may give
+# (`db.parse.amount_bound`, Rp100 triliun). Times 10^4 it is 10^18, inside a signed 64-bit integer.
+STORAGE_BOUND = MAX_AMOUNT_ZERO_DECIMAL
+SCALE = 4
+INT64_MAX = 2**63 - 1
+# Arithmetic that would be wrong on scaled integers (x * y is scaled twice); add, subtract and compare are exact.
+_SCALING_OPERATORS = frozenset({operators.mul, operators.truediv, operators.floordiv, operators.mod})
+# What a refused value was meant to be (pages translate it).
+KIND_AMOUNT, KIND_QUANTITY, KIND_RATE = N_("Amount"), N_("Quantity"), N_("FX rate")
+
+
+class StorageError(DomainError):
+    """A value the database cannot store exactly (not finite, beyond the bound, a rate that is not a rate) or a
+    sum beyond what can be added exactly."""
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _as_decimal(value: object, kind: Message) -> Decimal:
+    """`value` as an exact Decimal: int and Decimal as they are, float through its shortest repr, numeric text."""
+    if isinstance(value, bool):
+        raise StorageError(N_("{kind}: {value} is not a number and cannot be stored."), value=value, kind=kind)
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value)) if value == value and value not in (float("inf"), float("-inf")) else None
+        if number is None:
+            raise StorageError(
+                N_("{kind}: {value} is not a finite number and cannot be stored."), value=repr(value), kind=kind
+            )
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise StorageError(
+                N_("{kind}: {value} is not a number and cannot be stored."), value=_shown(value), kind=kind
+            ) from None
+    else:
+        raise StorageError(N_("{kind}: {value} is not a number and cannot be stored."), value=_shown(value), kind=kind)
+    if not number.is_finite():
+        raise StorageError(
+            N_("{kind}: {value} is not a finite number and cannot be stored."), value=str(number), kind=kind
+        )
+    return number
+
+
+class _ScaledIntegers(Numeric):
+    """SQLite's storage for a ScaledDecimal: declared NUMERIC(p, s), holding the integers the decorator computes
+    (no float conversion either way, unlike SQLAlchemy's SQLite Numeric)."""
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> None:
+        return None
+
+
+class ScaledDecimal(TypeDecorator):
+    """An exact decimal with `scale` places: a scaled integer (value x 10^scale) on SQLite, NUMERIC elsewhere.
+
+    Values are rounded half-up to `scale` places (as PostgreSQL's NUMERIC rounds) and refused beyond `bound`.
+    Reading gives a Decimal with exactly `scale` places on both databases. In SQL expressions, sums, `+`, `-`
+    and comparisons are exact; `*`, `/` and `%` are refused (they would scale twice on SQLite): do them in Python.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(
+        self, precision: int = 20, scale: int = SCALE, bound: Decimal = STORAGE_BOUND, kind: str = KIND_AMOUNT
+    ) -> None:
+        super().__init__(precision, scale, asdecimal=True)
+        self.precision = precision
+        self.scale = scale
+        self.bound = bound
+        self.kind = kind
+        self._kind = Message(kind)
+        self._quantum = Decimal(1).scaleb(-scale)
+
+    class comparator_factory(TypeDecorator.Comparator):  # noqa: N801 - SQLAlchemy's hook name
+        def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+            if op in _SCALING_OPERATORS:
+                raise TypeError("money columns cannot be multiplied or divided in SQL (scaled integers on SQLite)")
+            return super().operate(op, *other, **kwargs)
+
+        def reverse_operate(self, op: Any, other: Any, **kwargs: Any) -> Any:
+            if op in _SCALING_OPERATORS:
+                raise TypeError("money columns cannot be multiplied or divided in SQL (scaled integers on SQLite)")
+            return super().reverse_operate(op, other, **kwargs)
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return _ScaledIntegers(self.precision, self.scale)
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def exact(self, value: object) -> Decimal:
+        """`value` checked and rounded half-up to the column's scale (what the database will hold)."""
+        number = _as_decimal(value, self._kind)
+        if abs(number) > self.bound:
+            raise StorageError(
+                N_("{kind}: {value} is beyond the largest value that can be stored, {bound}."),
+                value=_shown(number),
+                kind=self._kind,
+                bound=f"{self.bound:,}",
+            )
+        with localcontext(prec=40):
+            rounded = number.quantize(self._quantum, rounding=ROUND_HALF_UP)
+        return rounded if rounded else abs(rounded)  # never "-0"
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        rounded = self.exact(value)
+        if dialect.name == "sqlite":
+            return int(rounded.scaleb(self.scale))
+        return rounded
+
+    def process_literal_param(self, value: Any, dialect: Dialect) -> str:
+        bound = self.process_bind_param(value, dialect)
+        return "NULL" if bound is None else str(bound)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name != "sqlite":
+            return value if isinstance(value, Decimal) else Decimal(value)
+        if type(value) is int:
+            return Decimal(value).scaleb(-self.scale)
+        # A float or text here means a value written around this type (or an unconverted old row): never
+        # guess what it meant.
+        raise StorageError(
+            N_("{kind}: a stored value is not a scaled integer ({value}); run `python cli.py db upgrade`."),
+            kind=self._kind,
+            value=_shown(value),
+        )
+
+    @property
+    def python_type(self) -> type:
+        return Decimal
+
+
+class ExactRate(TypeDecorator):
+    """An FX rate with every significant digit: NUMERIC (no fixed scale) on PostgreSQL, decimal text on SQLite.
+
+    Binding refuses what is not a rate `db.parse.parse_rate` would accept: not finite, outside [1e-12, 1e12] (so
+    a rate never rounds to 0) or with more than 20 significant digits.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(asdecimal=True)
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(asdecimal=True))
+
+    @staticmethod
+    def exact(value: object) -> Decimal:
+        """`value` checked as a rate, unchanged (no rounding)."""
+        number = _as_decimal(value, Message(KIND_RATE))
+        if not MIN_RATE <= number <= MAX_RATE:
+            raise StorageError(
+                N_("FX rate: {value} cannot be stored; a rate is from {low} to {high}."),
+                value=_shown(number),
+                low=f"{MIN_RATE:f}",
+                high=f"{MAX_RATE:,f}",
+            )
+        digits = "".join(map(str, number.as_tuple().digits)).strip("0")
+        if len(digits) > MAX_RATE_DIGITS:
+            raise StorageError(
+                N_("FX rate: {value} has more than {digits} significant digits and cannot be stored."),
+                value=_shown(number),
+                digits=MAX_RATE_DIGITS,
+            )
+        return number
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        number = self.exact(value)
+        if dialect.name == "sqlite":
+            return f"{number.normalize():f}"
+        return number
+
+    def process_literal_param(self, value: Any, dialect: Dialect) -> str:
+        bound = self.process_bind_param(value, dialect)
+        if bound is None:
+            return "NULL"
+        return f"'{bound}'" if isinstance(bound, str) else str(bound)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        if isinstance(value, str):
+            return Decimal(value)
+        if type(value) is int:
+            return Decimal(value)
+        raise StorageError(
+            N_("FX rate: a stored value is not exact ({value}); run `python cli.py db upgrade`."), value=_shown(value)
+        )
+
+    @property
+    def python_type(self) -> type:
+        return Decimal
+
+
+# Money: major units, exact; 4 decimals cover sub-cent spend, the bound covers IDR in the hundreds of trillions.
+Money = ScaledDecimal(20, SCALE, kind=KIND_AMOUNT)
 # Counts that Meta may report with decimals (modelled conversions).
-Quantity = Numeric(20, 4, asdecimal=True)
+Quantity = ScaledDecimal(20, SCALE, kind=KIND_QUANTITY)
+# FX rates: 1 USD = 16,250.5 IDR, 1 IDR = 0.0000615384615 USD; exact.
+Rate = ExactRate()
 JSONData = JSON().with_variant(JSONB(), "postgresql")
+
+
+@event.listens_for(Engine, "handle_error")
+def _domain_errors(context: ExceptionContext) -> None:
+    """Refusals raised while binding reach the caller as they are (not wrapped in SQLAlchemy's StatementError),
+    and SQLite's integer overflow in SUM() of scaled amounts becomes a StorageError (never a float)."""
+    original = context.original_exception
+    if isinstance(original, DomainError):
+        raise original
+    if context.dialect is not None and context.dialect.name == "sqlite" and "integer overflow" in str(original):
+        raise StorageError(
+            N_("A total is beyond {bound} and cannot be added exactly; export a shorter period."),
+            bound=f"{Decimal(INT64_MAX).scaleb(-SCALE):,.0f}",
+        ) from original
 
 
 class UTCDateTime(TypeDecorator):

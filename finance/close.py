@@ -1,9 +1,10 @@
 """Period close: lock a month, snapshot its exports byte for byte, reopen it, and report what Meta restated since.
 
-At close every export is snapshotted for the month in the reporting currency (required: a missing FX rate
-stops the close) and in every other currency the data uses (accounts, programs, payments) when its rates
-exist; those that cannot be built are listed in the close's notes. A locked whole month is then always served
-from its snapshot; a currency without a snapshot is refused with the list of those available.
+At close every export is snapshotted for the month in the reporting currency (built strict: a missing FX
+rate stops the close, a month is never locked with blank converted cells) and in every other currency the
+data uses (accounts, programs, payments) when its rates exist; those that cannot be built are listed in the
+close's notes. A locked whole month is then always served from its snapshot; a currency without a snapshot
+is refused with the list of those available.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
+from db.money import quantize
 from db.roles import Actor, require
 from db.types import utcnow
 from finance.exports import EXPORTS, build_live, locked_months, read_rows
@@ -76,7 +78,8 @@ def close_month(
         built: list[ExportSnapshot] = []
         try:
             for name in EXPORTS:
-                content = b"".join(build_live(session, name, first, last, currency, bom=True, now=now, locked=locked))
+                chunks = build_live(session, name, first, last, currency, bom=True, now=now, locked=locked, strict=True)
+                content = b"".join(chunks)
                 built.append(
                     ExportSnapshot(
                         export_name=name,
@@ -198,6 +201,7 @@ def difference_report(session: Session, month: dt.date) -> list[Difference]:
     for r in rows:
         key = (r[ix["account_id"]], r[ix["campaign_id"]])
         then[key] = (r[ix["campaign_name"]], r[ix["currency"]], Decimal(r[ix["spend"]]), Decimal(r[ix["conversions"]]))
+    # Now, as campaign-monthly writes it: each day's spend rounded to the currency, then added.
     stmt = (
         select(
             AdAccount.account_id,
@@ -205,17 +209,18 @@ def difference_report(session: Session, month: dt.date) -> list[Difference]:
             Campaign.id,
             Campaign.name,
             CampaignInsight.currency,
-            func.sum(CampaignInsight.spend),
-            func.sum(CampaignInsight.conversions),
+            CampaignInsight.spend,
+            CampaignInsight.conversions,
         )
         .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
         .join(AdAccount, AdAccount.id == Campaign.account_id)
         .where(CampaignInsight.date.between(first, last))
-        .group_by(AdAccount.account_id, Campaign.meta_id, Campaign.id, Campaign.name, CampaignInsight.currency)
     )
     now: dict[tuple[str, str], tuple[str, str, Decimal, Decimal]] = {}
     for acct, meta_id, cid, name, cur, spend, conv in session.execute(stmt):
-        now[(acct, meta_id or f"pantau-{cid}")] = (name, cur, Decimal(spend or 0), Decimal(conv or 0))
+        key = (acct, meta_id or f"pantau-{cid}")
+        _name, _cur, spend_sum, conv_sum = now.get(key, (name, cur, ZERO, ZERO))
+        now[key] = (name, cur, spend_sum + quantize(spend, cur), conv_sum + conv)
     out = []
     for key in sorted(set(then) | set(now)):
         a = then.get(key)
@@ -224,9 +229,6 @@ def difference_report(session: Session, month: dt.date) -> list[Difference]:
         cur = (b or a)[1]  # type: ignore[index]
         spend_then, conv_then = (a[2], a[3]) if a else (ZERO, ZERO)
         spend_now, conv_now = (b[2], b[3]) if b else (ZERO, ZERO)
-        from db.money import quantize
-
-        spend_now = quantize(spend_now, cur)
         if spend_then != spend_now or conv_then != conv_now:
             out.append(Difference(key[0], key[1], name, cur, spend_then, spend_now, conv_then, conv_now))
     return out

@@ -2,19 +2,20 @@
 
 Rules (see docs/exports.md):
 - the same currency converts at exactly 1;
-- finance's rates (the `fx_rate` table, typed or imported) come first: for each day the direct rate
-  (from -> to) when recorded, else the inverse of the opposite pair (1 / rate, rounded half-up to 10
-  decimals, the precision of the rate column);
+- finance's rates (the `fx_rate` table, typed or imported, stored exactly) come first: for each day the direct
+  rate (from -> to) when recorded, else the inverse of the opposite pair (1 / rate, `round_rate`: 10 decimals,
+  at least 6 significant digits);
 - without a finance rate, the ECB reference rate crossed through the euro (`finance/fx_reference.py`),
-  rounded half-up to 10 decimals; every used rate says which (`source`: `finance` or `ecb_reference`);
+  `round_rate`; every used rate says which (`source`: `finance` or `ecb_reference`);
 - `daily`: the rate of that day, or the latest rate of the previous 7 days (weekends, holidays), finance's
   first over the whole window; `month_end`: the latest rate dated inside the month; `monthly_average`: the
-  mean of every daily rate dated inside the month (10 decimals); in a month where finance has any rate for the
+  mean of every daily rate dated inside the month (`round_rate`); in a month where finance has any rate for the
   pair only finance's rates count, so a month never mixes two sources;
 - a missing rate is never a silent 1.0: the raising lookups (`rate`, `convert`) raise `FxError` naming the
   pair and the date or month; the non-raising ones (`try_rate`, `convert_or_none`) return None; both remember
   the missing (pair, day or month) in `RateBook.missing`;
-- converted amounts are rounded half-up to the target currency's precision (IDR 0, USD 2).
+- converted amounts are rounded half-up to the target currency's precision (IDR 0, USD 2), each dated amount on
+  its own (exports add the rounded amounts: docs/exports.md, "One rounding rule").
 """
 
 from __future__ import annotations
@@ -29,21 +30,24 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.dates import get_month_names
 from babel.numbers import NumberFormatError, parse_decimal
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from campaigns.models import AdAccount, CampaignInsight
 from db import audit
-from db.calendar import month_end, month_start
+from db.calendar import month_end, month_start, workspace_today
 from db.errors import N_, DomainError
-from db.money import quantize
+from db.money import currency_code, is_currency, quantize
+from db.parse import parse_date, parse_rate
 from db.roles import Actor, require
-from db.settings import get_setting
+from db.settings import ORIGIN_DEFAULT, ORIGIN_ENVIRONMENT, ORIGIN_SETTING, get_setting, setting_with_origin
 from finance.fx_reference import SOURCE as REFERENCE_SOURCE
 from finance.fx_reference import ReferenceRates, ReferenceRatesError, reference_rates
 from finance.models import FxRate
 
 POLICIES = ("monthly_average", "month_end", "daily")
 RATE_PLACES = Decimal("0.0000000001")
+RATE_MIN_DIGITS = 6
 DAILY_FALLBACK_DAYS = 7
 ONE = Decimal(1)
 
@@ -58,13 +62,98 @@ SOURCE_LABELS = {
 }
 
 
+def round_rate(value: Decimal) -> Decimal:
+    """A computed rate (an inverse, an ECB cross rate, a monthly mean, an effective rate) rounded half-up to 10
+    decimals, or to 6 significant digits when 10 decimals would keep fewer: every rate from 0.00001 up rounds
+    to 10 decimals, and a tiny rate (1 IDR in a currency worth millions) never rounds to 0."""
+    if not value:
+        return value
+    places = max(10, RATE_MIN_DIGITS - 1 - value.adjusted())
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 class FxError(DomainError):
     """A conversion cannot be made (missing rate, bad policy) or a rate is invalid."""
 
 
+MAIN_CURRENCY_DAYS = 90
+FALLBACK_CURRENCY = "USD"
+ORIGIN_MAIN_CURRENCY = "main_currency"
+# Pages say where the reporting currency came from.
+ORIGIN_LABELS = {
+    ORIGIN_SETTING: N_("set in Settings"),
+    ORIGIN_ENVIRONMENT: N_("from PANTAU_REPORTING_CURRENCY"),
+    ORIGIN_MAIN_CURRENCY: N_("not set: the ad accounts' main currency"),
+    ORIGIN_DEFAULT: N_("not set and no ad accounts yet: USD"),
+}
+
+
+@dataclass(frozen=True)
+class CurrencyChoice:
+    """The reporting currency, where it came from (`setting`, `environment`, `main_currency`, `default`), and a
+    configured value that was ignored because it is not an ISO 4217 code."""
+
+    currency: str
+    origin: str
+    ignored: str | None = None
+
+
 def reporting_currency(session: Session) -> str:
-    """The workspace reporting currency (setting, else PANTAU_REPORTING_CURRENCY, else USD)."""
-    return str(get_setting(session, "reporting_currency")).upper()
+    """The workspace reporting currency: the setting, else PANTAU_REPORTING_CURRENCY, else the ad accounts'
+    main currency (`main_currency`), else USD."""
+    return reporting_currency_choice(session).currency
+
+
+def reporting_currency_choice(session: Session, today: dt.date | None = None) -> CurrencyChoice:
+    """The reporting currency and where it came from. A configured value that is not ISO 4217 (saved before
+    codes were checked) is ignored, never used: the choice falls through to the main currency."""
+    value, origin = setting_with_origin(session, "reporting_currency")
+    ignored = None
+    if value is not None:
+        if is_currency(value):
+            return CurrencyChoice(currency_code(value), origin)
+        ignored = str(value)
+    main = main_currency(session, today)
+    if main is not None:
+        return CurrencyChoice(main, ORIGIN_MAIN_CURRENCY, ignored)
+    return CurrencyChoice(FALLBACK_CURRENCY, ORIGIN_DEFAULT, ignored)
+
+
+def main_currency(session: Session, today: dt.date | None = None) -> str | None:
+    """The ad accounts' main currency: the one with the most ad spend over the last 90 days (compared in euros
+    at the ECB reference rates; a currency the ECB does not publish ranks after those it does), else the most
+    common account currency (ties: alphabetical), else None."""
+    today = today or workspace_today(session)
+    spend = session.execute(
+        select(CampaignInsight.currency, func.sum(CampaignInsight.spend))
+        .where(CampaignInsight.date.between(today - dt.timedelta(days=MAIN_CURRENCY_DAYS), today))
+        .group_by(CampaignInsight.currency)
+    ).all()
+    spent = {currency_code(c): total for c, total in spend if total and total > 0 and is_currency(c)}
+    if spent:
+        euros = _in_euros(spent, today)
+        ranked = sorted(spent, key=lambda c: (euros.get(c) is None, -(euros.get(c) or 0), c))
+        return ranked[0]
+    counts = session.execute(select(AdAccount.currency, func.count()).group_by(AdAccount.currency)).all()
+    accounts = [(-n, currency_code(c)) for c, n in counts if is_currency(c)]
+    return min(accounts)[1] if accounts else None
+
+
+def _in_euros(amounts: dict[str, Decimal], today: dt.date) -> dict[str, Decimal]:
+    """Each amount in euros at the newest ECB rate up to `today` (or the newest in the file); missing: left out."""
+    try:
+        reference = reference_rates()
+    except ReferenceRatesError:
+        return {}
+    day = min(today, reference.last_day)
+    out: dict[str, Decimal] = {}
+    for code, amount in amounts.items():
+        for back in range(31):
+            rate = reference.euro_rate(code, day - dt.timedelta(days=back))
+            if rate:
+                out[code] = amount / rate
+                break
+    return out
 
 
 def _check_policy(policy: str) -> str:
@@ -105,6 +194,14 @@ class MissingRate:
     @property
     def pair(self) -> str:
         return f"{self.from_currency}->{self.to_currency}"
+
+
+def missing_by_pair(missing: Iterable[MissingRate]) -> dict[str, list[str]]:
+    """Pair (`IDR->VND`) -> the months (`2026-10`) with a missing rate, both sorted: what pages and the CLI list."""
+    months: dict[str, set[str]] = {}
+    for item in missing:
+        months.setdefault(item.pair, set()).add(item.month)
+    return {pair: sorted(found) for pair, found in sorted(months.items())}
 
 
 class RateBook:
@@ -165,7 +262,7 @@ class RateBook:
             return direct
         opposite = self._opposite.get(currency, {}).get(day)
         if opposite is not None and opposite != 0:
-            return (ONE / opposite).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+            return round_rate(ONE / opposite)
         return None
 
     def _days(self, currency: str) -> set[dt.date]:
@@ -173,7 +270,7 @@ class RateBook:
 
     def _reference_on(self, currency: str, day: dt.date) -> Decimal | None:
         rate = self.reference.rate_on(currency, self.target, day)
-        return None if rate is None else rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+        return None if rate is None else round_rate(rate)
 
     def _lookup_day(self, currency: str, day: dt.date) -> UsedRate | None:
         key = (currency, day, True)
@@ -189,7 +286,7 @@ class RateBook:
         else:
             found = self.reference.rate(currency, self.target, day, DAILY_FALLBACK_DAYS)
             if found is not None:
-                rate = found.rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+                rate = round_rate(found.rate)
                 used = UsedRate(rate, found.published.isoformat(), "daily", SOURCE_REFERENCE)
         self._cache[key] = used
         return used
@@ -210,9 +307,7 @@ class RateBook:
             used = UsedRate(rates[-1][1], rates[-1][0].isoformat(), "month_end", source)
         elif rates:
             mean = sum((r for _d, r in rates), Decimal(0)) / len(rates)
-            used = UsedRate(
-                mean.quantize(RATE_PLACES, rounding=ROUND_HALF_UP), first.strftime("%Y-%m"), "monthly_average", source
-            )
+            used = UsedRate(round_rate(mean), first.strftime("%Y-%m"), "monthly_average", source)
         self._cache[key] = used
         return used
 
@@ -294,34 +389,29 @@ class RateBook:
 # --- Editing and importing rates -------------------------------------------------------------------------
 
 
-def _code(value: str, field: str) -> str:
-    code = (value or "").strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise FxError(N_("{field}: {value!r} is not a 3-letter currency code"), field=field, value=value)
-    return code
-
-
-def _rate(value: object) -> Decimal:
+def _code(value: object, field: str) -> str:
+    """An ISO 4217 code (`currency_code`), or FxError naming the field."""
     try:
-        rate = Decimal(str(value).strip().replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        raise FxError(
-            N_("rate: {value!r} is not a decimal number (use . as the decimal separator)"), value=value
-        ) from None
-    if not rate.is_finite() or rate <= 0:
-        raise FxError(N_("rate: {value!r} must be a positive number"), value=value)
-    if rate.as_tuple().exponent < -10:  # type: ignore[operator]
-        rate = rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
-    return rate
+        return currency_code(value)
+    except DomainError as exc:
+        raise FxError(N_("{field}: {reason}"), field=field, reason=exc.message) from None
+
+
+def _rate(value: object, locale: str | None = "en_US") -> Decimal:
+    """An exact rate (`db.parse.parse_rate`: every significant digit kept, within [1e-12, 1e12], never
+    rounded to 0), or FxError naming the field."""
+    try:
+        return parse_rate(value, locale, field="rate")  # type: ignore[arg-type]
+    except DomainError as exc:
+        raise FxError(exc.message) from None
 
 
 def _date(value: object) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
+    """A date (`db.parse.parse_date`: ISO and the common written forms, 2000-2100), or FxError naming the field."""
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise FxError(N_("date: {value!r} is not an ISO date (YYYY-MM-DD)"), value=value) from None
+        return parse_date(value, None, field="date")  # type: ignore[arg-type]
+    except DomainError as exc:
+        raise FxError(exc.message) from None
 
 
 def set_rate(
@@ -332,14 +422,17 @@ def set_rate(
     to_currency: str,
     rate: Decimal | str,
     source: str | None = "manual",
+    *,
+    locale: str | None = "en_US",
 ) -> FxRate:
-    """Create or update one rate (1 `from` = `rate` `to` on `day`), audited."""
+    """Create or update one rate (1 `from` = `rate` `to` on `day`), audited. Codes must be ISO 4217; the rate is
+    read with `db.parse.parse_rate` in `locale` (text) and stored exactly."""
     require(actor, "fx.edit")
     day = _date(day)
     src, dst = _code(from_currency, "from"), _code(to_currency, "to")
     if src == dst:
         raise FxError(N_("from and to are both {currency}: the same currency always converts at 1"), currency=src)
-    value = _rate(rate)
+    value = _rate(rate, locale)
     row = session.scalar(
         select(FxRate).where(FxRate.date == day, FxRate.from_currency == src, FxRate.to_currency == dst)
     )
@@ -412,6 +505,7 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
         raise FxError(N_("The FX file is empty; expected a header row date,from,to,rate[,source]"))
     header = [_text(c) for c in rows[first]]
     columns = [HEADER_ALIASES.get(h.lower()) for h in header]
+    _refuse_repeated(header, columns)
     missing = [c for c in ("date", "from", "to", "rate") if c not in columns]
     if not missing:
         return _store_rates(session, actor, _pantau_records(rows, first, columns, source), [], "pantau")
@@ -427,6 +521,23 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
 
 
 _Record = tuple[int, object, object, object, object, str]
+
+
+def _refuse_repeated(header: list[str], columns: list[str | None]) -> None:
+    """A header naming a column twice (`rate,rate`, or `rate` and `kurs`) is refused: which one holds the rate?"""
+    seen: dict[str, str] = {}
+    for cell, column in zip(header, columns, strict=True):
+        key = column or cell.strip().lower()
+        if not key:
+            continue
+        if key in seen:
+            raise FxError(
+                N_("The FX file's header has {column} twice ({first} and {second}); keep one column."),
+                column=column or cell,
+                first=seen[key],
+                second=cell,
+            )
+        seen[key] = cell
 
 
 def _pantau_records(rows: list[list[object]], first: int, columns: list[str | None], source: str) -> list[_Record]:

@@ -5,10 +5,11 @@ Channels: `meta_ads` (per campaign), `influencer_fees` and `product_seeding` (pe
   (`budgets.plans.prorate`, the one proration rule);
 - committed: ad spend is committed once spent (= actual); influencer fees and product value are committed,
   recognised and paid as `influencers.fees` defines them (the Budgets page reads the same amounts);
-- actual: ad spend from daily campaign insights; influencer fees and product value recognised under the
-  `fee_recognition` setting;
+- actual: ad spend from daily campaign insights, each day rounded to the currency as campaign-daily writes it;
+  influencer fees and product value recognised under the `fee_recognition` setting;
 - paid: payments with status `paid`, in the month of their paid date.
-Ad spend and plans are aggregated in SQL; fee amounts come from `influencers.fees.fee_amounts`.
+Plans are aggregated in SQL, ad spend is read per campaign and day (one row each); fee amounts come from
+`influencers.fees.fee_amounts`.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgets.models import BudgetPlan
 from budgets.plans import CHANNELS, prorate
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import month_segments, month_start
-from finance.periods import month_key
+from db.money import quantize
 from influencers import fees
 from influencers.models import Program
 
@@ -45,7 +46,7 @@ class LedgerLine:
     committed: Decimal | None = None
     actual: Decimal = ZERO
     paid: Decimal | None = None
-    # Actual amounts by day (for the `daily` FX policy) and the newest day seen (provisional flag).
+    # Actual amounts by day (each converted and rounded on its own) and the newest day seen (provisional flag).
     actual_days: dict[dt.date, Decimal] = field(default_factory=dict)
     last_day: dt.date | None = None
     timezone_name: str | None = None
@@ -60,7 +61,6 @@ def build_ledger(
     until: dt.date,
     *,
     recognition: str | None = None,
-    with_days: bool = False,
 ) -> list[LedgerLine]:
     """Ledger lines for every month touching since..until (amounts only from days inside the range)."""
     if since > until:
@@ -76,39 +76,23 @@ def build_ledger(
             lines[key] = found
         return found
 
-    dialect = session.get_bind().dialect.name
-    mk = month_key(CampaignInsight.date, dialect)
-    # Meta ads: actual spend per campaign and month, in SQL.
-    stmt = (
-        select(
-            Campaign.id,
-            Campaign.name,
-            Campaign.meta_id,
-            CampaignInsight.currency,
-            AdAccount.timezone_name,
-            mk.label("month"),
-            func.sum(CampaignInsight.spend),
-            func.max(CampaignInsight.date),
-        )
+    # Meta ads: actual spend per campaign and month, the sum of each day rounded to the currency as the
+    # campaign-daily export writes it (so the ledger, campaign-monthly and campaign-daily agree to the unit).
+    daily = (
+        select(Campaign.id, Campaign.name, Campaign.meta_id, CampaignInsight.currency, AdAccount.timezone_name)
+        .add_columns(CampaignInsight.date, CampaignInsight.spend)
         .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
         .join(AdAccount, AdAccount.id == Campaign.account_id)
         .where(CampaignInsight.date.between(since, until))
-        .group_by(Campaign.id, Campaign.name, Campaign.meta_id, CampaignInsight.currency, AdAccount.timezone_name, mk)
     )
-    for cid, name, meta_id, currency, tz, month, spend, last in session.execute(stmt):
-        entry = line(dt.date.fromisoformat(month + "-01"), "meta_ads", "campaign", meta_id or cid, name, currency)
-        entry.add("actual", Decimal(spend or 0))
-        entry.last_day, entry.timezone_name = last, tz
-    if with_days:
-        daily = (
-            select(Campaign.id, Campaign.name, Campaign.meta_id, CampaignInsight.currency, CampaignInsight.date)
-            .add_columns(CampaignInsight.spend)
-            .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
-            .where(CampaignInsight.date.between(since, until))
-        )
-        for cid, name, meta_id, currency, day, spend in session.execute(daily):
-            entry = line(month_start(day), "meta_ads", "campaign", meta_id or cid, name, currency)
-            entry.actual_days[day] = entry.actual_days.get(day, ZERO) + Decimal(spend or 0)
+    for cid, name, meta_id, currency, tz, day, spend in session.execute(daily):
+        entry = line(month_start(day), "meta_ads", "campaign", meta_id or cid, name, currency)
+        amount = quantize(spend, currency)
+        entry.add("actual", amount)
+        entry.actual_days[day] = entry.actual_days.get(day, ZERO) + amount
+        if entry.last_day is None or day > entry.last_day:
+            entry.last_day = day
+        entry.timezone_name = tz
     for entry in lines.values():
         entry.committed = entry.actual
 

@@ -2,6 +2,7 @@
 
 from finance.exports.context import ExportContext, ExportError, ExportSpec
 from finance.exports.files import (
+    ExportReport,
     build_live,
     check_period,
     export_chunks,
@@ -18,6 +19,7 @@ __all__ = [
     "EXPORTS",
     "ExportContext",
     "ExportError",
+    "ExportReport",
     "ExportSpec",
     "build_live",
     "check_period",

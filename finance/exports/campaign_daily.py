@@ -11,9 +11,10 @@ from sqlalchemy import Dialect, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
-from db.money import precision
+from db.types import SCALE
 from finance.csvfile import csv_cells, neutralise
 from finance.exports.context import (
+    FX_TRAIL,
     REPORTING,
     YIELD_PER,
     ExportContext,
@@ -28,11 +29,14 @@ from finance.exports.context import (
 def _reader(dialect: Dialect, column: InstrumentedAttribute, type_code: object) -> Callable[[object], object] | None:
     """What SQLAlchemy applies to a raw value of `column` on this dialect and driver type (None: nothing).
 
-    psycopg returns Decimal and date objects as they are; SQLite stores NUMERIC as INTEGER or REAL, which
-    SQLAlchemy turns into Decimal at the column's scale (`Decimal("%.4f" % value)`), and dates as text: the
-    same conversions, so the figures are exactly the ones the ORM reads.
+    psycopg returns Decimal and date objects as they are; SQLite stores money as integers scaled by 10^4
+    (`db.types.ScaledDecimal`) and dates as text: the same conversions, so the figures are exactly the ones the
+    ORM reads.
     """
     return column.type.dialect_impl(dialect).result_processor(dialect, type_code)
+
+
+SCALE_FACTOR = 10**SCALE
 
 
 def build(ctx: ExportContext) -> Iterator[str]:
@@ -71,16 +75,16 @@ def build(ctx: ExportContext) -> Iterator[str]:
     )
     read_date = read_spend = read_conv = read_value = None
     target = ctx.currency
-    book = ctx.book
     target_q = quantum(target)
-    # Per currency: its quantum, the zeros a whole amount gets at its precision ("" IDR, ".00" USD), its cell.
-    quanta: dict[str, tuple[Decimal, str, str]] = {}
+    missing_cells = csv_cells([target, "", "", ctx.policy])
+    # Per currency: its quantum and its cell.
+    quanta: dict[str, tuple[Decimal, str]] = {}
     sources: dict[str, str] = {}
 
     def day_lines(raw_day: object, rows: list) -> str:
         day = raw_day if read_date is None or isinstance(raw_day, dt.date) else read_date(raw_day)
         iso = day.isoformat()
-        fx: dict[str, tuple[Decimal, str]] = {}
+        fx: dict[str, tuple[Decimal | None, Decimal, str, str, str]] = {}
         flags: dict[int, str] = {}
         lines: list[tuple[int, str]] = []
         add = lines.append
@@ -93,12 +97,14 @@ def build(ctx: ExportContext) -> Iterator[str]:
             if hit is None:
                 qz = quanta.get(cur)
                 if qz is None:
-                    p = precision(cur)
-                    qz = quanta[cur] = (quantum(cur), "." + "0" * p if p else "", csv_cells([cur]))
-                used = book.rate(cur, day)
-                fx_cells = csv_cells([target, rate_text(used.rate), used.rate_date, used.policy])
-                hit = fx[cur] = (used.rate, *qz, fx_cells)
-            rate, q, zeros, cur_cell, fx_cells = hit
+                    qz = quanta[cur] = (quantum(cur), csv_cells([cur]))
+                used = ctx.rate(cur, day)
+                if used is None:
+                    hit = fx[cur] = (None, *qz, missing_cells, ",,true")
+                else:
+                    fx_cells = csv_cells([target, rate_text(used.rate), used.rate_date, used.policy])
+                    hit = fx[cur] = (used.rate, *qz, fx_cells, f",{used.source},false")
+            rate, q, cur_cell, fx_cells, fx_trail = hit
             flag = flags.get(acct_pk)
             if flag is None:
                 flag = flags[acct_pk] = ctx.provisional(day, cutoffs.get(acct_pk))
@@ -106,27 +112,28 @@ def build(ctx: ExportContext) -> Iterator[str]:
             if src is None:
                 src = sources[source] = csv_cells([neutralise(source)])
             # Amounts at the currency's precision, half up; `str` of a Decimal quantized to <= 4 places is its
-            # plain form. SQLite keeps whole amounts as INTEGER: those need no rounding.
+            # plain form. SQLite gives integers scaled by 10^4 (made Decimal here without the ORM's function
+            # call); PostgreSQL gives Decimals.
             if type(spend) is int:
-                spend_text = f"{spend}{zeros}"
-                spend = Decimal(spend)
+                spend = Decimal(spend).scaleb(-SCALE).quantize(q, ROUND_HALF_UP)
             else:
                 spend = (spend if read_spend is None else read_spend(spend)).quantize(q, ROUND_HALF_UP)
-                spend_text = str(spend)
+            spend_text = str(spend)
             if type(value) is int:
-                value_text = f"{value}{zeros}"
+                value_text = str(Decimal(value).scaleb(-SCALE).quantize(q, ROUND_HALF_UP))
             else:
                 value_text = str((value if read_value is None else read_value(value)).quantize(q, ROUND_HALF_UP))
-            conv_text = (
-                str(conv) if type(conv) is int else quantity_text(conv if read_conv is None else read_conv(conv))
-            )
-            # The reporting amount is computed from the spend as written in the file.
-            reporting = (spend * rate).quantize(target_q, ROUND_HALF_UP)
+            if type(conv) is int:
+                conv_text = str(conv // SCALE_FACTOR) if conv % SCALE_FACTOR == 0 else quantity_text(read_conv(conv))
+            else:
+                conv_text = quantity_text(conv if read_conv is None else read_conv(conv))
+            # The reporting amount is computed from the spend as written in the file (the one rounding rule).
+            reporting = "" if rate is None else (spend * rate).quantize(target_q, ROUND_HALF_UP)
             add(
                 (
                     rank,
                     f"{iso},{camp_cells},{cur_cell},{spend_text},{imp},{clicks},{conv_text},{value_text},"
-                    f"{fx_cells},{reporting},{flag},{src}\r\n",
+                    f"{fx_cells},{reporting},{flag},{src}{fx_trail}\r\n",
                 )
             )
         lines.sort()
@@ -183,6 +190,7 @@ SPEC = ExportSpec(
         "spend_reporting",
         "provisional",
         "source",
+        *FX_TRAIL,
     ),
     frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source"}),
     build,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -14,12 +16,28 @@ from budgets.plans import prorate
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import month_segments, month_start
 from db.money import plain, quantize
-from finance.exports.context import REPORTING, ZERO, ExportContext, ExportSpec, insight_needs, quantity_text, rate_text
-from finance.fx import RATE_PLACES
+from finance.exports.context import (
+    FX_TRAIL,
+    REPORTING,
+    YIELD_PER,
+    ZERO,
+    ExportContext,
+    ExportSpec,
+    convert,
+    insight_needs,
+    quantity_text,
+    rate_text,
+    source_of,
+)
+from finance.fx import round_rate
 from finance.periods import month_key
 
 
 def build(ctx: ExportContext) -> Iterator[list[str]]:
+    """Per campaign and month: the sums of what campaign-daily writes for the same rows. Each day's spend and
+    conversion value are rounded to the currency as the daily file writes them, each day's spend is converted
+    and rounded as its daily row is, and those rounded figures are added: the monthly row equals the sum of its
+    daily rows, under every policy."""
     s = ctx.session
     dialect = s.get_bind().dialect.name
     mk = month_key(CampaignInsight.date, dialect)
@@ -32,9 +50,7 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
             Campaign.meta_id,
             Campaign.name,
             CampaignInsight.currency,
-            func.sum(CampaignInsight.spend),
             func.sum(CampaignInsight.conversions),
-            func.sum(CampaignInsight.conversion_value),
             func.max(CampaignInsight.date),
             func.min(CampaignInsight.source),
             func.max(CampaignInsight.source),
@@ -50,27 +66,25 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
     )
     rows = s.execute(stmt).all()
     budgets = _campaign_budgets(s, ctx.since, ctx.until)
-    by_day: dict[tuple[int, str], list[tuple[dt.date, Decimal]]] = {}
-    if ctx.policy == "daily":
-        daily = select(
-            CampaignInsight.campaign_id, CampaignInsight.date, CampaignInsight.spend, CampaignInsight.currency
-        ).where(CampaignInsight.date.between(ctx.since, ctx.until))
-        for cid, day, spend, day_cur in s.execute(daily):
-            # Each day as campaign-daily writes it, so the monthly row adds up from the daily file.
-            by_day.setdefault((cid, day.strftime("%Y-%m")), []).append((day, quantize(spend, day_cur)))
     target = ctx.currency
-    for month, acct, acct_name, meta_id, name, cur, spend, conv, value, last, src_min, src_max, acct_pk, cid in rows:
-        spend = quantize(Decimal(spend or 0), cur)
+    sums = _daily_sums(ctx)
+    for month, acct, acct_name, meta_id, name, cur, conv, last, src_min, src_max, acct_pk, cid in rows:
         first = dt.date.fromisoformat(month + "-01")
-        if ctx.policy == "daily" and cur != target:
-            total = sum((amt * ctx.book.rate(cur, day).rate for day, amt in by_day.get((cid, month), [])), ZERO)
-            converted = quantize(total, target)
-            rate = (total / spend).quantize(RATE_PLACES) if spend else ctx.book.rate(cur, last).rate
+        day_sums = sums[(cid, first.year, first.month, cur)]
+        spend = day_sums.spend
+        if day_sums.missing:
+            rate_cell = rate_date = reporting_cell = fx_source = ""
+            policy, fx_missing = ctx.policy, "true"
+        elif ctx.policy == "daily" and cur != target:
+            # The effective rate (converted / original); without spend, the rate of the newest day.
+            rate = round_rate(day_sums.reporting / spend) if spend else ctx.book.rate(cur, last).rate
             rate_date, policy = "daily", "daily"
         else:
-            used = ctx.book.rate(cur, first)
-            converted = quantize(spend * used.rate, target)
+            used = ctx.book.rate(cur, first)  # the month's rate (or 1), which every day of the month used
             rate, rate_date, policy = used.rate, used.rate_date, used.policy
+        if not day_sums.missing:
+            rate_cell, reporting_cell = rate_text(rate), plain(day_sums.reporting, target)
+            fx_source, fx_missing = source_of(day_sums.sources), "false"
         budget = budgets.get((cid, first))
         yield [
             month,
@@ -81,16 +95,56 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
             cur,
             plain(spend, cur),
             quantity_text(conv),
-            plain(value or 0, cur),
+            plain(day_sums.value, cur),
             plain(budget, cur) if budget is not None else "",
             target,
-            rate_text(rate),
-            plain(converted, target),
+            rate_cell,
+            reporting_cell,
             rate_date,
             policy,
             ctx.provisional(last, cutoffs.get(acct_pk)),
             src_min if src_min == src_max else "mixed",
+            fx_source,
+            fx_missing,
         ]
+
+
+@dataclass
+class _DaySums:
+    """One campaign, month and currency: the sums of its days as campaign-daily writes them."""
+
+    spend: Decimal = ZERO
+    value: Decimal = ZERO
+    reporting: Decimal = ZERO
+    missing: bool = False
+    sources: set[str] = field(default_factory=set)
+
+
+def _daily_sums(ctx: ExportContext) -> dict[tuple[int, int, int, str], _DaySums]:
+    """Rounded daily figures added per (campaign, year, month, currency), converted at each day's rate."""
+    target = ctx.currency
+    daily = select(
+        CampaignInsight.campaign_id,
+        CampaignInsight.date,
+        CampaignInsight.currency,
+        CampaignInsight.spend,
+        CampaignInsight.conversion_value,
+    ).where(CampaignInsight.date.between(ctx.since, ctx.until))
+    sums: dict[tuple[int, int, int, str], _DaySums] = defaultdict(_DaySums)
+    for cid, day, cur, spend, value in ctx.session.execute(daily, execution_options={"yield_per": YIELD_PER}):
+        entry = sums[(cid, day.year, day.month, cur)]
+        spend = quantize(spend, cur)
+        entry.spend += spend
+        entry.value += quantize(value, cur)
+        if entry.missing:
+            continue
+        used = ctx.rate(cur, day)
+        if used is None:
+            entry.missing = True
+            continue
+        entry.reporting += convert(spend, cur, used, target)
+        entry.sources.add(used.source)
+    return sums
 
 
 def _campaign_budgets(s: Session, since: dt.date, until: dt.date) -> dict[tuple[int, dt.date], Decimal]:
@@ -132,6 +186,7 @@ SPEC = ExportSpec(
         *REPORTING,
         "provisional",
         "source",
+        *FX_TRAIL,
     ),
     frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source"}),
     build,

@@ -1,12 +1,13 @@
 """What every export shares: its spec (columns, text columns, amount columns), the run context (period,
-reporting currency and its rate book, locked months, now), and how rates and quantities are written."""
+reporting currency and its rate book, strict or not, locked months, now), the one conversion rule, and how
+rates, FX cells and quantities are written."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,12 +15,16 @@ from sqlalchemy.orm import Session
 from campaigns.models import AdAccount, CampaignInsight
 from db.calendar import month_start
 from db.errors import DomainError
-from db.money import precision
-from finance.fx import RATE_PLACES, RateBook
+from db.money import precision, quantize
+from finance.fx import MissingRate, RateBook, UsedRate
 from finance.periods import provisional_since
 from influencers.models import Payment
 
 REPORTING = ("fx_rate_date", "fx_policy")
+# Appended after every other column of the exports that convert: where the rate came from, and whether it
+# was missing (then the converted cells are blank).
+FX_TRAIL = ("fx_source", "fx_missing")
+MIXED = "mixed"
 ZERO = Decimal(0)
 YIELD_PER = 5000
 
@@ -39,6 +44,9 @@ class ExportContext:
     policy: str
     now: dt.datetime
     locked: frozenset[dt.date] = frozenset()
+    # Strict: a missing rate fails the export (FxError, checked before the first byte); otherwise the converted
+    # cells are left blank, flagged `fx_missing=true`, and the pairs are listed in `book.missing`.
+    strict: bool = False
     _book: RateBook | None = field(default=None, repr=False)
 
     @property
@@ -46,6 +54,17 @@ class ExportContext:
         if self._book is None:
             self._book = RateBook(self.session, self.currency, self.since, self.until, self.policy)
         return self._book
+
+    @property
+    def missing(self) -> list[MissingRate]:
+        """The (pair, day or month) conversions asked for without a rate so far."""
+        return [] if self._book is None else self._book.missing
+
+    def rate(self, currency: str, day: dt.date) -> UsedRate | None:
+        """The rate for an amount in `currency` dated `day` under the policy; None when missing (not strict)."""
+        if self.strict:
+            return self.book.rate(currency, day)
+        return self.book.try_rate(currency, day)
 
     def cutoffs(self) -> dict[int, dt.date]:
         """Per ad account (pk): the first day inside the restatement window."""
@@ -79,9 +98,22 @@ class ExportSpec:
         return [i for i, c in enumerate(self.columns) if c in self.text_columns]
 
 
+def convert(amount: Decimal, currency: str, used: UsedRate, target: str) -> Decimal:
+    """THE conversion rule of every export: the amount as the file writes it (rounded half-up to its currency)
+    times the rate, rounded half-up to the target currency. Totals add these rounded amounts, so a monthly row
+    is the sum of its daily rows."""
+    return quantize(quantize(amount, currency) * used.rate, target)
+
+
+def source_of(sources: set[str]) -> str:
+    """One rate source, or `mixed` for a total whose days used rates from several sources."""
+    return next(iter(sources)) if len(sources) == 1 else MIXED if sources else ""
+
+
 def rate_text(rate: Decimal) -> str:
-    text = f"{rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP).normalize():f}"
-    return text
+    """The rate a figure used, exactly (finance's stored rates keep every digit; computed ones are already
+    rounded by `finance.fx.round_rate`), without trailing zeros."""
+    return f"{rate.normalize():f}"
 
 
 def quantum(currency: str) -> Decimal:

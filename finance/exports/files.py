@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.calendar import is_whole_month, month_segments, month_start
-from db.money import plain
+from db.money import currency_code, plain
 from db.roles import Actor, require
 from db.types import utcnow
 from finance.csvfile import BOM, iter_csv, iter_csv_text, strip_header
 from finance.exports.context import ZERO, ExportContext, ExportError, ExportSpec
 from finance.exports.registry import get_spec
-from finance.fx import fx_policy, reporting_currency
+from finance.fx import MissingRate, fx_policy, missing_by_pair, reporting_currency
 from finance.models import ExportSnapshot, PeriodClose
 
 
@@ -41,6 +42,18 @@ def locked_months(session: Session) -> dict[dt.date, int]:
     return {month: pk for month, pk in rows}  # noqa: C416
 
 
+@dataclass
+class ExportReport:
+    """What an export run leaves aside: the conversions it found no rate for (their cells are blank, flagged
+    `fx_missing=true`). Filled as the file is produced: complete once every chunk has been read."""
+
+    missing: set[MissingRate] = field(default_factory=set)
+
+    def missing_by_pair(self) -> dict[str, list[str]]:
+        """Pair (`IDR->VND`) -> the months (`2026-10`) with a missing rate, sorted."""
+        return missing_by_pair(self.missing)
+
+
 def build_live(
     session: Session,
     name: str,
@@ -52,17 +65,33 @@ def build_live(
     now: dt.datetime | None = None,
     policy: str | None = None,
     locked: frozenset[dt.date] = frozenset(),
+    strict: bool = False,
+    report: ExportReport | None = None,
 ) -> Iterator[bytes]:
-    """The export built from the current data (no snapshots), as byte chunks."""
+    """The export built from the current data (no snapshots), as byte chunks.
+
+    `strict`: every rate is checked before the first byte and a missing one raises FxError; otherwise a
+    converted cell without a rate is blank and flagged, and the missing pairs go to `report`."""
     spec = get_spec(name)
     check_period(since, until)
-    ctx = ExportContext(session, since, until, currency.upper(), policy or fx_policy(session), now or utcnow(), locked)
-    if spec.needs is not None:
+    ctx = ExportContext(
+        session, since, until, currency.upper(), policy or fx_policy(session), now or utcnow(), locked, strict
+    )
+    if strict and spec.needs is not None:
         for cur, day in spec.needs(ctx):
             ctx.book.rate(cur, day)
     if spec.text:
-        return iter_csv_text(spec.columns, spec.build(ctx), bom=bom)  # type: ignore[arg-type]
-    return iter_csv(spec.columns, spec.text_indexes, spec.build(ctx), bom=bom)  # type: ignore[arg-type]
+        chunks = iter_csv_text(spec.columns, spec.build(ctx), bom=bom)  # type: ignore[arg-type]
+    else:
+        chunks = iter_csv(spec.columns, spec.text_indexes, spec.build(ctx), bom=bom)  # type: ignore[arg-type]
+    if report is None:
+        return chunks
+    return _reporting(chunks, ctx, report)
+
+
+def _reporting(chunks: Iterator[bytes], ctx: ExportContext, report: ExportReport) -> Iterator[bytes]:
+    yield from chunks
+    report.missing.update(ctx.missing)
 
 
 def export_chunks(
@@ -74,21 +103,28 @@ def export_chunks(
     *,
     bom: bool = True,
     now: dt.datetime | None = None,
+    strict: bool = False,
+    report: ExportReport | None = None,
 ) -> Iterator[bytes]:
     """The export as byte chunks: locked whole months come from their close snapshots (byte for byte),
-    the rest is built live. Raises ExportError / FxError before the first byte when it cannot be made."""
+    the rest is built live. Raises ExportError / FxError / CurrencyError before the first byte when it cannot
+    be made; a missing FX rate raises only when `strict` (else its cells are blank, listed in `report`)."""
     spec = get_spec(name)
     check_period(since, until)
-    currency = (currency or reporting_currency(session)).upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise ExportError(f"{currency!r} is not a 3-letter currency code")
+    currency = currency_code(currency) if currency else reporting_currency(session)
     now = now or utcnow()
     locks = locked_months(session)
     locked = frozenset(locks)
+
+    def live(a: dt.date, b: dt.date, with_bom: bool) -> Iterator[bytes]:
+        return build_live(
+            session, name, a, b, currency, bom=with_bom, now=now, locked=locked, strict=strict, report=report
+        )
+
     if not spec.by_month:
         if is_whole_month(since, until) and month_start(since) in locks:
             return iter([_snapshot_bytes(session, spec, locks[month_start(since)], currency, bom)])
-        return build_live(session, name, since, until, currency, bom=bom, now=now, locked=locked)
+        return live(since, until, bom)
     pieces: list[tuple[str, object]] = []
     live_from: dt.date | None = None
     segments = month_segments(since, until)
@@ -108,7 +144,7 @@ def export_chunks(
         pk: strip_header(_snapshot_bytes(session, spec, pk, currency, True))[1] for kind, pk in pieces if kind == "snap"
     }
     if all(kind == "live" for kind, _ in pieces):
-        return build_live(session, name, since, until, currency, bom=bom, now=now, locked=locked)
+        return live(since, until, bom)
     if len(pieces) == 1:
         return iter([_snapshot_bytes(session, spec, pieces[0][1], currency, bom)])  # type: ignore[arg-type]
 
@@ -119,7 +155,7 @@ def export_chunks(
             parts.append(bodies[value])  # type: ignore[index]
         else:
             a, b = value  # type: ignore[misc]
-            chunks = build_live(session, name, a, b, currency, bom=False, now=now, locked=locked)
+            chunks = live(a, b, False)
             parts.append(chunks)
 
     def stitched() -> Iterator[bytes]:
@@ -175,16 +211,19 @@ def write_export(
     *,
     bom: bool = True,
     now: dt.datetime | None = None,
+    strict: bool = False,
+    report: ExportReport | None = None,
 ) -> tuple[int, str]:
     """Stream the export to a binary file object; returns (bytes written, sha256), audited as "export"."""
     require(actor, "export.run")
     digest = hashlib.sha256()
     size = 0
-    for chunk in export_chunks(session, name, since, until, currency, bom=bom, now=now):
+    chunks = export_chunks(session, name, since, until, currency, bom=bom, now=now, strict=strict, report=report)
+    for chunk in chunks:
         stream.write(chunk)
         digest.update(chunk)
         size += len(chunk)
-    cur = (currency or reporting_currency(session)).upper()
+    cur = currency_code(currency) if currency else reporting_currency(session)
     record_export(session, actor, name, since, until, cur, None, size=size, sha=digest.hexdigest())
     return size, digest.hexdigest()
 

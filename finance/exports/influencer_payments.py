@@ -8,7 +8,16 @@ from collections.abc import Iterator
 from sqlalchemy import func, select
 
 from db.money import plain
-from finance.exports.context import REPORTING, YIELD_PER, ExportContext, ExportSpec, payment_needs, rate_text
+from finance.exports.context import (
+    FX_TRAIL,
+    REPORTING,
+    YIELD_PER,
+    ExportContext,
+    ExportSpec,
+    convert,
+    payment_needs,
+    rate_text,
+)
 from influencers.models import Collaboration, Influencer, Payment, Program
 
 
@@ -27,7 +36,7 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
     for p, influencer, program, day in s.execute(stmt, execution_options={"yield_per": YIELD_PER}):
         if isinstance(day, str):
             day = dt.date.fromisoformat(day)
-        converted, used = ctx.book.convert(p.amount, p.currency, day)
+        used = ctx.rate(p.currency, day)
         yield [
             str(p.id),
             influencer,
@@ -39,12 +48,14 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
             p.paid_date.isoformat() if p.paid_date else "",
             p.invoice_number or "",
             target,
-            rate_text(used.rate),
-            plain(converted, target),
-            used.rate_date,
-            used.policy,
+            "" if used is None else rate_text(used.rate),
+            "" if used is None else plain(convert(p.amount, p.currency, used, target), target),
+            "" if used is None else used.rate_date,
+            ctx.policy if used is None else used.policy,
             p.method or "",
             p.reference or "",
+            "" if used is None else used.source,
+            "true" if used is None else "false",
         ]
 
 
@@ -68,6 +79,7 @@ SPEC = ExportSpec(
         *REPORTING,
         "method",
         "reference",
+        *FX_TRAIL,
     ),
     frozenset({"influencer", "program", "status", "invoice_number", "method", "reference"}),
     build,

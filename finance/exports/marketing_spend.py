@@ -6,8 +6,9 @@ import datetime as dt
 from collections.abc import Iterator
 
 from db.calendar import month_end
-from db.money import plain, quantize
-from finance.exports.context import REPORTING, ZERO, ExportContext, ExportSpec, rate_text
+from db.money import plain
+from finance.exports.context import FX_TRAIL, REPORTING, ZERO, ExportContext, ExportSpec, convert, rate_text, source_of
+from finance.fx import round_rate
 from finance.ledger import build_ledger
 from finance.periods import provisional_since
 
@@ -18,22 +19,34 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
 
 
 def _rows(ctx: ExportContext) -> Iterator[list[str]]:
-    lines = build_ledger(ctx.session, ctx.since, ctx.until, with_days=ctx.policy == "daily")
+    lines = build_ledger(ctx.session, ctx.since, ctx.until)
     target = ctx.currency
     cutoffs_by_tz: dict[str | None, dt.date] = {}
     for ln in lines:
         cur = ln.currency
-        if not ln.actual:
+        fx_source, fx_missing = "", "false"
+        if not any(ln.actual_days.values()):
             converted, rate_cell, rate_date, policy = ZERO, "", "", ""  # nothing to convert (plan-only rows)
-        elif ctx.policy == "daily" and cur != target and ln.actual_days:
-            total = sum((amt * ctx.book.rate(cur, day).rate for day, amt in ln.actual_days.items()), ZERO)
-            converted = quantize(total, target)
-            rate_cell = rate_text(total / ln.actual)
-            rate_date, policy = "daily", "daily"
         else:
-            used = ctx.book.rate(cur, month_end(ln.month) if ctx.policy == "daily" else ln.month)
-            converted = quantize(quantize(ln.actual, cur) * used.rate, target)
-            rate_cell, rate_date, policy = rate_text(used.rate), used.rate_date, used.policy
+            # Each dated amount converted and rounded on its own, then added (the rule of every export).
+            total, sources, missing = ZERO, set(), False
+            for day, amount in sorted(ln.actual_days.items()):
+                used = ctx.rate(cur, day)
+                if used is None:
+                    missing = True
+                    break
+                total += convert(amount, cur, used, target)
+                sources.add(used.source)
+            if missing:
+                converted, rate_cell, rate_date, policy, fx_missing = None, "", "", ctx.policy, "true"
+            elif ctx.policy == "daily" and cur != target:
+                converted, rate_date, policy = total, "daily", "daily"
+                rate_cell = rate_text(round_rate(total / ln.actual)) if ln.actual else ""
+                fx_source = source_of(sources)
+            else:
+                used = ctx.book.rate(cur, month_end(ln.month) if ctx.policy == "daily" else ln.month)
+                converted, rate_cell, rate_date, policy = total, rate_text(used.rate), used.rate_date, used.policy
+                fx_source = source_of(sources)
         provisional = "false"
         if ln.channel == "meta_ads" and ln.last_day is not None:
             cutoff = cutoffs_by_tz.setdefault(ln.timezone_name, provisional_since(ln.timezone_name, ctx.now))
@@ -48,13 +61,15 @@ def _rows(ctx: ExportContext) -> Iterator[list[str]]:
             plain(ln.actual, cur),
             target,
             rate_cell,
-            plain(converted, target),
+            "" if converted is None else plain(converted, target),
             plain(ln.paid, cur) if ln.paid is not None else "",
             rate_date,
             policy,
             provisional,
             ln.item_type,
             ln.item_id,
+            fx_source,
+            fx_missing,
         ]
 
 
@@ -78,6 +93,7 @@ SPEC = ExportSpec(
         "provisional",
         "item_type",
         "item_id",
+        *FX_TRAIL,
     ),
     frozenset({"channel", "program_or_campaign", "item_type", "item_id"}),
     build,

@@ -17,6 +17,7 @@ from budgets.plans import TARGET_PLAN, plan_scopes, set_plan
 from campaigns import performance
 from db.calendar import Period
 from db.engine import session_scope
+from db.money import CurrencyError, currency_code
 from db.roles import PermissionDenied
 from db.settings import get_setting
 from finance import fx
@@ -25,7 +26,9 @@ from pages.components.auth import require_page
 from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label, tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.empty import empty_state
+from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
+from pages.components.inputs import amount_input, error_text
 from pages.components.money import money
 from pages.components.terms import SCOPE_LABELS, term
 
@@ -107,7 +110,7 @@ def _write(action, success: str) -> None:
         with session_scope() as session:
             action(session)
     except (BudgetError, PermissionDenied) as exc:
-        st.session_state["budgets_flash"] = ("error", str(exc))
+        st.session_state["budgets_flash"] = ("error", error_text(exc))
     else:
         st.session_state["budgets_flash"] = ("success", success)
         clear_caches()
@@ -281,32 +284,52 @@ if actor.can("budget.propose") and plans_in_period:
             p.scope.plan_id: f"{p.scope.name} ({money_or_blank(p.planned, p.scope.currency)})" for p in plans_in_period
         }
         plan_id = st.selectbox(_("Plan"), list(plan_labels), format_func=plan_labels.get, key="budgets_propose_plan")
-        amount = st.text_input(_("New amount"), key="budgets_propose_amount")
+        plan_currency = next(p.scope.currency for p in plans_in_period if p.scope.plan_id == plan_id)
+        amount = amount_input(_("New amount"), plan_currency, key="budgets_propose_amount")
         reason = st.text_area(_("Why"), key="budgets_propose_reason")
         if st.button(_("Propose change"), key="budgets_propose_submit"):
-            _write(
-                lambda s: propose_change(s, actor, plan_id=plan_id, new_amount=amount, reason=reason),
-                _("Change proposed; a manager will approve or reject it."),
-            )
-            st.rerun()
+            if amount is not None:
+                _write(
+                    lambda s: propose_change(s, actor, plan_id=plan_id, new_amount=amount, reason=reason),
+                    _("Change proposed; a manager will approve or reject it."),
+                )
+                st.rerun()
+            elif not (st.session_state.get("budgets_propose_amount") or "").strip():
+                st.error(_("Type the new amount first."))
 
 if actor.can("budget.plan"):
     with st.expander(_("Set a plan for this period"), expanded=False):
         kinds = {"campaign": _("Campaign"), "program": _("Program"), "channel": _("Channel")}
         scopes = {key: f"{kinds[kind]}: {name} ({cur or '-'})" for key, kind, name, cur in data["scopes"]}
+        scope_currency = {key: cur for key, _kind, _name, cur in data["scopes"]}
         scope_key = st.selectbox(_("For"), list(scopes), format_func=scopes.get, key="budgets_plan_scope")
         p1, p2 = st.columns([2, 1])
-        amount = p1.text_input(_("Amount"), key="budgets_plan_amount")
-        currency = p2.text_input(_("Currency (channels only)"), value="USD", key="budgets_plan_currency")
+        currency = scope_currency.get(scope_key)
+        if currency is None:  # channel plans: the currency is chosen, and checked against ISO 4217
+            typed = p2.text_input(
+                _("Currency (channels only)"),
+                value=workspace_finance(db_key())["reporting_currency"],
+                key="budgets_plan_currency",
+            )
+            try:
+                currency = currency_code(typed)
+            except CurrencyError as exc:
+                p2.error(error_text(exc), icon=":material/error:")
+        else:
+            p2.text_input(_("Currency"), value=currency, disabled=True, key="budgets_plan_scope_currency")
+        amount = (
+            amount_input(_("Planned amount"), currency, key="budgets_plan_amount", container=p1) if currency else None
+        )
         reason = st.text_input(_("Why"), key="budgets_plan_reason")
         if st.button(_("Save plan"), key="budgets_plan_submit", type="primary"):
-            _write(
-                lambda s: set_plan(
-                    s, actor, scope_key, period, amount, reason=reason, currency=currency.strip().upper()
-                ),
-                _("Plan saved."),
-            )
-            st.rerun()
+            if amount is not None:
+                _write(
+                    lambda s: set_plan(s, actor, scope_key, period, amount, reason=reason, currency=currency),
+                    _("Plan saved."),
+                )
+                st.rerun()
+            elif currency and not (st.session_state.get("budgets_plan_amount") or "").strip():
+                st.error(_("Type the planned amount first."))
 
 st.subheader(_("Change history"))
 history = data["history"]

@@ -9,22 +9,78 @@ import streamlit as st
 
 from db.engine import session_scope
 from finance.close import data_currencies, difference_report, list_closes
-from finance.exports import export_chunks, locked_months, read_rows, totals
-from finance.fx import fx_policy, list_rates, reporting_currency
+from finance.exports import ExportReport, export_chunks, locked_months, read_rows, totals
+from finance.fx import fx_policy, list_rates, reporting_currency_choice
 from influencers.fees import fee_recognition
 from pages.components.data import CACHE_TTL
+from pages.components.i18n import N_, _
+
+# Words and refusals of the domain packages that the Exports, Settings and Budgets pages show. The domain cannot
+# call `_()`, so they are listed here for the catalog (tests/finance/test_page_terms.py checks that each is still
+# the domain's own text).
+FX_SOURCE_TERMS = {
+    "finance": N_("finance"),
+    "ecb_reference": N_("ECB reference"),
+    "same_currency": N_("same currency"),
+    "mixed": N_("mixed"),
+}
+ORIGIN_TERMS = {
+    "setting": N_("set in Settings"),
+    "environment": N_("from PANTAU_REPORTING_CURRENCY"),
+    "main_currency": N_("not set: the ad accounts' main currency"),
+    "default": N_("not set and no ad accounts yet: USD"),
+}
+DOMAIN_MESSAGES = (
+    N_("A currency code is required (ISO 4217, e.g. IDR or USD)."),
+    N_("{code} is not an ISO 4217 currency code (e.g. IDR, USD, SGD)."),
+    N_("{field}: {reason}"),
+    N_("Currency: {reason}"),
+    N_("Planned amount"),
+    N_("New amount"),
+    N_("{field}: the amount must be greater than zero (got {value})."),
+    N_("The FX file's header has {column} twice ({first} and {second}); keep one column."),
+    N_(
+        "No FX rate {pair} for {day} (nor the {days} days before it, in either direction, nor an ECB "
+        "reference rate). Add it on the Exports page or with `python cli.py fx import`."
+    ),
+    N_(
+        "No FX rate {pair} in {month} (policy {policy}, in either direction, nor an ECB reference "
+        "rate). Add rates on the Exports page or with `python cli.py fx import`."
+    ),
+    N_("Amount"),
+    N_("Quantity"),
+    N_("FX rate"),
+    N_("{kind}: {value} is not a number and cannot be stored."),
+    N_("{kind}: {value} is not a finite number and cannot be stored."),
+    N_("{kind}: {value} is beyond the largest value that can be stored, {bound}."),
+    N_("FX rate: {value} cannot be stored; a rate is from {low} to {high}."),
+    N_("FX rate: {value} has more than {digits} significant digits and cannot be stored."),
+    N_("A total is beyond {bound} and cannot be added exactly; export a shorter period."),
+    N_("{kind}: a stored value is not a scaled integer ({value}); run `python cli.py db upgrade`."),
+    N_("FX rate: a stored value is not exact ({value}); run `python cli.py db upgrade`."),
+)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=8)
-def export_file(db: str, name: str, since: dt.date, until: dt.date, currency: str, bom: bool) -> bytes:
-    """The export's bytes (snapshot-aware), built once per choice until a write clears the caches."""
+def export_file(
+    db: str, name: str, since: dt.date, until: dt.date, currency: str, bom: bool, strict: bool = False
+) -> tuple[bytes, dict[str, list[str]]]:
+    """The export's bytes (snapshot-aware) and the FX rates it found missing (pair -> months; their converted
+    cells are blank, `fx_missing=true`), built once per choice until a write clears the caches. `strict`: a
+    missing rate raises FxError instead."""
+    report = ExportReport()
     with session_scope() as session:
-        return b"".join(export_chunks(session, name, since, until, currency, bom=bom))
+        content = b"".join(export_chunks(session, name, since, until, currency, bom=bom, strict=strict, report=report))
+    return content, report.missing_by_pair()
 
 
 def preview(content: bytes, limit: int = 20) -> pd.DataFrame:
+    """The first rows as the file holds them, the rate source (`fx_source`) as people read it."""
     header, rows = read_rows(content, limit)
-    return pd.DataFrame(rows, columns=header)
+    frame = pd.DataFrame(rows, columns=header)
+    if "fx_source" in frame.columns:
+        frame["fx_source"] = [_(FX_SOURCE_TERMS[v]) if v in FX_SOURCE_TERMS else v for v in frame["fx_source"]]
+    return frame
 
 
 def file_totals(name: str, content: bytes) -> pd.DataFrame:
@@ -42,8 +98,11 @@ def provisional_rows(content: bytes) -> int:
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def workspace_finance(db: str) -> dict:
     with session_scope() as session:
+        choice = reporting_currency_choice(session)
         return {
-            "reporting_currency": reporting_currency(session),
+            "reporting_currency": choice.currency,
+            "reporting_origin": choice.origin,
+            "reporting_ignored": choice.ignored,
             "fx_policy": fx_policy(session),
             "fee_recognition": fee_recognition(session),
             "currencies": data_currencies(session),

@@ -9,17 +9,20 @@ import streamlit as st
 from campaigns.queries import workspace_counts
 from db.calendar import month_end, month_start
 from db.engine import session_scope
+from db.errors import DomainError
+from db.money import CurrencyError, currency_code
 from db.roles import PermissionDenied
 from db.settings import set_setting
 from finance.close import CloseError, close_month, reopen_month
 from finance.exports import EXPORTS, ExportError, file_name, record_export
-from finance.fx import POLICIES, FxError, import_rates_csv, set_rate
+from finance.fx import POLICIES, import_rates_csv, set_rate
 from finance.reconcile import reconcile_month
 from influencers.fees import RECOGNITION
 from pages.components.auth import require_page
 from pages.components.data import clear_caches, db_key, today
 from pages.components.empty import empty_state
 from pages.components.finance_exports import (
+    ORIGIN_TERMS,
     closed_months,
     closes_table,
     differences,
@@ -31,6 +34,7 @@ from pages.components.finance_exports import (
     workspace_finance,
 )
 from pages.components.i18n import _
+from pages.components.inputs import date_field, error_text, rate_input
 from pages.components.terms import column_labels
 
 actor = require_page("exports")
@@ -53,6 +57,13 @@ st.caption(
         recognition=info["fee_recognition"],
     )
 )
+st.caption(
+    _(
+        "Reporting currency {currency}: {origin}.",
+        currency=info["reporting_currency"],
+        origin=_(ORIGIN_TERMS[info["reporting_origin"]]),
+    )
+)
 last_month_end = month_start(today()) - dt.timedelta(days=1)
 tab_export, tab_fx, tab_close, tab_reconcile = st.tabs(
     [_("Export"), _("FX rates"), _("Period close"), _("Reconciliation")]
@@ -71,16 +82,36 @@ with tab_export:
     until = middle.date_input(_("To"), value=last_month_end, key="exports_to")
     choices = [info["reporting_currency"], *[c for c in info["currencies"] if c != info["reporting_currency"]]]
     currency = right.selectbox(_("Currency"), choices, key="exports_currency")
-    bom = st.checkbox(_("UTF-8 with BOM (for Excel)"), value=True, key="exports_bom")
+    o1, o2 = st.columns(2)
+    bom = o1.checkbox(_("UTF-8 with BOM (for Excel)"), value=True, key="exports_bom")
+    strict = o2.checkbox(
+        _("Refuse the file when an FX rate is missing"),
+        value=False,
+        key="exports_strict",
+        help=_(
+            "Off: amounts in their own currency always export, and a converted cell without a rate is left blank "
+            "and flagged (fx_missing = true). On: the file is refused until every rate exists."
+        ),
+    )
     content: bytes | None = None
+    missing: dict[str, list[str]] = {}
     if since > until:
         st.error(_("The period starts after it ends; pick a start date before the end date."))
     else:
         try:
             with st.spinner(_("Preparing the file...")):
-                content = export_file(db_key(), name, since, until, currency, bom)
-        except (ExportError, FxError) as exc:
-            st.error(str(exc))
+                content, missing = export_file(db_key(), name, since, until, currency, bom, strict)
+        except (ExportError, DomainError) as exc:
+            st.error(error_text(exc))
+    if missing:
+        st.warning(
+            _(
+                "No FX rate for {pairs}: those converted cells are blank and flagged fx_missing = true; the amounts "
+                "in their own currency are all there. Add the rates on the FX rates tab, or tick the box above to "
+                "refuse the file instead.",
+                pairs="; ".join(f"{pair} ({', '.join(months)})" for pair, months in missing.items()),
+            )
+        )
     if content is not None:
         fname = file_name(name, since, until, currency)
         snapshotted = [m for m in closed_months(db_key()) if since <= m and month_end(m) <= until]
@@ -134,20 +165,24 @@ with tab_fx:
     if not can_edit:
         st.caption(_("Your role can read FX rates but is not permitted to change them."))
     else:
-        with st.form("exports_fx_form", clear_on_submit=False):
+        with st.container(border=True):
             c1, c2, c3, c4 = st.columns(4)
-            fx_day = c1.date_input(_("Date"), value=last_month_end, key="exports_fx_date")
+            fx_day = date_field(_("Date"), value=last_month_end, key="exports_fx_date", container=c1)
             fx_from = c2.text_input(_("From"), value="USD", key="exports_fx_from")
             fx_to = c3.text_input(_("To"), value=info["reporting_currency"], key="exports_fx_to")
-            fx_rate = c4.text_input(_("Rate"), value="", key="exports_fx_rate")
-            if st.form_submit_button(_("Save rate"), key="exports_fx_save"):
-                try:
-                    with session_scope() as s:
-                        set_rate(s, actor, fx_day, fx_from, fx_to, fx_rate)
-                    clear_caches()
-                    st.success(_("Saved {pair} on {day}.", pair=f"{fx_from.upper()}->{fx_to.upper()}", day=fx_day))
-                except (FxError, PermissionDenied) as exc:
-                    st.error(str(exc))
+            fx_rate = rate_input(_("Rate"), key="exports_fx_rate", container=c4)
+            if st.button(_("Save rate"), key="exports_fx_save"):
+                if fx_rate is None or fx_day is None:
+                    st.error(_("Type the date and the rate first."))
+                else:
+                    try:
+                        with session_scope() as s:
+                            row = set_rate(s, actor, fx_day, fx_from, fx_to, fx_rate)
+                            pair = f"{row.from_currency}->{row.to_currency}"
+                        clear_caches()
+                        st.success(_("Saved {pair} on {day}.", pair=pair, day=fx_day))
+                    except (DomainError, PermissionDenied) as exc:
+                        st.error(error_text(exc))
         upload = st.file_uploader(_("Import FX rates from CSV"), type=["csv"], key="exports_fx_upload")
         if upload is not None and st.button(_("Import rates"), key="exports_fx_import"):
             try:
@@ -164,12 +199,18 @@ with tab_fx:
                 )
                 for problem in result.errors:
                     st.error(problem)
-            except (FxError, PermissionDenied) as exc:
-                st.error(str(exc))
+            except (DomainError, PermissionDenied) as exc:
+                st.error(error_text(exc))
     if actor.can("settings.manage"):
         with st.expander(_("Finance settings (admin)")), st.form("exports_settings_form"):
             new_currency = st.text_input(
-                _("Reporting currency"), value=info["reporting_currency"], key="exports_set_currency"
+                _("Reporting currency"),
+                value=info["reporting_currency"],
+                key="exports_set_currency",
+                help=_(
+                    "An ISO 4217 code such as IDR or USD. Not set, it follows the ad accounts' main currency: the one "
+                    "with the most ad spend over the last 90 days, else the most common account currency, else USD."
+                ),
             )
             new_policy = st.selectbox(
                 _("FX policy"), POLICIES, index=POLICIES.index(info["fx_policy"]), key="exports_set_policy"
@@ -181,9 +222,10 @@ with tab_fx:
                 key="exports_set_recognition",
             )
             if st.form_submit_button(_("Save settings"), key="exports_set_save"):
-                code = new_currency.strip().upper()
-                if len(code) != 3 or not code.isalpha():
-                    st.error(_("{code} is not a 3-letter currency code.", code=new_currency))
+                try:
+                    code = currency_code(new_currency)
+                except CurrencyError as exc:
+                    st.error(error_text(exc))
                 else:
                     with session_scope() as s:
                         for key, value in (
@@ -234,8 +276,8 @@ with tab_close:
                     close_month(s, actor, month, today=today())
                 clear_caches()
                 st.rerun()
-            except (CloseError, FxError, PermissionDenied) as exc:
-                st.error(str(exc))
+            except (CloseError, DomainError, PermissionDenied) as exc:
+                st.error(error_text(exc))
     if closes.empty:
         st.info(_("No month is closed yet. Close last month once its figures are final."))
     else:

@@ -8,13 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import session_scope
+from db.money import CurrencyError, currency_code
 from db.roles import ROLES, PermissionDenied
 from db.secrets import SecretError, clear_meta_token, store_meta_token, token_status
-from db.settings import get_setting, set_setting
+from db.settings import ORIGIN_SETTING, get_setting, set_setting
 from db.users import UserError, add_user, list_users, set_active, set_role
+from finance.fx import reporting_currency_choice
 from pages.components.auth import require_page
 from pages.components.data import clear_caches
+from pages.components.finance_exports import ORIGIN_TERMS
 from pages.components.i18n import _
+from pages.components.inputs import error_text
 
 actor = require_page("settings")
 st.title(_("Settings"))
@@ -43,6 +47,18 @@ def _run(action, success: str) -> None:
     st.session_state["settings_flash"] = ("success", success)
 
 
+def _currency_refusal(text: str) -> str | None:
+    """Why `text` cannot be the reporting currency (in the user's language), or None: ISO 4217 only."""
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        return _("Reporting currency must be a three-letter code such as IDR or USD, not {value}.", value=text)
+    try:
+        currency_code(code)
+    except CurrencyError as exc:
+        return error_text(exc)
+    return None
+
+
 def _store_token() -> None:
     """Form callback: store the token, then empty the field so the value leaves the session at once."""
     token = st.session_state.get("settings_meta_token_input", "")
@@ -69,6 +85,7 @@ with session_scope() as session:
         )
     }
     status = token_status(session, _secrets())
+    currency_choice = reporting_currency_choice(session)
 
 # Users and roles
 st.subheader(_("Users and roles"))
@@ -120,10 +137,31 @@ if users:
 
 # Workspace
 st.subheader(_("Workspace"))
-st.write(_("Reporting currency: {currency}", currency=values["reporting_currency"]))
+st.write(
+    _(
+        "Reporting currency: {currency} ({origin})",
+        currency=currency_choice.currency,
+        origin=_(ORIGIN_TERMS[currency_choice.origin]),
+    )
+)
+if currency_choice.ignored:
+    st.warning(
+        _(
+            "The configured reporting currency {value} is not an ISO 4217 code and is ignored; type a code below.",
+            value=currency_choice.ignored,
+        )
+    )
 with st.form("settings_workspace"):
     c1, c2, c3 = st.columns(3)
-    currency = c1.text_input(_("Reporting currency"), value=values["reporting_currency"], key="settings_currency")
+    currency = c1.text_input(
+        _("Reporting currency"),
+        value=currency_choice.currency,
+        key="settings_currency",
+        help=_(
+            "An ISO 4217 code such as IDR or USD. Not set, it follows the ad accounts' main currency: the one with "
+            "the most ad spend over the last 90 days, else the most common account currency, else USD."
+        ),
+    )
     fx_policy = c2.selectbox(
         _("FX rate policy"),
         FX_POLICIES,
@@ -154,14 +192,11 @@ with st.form("settings_workspace"):
     )
     if st.form_submit_button(_("Save settings"), type="primary"):
         code = currency.strip().upper()
-        if len(code) != 3 or not code.isalpha():
-            st.session_state["settings_flash"] = (
-                "error",
-                _("Reporting currency must be a three-letter code such as IDR or USD, not {value}.", value=currency),
-            )
+        refusal = _currency_refusal(currency)
+        if refusal:
+            st.session_state["settings_flash"] = ("error", refusal)
         else:
             changes = {
-                "reporting_currency": code,
                 "fx_policy": fx_policy,
                 "fee_recognition": fee,
                 "lookback_days": int(lookback),
@@ -169,6 +204,11 @@ with st.form("settings_workspace"):
                 "auto_provision_viewers": bool(auto),
                 "meta_budget_push": bool(push),
             }
+
+            # The reporting currency is stored only when it is changed (or was set): left as it is, it keeps
+            # following the ad accounts' main currency.
+            if code != currency_choice.currency or currency_choice.origin == ORIGIN_SETTING:
+                changes["reporting_currency"] = code
 
             def _save(session) -> None:
                 for key, value in changes.items():

@@ -143,12 +143,19 @@ def test_manager_sets_a_plan_with_a_change_row_and_audit(session, workspace) -> 
 
 def test_plan_input_is_validated_with_field_names(session, workspace) -> None:
     key = f"campaign:{workspace['life']}"
-    with pytest.raises(BudgetError, match="amount: 'lots' is not a number"):
-        set_plan(session, MANAGER, key, NOV, "lots", reason="r")
-    with pytest.raises(BudgetError, match="greater than zero"):
-        set_plan(session, MANAGER, key, NOV, "-5", reason="r")
-    with pytest.raises(BudgetError, match="IDR amounts have at most 0 decimals"):
-        set_plan(session, MANAGER, key, NOV, "1000.50", reason="r")
+    for amount, message in (
+        ("lots", "Planned amount: lots is not an amount; type it like 50,000,000."),
+        ("1e20", "Planned amount: 1e20 is not an amount; type it like 50,000,000."),
+        ("-5", "Planned amount: -5 is negative; the amount must be 0 or more."),
+        ("0", "Planned amount: the amount must be greater than zero (got 0)."),
+        ("1000.50", "Planned amount: 1000.50 has more decimals than IDR allows (0)"),
+        ("200000000000000", "Planned amount: 200000000000000 is more than the largest IDR amount allowed, "),
+        (D("1e20"), "Planned amount: 1E+20 is more than the largest IDR amount allowed"),
+        ("inf", "Planned amount: inf is not an amount"),
+    ):
+        with pytest.raises(BudgetError) as refused:
+            set_plan(session, MANAGER, key, NOV, amount, reason="r")
+        assert str(refused.value).startswith(message), (amount, str(refused.value))
     with pytest.raises(BudgetError, match="reason"):
         set_plan(session, MANAGER, key, NOV, "1000", reason=" ")
     with pytest.raises(BudgetError, match="campaign 999 does not exist"):
@@ -157,6 +164,20 @@ def test_plan_input_is_validated_with_field_names(session, workspace) -> None:
         set_plan(session, MANAGER, "channel:meta_ads", NOV, "1000", reason="r")
     with pytest.raises(BudgetError, match="XYZ is not an ISO 4217 currency code"):
         set_plan(session, MANAGER, "channel:meta_ads", NOV, "1000", reason="r", currency="XYZ")
+
+
+def test_plan_amounts_are_read_the_way_people_type_them(session, workspace) -> None:
+    key = f"campaign:{workspace['life']}"  # an IDR campaign
+    plan = set_plan(session, MANAGER, key, NOV, "Rp 50.000.000", reason="r", locale="id_ID")
+    assert plan.amount == D(50_000_000)
+    plan = set_plan(session, MANAGER, key, NOV, "50,000,000", reason="r")
+    assert plan.amount == D(50_000_000)
+    with pytest.raises(BudgetError, match="New amount: 1e20 is not an amount"):
+        propose_change(session, SPECIALIST, plan_id=plan.id, new_amount="1e20", reason="more")
+    with pytest.raises(BudgetError, match=r"New amount: 12\.345\.678,9 has more decimals than IDR allows"):
+        propose_change(session, SPECIALIST, plan_id=plan.id, new_amount="12.345.678,9", reason="more", locale="id_ID")
+    change = propose_change(session, SPECIALIST, plan_id=plan.id, new_amount="60.000.000", reason="r", locale="id_ID")
+    assert change.new_amount == D(60_000_000)
 
 
 def test_specialist_proposes_and_manager_approves(session, workspace) -> None:

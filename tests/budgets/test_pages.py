@@ -133,7 +133,9 @@ def test_bad_amount_is_a_clear_message(demo_url: str, app_test) -> None:
     at.text_area(key="budgets_propose_reason").input("why not")
     at.button(key="budgets_propose_submit").click().run()
     assert not at.exception, at.exception
-    assert [e.value for e in at.error] == ["new amount: 'lots' is not a number."]
+    # Refused under the field as it is typed (db.parse.parse_amount), and nothing is proposed.
+    assert [e.value for e in at.error] == ["New amount: lots is not an amount; type it like 50,000,000."]
+    assert not at.success
 
 
 def test_manager_sets_a_plan_through_the_ui(demo_url: str, app_test) -> None:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from finance.csvfile import BOM, csv_cells, iter_csv, iter_csv_text
-from finance.exports import EXPORTS, ExportContext, build_live, campaign_daily
+from finance.exports import EXPORTS, ExportContext, build_live, campaign_daily, read_rows
 from finance.exports.context import quantity_text as _qty
 from finance.exports.context import quantum as _quantum
 from finance.exports.context import rate_text as _rate_text
@@ -72,7 +72,7 @@ def _reference(ctx: ExportContext) -> Iterator[list[str]]:
         cid,
     ) in ctx.session.execute(stmt):
         q = _quantum(cur)
-        used = ctx.book.rate(cur, day)
+        used = ctx.rate(cur, day)
         spend = spend.quantize(q, ROUND_HALF_UP)
         yield [
             day.isoformat(),
@@ -87,12 +87,14 @@ def _reference(ctx: ExportContext) -> Iterator[list[str]]:
             _qty(conv),
             f"{value.quantize(q, ROUND_HALF_UP):f}",
             ctx.currency,
-            _rate_text(used.rate),
-            used.rate_date,
-            used.policy,
-            f"{(spend * used.rate).quantize(target_q, ROUND_HALF_UP):f}",
+            "" if used is None else _rate_text(used.rate),
+            "" if used is None else used.rate_date,
+            ctx.policy if used is None else used.policy,
+            "" if used is None else f"{(spend * used.rate).quantize(target_q, ROUND_HALF_UP):f}",
             ctx.provisional(day, cutoffs.get(acct_pk)),
             source,
+            "" if used is None else used.source,
+            "true" if used is None else "false",
         ]
 
 
@@ -155,7 +157,7 @@ def _add_awkward_rows(session) -> None:
                 date=D(2026, 10, day_no),
                 from_currency="USD",
                 to_currency="IDR",
-                rate=Decimal("15900") + Decimal(day_no) / 7,
+                rate=(Decimal("15900") + Decimal(day_no) / 7).quantize(Decimal("1e-10")),
                 source="test",
             )
         )
@@ -184,6 +186,17 @@ def test_fast_path_matches_the_plain_builder(fs, monkeypatch, currency: str, pol
                 build_live(fs, "campaign-daily", SINCE, UNTIL, currency, now=now, policy=policy, locked=locked)
             )
             assert got == expected, (currency, policy, now, locked, batch)
+
+
+@pytest.mark.parametrize("policy", ["monthly_average", "daily"])
+def test_fast_path_matches_the_plain_builder_when_rates_are_missing(fs, monkeypatch, policy: str) -> None:
+    """VND: no finance rate, no ECB reference rate. Native cells are written, converted cells blank, flagged."""
+    _add_awkward_rows(fs)
+    expected = _reference_bytes(fs, "VND", policy, NOW, frozenset())
+    _header, rows = read_rows(expected)
+    assert {r[-1] for r in rows} == {"true"}
+    monkeypatch.setattr(campaign_daily, "YIELD_PER", 3)
+    assert b"".join(build_live(fs, "campaign-daily", SINCE, UNTIL, "VND", now=NOW, policy=policy)) == expected
 
 
 def test_fast_path_writes_the_awkward_cells_as_the_csv_module_does(fs) -> None:

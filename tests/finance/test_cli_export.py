@@ -13,6 +13,7 @@ from cli import app
 from db.engine import session_scope
 from db.models import AuditEntry
 from finance.csvfile import BOM
+from finance.exports import read_rows
 from finance.models import FxRate
 
 runner = CliRunner()
@@ -76,28 +77,51 @@ def test_bad_dates_exit_1(finance_url: str) -> None:
         assert message in lines[0]
 
 
-def test_missing_fx_rate_exits_1_and_writes_nothing(finance_url: str, tmp_path: Path) -> None:
+def test_a_missing_fx_rate_leaves_cells_blank_and_is_listed_on_stderr(finance_url: str, tmp_path: Path) -> None:
+    """VND: no rate anywhere (neither finance's nor the ECB's). The file still exports, exit 0."""
     target = tmp_path / "monthly.csv"
-    proc = _cli("export", "campaign-monthly", "--from", "2026-10-01", "--to", "2026-10-31", "--currency", "VND")
+    args = ["export", "campaign-monthly", "--from", "2026-10-01", "--to", "2026-11-30", "--currency", "VND"]
+    proc = _cli(*args, "-o", str(target))
+    assert proc.returncode == 0, proc.stderr
+    header, rows = read_rows(target.read_bytes())
+    ix = {c: i for i, c in enumerate(header)}
+    assert header[-2:] == ["fx_source", "fx_missing"]
+    assert {r[ix["fx_missing"]] for r in rows} == {"true"}
+    assert {r[ix["spend_reporting"]] for r in rows} == {""}
+    assert {r[ix["fx_rate"]] for r in rows} == {""}
+    assert [r[ix["spend"]] for r in rows] == ["562501", "75000", "45.51", "100000", "50.10"]  # native: always
+    warnings = [line for line in proc.stderr.decode().splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: no FX rate IDR->VND in 2026-10, 2026-11: those converted cells are blank (fx_missing=true). "
+        "Add rates on the Exports page or with `python cli.py fx import`; --strict fails instead.",
+        "warning: no FX rate USD->VND in 2026-10, 2026-11: those converted cells are blank (fx_missing=true). "
+        "Add rates on the Exports page or with `python cli.py fx import`; --strict fails instead.",
+    ]
+    stdout = _cli(*args, "--no-bom")
+    assert stdout.returncode == 0
+    assert stdout.stdout == target.read_bytes()[len(BOM) :]
+
+
+def test_strict_fails_on_a_missing_fx_rate_and_writes_nothing(finance_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "monthly.csv"
+    args = ["export", "campaign-monthly", "--from", "2026-10-01", "--to", "2026-10-31", "--currency", "VND"]
+    proc = _cli(*args, "--strict")
     assert proc.returncode == 1
     assert proc.stdout == b""
     lines = proc.stderr.decode().strip().splitlines()
     assert len(lines) == 1
     assert "No FX rate IDR->VND in 2026-10" in lines[0]
-    proc = _cli(
-        "export",
-        "campaign-monthly",
-        "--from",
-        "2026-10-01",
-        "--to",
-        "2026-10-31",
-        "--currency",
-        "VND",
-        "-o",
-        str(target),
-    )
+    proc = _cli(*args, "--strict", "-o", str(target))
     assert proc.returncode == 1
     assert not target.exists()
+    assert not (tmp_path / "monthly.csv.part").exists()
+
+
+def test_a_currency_that_is_not_iso_4217_is_refused(finance_url: str) -> None:
+    proc = _cli("export", "campaign-daily", "--currency", "XYZ")
+    assert proc.returncode == 1
+    assert proc.stdout == b""
+    assert proc.stderr.decode().strip() == "error: XYZ is not an ISO 4217 currency code (e.g. IDR, USD, SGD)."
 
 
 def test_fx_import(finance_url: str, tmp_path: Path) -> None:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from db.engine import session_scope
+from db.models import Setting
+from finance.models import FxRate
 
 PAGE = "pages/exports/exports.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +75,60 @@ def test_preview_totals_and_download(finance_url: str, app_test) -> None:
     assert entry.after["currency"] == "IDR"
 
 
+def test_a_missing_rate_leaves_cells_blank_and_is_listed_and_strict_refuses(finance_url: str, app_test) -> None:
+    with session_scope(finance_url) as s:  # a currency without any rate: VND (the ECB publishes none)
+        s.add(Setting(key="reporting_currency", value="VND"))
+    at = _choose(_open(app_test), "campaign-monthly", dt.date(2026, 10, 1), dt.date(2026, 11, 30), "VND")
+    assert not at.error, [e.value for e in at.error]
+    warnings = [w.value for w in at.warning if "No FX rate" in w.value]
+    assert len(warnings) == 1
+    assert "IDR->VND (2026-10, 2026-11); USD->VND (2026-10, 2026-11)" in warnings[0]
+    assert at.get("download_button")  # the file is still there, native amounts and all
+    preview = next(d.value for d in at.dataframe if "fx_missing" in d.value.columns)
+    assert set(preview["fx_missing"]) == {"true"}
+    assert set(preview["spend_reporting"]) == {""}
+    at.checkbox(key="exports_strict").check().run()
+    assert not at.exception, at.exception
+    assert any("No FX rate IDR->VND in 2026-10" in e.value for e in at.error)
+    assert not at.get("download_button")
+
+
+def test_rate_sources_are_labelled_in_the_preview(finance_url: str, app_test) -> None:
+    at = _choose(_open(app_test), "campaign-daily", dt.date(2026, 10, 1), dt.date(2026, 10, 31), "USD")
+    preview = next(d.value for d in at.dataframe if "fx_source" in d.value.columns)
+    assert set(preview["fx_source"]) == {"finance", "same currency"}
+
+
+def test_fx_rates_are_typed_as_people_write_them_and_codes_checked(finance_url: str, app_test) -> None:
+    at = _open(app_test)
+    at.text_input(key="exports_fx_from").set_value("IDR")
+    at.text_input(key="exports_fx_to").set_value("USD")
+    at.text_input(key="exports_fx_rate").input("0.00000000004").run()
+    assert any("Understood as 0.00000000004" in c.value for c in at.caption)
+    at.button(key="exports_fx_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved IDR->USD" in m.value for m in at.success)
+    with session_scope(finance_url) as s:
+        rate = s.scalar(select(FxRate.rate).where(FxRate.from_currency == "IDR", FxRate.to_currency == "USD"))
+    assert rate == Decimal("0.00000000004")
+    at.text_input(key="exports_fx_from").set_value("XYZ")
+    at.text_input(key="exports_fx_rate").input("16000").run()
+    at.button(key="exports_fx_save").click().run()
+    assert any("XYZ is not an ISO 4217 currency code" in e.value for e in at.error)
+    at.text_input(key="exports_fx_rate").input("0.00000000000004").run()
+    assert any("outside the rates allowed" in e.value for e in at.error)
+
+
+def test_a_reporting_currency_that_is_not_iso_4217_is_refused(finance_url: str, app_test) -> None:
+    at = _open(app_test)
+    at.text_input(key="exports_set_currency").set_value("xyz")
+    at.button(key="exports_set_save").click().run()
+    assert not at.exception, at.exception
+    assert any("xyz is not an ISO 4217 currency code" in e.value for e in at.error)
+    with session_scope(finance_url) as s:
+        assert s.get(Setting, "reporting_currency") is None
+
+
 def test_missing_rate_is_an_error_on_screen(finance_url: str, app_test) -> None:
     at = _open(app_test)
     at = _choose(at, "campaign-daily", dt.date(2026, 10, 1), dt.date(2026, 10, 31), "USD")
@@ -115,3 +175,4 @@ def test_admin_changes_the_reporting_currency(finance_url: str, app_test) -> Non
     at.button(key="exports_set_save").click().run()
     assert not at.exception, at.exception
     assert any("Reporting currency IDR; FX policy month_end" in c.value for c in at.caption)
+    assert any("Reporting currency IDR: set in Settings." in c.value for c in at.caption)

@@ -6,11 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.models import AuditEntry
 from db.roles import Actor, PermissionDenied
 from finance.fx import FxError, RateBook, import_rates_csv, set_rate
+from finance.models import FxRate
 
 D = dt.date
 FINANCE = Actor("fin@example.com", "finance")
@@ -91,9 +92,15 @@ def test_set_rate_is_audited_and_needs_permission(session) -> None:
         set_rate(session, Actor("s@example.com", "specialist"), "2026-10-01", "USD", "IDR", "1")
     for bad, message in (
         (("2026-10-01", "USD", "USD", "1"), "same currency"),
-        (("2026-10-01", "USD", "IDR", "0"), "positive"),
-        (("2026-10-01", "US", "IDR", "1"), "3-letter"),
-        (("01/10/2026", "USD", "IDR", "1"), "ISO date"),
+        (("2026-10-01", "USD", "IDR", "0"), "rate: 0 is outside the rates allowed"),
+        (("2026-10-01", "USD", "IDR", "0.00000000000004"), "outside the rates allowed"),
+        (("2026-10-01", "USD", "IDR", "4e-11"), "is not a rate"),
+        (("2026-10-01", "USD", "IDR", "inf"), "is not a rate"),
+        (("2026-10-01", "US", "IDR", "1"), "from: US is not an ISO 4217 currency code"),
+        (("2026-10-01", "XYZ", "IDR", "1"), "from: XYZ is not an ISO 4217 currency code"),
+        (("2026-10-01", "USD", "XAU", "1"), "to: XAU is not an ISO 4217 currency code"),
+        (("01/10/2026", "USD", "IDR", "1"), "could be day/month or month/day"),
+        (("1900-01-01", "USD", "IDR", "1"), "before 2000-01-01"),
     ):
         with pytest.raises(FxError, match=message):
             set_rate(session, FINANCE, *bad)
@@ -103,7 +110,7 @@ def test_csv_import_reports_bad_rows_and_keeps_good_ones(session) -> None:
     data = (
         "\ufeffDate,From,To,Rate,Source\n"
         "2026-10-01,USD,IDR,16000,bank\n"
-        '2026-10-02,USD,IDR,"16,100",bank\n'
+        '2026-10-02,USD,IDR,"16.100,5",bank\n'
         "2026-13-01,USD,IDR,16000,bank\n"
         "2026-10-03,SGD,IDR,12000.5,\n"
         "2026-10-01,USD,IDR,16000,bank\n"
@@ -116,6 +123,41 @@ def test_csv_import_reports_bad_rows_and_keeps_good_ones(session) -> None:
     assert "twice" in result.errors[2]
     book = RateBook(session, "IDR", D(2026, 10, 3), D(2026, 10, 3), "daily")
     assert book.rate("SGD", D(2026, 10, 3)).rate == Decimal("12000.5")
+
+
+def test_rates_are_stored_with_every_digit_typed(migrated_url: str) -> None:
+    from db.engine import session_scope
+
+    with session_scope(migrated_url) as s:
+        set_rate(s, FINANCE, "2026-10-01", "IDR", "USD", "0.00000000004")
+        set_rate(s, FINANCE, "2026-10-02", "IDR", "USD", "0.0000615384615384615")
+        set_rate(s, FINANCE, "2026-10-03", "USD", "IDR", "16.250,5", locale="id_ID")
+    with session_scope(migrated_url) as s:
+        rates = dict(s.execute(select(FxRate.date, FxRate.rate)).all())
+    assert rates == {
+        D(2026, 10, 1): Decimal("0.00000000004"),
+        D(2026, 10, 2): Decimal("0.0000615384615384615"),
+        D(2026, 10, 3): Decimal("16250.5"),
+    }
+    assert f"{rates[D(2026, 10, 1)]:f}" == "0.00000000004"  # never 0, never rounded to 10 decimals
+
+
+def test_an_fx_file_with_a_repeated_column_is_refused(session) -> None:
+    for header in ("date,from,to,rate,rate", "date,from,to,rate,kurs", "date,from,to,rate,Source,source"):
+        data = f"{header}\n2026-10-01,USD,IDR,16000,16100\n".encode()
+        with pytest.raises(FxError, match="twice"):
+            import_rates_csv(session, FINANCE, data)
+    assert session.scalar(select(func.count()).select_from(FxRate)) == 0
+
+
+def test_an_fx_file_with_a_currency_that_is_not_iso_is_refused_by_row(session) -> None:
+    data = (
+        b"date,from,to,rate\n2026-10-01,XYZ,IDR,16000\n2026-10-01,USD,IDR,0.00000000000001\n2026-10-02,USD,IDR,16000\n"
+    )
+    result = import_rates_csv(session, FINANCE, data)
+    assert result.created == 1
+    assert result.errors[0].startswith("row 2: from: XYZ is not an ISO 4217 currency code")
+    assert result.errors[1].startswith("row 3: rate: 0.00000000000001 is outside the rates allowed")
 
 
 def test_daily_policy_converts_monthly_rows_day_by_day(fs) -> None:
@@ -137,3 +179,16 @@ def test_daily_policy_converts_monthly_rows_day_by_day(fs) -> None:
     usd = next(r for r in rows if r[header.index("currency")] == "USD")
     assert usd[header.index("fx_rate_date")] == "2026-10-31"
     assert usd[header.index("spend_reporting")] == "732711"
+
+
+def test_computed_rates_keep_six_significant_digits_and_never_round_to_zero(session) -> None:
+    from finance.fx import round_rate
+
+    assert round_rate(Decimal("0.00006230589999")) == Decimal("0.0000623059")  # 10 decimals, as always
+    assert round_rate(Decimal("16050.123456789012")) == Decimal("16050.1234567890")
+    assert round_rate(Decimal("0.0000000000412345678")) == Decimal("0.0000000000412346")  # 6 digits, not 0
+    set_rate(session, FINANCE, "2026-10-01", "IDR", "USD", "0.00000000004")
+    set_rate(session, FINANCE, "2026-10-02", "IDR", "USD", "0.00000000006")
+    book = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "monthly_average")
+    assert book.rate("IDR", D(2026, 10, 15)).rate == Decimal("0.00000000005")  # the mean, not 0.0000000000
+    assert book.convert(Decimal("1000000000"), "IDR", D(2026, 10, 15))[0] == Decimal("0.05")

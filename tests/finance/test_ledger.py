@@ -41,7 +41,9 @@ def test_over_flight_spreads_fees_evenly_by_day(fs) -> None:
 def test_meta_ads_lines_and_prorated_plans(fs) -> None:
     lines = _lines(fs, "on_delivery")
     sale_oct = lines[("2026-10", "meta_ads", "Sale, 11.11")]
-    assert sale_oct.actual == Decimal("562500.5")
+    # Each day rounded to the rupiah as campaign-daily writes it (250,000 + 312,500.5 -> 312,501), then added.
+    assert sale_oct.actual == Decimal("562501")
+    assert sale_oct.actual_days == {D(2026, 10, 30): Decimal("250000"), D(2026, 10, 31): Decimal("312501")}
     assert sale_oct.committed == sale_oct.actual
     assert sale_oct.planned == Decimal("3100000")  # 6,100,000 over 61 days: 31 in October
     assert lines[("2026-11", "meta_ads", "Sale, 11.11")].planned == Decimal("3000000")
@@ -51,5 +53,5 @@ def test_meta_ads_lines_and_prorated_plans(fs) -> None:
 def test_a_period_inside_a_month_only_counts_its_days(fs) -> None:
     lines = build_ledger(fs, D(2026, 10, 31), D(2026, 10, 31), recognition="on_delivery")
     sale = next(ln for ln in lines if ln.item_name == "Sale, 11.11")
-    assert sale.actual == Decimal("312500.5")
+    assert sale.actual == Decimal("312501")
     assert sale.planned == Decimal("100000")
