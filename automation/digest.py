@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from automation.delivery import DeliveryError, post_webhook, send_email, smtp_settings, webhook_payload
 from automation.i18n import Renderer
 from automation.jobs import JOBS
-from automation.recipients import Target, delivery_targets
+from automation.recipients import Target, delivery_targets, ensure_recipient
 from automation.rules import CATEGORIES, CATEGORY_TITLES, WINDOWS, Notice, collect_notices
 from db.calendar import workspace_timezone, workspace_today
 from db.config import env
@@ -164,7 +164,7 @@ def compose(notices: list[Notice], lang: str, timezone: str, today: dt.date, sec
 
 def _already_sent(session: Session, target: Target, notices: list[Notice], now: dt.datetime) -> set[str]:
     """Fingerprints of `notices` this target received within each one's window."""
-    if not notices:
+    if not notices or target.recipient_id is None:
         return set()
     oldest = now - max(WINDOWS.values())
     rows = session.execute(
@@ -180,11 +180,12 @@ def _already_sent(session: Session, target: Target, notices: list[Notice], now: 
 
 def _remember(url: str | None, target: Target, notices: list[Notice], now: dt.datetime, run_id: int | None) -> None:
     with session_scope(url) as session:
-        if session.get(AlertRecipient, target.recipient_id) is None:
+        recipient_id = ensure_recipient(session, target)
+        if recipient_id is None or session.get(AlertRecipient, recipient_id) is None:
             return  # removed while the digest was being sent
         session.add_all(
             SentAlert(
-                recipient_id=target.recipient_id,
+                recipient_id=recipient_id,
                 channel=target.channel,
                 fingerprint=n.fingerprint,
                 category=n.category,
@@ -203,9 +204,10 @@ def send_due(
     now = now or utcnow()
     report = DigestReport(dry_run=dry_run)
     titles = {key: spec.title for key, spec in JOBS.items()}
+    email_on = smtp_settings() is not None
     with session_scope(url) as session:
         notices = collect_notices(session, now, titles)
-        targets = delivery_targets(session)
+        targets = delivery_targets(session, default_email=email_on)
         timezone = workspace_timezone(session)
         today = workspace_today(session, now)
         secrets = known_secrets(session, targets)

@@ -35,6 +35,10 @@ WORDS = {
     "published": N_("published"),
     "pending": N_("pending"),
     "paid": N_("paid"),
+    "active": N_("active"),
+    "completed": N_("completed"),
+    "cancelled": N_("cancelled"),
+    "paused": N_("paused"),
 }
 
 

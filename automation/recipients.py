@@ -36,6 +36,11 @@ CATEGORY_LABELS = {
 }
 
 
+def default_language(user: User) -> str:
+    """A person's alert language before they choose one: the language they use the app in."""
+    return user.language if user.language in LANGUAGES else "en"
+
+
 def allowed_categories(role: str) -> list[str]:
     """The alert categories a role may receive."""
     from db.roles import PAGE_ACCESS
@@ -115,9 +120,8 @@ def preferences(session: Session, user: User) -> Preferences:
     """The user's preferences; never saved means every category the role allows, in the user's language, off."""
     allowed = allowed_categories(user.role)
     row = session.scalar(select(AlertRecipient).where(AlertRecipient.user_id == user.id))
-    if row is None:
-        lang = user.language if user.language in LANGUAGES else "en"
-        return Preferences(None, None, True, "", "slack", allowed, lang, False, allowed)
+    if row is None:  # never saved: what the role allows, by email, in the person's language
+        return Preferences(None, None, True, "", "slack", allowed, default_language(user), True, allowed)
     return Preferences(
         row.id,
         row.version_id,
@@ -270,19 +274,44 @@ def remove_webhook(session: Session, actor: Actor, recipient_id: int) -> None:
 
 @dataclass(frozen=True)
 class Target:
-    """One delivery: a recipient on one channel, in one language, for the categories it receives."""
+    """One delivery: a recipient on one channel, in one language, for the categories it receives.
 
-    recipient_id: int
+    `recipient_id` is None for a person who never saved preferences (they get the defaults by email; their
+    record is made when the first message goes)."""
+
+    recipient_id: int | None
     channel: str  # email | webhook
     address: str  # an email address or a webhook URL (never shown)
     label: str  # who, for reports: the email, or the webhook's name and masked address
     webhook_format: str
     language: str
     categories: frozenset[str]
+    user_id: int | None = None
 
 
-def delivery_targets(session: Session) -> list[Target]:
-    """Every enabled recipient channel: active people (email and/or personal webhook) and workspace webhooks."""
+def ensure_recipient(session: Session, target: Target) -> int | None:
+    """The recipient id of `target`, making the default record of a person who never saved preferences."""
+    if target.recipient_id is not None or target.user_id is None:
+        return target.recipient_id
+    row = session.scalar(select(AlertRecipient).where(AlertRecipient.user_id == target.user_id))
+    if row is None:
+        row = AlertRecipient(
+            user_id=target.user_id,
+            enabled=True,
+            email_enabled=True,
+            categories=sorted(target.categories, key=CATEGORIES.index),
+            language=target.language,
+        )
+        session.add(row)
+        session.flush()
+    return row.id
+
+
+def delivery_targets(session: Session, *, default_email: bool = True) -> list[Target]:
+    """Every enabled recipient channel: active people (email and/or personal webhook) and workspace webhooks.
+
+    With `default_email` (email is configured), active people who never saved preferences get the defaults:
+    every category their role allows, by email, in the language they use the app in."""
     targets = []
     stmt = (
         select(AlertRecipient, User)
@@ -296,7 +325,7 @@ def delivery_targets(session: Session) -> list[Target]:
                 continue
             categories = frozenset(c for c in (row.categories or ()) if c in allowed_categories(user.role))
             if row.email_enabled:
-                targets.append(Target(row.id, "email", user.email, user.email, "", row.language, categories))
+                targets.append(Target(row.id, "email", user.email, user.email, "", row.language, categories, user.id))
             if row.webhook_url:
                 label = f"{user.email} ({mask_url(row.webhook_url)})"
                 targets.append(
@@ -307,5 +336,13 @@ def delivery_targets(session: Session) -> list[Target]:
             categories = frozenset(row.categories or ())
             targets.append(
                 Target(row.id, "webhook", row.webhook_url, label, row.webhook_format, row.language, categories)
+            )
+    if default_email:
+        saved = select(AlertRecipient.user_id).where(AlertRecipient.user_id.is_not(None))
+        people = select(User).where(User.active.is_(True), User.id.not_in(saved)).order_by(User.id)
+        for user in session.scalars(people):
+            categories = frozenset(allowed_categories(user.role))
+            targets.append(
+                Target(None, "email", user.email, user.email, "", default_language(user), categories, user.id)
             )
     return [t for t in targets if t.categories]
