@@ -196,18 +196,26 @@ def test_email_digest_in_each_language_sent_once_within_its_window(world: str, s
     assert "Harbolnas Sale: projected IDR" in body
     assert "Sync failures" not in body  # a manager does not receive sync failures
     isi = indonesian.get_body(("plain",)).get_content()
-    assert "Pengiriman" in isi or "Anggaran" in isi  # Indonesian headings
-    assert "Rp" in isi
-    assert "Gagal" not in english.get_body(("plain",)).get_content()
-    assert "Nov 2026" in isi or "Nov 2026" in body
+    assert isi.startswith("Peringatan dari Pantau untuk 16 Nov 2026")
+    assert "Anggaran dan pacing" in isi
+    assert "Harbolnas Sale: proyeksi Rp60.000.000" in isi  # rupiah grouped with dots
+    assert "Sinkronisasi Meta untuk Acme ID gagal" in isi
+    assert "pembayaran #1 sebesar Rp2.500.000 jatuh tempo 12 Nov 2026 dan masih menunggu" in isi
+    assert "Ayu Lestari (Kopi Launch): reel di Instagram jatuh tempo 10 Nov 2026" in isi
+    assert indonesian["Subject"] == f"Pantau: {isi.count(chr(10) + '  ')} peringatan butuh perhatian Anda"
+    assert "Nov 16, 2026" in body  # English dates
     html = english.get_body(("html",)).get_content()
     assert "<li" in html
 
     assert digest.send_due(world, now=NOW + dt.timedelta(hours=1)).deliveries == []  # nothing new
-    later = digest.send_due(world, now=NOW + dt.timedelta(days=3, hours=1))
-    resent = {d.label: d for d in later.deliveries}
-    assert set(resent) == {MANAGER.email, SPECIALIST.email}  # pacing (3-day window) and approvals again
-    assert "Harbolnas Sale: projected" in resent[MANAGER.email].text
+    # A day later only the approval (a one-day window) is sent again; the overdue work waits for its 7 days.
+    day_later = digest.send_due(world, now=NOW + dt.timedelta(days=1, hours=1))
+    assert [(d.label, d.alerts) for d in day_later.deliveries] == [(MANAGER.email, 1)]
+    assert "waiting for approval" in day_later.deliveries[0].text
+    week_later = digest.send_due(world, now=NOW + dt.timedelta(days=7, hours=1))
+    resent = {d.label: d.text for d in week_later.deliveries}
+    assert set(resent) == {MANAGER.email, SPECIALIST.email}
+    assert "Ayu Lestari (Kopi Launch): reel on Instagram was due Nov 10, 2026" in resent[MANAGER.email]
     with session_scope(world) as s:
         sync_sent = s.scalar(select(func.count(SentAlert.id)).where(SentAlert.category == "sync"))
     assert sync_sent == 1  # the failed run was sent once (to the specialist), never again
