@@ -248,16 +248,18 @@ def _campaigns(session: Session, since: dt.date, until: dt.date, f: CalendarFilt
         )
         .order_by(Campaign.start_time, Campaign.id)
     )
-    links: dict[int, int] = {}
+    # Each campaign's program (the first linked), so an entry opens its program; a program filter keeps only its own.
+    link_stmt = (
+        select(ProgramCampaign.campaign_id, ProgramCampaign.program_id)
+        .join(Program, Program.id == ProgramCampaign.program_id)
+        .order_by(ProgramCampaign.program_id.desc())
+    )
+    if f.program_id is not None:
+        link_stmt = link_stmt.where(ProgramCampaign.program_id == f.program_id)
+    if f.owner:
+        link_stmt = link_stmt.where(func.lower(Program.owner) == f.owner.strip().lower())
+    links: dict[int, int] = dict(session.execute(link_stmt))
     if f.program_id is not None or f.owner:
-        link_stmt = select(ProgramCampaign.campaign_id, ProgramCampaign.program_id).join(
-            Program, Program.id == ProgramCampaign.program_id
-        )
-        if f.program_id is not None:
-            link_stmt = link_stmt.where(ProgramCampaign.program_id == f.program_id)
-        if f.owner:
-            link_stmt = link_stmt.where(func.lower(Program.owner) == f.owner.strip().lower())
-        links = dict(session.execute(link_stmt).tuples().all())
         stmt = stmt.where(Campaign.id.in_(list(links)))
     entries = []
     for campaign, account, tz in session.execute(stmt):

@@ -172,3 +172,34 @@ def webhook_receiver() -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+AUTH_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-cookie-secret-that-is-long-enough-1234",
+        "client_id": "pantau-test",
+        "client_secret": "not-a-real-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
+
+
+@pytest.fixture
+def as_role(app_test):
+    """An AppTest through streamlit_app.py signed in as a user of `role` (added to the users table)."""
+    from db.engine import session_scope
+    from db.roles import CLI_ACTOR
+    from db.users import add_user
+
+    def make(role: str, timeout: float = 30):
+        email = f"{role}@example.com"
+        with session_scope() as s:
+            add_user(s, CLI_ACTOR, email, role)
+        at = app_test(timeout=timeout)
+        at.secrets = AUTH_SECRETS
+        at.user = {"is_logged_in": True, "email": email}
+        at.run()
+        return at
+
+    return make
