@@ -258,7 +258,7 @@ def _campaigns(session: Session, since: dt.date, until: dt.date, f: CalendarFilt
         link_stmt = link_stmt.where(ProgramCampaign.program_id == f.program_id)
     if f.owner:
         link_stmt = link_stmt.where(func.lower(Program.owner) == f.owner.strip().lower())
-    links: dict[int, int] = dict(session.execute(link_stmt))
+    links: dict[int, int] = dict(session.execute(link_stmt).all())
     if f.program_id is not None or f.owner:
         stmt = stmt.where(Campaign.id.in_(list(links)))
     entries = []
