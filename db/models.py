@@ -107,7 +107,9 @@ class SentAlert(Base):
     from being sent again within its window."""
 
     __tablename__ = "sent_alert"
-    __table_args__ = (Index("ix_sent_alert_recipient_fingerprint", "recipient_id", "channel", "fingerprint", "sent_at"),)
+    __table_args__ = (
+        Index("ix_sent_alert_recipient_fingerprint", "recipient_id", "channel", "fingerprint", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("alert_recipient.id", ondelete="CASCADE"))
