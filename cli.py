@@ -26,6 +26,10 @@ sync_app = typer.Typer(help="Pull campaigns, budgets, spend and conversions from
 app.add_typer(sync_app, name="sync")
 import_app = typer.Typer(help="Import files: Ads Manager exports, influencer contacts.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+alerts_app = typer.Typer(help="Alerts delivered by email and webhooks.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+calendar_app = typer.Typer(help="The content calendar as an iCalendar feed.", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -458,6 +462,88 @@ def import_adsmanager(
         out.print(result.describe(), highlight=False)
     if preview.errors:
         raise typer.Exit(1)
+
+
+@app.command("worker")
+@command_errors
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Run what is due now, then exit (for cron).")] = False,
+    poll: Annotated[float, typer.Option("--poll", help="Seconds between looks at the schedules.")] = 30.0,
+) -> None:
+    """Run the schedules set on the Settings page (syncs, the alert digest, the token check) until stopped."""
+    from automation.worker import Worker
+
+    prepare_database()
+    runner = Worker()
+    if once:
+        result = runner.tick()
+        for claim in result.claimed:
+            status = result.outcomes.get(claim.run_id, "?")
+            out.print(f"{claim.job} ({claim.scheduled_for.isoformat()}): {status}", highlight=False)
+        if not result.claimed:
+            out.print("Nothing is due.")
+        if any(status != "success" for status in result.outcomes.values()):
+            raise typer.Exit(1)
+        return
+    err.print(f"Worker {runner.owner} started; looking at the schedules every {poll:g} s (Ctrl+C stops).")
+    runner.run_forever(poll_seconds=poll)
+
+
+@alerts_app.command("send")
+@command_errors
+def alerts_send(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would be sent; send and record nothing.")
+    ] = False,
+) -> None:
+    """Send every recipient the alerts due to them (each condition once within its window)."""
+    from automation import runs
+    from automation.digest import send_due
+    from db.types import utcnow
+
+    prepare_database()
+    now = utcnow()
+    claim = None if dry_run else runs.claim(None, "alerts.digest", now, now, trigger=runs.TRIGGER_CLI)
+    report = send_due(now=now, dry_run=dry_run, job_run_id=claim.run_id if claim else None)
+    if claim is not None:
+        status = runs.FAILED if report.errors else runs.SUCCESS
+        error = "; ".join(report.errors) or None
+        runs.finish(
+            None, claim.run_id, status, utcnow(), summary=report.summary(), error=error, details=report.details()
+        )
+    for delivery in report.deliveries:
+        state = "would send" if dry_run else ("sent" if delivery.sent else "NOT sent")
+        out.print(f"-- {delivery.channel} to {delivery.label} ({delivery.language}): {state}", markup=False)
+        if dry_run:
+            out.print(f"Subject: {delivery.subject}\n{delivery.text}", markup=False, highlight=False)
+    out.print(report.summary(), markup=False, highlight=False)
+    if report.errors:
+        raise CommandError("; ".join(report.errors))
+
+
+@calendar_app.command("ics")
+@command_errors
+def calendar_ics(
+    program: Annotated[int | None, typer.Option("--program", help="Only this program (its id).")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Only the programs and creators this person owns.")] = None,
+    language: Annotated[str, typer.Option("--language", help="en or id (titles).")] = "en",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).")] = None,
+) -> None:
+    """Write the content calendar as iCalendar (.ics): deliverables, posts, payments due, flights."""
+    from automation.feeds import calendar_feed
+    from db.engine import session_scope
+
+    if language not in ("en", "id"):
+        raise CommandError(f"--language {language!r}: use en or id")
+    prepare_database()
+    with session_scope() as session:
+        name, data = calendar_feed(session, program_id=program, owner=user, language=language)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    output.write_bytes(data)
+    err.print(f"Wrote {output} ({len(data)} bytes; {name}).", highlight=False)
 
 
 if __name__ == "__main__":

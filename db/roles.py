@@ -13,10 +13,14 @@ PAGE_ACCESS: dict[str, frozenset[str]] = {
     "budgets": frozenset(ROLES),
     "influencers": frozenset({"admin", "manager", "specialist", "finance"}),
     "programs": frozenset({"admin", "manager", "specialist", "finance"}),
+    # The content calendar: finance reads it; planning a post date needs program.edit.
+    "calendar": frozenset({"admin", "manager", "specialist", "finance"}),
     "exports": frozenset({"admin", "manager", "finance"}),
     "sync": frozenset({"admin", "specialist"}),
     "settings": frozenset({"admin"}),
     "audit": frozenset({"admin", "manager"}),
+    # Everyone chooses which alerts they receive and in which language.
+    "notifications": frozenset(ROLES),
 }
 
 # Write permissions -> roles. Services call `require(actor, PERMISSION)` before changing anything.

@@ -221,6 +221,7 @@ class Deliverable(Versioned, Timestamps, Base):
     platform: Mapped[str] = mapped_column(String(20))
     type: Mapped[str] = mapped_column(String(20))
     due_date: Mapped[dt.date | None] = mapped_column(Date)
+    planned_post_date: Mapped[dt.date | None] = mapped_column(Date)  # when it should go live (content calendar)
     status: Mapped[str] = mapped_column(String(20), default="planned")
     url: Mapped[str | None] = mapped_column(String(1000))
     published_date: Mapped[dt.date | None] = mapped_column(Date)

@@ -15,12 +15,13 @@ FLOORS = {
     "finance": 4,
     "demo": 5,
     "migrations": 5,
+    "automation": 5,
     "pages": 6,
     # The entry points sit on top: the app builds its navigation from pages.components.
     "cli": 7,
     "streamlit_app": 7,
 }
-DOMAIN = ("db", "campaigns", "influencers", "budgets", "finance", "demo", "migrations")
+DOMAIN = ("db", "campaigns", "influencers", "budgets", "finance", "demo", "migrations", "automation")
 
 
 def _modules() -> list[tuple[str, Path]]:

@@ -56,10 +56,26 @@ PAGES: tuple[PageSpec, ...] = (
         N_("Influencers"),
         "programs",
     ),
+    PageSpec(
+        "calendar",
+        "pages/calendar/calendar.py",
+        N_("Calendar"),
+        ":material/calendar_month:",
+        N_("Influencers"),
+        "calendar",
+    ),
     PageSpec("exports", "pages/exports/exports.py", N_("Exports"), ":material/download:", N_("Finance"), "exports"),
     PageSpec("sync", "pages/sync/sync.py", N_("Sync"), ":material/sync:", N_("Admin"), "sync"),
     PageSpec("settings", "pages/settings/settings.py", N_("Settings"), ":material/settings:", N_("Admin"), "settings"),
     PageSpec("audit", "pages/settings/audit.py", N_("Audit"), ":material/history:", N_("Admin"), "audit"),
+    PageSpec(
+        "notifications",
+        "pages/account/notifications.py",
+        N_("My alerts"),
+        ":material/notifications:",
+        N_("Account"),
+        "my-alerts",
+    ),
 )
 
 

@@ -1,4 +1,4 @@
-"""Settings: users and roles, workspace settings, the Meta connection (admins only)."""
+"""Settings: users and roles, workspace settings, the Meta connection, schedules and alert delivery (admins)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,22 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from automation.delivery import DeliveryError, send_email, smtp_settings
+from automation.i18n import LANGUAGES as ALERT_LANGUAGES
+from automation.jobs import JOBS
+from automation.recipients import (
+    CATEGORY_LABELS,
+    FORMAT_LABELS,
+    FORMATS,
+    add_webhook,
+    remove_webhook,
+    workspace_webhooks,
+)
+from automation.rules import CATEGORIES
+from automation.schedules import INTERVAL, MAX_EVERY_HOURS, ScheduleError, load_schedules, save_schedule
+from db.calendar import workspace_timezone
 from db.engine import session_scope
+from db.errors import FieldErrors
 from db.money import CurrencyError, currency_code
 from db.roles import ROLES, PermissionDenied
 from db.secrets import SecretError, clear_meta_token, store_meta_token, token_status
@@ -17,6 +32,7 @@ from finance.fx import reporting_currency_choice
 from pages.components.auth import require_page
 from pages.components.data import clear_caches
 from pages.components.finance_exports import ORIGIN_TERMS
+from pages.components.i18n import LANGUAGES as LANGUAGE_NAMES
 from pages.components.i18n import _
 from pages.components.inputs import error_text
 
@@ -241,3 +257,157 @@ else:
 if status.stored and st.button(_("Remove the stored token"), key="settings_meta_token_clear"):
     _run(lambda s: clear_meta_token(s, actor), _("The stored Meta access token was removed."))
     st.rerun()
+
+# Schedules (run by `python cli.py worker`)
+st.subheader(_("Schedules"))
+with session_scope() as session:
+    schedule_rows = {s.job: s for s in load_schedules(session, JOBS.values())}
+    zone_name = workspace_timezone(session)
+st.caption(
+    _(
+        "The worker (`python cli.py worker`, see docs/deployment.md) runs these. Times are in the workspace "
+        "time zone ({zone}); the Sync page shows each job's last and next run.",
+        zone=zone_name,
+    )
+)
+for spec in JOBS.values():
+    current = schedule_rows[spec.key]
+    with st.form(f"settings_schedule_{spec.key}"):
+        c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+        on = c1.toggle(_(spec.title), value=current.enabled, key=f"settings_schedule_{spec.key}_on")
+        if spec.schedule == INTERVAL:
+            every = c2.number_input(
+                _("Every how many hours"),
+                1,
+                MAX_EVERY_HOURS,
+                int(current.every_hours or spec.default_every_hours or 12),
+                key=f"settings_schedule_{spec.key}_every",
+            )
+            hour = None
+        else:
+            hour = c2.number_input(
+                _("At this hour of the day (0-23)"),
+                0,
+                23,
+                int(current.hour if current.hour is not None else spec.default_hour or 0),
+                key=f"settings_schedule_{spec.key}_hour",
+            )
+            every = None
+        if c3.form_submit_button(_("Save"), type="primary"):
+            try:
+                with session_scope() as session:
+                    save_schedule(session, actor, spec, enabled=on, every_hours=every, hour=hour)
+            except ScheduleError as exc:
+                st.session_state["settings_flash"] = ("error", exc.message.render(_))
+            except PermissionDenied as exc:
+                st.session_state["settings_flash"] = ("error", str(exc))
+            else:
+                st.session_state["settings_flash"] = ("success", _("Schedule saved: {job}.", job=_(spec.title)))
+            st.rerun()
+
+# Alert delivery: email from the environment, workspace webhooks here
+st.subheader(_("Alert delivery"))
+try:
+    smtp = smtp_settings()
+    smtp_problem = None
+except DeliveryError as exc:
+    smtp, smtp_problem = None, exc.message.render(_)
+if smtp_problem:
+    st.error(smtp_problem)
+elif smtp is None:
+    st.info(
+        _(
+            "Email is off. Set PANTAU_SMTP_HOST, PANTAU_SMTP_PORT, PANTAU_SMTP_USER, PANTAU_SMTP_PASSWORD, "
+            "PANTAU_SMTP_FROM and PANTAU_SMTP_STARTTLS in the environment to send alerts by email."
+        )
+    )
+else:
+    st.write(
+        _(
+            "Email goes through {host}:{port} as {sender} (STARTTLS {tls}).",
+            host=smtp.host,
+            port=smtp.port,
+            sender=smtp.sender,
+            tls=_("on") if smtp.starttls else _("off"),
+        )
+    )
+    if st.button(_("Send a test email to {email}", email=actor.email), key="settings_test_email"):
+        try:
+            send_email(
+                smtp,
+                actor.email,
+                _("Pantau test email"),
+                _("Alerts from Pantau will reach you at this address."),
+            )
+        except DeliveryError as exc:
+            st.error(exc.message.render(_))
+        else:
+            st.success(_("Test email sent to {email}.", email=actor.email))
+
+with session_scope() as session:
+    hooks = workspace_webhooks(session)
+if hooks:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    _("Name"): h.name,
+                    _("Address"): h.masked,
+                    _("Format"): _(FORMAT_LABELS[h.webhook_format]),
+                    _("Alerts"): ", ".join(_(CATEGORY_LABELS[c]) for c in h.categories),
+                    _("Language"): LANGUAGE_NAMES.get(h.language, h.language),
+                }
+                for h in hooks
+            ]
+        ),
+        hide_index=True,
+        key="settings_webhooks",
+    )
+    r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
+    doomed = r1.selectbox(
+        _("Webhook"),
+        [h.id for h in hooks],
+        format_func=lambda i: next(h.name for h in hooks if h.id == i),
+        key="settings_webhook_pick",
+    )
+    if r2.button(_("Remove webhook"), key="settings_webhook_remove"):
+        _run(lambda s: remove_webhook(s, actor, doomed), _("Webhook removed."))
+        st.rerun()
+
+with st.form("settings_webhook_add", clear_on_submit=True):
+    st.markdown(_("**Add a workspace webhook** (a Slack or Teams channel, or any URL that takes JSON)"))
+    w1, w2 = st.columns([2, 3])
+    hook_name = w1.text_input(_("Name"), placeholder="#marketing-alerts", key="settings_webhook_name")
+    hook_url = w2.text_input(_("Webhook address"), type="password", key="settings_webhook_url")
+    w3, w4, w5 = st.columns([1, 3, 1])
+    hook_format = w3.selectbox(
+        _("Format"), FORMATS, format_func=lambda f: _(FORMAT_LABELS[f]), key="settings_webhook_format"
+    )
+    hook_categories = w4.multiselect(
+        _("Alerts"),
+        list(CATEGORIES),
+        default=list(CATEGORIES),
+        format_func=lambda c: _(CATEGORY_LABELS[c]),
+        key="settings_webhook_categories",
+    )
+    hook_language = w5.selectbox(
+        _("Language"), list(ALERT_LANGUAGES), format_func=lambda c: LANGUAGE_NAMES[c], key="settings_webhook_language"
+    )
+    if st.form_submit_button(_("Add webhook"), type="primary"):
+        try:
+            with session_scope() as session:
+                add_webhook(
+                    session,
+                    actor,
+                    name=hook_name,
+                    url=hook_url,
+                    webhook_format=hook_format,
+                    categories=hook_categories,
+                    language=hook_language,
+                )
+        except FieldErrors as exc:
+            reasons = "; ".join(f"{name}: {_(m.text)}" for name, m in exc.messages.items())
+            st.session_state["settings_flash"] = ("error", reasons)
+        else:
+            st.session_state["settings_flash"] = ("success", _("Webhook {name} added.", name=hook_name.strip()))
+        st.rerun()

@@ -1,20 +1,25 @@
-"""Sync: the Meta connection, sync runs and Ads Manager imports."""
+"""Sync: the Meta connection, sync runs and Ads Manager imports, the schedules' last and next runs."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from babel.dates import format_datetime
 
+from automation.jobs import JOBS
+from automation.runs import job_runs
+from automation.status import schedule_status
 from campaigns.adsmanager import apply_import, preview_import
 from campaigns.meta_client import MetaError
 from campaigns.meta_connection import resolve_token
 from campaigns.queries import sync_runs
 from campaigns.sync import connection_status, sync_facebook
+from db.calendar import workspace_timezone, zone
 from db.engine import session_scope
 from db.roles import PermissionDenied
 from pages.components.auth import require_page
 from pages.components.data import clear_caches
-from pages.components.i18n import _
+from pages.components.i18n import N_, _, current_locale
 from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, column_labels, term
 
 actor = require_page("sync")
@@ -145,3 +150,66 @@ else:
     shown["kind"] = [term(SYNC_KIND_LABELS, k) for k in shown["kind"]]
     shown["status"] = [term(SYNC_STATUS_LABELS, s) for s in shown["status"]]
     st.dataframe(shown, hide_index=True, width="stretch", key="sync_runs", column_config=column_labels(runs[0]))
+
+# -- schedules ----------------------------------------------------------------------------------------
+JOB_STATUS_LABELS = {**SYNC_STATUS_LABELS, "abandoned": N_("abandoned (its worker stopped)")}
+st.subheader(_("Schedules"))
+with session_scope() as session:
+    schedules = schedule_status(session)
+    zone_name = workspace_timezone(session)
+    jobs_done = job_runs(session)
+
+
+def _when(moment) -> str:
+    if moment is None:
+        return ""
+    return format_datetime(moment.astimezone(zone(zone_name)), "medium", locale=current_locale())
+
+
+if not any(s.enabled for s in schedules):
+    st.info(
+        _(
+            "No schedule is on. An admin turns them on on the Settings page; `python cli.py worker` runs them "
+            "(the cron line `python cli.py sync facebook` keeps working too)."
+        )
+    )
+table = [
+    {
+        _("Job"): _(s.title),
+        _("Schedule"): (
+            _("off")
+            if not s.enabled
+            else _("every {hours} h", hours=s.every_hours)
+            if s.every_hours
+            else _("daily at {hour}:00", hour=f"{s.hour:02d}")
+        ),
+        _("Last run"): _when(s.last_started),
+        _("Last status"): term(JOB_STATUS_LABELS, s.last_status) if s.last_status else "",
+        _("Next run"): _when(s.next_run),
+    }
+    for s in schedules
+]
+st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key="sync_schedules")
+st.caption(_("Times in the workspace time zone ({zone}).", zone=zone_name))
+for s in schedules:
+    if s.enabled and s.waiting:
+        st.warning(_("{job} is due and no worker has started it: is `python cli.py worker` running?", job=_(s.title)))
+if jobs_done:
+    st.markdown(_("**Scheduled and command-line job runs**"))
+    shown_jobs = pd.DataFrame(
+        [
+            {
+                _("Job"): _(JOBS[r["job"]].title) if r["job"] in JOBS else r["job"],
+                _("Slot"): _when(r["scheduled_for"]),
+                _("Attempt"): r["attempt"],
+                _("Status"): term(JOB_STATUS_LABELS, r["status"]),
+                _("Started"): _when(r["started_at"]),
+                _("Finished"): _when(r["finished_at"]),
+                _("Worker"): r["claimed_by"] or "",
+                _("Summary"): r["summary"] or "",
+                _("Error"): r["error"] or "",
+            }
+            for r in jobs_done
+        ]
+    )
+    st.dataframe(shown_jobs, hide_index=True, width="stretch", key="sync_job_runs")

@@ -23,10 +23,12 @@ DESIGN_PAGES = {
     "budgets": {"admin", "manager", "specialist", "finance", "viewer"},
     "influencers": {"admin", "manager", "specialist", "finance"},
     "programs": {"admin", "manager", "specialist", "finance"},
+    "calendar": {"admin", "manager", "specialist", "finance"},
     "exports": {"admin", "manager", "finance"},
     "sync": {"admin", "specialist"},
     "settings": {"admin"},
     "audit": {"admin", "manager"},
+    "notifications": {"admin", "manager", "specialist", "finance", "viewer"},
 }
 REFUSAL = ("no access", "not permitted")
 

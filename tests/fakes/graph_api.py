@@ -3,7 +3,8 @@
 It mimics the parts of the Marketing API Pantau uses: ad accounts, campaigns and ad sets (ARCHIVED
 and DELETED hidden unless filtered for), daily insights at account/campaign/adset level with cursor
 paging, async report runs, batch requests, budget updates (POST to a campaign id), usage headers,
-and injectable faults (error codes, HTTP 5xx, "reduce the amount of data", slow or held requests).
+`debug_token` (validity, expiry and scopes of the token), and injectable faults (error codes, HTTP 5xx,
+"reduce the amount of data", slow or held requests).
 
 Use:
     with FakeGraph() as fake:
@@ -73,6 +74,8 @@ class FakeGraph:
         self.faults: list[Fault] = []
         self.usage_headers: dict[str, str] = {}
         self.permissions = ["ads_read", "ads_management"]
+        self.token_expires_at = 0  # debug_token: Unix time the token expires, 0 = never (system-user tokens)
+        self.token_valid = True  # debug_token: False reports the token as invalidated (e.g. password change)
         self.async_script: list[tuple[str, int]] = [("Job Running", 50), ("Job Completed", 100)]
         self.async_scripts: list[list[tuple[str, int]]] = []  # consumed one per new run, before async_script
         self.runs: dict[str, ReportRun] = {}
@@ -291,6 +294,8 @@ class FakeGraph:
             return self._page(rows, params, "me/adaccounts")
         if parts == ["me", "permissions"]:
             return {"data": [{"permission": p, "status": "granted"} for p in self.permissions]}
+        if parts == ["debug_token"]:
+            return self._debug_token(params.get("input_token", ""))
         head = parts[0]
         if head.startswith("act_"):
             account = head[4:]
@@ -335,6 +340,29 @@ class FakeGraph:
         if head in self.adsets:
             return self._fields(self.adsets[head], params)
         raise LookupError(f"Object with ID '{head}' does not exist")
+
+    def _debug_token(self, input_token: str) -> dict[str, Any]:
+        """Graph's token metadata: validity, expiry (0 = never), scopes; an unknown token is not valid."""
+        known = input_token == self.token
+        data: dict[str, Any] = {
+            "app_id": "100000000000001",
+            "type": "SYSTEM_USER",
+            "application": "Pantau (fake)",
+            "data_access_expires_at": 0,
+            "expires_at": self.token_expires_at,
+            "is_valid": known and self.token_valid,
+            "issued_at": 1767225600,
+            "scopes": list(self.permissions) if known else [],
+            "granular_scopes": [{"scope": p} for p in self.permissions] if known else [],
+            "user_id": "900000000000001",
+        }
+        if not data["is_valid"]:
+            data["error"] = {
+                "code": 190,
+                "message": "Error validating access token: The session has been invalidated.",
+                "subcode": 460,
+            }
+        return {"data": data}
 
     @staticmethod
     def _fields(row: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
