@@ -294,7 +294,7 @@ class ImportResult:
 def account_name_from_filename(filename: str) -> str:
     """`Acme-Campaigns-Jan-1-2026-Jul-11-2026.csv` -> `Acme` (Indonesian UI: `-Kampanye-`)."""
     stem = Path(filename).stem
-    name = re.split(r"-(Campaigns|Kampanye|Ad-sets|Set-iklan|Ads|Iklan)-", stem, maxsplit=1, flags=re.I)[0]
+    name = re.split(r"-(?:Campaigns|Kampanye|Ad-sets|Set-iklan|Ads|Iklan)(?:-|$)", stem, maxsplit=1, flags=re.I)[0]
     return name.strip() or stem
 
 

@@ -218,7 +218,7 @@ class Layout:
     table: Table
     columns: dict[str, str]  # field -> table key (first column of that meaning)
     level: str
-    breakdowns: tuple[str, ...]  # breakdown fields present, in vocabulary order
+    breakdowns: tuple[str, ...]  # breakdown fields present, in the file's column order
     file_currency: str | None  # from the money headers' (CUR) suffix, or a Currency column
     ignored: tuple[str, ...]  # headers no field reads
     accounts: tuple[tuple[str | None, str | None], ...]  # distinct (Account ID, Account name) cells of the file
@@ -280,7 +280,8 @@ def open_export(data: bytes, file_name: str, *, limits: Limits = DEFAULT_LIMITS)
         level for level, names in vocabulary.LEVELS.items() if any(name in columns for name in names)
     ]  # most specific first
     level = present[0] if present else "account"
-    breakdowns = tuple(name for name in vocabulary.BREAKDOWNS if name in columns)
+    order = {key: position for position, key in enumerate(table.keys)}
+    breakdowns = tuple(sorted((n for n in vocabulary.BREAKDOWNS if n in columns), key=lambda n: order[columns[n]]))
     accounts = _file_accounts(table, columns)
     if len({account_id or name for account_id, name in accounts}) > 1:
         shown = ", ".join(sorted(account_id or name or "?" for account_id, name in accounts)[:3])
