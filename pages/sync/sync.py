@@ -26,10 +26,6 @@ from pages.components.inputs import error_text, message_text
 from pages.components.money import money
 from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, column_labels, term
 
-UPLOAD_MB = DEFAULT_LIMITS.max_bytes // MB  # the reader's own limit; .streamlit/config.toml is not above it
-CURRENCIES = sorted(CURRENCY_CODES)
-LEVEL_LABELS = {"account": N_("account"), "campaign": N_("campaign"), "adset": N_("ad set"), "ad": N_("ad")}
-
 actor = require_page("sync")
 st.title(_("Sync"))
 st.caption(_("Bring in campaigns, budgets, spend and conversions from Meta, and see every run."))
@@ -116,6 +112,9 @@ elif has_token:
                         st.error(error)
 
 # -- Ads Manager import -------------------------------------------------------------------------------
+UPLOAD_MB = DEFAULT_LIMITS.max_bytes // MB  # the reader's own limit; .streamlit/config.toml is not above it
+CURRENCIES = sorted(CURRENCY_CODES)
+LEVEL_LABELS = {"account": N_("account"), "campaign": N_("campaign"), "adset": N_("ad set"), "ad": N_("ad")}
 st.subheader(_("Import an Ads Manager export"))
 st.caption(
     _(
