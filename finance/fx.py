@@ -404,9 +404,9 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
     download (CSV or XLSX; see `read_jisdor`), stored as USD->IDR with source `jisdor`.
 
     The file is read by the one tabular reader (`db.tabular.read_table`: any encoding, delimiter and line
-    ending, XLSX/XLS, the header below title lines); a file it cannot read is one `TabularError` sentence. A bad
-    row is rejected whole and reported (row, field, reason); the valid rows are written, all in the caller's
-    transaction."""
+    ending, XLSX/XLS, the header below title lines); a file it cannot read is an `FxError` carrying the reader's
+    one sentence. A bad row is rejected whole and reported (row, field, reason); the valid rows are written, all
+    in the caller's transaction."""
     require(actor, "fx.edit")
     table = _read_file(data)
     header = list(table.header)
@@ -491,11 +491,11 @@ def _read_file(data: bytes | str) -> Table:
     try:
         return read_table(raw, "fx-rates", header=_fx_header_score, limits=FX_LIMITS)
     except TabularError as exc:
-        if "header" not in exc.message.text.lower():
-            raise
-        raise FxError(
-            N_("The FX file has no header row date,from,to,rate[,source] (or JISDOR's Tanggal,Kurs).")
-        ) from None
+        if "header" in exc.message.text.lower():
+            raise FxError(
+                N_("The FX file has no header row date,from,to,rate[,source] (or JISDOR's Tanggal,Kurs).")
+            ) from None
+        raise FxError(exc.message) from None  # the reader's one sentence, as the FX import's own refusal
 
 
 _WORKBOOK_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
