@@ -1,5 +1,5 @@
-"""Paid-ads tables: ad accounts, campaigns, ad sets, ads, daily insights, conversion definitions and
-sync runs.
+"""Paid-ads tables: ad accounts, campaigns, ad sets, ads, daily insights, conversion definitions, sync runs,
+and the account-level and finer-than-campaign rows of imported Ads Manager files.
 
 Money columns are major units (Decimal) with the currency beside them; Meta's minor units are
 converted on the way in. Dates of insights are calendar days in the ad account's time zone.
