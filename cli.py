@@ -341,7 +341,9 @@ def fx_list(
 @import_app.command("influencers")
 @command_errors
 def import_influencers(
-    file: Annotated[Path, typer.Argument(help="CSV file: UTF-8 (with or without BOM) or Latin-1, comma or semicolon.")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV/TSV (any encoding, comma, semicolon or tab), XLSX or XLS file of contacts.")
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and preview only; write nothing.")] = False,
     mapping: Annotated[
         list[str] | None,
@@ -355,7 +357,8 @@ def import_influencers(
 ) -> None:
     """Import influencer contacts with their handles; every problem is listed by row, field and reason."""
     from db.engine import session_scope
-    from influencers.csv_import import ImportFileError, apply_import, parse_mapping, preview_import
+    from db.errors import DomainError
+    from influencers.csv_import import apply_import, parse_mapping, preview_import
 
     if not file.is_file():
         raise CommandError(f"{file}: no such file")
@@ -369,15 +372,20 @@ def import_influencers(
                 file.read_bytes(),
                 mapping=explicit,
                 on_duplicate=on_duplicate,
+                file_name=file.name,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
             counts = apply_import(session, CLI_ACTOR, preview, source=file.name, dry_run=dry_run)
-    except ImportFileError as exc:
-        raise CommandError(f"{file}: {exc}") from None
+    except DomainError as exc:
+        raise CommandError(f"{file.name}: {exc}") from None
     columns = ", ".join(f"{column} -> {field}" for column, field in preview.header_map.items())
     out.print(f"Columns: {columns}", markup=False, highlight=False)
     if preview.ignored_columns:
         out.print(f"Ignored columns (not imported): {', '.join(preview.ignored_columns)}", markup=False)
+    for note in preview.notes:
+        out.print(str(note), markup=False, highlight=False)
+    for warning in preview.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
     for plan in preview.duplicates:
         out.print(
             f"row {plan.row}: matches {plan.existing_name} (#{plan.existing_id}) by {plan.matched_on}: {plan.action}",
@@ -387,9 +395,10 @@ def import_influencers(
     for problem in preview.problems:
         err.print(f"row {problem.row}, {problem.field}: {problem.reason}", markup=False, highlight=False)
     verb = "Would import" if dry_run else "Imported"
+    tail = " (dry run: nothing written)" if dry_run else ""
     out.print(
-        f"{verb}: {counts['imported']} imported, {counts['updated']} updated, {counts['skipped']} skipped, "
-        f"{counts['rejected']} rejected{' (dry run: nothing written)' if dry_run else ''}.",
+        f"{verb}: {counts['imported']} imported, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+        f"{counts['skipped']} skipped, {counts['rejected']} rejected{tail}.",
         markup=False,
         highlight=False,
     )
@@ -431,36 +440,51 @@ def sync_facebook(
 @import_app.command("adsmanager")
 @command_errors
 def import_adsmanager(
-    file: Annotated[str, typer.Argument(help="The CSV or XLSX file exported from Ads Manager.")],
+    file: Annotated[str, typer.Argument(help="The CSV, TSV, XLSX or XLS file exported from Ads Manager.")],
     account: Annotated[
         str | None,
-        typer.Option("--account", help="Ad account name for campaigns not known yet (default: from the file name)."),
+        typer.Option(
+            "--account",
+            help="An existing ad account's ID or name (case-insensitive), or the name of a new one "
+            "(default: the account the file names, else from the file name).",
+        ),
+    ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option("--currency", help="Currency of a new account when the file's spend column names none."),
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="Time zone of a new account (default: the workspace's).")
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check the file and show problems; write nothing.")
     ] = False,
 ) -> None:
-    """Import an Ads Manager export (daily breakdown or whole period; English or Bahasa Indonesia headers)."""
-    from pathlib import Path
-
-    from campaigns.adsmanager import apply_import, preview_import
+    """Import an Ads Manager export (campaign, ad set, ad or account level; daily, period or breakdowns)."""
+    from campaigns.adsmanager import AccountTarget, apply_import, preview_import
     from db.engine import session_scope
+    from db.errors import DomainError
 
     path = Path(file)
     if not path.is_file():
         raise CommandError(f"{file}: no such file")
     prepare_database()
-    preview = preview_import(path.read_bytes(), path.name, account_name=account)
-    for problem in preview.errors:
-        err.print(f"row {problem.row}, {problem.column}: {problem.reason}", markup=False, highlight=False)
-    out.print(preview.describe(), highlight=False)
-    if dry_run:
-        out.print("Dry run: nothing was written.")
-    else:
+    target = AccountTarget(lookup=account, currency=currency, timezone=timezone)
+    try:
         with session_scope() as session:
-            result = apply_import(session, CLI_ACTOR, preview)
-        out.print(result.describe(), highlight=False)
-    if preview.errors:
+            preview = preview_import(session, path.read_bytes(), path.name, target)
+            for problem in preview.errors:
+                where = f"row {problem.row}, {problem.column}" if problem.column else f"row {problem.row}"
+                err.print(f"{where}: {problem.reason}", markup=False, highlight=False)
+            out.print(preview.describe(), markup=False, highlight=False)
+            if dry_run:
+                out.print("Dry run: nothing was written.")
+            else:
+                result = apply_import(session, CLI_ACTOR, preview)
+                out.print(result.describe(), markup=False, highlight=False)
+    except DomainError as exc:
+        raise CommandError(f"{path.name}: {exc}") from None
+    if preview.rejected:
         raise typer.Exit(1)
 
 

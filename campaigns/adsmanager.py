@@ -1,553 +1,832 @@
-"""Ads Manager export import (CSV/XLSX, English or Bahasa Indonesia headers): preview, then write.
+"""Ads Manager export import (CSV/TSV/XLSX/XLS, English or Bahasa Indonesia): preview, then write.
 
-`preview_import` parses and validates without touching the database (row, column, reason for each
-problem); `apply_import` writes the valid rows. Daily rows (Reporting starts = ends, or a Day column)
-become campaign daily insights; whole-period rows go to `CampaignPeriodInsight`, never spread over
-days. Re-importing the same file changes nothing.
+`preview_import(session, data, file_name, target)` reads the file (`campaigns.adsmanager_rows`), picks the ad
+account (`campaigns.adsmanager_accounts`) and resolves every row's campaign by its ID, or by its name when the
+file has no ID column, without writing anything. `apply_import` writes it:
+
+- rows are added up to the level totals read from: campaign-day (`CampaignInsight`), campaign-period
+  (`CampaignPeriodInsight`, never spread over days), ad-set-day (`AdSetInsight`) and account-day
+  (`AccountInsight`); ad set, ad and breakdown rows are kept as the file gave them (`InsightDetail`);
+- a figure a file gives replaces the stored one (never added to it), so re-importing a file or importing an
+  overlapping one (another breakdown of the same days) never counts twice; rows synced from the Meta API win;
+- account-level rows count only on account-days without campaign rows (`settle_account_days`);
+- a file that changes nothing writes nothing.
+The rules are documented in docs/file-formats.md.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from campaigns.meta_settings import CONVERSION_EVENTS
+from campaigns.adsmanager_accounts import (
+    AccountTarget,
+    ResolvedAccount,
+    create_account,
+    resolve_target,
+    settle_account_days,
+)
+from campaigns.adsmanager_rows import (
+    LEVEL_WORDS,
+    ExportRows,
+    FileRow,
+    Layout,
+    Metrics,
+    Problem,
+    Rejected,
+    differs,
+    open_export,
+    read_rows,
+    row_key,
+    total,
+)
 from campaigns.models import (
+    SOURCE_ACCOUNT_LEVEL,
     SOURCE_ADS_MANAGER_CSV,
     SOURCE_META_API,
+    AccountInsight,
+    Ad,
     AdAccount,
+    AdSet,
+    AdSetInsight,
     Campaign,
     CampaignInsight,
     CampaignPeriodInsight,
+    InsightDetail,
     SyncRun,
 )
 from db import audit
+from db.errors import N_, DomainError, Message
 from db.roles import Actor, require
+from db.tabular import DEFAULT_LIMITS, Limits
 from db.types import utcnow
 
-# Canonical field -> header names (lower-case, single spaces), English and Bahasa Indonesia.
-HEADERS: dict[str, tuple[str, ...]] = {
-    "reporting_starts": ("reporting starts", "awal pelaporan"),
-    "reporting_ends": ("reporting ends", "akhir pelaporan"),
-    "day": ("day", "hari"),
-    "campaign_name": ("campaign name", "nama kampanye"),
-    "campaign_id": ("campaign id", "id kampanye"),
-    "adset_name": ("ad set name", "nama set iklan"),
-    "ad_name": ("ad name", "nama iklan"),
-    "results": ("results", "hasil"),
-    "result_indicator": ("result indicator", "indikator hasil"),
-    "reach": ("reach", "jangkauan"),
-    "impressions": ("impressions", "impresi", "tayangan"),
-    "link_clicks": ("link clicks", "klik tautan"),
-    "clicks": ("clicks (all)", "klik (semua)"),
-    "purchases": ("purchases", "pembelian"),
-    "purchase_value": ("purchases conversion value", "nilai konversi pembelian"),
-}
-SPEND_HEADER = re.compile(r"^(amount spent|jumlah yang dibelanjakan)\s*\(([a-z]{3})\)$")
-EXCEL_NUMBER = re.compile(r"^\d+(\.\d+)?e\+?\d+$", re.IGNORECASE)
-EXCEL_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$")
-# Result indicators that are conversions (purchases, leads, installs); link clicks, reach... are not.
-CONVERSION_TYPES = frozenset(t for e in ("purchase", "lead", "app_install") for t in CONVERSION_EVENTS[e])
+__all__ = [
+    "AccountTarget",
+    "ImportPreview",
+    "ImportResult",
+    "account_name_from_filename",
+    "apply_import",
+    "preview_import",
+]
+
+# --- messages -------------------------------------------------------------------------------------------------------
+
+CAMPAIGN_IN_OTHER_ACCOUNT = N_(
+    "Campaign ID {campaign_id} belongs to ad account {account}, not to {target}; choose that account."
+)
+AMBIGUOUS_CAMPAIGN = N_(
+    "{count} campaigns in {account} are named '{name}'; export the file with the Campaign ID column so each row "
+    "finds its own campaign."
+)
+ACCOUNT_ROW_NEEDS_DAY = N_(
+    "An account-level row must be one day ({start} to {end} is a period); export with a breakdown by Day."
+)
+NOTE_CURRENCY_FROM_ACCOUNT = N_(
+    "The spend column '{column}' names no currency: amounts are read as {currency}, the currency of {account}."
+)
+NOTE_NEW_ACCOUNT = N_("A new ad account '{name}' will be created in {currency}, time zone {timezone}.")
+NOTE_ACCOUNT_LEVEL = N_(
+    "The file has no campaign column: its rows are account-level spend of {account} per day, counted only on "
+    "days without campaign rows."
+)
+NOTE_UNKNOWN_ADSETS = N_(
+    "The file has no campaign column and {count} ad set(s) are not known in {account} ({names}): its rows are "
+    "stored as account-level spend per day. Export with the Campaign name or Campaign ID column to see them by "
+    "campaign."
+)
+NOTE_ADSETS_FOUND = N_("The file has no campaign column: each ad set's campaign was found in {account}.")
+NOTE_BREAKDOWN = N_(
+    "Breakdown by {breakdown}: {rows} row(s) are added up to {groups} {level}-day total(s); the rows are kept."
+)
+NOTE_FILE_TOTAL = N_(
+    "The file's own total row says {total} was spent; the rows that will be imported add up to {imported}."
+)
+NOTE_FILE_TOTAL_MATCHES = N_("The rows add up to the file's own total row: {total}.")
+CONCURRENT = N_("Another import or sync changed these campaigns at the same time; import the file again.")
 
 
-def _norm(header: Any) -> str:
-    return re.sub(r"\s+", " ", str(header or "").replace("\ufeff", "")).strip().lower()
+class AdsManagerImportError(DomainError):
+    """The import cannot be written as previewed (the database changed underneath it)."""
+
+
+# --- preview --------------------------------------------------------------------------------------------------------
 
 
 @dataclass
 class RowError:
-    row: int  # line in the file (the header is counted)
+    """One reason a row is rejected (the page's and the CLI's table)."""
+
+    row: int
     column: str
-    reason: str
+    message: Message
+
+    @property
+    def reason(self) -> str:
+        return str(self.message)
 
 
 @dataclass
-class ImportRow:
-    row: int
-    campaign_name: str
-    campaign_id: str | None
+class Figure:
+    """One total the import writes: a campaign-day, a campaign-period or an account-day."""
+
+    kind: str  # campaign | period | account
+    campaign: str  # campaign name ("" for an account-day)
+    campaign_id: str  # the file's Campaign ID ("" when it gives none)
     start: dt.date
     end: dt.date
-    spend: Decimal
-    impressions: int
-    clicks: int
-    link_clicks: int | None
-    reach: int | None
-    results: Decimal | None
-    indicator: str | None
-    purchases: Decimal | None
-    purchase_value: Decimal | None
-
-    @property
-    def daily(self) -> bool:
-        return self.start == self.end
-
-    def actions(self) -> tuple[list[dict[str, str]] | None, list[dict[str, str]] | None]:
-        actions: dict[str, Decimal] = {}
-        values: dict[str, Decimal] = {}
-        if self.indicator and self.indicator.startswith("actions:") and self.results is not None:
-            actions[self.indicator.split(":", 1)[1]] = self.results
-        if self.purchases is not None:
-            actions.setdefault("purchase", self.purchases)
-        if self.purchase_value is not None:
-            values["purchase"] = self.purchase_value
-        as_list = [{"action_type": k, "value": str(v)} for k, v in actions.items()]
-        value_list = [{"action_type": k, "value": str(v)} for k, v in values.items()]
-        return as_list or None, value_list or None
-
-    def conversions(self) -> tuple[Decimal, Decimal]:
-        """Results count only when the indicator is a conversion event; else the Purchases column."""
-        count = Decimal(0)
-        kind = (self.indicator or "").split(":", 1)[-1]
-        if kind in CONVERSION_TYPES and self.results is not None:
-            count = self.results
-        elif self.purchases is not None:
-            count = self.purchases
-        return count, self.purchase_value or Decimal(0)
+    metrics: Metrics
+    rows: int  # file rows added up
 
 
 @dataclass
 class ImportPreview:
+    """What `apply_import` will write: the rows read, the rows rejected (with reasons), the account, notes."""
+
     filename: str
-    account_name: str
-    currency: str | None
-    rows: list[ImportRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    summary_rows: int = 0
+    account: ResolvedAccount
+    export: ExportRows
+    rows: list[FileRow] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
+    currency_from_account: bool = False
+    attributed: bool = True  # False: a file without campaign columns stored at account level
+
+    @property
+    def layout(self) -> Layout:
+        return self.export.layout
+
+    @property
+    def currency(self) -> str:
+        return self.export.currency
+
+    @property
+    def account_name(self) -> str:
+        return self.account.name
+
+    @property
+    def level(self) -> str:
+        return self.layout.level if self.attributed else "account"
+
+    @property
+    def summary_rows(self) -> int:
+        return len(self.export.summary_lines)
+
+    @property
+    def errors(self) -> list[RowError]:
+        """Every reason, one per (row, column): a row can have several."""
+        return [RowError(r.line, p.column, p.message) for r in self.rejected for p in r.problems]
 
     @property
     def kind(self) -> str:
         if not self.rows:
             return "empty"
-        kinds = {r.daily for r in self.rows}
+        kinds = {row.daily for row in self.rows}
         return "daily" if kinds == {True} else "period" if kinds == {False} else "mixed"
 
+    @property
+    def spend(self) -> Decimal:
+        return sum((row.metrics.spend for row in self.rows), Decimal(0))
+
+    def figures(self) -> list[Figure]:
+        """The totals the rows add up to, as they will be stored."""
+        groups: dict[tuple, list[FileRow]] = defaultdict(list)
+        for row in self.rows:
+            ref = row.campaign_ref()
+            if ref is not None:
+                key = ("campaign" if row.daily else "period", ref, row.start, row.end)
+            else:
+                key = ("account", None, row.start, row.end)
+            groups[key].append(row)
+        figures = []
+        for (kind, _ref, start, end), rows in groups.items():
+            first = rows[0]
+            figures.append(
+                Figure(
+                    kind=kind,
+                    campaign=first.campaign_name or (first.adset_name or "" if kind != "account" else ""),
+                    campaign_id=first.campaign_id or "",
+                    start=start,
+                    end=end,
+                    metrics=total(row.metrics for row in rows),
+                    rows=len(rows),
+                )
+            )
+        return sorted(figures, key=lambda f: (f.start, f.end, f.campaign, f.campaign_id))
+
     def describe(self) -> str:
-        spend = sum((r.spend for r in self.rows), Decimal(0))
-        return (
-            f"{self.filename}: {len(self.rows)} valid row(s) ({self.kind}), {len(self.errors)} rejected, "
-            f"{self.summary_rows} summary row(s) skipped; account {self.account_name}, currency {self.currency}, "
-            f"spend {spend}."
+        """One paragraph in English (the CLI's summary)."""
+        level = LEVEL_WORDS[self.level]
+        where = "new account" if self.account.is_new else "account"
+        text = (
+            f"{self.filename}: {len(self.rows)} valid row(s) ({self.kind}, {level} level), {len(self.rejected)} "
+            f"rejected, {self.summary_rows} summary row(s) skipped; {where} {self.account.name}, currency "
+            f"{self.currency}, spend {self.spend}."
         )
+        notes = " ".join(str(note) for note in self.notes)
+        return f"{text} {notes}".strip()
 
     def table(self) -> list[dict[str, Any]]:
+        """The totals to be written, one line each (for the preview table)."""
         return [
             {
-                "row": r.row,
-                "campaign": r.campaign_name,
-                "campaign_id": r.campaign_id or "",
-                "start": r.start.isoformat(),
-                "end": r.end.isoformat(),
-                "spend": str(r.spend),
-                "impressions": r.impressions,
-                "clicks": r.clicks,
-                "conversions": str(r.conversions()[0]),
+                "campaign": f.campaign,
+                "campaign_id": f.campaign_id,
+                "start": f.start.isoformat(),
+                "end": f.end.isoformat(),
+                "spend": str(f.metrics.spend),
+                "impressions": f.metrics.impressions,
+                "clicks": f.metrics.clicks,
+                "conversions": str(f.metrics.conversions),
+                "conversion_value": str(f.metrics.conversion_value),
+                "rows": f.rows,
             }
-            for r in self.rows
+            for f in self.figures()
         ]
 
 
 @dataclass
 class ImportResult:
+    """What an import wrote."""
+
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped_synced: int = 0
     campaigns_created: int = 0
+    ad_sets_created: int = 0
+    detail_rows: int = 0  # ad set, ad and breakdown rows inserted, changed or removed
     account_created: bool = False
+    account_days: int = 0  # "not by campaign" rows changed by the account-level rule
     run_id: int | None = None
 
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.inserted
+            or self.updated
+            or self.campaigns_created
+            or self.ad_sets_created
+            or self.detail_rows
+            or self.account_created
+            or self.account_days
+        )
+
     def describe(self) -> str:
-        return (
+        text = (
             f"Imported: {self.inserted} new, {self.updated} updated, {self.unchanged} unchanged row(s); "
             f"{self.skipped_synced} skipped (already synced from the Meta API); "
             f"{self.campaigns_created} campaign(s) created."
         )
+        return text if self.changed else text + " Nothing changed: the data is already stored."
 
 
 def account_name_from_filename(filename: str) -> str:
     """`Acme-Campaigns-Jan-1-2026-Jul-11-2026.csv` -> `Acme` (Indonesian UI: `-Kampanye-`)."""
     stem = Path(filename).stem
-    name = re.split(r"-(Campaigns|Kampanye|Ad-sets|Set-iklan|Ads|Iklan)-", stem, maxsplit=1, flags=re.I)[0]
+    name = re.split(r"-(?:Campaigns|Kampanye|Ad-sets|Set-iklan|Ads|Iklan)(?:-|$)", stem, maxsplit=1, flags=re.I)[0]
     return name.strip() or stem
 
 
-def _read_table(data: bytes) -> list[list[Any]]:
-    if data[:2] == b"PK":  # XLSX is a zip
-        from openpyxl import load_workbook
+def preview_import(
+    session: Session,
+    data: bytes,
+    filename: str,
+    target: AccountTarget | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ImportPreview:
+    """Read and check an Ads Manager export for `target` (default: the account the file names); writes nothing.
 
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book["Raw Data Report"] if "Raw Data Report" in book.sheetnames else book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252")
-    sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def _header_map(header: list[Any]) -> tuple[dict[str, int], str | None, int | None]:
-    columns: dict[str, int] = {}
-    currency = None
-    spend_col = None
-    names = [_norm(h) for h in header]
-    for field_name, aliases in HEADERS.items():
-        for index, name in enumerate(names):
-            if name in aliases and field_name not in columns:
-                columns[field_name] = index
-    for index, name in enumerate(names):
-        match = SPEND_HEADER.match(name)
-        if match and spend_col is None:
-            spend_col, currency = index, match.group(2).upper()
-    return columns, currency, spend_col
-
-
-class _RowReader:
-    def __init__(self, line: int, cells: list[Any], columns: dict[str, int], headers: list[Any]) -> None:
-        self.line, self.cells, self.columns, self.headers = line, cells, columns, headers
-        self.errors: list[RowError] = []
-
-    def raw(self, name: str) -> Any:
-        index = self.columns.get(name)
-        if index is None or index >= len(self.cells):
-            return None
-        value = self.cells[index]
-        if isinstance(value, str):
-            value = value.strip()
-            if value in ("", "-", "--"):
-                return None
-        return value
-
-    def header(self, name: str) -> str:
-        index = self.columns.get(name)
-        return str(self.headers[index]).replace("\ufeff", "").strip() if index is not None else name
-
-    def fail(self, name: str, reason: str) -> None:
-        self.errors.append(RowError(self.line, self.header(name), reason))
-
-    def text(self, name: str) -> str | None:
-        value = self.raw(name)
-        return None if value is None else str(value)
-
-    def date(self, name: str) -> dt.date | None:
-        value = self.raw(name)
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = str(value)
-        if EXCEL_DATE.match(text):
-            self.fail(name, f"'{text}' looks reformatted by Excel; export again from Ads Manager (dates YYYY-MM-DD)")
-            return None
-        try:
-            return dt.date.fromisoformat(text[:10])
-        except ValueError:
-            self.fail(name, f"'{text}' is not a date (YYYY-MM-DD expected)")
-            return None
-
-    def decimal(self, name: str) -> Decimal | None:
-        value = self.raw(name)
-        if value is None:
-            return None
-        if isinstance(value, float):
-            value = repr(value)
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            self.fail(name, f"'{value}' is not a number (a dot decimal without thousands separators expected)")
-            return None
-        if number < 0:
-            self.fail(name, f"{value} is negative")
-            return None
-        return number
-
-    def integer(self, name: str) -> int | None:
-        number = self.decimal(name)
-        if number is None:
-            return None
-        if number != number.to_integral_value():
-            self.fail(name, f"{number} is not a whole number")
-            return None
-        return int(number)
-
-
-def preview_import(data: bytes, filename: str, account_name: str | None = None) -> ImportPreview:
-    """Parse and check an Ads Manager export; nothing is written."""
-    preview = ImportPreview(
-        filename=filename, account_name=account_name or account_name_from_filename(filename), currency=None
+    Raises `TabularError` (the file cannot be read), `AdsManagerFileError` (not a usable export) or
+    `AccountChoiceError` (the account does not fit the file), each one sentence.
+    """
+    layout = open_export(data, filename, limits=limits)
+    account = resolve_target(
+        session,
+        target or AccountTarget(),
+        file_accounts=layout.accounts,
+        file_name_account=account_name_from_filename(filename),
+        file_currency=layout.file_currency,
+        spend_column=layout.header("spend"),
     )
-    table = _read_table(data)
-    header_index = None
-    for index, row in enumerate(table[:30]):
-        names = {_norm(c) for c in row}
-        if names & set(HEADERS["campaign_name"]):
-            header_index = index
-            break
-    if header_index is None:
-        preview.errors.append(
-            RowError(1, "Campaign name", "no 'Campaign name' / 'Nama kampanye' column: is this an Ads Manager export?")
-        )
-        return preview
-    header = table[header_index]
-    columns, currency, spend_col = _header_map(header)
-    if spend_col is None:
-        preview.errors.append(
-            RowError(
-                header_index + 1, "Amount spent", "no 'Amount spent (CUR)' / 'Jumlah yang dibelanjakan (CUR)' column"
-            )
-        )
-        return preview
-    columns["spend"] = spend_col
-    preview.currency = currency
-    has_period = "reporting_starts" in columns or "day" in columns
-    if not has_period:
-        preview.errors.append(
-            RowError(header_index + 1, "Reporting starts", "no 'Reporting starts' / 'Day' column: dates are needed")
-        )
-        return preview
-    for offset, cells in enumerate(table[header_index + 1 :], start=header_index + 2):
-        if not any(c not in (None, "") and str(c).strip() for c in cells):
-            continue
-        reader = _RowReader(offset, list(cells), columns, header)
-        name = reader.text("campaign_name")
-        campaign_id = reader.text("campaign_id")
-        if not name and not campaign_id:
-            preview.summary_rows += 1  # the totals row Ads Manager puts first
-            continue
-        if campaign_id is not None:
-            if EXCEL_NUMBER.match(campaign_id):
-                reader.fail(
-                    "campaign_id",
-                    f"'{campaign_id}' was turned into a rounded number by Excel; the real ID is lost. "
-                    "Export again from Ads Manager and do not open and save the file in Excel",
-                )
-            elif campaign_id.endswith(".0") and campaign_id[:-2].isdigit():
-                campaign_id = campaign_id[:-2]
-            elif not campaign_id.isdigit():
-                reader.fail("campaign_id", f"'{campaign_id}' is not a campaign ID (digits expected)")
-        if not name:
-            reader.fail("campaign_name", "the campaign name is empty")
-        day = reader.date("day") if "day" in columns else None
-        start = day or reader.date("reporting_starts")
-        end = day or (reader.date("reporting_ends") if "reporting_ends" in columns else start)
-        if start is None and not reader.errors:
-            reader.fail("reporting_starts", "the reporting start date is empty")
-        if start and end and end < start:
-            reader.fail("reporting_ends", f"{end} is before {start}")
-        spend = reader.decimal("spend")
-        values = {
-            "impressions": reader.integer("impressions"),
-            "clicks": reader.integer("clicks"),
-            "link_clicks": reader.integer("link_clicks"),
-            "reach": reader.integer("reach"),
-            "results": reader.decimal("results"),
-            "purchases": reader.decimal("purchases"),
-            "purchase_value": reader.decimal("purchase_value"),
-        }
-        if reader.errors:
-            preview.errors.extend(reader.errors)
-            continue
-        preview.rows.append(
-            ImportRow(
-                row=offset,
-                campaign_name=name or "",
-                campaign_id=campaign_id,
-                start=start,
-                end=end or start,
-                spend=spend or Decimal(0),
-                impressions=values["impressions"] or 0,
-                clicks=values["clicks"] if values["clicks"] is not None else values["link_clicks"] or 0,
-                link_clicks=values["link_clicks"],
-                reach=values["reach"],
-                results=values["results"],
-                indicator=reader.text("result_indicator"),
-                purchases=values["purchases"],
-                purchase_value=values["purchase_value"],
-            )
-        )
-    _merge_duplicates(preview)
+    export = read_rows(layout, account.currency)
+    preview = ImportPreview(filename=filename, account=account, export=export)
+    preview.currency_from_account = layout.file_currency is None
+    plan = _Plan(session, account.existing)
+    rows, rejected, attributed = plan.check(export.rows)
+    preview.rows, preview.attributed = rows, attributed
+    preview.rejected = sorted([*export.rejected, *rejected], key=lambda r: r.line)
+    _notes(preview, plan)
     return preview
 
 
-def _merge_duplicates(preview: ImportPreview) -> None:
-    """Ad set or ad rows of one campaign and period are added up (reach, a unique count, is dropped)."""
-    merged: dict[tuple, ImportRow] = {}
-    for row in preview.rows:
-        key = (row.campaign_id or "", row.campaign_name, row.start, row.end)
-        first = merged.get(key)
-        if first is None:
-            merged[key] = row
-            continue
-        first.spend += row.spend
-        first.impressions += row.impressions
-        first.clicks += row.clicks
-        first.link_clicks = _add(first.link_clicks, row.link_clicks)
-        first.reach = None
-        if first.indicator == row.indicator:
-            first.results = _add(first.results, row.results)
-        else:
-            first.results, first.indicator = None, None
-        first.purchases = _add(first.purchases, row.purchases)
-        first.purchase_value = _add(first.purchase_value, row.purchase_value)
-    preview.rows = list(merged.values())
-
-
-def _add(a: Any, b: Any) -> Any:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
-
-
-def _account(session: Session, preview: ImportPreview, result: ImportResult) -> AdAccount:
-    account = session.scalar(select(AdAccount).where(AdAccount.name == preview.account_name))
-    if account is None:
-        slug = re.sub(r"[^a-z0-9]+", "-", preview.account_name.lower()).strip("-")[:32] or "file"
-        account = AdAccount(
-            account_id=f"csv-{slug}",
-            name=preview.account_name,
-            currency=preview.currency or "USD",
-            timezone_name="UTC",
-            source=SOURCE_ADS_MANAGER_CSV,
-            sync_enabled=False,
+def _notes(preview: ImportPreview, plan: _Plan) -> None:
+    layout, account = preview.layout, preview.account
+    if preview.currency_from_account:
+        preview.notes.append(
+            Message(
+                NOTE_CURRENCY_FROM_ACCOUNT,
+                {"column": layout.header("spend"), "currency": preview.currency, "account": account.name},
+            )
         )
-        session.add(account)
-        session.flush()
-        result.account_created = True
-    return account
+    if account.is_new:
+        preview.notes.append(
+            Message(
+                NOTE_NEW_ACCOUNT, {"name": account.name, "currency": account.currency, "timezone": account.timezone}
+            )
+        )
+    if layout.level == "account":
+        preview.notes.append(Message(NOTE_ACCOUNT_LEVEL, {"account": account.name}))
+    elif (
+        layout.level in ("adset", "ad")
+        and "campaign_id" not in layout.columns
+        and "campaign_name" not in layout.columns
+    ):
+        if preview.attributed:
+            preview.notes.append(Message(NOTE_ADSETS_FOUND, {"account": account.name}))
+        else:
+            names = ", ".join(sorted(plan.unknown_adsets)[:3])
+            preview.notes.append(
+                Message(
+                    NOTE_UNKNOWN_ADSETS, {"count": len(plan.unknown_adsets), "account": account.name, "names": names}
+                )
+            )
+    if layout.breakdowns:
+        headers = ", ".join(layout.header(name) for name in layout.breakdowns)
+        groups = len(preview.figures())
+        level = Message(LEVEL_WORDS["campaign" if preview.level != "account" else "account"])
+        preview.notes.append(
+            Message(NOTE_BREAKDOWN, {"breakdown": headers, "rows": len(preview.rows), "groups": groups, "level": level})
+        )
+    if preview.export.file_total is not None:
+        if preview.export.file_total == preview.spend:
+            preview.notes.append(Message(NOTE_FILE_TOTAL_MATCHES, {"total": f"{preview.spend} {preview.currency}"}))
+        else:
+            preview.notes.append(
+                Message(
+                    NOTE_FILE_TOTAL,
+                    {
+                        "total": f"{preview.export.file_total} {preview.currency}",
+                        "imported": f"{preview.spend} {preview.currency}",
+                    },
+                )
+            )
+
+
+# --- identities -----------------------------------------------------------------------------------------------------
+
+
+class _Plan:
+    """Finds each row's campaign (and ad set) in the target account: by ID when the file gives one, else by name.
+
+    Used by the preview (read-only) and again by `apply_import` in its own transaction.
+    """
+
+    def __init__(self, session: Session, account: AdAccount | None) -> None:
+        self.session, self.account = session, account
+        self.unknown_adsets: set[str] = set()
+        self.adoptable: set[str] = set()  # campaign names the file gives exactly one ID
+        self._by_id: dict[str, Campaign | None] = {}
+        self._by_name: dict[str, list[Campaign]] | None = None
+        self._adsets: dict[tuple[str, str], list[AdSet]] | None = None
+
+    def _campaigns_named(self, name: str) -> list[Campaign]:
+        if self.account is None:
+            return []
+        if self._by_name is None:
+            self._by_name = defaultdict(list)
+            for campaign in self.session.scalars(
+                select(Campaign).where(Campaign.account_id == self.account.id, Campaign.source != SOURCE_ACCOUNT_LEVEL)
+            ):
+                self._by_name[campaign.name].append(campaign)
+        return self._by_name.get(name, [])
+
+    def campaign_by_id(self, meta_id: str) -> Campaign | None:
+        if meta_id not in self._by_id:
+            found = list(self.session.scalars(select(Campaign).where(Campaign.meta_id == meta_id)))
+            mine = [c for c in found if self.account is not None and c.account_id == self.account.id]
+            self._by_id[meta_id] = mine[0] if mine else (found[0] if found else None)
+        return self._by_id[meta_id]
+
+    def find(self, ref: tuple[str, str], name: str | None = None) -> tuple[Campaign | None, Message | None]:
+        """(existing campaign or None for a new one, or a refusal).
+
+        A campaign ID the account does not know yet is given to the one campaign of the row's name that was
+        imported without an ID (so a later export with IDs continues it), unless the file gives that name two IDs.
+        """
+        kind, value = ref
+        if kind == "pk":
+            return self.session.get(Campaign, int(value)), None
+        if kind == "id":
+            campaign = self.campaign_by_id(value)
+            if campaign is not None and (self.account is None or campaign.account_id != self.account.id):
+                other = self.session.get(AdAccount, campaign.account_id)
+                target = self.account.name if self.account is not None else "the new account"
+                return None, Message(
+                    CAMPAIGN_IN_OTHER_ACCOUNT,
+                    {"campaign_id": value, "account": other.name if other else "?", "target": target},
+                )
+            if campaign is None and name and name in self.adoptable:
+                unnamed = [c for c in self._campaigns_named(name) if c.meta_id is None]
+                if len(unnamed) == 1:
+                    return unnamed[0], None
+            return campaign, None
+        named = self._campaigns_named(value)
+        if len(named) > 1:
+            account = self.account.name if self.account is not None else ""
+            return None, Message(AMBIGUOUS_CAMPAIGN, {"count": len(named), "account": account, "name": value})
+        return (named[0] if named else None), None
+
+    def adset_campaign(self, ref: tuple[str, str]) -> Campaign | None:
+        """The campaign of the ad set `ref` names in the account (one ad set of that ID or name), else None."""
+        if self.account is None:
+            return None
+        if self._adsets is None:
+            self._adsets = defaultdict(list)
+            stmt = (
+                select(AdSet)
+                .join(Campaign, Campaign.id == AdSet.campaign_id)
+                .where(Campaign.account_id == self.account.id)
+            )
+            for adset in self.session.scalars(stmt):
+                if adset.meta_id:
+                    self._adsets[("id", adset.meta_id)].append(adset)
+                self._adsets[("name", adset.name)].append(adset)
+        found = self._adsets.get(ref, [])
+        if len({adset.campaign_id for adset in found}) != 1:
+            return None
+        return self.session.get(Campaign, found[0].campaign_id)
+
+    def check(self, rows: list[FileRow]) -> tuple[list[FileRow], list[Rejected], bool]:
+        """Rows that can be written, rows refused for their identity, and whether rows keep their campaigns."""
+        kept: list[FileRow] = []
+        rejected: list[Rejected] = []
+        ids_of: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            if row.campaign_name:
+                ids_of[row.campaign_name].add(row.campaign_id or "")
+        self.adoptable = {name for name, ids in ids_of.items() if len(ids) == 1 and "" not in ids}
+        loose = [row for row in rows if row.level in ("adset", "ad") and row.campaign_ref() is None]
+        attributed = True
+        loose_lines = {row.line for row in loose}
+        if loose:
+            self.unknown_adsets = {
+                row.adset_name or row.adset_id or "?"
+                for row in loose
+                if row.adset_ref() is None or self.adset_campaign(row.adset_ref()) is None
+            }
+            attributed = not self.unknown_adsets
+        for row in rows:
+            if row.level == "account" or (not attributed and row.line in loose_lines):
+                if not row.daily:
+                    message = Message(
+                        ACCOUNT_ROW_NEEDS_DAY, {"start": row.start.isoformat(), "end": row.end.isoformat()}
+                    )
+                    rejected.append(Rejected(row.line, (Problem("", message),)))
+                    continue
+                kept.append(row)
+                continue
+            ref = row.campaign_ref()
+            if ref is None:  # an ad set of a campaign the account has: the row belongs to that campaign
+                found = self.adset_campaign(row.adset_ref())  # type: ignore[arg-type]
+                assert found is not None
+                row = replace(row, campaign_pk=found.id, campaign_name=found.name, campaign_id=found.meta_id)
+                kept.append(row)
+                continue
+            _campaign, problem = self.find(ref, row.campaign_name)
+            if problem is not None:
+                column = "Campaign ID" if ref[0] == "id" else "Campaign name"
+                rejected.append(Rejected(row.line, (Problem(column, problem),)))
+                continue
+            kept.append(row)
+        return kept, rejected, attributed
+
+
+# --- writing --------------------------------------------------------------------------------------------------------
 
 
 def apply_import(session: Session, actor: Actor, preview: ImportPreview) -> ImportResult:
-    """Write the valid rows of a preview (rejected rows stay out); audited; idempotent."""
+    """Write the previewed valid rows (rejected rows stay out) in the caller's transaction; audited.
+
+    Identities are resolved again here, so campaigns created since the preview are found, not duplicated.
+    Importing the same file again writes nothing and says so.
+    """
     require(actor, "import.run")
+    try:
+        return _apply(session, actor, preview)
+    except IntegrityError:
+        raise AdsManagerImportError(CONCURRENT) from None
+
+
+def _apply(session: Session, actor: Actor, preview: ImportPreview) -> ImportResult:
     result = ImportResult()
-    account: AdAccount | None = None
+    account = session.get(AdAccount, preview.account.existing_id) if preview.account.existing_id else None
+    if account is None:
+        account = create_account(session, preview.account)
+        result.account_created = True
     stamp = utcnow()
-    for row in preview.rows:
-        campaign = None
-        if row.campaign_id:
-            campaign = session.scalar(select(Campaign).where(Campaign.meta_id == row.campaign_id))
-        if campaign is None:
-            account = account or _account(session, preview, result)
-            campaign = session.scalar(
-                select(Campaign).where(Campaign.account_id == account.id, Campaign.name == row.campaign_name)
-            )
-        if campaign is None:
-            campaign = Campaign(
-                account_id=account.id,
-                meta_id=row.campaign_id,
-                name=row.campaign_name,
-                currency=preview.currency or account.currency,
-                source=SOURCE_ADS_MANAGER_CSV,
-            )
-            session.add(campaign)
-            session.flush()
-            result.campaigns_created += 1
-        if preview.currency and campaign.currency != preview.currency:
-            raise ValueError(
-                f"row {row.row}: campaign {campaign.name} is in {campaign.currency} but the file is in "
-                f"{preview.currency}; nothing was imported"
-            )
-        actions, action_values = row.actions()
-        conversions, value = row.conversions()
-        values = {
-            "currency": campaign.currency,
-            "spend": row.spend,
-            "impressions": row.impressions,
-            "clicks": row.clicks,
-            "link_clicks": row.link_clicks,
-            "reach": row.reach,
-            "actions": actions,
-            "action_values": action_values,
-            "conversions": conversions,
-            "conversion_value": value,
-        }
-        if row.daily:
-            existing = session.scalar(
-                select(CampaignInsight).where(
-                    CampaignInsight.campaign_id == campaign.id, CampaignInsight.date == row.start
-                )
-            )
-            if existing is not None and existing.source == SOURCE_META_API:
-                result.skipped_synced += 1
-                continue
-            target = existing
-            if target is None:
-                target = CampaignInsight(campaign_id=campaign.id, date=row.start, source=SOURCE_ADS_MANAGER_CSV)
+    writer = _Writer(session, account, stamp, result)
+    plan = _Plan(session, account)
+    rows, rejected, attributed = plan.check(preview.rows)
+    if rejected or attributed != preview.attributed:
+        raise AdsManagerImportError(CONCURRENT)  # the account changed since the preview: preview again
+    dims = preview.layout.breakdown_label
+    direct_campaign: dict[tuple[int, dt.date, dt.date], list[FileRow]] = defaultdict(list)
+    direct_account: dict[dt.date, list[FileRow]] = defaultdict(list)
+    details: list[tuple[FileRow, int | None]] = []
+    for row in rows:
+        campaign_id = writer.campaign(plan, row).id if row.campaign_ref() is not None else None
+        if row.level in ("adset", "ad") or dims:
+            details.append((row, campaign_id))  # stored as given; the day's total is rolled up from them
+        elif campaign_id is not None:
+            direct_campaign[(campaign_id, row.start, row.end)].append(row)
         else:
-            target = session.scalar(
-                select(CampaignPeriodInsight).where(
-                    CampaignPeriodInsight.campaign_id == campaign.id,
-                    CampaignPeriodInsight.period_start == row.start,
-                    CampaignPeriodInsight.period_end == row.end,
-                )
-            )
-            existing = target
-            if target is None:
-                target = CampaignPeriodInsight(
-                    campaign_id=campaign.id, period_start=row.start, period_end=row.end, source=SOURCE_ADS_MANAGER_CSV
-                )
-        if existing is None:
-            for key, v in values.items():
-                setattr(target, key, v)
-            target.synced_at = stamp
-            session.add(target)
-            result.inserted += 1
-        elif any(_differs(getattr(existing, k), v) for k, v in values.items()):
-            for key, v in values.items():
-                setattr(existing, key, v)
-            existing.synced_at = stamp
-            result.updated += 1
-        else:
-            result.unchanged += 1
+            direct_account[row.start].append(row)
+    for (campaign_id, start, end), group in direct_campaign.items():
+        writer.campaign_figure(campaign_id, start, end, total(r.metrics for r in group))
+    for day, group in direct_account.items():
+        writer.account_figure(day, total(r.metrics for r in group))
+    if details:
+        writer.details(details, dims)
+        writer.roll_up(details, dims)
+    days = [row.start for row in rows] + [row.end for row in rows]
+    if days:
+        result.account_days = settle_account_days(session, account, min(days), max(days))
     session.flush()
-    changed = result.inserted + result.updated + result.campaigns_created
+    if not result.changed:
+        return result
     run = SyncRun(
-        account_id=account.id if account is not None else None,
+        account_id=account.id,
         kind=SOURCE_ADS_MANAGER_CSV,
-        window_since=min((r.start for r in preview.rows), default=None),
-        window_until=max((r.end for r in preview.rows), default=None),
+        window_since=min(days, default=None),
+        window_until=max(days, default=None),
         finished_at=utcnow(),
-        status="success" if not preview.errors else "partial",
-        rows=changed,
-        objects=result.campaigns_created,
+        status="success" if not preview.rejected else "partial",
+        rows=result.inserted + result.updated,
+        objects=result.campaigns_created + result.ad_sets_created,
         triggered_by=actor.email,
-        error="; ".join(f"row {e.row}, {e.column}: {e.reason}" for e in preview.errors[:20]) or None,
-        details={"file": preview.filename, "unchanged": result.unchanged, "skipped_synced": result.skipped_synced},
+        error="; ".join(f"row {e.row}, {e.column or 'row'}: {e.reason}" for e in preview.errors[:20]) or None,
+        details={
+            "file": preview.filename,
+            "level": preview.level,
+            "unchanged": result.unchanged,
+            "skipped_synced": result.skipped_synced,
+            "detail_rows": result.detail_rows,
+        },
     )
     session.add(run)
     session.flush()
     result.run_id = run.id
-    if changed:
-        audit.record(
-            session,
-            actor,
-            "import",
-            "ads_manager_file",
-            preview.filename,
-            summary=f"Imported {preview.filename}: {result.describe()}",
-        )
+    audit.record(
+        session,
+        actor,
+        "import",
+        "ads_manager_file",
+        preview.filename,
+        summary=f"Imported {preview.filename} into {account.name}: {result.describe()}",
+    )
     return result
 
 
-def _differs(old: Any, new: Any) -> bool:
-    if isinstance(old, Decimal) or isinstance(new, Decimal):
-        return (old is None) != (new is None) or (old is not None and Decimal(old) != Decimal(new))
-    return old != new
+class _Writer:
+    """Creates campaigns and ad sets and upserts each figure, counting what changed."""
+
+    def __init__(self, session: Session, account: AdAccount, stamp: dt.datetime, result: ImportResult) -> None:
+        self.session, self.account, self.stamp, self.result = session, account, stamp, result
+        self._campaigns: dict[tuple[str, str], Campaign] = {}
+        self._children: dict[tuple[str, int, tuple[str, str]], Any] = {}
+
+    def campaign(self, plan: _Plan, row: FileRow) -> Campaign:
+        ref = row.campaign_ref()
+        assert ref is not None  # rows without a campaign are account-level
+        if ref in self._campaigns:
+            return self._campaigns[ref]
+        campaign, _problem = plan.find(ref, row.campaign_name)
+        if campaign is not None and campaign.meta_id is None and row.campaign_id:
+            campaign.meta_id = row.campaign_id  # an ID-less campaign from an earlier file gets its ID
+        if campaign is None:
+            campaign = Campaign(
+                account_id=self.account.id,
+                meta_id=row.campaign_id,
+                name=row.campaign_name or row.campaign_id or "?",
+                currency=self.account.currency,
+                source=SOURCE_ADS_MANAGER_CSV,
+            )
+            self.session.add(campaign)
+            self.session.flush()
+            self.result.campaigns_created += 1
+        self._campaigns[ref] = campaign
+        return campaign
+
+    def _upsert(self, model: type, keys: dict[str, Any], values: dict[str, Any]) -> str:
+        """Insert or replace one stored figure: "inserted", "updated", "unchanged" or "synced" (an API row wins)."""
+        existing = self.session.scalar(select(model).filter_by(**keys))
+        if existing is not None and getattr(existing, "source", None) == SOURCE_META_API:
+            return "synced"
+        if existing is None:
+            self.session.add(model(**keys, **values, source=SOURCE_ADS_MANAGER_CSV, synced_at=self.stamp))
+            return "inserted"
+        if any(differs(getattr(existing, name), value) for name, value in values.items()):
+            for name, value in values.items():
+                setattr(existing, name, value)
+            existing.synced_at = self.stamp
+            return "updated"
+        return "unchanged"
+
+    def _count(self, status: str) -> None:
+        if status == "synced":
+            self.result.skipped_synced += 1
+        else:
+            setattr(self.result, status, getattr(self.result, status) + 1)
+
+    def campaign_figure(self, campaign_id: int, start: dt.date, end: dt.date, metrics: Metrics) -> None:
+        values = metrics.values(self.account.currency)
+        if start == end:
+            self._count(self._upsert(CampaignInsight, {"campaign_id": campaign_id, "date": start}, values))
+        else:
+            keys = {"campaign_id": campaign_id, "period_start": start, "period_end": end}
+            self._count(self._upsert(CampaignPeriodInsight, keys, values))
+
+    def account_figure(self, day: dt.date, metrics: Metrics) -> None:
+        keys = {"account_id": self.account.id, "date": day}
+        self._count(self._upsert(AccountInsight, keys, metrics.values(self.account.currency)))
+
+    def _child(self, model: type, parent: str, parent_id: int, ref: tuple[str, str], name: str | None) -> Any:
+        """The ad set (or ad) `ref` names under its parent: by Meta ID, else by name; created when missing. An
+        ID-less one of the same name (from an earlier file without IDs) takes the ID."""
+        key = (model.__name__, parent_id, ref)
+        if key in self._children:
+            return self._children[key]
+        siblings = list(self.session.scalars(select(model).where(getattr(model, parent) == parent_id)))
+        if ref[0] == "id":
+            found = [c for c in siblings if c.meta_id == ref[1]]
+            if not found and name:
+                found = [c for c in siblings if c.meta_id is None and c.name == name][:1]
+                if found:
+                    found[0].meta_id = ref[1]
+        else:
+            found = sorted((c for c in siblings if c.name == ref[1]), key=lambda c: c.id)
+        item = found[0] if found else None
+        if item is None:
+            values = {parent: parent_id, "meta_id": ref[1] if ref[0] == "id" else None, "name": name or ref[1]}
+            if model is AdSet:
+                values["currency"] = self.account.currency
+            item = model(**values, source=SOURCE_ADS_MANAGER_CSV)
+            self.session.add(item)
+            self.session.flush()
+            if model is AdSet:
+                self.result.ad_sets_created += 1
+        self._children[key] = item
+        return item
+
+    def adset(self, campaign_id: int, ref: tuple[str, str], name: str | None) -> AdSet:
+        return self._child(AdSet, "campaign_id", campaign_id, ref, name)
+
+    def ad(self, adset_id: int, ref: tuple[str, str], name: str | None) -> Ad:
+        return self._child(Ad, "ad_set_id", adset_id, ref, name)
+
+    def details(self, rows: Iterable[tuple[FileRow, int | None]], breakdown: str) -> None:
+        """Keep the file's ad set, ad and breakdown rows. A set (one object's day or period at one level and
+        breakdown) that the file gives replaces the stored set; other objects' rows stay."""
+        wanted: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # set_key -> row_key -> values
+        for row, campaign_id in rows:
+            adset_id = ad_id = None
+            if campaign_id is not None and row.adset_ref() is not None:
+                adset_id = self.adset(campaign_id, row.adset_ref(), row.adset_name).id  # type: ignore[arg-type]
+            if row.level == "ad" and adset_id is not None and row.ad_ref() is not None:
+                ad_id = self.ad(adset_id, row.ad_ref(), row.ad_name).id  # type: ignore[arg-type]
+            # What the row is about: the stored ad set or ad when there is one, else the names the file gives.
+            if row.level == "ad":
+                about: tuple = ("ad", ad_id) if ad_id is not None else ("ad", adset_id or row.adset_ref(), row.ad_ref())
+            elif row.level == "adset":
+                about = ("adset", adset_id) if adset_id is not None else ("adset", row.adset_ref())
+            else:
+                about = (row.level,)
+            set_key = row_key(row.level, campaign_id, about, breakdown, row.start, row.end)
+            name, meta_id, parent = _object(row)
+            wanted[set_key][row_key(set_key, *row.breakdown)] = {
+                "campaign_id": campaign_id,
+                "ad_set_id": adset_id,
+                "level": row.level,
+                "object_name": name,
+                "object_meta_id": meta_id,
+                "parent_name": parent,
+                "breakdown": breakdown,
+                "breakdown_value": " | ".join(row.breakdown),
+                "period_start": row.start,
+                "period_end": row.end,
+                **row.metrics.values(self.account.currency),
+            }
+        stored: dict[str, InsightDetail] = {}
+        keys = list(wanted)
+        for first in range(0, len(keys), 500):
+            stmt = select(InsightDetail).where(
+                InsightDetail.account_id == self.account.id, InsightDetail.set_key.in_(keys[first : first + 500])
+            )
+            stored.update({item.row_key: item for item in self.session.scalars(stmt)})
+        fresh = {key for rows_of_set in wanted.values() for key in rows_of_set}
+        for key, item in stored.items():
+            if key not in fresh:
+                self.session.delete(item)
+                self.result.detail_rows += 1
+        for set_key, rows_of_set in wanted.items():
+            for key, values in rows_of_set.items():
+                item = stored.get(key)
+                if item is None:
+                    self.session.add(
+                        InsightDetail(
+                            account_id=self.account.id,
+                            row_key=key,
+                            set_key=set_key,
+                            source=SOURCE_ADS_MANAGER_CSV,
+                            synced_at=self.stamp,
+                            **values,
+                        )
+                    )
+                    self.result.detail_rows += 1
+                elif any(differs(getattr(item, name), value) for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(item, name, value)
+                    item.synced_at = self.stamp
+                    self.result.detail_rows += 1
+        self.session.flush()
+
+    def roll_up(self, rows: list[tuple[FileRow, int | None]], breakdown: str) -> None:
+        """Each campaign-day (or account-day, ad-set-day) the file's detail rows touch becomes the sum of every
+        stored row of that level and breakdown for it: two files of different ads of one day add up, one file
+        imported twice does not."""
+        levels = {row.level for row, _campaign in rows}
+        first = min(row.start for row, _campaign in rows)
+        last = max(row.end for row, _campaign in rows)
+        touched = {(campaign_id, row.start, row.end) for row, campaign_id in rows}
+        touched_adsets: set[tuple[int, dt.date]] = set()
+        sums: dict[tuple[int | None, dt.date, dt.date], list[Metrics]] = defaultdict(list)
+        adset_sums: dict[tuple[int, dt.date], list[Metrics]] = defaultdict(list)
+        stmt = select(InsightDetail).where(
+            InsightDetail.account_id == self.account.id,
+            InsightDetail.level.in_(sorted(levels)),
+            InsightDetail.breakdown == breakdown,
+            InsightDetail.period_start >= first,
+            InsightDetail.period_end <= last,
+        )
+        stored = list(self.session.scalars(stmt))
+        for item in stored:
+            key = (item.campaign_id, item.period_start, item.period_end)
+            if key in touched:
+                sums[key].append(_stored_metrics(item))
+        for row, campaign_id in rows:
+            if campaign_id is not None and row.level in ("adset", "ad") and row.adset_ref() is not None and row.daily:
+                touched_adsets.add((self.adset(campaign_id, row.adset_ref(), row.adset_name).id, row.start))  # type: ignore[arg-type]
+        for item in stored:
+            key2 = (item.ad_set_id, item.period_start)
+            if item.ad_set_id is not None and item.period_start == item.period_end and key2 in touched_adsets:
+                adset_sums[key2].append(_stored_metrics(item))  # type: ignore[index]
+        for (campaign_id, start, end), metrics in sums.items():
+            if campaign_id is None:
+                self.account_figure(start, total(metrics))
+            else:
+                self.campaign_figure(campaign_id, start, end, total(metrics))
+        for (adset_id, day), metrics in adset_sums.items():
+            values = total(metrics).values(self.account.currency)
+            values.pop("reach")  # ad set insights keep no reach
+            if self._upsert(AdSetInsight, {"ad_set_id": adset_id, "date": day}, values) in ("inserted", "updated"):
+                self.result.detail_rows += 1
+
+
+def _stored_metrics(item: InsightDetail) -> Metrics:
+    def parsed(items: list[dict[str, Any]] | None) -> dict[str, Decimal]:
+        return {entry["action_type"]: Decimal(str(entry["value"])) for entry in items or []}
+
+    return Metrics(
+        spend=Decimal(str(item.spend)),
+        impressions=int(item.impressions or 0),
+        clicks=int(item.clicks or 0),
+        link_clicks=item.link_clicks,
+        reach=item.reach,
+        conversions=Decimal(str(item.conversions)),
+        conversion_value=Decimal(str(item.conversion_value)),
+        actions=parsed(item.actions),
+        action_values=parsed(item.action_values),
+    )
+
+
+def _object(row: FileRow) -> tuple[str | None, str | None, str | None]:
+    """(name, Meta ID, parent name) of what a detail row is about."""
+    if row.level == "ad":
+        return row.ad_name, row.ad_id, row.adset_name
+    if row.level == "adset":
+        return row.adset_name, row.adset_id, row.campaign_name
+    if row.level == "campaign":
+        return row.campaign_name, row.campaign_id, None
+    return row.account_name, row.account_id, None

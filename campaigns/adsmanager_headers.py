@@ -119,6 +119,29 @@ BUDGET_TYPES: dict[str, tuple[str, ...]] = {"daily": ("daily", "harian"), "lifet
 NO_OWN_BUDGET = ("using ad set budget", "using campaign budget")  # with "0" in the budget type cell
 EMPTY_VALUES = ("", "-", "--")  # rankings without data show "-"
 
+# `Result type` in words -> the conversion event it counts (campaigns.meta_settings.CONVERSION_EVENTS). Result
+# types not listed (Link clicks, Reach, Landing page views, ThruPlays...) are results but not conversions.
+# Indonesian words only where the same word is a documented header spelling (Pembelian, Prospek).
+RESULT_TYPE_EVENTS: dict[str, tuple[str, ...]] = {
+    "purchase": (
+        "purchases",
+        "website purchases",
+        "purchases with shared items",
+        "meta purchases",
+        "on-facebook purchases",
+        "in-app purchases",
+        "pembelian",
+    ),
+    "lead": ("leads", "website leads", "on-facebook leads", "meta leads", "leads (form)", "prospek"),
+    "app_install": ("app installs", "mobile app installs"),
+}
+EVENT_BY_RESULT_TYPE: dict[str, str] = {word: event for event, words in RESULT_TYPE_EVENTS.items() for word in words}
+# Result types that count collaborative (CPAS) purchases: their value is the shared-items value column.
+SHARED_RESULT_TYPES = frozenset({"purchases with shared items"})
+
+# A file's ad account ID may be written as Meta's node id.
+ACCOUNT_ID_PREFIX = "act_"
+
 
 def normalise(header: str) -> str:
     """The key a header is looked up by (the tabular reader's own `header_key`)."""

@@ -1,5 +1,5 @@
-"""Paid-ads tables: ad accounts, campaigns, ad sets, ads, daily insights, conversion definitions and
-sync runs.
+"""Paid-ads tables: ad accounts, campaigns, ad sets, ads, daily insights, conversion definitions, sync runs,
+and the account-level and finer-than-campaign rows of imported Ads Manager files.
 
 Money columns are major units (Decimal) with the currency beside them; Meta's minor units are
 converted on the way in. Dates of insights are calendar days in the ad account's time zone.
@@ -32,6 +32,8 @@ SOURCE_META_API = "meta_api"
 SOURCE_ADS_MANAGER_CSV = "ads_manager_csv"
 SOURCE_MANUAL = "manual"
 SOURCE_DEMO = "demo"
+# The campaign that carries an account's account-level rows (spend an export does not attribute to a campaign).
+SOURCE_ACCOUNT_LEVEL = "account_level"
 
 
 class AdAccount(Versioned, Timestamps, Base):
@@ -228,6 +230,78 @@ class CampaignPeriodInsight(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)  # inclusive
+    currency: Mapped[str] = mapped_column(String(3))
+    spend: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    impressions: Mapped[int] = mapped_column(BigInteger, default=0)
+    clicks: Mapped[int] = mapped_column(BigInteger, default=0)
+    link_clicks: Mapped[int | None] = mapped_column(BigInteger)
+    reach: Mapped[int | None] = mapped_column(BigInteger)
+    actions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONData)
+    action_values: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONData)
+    conversions: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))
+    conversion_value: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    source: Mapped[str] = mapped_column(String(20), default=SOURCE_ADS_MANAGER_CSV)
+    synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class AccountInsight(Base):
+    """An ad account's figures for one day from an account-level Ads Manager export (no campaign column).
+
+    Kept as the file gave them. They count in totals only for account-days without any campaign rows: the
+    precedence lives in `campaigns.adsmanager_accounts.settle_account_days`, which mirrors them onto the
+    account's "not by campaign" campaign so every total, pacing figure and ledger line reads one table.
+    """
+
+    __tablename__ = "account_insight"
+    __table_args__ = (UniqueConstraint("account_id", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("ad_account.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    spend: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    impressions: Mapped[int] = mapped_column(BigInteger, default=0)
+    clicks: Mapped[int] = mapped_column(BigInteger, default=0)
+    link_clicks: Mapped[int | None] = mapped_column(BigInteger)
+    reach: Mapped[int | None] = mapped_column(BigInteger)
+    actions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONData)
+    action_values: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONData)
+    conversions: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))
+    conversion_value: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    source: Mapped[str] = mapped_column(String(20), default=SOURCE_ADS_MANAGER_CSV)
+    synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class InsightDetail(Base):
+    """One row of an Ads Manager export finer than a campaign-day, as the file gave it: an ad set or ad row, or
+    a breakdown row (age, gender, region, placement, platform...) of any level.
+
+    Their sums per campaign-day are what `CampaignInsight` holds for that day; the rows themselves are kept so a
+    page can show the breakdown. `row_key` (a hash of level, object identity, breakdown and period) is unique per
+    account: importing an overlapping file replaces rows instead of adding them.
+    """
+
+    __tablename__ = "insight_detail"
+    __table_args__ = (
+        UniqueConstraint("account_id", "row_key", name="uq_insight_detail_row"),
+        Index("ix_insight_detail_campaign", "campaign_id", "period_start"),
+        Index("ix_insight_detail_set", "account_id", "set_key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("ad_account.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    ad_set_id: Mapped[int | None] = mapped_column(ForeignKey("ad_set.id", ondelete="SET NULL"))
+    level: Mapped[str] = mapped_column(String(10))  # account campaign adset ad
+    row_key: Mapped[str] = mapped_column(String(64))
+    set_key: Mapped[str] = mapped_column(String(64))  # rows one file replaces together: object, breakdown, period
+    object_name: Mapped[str | None] = mapped_column(String(400))
+    object_meta_id: Mapped[str | None] = mapped_column(String(40))
+    parent_name: Mapped[str | None] = mapped_column(String(400))  # the ad set of an ad row
+    breakdown: Mapped[str] = mapped_column(String(200), default="")  # "age,gender"; "" for none
+    breakdown_value: Mapped[str] = mapped_column(String(400), default="")  # "18-24 | female"
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)  # inclusive; equal to period_start for a daily row
     currency: Mapped[str] = mapped_column(String(3))
     spend: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     impressions: Mapped[int] = mapped_column(BigInteger, default=0)

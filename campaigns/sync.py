@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from campaigns.adsmanager_accounts import settle_account_days
 from campaigns.meta_client import MetaClient, MetaError
 from campaigns.meta_connection import meta_client
 from campaigns.meta_writer import AccountWriter, upsert_account
@@ -127,6 +128,7 @@ def sync_account(
         for reader in readers:
             client.absorb(reader)
     removed = writer.drop_unreported(since, until)
+    settle_account_days(session, account, since, until)  # imported account-level days the sync now covers
     account.last_synced_at = stamp
     audit.record(
         session,

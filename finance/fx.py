@@ -20,9 +20,7 @@ Rules (see docs/exports.md):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +39,7 @@ from db.money import currency_code, is_currency, quantize
 from db.parse import parse_date, parse_rate
 from db.roles import Actor, require
 from db.settings import ORIGIN_DEFAULT, ORIGIN_ENVIRONMENT, ORIGIN_SETTING, get_setting, setting_with_origin
+from db.tabular import Limits, Table, TabularError, read_table
 from finance.fx_reference import SOURCE as REFERENCE_SOURCE
 from finance.fx_reference import ReferenceRates, ReferenceRatesError, reference_rates
 from finance.models import FxRate
@@ -482,6 +481,7 @@ HEADER_ALIASES = {
     "sumber": "source",
 }
 MAX_FILE_ROWS = 200_000
+FX_LIMITS = Limits(max_rows=MAX_FILE_ROWS)
 
 
 @dataclass
@@ -496,28 +496,29 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
     """Import FX rates from a file: Pantau's `date,from,to,rate[,source]` CSV, or Bank Indonesia's JISDOR
     download (CSV or XLSX; see `read_jisdor`), stored as USD->IDR with source `jisdor`.
 
-    A bad row is rejected whole and reported (row, field, reason); the valid rows are written, all in the
-    caller's transaction."""
+    The file is read by the one tabular reader (`db.tabular.read_table`: any encoding, delimiter and line
+    ending, XLSX/XLS, the header below title lines); a file it cannot read is an `FxError` carrying the reader's
+    one sentence. A bad row is rejected whole and reported (row, field, reason); the valid rows are written, all
+    in the caller's transaction."""
     require(actor, "fx.edit")
-    rows = file_rows(data)
-    first = next((i for i, row in enumerate(rows) if any(_text(c) for c in row)), None)
-    if first is None:
-        raise FxError(N_("The FX file is empty; expected a header row date,from,to,rate[,source]"))
-    header = [_text(c) for c in rows[first]]
+    table = _read_file(data)
+    header = list(table.header)
     columns = [HEADER_ALIASES.get(h.lower()) for h in header]
     _refuse_repeated(header, columns)
     missing = [c for c in ("date", "from", "to", "rate") if c not in columns]
     if not missing:
-        return _store_rates(session, actor, _pantau_records(rows, first, columns, source), [], "pantau")
-    table = read_jisdor(rows)
-    if table is None:
+        return _store_rates(session, actor, _pantau_records(table, columns, source), [], "pantau")
+    rows = [header, *(_cells(table, row.cells) for row in table.rows)]
+    lines = [table.header_line, *(row.line for row in table.rows)]
+    jisdor = read_jisdor(rows, lines=lines)
+    if jisdor is None:
         raise FxError(
             N_("The FX file has no {columns} column (header: {header})"),
             columns=", ".join(missing),
             header=", ".join(header),
         )
-    records = [(row, day, "USD", "IDR", rate, JISDOR_SOURCE) for row, day, rate in table.rates]
-    return _store_rates(session, actor, records, table.problems, "jisdor")
+    records = [(row, day, "USD", "IDR", rate, JISDOR_SOURCE) for row, day, rate in jisdor.rates]
+    return _store_rates(session, actor, records, jisdor.problems, "jisdor")
 
 
 _Record = tuple[int, object, object, object, object, str]
@@ -540,15 +541,12 @@ def _refuse_repeated(header: list[str], columns: list[str | None]) -> None:
         seen[key] = cell
 
 
-def _pantau_records(rows: list[list[object]], first: int, columns: list[str | None], source: str) -> list[_Record]:
+def _pantau_records(table: Table, columns: list[str | None], source: str) -> list[_Record]:
     records: list[_Record] = []
-    for index in range(first + 1, len(rows)):
-        raw = rows[index]
-        if not any(_text(c) for c in raw):
-            continue
-        record = {col: _text(raw[i]) if i < len(raw) else "" for i, col in enumerate(columns) if col}
+    for row in table.rows:
+        record = {col: row.cells[i] for i, col in enumerate(columns) if col}
         row_source = (record.get("source") or source).strip()
-        records.append((index + 1, record["date"], record["from"], record["to"], record["rate"], row_source))
+        records.append((row.line, record["date"], record["from"], record["to"], record["rate"], row_source))
     return records
 
 
@@ -580,59 +578,57 @@ def _store_rates(
     return ImportResult(created, updated, [f"row {n}: {reason}" for n, reason in sorted(problems)], file_format)
 
 
-# --- Reading files into rows of cells ---------------------------------------------------------------------
+# --- Reading files ----------------------------------------------------------------------------------------
 
 
 def _text(cell: object) -> str:
     return "" if cell is None else str(cell).strip()
 
 
+def _fx_header_score(cells: Sequence[str]) -> float:
+    """How much a row looks like an FX file's header: Pantau's column names or JISDOR's Tanggal/Kurs/No."""
+    words = [_header_word(cell) for cell in cells if cell]
+    known = JISDOR_DATE_HEADERS | JISDOR_RATE_HEADERS | JISDOR_OTHER_HEADERS
+    return float(sum(1 for word in words if word in HEADER_ALIASES or word in known))
+
+
+def _read_file(data: bytes | str) -> Table:
+    """The file as a table through the one tabular reader (limits, encodings, delimiters, XLSX/XLS)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    try:
+        return read_table(raw, "fx-rates", header=_fx_header_score, limits=FX_LIMITS)
+    except TabularError as exc:
+        if "header" in exc.message.text.lower():
+            raise FxError(
+                N_("The FX file has no header row date,from,to,rate[,source] (or JISDOR's Tanggal,Kurs).")
+            ) from None
+        raise FxError(exc.message) from None  # the reader's one sentence, as the FX import's own refusal
+
+
+_WORKBOOK_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_THOUSANDS_ONLY = re.compile(r"\d{1,3}\.\d{3}")
+
+
+def _cells(table: Table, cells: Sequence[str]) -> list[object]:
+    """A workbook's number cells as numbers again: the reader writes them as plain text (`16201.5`), which
+    must not count as a decimal-point style when the sheet's text cells write `16.190,00`. A text cell that
+    reads as thousands (`16.234`) stays text."""
+    if table.kind == "csv":
+        return list(cells)
+    return [
+        Decimal(cell) if _WORKBOOK_NUMBER.fullmatch(cell) and not _THOUSANDS_ONLY.fullmatch(cell) else cell
+        for cell in cells
+    ]
+
+
 def file_rows(data: bytes | str) -> list[list[object]]:
-    """The rows of cells of an FX file: the first sheet of an XLSX workbook, or CSV text (UTF-8 with or
-    without BOM, else Windows-1252; comma, semicolon or tab). XLSX cells keep their types (dates, numbers)."""
-    if isinstance(data, bytes) and data[:4] == b"PK\x03\x04":
-        return _xlsx_rows(data)
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-    else:
-        text = data.lstrip("\ufeff")
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
-    delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
-    try:
-        rows: list[list[object]] = []
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(list(row))
-            if len(rows) > MAX_FILE_ROWS:
-                raise FxError(N_("The FX file has more than {rows} rows."), rows=MAX_FILE_ROWS)
-    except csv.Error as exc:
-        raise FxError(N_("The FX file is not readable CSV ({reason})."), reason=str(exc)) from None
-    return rows
-
-
-def _xlsx_rows(data: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = book.worksheets[0]
-            rows: list[list[object]] = []
-            for values in sheet.iter_rows(values_only=True):
-                rows.append(list(values))
-                if len(rows) > MAX_FILE_ROWS:
-                    raise FxError(N_("The FX file has more than {rows} rows."), rows=MAX_FILE_ROWS)
-        finally:
-            book.close()
-    except FxError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged workbook
-        raise FxError(
-            N_("The FX file is not a readable XLSX workbook ({reason})."), reason=type(exc).__name__
-        ) from None
-    return rows
+    """The non-blank rows of an FX file as text cells (title lines, header, data), read by the tabular reader."""
+    table = _read_file(data)
+    return [
+        *(list(row.cells) for row in table.preamble),
+        list(table.header),
+        *(list(row.cells) for row in table.rows),
+    ]
 
 
 # --- Bank Indonesia JISDOR --------------------------------------------------------------------------------
@@ -677,7 +673,7 @@ def jisdor_header(rows: Sequence[Sequence[object]]) -> tuple[int, int, int] | No
     return None
 
 
-def read_jisdor(rows: Sequence[Sequence[object]]) -> JisdorTable | None:
+def read_jisdor(rows: Sequence[Sequence[object]], lines: Sequence[int] | None = None) -> JisdorTable | None:
     """Read Bank Indonesia's "Kurs Referensi JISDOR" download from rows of cells (CSV or XLSX), or None when
     the rows are not shaped like it.
 
@@ -689,7 +685,8 @@ def read_jisdor(rows: Sequence[Sequence[object]]) -> JisdorTable | None:
     if found is None:
         return None
     header, date_col, rate_col = found
-    body = [(index + 1, list(rows[index])) for index in range(header + 1, len(rows))]
+    number = (lambda index: lines[index]) if lines is not None else (lambda index: index + 1)
+    body = [(number(index), list(rows[index])) for index in range(header + 1, len(rows))]
     cells = [(n, _cell(r, date_col), _cell(r, rate_col)) for n, r in body if any(_text(c) for c in r)]
     table = JisdorTable()
     month_first = _month_first([d for _n, d, _r in cells])

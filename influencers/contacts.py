@@ -22,6 +22,7 @@ from db import audit
 from db.errors import ConflictError, FieldErrors, NotFound
 from db.roles import Actor, require
 from db.types import utcnow
+from db.versioning import bump
 from influencers.handles import HandleError, normalize_handle, profile_url
 from influencers.models import (
     INFLUENCER_STATUSES,
@@ -337,6 +338,52 @@ def _apply(person: Influencer, contact: ContactInput, *, replace: bool) -> None:
     _apply_labels(person, "niche", contact.niches, replace)
     _apply_labels(person, "tag", contact.tags, replace)
     _apply_handles(person, contact.handles, replace)
+
+
+def import_changes(person: Influencer, contact: ContactInput) -> bool:
+    """Whether `_apply(person, contact, replace=False)` (an import's update) would change anything: the same
+    rules, read without writing, so re-importing identical data says "unchanged" and touches nothing."""
+    for name in CONTACT_FIELDS:
+        value = getattr(contact, name)
+        if value in (None, ""):
+            continue
+        if name == "status" and value == "active" and person.status:
+            continue
+        if getattr(person, name) != value:
+            return True
+    for kind, values in (("niche", contact.niches), ("tag", contact.tags)):
+        current = {lbl.value for lbl in person.labels if lbl.kind == kind}
+        if any(value not in current for value in values):
+            return True
+    by_platform: dict[str, SocialHandle] = {}
+    for h in person.handles:
+        by_platform.setdefault(h.platform, h)
+    for platform, item in contact.handles.items():
+        current = by_platform.get(platform)
+        if current is None or current.handle != item.handle:
+            return True
+        metrics = {"followers": item.followers, "engagement_rate": item.engagement_rate, "avg_views": item.avg_views}
+        if any(value is not None and _metric_differs(getattr(current, key), value) for key, value in metrics.items()):
+            return True
+    return False
+
+
+def _metric_differs(old: Any, new: Any) -> bool:
+    if old is None:
+        return True
+    return Decimal(str(old)) != Decimal(str(new))
+
+
+def import_update(person: Influencer, contact: ContactInput) -> bool:
+    """Apply an import row to an existing contact (blanks keep what is stored); when anything changed, the
+    version moves on (`db.versioning.bump`), also for handle- or tag-only changes, so an edit form opened before
+    the import is refused instead of saving over it. Returns whether it changed."""
+    if not import_changes(person, contact):
+        return False
+    _apply(person, contact, replace=False)
+    person.updated_at = utcnow()
+    bump(person)
+    return True
 
 
 def _apply_labels(person: Influencer, kind: str, values: list[str], replace: bool) -> None:

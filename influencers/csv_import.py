@@ -1,27 +1,44 @@
-"""Contact import from CSV: decoding, header recognition (English and Bahasa Indonesia), a preview of
-every problem by row, field and reason, duplicates with update-or-skip, and one commit of the valid rows."""
+"""Contact import from the lists people keep (CSV/TSV in any encoding, XLSX, XLS) through the one tabular reader.
+
+Headers are recognised in English and Bahasa Indonesia (or mapped by hand) on whichever row holds them; blanks
+and `NULL`, `N/A`, `-`, `—` are empty; counts are read as people write them (`10.4M`, `12,5 rb`); an
+engagement-rate column of fractions is read as fractions; profile addresses in a `Link`/`URL`/`Profile` column
+become handles of the platform they name. A value that does not fit an optional field is left out with a column
+warning and the rest of its row is imported; a row is rejected only when it has no name or its identity (email,
+handle) conflicts. The rules are documented in docs/influencers.md.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from db import audit
-from db.errors import FieldErrors
+from db.errors import N_, ConflictError, DomainError, FieldErrors, Message
+from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
 from db.roles import Actor, require
+from db.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_table
+from db.text import TextError, clean_text
 from db.types import utcnow
-from influencers.contacts import CONTACT_FIELDS, ContactInput, _apply, validation_errors
-from influencers.handles import profile_url
+from db.versioning import check_version
+from influencers.contacts import (
+    CONTACT_FIELDS,
+    ContactInput,
+    contact_snapshot,
+    import_changes,
+    import_update,
+    validation_errors,
+)
+from influencers.handles import HandleError, handle_from_url, normalize_handle, profile_url
 from influencers.models import PLATFORMS, Influencer, InfluencerLabel, SocialHandle
 
 # Field -> header names recognised automatically (compared case-insensitively, spaces/_/- ignored).
@@ -59,6 +76,23 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "linkedin": ("linkedin",),
     "twitch": ("twitch",),
     "other": ("other", "website", "lainnya", "situs"),
+    # Profile addresses of any platform: the address says which one.
+    "link": (
+        "link",
+        "links",
+        "url",
+        "profile",
+        "profile url",
+        "profile link",
+        "channel",
+        "channel url",
+        "channel link",
+        "social link",
+        "social media",
+        "tautan",
+        "link profil",
+        "akun",
+    ),
     "followers": ("followers", "pengikut", "follower", "jumlah pengikut"),
     "engagement_rate": ("engagement rate", "engagement", "er", "tingkat engagement"),
     "avg_views": ("avg views", "average views", "rata rata views", "rata-rata tayangan", "views"),
@@ -66,17 +100,54 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 for _platform in PLATFORMS:
     HEADER_ALIASES[f"{_platform}_followers"] = (f"{_platform} followers", f"pengikut {_platform}")
 FIELDS = tuple(HEADER_ALIASES)
-NUMBER_FIELDS = ("followers", "avg_views")
+MULTI_FIELDS = frozenset({"link"})  # fields several columns may feed
+NUMBER_FIELDS = ("followers", "avg_views", *(f"{p}_followers" for p in PLATFORMS))
+TEXT_FIELDS = (
+    "email",
+    "phone",
+    "country",
+    "city",
+    "language",
+    "niches",
+    "tags",
+    "agency_name",
+    "agency_contact",
+    "owner",
+    "status",
+)
 ON_DUPLICATE = ("update", "skip")
 BATCH = 2000
 
+# --- messages --------------------------------------------------------------------------------------------------
 
-class ImportFileError(ValueError):
-    """The file cannot be read at all (encoding, no header, no name column)."""
+NO_NAME_COLUMN = N_(
+    "No column is recognised as the name (columns: {columns}); name it Name or Nama, or map it with --map COLUMN=name."
+)
+BAD_MAPPING = N_("--map {item}: write it as COLUMN=field.")
+UNKNOWN_FIELD = N_("--map {item}: '{target}' is not a field (fields: {fields}, ignore).")
+BAD_ON_DUPLICATE = N_("on-duplicate must be update or skip, not '{value}'.")
+NAME_REQUIRED = N_("a name is required")
+REPEATED_IN_FILE = N_("'{value}' is also in row {other} of this file")
+TWO_INFLUENCERS = N_("matches two different influencers, {who}; merge them first")
+NEEDS_HANDLE = N_("followers, engagement or views need a handle or profile link in the same row")
+REASON = N_("{reason}")
+COLUMN_WARNING = N_(
+    "Column '{column}': {count} value(s) do not fit {field} (rows {rows}; e.g. {examples}: {reason}); they were "
+    "left out and the rest of each row was imported. Map the column to another field, or ignore it "
+    "(--map '{column}=ignore')."
+)
+FRACTION_NOTE = N_(
+    "Column '{column}' holds engagement rates as fractions (every value is at most 1): 0.017 is read as 1.7 %."
+)
+DATABASE_REFUSED = N_("The database refused the rows ({reason}); preview the file again.")
+
+
+class ImportFileError(DomainError):
+    """The file cannot be imported at all (unreadable, no name column, a bad mapping)."""
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", text.strip().lower()).strip()
+    return re.sub(r"[\s_\-]+", " ", str(text).strip().lower()).strip()
 
 
 _ALIAS_INDEX = {_key(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
@@ -84,18 +155,52 @@ _ALIAS_INDEX = {_key(alias): name for name, aliases in HEADER_ALIASES.items() fo
 
 @dataclass(frozen=True)
 class Problem:
-    row: int  # line number in the file (the header is line 1)
+    """Why a row is rejected."""
+
+    row: int  # line (CSV) or row (workbook) number in the file
     field: str
     reason: str
+    message: Message | None = None
+
+
+@dataclass(frozen=True)
+class ColumnWarning:
+    """Values of one column that were left out because they do not fit its field."""
+
+    column: str
+    field: str
+    rows: tuple[int, ...]
+    examples: tuple[str, ...]
+    reason: Message
+
+    @property
+    def message(self) -> Message:
+        rows = ", ".join(str(r) for r in self.rows[:5]) + (", ..." if len(self.rows) > 5 else "")
+        examples = ", ".join(f"'{e}'" for e in self.examples)
+        return Message(
+            COLUMN_WARNING,
+            {
+                "column": self.column,
+                "count": len(self.rows),
+                "field": self.field,
+                "rows": rows,
+                "examples": examples,
+                "reason": self.reason,
+            },
+        )
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass
 class RowPlan:
     row: int
     contact: ContactInput | None
-    action: str = "import"  # import | update | skip | reject
+    action: str = "import"  # import | update | unchanged | skip | reject
     existing_id: int | None = None
     existing_name: str | None = None
+    existing_version: int | None = None
     matched_on: str | None = None
 
 
@@ -107,34 +212,23 @@ class ImportPreview:
     ignored_columns: list[str]
     rows: list[RowPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    encoding: str = "utf-8"
-    delimiter: str = ","
+    warnings: list[ColumnWarning] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
+    encoding: str | None = "utf-8"
+    delimiter: str | None = ","
+    header_line: int = 1
+    kind: str = "csv"
 
     def counts(self) -> dict[str, int]:
-        out = {"imported": 0, "updated": 0, "skipped": 0, "rejected": 0}
+        out = {"imported": 0, "updated": 0, "unchanged": 0, "skipped": 0, "rejected": 0}
+        names = {"import": "imported", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}
         for plan in self.rows:
-            out[{"import": "imported", "update": "updated", "skip": "skipped", "reject": "rejected"}[plan.action]] += 1
+            out[names.get(plan.action, "rejected")] += 1
         return out
 
     @property
     def duplicates(self) -> list[RowPlan]:
         return [p for p in self.rows if p.existing_id is not None and p.action != "reject"]
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding: UTF-8 with or without BOM, else Latin-1 (which every byte string decodes)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def sniff_delimiter(text: str) -> str:
-    """`;` when the header line has more semicolons than commas (Excel in id_ID writes `;`)."""
-    first = text.split("\n", 1)[0]
-    return ";" if first.count(";") > first.count(",") else ","
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
@@ -144,22 +238,31 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
         column, sep, target = item.partition("=")
         target = target.strip().lower()
         if not sep or not column.strip():
-            raise ImportFileError(f"--map {item!r}: write it as COLUMN=field")
+            raise ImportFileError(BAD_MAPPING, item=item)
         if target not in FIELDS and target != "ignore":
-            raise ImportFileError(f"--map {item!r}: {target!r} is not a field (fields: {', '.join(FIELDS)}, ignore)")
+            raise ImportFileError(UNKNOWN_FIELD, item=item, target=target, fields=", ".join(FIELDS))
         mapping[column.strip()] = target
     return mapping
 
 
-def recognise_headers(headers: list[str], mapping: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
+def recognise_headers(
+    headers: Sequence[str], mapping: dict[str, str] | None = None
+) -> tuple[dict[str, str], list[str]]:
     """Columns -> fields (explicit mapping first, then the known names); the columns left unused."""
     explicit = {_key(k): v for k, v in (mapping or {}).items()}
     header_map: dict[str, str] = {}
     ignored: list[str] = []
     taken: set[str] = set()
     for column in headers:
+        if not column:
+            continue
         target = explicit.get(_key(column)) or _ALIAS_INDEX.get(_key(column))
-        if target and target != "ignore" and target not in taken:
+        if (
+            target
+            and target != "ignore"
+            and (target not in taken or target in MULTI_FIELDS)
+            and column not in header_map
+        ):
             header_map[column] = target
             taken.add(target)
         else:
@@ -167,78 +270,41 @@ def recognise_headers(headers: list[str], mapping: dict[str, str] | None = None)
     return header_map, ignored
 
 
-def _number(raw: str) -> int:
-    text = raw.strip().lower().replace(" ", "")
-    factor = 1
-    for suffix, mult in (("k", 1_000), ("rb", 1_000), ("jt", 1_000_000), ("m", 1_000_000)):
-        if text.endswith(suffix):
-            text, factor = text[: -len(suffix)], mult
-            break
-    if factor == 1:
-        text = text.replace(",", "").replace(".", "") if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text) else text
-    value = Decimal(text.replace(",", ".")) * factor
-    if value != value.to_integral_value():
-        raise InvalidOperation
-    return int(value)
+def _header_score(mapping: dict[str, str] | None) -> Callable[[Sequence[str]], float]:
+    explicit = {_key(k) for k, v in (mapping or {}).items() if v != "ignore"}
+
+    def score(cells: Sequence[str]) -> float:
+        keys = [_key(cell) for cell in cells if cell]
+        return float(sum(1 for key in keys if key in _ALIAS_INDEX or key in explicit))
+
+    return score
 
 
-def row_to_contact(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """CSV values by field -> (contact data for ContactInput, number problems)."""
-    data: dict[str, Any] = {}
-    problems: dict[str, str] = {}
-    numbers: dict[str, Any] = {}
-    for name in ("followers", "avg_views", *[f"{p}_followers" for p in PLATFORMS]):
-        raw = (values.get(name) or "").strip()
-        if raw:
-            try:
-                numbers[name] = _number(raw)
-                if numbers[name] < 0:
-                    raise InvalidOperation
-            except (InvalidOperation, ValueError):
-                problems[name] = f"{raw!r} is not a whole number of {name.split('_')[-1].replace('avg', 'views')}"
-    raw_er = (values.get("engagement_rate") or "").strip().rstrip("%").replace(",", ".")
-    engagement = None
-    if raw_er:
-        try:
-            engagement = Decimal(raw_er)
-            if not 0 <= engagement <= 100:
-                raise InvalidOperation
-        except InvalidOperation:
-            problems["engagement_rate"] = f"{values['engagement_rate']!r} is not a percentage between 0 and 100"
-    for name in (
-        "name",
-        "email",
-        "phone",
-        "country",
-        "city",
-        "language",
-        "niches",
-        "tags",
-        "notes",
-        "agency_name",
-        "agency_contact",
-        "owner",
-        "status",
-    ):
-        raw = (values.get(name) or "").strip()
-        if raw:
-            data[name] = raw
-    handles: dict[str, dict[str, Any]] = {}
-    for platform in PLATFORMS:
-        raw = (values.get(platform) or "").strip()
-        if raw:
-            handles[platform] = {"handle": raw, "followers": numbers.get(f"{platform}_followers")}
-    # Generic Followers / ER / views columns describe the first handle of the row (platform order).
-    if handles:
-        first = handles[next(iter(handles))]
-        if first["followers"] is None:
-            first["followers"] = numbers.get("followers")
-        first["engagement_rate"] = engagement
-        first["avg_views"] = numbers.get("avg_views")
-    elif any(k in numbers for k in ("followers", "avg_views")) or engagement is not None:
-        problems.setdefault("followers", "followers, engagement or views need a handle column in the same row")
-    data["handles"] = handles
-    return data, problems
+def read_contacts_table(data: bytes, file_name: str, mapping: dict[str, str] | None, limits: Limits) -> Table:
+    """The file's table, its header being the row (among the first ones) that names the most known fields."""
+    try:
+        return read_table(data, file_name, header=_header_score(mapping), limits=limits)
+    except TabularError as exc:
+        if "header" not in exc.message.text.lower():
+            raise
+    return read_table(data, file_name, limits=limits)  # no known name at all: the plain header, for the message
+
+
+class _Row:
+    """One row's values by field, with the values left out and why."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.dropped: list[tuple[str, str, str, Message]] = []  # (column, field, value, reason)
+
+    def drop(self, column: str, fieldname: str, value: str, reason: Message | str) -> None:
+        message = reason if isinstance(reason, Message) else Message(REASON, {"reason": reason})
+        self.dropped.append((column, fieldname, value, message))
+
+
+def _shown(value: str) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def preview_import(
@@ -248,63 +314,219 @@ def preview_import(
     mapping: dict[str, str] | None = None,
     on_duplicate: str = "update",
     progress: Callable[[int, int], None] | None = None,
+    file_name: str = "contacts.csv",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ImportPreview:
     """Read and check the whole file without writing anything."""
     if on_duplicate not in ON_DUPLICATE:
-        raise ImportFileError(f"on-duplicate must be update or skip, not {on_duplicate!r}")
-    text, encoding = decode(data)
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ImportFileError("the file is empty (no header row)") from None
-    header_map, ignored = recognise_headers(headers, mapping)
+        raise ImportFileError(BAD_ON_DUPLICATE, value=on_duplicate)
+    table = read_contacts_table(data, file_name, mapping, limits)
+    header_map, ignored = recognise_headers(table.header, mapping)
     if "name" not in header_map.values():
-        raise ImportFileError(
-            f"no column is recognised as the name (columns: {', '.join(headers)}); "
-            "name it Name or Nama, or map it with --map COLUMN=name"
-        )
-    preview = ImportPreview(header_map=header_map, ignored_columns=ignored, encoding=encoding, delimiter=delimiter)
-    index = {i: header_map[h] for i, h in enumerate(headers) if h in header_map}
+        raise ImportFileError(NO_NAME_COLUMN, columns=", ".join(h for h in table.header if h) or "-")
+    preview = ImportPreview(
+        header_map=header_map,
+        ignored_columns=ignored,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        header_line=table.header_line,
+        kind=table.kind,
+    )
+    positions = {column: table.header.index(column) for column in header_map}
+    engagement = _engagement_column(table, header_map, positions, preview)
     existing_email, existing_handle = _existing_keys(session)
     seen_email: dict[str, int] = {}
     seen_handle: dict[tuple[str, str], int] = {}
-    lines = list(reader)
-    for offset, cells in enumerate(lines):
-        line = offset + 2
-        if progress and offset % 500 == 0:
-            progress(offset, len(lines))
-        if not any(c.strip() for c in cells):
-            continue  # a blank line is not a row
-        row_problems: dict[str, str] = {}
-        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
-            row_problems["row"] = f"{len(cells)} values but the header has {len(headers)} columns"
-        values = {index[i]: c for i, c in enumerate(cells) if i in index}
-        contact_data, number_problems = row_to_contact(values)
-        row_problems.update(number_problems)
-        contact: ContactInput | None = None
-        try:
-            contact = ContactInput.model_validate(contact_data)
-        except ValidationError as exc:
-            for name, reason in validation_errors(exc).items():
-                row_problems.setdefault(name, reason)
-        plan = RowPlan(row=line, contact=contact)
-        if contact is not None and not row_problems:
-            _match(plan, contact, row_problems, existing_email, existing_handle, seen_email, seen_handle, session)
-        if row_problems:
+    dropped: dict[str, list[tuple[int, str, str, Message]]] = {}
+    total_rows = len(table.rows)
+    for index, table_row in enumerate(table.rows):
+        if progress and index % 500 == 0:
+            progress(index, total_rows)
+        row = _Row(table_row.line)
+        problems: dict[str, Message] = {}
+        for message in table_row.problems:
+            problems.setdefault("row", message)
+        values: dict[str, list[tuple[str, str]]] = {}
+        for column, target in header_map.items():
+            cell = table_row.cells[positions[column]]
+            if not is_blank(cell):
+                values.setdefault(target, []).append((column, cell.strip()))
+        contact = _contact(row, values, engagement.get(index), problems)
+        plan = RowPlan(row=row.line, contact=contact)
+        if contact is not None and not problems:
+            _match(plan, contact, problems, existing_email, existing_handle, seen_email, seen_handle)
+        if problems:
             plan.action, plan.contact = "reject", None
-            preview.problems += [Problem(line, f, r) for f, r in row_problems.items()]
-        elif plan.existing_id is not None:
-            plan.action = on_duplicate
+            preview.problems += [Problem(row.line, f, str(m), m) for f, m in problems.items()]
+        else:
+            for column, fieldname, value, reason in row.dropped:
+                dropped.setdefault(column, []).append((row.line, fieldname, value, reason))
+            if plan.existing_id is not None:
+                plan.action = on_duplicate
         preview.rows.append(plan)
     if progress:
-        progress(len(lines), len(lines))
+        progress(total_rows, total_rows)
+    preview.warnings = [
+        ColumnWarning(
+            column=column,
+            field=items[0][1],
+            rows=tuple(line for line, *_rest in items),
+            examples=tuple(dict.fromkeys(_shown(value) for _line, _f, value, _r in items))[:3],
+            reason=items[0][3],
+        )
+        for column, items in dropped.items()
+    ]
+    _mark_unchanged(session, preview)
     return preview
 
 
+def _engagement_column(
+    table: Table, header_map: dict[str, str], positions: dict[str, int], preview: ImportPreview
+) -> dict[int, tuple[Decimal | None, ParseError | None, str]]:
+    """Engagement rates of the whole column at once: fractions (all values <= 1) or percents."""
+    column = next((c for c, f in header_map.items() if f == "engagement_rate"), None)
+    if column is None:
+        return {}
+    cells = [row.cells[positions[column]] for row in table.rows]
+    read = parse_percent_or_fraction(cells)
+    if read.scale == "fraction":
+        preview.notes.append(Message(FRACTION_NOTE, {"column": column}))
+    return {
+        index: (read.values[index], read.errors.get(index), column)
+        for index in range(len(cells))
+        if not is_blank(cells[index])
+    }
+
+
+def _contact(
+    row: _Row,
+    values: dict[str, list[tuple[str, str]]],
+    engagement: tuple[Decimal | None, ParseError | None, str] | None,
+    problems: dict[str, Message],
+) -> ContactInput | None:
+    """The row as a contact; values that do not fit are dropped (with the reason), a missing name rejects."""
+    data: dict[str, Any] = {}
+    first = {name: items[0] for name, items in values.items()}
+    name_cell = first.get("name")
+    try:
+        data["name"] = clean_text(name_cell[1], field=name_cell[0]) if name_cell else ""
+    except TextError as exc:
+        problems["name"] = exc.message
+        return None
+    if not data["name"]:
+        problems["name"] = Message(NAME_REQUIRED)
+        return None
+    for name in TEXT_FIELDS:
+        if name in first:
+            column, cell = first[name]
+            try:
+                data[name] = clean_text(cell, field=column)
+            except TextError as exc:
+                row.drop(column, name, cell, exc.message)
+    if "notes" in first:
+        column, cell = first["notes"]
+        try:
+            data["notes"] = clean_text(cell, field=column, multiline=True)
+        except TextError as exc:
+            row.drop(column, "notes", cell, exc.message)
+    numbers: dict[str, int] = {}
+    for name in NUMBER_FIELDS:
+        if name in first:
+            column, cell = first[name]
+            try:
+                count = parse_count(cell)
+            except ParseError as exc:
+                row.drop(column, name, cell, exc.message)
+                continue
+            if count is not None:
+                numbers[name] = count
+    rate = None
+    if engagement is not None:
+        rate, error, column = engagement
+        if error is not None:
+            row.drop(column, "engagement_rate", error.params.get("value", ""), error.message)
+    handles: dict[str, dict[str, Any]] = {}
+    for platform in PLATFORMS:
+        if platform in first:
+            column, cell = first[platform]
+            try:
+                handles[platform] = {"handle": normalize_handle(platform, cell)}
+            except HandleError as exc:
+                row.drop(column, platform, cell, str(exc))
+    for column, cell in values.get("link", []):
+        try:
+            platform, handle = handle_from_url(cell)
+        except HandleError as exc:
+            if "://" in cell or "." in cell.split("/")[0]:
+                try:  # a website that is no social network: kept as "other"
+                    handle = normalize_handle("other", cell)
+                    handles.setdefault("other", {"handle": handle})
+                    continue
+                except HandleError:
+                    pass
+            row.drop(column, "link", cell, str(exc))
+            continue
+        handles.setdefault(platform, {"handle": handle})
+    for platform, item in handles.items():
+        item["followers"] = numbers.get(f"{platform}_followers")
+    if handles:
+        # Generic Followers / ER / views columns describe the first handle of the row (platform order).
+        lead = handles[next(p for p in PLATFORMS if p in handles)]
+        if lead["followers"] is None:
+            lead["followers"] = numbers.get("followers")
+        lead["engagement_rate"] = rate
+        lead["avg_views"] = numbers.get("avg_views")
+    else:
+        for name in ("followers", "avg_views"):
+            if name in numbers:
+                column, cell = first[name]
+                row.drop(column, name, cell, Message(NEEDS_HANDLE))
+        if rate is not None and engagement is not None:
+            row.drop(engagement[2], "engagement_rate", first["engagement_rate"][1], Message(NEEDS_HANDLE))
+    data["handles"] = handles
+    for _attempt in range(len(data) + len(handles) + 1):
+        try:
+            return ContactInput.model_validate(data)
+        except ValidationError as exc:
+            errors = validation_errors(exc)
+        if "name" in errors:
+            problems["name"] = Message(REASON, {"reason": errors["name"]})
+            return None
+        for name, reason in errors.items():
+            _drop_field(row, data, values, name, reason)
+    problems["row"] = Message(REASON, {"reason": "; ".join(errors.values())})
+    return None
+
+
+def _drop_field(
+    row: _Row, data: dict[str, Any], values: dict[str, list[tuple[str, str]]], name: str, reason: str
+) -> None:
+    """Leave out the value the contact model refused, remembering its column for the warning."""
+    base = name.partition("_")[0]
+    if name in data:
+        column, cell = values[name][0] if name in values else (name, str(data[name]))
+        row.drop(column, name, cell, reason)
+        data.pop(name)
+        return
+    handles = data.get("handles", {})
+    platform = name if name in handles else base if base in handles else None
+    if platform is None:
+        data.pop(name, None)
+        return
+    if platform == name:
+        column, cell = values[name][0] if name in values else ("link", str(handles[platform].get("handle")))
+        row.drop(column, name, cell, reason)
+        handles.pop(platform)
+    else:
+        key = name.removeprefix(f"{platform}_")
+        row.drop(name, name, str(handles[platform].get(key)), reason)
+        handles[platform][key] = None
+
+
 def _existing_keys(session: Session) -> tuple[dict[str, tuple[int, str]], dict[tuple[str, str], tuple[int, str]]]:
-    """Every stored email and handle -> (surviving influencer id, name), read once for the whole file."""
+    """Every stored email and handle -> (surviving influencer id, name), read once for the whole file; contacts
+    that have neither are keyed by their name (`("name", folded name)`), so a list of such contacts imported twice
+    finds them again instead of adding them twice."""
     merged = dict(session.execute(select(Influencer.id, Influencer.merged_into_id)).all())
     names = dict(session.execute(select(Influencer.id, Influencer.name)).all())
 
@@ -319,19 +541,36 @@ def _existing_keys(session: Session) -> tuple[dict[str, tuple[int, str]], dict[t
         (p, h): live(i)
         for i, p, h in session.execute(select(SocialHandle.influencer_id, SocialHandle.platform, SocialHandle.handle))
     }
+    with_identity = {pid for pid, _name in emails.values()} | {pid for pid, _name in handles.values()}
+    bare: dict[str, list[int]] = {}
+    for pid, name in names.items():
+        if merged.get(pid) is None and pid not in with_identity:
+            bare.setdefault(_folded(name), []).append(pid)
+    for folded, ids in bare.items():
+        if len(ids) == 1:
+            handles[("name", folded)] = (ids[0], names[ids[0]])
     return emails, handles
 
 
-def _match(plan, contact, problems, existing_email, existing_handle, seen_email, seen_handle, session) -> None:
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _match(plan, contact, problems, existing_email, existing_handle, seen_email, seen_handle) -> None:
     keys: list[tuple[str, Any]] = []
     if contact.email:
         keys.append(("email", contact.email))
     keys += [(p, (p, h.handle)) for p, h in contact.handles.items()]
+    if not keys:  # no email, no handle: the only contact of this name that has neither is this one
+        hit = existing_handle.get(("name", _folded(contact.name)))
+        if hit is not None:
+            plan.existing_id, plan.existing_name, plan.matched_on = hit[0], hit[1], "name"
+        return
     for name, key in keys:
         seen = seen_email if name == "email" else seen_handle
         if key in seen:
             value = key if name == "email" else key[1]
-            problems[name] = f"{value!r} is also in row {seen[key]} of this file"
+            problems[name] = Message(REPEATED_IN_FILE, {"value": value, "other": seen[key]})
     matches: dict[int, tuple[str, str]] = {}
     for name, key in keys:
         hit = existing_email.get(key) if name == "email" else existing_handle.get(key)
@@ -339,12 +578,32 @@ def _match(plan, contact, problems, existing_email, existing_handle, seen_email,
             matches.setdefault(hit[0], (hit[1], name))
     if len(matches) > 1:
         who = " and ".join(f"{n} (#{i}, by {f})" for i, (n, f) in matches.items())
-        problems["row"] = f"matches two different influencers, {who}; merge them first"
+        problems["row"] = Message(TWO_INFLUENCERS, {"who": who})
     elif matches:
         plan.existing_id, (plan.existing_name, plan.matched_on) = next(iter(matches.items()))
     if not problems:
         for name, key in keys:
             (seen_email if name == "email" else seen_handle)[key] = plan.row
+
+
+def _mark_unchanged(session: Session, preview: ImportPreview) -> None:
+    """Updates that would change nothing are "unchanged"; every matched contact's version is remembered."""
+    ids = sorted({p.existing_id for p in preview.rows if p.existing_id is not None and p.action != "reject"})
+    people: dict[int, Influencer] = {}
+    for start in range(0, len(ids), 500):
+        stmt = (
+            select(Influencer)
+            .where(Influencer.id.in_(ids[start : start + 500]))
+            .options(selectinload(Influencer.handles), selectinload(Influencer.labels))
+        )
+        people.update({person.id: person for person in session.scalars(stmt)})
+    for plan in preview.rows:
+        person = people.get(plan.existing_id) if plan.existing_id is not None else None
+        if person is None or plan.contact is None:
+            continue
+        plan.existing_version = person.version_id
+        if plan.action == "update" and not import_changes(person, plan.contact):
+            plan.action = "unchanged"
 
 
 def _insert_new(session: Session, actor: Actor, contacts: list[ContactInput]) -> None:
@@ -390,7 +649,11 @@ def _insert_new(session: Session, actor: Actor, contacts: list[ContactInput]) ->
 def apply_import(
     session: Session, actor: Actor, preview: ImportPreview, *, source: str = "csv", dry_run: bool = False
 ) -> dict[str, int]:
-    """Write the previewed valid rows in the caller's transaction (all or nothing); returns the counts."""
+    """Write the previewed valid rows in the caller's transaction (all or nothing); returns the counts.
+
+    An update checks the version the preview read: a contact someone saved since then is a `ConflictError`
+    (nothing is written; preview again), never overwritten.
+    """
     require(actor, "influencer.edit")
     counts = preview.counts()
     if dry_run:
@@ -399,22 +662,33 @@ def apply_import(
     try:
         _insert_new(session, actor, new)
         for plan in preview.rows:
-            if plan.action == "update":
-                _apply(session.get(Influencer, plan.existing_id), plan.contact, replace=False)
+            if plan.action != "update" or plan.contact is None or plan.existing_id is None:
+                continue
+            person = session.get(Influencer, plan.existing_id)
+            if person is None:
+                continue
+            check_version("influencer", person, plan.existing_version, contact_snapshot)
+            if not import_update(person, plan.contact):
+                counts["updated"] -= 1
+                counts["unchanged"] += 1
         session.flush()
+    except StaleDataError:  # another session saved one of these contacts between our read and our write
+        session.rollback()
+        raise ConflictError("influencer", "?", None) from None
     except IntegrityError as exc:  # e.g. a concurrent writer took an email or handle since the preview
         reason = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
-        raise FieldErrors({"import": f"the database refused the rows ({reason}); preview the file again"}) from exc
-    audit.record(
-        session,
-        actor,
-        "import",
-        "influencer",
-        None,
-        after={**counts, "source": source, "problems": len(preview.problems)},
-        summary=(
-            f"Imported influencers from {source}: {counts['imported']} new, {counts['updated']} updated, "
-            f"{counts['skipped']} skipped, {counts['rejected']} rejected"
-        ),
-    )
+        raise FieldErrors({"import": Message(DATABASE_REFUSED, {"reason": reason})}) from exc
+    if counts["imported"] or counts["updated"]:
+        audit.record(
+            session,
+            actor,
+            "import",
+            "influencer",
+            None,
+            after={**counts, "source": source, "problems": len(preview.problems)},
+            summary=(
+                f"Imported influencers from {source}: {counts['imported']} new, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged, {counts['skipped']} skipped, {counts['rejected']} rejected"
+            ),
+        )
     return counts

@@ -3,11 +3,10 @@ entered by form or imported by CSV."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -17,11 +16,12 @@ from sqlalchemy.orm import Session
 from db import audit
 from db.calendar import workspace_today
 from db.errors import ConflictError, FieldErrors, NotFound
+from db.parse import ParseError, is_blank, parse_amount, parse_count
 from db.roles import Actor, require
+from db.tabular import TabularError, read_table
 from db.types import utcnow
 from influencers.contacts import validation_errors
-from influencers.csv_import import decode, sniff_delimiter
-from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS, Deliverable
+from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS, Collaboration, Deliverable
 from influencers.programs import _flush, get_collaboration
 
 RESULT_FIELDS = (
@@ -193,6 +193,10 @@ def record_results(
     return item
 
 
+def _result_key(header: str) -> str:
+    return header.strip().lower().replace(" ", "_")
+
+
 @dataclass
 class ResultsImport:
     updated: int = 0
@@ -203,33 +207,44 @@ class ResultsImport:
 def import_results(
     session: Session, actor: Actor, data: bytes, *, program_id: int | None = None, dry_run: bool = False
 ) -> ResultsImport:
-    """Results from CSV: a `deliverable_id` (or `url`) column plus any of the result columns.
-    A row with any problem is rejected whole; the others are written in the caller's transaction."""
+    """Results from a file (CSV/TSV/XLSX/XLS through `db.tabular.read_table`): a `deliverable_id` (or `url`)
+    column plus any of the result columns. Counts are read by `db.parse.parse_count` (`12.500`, `1,2 jt`), revenue
+    by `db.parse.parse_amount` in the collaboration's currency. A row with any problem is rejected whole; the
+    others are written in the caller's transaction."""
     require(actor, "program.edit")
-    text, _enc = decode(data)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    headers = {h: h.strip().lower().replace(" ", "_") for h in reader.fieldnames or []}
-    if not ({"deliverable_id", "id", "url"} & set(headers.values())):
+    wanted = {"deliverable_id", "id", "url", *RESULT_FIELDS}
+
+    def score(cells: Sequence[str]) -> float:
+        return float(sum(1 for cell in cells if _result_key(cell) in wanted))
+
+    try:
+        table = read_table(data, "results.csv", header=score)
+    except TabularError as exc:
+        raise FieldErrors({"file": exc.message}) from None
+    keys = [_result_key(h) for h in table.header]
+    if not ({"deliverable_id", "id", "url"} & set(keys)):
         raise FieldErrors({"file": "the file needs a deliverable_id (or url) column"})
     stmt = select(Deliverable)
     if program_id is not None:
-        from influencers.models import Collaboration
-
         stmt = stmt.join(Collaboration).where(Collaboration.program_id == program_id)
     items = list(session.scalars(stmt))
     by_id = {d.id: d for d in items}
     by_url = {d.url: d for d in items if d.url}
     report = ResultsImport()
     seen: dict[int, int] = {}
-    for line, raw in enumerate(reader, start=2):
-        row = {headers[k]: (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(row.values()):
+    for table_row in table.rows:
+        line = table_row.line
+        row: dict[str, str] = {}
+        for key, cell in zip(keys, table_row.cells, strict=True):
+            if key and key not in row and not is_blank(cell):
+                row[key] = cell.strip()
+        if not row:
             continue
-        problems: dict[str, str] = {}
+        problems: dict[str, str] = {str(i): str(m) for i, m in enumerate(table_row.problems)}
         target = None
         ident = row.get("deliverable_id") or row.get("id")
         if ident:
-            target = by_id.get(int(ident)) if ident.isdigit() else None
+            target = by_id.get(int(ident)) if ident.isascii() and ident.isdigit() else None
             if target is None:
                 problems["deliverable_id"] = f"no deliverable #{ident} in this program"
         elif row.get("url"):
@@ -240,18 +255,18 @@ def import_results(
             problems["deliverable_id"] = "the row names no deliverable (deliverable_id or url)"
         values: dict[str, Any] = {}
         for key in RESULT_FIELDS:
-            cell = row.get(key, "")
-            if not cell:
+            cell = row.get(key)
+            if cell is None:
                 continue
             try:
-                number = Decimal(cell.replace(",", ""))
-                if key != "revenue" and number != number.to_integral_value():
-                    raise InvalidOperation
-                if number < 0:
-                    raise InvalidOperation
-                values[key] = number if key == "revenue" else int(number)
-            except InvalidOperation:
-                problems[key] = f"{cell!r} is not a {'amount' if key == 'revenue' else 'whole number'} of 0 or more"
+                if key == "revenue":
+                    if target is None:
+                        continue
+                    values[key] = parse_amount(cell, target.collaboration.currency, "en_US")
+                else:
+                    values[key] = parse_count(cell)
+            except ParseError as exc:
+                problems[key] = str(exc)
         if target is not None and target.id in seen:
             problems["deliverable_id"] = f"deliverable #{target.id} is also in row {seen[target.id]}"
         if problems:

@@ -1,4 +1,8 @@
-"""Social handles: normalise a typed handle or a pasted profile URL to (platform, lowercase handle)."""
+"""Social handles: normalise a typed handle or a pasted profile URL to (platform, lowercase handle).
+
+A YouTube channel address without a handle (`youtube.com/channel/UC...`) is kept as `channel/UC...`: channel
+IDs are case-sensitive, so that one form is not lowercased.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,8 @@ NOT_PROFILES = {
     "twitch": {"videos", "directory", "p"},
 }
 HANDLE_PATTERN = re.compile(r"^[a-z0-9._\-]{1,100}$")
+CHANNEL_PREFIX = "channel/"
+CHANNEL_ID = re.compile(r"^(?:channel/)?(UC[A-Za-z0-9_\-]{10,62})$")
 PLATFORM_LABELS = {
     "instagram": "Instagram",
     "tiktok": "TikTok",
@@ -87,7 +93,10 @@ def handle_from_url(url: str) -> tuple[str, str]:
         if first.lower() in ("c", "user") and len(segments) > 1:
             return platform, _clean(segments[1])
         if first.lower() == "channel":
-            raise HandleError("a channel-ID address has no handle; paste the youtube.com/@name address instead")
+            match = CHANNEL_ID.match(segments[1]) if len(segments) > 1 else None
+            if match is None:
+                raise HandleError("a channel-ID address looks like youtube.com/channel/UC followed by the channel ID")
+            return platform, CHANNEL_PREFIX + match.group(1)
         if first.lower() in NOT_PROFILES["youtube"]:
             raise HandleError("this is a video or page address, not a channel")
         return platform, _clean(first)
@@ -126,11 +135,15 @@ def normalize_handle(platform: str, raw: str) -> str:
         return handle
     if platform == "other":
         return text.lstrip("@").lower()
+    if platform == "youtube" and (match := CHANNEL_ID.match(text)) and text.startswith(CHANNEL_PREFIX):
+        return CHANNEL_PREFIX + match.group(1)
     return _clean(text)
 
 
 def profile_url(platform: str, handle: str) -> str | None:
     """The canonical profile address of a normalised handle."""
+    if platform == "youtube" and handle.startswith(CHANNEL_PREFIX):
+        return f"https://www.youtube.com/{handle}"
     return {
         "instagram": f"https://www.instagram.com/{handle}/",
         "tiktok": f"https://www.tiktok.com/@{handle}",

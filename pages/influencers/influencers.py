@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import session_scope
+from db.errors import DomainError
+from db.tabular import DEFAULT_LIMITS, MB
 from influencers import contacts, csv_import, queries, roi
 from influencers.models import INFLUENCER_STATUSES, INTERACTION_CHANNELS, PLATFORMS
 from pages.components.auth import require_page
@@ -26,6 +28,7 @@ from pages.components.influencer_forms import (
     run_action,
     value,
 )
+from pages.components.inputs import error_text, message_text
 from pages.components.terms import CHANNEL_LABELS, column_labels, platform_label, term
 
 actor = require_page("influencers")
@@ -267,12 +270,21 @@ if can_edit:
     with tabs[2]:
         st.write(
             _(
-                "Upload a CSV of contacts. Headers such as Name/Nama, Email/Surel, Phone/Telepon/No HP, "
-                "Country/Negara, City/Kota, Instagram, TikTok, YouTube, Followers/Pengikut, Niche/Kategori and "
-                "Tags/Label are recognised; map any other column below. A row with a problem is rejected whole."
+                "Upload a contact list (CSV, TSV, XLSX or XLS). Headers such as Name/Nama, Email/Surel, "
+                "Phone/Telepon/No HP, Country/Negara, City/Kota, Instagram, TikTok, YouTube, Link/URL/Profile "
+                "(profile addresses of any platform), Followers/Pengikut, Engagement rate, Niche/Kategori and "
+                "Tags/Label are recognised on whichever row holds them; map any other column below. Followers "
+                "such as 10.4M or 12,5 rb are read as written. A value that does not fit its column is left out "
+                "with a warning and the rest of the row is imported; a row is rejected only when it has no name or "
+                "matches someone else's email or handle."
             )
         )
-        upload = st.file_uploader(_("CSV file"), type=["csv", "txt"], key="inf_import_file")
+        upload = st.file_uploader(
+            _("Contact list"),
+            type=["csv", "txt", "tsv", "xlsx", "xls"],
+            key="inf_import_file",
+            max_upload_size=DEFAULT_LIMITS.max_bytes // MB,
+        )
         mapping_text = st.text_input(
             _("Extra column mapping (COLUMN=field, comma separated)"),
             key="inf_import_map",
@@ -290,18 +302,21 @@ if can_edit:
             try:
                 mapping = csv_import.parse_mapping([m for m in mapping_text.split(",") if m.strip()])
                 with session_scope() as s:
-                    preview = csv_import.preview_import(s, data, mapping=mapping, on_duplicate=on_dup)
-            except csv_import.ImportFileError as exc:
-                st.error(str(exc))
+                    preview = csv_import.preview_import(
+                        s, data, mapping=mapping, on_duplicate=on_dup, file_name=upload.name
+                    )
+            except DomainError as exc:
+                st.error(error_text(exc))
                 preview = None
             if preview is not None:
                 counts = preview.counts()
-                cols = st.columns(4)
+                cols = st.columns(5)
                 for col, (key, label) in zip(
                     cols,
                     (
                         ("imported", _("New")),
                         ("updated", _("Update")),
+                        ("unchanged", _("Unchanged")),
                         ("skipped", _("Skip")),
                         ("rejected", _("Rejected")),
                     ),
@@ -311,12 +326,27 @@ if can_edit:
                 st.caption(
                     _("Columns: {columns}", columns=", ".join(f"{c} → {f}" for c, f in preview.header_map.items()))
                 )
+                if preview.header_line > 1:
+                    st.caption(_("The header is on row {row} of the file.", row=preview.header_line))
+                for note in preview.notes:
+                    st.info(message_text(note))
                 if preview.ignored_columns:
                     st.warning(_("Not imported (no field): {columns}", columns=", ".join(preview.ignored_columns)))
+                for warning in preview.warnings:
+                    st.warning(message_text(warning.message))
                 if preview.problems:
-                    st.subheader(_("Problems"))
+                    st.subheader(_("Rejected rows"))
                     st.dataframe(
-                        pd.DataFrame([p.__dict__ for p in preview.problems]),
+                        pd.DataFrame(
+                            [
+                                {
+                                    _("Row"): p.row,
+                                    _("Field"): p.field,
+                                    _("Reason"): message_text(p.message) if p.message else p.reason,
+                                }
+                                for p in preview.problems
+                            ]
+                        ),
                         hide_index=True,
                         key="inf_import_problems",
                     )
@@ -346,7 +376,9 @@ if can_edit:
                     done: dict = {}
 
                     def run_import(session):
-                        fresh = csv_import.preview_import(session, data, mapping=mapping, on_duplicate=on_dup)
+                        fresh = csv_import.preview_import(
+                            session, data, mapping=mapping, on_duplicate=on_dup, file_name=upload.name
+                        )
                         done.update(csv_import.apply_import(session, actor, fresh, source=upload.name))
 
                     with st.status(_("Importing..."), expanded=False) as status_box:
@@ -358,7 +390,8 @@ if can_edit:
                     if ok:
                         st.success(
                             _(
-                                "Imported {imported}, updated {updated}, skipped {skipped}, rejected {rejected}.",
+                                "Imported {imported}, updated {updated}, unchanged {unchanged}, skipped {skipped}, "
+                                "rejected {rejected}.",
                                 **done,
                             )
                         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 import pandas as pd
 import streamlit as st
 from babel.dates import format_datetime
@@ -9,17 +11,23 @@ from babel.dates import format_datetime
 from automation.jobs import JOBS
 from automation.runs import job_runs
 from automation.status import schedule_status
-from campaigns.adsmanager import apply_import, preview_import
+from campaigns.adsmanager import AccountTarget, account_name_from_filename, apply_import, preview_import
+from campaigns.adsmanager_accounts import AccountChoiceError, account_choices
 from campaigns.meta_client import MetaError
 from campaigns.meta_connection import resolve_token
 from campaigns.queries import sync_runs
 from campaigns.sync import connection_status, sync_facebook
 from db.calendar import workspace_timezone, zone
 from db.engine import session_scope
+from db.errors import DomainError
+from db.money import CURRENCY_CODES
 from db.roles import PermissionDenied
+from db.tabular import DEFAULT_LIMITS, MB
 from pages.components.auth import require_page
 from pages.components.data import clear_caches
 from pages.components.i18n import N_, _, current_locale
+from pages.components.inputs import error_text, message_text
+from pages.components.money import money
 from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, column_labels, term
 
 actor = require_page("sync")
@@ -108,33 +116,120 @@ elif has_token:
                         st.error(error)
 
 # -- Ads Manager import -------------------------------------------------------------------------------
+UPLOAD_MB = DEFAULT_LIMITS.max_bytes // MB  # the reader's own limit; .streamlit/config.toml is not above it
+CURRENCIES = sorted(CURRENCY_CODES)
+LEVEL_LABELS = {"account": N_("account"), "campaign": N_("campaign"), "adset": N_("ad set"), "ad": N_("ad")}
 st.subheader(_("Import an Ads Manager export"))
-st.caption(_("For accounts without API access: export the campaign table (CSV or XLSX, English or Bahasa Indonesia)."))
-upload = st.file_uploader(_("Ads Manager file"), type=["csv", "xlsx"], key="sync_upload")
-account_name = st.text_input(
-    _("Ad account name for campaigns not known yet (default: from the file name)"), key="sync_upload_account"
+st.caption(
+    _(
+        "For accounts without API access: export from Ads Manager (campaign, ad set, ad or account level, by day or "
+        "for a period, with or without a breakdown; CSV, TSV, XLSX or XLS; English or Bahasa Indonesia)."
+    )
+)
+upload = st.file_uploader(
+    _("Ads Manager file"), type=["csv", "tsv", "txt", "xlsx", "xls"], key="sync_upload", max_upload_size=UPLOAD_MB
 )
 if upload is not None:
-    preview = preview_import(upload.getvalue(), upload.name, account_name=account_name.strip() or None)
-    st.info(preview.describe())
-    if preview.errors:
-        st.warning(_("{count} row(s) will be rejected:", count=len(preview.errors)))
-        errors = [{_("Row"): e.row, _("Column"): e.column, _("Reason"): e.reason} for e in preview.errors]
+    data = upload.getvalue()
+    with session_scope() as session:
+        try:
+            detected = preview_import(session, data, upload.name)
+        except AccountChoiceError:
+            detected = None  # the file names no currency, or an ambiguous account: the user chooses below
+        except DomainError as exc:
+            st.error(error_text(exc))
+            st.stop()
+        choices = account_choices(session)
+        workspace_zone = workspace_timezone(session)
+    options: list[int | None] = [None, *[pk for pk, _name, _id, _cur in choices]]
+    labels = {pk: f"{name} ({account_id}, {currency})" for pk, name, account_id, currency in choices}
+    default = detected.account.existing_id if detected is not None else None
+    chosen = st.selectbox(
+        _("Ad account"),
+        options,
+        index=options.index(default) if default in options else 0,
+        format_func=lambda pk: _("A new ad account") if pk is None else labels[pk],
+        key="sync_upload_account",
+        help=_("The account the file was exported from. Campaigns are matched inside it by ID, else by name."),
+    )
+    target = AccountTarget(account_id=chosen)
+    if chosen is None:
+        c1, c2, c3 = st.columns([3, 2, 1])
+        name = c1.text_input(
+            _("New account name"),
+            value=detected.account.name if detected is not None else account_name_from_filename(upload.name),
+            key="sync_upload_new_name",
+        )
+        zones = sorted(available_timezones())
+        zone = c2.selectbox(
+            _("Time zone of the new account"),
+            zones,
+            index=zones.index(workspace_zone) if workspace_zone in zones else 0,
+            key="sync_upload_timezone",
+            help=_("Meta reports each day in the ad account's time zone; pick the one set in Ads Manager."),
+        )
+        currency = None
+        if detected is None or detected.currency_from_account:
+            currency = c3.selectbox(_("Currency"), CURRENCIES, index=None, key="sync_upload_currency")
+        target = AccountTarget(name=name.strip() or None, timezone=zone, currency=currency)
+    try:
+        with session_scope() as session:
+            preview = preview_import(session, data, upload.name, target)
+    except DomainError as exc:
+        st.error(error_text(exc))
+        st.stop()
+    st.info(
+        _(
+            "{file}: {rows} valid row(s), {rejected} rejected, {summary} summary row(s) skipped; {level} level, "
+            "account {account}, currency {currency}, spend {spend}.",
+            file=preview.filename,
+            rows=len(preview.rows),
+            rejected=len(preview.rejected),
+            summary=preview.summary_rows,
+            level=_(LEVEL_LABELS[preview.level]),
+            account=preview.account.name,
+            currency=preview.currency,
+            spend=money(preview.spend, preview.currency),
+        )
+    )
+    for note in preview.notes:
+        st.caption(message_text(note))
+    if preview.rejected:
+        st.warning(_("{count} row(s) will be rejected:", count=len(preview.rejected)))
+        errors = [
+            {_("Row"): e.row, _("Column"): e.column or _("(whole row)"), _("Reason"): message_text(e.message)}
+            for e in preview.errors
+        ]
         st.dataframe(pd.DataFrame(errors), hide_index=True, key="sync_upload_errors")
     if preview.rows:
-        st.dataframe(pd.DataFrame(preview.table()), hide_index=True, key="sync_upload_preview")
+        table = preview.table()
+        st.dataframe(
+            pd.DataFrame(table), hide_index=True, key="sync_upload_preview", column_config=column_labels(table[0])
+        )
         if not actor.can("import.run"):
             st.info(_("Your role is not permitted to import files."))
         elif st.button(_("Import {count} row(s)", count=len(preview.rows)), key="sync_upload_import", type="primary"):
             try:
                 with session_scope() as session:
-                    result = apply_import(session, actor, preview)
-                    message = result.describe()
-            except (PermissionDenied, ValueError) as exc:
-                st.error(str(exc))
+                    fresh = preview_import(session, data, upload.name, target)
+                    result = apply_import(session, actor, fresh)
+            except (DomainError, PermissionDenied) as exc:
+                st.error(error_text(exc))
             else:
                 clear_caches()
-                st.success(message)
+                message = _(
+                    "Imported: {inserted} new, {updated} updated, {unchanged} unchanged row(s); {synced} skipped "
+                    "(already synced from the Meta API); {campaigns} campaign(s) created.",
+                    inserted=result.inserted,
+                    updated=result.updated,
+                    unchanged=result.unchanged,
+                    synced=result.skipped_synced,
+                    campaigns=result.campaigns_created,
+                )
+                if result.changed:
+                    st.success(message)
+                else:
+                    st.info(message + " " + _("Nothing changed: the data is already stored."))
 
 # -- history ------------------------------------------------------------------------------------------
 st.subheader(_("Run history"))

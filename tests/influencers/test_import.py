@@ -1,7 +1,12 @@
-"""CSV import: encodings, delimiters, header names in English and Indonesian, explicit mapping, every
-problem kind by row/field/reason, duplicates (update or skip), dry run and one commit of the valid rows."""
+"""Contact import: encodings, delimiters, header rows below title lines, English and Indonesian header names,
+explicit mapping, values that do not fit an optional field (left out with a column warning, the row imported),
+rows rejected only without a name or with a conflicting identity, "unchanged" re-imports, versions bumped by an
+import so an open edit form gets a conflict, dry run, the CLI."""
 
 from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -9,15 +14,23 @@ from typer.testing import CliRunner
 
 from cli import app
 from db.engine import session_scope
+from db.errors import ConflictError
 from db.models import AuditEntry
-from influencers.contacts import create_influencer
+from db.tabular import TabularError
+from influencers.contacts import create_influencer, form_values, update_influencer
 from influencers.csv_import import ImportFileError, apply_import, parse_mapping, preview_import
 from influencers.models import Influencer, InfluencerLabel, SocialHandle
 from tests.influencers.conftest import SPECIALIST
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
 
 def _problems(preview) -> dict[tuple[int, str], str]:
     return {(p.row, p.field): p.reason for p in preview.problems}
+
+
+def _warnings(preview) -> dict[str, str]:
+    return {w.column: str(w) for w in preview.warnings}
 
 
 def test_indonesian_headers_semicolon_and_bom(session) -> None:
@@ -28,7 +41,9 @@ def test_indonesian_headers_semicolon_and_bom(session) -> None:
     assert preview.delimiter == ";"
     assert preview.header_map["No HP"] == "phone"
     assert preview.problems == []
-    assert apply_import(session, SPECIALIST, preview) == {"imported": 1, "updated": 0, "skipped": 0, "rejected": 0}
+    assert preview.warnings == []
+    counts = apply_import(session, SPECIALIST, preview)
+    assert counts == {"imported": 1, "updated": 0, "unchanged": 0, "skipped": 0, "rejected": 0}
     person = session.scalars(select(Influencer)).one()
     assert (person.email, person.phone, person.country, person.city) == (
         "ayu@x.com",
@@ -48,7 +63,7 @@ def test_indonesian_headers_semicolon_and_bom(session) -> None:
 def test_latin1_and_comma(session) -> None:
     data = "Name,Email,TikTok,Followers\nJosé Ramírez,jose@x.com,@jose.r,1.200\n".encode("latin-1")
     preview = preview_import(session, data)
-    assert preview.encoding == "latin-1"
+    assert preview.encoding in ("cp1252", "latin-1")  # the two decode these bytes identically
     apply_import(session, SPECIALIST, preview)
     person = session.scalars(select(Influencer)).one()
     assert person.name == "José Ramírez"
@@ -57,8 +72,12 @@ def test_latin1_and_comma(session) -> None:
 
 def test_explicit_mapping_and_ignored_columns_are_reported(session) -> None:
     data = b"Creator Name,IG Account,Shoe size\nBudi,@budi,42\n"
-    with pytest.raises(ImportFileError, match="no column is recognised as the name"):
-        preview_import(session, b"IG Account\n@budi\n")
+    with pytest.raises(ImportFileError) as caught:
+        preview_import(session, b"IG Account,Shoe size\n@budi,42\n")
+    assert str(caught.value) == (
+        "No column is recognised as the name (columns: IG Account, Shoe size); name it Name or Nama, or map it "
+        "with --map COLUMN=name."
+    )
     preview = preview_import(session, data, mapping=parse_mapping(["IG Account=instagram"]))
     assert preview.header_map == {"Creator Name": "name", "IG Account": "instagram"}
     assert preview.ignored_columns == ["Shoe size"]
@@ -68,51 +87,128 @@ def test_explicit_mapping_and_ignored_columns_are_reported(session) -> None:
         parse_mapping(["instagram"])
 
 
-def test_every_problem_kind_rejects_the_whole_row(session) -> None:
+def test_values_that_do_not_fit_are_left_out_with_a_column_warning(session) -> None:
     existing_a = create_influencer(session, SPECIALIST, {"name": "A", "email": "a@x.com"})
     existing_b = create_influencer(session, SPECIALIST, {"name": "B", "handles": {"tiktok": "bee"}})
     rows = [
         "Name,Email,Phone,Country,Status,Instagram,TikTok,Followers,Engagement Rate",
         "Good One,good@x.com,,,,good.one,,5000,3.5",  # 2 ok
-        ",noname@x.com,,,,,,,",  # 3 missing name
-        "Bad Email,bad@,,,,,,,",  # 4 email
-        "Bad Phone,,12,ID,,,,,",  # 5 phone
-        "Bad Country,,,Narnia,,,,,",  # 6 country
-        "Bad Status,,,,sleeping,,,,",  # 7 status
-        "Wrong URL,,,,,https://tiktok.com/@wrong,,,",  # 8 handle from another platform
-        "Bad Followers,,,,,bf,,lots,",  # 9 followers not a number
-        "Negative,,,,,neg,,-5,",  # 10 negative
-        "Bad ER,,,,,ber,,,150",  # 11 engagement out of range
-        "Dup In File,good@x.com,,,,,,,",  # 12 email repeated from row 2
-        "Dup Handle,,,,,GOOD.ONE,,,",  # 13 handle repeated from row 2
-        "Ambiguous,a@x.com,,,,,bee,,",  # 14 matches two different influencers
-        "Too Many,,,,,,,,,extra",  # 15 more values than headers
-        "No Handle,,,,,,,100,",  # 16 followers without a handle
+        ",noname@x.com,,,,,,,",  # 3 missing name: rejected
+        "Bad Email,bad@,,,,,,,",  # 4 email left out
+        "Bad Phone,,12,ID,,,,,",  # 5 phone left out
+        "Bad Country,,,Narnia,,,,,",  # 6 country left out
+        "Bad Status,,,,sleeping,,,,",  # 7 status left out
+        "Wrong URL,,,,,https://tiktok.com/@wrong,,,",  # 8 handle of another platform left out
+        "Bad Followers,,,,,bf,,lots,",  # 9 followers left out
+        "Negative,,,,,neg,,-5,",  # 10 negative followers left out
+        "Bad ER,,,,,ber,,,150",  # 11 engagement out of range left out
+        "Dup In File,good@x.com,,,,,,,",  # 12 email repeated from row 2: rejected
+        "Dup Handle,,,,,GOOD.ONE,,,",  # 13 handle repeated from row 2: rejected
+        "Ambiguous,a@x.com,,,,,bee,,",  # 14 matches two different influencers: rejected
+        "Too Many,,,,,,,,,extra",  # 15 more values than headers: rejected
+        "No Handle,,,,,,,100,",  # 16 followers without a handle left out
         "",  # blank line: not a row
         "Good Two,,+6591234567,SG,,,,,",  # 18 ok
     ]
     preview = preview_import(session, "\n".join(rows).encode())
-    problems = _problems(preview)
-    assert "a name is required" in problems[(3, "name")]
-    assert "not a valid e-mail" in problems[(4, "email")]
-    assert "not a valid phone number for ID" in problems[(5, "phone")]
-    assert "not a country" in problems[(6, "country")]
-    assert "not a status" in problems[(7, "status")]
-    assert "TikTok profile, not Instagram" in problems[(8, "instagram")]
-    assert "not a whole number" in problems[(9, "followers")]
-    assert (10, "followers") in problems
-    assert "between 0 and 100" in problems[(11, "engagement_rate")]
-    assert "also in row 2" in problems[(12, "email")]
-    assert "also in row 2" in problems[(13, "instagram")]
-    assert f"#{existing_a.id}" in problems[(14, "row")]
-    assert f"#{existing_b.id}" in problems[(14, "row")]
-    assert "10 values but the header has 9" in problems[(15, "row")]
-    assert "need a handle" in problems[(16, "followers")]
-    assert {p.row for p in preview.problems} == set(range(3, 17))
+    assert _problems(preview) == {
+        (3, "name"): "a name is required",
+        (12, "email"): "'good@x.com' is also in row 2 of this file",
+        (13, "instagram"): "'good.one' is also in row 2 of this file",
+        (14, "row"): f"matches two different influencers, A (#{existing_a.id}, by email) and B "
+        f"(#{existing_b.id}, by tiktok); merge them first",
+        (15, "row"): "Row 15 has 1 more cell(s) than the header; check that row for an unquoted delimiter.",
+    }
+    warnings = _warnings(preview)
+    assert set(warnings) == {"Email", "Phone", "Country", "Status", "Instagram", "Followers", "Engagement Rate"}
+    assert warnings["Status"] == (
+        "Column 'Status': 1 value(s) do not fit status (rows 7; e.g. 'sleeping': 'sleeping' is not a status (use "
+        "active or do_not_contact)); they were left out and the rest of each row was imported. Map the column to "
+        "another field, or ignore it (--map 'Status=ignore')."
+    )
+    assert "rows 9, 10, 16;" in warnings["Followers"]
+    assert "lots is not a count" in warnings["Followers"]
+    assert "rows 4;" in warnings["Email"]
+    assert "rows 5;" in warnings["Phone"]
+    assert "rows 6;" in warnings["Country"]
+    assert "rows 8;" in warnings["Instagram"]
+    assert "TikTok profile, not Instagram" in warnings["Instagram"]
+    assert "150 is outside the rates allowed" in warnings["Engagement Rate"]
     counts = apply_import(session, SPECIALIST, preview)
-    assert counts == {"imported": 2, "updated": 0, "skipped": 0, "rejected": 14}
-    names = set(session.scalars(select(Influencer.name)))
-    assert names == {"A", "B", "Good One", "Good Two"}
+    assert counts == {"imported": 11, "updated": 0, "unchanged": 0, "skipped": 0, "rejected": 5}
+    stored = {p.name: p for p in session.scalars(select(Influencer))}
+    assert set(stored) == {
+        "A", "B", "Good One", "Bad Email", "Bad Phone", "Bad Country", "Bad Status", "Wrong URL", "Bad Followers",
+        "Negative", "Bad ER", "No Handle", "Good Two",
+    }  # fmt: skip
+    assert stored["Bad Email"].email is None
+    assert stored["Bad Status"].status == "active"
+    assert stored["Wrong URL"].handles == []
+    assert [(h.handle, h.followers) for h in stored["Negative"].handles] == [("neg", None)]
+    assert [(h.handle, h.engagement_rate) for h in stored["Bad ER"].handles] == [("ber", None)]
+
+
+def test_outreach_sheet_imports_every_row(session) -> None:
+    preview = preview_import(session, (FIXTURES / "contacts_outreach.csv").read_bytes(), file_name="outreach.csv")
+    assert preview.header_map["Link"] == "link"
+    assert preview.problems == []
+    assert [str(n) for n in preview.notes] == [
+        "Column 'Engagement Rate' holds engagement rates as fractions (every value is at most 1): 0.017 is read as "
+        "1.7 %."
+    ]
+    assert list(_warnings(preview)) == ["Status"]
+    assert preview.warnings[0].rows == (2, 3, 4, 5, 6)
+    assert apply_import(session, SPECIALIST, preview)["imported"] == 5
+    handles = {
+        h.influencer.name: (h.platform, h.handle, h.followers, h.engagement_rate, h.profile_url)
+        for h in session.scalars(select(SocialHandle))
+    }
+    assert handles == {
+        "Rina Kartika": ("instagram", "rinakartika", 10_400_000, Decimal("1.7"), "https://www.instagram.com/rinakartika/"),
+        "Dimas Pratama": ("tiktok", "dimaspratama", 977_200, Decimal("4.3"), "https://www.tiktok.com/@dimaspratama"),
+        "Sari Wulandari": ("youtube", "sariwulandari", 1_200_000, Decimal("0.9"), "https://www.youtube.com/@sariwulandari"),
+        "Teguh Wibowo": (
+            "youtube", "channel/UC1a2B3c4D5e6F7g8H9i0JkL", 45_600, None,
+            "https://www.youtube.com/channel/UC1a2B3c4D5e6F7g8H9i0JkL",
+        ),
+        "Putri Anggraini": ("x", "putrianggraini", 12_500, Decimal("2.1"), "https://x.com/putrianggraini"),
+    }  # fmt: skip
+    people = {p.name: (p.email, p.notes, p.status) for p in session.scalars(select(Influencer))}
+    assert people["Dimas Pratama"] == (None, "Food", "active")  # NULL is empty
+    assert people["Putri Anggraini"] == ("putri@example.com", None, "active")
+
+
+def test_header_on_line_two_and_cp1252_semicolons(session) -> None:
+    preview = preview_import(session, (FIXTURES / "contacts_header_line2.csv").read_bytes())
+    assert preview.header_line == 2
+    assert preview.counts()["imported"] == 2
+    preview = preview_import(session, (FIXTURES / "contacts_cp1252.csv").read_bytes())
+    assert (preview.encoding, preview.delimiter) == ("cp1252", ";")
+    apply_import(session, SPECIALIST, preview)
+    followers = {h.influencer.name: (h.followers, h.engagement_rate) for h in session.scalars(select(SocialHandle))}
+    assert followers["Renée Café"] == (12_500, Decimal("2.1"))  # 12,5 rb; 2,1 % (a % makes the column percents)
+    assert followers["José Ramírez"] == (1_200_000, Decimal("0.9"))  # 1,2 jt
+    assert followers["Siti Nurhaliza"] == (12_500, Decimal("3.4"))  # 12.500
+
+
+def test_legacy_xls_with_a_title_row(session) -> None:
+    preview = preview_import(session, (FIXTURES / "contacts_legacy.xls").read_bytes(), file_name="kol.xls")
+    assert (preview.kind, preview.header_line) == ("xls", 2)
+    assert preview.ignored_columns == ["Last contact"]
+    apply_import(session, SPECIALIST, preview)
+    assert {p.name: p.country for p in session.scalars(select(Influencer))} == {
+        "Ayu Lestari": "ID",
+        "Renée Café": "ID",
+    }
+
+
+def test_an_unreadable_file_is_one_sentence(session) -> None:
+    with pytest.raises(TabularError) as caught:
+        preview_import(session, b'Name,Notes\nAyu,"never closed\nBudi,x\n')
+    assert str(caught.value) == (
+        "Line 2 opens a quote that is not closed where it should be, so the lines after it would be read as one "
+        "cell; fix or remove that quote and upload the file again."
+    )
 
 
 @pytest.mark.parametrize("on_duplicate", ["update", "skip"])
@@ -142,10 +238,57 @@ def test_duplicates_update_or_skip(session, on_duplicate: str) -> None:
     else:
         assert counts["updated"] == 1
         assert (person.name, person.city, person.email) == ("Citra K", "Jakarta", "citra@x.com")
-        assert person.status == "do_not_contact"  # a CSV without a status never reactivates a contact
+        assert person.status == "do_not_contact"  # a list without a status never reactivates a contact
         assert {h.platform: h.followers for h in person.handles} == {"instagram": 900, "tiktok": None}
         assert [lbl.value for lbl in person.labels] == ["new"]
     assert session.scalar(select(func.count(Influencer.id))) == 1
+
+
+def test_reimporting_identical_data_is_unchanged_and_bumps_nothing(session) -> None:
+    data = (FIXTURES / "contacts_outreach.csv").read_bytes()
+    apply_import(session, SPECIALIST, preview_import(session, data))
+    session.flush()
+    versions = dict(session.execute(select(Influencer.id, Influencer.version_id)).all())
+    entries = session.scalar(select(func.count(AuditEntry.id)))
+    again = preview_import(session, data)
+    assert again.counts() == {"imported": 0, "updated": 0, "unchanged": 5, "skipped": 0, "rejected": 0}
+    assert apply_import(session, SPECIALIST, again)["unchanged"] == 5
+    session.flush()
+    assert dict(session.execute(select(Influencer.id, Influencer.version_id)).all()) == versions
+    assert session.scalar(select(func.count(AuditEntry.id))) == entries  # nothing changed: nothing audited
+
+
+def test_an_import_that_changes_a_contact_bumps_its_version_so_an_open_form_conflicts(migrated_url: str) -> None:
+    with session_scope(migrated_url) as s:
+        person = create_influencer(s, SPECIALIST, {"name": "Dewi", "handles": {"instagram": "dewi"}})
+        opened = form_values(person)  # an edit form opened now
+    with session_scope(migrated_url) as s:  # the import changes only a handle's followers
+        preview = preview_import(s, b"Name,Instagram,Followers\nDewi,dewi,15.3K\n")
+        assert preview.counts()["updated"] == 1
+        apply_import(s, SPECIALIST, preview)
+    with session_scope(migrated_url) as s:
+        assert s.get(Influencer, opened["id"]).version_id > opened["version_id"]
+        with pytest.raises(ConflictError):
+            update_influencer(s, SPECIALIST, opened["id"], {"name": "Dewi Ayu"}, opened["version_id"])
+    with session_scope(migrated_url) as s:
+        assert s.get(Influencer, opened["id"]).name == "Dewi"
+        assert s.scalar(select(SocialHandle.followers)) == 15_300
+
+
+def test_an_edit_saved_between_preview_and_import_is_never_overwritten(migrated_url: str) -> None:
+    with session_scope(migrated_url) as s:
+        person = create_influencer(s, SPECIALIST, {"name": "Eka", "city": "Solo", "handles": {"tiktok": "eka"}})
+        pid, version = person.id, person.version_id
+    with session_scope(migrated_url) as s:
+        preview = preview_import(s, b"Name,TikTok,City\nEka,eka,Yogyakarta\n")
+    with session_scope(migrated_url) as s:  # someone saves the contact meanwhile
+        update_influencer(
+            s, SPECIALIST, pid, {"name": "Eka", "city": "Semarang", "handles": {"tiktok": "eka"}}, version
+        )
+    with session_scope(migrated_url) as s, pytest.raises(ConflictError):
+        apply_import(s, SPECIALIST, preview)
+    with session_scope(migrated_url) as s:
+        assert s.get(Influencer, pid).city == "Semarang"
 
 
 def test_dry_run_writes_nothing_and_import_is_audited(session) -> None:
@@ -161,24 +304,33 @@ def test_dry_run_writes_nothing_and_import_is_audited(session) -> None:
 
 def test_cli_import(migrated_url: str, tmp_path) -> None:
     path = tmp_path / "kontak.csv"
-    path.write_text("Nama;Surel;TikTok\nFajar;fajar@x.com;@Fajar\nRusak;rusak;\n", encoding="utf-8-sig")
+    path.write_text("Nama;Surel;TikTok\nFajar;fajar@x.com;@Fajar\nRusak;rusak;\n;x@x.com;\n", encoding="utf-8-sig")
     runner = CliRunner()
     dry = runner.invoke(app, ["import", "influencers", str(path), "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "Would import: 1 imported, 0 updated, 0 skipped, 1 rejected" in dry.output
-    assert "row 3, email:" in dry.output
+    assert "Would import: 2 imported, 0 updated, 0 unchanged, 0 skipped, 1 rejected" in dry.output
+    assert "row 4, name: a name is required" in dry.output
+    assert "warning: Column 'Surel': 1 value(s) do not fit email (rows 3;" in dry.output
     with session_scope(migrated_url) as s:
         assert s.scalar(select(func.count(Influencer.id))) == 0
     done = runner.invoke(app, ["import", "influencers", str(path)])
     assert done.exit_code == 0, done.output
-    again = runner.invoke(app, ["import", "influencers", str(path), "--on-duplicate", "skip"])
-    assert "0 imported, 0 updated, 1 skipped, 1 rejected" in again.output
-    assert "matches Fajar" in again.output
+    again = runner.invoke(app, ["import", "influencers", str(path)])
+    assert "0 imported, 0 updated, 2 unchanged, 0 skipped, 1 rejected" in again.output
+    skip = runner.invoke(app, ["import", "influencers", str(path), "--on-duplicate", "skip"])
+    assert "0 imported, 0 updated, 0 unchanged, 2 skipped, 1 rejected" in skip.output
+    assert "matches Fajar" in skip.output
     with session_scope(migrated_url) as s:
         assert s.scalar(select(SocialHandle.handle)) == "fajar"
         assert s.scalar(select(func.count(InfluencerLabel.id))) == 0
     bad = runner.invoke(app, ["import", "influencers", str(path), "--map", "Nama=nope"])
     assert bad.exit_code == 1
     assert "is not a field" in bad.output
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    result = runner.invoke(app, ["import", "influencers", str(broken)])
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("error: broken.xlsx: The Excel workbook is damaged or incomplete")
+    assert "Traceback" not in result.output
     missing = runner.invoke(app, ["import", "influencers", str(tmp_path / "none.csv")])
     assert missing.exit_code == 1

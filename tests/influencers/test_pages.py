@@ -286,19 +286,22 @@ def test_csv_upload_preview_and_import(migrated_url: str, app_test) -> None:
     with session_scope(migrated_url) as s:
         create_influencer(s, SPECIALIST, {"name": "Old", "handles": {"instagram": "gita"}})
     data = "Nama;Surel;Instagram;Pengikut;Hobi\nGita;gita@x.com;@gita;5000;kopi\nHana;hana@;;;\nIndah;;@indah;;\n"
+    data += ";x@x.com;;;\n"  # no name
     at = _open(app_test(), INFLUENCERS)
     at.file_uploader(key="inf_import_file").upload("kontak.csv", data.encode("utf-8-sig"), "text/csv").run()
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"New": "1", "Update": "1", "Skip": "0", "Rejected": "1"}
-    problems = _frame(at, "row", "field", "reason")
-    assert list(problems["row"]) == [3]
-    assert list(problems["field"]) == ["email"]
+    assert metrics == {"New": "2", "Update": "1", "Unchanged": "0", "Skip": "0", "Rejected": "1"}
+    problems = _frame(at, "Row", "Field", "Reason")
+    assert list(problems["Row"]) == [5]  # only the row without a name is rejected
+    assert list(problems["Reason"]) == ["a name is required"]
     assert "Not imported (no field): Hobi" in _texts(at.warning)
+    # Hana's e-mail does not fit: left out with a column warning, Hana is imported.
+    assert "Column 'Surel': 1 value(s) do not fit email (rows 3;" in _texts(at.warning)
     assert "matched_on" in _frame(at, "influencer", "matched_on").columns
     at.button(key="inf_import_go").click().run()
     assert not at.exception, at.exception
-    assert "Imported 1, updated 1, skipped 0, rejected 1." in _texts(at.success)
+    assert "Imported 2, updated 1, unchanged 0, skipped 0, rejected 1." in _texts(at.success)
     with session_scope(migrated_url) as s:
         names = set(s.scalars(select(Influencer.name)))
-        assert names == {"Gita", "Indah"}
+        assert names == {"Gita", "Hana", "Indah"}
