@@ -42,7 +42,7 @@ def test_jisdor_below_title_lines_keeps_the_files_line_numbers(session) -> None:
 def test_a_column_given_twice_is_refused(session) -> None:
     with pytest.raises(FxError) as caught:
         import_rates_csv(session, CLI_ACTOR, (FIXTURES / "fx_rates_duplicate_rate.csv").read_bytes())
-    assert str(caught.value) == "The FX file has the same column more than once ('rate', 'rate'); keep one."
+    assert str(caught.value) == "The FX file's header has rate twice (rate and rate); keep one column."
 
 
 def test_an_unreadable_file_is_the_readers_sentence(session) -> None:
