@@ -152,7 +152,7 @@ def _platform_from_the_parent(session: Session, flush_context: Any, instances: A
     with session.no_autoflush:
         account_ids = {c.account_id for c in campaigns if c.account_id is not None}
         query = select(AdAccount.id, AdAccount.platform).where(AdAccount.id.in_(account_ids))
-        accounts = dict(session.execute(query).tuples().all()) if account_ids else {}
+        accounts = dict(list(session.execute(query))) if account_ids else {}
         for campaign in campaigns:
             parent = campaign.__dict__.get("account")
             campaign.platform = (
@@ -160,7 +160,7 @@ def _platform_from_the_parent(session: Session, flush_context: Any, instances: A
             ) or DEFAULT_PLATFORM
         campaign_ids = {a.campaign_id for a in ad_sets if a.campaign_id is not None}
         query = select(Campaign.id, Campaign.platform).where(Campaign.id.in_(campaign_ids))
-        parents = dict(session.execute(query).tuples().all()) if campaign_ids else {}
+        parents = dict(list(session.execute(query))) if campaign_ids else {}
         for ad_set in ad_sets:
             parent = ad_set.__dict__.get("campaign")
             ad_set.platform = (
