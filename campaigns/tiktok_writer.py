@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from campaigns import tiktok_settings as ts
 from campaigns.conversion_definitions import EventResolver
-from campaigns.conversions import count_conversions
+from campaigns.conversions import conversion_events
 from campaigns.insight_store import InsightUpsert
 from campaigns.meta_writer import ADSET_COLUMNS, CAMPAIGN_COLUMNS
 from campaigns.models import SOURCE_TIKTOK_API, AdAccount, AdSet, AdSetInsight, Campaign, CampaignInsight
@@ -30,6 +30,7 @@ ACTIVE, PAUSED, DELETED = "ACTIVE", "PAUSED", "DELETED"
 _ZERO = Decimal(0)
 # (count metric, value metric or None) of every conversion event, in a fixed order.
 _CONVERSION_METRICS = tuple(dict.fromkeys(ts.CONVERSION_METRICS.values()))
+_VALUE_METRIC = dict(_CONVERSION_METRICS)
 
 
 def status_of(item: dict[str, Any]) -> str:
@@ -53,17 +54,37 @@ def utc_time(value: Any) -> dt.datetime | None:
 
 
 def raw_actions(row: dict[str, Any]) -> tuple[list[dict[str, str]] | None, list[dict[str, str]] | None]:
-    """(actions, action values) of a report row: one entry per conversion metric TikTok filled in."""
-    actions = []
-    values = []
-    for count_metric, value_metric in _CONVERSION_METRICS:
-        count = row.get(count_metric)
-        if count is not None:
-            actions.append({"action_type": count_metric, "value": str(count)})
-        value = row.get(value_metric) if value_metric else None
-        if value is not None:
-            values.append({"action_type": count_metric, "value": str(value)})
+    """(actions, action values) of a report row: one entry per conversion metric with something in it.
+
+    Zeros and TikTok's "-" (not applicable) are left out, as Meta leaves out actions that did not happen: they
+    count for nothing under any definition, and most rows have most events at zero.
+    """
+    actions = [
+        {"action_type": count_metric, "value": str(row[count_metric])}
+        for count_metric, _value in _CONVERSION_METRICS
+        if row.get(count_metric)
+    ]
+    values = [
+        {"action_type": count_metric, "value": str(row[value_metric])}
+        for count_metric, value_metric in _CONVERSION_METRICS
+        if value_metric and row.get(value_metric)
+    ]
     return actions or None, values or None
+
+
+def metric_plan(events: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    """(count metric, value metric) of each event, so a row's conversions are read straight from its metrics.
+
+    TikTok events have one report metric each (campaigns.conversions), so this counts exactly what
+    `count_conversions` counts on the stored raw lists; tests compare the two.
+    """
+    known = conversion_events(PLATFORM_TIKTOK)
+    plan = []
+    for event in events:
+        metric = known.get(event, (event,))[0]
+        if metric in _VALUE_METRIC:
+            plan.append((metric, _VALUE_METRIC[metric]))
+    return tuple(plan)
 
 
 def _clip(value: Any, length: int) -> str | None:
@@ -112,7 +133,8 @@ class AdvertiserWriter:
         self.objects = 0
         self.rows = 0
         self._schedules: dict[str, list[tuple[dt.datetime | None, dt.datetime | None, bool]]] = {}
-        self._events: dict[str, tuple[str, ...]] = {}
+        self._plans: dict[str, tuple[tuple[str, str | None], ...]] = {}  # campaign id -> its events' metrics
+        self._objects: dict[tuple[str, str], tuple[int, str]] = {}  # (level, id) -> (primary key, campaign id)
         self._stores: dict[str, InsightUpsert] = {}
 
     # -- entities -----------------------------------------------------------------------------------
@@ -235,11 +257,22 @@ class AdvertiserWriter:
 
     # -- daily rows ---------------------------------------------------------------------------------
 
-    def _events_of(self, campaign_id: str, name: str | None) -> tuple[str, ...]:
-        events = self._events.get(campaign_id)
-        if events is None:
-            events = self._events[campaign_id] = self.resolver.events(self._campaign(campaign_id, name))
-        return events
+    def _object(self, level: str, row: dict[str, Any]) -> tuple[int, str]:
+        """(primary key, campaign id) of a report row's campaign or ad group (created when not listed)."""
+        if level == ts.LEVEL_CAMPAIGN:
+            campaign_id = row["campaign_id"]
+            pk = self._campaign(campaign_id, row.get("campaign_name")).id
+        else:
+            ad_group = self._ad_group(row)
+            pk = ad_group.id
+            campaign_id = row.get("campaign_id") or next(
+                k for k, c in self.campaigns.items() if c.id == ad_group.campaign_id
+            )
+        if campaign_id not in self._plans:
+            events = self.resolver.events(self._campaign(campaign_id, row.get("campaign_name")))
+            self._plans[campaign_id] = metric_plan(events)
+        found = self._objects[(level, row[ts.REPORT_ID_DIMENSION[level]])] = (pk, campaign_id)
+        return found
 
     def _upsert(self, level: str) -> InsightUpsert:
         store = self._stores.get(level)
@@ -255,19 +288,18 @@ class AdvertiserWriter:
         """Upsert report rows of one level (`TikTokClient.daily_report` items) as tuples in the store's order."""
         out = []
         campaign_level = level == ts.LEVEL_CAMPAIGN
-        currency, source, stamp, platform = self.currency, SOURCE_TIKTOK_API, self.stamp, PLATFORM_TIKTOK
+        id_key = ts.REPORT_ID_DIMENSION[level]
+        currency, source, stamp = self.currency, SOURCE_TIKTOK_API, self.stamp
+        objects, plans = self._objects, self._plans
         for row in rows:
-            campaign_id = row.get("campaign_id")
-            if campaign_level:
-                object_pk = self._campaign(campaign_id, row.get("campaign_name")).id
-            else:
-                ad_group = self._ad_group(row)
-                object_pk = ad_group.id
-                campaign_id = campaign_id or next(k for k, c in self.campaigns.items() if c.id == ad_group.campaign_id)
+            found = objects.get((level, row[id_key]))
+            object_pk, campaign_id = found if found is not None else self._object(level, row)
+            conversions = value = _ZERO
+            for count_metric, value_metric in plans[campaign_id]:
+                conversions += row.get(count_metric) or 0
+                if value_metric:
+                    value += row.get(value_metric) or _ZERO
             actions, action_values = raw_actions(row)
-            conversions, value = count_conversions(
-                actions, action_values, self._events_of(campaign_id, row.get("campaign_name")), platform
-            )
             values = (
                 object_pk,
                 row["date"],

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from campaigns import tiktok_settings as ts
+from campaigns.conversions import count_conversions
 from campaigns.models import AdAccount, AdSet, AdSetInsight, Campaign, CampaignInsight, SyncRun
 from campaigns.tiktok_client import TikTokClient
 from campaigns.tiktok_sync import sync_tiktok, tiktok_client, tiktok_connection
@@ -176,6 +177,17 @@ def test_first_sync_stores_advertisers_campaigns_ad_groups_and_daily_rows(
         ).all()
         assert max(usd_days) == D(2026, 3, 9)  # the fake has 10 March too: outside Los Angeles' today
         assert s.scalar(select(func.count()).where(CampaignInsight.source != "tiktok_api")) == 0
+        # What the writer counted from the metrics is what the stored raw lists give under the same events
+        # (so a changed definition recomputes to the same figures), at both levels.
+        for model in (CampaignInsight, AdSetInsight):
+            stored = s.execute(
+                select(model.actions, model.action_values, model.conversions, model.conversion_value).limit(500)
+            ).all()
+            assert stored
+            for actions, values, conversions, value in stored:
+                expected = count_conversions(actions, values, ("complete_payment",), "tiktok")
+                assert (conversions, value) == expected
+            assert all(a is None or all(int(x["value"]) > 0 for x in a) for a, *_rest in stored)  # no zeros kept
 
 
 def test_a_deleted_campaign_keeps_its_spend_and_its_ad_groups(configured: FakeTikTok, migrated_url: str) -> None:
