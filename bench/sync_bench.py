@@ -77,21 +77,25 @@ def build(fake: FakeGraph, accounts: int, campaigns: int, adsets: int, days: int
     return {"min_pages": pages, "rows": rows, "since": start.isoformat(), "until": UNTIL.isoformat()}
 
 
+MONEY = ("spend", "total_complete_payment_rate")
+
+
 def tiktok_metrics(level: str, object_id: str, day: dt.date) -> dict:
-    """One object's day in the TikTok bench (deterministic, cheap): money in major units, counts as ints."""
+    """One object's day in the TikTok bench (deterministic, cheap), as TikTok sends it: every metric as text."""
     seed = (hash(object_id) ^ day.toordinal()) & 0xFFFF
     payments = seed % 7
+    cents = seed % 5000 + 100
     return {
-        "spend": Decimal(seed % 5000 + 100) / 100,
-        "impressions": 1000 + seed % 9000,
-        "clicks": 10 + seed % 300,
-        "conversion": payments,
-        "complete_payment": payments,
-        "total_complete_payment_rate": Decimal(payments * 25),
-        "form": seed % 3,
-        "onsite_form": 0,
-        "app_install": 0,
-        **({"reach": 800 + seed % 7000} if level == "AUCTION_CAMPAIGN" else {}),
+        "spend": f"{cents // 100}.{cents % 100:02d}",
+        "impressions": str(1000 + seed % 9000),
+        "clicks": str(10 + seed % 300),
+        "conversion": str(payments),
+        "complete_payment": str(payments),
+        "total_complete_payment_rate": f"{payments * 25}.00",
+        "form": str(seed % 3),
+        "onsite_form": "0",
+        "app_install": "0",
+        **({"reach": str(800 + seed % 7000)} if level == "AUCTION_CAMPAIGN" else {}),
     }
 
 
@@ -234,7 +238,11 @@ def baseline_tiktok(url: str, fake: FakeTikTok, since: dt.date, until: dt.date) 
             with session_scope(url) as s:
                 batch: list[dict] = []
                 for index, (object_id, day) in enumerate((o, d) for o in objects for d in days):
-                    m = tiktok_metrics(level, object_id, day)
+                    text = tiktok_metrics(level, object_id, day)
+                    m = {
+                        k: Decimal(v) if k in ("spend", "total_complete_payment_rate") else int(v)
+                        for k, v in text.items()
+                    }
                     actions, values = raw_actions(m)
                     row = {
                         key: ids[object_id],

@@ -619,28 +619,39 @@ class FakeTikTok:
     ) -> dict[str, Any]:
         """One page of a generated report, computing only that page's rows (object by object, day by day)."""
         gen = self.generated[advertiser]
-        objects = self.objects(level, advertiser)
-        ids = sorted(k for k, v in objects.items() if include_deleted or v["secondary_status"] not in DELETED)
-        days = gen.covers(since, until)
+        key = ("generated", advertiser, level, include_deleted)
+        ids = self._report_cache.get(key)
+        if ids is None or params.get("page", "1") == "1":  # a read's first page looks again; later pages reuse
+            objects = self.objects(level, advertiser)
+            ids = sorted(k for k, v in objects.items() if include_deleted or v["secondary_status"] not in DELETED)
+            self._report_cache[key] = ids
+        days = [(day, f"{day} 00:00:00") for day in gen.covers(since, until)]
         id_dimension = ID_DIMENSION[level]
         total = len(ids) * len(days)
         page, size = int(params.get("page", "1")), int(params.get("page_size", "10"))
         if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
             raise _Refusal(40002, f"page_size: must be between 1 and {MAX_PAGE_SIZE}.")
+        attributes = [m for m in metrics if m in ATTRIBUTES[level]]
+        numbers = [(m, m in MONEY) for m in metrics if m not in ATTRIBUTES[level]]
+        source = self.campaigns if level == "AUCTION_CAMPAIGN" else self.ad_groups
         rows = []
+        named: dict[str, dict[str, Any]] = {}
         for index in range((page - 1) * size, min(total, page * size)):
-            object_id, day = ids[index // len(days)], days[index % len(days)]
+            object_id = ids[index // len(days)]
+            day, stamp = days[index % len(days)]
             values = gen.metrics(level, object_id, day)
-            row = objects[object_id]
-            out = {}
-            for name in metrics:
-                if name == "campaign_name":
-                    out[name] = self.campaigns[row["campaign_id"]]["campaign_name"]
-                elif name in ATTRIBUTES[level]:
-                    out[name] = row.get(name)
-                else:
-                    out[name] = _metric_text(name, values.get(name, 0))
-            rows.append({"dimensions": {id_dimension: object_id, "stat_time_day": f"{day} 00:00:00"}, "metrics": out})
+            out = named.get(object_id)
+            if out is None:
+                row = source[object_id]
+                out = named[object_id] = {
+                    m: self.campaigns[row["campaign_id"]]["campaign_name"] if m == "campaign_name" else row.get(m)
+                    for m in attributes
+                }
+            out = dict(out)
+            for name, money in numbers:
+                value = values.get(name, 0)
+                out[name] = value if isinstance(value, str) else (f"{value:.2f}" if money else str(value))
+            rows.append({"dimensions": {id_dimension: object_id, "stat_time_day": stamp}, "metrics": out})
         info = {"page": page, "page_size": size, "total_number": total, "total_page": math.ceil(total / size)}
         return {"list": rows, "page_info": info}
 
