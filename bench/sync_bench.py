@@ -136,7 +136,7 @@ def child(url: str, since: str, until: str, platform: str = "meta") -> None:
     from migrations.migrate import upgrade
 
     upgrade(url)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     run = sync_tiktok if platform == "tiktok" else sync_facebook
     summary = run(CLI_ACTOR, since=dt.date.fromisoformat(since), until=dt.date.fromisoformat(until), url=url)
     seconds = time.perf_counter() - started
@@ -151,6 +151,7 @@ def child(url: str, since: str, until: str, platform: str = "meta") -> None:
                 "rows": summary.rows,
                 "objects": summary.objects,
                 "seconds": seconds,
+                "cpu_seconds": time.process_time() - cpu,  # this process's threads; under load, wall time varies
                 "peak_mib": peak_kib / 1024,
             }
         )
@@ -365,6 +366,7 @@ def run(args: argparse.Namespace, campaigns: int, url: str) -> None:
         f"{raw_rate:,.0f} rows/s ({raw_seconds:.1f} s) -> {sync_rate / raw_rate:.2f}x (target >= 0.5x)"
     )
     print(f"peak memory (sync): {result['peak_mib']:.0f} MiB RSS")
+    print(f"sync process CPU:   {result['cpu_seconds']:.1f} s ({os.getloadavg()[0]:.1f} load average at the end)")
 
 
 def run_tiktok(args: argparse.Namespace, campaigns: int, url: str) -> None:
@@ -410,6 +412,7 @@ def run_tiktok(args: argparse.Namespace, campaigns: int, url: str) -> None:
         f"{raw_rate:,.0f} rows/s ({raw_seconds:.1f} s) -> {sync_rate / raw_rate:.2f}x (target >= 0.5x)"
     )
     print(f"peak memory (sync): {result['peak_mib']:.0f} MiB RSS")
+    print(f"sync process CPU:   {result['cpu_seconds']:.1f} s ({os.getloadavg()[0]:.1f} load average at the end)")
 
 
 if __name__ == "__main__":
