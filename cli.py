@@ -22,7 +22,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 fx_app = typer.Typer(help="FX rates for the reporting currency.", no_args_is_help=True)
 app.add_typer(fx_app, name="fx")
-sync_app = typer.Typer(help="Pull campaigns, budgets, spend and conversions from Meta.", no_args_is_help=True)
+sync_app = typer.Typer(
+    help="Pull campaigns, budgets, spend and conversions from Meta and TikTok.", no_args_is_help=True
+)
 app.add_typer(sync_app, name="sync")
 import_app = typer.Typer(help="Import files: Ads Manager exports, influencer contacts.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -431,6 +433,39 @@ def sync_facebook(
     out.print(
         f"Synced {summary.accounts} account(s): {summary.objects} objects, {summary.rows} rows, "
         f"{summary.requests} requests ({summary.calls} calls), {summary.seconds:.1f} s.",
+        highlight=False,
+    )
+    if summary.errors:
+        raise CommandError("; ".join(summary.errors))
+
+
+@sync_app.command("tiktok")
+@command_errors
+def sync_tiktok(
+    advertiser: Annotated[
+        list[str] | None,
+        typer.Option("--advertiser", help="TikTok advertiser ID to sync (repeatable; default: TIKTOK_ADVERTISER_IDS)."),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First day (YYYY-MM-DD, advertiser time zone).")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day (YYYY-MM-DD); default: the advertiser's today.")
+    ] = None,
+) -> None:
+    """Sync TikTok advertisers, campaigns, ad groups and daily reports from the TikTok API for Business."""
+    from campaigns.tiktok_sync import sync_tiktok as run_sync
+
+    start, end = _iso_date(since, "--since"), _iso_date(until, "--until")
+    prepare_database()
+    with progress_bar() as bar:
+        task = bar.add_task("TikTok sync", total=100)
+
+        def step(message: str, fraction: float) -> None:
+            bar.update(task, description=message, completed=fraction * 100)
+
+        summary = run_sync(CLI_ACTOR, advertisers=advertiser or None, since=start, until=end, progress=step)
+    out.print(
+        f"Synced {summary.accounts} TikTok advertiser(s): {summary.objects} objects, {summary.rows} rows, "
+        f"{summary.requests} requests, {summary.seconds:.1f} s.",
         highlight=False,
     )
     if summary.errors:

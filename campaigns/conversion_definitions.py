@@ -1,4 +1,5 @@
-"""Conversion definitions: which events count for a campaign (campaign override -> account -> objective).
+"""Conversion definitions: which events count for a campaign (campaign override -> account -> objective),
+among the events of the campaign's platform (campaigns.conversions).
 
 Changing a definition recomputes the stored daily rows from their raw `actions` / `action_values`:
 no re-sync needed. Rows imported from Ads Manager files keep the conversions the file reported
@@ -16,8 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from campaigns.conversions import count_conversions, default_events
-from campaigns.meta_settings import CONVERSION_EVENTS
+from campaigns.conversions import conversion_events, count_conversions, default_events
 from campaigns.models import (
     SOURCE_ADS_MANAGER_CSV,
     AdAccount,
@@ -27,6 +27,7 @@ from campaigns.models import (
     CampaignInsight,
     ConversionDefinition,
 )
+from campaigns.platforms import DEFAULT_PLATFORM
 from db import audit
 from db.roles import Actor, require
 
@@ -39,6 +40,7 @@ class EventResolver:
     """The events in force for each campaign of one account (loaded once per sync)."""
 
     def __init__(self, session: Session, account: AdAccount) -> None:
+        self.platform = account.platform or DEFAULT_PLATFORM
         self.account_events: tuple[str, ...] | None = None
         self.campaign_events: dict[int, tuple[str, ...]] = {}
         rows = session.scalars(
@@ -58,10 +60,10 @@ class EventResolver:
             return self.campaign_events[campaign.id]
         if self.account_events is not None:
             return self.account_events
-        return default_events(campaign.objective)
+        return default_events(campaign.objective, self.platform)
 
     def count(self, campaign: Campaign, actions: Any, action_values: Any) -> tuple[Decimal, Decimal]:
-        return count_conversions(actions, action_values, self.events(campaign))
+        return count_conversions(actions, action_values, self.events(campaign), self.platform)
 
 
 def events_for(session: Session, campaign: Campaign) -> tuple[tuple[str, ...], str]:
@@ -71,7 +73,7 @@ def events_for(session: Session, campaign: Campaign) -> tuple[tuple[str, ...], s
         return resolver.campaign_events[campaign.id], "campaign"
     if resolver.account_events is not None:
         return resolver.account_events, "account"
-    return default_events(campaign.objective), "objective"
+    return default_events(campaign.objective, resolver.platform), "objective"
 
 
 def set_conversion_definition(
@@ -92,11 +94,6 @@ def set_conversion_definition(
         raise DefinitionError("Choose either an ad account (default) or a campaign (override).")
     if events is not None:
         events = list(dict.fromkeys(events))  # the same event twice would be counted twice
-    unknown = [e for e in events or () if e not in CONVERSION_EVENTS]
-    if unknown:
-        raise DefinitionError(
-            f"Unknown conversion event(s): {', '.join(unknown)}. Known events: {', '.join(CONVERSION_EVENTS)}."
-        )
     if campaign_id is not None:
         campaign = session.get(Campaign, campaign_id)
         if campaign is None:
@@ -108,6 +105,13 @@ def set_conversion_definition(
         if account is None:
             raise DefinitionError(f"No ad account with id {account_id}.")
         where = (ConversionDefinition.account_id == account_id) & ConversionDefinition.campaign_id.is_(None)
+    known = conversion_events(account.platform)
+    unknown = [e for e in events or () if e not in known]
+    if unknown:
+        raise DefinitionError(
+            f"Unknown conversion event(s) for {account.platform}: {', '.join(unknown)}. "
+            f"Known events: {', '.join(known)}."
+        )
     row = session.scalar(select(ConversionDefinition).where(where))
     before = audit.snapshot(row) if row is not None else None
     if events is None:
@@ -163,6 +167,7 @@ def recompute_conversions(
     changed = 0
     for done, campaign in enumerate(campaigns, start=1):
         events = resolver.events(campaign)
+        platform = resolver.platform
         for model, rows in (
             (
                 CampaignInsight,
@@ -189,7 +194,7 @@ def recompute_conversions(
         ):
             updates = []
             for pk, actions, action_values, old_count, old_value in session.execute(rows):
-                conversions, value = count_conversions(actions, action_values, events)
+                conversions, value = count_conversions(actions, action_values, events, platform)
                 if old_count != conversions or old_value != value:
                     updates.append({"row_id": pk, "new_conversions": conversions, "new_value": value})
             table = model.__table__
@@ -239,6 +244,7 @@ class AccountDefinitions:
     updated_by: str | None
     updated_at: dt.datetime | None
     campaigns: list[DefinitionRow] = field(default_factory=list)
+    platform: str = DEFAULT_PLATFORM  # whose events apply (campaigns.conversions.conversion_events)
 
 
 def account_definitions(session: Session, account_id: int) -> AccountDefinitions:
@@ -261,6 +267,7 @@ def account_definitions(session: Session, account_id: int) -> AccountDefinitions
         events=None if default is None else tuple(default.events or ()),
         updated_by=None if default is None else default.updated_by,
         updated_at=None if default is None else default.updated_at,
+        platform=account.platform or DEFAULT_PLATFORM,
     )
     campaigns = session.execute(
         select(Campaign.id, Campaign.name, Campaign.objective, Campaign.status)
@@ -274,7 +281,7 @@ def account_definitions(session: Session, account_id: int) -> AccountDefinitions
         elif result.events is not None:
             events, origin = result.events, "account"
         else:
-            events, origin = default_events(objective), "objective"
+            events, origin = default_events(objective, result.platform), "objective"
         result.campaigns.append(
             DefinitionRow(
                 campaign_id=campaign_id,

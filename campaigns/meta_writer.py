@@ -17,6 +17,7 @@ from campaigns.conversions import count_conversions
 from campaigns.insight_store import InsightUpsert
 from campaigns.meta_client import minor_to_major
 from campaigns.models import SOURCE_META_API, AdAccount, AdSet, AdSetInsight, Campaign, CampaignInsight
+from campaigns.platforms import PLATFORM_META
 
 # Columns of the daily insight upserts, in the order `AccountWriter.insight_rows` builds its tuples.
 _DAILY_COLUMNS = (
@@ -71,7 +72,9 @@ def _link_clicks(row: dict[str, Any]) -> int | None:
 def upsert_account(session: Session, data: dict[str, Any]) -> AdAccount:
     """Insert or update an ad account from Graph fields (currency and time zone included)."""
     account_id = str(data.get("account_id") or str(data.get("id", "")).removeprefix("act_"))
-    account = session.scalar(select(AdAccount).where(AdAccount.account_id == account_id))
+    account = session.scalar(
+        select(AdAccount).where(AdAccount.platform == PLATFORM_META, AdAccount.account_id == account_id)
+    )
     currency = (data.get("currency") or (account.currency if account else "USD")).upper()
     values = {
         "name": data.get("name") or f"act_{account_id}",

@@ -1,8 +1,11 @@
-"""Paid-ads tables: ad accounts, campaigns, ad sets, ads, daily insights, conversion definitions, sync runs,
-and the account-level and finer-than-campaign rows of imported Ads Manager files.
+"""Paid-ads tables for every ad platform (`platform`: meta, tiktok, google, linkedin; see campaigns/platforms.py):
+ad accounts, campaigns, ad sets, ads, daily insights, conversion definitions, sync runs, and the account-level and
+finer-than-campaign rows of imported Ads Manager files.
 
 Money columns are major units (Decimal) with the currency beside them; Meta's minor units are
 converted on the way in. Dates of insights are calendar days in the ad account's time zone.
+TikTok's and Google's ad groups are stored as ad sets; `meta_id` holds the platform's own object id
+(the column kept its first name).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -21,14 +25,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from campaigns.platforms import DEFAULT_PLATFORM, platform_check
 from db.base import Base, Timestamps, Versioned
 from db.types import JSONData, Money, Quantity, UTCDateTime, utcnow
 
 # Where a row came from; shown next to every figure.
 SOURCE_META_API = "meta_api"
+SOURCE_TIKTOK_API = "tiktok_api"  # also the SyncRun kind of a TikTok sync
 SOURCE_ADS_MANAGER_CSV = "ads_manager_csv"
 SOURCE_MANUAL = "manual"
 SOURCE_DEMO = "demo"
@@ -36,13 +44,24 @@ SOURCE_DEMO = "demo"
 SOURCE_ACCOUNT_LEVEL = "account_level"
 
 
+def _platform_column() -> Mapped[str]:
+    """The platform code; rows from before the column existed (and Meta's writers) get `meta`."""
+    return mapped_column(String(20), default=DEFAULT_PLATFORM, server_default=DEFAULT_PLATFORM)
+
+
 class AdAccount(Versioned, Timestamps, Base):
-    """A Meta ad account (`act_<account_id>`), with its currency and time zone."""
+    """An ad account on one platform (a Meta `act_<id>`, a TikTok advertiser, a Google Ads customer ...),
+    with its currency and time zone; its id is unique per platform."""
 
     __tablename__ = "ad_account"
+    __table_args__ = (
+        UniqueConstraint("platform", "account_id"),
+        CheckConstraint(platform_check(), name="platform"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[str] = mapped_column(String(40), unique=True)  # digits, without "act_"
+    platform: Mapped[str] = _platform_column()
+    account_id: Mapped[str] = mapped_column(String(40))  # the platform's id (Meta: digits, without "act_")
     name: Mapped[str] = mapped_column(String(300))
     currency: Mapped[str] = mapped_column(String(3))
     timezone_name: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -62,11 +81,15 @@ class Campaign(Versioned, Timestamps, Base):
 
     __tablename__ = "campaign"
     __table_args__ = (
+        # Per account, and an account belongs to one platform: the key is per platform too.
         UniqueConstraint("account_id", "meta_id"),
         Index("ix_campaign_account_name", "account_id", "name"),
+        Index("ix_campaign_platform", "platform"),
+        CheckConstraint(platform_check(), name="platform"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = _platform_column()  # always its account's platform
     account_id: Mapped[int] = mapped_column(ForeignKey("ad_account.id", ondelete="CASCADE"))
     meta_id: Mapped[str | None] = mapped_column(String(40))  # None for campaigns only known by name
     name: Mapped[str] = mapped_column(String(400))
@@ -91,12 +114,16 @@ class Campaign(Versioned, Timestamps, Base):
 
 
 class AdSet(Versioned, Timestamps, Base):
-    """An ad set; holds the budget when the campaign does not (ABO)."""
+    """An ad set (a TikTok or Google ad group); holds the budget when the campaign does not (ABO)."""
 
     __tablename__ = "ad_set"
-    __table_args__ = (UniqueConstraint("campaign_id", "meta_id"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "meta_id"),
+        CheckConstraint(platform_check(), name="platform"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = _platform_column()  # always its campaign's platform
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     meta_id: Mapped[str | None] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(400))
@@ -115,6 +142,33 @@ class AdSet(Versioned, Timestamps, Base):
     last_synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     campaign: Mapped[Campaign] = relationship(back_populates="ad_sets")
+
+
+@event.listens_for(Session, "before_flush")
+def _platform_from_the_parent(session: Session, flush_context: Any, instances: Any) -> None:
+    """A new campaign without a platform gets its account's, a new ad set its campaign's (one query per flush),
+    so no writer can file a TikTok campaign under Meta by forgetting the column."""
+    campaigns = [o for o in session.new if isinstance(o, Campaign) and o.platform is None]
+    ad_sets = [o for o in session.new if isinstance(o, AdSet) and o.platform is None]
+    if not campaigns and not ad_sets:
+        return
+    with session.no_autoflush:
+        account_ids = {c.account_id for c in campaigns if c.account_id is not None}
+        query = select(AdAccount.id, AdAccount.platform).where(AdAccount.id.in_(account_ids))
+        accounts = dict(list(session.execute(query))) if account_ids else {}
+        for campaign in campaigns:
+            parent = campaign.__dict__.get("account")
+            campaign.platform = (
+                parent.platform if parent is not None and parent.platform else accounts.get(campaign.account_id)
+            ) or DEFAULT_PLATFORM
+        campaign_ids = {a.campaign_id for a in ad_sets if a.campaign_id is not None}
+        query = select(Campaign.id, Campaign.platform).where(Campaign.id.in_(campaign_ids))
+        parents = dict(list(session.execute(query))) if campaign_ids else {}
+        for ad_set in ad_sets:
+            parent = ad_set.__dict__.get("campaign")
+            ad_set.platform = (
+                parent.platform if parent is not None and parent.platform else parents.get(ad_set.campaign_id)
+            ) or DEFAULT_PLATFORM
 
 
 class Ad(Timestamps, Base):
@@ -205,7 +259,7 @@ class SyncRun(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("ad_account.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(30))  # meta_api ads_manager_csv demo
+    kind: Mapped[str] = mapped_column(String(30))  # meta_api tiktok_api ads_manager_csv demo
     window_since: Mapped[dt.date | None] = mapped_column(Date)
     window_until: Mapped[dt.date | None] = mapped_column(Date)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

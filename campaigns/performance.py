@@ -24,12 +24,14 @@ from campaigns.models import (
     ConversionDefinition,
     SyncRun,
 )
+from campaigns.platforms import PLATFORMS
 from db.calendar import local_today
 from db.money import Converter, precision
 
 METRICS = ("spend", "impressions", "clicks", "conversions", "conversion_value")
 TABLE_COLUMNS = (
     "id",
+    "platform",
     "account_id",
     "account",
     "name",
@@ -57,6 +59,7 @@ class CampaignFilters:
     statuses: tuple[str, ...] = ()
     objectives: tuple[str, ...] = ()
     search: str = ""
+    platforms: tuple[str, ...] = ()  # codes from campaigns.platforms
 
 
 def _rows(session: Session, stmt):
@@ -111,14 +114,18 @@ def add_ratios(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def filter_options(session: Session) -> dict[str, list]:
-    """Accounts (id, name, currency), statuses and objectives present in the workspace."""
-    accounts = session.execute(select(AdAccount.id, AdAccount.name, AdAccount.currency).order_by(AdAccount.name)).all()
+    """Accounts (id, name, currency, platform), statuses, objectives and platforms present in the workspace."""
+    accounts = session.execute(
+        select(AdAccount.id, AdAccount.name, AdAccount.currency, AdAccount.platform).order_by(AdAccount.name)
+    ).all()
+    present = set(session.scalars(select(Campaign.platform).distinct()))
     statuses = session.scalars(select(Campaign.status).distinct().where(Campaign.status.is_not(None))).all()
     objectives = session.scalars(select(Campaign.objective).distinct().where(Campaign.objective.is_not(None))).all()
     return {
-        "accounts": [(a.id, a.name, a.currency) for a in accounts],
+        "accounts": [(a.id, a.name, a.currency, a.platform) for a in accounts],
         "statuses": sorted(statuses),
         "objectives": sorted(objectives),
+        "platforms": [p for p in PLATFORMS if p in present],
     }
 
 
@@ -138,6 +145,7 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
     stmt = (
         select(
             Campaign.id,
+            Campaign.platform,
             Campaign.account_id,
             AdAccount.name.label("account"),
             Campaign.name,
@@ -156,6 +164,8 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
         .outerjoin(adsets, adsets.c.campaign_id == Campaign.id)
         .order_by(AdAccount.name, Campaign.name, Campaign.id)
     )
+    if filters.platforms:
+        stmt = stmt.where(Campaign.platform.in_(filters.platforms))
     if filters.account_ids:
         stmt = stmt.where(Campaign.account_id.in_(filters.account_ids))
     if filters.statuses:
@@ -181,6 +191,7 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
         records.append(
             (
                 r["id"],
+                r["platform"],
                 r["account_id"],
                 r["account"],
                 r["name"],
@@ -333,7 +344,7 @@ def provenance(session: Session, campaign_id: int, now: dt.datetime | None = Non
     elif account_default is not None:
         events, origin, by = tuple(account_default.events or ()), "account_default", account_default.updated_by
     else:
-        events = default_events(campaign.objective)
+        events = default_events(campaign.objective, campaign.platform)
         origin, by = ("objective_default" if events else "none"), None
     sources = session.scalars(
         select(CampaignInsight.source).where(CampaignInsight.campaign_id == campaign.id).distinct()

@@ -1,5 +1,5 @@
-"""Which days a sync run reads: the configured accounts, the first-sync span, the lookback window Meta restates,
-an explicit range or a full 37-month history."""
+"""Which days a sync run reads: the configured accounts, the first-sync span, the lookback window the platform
+restates (the same setting for Meta and TikTok), an explicit range or a full 37-month history."""
 
 from __future__ import annotations
 
@@ -40,8 +40,13 @@ def sync_window(
     since: dt.date | None = None,
     until: dt.date | None = None,
     full: bool = False,
+    kind: str = SOURCE_META_API,
 ) -> tuple[dt.date, dt.date]:
-    """The (since, until) an account run reads: explicit, full (37 months), first sync, or the lookback."""
+    """The (since, until) an account run reads: explicit, full (37 months), first sync, or the lookback.
+
+    `kind` is the SyncRun kind of this sync (`meta_api`, `tiktok_api`): an account's first successful run of
+    that kind ends its first sync; later runs re-read the lookback window.
+    """
     until = until or today
     if since is not None:
         start = since
@@ -52,7 +57,7 @@ def sync_window(
         if account is not None and account.id is not None:
             done = session.scalar(
                 select(SyncRun.id).where(
-                    SyncRun.account_id == account.id, SyncRun.kind == SOURCE_META_API, SyncRun.status == "success"
+                    SyncRun.account_id == account.id, SyncRun.kind == kind, SyncRun.status == "success"
                 )
             )
         days = int(get_setting(session, "lookback_days" if done else "first_sync_days"))

@@ -17,6 +17,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +32,7 @@ from db.errors import N_, DomainError, Message
 from db.money import CurrencyError, currency_code
 
 _MAX_WAIT_LIMIT = 86_400.0  # a day: a longer single wait is a typo, not a policy
+_COUNTS = {level: (*ts.COUNT_METRICS, *ts.UNIQUE_METRICS[level]) for level in ts.REPORT_LEVELS}
 
 
 class TikTokError(DomainError):
@@ -188,6 +190,7 @@ class TikTokClient:
         self._session.headers.update({"Access-Token": token, "Accept": "application/json"})
         self.requests = 0  # HTTP requests sent, retries included
         self.waited = 0.0  # seconds spent backing off
+        self._days: dict[str, dt.date] = {}
 
     def __repr__(self) -> str:
         return f"TikTokClient(base_url={self.base_url!r}, requests={self.requests})"
@@ -364,42 +367,54 @@ class TikTokClient:
             raise _unusable("report row", item)
         object_id = _id(dimensions.get(id_dimension))
         where = f"{id_dimension} {object_id}"
-        row: dict[str, Any] = {
-            "advertiser_id": advertiser_id,
-            "level": level,
-            id_dimension: object_id,
-            "date": _day(dimensions.get(ts.DAY_DIMENSION), where),
-        }
+        stamp = dimensions.get(ts.DAY_DIMENSION)
+        day = self._days.get(stamp) if isinstance(stamp, str) else None
+        if day is None:
+            day = _day(stamp, where)
+            if isinstance(stamp, str) and len(self._days) < 100_000:
+                self._days[stamp] = day  # a report repeats the same few days on every row
+        row: dict[str, Any] = {"advertiser_id": advertiser_id, "level": level, id_dimension: object_id, "date": day}
         for name in ts.REPORT_ATTRIBUTES[level]:
             value = metrics.get(name)
             row[name] = _id(value) if name.endswith("_id") and value not in (None, "") else value
+        get = metrics.get
         for name in ts.MONEY_METRICS:
-            row[name] = _amount(metrics.get(name), name, where)
-        for name in (*ts.COUNT_METRICS, *ts.UNIQUE_METRICS[level]):
-            row[name] = _count(metrics.get(name), name, where)
-        row["metrics"] = {str(k): v for k, v in metrics.items()}  # kept whole: a new definition needs no re-read
+            row[name] = _amount(get(name), name, where)
+        for name in _COUNTS[level]:
+            row[name] = _count(get(name), name, where)
+        row["metrics"] = dict(metrics)  # kept whole (JSON keys are text): a new definition needs no re-read
         return row
 
     # -- HTTP ---------------------------------------------------------------------------------------
 
     def _paged(self, endpoint: str, params: Mapping[str, Any], *, advertiser: str = "") -> Iterator[dict[str, Any]]:
-        """The items of every page, asking for the largest pages, until the last one."""
+        """The items of every page, asking for the largest pages, until the last one.
+
+        The next page is requested (in a helper thread) as soon as this one says there is more, so TikTok
+        prepares it while this one is read: the same requests, one at a time, without waiting in between.
+        """
         page = 1
-        while True:
-            data = self._get(endpoint, {**params, "page": page, "page_size": ts.PAGE_SIZE}, advertiser=advertiser)
-            rows = _rows(data, endpoint)
-            yield from rows
-            total_pages = _page_count((data.get("page_info") or {}).get("total_page"))
-            more = page < total_pages if total_pages is not None else len(rows) >= ts.PAGE_SIZE
-            if not rows or not more:
-                return
-            page += 1
-            if page > ts.MAX_PAGES:
-                raise TikTokRequestError(
-                    N_("TikTok kept reporting more pages of {endpoint} after {pages}; the sync stopped."),
-                    endpoint=endpoint,
-                    pages=ts.MAX_PAGES,
-                )
+        data = self._get(endpoint, {**params, "page": page, "page_size": ts.PAGE_SIZE}, advertiser=advertiser)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tiktok-next-page") as ahead:
+            while True:
+                rows = _rows(data, endpoint)
+                total_pages = _page_count((data.get("page_info") or {}).get("total_page"))
+                more = page < total_pages if total_pages is not None else len(rows) >= ts.PAGE_SIZE
+                following = None
+                if rows and more:
+                    if page + 1 > ts.MAX_PAGES:
+                        raise TikTokRequestError(
+                            N_("TikTok kept reporting more pages of {endpoint} after {pages}; the sync stopped."),
+                            endpoint=endpoint,
+                            pages=ts.MAX_PAGES,
+                        )
+                    query = {**params, "page": page + 1, "page_size": ts.PAGE_SIZE}
+                    following = ahead.submit(self._get, endpoint, query, advertiser=advertiser)
+                yield from rows
+                if following is None:
+                    return
+                page += 1
+                data = following.result()
 
     def _get(self, endpoint: str, params: Mapping[str, Any], *, advertiser: str = "") -> dict[str, Any]:
         """One GET with retries; returns the envelope's `data` or raises a TikTokError."""
@@ -635,6 +650,14 @@ def _number(value: Any, field: str, where: str) -> Decimal | None:
 
 def _amount(value: Any, field: str, where: str) -> Decimal | None:
     """A money amount in major units as Decimal (None when TikTok leaves it empty)."""
+    if type(value) is str:  # the common case, "1234.56": one Decimal, the same checks
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            pass
+        else:
+            if number.is_finite() and abs(number) <= ts.MAX_AMOUNT:
+                return number
     number = _number(value, field, where)
     if number is not None and abs(number) > ts.MAX_AMOUNT:
         raise TikTokRequestError(
@@ -648,6 +671,10 @@ def _amount(value: Any, field: str, where: str) -> Decimal | None:
 
 def _count(value: Any, field: str, where: str) -> int | None:
     """A count as int (None when TikTok leaves it empty); fractions and negatives are refused."""
+    if type(value) is str and value.isascii() and value.isdigit():  # the common case, "1234": no Decimal
+        count = int(value)
+        if count <= ts.MAX_COUNT:
+            return count
     number = _number(value, field, where)
     if number is None:
         return None

@@ -1,5 +1,9 @@
 """The demo workspace: a deterministic, realistic set of accounts, campaigns, insights,
-influencers, programs and FX rates, generated relative to today (its data ends yesterday)."""
+influencers, programs and FX rates, generated relative to today (its data ends yesterday).
+
+Several channels side by side: three Meta ad accounts (IDR, USD, SGD), a TikTok advertiser (IDR,
+Asia/Jakarta) with campaigns, ad groups and daily reports shaped like the TikTok sync writes them, and a
+small Google Ads account (IDR) with campaign-level daily rows like a report download import."""
 
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from campaigns.models import (
     CampaignInsight,
     SyncRun,
 )
+from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_TIKTOK
+from campaigns.tiktok_writer import raw_actions
 from db import audit
 from db.calendar import workspace_today, zone
 from db.models import Setting, User
@@ -134,6 +140,28 @@ DEMO_USERS = (
     ("finance@demo.pantau.example", "finance", "Fajar Finance"),
     ("viewer@demo.pantau.example", "viewer", "Vina Viewer"),
 )
+# The TikTok advertiser (IDR, Asia/Jakarta): campaigns as (name, objective, budget mode, campaign budget,
+# ad group budget mode, daily spend level, lifecycle).
+TIKTOK_ADVERTISER = ("7100000000000000101", "Kopi Nusantara TikTok", "IDR", "Asia/Jakarta")
+TIKTOK_CAMPAIGNS = (
+    ("TikTok | Kopi Susu Spark Ads | Sales", "PRODUCT_SALES", "BUDGET_MODE_DAY", 2_500_000, None, 2_300_000, "active"),
+    ("TikTok | Cold Brew LIVE Shopping | Sales", "PRODUCT_SALES", "BUDGET_MODE_INFINITE", None, "BUDGET_MODE_DAY",
+     1_800_000, "active"),
+    ("TikTok | Barista Class Instant Form | Leads", "LEAD_GENERATION", "BUDGET_MODE_INFINITE", None,
+     "BUDGET_MODE_DYNAMIC_DAILY_BUDGET", 900_000, "active"),
+    ("TikTok | Loyalty App Installs | App", "APP_PROMOTION", "BUDGET_MODE_TOTAL", 45_000_000, None, 1_200_000,
+     "late"),
+    ("TikTok | Brand Reach Q4 | Reach", "REACH", "BUDGET_MODE_DAY", 700_000, None, 650_000, "paused"),
+    ("TikTok | Harbolnas Flash Sale | Sales", "PRODUCT_SALES", "BUDGET_MODE_DAY", 3_000_000, None, 2_800_000,
+     "deleted"),
+)  # fmt: skip
+# The Google Ads account (IDR, from report downloads): campaigns as (name, campaign type, daily budget).
+GOOGLE_ACCOUNT = ("123-456-7890", "Kopi Nusantara Google Ads", "IDR", "Asia/Jakarta")
+GOOGLE_CAMPAIGNS = (
+    ("Google | Search Brand", "SEARCH", 800_000),
+    ("Google | Performance Max Shop", "PERFORMANCE_MAX", 1_500_000),
+    ("Google | YouTube Cold Brew", "VIDEO", 600_000),
+)
 # Rough rates to USD used to build the FX table (1 unit = x USD).
 USD_VALUE = {"USD": Decimal("1"), "IDR": Decimal("0.0000625"), "SGD": Decimal("0.745")}
 
@@ -170,10 +198,14 @@ def load_demo(
     campaigns = _accounts_and_campaigns(session, rng, today, counts)
     step("Generating 120 days of daily insights", 0.3)
     _insights(session, rng, today, campaigns, counts)
+    step("Adding a TikTok advertiser and a Google Ads account", 0.6)
+    # Their own random stream: the Meta figures stay what they were before these channels existed.
+    channels = _tiktok(session, random.Random(SEED + 16), today, counts)
+    channels += _google(session, random.Random(SEED + 17), today, counts)
     step("Creating influencers and programs", 0.7)
     programs = _influencers_and_programs(session, rng, today, counts, campaigns)
     step("Adding budget plans, FX rates and users", 0.9)
-    _budget_plans(session, rng, today, campaigns, programs, counts)
+    _budget_plans(session, rng, today, campaigns + channels, programs, counts)
     _fx_rates(session, today, counts)
     _users(session, counts)
     session.add(Setting(key=DEMO_FLAG, value={"loaded_on": today.isoformat()}, updated_by=actor.email))
@@ -455,6 +487,263 @@ def _insights(session: Session, rng: random.Random, today: dt.date, campaigns: l
     )
     counts["campaign_insights"] = len(campaign_rows)
     counts["ad_set_insights"] = len(adset_rows)
+
+
+def _add_rows(session: Session, model: type, rows: list[dict]) -> None:
+    for chunk in range(0, len(rows), 2000):
+        session.execute(insert(model), rows[chunk : chunk + 2000])
+
+
+def _tiktok_status(kind: str) -> tuple[str, str]:
+    """(status, TikTok secondary status) of a demo campaign's lifecycle."""
+    return {
+        "active": ("ACTIVE", "CAMPAIGN_STATUS_ENABLE"),
+        "late": ("ACTIVE", "CAMPAIGN_STATUS_ENABLE"),
+        "paused": ("PAUSED", "CAMPAIGN_STATUS_DISABLE"),
+        "deleted": ("DELETED", "CAMPAIGN_STATUS_DELETE"),
+    }[kind]
+
+
+def _tiktok_metrics(objective: str, rng: random.Random, clicks: int) -> dict:
+    """One ad group's conversion metrics for a day, named as TikTok's report names them."""
+    payments = int(clicks * rng.uniform(0.01, 0.04)) if objective == "PRODUCT_SALES" else 0
+    forms = int(clicks * rng.uniform(0.05, 0.12)) if objective == "LEAD_GENERATION" else 0
+    installs = int(clicks * rng.uniform(0.08, 0.18)) if objective == "APP_PROMOTION" else 0
+    return {
+        "complete_payment": payments,
+        "total_complete_payment_rate": Decimal(payments * rng.randint(60, 160) * 1000) if payments else Decimal(0),
+        "form": int(clicks * rng.uniform(0, 0.01)),
+        "onsite_form": forms,
+        "app_install": installs,
+        "conversion": payments + forms + installs,
+    }
+
+
+def _tiktok(session: Session, rng: random.Random, today: dt.date, counts: dict) -> list[dict]:
+    """A TikTok advertiser with campaigns in every budget mode, two ad groups each and daily reports (campaign
+    rows are the sums of their ad groups'), stored the way the TikTok sync stores them."""
+    advertiser, name, currency, tz = TIKTOK_ADVERTISER
+    account = AdAccount(
+        platform=PLATFORM_TIKTOK,
+        account_id=advertiser,
+        name=name,
+        currency=currency,
+        timezone_name=tz,
+        business_name="Kopi Nusantara Group",
+        source=SOURCE_DEMO,
+        last_synced_at=utcnow(),
+    )
+    session.add(account)
+    session.flush()
+    now = utcnow()
+    items: list[dict] = []
+    campaign_rows: list[dict] = []
+    group_rows: list[dict] = []
+    for c_index, (title, objective, mode, budget, group_mode, level, kind) in enumerate(TIKTOK_CAMPAIGNS):
+        start = today - dt.timedelta(days=DAYS + rng.randint(0, 30))
+        stop: dt.date | None = None
+        if kind == "late":
+            start = today - dt.timedelta(days=rng.randint(20, 35))
+        elif kind == "paused":
+            stop = today - dt.timedelta(days=rng.randint(6, 15))
+        elif kind == "deleted":
+            stop = today - dt.timedelta(days=rng.randint(40, 60))
+        end = today + dt.timedelta(days=25) if mode == "BUDGET_MODE_TOTAL" else None
+        status, secondary = _tiktok_status(kind)
+        campaign = Campaign(
+            account_id=account.id,
+            platform=PLATFORM_TIKTOK,
+            meta_id=f"17{c_index:02d}0000000000000{rng.randint(100, 999)}",
+            name=title,
+            status=status,
+            effective_status=secondary,
+            objective=objective,
+            currency=currency,
+            daily_budget=Decimal(budget) if mode == "BUDGET_MODE_DAY" else None,
+            lifetime_budget=Decimal(budget) if mode == "BUDGET_MODE_TOTAL" else None,
+            start_time=_local_midnight(start, tz),
+            stop_time=_local_midnight(end, tz) if end else None,
+            source=SOURCE_DEMO,
+            last_synced_at=now,
+        )
+        session.add(campaign)
+        session.flush()
+        groups = []
+        for g_index, audience in enumerate(("Broad 18-34", "Interest: coffee")):
+            group_status = status
+            group_secondary = {
+                "ACTIVE": "ADGROUP_STATUS_DELIVERY_OK",
+                "PAUSED": "ADGROUP_STATUS_DISABLE",
+                "DELETED": "ADGROUP_STATUS_CAMPAIGN_DELETE",
+            }[status]
+            group_budget = Decimal(level // 2 // 1000 * 1000) if group_mode else None
+            group = AdSet(
+                campaign_id=campaign.id,
+                platform=PLATFORM_TIKTOK,
+                meta_id=f"{campaign.meta_id[:-3]}{g_index}{rng.randint(10, 99)}",
+                name=f"{audience} | {title.split(' | ')[1]}",
+                status=group_status,
+                effective_status=group_secondary,
+                optimization_goal={"PRODUCT_SALES": "VALUE", "LEAD_GENERATION": "LEAD_GENERATION"}.get(
+                    objective, "INSTALL" if objective == "APP_PROMOTION" else "REACH"
+                ),
+                billing_event="OCPM",
+                bid_strategy="BID_TYPE_NO_BID",
+                currency=currency,
+                daily_budget=group_budget,
+                start_time=campaign.start_time,
+                end_time=campaign.stop_time,
+                source=SOURCE_DEMO,
+                last_synced_at=now,
+            )
+            session.add(group)
+            groups.append(group)
+        session.flush()
+        events = default_events(objective, PLATFORM_TIKTOK)
+        last = min(today - dt.timedelta(days=1), stop or today)
+        for offset in range(DAYS, 0, -1):
+            day = today - dt.timedelta(days=offset)
+            if day < start or day > last:
+                continue
+            totals: dict = {}
+            spend_total = Decimal(0)
+            for group in groups:
+                spend = Decimal(int(level / len(groups) * rng.uniform(0.8, 1.1)) // 100 * 100)
+                impressions = int(float(spend) / rng.uniform(15000, 35000) * 1000)
+                clicks = int(impressions * rng.uniform(0.006, 0.02))
+                metrics = _tiktok_metrics(objective, rng, clicks)
+                actions, values = raw_actions(metrics)
+                conversions, value = count_conversions(actions, values, events, PLATFORM_TIKTOK)
+                group_rows.append(
+                    {
+                        "ad_set_id": group.id,
+                        "date": day,
+                        "currency": currency,
+                        "spend": spend,
+                        "impressions": impressions,
+                        "clicks": clicks,
+                        "actions": actions,
+                        "action_values": values,
+                        "conversions": conversions,
+                        "conversion_value": value,
+                        "source": SOURCE_DEMO,
+                        "synced_at": now,
+                    }
+                )
+                spend_total += spend
+                totals["impressions"] = totals.get("impressions", 0) + impressions
+                totals["clicks"] = totals.get("clicks", 0) + clicks
+                for key, number in metrics.items():
+                    totals[key] = totals.get(key, 0) + number
+            actions, values = raw_actions(totals)
+            conversions, value = count_conversions(actions, values, events, PLATFORM_TIKTOK)
+            campaign_rows.append(
+                {
+                    "campaign_id": campaign.id,
+                    "date": day,
+                    "currency": currency,
+                    "spend": spend_total,
+                    "impressions": totals["impressions"],
+                    "clicks": totals["clicks"],
+                    "reach": int(totals["impressions"] / rng.uniform(1.3, 2.2)),
+                    "actions": actions,
+                    "action_values": values,
+                    "conversions": conversions,
+                    "conversion_value": value,
+                    "source": SOURCE_DEMO,
+                    "synced_at": now,
+                }
+            )
+        items.append({"campaign": campaign, "account": account, "daily": Decimal(level)})
+    _add_rows(session, CampaignInsight, campaign_rows)
+    _add_rows(session, AdSetInsight, group_rows)
+    counts["accounts"] += 1
+    counts["campaigns"] += len(items)
+    counts["ad_sets"] += 2 * len(items)
+    counts["campaign_insights"] += len(campaign_rows)
+    counts["ad_set_insights"] += len(group_rows)
+    return items
+
+
+def _google(session: Session, rng: random.Random, today: dt.date, counts: dict) -> list[dict]:
+    """A small Google Ads account known from report downloads: campaigns with daily budgets and campaign-level
+    daily rows (Conversions can be fractional: Google's data-driven attribution splits them)."""
+    customer, name, currency, tz = GOOGLE_ACCOUNT
+    account = AdAccount(
+        platform=PLATFORM_GOOGLE,
+        account_id=customer,
+        name=name,
+        currency=currency,
+        timezone_name=tz,
+        source=SOURCE_DEMO,
+        sync_enabled=False,
+        last_synced_at=utcnow(),
+    )
+    session.add(account)
+    session.flush()
+    now = utcnow()
+    items: list[dict] = []
+    rows: list[dict] = []
+    for c_index, (title, campaign_type, budget) in enumerate(GOOGLE_CAMPAIGNS):
+        start = today - dt.timedelta(days=DAYS + rng.randint(0, 30))
+        campaign = Campaign(
+            account_id=account.id,
+            platform=PLATFORM_GOOGLE,
+            meta_id=f"2{c_index}{rng.randint(100000000, 999999999)}",
+            name=title,
+            status="ACTIVE",
+            effective_status="ACTIVE",
+            objective=campaign_type,
+            currency=currency,
+            daily_budget=Decimal(budget),
+            start_time=_local_midnight(start, tz),
+            source=SOURCE_DEMO,
+            last_synced_at=now,
+        )
+        session.add(campaign)
+        session.flush()
+        events = default_events(campaign_type, PLATFORM_GOOGLE)
+        for offset in range(DAYS, 0, -1):
+            day = today - dt.timedelta(days=offset)
+            if day < start:
+                continue
+            spend = Decimal(int(budget * rng.uniform(0.75, 1.05)))
+            clicks = int(float(spend) / rng.uniform(1500, 4500))
+            impressions = int(clicks / rng.uniform(0.02, 0.08))
+            conversions = (Decimal(clicks) * Decimal(str(round(rng.uniform(0.02, 0.07), 2)))).quantize(Decimal("0.01"))
+            value = (conversions * rng.randint(120, 220) * 1000).quantize(Decimal(1))
+            all_conversions = conversions + rng.randint(0, 4)
+            actions = [
+                {"action_type": "conversions", "value": str(conversions)},
+                {"action_type": "all_conversions", "value": str(all_conversions)},
+            ]
+            values = [
+                {"action_type": "conversions", "value": str(value)},
+                {"action_type": "all_conversions", "value": str(value + rng.randint(0, 3) * 100000)},
+            ]
+            counted, worth = count_conversions(actions, values, events, PLATFORM_GOOGLE)
+            rows.append(
+                {
+                    "campaign_id": campaign.id,
+                    "date": day,
+                    "currency": currency,
+                    "spend": spend,
+                    "impressions": impressions,
+                    "clicks": clicks,
+                    "actions": actions,
+                    "action_values": values,
+                    "conversions": counted,
+                    "conversion_value": worth,
+                    "source": SOURCE_DEMO,
+                    "synced_at": now,
+                }
+            )
+        items.append({"campaign": campaign, "account": account, "daily": Decimal(budget)})
+    _add_rows(session, CampaignInsight, rows)
+    counts["accounts"] += 1
+    counts["campaigns"] += len(items)
+    counts["campaign_insights"] += len(rows)
+    return items
 
 
 def _influencers_and_programs(

@@ -43,7 +43,7 @@ def test_demo_is_idempotent_and_reset_rebuilds(database_url: str) -> None:
     first = runner.invoke(app, ["demo"])
     assert first.exit_code == 0, first.output
     counts = _counts(database_url)
-    assert counts[0] == 30
+    assert counts[0] == 39  # 30 Meta, 6 TikTok, 3 Google Ads campaigns
     assert counts[1] > 2000
     assert counts[2] == 60
     second = runner.invoke(app, ["demo"])

@@ -40,10 +40,28 @@ def test_demo_covers_the_domain(migrated_url: str) -> None:
     with session_scope(migrated_url) as s:
         load_demo(s, CLI_ACTOR, today=TODAY)
     with session_scope(migrated_url) as s:
-        accounts = {a.currency: a.timezone_name for a in s.scalars(select(AdAccount))}
-        assert accounts["IDR"] == "Asia/Jakarta"
-        assert accounts["USD"] == "America/New_York"
-        assert len(accounts) == 3
+        meta = {a.currency: a.timezone_name for a in s.scalars(select(AdAccount).where(AdAccount.platform == "meta"))}
+        assert meta == {"IDR": "Asia/Jakarta", "USD": "America/New_York", "SGD": "Asia/Singapore"}
+        # Several channels side by side: a TikTok advertiser (IDR, Jakarta) and a Google Ads account.
+        others = s.execute(
+            select(AdAccount.platform, AdAccount.currency, AdAccount.timezone_name).where(AdAccount.platform != "meta")
+        ).all()
+        assert sorted(others) == [("google", "IDR", "Asia/Jakarta"), ("tiktok", "IDR", "Asia/Jakarta")]
+        by_platform = select(Campaign.platform, func.count(Campaign.id)).group_by(Campaign.platform)
+        per_platform = dict(list(s.execute(by_platform)))
+        assert per_platform == {"meta": 30, "tiktok": 6, "google": 3}
+        assert s.scalar(select(func.count(AdSet.id)).where(AdSet.platform == "tiktok")) == 12
+        assert s.scalar(select(func.count(AdSet.id)).where(AdSet.platform == "google")) == 0  # campaign rows only
+        # Every platform has daily rows up to yesterday, and campaigns and their ad sets agree on the platform.
+        last = select(Campaign.platform, func.max(CampaignInsight.date)).join(Campaign).group_by(Campaign.platform)
+        last_days = dict(list(s.execute(last)))
+        assert last_days == dict.fromkeys(("meta", "tiktok", "google"), TODAY - dt.timedelta(days=1))
+        assert (
+            s.scalar(select(func.count()).select_from(AdSet).join(Campaign).where(AdSet.platform != Campaign.platform))
+            == 0
+        )
+        tiktok_statuses = set(s.scalars(select(Campaign.status).where(Campaign.platform == "tiktok")))
+        assert tiktok_statuses == {"ACTIVE", "PAUSED", "DELETED"}
         assert s.scalar(select(func.max(CampaignInsight.date))) == TODAY - dt.timedelta(days=1)
         assert s.scalar(select(func.min(CampaignInsight.date))) == TODAY - dt.timedelta(days=120)
         statuses = set(s.scalars(select(Campaign.status)))
@@ -61,6 +79,17 @@ def test_demo_covers_the_domain(migrated_url: str) -> None:
             expected, value = count_conversions(row.actions, row.action_values, default_events(objective))
             assert row.conversions == expected
             assert row.conversion_value == value
+        # TikTok and Google rows follow their own platform's events (complete payments; Google's Conversions).
+        for platform in ("tiktok", "google"):
+            rows = s.execute(
+                select(CampaignInsight, Campaign.objective).join(Campaign).where(Campaign.platform == platform)
+            ).all()
+            assert sum(r.conversions for r, _objective in rows) > 0
+            for row, objective in rows:
+                events = default_events(objective, platform)
+                assert (row.conversions, row.conversion_value) == count_conversions(
+                    row.actions, row.action_values, events, platform
+                )
 
 
 def test_only_admins_load_the_demo(migrated_url: str) -> None:

@@ -11,7 +11,8 @@ from budgets.errors import BudgetError
 from budgets.overview import campaign_statuses
 from campaigns import charts, performance
 from campaigns.conversion_definitions import DefinitionError, account_definitions, set_conversion_definition
-from campaigns.meta_settings import CONVERSION_EVENTS
+from campaigns.conversions import conversion_events
+from campaigns.platforms import PLATFORM_META
 from db.calendar import Period
 from db.engine import session_scope
 from db.roles import PermissionDenied
@@ -23,6 +24,7 @@ from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds,
 from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, date_text
 from pages.components.money import money, number
+from pages.components.terms import ad_platform_label
 
 actor = require_page("campaigns")
 st.title(_("Campaigns"))
@@ -36,8 +38,10 @@ def _options(db: str) -> dict:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _table(db: str, since, until, accounts: tuple, statuses: tuple, objectives: tuple, search: str) -> pd.DataFrame:
-    filters = performance.CampaignFilters(since, until, accounts, statuses, objectives, search)
+def _table(
+    db: str, since, until, accounts: tuple, statuses: tuple, objectives: tuple, search: str, platforms: tuple = ()
+) -> pd.DataFrame:
+    filters = performance.CampaignFilters(since, until, accounts, statuses, objectives, search, platforms)
     with session_scope() as session:
         return performance.campaign_performance(session, filters)
 
@@ -76,6 +80,15 @@ def _event_label(code: str) -> str:
         "initiate_checkout": _("Checkouts initiated"),
         "subscribe": _("Subscriptions"),
         "contact": _("Contacts"),
+        # TikTok
+        "complete_payment": _("Complete payments"),
+        "submit_form": _("Website forms submitted"),
+        "instant_form": _("Instant forms submitted"),
+        "optimization_event": _("Optimisation events"),
+        # Google Ads and LinkedIn
+        "conversions": _("Conversions"),
+        "all_conversions": _("All conversions"),
+        "leads": _("Leads"),
     }
     return labels.get(code, code)
 
@@ -111,6 +124,7 @@ def conversion_editor(account_names: dict[int, str], preferred: list[int]) -> No
         _("Ad account"), ids, index=ids.index(first), format_func=account_names.get, key="conv_def_account"
     )
     state = _definitions(db_key(), int(account_id))
+    events_known = conversion_events(state.platform)  # the events of this account's platform
     # Labels are looked up in dicts built in this run (format functions may be called again outside it).
     scopes = {"account": _("The whole ad account (default)"), "campaign": _("One campaign (override)")}
     scope = st.radio(
@@ -172,10 +186,10 @@ def conversion_editor(account_names: dict[int, str], preferred: list[int]) -> No
     target = f"{account_id}_{campaign.campaign_id if campaign else 'account'}"
     chosen = st.multiselect(
         _("Events that count as conversions"),
-        list(CONVERSION_EVENTS),
+        list(events_known),
         # Pre-filled with what is in force (a campaign without an override shows what it inherits).
         default=list(current if current is not None else (campaign.events if campaign else ())),
-        format_func={e: _event_label(e) for e in CONVERSION_EVENTS}.get,
+        format_func={e: _event_label(e) for e in events_known}.get,
         disabled=not can_edit,
         help=_(
             "Meta reports one event under several overlapping action types; each event is counted once, by the "
@@ -209,12 +223,22 @@ def conversion_editor(account_names: dict[int, str], preferred: list[int]) -> No
             else:
                 _save_definition(events, int(account_id), campaign, state.name)
 
-    st.markdown(_("**Meta action types behind each event** (the first type present is counted)"))
+    if state.platform == PLATFORM_META:
+        st.markdown(_("**Meta action types behind each event** (the first type present is counted)"))
+        raw_header = _("Meta action types, in order")
+    else:
+        st.markdown(
+            _(
+                "**{platform} report columns behind each event** (stored with every daily row)",
+                platform=ad_platform_label(state.platform),
+            )
+        )
+        raw_header = _("Report columns")
     st.dataframe(
         pd.DataFrame(
             {
-                _("Event"): [_event_label(e) for e in CONVERSION_EVENTS],
-                _("Meta action types, in order"): [", ".join(types) for types in CONVERSION_EVENTS.values()],
+                _("Event"): [_event_label(e) for e in events_known],
+                raw_header: [", ".join(types) for types in events_known.values()],
             }
         ),
         hide_index=True,
@@ -285,7 +309,10 @@ if not options["accounts"]:
 month_start, month_end = month_bounds(today())
 account_names = {a[0]: f"{a[1]} ({a[2]})" for a in options["accounts"]}
 with st.container(border=True):
-    a, b, c = st.columns(3)
+    p, a, b, c = st.columns([1, 2, 1, 1])
+    chosen_platforms = p.multiselect(
+        _("Platform"), options["platforms"], format_func=ad_platform_label, key="campaigns_platforms"
+    )
     chosen_accounts = a.multiselect(
         _("Ad account"), list(account_names), format_func=account_names.get, key="campaigns_accounts"
     )
@@ -305,7 +332,16 @@ elif isinstance(period, tuple) and period:
 else:
     since, until = month_start, month_end
 
-table = _table(db_key(), since, until, tuple(chosen_accounts), tuple(chosen_statuses), tuple(chosen_objectives), search)
+query = (
+    since,
+    until,
+    tuple(chosen_accounts),
+    tuple(chosen_statuses),
+    tuple(chosen_objectives),
+    search,
+    tuple(chosen_platforms),
+)
+table = _table(db_key(), *query)
 statuses = _pacing_statuses(db_key(), month_start, month_end)
 if table.empty:
     st.info(_("No campaign matches these filters. Clear a filter or widen the dates."))
@@ -367,6 +403,7 @@ def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "id": rows["id"],
+            _("Platform"): [ad_platform_label(p) for p in rows["platform"]],
             _("Account"): rows["account"],
             _("Campaign"): rows["name"],
             _("Status"): rows["status"],
@@ -387,7 +424,6 @@ def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
     )
 
 
-query = (since, until, tuple(chosen_accounts), tuple(chosen_statuses), tuple(chosen_objectives), search)
 view = _view(db_key(), current_language(), query, (month_start, month_end))
 if selected_ids:
     view = view[view["id"].isin(selected_ids)]

@@ -86,6 +86,7 @@ RESULT_LABELS = {
 # campaigns.models SOURCE_* (SyncRun.kind) and SyncRun.status
 SYNC_KIND_LABELS = {
     "meta_api": N_("Meta API sync"),
+    "tiktok_api": N_("TikTok API sync"),
     "ads_manager_csv": N_("Ads Manager import"),
     "manual": N_("manual entry"),
     "demo": N_("demo workspace"),
@@ -103,6 +104,13 @@ CHANNEL_LABELS = {
     "call": N_("Call"),
     "meeting": N_("Meeting"),
     "other": N_("Other"),
+}
+# campaigns.platforms.PLATFORM_LABELS: the ad platforms of accounts, campaigns and ad sets
+AD_PLATFORM_LABELS = {
+    "meta": N_("Meta"),
+    "tiktok": N_("TikTok"),
+    "google": N_("Google Ads"),
+    "linkedin": N_("LinkedIn"),
 }
 PLATFORM_OTHER = N_("Other")  # influencers.handles.PLATFORM_LABELS["other"]; the others are brand names
 
@@ -235,6 +243,11 @@ def term(labels: dict[str, str], code: str | None) -> str:
     if code is None:
         return ""
     return _(labels[code]) if code in labels else code
+
+
+def ad_platform_label(platform: str | None) -> str:
+    """An ad platform's name (campaigns.platforms codes); an unknown code is shown as it is."""
+    return term(AD_PLATFORM_LABELS, platform)
 
 
 def platform_label(platform: str) -> str:

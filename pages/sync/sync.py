@@ -1,4 +1,4 @@
-"""Sync: the Meta connection, sync runs and Ads Manager imports, the schedules' last and next runs."""
+"""Sync: the Meta and TikTok connections, sync runs, Ads Manager imports, the schedules' last and next runs."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from campaigns.meta_client import MetaError
 from campaigns.meta_connection import resolve_token
 from campaigns.queries import sync_runs
 from campaigns.sync import connection_status, sync_facebook
+from campaigns.tiktok_sync import sync_tiktok, tiktok_connection
 from db.calendar import workspace_timezone, zone
 from db.engine import session_scope
 from db.errors import DomainError
@@ -28,11 +29,11 @@ from pages.components.data import clear_caches
 from pages.components.i18n import N_, _, current_locale
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
-from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, column_labels, term
+from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, ad_platform_label, column_labels, term
 
 actor = require_page("sync")
 st.title(_("Sync"))
-st.caption(_("Bring in campaigns, budgets, spend and conversions from Meta, and see every run."))
+st.caption(_("Bring in campaigns, budgets, spend and conversions from Meta and TikTok, and see every run."))
 
 # -- connection ---------------------------------------------------------------------------------------
 st.subheader(_("Meta connection"))
@@ -111,6 +112,88 @@ elif has_token:
                     st.success(message)
                 else:
                     box.update(label=_("Sync finished with errors"), state="error")
+                    st.write(message)
+                    for error in summary.errors:
+                        st.error(error)
+
+# -- TikTok -------------------------------------------------------------------------------------------
+st.subheader(_("TikTok connection"))
+tiktok = tiktok_connection()
+if tiktok.error:
+    st.error(tiktok.error)
+elif tiktok.token_present:
+    st.success(_("A TikTok access token is configured."))
+    if tiktok.advertiser_ids:
+        st.caption(_("Advertisers synced (TIKTOK_ADVERTISER_IDS): {ids}.", ids=", ".join(tiktok.advertiser_ids)))
+    else:
+        st.caption(
+            _(
+                "Every advertiser that authorised the app is synced (listing them needs TIKTOK_APP_ID and "
+                "TIKTOK_APP_SECRET), or list some in TIKTOK_ADVERTISER_IDS."
+            )
+        )
+    if st.button(_("Check TikTok connection"), key="sync_tiktok_check"):
+        with st.spinner(_("Asking TikTok which advertisers the token can read...")):
+            checked = tiktok_connection(check=True)
+        if checked.error:
+            st.error(checked.error)
+        else:
+            st.info(_("The token reads {count} TikTok advertiser(s).", count=len(checked.advertisers)))
+            table = [
+                {
+                    _("Advertiser"): a.get("name"),
+                    _("ID"): a.get("advertiser_id"),
+                    _("Currency"): a.get("currency"),
+                    _("Time zone"): a.get("timezone") or _("unknown (UTC used)"),
+                }
+                for a in checked.advertisers
+            ]
+            st.dataframe(pd.DataFrame(table), hide_index=True, key="sync_tiktok_advertisers")
+else:
+    st.warning(
+        _(
+            "No TikTok access token yet. Set TIKTOK_ACCESS_TOKEN (the long-term token TikTok issued to your app for "
+            "the advertisers) in the environment or in .streamlit/secrets.toml."
+        )
+    )
+
+st.subheader(_("Sync from TikTok"))
+if not actor.can("sync.run"):
+    st.info(_("Your role is not permitted to run syncs."))
+elif tiktok.token_present and not tiktok.error:
+    st.caption(
+        _(
+            "Reads campaigns, ad groups and daily reports per campaign and ad group; later runs re-read the "
+            "lookback window in each advertiser's own time zone."
+        )
+    )
+    if st.button(_("Sync TikTok now"), key="sync_tiktok_run", type="primary"):
+        with st.status(_("Syncing from TikTok..."), expanded=True) as box:
+            bar = st.progress(0.0)
+
+            def tiktok_step(message: str, fraction: float) -> None:
+                bar.progress(min(1.0, max(0.0, fraction)), text=message)
+
+            try:
+                summary = sync_tiktok(actor, progress=tiktok_step)
+            except (PermissionDenied, ValueError) as exc:
+                box.update(label=_("TikTok sync failed"), state="error")
+                st.error(str(exc))
+            else:
+                clear_caches()
+                message = _(
+                    "{accounts} advertiser(s), {objects} objects, {rows} rows, {requests} requests in {seconds} s.",
+                    accounts=summary.accounts,
+                    objects=summary.objects,
+                    rows=summary.rows,
+                    requests=summary.requests,
+                    seconds=f"{summary.seconds:.1f}",
+                )
+                if summary.ok:
+                    box.update(label=_("TikTok sync finished"), state="complete")
+                    st.success(message)
+                else:
+                    box.update(label=_("TikTok sync finished with errors"), state="error")
                     st.write(message)
                     for error in summary.errors:
                         st.error(error)
@@ -243,6 +326,7 @@ else:
         st.warning(_("The latest failed run said: {error}", error=failed[0]["error"] or "?"))
     shown = pd.DataFrame(runs)
     shown["kind"] = [term(SYNC_KIND_LABELS, k) for k in shown["kind"]]
+    shown["platform"] = [ad_platform_label(p if isinstance(p, str) else None) for p in shown["platform"]]
     shown["status"] = [term(SYNC_STATUS_LABELS, s) for s in shown["status"]]
     st.dataframe(shown, hide_index=True, width="stretch", key="sync_runs", column_config=column_labels(runs[0]))
 

@@ -44,7 +44,7 @@ def test_overview_empty_state_loads_the_demo_workspace(migrated_url: str, app_te
     labels = [m.label for m in at.metric]
     assert "Campaigns" in labels
     campaigns = next(m for m in at.metric if m.label == "Campaigns")
-    assert campaigns.value == "30"
+    assert campaigns.value == "39"  # 30 Meta, 6 TikTok, 3 Google Ads campaigns
 
 
 def test_local_mode_shows_banner_and_every_page(migrated_url: str, app_test) -> None:

@@ -5,7 +5,8 @@ with errors as HTTP 200 and a non-zero code, the `Access-Token` header, JSON-enc
 parameters, `page`/`page_size` paging with `page_info`, deleted campaigns and ad groups hidden unless
 `primary_status` asks for all, and the integrated report with its 30-day limit for `stat_time_day` and
 its status filters. Faults can be injected (throttling 40100 or HTTP 429, temporary 5xxxx codes, dropped
-connections) and the token can be expired or revoked. Every request is logged for assertions.
+connections, requests held until released) and the token can be expired or revoked. Every request is logged for
+assertions. For benchmarks an advertiser's report rows can be generated on the fly (`generate`) instead of stored.
 
 Its field and metric names are written out here, not imported from the adapter's settings, so a typo on
 either side fails a test. `FakeTikTok.seeded(seed)` builds a small world (an IDR advertiser in Asia/Jakarta,
@@ -25,6 +26,7 @@ import math
 import random
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -128,6 +130,21 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     json_body: bool = True  # False: a plain-text body (a gateway's 429 or 503)
     close: bool = False  # drop the connection instead of answering
+    after: int = 0  # let this many matching requests through first
+
+
+@dataclass
+class Generated:
+    """Report rows computed on the fly (benchmarks): every object of the advertiser has a row every day."""
+
+    start: dt.date
+    days: int
+    metrics: Callable[[str, str, dt.date], dict[str, Any]]  # (data_level, object id, day) -> metrics
+
+    def covers(self, since: dt.date, until: dt.date) -> list[dt.date]:
+        first = max(since, self.start)
+        last = min(until, self.start + dt.timedelta(days=self.days - 1))
+        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 class FakeTikTok:
@@ -145,6 +162,12 @@ class FakeTikTok:
         self.rows: dict[tuple[str, str, str], dict[str, Any]] = {}  # (level, object id, day) -> metrics
         self.faults: list[Fault] = []
         self.log: list[dict[str, Any]] = []
+        self.generated: dict[str, Generated] = {}  # advertiser -> rows computed on the fly
+        # Requests for which hold_if(endpoint, params) is true wait until `hold` is set (a kill mid-sync).
+        self.hold: threading.Event | None = None
+        self.hold_if: Callable[[str, dict[str, str]], bool] | None = None
+        self.held = threading.Event()  # set once a request is being held
+        self._report_cache: dict[tuple, list[dict[str, Any]]] = {}
         self.lock = threading.Lock()
         self.idr = ""  # the seeded world's advertisers
         self.usd = ""
@@ -257,6 +280,16 @@ class FakeTikTok:
     def add_row(self, level: str, object_id: str, day: dt.date | str, **metrics: Any) -> None:
         """One object's metrics for one day (money as Decimal or text, counts as ints)."""
         self.rows[(level, object_id, str(day))] = metrics
+
+    def remove_row(self, level: str, object_id: str, day: dt.date | str) -> None:
+        """TikTok no longer reports this object on this day."""
+        del self.rows[(level, object_id, str(day))]
+
+    def generate(
+        self, advertiser_id: str, start: dt.date, days: int, metrics: Callable[[str, str, dt.date], dict[str, Any]]
+    ) -> None:
+        """The advertiser's report rows computed on the fly: each object, each day from `start` for `days`."""
+        self.generated[advertiser_id] = Generated(start, days, metrics)
 
     def throttle(self, match: str = "", times: int = 1, *, status: int = 200, **kwargs: Any) -> Fault:
         """Answer 'too many requests' (code 40100, or HTTP `status` 429) the next `times` times."""
@@ -385,6 +418,8 @@ class FakeTikTok:
         return self
 
     def stop(self) -> None:
+        if self.hold is not None:
+            self.hold.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -405,6 +440,9 @@ class FakeTikTok:
         token = handler.headers.get("Access-Token")
         with self.lock:
             self.log.append({"endpoint": endpoint, "path": parsed.path, "params": params, "token": token})
+        if self.hold is not None and self.hold_if is not None and self.hold_if(endpoint, params):
+            self.held.set()
+            self.hold.wait(timeout=120)
         request_id = uuid.uuid4().hex.upper()
         status, headers = 200, {"X-Tt-Logid": request_id}
         fault = self._fault(endpoint)
@@ -438,6 +476,9 @@ class FakeTikTok:
         with self.lock:
             for fault in self.faults:
                 if fault.times > 0 and fault.match in endpoint:
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     fault.times -= 1
                     return fault
         return None
@@ -534,6 +575,13 @@ class FakeTikTok:
                 "include stat_time_day.",
             )
         include_deleted = self._status_filter(params, level)
+        if advertiser in self.generated:
+            return self._generated_report(advertiser, level, since, until, include_deleted, metrics, params)
+        # A read's first page builds its rows; the next pages of the same read reuse them.
+        key = (advertiser, level, since, until, include_deleted, tuple(metrics))
+        cached = self._report_cache.get(key)
+        if cached is not None and params.get("page", "1") != "1":
+            return _page(cached, params)
         objects = self.objects(level, advertiser)
         rows = []
         for (row_level, object_id, day), values in sorted(self.rows.items()):
@@ -553,7 +601,59 @@ class FakeTikTok:
                 else:
                     out[name] = _metric_text(name, values.get(name, 0))
             rows.append({"dimensions": {id_dimension: object_id, "stat_time_day": f"{day} 00:00:00"}, "metrics": out})
+        with self.lock:
+            if len(self._report_cache) > 16:
+                self._report_cache.clear()
+            self._report_cache[key] = rows
         return _page(rows, params)
+
+    def _generated_report(
+        self,
+        advertiser: str,
+        level: str,
+        since: dt.date,
+        until: dt.date,
+        include_deleted: bool,
+        metrics: list[str],
+        params: dict[str, str],
+    ) -> dict[str, Any]:
+        """One page of a generated report, computing only that page's rows (object by object, day by day)."""
+        gen = self.generated[advertiser]
+        key = ("generated", advertiser, level, include_deleted)
+        ids = self._report_cache.get(key)
+        if ids is None or params.get("page", "1") == "1":  # a read's first page looks again; later pages reuse
+            objects = self.objects(level, advertiser)
+            ids = sorted(k for k, v in objects.items() if include_deleted or v["secondary_status"] not in DELETED)
+            self._report_cache[key] = ids
+        days = [(day, f"{day} 00:00:00") for day in gen.covers(since, until)]
+        id_dimension = ID_DIMENSION[level]
+        total = len(ids) * len(days)
+        page, size = int(params.get("page", "1")), int(params.get("page_size", "10"))
+        if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+            raise _Refusal(40002, f"page_size: must be between 1 and {MAX_PAGE_SIZE}.")
+        attributes = [m for m in metrics if m in ATTRIBUTES[level]]
+        numbers = [(m, m in MONEY) for m in metrics if m not in ATTRIBUTES[level]]
+        source = self.campaigns if level == "AUCTION_CAMPAIGN" else self.ad_groups
+        rows = []
+        named: dict[str, dict[str, Any]] = {}
+        for index in range((page - 1) * size, min(total, page * size)):
+            object_id = ids[index // len(days)]
+            day, stamp = days[index % len(days)]
+            values = gen.metrics(level, object_id, day)
+            out = named.get(object_id)
+            if out is None:
+                row = source[object_id]
+                out = named[object_id] = {
+                    m: self.campaigns[row["campaign_id"]]["campaign_name"] if m == "campaign_name" else row.get(m)
+                    for m in attributes
+                }
+            out = dict(out)
+            for name, money in numbers:
+                value = values.get(name, 0)
+                out[name] = value if isinstance(value, str) else (f"{value:.2f}" if money else str(value))
+            rows.append({"dimensions": {id_dimension: object_id, "stat_time_day": stamp}, "metrics": out})
+        info = {"page": page, "page_size": size, "total_number": total, "total_page": math.ceil(total / size)}
+        return {"list": rows, "page_info": info}
 
     def _status_filter(self, params: dict[str, str], level: str) -> bool:
         """True when the report asks for every status (deleted objects included)."""

@@ -1,4 +1,5 @@
-"""Fixtures for the TikTok adapter tests: the seeded fake TikTok API on loopback and a client pointed at it."""
+"""Fixtures for the TikTok tests: the seeded fake TikTok API on loopback, a client pointed at it, and the
+TIKTOK_* configuration the sync reads."""
 
 from __future__ import annotations
 
@@ -29,3 +30,13 @@ def sleeps() -> list[float]:
 def client(fake: FakeTikTok, sleeps: list[float]) -> Iterator[TikTokClient]:
     with TikTokClient(TOKEN, app_id=APP_ID, app_secret=APP_SECRET, sleep=sleeps.append) as tiktok:
         yield tiktok
+
+
+@pytest.fixture
+def configured(fake: FakeTikTok, monkeypatch: pytest.MonkeyPatch) -> FakeTikTok:
+    """The fake plus the configuration the sync reads: the token and the app (no advertiser list: all of them)."""
+    monkeypatch.setenv("TIKTOK_ACCESS_TOKEN", TOKEN)
+    monkeypatch.setenv("TIKTOK_APP_ID", APP_ID)
+    monkeypatch.setenv("TIKTOK_APP_SECRET", APP_SECRET)
+    monkeypatch.delenv("TIKTOK_ADVERTISER_IDS", raising=False)
+    return fake
