@@ -73,10 +73,11 @@ def test_campaigns_table_filters_and_detail(demo_url: str, app_test) -> None:
 def test_budgets_shows_tiles_table_alerts_and_the_demo_proposal(demo_url: str, app_test) -> None:
     at = _open(app_test, "pages/budgets/budgets.py")
     assert not at.error, [e.value for e in at.error]
-    # The demo has FX rates: one set of tiles in the reporting currency (USD).
+    # The demo has FX rates: one set of tiles in the reporting currency, the accounts' main currency (IDR: the
+    # Meta, TikTok and Google rupiah accounts spend the most).
     labels = [m.label for m in at.metric]
-    assert labels[:4] == ["Planned (USD)", "Spent (USD)", "Projected (USD)", "Remaining (USD)"]
-    assert not any("(IDR)" in label for label in labels)
+    assert labels[:4] == ["Planned (IDR)", "Spent (IDR)", "Projected (IDR)", "Remaining (IDR)"]
+    assert not any("(USD)" in label for label in labels)
     table = _table(at, "Meta budget")
     assert {"Planned", "Meta budget", "Committed", "Spent", "Projected", "Status", "Flags"} <= set(table.columns)
     assert "No plan" in set(table["Status"])

@@ -35,9 +35,10 @@ def test_campaigns_page_totals_in_the_reporting_currency(demo_url: str, app_test
     totals = _table(at, "Campaigns")
     currencies = list(totals["Currency"])
     assert currencies[:3] == ["IDR", "SGD", "USD"]
-    assert currencies[-1] == "USD"
+    # The reporting currency is the accounts' main one (IDR in the demo): its row adds the converted SGD and USD
+    # spend to the rupiah spend.
+    assert currencies[-1] == "IDR"
     assert len(currencies) == 4
-    # The reporting row adds the converted IDR and SGD spend to the USD spend.
-    spend = [Decimal(v.lstrip("$").replace(",", "")) for v in totals["Spend"] if v.startswith("$")]
-    usd_only, reporting = spend
-    assert reporting > usd_only
+    spend = [Decimal(v.removeprefix("IDR").replace(",", "")) for v in totals["Spend"] if v.startswith("IDR")]
+    idr_only, reporting = spend
+    assert reporting > idr_only
