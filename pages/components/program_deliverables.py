@@ -14,7 +14,7 @@ from db.parse import ParseError, parse_amount, parse_count
 from db.roles import Actor
 from influencers import deliverables
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS
-from pages.components.i18n import _, current_locale
+from pages.components.i18n import N_, _, current_locale
 from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field
 from pages.components.money import money
@@ -28,6 +28,7 @@ from pages.components.terms import (
     term,
 )
 
+MESSAGES = (N_("Deliverable #{id} does not exist."),)  # the domain's refusal, listed to be translated
 ADD_KEYS = ("prog_item_due", "prog_item_url", "prog_item_fee", "prog_item_status")
 RESULT_KEYS = tuple(f"prog_results_{name}" for name in deliverables.RESULT_FIELDS)
 

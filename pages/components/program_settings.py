@@ -13,7 +13,7 @@ import streamlit as st
 from db.roles import Actor
 from influencers import programs
 from influencers.models import PROGRAM_STATUSES
-from pages.components.i18n import _
+from pages.components.i18n import N_, _
 from pages.components.influencer_forms import (
     field_error,
     form_feedback,
@@ -34,6 +34,7 @@ from pages.components.program_inputs import (
 )
 from pages.components.terms import PROGRAM_STATUS_LABELS, term
 
+MESSAGES = (N_("Program #{id} does not exist."),)  # the domain's refusal, listed to be translated
 PROGRAM_KEYS = (
     "name",
     "brand",
