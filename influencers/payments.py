@@ -140,6 +140,8 @@ def _move(
 ) -> Payment:
     with session.no_autoflush:  # a concurrent save surfaces at flush_or_conflict, not in a query's autoflush
         payment = get_payment(session, payment_id)
+        # A stale view first: whatever the move, the user acted on values someone else has changed since.
+        check_version("payment", payment, version_id)
         allowed = TRANSITIONS[payment.status]
         if to_status not in allowed:
             raise TransitionError(
@@ -149,7 +151,6 @@ def _move(
                 target=Message(STATUS_WORDS[to_status]),
             )
         require(actor, allowed[to_status])
-        check_version("payment", payment, version_id)
         before = audit.snapshot(payment)
         payment.status = to_status
         for key, value in fields.items():

@@ -131,11 +131,18 @@ def _shown_value(name: str, value: Any, latest: Mapping[str, Any], entity: str |
     return str(value)
 
 
-def changes(base: Mapping[str, Any], latest: Mapping[str, Any], entity: str | None = None) -> pd.DataFrame:
-    """What someone else changed: one row per field whose saved value differs from the one the form opened."""
+def changes(
+    base: Mapping[str, Any],
+    latest: Mapping[str, Any],
+    entity: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """What someone else changed: one row per field whose saved value differs from the one the form opened
+    (`labels` names the fields; else the shared column labels, else the field's code)."""
+    names = {code: _(text) for code, text in COLUMN_LABELS.items()} | dict(labels or {})
     rows = [
         {
-            _("Field"): _(COLUMN_LABELS[name]) if name in COLUMN_LABELS else name,
+            _("Field"): names.get(name, name),
             _("When you opened it"): _shown_value(name, base.get(name), latest, entity),
             _("Saved now"): _shown_value(name, value, latest, entity),
         }
@@ -145,8 +152,9 @@ def changes(base: Mapping[str, Any], latest: Mapping[str, Any], entity: str | No
     return pd.DataFrame(rows, columns=[_("Field"), _("When you opened it"), _("Saved now")])
 
 
-def form_feedback(form: str) -> None:
-    """Form-wide problems: a refused action, a conflict with the latest saved values, unplaced field errors."""
+def form_feedback(form: str, labels: Mapping[str, str] | None = None) -> None:
+    """Form-wide problems: a refused action, a conflict with the latest saved values (what changed, when the form
+    knows what it opened), unplaced field errors; `labels` names the fields."""
     if message := st.session_state.get(f"{form}__error"):
         st.error(message)
     conflict = st.session_state.get(f"{form}__conflict")
@@ -156,13 +164,16 @@ def form_feedback(form: str) -> None:
         base = st.session_state.get(f"{form}__base")
         if latest and base:
             st.write(_("What changed since you opened it:"))
-            st.dataframe(changes(base, latest, entity), hide_index=True, key=f"{form}__changes")
+            st.dataframe(changes(base, latest, entity, labels), hide_index=True, key=f"{form}__changes")
         elif latest:
             st.write(_("Latest saved values:"))
             st.json({k: v for k, v in latest.items() if k not in ("created_at",)}, expanded=True)
     errors = st.session_state.get(f"{form}__errors")
     if errors:
-        st.error(_("Please fix: {fields}", fields="; ".join(f"{k}: {_reason(v)}" for k, v in errors.items())))
+        shown = labels or {}
+        st.error(
+            _("Please fix: {fields}", fields="; ".join(f"{shown.get(k, k)}: {_reason(v)}" for k, v in errors.items()))
+        )
 
 
 def flash() -> None:

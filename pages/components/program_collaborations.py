@@ -36,6 +36,7 @@ from pages.components.program_inputs import (
     rate_field,
     read_amount,
     read_rate,
+    shown_as,
 )
 from pages.components.terms import FEE_TYPE_LABELS, STAGE_LABELS, column_labels, term
 
@@ -123,7 +124,10 @@ def terms_form(actor: Actor, row, deliverable_fees: list[Decimal | None]) -> Non
     with st.container(border=True, key="prog_terms_form"):
         a, b, c = st.columns(3)
         fee_type = a.selectbox(
-            _("Fee type"), FEE_TYPES, key=f"{FORM}_fee_type", format_func=lambda f: term(FEE_TYPE_LABELS, f)
+            _("Fee type"),
+            FEE_TYPES,
+            key=f"{FORM}_fee_type",
+            format_func=shown_as(FEE_TYPES, lambda f: term(FEE_TYPE_LABELS, f)),
         )
         c.text_input(_("Currency"), key=f"{FORM}_currency")
         currency = currency_of(f"{FORM}_currency", row.currency)
@@ -172,7 +176,7 @@ def terms_form(actor: Actor, row, deliverable_fees: list[Decimal | None]) -> Non
             type="primary",
             key=f"{FORM}_submit",
         )
-    form_feedback(FORM)
+    form_feedback(FORM, labels=field_labels())
     if st.session_state.get(f"{FORM}__conflict") and st.button(
         _("Discard my changes and load the latest values"), key=f"{FORM}_reload"
     ):

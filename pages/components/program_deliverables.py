@@ -18,7 +18,7 @@ from pages.components.i18n import N_, _, current_locale
 from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field
 from pages.components.money import money
-from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, typed
+from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as, typed
 from pages.components.terms import (
     DELIVERABLE_STATUS_LABELS,
     DELIVERABLE_TYPE_LABELS,
@@ -156,16 +156,19 @@ def _add_form(actor: Actor, board: pd.DataFrame, currencies: Mapping[int, str]) 
         st.write(_("Add a deliverable"))
         a, b, c = st.columns(3)
         cid = a.selectbox(_("Creator"), list(creators), key="prog_item_collab", format_func=lambda i: creators[i])
-        b.selectbox(_("Platform"), PLATFORMS, key="prog_item_platform", format_func=platform_label)
+        b.selectbox(_("Platform"), PLATFORMS, key="prog_item_platform", format_func=shown_as(PLATFORMS, platform_label))
         c.selectbox(
-            _("Type"), DELIVERABLE_TYPES, key="prog_item_type", format_func=lambda t: term(DELIVERABLE_TYPE_LABELS, t)
+            _("Type"),
+            DELIVERABLE_TYPES,
+            key="prog_item_type",
+            format_func=shown_as(DELIVERABLE_TYPES, lambda t: term(DELIVERABLE_TYPE_LABELS, t)),
         )
         date_field(_("Due date"), key="prog_item_due", container=a)
         b.selectbox(
             _("Status"),
             DELIVERABLE_STATUSES,
             key="prog_item_status",
-            format_func=lambda s: term(DELIVERABLE_STATUS_LABELS, s),
+            format_func=shown_as(DELIVERABLE_STATUSES, lambda s: term(DELIVERABLE_STATUS_LABELS, s)),
         )
         c.text_input(_("Link"), key="prog_item_url")
         currency = currencies.get(int(cid), "") if cid is not None else ""
@@ -195,7 +198,10 @@ def _results_form(actor: Actor, items: pd.DataFrame, currencies: Mapping[int, st
             _("Status"),
             [None, *DELIVERABLE_STATUSES],
             key="prog_results_status",
-            format_func=lambda s: _("Unchanged") if s is None else term(DELIVERABLE_STATUS_LABELS, s),
+            format_func=shown_as(
+                [None, *DELIVERABLE_STATUSES],
+                lambda s: _("Unchanged") if s is None else term(DELIVERABLE_STATUS_LABELS, s),
+            ),
         )
         c2.text_input(_("Link (needed to publish)"), key="prog_results_url")
         st.form_submit_button(

@@ -4,8 +4,9 @@ and whether a typed value was refused), the page's field names for people, and s
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -144,3 +145,10 @@ def for_people(
         if shown[name].dtype == object:
             shown[name] = ["" if blank(v) else v for v in shown[name]]
     return shown
+
+
+def shown_as(codes: Iterable[Any], label: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A selectbox's `format_func` whose words are chosen now, in this run's language (Streamlit may call a format
+    function again outside the run, where the language is not known)."""
+    words = {code: label(code) for code in codes}
+    return lambda code: words.get(code, str(code))

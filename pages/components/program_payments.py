@@ -17,7 +17,7 @@ from pages.components.i18n import N_, _
 from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field
 from pages.components.money import money
-from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount
+from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as
 from pages.components.terms import PAYMENT_STATUS_LABELS, STAGE_LABELS, column_labels, term
 
 METHOD_LABELS = {
@@ -82,6 +82,7 @@ def _add_form(actor: Actor, board: pd.DataFrame) -> None:
     waiting = board[~board["stage"].isin(CONTRACTED_STAGES)]
     if payable.empty:
         st.info(_("Payments can be added once a creator is at Contracted or later on the Pipeline tab."))
+        form_feedback("prog_pay_new")
         return
     creators = {int(r.id): (str(r.influencer), str(r.currency)) for r in payable.itertuples()}
     with st.form("prog_pay_new_form"):
@@ -161,7 +162,10 @@ def _actions(actor: Actor, pays: pd.DataFrame, today: dt.date) -> None:
             date_field(_("Paid date"), key="prog_paid_date", container=a)
             b.text_input(_("Invoice number"), key="prog_paid_invoice")
             a.selectbox(
-                _("Method"), list(METHOD_LABELS), key="prog_paid_method", format_func=lambda m: term(METHOD_LABELS, m)
+                _("Method"),
+                list(METHOD_LABELS),
+                key="prog_paid_method",
+                format_func=shown_as(METHOD_LABELS, lambda m: term(METHOD_LABELS, m)),
             )
             b.text_input(_("Reference"), key="prog_paid_reference")
             st.form_submit_button(

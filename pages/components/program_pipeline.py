@@ -19,7 +19,7 @@ from pages.components.i18n import N_, _
 from pages.components.influencer_forms import FLASH, form_feedback, run_action
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
-from pages.components.program_inputs import plain
+from pages.components.program_inputs import plain, shown_as
 from pages.components.terms import FEE_TYPE_LABELS, STAGE_LABELS, term
 
 BOARD = (*programs.PIPELINE, "declined")
@@ -229,7 +229,7 @@ def _card(actor: Actor, card, without_fee: set[int], names: Mapping[int, str]) -
             moves,
             index=None,
             placeholder=_("Move to…"),
-            format_func=stage_text,
+            format_func=shown_as(moves, stage_text),
             key=f"prog_moveto_{cid}",
             label_visibility="collapsed",
             on_change=_move_to,
@@ -245,7 +245,7 @@ def _bulk_bar(actor: Actor, board: pd.DataFrame, names: Mapping[int, str]) -> No
         b.selectbox(
             _("Move selected to"),
             BOARD,
-            format_func=stage_text,
+            format_func=shown_as(BOARD, stage_text),
             key="prog_bulk_stage",
             index=None,
             placeholder=_("Choose a stage"),
@@ -306,7 +306,7 @@ def add_creator(actor: Actor, program_id: int, board: pd.DataFrame) -> None:
         _("Creator"),
         [None, *choices],
         key="prog_add_pick",
-        format_func=lambda i: _("Choose a creator") if i is None else choices[i],
+        format_func=shown_as([None, *choices], lambda i: _("Choose a creator") if i is None else choices[i]),
     )
     if st.button(_("Add as prospect"), key="prog_add_go", disabled=pick is None):
         run_action(

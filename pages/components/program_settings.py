@@ -31,6 +31,7 @@ from pages.components.program_inputs import (
     field_labels,
     not_understood,
     read_amount,
+    shown_as,
 )
 from pages.components.terms import PROGRAM_STATUS_LABELS, term
 
@@ -103,7 +104,10 @@ def program_fields(form: str, campaigns: pd.DataFrame, fallback_currency: str) -
     b.text_input(_("Brand or product"), key=f"{form}_brand")
     a.text_input(_("Objective"), key=f"{form}_objective")
     b.selectbox(
-        _("Status"), PROGRAM_STATUSES, key=f"{form}_status", format_func=lambda s: term(PROGRAM_STATUS_LABELS, s)
+        _("Status"),
+        PROGRAM_STATUSES,
+        key=f"{form}_status",
+        format_func=shown_as(PROGRAM_STATUSES, lambda s: term(PROGRAM_STATUS_LABELS, s)),
     )
     date_field(_("Start date"), key=f"{form}_start_date", container=a)
     with a:
@@ -169,7 +173,7 @@ def new_program(actor: Actor, campaigns: pd.DataFrame, *, expanded: bool) -> Non
         with st.container(border=True, key="prog_new_form"):
             program_fields("prog_new", campaigns, "IDR")
             st.button(_("Create program"), on_click=_create, args=(actor,), type="primary", key="prog_new_submit")
-        form_feedback("prog_new")
+        form_feedback("prog_new", labels=field_labels())
 
 
 def _save(actor: Actor, program_id: int, currency: str) -> None:
@@ -222,7 +226,7 @@ def program_settings(actor: Actor, program_id: int, snapshot: dict[str, Any], ca
             type="primary",
             key="prog_edit_submit",
         )
-    form_feedback("prog_edit")
+    form_feedback("prog_edit", labels=field_labels())
     if st.session_state.get("prog_edit__conflict") and st.button(
         _("Discard my changes and load the latest values"), key="prog_edit_reload"
     ):
