@@ -15,7 +15,7 @@ from db.engine import session_scope
 from db.roles import Actor
 from influencers import programs, queries
 from influencers.models import FEE_TYPES
-from pages.components.i18n import _
+from pages.components.i18n import _, current_language
 from pages.components.influencer_forms import (
     field_error,
     form_feedback,
@@ -115,10 +115,13 @@ def _save_terms(actor: Actor, collaboration_id: int, fallback_currency: str) -> 
 def terms_form(actor: Actor, row, deliverable_fees: list[Decimal | None]) -> None:
     """Edit one collaboration's terms (`program.edit`)."""
     chosen = int(row.id)
-    if st.session_state.get(f"{FORM}__loaded", (None,))[0] != chosen:
+    # Loaded for another collaboration or language (amounts are written the language's way), never because
+    # someone else saved: what the user typed stays, and saving it on the old version is a conflict.
+    loaded = st.session_state.get(f"{FORM}__loaded") or (None, None, None)
+    if (loaded[0], loaded[2]) != (chosen, current_language()):
         with session_scope() as session:
             base = audit.snapshot(programs.get_collaboration(session, chosen))
-        load_form(FORM, (chosen, int(row.version_id)), _form_values(row, row.currency), base=base)
+        load_form(FORM, (chosen, int(row.version_id), current_language()), _form_values(row, row.currency), base=base)
         st.session_state[f"{FORM}__version"] = int(row.version_id)
     labels = field_labels()
     with st.container(border=True, key="prog_terms_form"):

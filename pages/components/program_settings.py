@@ -13,7 +13,7 @@ import streamlit as st
 from db.roles import Actor
 from influencers import programs
 from influencers.models import PROGRAM_STATUSES
-from pages.components.i18n import N_, _
+from pages.components.i18n import N_, _, current_language
 from pages.components.influencer_forms import (
     field_error,
     form_feedback,
@@ -212,10 +212,13 @@ def program_settings(actor: Actor, program_id: int, snapshot: dict[str, Any], ca
             key="prog_edit_readonly",
         )
         return
-    # Loaded when another program is opened (or after a save), never because someone else saved: what the user
-    # is typing stays, and saving it on the old version is refused as a conflict.
-    if st.session_state.get("prog_edit__loaded", (None,))[0] != program_id:
-        load_form("prog_edit", (program_id, snapshot["version_id"]), form_values(snapshot), base=snapshot)
+    # Loaded when another program is opened, the language changes (amounts are written its way) or after a save,
+    # never because someone else saved: what the user is typing stays, and saving it on the old version is refused
+    # as a conflict.
+    loaded = st.session_state.get("prog_edit__loaded") or (None, None, None)
+    if (loaded[0], loaded[2]) != (program_id, current_language()):
+        token = (program_id, snapshot["version_id"], current_language())
+        load_form("prog_edit", token, form_values(snapshot), base=snapshot)
         st.session_state["prog_edit__version"] = snapshot["version_id"]
     with st.container(border=True, key="prog_edit_form"):
         program_fields("prog_edit", campaigns, snapshot["currency"])

@@ -147,7 +147,7 @@ def test_create_program_and_move_stage(migrated_url: str, app_test) -> None:
     at.text_input(key="prog_new_name").set_value("Ramadan Creators")
     at.text_input(key="prog_new_currency").set_value("IDRX")
     at.button(key="prog_new_submit").click().run()
-    assert "currency:" in _texts(at.error)
+    assert "Currency: IDRX is not an ISO 4217 currency code" in _texts(at.error)
     at.text_input(key="prog_new_currency").set_value("IDR")
     at.text_input(key="prog_new_promo_code_prefix").set_value("rmd")
     at.text_input(key="prog_new_landing_url").set_value("https://shop.example/?ref=x")
