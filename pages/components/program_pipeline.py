@@ -56,7 +56,8 @@ BOARD_CSS = """
   min-width: 13.5rem;
   width: 13.5rem;
 }
-.st-key-prog_board [data-testid="stMarkdownContainer"] p,
+.st-key-prog_board [class*="st-key-prog_stage_"] p,
+.st-key-prog_board [data-testid="stCaptionContainer"],
 .st-key-prog_board button,
 .st-key-prog_board button p,
 .st-key-prog_board label p,
@@ -66,8 +67,8 @@ BOARD_CSS = """
   overflow-wrap: normal;
   hyphens: manual;
 }
-.st-key-prog_board [class*="st-key-prog_card_name_"] p {
-  overflow-wrap: anywhere;
+.st-key-prog_board [class*="st-key-prog_pick_"] p {
+  overflow-wrap: anywhere;  /* a creator's name may be one long word */
 }
 </style>
 """
@@ -202,11 +203,10 @@ def _fee_text(card) -> str:
 def _card(actor: Actor, card, without_fee: set[int], names: Mapping[int, str]) -> None:
     cid, stage, version = int(card.id), card.stage, int(card.version_id)
     with st.container(border=True, key=f"prog_card_{cid}"):
-        with st.container(key=f"prog_card_name_{cid}"):
-            if actor.can("program.edit"):
-                st.checkbox(plain(card.influencer), key=f"prog_pick_{cid}")
-            else:
-                st.markdown(f"**{plain(card.influencer)}**")
+        if actor.can("program.edit"):
+            st.checkbox(plain(card.influencer), key=f"prog_pick_{cid}")
+        else:
+            st.markdown(f"**{plain(card.influencer)}**")
         if text := _fee_text(card):
             st.caption(plain(text))
         if cid in without_fee:
