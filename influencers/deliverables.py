@@ -9,20 +9,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import audit
 from db.calendar import workspace_today
-from db.errors import ConflictError, FieldErrors, NotFound
+from db.errors import N_, FieldErrors, NotFound
 from db.parse import ParseError, is_blank, parse_amount, parse_count
 from db.roles import Actor, require
 from db.tabular import TabularError, read_table
 from db.types import utcnow
-from influencers.contacts import validation_errors
+from db.versioning import check_version, flush_or_conflict
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS, Collaboration, Deliverable
-from influencers.programs import _flush, get_collaboration
+from influencers.programs import get_collaboration, validated
 
 RESULT_FIELDS = (
     "reach",
@@ -102,24 +102,27 @@ class ResultsInput(BaseModel):
     revenue: Decimal | None = Field(default=None, ge=0)
 
 
-def _parse(model: type[BaseModel], data: Any) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise FieldErrors(validation_errors(exc)) from None
+DELIVERABLE_DATES = ("due_date", "published_date")
+
+
+def _deliverable_input(data: dict[str, Any], currency: str) -> DeliverableInput:
+    return validated(
+        DeliverableInput, data, texts={"url": False}, dates=DELIVERABLE_DATES, amounts=("fee",), currency=currency
+    )
 
 
 def get_deliverable(session: Session, deliverable_id: int) -> Deliverable:
     item = session.get(Deliverable, deliverable_id)
     if item is None:
-        raise NotFound(f"deliverable #{deliverable_id} does not exist")
+        raise NotFound(N_("Deliverable #{id} does not exist."), id=deliverable_id)
     return item
 
 
 def add_deliverable(session: Session, actor: Actor, collaboration_id: int, data: dict[str, Any]) -> Deliverable:
+    """Add a deliverable a creator owes (its fee in the collaboration's currency)."""
     require(actor, "program.edit")
     collab = get_collaboration(session, collaboration_id)
-    values = _parse(DeliverableInput, data)
+    values = _deliverable_input(data, collab.currency)
     item = Deliverable(collaboration_id=collab.id, **values.model_dump())
     if item.status == "published" and item.published_date is None:
         item.published_date = workspace_today(session)
@@ -140,17 +143,19 @@ def add_deliverable(session: Session, actor: Actor, collaboration_id: int, data:
 def update_deliverable(
     session: Session, actor: Actor, deliverable_id: int, data: dict[str, Any], version_id: int | None
 ) -> Deliverable:
+    """Save an edit of a deliverable loaded at `version_id` (ConflictError when someone saved since)."""
     require(actor, "program.edit")
-    item = get_deliverable(session, deliverable_id)
-    if version_id is not None and item.version_id != int(version_id):
-        raise ConflictError("deliverable", item.id, audit.snapshot(item))
-    values = _parse(DeliverableInput, data)
-    before = audit.snapshot(item)
-    for key, value in values.model_dump().items():
-        setattr(item, key, value)
-    if item.status == "published" and item.published_date is None:
-        item.published_date = workspace_today(session)
-    _flush("deliverable", item.id, session)
+    with session.no_autoflush:  # a concurrent save surfaces at flush_or_conflict, not in a query's autoflush
+        item = get_deliverable(session, deliverable_id)
+        check_version("deliverable", item, version_id)
+        values = _deliverable_input(data, item.collaboration.currency)
+        today = workspace_today(session)
+        before = audit.snapshot(item)
+        for key, value in values.model_dump().items():
+            setattr(item, key, value)
+        if item.status == "published" and item.published_date is None:
+            item.published_date = today
+    flush_or_conflict(session, "deliverable", Deliverable, deliverable_id)
     audit.record(
         session,
         actor,
@@ -169,17 +174,18 @@ def record_results(
 ) -> Deliverable:
     """Store the results of a deliverable (blank values stay unknown, never zero)."""
     require(actor, "program.edit")
-    item = get_deliverable(session, deliverable_id)
-    if version_id is not None and item.version_id != int(version_id):
-        raise ConflictError("deliverable", item.id, audit.snapshot(item))
-    values = _parse(ResultsInput, {k: v for k, v in results.items() if v not in ("", None)})
-    before = audit.snapshot(item)
-    for key in RESULT_FIELDS:
-        value = getattr(values, key)
-        if value is not None:
-            setattr(item, key, value)
-    item.results_updated_at = utcnow()
-    _flush("deliverable", item.id, session)
+    with session.no_autoflush:
+        item = get_deliverable(session, deliverable_id)
+        check_version("deliverable", item, version_id)
+        given = {k: v for k, v in results.items() if v not in ("", None)}
+        values = validated(ResultsInput, given, amounts=("revenue",), currency=item.collaboration.currency)
+        before = audit.snapshot(item)
+        for key in RESULT_FIELDS:
+            value = getattr(values, key)
+            if value is not None:
+                setattr(item, key, value)
+        item.results_updated_at = utcnow()
+    flush_or_conflict(session, "deliverable", Deliverable, deliverable_id)
     audit.record(
         session,
         actor,

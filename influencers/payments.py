@@ -1,4 +1,5 @@
-"""Creator payments: pending -> approved (manager) -> paid (finance), cancel, overdue flag."""
+"""Creator payments: pending -> approved (manager) -> paid (finance), cancel, overdue flag; a payment needs a
+collaboration at stage contracted or later."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.calendar import workspace_today
-from db.errors import ConflictError, FieldErrors, NotFound, TransitionError
-from db.money import quantize
+from db.errors import N_, FieldErrors, Message, NotFound, TransitionError
+from db.money import CurrencyError, currency_code
+from db.parse import ParseError, is_blank, parse_amount, parse_date
 from db.roles import Actor, require
+from db.text import TextError, clean_text
 from db.types import utcnow
-from influencers.models import Payment
-from influencers.programs import _currency, _flush, get_collaboration
+from db.versioning import check_version, flush_or_conflict
+from influencers.models import CONTRACTED_STAGES, Payment
+from influencers.programs import get_collaboration, stage_word
 
 # status -> statuses it may move to, and the permission each move needs.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -24,6 +28,15 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "paid": {},
     "cancelled": {},
 }
+# Payment statuses as words inside messages (pages.components.terms.PAYMENT_STATUS_LABELS translates them).
+STATUS_WORDS = {"pending": N_("pending"), "approved": N_("approved"), "paid": N_("paid"), "cancelled": N_("cancelled")}
+_REFUSED = {
+    ("pending", "paid"): N_("Payment #{id} is {status} and cannot become {target}. A manager must approve it first."),
+    ("paid", "cancelled"): N_(
+        "Payment #{id} is {status} and cannot become {target}. A paid payment stays paid; record a refund separately."
+    ),
+}
+_REFUSED_DEFAULT = N_("Payment #{id} is {status} and cannot become {target}.")
 
 
 def is_overdue(status: str, due_date: dt.date | None, today: dt.date) -> bool:
@@ -34,8 +47,26 @@ def is_overdue(status: str, due_date: dt.date | None, today: dt.date) -> bool:
 def get_payment(session: Session, payment_id: int) -> Payment:
     payment = session.get(Payment, payment_id)
     if payment is None:
-        raise NotFound(f"payment #{payment_id} does not exist")
+        raise NotFound(N_("Payment #{id} does not exist."), id=payment_id)
     return payment
+
+
+def _text(errors: dict[str, str | Message], name: str, value: str | None, *, multiline: bool = False) -> str | None:
+    try:
+        return clean_text(value, field=name, multiline=multiline, max_length=100_000) or None
+    except TextError as exc:
+        errors[name] = exc.message
+        return None
+
+
+def _date(errors: dict[str, str | Message], name: str, value: dt.date | None) -> dt.date | None:
+    if is_blank(value):
+        return None
+    try:
+        return parse_date(value)
+    except ParseError as exc:
+        errors[name] = exc.message
+        return None
 
 
 def add_payment(
@@ -48,30 +79,47 @@ def add_payment(
     invoice_number: str | None = None,
     notes: str | None = None,
 ) -> Payment:
-    """Add a pending payment to a collaboration (currency defaults to the collaboration's)."""
+    """Add a pending payment to a collaboration at contracted or later (currency defaults to the
+    collaboration's); the amount must be an amount of that currency, more than zero."""
     require(actor, "program.edit")
     collab = get_collaboration(session, collaboration_id)
-    errors = {}
+    if collab.stage not in CONTRACTED_STAGES:
+        raise TransitionError(
+            N_("A payment needs a collaboration at Contracted or later; {influencer} is at {stage}."),
+            influencer=collab.influencer.name,
+            stage=stage_word(collab.stage),
+        )
+    errors: dict[str, str | Message] = {}
     try:
-        code = _currency(currency or collab.currency)
-    except ValueError as exc:
-        errors["currency"], code = str(exc), collab.currency
-    try:
-        value = quantize(Decimal(str(amount)), code)
-        if value <= 0:
-            errors["amount"] = "the amount must be more than zero"
-    except Exception:
-        errors["amount"] = f"{amount!r} is not an amount"
+        code = currency_code(currency or collab.currency)
+    except CurrencyError as exc:
+        errors["currency"], code = exc.message, collab.currency
+    value = None
+    if is_blank(amount):
+        errors["amount"] = Message(N_("the amount is required"))
+    else:
+        try:
+            value = parse_amount(amount, code)
+        except ParseError as exc:
+            errors["amount"] = exc.message
+        else:
+            if value <= 0:
+                errors["amount"] = Message(N_("the amount must be more than zero"))
+    due = _date(errors, "due_date", due_date)
+    invoice = _text(errors, "invoice_number", invoice_number)
+    note = _text(errors, "notes", notes, multiline=True)
+    if invoice and len(invoice) > 100:
+        errors["invoice_number"] = Message(N_("at most {limit} characters"), {"limit": 100})
     if errors:
         raise FieldErrors(errors)
     payment = Payment(
         collaboration_id=collab.id,
         amount=value,
         currency=code,
-        due_date=due_date,
+        due_date=due,
         status="pending",
-        invoice_number=(invoice_number or "").strip() or None,
-        notes=notes or None,
+        invoice_number=invoice,
+        notes=note,
     )
     session.add(payment)
     session.flush()
@@ -90,22 +138,24 @@ def add_payment(
 def _move(
     session: Session, actor: Actor, payment_id: int, to_status: str, version_id: int | None, **fields: Any
 ) -> Payment:
-    payment = get_payment(session, payment_id)
-    allowed = TRANSITIONS[payment.status]
-    if to_status not in allowed:
-        hint = {
-            ("pending", "paid"): " A manager must approve it first.",
-            ("paid", "cancelled"): " A paid payment stays paid; record a refund separately.",
-        }.get((payment.status, to_status), "")
-        raise TransitionError(f"Payment #{payment.id} is {payment.status} and cannot become {to_status}.{hint}")
-    require(actor, allowed[to_status])
-    if version_id is not None and payment.version_id != int(version_id):
-        raise ConflictError("payment", payment.id, audit.snapshot(payment))
-    before = audit.snapshot(payment)
-    payment.status = to_status
-    for key, value in fields.items():
-        setattr(payment, key, value)
-    _flush("payment", payment.id, session)
+    with session.no_autoflush:  # a concurrent save surfaces at flush_or_conflict, not in a query's autoflush
+        payment = get_payment(session, payment_id)
+        # A stale view first: whatever the move, the user acted on values someone else has changed since.
+        check_version("payment", payment, version_id)
+        allowed = TRANSITIONS[payment.status]
+        if to_status not in allowed:
+            raise TransitionError(
+                _REFUSED.get((payment.status, to_status), _REFUSED_DEFAULT),
+                id=payment.id,
+                status=Message(STATUS_WORDS[payment.status]),
+                target=Message(STATUS_WORDS[to_status]),
+            )
+        require(actor, allowed[to_status])
+        before = audit.snapshot(payment)
+        payment.status = to_status
+        for key, value in fields.items():
+            setattr(payment, key, value)
+    flush_or_conflict(session, "payment", Payment, payment_id)
     audit.record(
         session,
         actor,
@@ -136,11 +186,19 @@ def mark_paid(
     version_id: int | None = None,
 ) -> Payment:
     """approved -> paid (finance), with the paid date and how it was paid."""
-    errors = {}
+    errors: dict[str, str | Message] = {}
     if paid_date is None:
-        errors["paid_date"] = "give the date the money left the account"
-    elif paid_date > workspace_today(session):
-        errors["paid_date"] = "the paid date is in the future"
+        errors["paid_date"] = Message(N_("give the date the money left the account"))
+    else:
+        paid_date = _date(errors, "paid_date", paid_date)
+        if paid_date is not None and paid_date > workspace_today(session):
+            errors["paid_date"] = Message(N_("the paid date is in the future"))
+    invoice = _text(errors, "invoice_number", invoice_number)
+    how = _text(errors, "method", method)
+    ref = _text(errors, "reference", reference)
+    for name, text, limit in (("invoice_number", invoice, 100), ("method", how, 40), ("reference", ref, 200)):
+        if text and len(text) > limit:
+            errors[name] = Message(N_("at most {limit} characters"), {"limit": limit})
     if errors:
         raise FieldErrors(errors)
     payment = get_payment(session, payment_id)
@@ -152,9 +210,9 @@ def mark_paid(
         version_id,
         paid_date=paid_date,
         paid_by=actor.email,
-        invoice_number=(invoice_number or "").strip() or payment.invoice_number,
-        method=(method or "").strip() or None,
-        reference=(reference or "").strip() or None,
+        invoice_number=invoice or payment.invoice_number,
+        method=how,
+        reference=ref,
     )
 
 

@@ -37,6 +37,14 @@ def program_setup(session):
     return program, person, collab
 
 
+def contract(session, collab) -> None:
+    """Move a collaboration along the pipeline to contracted (payments need it)."""
+    from influencers.programs import PIPELINE, move_stage
+
+    for stage in PIPELINE[PIPELINE.index(collab.stage) + 1 : PIPELINE.index("contracted") + 1]:
+        move_stage(session, SPECIALIST, collab.id, stage)
+
+
 AUTH_SECRETS = {
     "auth": {
         "redirect_uri": "http://localhost:8501/oauth2callback",

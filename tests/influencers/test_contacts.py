@@ -24,7 +24,7 @@ from influencers.deliverables import add_deliverable
 from influencers.models import Collaboration, Influencer, Interaction, Payment, SocialHandle, StageChange
 from influencers.payments import add_payment
 from influencers.programs import add_collaboration, create_program, move_stage
-from tests.influencers.conftest import FINANCE, SPECIALIST, VIEWER
+from tests.influencers.conftest import FINANCE, SPECIALIST, VIEWER, contract
 
 
 def test_contact_is_normalised(session) -> None:
@@ -213,8 +213,11 @@ def test_merge_keeps_every_collaboration_payment_handle_interaction_and_label(se
     for stage in ("contacted", "negotiating", "contracted"):
         move_stage(session, SPECIALIST, c_other_same.id, stage)
     c_other = add_collaboration(session, SPECIALIST, p2.id, other.id, {"fee": "3000"})
+    contract(session, c_other)
     pay_same = add_payment(session, SPECIALIST, c_other_same.id, "2000")
-    pay_keep = add_payment(session, SPECIALIST, c_keep.id, "1000")
+    # a payment of a prospect (written before payments needed a contract) moves with the merge all the same
+    pay_keep = Payment(collaboration_id=c_keep.id, amount=1000, currency="IDR", status="pending")
+    session.add(pay_keep)
     pay_other = add_payment(session, SPECIALIST, c_other.id, "3000")
     item = add_deliverable(session, SPECIALIST, c_keep.id, {"platform": "instagram", "type": "reel"})
     ids = {"keep": c_keep.id, "same": c_other_same.id, "other": c_other.id}
@@ -246,6 +249,7 @@ def test_merge_keeps_every_collaboration_payment_handle_interaction_and_label(se
     history = session.scalars(select(StageChange.collaboration_id)).all()
     assert ids["keep"] not in history
     assert history.count(ids["same"]) == 5
+    assert history.count(ids["other"]) == 4
     assert len(report.combined_collaborations) == 1
     assert "program #" in report.combined_collaborations[0]
     # the merged record's email now resolves to the kept record

@@ -11,7 +11,7 @@ from db.engine import session_scope
 from influencers.contacts import create_influencer, update_influencer
 from influencers.models import Collaboration, Influencer, Interaction, Payment, Program
 from influencers.payments import add_payment, approve_payment
-from tests.influencers.conftest import MANAGER, SPECIALIST
+from tests.influencers.conftest import MANAGER, SPECIALIST, contract
 
 INFLUENCERS = "pages/influencers/influencers.py"
 PROGRAMS = "pages/programs/programs.py"
@@ -147,7 +147,7 @@ def test_create_program_and_move_stage(migrated_url: str, app_test) -> None:
     at.text_input(key="prog_new_name").set_value("Ramadan Creators")
     at.text_input(key="prog_new_currency").set_value("IDRX")
     at.button(key="prog_new_submit").click().run()
-    assert "currency:" in _texts(at.error)
+    assert "Currency: IDRX is not an ISO 4217 currency code" in _texts(at.error)
     at.text_input(key="prog_new_currency").set_value("IDR")
     at.text_input(key="prog_new_promo_code_prefix").set_value("rmd")
     at.text_input(key="prog_new_landing_url").set_value("https://shop.example/?ref=x")
@@ -180,6 +180,7 @@ def _approved_payment(url: str, approve: bool = True) -> int:
         program = create_program(s, SPECIALIST, {"name": "Pay Test", "currency": "USD"})
         person = create_influencer(s, SPECIALIST, {"name": "Dewi"})
         collab = add_collaboration(s, SPECIALIST, program.id, person.id, {"fee": "250"})
+        contract(s, collab)
         payment = add_payment(s, SPECIALIST, collab.id, "250", due_date=dt.date(2020, 1, 1))
         if approve:
             approve_payment(s, MANAGER, payment.id)
@@ -271,12 +272,20 @@ def test_deliverable_and_payment_forms(migrated_url: str, app_test) -> None:
     at.text_input(key="prog_results_clicks").set_value("many")
     at.button(key="prog_results_submit").click().run()
     assert "clicks:" in _texts(at.error)
+    # a prospect cannot be paid: the payment form offers only contracted creators
+    assert "Payments can be added once a creator is at Contracted or later" in _texts(at.info)
+    with session_scope(migrated_url) as s:
+        contract(s, s.get(Collaboration, cid))
+    at.run()
     at.text_input(key="prog_pay_new_amount").set_value("abc")
     at.button(key="prog_pay_new_submit").click().run()
     assert "amount:" in _texts(at.error)
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count(Payment.id))) == 0
     at.text_input(key="prog_pay_new_amount").set_value("1,000,000")
     at.button(key="prog_pay_new_submit").click().run()
     assert not at.exception, at.exception
+    assert "Payment added (pending approval). IDR1,000,000 for Eka." in _texts(at.success)
     with session_scope(migrated_url) as s:
         payment = s.scalars(select(Payment)).one()
         assert (payment.collaboration_id, payment.amount, payment.status) == (cid, 1000000, "pending")

@@ -34,7 +34,7 @@ from influencers.programs import (
     update_program,
 )
 from influencers.queries import program_deliverables, program_payments
-from tests.influencers.conftest import FINANCE, MANAGER, SPECIALIST, VIEWER
+from tests.influencers.conftest import FINANCE, MANAGER, SPECIALIST, VIEWER, contract
 
 
 def test_tracking_url_keeps_existing_parameters() -> None:
@@ -108,7 +108,9 @@ def test_stage_moves_are_recorded_with_who_and_when(program_setup, session) -> N
     assert allowed_moves("negotiating") == ["contracted", "contacted", "declined"]
     assert allowed_moves("completed") == ["live"]
     assert allowed_moves("declined") == ["prospect"]
-    with pytest.raises(TransitionError, match="cannot move to Live"):
+    with pytest.raises(
+        TransitionError, match="Ayu Lestari cannot move from Prospect to Live; it can move to Contacted, Declined"
+    ):
         move_stage(session, SPECIALIST, collab.id, "live")
     for stage in ("contacted", "negotiating", "contracted"):
         move_stage(session, MANAGER, collab.id, stage)
@@ -241,6 +243,7 @@ def test_results_by_form_and_csv(program_setup, session) -> None:
 
 def test_payment_status_rules(program_setup, session) -> None:
     _program, _person, collab = program_setup
+    contract(session, collab)
     payment = add_payment(session, SPECIALIST, collab.id, "2500000", due_date=dt.date(2026, 1, 31))
     assert (payment.status, payment.currency, payment.amount) == ("pending", "IDR", Decimal("2500000"))
     with pytest.raises(TransitionError, match="A manager must approve it first"):
@@ -285,6 +288,7 @@ def test_payment_status_rules(program_setup, session) -> None:
 
 def test_overdue_payments(program_setup, session) -> None:
     program, _person, collab = program_setup
+    contract(session, collab)
     today = dt.date(2026, 3, 10)
     assert is_overdue("approved", dt.date(2026, 3, 9), today)
     assert not is_overdue("paid", dt.date(2026, 3, 9), today)
@@ -302,6 +306,7 @@ def test_payment_conflict(migrated_url: str) -> None:
         program = create_program(s, SPECIALIST, {"name": "P", "currency": "USD"})
         person = create_influencer(s, SPECIALIST, {"name": "Hana"})
         collab = add_collaboration(s, SPECIALIST, program.id, person.id, {"fee": "100"})
+        contract(s, collab)
         pid = add_payment(s, SPECIALIST, collab.id, "100").id
     with session_scope(migrated_url) as s:
         approve_payment(s, MANAGER, pid, 1)  # finance loads the approved payment at version 2

@@ -9,7 +9,7 @@ import pytest
 from influencers.contacts import create_influencer
 from influencers.payments import add_payment, approve_payment, mark_paid
 from influencers.queries import influencer_detail, influencer_directory, possible_duplicates, tier_of
-from tests.influencers.conftest import FINANCE, MANAGER, SPECIALIST
+from tests.influencers.conftest import FINANCE, MANAGER, SPECIALIST, contract
 
 
 @pytest.mark.parametrize(
@@ -71,6 +71,7 @@ def test_directory_filters_use_the_largest_following(session) -> None:
 
 def test_detail_total_paid_per_currency(program_setup, session) -> None:
     _program, person, collab = program_setup
+    contract(session, collab)
     paid = add_payment(session, SPECIALIST, collab.id, "1000000")
     approve_payment(session, MANAGER, paid.id)
     mark_paid(session, FINANCE, paid.id, paid_date=dt.date(2026, 1, 5))

@@ -1,0 +1,257 @@
+"""The Programs page's Deliverables tab: overdue and upcoming content, the add form (due date in 2000..2100, a fee read
+in the creator's currency), results by form (counts and revenue read in the user's locale) or CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from db.errors import Message
+from db.parse import ParseError, parse_amount, parse_count
+from db.roles import Actor
+from influencers import deliverables
+from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS
+from pages.components.i18n import N_, _, current_locale
+from pages.components.influencer_forms import form_feedback, refuse, run_action
+from pages.components.inputs import date_field
+from pages.components.money import money
+from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as, typed
+from pages.components.terms import (
+    DELIVERABLE_STATUS_LABELS,
+    DELIVERABLE_TYPE_LABELS,
+    RESULT_LABELS,
+    column_labels,
+    platform_label,
+    term,
+)
+
+MESSAGES = (N_("Deliverable #{id} does not exist."),)  # the domain's refusal, listed to be translated
+ADD_KEYS = ("prog_item_due", "prog_item_url", "prog_item_fee", "prog_item_status")
+RESULT_KEYS = tuple(f"prog_results_{name}" for name in deliverables.RESULT_FIELDS)
+
+
+def deliverable_table(items: pd.DataFrame, currencies: Mapping[int, str]) -> pd.DataFrame:
+    """Deliverables as people read them: platform, type and status in words, amounts with their currency."""
+    counts = tuple(f for f in deliverables.RESULT_FIELDS if f != "revenue")
+    shown = for_people(items.drop(columns=["version_id"]), dates=("due_date", "published_date"), counts=counts)
+    shown["platform"] = [platform_label(p) for p in items["platform"]]
+    shown["type"] = [term(DELIVERABLE_TYPE_LABELS, t) for t in items["type"]]
+    shown["status"] = [term(DELIVERABLE_STATUS_LABELS, s) for s in items["status"]]
+    for name in ("fee", "revenue"):
+        shown[name] = [
+            "" if v is None or pd.isna(v) else money(v, currencies.get(int(c), ""))
+            for v, c in zip(items[name], items["collaboration_id"], strict=True)
+        ]
+    return shown
+
+
+def _add(actor: Actor, currencies: Mapping[int, str]) -> None:
+    cid = st.session_state.get("prog_item_collab")
+    if cid is None:
+        return
+    fee, fee_ok = read_amount("prog_item_fee", currencies[int(cid)])
+    if unread := not_understood({"fee": fee_ok}):
+        refuse("prog_item", unread)
+        return
+    data = {
+        "platform": st.session_state.get("prog_item_platform"),
+        "type": st.session_state.get("prog_item_type"),
+        "due_date": st.session_state.get("prog_item_due"),
+        "status": st.session_state.get("prog_item_status"),
+        "url": st.session_state.get("prog_item_url") or None,
+        "fee": fee,
+    }
+    if run_action("prog_item", deliverables.add_deliverable, actor, int(cid), data, success=_("Deliverable added.")):
+        for key in ADD_KEYS:
+            st.session_state.pop(key, None)
+
+
+def _results(actor: Actor, items: pd.DataFrame, currencies: Mapping[int, str]) -> None:
+    pick = st.session_state.get("prog_results_pick")
+    if pick is None:
+        return
+    row = items[items["id"] == pick].iloc[0]
+    currency = currencies[int(row.collaboration_id)]
+    errors: dict[str, str | Message] = {}
+    results: dict[str, Any] = {}
+    for name in deliverables.RESULT_FIELDS:
+        key = f"prog_results_{name}"
+        if not typed(key):
+            continue
+        text = str(st.session_state[key])
+        try:
+            results[name] = (
+                parse_amount(text, currency, current_locale())
+                if name == "revenue"
+                else parse_count(text, current_locale())
+            )
+        except ParseError as exc:
+            errors[name] = exc.message
+    if errors:
+        refuse("prog_results", errors)
+        return
+    new_status = st.session_state.get("prog_results_status")
+    link = (st.session_state.get("prog_results_url") or "").strip()
+
+    def save(session) -> None:
+        if new_status or link:
+            deliverables.update_deliverable(
+                session,
+                actor,
+                int(pick),
+                {
+                    "platform": row.platform,
+                    "type": row.type,
+                    "due_date": row.due_date,
+                    "status": new_status or row.status,
+                    "url": link or row.url,
+                    "published_date": row.published_date,
+                    "fee": None if row.fee is None or pd.isna(row.fee) else row.fee,
+                },
+                int(row.version_id),
+            )
+            version = None  # the same unit of work wrote the new version
+        else:
+            version = int(row.version_id)
+        if results:
+            deliverables.record_results(session, actor, int(pick), results, version)
+
+    if run_action("prog_results", save, success=_("Deliverable saved.")):
+        for key in (*RESULT_KEYS, "prog_results_status", "prog_results_url"):
+            st.session_state.pop(key, None)
+
+
+def _lists(items: pd.DataFrame, currencies: Mapping[int, str]) -> None:
+    shown = deliverable_table(items, currencies)
+    columns = ["id", "influencer", "platform", "type", "due_date", "status"]
+    late, upcoming = shown[items["late"]], shown[items["upcoming"]]
+    st.subheader(_("Overdue ({count})", count=len(late)))
+    if late.empty:
+        st.caption(_("Nothing overdue."))
+    else:
+        st.dataframe(late[columns], hide_index=True, key="prog_items_late", column_config=column_labels(columns))
+    st.subheader(_("Due in the next 14 days ({count})", count=len(upcoming)))
+    if upcoming.empty:
+        st.caption(_("Nothing due soon."))
+    else:
+        st.dataframe(
+            upcoming[columns], hide_index=True, key="prog_items_upcoming", column_config=column_labels(columns)
+        )
+    st.subheader(_("All deliverables"))
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="prog_items_all",
+        column_config=column_labels(shown.columns, url=st.column_config.LinkColumn(_("Link"))),
+    )
+
+
+def _add_form(actor: Actor, board: pd.DataFrame, currencies: Mapping[int, str]) -> None:
+    creators = {int(r.id): r.influencer for r in board.itertuples()}
+    with st.form("prog_item_form"):
+        st.write(_("Add a deliverable"))
+        a, b, c = st.columns(3)
+        cid = a.selectbox(_("Creator"), list(creators), key="prog_item_collab", format_func=lambda i: creators[i])
+        b.selectbox(_("Platform"), PLATFORMS, key="prog_item_platform", format_func=shown_as(PLATFORMS, platform_label))
+        c.selectbox(
+            _("Type"),
+            DELIVERABLE_TYPES,
+            key="prog_item_type",
+            format_func=shown_as(DELIVERABLE_TYPES, lambda t: term(DELIVERABLE_TYPE_LABELS, t)),
+        )
+        date_field(_("Due date"), key="prog_item_due", container=a)
+        b.selectbox(
+            _("Status"),
+            DELIVERABLE_STATUSES,
+            key="prog_item_status",
+            format_func=shown_as(DELIVERABLE_STATUSES, lambda s: term(DELIVERABLE_STATUS_LABELS, s)),
+        )
+        c.text_input(_("Link"), key="prog_item_url")
+        currency = currencies.get(int(cid), "") if cid is not None else ""
+        amount_field(
+            _("Fee (per-deliverable terms, {currency})", currency=currency),
+            currency or "IDR",
+            key="prog_item_fee",
+            container=a,
+        )
+        st.form_submit_button(_("Add deliverable"), key="prog_item_submit", on_click=_add, args=(actor, currencies))
+    form_feedback("prog_item")
+
+
+def _results_form(actor: Actor, items: pd.DataFrame, currencies: Mapping[int, str]) -> None:
+    names = {
+        int(r.id): f"#{r.id} {r.influencer} {platform_label(r.platform)} {term(DELIVERABLE_TYPE_LABELS, r.type)}"
+        for r in items.itertuples()
+    }
+    with st.form("prog_results_form"):
+        st.write(_("Record results or publish a deliverable"))
+        st.selectbox(_("Deliverable"), list(names), key="prog_results_pick", format_func=lambda i: names[i])
+        cols = st.columns(5)
+        for i, name in enumerate(deliverables.RESULT_FIELDS):
+            cols[i % 5].text_input(_(RESULT_LABELS.get(name, name)), key=f"prog_results_{name}")
+        c1, c2 = st.columns(2)
+        c1.selectbox(
+            _("Status"),
+            [None, *DELIVERABLE_STATUSES],
+            key="prog_results_status",
+            format_func=shown_as(
+                [None, *DELIVERABLE_STATUSES],
+                lambda s: _("Unchanged") if s is None else term(DELIVERABLE_STATUS_LABELS, s),
+            ),
+        )
+        c2.text_input(_("Link (needed to publish)"), key="prog_results_url")
+        st.form_submit_button(
+            _("Save results"), key="prog_results_submit", on_click=_results, args=(actor, items, currencies)
+        )
+    form_feedback("prog_results")
+
+
+def _import(actor: Actor, program_id: int) -> None:
+    upload = st.file_uploader(
+        _("Import results from CSV (deliverable_id or url, then result columns)"),
+        type=["csv"],
+        key="prog_results_csv",
+    )
+    if upload is not None and st.button(_("Import results"), key="prog_results_csv_go"):
+        holder: dict[str, Any] = {}
+
+        def do_import(session) -> None:
+            holder["r"] = deliverables.import_results(session, actor, upload.getvalue(), program_id=program_id)
+
+        if run_action("prog_results_csv", do_import):
+            report = holder["r"]
+            st.success(
+                _(
+                    "Results imported: {updated} updated, {rejected} rejected.",
+                    updated=report.updated,
+                    rejected=report.rejected,
+                )
+            )
+            if report.problems:
+                st.dataframe(
+                    pd.DataFrame(report.problems, columns=["row", "field", "reason"]),
+                    hide_index=True,
+                    key="prog_results_csv_problems",
+                    column_config=column_labels(["row", "field", "reason"]),
+                )
+    form_feedback("prog_results_csv")
+
+
+def deliverables_tab(actor: Actor, program_id: int, board: pd.DataFrame, items: pd.DataFrame) -> None:
+    """The Deliverables tab."""
+    currencies = {int(r.id): str(r.currency) for r in board.itertuples()}
+    if items.empty:
+        st.info(_("No deliverables yet. Add the content each creator owes below."))
+    else:
+        _lists(items, currencies)
+    if not actor.can("program.edit"):
+        return
+    if not board.empty:
+        _add_form(actor, board, currencies)
+    if not items.empty:
+        _results_form(actor, items, currencies)
+        _import(actor, program_id)

@@ -1,0 +1,194 @@
+"""The Programs page's Payments tab: the payments list, approval (managers), marking paid (finance), and adding a
+payment for a creator at Contracted or later (the amount read in the creator's currency as typed in the user's
+locale, dates in 2000..2100)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from db.roles import Actor
+from influencers import payments
+from influencers.models import CONTRACTED_STAGES
+from pages.components.i18n import N_, _
+from pages.components.influencer_forms import form_feedback, refuse, run_action
+from pages.components.inputs import date_field
+from pages.components.money import money
+from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as
+from pages.components.terms import PAYMENT_STATUS_LABELS, STAGE_LABELS, column_labels, term
+
+METHOD_LABELS = {
+    "bank_transfer": N_("bank transfer"),
+    "e_wallet": N_("e-wallet"),
+    "card": N_("card"),
+    "cash": N_("cash"),
+    "other": N_("other"),
+}
+# The domain's refusals on this tab, listed so they are extracted and translated.
+MESSAGES = (
+    N_("A payment needs a collaboration at Contracted or later; {influencer} is at {stage}."),
+    N_("Payment #{id} is {status} and cannot become {target}. A manager must approve it first."),
+    N_("Payment #{id} is {status} and cannot become {target}. A paid payment stays paid; record a refund separately."),
+    N_("Payment #{id} is {status} and cannot become {target}."),
+    N_("Payment #{id} does not exist."),
+    N_("the amount is required"),
+    N_("the amount must be more than zero"),
+    N_("give the date the money left the account"),
+    N_("the paid date is in the future"),
+    N_("at most {limit} characters"),
+)
+NEW_KEYS = ("prog_pay_new_amount", "prog_pay_new_due", "prog_pay_new_invoice")
+
+
+def payment_table(pays: pd.DataFrame) -> pd.DataFrame:
+    """Payments as people read them: amounts with their currency, status and method in words."""
+    shown = for_people(pays.drop(columns=["version_id", "program"]), dates=("due_date", "paid_date"))
+    shown["amount"] = [money(a, c) for a, c in zip(pays["amount"], pays["currency"], strict=True)]
+    shown["status"] = [term(PAYMENT_STATUS_LABELS, s) for s in pays["status"]]
+    shown["method"] = [term(METHOD_LABELS, m) if m else "" for m in pays["method"]]
+    return shown
+
+
+def _add(actor: Actor, creators: Mapping[int, tuple[str, str]]) -> None:
+    cid = st.session_state.get("prog_pay_new_collab")
+    if cid is None:
+        return
+    name, currency = creators[int(cid)]
+    amount, ok = read_amount("prog_pay_new_amount", currency)
+    if unread := not_understood({"amount": ok}):
+        refuse("prog_pay_new", unread)
+        return
+    shown = money(amount, currency) if amount is not None else ""
+    if run_action(
+        "prog_pay_new",
+        payments.add_payment,
+        actor,
+        int(cid),
+        amount,
+        None,
+        st.session_state.get("prog_pay_new_due"),
+        st.session_state.get("prog_pay_new_invoice"),
+        success=_("Payment added (pending approval). {amount} for {influencer}.", amount=shown, influencer=name),
+    ):
+        for key in NEW_KEYS:
+            st.session_state.pop(key, None)
+
+
+def _add_form(actor: Actor, board: pd.DataFrame) -> None:
+    payable = board[board["stage"].isin(CONTRACTED_STAGES)]
+    waiting = board[~board["stage"].isin(CONTRACTED_STAGES)]
+    if payable.empty:
+        st.info(_("Payments can be added once a creator is at Contracted or later on the Pipeline tab."))
+        form_feedback("prog_pay_new")
+        return
+    creators = {int(r.id): (str(r.influencer), str(r.currency)) for r in payable.itertuples()}
+    with st.form("prog_pay_new_form"):
+        st.write(_("Add a payment"))
+        a, b, c = st.columns(3)
+        cid = a.selectbox(
+            _("Creator"),
+            list(creators),
+            key="prog_pay_new_collab",
+            format_func=lambda i: f"{creators[i][0]} ({creators[i][1]})",
+        )
+        currency = creators[int(cid)][1] if cid is not None else "IDR"
+        amount_field(_("Amount ({currency})", currency=currency), currency, key="prog_pay_new_amount", container=b)
+        date_field(_("Due date"), key="prog_pay_new_due", container=c)
+        a.text_input(_("Invoice number"), key="prog_pay_new_invoice")
+        st.form_submit_button(_("Add payment"), key="prog_pay_new_submit", on_click=_add, args=(actor, creators))
+    if not waiting.empty:
+        st.caption(
+            _(
+                "Not payable yet (before Contracted): {names}.",
+                names=", ".join(f"{r.influencer} ({term(STAGE_LABELS, r.stage)})" for r in waiting.itertuples()),
+            )
+        )
+    form_feedback("prog_pay_new")
+
+
+def _mark_paid(actor: Actor, payment_id: int, version: int) -> None:
+    run_action(
+        "prog_pay",
+        payments.mark_paid,
+        actor,
+        payment_id,
+        paid_date=st.session_state.get("prog_paid_date"),
+        invoice_number=st.session_state.get("prog_paid_invoice"),
+        method=st.session_state.get("prog_paid_method"),
+        reference=st.session_state.get("prog_paid_reference"),
+        version_id=version,
+        success=_("Payment marked paid."),
+    )
+
+
+def _actions(actor: Actor, pays: pd.DataFrame, today: dt.date) -> None:
+    open_pays = pays[pays["status"].isin(["pending", "approved"])]
+    if open_pays.empty:
+        return
+    labels = {
+        int(r.id): (
+            _("#{id} {influencer} {amount} ({status}, overdue)")
+            if r.overdue
+            else _("#{id} {influencer} {amount} ({status})")
+        ).format(
+            id=r.id,
+            influencer=r.influencer,
+            amount=money(r.amount, r.currency),
+            status=term(PAYMENT_STATUS_LABELS, r.status),
+        )
+        for r in open_pays.itertuples()
+    }
+    pick = st.selectbox(_("Payment"), list(labels), key="prog_pay_pick", format_func=lambda i: labels[i])
+    row = open_pays[open_pays["id"] == pick].iloc[0]
+    version = int(row.version_id)
+    if actor.can("payment.approve") and row.status == "pending":
+        st.button(
+            _("Approve payment"),
+            key="prog_pay_approve",
+            on_click=run_action,
+            args=("prog_pay", payments.approve_payment, actor, int(pick), version),
+            kwargs={"success": _("Payment approved.")},
+        )
+    if actor.can("payment.mark_paid") and row.status == "approved":
+        if st.session_state.get("prog_paid__for") != int(pick):
+            st.session_state["prog_paid__for"] = int(pick)
+            st.session_state["prog_paid_date"] = today
+            st.session_state["prog_paid_invoice"] = row.invoice_number or ""
+        with st.form("prog_paid_form"):
+            a, b = st.columns(2)
+            date_field(_("Paid date"), key="prog_paid_date", container=a)
+            b.text_input(_("Invoice number"), key="prog_paid_invoice")
+            a.selectbox(
+                _("Method"),
+                list(METHOD_LABELS),
+                key="prog_paid_method",
+                format_func=shown_as(METHOD_LABELS, lambda m: term(METHOD_LABELS, m)),
+            )
+            b.text_input(_("Reference"), key="prog_paid_reference")
+            st.form_submit_button(
+                _("Mark paid"),
+                key="prog_paid_submit",
+                type="primary",
+                on_click=_mark_paid,
+                args=(actor, int(pick), version),
+            )
+    elif row.status == "pending" and not actor.can("payment.approve"):
+        st.caption(_("A manager approves this payment before finance can pay it."))
+
+
+def payments_tab(actor: Actor, board: pd.DataFrame, pays: pd.DataFrame, today: dt.date) -> None:
+    """The Payments tab."""
+    if pays.empty:
+        st.info(_("No payments yet. Add one for a contracted creator below."))
+    else:
+        shown = payment_table(pays)
+        st.dataframe(
+            shown, hide_index=True, width="stretch", key="prog_pay_table", column_config=column_labels(shown.columns)
+        )
+        _actions(actor, pays, today)
+        form_feedback("prog_pay")
+    if actor.can("program.edit") and not board.empty:
+        _add_form(actor, board)
