@@ -180,3 +180,13 @@ def budget_change(session: Session, of: BudgetPlan, new_amount: object, **values
             **values,
         ),
     )
+
+
+def contract(session: Session, actor: Any, collaboration_id: int) -> None:
+    """Take a collaboration one allowed step at a time up to Contracted, through the service (as a person would)."""
+    from influencers.programs import PIPELINE, get_collaboration, move_stage
+
+    target = PIPELINE.index("contracted")
+    while PIPELINE.index(get_collaboration(session, collaboration_id).stage) < target:
+        stage = get_collaboration(session, collaboration_id).stage
+        move_stage(session, actor, collaboration_id, PIPELINE[PIPELINE.index(stage) + 1])

@@ -25,6 +25,7 @@ from influencers.contacts import create_influencer
 from influencers.deliverables import add_deliverable
 from influencers.payments import add_payment
 from influencers.programs import add_collaboration, create_program
+from tests.builders import contract
 from tests.automation.conftest import ADMIN
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -73,6 +74,7 @@ def world(migrated_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
         person = create_influencer(s, SPECIALIST, {"name": "Ayu Lestari", "handles": {"instagram": "@ayu.l"}})
         collab = add_collaboration(s, SPECIALIST, program.id, person.id, {"fee": "2500000"})
         add_deliverable(s, SPECIALIST, collab.id, {"platform": "instagram", "type": "reel", "due_date": "2026-11-10"})
+        contract(s, SPECIALIST, collab.id)
         add_payment(s, SPECIALIST, collab.id, "2500000", due_date=dt.date(2026, 11, 12))
         s.add(
             SyncRun(

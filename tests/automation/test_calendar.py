@@ -32,6 +32,7 @@ from influencers.deliverables import add_deliverable, update_deliverable
 from influencers.models import Deliverable, ProgramCampaign
 from influencers.payments import add_payment
 from influencers.programs import add_collaboration, create_program
+from tests.builders import contract
 
 SPECIALIST = Actor("specialist@example.com", "specialist")
 TODAY = dt.date(2026, 11, 16)
@@ -61,6 +62,7 @@ def plan(migrated_url: str) -> dict:
             s, SPECIALIST, c2.id, {"platform": "tiktok", "type": "video", "due_date": "2026-11-20"}
         )
         tiktok.planned_post_date = dt.date(2026, 11, 22)
+        contract(s, SPECIALIST, c1.id)
         pay = add_payment(s, SPECIALIST, c1.id, "2500000", due_date=dt.date(2026, 11, 12))
         account = AdAccount(account_id="9", name="Acme ID", currency="IDR", timezone_name="Asia/Jakarta")
         s.add(account)

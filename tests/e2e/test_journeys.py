@@ -288,7 +288,7 @@ def test_specialist_takes_a_creator_through_a_program(app, view: Page) -> None:
     view.get_by_role("tab", name="Payments").click()
     pay = view.get_by_test_id("stForm").filter(has=view.get_by_role("button", name="Add payment"))
     choose(view, selectbox(pay, "Creator"), name)
-    pay.get_by_label("Amount").fill("150")
+    pay.get_by_role("textbox", name="Amount (USD)").fill("150")
     pay.get_by_label("Invoice number").fill("INV-E2E-1")
     pay.get_by_role("button", name="Add payment").click()
     expect(view.get_by_text("Payment added (pending approval).")).to_be_visible()
