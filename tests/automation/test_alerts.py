@@ -25,8 +25,8 @@ from influencers.contacts import create_influencer
 from influencers.deliverables import add_deliverable
 from influencers.payments import add_payment
 from influencers.programs import add_collaboration, create_program
-from tests.builders import contract
 from tests.automation.conftest import ADMIN
+from tests.builders import contract
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 

@@ -31,7 +31,16 @@ def _refused(page, app_url: str, url_path: str) -> None:
 
 def test_specialist_sees_their_pages_and_is_refused_the_rest(app, page) -> None:
     sign_in(page, app.url, "sami.specialist@example.com")
-    assert sidebar_pages(page) == ["Overview", "Campaigns", "Budgets", "Influencers", "Programs", "Calendar", "Sync", "My alerts"]
+    assert sidebar_pages(page) == [
+        "Overview",
+        "Campaigns",
+        "Budgets",
+        "Influencers",
+        "Programs",
+        "Calendar",
+        "Sync",
+        "My alerts",
+    ]
     for url_path in ("exports", "settings", "audit"):
         _refused(page, app.url, url_path)
     page.goto(f"{app.url}/sync")
@@ -45,7 +54,16 @@ def test_specialist_sees_their_pages_and_is_refused_the_rest(app, page) -> None:
 
 def test_finance_sees_their_pages_and_is_refused_the_rest(app, page) -> None:
     sign_in(page, app.url, "fina.finance@example.com")
-    assert sidebar_pages(page) == ["Overview", "Campaigns", "Budgets", "Influencers", "Programs", "Calendar", "Exports", "My alerts"]
+    assert sidebar_pages(page) == [
+        "Overview",
+        "Campaigns",
+        "Budgets",
+        "Influencers",
+        "Programs",
+        "Calendar",
+        "Exports",
+        "My alerts",
+    ]
     for url_path in ("sync", "settings", "audit"):
         _refused(page, app.url, url_path)
     page.goto(f"{app.url}/exports")
