@@ -14,7 +14,8 @@ from db.settings import DEFAULTS
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = README + "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
-CODE_DIRS = ("campaigns", "db", "finance", "influencers", "pages")
+CODE_DIRS = ("automation", "budgets", "campaigns", "db", "demo", "finance", "influencers", "migrations", "pages")
+ENV_NAME = re.compile(r"[\"'`]((?:FB|PANTAU|TIKTOK)_[A-Z_]{3,})[\"'`]")  # a name in quotes: read from the environment
 
 
 def _commands(group: typer.main.TyperGroup, prefix: str = "") -> list[str]:
@@ -36,15 +37,28 @@ def test_every_cli_command_is_in_the_readme() -> None:
     assert not missing, f"commands missing from the README's command line section: {missing}"
 
 
-def test_every_environment_variable_is_documented() -> None:
+def _environment_variables() -> set[str]:
     names = {"DATABASE_URL"}
     for folder in CODE_DIRS:
         for path in (ROOT / folder).rglob("*.py"):
-            names |= set(re.findall(r"\b((?:FB|PANTAU)_[A-Z_]{3,})\b", path.read_text(encoding="utf-8")))
-    names |= set(re.findall(r"\b((?:FB|PANTAU)_[A-Z_]{3,})\b", (ROOT / "streamlit_app.py").read_text()))
-    assert {"FB_ACCESS_TOKEN", "PANTAU_SECRET_KEY"} <= names
+            names |= set(ENV_NAME.findall(path.read_text(encoding="utf-8")))
+    for script in ("streamlit_app.py", "cli.py"):
+        names |= set(ENV_NAME.findall((ROOT / script).read_text(encoding="utf-8")))
+    return names
+
+
+def test_every_environment_variable_is_documented() -> None:
+    names = _environment_variables()
+    assert {"FB_ACCESS_TOKEN", "PANTAU_SECRET_KEY", "PANTAU_SMTP_HOST", "TIKTOK_ACCESS_TOKEN"} <= names
     missing = sorted(n for n in names if f"`{n}`" not in README)
     assert not missing, f"environment variables missing from the README's configuration table: {missing}"
+
+
+def test_every_environment_variable_is_in_the_env_example() -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^# ([A-Z][A-Z_0-9]+)=", example, re.M))
+    missing = sorted(_environment_variables() - listed)
+    assert not missing, f"environment variables missing from .env.example: {missing}"
 
 
 def test_every_workspace_setting_is_documented() -> None:
