@@ -9,7 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from budgets import alerts
-from budgets.changes import MetaPush, approve_change, change_history, open_changes, propose_change, reject_change
+from budgets.changes import (
+    MetaPush,
+    approval_refusal,
+    approve_change,
+    change_history,
+    open_changes,
+    propose_change,
+    reject_change,
+)
 from budgets.charts import pacing_chart
 from budgets.errors import BudgetError
 from budgets.overview import BudgetOverview, budget_overview
@@ -17,18 +25,28 @@ from budgets.plans import TARGET_PLAN, plan_scopes, set_plan
 from campaigns import performance
 from db.calendar import Period
 from db.engine import session_scope
+from db.errors import TransitionError
 from db.money import CurrencyError, currency_code
-from db.roles import PermissionDenied
+from db.roles import PermissionDenied, is_one_person
 from db.settings import get_setting
 from finance import fx
 from influencers.queries import overdue_deliverables
 from pages.components.auth import require_page
-from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label, tile
+from pages.components.budget_widgets import (
+    change_description,
+    flag_label,
+    moment_text,
+    money_or_blank,
+    render_alerts,
+    scope_text,
+    status_label,
+    tile,
+)
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
-from pages.components.inputs import amount_input, error_text
+from pages.components.inputs import amount_input, error_text, message_text
 from pages.components.money import money
 from pages.components.terms import SCOPE_LABELS, term
 
@@ -109,7 +127,7 @@ def _write(action, success: str) -> None:
     try:
         with session_scope() as session:
             action(session)
-    except (BudgetError, PermissionDenied) as exc:
+    except (BudgetError, TransitionError, PermissionDenied) as exc:
         st.session_state["budgets_flash"] = ("error", error_text(exc))
     else:
         st.session_state["budgets_flash"] = ("success", success)
@@ -234,22 +252,16 @@ render_alerts(data["alerts"], key="budgets_alerts")
 st.subheader(_("Proposed changes"))
 if not data["open"]:
     st.caption(_("No budget change is waiting for a decision."))
+if data["open"] and actor.can("budget.approve") and is_one_person(actor):
+    st.caption(_("Local mode: you are the only person using Pantau, so you approve your own proposals."))
 for change in data["open"]:
-    with st.container(border=True):
-        st.markdown(
-            _(
-                "**{scope}** {period}: {old} → {new}. Proposed by {who} on {when}: {reason}",
-                scope=change["scope_key"],
-                period=change["period"],
-                old=money_or_blank(change["old_amount"], change["currency"]) or "-",
-                new=money(change["new_amount"], change["currency"]),
-                who=change["proposed_by"],
-                when=change["proposed_at"].strftime("%Y-%m-%d %H:%M"),
-                reason=change["reason"],
-            )
-        )
+    with st.container(border=True, key=f"budgets_change_{change['id']}"):
+        st.markdown(change_description(change))
+        refusal = approval_refusal(actor, change["proposed_by"])
         if actor.can("budget.approve"):
             cid = change["id"]
+            if refusal is not None:
+                st.info(message_text(refusal), icon=":material/group:")
             note = st.text_input(_("Decision note"), key=f"budgets_note_{cid}")
             pushes = change["target"] != TARGET_PLAN and change["push_to_meta"] and data["push_enabled"]
             confirmed = True
@@ -262,7 +274,9 @@ for change in data["open"]:
                     key=f"budgets_push_confirm_{cid}",
                 )
             a, b = st.columns(2)
-            if a.button(_("Approve"), key=f"budgets_approve_{cid}", type="primary", disabled=not confirmed):
+            if refusal is None and a.button(
+                _("Approve"), key=f"budgets_approve_{cid}", type="primary", disabled=not confirmed
+            ):
                 _write(
                     lambda s, cid=cid, note=note: approve_change(s, actor, cid, note=note, push=meta_budget_push()),
                     _("Change approved and applied to the plan.")
@@ -337,15 +351,15 @@ if history:
     st.dataframe(
         pd.DataFrame(
             {
-                _("When"): [h["proposed_at"].strftime("%Y-%m-%d %H:%M") for h in history],
-                _("Scope"): [h["scope_key"] for h in history],
+                _("When"): [moment_text(h["proposed_at"]) for h in history],
+                _("Scope"): [scope_text(h) for h in history],
                 _("Old"): [money_or_blank(h["old_amount"], h["currency"]) for h in history],
                 _("New"): [money(h["new_amount"], h["currency"]) for h in history],
                 _("Why"): [h["reason"] for h in history],
                 _("Proposed by"): [h["proposed_by"] for h in history],
                 _("Status"): [h["status"] for h in history],
                 _("Decided by"): [h["decided_by"] or "" for h in history],
-                _("Decided"): [h["decided_at"].strftime("%Y-%m-%d %H:%M") if h["decided_at"] else "" for h in history],
+                _("Decided"): [moment_text(h["decided_at"]) for h in history],
                 _("Note"): [h["decision_note"] or "" for h in history],
             }
         ),
