@@ -23,7 +23,7 @@ from budgets.errors import BudgetError
 from budgets.overview import BudgetOverview, budget_overview
 from budgets.plans import TARGET_PLAN, plan_scopes, set_plan
 from campaigns import performance
-from db.calendar import Period
+from db.calendar import Period, default_range
 from db.engine import session_scope
 from db.errors import TransitionError
 from db.money import CurrencyError, currency_code
@@ -145,8 +145,9 @@ kind = k1.segmented_control(
     key="budgets_period_kind",
 )
 if kind == "custom":
+    opening = default_range(now)
     chosen = k2.date_input(
-        _("From and to"), value=(now.replace(day=1), now), key="budgets_custom_period", format="YYYY-MM-DD"
+        _("From and to"), value=(opening.start, opening.end), key="budgets_custom_period", format="YYYY-MM-DD"
     )
     if not (isinstance(chosen, tuple) and len(chosen) == 2):
         st.info(_("Pick the last day of the period too."))

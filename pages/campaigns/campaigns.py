@@ -9,7 +9,7 @@ from budgets.changes import TARGET_META_DAILY, TARGET_META_LIFETIME, change_hist
 from budgets.errors import BudgetError
 from budgets.overview import campaign_statuses
 from campaigns import charts, performance
-from db.calendar import Period
+from db.calendar import Period, default_range
 from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import get_setting
@@ -79,7 +79,8 @@ with st.container(border=True):
     chosen_statuses = b.multiselect(_("Status"), options["statuses"], key="campaigns_statuses")
     chosen_objectives = c.multiselect(_("Objective"), options["objectives"], key="campaigns_objectives")
     d, e = st.columns([1, 2])
-    period = d.date_input(_("Dates"), value=(month_start, min(month_end, today())), key="campaigns_period")
+    opening = default_range(today())
+    period = d.date_input(_("Dates"), value=(opening.start, opening.end), key="campaigns_period")
     search = e.text_input(_("Search campaign names"), key="campaigns_search", placeholder=_("e.g. Payday"))
 with st.expander(
     _("Conversion definitions: what counts as a conversion"), expanded="conv_def_flash" in st.session_state
@@ -90,7 +91,7 @@ if isinstance(period, tuple) and len(period) == 2:
 elif isinstance(period, tuple) and period:
     since = until = period[0]
 else:
-    since, until = month_start, month_end
+    since, until = default_range(today()).start, default_range(today()).end
 
 query = (
     since,

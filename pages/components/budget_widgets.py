@@ -30,6 +30,7 @@ def status_label(status: str | None) -> str:
         "over_pacing": _("Over-pacing"),
         "exhausted": _("Exhausted"),
         "no_plan": _("No plan"),
+        "too_early": _("Too early to tell"),
     }
     return labels.get(status or "", "")
 
