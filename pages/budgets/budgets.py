@@ -20,7 +20,7 @@ from budgets.changes import (
 )
 from budgets.charts import pacing_chart
 from budgets.errors import BudgetError
-from budgets.overview import BudgetOverview, budget_overview
+from budgets.overview import BudgetOverview, CurrencyTotals, budget_overview, totals_by_currency
 from budgets.plans import TARGET_PLAN, plan_scopes, set_plan
 from campaigns import performance
 from db.calendar import Period, default_range
@@ -72,6 +72,7 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
             "history": change_history(session, plan_ids=plan_ids),
             "scopes": plan_scopes(session),
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
+            "reporting_currency": currency,
         }
 
 
@@ -185,58 +186,65 @@ st.caption(
     )
 )
 
-# Tiles per currency: campaigns and programs (channel and account plans overlap them).
-for totals in overview.totals:
-    cur = totals.currency
-    st.markdown(f"**{cur}**")
-    t1, t2, t3, t4 = st.columns(4)
-    tile(t1, _("Planned ({currency})", currency=cur), totals.planned, cur)
-    tile(t2, _("Spent ({currency})", currency=cur), totals.actual, cur)
-    tile(t3, _("Projected ({currency})", currency=cur), totals.projected, cur)
-    tile(t4, _("Remaining ({currency})", currency=cur), totals.remaining, cur)
-    extra = []
-    if totals.committed:
-        extra.append(_("{amount} committed to influencers", amount=money(totals.committed, cur)))
-    if totals.unplanned_actual:
-        extra.append(_("{amount} spent without a plan", amount=money(totals.unplanned_actual, cur)))
-    if extra:
-        st.caption("; ".join(extra))
-for note in overview.notes:
-    st.caption(note)
-
-# Pacing chart for one currency, all campaigns and programs in it or one scope.
-if overview.totals:
-    st.subheader(_("Pacing"))
-    c1, c2 = st.columns([1, 3])
-    currencies = [t.currency for t in overview.totals]
-    chart_currency = c1.selectbox(_("Currency"), currencies, key="budgets_chart_currency")
-    in_currency = [
-        p
-        for p in overview.pacings
-        if p.scope.currency == chart_currency and p.scope.scope_type in ("campaign", "program")
-    ]
-    scope_labels = {"": _("All campaigns and programs in {currency}", currency=chart_currency)}
-    scope_labels.update({p.scope.scope_key: p.scope.name for p in in_currency if p.scope.scope_type == "campaign"})
-    chart_scope = c2.selectbox(_("Scope"), list(scope_labels), format_func=scope_labels.get, key="budgets_chart_scope")
-    if chart_scope:
-        chosen = next(p for p in in_currency if p.scope.scope_key == chart_scope)
-        days = _campaign_days(db_key(), chosen.scope.campaign_id, period.start, period.end)
-        daily = days[["date", "spend"]] if not days.empty else pd.DataFrame(columns=["date", "spend"])
-        planned, rate, chart_today = (
-            chosen.planned,
-            chosen.daily_rate if chosen.scope.accruing else Decimal(0),
-            (chosen.scope.today),
+# One currency and one scope drive the tiles and the chart together: every currency the workspace's campaigns and
+# programs use, each in its own money (default: the reporting currency); campaigns and programs only (channel and
+# account plans overlap them).
+reporting = data["reporting_currency"]
+paced = [p for p in overview.pacings if p.scope.scope_type in ("campaign", "program")]
+currencies = sorted({cur for _key, _kind, _name, cur in data["scopes"] if cur} | {p.scope.currency for p in paced})
+currencies = [reporting, *[c for c in currencies if c != reporting]]
+c1, c2 = st.columns([1, 3])
+chart_currency = c1.selectbox(_("Currency"), currencies, key="budgets_chart_currency")
+in_currency = [p for p in paced if p.scope.currency == chart_currency]
+scope_labels = {"": _("All campaigns and programs in {currency}", currency=chart_currency)}
+scope_labels.update({p.scope.scope_key: p.scope.name for p in in_currency if p.scope.scope_type == "campaign"})
+chart_scope = c2.selectbox(_("Scope"), list(scope_labels), format_func=scope_labels.get, key="budgets_chart_scope")
+chosen = next((p for p in in_currency if p.scope.scope_key == chart_scope), None)
+selected = [chosen] if chosen is not None else in_currency
+totals = next(iter(totals_by_currency(selected)), CurrencyTotals(chart_currency))
+cur = chart_currency
+t1, t2, t3, t4 = st.columns(4)
+tile(t1, _("Planned ({currency})", currency=cur), totals.planned, cur)
+tile(t2, _("Spent ({currency})", currency=cur), totals.actual, cur)
+tile(t3, _("Projected ({currency})", currency=cur), totals.projected, cur)
+tile(t4, _("Remaining ({currency})", currency=cur), totals.remaining, cur)
+extra = []
+if totals.committed:
+    extra.append(_("{amount} committed to influencers", amount=money(totals.committed, cur)))
+if totals.unplanned_actual:
+    extra.append(_("{amount} spent without a plan", amount=money(totals.unplanned_actual, cur)))
+if extra:
+    st.caption("; ".join(extra))
+converted = next((t for t in overview.totals if t.currency == reporting), None)
+if chosen is None and converted is not None and len({p.scope.currency for p in paced}) > 1:
+    st.caption(
+        _(
+            "All currencies converted to {currency}: planned {planned}, spent {actual}, projected {projected}.",
+            currency=reporting,
+            planned=money(converted.planned, reporting),
+            actual=money(converted.actual, reporting),
+            projected=money(converted.projected, reporting),
         )
-    else:
-        daily = pd.DataFrame([d for d in overview.daily if d["currency"] == chart_currency], columns=["date", "spend"])
-        planned = sum((p.planned or Decimal(0) for p in in_currency), Decimal(0)) or None
-        rate = sum((p.daily_rate for p in in_currency if p.scope.accruing), Decimal(0))
-        chart_today = overview.today
-    st.altair_chart(
-        pacing_chart(daily, planned, period.start, period.end, chart_today, rate, chart_currency),
-        key="budgets_pacing_chart",
     )
-    st.caption(_("Solid: actual cumulative spend. Grey dashes: even pacing to the plan. Orange dashes: projection."))
+for note in overview.notes:
+    st.caption(message_text(note))
+
+if chosen is not None:
+    days = _campaign_days(db_key(), chosen.scope.campaign_id, period.start, period.end)
+    daily = days[["date", "spend"]] if not days.empty else pd.DataFrame(columns=["date", "spend"])
+    planned = chosen.planned
+    rate = chosen.daily_rate if chosen.scope.accruing else Decimal(0)
+    chart_today = chosen.scope.today
+else:
+    daily = pd.DataFrame([d for d in overview.daily if d["currency"] == chart_currency], columns=["date", "spend"])
+    planned = sum((p.planned or Decimal(0) for p in in_currency), Decimal(0)) or None
+    rate = sum((p.daily_rate for p in in_currency if p.scope.accruing), Decimal(0))
+    chart_today = overview.today
+st.subheader(_("Pacing"))
+st.altair_chart(
+    pacing_chart(daily, planned, period.start, period.end, chart_today, rate, chart_currency, translate=_),
+    key="budgets_pacing_chart",
+)
 
 # The table with flags.
 st.subheader(_("Plans and pacing"))
