@@ -50,7 +50,8 @@ def test_no_pacing_verdict_or_alert_before_three_completed_days() -> None:
         assert pacing.completed_days(scope) == done
         verdict = pacing.pace(scope)
         assert verdict.status == pacing.TOO_EARLY, day
-        assert verdict.pace_ratio is not None and verdict.pace_ratio > pacing.OVER_PACE_RATIO  # it would have said so
+        assert verdict.pace_ratio is not None
+        assert verdict.pace_ratio > pacing.OVER_PACE_RATIO
         assert alerts.build_alerts([verdict]) == []
     fourth = pacing.pace(_payday(dt.date(2026, 12, 4)))
     assert fourth.status == pacing.OVER_PACING
