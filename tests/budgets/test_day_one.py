@@ -90,3 +90,37 @@ def test_lifetime_forecast_waits_for_three_days_as_well() -> None:
 
     assert pacing.pace(lifetime(2, D(300))).lifetime_exhausted_on is None
     assert pacing.pace(lifetime(5, D(1200))).lifetime_exhausted_on is not None
+
+
+def test_the_overview_on_a_fake_clock_waits_three_days_before_over_pacing(session, workspace) -> None:
+    """Through SQL: the ABO campaign spends 50 a day against a plan of 20 a day; on the 1st and 3rd of November it
+    is too early to tell (no alert on the Overview or Budgets), on the 8th it is over-pacing."""
+    import datetime as dt
+
+    from budgets.models import BudgetPlan
+    from budgets.overview import budget_overview
+
+    session.add(
+        BudgetPlan(
+            scope_type="campaign",
+            scope_key=f"campaign:{workspace['abo']}",
+            campaign_id=workspace["abo"],
+            period_start=dt.date(2026, 11, 1),
+            period_end=dt.date(2026, 11, 30),
+            amount=D(600),
+            currency="USD",
+        )
+    )
+    session.flush()
+    nov = Period.month(2026, 11)
+    key = f"campaign:{workspace['abo']}"
+    for day, status in ((1, pacing.TOO_EARLY), (3, pacing.TOO_EARLY), (8, pacing.OVER_PACING)):
+        now = dt.datetime(2026, 11, day, 12, 0, tzinfo=dt.UTC)  # the same day in New York and in Jakarta
+        overview = budget_overview(session, nov, now=now)
+        abo = next(p for p in overview.pacings if p.scope.scope_key == key)
+        assert abo.status == status, day
+        over = [a for a in alerts.build_alerts(overview.pacings) if a.kind == alerts.OVER_PACING]
+        if day < 8:
+            assert over == [], day  # no campaign has 3 completed days yet: no over-pacing alert at all
+        else:
+            assert key in [a.scope_key for a in over]

@@ -212,3 +212,18 @@ def test_overview_this_month(demo_url: str, app_test) -> None:
     ]
     top = at.dataframe[0].value
     assert len(top) == 5
+
+
+def test_campaigns_and_budgets_open_on_the_default_range(demo_url: str, app_test) -> None:
+    """Both pages call db.calendar.default_range on the workspace's today (the rule is tested on a fake clock in
+    tests/budgets/test_day_one.py)."""
+    from db.calendar import default_range, workspace_today
+
+    with session_scope() as s:
+        expected = default_range(workspace_today(s))
+    at = _open(app_test, "pages/campaigns/campaigns.py")
+    assert tuple(at.date_input(key="campaigns_period").value) == (expected.start, expected.end)
+    at.switch_page("pages/budgets/budgets.py").run()
+    at.segmented_control(key="budgets_period_kind").set_value("custom").run()
+    assert not at.exception, at.exception
+    assert tuple(at.date_input(key="budgets_custom_period").value) == (expected.start, expected.end)
