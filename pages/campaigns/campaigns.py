@@ -15,13 +15,13 @@ from db.roles import PermissionDenied
 from db.settings import get_setting
 from finance import fx
 from pages.components.auth import require_page
-from pages.components.budget_widgets import money_or_blank, status_label, tile
+from pages.components.budget_widgets import CHANGE_TARGET_LABELS, moment_text, money_or_blank, status_label, tile
 from pages.components.conversion_editor import conversion_editor
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
 from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, date_text
 from pages.components.money import money, number
-from pages.components.terms import ad_platform_label
+from pages.components.terms import ad_platform_label, term
 
 actor = require_page("campaigns")
 st.title(_("Campaigns"))
@@ -325,8 +325,8 @@ if history:
     st.dataframe(
         pd.DataFrame(
             {
-                _("When"): [h["proposed_at"].strftime("%Y-%m-%d %H:%M") for h in history],
-                _("What"): [h["target"] for h in history],
+                _("When"): [moment_text(h["proposed_at"]) for h in history],
+                _("What"): [term(CHANGE_TARGET_LABELS, h["target"]) for h in history],
                 _("Old"): [money_or_blank(h["old_amount"], h["currency"]) for h in history],
                 _("New"): [money(h["new_amount"], h["currency"]) for h in history],
                 _("Why"): [h["reason"] for h in history],

@@ -96,3 +96,16 @@ def test_local_mode_approves_and_says_it_is_one_person(demo_url: str, app_test) 
     assert not at.exception, at.exception
     with session_scope() as s:
         assert s.get(BudgetChange, demo["id"]).status == "approved"
+
+
+def test_the_campaign_detail_history_names_what_changes(demo_url: str, app_test) -> None:
+    with session_scope() as s:
+        change = s.scalar(select(BudgetChange).where(BudgetChange.status == "proposed"))
+        campaign_id = change.campaign_id
+    at = _open(app_test)
+    at.switch_page("pages/campaigns/campaigns.py").run()
+    at.selectbox(key="campaigns_detail").select(campaign_id).run()
+    assert not at.exception, at.exception
+    history = next(d.value for d in at.dataframe if "Meta push" in d.value.columns)
+    assert list(history["What"]) == ["plan amount"]
+    assert not history["When"].str.match(r"^\d{4}-\d{2}-\d{2} ").any()  # the locale's format, not a raw stamp
