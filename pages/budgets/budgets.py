@@ -366,9 +366,9 @@ if history:
                 _("New"): [money(h["new_amount"], h["currency"]) for h in history],
                 _("Why"): [h["reason"] for h in history],
                 _("Proposed by"): [h["proposed_by"] for h in history],
+                _("Decided"): [moment_text(h["decided_at"]) for h in history],
                 _("Status"): [h["status"] for h in history],
                 _("Decided by"): [h["decided_by"] or "" for h in history],
-                _("Decided"): [moment_text(h["decided_at"]) for h in history],
                 _("Note"): [h["decision_note"] or "" for h in history],
             }
         ),

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import streamlit as st
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_date_format, get_datetime_format, get_time_format
 from babel.numbers import format_compact_currency
 
 from budgets.alerts import Alert
@@ -140,10 +140,17 @@ CHANGE_TARGET_LABELS = {
 
 
 def moment_text(moment: dt.datetime | None) -> str:
-    """A timestamp in the workspace time zone, in the user's locale (`Nov 27, 2026, 9:05 AM`); "" for None."""
+    """A timestamp in the workspace time zone, in the user's locale (`Nov 27, 2026, 9:05 AM`, `27 Nov 2026,
+    09.05`); "" for None."""
     if moment is None:
         return ""
-    return format_datetime(moment, "medium", tzinfo=zone(workspace_zone()), locale=current_locale())
+    locale = current_locale()
+    pattern = (
+        get_datetime_format("medium", locale=locale)
+        .replace("{1}", get_date_format("medium", locale=locale).pattern)
+        .replace("{0}", get_time_format("short", locale=locale).pattern)
+    )
+    return format_datetime(moment, pattern, tzinfo=zone(workspace_zone()), locale=locale)
 
 
 def scope_text(change: dict) -> str:
