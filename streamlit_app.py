@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="Pantau", page_icon=":material/monitoring:", layout="wide")
+# A local PNG, not an emoji or icon name: Streamlit turns those into a favicon fetched from an outside host,
+# and Pantau asks no outside host for anything (it must work offline).
+PAGE_ICON = Path(__file__).resolve().parent / "assets" / "pantau-icon.png"
+st.set_page_config(page_title="Pantau", page_icon=str(PAGE_ICON), layout="wide")
 
 from db.config import database_url  # noqa: E402
 from db.secrets import install_log_redaction  # noqa: E402

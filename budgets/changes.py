@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from budgets.errors import BudgetError
 from budgets.models import BudgetChange, BudgetPlan
 from budgets.plans import APPROVED, FIELD_NEW_AMOUNT, TARGET_PLAN, plan_amount
+from budgets.scopes import ScopeName, scope_names
 from campaigns.models import Campaign
 from db import audit
-from db.roles import Actor, require
+from db.errors import N_, Message, TransitionError
+from db.roles import Actor, is_one_person, require
 from db.settings import get_setting
 from db.types import utcnow
 
@@ -31,7 +33,9 @@ PROPOSED, REJECTED = "proposed", "rejected"
 def change_history(
     session: Session, *, campaign_id: int | None = None, plan_ids: Iterable[int] | None = None, limit: int = 200
 ) -> list[dict]:
-    """Budget changes, newest first: who proposed, who decided, old -> new and why."""
+    """Budget changes, newest first, described for a person: what they change (the campaign's or program's name,
+    its account and platform, the plan's period), old -> new in the currency, who proposed it, when and why, and
+    who decided."""
     stmt = (
         select(BudgetChange, BudgetPlan.scope_key, BudgetPlan.period_start, BudgetPlan.period_end)
         .outerjoin(BudgetPlan, BudgetPlan.id == BudgetChange.budget_plan_id)
@@ -43,13 +47,24 @@ def change_history(
     if plan_ids is not None:
         # The plans' changes, and the Meta budget changes (they belong to no plan).
         stmt = stmt.where(or_(BudgetChange.budget_plan_id.in_(list(plan_ids)), BudgetChange.budget_plan_id.is_(None)))
+    found = [
+        (change, scope_key or (f"campaign:{change.campaign_id}" if change.campaign_id else ""), start, end)
+        for change, scope_key, start, end in session.execute(stmt)
+    ]
+    names = scope_names(session, {key for _change, key, _start, _end in found if key})
     rows = []
-    for change, scope_key, start, end in session.execute(stmt):
+    for change, scope_key, start, end in found:
+        described = names.get(scope_key) or ScopeName(scope_key, "", scope_key)
         rows.append(
             {
                 "id": change.id,
-                "scope_key": scope_key or (f"campaign:{change.campaign_id}" if change.campaign_id else ""),
-                "period": f"{start} to {end}" if start else "",
+                "scope_key": scope_key,
+                "scope_type": described.scope_type,
+                "scope_name": described.name,
+                "account_name": described.account_name,
+                "platform": described.platform,
+                "period_start": start,
+                "period_end": end,
                 "target": change.target,
                 "currency": change.currency,
                 "old_amount": change.old_amount,
@@ -67,6 +82,21 @@ def change_history(
             }
         )
     return rows
+
+
+OWN_PROPOSAL = N_("{who} proposed this change; another manager must approve it (four eyes).")
+
+
+def approval_refusal(actor: Actor, proposed_by: str | None) -> Message | None:
+    """Why `actor` may not approve a proposal by `proposed_by`, or None when they may (four eyes).
+
+    In team mode (people signed in) nobody approves their own proposal. In local mode (one person, the local
+    admin) and on the command line there is nobody else to ask, so approving one's own proposal is allowed."""
+    if is_one_person(actor):
+        return None
+    if proposed_by and actor.email.strip().lower() == proposed_by.strip().lower():
+        return Message(OWN_PROPOSAL, {"who": proposed_by})
+    return None
 
 
 def propose_change(
@@ -152,9 +182,13 @@ def approve_change(
     push: MetaPush | None = None,
 ) -> BudgetChange:
     """Approve a proposal (managers): a plan change is applied to the plan; a Meta budget change is
-    pushed through `push` when the `meta_budget_push` setting is on and the proposal asked for it."""
+    pushed through `push` when the `meta_budget_push` setting is on and the proposal asked for it.
+    Nobody approves their own proposal in team mode (`approval_refusal`: a TransitionError)."""
     require(actor, "budget.approve")
     change = _open_change(session, change_id)
+    refusal = approval_refusal(actor, change.proposed_by)
+    if refusal is not None:
+        raise TransitionError(refusal)
     before = audit.snapshot(change)
     if change.target == TARGET_PLAN:
         plan = session.get(BudgetPlan, change.budget_plan_id)

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 import altair as alt
 import pandas as pd
 
 from campaigns.charts import CONVERSIONS_COLOUR, SPEND_COLOUR, day_axis
+from db.errors import N_
+
+# The series of the pacing chart and the names its legend gives them (pages pass `translate`).
+ACTUAL, IDEAL, PROJECTED, PLAN = "Actual", "Ideal", "Projected", "Plan"
+SERIES_LABELS = {
+    ACTUAL: N_("Actual spend (to yesterday)"),
+    IDEAL: N_("Even pacing to the plan"),
+    PROJECTED: N_("Projection to period end"),
+    PLAN: N_("Plan"),
+}
+SERIES_COLOURS = {ACTUAL: SPEND_COLOUR, IDEAL: "#9D9D9D", PROJECTED: CONVERSIONS_COLOUR, PLAN: "#E45756"}
+SERIES_DASHES = {ACTUAL: [1, 0], IDEAL: [2, 2], PROJECTED: [6, 4], PLAN: [1, 0]}
+AXIS_TITLE = N_("Cumulative spend ({currency})")
+DATE_TITLE = N_("Date")
 
 
 def pacing_chart(
@@ -19,9 +34,11 @@ def pacing_chart(
     today: dt.date,
     projected_daily: Decimal,
     currency: str,
+    translate: Callable[[str], str] = str,
 ) -> alt.LayerChart:
     """Cumulative actual spend against the ideal (even) line, the projection dashed to the period's
-    end, and the plan as a horizontal budget line."""
+    end, and the plan as a horizontal line; one legend names every series with its colour and dash
+    (`translate` turns the English names into the page's language)."""
     days = (end - start).days + 1
     frame = daily.copy()
     frame["date"] = pd.to_datetime(frame["date"]).dt.date if not frame.empty else frame.get("date")
@@ -46,31 +63,43 @@ def pacing_chart(
             projected += projected_daily
             rows.append({"date": day, "series": "Projected", "amount": float(projected)})
             day += dt.timedelta(days=1)
+    labels = {code: translate(text) for code, text in SERIES_LABELS.items()}
     data = pd.DataFrame(rows, columns=["date", "series", "amount"])
     data["date"] = pd.to_datetime(data["date"])
-    colours = alt.Scale(domain=["Actual", "Ideal", "Projected"], range=[SPEND_COLOUR, "#9D9D9D", CONVERSIONS_COLOUR])
-    dashes = alt.Scale(domain=["Actual", "Ideal", "Projected"], range=[[1, 0], [2, 2], [6, 4]])
+    data["label"] = data["series"].map(labels)
+    shown = [code for code in SERIES_LABELS if code != PLAN or planned]
+    domain = [labels[code] for code in shown]
+    colours = alt.Scale(domain=domain, range=[SERIES_COLOURS[code] for code in shown])
+    dashes = alt.Scale(domain=domain, range=[SERIES_DASHES[code] for code in shown])
+    # Colour and dash on the same field share one legend, so it shows each line's colour *and* style.
+    legend = alt.Legend(title=None, orient="bottom", symbolStrokeWidth=3, symbolSize=400)
+    series_title = translate(AXIS_TITLE).format(currency=currency)
     lines = (
         alt.Chart(data)
         .mark_line()
         .encode(
             x=day_axis(data["date"]),
-            y=alt.Y("amount:Q", title=f"Cumulative spend ({currency})"),
-            color=alt.Color("series:N", scale=colours, title=None),
-            strokeDash=alt.StrokeDash("series:N", scale=dashes, legend=None),
+            y=alt.Y("amount:Q", title=series_title),
+            color=alt.Color("label:N", scale=colours, legend=legend),
+            strokeDash=alt.StrokeDash("label:N", scale=dashes, legend=legend),
             tooltip=[
-                alt.Tooltip("date:T", title="Date"),
-                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("date:T", title=translate(DATE_TITLE)),
+                alt.Tooltip("label:N", title=" "),
                 alt.Tooltip("amount:Q", title=currency, format=",.2f"),
             ],
         )
     )
     layers = [lines]
     if planned:
-        budget = pd.DataFrame([{"amount": float(planned), "label": "Budget"}])
+        budget = pd.DataFrame([{"amount": float(planned), "series": PLAN, "label": labels[PLAN]}])
         layers.append(
             alt.Chart(budget)
-            .mark_rule(color="#E45756", strokeWidth=2)
-            .encode(y="amount:Q", tooltip=[alt.Tooltip("amount:Q", title=f"Budget ({currency})", format=",.2f")])
+            .mark_rule(strokeWidth=2)
+            .encode(
+                y="amount:Q",
+                color=alt.Color("label:N", scale=colours, legend=legend),
+                strokeDash=alt.StrokeDash("label:N", scale=dashes, legend=legend),
+                tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("amount:Q", title=currency, format=",.2f")],
+            )
         )
     return alt.layer(*layers).properties(height=320)

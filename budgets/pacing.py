@@ -20,7 +20,8 @@ UNDER_PACING = "under_pacing"
 OVER_PACING = "over_pacing"
 EXHAUSTED = "exhausted"
 NO_PLAN = "no_plan"
-STATUSES = (ON_TRACK, UNDER_PACING, OVER_PACING, EXHAUSTED, NO_PLAN)
+TOO_EARLY = "too_early"  # fewer than MIN_PACING_DAYS completed days: no over/under verdict yet
+STATUSES = (ON_TRACK, UNDER_PACING, OVER_PACING, EXHAUSTED, NO_PLAN, TOO_EARLY)
 
 # Projected spend at period end against the plan: above 110% is over-pacing, below 90% under-pacing.
 OVER_PACE_RATIO = Decimal("1.10")
@@ -31,6 +32,9 @@ DAILY_OVERSPEND = Decimal("1.75")
 WEEK_DAYS = 7
 # The run-rate is the average daily spend of the last completed days (up to this many).
 RECENT_DAYS = 7
+# A projection needs this many completed days of the scope in the period: one day on the 1st says nothing
+# ("Over-pacing 209%" from a payday Monday), so before that a scope is "too early" and raises no pacing alert.
+MIN_PACING_DAYS = 3
 
 ZERO = Decimal(0)
 
@@ -173,13 +177,24 @@ def lifetime_exhaustion(scope: PacingInput, rate: Decimal) -> dt.date | None:
     return runs_out if runs_out < scope.run_end else None
 
 
+def completed_days(scope: PacingInput) -> int:
+    """Days of the period the scope was scheduled on and that are over (before the account's today)."""
+    total, done = scheduled_days(scope)
+    if total == 0:  # no schedule inside the period (programs, roll-ups): the period's own completed days
+        return scope.period.overlap_days(None, scope.today - dt.timedelta(days=1))
+    return done
+
+
 def classify(scope: PacingInput, projected: Decimal) -> tuple[str, Decimal | None]:
-    """The status and projected/planned ratio (thresholds: OVER_PACE_RATIO, UNDER_PACE_RATIO)."""
+    """The status and projected/planned ratio (thresholds: OVER_PACE_RATIO, UNDER_PACE_RATIO). A plan already
+    spent is exhausted at once; over- and under-pacing need MIN_PACING_DAYS completed days (else TOO_EARLY)."""
     if scope.planned is None or scope.planned <= 0:
         return NO_PLAN, None
     ratio = projected / scope.planned
     if scope.actual >= scope.planned and scope.today <= scope.period.end:
         return EXHAUSTED, ratio
+    if scope.today <= scope.period.end and completed_days(scope) < MIN_PACING_DAYS:
+        return TOO_EARLY, ratio
     if ratio > OVER_PACE_RATIO:
         return OVER_PACING, ratio
     if ratio < UNDER_PACE_RATIO:
@@ -202,6 +217,8 @@ def pace(scope: PacingInput) -> Pacing:
     if not scope.accruing:
         flags.append("stopped")
     exhausted_on = lifetime_exhaustion(scope, rate)
+    if exhausted_on is not None and exhausted_on > scope.today and completed_days(scope) < MIN_PACING_DAYS:
+        exhausted_on = None  # a projection from fewer than MIN_PACING_DAYS days is no forecast
     if exhausted_on is not None:
         flags.append("lifetime_ends_early")
     if scope.planned is None and scope.actual > 0:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -374,3 +375,58 @@ def rollup_inputs(
             )
         )
     return inputs, notes
+
+
+@dataclass(frozen=True)
+class ScopeName:
+    """What a plan scope is, in words: "campaign" "ID | Payday" on account "Kopi ID" (meta)."""
+
+    scope_key: str
+    scope_type: str
+    name: str  # the campaign's, program's or account's name; a channel's code (pages label it)
+    account_name: str | None = None
+    platform: str | None = None
+
+
+def scope_names(session: Session, scope_keys: Iterable[str]) -> dict[str, ScopeName]:
+    """Names for scope keys ("campaign:12", "program:3", "account:4", "channel:meta_ads"), in three queries at
+    most; a key whose record is gone keeps its key as its name."""
+    keys = set(scope_keys)
+    ids: dict[str, set[int]] = defaultdict(set)
+    for key in keys:
+        kind, _sep, ident = key.partition(":")
+        if ident.isdigit():
+            ids[kind].add(int(ident))
+    campaigns = {}
+    if ids[SCOPE_CAMPAIGN]:
+        stmt = (
+            select(Campaign.id, Campaign.name, Campaign.platform, AdAccount.name.label("account_name"))
+            .join(AdAccount, AdAccount.id == Campaign.account_id)
+            .where(Campaign.id.in_(ids[SCOPE_CAMPAIGN]))
+        )
+        campaigns = {r.id: r for r in _rows(session, stmt)}
+    programs = {}
+    if ids[SCOPE_PROGRAM]:
+        stmt = select(Program.id, Program.name).where(Program.id.in_(ids[SCOPE_PROGRAM]))
+        programs = {r.id: r for r in _rows(session, stmt)}
+    accounts = {}
+    if ids[SCOPE_ACCOUNT]:
+        stmt = select(AdAccount.id, AdAccount.name, AdAccount.platform).where(AdAccount.id.in_(ids[SCOPE_ACCOUNT]))
+        accounts = {r.id: r for r in _rows(session, stmt)}
+    names: dict[str, ScopeName] = {}
+    for key in keys:
+        kind, _sep, ident = key.partition(":")
+        number = int(ident) if ident.isdigit() else None
+        if kind == SCOPE_CAMPAIGN and number in campaigns:
+            c = campaigns[number]
+            names[key] = ScopeName(key, kind, c.name, c.account_name, c.platform)
+        elif kind == SCOPE_PROGRAM and number in programs:
+            names[key] = ScopeName(key, kind, programs[number].name)
+        elif kind == SCOPE_ACCOUNT and number in accounts:
+            a = accounts[number]
+            names[key] = ScopeName(key, kind, a.name, a.name, a.platform)
+        elif kind == SCOPE_CHANNEL and ident:
+            names[key] = ScopeName(key, kind, ident)
+        else:
+            names[key] = ScopeName(key, kind, key)
+    return names

@@ -83,6 +83,20 @@ def month_end(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
+# A page's default range: month to date once the month has this many completed days, else the last 30 days, so
+# nobody opens Campaigns on the 1st to one partial day.
+MONTH_TO_DATE_MIN_DAYS = 7
+RECENT_RANGE_DAYS = 30
+
+
+def default_range(today: dt.date) -> Period:
+    """The range a page opens on (Campaigns, the Budgets custom range): month to date once the month has at least
+    `MONTH_TO_DATE_MIN_DAYS` completed days before today (from the 8th), else the last 30 days up to today."""
+    if today.day - 1 >= MONTH_TO_DATE_MIN_DAYS:
+        return Period(month_start(today), today)
+    return Period(today - dt.timedelta(days=RECENT_RANGE_DAYS - 1), today)
+
+
 def month_segments(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date]]:
     """The range cut at month boundaries: [(since, end of its month), ..., (start of last month, until)]."""
     segments = []

@@ -67,6 +67,14 @@ LOCAL_ADMIN = Actor(email="local-admin@localhost", role="admin")
 CLI_ACTOR = Actor(email="cli@localhost", role="admin")
 # Sign-in itself writes when PANTAU_ADMIN_EMAILS or auto-provisioning creates a user; audited under this name.
 SIGN_IN_ACTOR = Actor(email="sign-in@pantau", role="admin")
+# Actors that stand for one person working alone (local mode, the command line): there is no second person
+# to approve what they propose.
+ONE_PERSON_EMAILS = frozenset({LOCAL_ADMIN.email, CLI_ACTOR.email})
+
+
+def is_one_person(actor: Actor) -> bool:
+    """True for the local admin (local mode: one person, no sign-in) and the command line."""
+    return actor.email in ONE_PERSON_EMAILS
 
 
 def require(actor: Actor, permission: str) -> None:

@@ -9,26 +9,44 @@ import pandas as pd
 import streamlit as st
 
 from budgets import alerts
-from budgets.changes import MetaPush, approve_change, change_history, open_changes, propose_change, reject_change
+from budgets.changes import (
+    MetaPush,
+    approval_refusal,
+    approve_change,
+    change_history,
+    open_changes,
+    propose_change,
+    reject_change,
+)
 from budgets.charts import pacing_chart
 from budgets.errors import BudgetError
-from budgets.overview import BudgetOverview, budget_overview
+from budgets.overview import BudgetOverview, CurrencyTotals, budget_overview, totals_by_currency
 from budgets.plans import TARGET_PLAN, plan_scopes, set_plan
 from campaigns import performance
-from db.calendar import Period
+from db.calendar import Period, default_range
 from db.engine import session_scope
+from db.errors import TransitionError
 from db.money import CurrencyError, currency_code
-from db.roles import PermissionDenied
+from db.roles import PermissionDenied, is_one_person
 from db.settings import get_setting
 from finance import fx
 from influencers.queries import overdue_deliverables
 from pages.components.auth import require_page
-from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label, tile
+from pages.components.budget_widgets import (
+    change_description,
+    flag_label,
+    moment_text,
+    money_or_blank,
+    render_alerts,
+    scope_text,
+    status_label,
+    tile,
+)
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
-from pages.components.inputs import amount_input, error_text
+from pages.components.inputs import amount_input, error_text, message_text
 from pages.components.money import money
 from pages.components.terms import SCOPE_LABELS, term
 
@@ -54,6 +72,7 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
             "history": change_history(session, plan_ids=plan_ids),
             "scopes": plan_scopes(session),
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
+            "reporting_currency": currency,
         }
 
 
@@ -109,7 +128,7 @@ def _write(action, success: str) -> None:
     try:
         with session_scope() as session:
             action(session)
-    except (BudgetError, PermissionDenied) as exc:
+    except (BudgetError, TransitionError, PermissionDenied) as exc:
         st.session_state["budgets_flash"] = ("error", error_text(exc))
     else:
         st.session_state["budgets_flash"] = ("success", success)
@@ -127,8 +146,9 @@ kind = k1.segmented_control(
     key="budgets_period_kind",
 )
 if kind == "custom":
+    opening = default_range(now)
     chosen = k2.date_input(
-        _("From and to"), value=(now.replace(day=1), now), key="budgets_custom_period", format="YYYY-MM-DD"
+        _("From and to"), value=(opening.start, opening.end), key="budgets_custom_period", format="YYYY-MM-DD"
     )
     if not (isinstance(chosen, tuple) and len(chosen) == 2):
         st.info(_("Pick the last day of the period too."))
@@ -166,58 +186,65 @@ st.caption(
     )
 )
 
-# Tiles per currency: campaigns and programs (channel and account plans overlap them).
-for totals in overview.totals:
-    cur = totals.currency
-    st.markdown(f"**{cur}**")
-    t1, t2, t3, t4 = st.columns(4)
-    tile(t1, _("Planned ({currency})", currency=cur), totals.planned, cur)
-    tile(t2, _("Spent ({currency})", currency=cur), totals.actual, cur)
-    tile(t3, _("Projected ({currency})", currency=cur), totals.projected, cur)
-    tile(t4, _("Remaining ({currency})", currency=cur), totals.remaining, cur)
-    extra = []
-    if totals.committed:
-        extra.append(_("{amount} committed to influencers", amount=money(totals.committed, cur)))
-    if totals.unplanned_actual:
-        extra.append(_("{amount} spent without a plan", amount=money(totals.unplanned_actual, cur)))
-    if extra:
-        st.caption("; ".join(extra))
-for note in overview.notes:
-    st.caption(note)
-
-# Pacing chart for one currency, all campaigns and programs in it or one scope.
-if overview.totals:
-    st.subheader(_("Pacing"))
-    c1, c2 = st.columns([1, 3])
-    currencies = [t.currency for t in overview.totals]
-    chart_currency = c1.selectbox(_("Currency"), currencies, key="budgets_chart_currency")
-    in_currency = [
-        p
-        for p in overview.pacings
-        if p.scope.currency == chart_currency and p.scope.scope_type in ("campaign", "program")
-    ]
-    scope_labels = {"": _("All campaigns and programs in {currency}", currency=chart_currency)}
-    scope_labels.update({p.scope.scope_key: p.scope.name for p in in_currency if p.scope.scope_type == "campaign"})
-    chart_scope = c2.selectbox(_("Scope"), list(scope_labels), format_func=scope_labels.get, key="budgets_chart_scope")
-    if chart_scope:
-        chosen = next(p for p in in_currency if p.scope.scope_key == chart_scope)
-        days = _campaign_days(db_key(), chosen.scope.campaign_id, period.start, period.end)
-        daily = days[["date", "spend"]] if not days.empty else pd.DataFrame(columns=["date", "spend"])
-        planned, rate, chart_today = (
-            chosen.planned,
-            chosen.daily_rate if chosen.scope.accruing else Decimal(0),
-            (chosen.scope.today),
+# One currency and one scope drive the tiles and the chart together: every currency the workspace's campaigns and
+# programs use, each in its own money (default: the reporting currency); campaigns and programs only (channel and
+# account plans overlap them).
+reporting = data["reporting_currency"]
+paced = [p for p in overview.pacings if p.scope.scope_type in ("campaign", "program")]
+currencies = sorted({cur for _key, _kind, _name, cur in data["scopes"] if cur} | {p.scope.currency for p in paced})
+currencies = [reporting, *[c for c in currencies if c != reporting]]
+c1, c2 = st.columns([1, 3])
+chart_currency = c1.selectbox(_("Currency"), currencies, key="budgets_chart_currency")
+in_currency = [p for p in paced if p.scope.currency == chart_currency]
+scope_labels = {"": _("All campaigns and programs in {currency}", currency=chart_currency)}
+scope_labels.update({p.scope.scope_key: p.scope.name for p in in_currency if p.scope.scope_type == "campaign"})
+chart_scope = c2.selectbox(_("Scope"), list(scope_labels), format_func=scope_labels.get, key="budgets_chart_scope")
+chosen = next((p for p in in_currency if p.scope.scope_key == chart_scope), None)
+selected = [chosen] if chosen is not None else in_currency
+totals = next(iter(totals_by_currency(selected)), CurrencyTotals(chart_currency))
+cur = chart_currency
+t1, t2, t3, t4 = st.columns(4)
+tile(t1, _("Planned ({currency})", currency=cur), totals.planned, cur)
+tile(t2, _("Spent ({currency})", currency=cur), totals.actual, cur)
+tile(t3, _("Projected ({currency})", currency=cur), totals.projected, cur)
+tile(t4, _("Remaining ({currency})", currency=cur), totals.remaining, cur)
+extra = []
+if totals.committed:
+    extra.append(_("{amount} committed to influencers", amount=money(totals.committed, cur)))
+if totals.unplanned_actual:
+    extra.append(_("{amount} spent without a plan", amount=money(totals.unplanned_actual, cur)))
+if extra:
+    st.caption("; ".join(extra))
+converted = next((t for t in overview.totals if t.currency == reporting), None)
+if chosen is None and converted is not None and len({p.scope.currency for p in paced}) > 1:
+    st.caption(
+        _(
+            "All currencies converted to {currency}: planned {planned}, spent {actual}, projected {projected}.",
+            currency=reporting,
+            planned=money(converted.planned, reporting),
+            actual=money(converted.actual, reporting),
+            projected=money(converted.projected, reporting),
         )
-    else:
-        daily = pd.DataFrame([d for d in overview.daily if d["currency"] == chart_currency], columns=["date", "spend"])
-        planned = sum((p.planned or Decimal(0) for p in in_currency), Decimal(0)) or None
-        rate = sum((p.daily_rate for p in in_currency if p.scope.accruing), Decimal(0))
-        chart_today = overview.today
-    st.altair_chart(
-        pacing_chart(daily, planned, period.start, period.end, chart_today, rate, chart_currency),
-        key="budgets_pacing_chart",
     )
-    st.caption(_("Solid: actual cumulative spend. Grey dashes: even pacing to the plan. Orange dashes: projection."))
+for note in overview.notes:
+    st.caption(message_text(note))
+
+if chosen is not None:
+    days = _campaign_days(db_key(), chosen.scope.campaign_id, period.start, period.end)
+    daily = days[["date", "spend"]] if not days.empty else pd.DataFrame(columns=["date", "spend"])
+    planned = chosen.planned
+    rate = chosen.daily_rate if chosen.scope.accruing else Decimal(0)
+    chart_today = chosen.scope.today
+else:
+    daily = pd.DataFrame([d for d in overview.daily if d["currency"] == chart_currency], columns=["date", "spend"])
+    planned = sum((p.planned or Decimal(0) for p in in_currency), Decimal(0)) or None
+    rate = sum((p.daily_rate for p in in_currency if p.scope.accruing), Decimal(0))
+    chart_today = overview.today
+st.subheader(_("Pacing"))
+st.altair_chart(
+    pacing_chart(daily, planned, period.start, period.end, chart_today, rate, chart_currency, translate=_),
+    key="budgets_pacing_chart",
+)
 
 # The table with flags.
 st.subheader(_("Plans and pacing"))
@@ -234,22 +261,16 @@ render_alerts(data["alerts"], key="budgets_alerts")
 st.subheader(_("Proposed changes"))
 if not data["open"]:
     st.caption(_("No budget change is waiting for a decision."))
+if data["open"] and actor.can("budget.approve") and is_one_person(actor):
+    st.caption(_("Local mode: you are the only person using Pantau, so you approve your own proposals."))
 for change in data["open"]:
-    with st.container(border=True):
-        st.markdown(
-            _(
-                "**{scope}** {period}: {old} → {new}. Proposed by {who} on {when}: {reason}",
-                scope=change["scope_key"],
-                period=change["period"],
-                old=money_or_blank(change["old_amount"], change["currency"]) or "-",
-                new=money(change["new_amount"], change["currency"]),
-                who=change["proposed_by"],
-                when=change["proposed_at"].strftime("%Y-%m-%d %H:%M"),
-                reason=change["reason"],
-            )
-        )
+    with st.container(border=True, key=f"budgets_change_{change['id']}"):
+        st.markdown(change_description(change))
+        refusal = approval_refusal(actor, change["proposed_by"])
         if actor.can("budget.approve"):
             cid = change["id"]
+            if refusal is not None:
+                st.info(message_text(refusal), icon=":material/group:")
             note = st.text_input(_("Decision note"), key=f"budgets_note_{cid}")
             pushes = change["target"] != TARGET_PLAN and change["push_to_meta"] and data["push_enabled"]
             confirmed = True
@@ -262,7 +283,9 @@ for change in data["open"]:
                     key=f"budgets_push_confirm_{cid}",
                 )
             a, b = st.columns(2)
-            if a.button(_("Approve"), key=f"budgets_approve_{cid}", type="primary", disabled=not confirmed):
+            if refusal is None and a.button(
+                _("Approve"), key=f"budgets_approve_{cid}", type="primary", disabled=not confirmed
+            ):
                 _write(
                     lambda s, cid=cid, note=note: approve_change(s, actor, cid, note=note, push=meta_budget_push()),
                     _("Change approved and applied to the plan.")
@@ -337,15 +360,15 @@ if history:
     st.dataframe(
         pd.DataFrame(
             {
-                _("When"): [h["proposed_at"].strftime("%Y-%m-%d %H:%M") for h in history],
-                _("Scope"): [h["scope_key"] for h in history],
+                _("When"): [moment_text(h["proposed_at"]) for h in history],
+                _("Scope"): [scope_text(h) for h in history],
                 _("Old"): [money_or_blank(h["old_amount"], h["currency"]) for h in history],
                 _("New"): [money(h["new_amount"], h["currency"]) for h in history],
                 _("Why"): [h["reason"] for h in history],
                 _("Proposed by"): [h["proposed_by"] for h in history],
+                _("Decided"): [moment_text(h["decided_at"]) for h in history],
                 _("Status"): [h["status"] for h in history],
                 _("Decided by"): [h["decided_by"] or "" for h in history],
-                _("Decided"): [h["decided_at"].strftime("%Y-%m-%d %H:%M") if h["decided_at"] else "" for h in history],
                 _("Note"): [h["decision_note"] or "" for h in history],
             }
         ),

@@ -9,19 +9,19 @@ from budgets.changes import TARGET_META_DAILY, TARGET_META_LIFETIME, change_hist
 from budgets.errors import BudgetError
 from budgets.overview import campaign_statuses
 from campaigns import charts, performance
-from db.calendar import Period
+from db.calendar import Period, default_range
 from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import get_setting
 from finance import fx
 from pages.components.auth import require_page
-from pages.components.budget_widgets import money_or_blank, status_label, tile
+from pages.components.budget_widgets import CHANGE_TARGET_LABELS, moment_text, money_or_blank, status_label, tile
 from pages.components.conversion_editor import conversion_editor
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
 from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, date_text
 from pages.components.money import money, number
-from pages.components.terms import ad_platform_label
+from pages.components.terms import ad_platform_label, term
 
 actor = require_page("campaigns")
 st.title(_("Campaigns"))
@@ -79,7 +79,8 @@ with st.container(border=True):
     chosen_statuses = b.multiselect(_("Status"), options["statuses"], key="campaigns_statuses")
     chosen_objectives = c.multiselect(_("Objective"), options["objectives"], key="campaigns_objectives")
     d, e = st.columns([1, 2])
-    period = d.date_input(_("Dates"), value=(month_start, min(month_end, today())), key="campaigns_period")
+    opening = default_range(today())
+    period = d.date_input(_("Dates"), value=(opening.start, opening.end), key="campaigns_period")
     search = e.text_input(_("Search campaign names"), key="campaigns_search", placeholder=_("e.g. Payday"))
 with st.expander(
     _("Conversion definitions: what counts as a conversion"), expanded="conv_def_flash" in st.session_state
@@ -90,7 +91,7 @@ if isinstance(period, tuple) and len(period) == 2:
 elif isinstance(period, tuple) and period:
     since = until = period[0]
 else:
-    since, until = month_start, month_end
+    since, until = default_range(today()).start, default_range(today()).end
 
 query = (
     since,
@@ -324,8 +325,8 @@ if history:
     st.dataframe(
         pd.DataFrame(
             {
-                _("When"): [h["proposed_at"].strftime("%Y-%m-%d %H:%M") for h in history],
-                _("What"): [h["target"] for h in history],
+                _("When"): [moment_text(h["proposed_at"]) for h in history],
+                _("What"): [term(CHANGE_TARGET_LABELS, h["target"]) for h in history],
                 _("Old"): [money_or_blank(h["old_amount"], h["currency"]) for h in history],
                 _("New"): [money(h["new_amount"], h["currency"]) for h in history],
                 _("Why"): [h["reason"] for h in history],

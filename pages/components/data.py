@@ -29,6 +29,11 @@ def _workspace_zone(_db: str) -> str:
         return workspace_timezone(session)
 
 
+def workspace_zone() -> str:
+    """The workspace time zone name (Settings; default Asia/Jakarta)."""
+    return _workspace_zone(db_key())
+
+
 def today() -> dt.date:
     """Today in the workspace time zone (Settings; default Asia/Jakarta): the date every page uses."""
     return local_today(_workspace_zone(db_key()))

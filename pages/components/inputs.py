@@ -15,7 +15,7 @@ import streamlit as st
 
 from db.calendar import EARLIEST_DATE, LATEST_DATE
 from db.errors import DomainError, FieldErrors, Message
-from db.parse import ParseError, amount_example, parse_amount, parse_rate
+from db.parse import ParseError, amount_example, parse_amount, parse_date, parse_rate
 from pages.components.i18n import _, current_locale
 from pages.components.money import money
 
@@ -81,8 +81,23 @@ def rate_input(label: str, *, key: str, help: str | None = None, container=st) -
     return rate
 
 
+# The picker takes any date a person can type. With bounds of 2000..2100 the browser quietly drops a typed
+# 1900-01-01 and the field reads as *no date*, so a form would save none while the person saw a date; with the
+# widest bounds the typed date reaches Python, is refused under the field here and by the service on save.
+PICKER_EARLIEST = dt.date(1, 1, 1)
+PICKER_LATEST = dt.date(9999, 12, 31)
+
+
 def date_field(label: str, *, key: str, value: dt.date | None = None, container=st, **options) -> dt.date | None:
-    """A date picker limited to the dates the domain accepts (2000-01-01 .. 2100-12-31)."""
-    return container.date_input(
-        label, value=value, min_value=EARLIEST_DATE, max_value=LATEST_DATE, key=key, format="YYYY-MM-DD", **options
+    """A date picker that keeps what was typed: a date outside the range the domain accepts (db.calendar
+    EARLIEST_DATE..LATEST_DATE, 2000-01-01 .. 2100-12-31) is shown refused under the field, in the user's
+    language, and returned as typed so the service refuses it too (never saved as no date)."""
+    day = container.date_input(
+        label, value=value, min_value=PICKER_EARLIEST, max_value=PICKER_LATEST, key=key, format="YYYY-MM-DD", **options
     )
+    if isinstance(day, dt.date) and not (EARLIEST_DATE <= day <= LATEST_DATE):
+        try:
+            parse_date(day, current_locale(), field=label)
+        except ParseError as exc:
+            container.error(error_text(exc), icon=":material/error:")
+    return day

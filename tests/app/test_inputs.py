@@ -41,3 +41,41 @@ def test_a_refused_amount_is_explained_and_nothing_is_returned() -> None:
     assert len(at.error) == 1
     assert "1e20" in at.error[0].value
     assert not at.caption
+
+
+def _date_form() -> None:
+    import streamlit as st
+
+    from pages.components.inputs import date_field
+
+    day = date_field("Due date", key="due")
+    st.session_state["seen_day"] = day
+
+
+def _date_run(value) -> AppTest:
+    at = AppTest.from_function(_date_form, default_timeout=60)
+    at.run()
+    at.date_input(key="due").set_value(value).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_typed_date_outside_the_range_is_kept_and_refused_under_the_field() -> None:
+    import datetime as dt
+
+    at = _date_run(dt.date(1900, 1, 1))
+    # The picker takes it (its bounds are the widest dates), so it is never quietly read as "no date"...
+    assert (at.date_input(key="due").min, at.date_input(key="due").max) == (dt.date(1, 1, 1), dt.date(9999, 12, 31))
+    assert at.session_state["seen_day"] == dt.date(1900, 1, 1)
+    # ...and the person is told why it cannot be saved.
+    assert [e.value for e in at.error] == ["Due date: 1900-01-01 is before 2000-01-01, the earliest date allowed."]
+    at = _date_run(dt.date(9999, 12, 31))
+    assert [e.value for e in at.error] == ["Due date: 9999-12-31 is after 2100-12-31, the latest date allowed."]
+
+
+def test_a_date_in_range_is_returned_without_a_message() -> None:
+    import datetime as dt
+
+    at = _date_run(dt.date(2026, 12, 31))
+    assert at.session_state["seen_day"] == dt.date(2026, 12, 31)
+    assert not at.error

@@ -119,8 +119,20 @@ def test_pacing_chart_has_actual_ideal_projection_and_budget_line() -> None:
     chart = pacing_chart(daily, D(3000), NOV.start, NOV.end, dt.date(2026, 11, 16), D(120), "USD")
     spec = chart.to_dict()
     lines, budget = spec["layer"]
-    assert lines["encoding"]["strokeDash"]["field"] == "series"
+    # One legend names every line: colour and dash on the same field, the plan's rule in it too.
+    assert lines["encoding"]["strokeDash"]["field"] == lines["encoding"]["color"]["field"] == "label"
     assert budget["mark"]["type"] == "rule"
+    assert budget["encoding"]["color"]["field"] == "label"
+    scale = lines["encoding"]["color"]["scale"]
+    assert scale["domain"] == [
+        "Actual spend (to yesterday)",
+        "Even pacing to the plan",
+        "Projection to period end",
+        "Plan",
+    ]
+    dashes = dict(zip(scale["domain"], lines["encoding"]["strokeDash"]["scale"]["range"], strict=True))
+    assert dashes["Actual spend (to yesterday)"] == dashes["Plan"] == [1, 0]  # both solid: told apart by colour
+    assert dashes["Even pacing to the plan"] != dashes["Projection to period end"]
     rows = spec["datasets"][lines["data"]["name"]]
     actual = [r for r in rows if r["series"] == "Actual"]
     ideal = [r for r in rows if r["series"] == "Ideal"]
@@ -131,6 +143,21 @@ def test_pacing_chart_has_actual_ideal_projection_and_budget_line() -> None:
     assert projected[0]["amount"] == 1500.0  # starts from yesterday's actual
     assert projected[-1]["amount"] == 1500.0 + 15 * 120
     assert spec["datasets"][budget["data"]["name"]][0]["amount"] == 3000.0
+    assert lines["encoding"]["y"]["title"] == "Cumulative spend (USD)"
+
+
+def test_pacing_chart_speaks_the_pages_language_and_has_no_plan_entry_without_a_plan() -> None:
+    daily = pd.DataFrame({"date": [dt.date(2026, 11, 1)], "spend": [D(100)]})
+    words = {"Plan": "Rencana", "Cumulative spend ({currency})": "Belanja kumulatif ({currency})"}
+    translate = lambda text: words.get(text, text)  # noqa: E731
+    chart = pacing_chart(daily, None, NOV.start, NOV.end, dt.date(2026, 11, 2), D(0), "IDR", translate=translate)
+    spec = chart.to_dict()
+    (lines,) = spec["layer"]
+    assert "Plan" not in str(lines["encoding"]["color"]["scale"]["domain"])
+    chart = pacing_chart(daily, D(5), NOV.start, NOV.end, dt.date(2026, 11, 2), D(0), "IDR", translate=translate)
+    lines, _budget = chart.to_dict()["layer"]
+    assert lines["encoding"]["color"]["scale"]["domain"][-1] == "Rencana"
+    assert lines["encoding"]["y"]["title"] == "Belanja kumulatif (IDR)"
 
 
 def _pace(**kw) -> pacing.Pacing:

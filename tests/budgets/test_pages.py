@@ -91,10 +91,41 @@ def test_budget_tiles_fall_back_to_each_currency_without_fx_rates(demo_url: str,
     with session_scope() as s:
         s.execute(delete(FxRate))
     at = _open(app_test, "pages/budgets/budgets.py")
-    labels = [m.label for m in at.metric]
+    # Without rates nothing is converted: each currency is its own view, picked in the one currency select.
+    assert at.selectbox(key="budgets_chart_currency").options == ["IDR", "SGD", "USD"]
     for cur in ("IDR", "SGD", "USD"):
-        assert f"Planned ({cur})" in labels
-        assert f"Projected ({cur})" in labels
+        at.selectbox(key="budgets_chart_currency").select(cur).run()
+        assert not at.exception, at.exception
+        labels = [m.label for m in at.metric]
+        assert labels[:4] == [f"Planned ({cur})", f"Spent ({cur})", f"Projected ({cur})", f"Remaining ({cur})"]
+
+
+def test_budgets_charts_every_currency_with_tiles_on_the_same_scope(demo_url: str, app_test) -> None:
+    at = _open(app_test, "pages/budgets/budgets.py")
+    box = at.selectbox(key="budgets_chart_currency")
+    assert box.value == "IDR"  # the reporting currency first
+    assert set(box.options) == {"IDR", "SGD", "USD"}
+    caption = " ".join(c.value for c in at.caption)
+    assert "All currencies converted to IDR" in caption
+    at.selectbox(key="budgets_chart_currency").select("USD").run()
+    assert not at.exception, at.exception
+    assert [m.label for m in at.metric][:4] == ["Planned (USD)", "Spent (USD)", "Projected (USD)", "Remaining (USD)"]
+    chart = next(c for c in _charts(at) if "layer" in c and c["layer"][0]["mark"]["type"] == "line")
+    lines = chart["layer"][0]
+    assert lines["encoding"]["y"]["title"] == "Cumulative spend (USD)"
+    assert "Plan" in lines["encoding"]["color"]["scale"]["domain"]
+    assert not any("Solid: actual" in c.value for c in at.caption)
+    assert chart["layer"][1]["mark"]["type"] == "rule"  # the plan line, named in the legend
+    # One campaign: the tiles follow the scope picked for the chart and equal its row in the table.
+    scope = at.selectbox(key="budgets_chart_scope")
+    name = scope.options[1]
+    at.selectbox(key="budgets_chart_scope").set_value(f"campaign:{_campaign_id(name)}").run()
+    assert not at.exception, at.exception
+    row = _table(at, "Meta budget").set_index("Name").loc[name]
+    tiles = {m.label: m.value for m in at.metric}
+    assert (tiles["Planned (USD)"], tiles["Spent (USD)"]) == (row["Planned"], row["Spent"])
+    chart = next(c for c in _charts(at) if "layer" in c and c["layer"][0]["mark"]["type"] == "line")
+    assert chart["layer"][0]["encoding"]["y"]["title"] == "Cumulative spend (USD)"
 
 
 def test_propose_and_approve_a_change_through_the_ui(demo_url: str, app_test) -> None:
@@ -181,3 +212,18 @@ def test_overview_this_month(demo_url: str, app_test) -> None:
     ]
     top = at.dataframe[0].value
     assert len(top) == 5
+
+
+def test_campaigns_and_budgets_open_on_the_default_range(demo_url: str, app_test) -> None:
+    """Both pages call db.calendar.default_range on the workspace's today (the rule is tested on a fake clock in
+    tests/budgets/test_day_one.py)."""
+    from db.calendar import default_range, workspace_today
+
+    with session_scope() as s:
+        expected = default_range(workspace_today(s))
+    at = _open(app_test, "pages/campaigns/campaigns.py")
+    assert tuple(at.date_input(key="campaigns_period").value) == (expected.start, expected.end)
+    at.switch_page("pages/budgets/budgets.py").run()
+    at.segmented_control(key="budgets_period_kind").set_value("custom").run()
+    assert not at.exception, at.exception
+    assert tuple(at.date_input(key="budgets_custom_period").value) == (expected.start, expected.end)

@@ -67,20 +67,20 @@ def settled(page: Page) -> None:
     expect(page.locator("[data-testid^=stSkeleton], [data-testid=stAppSkeleton]")).to_have_count(0, timeout=SLOW)
 
 
-def grid(frame: Locator, scroll_right: bool = False) -> list[list[str]]:
+def grid(frame: Locator, last_column: str | None = None) -> list[list[str]]:
     """The cells of an st.dataframe, read from its accessible table (header row first). The grid only renders
-    the columns in view: `scroll_right` scrolls it to its last columns first."""
+    the columns in view: with `last_column` it is first scrolled right until that column is in view."""
     frame.locator("table").first.wait_for(state="attached")
-    if scroll_right:
+    if last_column:
         scroller = frame.locator(".dvn-scroller").first
         last_header = frame.locator("table th").last
-        # The grid may still be laying out its columns: scroll again until its last columns are in view.
+        # The grid may still be laying out its columns: scroll again until its last column is in view.
         for _ in range(int(SLOW / 250)):
             scroller.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
-            if last_header.inner_text().strip() != "Proposed by":
+            if last_header.inner_text().strip() == last_column:
                 break
             frame.page.wait_for_timeout(250)
-        expect(last_header).not_to_have_text("Proposed by")
+        expect(last_header).to_have_text(last_column)
     rows = frame.locator("table tr")
     return [[c.strip() for c in row.locator("th, td").all_inner_texts()] for row in rows.all()]
 
@@ -235,7 +235,7 @@ def test_manager_approves_the_proposed_budget_change(app, view: Page) -> None:
     approve.click()
     expect(view.get_by_text("Change approved and applied to the plan.")).to_be_visible(timeout=SLOW)
     expect(view.get_by_text("No budget change is waiting for a decision.")).to_be_visible()
-    history = grid(view.get_by_test_id("stDataFrame").last, scroll_right=True)
+    history = grid(view.get_by_test_id("stDataFrame").last, last_column="Note")
     header, rows = history[0], history[1:]
     assert len(rows) == 1, history
     decision = dict(zip(header, rows[0], strict=True))

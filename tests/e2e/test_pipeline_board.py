@@ -7,17 +7,26 @@ unpaid contract) and two prospects for the moves.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import start_streamlit
+from tests.e2e.conftest import ROOT, start_streamlit
 
 pytestmark = pytest.mark.e2e
 
 SLOW = 60_000
+# The board's pictures go to docs/screenshots/ only when asked (PANTAU_SCREENSHOTS=1), as in test_journeys.py.
+SHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("PANTAU_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "pantau-screenshots"
+)
 VIEWPORT = {"width": 1280, "height": 800}
 STAGES = (
     "prospect",
@@ -161,6 +170,8 @@ def test_eight_stages_at_1280px_never_break_a_word_in_either_language(board_app,
     assert board.evaluate("e => e.scrollWidth > e.clientWidth"), "the board should scroll, not squeeze"
     assert stage_titles(view) == [STAGE_LABELS[s] for s in STAGES]
     assert view.evaluate(BROKEN_WORDS, MEASURED) == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    view.locator(".st-key-prog_board").first.screenshot(path=str(SHOTS / "pipeline-board-1280-en.png"))
 
     choose(view, view.get_by_test_id("stSidebar").get_by_role("combobox", name="Language"), "Bahasa Indonesia")
     expect(view.get_by_role("heading", name="Program", exact=True)).to_be_visible()
@@ -169,6 +180,7 @@ def test_eight_stages_at_1280px_never_break_a_word_in_either_language(board_app,
     assert stage_titles(view) == [indonesian[STAGE_LABELS[s]] for s in STAGES]
     expect(view.locator(".st-key-prog_board").get_by_text("Belum ada fee yang disepakati")).to_be_visible()
     assert view.evaluate(BROKEN_WORDS, MEASURED) == []
+    view.locator(".st-key-prog_board").first.screenshot(path=str(SHOTS / "pipeline-board-1280-id.png"))
     board.evaluate("e => { e.scrollLeft = e.scrollWidth; }")  # the last columns, scrolled into view
     expect(view.locator(".st-key-prog_stage_declined")).to_be_in_viewport()
     assert view.evaluate(BROKEN_WORDS, MEASURED) == []

@@ -211,9 +211,9 @@ def test_amounts_are_read_as_typed_in_indonesian_and_refused_when_not_understood
         assert s.scalars(select(Payment.amount)).one() == Decimal("1250000")
 
 
-def test_every_date_field_offers_only_2000_to_2100(migrated_url: str, app_test) -> None:
-    """The pickers offer only the dates the services accept (the services refuse the others with a field
-    message: tests/influencers/test_pipeline.py)."""
+def test_every_date_field_keeps_what_is_typed_and_the_service_refuses_it(migrated_url: str, app_test) -> None:
+    """The pickers take any date (bounded pickers turn a typed 1900-01-01 into *no date*); a date outside
+    2000..2100 is refused under the field and by the service (tests/influencers/test_pipeline.py)."""
     ids = _program(migrated_url, "Nia")
     with session_scope(migrated_url) as s:
         contract(s, s.get(Collaboration, ids["Nia"]))
@@ -229,7 +229,15 @@ def test_every_date_field_offers_only_2000_to_2100(migrated_url: str, app_test) 
         "prog_pay_new_due",
     } <= keys
     for date in at.date_input:
-        assert (date.min, date.max) == (dt.date(2000, 1, 1), dt.date(2100, 12, 31)), date.key
+        assert (date.min, date.max) == (dt.date(1, 1, 1), dt.date(9999, 12, 31)), date.key
+    at.text_input(key="prog_new_name").set_value("Old times")
+    at.date_input(key="prog_new_start_date").set_value(dt.date(1900, 1, 1))
+    at.button(key="prog_new_submit").click().run()
+    assert not at.exception, at.exception
+    assert "1900-01-01 is before 2000-01-01, the earliest date allowed." in _texts(at.error)
+    assert "Program created" not in _texts(at.success)
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count(Program.id)).where(Program.name == "Old times")) == 0
 
 
 def test_a_payment_for_a_creator_moved_back_before_contract_is_refused(migrated_url: str, app_test) -> None:
