@@ -58,6 +58,7 @@ class PacingInput:
     week_spend: Decimal = ZERO  # spend of this Sunday-Saturday week's completed days
     lifetime_spent: Decimal = ZERO  # all spend to date (lifetime budgets)
     account_id: int | None = None
+    platform: str | None = None  # the ad platform of campaigns (None for programs and rolled-up plans)
     campaign_id: int | None = None
     program_id: int | None = None
     plan_id: int | None = None

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from budgets.errors import BudgetError
 from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_PROGRAM, BudgetChange, BudgetPlan
 from campaigns.models import AdAccount, Campaign
+from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_LINKEDIN, PLATFORM_META, PLATFORM_TIKTOK, PLATFORMS
 from db import audit
 from db.calendar import Period
 from db.errors import N_, DomainError, Message
@@ -27,10 +28,22 @@ from influencers.fees import CHANNEL_FEES, CHANNEL_SEEDING
 from influencers.models import Program
 
 CHANNEL_META_ADS = "meta_ads"
+CHANNEL_TIKTOK_ADS = "tiktok_ads"
+CHANNEL_GOOGLE_ADS = "google_ads"
+CHANNEL_LINKEDIN_ADS = "linkedin_ads"
 CHANNEL_INFLUENCER_FEES = CHANNEL_FEES
 CHANNEL_PRODUCT_SEEDING = CHANNEL_SEEDING
-# The marketing ledger's channels, in display order (ad platforms, then creators).
-CHANNELS = (CHANNEL_META_ADS, CHANNEL_INFLUENCER_FEES, CHANNEL_PRODUCT_SEEDING)
+# The ledger channel of each ad platform's spend (a campaign's channel is its platform's).
+AD_CHANNELS = {
+    PLATFORM_META: CHANNEL_META_ADS,
+    PLATFORM_TIKTOK: CHANNEL_TIKTOK_ADS,
+    PLATFORM_GOOGLE: CHANNEL_GOOGLE_ADS,
+    PLATFORM_LINKEDIN: CHANNEL_LINKEDIN_ADS,
+}
+# The platform of each ad channel (the reverse of AD_CHANNELS).
+CHANNEL_PLATFORMS = {channel: platform for platform, channel in AD_CHANNELS.items()}
+# The marketing ledger's channels, in display order (ad platforms in PLATFORMS order, then creators).
+CHANNELS = (*(AD_CHANNELS[p] for p in PLATFORMS), CHANNEL_INFLUENCER_FEES, CHANNEL_PRODUCT_SEEDING)
 # Channels whose plan is paced against programs' fees rather than campaigns' spend.
 PROGRAM_CHANNELS = frozenset({CHANNEL_INFLUENCER_FEES})
 
@@ -79,6 +92,11 @@ def plan_share(plan, period: Period) -> Decimal:
 def prorate(plan, start: dt.date, end: dt.date) -> Decimal:
     """The plan's share of [start, end] rounded to the plan currency (a month of a plan in exports)."""
     return quantize(plan_share(plan, Period(start, end)), plan.currency)
+
+
+def ad_channel(platform: str | None) -> str:
+    """The ledger channel of an ad platform's spend (`meta` -> `meta_ads`; rows without one are Meta's)."""
+    return AD_CHANNELS.get(platform or PLATFORM_META, CHANNEL_META_ADS)
 
 
 def plan_scopes(session: Session) -> list[tuple[str, str, str, str | None]]:

@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 from budgets import pacing
 from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_PROGRAM
 from budgets.pacing import PacingInput
-from budgets.plans import CHANNEL_INFLUENCER_FEES, CHANNEL_META_ADS, CHANNEL_PRODUCT_SEEDING, CHANNELS, plan_share
+from budgets.plans import (
+    AD_CHANNELS,
+    CHANNEL_INFLUENCER_FEES,
+    CHANNEL_PRODUCT_SEEDING,
+    CHANNELS,
+    ad_channel,
+    plan_share,
+)
 from campaigns.meta_budgets import active_adset_budgets, campaign_budget, is_accruing
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import Period, last_running_day, local_date, local_today, week_start
@@ -151,6 +158,7 @@ def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datet
             Campaign.lifetime_budget,
             Campaign.start_time,
             Campaign.stop_time,
+            Campaign.platform,
         ),
     ).all()
     lifetime_ids = {r.id for r in rows if r.lifetime_budget}
@@ -190,6 +198,7 @@ def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datet
                 week_spend=figures.get("week", Decimal(0)),
                 lifetime_spent=figures.get("lifetime", Decimal(0)),
                 account_id=r.account_id,
+                platform=r.platform,
                 campaign_id=r.id,
                 plan_id=plan[1] if plan else None,
             )
@@ -317,8 +326,10 @@ def rollup_inputs(
     the plan's currency through `converter`; amounts with no rate are left out and named in a note."""
     inputs: list[PacingInput] = []
     notes: list[Message] = []
-    members_of = {
-        CHANNEL_META_ADS: campaigns,
+    members_of: dict[str, list[PacingInput]] = {channel: [] for channel in AD_CHANNELS.values()}
+    for c in campaigns:
+        members_of[ad_channel(c.platform)].append(c)
+    members_of |= {
         CHANNEL_INFLUENCER_FEES: programs,
         CHANNEL_PRODUCT_SEEDING: list(seeding),
     }

@@ -30,7 +30,7 @@ from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
 from pages.components.inputs import amount_input, error_text
 from pages.components.money import money
-from pages.components.terms import SCOPE_LABELS, term
+from pages.components.terms import LEDGER_CHANNEL_LABELS, SCOPE_LABELS, term
 
 actor = require_page("budgets")
 st.title(_("Budgets"))
@@ -72,7 +72,7 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
         rows.append(
             {
                 _("Type"): term(SCOPE_LABELS, s.scope_type),
-                _("Name"): s.name,
+                _("Name"): term(LEDGER_CHANNEL_LABELS, s.name) if s.scope_type == "channel" else s.name,
                 _("Currency"): s.currency,
                 _("Planned"): money_or_blank(p.planned, s.currency),
                 _("Meta budget"): money_or_blank(p.meta_budget, s.currency),
@@ -300,7 +300,10 @@ if actor.can("budget.propose") and plans_in_period:
 if actor.can("budget.plan"):
     with st.expander(_("Set a plan for this period"), expanded=False):
         kinds = {"campaign": _("Campaign"), "program": _("Program"), "channel": _("Channel")}
-        scopes = {key: f"{kinds[kind]}: {name} ({cur or '-'})" for key, kind, name, cur in data["scopes"]}
+        scopes = {
+            key: f"{kinds[kind]}: {term(LEDGER_CHANNEL_LABELS, name) if kind == 'channel' else name} ({cur or '-'})"
+            for key, kind, name, cur in data["scopes"]
+        }
         scope_currency = {key: cur for key, _kind, _name, cur in data["scopes"]}
         scope_key = st.selectbox(_("For"), list(scopes), format_func=scopes.get, key="budgets_plan_scope")
         p1, p2 = st.columns([2, 1])

@@ -112,6 +112,15 @@ AD_PLATFORM_LABELS = {
     "google": N_("Google Ads"),
     "linkedin": N_("LinkedIn"),
 }
+# budgets.plans.CHANNELS: the marketing ledger's channels (ad platforms, then creators)
+LEDGER_CHANNEL_LABELS = {
+    "meta_ads": N_("Meta Ads"),
+    "tiktok_ads": N_("TikTok Ads"),
+    "google_ads": N_("Google Ads"),
+    "linkedin_ads": N_("LinkedIn Ads"),
+    "influencer_fees": N_("Influencer fees"),
+    "product_seeding": N_("Product seeding"),
+}
 PLATFORM_OTHER = N_("Other")  # influencers.handles.PLATFORM_LABELS["other"]; the others are brand names
 
 # budgets.alerts templates, translated by pages.components.budget_widgets.alert_text
