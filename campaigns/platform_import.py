@@ -346,6 +346,13 @@ def _read_row(cells: _Cells) -> ReportRow | None:
     )
 
 
+def _is_total(table: Table, row: Row, columns: dict[str, str]) -> bool:
+    """A total row: labelled (`Total: Account`, `Total`), or without campaign and date while holding figures (an
+    unlabelled sum line). A dated row without a campaign is data with a problem, rejected and reported."""
+    keys = [columns[n] for n in (*IDENTITY, "date") if n in columns]
+    return summary_row(table, row, keys)
+
+
 def _file_currency(table: Table, columns: dict[str, str], header_currency: str | None) -> str | None:
     if "currency" in columns:
         found = set()
@@ -367,7 +374,7 @@ def _file_account(table: Table, columns: dict[str, str], fmt: ReportFormat) -> t
     """(name, id) of the account the file names: an account column's first value, else a metadata line."""
     name = ident = None
     for row in table.rows:
-        if summary_row(table, row, [columns[n] for n in IDENTITY if n in columns]):
+        if _is_total(table, row, columns):
             continue
         if "account_name" in columns:
             name = name or table.cell(row, columns["account_name"]).strip() or None
@@ -376,8 +383,9 @@ def _file_account(table: Table, columns: dict[str, str], fmt: ReportFormat) -> t
             ident = ident or (raw if raw.isdigit() else None)
         if name or ident:
             break
-    if not name and not ident:
-        name, ident = _preamble_account(table, fmt)
+    if not ident:  # LinkedIn: `Account: Acme Indonesia (508812345)` gives the ID the rows do not
+        line_name, ident = _preamble_account(table, fmt)
+        name = name or line_name
     return name, ident
 
 
@@ -438,10 +446,9 @@ def preview_report(
         account_ref=file_id,
         timezone=zone,
     )
-    identity_keys = [columns[n] for n in IDENTITY if n in columns]
     read: list[ReportRow] = []
     for row in table.rows:
-        if summary_row(table, row, identity_keys):
+        if _is_total(table, row, columns):
             preview.total_rows += 1
             continue
         cells = _Cells(table, columns, row, fmt, currency)
