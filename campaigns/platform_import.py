@@ -51,8 +51,8 @@ NO_COLUMN = N_("The file has no {field} column (looked for {names}); export the 
 NO_CAMPAIGN_COLUMN = N_("The file has no campaign column (looked for {names}); export the report by campaign.")
 TWO_CURRENCIES = N_("The file holds amounts in {currencies}; export one currency per file.")
 NO_CURRENCY = N_(
-    "The file does not say its currency (no Currency column and no (CUR) after the cost header); choose an "
-    "existing account with --account or export the report with the currency."
+    "The file does not say its currency (no Currency column and no (CUR) after the cost header); import it into "
+    "an existing account or export the report with its currency."
 )
 OTHER_CURRENCY = N_("The file is in {file_currency}, but the account {account} is in {account_currency}.")
 NO_ROWS = N_("The file has no data rows, only headers and totals; export the report with its rows.")
@@ -69,7 +69,6 @@ UNKNOWN_TIMEZONE = N_("'{timezone}' is not a time zone; use a name such as Asia/
 NOTE_NEW_ACCOUNT = N_("A new {platform} account '{name}' will be created in {currency}, time zone {timezone}.")
 NOTE_NEW_CAMPAIGNS = N_("{count} campaign(s) are new and will be created: {names}.")
 NOTE_TOTALS = N_("{count} total row(s) were skipped.")
-NOTE_API_WINS = N_("{count} campaign-day(s) already synced from the API are kept as synced, not replaced.")
 
 
 class PlatformImportError(DomainError):

@@ -285,3 +285,17 @@ def test_mutated_report_files_give_a_preview_or_one_domain_refusal(session, whic
 
 class _Rollback(Exception):
     """Leaves each example's writes behind (a savepoint rolled back)."""
+
+
+def test_every_message_of_the_importer_is_listed_for_translation() -> None:
+    from campaigns import platform_import, platform_reports
+    from pages.components.terms import REPORT_IMPORT_TEXTS
+
+    templates = {
+        value
+        for name, value in vars(platform_import).items()
+        if name.isupper() and isinstance(value, str) and value.endswith(".") and " " in value
+    }
+    assert len(templates) > 15
+    assert templates <= set(REPORT_IMPORT_TEXTS)
+    assert {f.title for f in platform_reports.FORMATS.values()} <= set(REPORT_IMPORT_TEXTS)
