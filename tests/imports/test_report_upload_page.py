@@ -70,4 +70,3 @@ def test_rejected_rows_are_listed_with_their_reasons_in_indonesian(migrated_url:
     row, column, reason = list(errors.iloc[0])
     assert (row, column) == (11, "Start Date (in UTC)")
     assert "13/1/2026" in reason
-
