@@ -13,7 +13,7 @@ from budgets.changes import MetaPush, approve_change, change_history, open_chang
 from budgets.charts import pacing_chart
 from budgets.errors import BudgetError
 from budgets.overview import BudgetOverview, budget_overview
-from budgets.plans import TARGET_PLAN, plan_scopes, set_plan
+from budgets.plans import TARGET_PLAN, plan_members, plan_scopes, set_mix_plan, set_plan
 from campaigns import performance
 from db.calendar import Period
 from db.engine import session_scope
@@ -30,7 +30,7 @@ from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
 from pages.components.inputs import amount_input, error_text
 from pages.components.money import money
-from pages.components.terms import LEDGER_CHANNEL_LABELS, SCOPE_LABELS, term
+from pages.components.terms import LEDGER_CHANNEL_LABELS, SCOPE_LABELS, ad_platform_label, term
 
 actor = require_page("budgets")
 st.title(_("Budgets"))
@@ -53,6 +53,7 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
             "open": open_changes(session),
             "history": change_history(session, plan_ids=plan_ids),
             "scopes": plan_scopes(session),
+            "members": plan_members(session),
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
         }
 
@@ -333,6 +334,49 @@ if actor.can("budget.plan"):
                 st.rerun()
             elif currency and not (st.session_state.get("budgets_plan_amount") or "").strip():
                 st.error(_("Type the planned amount first."))
+
+if actor.can("budget.plan"):
+    with st.expander(_("Set a plan across channels"), expanded=False):
+        st.caption(
+            _(
+                "One plan over campaigns of any platform, influencer programs and whole channels (for example "
+                "Meta and TikTok campaigns of a launch with its creators). A campaign inside a chosen channel "
+                "counts once."
+            )
+        )
+        kinds = {"campaign": _("Campaign"), "program": _("Program"), "channel": _("Channel")}
+        member_labels = {}
+        for key, kind, name, platform in data["members"]:
+            shown = term(LEDGER_CHANNEL_LABELS, name) if kind == "channel" else name
+            where = f" ({ad_platform_label(platform)})" if platform and kind == "campaign" else ""
+            member_labels[key] = f"{kinds[kind]}: {shown}{where}"
+        mix_name = st.text_input(_("Plan name"), key="budgets_mix_name")
+        mix_members = st.multiselect(
+            _("Covers"), list(member_labels), format_func=member_labels.get, key="budgets_mix_members"
+        )
+        m1, m2 = st.columns([2, 1])
+        typed = m2.text_input(
+            _("Currency"), value=workspace_finance(db_key())["reporting_currency"], key="budgets_mix_currency"
+        )
+        mix_currency = None
+        try:
+            mix_currency = currency_code(typed)
+        except CurrencyError as exc:
+            m2.error(error_text(exc), icon=":material/error:")
+        mix_amount = (
+            amount_input(_("Planned amount"), mix_currency, key="budgets_mix_amount", container=m1)
+            if mix_currency
+            else None
+        )
+        mix_reason = st.text_input(_("Why"), key="budgets_mix_reason")
+        if st.button(_("Save plan"), key="budgets_mix_submit", type="primary") and mix_amount is not None:
+            _write(
+                lambda s: set_mix_plan(
+                    s, actor, mix_name, mix_members, period, mix_amount, currency=mix_currency, reason=mix_reason
+                ),
+                _("Plan saved."),
+            )
+            st.rerun()
 
 st.subheader(_("Change history"))
 history = data["history"]

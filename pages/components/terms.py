@@ -68,6 +68,7 @@ SCOPE_LABELS = {
     "program": N_("program"),
     "channel": N_("channel"),
     "account": N_("account"),
+    "mix": N_("across channels"),
 }
 # influencers.deliverables.RESULT_FIELDS
 RESULT_LABELS = {
@@ -161,6 +162,12 @@ REPORT_IMPORT_TEXTS = (
     N_("A new {platform} account '{name}' will be created in {currency}, time zone {timezone}."),
     N_("{count} campaign(s) are new and will be created: {names}."),
     N_("{count} total row(s) were skipped."),
+)
+# budgets.plans messages of plans across channels
+MIX_PLAN_TEXTS = (
+    N_("Name the plan (for example 'Ramadan, all channels')."),
+    N_("A plan across channels covers at least two campaigns, programs or channels."),
+    N_("{scope} is not a campaign, program or channel Pantau knows."),
 )
 # finance.exports.EXPORTS titles and descriptions
 EXPORT_TEXTS = (

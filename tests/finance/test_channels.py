@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+from sqlalchemy import select
+
+from budgets.errors import BudgetError
 from budgets.overview import budget_overview
-from budgets.plans import CHANNELS, ad_channel, plan_scopes
+from budgets.plans import CHANNELS, ad_channel, plan_scopes, set_mix_plan
 from db.calendar import Period
+from db.roles import Actor
 from finance.exports import export_chunks, read_rows
 from finance.ledger import build_ledger
+from influencers.models import Program
 from tests import builders as b
 from tests.finance.conftest import NOW
 
@@ -104,3 +110,38 @@ def test_channel_plans_roll_up_their_platforms_campaigns_only(fs) -> None:
 def test_every_channel_can_take_a_plan(fs) -> None:
     keys = {key for key, kind, _name, _cur in plan_scopes(fs) if kind == "channel"}
     assert keys == {f"channel:{c}" for c in CHANNELS}
+
+
+def test_a_plan_across_channels_paces_its_campaigns_programs_and_channels_once(fs) -> None:
+    manager = Actor("manager@example.com", "manager")
+    made = _other_platforms(fs)
+    nov = Period.month(2026, 11)
+    program_id = fs.scalar(select(Program.id))
+    members = [f"campaign:{made['tiktok'].id}", "channel:tiktok_ads", f"campaign:{made['google'].id}"]
+    members.append(f"program:{program_id}")
+    plan = set_mix_plan(fs, manager, "Payday, all channels", members, nov, "9000000", currency="IDR", reason="launch")
+    assert plan.scope_key == "mix:payday, all channels"
+    assert plan.members == sorted(set(members))
+    overview = budget_overview(
+        fs,
+        nov,
+        now=dt.datetime(2026, 11, 3, 5, tzinfo=dt.UTC),
+        converter=lambda amount, cur, to, day: amount * 16000 if (cur, to) == ("USD", "IDR") else None,
+    )
+    mix = next(p for p in overview.pacings if p.scope.scope_key == plan.scope_key)
+    assert mix.scope.name == "Payday, all channels"
+    by_key = {p.scope.scope_key: p for p in overview.pacings}
+    # The TikTok campaign is named and inside the TikTok channel: it counts once; Google's 12.345 USD at 16,000.
+    expected = (
+        by_key[f"campaign:{made['tiktok'].id}"].actual
+        + by_key[f"campaign:{made['google'].id}"].actual * 16000
+        + by_key[f"program:{program_id}"].actual
+    )
+    assert mix.actual == expected
+    assert mix.planned == Decimal("9000000")
+    with pytest.raises(BudgetError, match="at least two"):
+        set_mix_plan(fs, manager, "Solo", [members[0]], nov, "1", currency="IDR", reason="r")
+    with pytest.raises(BudgetError, match="campaign:999999 is not a campaign"):
+        set_mix_plan(fs, manager, "Ghost", [members[0], "campaign:999999"], nov, "1", currency="IDR", reason="r")
+    with pytest.raises(BudgetError, match="Name the plan"):
+        set_mix_plan(fs, manager, "  ", members, nov, "1", currency="IDR", reason="r")
