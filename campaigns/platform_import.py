@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -295,11 +295,14 @@ class _Cells:
         if value is None:
             return None
         try:
-            parse_amount(value, self.currency, "en_US", round_to_precision=True)  # the checks every amount gets
+            rounded = parse_amount(value, self.currency, "en_US", round_to_precision=True)  # every amount's checks
         except ParseError as exc:
             self.fail(name, exc.message)
             return None
-        exact = Decimal(value.replace(",", ""))
+        try:
+            exact = Decimal(value.replace(",", ""))
+        except InvalidOperation:  # written with a currency sign (`$1,250`): what parse_amount read
+            return rounded
         if -exact.as_tuple().exponent > STORED_DECIMALS:  # type: ignore[operator]
             self.fail(name, Message(TOO_MANY_DECIMALS, {"value": value[:40], "digits": STORED_DECIMALS}))
             return None

@@ -249,7 +249,7 @@ FUZZ = settings(
 NASTY = [
     "Infinity", "NaN", "1e30", "-0", "0x1F", "١٢٣", "1.20253E+17", "7/1/2026", "2026-02-30", "--", "-", "NULL",
     "=SUM(A1)", "\x00", "\u202e", "x" * 500, "99999999999999999999999999", "-5", "1.23456789", "", '"', "1,2,3",
-    "Total: Account", "12.5", "2026-07-01 00:00:00",
+    "Total: Account", "12.5", "2026-07-01 00:00:00", "$1,250", "Rp 1.000", "IDR 5", "1,250.5.5", "Jul 1, 2026",
 ]  # fmt: skip
 FILES = [(GOOGLE_ADS, "googleads_campaign_daily.csv"), (LINKEDIN, "linkedin_campaign_performance.csv")]
 FILES += [(TIKTOK, "tiktok_report.csv")]
@@ -299,3 +299,10 @@ def test_every_message_of_the_importer_is_listed_for_translation() -> None:
     assert len(templates) > 15
     assert templates <= set(REPORT_IMPORT_TEXTS)
     assert {f.title for f in platform_reports.FORMATS.values()} <= set(REPORT_IMPORT_TEXTS)
+
+
+def test_amounts_with_a_currency_sign_are_read_as_parse_amount_reads_them(session) -> None:
+    data = b'Day,Campaign,Currency code,Cost,Impr.,Clicks\n2026-07-01,Brand,USD,"$1,250.50",1,1\n'
+    preview = preview_report(session, GOOGLE_ADS, data, "g.csv", account="Kopi US")
+    assert preview.errors == []
+    assert preview.rows[0].spend == Decimal("1250.50")
