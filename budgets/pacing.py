@@ -4,9 +4,8 @@ No database and no streamlit here: `budgets.scopes` aggregates rows in SQL and h
 `PacingInput`s; which budget a campaign spends against comes from `campaigns.meta_budgets` (Meta's and TikTok's
 campaigns and ad sets/ad groups share the shape), how far a day and a week may go past it from `BUDGET_RULES`
 (Meta, TikTok); other platforms (Google Ads, LinkedIn from file imports) are paced on the plan and their spend
-only. Every date is a calendar day in the
-ad account's time zone; "completed days" are the days before the account's today (today's partial spend is
-not paced).
+only. Every date is a calendar day in the ad account's time zone; "completed days" are the days before the
+account's today (today's partial spend is not paced).
 """
 
 from __future__ import annotations
