@@ -26,7 +26,10 @@ sync_app = typer.Typer(
     help="Pull campaigns, budgets, spend and conversions from Meta and TikTok.", no_args_is_help=True
 )
 app.add_typer(sync_app, name="sync")
-import_app = typer.Typer(help="Import files: Ads Manager exports, influencer contacts.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import files: Ads Manager, TikTok, Google Ads and LinkedIn exports, influencer contacts.",
+    no_args_is_help=True,
+)
 app.add_typer(import_app, name="import")
 alerts_app = typer.Typer(help="Alerts delivered by email and webhooks.", no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
@@ -521,6 +524,83 @@ def import_adsmanager(
         raise CommandError(f"{path.name}: {exc}") from None
     if preview.rejected:
         raise typer.Exit(1)
+
+
+def _import_report(fmt_name: str, file: str, account: str | None, timezone: str | None, dry_run: bool) -> None:
+    """Preview, print and (unless a dry run) write one platform report file; exit 1 when rows were rejected."""
+    from campaigns.platform_import import apply_report, preview_report
+    from campaigns.platform_reports import report_format
+    from db.engine import session_scope
+    from db.errors import DomainError
+
+    path = Path(file)
+    if not path.is_file():
+        raise CommandError(f"{file}: no such file")
+    prepare_database()
+    fmt = report_format(fmt_name)
+    try:
+        with session_scope() as session:
+            preview = preview_report(session, fmt, path.read_bytes(), path.name, account=account, timezone=timezone)
+            for problem in preview.errors:
+                where = f"row {problem.row}, {problem.column}" if problem.column else f"row {problem.row}"
+                err.print(f"{where}: {problem.reason}", markup=False, highlight=False)
+            out.print(preview.describe(), markup=False, highlight=False)
+            if dry_run:
+                out.print("Dry run: nothing was written.")
+            else:
+                result = apply_report(session, CLI_ACTOR, preview)
+                out.print(result.describe(), markup=False, highlight=False)
+    except DomainError as exc:
+        raise CommandError(f"{path.name}: {exc}") from None
+    if preview.errors:
+        raise typer.Exit(1)
+
+
+_REPORT_ACCOUNT = typer.Option(
+    "--account",
+    help="An existing account of the platform (its ID or name, case-insensitive), or the name of a new one "
+    "(default: the account the file names, else from the file name).",
+)
+_REPORT_TIMEZONE = typer.Option(
+    "--timezone", help="Time zone of a new account (default: the workspace's; LinkedIn's days are UTC)."
+)
+_REPORT_DRY_RUN = typer.Option("--dry-run", help="Check the file and show problems; write nothing.")
+
+
+@import_app.command("tiktok")
+@command_errors
+def import_tiktok(
+    file: Annotated[str, typer.Argument(help="The CSV or XLSX report exported from TikTok Ads Manager.")],
+    account: Annotated[str | None, _REPORT_ACCOUNT] = None,
+    timezone: Annotated[str | None, _REPORT_TIMEZONE] = None,
+    dry_run: Annotated[bool, _REPORT_DRY_RUN] = False,
+) -> None:
+    """Import a TikTok Ads Manager report export (campaign by day)."""
+    _import_report("tiktok", file, account, timezone, dry_run)
+
+
+@import_app.command("googleads")
+@command_errors
+def import_googleads(
+    file: Annotated[str, typer.Argument(help="The report downloaded from Google Ads (CSV, Excel .csv or XLSX).")],
+    account: Annotated[str | None, _REPORT_ACCOUNT] = None,
+    timezone: Annotated[str | None, _REPORT_TIMEZONE] = None,
+    dry_run: Annotated[bool, _REPORT_DRY_RUN] = False,
+) -> None:
+    """Import a Google Ads campaign report download (by day; title lines and Total rows are skipped)."""
+    _import_report("googleads", file, account, timezone, dry_run)
+
+
+@import_app.command("linkedin")
+@command_errors
+def import_linkedin(
+    file: Annotated[str, typer.Argument(help="The CSV or XLSX export from LinkedIn Campaign Manager.")],
+    account: Annotated[str | None, _REPORT_ACCOUNT] = None,
+    timezone: Annotated[str | None, _REPORT_TIMEZONE] = None,
+    dry_run: Annotated[bool, _REPORT_DRY_RUN] = False,
+) -> None:
+    """Import a LinkedIn Campaign Manager campaign performance export (daily, UTC dates)."""
+    _import_report("linkedin", file, account, timezone, dry_run)
 
 
 @app.command("worker")

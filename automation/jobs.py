@@ -80,6 +80,18 @@ def _meta_sync(ctx: JobContext) -> JobOutcome:
     return JobOutcome(summary.ok, text, "; ".join(summary.errors) or None, details)
 
 
+def _tiktok_sync(ctx: JobContext) -> JobOutcome:
+    from campaigns.tiktok_sync import sync_tiktok
+
+    summary = sync_tiktok(ctx.actor, url=ctx.url, now=ctx.now)
+    text = (
+        f"{summary.accounts} advertiser(s), {summary.objects} objects, {summary.rows} rows, "
+        f"{summary.requests} requests in {summary.seconds:.1f} s"
+    )
+    details = {"sync_runs": list(summary.runs), "accounts": summary.accounts, "rows": summary.rows}
+    return JobOutcome(summary.ok, text, "; ".join(summary.errors) or None, details)
+
+
 def _digest(ctx: JobContext) -> JobOutcome:
     from automation.digest import send_due
 
@@ -95,7 +107,6 @@ def _token_check(ctx: JobContext) -> JobOutcome:
 
 
 register(JobSpec("sync.facebook", N_("Meta sync"), "sync", "interval", _meta_sync, default_every_hours=12))
-# TikTok plugs in here once `sync tiktok` lands:
-# register(JobSpec("sync.tiktok", N_("TikTok sync"), "sync", "interval", _tiktok_sync, default_every_hours=12))
+register(JobSpec("sync.tiktok", N_("TikTok sync"), "sync", "interval", _tiktok_sync, default_every_hours=12))
 register(JobSpec("alerts.digest", N_("Alert digest"), "job", "daily", _digest, default_hour=8))
 register(JobSpec("token.check", N_("Meta token check"), "job", "daily", _token_check, default_hour=7))

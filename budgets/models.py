@@ -1,6 +1,7 @@
 """Budget tables: plans per scope and period, and proposed changes with their approval.
 
-A plan's scope is a campaign, a program, a channel or an ad account (`scope_key` such as "campaign:12");
+A plan's scope is a campaign, a program, a channel, an ad account (`scope_key` such as "campaign:12") or a named
+mix of campaigns, programs and channels across platforms ("mix:<name>", its `members` listing their keys);
 amounts are major units in the plan's currency. Table names are unchanged from when these lived in
 `campaigns.models`.
 """
@@ -14,13 +15,14 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamps, Versioned
-from db.types import Money, UTCDateTime, utcnow
+from db.types import JSONData, Money, UTCDateTime, utcnow
 
 # Budget plan scopes.
 SCOPE_CAMPAIGN = "campaign"
 SCOPE_PROGRAM = "program"
 SCOPE_CHANNEL = "channel"
 SCOPE_ACCOUNT = "account"
+SCOPE_MIX = "mix"  # a named plan over several campaigns, programs and channels (`members`)
 
 
 class BudgetPlan(Versioned, Timestamps, Base):
@@ -42,6 +44,8 @@ class BudgetPlan(Versioned, Timestamps, Base):
     program_id: Mapped[int | None] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("ad_account.id", ondelete="CASCADE"))
     channel: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str | None] = mapped_column(String(200))  # mixed plans only
+    members: Mapped[list[str] | None] = mapped_column(JSONData)  # mixed plans: "campaign:12", "channel:tiktok_ads"
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)  # inclusive
     amount: Mapped[Decimal] = mapped_column(Money)

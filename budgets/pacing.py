@@ -1,9 +1,11 @@
-"""Budget pacing under Meta's budget rules: expected, projected and remaining spend per plan (pure).
+"""Budget pacing under each platform's budget rules: expected, projected and remaining spend per plan (pure).
 
 No database and no streamlit here: `budgets.scopes` aggregates rows in SQL and hands them over as
-`PacingInput`s; Meta's budget rules come from `campaigns.meta_budgets`. Every date is a calendar day in the
-ad account's time zone; "completed days" are the days before the account's today (today's partial spend is
-not paced).
+`PacingInput`s; which budget a campaign spends against comes from `campaigns.meta_budgets` (Meta's and TikTok's
+campaigns and ad sets/ad groups share the shape), how far a day and a week may go past it from `BUDGET_RULES`
+(Meta, TikTok); other platforms (Google Ads, LinkedIn from file imports) are paced on the plan and their spend
+only. Every date is a calendar day in the ad account's time zone; "completed days" are the days before the
+account's today (today's partial spend is not paced).
 """
 
 from __future__ import annotations
@@ -30,6 +32,30 @@ UNDER_PACE_RATIO = Decimal("0.90")
 DAILY_OVERSPEND = Decimal("1.75")
 # ...but never more than 7 daily budgets in a Sunday-Saturday week.
 WEEK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class BudgetRules:
+    """How far a platform's spend may go past a daily budget: per day (x budget) and per Sunday-Saturday week."""
+
+    daily_overspend: Decimal
+    week_days: int = WEEK_DAYS
+
+
+# Meta: up to 1.75x a daily budget on a day, never more than 7x in a week. TikTok: "we won't spend more than 125%
+# of your highest daily budget for that day", and no more than 7x per calendar week (Sunday-Saturday); lifetime
+# (total) budgets are never exceeded on either (TikTok Ads Manager help: daily and dynamic daily budgets).
+BUDGET_RULES = {
+    "meta": BudgetRules(DAILY_OVERSPEND),
+    "tiktok": BudgetRules(Decimal("1.25")),
+}
+
+
+def budget_rules(platform: str | None) -> BudgetRules | None:
+    """The platform's budget rules, None where Pantau knows none (plan-only pacing); rows without one are Meta's."""
+    return BUDGET_RULES.get(platform or "meta")
+
+
 # The run-rate is the average daily spend of the last completed days (up to this many).
 RECENT_DAYS = 7
 # A projection needs this many completed days of the scope in the period: one day on the 1st says nothing
@@ -62,6 +88,7 @@ class PacingInput:
     week_spend: Decimal = ZERO  # spend of this Sunday-Saturday week's completed days
     lifetime_spent: Decimal = ZERO  # all spend to date (lifetime budgets)
     account_id: int | None = None
+    platform: str | None = None  # the ad platform of campaigns (None for programs and rolled-up plans)
     campaign_id: int | None = None
     program_id: int | None = None
     plan_id: int | None = None
@@ -124,9 +151,9 @@ def daily_run_rate(scope: PacingInput) -> Decimal:
 
 
 def project_days(scope: PacingInput, rate: Decimal) -> tuple[Decimal, dt.date | None]:
-    """Spend from today to the period's end (or the scope's stop) at `rate`, capped by Meta's rules.
+    """Spend from today to the period's end (or the scope's stop) at `rate`, capped by the platform's rules.
 
-    Works a Sunday-Saturday week at a time: each day adds min(rate, 1.75 x daily budget), the week
+    Works a Sunday-Saturday week at a time: each day adds min(rate, 1.75 x daily budget; TikTok 1.25 x), the week
     adds no more than 7 x daily budget less what it already spent, and the total never passes what
     is left of a lifetime budget. Returns (projected extra spend, day a lifetime budget runs out).
     """
@@ -135,7 +162,8 @@ def project_days(scope: PacingInput, rate: Decimal) -> tuple[Decimal, dt.date | 
     first = max(scope.period.start, scope.today, scope.run_start or scope.period.start)
     last = min(scope.period.end, scope.run_end) if scope.run_end else scope.period.end
     daily = scope.budget.daily
-    per_day = min(rate, daily * DAILY_OVERSPEND) if daily else rate
+    rules = budget_rules(scope.platform) or BUDGET_RULES["meta"]
+    per_day = min(rate, daily * rules.daily_overspend) if daily else rate
     lifetime_left = scope.budget.lifetime - scope.lifetime_spent if scope.budget.lifetime else None
     this_week = week_start(scope.today)
     extra = ZERO
@@ -148,7 +176,7 @@ def project_days(scope: PacingInput, rate: Decimal) -> tuple[Decimal, dt.date | 
         spend = per_day * days
         if daily:
             already = scope.week_spend if week == this_week else ZERO
-            spend = min(spend, max(daily * WEEK_DAYS - already, ZERO))
+            spend = min(spend, max(daily * rules.week_days - already, ZERO))
         if lifetime_left is not None:
             if spend >= lifetime_left:
                 spend = max(lifetime_left, ZERO)

@@ -14,8 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgets.errors import BudgetError
-from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_PROGRAM, BudgetChange, BudgetPlan
+from budgets.models import (
+    SCOPE_ACCOUNT,
+    SCOPE_CAMPAIGN,
+    SCOPE_CHANNEL,
+    SCOPE_MIX,
+    SCOPE_PROGRAM,
+    BudgetChange,
+    BudgetPlan,
+)
 from campaigns.models import AdAccount, Campaign
+from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_LINKEDIN, PLATFORM_META, PLATFORM_TIKTOK, PLATFORMS
 from db import audit
 from db.calendar import Period
 from db.errors import N_, DomainError, Message
@@ -27,10 +36,22 @@ from influencers.fees import CHANNEL_FEES, CHANNEL_SEEDING
 from influencers.models import Program
 
 CHANNEL_META_ADS = "meta_ads"
+CHANNEL_TIKTOK_ADS = "tiktok_ads"
+CHANNEL_GOOGLE_ADS = "google_ads"
+CHANNEL_LINKEDIN_ADS = "linkedin_ads"
 CHANNEL_INFLUENCER_FEES = CHANNEL_FEES
 CHANNEL_PRODUCT_SEEDING = CHANNEL_SEEDING
-# The marketing ledger's channels, in display order (ad platforms, then creators).
-CHANNELS = (CHANNEL_META_ADS, CHANNEL_INFLUENCER_FEES, CHANNEL_PRODUCT_SEEDING)
+# The ledger channel of each ad platform's spend (a campaign's channel is its platform's).
+AD_CHANNELS = {
+    PLATFORM_META: CHANNEL_META_ADS,
+    PLATFORM_TIKTOK: CHANNEL_TIKTOK_ADS,
+    PLATFORM_GOOGLE: CHANNEL_GOOGLE_ADS,
+    PLATFORM_LINKEDIN: CHANNEL_LINKEDIN_ADS,
+}
+# The platform of each ad channel (the reverse of AD_CHANNELS).
+CHANNEL_PLATFORMS = {channel: platform for platform, channel in AD_CHANNELS.items()}
+# The marketing ledger's channels, in display order (ad platforms in PLATFORMS order, then creators).
+CHANNELS = (*(AD_CHANNELS[p] for p in PLATFORMS), CHANNEL_INFLUENCER_FEES, CHANNEL_PRODUCT_SEEDING)
 # Channels whose plan is paced against programs' fees rather than campaigns' spend.
 PROGRAM_CHANNELS = frozenset({CHANNEL_INFLUENCER_FEES})
 
@@ -56,6 +77,8 @@ def plans_for_period(session: Session, period: Period) -> list:
             BudgetPlan.program_id,
             BudgetPlan.account_id,
             BudgetPlan.channel,
+            BudgetPlan.name,
+            BudgetPlan.members,
             BudgetPlan.period_start,
             BudgetPlan.period_end,
             BudgetPlan.amount,
@@ -81,6 +104,11 @@ def prorate(plan, start: dt.date, end: dt.date) -> Decimal:
     return quantize(plan_share(plan, Period(start, end)), plan.currency)
 
 
+def ad_channel(platform: str | None) -> str:
+    """The ledger channel of an ad platform's spend (`meta` -> `meta_ads`; rows without one are Meta's)."""
+    return AD_CHANNELS.get(platform or PLATFORM_META, CHANNEL_META_ADS)
+
+
 def plan_scopes(session: Session) -> list[tuple[str, str, str, str | None]]:
     """Every scope a plan can be set for: (scope_key, type, name, currency or None for channels)."""
     campaigns = _rows(session, select(Campaign.id, Campaign.name, Campaign.currency).order_by(Campaign.name)).all()
@@ -89,6 +117,77 @@ def plan_scopes(session: Session) -> list[tuple[str, str, str, str | None]]:
         [(f"campaign:{c.id}", SCOPE_CAMPAIGN, c.name, c.currency) for c in campaigns]
         + [(f"program:{p.id}", SCOPE_PROGRAM, p.name, p.currency) for p in programs]
         + [(f"channel:{name}", SCOPE_CHANNEL, name, None) for name in CHANNELS]
+    )
+
+
+MIX_NEEDS_NAME = N_("Name the plan (for example 'Ramadan, all channels').")
+MIX_NEEDS_TWO = N_("A plan across channels covers at least two campaigns, programs or channels.")
+MIX_UNKNOWN = N_("{scope} is not a campaign, program or channel Pantau knows.")
+
+
+def mix_scope_key(name: str) -> str:
+    """The scope key of a mixed plan: `mix:` and its name, folded (one plan per name and period)."""
+    return "mix:" + " ".join(name.split()).casefold()[:76]
+
+
+def check_members(session: Session, members: list[str]) -> list[str]:
+    """The member scope keys of a mixed plan, checked (each exists; at least two), without repeats, sorted."""
+    keys = sorted(dict.fromkeys(str(m).strip() for m in members if str(m).strip()))
+    for key in keys:
+        kind, _, ident = key.partition(":")
+        if kind == SCOPE_CHANNEL and ident in CHANNELS:
+            continue
+        if kind in (SCOPE_CAMPAIGN, SCOPE_PROGRAM) and ident.isdigit():
+            model = Campaign if kind == SCOPE_CAMPAIGN else Program
+            if session.get(model, int(ident)) is not None:
+                continue
+        raise BudgetError(MIX_UNKNOWN, scope=key)
+    if len(keys) < 2:
+        raise BudgetError(MIX_NEEDS_TWO)
+    return keys
+
+
+def set_mix_plan(
+    session: Session,
+    actor: Actor,
+    name: str,
+    members: list[str],
+    period: Period,
+    amount: object,
+    *,
+    currency: str,
+    reason: str,
+    locale: str | None = "en_US",
+) -> BudgetPlan:
+    """Create or change a named plan across channels: any campaigns (of any platform), programs and whole channels.
+
+    Paced on the sum of its members' figures (a campaign that is also inside a member channel counts once)."""
+    require(actor, "budget.plan")
+    title = " ".join((name or "").split())[:200]
+    if not title:
+        raise BudgetError(MIX_NEEDS_NAME)
+    keys = check_members(session, members)
+    plan = set_plan(
+        session, actor, mix_scope_key(title), period, amount, reason=reason, currency=currency, locale=locale
+    )
+    before = (plan.name, plan.members)
+    plan.name, plan.members = title, keys
+    if before != (title, keys):
+        session.flush()
+    return plan
+
+
+def plan_members(session: Session) -> list[tuple[str, str, str, str | None]]:
+    """What a plan across channels can cover: (scope_key, type, name, platform) of every campaign (with its
+    platform), program and channel, campaigns by platform then name."""
+    campaigns = _rows(
+        session, select(Campaign.id, Campaign.name, Campaign.platform).order_by(Campaign.platform, Campaign.name)
+    ).all()
+    programs = _rows(session, select(Program.id, Program.name).order_by(Program.name)).all()
+    return (
+        [(f"channel:{name}", SCOPE_CHANNEL, name, CHANNEL_PLATFORMS.get(name)) for name in CHANNELS]
+        + [(f"campaign:{c.id}", SCOPE_CAMPAIGN, c.name, c.platform) for c in campaigns]
+        + [(f"program:{p.id}", SCOPE_PROGRAM, p.name, None) for p in programs]
     )
 
 
@@ -131,6 +230,8 @@ def _scope(session: Session, scope_key: str) -> dict:
         return {"scope_type": kind, "account_id": account.id, "currency": account.currency}
     if kind == SCOPE_CHANNEL and ident:
         return {"scope_type": kind, "channel": ident, "currency": None}
+    if kind == SCOPE_MIX and ident:
+        return {"scope_type": kind, "currency": None}
     raise BudgetError(f"scope: {scope_key!r} is not campaign:ID, program:ID, account:ID or channel:NAME.")
 
 

@@ -13,10 +13,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgets import pacing
-from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_PROGRAM
+from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_MIX, SCOPE_PROGRAM
 from budgets.pacing import PacingInput
-from budgets.plans import CHANNEL_INFLUENCER_FEES, CHANNEL_META_ADS, CHANNEL_PRODUCT_SEEDING, CHANNELS, plan_share
-from campaigns.meta_budgets import active_adset_budgets, campaign_budget, is_accruing
+from budgets.plans import (
+    AD_CHANNELS,
+    CHANNEL_INFLUENCER_FEES,
+    CHANNEL_PRODUCT_SEEDING,
+    CHANNELS,
+    ad_channel,
+    plan_share,
+)
+from campaigns.meta_budgets import MetaBudget, active_adset_budgets, campaign_budget, is_accruing
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import Period, last_running_day, local_date, local_today, week_start
 from db.errors import N_, Message
@@ -152,6 +159,7 @@ def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datet
             Campaign.lifetime_budget,
             Campaign.start_time,
             Campaign.stop_time,
+            Campaign.platform,
         ),
     ).all()
     lifetime_ids = {r.id for r in rows if r.lifetime_budget}
@@ -166,6 +174,8 @@ def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datet
         run_start = local_date(r.start_time, tz)
         run_end = last_running_day(r.stop_time, tz)
         budget = campaign_budget(r.daily_budget, r.lifetime_budget, adsets.get(r.id))
+        if pacing.budget_rules(r.platform) is None:
+            budget = MetaBudget("none")  # no known budget rules (Google Ads, LinkedIn): paced on plan and spend
         accruing = is_accruing(r.status, r.effective_status, run_end, today)
         figures = spend.get(r.id, {})
         plan = planned.get(r.id)
@@ -191,6 +201,7 @@ def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datet
                 week_spend=figures.get("week", Decimal(0)),
                 lifetime_spent=figures.get("lifetime", Decimal(0)),
                 account_id=r.account_id,
+                platform=r.platform,
                 campaign_id=r.id,
                 plan_id=plan[1] if plan else None,
             )
@@ -305,6 +316,26 @@ def _daily(scope: PacingInput) -> Decimal:
     return scope.recent_spend / scope.recent_days if scope.recent_days else Decimal(0)
 
 
+def _mix_members(
+    keys: Iterable[str],
+    campaigns: list[PacingInput],
+    programs: list[PacingInput],
+    channels: dict[str, list[PacingInput]],
+) -> list[PacingInput]:
+    """The inputs a mixed plan covers: its campaigns and programs, and every member of its whole channels; an input
+    reached twice (a campaign that is also in a member channel) counts once."""
+    by_key = {i.scope_key: i for i in (*campaigns, *programs)}
+    found: dict[str, PacingInput] = {}
+    for key in keys:
+        kind, _, ident = key.partition(":")
+        if kind == SCOPE_CHANNEL:
+            for member in channels.get(ident, []):
+                found.setdefault(member.scope_key, member)
+        elif key in by_key:
+            found.setdefault(key, by_key[key])
+    return list(found.values())
+
+
 def rollup_inputs(
     plans: list,
     period: Period,
@@ -314,12 +345,14 @@ def rollup_inputs(
     converter: Converter | None = None,
     seeding: Iterable[PacingInput] = (),
 ) -> tuple[list[PacingInput], list[Message]]:
-    """Channel and account plans: the sum of their campaigns' (or programs') figures, converted into
+    """Channel, account and mixed plans: the sum of their campaigns' (or programs') figures, converted into
     the plan's currency through `converter`; amounts with no rate are left out and named in a note."""
     inputs: list[PacingInput] = []
     notes: list[Message] = []
-    members_of = {
-        CHANNEL_META_ADS: campaigns,
+    members_of: dict[str, list[PacingInput]] = {channel: [] for channel in AD_CHANNELS.values()}
+    for c in campaigns:
+        members_of[ad_channel(c.platform)].append(c)
+    members_of |= {
         CHANNEL_INFLUENCER_FEES: programs,
         CHANNEL_PRODUCT_SEEDING: list(seeding),
     }
@@ -333,6 +366,8 @@ def rollup_inputs(
             members = members_of[plan.channel]
         elif plan.scope_type == SCOPE_ACCOUNT:
             members = [c for c in campaigns if c.account_id == plan.account_id]
+        elif plan.scope_type == SCOPE_MIX:
+            members = _mix_members(plan.members or (), campaigns, programs, members_of)
         else:
             continue
         day = period.start
@@ -361,7 +396,7 @@ def rollup_inputs(
             PacingInput(
                 scope_key=plan.scope_key,
                 scope_type=plan.scope_type,
-                name=plan.channel or plan.scope_key,
+                name=plan.name or plan.channel or plan.scope_key,
                 currency=plan.currency,
                 period=period,
                 today=today,

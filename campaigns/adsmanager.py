@@ -65,6 +65,7 @@ from campaigns.models import (
     InsightDetail,
     SyncRun,
 )
+from campaigns.platforms import PLATFORM_META
 from db import audit
 from db.errors import N_, DomainError, Message
 from db.roles import Actor, require
@@ -414,7 +415,11 @@ class _Plan:
 
     def campaign_by_id(self, meta_id: str) -> Campaign | None:
         if meta_id not in self._by_id:
-            found = list(self.session.scalars(select(Campaign).where(Campaign.meta_id == meta_id)))
+            found = list(
+                self.session.scalars(
+                    select(Campaign).where(Campaign.platform == PLATFORM_META, Campaign.meta_id == meta_id)
+                )
+            )
             mine = [c for c in found if self.account is not None and c.account_id == self.account.id]
             self._by_id[meta_id] = mine[0] if mine else (found[0] if found else None)
         return self._by_id[meta_id]

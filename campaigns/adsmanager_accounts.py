@@ -28,6 +28,7 @@ from campaigns.models import (
     Campaign,
     CampaignInsight,
 )
+from campaigns.platforms import PLATFORM_META
 from db.calendar import is_timezone, workspace_timezone
 from db.errors import N_, DomainError
 from db.money import currency_code
@@ -93,20 +94,23 @@ class ResolvedAccount:
         return self.existing.id if self.existing is not None else None
 
 
-def find_account(session: Session, text: str) -> AdAccount | None:
-    """An existing account whose ID (with or without `act_`) or name matches `text`, case-insensitively."""
+def find_account(session: Session, text: str, platform: str = PLATFORM_META) -> AdAccount | None:
+    """An existing account of `platform` (Meta's for Ads Manager files) whose ID (with or without `act_`) or
+    name matches `text`, case-insensitively. Accounts of other platforms are never matched: a TikTok advertiser
+    named like the file is not where an Ads Manager export goes."""
     wanted = (text or "").strip()
     if not wanted:
         return None
-    bare = wanted.removeprefix("act_").removeprefix("ACT_")
-    by_id = session.scalar(select(AdAccount).where(func.lower(AdAccount.account_id) == bare.lower()))
+    bare = wanted.removeprefix("act_").removeprefix("ACT_") if platform == PLATFORM_META else wanted
+    mine = AdAccount.platform == platform
+    by_id = session.scalar(select(AdAccount).where(mine, func.lower(AdAccount.account_id) == bare.lower()))
     if by_id is not None:
         return by_id
-    matches = list(session.scalars(select(AdAccount).where(func.lower(AdAccount.name) == wanted.lower())))
+    matches = list(session.scalars(select(AdAccount).where(mine, func.lower(AdAccount.name) == wanted.lower())))
     if not matches:
         # Unicode-aware case folding (SQL lower() folds ASCII only on SQLite).
         folded = _fold(wanted)
-        matches = [a for a in session.scalars(select(AdAccount)) if _fold(a.name) == folded]
+        matches = [a for a in session.scalars(select(AdAccount).where(mine)) if _fold(a.name) == folded]
     if len(matches) > 1:
         names = ", ".join(f"{a.name} ({a.account_id})" for a in matches[:3])
         raise AccountChoiceError(AMBIGUOUS_ACCOUNT, text=wanted, count=len(matches), names=names)
@@ -117,12 +121,12 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
-def account_choices(session: Session) -> list[tuple[int, str, str, str]]:
-    """(primary key, name, Meta account ID, currency) of every account, by name, for a select box."""
+def account_choices(session: Session, platform: str = PLATFORM_META) -> list[tuple[int, str, str, str]]:
+    """(primary key, name, account ID, currency) of every account of `platform`, by name, for a select box."""
     rows = session.execute(
-        select(AdAccount.id, AdAccount.name, AdAccount.account_id, AdAccount.currency).order_by(
-            AdAccount.name, AdAccount.id
-        )
+        select(AdAccount.id, AdAccount.name, AdAccount.account_id, AdAccount.currency)
+        .where(AdAccount.platform == platform)
+        .order_by(AdAccount.name, AdAccount.id)
     )
     return [(r.id, r.name, r.account_id, r.currency) for r in rows]
 
@@ -147,14 +151,16 @@ def resolve_target(
     new_name = target.name
     if target.account_id is not None:
         existing = session.get(AdAccount, target.account_id)
-        if existing is None:
+        if existing is None or existing.platform != PLATFORM_META:
             raise AccountChoiceError(NOT_FOUND, id=target.account_id)
     elif target.lookup:
         existing = find_account(session, target.lookup)
         new_name = new_name or target.lookup.strip()
     elif not target.name:
         if file_id:
-            existing = session.scalar(select(AdAccount).where(AdAccount.account_id == file_id))
+            existing = session.scalar(
+                select(AdAccount).where(AdAccount.platform == PLATFORM_META, AdAccount.account_id == file_id)
+            )
         for candidate in (file_name, file_name_account):
             if existing is None and candidate:
                 existing = find_account(session, candidate)
@@ -181,7 +187,9 @@ def resolve_target(
     timezone = (target.timezone or "").strip() or workspace_timezone(session)
     if not is_timezone(timezone):
         raise AccountChoiceError(UNKNOWN_TIMEZONE, timezone=timezone)
-    taken = file_id and session.scalar(select(AdAccount.id).where(AdAccount.account_id == file_id))
+    taken = file_id and session.scalar(
+        select(AdAccount.id).where(AdAccount.platform == PLATFORM_META, AdAccount.account_id == file_id)
+    )
     name = (new_name or file_name or file_name_account or "Ads Manager import").strip()[:300]
     return ResolvedAccount(None, name, None if taken else file_id, currency, timezone)
 
@@ -191,10 +199,14 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:24].strip("-") or "file"
 
 
-def generated_account_id(session: Session, name: str) -> str:
+def generated_account_id(session: Session, name: str, platform: str = PLATFORM_META) -> str:
     """`csv-<slug>` for an account created from a file, `csv-<slug>-2`, `-3`... when taken (never over 40)."""
     base = GENERATED_PREFIX + _slug(name)
-    taken = set(session.scalars(select(AdAccount.account_id).where(AdAccount.account_id.like(base + "%"))))
+    taken = set(
+        session.scalars(
+            select(AdAccount.account_id).where(AdAccount.platform == platform, AdAccount.account_id.like(base + "%"))
+        )
+    )
     if base not in taken:
         return base
     n = 2

@@ -1,6 +1,7 @@
 """The marketing ledger: per month, channel and campaign or program, planned / committed / actual / paid.
 
-Channels: `meta_ads` (per campaign), `influencer_fees` and `product_seeding` (per program).
+Channels: the ad platforms' `meta_ads`, `tiktok_ads`, `google_ads` and `linkedin_ads` (per campaign, by the
+campaign's platform: `budgets.plans.ad_channel`), `influencer_fees` and `product_seeding` (per program).
 - planned: BudgetPlan amounts (campaign, program and channel scopes), prorated by day to each month
   (`budgets.plans.prorate`, the one proration rule);
 - committed: ad spend is committed once spent (= actual); influencer fees and product value are committed,
@@ -22,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgets.models import BudgetPlan
-from budgets.plans import CHANNELS, prorate
+from budgets.plans import CHANNEL_PLATFORMS, CHANNELS, ad_channel, prorate
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import month_segments, month_start
 from db.money import quantize
@@ -50,6 +51,7 @@ class LedgerLine:
     actual_days: dict[dt.date, Decimal] = field(default_factory=dict)
     last_day: dt.date | None = None
     timezone_name: str | None = None
+    platform: str | None = None  # the ad platform of campaign lines and ad-channel plans (None: creators)
 
     def add(self, attr: str, amount: Decimal) -> None:
         setattr(self, attr, (getattr(self, attr) or ZERO) + amount)
@@ -76,17 +78,18 @@ def build_ledger(
             lines[key] = found
         return found
 
-    # Meta ads: actual spend per campaign and month, the sum of each day rounded to the currency as the
+    # Ad spend: actual spend per campaign and month, the sum of each day rounded to the currency as the
     # campaign-daily export writes it (so the ledger, campaign-monthly and campaign-daily agree to the unit).
     daily = (
         select(Campaign.id, Campaign.name, Campaign.meta_id, CampaignInsight.currency, AdAccount.timezone_name)
-        .add_columns(CampaignInsight.date, CampaignInsight.spend)
+        .add_columns(CampaignInsight.date, CampaignInsight.spend, Campaign.platform)
         .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
         .join(AdAccount, AdAccount.id == Campaign.account_id)
         .where(CampaignInsight.date.between(since, until))
     )
-    for cid, name, meta_id, currency, tz, day, spend in session.execute(daily):
-        entry = line(month_start(day), "meta_ads", "campaign", meta_id or cid, name, currency)
+    for cid, name, meta_id, currency, tz, day, spend, platform in session.execute(daily):
+        entry = line(month_start(day), ad_channel(platform), "campaign", meta_id or cid, name, currency)
+        entry.platform = platform
         amount = quantize(spend, currency)
         entry.add("actual", amount)
         entry.actual_days[day] = entry.actual_days.get(day, ZERO) + amount
@@ -98,22 +101,25 @@ def build_ledger(
 
     # Plans overlapping the range, prorated by day into each month.
     plans = session.execute(
-        select(BudgetPlan, Campaign.name, Campaign.meta_id, Program.name)
+        select(BudgetPlan, Campaign.name, Campaign.meta_id, Program.name, Campaign.platform)
         .outerjoin(Campaign, Campaign.id == BudgetPlan.campaign_id)
         .outerjoin(Program, Program.id == BudgetPlan.program_id)
         .where(BudgetPlan.period_start <= until, BudgetPlan.period_end >= since)
         .order_by(BudgetPlan.id)
     )
-    for plan, campaign_name, meta_id, program_name in plans:
+    for plan, campaign_name, meta_id, program_name, platform in plans:
         for a, b in month_segments(max(since, plan.period_start), min(until, plan.period_end)):
             share = prorate(plan, a, b)
             month = month_start(a)
             if plan.scope_type == "campaign" and plan.campaign_id:
-                target = line(month, "meta_ads", "campaign", meta_id or plan.campaign_id, campaign_name, plan.currency)
+                channel = ad_channel(platform)
+                target = line(month, channel, "campaign", meta_id or plan.campaign_id, campaign_name, plan.currency)
+                target.platform = platform
             elif plan.scope_type == "program" and plan.program_id:
                 target = line(month, "influencer_fees", "program", plan.program_id, program_name, plan.currency)
             elif plan.scope_type == "channel" and plan.channel in CHANNELS:
                 target = line(month, plan.channel, "channel", plan.channel, "(channel budget)", plan.currency)
+                target.platform = CHANNEL_PLATFORMS.get(plan.channel)
             else:
                 continue
             target.add("planned", share)

@@ -75,7 +75,8 @@ def test_demo_covers_the_domain(migrated_url: str) -> None:
         assert {"pending", "approved", "paid"} <= set(s.scalars(select(Payment.status)))
         assert s.scalar(select(func.count(FxRate.id))) > 0
         # Conversions stored with each row follow the raw actions: overlapping purchase types counted once.
-        for row, objective in s.execute(select(CampaignInsight, Campaign.objective).join(Campaign).limit(300)):
+        meta_rows = select(CampaignInsight, Campaign.objective).join(Campaign).where(Campaign.platform == "meta")
+        for row, objective in s.execute(meta_rows.order_by(CampaignInsight.id).limit(300)):
             expected, value = count_conversions(row.actions, row.action_values, default_events(objective))
             assert row.conversions == expected
             assert row.conversion_value == value

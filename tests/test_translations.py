@@ -46,7 +46,7 @@ def test_every_ui_string_has_an_indonesian_translation() -> None:
 def test_domain_words_shown_through_variables_are_extractable() -> None:
     """Codes and English texts the domain hands the pages are listed (N_) in pages/components/terms.py."""
     from budgets import alerts
-    from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_PROGRAM
+    from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_MIX, SCOPE_PROGRAM
     from db.roles import ROLES
     from finance.exports import EXPORTS
     from influencers import deliverables, programs
@@ -79,7 +79,7 @@ def test_domain_words_shown_through_variables_are_extractable() -> None:
         (DELIVERABLE_TYPES, terms.DELIVERABLE_TYPE_LABELS),
         (INTERACTION_CHANNELS, terms.CHANNEL_LABELS),
         (deliverables.RESULT_FIELDS, terms.RESULT_LABELS),
-        ((SCOPE_CAMPAIGN, SCOPE_PROGRAM, SCOPE_CHANNEL, SCOPE_ACCOUNT), terms.SCOPE_LABELS),
+        ((SCOPE_CAMPAIGN, SCOPE_PROGRAM, SCOPE_CHANNEL, SCOPE_ACCOUNT, SCOPE_MIX), terms.SCOPE_LABELS),
     ):
         assert set(codes) == set(labels), f"terms.py labels {sorted(labels)} differ from the codes {sorted(codes)}"
     # the overdue alert writes the deliverable status with spaces; alert_text translates that form

@@ -51,13 +51,15 @@ def build(ctx: ExportContext) -> Iterator[str]:
     # ORDER BY date, account_id, meta_id, id over the joined rows: one campaign has one row per day.
     order = (
         select(Campaign.id, AdAccount.id, AdAccount.account_id, AdAccount.name, Campaign.meta_id, Campaign.name)
+        .add_columns(Campaign.platform)
         .join(AdAccount, AdAccount.id == Campaign.account_id)
         .order_by(AdAccount.account_id, Campaign.meta_id, Campaign.id)
     )
-    campaigns: dict[int, tuple[int, int, str]] = {}
-    for rank, (cid, acct_pk, acct, acct_name, meta_id, name) in enumerate(conn.execute(order)):
+    campaigns: dict[int, tuple[int, int, str, str]] = {}
+    for rank, (cid, acct_pk, acct, acct_name, meta_id, name, platform) in enumerate(conn.execute(order)):
         cells = [acct, acct_name, meta_id or f"pantau-{cid}", name]
-        campaigns[cid] = (rank, acct_pk, csv_cells([neutralise(c) if isinstance(c, str) else c for c in cells]))
+        camp_cells = csv_cells([neutralise(c) if isinstance(c, str) else c for c in cells])
+        campaigns[cid] = (rank, acct_pk, camp_cells, f",{platform}\r\n")
     stmt = (
         select(
             CampaignInsight.date,
@@ -92,7 +94,7 @@ def build(ctx: ExportContext) -> Iterator[str]:
             camp = campaigns.get(cid)
             if camp is None:  # the inner join: an insight without its campaign is not exported
                 continue
-            rank, acct_pk, camp_cells = camp
+            rank, acct_pk, camp_cells, line_end = camp
             hit = fx.get(cur)
             if hit is None:
                 qz = quanta.get(cur)
@@ -133,7 +135,7 @@ def build(ctx: ExportContext) -> Iterator[str]:
                 (
                     rank,
                     f"{iso},{camp_cells},{cur_cell},{spend_text},{imp},{clicks},{conv_text},{value_text},"
-                    f"{fx_cells},{reporting},{flag},{src}{fx_trail}\r\n",
+                    f"{fx_cells},{reporting},{flag},{src}{fx_trail}{line_end}",
                 )
             )
         lines.sort()
@@ -191,8 +193,9 @@ SPEC = ExportSpec(
         "provisional",
         "source",
         *FX_TRAIL,
+        "platform",
     ),
-    frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source"}),
+    frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source", "platform"}),
     build,
     needs=insight_needs,
     text=True,

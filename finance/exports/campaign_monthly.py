@@ -56,19 +56,20 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
             func.max(CampaignInsight.source),
             AdAccount.id,
             Campaign.id,
+            Campaign.platform,
         )
         .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
         .join(AdAccount, AdAccount.id == Campaign.account_id)
         .where(CampaignInsight.date.between(ctx.since, ctx.until))
         .group_by(mk, AdAccount.account_id, AdAccount.name, Campaign.meta_id, Campaign.name, CampaignInsight.currency)
-        .group_by(AdAccount.id, Campaign.id)
+        .group_by(AdAccount.id, Campaign.id, Campaign.platform)
         .order_by(mk, AdAccount.account_id, Campaign.meta_id, Campaign.id)
     )
     rows = s.execute(stmt).all()
     budgets = _campaign_budgets(s, ctx.since, ctx.until)
     target = ctx.currency
     sums = _daily_sums(ctx)
-    for month, acct, acct_name, meta_id, name, cur, conv, last, src_min, src_max, acct_pk, cid in rows:
+    for month, acct, acct_name, meta_id, name, cur, conv, last, src_min, src_max, acct_pk, cid, platform in rows:
         first = dt.date.fromisoformat(month + "-01")
         day_sums = sums[(cid, first.year, first.month, cur)]
         spend = day_sums.spend
@@ -106,6 +107,7 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
             src_min if src_min == src_max else "mixed",
             fx_source,
             fx_missing,
+            platform,
         ]
 
 
@@ -187,8 +189,9 @@ SPEC = ExportSpec(
         "provisional",
         "source",
         *FX_TRAIL,
+        "platform",
     ),
-    frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source"}),
+    frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "source", "platform"}),
     build,
     needs=insight_needs,
     amount_columns=(("spend", "currency"), ("budget", "currency"), ("spend_reporting", "reporting_currency")),

@@ -57,6 +57,7 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
             acct_name,
             c.effective_status or "",
             c.source,
+            c.platform,
         ]
 
 
@@ -79,10 +80,11 @@ SPEC = ExportSpec(
         "account_name",
         "effective_status",
         "source",
+        "platform",
     ),
     frozenset(
         {"account_id", "campaign_id", "campaign_name", "status", "objective", "account_name", "source"}
-        | {"effective_status", "budget_level"}
+        | {"effective_status", "budget_level", "platform"}
     ),
     build,
     by_month=False,

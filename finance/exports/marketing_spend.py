@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from budgets.plans import CHANNEL_PLATFORMS
 from db.calendar import month_end
 from db.money import plain
 from finance.exports.context import FX_TRAIL, REPORTING, ZERO, ExportContext, ExportSpec, convert, rate_text, source_of
@@ -48,7 +49,7 @@ def _rows(ctx: ExportContext) -> Iterator[list[str]]:
                 converted, rate_cell, rate_date, policy = total, rate_text(used.rate), used.rate_date, used.policy
                 fx_source = source_of(sources)
         provisional = "false"
-        if ln.channel == "meta_ads" and ln.last_day is not None:
+        if ln.channel in CHANNEL_PLATFORMS and ln.last_day is not None:
             cutoff = cutoffs_by_tz.setdefault(ln.timezone_name, provisional_since(ln.timezone_name, ctx.now))
             provisional = ctx.provisional(ln.last_day, cutoff)
         yield [
@@ -70,6 +71,7 @@ def _rows(ctx: ExportContext) -> Iterator[list[str]]:
             ln.item_id,
             fx_source,
             fx_missing,
+            ln.platform or "",
         ]
 
 
@@ -94,8 +96,9 @@ SPEC = ExportSpec(
         "item_type",
         "item_id",
         *FX_TRAIL,
+        "platform",
     ),
-    frozenset({"channel", "program_or_campaign", "item_type", "item_id"}),
+    frozenset({"channel", "program_or_campaign", "item_type", "item_id", "platform"}),
     build,
     amount_columns=(
         ("planned", "currency"),

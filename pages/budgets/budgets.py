@@ -21,7 +21,7 @@ from budgets.changes import (
 from budgets.charts import pacing_chart
 from budgets.errors import BudgetError
 from budgets.overview import BudgetOverview, CurrencyTotals, budget_overview, totals_by_currency
-from budgets.plans import TARGET_PLAN, plan_scopes, set_plan
+from budgets.plans import TARGET_PLAN, plan_members, plan_scopes, set_mix_plan, set_plan
 from campaigns import performance
 from db.calendar import Period, default_range
 from db.engine import session_scope
@@ -48,7 +48,7 @@ from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
 from pages.components.inputs import amount_input, error_text, message_text
 from pages.components.money import money
-from pages.components.terms import SCOPE_LABELS, term
+from pages.components.terms import LEDGER_CHANNEL_LABELS, SCOPE_LABELS, ad_platform_label, term
 
 actor = require_page("budgets")
 st.title(_("Budgets"))
@@ -71,6 +71,7 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
             "open": open_changes(session),
             "history": change_history(session, plan_ids=plan_ids),
             "scopes": plan_scopes(session),
+            "members": plan_members(session),
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
             "reporting_currency": currency,
         }
@@ -91,7 +92,7 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
         rows.append(
             {
                 _("Type"): term(SCOPE_LABELS, s.scope_type),
-                _("Name"): s.name,
+                _("Name"): term(LEDGER_CHANNEL_LABELS, s.name) if s.scope_type == "channel" else s.name,
                 _("Currency"): s.currency,
                 _("Planned"): money_or_blank(p.planned, s.currency),
                 _("Meta budget"): money_or_blank(p.meta_budget, s.currency),
@@ -323,7 +324,10 @@ if actor.can("budget.propose") and plans_in_period:
 if actor.can("budget.plan"):
     with st.expander(_("Set a plan for this period"), expanded=False):
         kinds = {"campaign": _("Campaign"), "program": _("Program"), "channel": _("Channel")}
-        scopes = {key: f"{kinds[kind]}: {name} ({cur or '-'})" for key, kind, name, cur in data["scopes"]}
+        scopes = {
+            key: f"{kinds[kind]}: {term(LEDGER_CHANNEL_LABELS, name) if kind == 'channel' else name} ({cur or '-'})"
+            for key, kind, name, cur in data["scopes"]
+        }
         scope_currency = {key: cur for key, _kind, _name, cur in data["scopes"]}
         scope_key = st.selectbox(_("For"), list(scopes), format_func=scopes.get, key="budgets_plan_scope")
         p1, p2 = st.columns([2, 1])
@@ -353,6 +357,49 @@ if actor.can("budget.plan"):
                 st.rerun()
             elif currency and not (st.session_state.get("budgets_plan_amount") or "").strip():
                 st.error(_("Type the planned amount first."))
+
+if actor.can("budget.plan"):
+    with st.expander(_("Set a plan across channels"), expanded=False):
+        st.caption(
+            _(
+                "One plan over campaigns of any platform, influencer programs and whole channels (for example "
+                "Meta and TikTok campaigns of a launch with its creators). A campaign inside a chosen channel "
+                "counts once."
+            )
+        )
+        kinds = {"campaign": _("Campaign"), "program": _("Program"), "channel": _("Channel")}
+        member_labels = {}
+        for key, kind, name, platform in data["members"]:
+            shown = term(LEDGER_CHANNEL_LABELS, name) if kind == "channel" else name
+            where = f" ({ad_platform_label(platform)})" if platform and kind == "campaign" else ""
+            member_labels[key] = f"{kinds[kind]}: {shown}{where}"
+        mix_name = st.text_input(_("Plan name"), key="budgets_mix_name")
+        mix_members = st.multiselect(
+            _("Covers"), list(member_labels), format_func=member_labels.get, key="budgets_mix_members"
+        )
+        m1, m2 = st.columns([2, 1])
+        typed = m2.text_input(
+            _("Currency"), value=workspace_finance(db_key())["reporting_currency"], key="budgets_mix_currency"
+        )
+        mix_currency = None
+        try:
+            mix_currency = currency_code(typed)
+        except CurrencyError as exc:
+            m2.error(error_text(exc), icon=":material/error:")
+        mix_amount = (
+            amount_input(_("Planned amount"), mix_currency, key="budgets_mix_amount", container=m1)
+            if mix_currency
+            else None
+        )
+        mix_reason = st.text_input(_("Why"), key="budgets_mix_reason")
+        if st.button(_("Save plan"), key="budgets_mix_submit", type="primary") and mix_amount is not None:
+            _write(
+                lambda s: set_mix_plan(
+                    s, actor, mix_name, mix_members, period, mix_amount, currency=mix_currency, reason=mix_reason
+                ),
+                _("Plan saved."),
+            )
+            st.rerun()
 
 st.subheader(_("Change history"))
 history = data["history"]

@@ -68,6 +68,7 @@ SCOPE_LABELS = {
     "program": N_("program"),
     "channel": N_("channel"),
     "account": N_("account"),
+    "mix": N_("across channels"),
 }
 # influencers.deliverables.RESULT_FIELDS
 RESULT_LABELS = {
@@ -88,6 +89,9 @@ SYNC_KIND_LABELS = {
     "meta_api": N_("Meta API sync"),
     "tiktok_api": N_("TikTok API sync"),
     "ads_manager_csv": N_("Ads Manager import"),
+    "tiktok_file": N_("TikTok report import"),
+    "google_ads_file": N_("Google Ads report import"),
+    "linkedin_file": N_("LinkedIn report import"),
     "manual": N_("manual entry"),
     "demo": N_("demo workspace"),
 }
@@ -112,6 +116,15 @@ AD_PLATFORM_LABELS = {
     "google": N_("Google Ads"),
     "linkedin": N_("LinkedIn"),
 }
+# budgets.plans.CHANNELS: the marketing ledger's channels (ad platforms, then creators)
+LEDGER_CHANNEL_LABELS = {
+    "meta_ads": N_("Meta Ads"),
+    "tiktok_ads": N_("TikTok Ads"),
+    "google_ads": N_("Google Ads"),
+    "linkedin_ads": N_("LinkedIn Ads"),
+    "influencer_fees": N_("Influencer fees"),
+    "product_seeding": N_("Product seeding"),
+}
 PLATFORM_OTHER = N_("Other")  # influencers.handles.PLATFORM_LABELS["other"]; the others are brand names
 
 # budgets.alerts templates, translated by pages.components.budget_widgets.alert_text
@@ -121,6 +134,40 @@ ALERT_TEMPLATES = (
     N_("{name}: {actual} spent this period with no budget plan."),
     N_("{name}: the lifetime budget runs out around {day}, before the campaign ends on {end}."),
     N_("{influencer} ({program}): {type} on {platform} was due {due} and is {status}, {days} days late."),
+)
+# campaigns.platform_reports titles and campaigns.platform_import messages (the Sync page's report upload)
+REPORT_IMPORT_TEXTS = (
+    N_("TikTok Ads Manager report"),
+    N_("Google Ads report"),
+    N_("LinkedIn Campaign Manager export"),
+    N_("The file has no {field} column (looked for {names}); export the report with it."),
+    N_("The file has no campaign column (looked for {names}); export the report by campaign."),
+    N_("The file holds amounts in {currencies}; export one currency per file."),
+    N_(
+        "The file does not say its currency (no Currency column and no (CUR) after the cost header); import it into "
+        "an existing account or export the report with its currency."
+    ),
+    N_("The file is in {file_currency}, but the account {account} is in {account_currency}."),
+    N_("The file has no data rows, only headers and totals; export the report with its rows."),
+    N_("The row names no campaign: both {columns} are empty."),
+    N_("The row has no date."),
+    N_("'{value}' is not a campaign ID (digits only)."),
+    N_("{value} has more than {digits} decimals; Pantau keeps amounts to {digits} decimals."),
+    N_("The row is in {currency}, but the file is in {expected}; export one currency per file."),
+    N_("The row repeats row {other}: the same campaign and day; remove one of them."),
+    N_("{count} campaigns of {account} are named '{name}'; export the report with the Campaign ID column."),
+    N_("Campaign ID {campaign_id} belongs to the account {account}, not to {target}."),
+    N_("Another import or sync changed these campaigns at the same time; import the file again."),
+    N_("'{timezone}' is not a time zone; use a name such as Asia/Jakarta."),
+    N_("A new {platform} account '{name}' will be created in {currency}, time zone {timezone}."),
+    N_("{count} campaign(s) are new and will be created: {names}."),
+    N_("{count} total row(s) were skipped."),
+)
+# budgets.plans messages of plans across channels
+MIX_PLAN_TEXTS = (
+    N_("Name the plan (for example 'Ramadan, all channels')."),
+    N_("A plan across channels covers at least two campaigns, programs or channels."),
+    N_("{scope} is not a campaign, program or channel Pantau knows."),
 )
 # finance.exports.EXPORTS titles and descriptions
 EXPORT_TEXTS = (

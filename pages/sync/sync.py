@@ -1,4 +1,4 @@
-"""Sync: the Meta and TikTok connections, sync runs, Ads Manager imports, the schedules' last and next runs."""
+"""Sync: the Meta and TikTok connections, sync runs, Ads Manager and platform report imports, the schedules."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from pages.components.data import clear_caches
 from pages.components.i18n import N_, _, current_locale
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
+from pages.components.report_upload import report_upload
 from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, ad_platform_label, column_labels, term
 
 actor = require_page("sync")
@@ -197,6 +198,17 @@ elif tiktok.token_present and not tiktok.error:
                     st.write(message)
                     for error in summary.errors:
                         st.error(error)
+
+# -- TikTok, Google Ads and LinkedIn report files ---------------------------------------------------------
+st.subheader(_("Import a TikTok, Google Ads or LinkedIn report"))
+st.caption(
+    _(
+        "Campaign reports by day as the platforms export them: TikTok Ads Manager (CSV or XLSX), Google Ads report "
+        "downloads (CSV, Excel .csv or XLSX; title lines and Total rows are skipped) and LinkedIn Campaign Manager "
+        "exports. Campaigns are matched by their ID, else by name; importing a file again changes nothing."
+    )
+)
+report_upload(actor)
 
 # -- Ads Manager import -------------------------------------------------------------------------------
 UPLOAD_MB = DEFAULT_LIMITS.max_bytes // MB  # the reader's own limit; .streamlit/config.toml is not above it

@@ -48,6 +48,7 @@ def _reference(ctx: ExportContext) -> Iterator[list[str]]:
             CampaignInsight.source,
             AdAccount.id,
             Campaign.id,
+            Campaign.platform,
         )
         .join(Campaign, Campaign.id == CampaignInsight.campaign_id)
         .join(AdAccount, AdAccount.id == Campaign.account_id)
@@ -70,6 +71,7 @@ def _reference(ctx: ExportContext) -> Iterator[list[str]]:
         source,
         acct_pk,
         cid,
+        platform,
     ) in ctx.session.execute(stmt):
         q = _quantum(cur)
         used = ctx.rate(cur, day)
@@ -95,6 +97,7 @@ def _reference(ctx: ExportContext) -> Iterator[list[str]]:
             source,
             "" if used is None else used.source,
             "true" if used is None else "false",
+            platform,
         ]
 
 
@@ -193,8 +196,8 @@ def test_fast_path_matches_the_plain_builder_when_rates_are_missing(fs, monkeypa
     """VND: no finance rate, no ECB reference rate. Native cells are written, converted cells blank, flagged."""
     _add_awkward_rows(fs)
     expected = _reference_bytes(fs, "VND", policy, NOW, frozenset())
-    _header, rows = read_rows(expected)
-    assert {r[-1] for r in rows} == {"true"}
+    header, rows = read_rows(expected)
+    assert {r[header.index("fx_missing")] for r in rows} == {"true"}
     monkeypatch.setattr(campaign_daily, "YIELD_PER", 3)
     assert b"".join(build_live(fs, "campaign-daily", SINCE, UNTIL, "VND", now=NOW, policy=policy)) == expected
 

@@ -85,7 +85,7 @@ def test_a_missing_fx_rate_leaves_cells_blank_and_is_listed_on_stderr(finance_ur
     assert proc.returncode == 0, proc.stderr
     header, rows = read_rows(target.read_bytes())
     ix = {c: i for i, c in enumerate(header)}
-    assert header[-2:] == ["fx_source", "fx_missing"]
+    assert header[-3:] == ["fx_source", "fx_missing", "platform"]
     assert {r[ix["fx_missing"]] for r in rows} == {"true"}
     assert {r[ix["spend_reporting"]] for r in rows} == {""}
     assert {r[ix["fx_rate"]] for r in rows} == {""}

@@ -1,0 +1,754 @@
+"""Imports of the ad platforms' own report files (TikTok Ads Manager, Google Ads, LinkedIn Campaign Manager): preview,
+then write campaign-day figures, with the Ads Manager import's rules (docs/file-formats.md).
+
+`preview_report(session, fmt, data, file_name, account=...)` reads the file through the one tabular reader
+(`db.tabular.read_table`: encodings, title and date-range lines, XLSX), skips total rows, checks every row and finds
+each row's campaign without writing anything; `apply_report` writes it in the caller's transaction:
+- the account: the one `--account` names (ID or name, among that platform's accounts), else the one the file
+  names (an account column or LinkedIn's `Account:` line), else one named like the file; otherwise a new account
+  of that platform in the file's currency;
+- the campaign: by the platform's campaign ID when the file gives one, else by name within the account; a name
+  two campaigns of the account share is refused (give the ID), and an ID the platform uses in another account of
+  the same platform is refused;
+- a row with any problem is rejected whole and reported by row, column and reason; the valid rows are written;
+- a figure replaces the stored one for (campaign, day) (never added), rows synced from the platform's API win,
+  and a file that changes nothing writes nothing (no row, no SyncRun, no audit entry).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from campaigns.adsmanager_accounts import AccountChoiceError, find_account, generated_account_id
+from campaigns.conversions import count_conversions
+from campaigns.models import SOURCE_META_API, SOURCE_TIKTOK_API, AdAccount, Campaign, CampaignInsight, SyncRun
+from campaigns.platform_reports import EMPTY_VALUES, IDENTITY, ReportFormat
+from db import audit
+from db.calendar import is_timezone, workspace_timezone
+from db.errors import N_, DomainError, Message
+from db.money import CurrencyError, currency_code
+from db.parse import ParseError, parse_amount, parse_count, parse_date
+from db.roles import Actor, require
+from db.tabular import DEFAULT_LIMITS, Limits, Row, Table, excel_damage, read_table, split_currency, summary_row
+from db.text import TextError, clean_text
+from db.types import utcnow
+
+ZERO = Decimal(0)
+STORED_DECIMALS = 4  # db.types.Money keeps four decimals
+API_SOURCES = frozenset({SOURCE_META_API, SOURCE_TIKTOK_API})
+
+NO_COLUMN = N_("The file has no {field} column (looked for {names}); export the report with it.")
+NO_CAMPAIGN_COLUMN = N_("The file has no campaign column (looked for {names}); export the report by campaign.")
+TWO_CURRENCIES = N_("The file holds amounts in {currencies}; export one currency per file.")
+NO_CURRENCY = N_(
+    "The file does not say its currency (no Currency column and no (CUR) after the cost header); import it into "
+    "an existing account or export the report with its currency."
+)
+OTHER_CURRENCY = N_("The file is in {file_currency}, but the account {account} is in {account_currency}.")
+NO_ROWS = N_("The file has no data rows, only headers and totals; export the report with its rows.")
+NO_IDENTITY = N_("The row names no campaign: both {columns} are empty.")
+NO_DATE = N_("The row has no date.")
+BAD_ID = N_("'{value}' is not a campaign ID (digits only).")
+TOO_MANY_DECIMALS = N_("{value} has more than {digits} decimals; Pantau keeps amounts to {digits} decimals.")
+ROW_CURRENCY = N_("The row is in {currency}, but the file is in {expected}; export one currency per file.")
+DUPLICATE = N_("The row repeats row {other}: the same campaign and day; remove one of them.")
+AMBIGUOUS = N_("{count} campaigns of {account} are named '{name}'; export the report with the Campaign ID column.")
+IN_OTHER_ACCOUNT = N_("Campaign ID {campaign_id} belongs to the account {account}, not to {target}.")
+CONCURRENT = N_("Another import or sync changed these campaigns at the same time; import the file again.")
+UNKNOWN_TIMEZONE = N_("'{timezone}' is not a time zone; use a name such as Asia/Jakarta.")
+NOTE_NEW_ACCOUNT = N_("A new {platform} account '{name}' will be created in {currency}, time zone {timezone}.")
+NOTE_NEW_CAMPAIGNS = N_("{count} campaign(s) are new and will be created: {names}.")
+NOTE_TOTALS = N_("{count} total row(s) were skipped.")
+
+
+class PlatformImportError(DomainError):
+    """The file cannot be imported (not a usable report, or the database changed since the preview)."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One reason a row is rejected: the file's row (line), the column as written and the message."""
+
+    row: int
+    column: str
+    message: Message
+
+    @property
+    def reason(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One valid row of the file: the campaign's identity, the day and its figures."""
+
+    line: int
+    day: dt.date
+    campaign_name: str | None
+    campaign_id: str | None
+    spend: Decimal
+    impressions: int
+    clicks: int
+    actions: tuple[tuple[str, Decimal], ...]
+    action_values: tuple[tuple[str, Decimal], ...]
+    campaign_pk: int | None = None  # the existing campaign it goes to (None: a new one)
+
+
+@dataclass
+class ReportPreview:
+    """What `apply_report` will write: valid rows, rejected rows with reasons, the account, notes."""
+
+    fmt: ReportFormat
+    filename: str
+    currency: str
+    account_id: int | None  # an existing account, else a new one named `account_name`
+    account_name: str
+    account_ref: str | None  # the platform's account id the file gives
+    timezone: str
+    rows: list[ReportRow] = field(default_factory=list)
+    errors: list[RowProblem] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
+    total_rows: int = 0
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+    @property
+    def spend(self) -> Decimal:
+        return sum((r.spend for r in self.rows), ZERO)
+
+    def table(self) -> list[dict[str, Any]]:
+        """The rows to be written, one line each (for the preview table)."""
+        return [
+            {
+                "row": r.line,
+                "date": r.day.isoformat(),
+                "campaign": r.campaign_name or "",
+                "campaign_id": r.campaign_id or "",
+                "spend": str(r.spend),
+                "impressions": r.impressions,
+                "clicks": r.clicks,
+                "conversions": str(sum((v for _t, v in r.actions), ZERO)),
+            }
+            for r in self.rows
+        ]
+
+    def describe(self) -> str:
+        where = "account" if self.account_id else "new account"
+        text = (
+            f"{self.filename}: {len(self.rows)} valid row(s), {self.rejected_rows} rejected, {self.total_rows} total "
+            f"row(s) skipped; {where} {self.account_name} ({self.fmt.platform}), currency {self.currency}, "
+            f"spend {self.spend}."
+        )
+        return " ".join([text, *(str(n) for n in self.notes)])
+
+
+@dataclass
+class ReportResult:
+    """What an import wrote."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_synced: int = 0
+    campaigns_created: int = 0
+    account_created: bool = False
+    run_id: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated or self.campaigns_created or self.account_created)
+
+    def describe(self) -> str:
+        text = (
+            f"Imported: {self.inserted} new, {self.updated} updated, {self.unchanged} unchanged row(s); "
+            f"{self.skipped_synced} skipped (already synced from the API); {self.campaigns_created} campaign(s) "
+            "created."
+        )
+        return text if self.changed else text + " Nothing changed: the data is already stored."
+
+
+# --- reading ----------------------------------------------------------------------------------------------------
+
+
+def _columns(table: Table, fmt: ReportFormat) -> tuple[dict[str, str], str | None]:
+    """Field -> the table key holding it (first alias found wins), and the currency a `(CUR)` header gives."""
+    bases: dict[str, str] = {}
+    header_currency = None
+    for key in table.keys:
+        base, cur = split_currency(key)
+        bases.setdefault(base, key)
+        if cur and base in fmt.columns["spend"]:
+            header_currency = cur
+    found = {}
+    for name, aliases in fmt.columns.items():
+        for alias in aliases:
+            if alias in table.index:
+                found[name] = alias
+                break
+            if alias in bases:
+                found[name] = bases[alias]
+                break
+    return found, header_currency
+
+
+def _preamble_account(table: Table, fmt: ReportFormat) -> tuple[str | None, str | None]:
+    """(name, id) from a metadata line such as LinkedIn's `Account: Acme Indonesia (508812345)`."""
+    for row in table.preamble:
+        text = " ".join(c for c in row.cells if c).strip()
+        for prefix in fmt.account_lines:
+            if text.lower().startswith(prefix):
+                body = text[len(prefix) :].strip()
+                match = re.match(r"^(.*?)\s*\((\d+)\)$", body)
+                return (match.group(1), match.group(2)) if match else (body or None, None)
+    return None, None
+
+
+class _Cells:
+    """One row's cells read by field; every refusal is collected with its column."""
+
+    def __init__(self, table: Table, columns: dict[str, str], row: Row, fmt: ReportFormat, currency: str) -> None:
+        self.table, self.columns, self.row, self.fmt, self.currency = table, columns, row, fmt, currency
+        self.problems: list[RowProblem] = [RowProblem(row.line, "", m) for m in row.problems]
+
+    def header(self, name: str) -> str:
+        return self.table.column_name(self.columns[name]) if name in self.columns else name
+
+    def raw(self, name: str) -> str | None:
+        key = self.columns.get(name)
+        if key is None:
+            return None
+        text = self.table.cell(self.row, key).strip()
+        return None if text in EMPTY_VALUES else text
+
+    def fail(self, name: str, message: Message) -> None:
+        self.problems.append(RowProblem(self.row.line, self.header(name), message))
+
+    def text(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        try:
+            return clean_text(value, field=self.header(name), max_length=400) or None
+        except TextError as exc:
+            self.fail(name, exc.message)
+            return None
+
+    def object_id(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        value = value.replace("-", "") if name == "account_id" else value  # Google writes 123-456-7890
+        damage = excel_damage(value, self.header(name))
+        if damage is not None:
+            self.fail(name, damage)
+            return None
+        if value.endswith(".0") and value[:-2].isdigit():  # an ID stored as a number in a workbook
+            value = value[:-2]
+        if not value.isascii() or not value.isdigit() or len(value) > 40:
+            self.fail(name, Message(BAD_ID, {"value": value[:40]}))
+            return None
+        return value
+
+    def day(self) -> dt.date | None:
+        value = self.raw("date")
+        if value is None:
+            self.fail("date", Message(NO_DATE))
+            return None
+        if self.fmt.date_locale is None:
+            damage = excel_damage(value, self.header("date"))
+            if damage is not None:
+                self.fail("date", damage)
+                return None
+        text = value[:10] if len(value) > 10 and value[4:5] == "-" and value[10:11] in ("T", " ") else value
+        try:
+            return parse_date(text, self.fmt.date_locale)
+        except ParseError as exc:
+            self.fail("date", exc.message)
+            return None
+
+    def count(self, name: str) -> int:
+        value = self.raw(name)
+        if value is None:
+            return 0
+        try:
+            return parse_count(value, "en_US") or 0
+        except ParseError as exc:
+            self.fail(name, exc.message)
+            return 0
+
+    def decimal(self, name: str) -> Decimal | None:
+        """A figure as the platform wrote it (`1,250,000.00`, `7.50`, `830500.5`): finite, not negative, bounded,
+        at most four decimals, not rounded to the currency (spend is a measurement)."""
+        value = self.raw(name)
+        if value is None:
+            return None
+        try:
+            rounded = parse_amount(value, self.currency, "en_US", round_to_precision=True)  # every amount's checks
+        except ParseError as exc:
+            self.fail(name, exc.message)
+            return None
+        try:
+            exact = Decimal(value.replace(",", ""))
+        except InvalidOperation:  # written with a currency sign (`$1,250`): what parse_amount read
+            return rounded
+        if -exact.as_tuple().exponent > STORED_DECIMALS:  # type: ignore[operator]
+            self.fail(name, Message(TOO_MANY_DECIMALS, {"value": value[:40], "digits": STORED_DECIMALS}))
+            return None
+        return exact.normalize() if exact == exact.to_integral_value() else exact
+
+
+def _read_row(cells: _Cells) -> ReportRow | None:
+    fmt = cells.fmt
+    name = cells.text("campaign_name")
+    campaign_id = cells.object_id("campaign_id")
+    day = cells.day()
+    row_currency = cells.raw("currency")
+    if row_currency and row_currency.upper() != cells.currency:
+        cells.fail("currency", Message(ROW_CURRENCY, {"currency": row_currency, "expected": cells.currency}))
+    spend = cells.decimal("spend") or ZERO
+    impressions = cells.count("impressions")
+    clicks = cells.count("clicks")
+    actions = []
+    for column, action_type in fmt.counts.items():
+        amount = cells.decimal(column)
+        if amount:
+            actions.append((action_type, amount))
+    values = []
+    for column, action_type in fmt.values.items():
+        amount = cells.decimal(column)
+        if amount:
+            values.append((action_type, amount))
+    if name is None and campaign_id is None and not cells.problems:
+        columns = " and ".join(cells.header(n) for n in IDENTITY if n in cells.columns)
+        cells.fail("campaign_name", Message(NO_IDENTITY, {"columns": columns}))
+    if cells.problems or day is None:
+        return None
+    return ReportRow(
+        cells.row.line,
+        day,
+        name,
+        campaign_id,
+        spend.quantize(Decimal(1)) if spend == spend.to_integral_value() else spend,
+        impressions,
+        clicks,
+        tuple(actions),
+        tuple(values),
+    )
+
+
+def _is_total(table: Table, row: Row, columns: dict[str, str]) -> bool:
+    """A total row: labelled (`Total: Account`, `Total`), or without campaign and date while holding figures (an
+    unlabelled sum line). A dated row without a campaign is data with a problem, rejected and reported."""
+    keys = [columns[n] for n in (*IDENTITY, "date") if n in columns]
+    return summary_row(table, row, keys)
+
+
+def _file_currency(table: Table, columns: dict[str, str], header_currency: str | None) -> str | None:
+    if "currency" in columns:
+        found = set()
+        for row in table.rows:
+            text = table.cell(row, columns["currency"]).strip().upper()
+            if text and text not in EMPTY_VALUES:
+                found.add(text)
+        if len(found) > 1:
+            raise PlatformImportError(TWO_CURRENCIES, currencies=", ".join(sorted(found)))
+        if found:
+            try:
+                return currency_code(found.pop())
+            except CurrencyError as exc:
+                raise PlatformImportError(exc.message) from None
+    return header_currency
+
+
+def _file_account(table: Table, columns: dict[str, str], fmt: ReportFormat) -> tuple[str | None, str | None]:
+    """(name, id) of the account the file names: an account column's first value, else a metadata line."""
+    name = ident = None
+    for row in table.rows:
+        if _is_total(table, row, columns):
+            continue
+        if "account_name" in columns:
+            name = name or table.cell(row, columns["account_name"]).strip() or None
+        if "account_id" in columns:
+            raw = table.cell(row, columns["account_id"]).strip().replace("-", "")
+            ident = ident or (raw if raw.isdigit() else None)
+        if name or ident:
+            break
+    if not ident:  # LinkedIn: `Account: Acme Indonesia (508812345)` gives the ID the rows do not
+        line_name, ident = _preamble_account(table, fmt)
+        name = name or line_name
+    return name, ident
+
+
+def account_name_from_filename(filename: str) -> str:
+    """`Kopi-TikTok-report-2026-07.csv` -> `Kopi-TikTok-report-2026-07` (the stem, as a last resort)."""
+    return Path(filename).stem.strip() or "Imported account"
+
+
+def preview_report(
+    session: Session,
+    fmt: ReportFormat,
+    data: bytes,
+    filename: str,
+    *,
+    account: str | None = None,
+    timezone: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ReportPreview:
+    """Read and check a platform report for `account` (default: the account the file names); writes nothing.
+
+    Raises `TabularError` (the file cannot be read), `PlatformImportError` (not a usable report) or
+    `AccountChoiceError` (the account does not fit the file), each one sentence.
+    """
+    table = read_table(data, filename, header=fmt.header_names, limits=limits)
+    columns, header_currency = _columns(table, fmt)
+    if "campaign_name" not in columns and "campaign_id" not in columns:
+        names = ", ".join(fmt.columns["campaign_name"] + fmt.columns["campaign_id"])
+        raise PlatformImportError(NO_CAMPAIGN_COLUMN, names=names)
+    for needed in ("date", "spend"):
+        if needed not in columns:
+            raise PlatformImportError(NO_COLUMN, field=needed, names=", ".join(fmt.columns[needed]))
+    file_currency = _file_currency(table, columns, header_currency)
+    file_name, file_id = _file_account(table, columns, fmt)
+    ids: set[str] = set()
+    if "campaign_id" in columns:
+        ids = {table.cell(r, columns["campaign_id"]).strip() for r in table.rows}
+    existing = _target(session, fmt, account, file_name, file_id, account_name_from_filename(filename), ids)
+    if existing is not None:
+        if file_currency and file_currency != existing.currency:
+            raise AccountChoiceError(
+                OTHER_CURRENCY, file_currency=file_currency, account=existing.name, account_currency=existing.currency
+            )
+        currency, zone = existing.currency, existing.timezone_name
+    else:
+        if file_currency is None:
+            raise PlatformImportError(NO_CURRENCY)
+        currency = file_currency
+        zone = (timezone or "").strip() or fmt.timezone or workspace_timezone(session)
+        if not is_timezone(zone):
+            raise AccountChoiceError(UNKNOWN_TIMEZONE, timezone=zone)
+    new_name = (account or "").strip() or file_name or account_name_from_filename(filename)
+    preview = ReportPreview(
+        fmt=fmt,
+        filename=filename,
+        currency=currency,
+        account_id=existing.id if existing is not None else None,
+        account_name=existing.name if existing is not None else new_name[:300],
+        account_ref=file_id,
+        timezone=zone,
+    )
+    read: list[ReportRow] = []
+    for row in table.rows:
+        if _is_total(table, row, columns):
+            preview.total_rows += 1
+            continue
+        cells = _Cells(table, columns, row, fmt, currency)
+        parsed = _read_row(cells)
+        if parsed is None:
+            preview.errors.extend(cells.problems)
+        else:
+            read.append(parsed)
+    if not read and not preview.errors:
+        raise PlatformImportError(NO_ROWS)
+    preview.rows, refused = _Identities(session, existing, fmt.platform).check(read)
+    preview.errors = sorted([*preview.errors, *refused], key=lambda e: (e.row, e.column))
+    _notes(preview, existing)
+    return preview
+
+
+def _target(
+    session: Session,
+    fmt: ReportFormat,
+    choice: str | None,
+    file_name: str | None,
+    file_id: str | None,
+    from_filename: str,
+    campaign_ids: set[str],
+) -> AdAccount | None:
+    """The account chosen, else the one the file names by ID, else the one account of the platform holding the
+    file's campaign IDs (a re-import under another file name goes where the first one went), else by name."""
+    if choice and choice.strip():
+        return find_account(session, choice, fmt.platform)
+    if file_id:
+        found = session.scalar(
+            select(AdAccount).where(AdAccount.platform == fmt.platform, AdAccount.account_id == file_id)
+        )
+        if found is not None:
+            return found
+    digits = sorted(i for i in campaign_ids if i.isascii() and i.isdigit())
+    if digits:
+        holders = set(
+            session.scalars(
+                select(Campaign.account_id).where(Campaign.platform == fmt.platform, Campaign.meta_id.in_(digits))
+            )
+        )
+        if len(holders) == 1:
+            return session.get(AdAccount, holders.pop())
+    for candidate in (file_name, from_filename):
+        found = find_account(session, candidate, fmt.platform) if candidate else None
+        if found is not None:
+            return found
+    return None
+
+
+def _notes(preview: ReportPreview, existing: AdAccount | None) -> None:
+    if existing is None:
+        preview.notes.append(
+            Message(
+                NOTE_NEW_ACCOUNT,
+                {
+                    "platform": preview.fmt.platform,
+                    "name": preview.account_name,
+                    "currency": preview.currency,
+                    "timezone": preview.timezone,
+                },
+            )
+        )
+    new = sorted({r.campaign_name or r.campaign_id or "" for r in preview.rows if r.campaign_pk is None})
+    if new:
+        shown = ", ".join(new[:5]) + (" ..." if len(new) > 5 else "")
+        preview.notes.append(Message(NOTE_NEW_CAMPAIGNS, {"count": len(new), "names": shown}))
+    if preview.total_rows:
+        preview.notes.append(Message(NOTE_TOTALS, {"count": preview.total_rows}))
+
+
+# --- identities -------------------------------------------------------------------------------------------------
+
+
+class _Identities:
+    """Finds each row's campaign in the account: by the platform's ID when the file gives one, else by name."""
+
+    def __init__(self, session: Session, account: AdAccount | None, platform: str) -> None:
+        self.session, self.account, self.platform = session, account, platform
+        self.by_id: dict[str, Campaign] = {}
+        self.by_name: dict[str, list[Campaign]] = defaultdict(list)
+        if account is not None:
+            for c in session.scalars(select(Campaign).where(Campaign.account_id == account.id)):
+                if c.meta_id:
+                    self.by_id[c.meta_id] = c
+                self.by_name[c.name].append(c)
+
+    def elsewhere(self, campaign_id: str) -> AdAccount | None:
+        """Another account of the same platform that already has this campaign ID."""
+        stmt = (
+            select(AdAccount)
+            .join(Campaign, Campaign.account_id == AdAccount.id)
+            .where(AdAccount.platform == self.platform, Campaign.meta_id == campaign_id)
+        )
+        for other in self.session.scalars(stmt):
+            if self.account is None or other.id != self.account.id:
+                return other
+        return None
+
+    def find(self, row: ReportRow) -> tuple[Campaign | None, RowProblem | None]:
+        target = self.account.name if self.account is not None else "the new account"
+        if row.campaign_id:
+            found = self.by_id.get(row.campaign_id)
+            if found is not None:
+                return found, None
+            other = self.elsewhere(row.campaign_id)
+            if other is not None:
+                params = {"campaign_id": row.campaign_id, "account": other.name, "target": target}
+                return None, RowProblem(row.line, "Campaign ID", Message(IN_OTHER_ACCOUNT, params))
+            unnamed = [c for c in self.by_name.get(row.campaign_name or "", []) if c.meta_id is None]
+            return (unnamed[0] if len(unnamed) == 1 else None), None
+        named = self.by_name.get(row.campaign_name or "", [])
+        if len(named) > 1:
+            message = Message(AMBIGUOUS, {"count": len(named), "account": target, "name": row.campaign_name})
+            return None, RowProblem(row.line, "Campaign name", message)
+        return (named[0] if named else None), None
+
+    def check(self, rows: list[ReportRow]) -> tuple[list[ReportRow], list[RowProblem]]:
+        """Rows with their campaign found (or to be created), and rows refused for their identity or as repeats."""
+        kept: list[ReportRow] = []
+        refused: list[RowProblem] = []
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            campaign, problem = self.find(row)
+            if problem is not None:
+                refused.append(problem)
+                continue
+            ident = ("pk", campaign.id) if campaign is not None else ("new", row.campaign_id or row.campaign_name)
+            key = (ident, row.day)
+            if key in seen:
+                refused.append(RowProblem(row.line, "", Message(DUPLICATE, {"other": seen[key]})))
+                continue
+            seen[key] = row.line
+            kept.append(_with_campaign(row, campaign))
+        return kept, refused
+
+
+def _with_campaign(row: ReportRow, campaign: Campaign | None) -> ReportRow:
+    from dataclasses import replace
+
+    return replace(row, campaign_pk=campaign.id if campaign is not None else None)
+
+
+# --- writing ----------------------------------------------------------------------------------------------------
+
+
+def apply_report(session: Session, actor: Actor, preview: ReportPreview) -> ReportResult:
+    """Write the previewed valid rows in the caller's transaction; audited. Importing the same file again writes
+    nothing and says so."""
+    require(actor, "import.run")
+    try:
+        return _apply(session, actor, preview)
+    except IntegrityError:
+        raise PlatformImportError(CONCURRENT) from None
+
+
+def _apply(session: Session, actor: Actor, preview: ReportPreview) -> ReportResult:
+    fmt = preview.fmt
+    result = ReportResult()
+    account = session.get(AdAccount, preview.account_id) if preview.account_id else None
+    if account is None:
+        account = _create_account(session, preview)
+        result.account_created = True
+    identities = _Identities(session, account, fmt.platform)
+    rows, refused = identities.check([_with_campaign(r, None) for r in preview.rows])
+    if refused:
+        raise PlatformImportError(CONCURRENT)  # the account changed since the preview: preview again
+    stamp = utcnow()
+    created: dict[tuple, Campaign] = {}
+    from campaigns.conversion_definitions import EventResolver
+
+    resolver = EventResolver(session, account)
+    campaign_of: dict[int, Campaign] = {}
+    for row in rows:
+        if row.campaign_pk is not None:
+            campaign = campaign_of.get(row.campaign_pk) or session.get(Campaign, row.campaign_pk)
+        else:
+            ident = row.campaign_id or row.campaign_name
+            campaign = created.get(ident)  # type: ignore[arg-type]
+            if campaign is None:
+                campaign = Campaign(
+                    account_id=account.id,
+                    platform=account.platform,
+                    meta_id=row.campaign_id,
+                    name=row.campaign_name or row.campaign_id or "",
+                    currency=account.currency,
+                    source=fmt.source,
+                )
+                session.add(campaign)
+                session.flush()
+                created[ident] = campaign  # type: ignore[index]
+                result.campaigns_created += 1
+        assert campaign is not None
+        if campaign.meta_id is None and row.campaign_id:
+            campaign.meta_id = row.campaign_id  # a campaign known by name only gets its ID
+        campaign_of[campaign.id] = campaign
+        _upsert(session, resolver, campaign, row, fmt, stamp, result, account.platform)
+    session.flush()
+    if not result.changed:
+        return result
+    days = [r.day for r in rows]
+    run = SyncRun(
+        account_id=account.id,
+        kind=fmt.source,
+        window_since=min(days, default=None),
+        window_until=max(days, default=None),
+        finished_at=utcnow(),
+        status="success" if not preview.errors else "partial",
+        rows=result.inserted + result.updated,
+        objects=result.campaigns_created,
+        triggered_by=actor.email,
+        error="; ".join(f"row {e.row}, {e.column or 'row'}: {e.reason}" for e in preview.errors[:20]) or None,
+        details={"file": preview.filename, "unchanged": result.unchanged, "skipped_synced": result.skipped_synced},
+    )
+    session.add(run)
+    session.flush()
+    result.run_id = run.id
+    audit.record(
+        session,
+        actor,
+        "import",
+        f"{fmt.platform}_report_file",
+        preview.filename,
+        summary=f"Imported {preview.filename} into {account.name}: {result.describe()}",
+    )
+    return result
+
+
+def _create_account(session: Session, preview: ReportPreview) -> AdAccount:
+    platform = preview.fmt.platform
+    ident = preview.account_ref
+    if ident and session.scalar(
+        select(AdAccount.id).where(AdAccount.platform == platform, AdAccount.account_id == ident)
+    ):
+        ident = None
+    account = AdAccount(
+        platform=platform,
+        account_id=ident or generated_account_id(session, preview.account_name, platform),
+        name=preview.account_name,
+        currency=preview.currency,
+        timezone_name=preview.timezone,
+        source=preview.fmt.source,
+        sync_enabled=False,
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def _raw(items: tuple[tuple[str, Decimal], ...]) -> list[dict[str, str]] | None:
+    return [{"action_type": t, "value": str(v)} for t, v in items] or None
+
+
+def _upsert(
+    session: Session,
+    resolver: Any,
+    campaign: Campaign,
+    row: ReportRow,
+    fmt: ReportFormat,
+    stamp: dt.datetime,
+    result: ReportResult,
+    platform: str,
+) -> None:
+    actions, values = _raw(row.actions), _raw(row.action_values)
+    conversions, value = count_conversions(actions, values, resolver.events(campaign), platform)
+    figures = {
+        "currency": campaign.currency,
+        "spend": row.spend,
+        "impressions": row.impressions,
+        "clicks": row.clicks,
+        "actions": actions,
+        "action_values": values,
+        "conversions": conversions,
+        "conversion_value": value,
+    }
+    stored = session.scalar(
+        select(CampaignInsight).where(CampaignInsight.campaign_id == campaign.id, CampaignInsight.date == row.day)
+    )
+    if stored is None:
+        session.add(
+            CampaignInsight(campaign_id=campaign.id, date=row.day, source=fmt.source, synced_at=stamp, **figures)
+        )
+        result.inserted += 1
+        return
+    if stored.source in API_SOURCES:
+        result.skipped_synced += 1
+        return
+    if all(_same(getattr(stored, k), v) for k, v in figures.items()) and stored.source == fmt.source:
+        result.unchanged += 1
+        return
+    for k, v in figures.items():
+        setattr(stored, k, v)
+    stored.source, stored.synced_at = fmt.source, stamp
+    result.updated += 1
+
+
+def _same(old: object, new: object) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        return Decimal(str(old or 0)) == Decimal(str(new or 0))
+    return (old or None) == (new or None)

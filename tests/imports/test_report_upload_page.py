@@ -1,0 +1,72 @@
+"""The Sync page's upload of platform report files (AppTest through streamlit_app.py): the platform choice, the
+account found or created on that platform, rejected rows with their reasons, and a re-import that changes nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from campaigns.models import AdAccount, CampaignInsight
+from db.engine import session_scope
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SYNC = "pages/sync/sync.py"
+
+
+def _texts(elements) -> str:
+    return " | ".join(str(e.value) for e in elements)
+
+
+def _open(app_test):
+    at = app_test(timeout=60)
+    at.run()
+    at.switch_page(SYNC).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _upload(at, platform: str, name: str, data: bytes | None = None):
+    from campaigns.platform_reports import FORMATS
+
+    at.selectbox(key="sync_report_platform").select_index(list(FORMATS).index(platform)).run()
+    data = (FIXTURES / name).read_bytes() if data is None else data
+    at.file_uploader(key="sync_report_upload").set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_google_ads_download_is_previewed_imported_and_reimported_unchanged(migrated_url: str, app_test) -> None:
+    at = _upload(_open(app_test), "googleads", "googleads_campaign_daily.csv")
+    assert at.selectbox(key="sync_report_account").value is None  # no Google account yet: a new one
+    assert "6 valid row(s), 0 rejected, 4 total row(s) skipped" in _texts(at.info)
+    at.text_input(key="sync_report_new_name").set_value("Kopi Google Ads").run()
+    at.button(key="sync_report_import").click().run()
+    assert not at.exception, at.exception
+    assert "Imported: 6 new" in _texts(at.success)
+    with session_scope(migrated_url) as s:
+        account = s.scalar(select(AdAccount))
+        assert (account.platform, account.name, account.currency) == ("google", "Kopi Google Ads", "IDR")
+        assert s.scalar(select(func.sum(CampaignInsight.spend))) == Decimal("9312500")
+        account_pk = account.id
+    again = _upload(_open(app_test), "googleads", "googleads_campaign_daily_utf16.csv")
+    assert again.selectbox(key="sync_report_account").value == account_pk  # found by its campaigns' IDs
+    again.button(key="sync_report_import").click().run()
+    assert "Nothing changed" in _texts(again.info)
+
+
+def test_rejected_rows_are_listed_with_their_reasons_in_indonesian(migrated_url: str, app_test) -> None:
+    text = (FIXTURES / "linkedin_campaign_performance.csv").read_text("utf-8")
+    text += "13/1/2026,Acme Indonesia,Always on,Decision makers - Jakarta,234567891,Sponsored Content,USD,1,1,1,0,0\n"
+    at = _upload(_open(app_test), "linkedin", "linkedin.csv", text.encode())
+    at.sidebar.selectbox(key="auth_language").set_value("id").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="sync_report_timezone").value == "UTC"  # LinkedIn's days are UTC
+    assert "4 baris valid, 1 ditolak" in _texts(at.info)
+    assert "1 baris akan ditolak:" in _texts(at.warning)
+    frames = [d.value for d in at.dataframe]
+    errors = next(f for f in frames if "Start Date (in UTC)" in set(f.iloc[:, 1]))
+    row, column, reason = list(errors.iloc[0])
+    assert (row, column) == (11, "Start Date (in UTC)")
+    assert "13/1/2026" in reason
