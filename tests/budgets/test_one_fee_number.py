@@ -250,3 +250,30 @@ def test_random_fees_budgets_page_equals_the_ledger(
                 assert_same_numbers(s, period, today)
         finally:
             s.rollback()  # each example starts from the empty migrated database
+
+
+@pytest.mark.parametrize(
+    ("recognition", "october", "november", "by_28_october"),
+    [("on_delivery", 500_000, 500_000, 0), ("over_flight", 583_333, 416_667, 250_000)],
+)
+def test_the_worked_example_of_docs_budgets(
+    session: Session, recognition: str, october: int, november: int, by_28_october: int
+) -> None:
+    """docs/budgets.md, "Influencer fees": Rp1.000.000 flat, contract 20 Oct, flight 25 Oct - 5 Nov, two reels."""
+    set_setting(session, CLI_ACTOR, "fee_recognition", recognition)
+    prog = b.program(session)
+    collab = b.collaboration(
+        session, prog, fee="1000000", contract_date=D(2026, 10, 20), start_date=D(2026, 10, 25), end_date=D(2026, 11, 5)
+    )
+    for day in (D(2026, 10, 30), D(2026, 11, 3)):
+        b.deliverable(session, collab, status="published", published_date=day)
+    b.payment(session, collab, "500000", status="paid", paid_date=D(2026, 10, 21))
+    b.payment(session, collab, "500000", status="paid", paid_date=D(2026, 11, 10))
+    oct_, nov = Period.month_of(D(2026, 10, 1)), Period.month_of(D(2026, 11, 1))
+    key = (prog.id, "IDR")
+    after = D(2026, 12, 1)
+    assert ledger_figures(session, oct_, after)[key] == {"committed": 1_000_000, "recognised": october, "paid": 500_000}
+    assert ledger_figures(session, nov, after)[key] == {"committed": 0, "recognised": november, "paid": 500_000}
+    assert budgets_figures(session, oct_, D(2026, 10, 28))[key][fees.RECOGNISED] == by_28_october
+    for period in (oct_, nov):
+        assert_same_numbers(session, period, after)
