@@ -73,4 +73,4 @@ def pacing_chart(
             .mark_rule(color="#E45756", strokeWidth=2)
             .encode(y="amount:Q", tooltip=[alt.Tooltip("amount:Q", title=f"Budget ({currency})", format=",.2f")])
         )
-    return alt.layer(*layers).properties(height=320)
+    return alt.LayerChart(layer=layers).properties(height=320)
