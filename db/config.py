@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import overload
 from pathlib import Path
+from typing import overload
 
 from dotenv import load_dotenv
 
