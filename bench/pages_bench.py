@@ -387,14 +387,21 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-render", action="store_true", help="skip the AppTest page renders")
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        help="the day the data ends and 'this month' is measured (default: today in Asia/Jakarta); early in a month"
+        " 'this month' holds a day or two, so pass e.g. the 28th of last month for the query ratios (renders use"
+        " the real today: combine with --no-render)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL) for profiling")
     args = parser.parse_args()
 
+    from db.calendar import DEFAULT_WORKSPACE_TIMEZONE, local_today
     from db.engine import dispose_engines
-    from pages.components.data import today as workspace_today
 
     campaigns = max(int(2000 * args.scale), 4)
-    today = workspace_today()
+    today = args.today or local_today(DEFAULT_WORKSPACE_TIMEZONE)  # the bench workspace keeps the default zone
     tmp = tempfile.mkdtemp(prefix="pantau-bench-")
     schema = None
     if args.db == "sqlite":
