@@ -50,7 +50,7 @@ def catalog(lang: str) -> dict[str, str]:
         return {}
     with path.open("rb") as fh:
         po = read_po(fh, locale=lang)
-    return {m.id: m.string for m in po if m.id and isinstance(m.id, str) and m.string}
+    return {m.id: m.string for m in po if m.id and isinstance(m.id, str) and m.string and isinstance(m.string, str)}
 
 
 def language(code: str | None) -> str:

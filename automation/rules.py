@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -142,13 +142,13 @@ def payment_notices(session: Session, today: dt.date) -> list[Notice]:
         values = {
             "influencer": row.influencer,
             "program": row.program,
-            "id": int(row.id),
+            "id": int(cast(int, row.id)),
             "amount": row.amount,
             "currency": row.currency,
             "due": row.due_date,
             "status": row.status,
         }
-        late = (today - row.due_date).days
+        late = (today - cast(dt.date, row.due_date)).days
         severity = "error" if late > 7 else "warning"
         notices.append(
             Notice(PAYMENTS, PAYMENT_OVERDUE, severity, PAYMENT_TEMPLATE, values, f"payment:{row.id}:{row.due_date}")

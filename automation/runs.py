@@ -13,9 +13,9 @@ import datetime as dt
 import os
 import socket
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,7 @@ class Claim:
 def expire_stale(session: Session, now: dt.datetime, lease: dt.timedelta = LEASE) -> int:
     """Mark running rows without a heartbeat within `lease` as abandoned (their worker died)."""
     cutoff = now - lease
-    result = session.execute(
+    result = session.execute(  # an UPDATE answers with a cursor result (its rowcount)
         update(JobRun)
         .where(JobRun.status == RUNNING, func.coalesce(JobRun.heartbeat_at, JobRun.started_at) < cutoff)
         .values(
@@ -56,7 +56,7 @@ def expire_stale(session: Session, now: dt.datetime, lease: dt.timedelta = LEASE
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def last_slot(session: Session, job: str) -> dt.datetime | None:
@@ -68,7 +68,8 @@ def last_slot(session: Session, job: str) -> dt.datetime | None:
 
 def is_running(session: Session, job: str) -> bool:
     """A run of `job` is in progress somewhere (a new slot waits for it)."""
-    return session.scalar(select(func.count(JobRun.id)).where(JobRun.job == job, JobRun.status == RUNNING)) > 0
+    running = session.scalar(select(func.count(JobRun.id)).where(JobRun.job == job, JobRun.status == RUNNING))
+    return (running or 0) > 0
 
 
 def retry_attempt(session: Session, job: str, slot: dt.datetime) -> int | None:

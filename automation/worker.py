@@ -163,7 +163,12 @@ class Worker:
             signal.signal(signal.SIGTERM, _stop)
             signal.signal(signal.SIGINT, _stop)
         if stop is not None:
-            threading.Thread(target=lambda: (stop.wait(), _stop()), daemon=True).start()
+
+            def _stop_when_set() -> None:
+                stop.wait()
+                _stop()
+
+            threading.Thread(target=_stop_when_set, daemon=True).start()
         scheduler.start()
 
 

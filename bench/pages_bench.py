@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,32 @@ ACCOUNTS = (
 )
 
 
+def storers(dialect) -> dict[str, object]:
+    """Per money column, the function that turns a Decimal into what the column stores on this database: the
+    column type's own bind processor (`db.types.ScaledDecimal`: a scaled integer, value x 10^4, on SQLite since
+    migration 0006_exact_money; NUMERIC on PostgreSQL), so the bench writes exactly what the app writes."""
+    from budgets.models import BudgetPlan
+    from campaigns.models import AdSet, Campaign, CampaignInsight
+
+    columns = {
+        "campaign.daily_budget": Campaign.daily_budget,
+        "ad_set.daily_budget": AdSet.daily_budget,
+        "budget_plan.amount": BudgetPlan.amount,
+        "insight.spend": CampaignInsight.spend,
+        "insight.conversions": CampaignInsight.conversions,
+        "insight.conversion_value": CampaignInsight.conversion_value,
+    }
+    out: dict[str, object] = {}
+    for name, column in columns.items():
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        out[name] = (
+            (lambda v, p=process: None if v is None else p(Decimal(str(v))))
+            if process
+            else (lambda v: None if v is None else Decimal(str(v)))
+        )
+    return out
+
+
 def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
     """Schema, accounts, campaigns, ad sets, plans and insights; returns the insight row count."""
     from db.engine import get_engine
@@ -44,6 +71,7 @@ def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
 
     upgrade(url)
     engine = get_engine(url)
+    store = storers(engine.dialect)
     rng = random.Random(7)
     now = dt.datetime.now(dt.UTC)
     stamp = now.replace(tzinfo=None) if engine.dialect.name == "sqlite" else now
@@ -76,7 +104,7 @@ def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
                     "effective_status": status,
                     "objective": ("OUTCOME_SALES", "OUTCOME_LEADS", "OUTCOME_TRAFFIC")[cid % 3],
                     "currency": cur,
-                    "daily_budget": round(budget, 2) if cbo else None,
+                    "daily_budget": store["campaign.daily_budget"](round(budget, 2) if cbo else None),
                     "start_time": start.replace(tzinfo=None) if engine.dialect.name == "sqlite" else start,
                     "source": "bench",
                     "version_id": 1,
@@ -93,7 +121,7 @@ def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
                         "name": f"Ad set {s}",
                         "status": "ACTIVE",
                         "currency": cur,
-                        "daily_budget": None if cbo else round(budget / 2, 2),
+                        "daily_budget": store["ad_set.daily_budget"](None if cbo else round(budget / 2, 2)),
                         "source": "bench",
                         "version_id": 1,
                         "created_at": stamp,
@@ -108,7 +136,7 @@ def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
                         "campaign_id": cid,
                         "period_start": month_start,
                         "period_end": month_end,
-                        "amount": round(budget * 30 * rng.uniform(0.8, 1.2), 2),
+                        "amount": store["budget_plan.amount"](round(budget * 30 * rng.uniform(0.8, 1.2), 2)),
                         "currency": cur,
                         "version_id": 1,
                         "created_at": stamp,
@@ -143,6 +171,11 @@ def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
                 )
             batch.clear()
 
+        spend_of, conversions_of, value_of = (
+            store["insight.spend"],
+            store["insight.conversions"],
+            store["insight.conversion_value"],
+        )
         for n, (cid, currency, budget) in enumerate(meta, start=1):
             digits = 0 if currency == "IDR" else 2
             for day in dates:
@@ -155,11 +188,11 @@ def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
                         cid,
                         day if engine.dialect.name == "postgresql" else day.isoformat(),
                         currency,
-                        str(spend),
+                        spend_of(spend),
                         impressions,
                         clicks,
-                        conversions,
-                        str(round(conversions * budget / 10, digits)),
+                        conversions_of(conversions),
+                        value_of(round(conversions * budget / 10, digits)),
                         "bench",
                         stamp if engine.dialect.name == "postgresql" else stamp.isoformat(sep=" "),
                     )
@@ -354,14 +387,21 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-render", action="store_true", help="skip the AppTest page renders")
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        help="the day the data ends and 'this month' is measured (default: today in Asia/Jakarta); early in a month"
+        " 'this month' holds a day or two, so pass e.g. the 28th of last month for the query ratios (renders use"
+        " the real today: combine with --no-render)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL) for profiling")
     args = parser.parse_args()
 
+    from db.calendar import DEFAULT_WORKSPACE_TIMEZONE, local_today
     from db.engine import dispose_engines
-    from pages.components.data import today as workspace_today
 
     campaigns = max(int(2000 * args.scale), 4)
-    today = workspace_today()
+    today = args.today or local_today(DEFAULT_WORKSPACE_TIMEZONE)  # the bench workspace keeps the default zone
     tmp = tempfile.mkdtemp(prefix="pantau-bench-")
     schema = None
     if args.db == "sqlite":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from budgets import pacing
@@ -128,5 +129,5 @@ def build_alerts(
     return alerts
 
 
-def _percent(ratio) -> int:
+def _percent(ratio: Decimal | None) -> int:
     return 0 if ratio is None else int((ratio * 100).to_integral_value())

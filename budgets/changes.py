@@ -243,6 +243,10 @@ def _push(session: Session, change: BudgetChange, push: MetaPush | None) -> None
         change.meta_push_result = "No Meta connection is configured to push the budget."
         return
     campaign = session.get(Campaign, change.campaign_id)
+    if campaign is None:
+        change.meta_push_status = "failed"
+        change.meta_push_result = "The campaign of this change no longer exists."
+        return
     field_name = "daily_budget" if change.target == TARGET_META_DAILY else "lifetime_budget"
     try:
         result = push(campaign, field_name, change.new_amount)

@@ -102,4 +102,4 @@ def pacing_chart(
                 tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("amount:Q", title=currency, format=",.2f")],
             )
         )
-    return alt.layer(*layers).properties(height=320)
+    return alt.LayerChart(layer=layers).properties(height=320)

@@ -66,8 +66,9 @@ def totals_by_currency(
         }
         if converter and reporting_currency and cur != reporting_currency:
             converted = {k: converter(v, cur, reporting_currency, p.scope.period.start) for k, v in values.items()}
-            if all(v is not None for v in converted.values()):
-                values, cur = converted, reporting_currency
+            known = {k: v for k, v in converted.items() if v is not None}
+            if len(known) == len(converted):
+                values, cur = known, reporting_currency
         for key, value in values.items():
             sums[cur][key] += value
     return [
@@ -137,4 +138,8 @@ def budget_overview(
 def campaign_statuses(session: Session, period: Period, now: dt.datetime | None = None) -> dict[int, str]:
     """Each campaign's pacing status for the period (campaigns without plan or spend are absent)."""
     plans = [p for p in plans_for_period(session, period) if p.scope_type == SCOPE_CAMPAIGN]
-    return {i.campaign_id: pacing.pace(i).status for i in campaign_inputs(session, period, plans, now)}
+    return {
+        i.campaign_id: pacing.pace(i).status
+        for i in campaign_inputs(session, period, plans, now)
+        if i.campaign_id is not None  # always set on a campaign's input
+    }

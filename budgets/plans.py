@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, Executable, select
 from sqlalchemy.orm import Session
 
 from budgets.errors import BudgetError
@@ -59,7 +60,20 @@ TARGET_PLAN = "plan"
 APPROVED = "approved"
 
 
-def _rows(session: Session, stmt):
+class PlanDates(Protocol):
+    """What proration reads of a plan: a BudgetPlan or a `plans_for_period` row."""
+
+    @property
+    def period_start(self) -> dt.date: ...
+    @property
+    def period_end(self) -> dt.date: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+
+
+def _rows(session: Session, stmt: Executable) -> CursorResult[*tuple[Any, ...]]:
     """Run a column select on the Core path (pending ORM changes are flushed first so the read sees them)."""
     session.flush()
     return session.connection().execute(stmt)
@@ -90,7 +104,7 @@ def plans_for_period(session: Session, period: Period) -> list:
     return list(_rows(session, stmt))
 
 
-def plan_share(plan, period: Period) -> Decimal:
+def plan_share(plan: PlanDates, period: Period) -> Decimal:
     """The part of a plan that falls inside the period, pro rata by days (exact, not rounded)."""
     plan_days = (plan.period_end - plan.period_start).days + 1
     inside = period.overlap_days(plan.period_start, plan.period_end)
@@ -99,7 +113,7 @@ def plan_share(plan, period: Period) -> Decimal:
     return plan.amount * inside / plan_days
 
 
-def prorate(plan, start: dt.date, end: dt.date) -> Decimal:
+def prorate(plan: PlanDates, start: dt.date, end: dt.date) -> Decimal:
     """The plan's share of [start, end] rounded to the plan currency (a month of a plan in exports)."""
     return quantize(plan_share(plan, Period(start, end)), plan.currency)
 

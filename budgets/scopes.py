@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, Executable, func, select
 from sqlalchemy.orm import Session
 
 from budgets import pacing
@@ -32,14 +33,14 @@ from influencers import fees
 from influencers.models import Program
 
 
-def _rows(session: Session, stmt):
+def _rows(session: Session, stmt: Executable) -> CursorResult[*tuple[Any, ...]]:
     """Run a column select on the Core path: plain rows without the ORM's per-row loading work
     (pending ORM changes are flushed first so the read sees them)."""
     session.flush()
     return session.connection().execute(stmt)
 
 
-def _dec(value) -> Decimal:
+def _dec(value: object) -> Decimal:
     if value is None:
         return Decimal(0)
     return value if isinstance(value, Decimal) else Decimal(str(value))
@@ -92,14 +93,19 @@ def _spend_aggregates(
     distinct = sorted({today for today, _tz in todays.values()})
     if not distinct:
         return {}
-    actual = {today: (period.start, min(period.end, today - dt.timedelta(days=1))) for today in distinct}
+    actual: dict[object, tuple[dt.date, dt.date]] = {
+        today: (period.start, min(period.end, today - dt.timedelta(days=1))) for today in distinct
+    }
     recent: dict[object, tuple[dt.date, dt.date]] = {}
     for today in distinct:
         cutoff = today - dt.timedelta(days=1)
         recent[("recent", today)] = (today - dt.timedelta(days=pacing.RECENT_DAYS), cutoff)
         recent[("week", today)] = (week_start(today), cutoff)  # inside the recent window
-    sums = {**{("actual", t): v for t, v in _window_sums(session, actual).items()}, **_window_sums(session, recent)}
-    account_of = dict(_rows(session, select(Campaign.id, Campaign.account_id)).all())
+    sums: dict[object, dict[int, Decimal]] = {
+        **{("actual", t): v for t, v in _window_sums(session, actual).items()},
+        **_window_sums(session, recent),
+    }
+    account_of: dict[int, int] = dict(_rows(session, select(Campaign.id, Campaign.account_id)).all())
     result: dict[int, dict] = {}
     zero = Decimal(0)
     for campaign_id, account_id in account_of.items():
@@ -128,7 +134,7 @@ def _spend_aggregates(
     return result
 
 
-def _as_date(value) -> dt.date:
+def _as_date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
@@ -223,11 +229,14 @@ def _fee_figures(
         programs[item.program_id] = (item.program_name, item.program_currency)
         if item.kind != fees.COMMITTED and item.day > until:
             continue  # recognised or paid later than the last completed day
-        amount: Decimal | None = item.amount
+        amount = item.amount
         if item.currency != item.program_currency:
-            amount = converter(item.amount, item.currency, item.program_currency, period.start) if converter else None
-            if amount is None:
+            converted = (
+                converter(item.amount, item.currency, item.program_currency, period.start) if converter else None
+            )
+            if converted is None:
                 continue
+            amount = converted
         figures[(item.program_id, item.channel)][item.kind] += amount
     return dict(figures), programs
 

@@ -204,6 +204,7 @@ class ImportPreview:
         groups: dict[tuple, list[FileRow]] = defaultdict(list)
         for row in self.rows:
             ref = row.campaign_ref()
+            key: tuple[Any, ...]
             if ref is not None:
                 key = ("campaign" if row.daily else "period", ref, row.start, row.end)
             else:
@@ -489,7 +490,7 @@ class _Plan:
             self.unknown_adsets = {
                 row.adset_name or row.adset_id or "?"
                 for row in loose
-                if row.adset_ref() is None or self.adset_campaign(row.adset_ref()) is None
+                if (adset_ref := row.adset_ref()) is None or self.adset_campaign(adset_ref) is None
             }
             attributed = not self.unknown_adsets
         for row in rows:
@@ -673,7 +674,7 @@ class _Writer:
         key = (model.__name__, parent_id, ref)
         if key in self._children:
             return self._children[key]
-        siblings = list(self.session.scalars(select(model).where(getattr(model, parent) == parent_id)))
+        siblings: list[Any] = list(self.session.scalars(select(model).where(getattr(model, parent) == parent_id)))
         if ref[0] == "id":
             found = [c for c in siblings if c.meta_id == ref[1]]
             if not found and name:
@@ -734,6 +735,7 @@ class _Writer:
                 **row.metrics.values(self.account.currency),
             }
         stored: dict[str, InsightDetail] = {}
+        item: InsightDetail | None
         keys = list(wanted)
         for first in range(0, len(keys), 500):
             stmt = select(InsightDetail).where(
@@ -796,7 +798,7 @@ class _Writer:
         for item in stored:
             key2 = (item.ad_set_id, item.period_start)
             if item.ad_set_id is not None and item.period_start == item.period_end and key2 in touched_adsets:
-                adset_sums[key2].append(_stored_metrics(item))  # type: ignore[index]
+                adset_sums[key2].append(_stored_metrics(item))
         for (campaign_id, start, end), metrics in sums.items():
             if campaign_id is None:
                 self.account_figure(start, total(metrics))

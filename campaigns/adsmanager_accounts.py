@@ -240,7 +240,7 @@ def create_account(session: Session, resolved: ResolvedAccount) -> AdAccount:
 
 # --- account-level rows ---------------------------------------------------------------------------------------------
 
-_MIRRORED = ("currency", "spend", "impressions", "clicks", "link_clicks", "actions", "action_values")
+_MIRRORED: tuple[str, ...] = ("currency", "spend", "impressions", "clicks", "link_clicks", "actions", "action_values")
 _MIRRORED += ("conversions", "conversion_value")
 
 

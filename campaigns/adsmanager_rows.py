@@ -309,13 +309,13 @@ def _file_accounts(table: Table, columns: dict[str, str]) -> tuple[tuple[str | N
         name = table.cell(row, name_key).strip() if name_key else ""
         if is_blank(raw_id) and is_blank(name):
             continue
-        account_id = raw_id.removeprefix(vocabulary.ACCOUNT_ID_PREFIX) if not is_blank(raw_id) else None
+        account_id: str | None = raw_id.removeprefix(vocabulary.ACCOUNT_ID_PREFIX) if not is_blank(raw_id) else None
         if account_id is not None and not account_id.isdigit():
             continue  # refused on its row
         found.setdefault((account_id, None if is_blank(name) else name), None)
     by_identity: dict[str, tuple[str | None, str | None]] = {}
-    for account_id, name in found:
-        by_identity.setdefault(account_id or (name or "").lower(), (account_id, name))
+    for found_id, found_name in found:
+        by_identity.setdefault(found_id or (found_name or "").lower(), (found_id, found_name))
     return tuple(by_identity.values())
 
 

@@ -163,4 +163,4 @@ def scatter_chart(
         .mark_text(align="right", dx=-4, dy=-6, color="grey", clip=True)
         .encode(x="spend:Q", y="conversions:Q", text="label:N")
     )
-    return alt.layer(lines, labels, points).properties(height=380)
+    return alt.LayerChart(layer=[lines, labels, points]).properties(height=380)

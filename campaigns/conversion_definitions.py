@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from campaigns.conversions import conversion_events, count_conversions, default_events
@@ -94,6 +94,7 @@ def set_conversion_definition(
         raise DefinitionError("Choose either an ad account (default) or a campaign (override).")
     if events is not None:
         events = list(dict.fromkeys(events))  # the same event twice would be counted twice
+    account: AdAccount | None
     if campaign_id is not None:
         campaign = session.get(Campaign, campaign_id)
         if campaign is None:
@@ -197,7 +198,7 @@ def recompute_conversions(
                 conversions, value = count_conversions(actions, action_values, events, platform)
                 if old_count != conversions or old_value != value:
                     updates.append({"row_id": pk, "new_conversions": conversions, "new_value": value})
-            table = model.__table__
+            table = cast(Table, model.__table__)
             statement = (
                 update(table)
                 .where(table.c.id == bindparam("row_id"))

@@ -21,7 +21,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import chain
-from json.encoder import c_make_encoder, encode_basestring_ascii
+from json.encoder import (  # type: ignore[attr-defined]  # CPython's C encoder: not in typeshed
+    c_make_encoder,
+    encode_basestring_ascii,
+)
 from operator import itemgetter
 from typing import Any
 
@@ -104,7 +107,7 @@ class InsightUpsert:
         """`rows` converted to what the driver receives (SQLAlchemy's own bind processors, column-wise)."""
         if not self.processors or not rows:
             return rows
-        columns = list(zip(*rows, strict=True))
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
         for index, process in self.processors:
             columns[index] = list(map(process, columns[index]))
         return list(zip(*columns, strict=True))
@@ -129,7 +132,7 @@ class InsightUpsert:
         """
         connection = self.session.connection()
         if not self._sqlite_rows:
-            raw = connection.connection.driver_connection
+            raw: Any = connection.connection.driver_connection  # sqlite3.Connection
             try:
                 limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
             except (AttributeError, sqlite3.Error):  # pragma: no cover - Python < 3.11
@@ -151,7 +154,8 @@ class InsightUpsert:
         unique = {self.key_of(row): row for row in values}  # ON CONFLICT cannot touch one row twice
         if len(unique) < len(values):
             values = list(unique.values())
-        cursor = self.session.connection().connection.driver_connection.cursor()
+        driver: Any = self.session.connection().connection.driver_connection  # a psycopg connection
+        cursor = driver.cursor()
         try:
             if self._staging is None:
                 digest = hashlib.sha1(",".join(self.columns).encode()).hexdigest()[:8]

@@ -180,7 +180,7 @@ class MetaClient:
             )
         self._secrets = [token]
         app_secret = app_secret if app_secret is not None else env("FB_APP_SECRET")
-        self._settings = {"app_id": app_id, "app_secret": app_secret or "", "timeout": timeout}
+        self._settings: dict[str, Any] = {"app_id": app_id, "app_secret": app_secret or "", "timeout": timeout}
         self.graph_url = (graph_url or env("FB_GRAPH_URL") or "https://graph.facebook.com").rstrip("/")
         self.api_version = api_version or env("FB_API_VERSION") or FacebookAdsApi.API_VERSION
         self.api: _PantauApi = _PantauApi.init(
@@ -199,8 +199,8 @@ class MetaClient:
             self._secrets.append(self.api._session.appsecret_proof)
         self.max_wait = max_wait if max_wait is not None else max_wait_seconds()
         self.max_retries = max_retries
-        self.poll_seconds = poll_seconds if poll_seconds is not None else _env_float("FB_ASYNC_POLL_SECONDS")
-        self.poll_seconds = self.poll_seconds if self.poll_seconds is not None else ms.ASYNC_POLL_SECONDS
+        poll = poll_seconds if poll_seconds is not None else _env_float("FB_ASYNC_POLL_SECONDS")
+        self.poll_seconds: float = poll if poll is not None else ms.ASYNC_POLL_SECONDS
         self.async_max_wait = async_max_wait or _env_float("FB_ASYNC_MAX_WAIT_SECONDS") or ms.ASYNC_MAX_WAIT_SECONDS
         self.async_threshold_days = async_threshold_days or ms.ASYNC_THRESHOLD_DAYS
         self.sleep = sleep
@@ -431,7 +431,7 @@ class MetaClient:
         self, account_id: str, include_deleted: bool = True
     ) -> tuple[Iterator[list[dict[str, Any]]], Iterator[list[dict[str, Any]]]]:
         """Campaign and ad set pages; both first pages come in one batch request."""
-        edges = [
+        edges: list[tuple[str, dict[str, Any]]] = [
             (f"{act_id(account_id)}/campaigns", {"fields": ",".join(ms.CAMPAIGN_FIELDS)}),
             (f"{act_id(account_id)}/adsets", {"fields": ",".join(ms.ADSET_FIELDS)}),
         ]
@@ -439,7 +439,10 @@ class MetaClient:
             (path, {**params, **self._status_filter(include_deleted), "limit": ms.PAGE_LIMIT}) for path, params in edges
         ]
         firsts = self.batch_get(edges)
-        return tuple(self.pages(path, params, first=body) for (path, params), body in zip(edges, firsts, strict=True))
+        campaigns, ad_sets = (
+            self.pages(path, params, first=body) for (path, params), body in zip(edges, firsts, strict=True)
+        )
+        return campaigns, ad_sets
 
     def permissions(self) -> list[str]:
         """Permissions granted to the token (empty when Meta does not say)."""

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import CursorResult, and_, delete, select
 from sqlalchemy.orm import Session
 
 from campaigns.conversion_definitions import EventResolver
@@ -119,8 +119,9 @@ class AccountWriter:
         self.objects = 0
         self.rows = 0
         self.resolver = EventResolver(session, account)
-        self._info: dict[str, tuple[int, tuple[str, ...], Campaign]] = {}
-        self._adset_ids: dict[str, int] = {}
+        # Keyed by the row's raw id (None when Meta leaves it out).
+        self._info: dict[str | None, tuple[int, tuple[str, ...], Campaign]] = {}
+        self._adset_ids: dict[str | None, int] = {}
         self._stores: dict[str, InsightUpsert] = {}
         self._days: dict[str, dt.date] = {}
 
@@ -149,7 +150,7 @@ class AccountWriter:
             if campaign is None:
                 campaign = Campaign(account_id=self.account.id, meta_id=str(row["id"]), **values)
                 self.session.add(campaign)
-                self.campaigns[campaign.meta_id] = campaign
+                self.campaigns[str(row["id"])] = campaign  # its meta_id
             else:
                 _assign(campaign, values)
         self.session.flush()
@@ -179,7 +180,7 @@ class AccountWriter:
             if adset is None:
                 adset = AdSet(meta_id=str(row["id"]), **values)
                 self.session.add(adset)
-                self.adsets[adset.meta_id] = adset
+                self.adsets[str(row["id"])] = adset  # its meta_id
             else:
                 _assign(adset, values)
         self.session.flush()
@@ -239,7 +240,7 @@ class AccountWriter:
 
     def insight_rows(self, level: str, rows: list[dict[str, Any]]) -> None:
         """Upsert one page of daily rows (tuples in the store's column order, no ORM objects)."""
-        out = []
+        out: list[tuple[Any, ...]] = []
         append = out.append
         campaign_level = level == "campaign"
         default_currency, source, stamp = self.currency, SOURCE_META_API, self.stamp
@@ -251,6 +252,7 @@ class AccountWriter:
             actions = row.get("actions") or None
             action_values = row.get("action_values") or None
             conversions, value = count_conversions(actions, action_values, info[1])
+            object_pk: int | None
             if campaign_level:
                 object_pk = info[0]
             else:
@@ -289,18 +291,22 @@ class AccountWriter:
             CampaignInsight.source == SOURCE_META_API,
             CampaignInsight.synced_at < self.stamp,
         )
-        removed = self.session.execute(
-            delete(CampaignInsight).where(window, CampaignInsight.campaign_id.in_(campaign_ids))
+        removed = cast(
+            CursorResult[Any],
+            self.session.execute(delete(CampaignInsight).where(window, CampaignInsight.campaign_id.in_(campaign_ids))),
         ).rowcount
         adset_ids = select(AdSet.id).where(AdSet.campaign_id.in_(campaign_ids))
-        removed += self.session.execute(
-            delete(AdSetInsight).where(
-                AdSetInsight.date >= since,
-                AdSetInsight.date <= until,
-                AdSetInsight.source == SOURCE_META_API,
-                AdSetInsight.synced_at < self.stamp,
-                AdSetInsight.ad_set_id.in_(adset_ids),
-            )
+        removed += cast(
+            CursorResult[Any],
+            self.session.execute(
+                delete(AdSetInsight).where(
+                    AdSetInsight.date >= since,
+                    AdSetInsight.date <= until,
+                    AdSetInsight.source == SOURCE_META_API,
+                    AdSetInsight.synced_at < self.stamp,
+                    AdSetInsight.ad_set_id.in_(adset_ids),
+                )
+            ),
         ).rowcount
         return removed or 0
 

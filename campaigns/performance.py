@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -243,10 +244,13 @@ def currency_totals(
         def convert(amount: Decimal, currency: str) -> Decimal | None:
             return amount if currency == reporting_currency else converter(amount, currency, reporting_currency, today)
 
-        spend = [convert(r.spend, r.currency) for r in result.itertuples()]
-        value = [convert(r.conversion_value, r.currency) for r in result.itertuples()]
-        if all(v is not None for v in spend + value):
-            result.loc[len(result)] = {
+        currencies = list(result["currency"])
+        spend_or_none = [convert(a, c) for a, c in zip(result["spend"], currencies, strict=True)]
+        value_or_none = [convert(a, c) for a, c in zip(result["conversion_value"], currencies, strict=True)]
+        spend = [v for v in spend_or_none if v is not None]
+        value = [v for v in value_or_none if v is not None]
+        if len(spend) + len(value) == 2 * len(currencies):  # every amount has a rate
+            folded: dict[str, Any] = {  # Decimal amounts: an object column
                 "currency": reporting_currency,
                 "campaigns": int(result["campaigns"].sum()),
                 "spend": sum(spend, Decimal(0)),
@@ -255,6 +259,7 @@ def currency_totals(
                 "conversions": sum(result["conversions"], Decimal(0)),
                 "conversion_value": sum(value, Decimal(0)),
             }
+            result.loc[len(result)] = folded
     return add_ratios(result) if not result.empty else result
 
 
@@ -306,7 +311,7 @@ def ad_set_breakdown(session: Session, campaign_id: int, since: dt.date, until: 
     if frame.empty:
         return frame
     for column in ("spend", "conversions", "conversion_value"):
-        frame[column] = [_dec(v) for v in frame[column]]
+        frame[column] = pd.Series([_dec(v) for v in frame[column]], index=frame.index, dtype=object)
     return add_ratios(frame)
 
 
@@ -332,7 +337,7 @@ def provenance(session: Session, campaign_id: int, now: dt.datetime | None = Non
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise LookupError(f"campaign {campaign_id} does not exist")
-    account = session.get(AdAccount, campaign.account_id)
+    account = session.get_one(AdAccount, campaign.account_id)
     override = session.scalar(select(ConversionDefinition).where(ConversionDefinition.campaign_id == campaign.id))
     account_default = session.scalar(
         select(ConversionDefinition).where(

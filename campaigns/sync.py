@@ -216,7 +216,7 @@ def sync_facebook(
         objects = rows = 0
         try:
             with session_scope(url) as session:
-                account = session.get(AdAccount, account_pk)
+                account = session.get_one(AdAccount, account_pk)
                 objects, rows = sync_account(session, actor, client, account, *window, progress=account_progress)
         except MetaError as exc:
             error = str(exc)

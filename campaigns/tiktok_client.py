@@ -238,7 +238,7 @@ class TikTokClient:
 
     def campaigns(self, advertiser: str) -> Iterator[dict[str, Any]]:
         """Every campaign of the advertiser, deleted ones included, with its budget and statuses."""
-        params = {
+        params: dict[str, Any] = {
             "advertiser_id": advertiser_id(advertiser),
             "fields": list(ts.CAMPAIGN_FIELDS),
             "filtering": ts.ALL_STATUSES_FILTER,
@@ -252,7 +252,7 @@ class TikTokClient:
 
     def ad_groups(self, advertiser: str) -> Iterator[dict[str, Any]]:
         """Every ad group of the advertiser, deleted ones included, with its budget, schedule and statuses."""
-        params = {
+        params: dict[str, Any] = {
             "advertiser_id": advertiser_id(advertiser),
             "fields": list(ts.AD_GROUP_FIELDS),
             "filtering": ts.ALL_STATUSES_FILTER,
@@ -650,6 +650,7 @@ def _number(value: Any, field: str, where: str) -> Decimal | None:
 
 def _amount(value: Any, field: str, where: str) -> Decimal | None:
     """A money amount in major units as Decimal (None when TikTok leaves it empty)."""
+    number: Decimal | None
     if type(value) is str:  # the common case, "1234.56": one Decimal, the same checks
         try:
             number = Decimal(value)

@@ -239,7 +239,7 @@ def sync_tiktok(
         objects = rows = 0
         try:
             with advertiser_lock(account_pk), session_scope(url) as session:
-                account = session.get(AdAccount, account_pk)
+                account = session.get_one(AdAccount, account_pk)
                 objects, rows = sync_advertiser(session, actor, client, account, *window, advertiser_progress)
         except TikTokError as exc:
             failure = exc

@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from campaigns import tiktok_settings as ts
@@ -207,12 +207,12 @@ class AdvertiserWriter:
             campaign = self.campaigns[campaign_id]
             live = [s for s in schedules if not s[2]] or schedules
             starts = [s[0] for s in live if s[0] is not None]
-            ends = [s[1] for s in live]
+            ends = [s[1] for s in live if s[1] is not None]  # shorter than `live` when one is open-ended
             _assign(
                 campaign,
                 {
                     "start_time": min(starts) if starts else None,
-                    "stop_time": max(ends) if ends and all(e is not None for e in ends) else None,
+                    "stop_time": max(ends) if ends and len(ends) == len(live) else None,
                 },
             )
         self.session.flush()
@@ -321,24 +321,30 @@ class AdvertiserWriter:
     def drop_unreported(self, since: dt.date, until: dt.date) -> int:
         """Delete TikTok rows inside the window that this (successful) read no longer returned."""
         campaign_ids = select(Campaign.id).where(Campaign.account_id == self.account.id)
-        removed = self.session.execute(
-            delete(CampaignInsight).where(
-                CampaignInsight.date >= since,
-                CampaignInsight.date <= until,
-                CampaignInsight.source == SOURCE_TIKTOK_API,
-                CampaignInsight.synced_at < self.stamp,
-                CampaignInsight.campaign_id.in_(campaign_ids),
-            )
+        removed = cast(
+            CursorResult[Any],
+            self.session.execute(
+                delete(CampaignInsight).where(
+                    CampaignInsight.date >= since,
+                    CampaignInsight.date <= until,
+                    CampaignInsight.source == SOURCE_TIKTOK_API,
+                    CampaignInsight.synced_at < self.stamp,
+                    CampaignInsight.campaign_id.in_(campaign_ids),
+                )
+            ),
         ).rowcount
         ad_group_ids = select(AdSet.id).where(AdSet.campaign_id.in_(campaign_ids))
-        removed += self.session.execute(
-            delete(AdSetInsight).where(
-                AdSetInsight.date >= since,
-                AdSetInsight.date <= until,
-                AdSetInsight.source == SOURCE_TIKTOK_API,
-                AdSetInsight.synced_at < self.stamp,
-                AdSetInsight.ad_set_id.in_(ad_group_ids),
-            )
+        removed += cast(
+            CursorResult[Any],
+            self.session.execute(
+                delete(AdSetInsight).where(
+                    AdSetInsight.date >= since,
+                    AdSetInsight.date <= until,
+                    AdSetInsight.source == SOURCE_TIKTOK_API,
+                    AdSetInsight.synced_at < self.stamp,
+                    AdSetInsight.ad_set_id.in_(ad_group_ids),
+                )
+            ),
         ).rowcount
         return removed or 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import overload
 
 from dotenv import load_dotenv
 
@@ -14,6 +15,10 @@ DEFAULT_DATABASE_URL = "sqlite:///data/pantau.db"
 load_dotenv(ROOT / ".env", override=False)
 
 
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
 def env(name: str, default: str | None = None) -> str | None:
     """Return an environment variable, treating an empty value as unset."""
     value = os.environ.get(name)

@@ -143,7 +143,7 @@ def token_status(session: Session, secrets: Mapping[str, Any] | None = None) -> 
     source = read_secrets_files() if secrets is None else secrets
     if source.get(TOKEN_NAME):
         return TokenStatus("secrets.toml", mask(str(source[TOKEN_NAME]).strip()), stored, problem)
-    if stored:
+    if row is not None and stored:
         return TokenStatus("stored in the app", row.value.get("masked"), stored, problem)
     return TokenStatus(None, None, stored, problem)
 
@@ -156,7 +156,8 @@ def store_meta_token(session: Session, actor: Actor, token: str, secrets: Mappin
         raise SecretError("The Meta access token is empty or contains spaces; paste the whole token.")
     fernet = _fernet(secrets)
     remember(token)
-    value = {"ciphertext": fernet.encrypt(token.encode()).decode(), "masked": mask(token)}
+    masked = mask(token) or ""  # a non-empty token always has a mask
+    value = {"ciphertext": fernet.encrypt(token.encode()).decode(), "masked": masked}
     row = session.get(Setting, TOKEN_SETTING)
     replaced = row is not None and bool(row.value)
     if row is None:
@@ -174,7 +175,7 @@ def store_meta_token(session: Session, actor: Actor, token: str, secrets: Mappin
         after={"meta_access_token": audit.MASK},
         summary="Meta access token replaced (encrypted)" if replaced else "Meta access token stored (encrypted)",
     )
-    return value["masked"]
+    return masked
 
 
 def clear_meta_token(session: Session, actor: Actor) -> bool:

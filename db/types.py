@@ -52,11 +52,11 @@ def _as_decimal(value: object, kind: Message) -> Decimal:
     elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
-        number = Decimal(repr(value)) if value == value and value not in (float("inf"), float("-inf")) else None
-        if number is None:
+        if value != value or value in (float("inf"), float("-inf")):
             raise StorageError(
                 N_("{kind}: {value} is not a finite number and cannot be stored."), value=repr(value), kind=kind
             )
+        number = Decimal(repr(value))
     elif isinstance(value, str):
         try:
             number = Decimal(value.strip())
@@ -267,7 +267,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect):
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -277,7 +277,7 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value: dt.datetime | None, dialect):
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

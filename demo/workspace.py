@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -316,7 +317,7 @@ def _accounts_and_campaigns(session: Session, rng: random.Random, today: dt.date
                 audience = ("Broad 18-44", "Lookalike 1%", "Retargeting 30d")[s_index]
                 adset = AdSet(
                     campaign_id=campaign.id,
-                    meta_id=f"{campaign.meta_id[:-4]}{s_index}{rng.randint(100, 999)}",
+                    meta_id=f"{str(campaign.meta_id)[:-4]}{s_index}{rng.randint(100, 999)}",
                     name=f"{audience} | {theme}",
                     status="ACTIVE" if status == "ACTIVE" else status,
                     effective_status=effective if status != "ACTIVE" else "ACTIVE",
@@ -412,7 +413,7 @@ def _insights(session: Session, rng: random.Random, today: dt.date, campaigns: l
                 continue
             weekday_boost = 1.08 if day.weekday() in (4, 5) else 1.0
             day_total = Decimal(0)
-            totals = {"impressions": 0, "clicks": 0, "link": 0, "actions": {}, "values": {}}
+            totals: dict[str, Any] = {"impressions": 0, "clicks": 0, "link": 0, "actions": {}, "values": {}}
             for adset in item["adsets"]:
                 share = Decimal(1) / len(item["adsets"])
                 spend = _money(float(item["daily"] * share) * rng.uniform(0.82, 1.06) * weekday_boost, currency)
@@ -559,8 +560,8 @@ def _tiktok(session: Session, rng: random.Random, today: dt.date, counts: dict) 
             effective_status=secondary,
             objective=objective,
             currency=currency,
-            daily_budget=Decimal(budget) if mode == "BUDGET_MODE_DAY" else None,
-            lifetime_budget=Decimal(budget) if mode == "BUDGET_MODE_TOTAL" else None,
+            daily_budget=Decimal(budget) if budget is not None and mode == "BUDGET_MODE_DAY" else None,
+            lifetime_budget=Decimal(budget) if budget is not None and mode == "BUDGET_MODE_TOTAL" else None,
             start_time=_local_midnight(start, tz),
             stop_time=_local_midnight(end, tz) if end else None,
             source=SOURCE_DEMO,
@@ -580,7 +581,7 @@ def _tiktok(session: Session, rng: random.Random, today: dt.date, counts: dict) 
             group = AdSet(
                 campaign_id=campaign.id,
                 platform=PLATFORM_TIKTOK,
-                meta_id=f"{campaign.meta_id[:-3]}{g_index}{rng.randint(10, 99)}",
+                meta_id=f"{str(campaign.meta_id)[:-3]}{g_index}{rng.randint(10, 99)}",
                 name=f"{audience} | {title.split(' | ')[1]}",
                 status=group_status,
                 effective_status=group_secondary,
@@ -875,7 +876,7 @@ def _influencers_and_programs(
             for d_index in range(2):
                 due = start + dt.timedelta(days=14 + 14 * d_index + m_index)
                 published = stage in ("live", "completed") and (d_index == 0 or stage == "completed")
-                views = int(person.handles[0].followers * rng.uniform(0.1, 0.6)) if published else None
+                views = int((person.handles[0].followers or 0) * rng.uniform(0.1, 0.6)) if published else None
                 session.add(
                     Deliverable(
                         collaboration_id=collab.id,
@@ -974,7 +975,7 @@ def _budget_plans(
                 program_id=program.id,
                 period_start=month_start,
                 period_end=month_end,
-                amount=_money(program.budget / 3, program.currency),
+                amount=_money((program.budget or Decimal(0)) / 3, program.currency),
                 currency=program.currency,
                 created_by="manager@demo.pantau.example",
             )

@@ -508,7 +508,7 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
     missing = [c for c in ("date", "from", "to", "rate") if c not in columns]
     if not missing:
         return _store_rates(session, actor, _pantau_records(table, columns, source), [], "pantau")
-    rows = [header, *(_cells(table, row.cells) for row in table.rows)]
+    rows: list[Sequence[object]] = [header, *(_cells(table, row.cells) for row in table.rows)]
     lines = [table.header_line, *(row.line for row in table.rows)]
     jisdor = read_jisdor(rows, lines=lines)
     if jisdor is None:
@@ -517,7 +517,9 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
             columns=", ".join(missing),
             header=", ".join(header),
         )
-    records = [(row, day, "USD", "IDR", rate, JISDOR_SOURCE) for row, day, rate in jisdor.rates]
+    records: list[tuple[int, object, object, object, object, str]] = [
+        (row, day, "USD", "IDR", rate, JISDOR_SOURCE) for row, day, rate in jisdor.rates
+    ]
     return _store_rates(session, actor, records, jisdor.problems, "jisdor")
 
 
@@ -624,11 +626,10 @@ def _cells(table: Table, cells: Sequence[str]) -> list[object]:
 def file_rows(data: bytes | str) -> list[list[object]]:
     """The non-blank rows of an FX file as text cells (title lines, header, data), read by the tabular reader."""
     table = _read_file(data)
-    return [
-        *(list(row.cells) for row in table.preamble),
-        list(table.header),
-        *(list(row.cells) for row in table.rows),
-    ]
+    rows: list[list[object]] = [list(row.cells) for row in table.preamble]
+    rows.append(list(table.header))
+    rows += [list(row.cells) for row in table.rows]
+    return rows
 
 
 # --- Bank Indonesia JISDOR --------------------------------------------------------------------------------
@@ -691,7 +692,7 @@ def read_jisdor(rows: Sequence[Sequence[object]], lines: Sequence[int] | None = 
     table = JisdorTable()
     month_first = _month_first([d for _n, d, _r in cells])
     decimal_mark = _decimal_mark([r for _n, _d, r in cells if isinstance(r, str)])
-    for number, day_cell, rate_cell in cells:
+    for line_no, day_cell, rate_cell in cells:
         day = _jisdor_day(day_cell, month_first)
         if not _text(rate_cell) and (day is None or isinstance(day, str)):
             continue  # a note or footer line
@@ -700,9 +701,9 @@ def read_jisdor(rows: Sequence[Sequence[object]], lines: Sequence[int] | None = 
                 raise FxError(N_("Tanggal: {value!r} is not a date between 2000 and 2100"), value=_text(day_cell))
             rate = _jisdor_rate(rate_cell, decimal_mark)
         except FxError as exc:
-            table.problems.append((number, str(exc)))
+            table.problems.append((line_no, str(exc)))
             continue
-        table.rates.append((number, day, rate))
+        table.rates.append((line_no, day, rate))
     return table
 
 
@@ -740,6 +741,7 @@ def _month_first(cells: Iterable[object]) -> bool:
 
 def _jisdor_day(cell: object, month_first: bool) -> dt.date | str | None:
     """The date of a cell, or the cell's text when it is not one (None when empty)."""
+    day: dt.date | None
     if isinstance(cell, dt.datetime):
         day = cell.date()
     elif isinstance(cell, dt.date):

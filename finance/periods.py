@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import ColumnElement
 
 from campaigns.meta_settings import RESTATEMENT_DAYS
 from db.calendar import local_today
 
 
-def month_key(column: ColumnElement, dialect: str) -> ColumnElement:
+def month_key(column: ColumnElement[Any] | InstrumentedAttribute[Any], dialect: str) -> ColumnElement[Any]:
     """`YYYY-MM` of a date column, in SQL."""
     if dialect == "postgresql":
         return func.to_char(column, "YYYY-MM")

@@ -143,7 +143,7 @@ def _deliverables(session: Session, since: dt.date, until: dt.date, f: CalendarF
         stmt = stmt.where(_owner_programs(f.owner))
     entries = []
     for item, _collab, creator, creator_id, program, program_id in session.execute(stmt):
-        base = {
+        base: dict[str, Any] = {
             "record_id": item.id,
             "status": item.status,
             "program_id": program_id,
@@ -202,6 +202,7 @@ def _payments(session: Session, since: dt.date, until: dt.date, f: CalendarFilte
             updated_at=p.updated_at,
         )
         for p, creator, creator_id, program, program_id in session.execute(stmt)
+        if p.due_date is not None  # the query keeps due dates in the range only
     ]
 
 
@@ -233,6 +234,7 @@ def _programs(session: Session, since: dt.date, until: dt.date, f: CalendarFilte
             updated_at=p.updated_at,
         )
         for p in session.scalars(stmt.order_by(Program.start_date, Program.id))
+        if p.start_date is not None  # the query keeps programs with a start only
     ]
 
 

@@ -8,13 +8,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import phonenumbers
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -284,9 +284,9 @@ def find_duplicates(
         stmt = select(SocialHandle.influencer_id, SocialHandle.platform, SocialHandle.handle).where(
             or_(*[and_(SocialHandle.platform == p, SocialHandle.handle == h) for p, h in pairs])
         )
-        for row in session.execute(stmt):
-            person = _live(session, row.influencer_id)
-            found.append(Duplicate(person.id, person.name, row.platform, row.handle))
+        for hit in session.execute(stmt):
+            person = _live(session, hit.influencer_id)
+            found.append(Duplicate(person.id, person.name, hit.platform, hit.handle))
     return [d for d in found if d.influencer_id != exclude_id]
 
 
@@ -359,11 +359,11 @@ def import_changes(person: Influencer, contact: ContactInput) -> bool:
     for h in person.handles:
         by_platform.setdefault(h.platform, h)
     for platform, item in contact.handles.items():
-        current = by_platform.get(platform)
-        if current is None or current.handle != item.handle:
+        handle = by_platform.get(platform)
+        if handle is None or handle.handle != item.handle:
             return True
         metrics = {"followers": item.followers, "engagement_rate": item.engagement_rate, "avg_views": item.avg_views}
-        if any(value is not None and _metric_differs(getattr(current, key), value) for key, value in metrics.items()):
+        if any(value is not None and _metric_differs(getattr(handle, key), value) for key, value in metrics.items()):
             return True
     return False
 
@@ -561,7 +561,7 @@ def merge_influencers(session: Session, actor: Actor, keep_id: int, merge_id: in
     result = session.execute(
         update(Interaction).where(Interaction.influencer_id == other.id).values(influencer_id=keep.id)
     )
-    report.moved["interactions"] = result.rowcount or 0
+    report.moved["interactions"] = cast(CursorResult[Any], result).rowcount or 0
 
     kept_collabs = {
         c.program_id: c for c in session.scalars(select(Collaboration).where(Collaboration.influencer_id == keep.id))

@@ -14,15 +14,17 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
+from sqlalchemy import Table as SqlTable
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from db import audit
+from db.base import Base
 from db.errors import N_, ConflictError, DomainError, FieldErrors, Message
 from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
 from db.roles import Actor, require
@@ -532,8 +534,8 @@ def _existing_keys(session: Session) -> tuple[dict[str, tuple[int, str]], dict[t
 
     def live(pid: int) -> tuple[int, str]:
         hops = 0
-        while merged.get(pid) is not None and hops < 20:
-            pid, hops = merged[pid], hops + 1
+        while (into := merged.get(pid)) is not None and hops < 20:
+            pid, hops = into, hops + 1
         return pid, names[pid]
 
     emails = {e: live(i) for i, e in session.execute(select(Influencer.id, Influencer.email)) if e}
@@ -619,7 +621,7 @@ def _insert_new(session: Session, actor: Actor, contacts: list[ContactInput]) ->
     ids: list[int] = []
     for start in range(0, len(rows), BATCH):
         result = session.execute(
-            insert(Influencer.__table__).returning(Influencer.__table__.c.id, sort_by_parameter_order=True),
+            insert(_table(Influencer)).returning(_table(Influencer).c.id, sort_by_parameter_order=True),
             rows[start : start + BATCH],
         )
         ids += list(result.scalars())
@@ -643,7 +645,12 @@ def _insert_new(session: Session, actor: Actor, contacts: list[ContactInput]) ->
         labels += [{"influencer_id": pid, "kind": "tag", "value": v} for v in contact.tags]
     for model, items in ((SocialHandle, handles), (InfluencerLabel, labels)):
         for start in range(0, len(items), BATCH):
-            session.execute(insert(model.__table__), items[start : start + BATCH])
+            session.execute(insert(_table(model)), items[start : start + BATCH])
+
+
+def _table(model: type[Base]) -> SqlTable:
+    """A mapped class's table (Core inserts: one statement per batch, no ORM bookkeeping)."""
+    return cast(SqlTable, model.__table__)
 
 
 def apply_import(
@@ -658,7 +665,7 @@ def apply_import(
     counts = preview.counts()
     if dry_run:
         return counts
-    new = [plan.contact for plan in preview.rows if plan.action == "import"]
+    new = [plan.contact for plan in preview.rows if plan.action == "import" and plan.contact is not None]
     try:
         _insert_new(session, actor, new)
         for plan in preview.rows:

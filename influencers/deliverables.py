@@ -261,21 +261,21 @@ def import_results(
             problems["deliverable_id"] = "the row names no deliverable (deliverable_id or url)"
         values: dict[str, Any] = {}
         for key in RESULT_FIELDS:
-            cell = row.get(key)
-            if cell is None:
+            given = row.get(key)
+            if given is None:
                 continue
             try:
                 if key == "revenue":
                     if target is None:
                         continue
-                    values[key] = parse_amount(cell, target.collaboration.currency, "en_US")
+                    values[key] = parse_amount(given, target.collaboration.currency, "en_US")
                 else:
-                    values[key] = parse_count(cell)
+                    values[key] = parse_count(given)
             except ParseError as exc:
                 problems[key] = str(exc)
         if target is not None and target.id in seen:
             problems["deliverable_id"] = f"deliverable #{target.id} is also in row {seen[target.id]}"
-        if problems:
+        if problems or target is None:  # a row without a target always has a problem
             report.rejected += 1
             report.problems += [(line, f, r) for f, r in problems.items()]
             continue

@@ -116,7 +116,7 @@ def validated(
             parse_date(value)
         except ParseError as exc:
             errors[name] = exc.message
-    code = currency or (values.currency if values is not None else None) or _known_currency(raw.get("currency"))
+    code = currency or getattr(values, "currency", None) or _known_currency(raw.get("currency"))
     for name in amounts:
         value = raw.get(name)
         if name in errors or is_blank(value) or code is None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, Campaign
@@ -87,7 +87,7 @@ def _directory_stmt(
     counting: bool = False,
 ):
     """The directory select; `counting` leaves out the handle list (the count does not need it)."""
-    columns = [
+    columns: list[ColumnElement[Any]] = [
         SocialHandle.influencer_id.label("influencer_id"),
         func.max(SocialHandle.followers).label("followers"),
     ]
@@ -111,10 +111,10 @@ def _directory_stmt(
             stmt = _directory_row(followers, handle_list)
         stmt = stmt.where(Influencer.merged_into_id.is_(None))
     else:
-        handles = select(*columns)
+        per_creator = select(*columns)
         if platform:
-            handles = handles.where(SocialHandle.platform == platform)
-        handles = handles.group_by(SocialHandle.influencer_id).subquery()
+            per_creator = per_creator.where(SocialHandle.platform == platform)
+        handles = per_creator.group_by(SocialHandle.influencer_id).subquery()
         join = handles.c.influencer_id == Influencer.id
         if counting:
             stmt = select(func.count(Influencer.id))
@@ -172,7 +172,7 @@ def influencer_directory(
     if limit:
         stmt = stmt.limit(limit)
     frame = pd.DataFrame(session.execute(stmt).mappings().all(), columns=list(stmt.selected_columns.keys()))
-    frame.insert(frame.columns.get_loc("followers") + 1, "tier", [tier_of(v) for v in frame["followers"]])
+    frame.insert(list(frame.columns).index("followers") + 1, "tier", [tier_of(v) for v in frame["followers"]])
     return frame, total
 
 
@@ -192,7 +192,7 @@ def filter_options(session: Session) -> dict[str, list[str]]:
     return {
         "niche": [v for k, v in labels if k == "niche"],
         "tag": [v for k, v in labels if k == "tag"],
-        "country": list(countries),
+        "country": [c for c in countries if c is not None],  # the query keeps countries that are set
     }
 
 
@@ -435,7 +435,11 @@ def program_campaigns(session: Session, program_id: int) -> list[int]:
 def influencer_choices(session: Session, search: str | None = None, limit: int = 200) -> list[tuple[int, str]]:
     """Active, unmerged influencers for pickers (name and main handle), optionally searched."""
     frame, _total = influencer_directory(session, search=search, status="active", limit=limit)
-    return [(int(r.id), f"{r.name} ({r.handles})" if r.handles else r.name) for r in frame.itertuples()]
+    choices = []
+    for r in frame.itertuples():
+        name = str(r.name)
+        choices.append((int(cast(int, r.id)), f"{name} ({r.handles!s})" if r.handles else name))
+    return choices
 
 
 def possible_duplicates(session: Session, limit: int = 200) -> pd.DataFrame:

@@ -25,7 +25,10 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError("No migration head found under migrations/versions.")
+    return head
 
 
 def current_revision(url: str | None = None) -> str | None:

@@ -74,9 +74,16 @@ def test_demo_covers_the_domain(migrated_url: str) -> None:
         assert s.scalar(select(func.count(Program.id))) == 4
         assert {"pending", "approved", "paid"} <= set(s.scalars(select(Payment.status)))
         assert s.scalar(select(func.count(FxRate.id))) > 0
-        # Conversions stored with each row follow the raw actions: overlapping purchase types counted once.
-        meta_rows = select(CampaignInsight, Campaign.objective).join(Campaign).where(Campaign.platform == "meta")
-        for row, objective in s.execute(meta_rows.order_by(CampaignInsight.id).limit(300)):
+        # Conversions stored with each Meta row follow the raw actions: overlapping purchase types counted once.
+        # (Meta rows only, in id order: without an ORDER BY PostgreSQL may hand back TikTok rows first.)
+        meta_rows = (
+            select(CampaignInsight, Campaign.objective)
+            .join(Campaign)
+            .where(Campaign.platform == "meta")
+            .order_by(CampaignInsight.id)
+            .limit(300)
+        )
+        for row, objective in s.execute(meta_rows):
             expected, value = count_conversions(row.actions, row.action_values, default_events(objective))
             assert row.conversions == expected
             assert row.conversion_value == value

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
 from sqlalchemy import Dialect, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -37,6 +38,8 @@ def _reader(dialect: Dialect, column: InstrumentedAttribute, type_code: object) 
 
 
 SCALE_FACTOR = 10**SCALE
+# A driver value -> what the ORM would read (None: the value is used as it is).
+Reader = Callable[[object], Any] | None
 
 
 def build(ctx: ExportContext) -> Iterator[str]:
@@ -75,7 +78,10 @@ def build(ctx: ExportContext) -> Iterator[str]:
         .where(CampaignInsight.date.between(ctx.since, ctx.until))
         .order_by(CampaignInsight.date)
     )
-    read_date = read_spend = read_conv = read_value = None
+    read_date: Reader = None
+    read_spend: Reader = None
+    read_conv: Reader = None
+    read_value: Reader = None
     target = ctx.currency
     target_q = quantum(target)
     missing_cells = csv_cells([target, "", "", ctx.policy])
@@ -84,7 +90,7 @@ def build(ctx: ExportContext) -> Iterator[str]:
     sources: dict[str, str] = {}
 
     def day_lines(raw_day: object, rows: list) -> str:
-        day = raw_day if read_date is None or isinstance(raw_day, dt.date) else read_date(raw_day)
+        day = cast(dt.date, raw_day if read_date is None or isinstance(raw_day, dt.date) else read_date(raw_day))
         iso = day.isoformat()
         fx: dict[str, tuple[Decimal | None, Decimal, str, str, str]] = {}
         flags: dict[int, str] = {}
@@ -126,7 +132,11 @@ def build(ctx: ExportContext) -> Iterator[str]:
             else:
                 value_text = str((value if read_value is None else read_value(value)).quantize(q, ROUND_HALF_UP))
             if type(conv) is int:
-                conv_text = str(conv // SCALE_FACTOR) if conv % SCALE_FACTOR == 0 else quantity_text(read_conv(conv))
+                conv_text = (
+                    str(conv // SCALE_FACTOR)
+                    if conv % SCALE_FACTOR == 0
+                    else quantity_text(Decimal(conv).scaleb(-SCALE))
+                )
             else:
                 conv_text = quantity_text(conv if read_conv is None else read_conv(conv))
             # The reporting amount is computed from the spend as written in the file (the one rounding rule).

@@ -162,8 +162,10 @@ def _campaign_budgets(s: Session, since: dt.date, until: dt.date) -> dict[tuple[
     )
     for plan in plans:
         for a, b in month_segments(max(since, plan.period_start), min(until, plan.period_end)):
+            if plan.campaign_id is None:  # the query keeps campaign plans only
+                continue
             key = (plan.campaign_id, month_start(a))
-            out[key] = out.get(key, ZERO) + prorate(plan, a, b)  # type: ignore[index]
+            out[key] = out.get(key, ZERO) + prorate(plan, a, b)
     return out
 
 

@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -81,9 +82,9 @@ def build_live(
         for cur, day in spec.needs(ctx):
             ctx.book.rate(cur, day)
     if spec.text:
-        chunks = iter_csv_text(spec.columns, spec.build(ctx), bom=bom)  # type: ignore[arg-type]
+        chunks = iter_csv_text(spec.columns, cast(Iterator[str], spec.build(ctx)), bom=bom)  # text specs build lines
     else:
-        chunks = iter_csv(spec.columns, spec.text_indexes, spec.build(ctx), bom=bom)  # type: ignore[arg-type]
+        chunks = iter_csv(spec.columns, spec.text_indexes, spec.build(ctx), bom=bom)
     if report is None:
         return chunks
     return _reporting(chunks, ctx, report)
@@ -125,7 +126,7 @@ def export_chunks(
         if is_whole_month(since, until) and month_start(since) in locks:
             return iter([_snapshot_bytes(session, spec, locks[month_start(since)], currency, bom)])
         return live(since, until, bom)
-    pieces: list[tuple[str, object]] = []
+    pieces: list[tuple[str, int | tuple[dt.date, dt.date]]] = []  # ("snap", close id) or ("live", (from, to))
     live_from: dt.date | None = None
     segments = month_segments(since, until)
     for a, b in segments:
@@ -141,20 +142,24 @@ def export_chunks(
         pieces.append(("live", (live_from, until)))
     # Fetch snapshots first so a missing one fails before any byte is produced.
     bodies = {
-        pk: strip_header(_snapshot_bytes(session, spec, pk, currency, True))[1] for kind, pk in pieces if kind == "snap"
+        pk: strip_header(_snapshot_bytes(session, spec, pk, currency, True))[1]
+        for _kind, pk in pieces
+        if isinstance(pk, int)  # the snapshots
     }
     if all(kind == "live" for kind, _ in pieces):
         return live(since, until, bom)
     if len(pieces) == 1:
-        return iter([_snapshot_bytes(session, spec, pieces[0][1], currency, bom)])  # type: ignore[arg-type]
+        only = pieces[0][1]
+        if isinstance(only, int):  # one piece, not all live: a snapshot
+            return iter([_snapshot_bytes(session, spec, only, currency, bom)])
 
     # Live pieces are prepared (FX checked) before the first byte.
     parts: list[Iterator[bytes] | bytes] = []
-    for kind, value in pieces:
-        if kind == "snap":
-            parts.append(bodies[value])  # type: ignore[index]
+    for _kind, value in pieces:
+        if isinstance(value, int):
+            parts.append(bodies[value])
         else:
-            a, b = value  # type: ignore[misc]
+            a, b = value
             chunks = live(a, b, False)
             parts.append(chunks)
 

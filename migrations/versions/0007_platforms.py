@@ -42,6 +42,7 @@ def _without_cascades() -> Iterator[None]:
         yield
         return
     raw = bind.connection.dbapi_connection
+    assert raw is not None, "an open connection has a DBAPI connection"
     if raw.in_transaction:  # PRAGMA foreign_keys is ignored inside a transaction: refuse rather than cascade
         raise RuntimeError("0007_platforms must start outside a transaction on SQLite; run `python cli.py db upgrade`.")
     raw.execute("PRAGMA foreign_keys=OFF")

@@ -38,11 +38,10 @@ def program_setup(session):
 
 
 def contract(session, collab) -> None:
-    """Move a collaboration along the pipeline to contracted (payments need it)."""
-    from influencers.programs import PIPELINE, move_stage
+    """Move a collaboration along the pipeline to contracted (payments need it): `tests.builders.contract`."""
+    from tests.builders import contract as to_contracted
 
-    for stage in PIPELINE[PIPELINE.index(collab.stage) + 1 : PIPELINE.index("contracted") + 1]:
-        move_stage(session, SPECIALIST, collab.id, stage)
+    to_contracted(session, SPECIALIST, collab.id)
 
 
 AUTH_SECRETS = {
