@@ -443,20 +443,22 @@ def scope_names(session: Session, scope_keys: Iterable[str]) -> dict[str, ScopeN
             ids[kind].add(int(ident))
     campaigns = {}
     if ids[SCOPE_CAMPAIGN]:
-        stmt = (
+        campaign_rows = (
             select(Campaign.id, Campaign.name, Campaign.platform, AdAccount.name.label("account_name"))
             .join(AdAccount, AdAccount.id == Campaign.account_id)
             .where(Campaign.id.in_(ids[SCOPE_CAMPAIGN]))
         )
-        campaigns = {r.id: r for r in _rows(session, stmt)}
+        campaigns = {r.id: r for r in _rows(session, campaign_rows)}
     programs = {}
     if ids[SCOPE_PROGRAM]:
-        stmt = select(Program.id, Program.name).where(Program.id.in_(ids[SCOPE_PROGRAM]))
-        programs = {r.id: r for r in _rows(session, stmt)}
+        program_rows = select(Program.id, Program.name).where(Program.id.in_(ids[SCOPE_PROGRAM]))
+        programs = {r.id: r for r in _rows(session, program_rows)}
     accounts = {}
     if ids[SCOPE_ACCOUNT]:
-        stmt = select(AdAccount.id, AdAccount.name, AdAccount.platform).where(AdAccount.id.in_(ids[SCOPE_ACCOUNT]))
-        accounts = {r.id: r for r in _rows(session, stmt)}
+        account_rows = select(AdAccount.id, AdAccount.name, AdAccount.platform).where(
+            AdAccount.id.in_(ids[SCOPE_ACCOUNT])
+        )
+        accounts = {r.id: r for r in _rows(session, account_rows)}
     names: dict[str, ScopeName] = {}
     for key in keys:
         kind, _sep, ident = key.partition(":")

@@ -620,7 +620,7 @@ def _apply(session: Session, actor: Actor, preview: ReportPreview) -> ReportResu
     if refused:
         raise PlatformImportError(CONCURRENT)  # the account changed since the preview: preview again
     stamp = utcnow()
-    created: dict[tuple, Campaign] = {}
+    created: dict[str, Campaign] = {}
     from campaigns.conversion_definitions import EventResolver
 
     resolver = EventResolver(session, account)
@@ -629,8 +629,8 @@ def _apply(session: Session, actor: Actor, preview: ReportPreview) -> ReportResu
         if row.campaign_pk is not None:
             campaign = campaign_of.get(row.campaign_pk) or session.get(Campaign, row.campaign_pk)
         else:
-            ident = row.campaign_id or row.campaign_name
-            campaign = created.get(ident)  # type: ignore[arg-type]
+            ident = row.campaign_id or row.campaign_name or ""
+            campaign = created.get(ident)
             if campaign is None:
                 campaign = Campaign(
                     account_id=account.id,
@@ -642,7 +642,7 @@ def _apply(session: Session, actor: Actor, preview: ReportPreview) -> ReportResu
                 )
                 session.add(campaign)
                 session.flush()
-                created[ident] = campaign  # type: ignore[index]
+                created[ident] = campaign
                 result.campaigns_created += 1
         assert campaign is not None
         if campaign.meta_id is None and row.campaign_id:
