@@ -31,6 +31,17 @@ from pages.components.inputs import error_text, message_text
 from pages.components.money import money
 from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, ad_platform_label, column_labels, term
 
+
+def show_sync_errors(summary) -> None:
+    """A sync's failures; an account another sync was still writing is said in the user's language."""
+    refused = {str(message) for message in summary.refused}
+    for message in summary.refused:
+        st.warning(message_text(message), icon=":material/lock_clock:")
+    for error in summary.errors:
+        if error not in refused:
+            st.error(error)
+
+
 actor = require_page("sync")
 st.title(_("Sync"))
 st.caption(_("Bring in campaigns, budgets, spend and conversions from Meta and TikTok, and see every run."))
@@ -113,8 +124,7 @@ elif has_token:
                 else:
                     box.update(label=_("Sync finished with errors"), state="error")
                     st.write(message)
-                    for error in summary.errors:
-                        st.error(error)
+                    show_sync_errors(summary)
 
 # -- TikTok -------------------------------------------------------------------------------------------
 st.subheader(_("TikTok connection"))
@@ -195,8 +205,7 @@ elif tiktok.token_present and not tiktok.error:
                 else:
                     box.update(label=_("TikTok sync finished with errors"), state="error")
                     st.write(message)
-                    for error in summary.errors:
-                        st.error(error)
+                    show_sync_errors(summary)
 
 # -- Ads Manager import -------------------------------------------------------------------------------
 UPLOAD_MB = DEFAULT_LIMITS.max_bytes // MB  # the reader's own limit; .streamlit/config.toml is not above it
