@@ -133,7 +133,8 @@ def test_two_upgrades_at_once_on_a_fresh_database_both_succeed(database_url: str
     results = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err for _out, err in results]
     outs = sorted(out for out, _err in results)
-    assert outs[0].startswith("Schema already up to date") and outs[1].startswith("Schema upgraded from empty")
+    assert outs[0].startswith("Schema already up to date")
+    assert outs[1].startswith("Schema upgraded from empty")
     assert current_revision(database_url) == head_revision()
 
 
