@@ -4,6 +4,7 @@ time, then is told who holds the lock; a killed holder never leaves its lock beh
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import socket
@@ -44,9 +45,7 @@ def test_lock_keys_are_stable_signed_64_bit() -> None:
     assert lock_key("sync:meta:111") != lock_key("sync:meta:112")
     assert -(2**63) <= lock_key("x") < 2**63
     # Fixed across processes and Python versions (not hash()): a PostgreSQL advisory key other replicas share.
-    assert lock_key("schema") == int.from_bytes(
-        __import__("hashlib").blake2b(b"schema", digest_size=8).digest(), "big", signed=True
-    )
+    assert lock_key("schema") == int.from_bytes(hashlib.blake2b(b"schema", digest_size=8).digest(), "big", signed=True)
 
 
 def test_a_second_process_is_refused_after_waiting_and_told_who_holds_it(migrated_url: str, tmp_path: Path) -> None:
