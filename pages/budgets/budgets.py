@@ -11,12 +11,12 @@ import streamlit as st
 from budgets import alerts
 from budgets.changes import MetaPush, approve_change, change_history, open_changes, propose_change, reject_change
 from budgets.charts import pacing_chart
-from budgets.errors import BudgetError
 from budgets.overview import BudgetOverview, budget_overview
 from budgets.plans import TARGET_PLAN, plan_scopes, set_plan
 from campaigns import performance
 from db.calendar import Period
 from db.engine import session_scope
+from db.errors import DomainError
 from db.money import CurrencyError, currency_code
 from db.roles import PermissionDenied
 from db.settings import get_setting
@@ -109,7 +109,7 @@ def _write(action, success: str) -> None:
     try:
         with session_scope() as session:
             action(session)
-    except (BudgetError, PermissionDenied) as exc:
+    except (DomainError, PermissionDenied) as exc:  # a BudgetError, or a ConflictError from a concurrent save
         st.session_state["budgets_flash"] = ("error", error_text(exc))
     else:
         st.session_state["budgets_flash"] = ("success", success)
