@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from db import versioning  # noqa: F401 - registers the before_flush hook that names stale records
+from db import text, versioning  # noqa: F401 - their before_flush hooks: text is clean, stale records named
 from db.config import ROOT, database_url
 
 _engines: dict[str, tuple[Engine, sessionmaker]] = {}
