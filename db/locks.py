@@ -79,7 +79,7 @@ def wait_seconds(default: float = DEFAULT_WAIT) -> float:
         value = float(raw)
     except ValueError:
         raise DomainError(
-            N_("{setting} must be a number of seconds, not {value!r}."), setting=WAIT_SETTING, value=raw
+            N_("{setting} must be a number of seconds, not {value}."), setting=WAIT_SETTING, value=raw
         ) from None
     return max(0.0, value)
 

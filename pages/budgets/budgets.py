@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from budgets import alerts
 from budgets.changes import MetaPush, approve_change, change_history, open_changes, propose_change, reject_change
@@ -28,7 +29,7 @@ from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
-from pages.components.inputs import amount_input, error_text
+from pages.components.inputs import DATABASE_FAILED, amount_input, error_text
 from pages.components.money import money
 from pages.components.terms import SCOPE_LABELS, term
 
@@ -111,6 +112,8 @@ def _write(action, success: str) -> None:
             action(session)
     except (DomainError, PermissionDenied) as exc:  # a BudgetError, or a ConflictError from a concurrent save
         st.session_state["budgets_flash"] = ("error", error_text(exc))
+    except SQLAlchemyError:  # the database's own words never reach a person
+        st.session_state["budgets_flash"] = ("error", _(DATABASE_FAILED))
     else:
         st.session_state["budgets_flash"] = ("success", success)
         clear_caches()
