@@ -33,6 +33,7 @@ from db.calendar import local_today
 from db.engine import session_scope
 from db.errors import Message
 from db.roles import Actor, require
+from db.text import FROM_API
 from db.types import utcnow
 
 Progress = Callable[[str, float], None]
@@ -105,6 +106,7 @@ def sync_account(
     if session.get_bind().dialect.name == "sqlite":
         # A window is one large transaction: a bigger page cache keeps the upsert's index lookups in memory.
         session.execute(text("PRAGMA cache_size=-65536"))
+    session.info[FROM_API] = True  # names come from the platform: control characters shown, never refused
     stamp = utcnow()
     writer = AccountWriter(session, account, stamp)
     say = progress or (lambda message, fraction: None)
@@ -166,6 +168,7 @@ def _sync_one(
     True when the remaining accounts should not be tried (the token failed)."""
     requests_before, calls_before = client.requests, client.calls
     with session_scope(url) as session:
+        session.info[FROM_API] = True
         account = upsert_account(session, data)
         today = local_today(account.timezone_name, now)
         window = sync_window(session, account, today, since, until, full)

@@ -48,6 +48,7 @@ from db.engine import session_scope
 from db.errors import N_
 from db.roles import Actor, require
 from db.secrets import read_secrets_files, remember
+from db.text import FROM_API
 from db.types import utcnow
 
 TOKEN_NAME = "TIKTOK_ACCESS_TOKEN"
@@ -117,6 +118,7 @@ def sync_advertiser(
     require(actor, "sync.run")
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA cache_size=-65536"))  # one large transaction: keep the upsert's lookups in memory
+    session.info[FROM_API] = True  # names come from the platform: control characters shown, never refused
     stamp = utcnow()
     writer = AdvertiserWriter(session, account, stamp)
     say = progress or (lambda message, fraction: None)
@@ -170,6 +172,7 @@ def _sync_one(
     True when the remaining advertisers should not be tried (the token failed)."""
     requests_before = client.requests
     with session_scope(url) as session:
+        session.info[FROM_API] = True
         account = upsert_advertiser(session, info)
         today = local_today(account.timezone_name, now)
         window = sync_window(session, account, today, since, until, kind=SOURCE_TIKTOK_API)

@@ -173,6 +173,21 @@ def store_text(value: str, *, field: str | Message) -> str:
 _TEXT_COLUMNS: dict[Any, list[tuple[str, str]]] = {}
 
 
+# A session whose text comes from an ad platform's API (a sync) sets `session.info[FROM_API] = True`: a campaign
+# name with a control character cannot be refused (the platform keeps sending it), so it is stored with the
+# character made visible (␇, U+FFFD for C1) instead; bidi controls and escape sequences are removed as always.
+FROM_API = "pantau_text_from_api"
+
+
+def store_api_text(value: str) -> str:
+    """`store_text()` for text a platform sends: never raises; control characters are shown, not stored."""
+    text = ANSI_SEQUENCE.sub("", "".join(char for char in value if char not in BIDI_CONTROLS))
+    return "".join(
+        char if char in "\t\n\r" or not (is_control(char) or 0xD800 <= ord(char) <= 0xDFFF) else _shown(char)
+        for char in text
+    )
+
+
 def _text_columns(mapper: Any) -> list[tuple[str, str]]:
     """(attribute, column name) of a mapper's String and Text columns (cached on the mapper)."""
     cached = _TEXT_COLUMNS.get(mapper)
@@ -190,6 +205,7 @@ def _text_columns(mapper: Any) -> list[tuple[str, str]]:
 def _clean_before_flush(session: Session, _context: Any, _instances: Any) -> None:
     """`store_text()` on the text columns of every new or changed record; refusals become one FieldErrors."""
     errors: dict[str, Message] = {}
+    from_api = bool(session.info.get(FROM_API))
     for obj in (*session.new, *session.dirty):
         state = inspect(obj)
         changed = state.dict.keys() if state.key is None else state.committed_state.keys()
@@ -200,7 +216,7 @@ def _clean_before_flush(session: Session, _context: Any, _instances: Any) -> Non
             if not isinstance(value, str) or value.isprintable():
                 continue  # the common case: nothing to look at (tab, newline and controls are not printable)
             try:
-                cleaned = store_text(value, field=key)
+                cleaned = store_api_text(value) if from_api else store_text(value, field=key)
             except TextError as exc:
                 errors.setdefault(key, exc.message)
                 continue

@@ -121,3 +121,20 @@ def test_a_second_sync_waits_for_the_first_and_both_finish(fake: FakeGraph, migr
     assert [r.status for r in runs] == ["success", "success"]
     assert runs[1].started_at >= runs[0].finished_at  # one after the other, never both writing
     _assert_exact(fake, migrated_url)
+
+
+def test_names_from_meta_with_controls_bidi_and_escapes_are_stored_harmlessly(
+    fake: FakeGraph, migrated_url: str
+) -> None:
+    from campaigns.meta_connection import meta_client
+    from campaigns.models import AdAccount
+    from campaigns.sync import sync_facebook
+    from db.roles import CLI_ACTOR
+
+    fake.add_account("444", "Toko\x07 \u202eID", currency="IDR", timezone_name="Asia/Jakarta")
+    fake.add_campaign("444", "c_bad", "Sale\x00 \x1b[31mRamadan\x1b[0m \u2066x\u2069")
+    summary = sync_facebook(CLI_ACTOR, meta_client(sleep=lambda s: None), accounts=["444"])
+    assert summary.ok, summary.errors  # a platform's text is never refused: the sync goes through
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(AdAccount.name)) == "Toko\u2407 ID"
+        assert s.scalar(select(Campaign.name)) == "Sale\u2400 Ramadan x"
