@@ -91,10 +91,9 @@ def progress_bar() -> Progress:
 def db_upgrade() -> None:
     """Create or migrate the schema to the newest version (Alembic)."""
     from db.config import database_url
-    from migrations.migrate import current_revision, head_revision, upgrade
+    from migrations.migrate import head_revision, upgrade
 
-    before = current_revision()
-    upgrade()
+    before = upgrade()
     url = database_url().split("@")[-1]
     if before == head_revision():
         out.print(f"Schema already up to date ({head_revision()}) on {url}.")

@@ -33,6 +33,7 @@ from db.money import currency_code, quantize
 from db.parse import parse_amount
 from db.roles import Actor, require
 from db.types import utcnow
+from db.versioning import check_version
 from influencers.fees import CHANNEL_FEES, CHANNEL_SEEDING
 from influencers.models import Program
 
@@ -259,10 +260,12 @@ def set_plan(
     reason: str,
     currency: str | None = None,
     locale: str | None = "en_US",
+    version_id: int | None = None,
 ) -> BudgetPlan:
     """Create or change the plan of a scope for a period (managers). Records a BudgetChange and audit.
 
-    `amount` is a Decimal (a form's parsed amount) or text read in `locale` (`plan_amount`)."""
+    `amount` is a Decimal (a form's parsed amount) or text read in `locale` (`plan_amount`). `version_id` is the
+    version of the plan the form showed: a plan saved since then is a ConflictError, never overwritten."""
     require(actor, "budget.plan")
     scope = _scope(session, scope_key)
     try:
@@ -279,6 +282,8 @@ def set_plan(
             BudgetPlan.period_end == period.end,
         )
     )
+    if plan is not None:
+        check_version("budget plan", plan, version_id)
     before = None if plan is None else audit.snapshot(plan)
     if plan is not None and plan.currency != currency:
         raise BudgetError(f"currency: the plan is in {plan.currency}, not {currency}.")
@@ -298,6 +303,7 @@ def set_plan(
     else:
         plan.amount = value
         plan.notes = reason.strip()
+        plan.updated_at = utcnow()  # a save is a write: the version moves on even when the amount is the same
     session.flush()
     now = utcnow()
     change = BudgetChange(

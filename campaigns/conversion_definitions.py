@@ -30,6 +30,8 @@ from campaigns.models import (
 from campaigns.platforms import DEFAULT_PLATFORM
 from db import audit
 from db.roles import Actor, require
+from db.types import utcnow
+from db.versioning import check_version
 
 
 class DefinitionError(ValueError):
@@ -84,10 +86,12 @@ def set_conversion_definition(
     account_id: int | None = None,
     campaign_id: int | None = None,
     progress: Progress | None = None,
+    version_id: int | None = None,
 ) -> int:
     """Set (or with `events=None` remove) the account default or a campaign override; returns rows recomputed.
 
     `progress(done, total)` is called after each campaign's rows are recomputed (for a progress bar).
+    `version_id` is the version of the definition the form showed: a definition saved since is a ConflictError.
     """
     require(actor, "campaign.edit")
     if (account_id is None) == (campaign_id is None):
@@ -114,6 +118,8 @@ def set_conversion_definition(
             f"Known events: {', '.join(known)}."
         )
     row = session.scalar(select(ConversionDefinition).where(where))
+    if row is not None:
+        check_version("conversion definition", row, version_id)
     before = audit.snapshot(row) if row is not None else None
     if events is None:
         if row is not None:
@@ -129,6 +135,7 @@ def set_conversion_definition(
     else:
         row.events = list(events)
         row.updated_by = actor.email
+        row.updated_at = utcnow()  # a save is a write: the version moves on even when the events are the same
     session.flush()
     target = f"campaign {campaign_id}" if campaign_id else f"account {account.name}"
     after = audit.snapshot(row) if events is not None and row is not None else None

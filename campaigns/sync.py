@@ -25,12 +25,15 @@ from campaigns.meta_connection import meta_client
 from campaigns.meta_writer import AccountWriter, upsert_account
 from campaigns.models import SOURCE_META_API, AdAccount, SyncRun
 from campaigns.prefetch import Prefetch, prefetch
+from campaigns.sync_lock import SyncBusy, account_sync_lock
 from campaigns.sync_runs import close_interrupted_runs, finish_run
 from campaigns.sync_window import configured_account_ids, sync_window
 from db import audit
 from db.calendar import local_today
 from db.engine import session_scope
+from db.errors import Message
 from db.roles import Actor, require
+from db.text import FROM_API
 from db.types import utcnow
 
 Progress = Callable[[str, float], None]
@@ -48,6 +51,12 @@ class SyncSummary:
     seconds: float = 0.0
     runs: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Accounts another sync was still writing after the waiting time (also in `errors`, in English).
+    refused: list[Message] = field(default_factory=list)
+
+    def refuse(self, busy: SyncBusy) -> None:
+        self.refused.append(busy.message)
+        self.errors.append(str(busy))
 
     @property
     def ok(self) -> bool:
@@ -97,6 +106,7 @@ def sync_account(
     if session.get_bind().dialect.name == "sqlite":
         # A window is one large transaction: a bigger page cache keeps the upsert's index lookups in memory.
         session.execute(text("PRAGMA cache_size=-65536"))
+    session.info[FROM_API] = True  # names come from the platform: control characters shown, never refused
     stamp = utcnow()
     writer = AccountWriter(session, account, stamp)
     say = progress or (lambda message, fraction: None)
@@ -140,6 +150,61 @@ def sync_account(
         + (f", {removed} rows Meta no longer reports removed" if removed else ""),
     )
     return writer.objects, writer.rows
+
+
+def _sync_one(
+    url: str | None,
+    actor: Actor,
+    client: MetaClient,
+    data: dict[str, Any],
+    since: dt.date | None,
+    until: dt.date | None,
+    full: bool,
+    now: dt.datetime | None,
+    summary: SyncSummary,
+    account_progress: Progress,
+) -> bool:
+    """One account window under its sync lock: a SyncRun, the window's transaction, the run's outcome.
+    True when the remaining accounts should not be tried (the token failed)."""
+    requests_before, calls_before = client.requests, client.calls
+    with session_scope(url) as session:
+        session.info[FROM_API] = True
+        account = upsert_account(session, data)
+        today = local_today(account.timezone_name, now)
+        window = sync_window(session, account, today, since, until, full)
+        run = SyncRun(
+            account_id=account.id,
+            kind=SOURCE_META_API,
+            window_since=window[0],
+            window_until=window[1],
+            triggered_by=actor.email,
+            details={"pid": os.getpid(), "host": socket.gethostname(), "timezone": account.timezone_name},
+        )
+        session.add(run)
+        session.flush()
+        run_id, account_pk, name = run.id, account.id, account.name
+    summary.runs.append(run_id)
+    error: str | None = None
+    objects = rows = 0
+    try:
+        with session_scope(url) as session:
+            account = session.get_one(AdAccount, account_pk)
+            objects, rows = sync_account(session, actor, client, account, *window, progress=account_progress)
+    except MetaError as exc:
+        error = str(exc)
+    except Exception as exc:  # recorded on the run, then re-raised for a real bug's traceback
+        finish_run(url, run_id, "failed", client, requests_before, calls_before, 0, 0, f"{type(exc).__name__}: {exc}")
+        raise
+    status = "failed" if error else "success"
+    finish_run(url, run_id, status, client, requests_before, calls_before, objects, rows, error)
+    summary.accounts += 1
+    summary.objects += objects
+    summary.rows += rows
+    if error:
+        summary.errors.append(f"{name}: {error}")
+        if "access token" in error:  # the same token fails every account: stop early
+            return True
+    return False
 
 
 def sync_facebook(
@@ -195,45 +260,15 @@ def sync_facebook(
         def account_progress(message: str, fraction: float, index: int = index, share: float = share) -> None:
             say(message, (index + fraction) * share)
 
-        requests_before, calls_before = client.requests, client.calls
-        with session_scope(url) as session:
-            account = upsert_account(session, data)
-            today = local_today(account.timezone_name, now)
-            window = sync_window(session, account, today, since, until, full)
-            run = SyncRun(
-                account_id=account.id,
-                kind=SOURCE_META_API,
-                window_since=window[0],
-                window_until=window[1],
-                triggered_by=actor.email,
-                details={"pid": os.getpid(), "host": socket.gethostname(), "timezone": account.timezone_name},
-            )
-            session.add(run)
-            session.flush()
-            run_id, account_pk, name = run.id, account.id, account.name
-        summary.runs.append(run_id)
-        error: str | None = None
-        objects = rows = 0
+        account_id = str(data.get("account_id") or str(data.get("id", "")).removeprefix("act_"))
         try:
-            with session_scope(url) as session:
-                account = session.get_one(AdAccount, account_pk)
-                objects, rows = sync_account(session, actor, client, account, *window, progress=account_progress)
-        except MetaError as exc:
-            error = str(exc)
-        except Exception as exc:  # recorded on the run, then re-raised for a real bug's traceback
-            finish_run(
-                url, run_id, "failed", client, requests_before, calls_before, 0, 0, f"{type(exc).__name__}: {exc}"
-            )
-            raise
-        status = "failed" if error else "success"
-        finish_run(url, run_id, status, client, requests_before, calls_before, objects, rows, error)
-        summary.accounts += 1
-        summary.objects += objects
-        summary.rows += rows
-        if error:
-            summary.errors.append(f"{name}: {error}")
-            if "access token" in error:  # the same token fails every account: stop early
-                break
+            with account_sync_lock(url, "meta", account_id, f"act_{account_id}", actor.email):
+                stop = _sync_one(url, actor, client, data, since, until, full, now, summary, account_progress)
+        except SyncBusy as busy:
+            summary.refuse(busy)
+            continue
+        if stop:
+            break
     summary.requests, summary.calls = client.requests - first_requests, client.calls - first_calls
     summary.seconds = time.monotonic() - started
     say("Done", 1.0)

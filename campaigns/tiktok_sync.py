@@ -14,7 +14,6 @@ TIKTOK_MAX_WAIT_SECONDS (read by the adapter).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import socket
@@ -31,6 +30,7 @@ from campaigns import tiktok_settings as ts
 from campaigns.models import SOURCE_TIKTOK_API, AdAccount, SyncRun
 from campaigns.prefetch import prefetch
 from campaigns.sync import Progress, SyncSummary
+from campaigns.sync_lock import SyncBusy, account_sync_lock
 from campaigns.sync_runs import close_interrupted_runs, finish_run
 from campaigns.sync_window import sync_window
 from campaigns.tiktok_client import (
@@ -48,6 +48,7 @@ from db.engine import session_scope
 from db.errors import N_
 from db.roles import Actor, require
 from db.secrets import read_secrets_files, remember
+from db.text import FROM_API
 from db.types import utcnow
 
 TOKEN_NAME = "TIKTOK_ACCESS_TOKEN"
@@ -90,14 +91,6 @@ def tiktok_client(**options: Any) -> TikTokClient:
     return TikTokClient(resolve_tiktok_token() or "", app_id=_setting(APP_ID_NAME), app_secret=secret, **options)
 
 
-@contextlib.contextmanager
-def advertiser_lock(account_pk: int) -> Iterator[None]:
-    """Wraps one advertiser window. THE call site for the per-account sync lock (db/locks.py, not merged yet):
-    when it lands, this body becomes `with account_lock(account_pk): yield`, so two syncs never write the
-    same advertiser's window at once. Until then it only marks the place."""
-    yield
-
-
 def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     while chunk := list(islice(rows, size)):
         yield chunk
@@ -125,6 +118,7 @@ def sync_advertiser(
     require(actor, "sync.run")
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA cache_size=-65536"))  # one large transaction: keep the upsert's lookups in memory
+    session.info[FROM_API] = True  # names come from the platform: control characters shown, never refused
     stamp = utcnow()
     writer = AdvertiserWriter(session, account, stamp)
     say = progress or (lambda message, fraction: None)
@@ -161,6 +155,66 @@ def _failed_run(url: str | None, actor: Actor, error: str) -> int:
         session.add(run)
         session.flush()
         return run.id
+
+
+def _sync_one(
+    url: str | None,
+    actor: Actor,
+    client: TikTokClient,
+    info: dict[str, Any],
+    since: dt.date | None,
+    until: dt.date | None,
+    now: dt.datetime | None,
+    summary: SyncSummary,
+    advertiser_progress: Progress,
+) -> bool:
+    """One advertiser window under its sync lock: a SyncRun, the window's transaction, the run's outcome.
+    True when the remaining advertisers should not be tried (the token failed)."""
+    requests_before = client.requests
+    with session_scope(url) as session:
+        session.info[FROM_API] = True
+        account = upsert_advertiser(session, info)
+        today = local_today(account.timezone_name, now)
+        window = sync_window(session, account, today, since, until, kind=SOURCE_TIKTOK_API)
+        run = SyncRun(
+            account_id=account.id,
+            kind=SOURCE_TIKTOK_API,
+            window_since=window[0],
+            window_until=window[1],
+            triggered_by=actor.email,
+            details={
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "timezone": account.timezone_name,
+                "timezone_from_tiktok": info.get("timezone"),
+                "advertiser_id": account.account_id,
+            },
+        )
+        session.add(run)
+        session.flush()
+        run_id, account_pk, name = run.id, account.id, account.name
+    summary.runs.append(run_id)
+    failure: TikTokError | None = None
+    objects = rows = 0
+    try:
+        with session_scope(url) as session:
+            account = session.get_one(AdAccount, account_pk)
+            objects, rows = sync_advertiser(session, actor, client, account, *window, advertiser_progress)
+    except TikTokError as exc:
+        failure = exc
+    except Exception as exc:  # recorded on the run, then re-raised for a real bug's traceback
+        finish_run(url, run_id, "failed", client, requests_before, 0, 0, 0, f"{type(exc).__name__}: {exc}")
+        raise
+    error = None if failure is None else str(failure)
+    finish_run(url, run_id, "failed" if error else "success", client, requests_before, 0, objects, rows, error)
+    summary.accounts += 1
+    summary.objects += objects
+    summary.rows += rows
+    if failure is not None:
+        summary.errors.append(f"{name}: {error}")
+        if isinstance(failure, TikTokTokenError):  # the same token fails every advertiser: stop early
+            return True
+    return False
 
 
 def sync_tiktok(
@@ -212,49 +266,15 @@ def sync_tiktok(
         def advertiser_progress(message: str, fraction: float, index: int = index, share: float = share) -> None:
             say(message, (index + fraction) * share)
 
-        requests_before = client.requests
-        with session_scope(url) as session:
-            account = upsert_advertiser(session, info)
-            today = local_today(account.timezone_name, now)
-            window = sync_window(session, account, today, since, until, kind=SOURCE_TIKTOK_API)
-            run = SyncRun(
-                account_id=account.id,
-                kind=SOURCE_TIKTOK_API,
-                window_since=window[0],
-                window_until=window[1],
-                triggered_by=actor.email,
-                details={
-                    "pid": os.getpid(),
-                    "host": socket.gethostname(),
-                    "timezone": account.timezone_name,
-                    "timezone_from_tiktok": info.get("timezone"),
-                    "advertiser_id": account.account_id,
-                },
-            )
-            session.add(run)
-            session.flush()
-            run_id, account_pk, name = run.id, account.id, account.name
-        summary.runs.append(run_id)
-        failure: TikTokError | None = None
-        objects = rows = 0
+        advertiser = str(info["advertiser_id"])
         try:
-            with advertiser_lock(account_pk), session_scope(url) as session:
-                account = session.get_one(AdAccount, account_pk)
-                objects, rows = sync_advertiser(session, actor, client, account, *window, advertiser_progress)
-        except TikTokError as exc:
-            failure = exc
-        except Exception as exc:  # recorded on the run, then re-raised for a real bug's traceback
-            finish_run(url, run_id, "failed", client, requests_before, 0, 0, 0, f"{type(exc).__name__}: {exc}")
-            raise
-        error = None if failure is None else str(failure)
-        finish_run(url, run_id, "failed" if error else "success", client, requests_before, 0, objects, rows, error)
-        summary.accounts += 1
-        summary.objects += objects
-        summary.rows += rows
-        if failure is not None:
-            summary.errors.append(f"{name}: {error}")
-            if isinstance(failure, TikTokTokenError):  # the same token fails every advertiser: stop early
-                break
+            with account_sync_lock(url, "tiktok", advertiser, f"TikTok {advertiser}", actor.email):
+                stop = _sync_one(url, actor, client, info, since, until, now, summary, advertiser_progress)
+        except SyncBusy as busy:
+            summary.refuse(busy)
+            continue
+        if stop:
+            break
     summary.requests = summary.calls = client.requests - first_requests
     summary.seconds = time.monotonic() - started
     say("Done", 1.0)

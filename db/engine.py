@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+from db import text, versioning  # noqa: F401 - their before_flush hooks: text is clean, stale records named
 from db.config import ROOT, database_url
 
 _engines: dict[str, tuple[Engine, sessionmaker]] = {}
@@ -77,11 +79,18 @@ def dispose_engines() -> None:
 
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+    """One unit of work: commit on success, roll back on any error.
+
+    A save that lost a race with another session (StaleDataError, from a flush, an autoflush or the commit)
+    leaves as `db.errors.ConflictError` naming the record, like the services' own version checks."""
     session = _cached(url)[1]()
     try:
         yield session
         session.commit()
+    except StaleDataError as exc:
+        from db.versioning import conflict_from_stale
+
+        raise conflict_from_stale(session, exc) from None
     except BaseException:
         session.rollback()
         raise

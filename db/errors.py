@@ -83,7 +83,7 @@ class ConflictError(DomainError):
                 "This {entity} (#{entity_id}) was changed by someone else since you opened it; your changes were "
                 "not saved. Review the latest values and save again."
             ),
-            entity=entity,
+            entity=Message(entity),  # a record word ("program", "budget plan") pages translate too
             entity_id=entity_id,
         )
 

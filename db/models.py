@@ -119,3 +119,16 @@ class SentAlert(Base):
     kind: Mapped[str] = mapped_column(String(40))
     sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     job_run_id: Mapped[int | None] = mapped_column(ForeignKey("job_run.id", ondelete="SET NULL"))
+
+
+class LockHolder(Base):
+    """Who holds a named lock (db/locks.py), for the message a second holder gets; the lock itself is a
+    PostgreSQL advisory lock or a file lock, so a row left by a killed process is only stale information."""
+
+    __tablename__ = "lock_holder"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(320))
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    since: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -610,8 +610,15 @@ def merge_influencers(session: Session, actor: Actor, keep_id: int, merge_id: in
 
 def _combine_collaborations(session: Session, winner: Collaboration, loser: Collaboration) -> None:
     """Move everything of `loser` onto `winner`, keep `loser`'s terms in the notes, delete `loser`."""
-    for model in (Deliverable, Payment, StageChange):
-        session.execute(update(model).where(model.collaboration_id == loser.id).values(collaboration_id=winner.id))
+    for model in (Deliverable, Payment):  # records people edit: their version moves on, so open forms notice
+        session.execute(
+            update(model)
+            .where(model.collaboration_id == loser.id)
+            .values(collaboration_id=winner.id, version_id=model.version_id + 1)
+        )
+    session.execute(
+        update(StageChange).where(StageChange.collaboration_id == loser.id).values(collaboration_id=winner.id)
+    )
     session.execute(
         update(ProgramCampaign).where(ProgramCampaign.collaboration_id == loser.id).values(collaboration_id=winner.id)
     )

@@ -29,7 +29,7 @@ from db.errors import N_, ConflictError, DomainError, FieldErrors, Message
 from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
 from db.roles import Actor, require
 from db.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_table
-from db.text import TextError, clean_text
+from db.text import TextError, clean_text, neutralised
 from db.types import utcnow
 from db.versioning import check_version
 from influencers.contacts import (
@@ -141,6 +141,7 @@ COLUMN_WARNING = N_(
 FRACTION_NOTE = N_(
     "Column '{column}' holds engagement rates as fractions (every value is at most 1): 0.017 is read as 1.7 %."
 )
+NEUTRALISED_NOTE = N_("Column '{column}': {what} (rows {rows}); the rest of each value was kept.")
 DATABASE_REFUSED = N_("The database refused the rows ({reason}); preview the file again.")
 
 
@@ -298,6 +299,13 @@ class _Row:
     def __init__(self, line: int) -> None:
         self.line = line
         self.dropped: list[tuple[str, str, str, Message]] = []  # (column, field, value, reason)
+        self.neutralised: list[tuple[str, Message]] = []  # (column, what clean_text removed: bidi, escapes)
+
+    def clean(self, column: str, cell: str, **options: Any) -> str:
+        """`clean_text` of one cell, remembering what it removed so the preview can say so."""
+        cleaned = clean_text(cell, field=column, **options)
+        self.neutralised += [(column, what) for what in neutralised(cell)]
+        return cleaned
 
     def drop(self, column: str, fieldname: str, value: str, reason: Message | str) -> None:
         message = reason if isinstance(reason, Message) else Message(REASON, {"reason": reason})
@@ -340,6 +348,7 @@ def preview_import(
     seen_email: dict[str, int] = {}
     seen_handle: dict[tuple[str, str], int] = {}
     dropped: dict[str, list[tuple[int, str, str, Message]]] = {}
+    cleaned: dict[tuple[str, str], list[int]] = {}  # (column, what was removed) -> rows
     total_rows = len(table.rows)
     for index, table_row in enumerate(table.rows):
         if progress and index % 500 == 0:
@@ -363,6 +372,8 @@ def preview_import(
         else:
             for column, fieldname, value, reason in row.dropped:
                 dropped.setdefault(column, []).append((row.line, fieldname, value, reason))
+            for column, what in row.neutralised:
+                cleaned.setdefault((column, what.text), []).append(row.line)
             if plan.existing_id is not None:
                 plan.action = on_duplicate
         preview.rows.append(plan)
@@ -378,6 +389,9 @@ def preview_import(
         )
         for column, items in dropped.items()
     ]
+    for (column, removed), lines in cleaned.items():
+        rows = ", ".join(str(line) for line in dict.fromkeys(lines[:5])) + (", ..." if len(lines) > 5 else "")
+        preview.notes.append(Message(NEUTRALISED_NOTE, {"column": column, "what": Message(removed), "rows": rows}))
     _mark_unchanged(session, preview)
     return preview
 
@@ -411,7 +425,7 @@ def _contact(
     first = {name: items[0] for name, items in values.items()}
     name_cell = first.get("name")
     try:
-        data["name"] = clean_text(name_cell[1], field=name_cell[0]) if name_cell else ""
+        data["name"] = row.clean(name_cell[0], name_cell[1]) if name_cell else ""
     except TextError as exc:
         problems["name"] = exc.message
         return None
@@ -422,13 +436,13 @@ def _contact(
         if name in first:
             column, cell = first[name]
             try:
-                data[name] = clean_text(cell, field=column)
+                data[name] = row.clean(column, cell)
             except TextError as exc:
                 row.drop(column, name, cell, exc.message)
     if "notes" in first:
         column, cell = first["notes"]
         try:
-            data["notes"] = clean_text(cell, field=column, multiline=True)
+            data["notes"] = row.clean(column, cell, multiline=True)
         except TextError as exc:
             row.drop(column, "notes", cell, exc.message)
     numbers: dict[str, int] = {}

@@ -155,6 +155,7 @@ def update_deliverable(
             setattr(item, key, value)
         if item.status == "published" and item.published_date is None:
             item.published_date = today
+        item.updated_at = utcnow()  # a save is a write: the version moves on even when nothing else changed
     flush_or_conflict(session, "deliverable", Deliverable, deliverable_id)
     audit.record(
         session,

@@ -1,4 +1,10 @@
-"""Schema migrations: upgrade to head (Alembic) and the cheap "is it current?" check."""
+"""Schema migrations: upgrade to head (Alembic) under the schema lock, and the cheap "is it current?" check.
+
+Two processes started at once on a fresh database (two cron commands, a command and the app) would both create
+the tables; the second failed with "table ad_account already exists". `upgrade()` therefore holds the schema
+lock (db/locks.py: an advisory lock on PostgreSQL, a file lock next to the SQLite file) and looks at the
+revision again once it has it: the second process finds the schema current and does nothing.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,10 @@ from alembic.script import ScriptDirectory
 
 from db.config import ROOT, database_url
 from db.engine import get_engine
+from db.locks import named_lock, wait_seconds
 
+SCHEMA_LOCK = "schema"
+SCHEMA_WAIT = 600.0  # a long migration of a big workspace must not make a second command give up
 _done: set[str] = set()
 _lock = threading.Lock()
 
@@ -36,9 +45,17 @@ def current_revision(url: str | None = None) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(url: str | None = None) -> None:
-    """Create or migrate the schema to the newest revision."""
-    command.upgrade(alembic_config(url), "head")
+def upgrade(url: str | None = None) -> str | None:
+    """Create or migrate the schema to the newest revision, one process at a time (the schema lock).
+
+    Returns the revision it started from when it migrated (None: empty database), or the head revision when
+    the schema was already current (another process may have just migrated it)."""
+    url = url or database_url()
+    with named_lock(SCHEMA_LOCK, url=url, wait=max(wait_seconds(), SCHEMA_WAIT), record=False):
+        before = current_revision(url)
+        if before != head_revision():
+            command.upgrade(alembic_config(url), "head")
+        return before
 
 
 def ensure_schema(url: str | None = None) -> None:

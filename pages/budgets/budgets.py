@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from budgets import alerts
 from budgets.changes import (
@@ -19,13 +20,12 @@ from budgets.changes import (
     reject_change,
 )
 from budgets.charts import pacing_chart
-from budgets.errors import BudgetError
 from budgets.overview import BudgetOverview, CurrencyTotals, budget_overview, totals_by_currency
 from budgets.plans import TARGET_PLAN, plan_members, plan_scopes, set_mix_plan, set_plan
 from campaigns import performance
 from db.calendar import Period, default_range
 from db.engine import session_scope
-from db.errors import TransitionError
+from db.errors import DomainError
 from db.money import CurrencyError, currency_code
 from db.roles import PermissionDenied, is_one_person
 from db.settings import get_setting
@@ -46,7 +46,7 @@ from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
-from pages.components.inputs import amount_input, error_text, message_text
+from pages.components.inputs import DATABASE_FAILED, amount_input, error_text, message_text
 from pages.components.money import money
 from pages.components.terms import LEDGER_CHANNEL_LABELS, SCOPE_LABELS, ad_platform_label, term
 
@@ -129,8 +129,10 @@ def _write(action, success: str) -> None:
     try:
         with session_scope() as session:
             action(session)
-    except (BudgetError, TransitionError, PermissionDenied) as exc:
+    except (DomainError, PermissionDenied) as exc:  # a BudgetError, or a ConflictError from a concurrent save
         st.session_state["budgets_flash"] = ("error", error_text(exc))
+    except SQLAlchemyError:  # the database's own words never reach a person
+        st.session_state["budgets_flash"] = ("error", _(DATABASE_FAILED))
     else:
         st.session_state["budgets_flash"] = ("success", success)
         clear_caches()

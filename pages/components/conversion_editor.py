@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm.exc import StaleDataError
 
 from campaigns.conversion_definitions import DefinitionError, account_definitions, set_conversion_definition
 from campaigns.conversions import conversion_events
 from campaigns.platforms import PLATFORM_META
 from db.engine import session_scope
+from db.errors import ConflictError
 from db.roles import Actor, PermissionDenied
 from pages.components.data import CACHE_TTL, clear_caches, db_key
 from pages.components.i18n import _, date_text
@@ -236,7 +236,7 @@ def _save_definition(actor: Actor, events, account_id: int, campaign, account_na
             box.update(label=_("Not saved"), state="error", expanded=True)
             st.error(_("Not saved: {reason}", reason=str(exc)))
             return
-        except StaleDataError:
+        except ConflictError:  # a concurrent save of the same definition (db.engine.session_scope)
             box.update(label=_("Not saved"), state="error", expanded=True)
             st.error(_("Someone else changed this definition at the same time. Reload the page and try again."))
             return

@@ -10,14 +10,14 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from db.engine import session_scope
 from db.errors import ConflictError, DomainError, FieldErrors, Message
 from db.roles import PermissionDenied
 from pages.components.data import clear_caches
 from pages.components.i18n import N_, _
-from pages.components.inputs import error_text, message_text
+from pages.components.inputs import DATABASE_FAILED, error_text, message_text
 from pages.components.money import money
 from pages.components.terms import (
     COLUMN_LABELS,
@@ -78,6 +78,9 @@ def run_action(form: str, func: Callable[..., Any], *args: Any, success: str | N
         return False
     except IntegrityError:
         st.session_state[f"{form}__error"] = _("The database refused the change (a duplicate?); reload and retry.")
+        return False
+    except SQLAlchemyError:  # the database's own words (a DataError, a dropped connection) never reach a person
+        st.session_state[f"{form}__error"] = _(DATABASE_FAILED)
         return False
     except DomainError as exc:
         st.session_state[f"{form}__error"] = error_text(exc)

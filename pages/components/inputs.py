@@ -16,8 +16,12 @@ import streamlit as st
 from db.calendar import EARLIEST_DATE, LATEST_DATE
 from db.errors import DomainError, FieldErrors, Message
 from db.parse import ParseError, amount_example, parse_amount, parse_date, parse_rate
-from pages.components.i18n import _, current_locale
+from pages.components.i18n import N_, _, current_locale
 from pages.components.money import money
+
+# A database failure that is not a domain refusal (a DataError, a lost connection): said in words, never the
+# driver's text, which can hold SQL and values.
+DATABASE_FAILED = N_("The database could not save this change; nothing was saved. Try again in a moment.")
 
 
 def message_text(message: Message | str) -> str:

@@ -32,6 +32,17 @@ from pages.components.money import money
 from pages.components.report_upload import report_upload
 from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, ad_platform_label, column_labels, term
 
+
+def show_sync_errors(summary) -> None:
+    """A sync's failures; an account another sync was still writing is said in the user's language."""
+    refused = {str(message) for message in summary.refused}
+    for message in summary.refused:
+        st.warning(message_text(message), icon=":material/lock_clock:")
+    for error in summary.errors:
+        if error not in refused:
+            st.error(error)
+
+
 actor = require_page("sync")
 st.title(_("Sync"))
 st.caption(_("Bring in campaigns, budgets, spend and conversions from Meta and TikTok, and see every run."))
@@ -114,8 +125,7 @@ elif has_token:
                 else:
                     box.update(label=_("Sync finished with errors"), state="error")
                     st.write(message)
-                    for error in summary.errors:
-                        st.error(error)
+                    show_sync_errors(summary)
 
 # -- TikTok -------------------------------------------------------------------------------------------
 st.subheader(_("TikTok connection"))
@@ -196,8 +206,7 @@ elif tiktok.token_present and not tiktok.error:
                 else:
                     box.update(label=_("TikTok sync finished with errors"), state="error")
                     st.write(message)
-                    for error in summary.errors:
-                        st.error(error)
+                    show_sync_errors(summary)
 
 # -- TikTok, Google Ads and LinkedIn report files ---------------------------------------------------------
 st.subheader(_("Import a TikTok, Google Ads or LinkedIn report"))

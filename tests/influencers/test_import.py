@@ -334,3 +334,16 @@ def test_cli_import(migrated_url: str, tmp_path) -> None:
     assert "Traceback" not in result.output
     missing = runner.invoke(app, ["import", "influencers", str(tmp_path / "none.csv")])
     assert missing.exit_code == 1
+
+
+def test_the_preview_says_which_cells_had_bidi_controls_removed(session) -> None:
+    # (A file holding an ESC byte is refused whole by the tabular reader: it is not a text table.)
+    data = "Name,Notes\nAyu \u202eLestari,ok\nBudi,\u2066VIP\u2069\nSari,fine\nDewi \u202d,x\n".encode()
+    preview = preview_import(session, data)
+    assert [p.contact.name for p in preview.rows] == ["Ayu Lestari", "Budi", "Sari", "Dewi"]
+    assert preview.rows[1].contact.notes == "VIP"
+    bidi = "direction-changing (bidi) control characters were removed"
+    assert [str(n) for n in preview.notes] == [
+        f"Column 'Name': {bidi} (rows 2, 5); the rest of each value was kept.",
+        f"Column 'Notes': {bidi} (rows 3); the rest of each value was kept.",
+    ]

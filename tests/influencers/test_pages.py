@@ -314,3 +314,22 @@ def test_csv_upload_preview_and_import(migrated_url: str, app_test) -> None:
     with session_scope(migrated_url) as s:
         names = set(s.scalars(select(Influencer.name)))
         assert names == {"Gita", "Hana", "Indah"}
+
+
+def test_a_control_character_typed_in_a_form_is_a_field_message_and_bidi_is_removed(
+    migrated_url: str, app_test
+) -> None:
+    at = _open(app_test(), INFLUENCERS)
+    at.text_input(key="inf_add_name").set_value("Ayu\x00 Lestari")
+    at.button(key="inf_add_submit").click().run()
+    assert not at.exception, at.exception
+    assert "control character U+0000 at position 4" in _texts(at.error)
+    assert "DataError" not in _texts(at.error)
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count(Influencer.id))) == 0
+    at.text_input(key="inf_add_name").set_value("Ayu \u202eLestari\x1b[31m")
+    at.button(key="inf_add_submit").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, _texts(at.error)
+    with session_scope(migrated_url) as s:
+        assert s.scalars(select(Influencer.name)).all() == ["Ayu Lestari"]

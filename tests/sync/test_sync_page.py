@@ -72,3 +72,22 @@ def test_upload_shows_a_preview_then_imports(migrated_url: str, app_test) -> Non
     assert any("2 new" in s.value for s in at.success)
     with session_scope(migrated_url) as s:
         assert s.scalar(select(func.count(CampaignInsight.id))) == 2
+
+
+def test_a_sync_refused_because_another_is_running_says_so(
+    fake: FakeGraph, migrated_url: str, app_test, monkeypatch
+) -> None:
+    from campaigns.sync_lock import lock_name
+    from db.locks import named_lock
+
+    fake.add_account("111", "Toko", currency="IDR", timezone_name="Asia/Jakarta")
+    monkeypatch.setenv("PANTAU_LOCK_WAIT_SECONDS", "0.2")
+    at = _open(app_test)
+    with named_lock(lock_name("meta", "111"), url=migrated_url, who="ana@toko.id"):
+        at.button(key="sync_run").click().run()
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("A sync of act_111 has been running since" in w and "by ana@toko.id" in w for w in warnings), warnings
+    assert not at.error, [e.value for e in at.error]
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count(SyncRun.id))) == 0
