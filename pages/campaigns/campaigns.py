@@ -20,6 +20,7 @@ from pages.components.conversion_editor import conversion_editor
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
 from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, date_text
+from pages.components.inputs import error_text
 from pages.components.money import money, number
 from pages.components.terms import ad_platform_label
 
@@ -364,7 +365,7 @@ if detail["push_enabled"] and actor.can("budget.propose") and campaign["budget_l
                         push_to_meta=confirm,
                     )
             except (BudgetError, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
             else:
                 clear_caches()
                 st.success(_("Proposed. A manager approves it on the Budgets page."))

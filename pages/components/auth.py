@@ -13,6 +13,7 @@ from db.roles import LOCAL_ADMIN, Actor
 from db.settings import get_setting
 from db.users import UserError, admin_emails_from_env, ensure_sign_in_user, set_language
 from pages.components.i18n import LANGUAGES, _
+from pages.components.inputs import error_text
 
 ALLOW_NETWORK_ENV = "PANTAU_ALLOW_UNAUTHENTICATED_NETWORK"
 ADMIN_EMAILS_ENV = "PANTAU_ADMIN_EMAILS"
@@ -94,7 +95,7 @@ def _signed_in_actor(email: str) -> Actor | None:
     try:
         admins = admin_emails_from_env(env(ADMIN_EMAILS_ENV))
     except UserError as exc:
-        st.error(_("{name} is not valid: {error}", name=ADMIN_EMAILS_ENV, error=str(exc)))
+        st.error(_("{name} is not valid: {error}", name=ADMIN_EMAILS_ENV, error=error_text(exc)))
         admins = []
     with session_scope() as session:
         auto = bool(get_setting(session, "auto_provision_viewers"))
@@ -153,7 +154,7 @@ def _save_language() -> None:
         with session_scope() as session:
             set_language(session, actor, language)
     except UserError as exc:
-        st.session_state["auth_language_error"] = str(exc)
+        st.session_state["auth_language_error"] = error_text(exc)
 
 
 def account_sidebar(actor: Actor) -> None:

@@ -231,6 +231,51 @@ COLUMN_LABELS = {
 }
 
 
+# Form field names the domain names in FieldErrors that are not column names above
+FIELD_LABELS = {
+    "engagement_rate": N_("Engagement rate %"),
+    "avg_views": N_("Average views"),
+    "agency_name": N_("Agency"),
+    "agency_contact": N_("Agency contact"),
+    "owner": N_("Owner"),
+    "language": N_("Language"),
+    "niches": N_("Niches"),
+    "tags": N_("Tags"),
+    "landing_url": N_("Landing page"),
+    "promo_code_prefix": N_("Promo code prefix"),
+    "utm_campaign": N_("UTM campaign"),
+    "campaign_ids": N_("Campaigns"),
+    "influencer_id": N_("Influencer"),
+    "deliverable_id": N_("Deliverable"),
+    "link": N_("Link"),
+    "reason": N_("Reason"),
+    "note": N_("Note"),
+    "new_amount": N_("New amount"),
+    "target": N_("Change"),
+    "scope": N_("Budget for"),
+    "period": N_("Period"),
+}
+NO_FIELD = frozenset({"row", "merge", "file", "import", "change", "plan", "campaign"})  # the reason says it all
+
+
+def field_label(name: str) -> str:
+    """A form field's label for "<field>: <reason>" ("" for row-level reasons); platform handles by name."""
+    if name in NO_FIELD:
+        return ""
+    if name in FIELD_LABELS:
+        return _(FIELD_LABELS[name])
+    if name in COLUMN_LABELS:
+        return _(COLUMN_LABELS[name])
+    platform, _sep, rest = name.partition("_")
+    if platform in PLATFORM_LABELS:
+        if not rest:
+            return platform_label(platform)
+        inner = FIELD_LABELS.get(rest) or COLUMN_LABELS.get(rest)
+        if inner:
+            return _("{label} ({platform})", label=_(inner), platform=platform_label(platform))
+    return _(name.replace("_", " ").capitalize())
+
+
 def column_labels(columns: Iterable[object], **config: object) -> dict[str, object]:
     """`column_config` for `st.dataframe`: translated headers for known columns (the data keeps its names)."""
     labels: dict[str, object] = {str(c): _(COLUMN_LABELS[str(c)]) for c in columns if str(c) in COLUMN_LABELS}

@@ -268,7 +268,7 @@ with tab_close:
                 clear_caches()
                 st.rerun()
             except (CloseError, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
     else:
         if st.button(_("Close {month}", month=month.strftime("%Y-%m")), key="exports_close", type="primary"):
             try:
@@ -287,7 +287,7 @@ with tab_close:
         try:
             diff = differences(db_key(), month)
         except CloseError as exc:
-            st.error(str(exc))
+            st.error(error_text(exc))
         else:
             if diff.empty:
                 st.success(_("Nothing changed since {month} was closed.", month=month.strftime("%Y-%m")))

@@ -96,7 +96,7 @@ elif has_token:
                 summary = sync_facebook(actor, full=full, progress=step)
             except (MetaError, PermissionDenied, ValueError) as exc:
                 box.update(label=_("Sync failed"), state="error")
-                st.error(str(exc))
+                st.error(error_text(exc))
             else:
                 clear_caches()
                 message = _(
@@ -178,7 +178,7 @@ elif tiktok.token_present and not tiktok.error:
                 summary = sync_tiktok(actor, progress=tiktok_step)
             except (PermissionDenied, ValueError) as exc:
                 box.update(label=_("TikTok sync failed"), state="error")
-                st.error(str(exc))
+                st.error(error_text(exc))
             else:
                 clear_caches()
                 message = _(
