@@ -79,6 +79,7 @@ def _domain_codes() -> dict[str, set[str]]:
         "budget_change_status": {changes.PROPOSED, changes.REJECTED, plans.APPROVED},
         "budget_target": set(changes.TARGETS),
         "role": set(ROLES),
+        "period_close_status": {"locked", "reopened"},
     }
 
 

@@ -24,13 +24,13 @@ from finance import fx
 from influencers.queries import overdue_deliverables
 from pages.components.auth import require_page
 from pages.components.budget_widgets import flag_label, money_or_blank, render_alerts, status_label, tile
-from pages.components.data import CACHE_TTL, clear_caches, db_key, today
+from pages.components.data import CACHE_TTL, clear_caches, db_key, today, when_text
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
 from pages.components.inputs import amount_input, error_text
 from pages.components.money import money
-from pages.components.terms import SCOPE_LABELS, term
+from pages.components.terms import SCOPE_LABELS, label, term
 
 actor = require_page("budgets")
 st.title(_("Budgets"))
@@ -244,7 +244,7 @@ for change in data["open"]:
                 old=money_or_blank(change["old_amount"], change["currency"]) or "-",
                 new=money(change["new_amount"], change["currency"]),
                 who=change["proposed_by"],
-                when=change["proposed_at"].strftime("%Y-%m-%d %H:%M"),
+                when=when_text(change["proposed_at"]),
                 reason=change["reason"],
             )
         )
@@ -337,15 +337,15 @@ if history:
     st.dataframe(
         pd.DataFrame(
             {
-                _("When"): [h["proposed_at"].strftime("%Y-%m-%d %H:%M") for h in history],
+                _("When"): [when_text(h["proposed_at"]) for h in history],
                 _("Scope"): [h["scope_key"] for h in history],
                 _("Old"): [money_or_blank(h["old_amount"], h["currency"]) for h in history],
                 _("New"): [money(h["new_amount"], h["currency"]) for h in history],
                 _("Why"): [h["reason"] for h in history],
                 _("Proposed by"): [h["proposed_by"] for h in history],
-                _("Status"): [h["status"] for h in history],
+                _("Status"): [label("budget_change_status", h["status"]) for h in history],
                 _("Decided by"): [h["decided_by"] or "" for h in history],
-                _("Decided"): [h["decided_at"].strftime("%Y-%m-%d %H:%M") if h["decided_at"] else "" for h in history],
+                _("Decided"): [when_text(h["decided_at"]) for h in history],
                 _("Note"): [h["decision_note"] or "" for h in history],
             }
         ),

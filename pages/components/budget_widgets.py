@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import streamlit as st
-from babel.numbers import format_compact_currency
 
 from budgets.alerts import Alert
-from pages.components.i18n import _, current_locale, date_text
-from pages.components.money import money
+from pages.components.i18n import _, date_text
+from pages.components.money import compact_money, compact_number, money, number
 from pages.components.terms import DELIVERABLE_TYPE_LABELS, platform_label, term
 
 MONEY_KEYS = ("planned", "actual", "projected")
@@ -108,7 +107,7 @@ def render_alerts(alerts: Sequence[Alert], *, limit: int | None = None, key: str
 
 def tile(column, label: str, amount: Decimal, currency: str, fits: int = 13) -> None:
     """A metric tile: the full amount when it fits (`fits` characters: 13 in a row of four tiles, about
-    10 in a row of five), else the compact form with the exact one in help."""
+    10 in a row of five), else the compact form (`Rp14,1 jt`) with the exact amount in help."""
     full = money(amount, currency)
     if len(full) <= fits:
         column.metric(label, full)
@@ -116,6 +115,14 @@ def tile(column, label: str, amount: Decimal, currency: str, fits: int = 13) -> 
         column.metric(label, compact_money(amount, currency), help=full)
 
 
-def compact_money(amount: Decimal, currency: str) -> str:
-    """`IDR665.3M` for tiles where a full rupiah amount would not fit (the exact amount goes in help)."""
-    return format_compact_currency(amount, currency, locale=current_locale(), fraction_digits=1)
+def number_tile(column, label: str, value: Decimal | int | None, digits: int = 0, fits: int = 10) -> None:
+    """A metric tile for a count or ratio: in full when it fits, else compact (`1,2 jt`) with the full one in help;
+    "—" when there is no value."""
+    if value is None:
+        column.metric(label, "—")
+        return
+    full = number(value, digits)
+    if len(full) <= fits:
+        column.metric(label, full)
+    else:
+        column.metric(label, compact_number(value), help=full)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import streamlit as st
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
@@ -61,3 +62,16 @@ def date_text(day: dt.date | dt.datetime | None, locale: str | None = None) -> s
 def month_text(day: dt.date, locale: str | None = None) -> str:
     """A month for reading in the current locale: `November 2026`, `Agustus 2026`."""
     return format_date(day, "MMMM y", locale=locale or current_locale())
+
+
+def datetime_text(moment: dt.datetime | None, zone: str, locale: str | None = None) -> str:
+    """A moment for reading in the time zone `zone` and the current locale, to the minute, with the zone's
+    abbreviation: `27 Nov 2026 14.05 WIB` (id_ID), `Nov 27, 2026, 2:05 PM GMT+7` (en_US); "" for None.
+    A naive datetime is taken as UTC (the database stores UTC)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    lang = locale or current_locale()
+    pattern = "d MMM y HH.mm z" if lang.startswith("id") else "MMM d, y, h:mm a z"
+    return format_datetime(moment, pattern, tzinfo=ZoneInfo(zone), locale=lang)

@@ -396,6 +396,7 @@ BUDGET_CHANGE_STATUS_LABELS = {
     "applied": N_("applied"),
     "failed": N_("failed"),
 }
+PERIOD_CLOSE_STATUS_LABELS = {"locked": N_("closed"), "reopened": N_("reopened")}
 BUDGET_TARGET_LABELS = {
     "plan": N_("Pantau budget plan"),
     "meta_daily_budget": N_("Meta daily budget"),
@@ -475,6 +476,7 @@ LABEL_MAPS = {
     "pacing": PACING_LABELS,
     "budget_change_status": BUDGET_CHANGE_STATUS_LABELS,
     "budget_target": BUDGET_TARGET_LABELS,
+    "period_close_status": PERIOD_CLOSE_STATUS_LABELS,
     "role": ROLE_LABELS,
 }
 BLANK = "—"  # what a missing value reads as on screen (never "None", "nan" or "NaT")

@@ -19,7 +19,7 @@ from finance.fx import POLICIES, import_rates_csv, set_rate
 from finance.reconcile import reconcile_month
 from influencers.fees import RECOGNITION
 from pages.components.auth import require_page
-from pages.components.data import clear_caches, db_key, today
+from pages.components.data import clear_caches, db_key, today, when_text
 from pages.components.empty import empty_state
 from pages.components.finance_exports import (
     ORIGIN_TERMS,
@@ -35,7 +35,7 @@ from pages.components.finance_exports import (
 )
 from pages.components.i18n import _
 from pages.components.inputs import date_field, error_text, rate_input
-from pages.components.terms import column_labels
+from pages.components.terms import column_labels, label
 
 actor = require_page("exports")
 st.title(_("Exports"))
@@ -213,13 +213,18 @@ with tab_fx:
                 ),
             )
             new_policy = st.selectbox(
-                _("FX policy"), POLICIES, index=POLICIES.index(info["fx_policy"]), key="exports_set_policy"
+                _("FX policy"),
+                POLICIES,
+                index=POLICIES.index(info["fx_policy"]),
+                key="exports_set_policy",
+                format_func=lambda code: label("fx_policy", code),
             )
             new_recognition = st.selectbox(
                 _("Influencer fee recognition"),
                 RECOGNITION,
                 index=RECOGNITION.index(info["fee_recognition"]),
                 key="exports_set_recognition",
+                format_func=lambda code: label("recognition", code),
             )
             if st.form_submit_button(_("Save settings"), key="exports_set_save"):
                 try:
@@ -281,7 +286,10 @@ with tab_close:
     if closes.empty:
         st.info(_("No month is closed yet. Close last month once its figures are final."))
     else:
-        st.dataframe(closes, hide_index=True, key="exports_closes", column_config=column_labels(closes.columns))
+        shown = closes.assign(
+            status=[label("period_close_status", v) for v in closes["status"]], at=[when_text(v) for v in closes["at"]]
+        )
+        st.dataframe(shown, hide_index=True, key="exports_closes", column_config=column_labels(closes.columns))
     if locked:
         st.subheader(_("Changes since the close"))
         try:

@@ -35,6 +35,7 @@ from pages.components.finance_exports import ORIGIN_TERMS
 from pages.components.i18n import LANGUAGES as LANGUAGE_NAMES
 from pages.components.i18n import _
 from pages.components.inputs import error_text, message_text
+from pages.components.terms import label
 
 actor = require_page("settings")
 st.title(_("Settings"))
@@ -183,12 +184,14 @@ with st.form("settings_workspace"):
         FX_POLICIES,
         index=FX_POLICIES.index(values["fx_policy"]) if values["fx_policy"] in FX_POLICIES else 0,
         key="settings_fx_policy",
+        format_func=lambda code: label("fx_policy", code),
     )
     fee = c3.selectbox(
         _("Influencer fee recognition"),
         FEE_RECOGNITION,
         index=FEE_RECOGNITION.index(values["fee_recognition"]) if values["fee_recognition"] in FEE_RECOGNITION else 0,
         key="settings_fee_recognition",
+        format_func=lambda code: label("recognition", code),
     )
     c4, c5 = st.columns(2)
     lookback = c4.number_input(
