@@ -34,7 +34,36 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors l
     return message
 
 
+def language_of(locale: str | None, accept_language: str | None = None) -> str:
+    """The app language for a browser: its locale (`id-ID`) or, without one, the first Accept-Language entry
+    we have (`id,en;q=0.8`): `id*` -> Bahasa Indonesia, anything else -> English."""
+    candidates = [locale] if locale else []
+    for part in (accept_language or "").split(","):
+        candidates.append(part.split(";")[0].strip())
+    for tag in candidates:
+        code = (tag or "").replace("_", "-").split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+        if code and code != "*":
+            return "en"
+    return "en"
+
+
+def browser_language() -> str:
+    """The first language of this browser session (`st.context.locale`, else the Accept-Language header)."""
+    try:
+        locale = st.context.locale
+        header = st.context.headers.get("Accept-Language")
+    except Exception:  # no browser behind this run (bare scripts, some tests)
+        return "en"
+    return language_of(locale, header)
+
+
 def current_language() -> str:
+    """The session's language: chosen in the sidebar, else the signed-in user's saved one, else the browser's."""
+    if "language" not in st.session_state:
+        st.session_state["language"] = browser_language()
+        st.session_state["language_source"] = "browser"
     lang = st.session_state.get("language", "en")
     return lang if lang in LANGUAGES else "en"
 
