@@ -50,11 +50,11 @@ if counts["campaigns"] == 0:
 info = workspace_finance(db_key())
 st.caption(
     _(
-        "Reporting currency {currency}; FX policy {policy}; influencer fees recognised {recognition}. "
+        "Reporting currency: {currency}. FX policy: {policy}. Influencer fees count: {recognition}. "
         "An admin changes these in Settings.",
         currency=info["reporting_currency"],
-        policy=info["fx_policy"],
-        recognition=info["fee_recognition"],
+        policy=label("fx_policy", info["fx_policy"]),
+        recognition=label("recognition", info["fee_recognition"]).lower(),
     )
 )
 st.caption(

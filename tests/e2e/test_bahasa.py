@@ -6,7 +6,7 @@ opened, and the visible text must hold:
 - no English UI sentence: no English msgid of the catalog that its translation changes (sentences of four words
   or more; data such as campaign and creator names are not in the catalog);
 - no raw code from the label map (`OUTCOME_SALES`, `meta_ads`, `bank_transfer`, ...);
-- no "None", "nan" or "NaT";
+- no "None", "nan" or "NaT" (tables included: the cells in view of each grid's accessible table);
 - no metric tile whose value is cut (its element scrolls, or ends in an ellipsis).
 """
 
@@ -106,8 +106,19 @@ def _problems(text: str, where: str, sentences: list[str], codes: list[str]) -> 
 
 
 def _visible_text(page: Page) -> str:
+    """The page's text, the sidebar's, and the cells in view of every table (read from the grids' accessible
+    tables: a data frame draws its cells on a canvas)."""
     main = page.get_by_test_id("stMain")
-    return main.inner_text() + "\n" + page.get_by_test_id("stSidebar").inner_text()
+    texts = [main.inner_text(), page.get_by_test_id("stSidebar").inner_text()]
+    for table in page.locator("[data-testid=stDataFrame] table").all():
+        texts.append("\n".join(" | ".join(cell.strip() for cell in row) for row in _cells(table)))
+    return "\n".join(texts)
+
+
+def _cells(table) -> list[list[str]]:
+    return table.evaluate(
+        "t => [...t.querySelectorAll('tr')].map(r => [...r.querySelectorAll('th,td')].map(c => c.innerText))"
+    )
 
 
 def test_every_page_reads_in_bahasa_indonesia(app, indonesian: Page) -> None:
