@@ -131,6 +131,7 @@ def test_every_page_reads_in_bahasa_indonesia(app, indonesian: Page) -> None:
     assert len(hrefs) >= 8, hrefs
     sentences, codes = _english_sentences(), _codes()
     problems: list[str] = []
+    cells_read = 0
     for href in hrefs:
         page.goto(href if href.startswith("http") else app.url.rstrip("/") + "/" + href.lstrip("/"))
         _settled(page)
@@ -147,6 +148,8 @@ def test_every_page_reads_in_bahasa_indonesia(app, indonesian: Page) -> None:
         texts.append(_visible_text(page))
         for text in texts:
             problems += _problems(text, where, sentences, codes)
+            cells_read += text.count(" | ")
         problems += [f"{where}: metric cut {value!r}" for value in _cut_metrics(page)]
+    assert cells_read > 100, "the tables' cells were read (a data frame draws on a canvas)"
     problems = list(dict.fromkeys(problems))
     assert not problems, "\n".join(problems[:80])
