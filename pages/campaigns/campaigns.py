@@ -22,7 +22,7 @@ from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, date_text
 from pages.components.inputs import error_text
 from pages.components.money import amount_columns, money, number
-from pages.components.terms import ad_platform_label, label
+from pages.components.terms import ad_platform_label, label, labelled
 
 actor = require_page("campaigns")
 st.title(_("Campaigns"))
@@ -130,7 +130,9 @@ colour = s2.segmented_control(
 scatter_currency = scatter_currency or currencies[0]
 in_currency = table[table["currency"] == scatter_currency]
 event = st.altair_chart(
-    charts.scatter_chart(in_currency, scatter_currency, colour or "account"),
+    charts.scatter_chart(
+        labelled(in_currency, {"objective": "objective"}), scatter_currency, colour or "account", translate=_
+    ),
     on_select="rerun",
     selection_mode=[charts.PICK, charts.AREA],
     key=f"campaigns_scatter_{scatter_currency}",
@@ -266,10 +268,10 @@ if daily.empty:
     st.info(_("No daily figures for this campaign in these dates."))
 else:
     st.subheader(_("Spend vs conversions per day"))
-    st.altair_chart(charts.spend_conversions_chart(daily, currency), key="campaigns_detail_daily")
+    st.altair_chart(charts.spend_conversions_chart(daily, currency, translate=_), key="campaigns_detail_daily")
     st.caption(_("Drag across the bars to highlight a range of days."))
     st.subheader(_("CPA and ROAS"))
-    st.altair_chart(charts.cpa_roas_chart(daily, currency), key="campaigns_detail_trend")
+    st.altair_chart(charts.cpa_roas_chart(daily, currency, translate=_), key="campaigns_detail_trend")
 
 adsets = detail["adsets"]
 st.subheader(_("Ad sets"))

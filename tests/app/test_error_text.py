@@ -86,3 +86,25 @@ def test_pydantic_error_types_map_to_translatable_reasons(data, field, template,
     message = validation_messages(caught.value)[field]
     assert message.text == template
     assert dict(message.params) == params
+
+
+def test_chart_titles_follow_the_pages_language() -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from campaigns.charts import spend_conversions_chart
+    from influencers.charts import cost_vs_conversions
+    from pages.components import i18n
+
+    daily = pd.DataFrame(
+        {"date": [dt.date(2026, 11, 1)], "spend": [1.0], "conversions": [1.0], "cpa": [1.0], "roas": [1.0]}
+    )
+    indonesian = i18n._catalog("id")
+    spec = str(spend_conversions_chart(daily, "IDR", translate=lambda s: indonesian.get(s, s)).to_dict())
+    assert "Belanja" in spec
+    assert "Spend (IDR)" not in spec
+    assert "Spend (IDR)" in str(spend_conversions_chart(daily, "IDR").to_dict())
+    per = pd.DataFrame({"influencer": ["Ayu"], "currency": ["IDR"], "cost": [1], "conversions": [1], "cpa": [1]})
+    spec = str(cost_vs_conversions(per, translate=lambda s: indonesian.get(s, s)).to_dict())
+    assert "Biaya (fee + nilai produk)" in spec
