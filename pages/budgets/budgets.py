@@ -17,6 +17,7 @@ from budgets.plans import TARGET_PLAN, plan_scopes, set_plan
 from campaigns import performance
 from db.calendar import Period
 from db.engine import session_scope
+from db.errors import Message
 from db.money import CurrencyError, currency_code
 from db.roles import PermissionDenied
 from db.settings import get_setting
@@ -28,7 +29,7 @@ from pages.components.data import CACHE_TTL, clear_caches, db_key, today, when_t
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
-from pages.components.inputs import amount_input, error_text
+from pages.components.inputs import amount_input, error_text, message_text
 from pages.components.money import money
 from pages.components.terms import SCOPE_LABELS, label, term
 
@@ -63,6 +64,15 @@ def _campaign_days(db: str, campaign_id: int, start: dt.date, end: dt.date) -> p
         return performance.daily_series(session, campaign_id, start, end)
 
 
+def scope_named(note: Message) -> Message:
+    """A pacing note with its `channel:meta_ads` scope key written as the channel's label."""
+    scope = str(note.params.get("scope", ""))
+    kind, _sep, code = scope.partition(":")
+    if kind != "channel":
+        return note
+    return Message(note.text, {**note.params, "scope": label("ledger_channel", code)})
+
+
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     """The formatted plans-and-pacing table, cached (formatting thousands of amounts is the slow part)."""
@@ -72,7 +82,7 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
         rows.append(
             {
                 _("Type"): term(SCOPE_LABELS, s.scope_type),
-                _("Name"): s.name,
+                _("Name"): label("ledger_channel", s.name) if s.scope_type == "channel" else s.name,
                 _("Currency"): s.currency,
                 _("Planned"): money_or_blank(p.planned, s.currency),
                 _("Meta budget"): money_or_blank(p.meta_budget, s.currency),
@@ -183,7 +193,7 @@ for totals in overview.totals:
     if extra:
         st.caption("; ".join(extra))
 for note in overview.notes:
-    st.caption(note)
+    st.caption(message_text(scope_named(note)))
 
 # Pacing chart for one currency, all campaigns and programs in it or one scope.
 if overview.totals:
@@ -300,7 +310,10 @@ if actor.can("budget.propose") and plans_in_period:
 if actor.can("budget.plan"):
     with st.expander(_("Set a plan for this period"), expanded=False):
         kinds = {"campaign": _("Campaign"), "program": _("Program"), "channel": _("Channel")}
-        scopes = {key: f"{kinds[kind]}: {name} ({cur or '-'})" for key, kind, name, cur in data["scopes"]}
+        scopes = {
+            key: f"{kinds[kind]}: {label('ledger_channel', name) if kind == 'channel' else name} ({cur or '-'})"
+            for key, kind, name, cur in data["scopes"]
+        }
         scope_currency = {key: cur for key, _kind, _name, cur in data["scopes"]}
         scope_key = st.selectbox(_("For"), list(scopes), format_func=scopes.get, key="budgets_plan_scope")
         p1, p2 = st.columns([2, 1])
