@@ -160,7 +160,12 @@ with tab_export:
         )
 
 with tab_fx:
-    st.write(_("1 unit of From is worth Rate units of To on Date. Imports take date,from,to,rate[,source] columns."))
+    st.write(
+        _(
+            "Each rate says how much one unit of the first currency is worth in the second on that date, e.g. "
+            "1 USD = 16,250 IDR. Imports take the columns date,from,to,rate[,source]."
+        )
+    )
     can_edit = actor.can("fx.edit")
     if not can_edit:
         st.caption(_("Your role can read FX rates but is not permitted to change them."))
