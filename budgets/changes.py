@@ -115,28 +115,34 @@ def propose_change(
     or text read in `locale` (`budgets.plans.plan_amount`)."""
     require(actor, "budget.propose")
     if target not in TARGETS:
-        raise BudgetError(f"target: {target!r} is not one of {', '.join(TARGETS)}.")
+        raise BudgetError(
+            N_("target: {value} is not one of {choices}."), value=repr(target), choices=", ".join(TARGETS)
+        )
     if not (reason or "").strip():
-        raise BudgetError("reason: say why the budget should change.")
+        raise BudgetError(N_("reason: say why the budget should change."))
     if target == TARGET_PLAN:
         plan = session.get(BudgetPlan, plan_id) if plan_id is not None else None
         if plan is None:
-            raise BudgetError(f"plan: budget plan {plan_id} does not exist.")
+            raise BudgetError(N_("plan: budget plan {id} does not exist."), id=plan_id)
         currency, old, campaign_id = plan.currency, plan.amount, plan.campaign_id
         push_to_meta = False
     else:
         campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
         if campaign is None:
-            raise BudgetError(f"campaign: campaign {campaign_id} does not exist.")
+            raise BudgetError(N_("campaign: campaign {id} does not exist."), id=campaign_id)
         field_name = "daily_budget" if target == TARGET_META_DAILY else "lifetime_budget"
         if campaign.daily_budget is None and campaign.lifetime_budget is None:
-            raise BudgetError("campaign: its budget lives on the ad sets (ABO); change them in Ads Manager.")
+            raise BudgetError(N_("campaign: its budget lives on the ad sets (ABO); change them in Ads Manager."))
         if getattr(campaign, field_name) is None:
-            raise BudgetError(f"target: the campaign has no {field_name.replace('_', ' ')} to change.")
+            raise BudgetError(
+                N_("target: the campaign has no daily budget to change.")
+                if field_name == "daily_budget"
+                else N_("target: the campaign has no lifetime budget to change.")
+            )
         currency, old = campaign.currency, getattr(campaign, field_name)
     amount = plan_amount(new_amount, currency, FIELD_NEW_AMOUNT, locale)
     if old is not None and amount == old:
-        raise BudgetError(f"new amount: it is already {amount} {currency}.")
+        raise BudgetError(N_("new amount: it is already {amount} {currency}."), amount=amount, currency=currency)
     change = BudgetChange(
         budget_plan_id=plan_id if target == TARGET_PLAN else None,
         campaign_id=campaign_id,
@@ -167,9 +173,9 @@ def propose_change(
 def _open_change(session: Session, change_id: int) -> BudgetChange:
     change = session.get(BudgetChange, change_id)
     if change is None:
-        raise BudgetError(f"change: budget change {change_id} does not exist.")
+        raise BudgetError(N_("change: budget change {id} does not exist."), id=change_id)
     if change.status != PROPOSED:
-        raise BudgetError(f"change: budget change {change_id} is already {change.status}.")
+        raise BudgetError(N_("change: budget change {id} is already {status}."), id=change_id, status=change.status)
     return change
 
 
@@ -193,11 +199,16 @@ def approve_change(
     if change.target == TARGET_PLAN:
         plan = session.get(BudgetPlan, change.budget_plan_id)
         if plan is None:
-            raise BudgetError(f"plan: the plan of change {change_id} no longer exists.")
+            raise BudgetError(N_("plan: the plan of change {id} no longer exists."), id=change_id)
         if change.old_amount is not None and plan.amount != change.old_amount:
             raise BudgetError(
-                f"plan: it changed from {change.old_amount} to {plan.amount} {plan.currency} since the proposal; "
-                "reject this change and propose again."
+                N_(
+                    "plan: it changed from {old} to {new} {currency} since the proposal; "
+                    "reject this change and propose again."
+                ),
+                old=change.old_amount,
+                new=plan.amount,
+                currency=plan.currency,
             )
         plan_before = audit.snapshot(plan)
         plan.amount = change.new_amount
@@ -264,7 +275,7 @@ def reject_change(session: Session, actor: Actor, change_id: int, *, note: str) 
     require(actor, "budget.approve")
     change = _open_change(session, change_id)
     if not (note or "").strip():
-        raise BudgetError("note: say why the change is rejected.")
+        raise BudgetError(N_("note: say why the change is rejected."))
     before = audit.snapshot(change)
     change.status = REJECTED
     change.decided_by = actor.email

@@ -231,23 +231,25 @@ def _scope(session: Session, scope_key: str) -> dict:
     if kind == SCOPE_CAMPAIGN:
         campaign = session.get(Campaign, int(ident)) if ident.isdigit() else None
         if campaign is None:
-            raise BudgetError(f"scope: campaign {ident} does not exist.")
+            raise BudgetError(N_("scope: campaign {id} does not exist."), id=ident)
         return {"scope_type": kind, "campaign_id": campaign.id, "currency": campaign.currency}
     if kind == SCOPE_PROGRAM:
         program = session.get(Program, int(ident)) if ident.isdigit() else None
         if program is None:
-            raise BudgetError(f"scope: program {ident} does not exist.")
+            raise BudgetError(N_("scope: program {id} does not exist."), id=ident)
         return {"scope_type": kind, "program_id": program.id, "currency": program.currency}
     if kind == SCOPE_ACCOUNT:
         account = session.get(AdAccount, int(ident)) if ident.isdigit() else None
         if account is None:
-            raise BudgetError(f"scope: ad account {ident} does not exist.")
+            raise BudgetError(N_("scope: ad account {id} does not exist."), id=ident)
         return {"scope_type": kind, "account_id": account.id, "currency": account.currency}
     if kind == SCOPE_CHANNEL and ident:
         return {"scope_type": kind, "channel": ident, "currency": None}
     if kind == SCOPE_MIX and ident:
         return {"scope_type": kind, "currency": None}
-    raise BudgetError(f"scope: {scope_key!r} is not campaign:ID, program:ID, account:ID or channel:NAME.")
+    raise BudgetError(
+        N_("scope: {value} is not campaign:ID, program:ID, account:ID or channel:NAME."), value=repr(scope_key)
+    )
 
 
 def set_plan(
@@ -274,7 +276,7 @@ def set_plan(
         raise BudgetError(N_("Currency: {reason}"), reason=exc.message) from None
     value = plan_amount(amount, currency, FIELD_PLANNED, locale)
     if not (reason or "").strip():
-        raise BudgetError("reason: say why the plan is set or changed.")
+        raise BudgetError(N_("reason: say why the plan is set or changed."))
     plan = session.scalar(
         select(BudgetPlan).where(
             BudgetPlan.scope_key == scope_key,
@@ -286,7 +288,7 @@ def set_plan(
         check_version("budget plan", plan, version_id)
     before = None if plan is None else audit.snapshot(plan)
     if plan is not None and plan.currency != currency:
-        raise BudgetError(f"currency: the plan is in {plan.currency}, not {currency}.")
+        raise BudgetError(N_("currency: the plan is in {plan}, not {currency}."), plan=plan.currency, currency=currency)
     old = None if plan is None else plan.amount
     if plan is None:
         plan = BudgetPlan(

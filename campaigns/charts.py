@@ -6,17 +6,34 @@ person reads as text comes from the tables, not from the chart.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import altair as alt
 import pandas as pd
+
+from db.errors import N_
 
 BRUSH = "brush"
 PICK = "pick"
 AREA = "area"
 SPEND_COLOUR = "#4C78A8"
 CONVERSIONS_COLOUR = "#F58518"
+
+
+COLOUR_TITLES = {"account": N_("Account"), "objective": N_("Objective"), "platform": N_("Platform")}
+Translate = Callable[[str], str]
+
+
+def _translator(translate: Translate | None) -> Callable[..., str]:
+    """`t(N_("Spend ({currency})"), currency="IDR")`: the template translated by the page's `translate`
+    (English when none is given; the domain never imports the translation layer), then filled."""
+
+    def t(template: str, **values: object) -> str:
+        text = translate(template) if translate else template
+        return text.format(**values) if values else text
+
+    return t
 
 
 def _floats(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -27,31 +44,35 @@ def _floats(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def day_axis(dates: pd.Series) -> alt.X:
+def day_axis(dates: pd.Series, translate: Translate | None = None) -> alt.X:
     """The date axis of a daily series: ticks on whole days only (never "12 PM"), about a dozen of them."""
+    t = _translator(translate)
     days = (dates.max() - dates.min()).days + 1 if len(dates) else 1
     step = max(1, -(-days // 12))
     ticks = alt.TimeIntervalStep(interval="day", step=step)
-    return alt.X("date:T", title="Date", axis=alt.Axis(format="%b %d", tickCount=ticks, labelOverlap=True))
+    return alt.X("date:T", title=t(N_("Date")), axis=alt.Axis(format="%b %d", tickCount=ticks, labelOverlap=True))
 
 
-def spend_conversions_chart(daily: pd.DataFrame, currency: str) -> alt.LayerChart:
+def spend_conversions_chart(daily: pd.DataFrame, currency: str, translate: Translate | None = None) -> alt.LayerChart:
+    t = _translator(translate)
     """Spend per day as bars (left axis) and conversions as a line (right axis), a date brush on x."""
     data = _floats(daily, ("spend", "conversions", "conversion_value", "cpa", "roas"))
     data["date"] = pd.to_datetime(data["date"])
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
     tooltip = [
-        alt.Tooltip("date:T", title="Date"),
-        alt.Tooltip("spend:Q", title=f"Spend ({currency})", format=",.2f"),
-        alt.Tooltip("conversions:Q", title="Conversions", format=",.0f"),
-        alt.Tooltip("cpa:Q", title=f"CPA ({currency})", format=",.2f"),
-        alt.Tooltip("roas:Q", title="ROAS", format=".2f"),
+        alt.Tooltip("date:T", title=t(N_("Date"))),
+        alt.Tooltip("spend:Q", title=t(N_("Spend ({currency})"), currency=currency), format=",.2f"),
+        alt.Tooltip("conversions:Q", title=t(N_("Conversions")), format=",.0f"),
+        alt.Tooltip("cpa:Q", title=t(N_("CPA ({currency})"), currency=currency), format=",.2f"),
+        alt.Tooltip("roas:Q", title=t(N_("ROAS")), format=".2f"),
     ]
-    base = alt.Chart(data).encode(x=day_axis(data["date"]))
+    base = alt.Chart(data).encode(x=day_axis(data["date"], translate))
     bars = (
         base.mark_bar(color=SPEND_COLOUR)
         .encode(
-            y=alt.Y("spend:Q", title=f"Spend ({currency})", axis=alt.Axis(titleColor=SPEND_COLOUR)),
+            y=alt.Y(
+                "spend:Q", title=t(N_("Spend ({currency})"), currency=currency), axis=alt.Axis(titleColor=SPEND_COLOUR)
+            ),
             opacity=alt.condition(brush, alt.value(0.9), alt.value(0.35)),
             tooltip=tooltip,
         )
@@ -60,7 +81,7 @@ def spend_conversions_chart(daily: pd.DataFrame, currency: str) -> alt.LayerChar
     line = base.mark_line(color=CONVERSIONS_COLOUR, point=True).encode(
         y=alt.Y(
             "conversions:Q",
-            title="Conversions",
+            title=t(N_("Conversions")),
             axis=alt.Axis(orient="right", titleColor=CONVERSIONS_COLOUR),
         ),
         tooltip=tooltip,
@@ -68,21 +89,22 @@ def spend_conversions_chart(daily: pd.DataFrame, currency: str) -> alt.LayerChar
     return alt.layer(bars, line).resolve_scale(y="independent").properties(height=320)
 
 
-def cpa_roas_chart(daily: pd.DataFrame, currency: str) -> alt.LayerChart:
+def cpa_roas_chart(daily: pd.DataFrame, currency: str, translate: Translate | None = None) -> alt.LayerChart:
+    t = _translator(translate)
     """CPA (left axis) and ROAS (right axis) per day; days without conversions or spend leave gaps."""
     data = _floats(daily, ("cpa", "roas"))
     data["date"] = pd.to_datetime(data["date"])
-    base = alt.Chart(data).encode(x=day_axis(data["date"]))
+    base = alt.Chart(data).encode(x=day_axis(data["date"], translate))
     tooltip = [
-        alt.Tooltip("date:T", title="Date"),
-        alt.Tooltip("cpa:Q", title=f"CPA ({currency})", format=",.2f"),
-        alt.Tooltip("roas:Q", title="ROAS", format=".2f"),
+        alt.Tooltip("date:T", title=t(N_("Date"))),
+        alt.Tooltip("cpa:Q", title=t(N_("CPA ({currency})"), currency=currency), format=",.2f"),
+        alt.Tooltip("roas:Q", title=t(N_("ROAS")), format=".2f"),
     ]
     cpa = base.mark_line(color="#54A24B", point=True).encode(
-        y=alt.Y("cpa:Q", title=f"CPA ({currency})"), tooltip=tooltip
+        y=alt.Y("cpa:Q", title=t(N_("CPA ({currency})"), currency=currency)), tooltip=tooltip
     )
     roas = base.mark_line(color="#E45756", strokeDash=[4, 3], point=True).encode(
-        y=alt.Y("roas:Q", title="ROAS", axis=alt.Axis(orient="right")), tooltip=tooltip
+        y=alt.Y("roas:Q", title=t(N_("ROAS")), axis=alt.Axis(orient="right")), tooltip=tooltip
     )
     return alt.layer(cpa, roas).resolve_scale(y="independent").properties(height=240)
 
@@ -114,10 +136,15 @@ def iso_cpa_lines(levels: Sequence[Decimal], max_spend: float) -> pd.DataFrame:
 
 
 def scatter_chart(
-    campaigns: pd.DataFrame, currency: str, colour: str = "account", levels: Sequence[Decimal] | None = None
+    campaigns: pd.DataFrame,
+    currency: str,
+    colour: str = "account",
+    levels: Sequence[Decimal] | None = None,
+    translate: Translate | None = None,
 ) -> alt.LayerChart:
     """Campaigns in one currency: spend (x) vs conversions (y), size = conversion value, colour by
     account or objective; iso-CPA guide lines; a click (`pick`) or drag (`area`) selects campaigns."""
+    t = _translator(translate)
     data = _floats(campaigns, ("spend", "conversions", "conversion_value", "cpa", "roas"))
     spend_total = sum((Decimal(str(v)) for v in campaigns["spend"]), Decimal(0))
     conv_total = sum((Decimal(str(v)) for v in campaigns["conversions"]), Decimal(0))
@@ -126,8 +153,10 @@ def scatter_chart(
     max_conv = float(data["conversions"].max() or 0) * 1.1 if not data.empty else 0.0
     pick = alt.selection_point(name=PICK, fields=["id"], on="click", toggle="true")
     area = alt.selection_interval(name=AREA, encodings=["x", "y"])
-    x = alt.X("spend:Q", title=f"Spend ({currency})", scale=alt.Scale(domain=[0, max_spend or 1]))
-    y = alt.Y("conversions:Q", title="Conversions", scale=alt.Scale(domain=[0, max_conv or 1]))
+    x = alt.X(
+        "spend:Q", title=t(N_("Spend ({currency})"), currency=currency), scale=alt.Scale(domain=[0, max_spend or 1])
+    )
+    y = alt.Y("conversions:Q", title=t(N_("Conversions")), scale=alt.Scale(domain=[0, max_conv or 1]))
     points = (
         alt.Chart(data)
         .mark_circle(opacity=0.8, stroke="white", strokeWidth=0.5)
@@ -135,19 +164,21 @@ def scatter_chart(
             x=x,
             y=y,
             size=alt.Size(
-                "conversion_value:Q", title=f"Conversion value ({currency})", scale=alt.Scale(range=[30, 900])
+                "conversion_value:Q",
+                title=t(N_("Conversion value ({currency})"), currency=currency),
+                scale=alt.Scale(range=[30, 900]),
             ),
-            color=alt.Color(f"{colour}:N", title=colour.title()),
+            color=alt.Color(f"{colour}:N", title=t(COLOUR_TITLES.get(colour, colour))),
             opacity=alt.condition(pick, alt.value(0.9), alt.value(0.3)),
             tooltip=[
-                alt.Tooltip("name:N", title="Campaign"),
-                alt.Tooltip("account:N", title="Account"),
-                alt.Tooltip("objective:N", title="Objective"),
-                alt.Tooltip("spend:Q", title=f"Spend ({currency})", format=",.2f"),
-                alt.Tooltip("conversions:Q", title="Conversions", format=",.0f"),
-                alt.Tooltip("cpa:Q", title=f"CPA ({currency})", format=",.2f"),
-                alt.Tooltip("conversion_value:Q", title=f"Value ({currency})", format=",.2f"),
-                alt.Tooltip("roas:Q", title="ROAS", format=".2f"),
+                alt.Tooltip("name:N", title=t(N_("Campaign"))),
+                alt.Tooltip("account:N", title=t(N_("Account"))),
+                alt.Tooltip("objective:N", title=t(N_("Objective"))),
+                alt.Tooltip("spend:Q", title=t(N_("Spend ({currency})"), currency=currency), format=",.2f"),
+                alt.Tooltip("conversions:Q", title=t(N_("Conversions")), format=",.0f"),
+                alt.Tooltip("cpa:Q", title=t(N_("CPA ({currency})"), currency=currency), format=",.2f"),
+                alt.Tooltip("conversion_value:Q", title=t(N_("Value ({currency})"), currency=currency), format=",.2f"),
+                alt.Tooltip("roas:Q", title=t(N_("ROAS")), format=".2f"),
             ],
         )
         .add_params(pick, area)
@@ -156,7 +187,7 @@ def scatter_chart(
     lines = (
         alt.Chart(guides)
         .mark_line(color="grey", strokeDash=[6, 4], clip=True)
-        .encode(x=x, y=y, detail="cpa:N", tooltip=[alt.Tooltip("label:N", title="Iso-CPA")])
+        .encode(x=x, y=y, detail="cpa:N", tooltip=[alt.Tooltip("label:N", title=t(N_("Iso-CPA")))])
     )
     labels = (
         alt.Chart(guides[guides["spend"] > 0])

@@ -29,12 +29,13 @@ from campaigns.models import (
 )
 from campaigns.platforms import DEFAULT_PLATFORM
 from db import audit
+from db.errors import N_, DomainError
 from db.roles import Actor, require
 from db.types import utcnow
 from db.versioning import check_version
 
 
-class DefinitionError(ValueError):
+class DefinitionError(DomainError):
     """A conversion definition that cannot be saved (unknown event, no target)."""
 
 
@@ -95,27 +96,29 @@ def set_conversion_definition(
     """
     require(actor, "campaign.edit")
     if (account_id is None) == (campaign_id is None):
-        raise DefinitionError("Choose either an ad account (default) or a campaign (override).")
+        raise DefinitionError(N_("Choose either an ad account (default) or a campaign (override)."))
     if events is not None:
         events = list(dict.fromkeys(events))  # the same event twice would be counted twice
     account: AdAccount | None
     if campaign_id is not None:
         campaign = session.get(Campaign, campaign_id)
         if campaign is None:
-            raise DefinitionError(f"No campaign with id {campaign_id}.")
+            raise DefinitionError(N_("No campaign with id {id}."), id=campaign_id)
         account = campaign.account
         where = ConversionDefinition.campaign_id == campaign_id
     else:
         account = session.get(AdAccount, account_id)
         if account is None:
-            raise DefinitionError(f"No ad account with id {account_id}.")
+            raise DefinitionError(N_("No ad account with id {id}."), id=account_id)
         where = (ConversionDefinition.account_id == account_id) & ConversionDefinition.campaign_id.is_(None)
     known = conversion_events(account.platform)
     unknown = [e for e in events or () if e not in known]
     if unknown:
         raise DefinitionError(
-            f"Unknown conversion event(s) for {account.platform}: {', '.join(unknown)}. "
-            f"Known events: {', '.join(known)}."
+            N_("Unknown conversion event(s) for {platform}: {events}. Known events: {known}."),
+            platform=account.platform,
+            events=", ".join(unknown),
+            known=", ".join(known),
         )
     row = session.scalar(select(ConversionDefinition).where(where))
     if row is not None:
@@ -259,7 +262,7 @@ def account_definitions(session: Session, account_id: int) -> AccountDefinitions
     """The account default, the campaign overrides and what is in force for each campaign."""
     account = session.get(AdAccount, account_id)
     if account is None:
-        raise DefinitionError(f"No ad account with id {account_id}.")
+        raise DefinitionError(N_("No ad account with id {id}."), id=account_id)
     rows = session.scalars(
         select(ConversionDefinition).where(
             (ConversionDefinition.account_id == account.id)

@@ -47,6 +47,16 @@ def as_message(value: str | Message) -> Message:
     return value if isinstance(value, Message) else Message(str(value))
 
 
+def joined(messages: list[Message]) -> Message:
+    """Several reasons as one message, `a; b; c`, each still translated on its own."""
+    if not messages:
+        return Message("")
+    result = messages[0]
+    for message in messages[1:]:
+        result = Message(N_("{first}; {second}"), {"first": result, "second": message})
+    return result
+
+
 class DomainError(ValueError):
     """A refusal with a translatable message: `DomainError(N_("No rate for {pair}."), pair="IDR/USD")`."""
 

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import (
     format_compact_currency,
+    format_compact_decimal,
     format_currency,
     format_decimal,
     get_currency_precision,
@@ -111,3 +112,11 @@ def format_compact(amount: Decimal | int, currency: str, locale: str = "en_US") 
     if abs(value) < COMPACT_FROM:
         return format_money(value, code, locale)
     return format_compact_currency(value, code, locale=locale, fraction_digits=1)
+
+
+def format_compact_number(value: Decimal | int, locale: str = "en_US") -> str:
+    """Short form of a count for tiles: `1,2 jt` / `12,3 rb` in id_ID, `1.2M` / `12.3K` in en_US (CLDR compact
+    patterns via Babel, one decimal, so rounded: show `format_number` beside it). Below 1,000 it is exact."""
+    if abs(value) < COMPACT_FROM:
+        return format_number(value, locale)
+    return format_compact_decimal(value, locale=locale, fraction_digits=1)

@@ -46,7 +46,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 class PermissionDenied(Exception):
-    """The actor's role does not allow this action."""
+    """The actor's role does not allow this action (`role` and `permission` say which; pages translate it)."""
+
+    def __init__(self, role: str, permission: str):
+        self.role = role
+        self.permission = permission
+        super().__init__(f"The {role} role is not permitted to do this ({permission}).")
 
 
 @dataclass(frozen=True)
@@ -82,4 +87,4 @@ def require(actor: Actor, permission: str) -> None:
     if permission not in PERMISSIONS:
         raise KeyError(f"unknown permission {permission!r}")
     if not actor.can(permission):
-        raise PermissionDenied(f"The {actor.role} role is not permitted to do this ({permission}).")
+        raise PermissionDenied(actor.role, permission)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.config import ROOT, env
+from db.errors import N_, DomainError, Message
 from db.models import Setting
 from db.roles import Actor, require
 
@@ -28,13 +29,10 @@ TOKEN_NAME = "FB_ACCESS_TOKEN"
 KEY_NAME = "PANTAU_SECRET_KEY"
 TOKEN_SETTING = "secret.meta_access_token"
 SECRETS_FILES_ENV = "PANTAU_SECRETS_FILE"  # optional: a secrets.toml elsewhere (the app's --secrets.files)
-KEY_HELP = (
-    'Generate one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" '
-    "and set it as PANTAU_SECRET_KEY in the environment or in .streamlit/secrets.toml."
-)
+KEY_COMMAND = 'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 
 
-class SecretError(ValueError):
+class SecretError(DomainError):
     """A secret cannot be stored or read; the message says why and never contains the secret."""
 
 
@@ -45,7 +43,7 @@ class TokenStatus:
     source: str | None  # "environment" | "secrets.toml" | "stored in the app" | None
     masked: str | None
     stored: bool  # an encrypted token is saved in the database
-    key_problem: str | None  # why the app cannot store a token, or None
+    key_problem: Message | None  # why the app cannot store a token, or None
 
 
 def secrets_files() -> list[Path]:
@@ -81,19 +79,31 @@ def _value(name: str, secrets: Mapping[str, Any] | None) -> str | None:
 def _fernet(secrets: Mapping[str, Any] | None) -> Fernet:
     key = _value(KEY_NAME, secrets)
     if not key:
-        raise SecretError(f"No encryption key is configured, so the token cannot be stored. {KEY_HELP}")
+        raise SecretError(
+            N_(
+                "No encryption key is configured, so the token cannot be stored. Generate one with: {command} and set "
+                "it as PANTAU_SECRET_KEY in the environment or in .streamlit/secrets.toml."
+            ),
+            command=KEY_COMMAND,
+        )
     try:
         return Fernet(key.encode())
     except (ValueError, TypeError):
-        raise SecretError(f"PANTAU_SECRET_KEY is not a valid Fernet key. {KEY_HELP}") from None
+        raise SecretError(
+            N_(
+                "PANTAU_SECRET_KEY is not a valid Fernet key. Generate one with: {command} and set it as "
+                "PANTAU_SECRET_KEY in the environment or in .streamlit/secrets.toml."
+            ),
+            command=KEY_COMMAND,
+        ) from None
 
 
-def key_problem(secrets: Mapping[str, Any] | None = None) -> str | None:
+def key_problem(secrets: Mapping[str, Any] | None = None) -> Message | None:
     """Why the app cannot store a secret right now, or None when it can."""
     try:
         _fernet(secrets)
     except SecretError as exc:
-        return str(exc)
+        return exc.message
     return None
 
 
@@ -110,8 +120,10 @@ def _decrypt(row: Setting, secrets: Mapping[str, Any] | None) -> str:
         token = fernet.decrypt(str(row.value["ciphertext"]).encode()).decode()
     except (InvalidToken, KeyError, TypeError):
         raise SecretError(
-            "The stored Meta token cannot be decrypted with the current PANTAU_SECRET_KEY "
-            "(was the key changed?). Enter the token again on the Settings page."
+            N_(
+                "The stored Meta token cannot be decrypted with the current PANTAU_SECRET_KEY "
+                "(was the key changed?). Enter the token again on the Settings page."
+            )
         ) from None
     remember(token)
     return token
@@ -153,7 +165,7 @@ def store_meta_token(session: Session, actor: Actor, token: str, secrets: Mappin
     require(actor, "settings.manage")
     token = (token or "").strip()
     if not token or any(ch.isspace() for ch in token):
-        raise SecretError("The Meta access token is empty or contains spaces; paste the whole token.")
+        raise SecretError(N_("The Meta access token is empty or contains spaces; paste the whole token."))
     fernet = _fernet(secrets)
     remember(token)
     masked = mask(token) or ""  # a non-empty token always has a mask

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import audit
+from db.errors import N_, DomainError
 from db.models import User
 from db.roles import ROLES, SIGN_IN_ACTOR, Actor, require
 from db.types import utcnow
@@ -17,7 +18,7 @@ LANGUAGES = ("en", "id")
 LAST_SEEN_EVERY = dt.timedelta(minutes=5)
 
 
-class UserError(ValueError):
+class UserError(DomainError):
     """A user could not be added or changed; the message says why."""
 
 
@@ -26,7 +27,7 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise UserError(f"{email!r} is not a valid email address: {exc}") from exc
+        raise UserError(N_("{value} is not a valid email address: {reason}"), value=repr(email), reason=exc) from exc
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -36,13 +37,15 @@ def find_user(session: Session, email: str) -> User | None:
 def _get(session: Session, email: str) -> User:
     user = find_user(session, email)
     if user is None:
-        raise UserError(f"There is no user {email!r}.")
+        raise UserError(N_("There is no user {value}."), value=repr(email))
     return user
 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise UserError(f"Unknown role {role!r}; choose one of: {', '.join(ROLES)}.")
+        raise UserError(
+            N_("Unknown role {value}; choose one of: {choices}."), value=repr(role), choices=", ".join(ROLES)
+        )
 
 
 def active_admin_count(session: Session) -> int:
@@ -53,7 +56,7 @@ def _keep_an_admin(session: Session, user: User, new_role: str, new_active: bool
     """Refuse a change that would leave the workspace without an active admin."""
     losing_admin = user.role == "admin" and user.active and (new_role != "admin" or not new_active)
     if losing_admin and active_admin_count(session) <= 1:
-        raise UserError(f"{user.email} is the last active admin; make someone else admin first.")
+        raise UserError(N_("{email} is the last active admin; make someone else admin first."), email=user.email)
 
 
 def _state(user: User) -> dict[str, object]:
@@ -159,7 +162,11 @@ def ensure_sign_in_user(
 def set_language(session: Session, actor: Actor, language: str) -> None:
     """Store the actor's own language preference (anyone may change their own, nobody else's)."""
     if language not in LANGUAGES:
-        raise UserError(f"Unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}.")
+        raise UserError(
+            N_("Unknown language {value}; choose one of: {choices}."),
+            value=repr(language),
+            choices=", ".join(LANGUAGES),
+        )
     user = find_user(session, actor.email)
     if user is None or user.language == language:
         return

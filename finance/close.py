@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
+from db.errors import N_, DomainError
 from db.money import quantize
 from db.roles import Actor, require
 from db.types import utcnow
@@ -31,7 +32,7 @@ from influencers.models import Payment, Program
 ZERO = Decimal(0)
 
 
-class CloseError(ValueError):
+class CloseError(DomainError):
     """A month cannot be closed or reopened as asked."""
 
 
@@ -65,10 +66,14 @@ def close_month(
     first, last = month_start(month), month_end(month)
     today = today or workspace_today(session)
     if last >= today:
-        raise CloseError(f"{first:%Y-%m} has not ended yet; a month can be closed from {last + dt.timedelta(1)}.")
+        raise CloseError(
+            N_("{month} has not ended yet; a month can be closed from {day}."),
+            month=f"{first:%Y-%m}",
+            day=last + dt.timedelta(1),
+        )
     row = get_close(session, first)
     if row is not None and row.status == "locked":
-        raise CloseError(f"{first:%Y-%m} is already closed (by {row.locked_by}).")
+        raise CloseError(N_("{month} is already closed (by {who})."), month=f"{first:%Y-%m}", who=row.locked_by)
     reporting = reporting_currency(session)
     currencies = [reporting, *[c for c in data_currencies(session) if c != reporting]]
     locked = frozenset(locked_months(session)) | {first}
@@ -91,7 +96,12 @@ def close_month(
                 )
         except FxError as exc:
             if currency == reporting:
-                raise CloseError(f"Cannot close {first:%Y-%m} in {reporting}: {exc}") from None
+                raise CloseError(
+                    N_("Cannot close {month} in {currency}: {reason}"),
+                    month=f"{first:%Y-%m}",
+                    currency=reporting,
+                    reason=exc.message if isinstance(exc, DomainError) else str(exc),
+                ) from None
             skipped.append(f"{currency}: {exc}")
             continue
         snapshots.extend(built)
@@ -133,9 +143,9 @@ def reopen_month(session: Session, actor: Actor, month: dt.date, reason: str) ->
     first = month_start(month)
     row = get_close(session, first)
     if row is None or row.status != "locked":
-        raise CloseError(f"{first:%Y-%m} is not closed.")
+        raise CloseError(N_("{month} is not closed."), month=f"{first:%Y-%m}")
     if not (reason or "").strip():
-        raise CloseError("Give a reason for reopening the month.")
+        raise CloseError(N_("Give a reason for reopening the month."))
     snaps = session.execute(
         select(ExportSnapshot.export_name, ExportSnapshot.currency, ExportSnapshot.sha256).where(
             ExportSnapshot.period_close_id == row.id
@@ -186,7 +196,7 @@ def difference_report(session: Session, month: dt.date) -> list[Difference]:
     first, last = month_start(month), month_end(month)
     row = get_close(session, first)
     if row is None or row.status != "locked":
-        raise CloseError(f"{first:%Y-%m} is not closed; there is nothing to compare.")
+        raise CloseError(N_("{month} is not closed; there is nothing to compare."), month=f"{first:%Y-%m}")
     snap = session.scalar(
         select(ExportSnapshot)
         .where(ExportSnapshot.period_close_id == row.id, ExportSnapshot.export_name == "campaign-monthly")
@@ -194,7 +204,7 @@ def difference_report(session: Session, month: dt.date) -> list[Difference]:
         .limit(1)
     )
     if snap is None:
-        raise CloseError(f"{first:%Y-%m} has no campaign-monthly snapshot to compare with.")
+        raise CloseError(N_("{month} has no campaign-monthly snapshot to compare with."), month=f"{first:%Y-%m}")
     header, rows = read_rows(bytes(snap.content))
     ix = {c: i for i, c in enumerate(header)}
     then: dict[tuple[str, str], tuple[str, str, Decimal, Decimal]] = {}

@@ -1,30 +1,55 @@
-"""Altair chart builders for influencer programs (pure: DataFrame in, chart out)."""
+"""Altair chart builders for influencer programs (pure: DataFrame in, chart out).
+
+Titles, axes and tooltips are `N_()` templates; a page passes `translate` (its `_`) and a label for the metric,
+so the chart reads in the user's language. Without them the chart is in English.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 
+from db.errors import N_
 
-def results_over_time(frame: pd.DataFrame, metric: str = "views") -> alt.Chart:
+Translate = Callable[[str], str]
+
+
+def _translator(translate: Translate | None) -> Callable[..., str]:
+    def t(template: str, **values: object) -> str:
+        text = translate(template) if translate else template
+        return text.format(**values) if values else text
+
+    return t
+
+
+def results_over_time(
+    frame: pd.DataFrame, metric: str = "views", translate: Translate | None = None, metric_label: str | None = None
+) -> alt.Chart:
     """A program's results by publish date: daily bars and the running total as a line."""
+    t = _translator(translate)
+    shown = metric_label or metric.replace("_", " ").capitalize()
     data = frame[["date", metric]].copy()
     data[metric] = pd.to_numeric(data[metric]).fillna(0)
     data["cumulative"] = data[metric].cumsum()
-    base = alt.Chart(data).encode(x=alt.X("date:T", title="Published"))
+    published = t(N_("Published"))
+    cumulative = t(N_("Cumulative {metric}"), metric=shown)
+    base = alt.Chart(data).encode(x=alt.X("date:T", title=published))
     bars = base.mark_bar(opacity=0.5).encode(
-        y=alt.Y(f"{metric}:Q", title=metric.replace("_", " ").capitalize()),
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip(f"{metric}:Q", format=",")],
+        y=alt.Y(f"{metric}:Q", title=shown),
+        tooltip=[alt.Tooltip("date:T", title=published), alt.Tooltip(f"{metric}:Q", format=",", title=shown)],
     )
     line = base.mark_line(point=True).encode(
-        y=alt.Y("cumulative:Q", title=f"Cumulative {metric}"),
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("cumulative:Q", format=",")],
+        y=alt.Y("cumulative:Q", title=cumulative),
+        tooltip=[alt.Tooltip("date:T", title=published), alt.Tooltip("cumulative:Q", format=",", title=cumulative)],
     )
     return alt.layer(bars, line).resolve_scale(y="independent").properties(height=280)
 
 
-def cost_vs_conversions(frame: pd.DataFrame) -> alt.Chart:
+def cost_vs_conversions(frame: pd.DataFrame, translate: Translate | None = None) -> alt.Chart:
     """One point per influencer: cost (x) against conversions (y), one colour per currency."""
+    t = _translator(translate)
     data = frame[["influencer", "currency", "cost", "conversions", "cpa"]].copy()
     for column in ("cost", "conversions", "cpa"):
         data[column] = pd.to_numeric(data[column], errors="coerce")
@@ -33,15 +58,15 @@ def cost_vs_conversions(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_circle(size=90)
         .encode(
-            x=alt.X("cost:Q", title="Cost (fees + product value)"),
-            y=alt.Y("conversions:Q", title="Conversions"),
-            color=alt.Color("currency:N", title="Currency"),
+            x=alt.X("cost:Q", title=t(N_("Cost (fees + product value)"))),
+            y=alt.Y("conversions:Q", title=t(N_("Conversions"))),
+            color=alt.Color("currency:N", title=t(N_("Currency"))),
             tooltip=[
-                "influencer",
-                "currency",
-                alt.Tooltip("cost:Q", format=",.0f"),
-                "conversions",
-                alt.Tooltip("cpa:Q", format=",.2f", title="CPA"),
+                alt.Tooltip("influencer:N", title=t(N_("Influencer"))),
+                alt.Tooltip("currency:N", title=t(N_("Currency"))),
+                alt.Tooltip("cost:Q", format=",.0f", title=t(N_("Cost"))),
+                alt.Tooltip("conversions:Q", title=t(N_("Conversions"))),
+                alt.Tooltip("cpa:Q", format=",.2f", title=t(N_("CPA"))),
             ],
         )
         .properties(height=300)

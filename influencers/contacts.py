@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db import audit
-from db.errors import ConflictError, FieldErrors, NotFound
+from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, NotFound
 from db.roles import Actor, require
 from db.types import utcnow
+from db.validation import field_errors, pydantic_reason
 from db.versioning import bump
 from influencers.handles import HandleError, normalize_handle, profile_url
 from influencers.models import (
@@ -54,6 +55,8 @@ CONTACT_FIELDS = (
     "owner",
 )
 
+NAME_REQUIRED = N_("a name is required")
+
 
 @cache
 def _country_names() -> dict[str, str]:
@@ -75,7 +78,7 @@ def normalize_country(raw: str | None) -> str | None:
         return text.upper()
     code = _country_names().get(text.lower())
     if code is None:
-        raise ValueError(f"{text!r} is not a country (use a 2-letter code such as ID or SG)")
+        raise DomainError(N_("{value} is not a country (use a 2-letter code such as ID or SG)"), value=repr(text))
     return code
 
 
@@ -87,7 +90,9 @@ def normalize_email(raw: str | None) -> str | None:
     try:
         return validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValueError(f"{text!r} is not a valid e-mail address ({exc})") from None
+        raise DomainError(
+            N_("{value} is not a valid e-mail address ({reason})"), value=repr(text), reason=exc
+        ) from None
 
 
 def normalize_phone(raw: str | None, country: str | None) -> str | None:
@@ -96,14 +101,19 @@ def normalize_phone(raw: str | None, country: str | None) -> str | None:
     if not text:
         return None
     if not country and not text.startswith(("+", "00")):
-        raise ValueError(f"{text!r} has no country code: add the contact's country or write it as +<code> ...")
+        raise DomainError(
+            N_("{value} has no country code: add the contact's country or write it as +<code> ..."), value=repr(text)
+        )
     try:
         number = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"{text!r} is not a phone number ({exc})") from None
+        raise DomainError(N_("{value} is not a phone number ({reason})"), value=repr(text), reason=exc) from None
     if not phonenumbers.is_valid_number(number):
-        where = f" for {country}" if country else ""
-        raise ValueError(f"{text!r} is not a valid phone number{where}")
+        if country:
+            raise DomainError(
+                N_("{value} is not a valid phone number for {country}"), value=repr(text), country=country
+            )
+        raise DomainError(N_("{value} is not a valid phone number"), value=repr(text))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -164,7 +174,10 @@ class ContactInput(BaseModel):
     def _status(cls, value: Any) -> str:
         text = str(value or "active").strip().lower().replace("-", "_").replace(" ", "_")
         if text not in INFLUENCER_STATUSES:
-            raise ValueError(f"{value!r} is not a status (use {' or '.join(INFLUENCER_STATUSES)})")
+            raise DomainError(
+                N_("{value} is not a status (use active or do_not_contact)"),
+                value=repr(value),
+            )
         return text
 
     @field_validator("niches", "tags", mode="before")
@@ -173,7 +186,7 @@ class ContactInput(BaseModel):
         labels = split_labels(value)
         too_long = [v for v in labels if len(v) > 80]
         if too_long:
-            raise ValueError(f"{too_long[0]!r} is longer than 80 characters")
+            raise DomainError(N_("{value} is longer than 80 characters"), value=repr(too_long[0]))
         return labels
 
     @field_validator("city", "language", "notes", "agency_name", "agency_contact", "owner", mode="after")
@@ -187,7 +200,8 @@ class ContactInput(BaseModel):
         """Drop blank handles and normalise the rest (before numbers, so every problem is reported)."""
         if not isinstance(value, dict):
             return value
-        kept, errors = {}, []
+        kept: dict[str, Any] = {}
+        errors: dict[str, Message] = {}
         for platform, item in value.items():
             item = {"handle": item} if isinstance(item, str) else dict(item or {})
             if not str(item.get("handle") or "").strip():
@@ -195,10 +209,10 @@ class ContactInput(BaseModel):
             try:
                 item["handle"] = normalize_handle(platform, str(item["handle"]))
             except HandleError as exc:
-                errors.append(f"{platform}\t{exc}")
+                errors[platform] = exc.message
             kept[platform] = item
         if errors:
-            raise ValueError("\n".join(errors))  # one reason per platform field
+            raise FieldErrors(errors)  # one reason per platform field
         return kept
 
     @field_validator("phone")
@@ -224,24 +238,24 @@ def parse_contact(data: dict[str, Any] | ContactInput) -> ContactInput:
         raise FieldErrors(validation_errors(exc)) from None
 
 
-def validation_errors(exc: ValidationError) -> dict[str, str]:
-    """pydantic errors -> {field: reason} with our field names (`instagram_followers`, `phone`)."""
-    errors: dict[str, str] = {}
+def validation_errors(exc: ValidationError) -> dict[str, Message]:
+    """pydantic errors -> {field: reason} with our field names (`instagram_followers`, `phone`), translatable."""
+    errors: dict[str, Message] = {}
     for item in exc.errors():
-        loc = [str(p) for p in item["loc"]]
-        message = str(item["msg"]).removeprefix("Value error, ")
-        if "\t" in message:
-            for line in message.split("\n"):
-                name, _, reason = line.partition("\t")
+        named = field_errors(item)
+        if named is not None:
+            for name, reason in named.items():
                 errors.setdefault(name, reason)
             continue
+        loc = [str(p) for p in item["loc"]]
         if loc and loc[0] == "handles":
             name = loc[1] if len(loc) < 3 or loc[2] == "handle" else f"{loc[1]}_{loc[2]}"
         else:
             name = loc[0] if loc else "row"
         if item["type"] in ("missing", "string_too_short") and name == "name":
-            message = "a name is required"
-        errors.setdefault(name, message)
+            errors.setdefault(name, Message(NAME_REQUIRED))
+            continue
+        errors.setdefault(name, pydantic_reason(item))
     return errors
 
 
@@ -266,7 +280,7 @@ def _live(session: Session, influencer_id: int) -> Influencer:
         seen.add(person.id)
         person = session.get(Influencer, person.merged_into_id)
     if person is None:
-        raise NotFound(f"influencer #{influencer_id} does not exist")
+        raise NotFound(N_("influencer #{id} does not exist"), id=influencer_id)
     return person
 
 
@@ -293,7 +307,15 @@ def find_duplicates(
 def _refuse_duplicates(session: Session, contact: ContactInput, exclude_id: int | None) -> None:
     dups = find_duplicates(session, contact.email, {p: h.handle for p, h in contact.handles.items()}, exclude_id)
     if dups:
-        raise FieldErrors({d.field: f"{d.value!r} already belongs to {d.name} (#{d.influencer_id})" for d in dups})
+        raise FieldErrors(
+            {
+                d.field: Message(
+                    N_("{value} already belongs to {name} (#{id})"),
+                    {"value": repr(d.value), "name": d.name, "id": d.influencer_id},
+                )
+                for d in dups
+            }
+        )
 
 
 # -- create and edit ---------------------------------------------------------------------------
@@ -453,7 +475,7 @@ def create_influencer(session: Session, actor: Actor, data: dict[str, Any] | Con
 def get_influencer(session: Session, influencer_id: int) -> Influencer:
     person = session.get(Influencer, influencer_id)
     if person is None:
-        raise NotFound(f"influencer #{influencer_id} does not exist")
+        raise NotFound(N_("influencer #{id} does not exist"), id=influencer_id)
     return person
 
 
@@ -470,7 +492,11 @@ def update_influencer(
     person = get_influencer(session, influencer_id)
     _check_version("influencer", person, version_id, contact_snapshot(person))
     if person.merged_into_id is not None:
-        raise NotFound(f"influencer #{influencer_id} was merged into #{person.merged_into_id}; edit that record")
+        raise NotFound(
+            N_("influencer #{id} was merged into #{target}; edit that record"),
+            id=influencer_id,
+            target=person.merged_into_id,
+        )
     contact = parse_contact(data)
     _refuse_duplicates(session, contact, person.id)
     before = contact_snapshot(person)
@@ -522,10 +548,12 @@ def merge_influencers(session: Session, actor: Actor, keep_id: int, merge_id: in
     campaigns move onto it and its terms are written into the kept collaboration's notes."""
     require(actor, "influencer.edit")
     if keep_id == merge_id:
-        raise FieldErrors({"merge": "choose two different influencers"})
+        raise FieldErrors({"merge": Message(N_("choose two different influencers"))})
     keep, other = get_influencer(session, keep_id), get_influencer(session, merge_id)
     if keep.merged_into_id is not None or other.merged_into_id is not None:
-        raise FieldErrors({"merge": "one of these records was already merged; merge the surviving record instead"})
+        raise FieldErrors(
+            {"merge": Message(N_("one of these records was already merged; merge the surviving record instead"))}
+        )
     before = {"kept": contact_snapshot(keep), "merged": contact_snapshot(other)}
     report = MergeReport(kept_id=keep.id, merged_id=other.id)
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db import audit
 from db.base import Base
-from db.errors import N_, ConflictError, DomainError, FieldErrors, Message
+from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, joined
 from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
 from db.roles import Actor, require
 from db.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_table
@@ -468,7 +468,7 @@ def _contact(
             try:
                 handles[platform] = {"handle": normalize_handle(platform, cell)}
             except HandleError as exc:
-                row.drop(column, platform, cell, str(exc))
+                row.drop(column, platform, cell, exc.message)
     for column, cell in values.get("link", []):
         try:
             platform, handle = handle_from_url(cell)
@@ -480,7 +480,7 @@ def _contact(
                     continue
                 except HandleError:
                     pass
-            row.drop(column, "link", cell, str(exc))
+            row.drop(column, "link", cell, exc.message)
             continue
         handles.setdefault(platform, {"handle": handle})
     for platform, item in handles.items():
@@ -506,16 +506,16 @@ def _contact(
         except ValidationError as exc:
             errors = validation_errors(exc)
         if "name" in errors:
-            problems["name"] = Message(REASON, {"reason": errors["name"]})
+            problems["name"] = errors["name"]
             return None
         for name, reason in errors.items():
             _drop_field(row, data, values, name, reason)
-    problems["row"] = Message(REASON, {"reason": "; ".join(errors.values())})
+    problems["row"] = joined(list(errors.values()))
     return None
 
 
 def _drop_field(
-    row: _Row, data: dict[str, Any], values: dict[str, list[tuple[str, str]]], name: str, reason: str
+    row: _Row, data: dict[str, Any], values: dict[str, list[tuple[str, str]]], name: str, reason: str | Message
 ) -> None:
     """Leave out the value the contact model refused, remembering its column for the warning."""
     base = name.partition("_")[0]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.calendar import workspace_today
-from db.errors import N_, FieldErrors, NotFound
+from db.errors import N_, DomainError, FieldErrors, Message, NotFound
 from db.parse import ParseError, is_blank, parse_amount, parse_count
 from db.roles import Actor, require
 from db.tabular import TabularError, read_table
@@ -58,34 +58,37 @@ class DeliverableInput(BaseModel):
     @classmethod
     def _platform(cls, v: str) -> str:
         if v not in PLATFORMS:
-            raise ValueError(f"use one of {', '.join(PLATFORMS)}")
+            raise DomainError(N_("use one of {choices}"), choices=", ".join(PLATFORMS))
         return v
 
     @field_validator("type")
     @classmethod
     def _type(cls, v: str) -> str:
         if v not in DELIVERABLE_TYPES:
-            raise ValueError(f"use one of {', '.join(DELIVERABLE_TYPES)}")
+            raise DomainError(N_("use one of {choices}"), choices=", ".join(DELIVERABLE_TYPES))
         return v
 
     @field_validator("status")
     @classmethod
     def _status(cls, v: str) -> str:
         if v not in DELIVERABLE_STATUSES:
-            raise ValueError(f"use one of {', '.join(DELIVERABLE_STATUSES)} (late is worked out from the due date)")
+            raise DomainError(
+                N_("use one of {choices} (late is worked out from the due date)"),
+                choices=", ".join(DELIVERABLE_STATUSES),
+            )
         return v
 
     @field_validator("url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
         if v and not v.startswith(("http://", "https://")):
-            raise ValueError("the link must start with http:// or https://")
+            raise DomainError(N_("the link must start with http:// or https://"))
         return v or None
 
     @model_validator(mode="after")
     def _published(self) -> DeliverableInput:
         if self.status == "published" and not self.url:
-            raise ValueError("url\ta published deliverable needs the link to the content")
+            raise FieldErrors({"url": Message(N_("a published deliverable needs the link to the content"))})
         return self
 
 
@@ -230,7 +233,7 @@ def import_results(
         raise FieldErrors({"file": exc.message}) from None
     keys = [_result_key(h) for h in table.header]
     if not ({"deliverable_id", "id", "url"} & set(keys)):
-        raise FieldErrors({"file": "the file needs a deliverable_id (or url) column"})
+        raise FieldErrors({"file": Message(N_("the file needs a deliverable_id (or url) column"))})
     stmt = select(Deliverable)
     if program_id is not None:
         stmt = stmt.join(Collaboration).where(Collaboration.program_id == program_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from db.errors import N_, DomainError
 from influencers.models import PLATFORMS
 
 # Host (without www./m./mobile.) -> platform.
@@ -50,7 +51,7 @@ PLATFORM_LABELS = {
 }
 
 
-class HandleError(ValueError):
+class HandleError(DomainError):
     """A handle or profile URL that cannot be used; the message says why."""
 
 
@@ -73,19 +74,19 @@ def handle_from_url(url: str) -> tuple[str, str]:
     parts = urlsplit(text if "://" in text else "https://" + text)
     platform = HOSTS.get(_host(parts.netloc))
     if platform is None:
-        raise HandleError(f"{parts.netloc or text!r} is not a known social network address")
+        raise HandleError(N_("{value} is not a known social network address"), value=repr(parts.netloc or text))
     segments = [s for s in parts.path.split("/") if s]
     if not segments:
-        raise HandleError("the address has no profile name in it")
+        raise HandleError(N_("the address has no profile name in it"))
     first = segments[0]
     if platform == "facebook" and first.lower() == "profile.php":
         ids = parse_qs(parts.query).get("id")
         if not ids:
-            raise HandleError("a profile.php address needs its id= parameter")
+            raise HandleError(N_("a profile.php address needs its id= parameter"))
         return platform, _clean(ids[0])
     if platform == "tiktok":
         if not first.startswith("@"):
-            raise HandleError("a TikTok profile address looks like tiktok.com/@name")
+            raise HandleError(N_("a TikTok profile address looks like tiktok.com/@name"))
         return platform, _clean(first)
     if platform == "youtube":
         if first.startswith("@"):
@@ -95,43 +96,55 @@ def handle_from_url(url: str) -> tuple[str, str]:
         if first.lower() == "channel":
             match = CHANNEL_ID.match(segments[1]) if len(segments) > 1 else None
             if match is None:
-                raise HandleError("a channel-ID address looks like youtube.com/channel/UC followed by the channel ID")
+                raise HandleError(
+                    N_("a channel-ID address looks like youtube.com/channel/UC followed by the channel ID")
+                )
             return platform, CHANNEL_PREFIX + match.group(1)
         if first.lower() in NOT_PROFILES["youtube"]:
-            raise HandleError("this is a video or page address, not a channel")
+            raise HandleError(N_("this is a video or page address, not a channel"))
         return platform, _clean(first)
     if platform == "linkedin":
         if first.lower() in ("in", "company") and len(segments) > 1:
             return platform, _clean(segments[1])
-        raise HandleError("a LinkedIn profile address looks like linkedin.com/in/name")
+        raise HandleError(N_("a LinkedIn profile address looks like linkedin.com/in/name"))
     if first.lower() in NOT_PROFILES.get(platform, set()):
-        raise HandleError(f"this is a post or page address, not a profile on {PLATFORM_LABELS[platform]}")
+        raise HandleError(
+            N_("this is a post or page address, not a profile on {platform}"), platform=PLATFORM_LABELS[platform]
+        )
     return platform, _clean(first)
 
 
 def _clean(raw: str) -> str:
     handle = raw.strip().lstrip("@").strip().lower()
     if not handle:
-        raise HandleError("the handle is empty")
+        raise HandleError(N_("the handle is empty"))
     if not HANDLE_PATTERN.match(handle):
-        raise HandleError(f"{raw.strip()!r} has characters a handle cannot have (letters, digits, . _ - only)")
+        raise HandleError(
+            N_("{value} has characters a handle cannot have (letters, digits, . _ - only)"), value=repr(raw.strip())
+        )
     return handle
 
 
 def normalize_handle(platform: str, raw: str) -> str:
     """The stored form of `raw` on `platform`: lowercase, no `@`, taken from a URL when one is pasted."""
     if platform not in PLATFORMS:
-        raise HandleError(f"unknown platform {platform!r}; use one of {', '.join(PLATFORMS)}")
+        raise HandleError(
+            N_("unknown platform {value}; use one of {choices}"), value=repr(platform), choices=", ".join(PLATFORMS)
+        )
     text = (raw or "").strip()
     if not text:
-        raise HandleError("the handle is empty")
+        raise HandleError(N_("the handle is empty"))
     if _looks_like_url(text):
         if platform == "other":
             parts = urlsplit(text if "://" in text else "https://" + text)
             return (parts.netloc + parts.path.rstrip("/")).lower().removeprefix("www.")
         found, handle = handle_from_url(text)
         if found != platform:
-            raise HandleError(f"the address is a {PLATFORM_LABELS[found]} profile, not {PLATFORM_LABELS[platform]}")
+            raise HandleError(
+                N_("the address is a {found} profile, not {platform}"),
+                found=PLATFORM_LABELS[found],
+                platform=PLATFORM_LABELS[platform],
+            )
         return handle
     if platform == "other":
         return text.lstrip("@").lower()

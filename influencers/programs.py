@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from campaigns.models import Campaign
 from db import audit
 from db.calendar import workspace_today
-from db.errors import N_, ConflictError, FieldErrors, Message, NotFound, TransitionError
+from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, NotFound, TransitionError
 from db.money import CurrencyError, currency_code
 from db.parse import ParseError, is_blank, parse_amount, parse_date
 from db.roles import Actor, require
@@ -183,27 +183,27 @@ class ProgramInput(BaseModel):
     @classmethod
     def _prefix(cls, value: str | None) -> str | None:
         if value and not re.fullmatch(r"[A-Za-z0-9]+", value):
-            raise ValueError("use letters and digits only")
+            raise DomainError(N_("use letters and digits only"))
         return value.upper() if value else None
 
     @field_validator("landing_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value and urlsplit(value).scheme not in ("http", "https"):
-            raise ValueError("the landing page must start with http:// or https://")
+            raise DomainError(N_("the landing page must start with http:// or https://"))
         return value
 
     @field_validator("status")
     @classmethod
     def _status(cls, value: str) -> str:
         if value not in PROGRAM_STATUSES:
-            raise ValueError(f"use one of {', '.join(PROGRAM_STATUSES)}")
+            raise DomainError(N_("use one of {choices}"), choices=", ".join(PROGRAM_STATUSES))
         return value
 
     @model_validator(mode="after")
     def _dates(self) -> ProgramInput:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date\tthe end date is before the start date")
+            raise FieldErrors({"end_date": Message(N_("the end date is before the start date"))})
         return self
 
 
@@ -248,7 +248,13 @@ def _set_campaigns(session: Session, program: Program, campaign_ids: list[int]) 
     wanted = set(campaign_ids)
     known = set(session.scalars(select(Campaign.id).where(Campaign.id.in_(wanted)))) if wanted else set()
     if wanted - known:
-        raise FieldErrors({"campaign_ids": f"unknown campaign ids {sorted(wanted - known)}"})
+        raise FieldErrors(
+            {
+                "campaign_ids": Message(
+                    N_("unknown campaign ids {ids}"), {"ids": ", ".join(map(str, sorted(wanted - known)))}
+                )
+            }
+        )
     rows = {
         link.campaign_id: link
         for link in session.scalars(select(ProgramCampaign).where(ProgramCampaign.program_id == program.id))
@@ -263,7 +269,9 @@ def _set_campaigns(session: Session, program: Program, campaign_ids: list[int]) 
 def _name_taken(session: Session, name: str, exclude: int | None) -> None:
     other = session.scalar(select(Program.id).where(Program.name == name))
     if other is not None and other != exclude:
-        raise FieldErrors({"name": f"a program named {name!r} already exists (#{other})"})
+        raise FieldErrors(
+            {"name": Message(N_("a program named {name} already exists (#{id})"), {"name": repr(name), "id": other})}
+        )
 
 
 def create_program(session: Session, actor: Actor, data: dict[str, Any] | ProgramInput) -> Program:
@@ -396,7 +404,7 @@ class CollaborationInput(BaseModel):
     @classmethod
     def _fee_type(cls, value: str) -> str:
         if value not in FEE_TYPES:
-            raise ValueError(f"use one of {', '.join(FEE_TYPES)}")
+            raise DomainError(N_("use one of {choices}"), choices=", ".join(FEE_TYPES))
         return value
 
     @field_validator("promo_code", "tracking_url", "notes")
@@ -406,17 +414,17 @@ class CollaborationInput(BaseModel):
 
     @model_validator(mode="after")
     def _terms(self) -> CollaborationInput:
-        problems = []
+        problems: dict[str, Message] = {}
         if self.fee_type == "commission" and self.commission_rate is None:
-            problems.append("commission_rate\ta commission needs its rate in percent")
+            problems["commission_rate"] = Message(N_("a commission needs its rate in percent"))
         if self.fee_type in ("flat", "per_deliverable") and self.fee is None:
-            problems.append("fee\ta flat or per-deliverable fee needs an amount (0 is allowed)")
+            problems["fee"] = Message(N_("a flat or per-deliverable fee needs an amount (0 is allowed)"))
         if self.fee_type == "product_only" and not self.product_value:
-            problems.append("product_value\tproduct-only collaborations need the product's value")
+            problems["product_value"] = Message(N_("product-only collaborations need the product's value"))
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            problems.append("end_date\tthe flight ends before it starts")
+            problems["end_date"] = Message(N_("the flight ends before it starts"))
         if problems:
-            raise ValueError("\n".join(problems))
+            raise FieldErrors(problems)
         return self
 
 
@@ -448,14 +456,23 @@ def add_collaboration(
     program = get_program(session, program_id)
     person = session.get(Influencer, influencer_id)
     if person is None or person.merged_into_id is not None:
-        raise FieldErrors({"influencer_id": f"influencer #{influencer_id} does not exist or was merged"})
+        raise FieldErrors(
+            {"influencer_id": Message(N_("influencer #{id} does not exist or was merged"), {"id": influencer_id})}
+        )
     if person.status == "do_not_contact":
-        raise FieldErrors({"influencer_id": f"{person.name} is marked do-not-contact"})
+        raise FieldErrors({"influencer_id": Message(N_("{name} is marked do-not-contact"), {"name": person.name})})
     existing = session.scalar(
         select(Collaboration.id).where(Collaboration.program_id == program.id, Collaboration.influencer_id == person.id)
     )
     if existing is not None:
-        raise FieldErrors({"influencer_id": f"{person.name} is already in {program.name} (collaboration #{existing})"})
+        raise FieldErrors(
+            {
+                "influencer_id": Message(
+                    N_("{name} is already in {program} (collaboration #{id})"),
+                    {"name": person.name, "program": program.name, "id": existing},
+                )
+            }
+        )
     values = _collaboration_input({"currency": program.currency, "fee": 0, **(terms or {})})
     collab = Collaboration(program_id=program.id, influencer_id=person.id, stage="prospect", **values.model_dump())
     collab.promo_code = collab.promo_code or promo_code_for(session, program, person)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.calendar import is_whole_month, month_segments, month_start
+from db.errors import N_
 from db.money import currency_code, plain
 from db.roles import Actor, require
 from db.types import utcnow
@@ -29,7 +30,9 @@ from finance.models import ExportSnapshot, PeriodClose
 
 def check_period(since: dt.date, until: dt.date) -> None:
     if since > until:
-        raise ExportError(f"The period starts ({since.isoformat()}) after it ends ({until.isoformat()}).")
+        raise ExportError(
+            N_("The period starts ({since}) after it ends ({until})."), since=since.isoformat(), until=until.isoformat()
+        )
 
 
 def file_name(name: str, since: dt.date, until: dt.date, currency: str) -> str:
@@ -196,8 +199,13 @@ def _snapshot_bytes(session: Session, spec: ExportSpec, close_id: int, currency:
         )
         month = close.month.strftime("%Y-%m") if close else "?"
         raise ExportError(
-            f"{month} is closed and its {spec.name} export was snapshotted in {', '.join(have) or 'no currency'} "
-            f"only; export it in one of those, or reopen the month."
+            N_(
+                "{month} is closed and its {export} export was snapshotted in {currencies} only; export it in one "
+                "of those, or reopen the month."
+            ),
+            month=month,
+            export=spec.name,
+            currencies=", ".join(have) or "-",
         )
     content = bytes(snap.content)
     if not bom and content.startswith(BOM):

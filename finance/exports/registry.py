@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from db.errors import N_
 from finance.exports import campaign_daily, campaign_monthly, campaigns, influencer_payments, marketing_spend
 from finance.exports.context import ExportError, ExportSpec
 
@@ -14,5 +15,7 @@ EXPORTS: dict[str, ExportSpec] = {
 def get_spec(name: str) -> ExportSpec:
     spec = EXPORTS.get(name)
     if spec is None:
-        raise ExportError(f"Unknown export {name!r}; choose one of {', '.join(EXPORTS)}.")
+        raise ExportError(
+            N_("Unknown export {value}; choose one of {choices}."), value=repr(name), choices=", ".join(EXPORTS)
+        )
     return spec

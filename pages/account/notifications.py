@@ -14,6 +14,7 @@ from db.users import find_user
 from pages.components.auth import require_page
 from pages.components.i18n import LANGUAGES as LANGUAGE_NAMES
 from pages.components.i18n import _
+from pages.components.inputs import error_text
 
 actor = require_page("notifications")
 st.title(_("My alerts"))
@@ -109,7 +110,7 @@ with st.form("alerts_prefs"):
             reasons = "; ".join(f"{name}: {_(m.text)}" for name, m in exc.messages.items())
             st.session_state["alerts_flash"] = ("error", reasons)
         except (ConflictError, PermissionDenied) as exc:
-            message = exc.message.render(_) if isinstance(exc, DomainError) else str(exc)
+            message = error_text(exc)
             st.session_state["alerts_flash"] = ("error", message)
         else:
             st.session_state["alerts_flash"] = ("success", _("Your alert preferences are saved."))

@@ -25,7 +25,7 @@ from budgets.plans import TARGET_PLAN, plan_members, plan_scopes, set_mix_plan, 
 from campaigns import performance
 from db.calendar import Period, default_range
 from db.engine import session_scope
-from db.errors import DomainError
+from db.errors import DomainError, Message
 from db.money import CurrencyError, currency_code
 from db.roles import PermissionDenied, is_one_person
 from db.settings import get_setting
@@ -35,20 +35,19 @@ from pages.components.auth import require_page
 from pages.components.budget_widgets import (
     change_description,
     flag_label,
-    moment_text,
     money_or_blank,
     render_alerts,
     scope_text,
     status_label,
     tile,
 )
-from pages.components.data import CACHE_TTL, clear_caches, db_key, today
+from pages.components.data import CACHE_TTL, clear_caches, db_key, today, when_text
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, date_text, month_text
 from pages.components.inputs import DATABASE_FAILED, amount_input, error_text, message_text
 from pages.components.money import money
-from pages.components.terms import LEDGER_CHANNEL_LABELS, SCOPE_LABELS, ad_platform_label, term
+from pages.components.terms import SCOPE_LABELS, ad_platform_label, label, term
 
 actor = require_page("budgets")
 st.title(_("Budgets"))
@@ -83,6 +82,15 @@ def _campaign_days(db: str, campaign_id: int, start: dt.date, end: dt.date) -> p
         return performance.daily_series(session, campaign_id, start, end)
 
 
+def scope_named(note: Message) -> Message:
+    """A pacing note with its `channel:meta_ads` scope key written as the channel's label."""
+    scope = str(note.params.get("scope", ""))
+    kind, _sep, code = scope.partition(":")
+    if kind != "channel":
+        return note
+    return Message(note.text, {**note.params, "scope": label("ledger_channel", code)})
+
+
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     """The formatted plans-and-pacing table, cached (formatting thousands of amounts is the slow part)."""
@@ -92,7 +100,7 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
         rows.append(
             {
                 _("Type"): term(SCOPE_LABELS, s.scope_type),
-                _("Name"): term(LEDGER_CHANNEL_LABELS, s.name) if s.scope_type == "channel" else s.name,
+                _("Name"): label("ledger_channel", s.name) if s.scope_type == "channel" else s.name,
                 _("Currency"): s.currency,
                 _("Planned"): money_or_blank(p.planned, s.currency),
                 _("Meta budget"): money_or_blank(p.meta_budget, s.currency),
@@ -230,7 +238,7 @@ if chosen is None and converted is not None and len({p.scope.currency for p in p
         )
     )
 for note in overview.notes:
-    st.caption(message_text(note))
+    st.caption(message_text(scope_named(note)))
 
 if chosen is not None:
     days = _campaign_days(db_key(), chosen.scope.campaign_id, period.start, period.end)
@@ -327,7 +335,7 @@ if actor.can("budget.plan"):
     with st.expander(_("Set a plan for this period"), expanded=False):
         kinds = {"campaign": _("Campaign"), "program": _("Program"), "channel": _("Channel")}
         scopes = {
-            key: f"{kinds[kind]}: {term(LEDGER_CHANNEL_LABELS, name) if kind == 'channel' else name} ({cur or '-'})"
+            key: f"{kinds[kind]}: {label('ledger_channel', name) if kind == 'channel' else name} ({cur or '-'})"
             for key, kind, name, cur in data["scopes"]
         }
         scope_currency = {key: cur for key, _kind, _name, cur in data["scopes"]}
@@ -372,7 +380,7 @@ if actor.can("budget.plan"):
         kinds = {"campaign": _("Campaign"), "program": _("Program"), "channel": _("Channel")}
         member_labels = {}
         for key, kind, name, platform in data["members"]:
-            shown = term(LEDGER_CHANNEL_LABELS, name) if kind == "channel" else name
+            shown = label("ledger_channel", name) if kind == "channel" else name
             where = f" ({ad_platform_label(platform)})" if platform and kind == "campaign" else ""
             member_labels[key] = f"{kinds[kind]}: {shown}{where}"
         mix_name = st.text_input(_("Plan name"), key="budgets_mix_name")
@@ -409,14 +417,14 @@ if history:
     st.dataframe(
         pd.DataFrame(
             {
-                _("When"): [moment_text(h["proposed_at"]) for h in history],
+                _("When"): [when_text(h["proposed_at"]) for h in history],
                 _("Scope"): [scope_text(h) for h in history],
                 _("Old"): [money_or_blank(h["old_amount"], h["currency"]) for h in history],
                 _("New"): [money(h["new_amount"], h["currency"]) for h in history],
                 _("Why"): [h["reason"] for h in history],
                 _("Proposed by"): [h["proposed_by"] for h in history],
-                _("Decided"): [moment_text(h["decided_at"]) for h in history],
-                _("Status"): [h["status"] for h in history],
+                _("Decided"): [when_text(h["decided_at"]) for h in history],
+                _("Status"): [label("budget_change_status", h["status"]) for h in history],
                 _("Decided by"): [h["decided_by"] or "" for h in history],
                 _("Note"): [h["decision_note"] or "" for h in history],
             }

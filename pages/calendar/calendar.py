@@ -33,6 +33,7 @@ from influencers.queries import influencer_choices, program_table
 from pages.components.auth import require_page
 from pages.components.data import clear_caches, today
 from pages.components.i18n import _, current_language, current_locale, date_text, month_text
+from pages.components.inputs import error_text
 from pages.components.money import money
 from pages.components.terms import (
     DELIVERABLE_STATUS_LABELS,
@@ -277,7 +278,7 @@ if actor.can("program.edit") and postable:
                 with session_scope() as session:
                     set_planned_post_date(session, actor, pick, None if clear else day, postable[pick].version)
             except (DomainError, PermissionDenied) as exc:
-                message = exc.message.render(_) if isinstance(exc, DomainError) else str(exc)
+                message = error_text(exc)
                 st.session_state["cal_flash"] = ("error", message)
             else:
                 clear_caches()

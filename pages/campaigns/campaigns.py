@@ -15,13 +15,14 @@ from db.roles import PermissionDenied
 from db.settings import get_setting
 from finance import fx
 from pages.components.auth import require_page
-from pages.components.budget_widgets import CHANGE_TARGET_LABELS, moment_text, money_or_blank, status_label, tile
+from pages.components.budget_widgets import money_or_blank, number_tile, status_label, tile
 from pages.components.conversion_editor import conversion_editor
-from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
+from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today, when_text
 from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, date_text
-from pages.components.money import money, number
-from pages.components.terms import ad_platform_label, term
+from pages.components.inputs import error_text
+from pages.components.money import amount_columns, money, number
+from pages.components.terms import ad_platform_label, label, labelled
 
 actor = require_page("campaigns")
 st.title(_("Campaigns"))
@@ -76,8 +77,12 @@ with st.container(border=True):
     chosen_accounts = a.multiselect(
         _("Ad account"), list(account_names), format_func=account_names.get, key="campaigns_accounts"
     )
-    chosen_statuses = b.multiselect(_("Status"), options["statuses"], key="campaigns_statuses")
-    chosen_objectives = c.multiselect(_("Objective"), options["objectives"], key="campaigns_objectives")
+    chosen_statuses = b.multiselect(
+        _("Status"), options["statuses"], key="campaigns_statuses", format_func=lambda c: label("campaign_status", c)
+    )
+    chosen_objectives = c.multiselect(
+        _("Objective"), options["objectives"], key="campaigns_objectives", format_func=lambda c: label("objective", c)
+    )
     d, e = st.columns([1, 2])
     opening = default_range(today())
     period = d.date_input(_("Dates"), value=(opening.start, opening.end), key="campaigns_period")
@@ -126,7 +131,9 @@ colour = s2.segmented_control(
 scatter_currency = scatter_currency or currencies[0]
 in_currency = table[table["currency"] == scatter_currency]
 event = st.altair_chart(
-    charts.scatter_chart(in_currency, scatter_currency, colour or "account"),
+    charts.scatter_chart(
+        labelled(in_currency, {"objective": "objective"}), scatter_currency, colour or "account", translate=_
+    ),
     on_select="rerun",
     selection_mode=[charts.PICK, charts.AREA],
     key=f"campaigns_scatter_{scatter_currency}",
@@ -167,18 +174,18 @@ def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
             _("Platform"): [ad_platform_label(p) for p in rows["platform"]],
             _("Account"): rows["account"],
             _("Campaign"): rows["name"],
-            _("Status"): rows["status"],
-            _("Objective"): rows["objective"],
+            _("Status"): [label("campaign_status", v) for v in rows["status"]],
+            _("Objective"): [label("objective", v) for v in rows["objective"]],
             _("Spend"): [money(v, c) for v, c in zip(rows["spend"], rows["currency"], strict=True)],
             _("Impressions"): [number(v) for v in rows["impressions"]],
             _("Clicks"): [number(v) for v in rows["clicks"]],
-            _("CTR"): [None if v is None else f"{number(v, 2)}%" for v in rows["ctr"]],
+            _("CTR"): ["" if v is None else f"{number(v, 2)}%" for v in rows["ctr"]],
             _("Conversions"): [number(v) for v in rows["conversions"]],
             _("CPA"): [money_or_blank(v, c) for v, c in zip(rows["cpa"], rows["currency"], strict=True)],
             _("Conversion value"): [
                 money(v, c) for v, c in zip(rows["conversion_value"], rows["currency"], strict=True)
             ],
-            _("ROAS"): [None if v is None else number(v, 2) for v in rows["roas"]],
+            _("ROAS"): ["" if v is None else number(v, 2) for v in rows["roas"]],
             _("Budget"): [_budget_text(r) for r in rows.itertuples()],
             _("Pacing (this month)"): [status_label(statuses.get(i)) for i in rows["id"]],
         }
@@ -197,6 +204,7 @@ picked = st.dataframe(
     key="campaigns_table",
     on_select="rerun",
     selection_mode="single-row",
+    column_config=amount_columns(view, (_("Spend"), _("CPA"), _("Conversion value"), _("Budget"), _("ROAS"))),
 )
 
 with session_scope() as session:
@@ -248,20 +256,23 @@ detail = _detail(db_key(), int(choice), since, until)
 st.header(campaign["name"])
 m1, m2, m3, m4, m5 = st.columns(5)
 tile(m1, _("Spend"), campaign["spend"], currency, fits=10)
-m2.metric(_("Conversions"), number(campaign["conversions"]))
-m3.metric(_("CPA"), money_or_blank(campaign["cpa"], currency) or "-")
-m4.metric(_("ROAS"), "-" if campaign["roas"] is None else number(campaign["roas"], 2))
-m5.metric(_("Pacing (this month)"), campaign["pacing"] or "-")
+number_tile(m2, _("Conversions"), campaign["conversions"])
+if campaign["cpa"] is None:
+    m3.metric(_("CPA"), "—")
+else:
+    tile(m3, _("CPA"), campaign["cpa"], currency, fits=10)
+number_tile(m4, _("ROAS"), campaign["roas"], 2)
+m5.metric(_("Pacing (this month)"), campaign["pacing"] or "—")
 
 daily = detail["daily"]
 if daily.empty:
     st.info(_("No daily figures for this campaign in these dates."))
 else:
     st.subheader(_("Spend vs conversions per day"))
-    st.altair_chart(charts.spend_conversions_chart(daily, currency), key="campaigns_detail_daily")
+    st.altair_chart(charts.spend_conversions_chart(daily, currency, translate=_), key="campaigns_detail_daily")
     st.caption(_("Drag across the bars to highlight a range of days."))
     st.subheader(_("CPA and ROAS"))
-    st.altair_chart(charts.cpa_roas_chart(daily, currency), key="campaigns_detail_trend")
+    st.altair_chart(charts.cpa_roas_chart(daily, currency, translate=_), key="campaigns_detail_trend")
 
 adsets = detail["adsets"]
 st.subheader(_("Ad sets"))
@@ -272,7 +283,7 @@ else:
         pd.DataFrame(
             {
                 _("Ad set"): adsets["name"],
-                _("Status"): adsets["status"],
+                _("Status"): [label("campaign_status", v) for v in adsets["status"]],
                 _("Daily budget"): [money_or_blank(v, currency) for v in adsets["daily_budget"]],
                 _("Lifetime budget"): [money_or_blank(v, currency) for v in adsets["lifetime_budget"]],
                 _("Spend"): [money(v, currency) for v in adsets["spend"]],
@@ -295,14 +306,21 @@ definition = {
 }[source.definition]
 events = ", ".join(source.events) or _("nothing counts as a conversion")
 lines = [
-    _("Source: {source}.", source=source.source),
+    _("Source: {source}.", source=label("sync_kind", source.source)),
     _("Conversions counted: {events} ({definition}).", events=events, definition=definition),
 ]
 if source.last_synced_at:
-    lines.append(_("Last synced: {at} UTC.", at=source.last_synced_at.strftime("%Y-%m-%d %H:%M")))
+    lines.append(_("Last synced: {at}.", at=when_text(source.last_synced_at)))
 if source.last_run:
     kind, status, at = source.last_run
-    lines.append(_("Last run: {kind}, {status}, {at} UTC.", kind=kind, status=status, at=at.strftime("%Y-%m-%d %H:%M")))
+    lines.append(
+        _(
+            "Last run: {kind}, {status}, {at}.",
+            kind=label("sync_kind", kind),
+            status=label("sync_status", status),
+            at=when_text(at),
+        )
+    )
 provisional = [d for d in (daily["date"] if not daily.empty else []) if d >= source.provisional_from]
 if provisional:
     lines.append(
@@ -325,13 +343,13 @@ if history:
     st.dataframe(
         pd.DataFrame(
             {
-                _("When"): [moment_text(h["proposed_at"]) for h in history],
-                _("What"): [term(CHANGE_TARGET_LABELS, h["target"]) for h in history],
+                _("When"): [when_text(h["proposed_at"]) for h in history],
+                _("What"): [label("budget_target", h["target"]) for h in history],
                 _("Old"): [money_or_blank(h["old_amount"], h["currency"]) for h in history],
                 _("New"): [money(h["new_amount"], h["currency"]) for h in history],
                 _("Why"): [h["reason"] for h in history],
                 _("Proposed by"): [h["proposed_by"] for h in history],
-                _("Status"): [h["status"] for h in history],
+                _("Status"): [label("budget_change_status", h["status"]) for h in history],
                 _("Decided by"): [h["decided_by"] or "" for h in history],
                 _("Meta push"): [h["meta_push_status"] or "" for h in history],
             }
@@ -365,7 +383,7 @@ if detail["push_enabled"] and actor.can("budget.propose") and campaign["budget_l
                         push_to_meta=confirm,
                     )
             except (BudgetError, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
             else:
                 clear_caches()
                 st.success(_("Proposed. A manager approves it on the Budgets page."))

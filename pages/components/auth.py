@@ -12,7 +12,8 @@ from db.engine import session_scope
 from db.roles import LOCAL_ADMIN, Actor
 from db.settings import get_setting
 from db.users import UserError, admin_emails_from_env, ensure_sign_in_user, set_language
-from pages.components.i18n import LANGUAGES, _
+from pages.components.i18n import LANGUAGES, _, current_language
+from pages.components.inputs import error_text
 
 ALLOW_NETWORK_ENV = "PANTAU_ALLOW_UNAUTHENTICATED_NETWORK"
 ADMIN_EMAILS_ENV = "PANTAU_ADMIN_EMAILS"
@@ -94,15 +95,18 @@ def _signed_in_actor(email: str) -> Actor | None:
     try:
         admins = admin_emails_from_env(env(ADMIN_EMAILS_ENV))
     except UserError as exc:
-        st.error(_("{name} is not valid: {error}", name=ADMIN_EMAILS_ENV, error=str(exc)))
+        st.error(_("{name} is not valid: {error}", name=ADMIN_EMAILS_ENV, error=error_text(exc)))
         admins = []
     with session_scope() as session:
         auto = bool(get_setting(session, "auto_provision_viewers"))
         user = ensure_sign_in_user(session, email, admin_emails=admins, auto_provision_viewers=auto)
         if user is None:
             return None
-        if "language" not in st.session_state and user.language in LANGUAGES:
+        guessed = st.session_state.get("language_source") == "browser"
+        if ("language" not in st.session_state or guessed) and user.language in LANGUAGES:
+            # the user's saved choice wins over the browser's language (the sidebar may change it afterwards)
             st.session_state["language"] = user.language
+            st.session_state["language_source"] = "user"
         return Actor(email=user.email, role=user.role)
 
 
@@ -146,6 +150,7 @@ def require_page(page_key: str) -> Actor:
 def _save_language() -> None:
     language = st.session_state["auth_language"]
     st.session_state["language"] = language
+    st.session_state["language_source"] = "person"
     actor = current_actor()
     if actor is None or st.session_state.get("local_mode"):
         return  # local mode keeps the choice in the session
@@ -153,7 +158,7 @@ def _save_language() -> None:
         with session_scope() as session:
             set_language(session, actor, language)
     except UserError as exc:
-        st.session_state["auth_language_error"] = str(exc)
+        st.session_state["auth_language_error"] = error_text(exc)
 
 
 def account_sidebar(actor: Actor) -> None:
@@ -174,7 +179,7 @@ def account_sidebar(actor: Actor) -> None:
             )
     st.sidebar.caption(_("Signed in as {email} ({role})", email=actor.email, role=_(actor.role)))
     codes = list(LANGUAGES)
-    current = st.session_state.get("language", "en")
+    current = current_language()
     st.session_state.setdefault("auth_language", current if current in LANGUAGES else "en")
     st.sidebar.selectbox(
         _("Language"),

@@ -7,15 +7,20 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import streamlit as st
-from babel.dates import format_datetime, get_date_format, get_datetime_format, get_time_format
-from babel.numbers import format_compact_currency
 
 from budgets.alerts import Alert
-from db.calendar import zone
-from pages.components.data import workspace_zone
-from pages.components.i18n import N_, _, current_locale, date_text
-from pages.components.money import money
-from pages.components.terms import DELIVERABLE_TYPE_LABELS, SCOPE_LABELS, ad_platform_label, platform_label, term
+from pages.components.data import when_text
+from pages.components.i18n import _, date_text
+from pages.components.money import compact_money, compact_number, money, number
+from pages.components.terms import (
+    BUDGET_TARGET_LABELS,
+    DELIVERABLE_TYPE_LABELS,
+    LEDGER_CHANNEL_LABELS,
+    SCOPE_LABELS,
+    ad_platform_label,
+    platform_label,
+    term,
+)
 
 MONEY_KEYS = ("planned", "actual", "projected")
 # Markdown badges, not st.error boxes: an alert is about the data, not a failure of the page.
@@ -110,9 +115,10 @@ def render_alerts(alerts: Sequence[Alert], *, limit: int | None = None, key: str
             st.markdown(_lines(deliverables[5:]))
 
 
-def tile(column, label: str, amount: Decimal, currency: str, fits: int = 13) -> None:
-    """A metric tile: the full amount when it fits (`fits` characters: 13 in a row of four tiles, about
-    10 in a row of five), else the compact form with the exact one in help."""
+def tile(column, label: str, amount: Decimal, currency: str, fits: int = 11) -> None:
+    """A metric tile: the full amount when it fits (`fits` characters: 11 in a row of four tiles at 1280 px
+    with the sidebar open, 10 in a row of five; the Bahasa browser test measures it), else the compact form
+    (`Rp14,1 jt`) with the exact amount in help."""
     full = money(amount, currency)
     if len(full) <= fits:
         column.metric(label, full)
@@ -120,37 +126,17 @@ def tile(column, label: str, amount: Decimal, currency: str, fits: int = 13) -> 
         column.metric(label, compact_money(amount, currency), help=full)
 
 
-def compact_money(amount: Decimal, currency: str) -> str:
-    """`IDR665.3M` for tiles where a full rupiah amount would not fit (the exact amount goes in help)."""
-    return format_compact_currency(amount, currency, locale=current_locale(), fraction_digits=1)
-
-
-# budgets.plans.CHANNELS: the budget channels a plan can cover
-BUDGET_CHANNEL_LABELS = {
-    "meta_ads": N_("Paid ads"),
-    "influencer_fees": N_("Influencer fees"),
-    "product_seeding": N_("Product seeding"),
-}
-# budgets.changes targets: what a proposal changes
-CHANGE_TARGET_LABELS = {
-    "plan": N_("plan amount"),
-    "meta_daily_budget": N_("Meta daily budget"),
-    "meta_lifetime_budget": N_("Meta lifetime budget"),
-}
-
-
-def moment_text(moment: dt.datetime | None) -> str:
-    """A timestamp in the workspace time zone, in the user's locale (`Nov 27, 2026, 9:05 AM`, `27 Nov 2026,
-    09.05`); "" for None."""
-    if moment is None:
-        return ""
-    locale = current_locale()
-    pattern = (
-        get_datetime_format("medium", locale=locale)
-        .replace("{1}", get_date_format("medium", locale=locale).pattern)
-        .replace("{0}", get_time_format("short", locale=locale).pattern)
-    )
-    return format_datetime(moment, pattern, tzinfo=zone(workspace_zone()), locale=locale)
+def number_tile(column, label: str, value: Decimal | int | None, digits: int = 0, fits: int = 10) -> None:
+    """A metric tile for a count or ratio: in full when it fits, else compact (`1,2 jt`) with the full one in help;
+    "—" when there is no value."""
+    if value is None:
+        column.metric(label, "—")
+        return
+    full = number(value, digits)
+    if len(full) <= fits:
+        column.metric(label, full)
+    else:
+        column.metric(label, compact_number(value), help=full)
 
 
 def scope_text(change: dict) -> str:
@@ -158,7 +144,7 @@ def scope_text(change: dict) -> str:
     kind = change.get("scope_type") or ""
     name = change.get("scope_name") or change.get("scope_key") or ""
     if kind == "channel":
-        name = term(BUDGET_CHANNEL_LABELS, name)
+        name = term(LEDGER_CHANNEL_LABELS, name)
     label = _(SCOPE_LABELS[kind]).capitalize() if kind in SCOPE_LABELS else ""
     text = f"{label} “{name}”" if label else f"“{name}”"
     if kind == "campaign" and change.get("account_name"):
@@ -175,7 +161,7 @@ def change_description(change: dict) -> str:
     """A budget proposal as a manager reads it (Markdown, names escaped): what, which period, old -> new in its
     currency, who proposed it, when and why."""
     old = money_or_blank(change["old_amount"], change["currency"]) or "—"
-    target = _(CHANGE_TARGET_LABELS.get(change["target"], change["target"])).capitalize()
+    target = term(BUDGET_TARGET_LABELS, change["target"]).capitalize()
     new = money(change["new_amount"], change["currency"])
     lines = [
         scope_text(change),
@@ -197,7 +183,7 @@ def change_description(change: dict) -> str:
         _(
             "Proposed by {who} on {when}. Why: {reason}",
             who=change["proposed_by"],
-            when=moment_text(change["proposed_at"]),
+            when=when_text(change["proposed_at"]),
             reason=change["reason"],
         ),
     ]

@@ -15,6 +15,7 @@ from db.errors import ConflictError
 from db.roles import Actor, PermissionDenied
 from pages.components.data import CACHE_TTL, clear_caches, db_key
 from pages.components.i18n import _, date_text
+from pages.components.inputs import error_text
 from pages.components.terms import ad_platform_label
 
 
@@ -234,7 +235,7 @@ def _save_definition(actor: Actor, events, account_id: int, campaign, account_na
                     )
         except (DefinitionError, PermissionDenied) as exc:
             box.update(label=_("Not saved"), state="error", expanded=True)
-            st.error(_("Not saved: {reason}", reason=str(exc)))
+            st.error(_("Not saved: {reason}", reason=error_text(exc)))
             return
         except ConflictError:  # a concurrent save of the same definition (db.engine.session_scope)
             box.update(label=_("Not saved"), state="error", expanded=True)

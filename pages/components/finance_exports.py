@@ -135,7 +135,7 @@ def closes_table(db: str) -> pd.DataFrame:
                 "month": c.month.strftime("%Y-%m"),
                 "status": c.status,
                 "by": c.locked_by,
-                "at": c.locked_at.strftime("%Y-%m-%d %H:%M UTC"),
+                "at": c.locked_at,
                 "notes": c.notes or "",
             }
             for c in list_closes(session)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import streamlit as st
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
@@ -33,7 +34,36 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors l
     return message
 
 
+def language_of(locale: str | None, accept_language: str | None = None) -> str:
+    """The app language for a browser: its locale (`id-ID`) or, without one, the first Accept-Language entry
+    we have (`id,en;q=0.8`): `id*` -> Bahasa Indonesia, anything else -> English."""
+    candidates = [locale] if locale else []
+    for part in (accept_language or "").split(","):
+        candidates.append(part.split(";")[0].strip())
+    for tag in candidates:
+        code = (tag or "").replace("_", "-").split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+        if code and code != "*":
+            return "en"
+    return "en"
+
+
+def browser_language() -> str:
+    """The first language of this browser session (`st.context.locale`, else the Accept-Language header)."""
+    try:
+        locale = st.context.locale
+        header = st.context.headers.get("Accept-Language")
+    except Exception:  # no browser behind this run (bare scripts, some tests)
+        return "en"
+    return language_of(locale, header)
+
+
 def current_language() -> str:
+    """The session's language: chosen in the sidebar, else the signed-in user's saved one, else the browser's."""
+    if "language" not in st.session_state:
+        st.session_state["language"] = browser_language()
+        st.session_state["language_source"] = "browser"
     lang = st.session_state.get("language", "en")
     return lang if lang in LANGUAGES else "en"
 
@@ -61,3 +91,16 @@ def date_text(day: dt.date | dt.datetime | None, locale: str | None = None) -> s
 def month_text(day: dt.date, locale: str | None = None) -> str:
     """A month for reading in the current locale: `November 2026`, `Agustus 2026`."""
     return format_date(day, "MMMM y", locale=locale or current_locale())
+
+
+def datetime_text(moment: dt.datetime | None, zone: str, locale: str | None = None) -> str:
+    """A moment for reading in the time zone `zone` and the current locale, to the minute, with the zone's
+    abbreviation: `27 Nov 2026 14.05 WIB` (id_ID), `Nov 27, 2026, 2:05 PM GMT+7` (en_US); "" for None.
+    A naive datetime is taken as UTC (the database stores UTC)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    lang = locale or current_locale()
+    pattern = "d MMM y HH.mm z" if lang.startswith("id") else "MMM d, y, h:mm a z"
+    return format_datetime(moment, pattern, tzinfo=ZoneInfo(zone), locale=lang)

@@ -74,7 +74,7 @@ def run_action(form: str, func: Callable[..., Any], *args: Any, success: str | N
         st.session_state[f"{form}__errors"] = dict(exc.messages)
         return False
     except PermissionDenied as exc:
-        st.session_state[f"{form}__error"] = _("Not permitted: {reason}", reason=str(exc))
+        st.session_state[f"{form}__error"] = error_text(exc)
         return False
     except IntegrityError:
         st.session_state[f"{form}__error"] = _("The database refused the change (a duplicate?); reload and retry.")
@@ -86,7 +86,7 @@ def run_action(form: str, func: Callable[..., Any], *args: Any, success: str | N
         st.session_state[f"{form}__error"] = error_text(exc)
         return False
     except ValueError as exc:
-        st.session_state[f"{form}__error"] = str(exc)
+        st.session_state[f"{form}__error"] = error_text(exc)
         return False
     clear_caches()
     if success:

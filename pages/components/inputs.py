@@ -12,12 +12,16 @@ import datetime as dt
 from decimal import Decimal
 
 import streamlit as st
+from pydantic import ValidationError
 
 from db.calendar import EARLIEST_DATE, LATEST_DATE
 from db.errors import DomainError, FieldErrors, Message
 from db.parse import ParseError, amount_example, parse_amount, parse_date, parse_rate
+from db.roles import PermissionDenied
+from db.validation import validation_messages
 from pages.components.i18n import N_, _, current_locale
 from pages.components.money import money
+from pages.components.terms import ROLE_LABELS, field_label, term
 
 # A database failure that is not a domain refusal (a DataError, a lost connection): said in words, never the
 # driver's text, which can hold SQL and values.
@@ -31,13 +35,28 @@ def message_text(message: Message | str) -> str:
     return _(message)
 
 
-def error_text(exc: BaseException) -> str:
-    """What to tell a person about a refusal: translated for domain errors, one line per field for FieldErrors."""
+def field_text(name: str, message: Message | str, labels: dict[str, str] | None = None) -> str:
+    """One field's refusal as "<field label>: <reason>" in the user's language (the reason alone for a row)."""
+    label = (labels or {}).get(name) or field_label(name)
+    reason = message_text(message)
+    return _("{field}: {reason}", field=label, reason=reason) if label else reason
+
+
+def error_text(exc: BaseException, labels: dict[str, str] | None = None) -> str:
+    """What to tell a person about a refusal, in their language: "<field label>: <reason>" per field for
+    FieldErrors (`labels` maps field names to the form's own labels), the translated sentence for any other
+    DomainError, the role for PermissionDenied; any other exception's own sentence."""
     if isinstance(exc, FieldErrors):
-        return "; ".join(message_text(m) for m in exc.messages.values())
+        return "; ".join(field_text(name, m, labels) for name, m in exc.messages.items())
+    if isinstance(exc, ValidationError):
+        return "; ".join(field_text(name, m, labels) for name, m in validation_messages(exc).items())
     if isinstance(exc, DomainError):
         return message_text(exc.message)
-    return str(exc)
+    if isinstance(exc, PermissionDenied):
+        return _("Your role ({role}) is not permitted to do this.", role=term(ROLE_LABELS, exc.role))
+    if str(exc):
+        return str(exc)  # a refusal from an API client or a library, already a sentence (English)
+    return _("Something went wrong; nothing was saved. Try again, or tell your admin.")
 
 
 def amount_input(

@@ -18,15 +18,9 @@ from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field
 from pages.components.money import money
 from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as
-from pages.components.terms import PAYMENT_STATUS_LABELS, STAGE_LABELS, column_labels, term
+from pages.components.terms import PAYMENT_METHOD_LABELS, PAYMENT_STATUS_LABELS, STAGE_LABELS, column_labels, term
 
-METHOD_LABELS = {
-    "bank_transfer": N_("bank transfer"),
-    "e_wallet": N_("e-wallet"),
-    "card": N_("card"),
-    "cash": N_("cash"),
-    "other": N_("other"),
-}
+METHOD_LABELS = PAYMENT_METHOD_LABELS  # one map, in terms.py
 # The domain's refusals on this tab, listed so they are extracted and translated.
 MESSAGES = (
     N_("A payment needs a collaboration at Contracted or later; {influencer} is at {stage}."),

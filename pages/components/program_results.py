@@ -40,6 +40,10 @@ def results_tab(results: pd.DataFrame, summary: pd.DataFrame, over_time: pd.Data
         metric = st.selectbox(
             _("Metric over time"), METRICS, key="prog_results_metric", format_func=lambda m: labels[m]
         )
-        st.altair_chart(charts.results_over_time(over_time, metric), width="stretch", key="prog_chart_time")
+        st.altair_chart(
+            charts.results_over_time(over_time, metric, translate=_, metric_label=labels[metric]),
+            width="stretch",
+            key="prog_chart_time",
+        )
     per_influencer = roi.rollup(results, ["influencer"])
-    st.altair_chart(charts.cost_vs_conversions(per_influencer), width="stretch", key="prog_chart_cost")
+    st.altair_chart(charts.cost_vs_conversions(per_influencer, translate=_), width="stretch", key="prog_chart_cost")

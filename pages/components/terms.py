@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
+
 from influencers.handles import PLATFORM_LABELS
 from pages.components.i18n import N_, _
 
@@ -94,6 +96,7 @@ SYNC_KIND_LABELS = {
     "linkedin_file": N_("LinkedIn report import"),
     "manual": N_("manual entry"),
     "demo": N_("demo workspace"),
+    "account_level": N_("account-level rows"),
 }
 SYNC_STATUS_LABELS = {
     "running": N_("running"),
@@ -278,6 +281,51 @@ COLUMN_LABELS = {
 }
 
 
+# Form field names the domain names in FieldErrors that are not column names above
+FIELD_LABELS = {
+    "engagement_rate": N_("Engagement rate %"),
+    "avg_views": N_("Average views"),
+    "agency_name": N_("Agency"),
+    "agency_contact": N_("Agency contact"),
+    "owner": N_("Owner"),
+    "language": N_("Language"),
+    "niches": N_("Niches"),
+    "tags": N_("Tags"),
+    "landing_url": N_("Landing page"),
+    "promo_code_prefix": N_("Promo code prefix"),
+    "utm_campaign": N_("UTM campaign"),
+    "campaign_ids": N_("Campaigns"),
+    "influencer_id": N_("Influencer"),
+    "deliverable_id": N_("Deliverable"),
+    "link": N_("Link"),
+    "reason": N_("Reason"),
+    "note": N_("Note"),
+    "new_amount": N_("New amount"),
+    "target": N_("Change"),
+    "scope": N_("Budget for"),
+    "period": N_("Period"),
+}
+NO_FIELD = frozenset({"row", "merge", "file", "import", "change", "plan", "campaign"})  # the reason says it all
+
+
+def field_label(name: str) -> str:
+    """A form field's label for "<field>: <reason>" ("" for row-level reasons); platform handles by name."""
+    if name in NO_FIELD:
+        return ""
+    if name in FIELD_LABELS:
+        return _(FIELD_LABELS[name])
+    if name in COLUMN_LABELS:
+        return _(COLUMN_LABELS[name])
+    platform, _sep, rest = name.partition("_")
+    if platform in PLATFORM_LABELS:
+        if not rest:
+            return platform_label(platform)
+        inner = FIELD_LABELS.get(rest) or COLUMN_LABELS.get(rest)
+        if inner:
+            return _("{label} ({platform})", label=_(inner), platform=platform_label(platform))
+    return _(name.replace("_", " ").capitalize())
+
+
 def column_labels(columns: Iterable[object], **config: object) -> dict[str, object]:
     """`column_config` for `st.dataframe`: translated headers for known columns (the data keeps its names)."""
     labels: dict[str, object] = {str(c): _(COLUMN_LABELS[str(c)]) for c in columns if str(c) in COLUMN_LABELS}
@@ -300,3 +348,208 @@ def ad_platform_label(platform: str | None) -> str:
 def platform_label(platform: str) -> str:
     """A platform's name: brand names as they are, "Other" translated."""
     return _(PLATFORM_OTHER) if platform == "other" else PLATFORM_LABELS.get(platform, platform)
+
+
+# -- labels, not codes: every enum the domain stores, in people's words ------------------------------------
+# Campaign and ad set statuses: Meta's status and effective_status (campaigns.meta_settings.ALL_EFFECTIVE_STATUSES)
+# and what the TikTok writer stores (ACTIVE / PAUSED / DELETED, campaigns.tiktok_writer.status_of).
+CAMPAIGN_STATUS_LABELS = {
+    "ACTIVE": N_("Active"),
+    "PAUSED": N_("Paused"),
+    "DELETED": N_("Deleted"),
+    "ARCHIVED": N_("Archived"),
+    "PENDING_REVIEW": N_("In review"),
+    "DISAPPROVED": N_("Rejected"),
+    "PREAPPROVED": N_("Pre-approved"),
+    "PENDING_BILLING_INFO": N_("Billing info needed"),
+    "CAMPAIGN_PAUSED": N_("Campaign paused"),
+    "ADSET_PAUSED": N_("Ad set paused"),
+    "IN_PROCESS": N_("Processing"),
+    "WITH_ISSUES": N_("With issues"),
+}
+# Campaign objectives: Meta's ODAX and legacy names (meta_settings.OBJECTIVES, DEFAULT_EVENTS_BY_OBJECTIVE) and
+# TikTok's objective_type values (tiktok_settings.DEFAULT_EVENT_BY_OBJECTIVE and the others TikTok sends).
+OBJECTIVE_LABELS = {
+    "OUTCOME_SALES": N_("Sales"),
+    "OUTCOME_LEADS": N_("Leads"),
+    "OUTCOME_APP_PROMOTION": N_("App promotion"),
+    "OUTCOME_TRAFFIC": N_("Traffic"),
+    "OUTCOME_AWARENESS": N_("Awareness"),
+    "OUTCOME_ENGAGEMENT": N_("Engagement"),
+    "CONVERSIONS": N_("Conversions"),
+    "PRODUCT_CATALOG_SALES": N_("Catalog sales"),
+    "LEAD_GENERATION": N_("Lead generation"),
+    "APP_INSTALLS": N_("App installs"),
+    "LINK_CLICKS": N_("Link clicks"),
+    "REACH": N_("Reach"),
+    "BRAND_AWARENESS": N_("Brand awareness"),
+    "POST_ENGAGEMENT": N_("Post engagement"),
+    "VIDEO_VIEWS": N_("Video views"),
+    "MESSAGES": N_("Messages"),
+    "PRODUCT_SALES": N_("Product sales"),
+    "WEB_CONVERSIONS": N_("Website conversions"),
+    "APP_PROMOTION": N_("App promotion"),
+    "APP_INSTALL": N_("App installs"),
+    "TRAFFIC": N_("Traffic"),
+    "ENGAGEMENT": N_("Engagement"),
+    "COMMUNITY_INTERACTION": N_("Community interaction"),
+    "RF_REACH": N_("Reach & frequency"),
+    "SEARCH": N_("Search"),
+    "PERFORMANCE_MAX": N_("Performance Max"),
+    "DISPLAY": N_("Display"),
+    "SHOPPING": N_("Shopping"),
+}
+# Ledger and budget channels (budgets.plans.CHANNELS)
+LEDGER_CHANNEL_LABELS = {
+    "meta_ads": N_("Meta ads"),
+    "tiktok_ads": N_("TikTok ads"),
+    "influencer_fees": N_("Influencer fees"),
+    "product_seeding": N_("Product seeding"),
+}
+# Payment methods (influencer payments)
+PAYMENT_METHOD_LABELS = {
+    "bank_transfer": N_("bank transfer"),
+    "e_wallet": N_("e-wallet"),
+    "card": N_("card"),
+    "cash": N_("cash"),
+    "other": N_("other"),
+}
+# FX conversion policies (finance.fx.POLICIES)
+FX_POLICY_LABELS = {
+    "monthly_average": N_("Monthly average rate"),
+    "month_end": N_("Month-end rate"),
+    "daily": N_("Daily rate"),
+}
+# Influencer fee recognition (influencers.fees.RECOGNITION)
+RECOGNITION_LABELS = {
+    "on_delivery": N_("When the content is delivered"),
+    "over_flight": N_("Spread over the flight"),
+}
+# Influencer statuses (influencers.models.INFLUENCER_STATUSES)
+INFLUENCER_STATUS_LABELS = {"active": N_("active"), "do_not_contact": N_("do not contact")}
+# Budget pacing statuses (budgets.pacing.STATUSES)
+PACING_LABELS = {
+    "on_track": N_("On track"),
+    "under_pacing": N_("Under-pacing"),
+    "over_pacing": N_("Over-pacing"),
+    "exhausted": N_("Exhausted"),
+    "no_plan": N_("No plan"),
+}
+# Budget change statuses and targets (budgets.changes)
+BUDGET_CHANGE_STATUS_LABELS = {
+    "proposed": N_("proposed"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
+    "applied": N_("applied"),
+    "failed": N_("failed"),
+}
+PERIOD_CLOSE_STATUS_LABELS = {"locked": N_("closed"), "reopened": N_("reopened")}
+BUDGET_TARGET_LABELS = {
+    "plan": N_("Pantau budget plan"),
+    "meta_daily_budget": N_("Meta daily budget"),
+    "meta_lifetime_budget": N_("Meta lifetime budget"),
+}
+# Audit log: the actions and record types every audit.record call of the domain writes
+AUDIT_ACTION_LABELS = {
+    "create": N_("created"),
+    "update": N_("changed"),
+    "delete": N_("deleted"),
+    "merge": N_("merged"),
+    "import": N_("imported"),
+    "export": N_("exported"),
+    "sync": N_("synced"),
+    "stage": N_("stage changed"),
+    "results": N_("results entered"),
+    "approve": N_("approved"),
+    "reject": N_("rejected"),
+    "propose": N_("proposed"),
+    "close": N_("month closed"),
+    "reopen": N_("month reopened"),
+    "preference": N_("preference changed"),
+    "role_change": N_("role changed"),
+    "reactivate": N_("reactivated"),
+    "deactivate": N_("deactivated"),
+    "settings": N_("settings changed"),
+    "secret": N_("secret stored"),
+    "conversion_definition": N_("conversion events changed"),
+    "pending": N_("set to pending"),
+    "paid": N_("marked paid"),
+    "cancelled": N_("cancelled"),
+}
+AUDIT_RECORD_LABELS = {
+    "ad_account": N_("ad account"),
+    "ads_manager_file": N_("Ads Manager file"),
+    "alert_recipient": N_("alert recipient"),
+    "audit_log": N_("audit log"),
+    "budget_change": N_("budget change"),
+    "budget_plan": N_("budget plan"),
+    "collaboration": N_("collaboration"),
+    "conversion_definition": N_("conversion events"),
+    "deliverable": N_("deliverable"),
+    "demo_workspace": N_("demo workspace"),
+    "export": N_("export"),
+    "fx_rate": N_("FX rate"),
+    "influencer": N_("influencer"),
+    "interaction": N_("interaction"),
+    "payment": N_("payment"),
+    "period_close": N_("month close"),
+    "program": N_("program"),
+    "setting": N_("setting"),
+    "user": N_("user"),
+    "job": N_("scheduled job"),
+}
+# Every code -> label map above, by what it names (tests/test_labels.py checks each against the domain)
+LABEL_MAPS = {
+    "campaign_status": CAMPAIGN_STATUS_LABELS,
+    "objective": OBJECTIVE_LABELS,
+    "stage": STAGE_LABELS,
+    "ledger_channel": LEDGER_CHANNEL_LABELS,
+    "payment_method": PAYMENT_METHOD_LABELS,
+    "fx_policy": FX_POLICY_LABELS,
+    "recognition": RECOGNITION_LABELS,
+    "audit_action": AUDIT_ACTION_LABELS,
+    "audit_record": AUDIT_RECORD_LABELS,
+    "sync_kind": SYNC_KIND_LABELS,
+    "sync_status": SYNC_STATUS_LABELS,
+    "ad_platform": AD_PLATFORM_LABELS,
+    "program_status": PROGRAM_STATUS_LABELS,
+    "deliverable_status": DELIVERABLE_STATUS_LABELS,
+    "payment_status": PAYMENT_STATUS_LABELS,
+    "fee_type": FEE_TYPE_LABELS,
+    "deliverable_type": DELIVERABLE_TYPE_LABELS,
+    "scope": SCOPE_LABELS,
+    "interaction_channel": CHANNEL_LABELS,
+    "influencer_status": INFLUENCER_STATUS_LABELS,
+    "pacing": PACING_LABELS,
+    "budget_change_status": BUDGET_CHANGE_STATUS_LABELS,
+    "budget_target": BUDGET_TARGET_LABELS,
+    "period_close_status": PERIOD_CLOSE_STATUS_LABELS,
+    "role": ROLE_LABELS,
+}
+BLANK = "—"  # what a missing value reads as on screen (never "None", "nan" or "NaT")
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT or pd.NA: a value a table shows as blank."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def label(kind: str, code: object) -> str:
+    """The translated label of `code` in the `LABEL_MAPS[kind]` map; "" for a missing code, unknown ones as is."""
+    if is_missing(code):
+        return ""
+    return term(LABEL_MAPS[kind], str(code))
+
+
+def labelled(frame, columns: dict[str, str]):
+    """A display copy of `frame` with each `column: kind` shown as labels (the data frame is left as it is)."""
+    shown = frame.copy()
+    for column, kind in columns.items():
+        if column in shown.columns:
+            shown[column] = [label(kind, v) for v in shown[column]]
+    return shown

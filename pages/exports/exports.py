@@ -19,7 +19,7 @@ from finance.fx import POLICIES, import_rates_csv, set_rate
 from finance.reconcile import reconcile_month
 from influencers.fees import RECOGNITION
 from pages.components.auth import require_page
-from pages.components.data import clear_caches, db_key, today
+from pages.components.data import clear_caches, db_key, today, when_text
 from pages.components.empty import empty_state
 from pages.components.finance_exports import (
     ORIGIN_TERMS,
@@ -35,7 +35,7 @@ from pages.components.finance_exports import (
 )
 from pages.components.i18n import _
 from pages.components.inputs import date_field, error_text, rate_input
-from pages.components.terms import column_labels
+from pages.components.terms import column_labels, label
 
 actor = require_page("exports")
 st.title(_("Exports"))
@@ -50,11 +50,11 @@ if counts["campaigns"] == 0:
 info = workspace_finance(db_key())
 st.caption(
     _(
-        "Reporting currency {currency}; FX policy {policy}; influencer fees recognised {recognition}. "
+        "Reporting currency: {currency}. FX policy: {policy}. Influencer fees count: {recognition}. "
         "An admin changes these in Settings.",
         currency=info["reporting_currency"],
-        policy=info["fx_policy"],
-        recognition=info["fee_recognition"],
+        policy=label("fx_policy", info["fx_policy"]),
+        recognition=label("recognition", info["fee_recognition"]).lower(),
     )
 )
 st.caption(
@@ -160,7 +160,12 @@ with tab_export:
         )
 
 with tab_fx:
-    st.write(_("1 unit of From is worth Rate units of To on Date. Imports take date,from,to,rate[,source] columns."))
+    st.write(
+        _(
+            "Each rate says how much one unit of the first currency is worth in the second on that date, e.g. "
+            "1 USD = 16,250 IDR. Imports take the columns date,from,to,rate[,source]."
+        )
+    )
     can_edit = actor.can("fx.edit")
     if not can_edit:
         st.caption(_("Your role can read FX rates but is not permitted to change them."))
@@ -213,13 +218,18 @@ with tab_fx:
                 ),
             )
             new_policy = st.selectbox(
-                _("FX policy"), POLICIES, index=POLICIES.index(info["fx_policy"]), key="exports_set_policy"
+                _("FX policy"),
+                POLICIES,
+                index=POLICIES.index(info["fx_policy"]),
+                key="exports_set_policy",
+                format_func=lambda code: label("fx_policy", code),
             )
             new_recognition = st.selectbox(
                 _("Influencer fee recognition"),
                 RECOGNITION,
                 index=RECOGNITION.index(info["fee_recognition"]),
                 key="exports_set_recognition",
+                format_func=lambda code: label("recognition", code),
             )
             if st.form_submit_button(_("Save settings"), key="exports_set_save"):
                 try:
@@ -268,7 +278,7 @@ with tab_close:
                 clear_caches()
                 st.rerun()
             except (CloseError, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
     else:
         if st.button(_("Close {month}", month=month.strftime("%Y-%m")), key="exports_close", type="primary"):
             try:
@@ -281,13 +291,16 @@ with tab_close:
     if closes.empty:
         st.info(_("No month is closed yet. Close last month once its figures are final."))
     else:
-        st.dataframe(closes, hide_index=True, key="exports_closes", column_config=column_labels(closes.columns))
+        shown = closes.assign(
+            status=[label("period_close_status", v) for v in closes["status"]], at=[when_text(v) for v in closes["at"]]
+        )
+        st.dataframe(shown, hide_index=True, key="exports_closes", column_config=column_labels(closes.columns))
     if locked:
         st.subheader(_("Changes since the close"))
         try:
             diff = differences(db_key(), month)
         except CloseError as exc:
-            st.error(str(exc))
+            st.error(error_text(exc))
         else:
             if diff.empty:
                 st.success(_("Nothing changed since {month} was closed.", month=month.strftime("%Y-%m")))

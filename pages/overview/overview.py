@@ -14,8 +14,8 @@ from demo.workspace import load_demo
 from finance import fx
 from influencers.queries import influencer_count, overdue_deliverables
 from pages.components.auth import require_page
-from pages.components.budget_widgets import money_or_blank, render_alerts, tile
-from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today
+from pages.components.budget_widgets import money_or_blank, number_tile, render_alerts, tile
+from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today, when_text
 from pages.components.i18n import _, date_text
 from pages.components.money import money, number
 from pages.components.navigation import page_link
@@ -103,22 +103,22 @@ for cur in currencies:
     value = row.conversion_value if row is not None else 0
     st.markdown(f"**{cur}**")
     a, b, c, d, e = st.columns(5)
-    tile(a, _("Spend ({currency})", currency=cur), ads + fees, cur)
+    tile(a, _("Spend ({currency})", currency=cur), ads + fees, cur, fits=10)
     a.caption(_("{ads} ads, {fees} influencer fees paid", ads=money(ads, cur), fees=money(fees, cur)))
-    b.metric(_("Conversions ({currency} accounts)", currency=cur), number(conversions))
+    number_tile(b, _("Conversions ({currency} accounts)", currency=cur), conversions)
     cpa = performance.ratio(ads, conversions)
     if cpa is None:
-        c.metric(_("CPA ({currency})", currency=cur), "-")
+        c.metric(_("CPA ({currency})", currency=cur), "—")
     else:
-        tile(c, _("CPA ({currency})", currency=cur), cpa, cur)
+        tile(c, _("CPA ({currency})", currency=cur), cpa, cur, fits=10)
     roas = performance.ratio(value, ads)
-    d.metric(_("ROAS ({currency})", currency=cur), "-" if roas is None else number(roas, 2))
+    number_tile(d, _("ROAS ({currency})", currency=cur), roas, 2)
     if total is not None and total.planned:
         used = total.actual / total.planned * 100
         e.metric(_("Budget used ({currency})", currency=cur), f"{number(used, 0)}%")
         e.caption(_("{spent} of {planned} planned", spent=money(total.actual, cur), planned=money(total.planned, cur)))
     else:
-        e.metric(_("Budget used ({currency})", currency=cur), "-")
+        e.metric(_("Budget used ({currency})", currency=cur), "—")
 
 counts = summary["counts"]
 a, b, c = st.columns(3)
@@ -160,9 +160,9 @@ if summary["last_sync"]:
     kind, status, at = summary["last_sync"]
     st.caption(
         _(
-            "Last sync: {kind}, {status}, {at} UTC",
+            "Last sync: {kind}, {status}, {at}",
             kind=term(SYNC_KIND_LABELS, kind),
             status=term(SYNC_STATUS_LABELS, status),
-            at=at.strftime("%Y-%m-%d %H:%M"),
+            at=when_text(at),
         )
     )

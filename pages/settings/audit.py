@@ -11,8 +11,9 @@ from db import audit
 from db.engine import session_scope
 from db.roles import require
 from pages.components.auth import require_page
-from pages.components.data import CACHE_TTL, db_key, today
+from pages.components.data import CACHE_TTL, db_key, today, when_text
 from pages.components.i18n import _
+from pages.components.terms import label
 
 actor = require_page("audit")
 require(actor, "audit.read")
@@ -39,8 +40,20 @@ if not options["actions"]:
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
     actors = c1.multiselect(_("Who"), options["actors"], key="audit_actors", placeholder=_("Everyone"))
-    actions = c2.multiselect(_("Action"), options["actions"], key="audit_actions", placeholder=_("Every action"))
-    kinds = c3.multiselect(_("Record type"), options["entity_types"], key="audit_entity_types", placeholder=_("All"))
+    actions = c2.multiselect(
+        _("Action"),
+        options["actions"],
+        key="audit_actions",
+        placeholder=_("Every action"),
+        format_func=lambda code: label("audit_action", code),
+    )
+    kinds = c3.multiselect(
+        _("Record type"),
+        options["entity_types"],
+        key="audit_entity_types",
+        placeholder=_("All"),
+        format_func=lambda code: label("audit_record", code),
+    )
     c4, c5 = st.columns([1, 2])
     period = c4.date_input(_("Dates (UTC)"), value=(), key="audit_dates", format="YYYY-MM-DD")
     text = c5.text_input(_("Contains"), key="audit_text", placeholder=_("an email, a name, an id, a value..."))
@@ -61,11 +74,11 @@ st.caption(_("{count} changes, newest first.", count=len(rows)))
 table = pd.DataFrame(
     [
         {
-            _("When (UTC)"): r["at"].strftime("%Y-%m-%d %H:%M:%S"),
+            _("When"): when_text(r["at"]),
             _("Who"): r["actor"],
-            _("Action"): r["action"],
-            _("Record type"): r["entity_type"],
-            _("Record"): r["entity_id"] or "",
+            _("Action"): label("audit_action", r["action"]),
+            _("Record type"): label("audit_record", r["entity_type"]),
+            _("Record"): str(r["entity_id"] or ""),
             _("Summary"): r["summary"] or "",
             _("Before -> after"): r["change"],
         }

@@ -34,7 +34,8 @@ from pages.components.data import clear_caches
 from pages.components.finance_exports import ORIGIN_TERMS
 from pages.components.i18n import LANGUAGES as LANGUAGE_NAMES
 from pages.components.i18n import _
-from pages.components.inputs import error_text
+from pages.components.inputs import error_text, message_text
+from pages.components.terms import label
 
 actor = require_page("settings")
 st.title(_("Settings"))
@@ -57,7 +58,7 @@ def _run(action, success: str) -> None:
         with session_scope() as session:
             action(session)
     except (UserError, SecretError, PermissionDenied, ValueError) as exc:
-        st.session_state["settings_flash"] = ("error", str(exc))
+        st.session_state["settings_flash"] = ("error", error_text(exc))
         return
     clear_caches()
     st.session_state["settings_flash"] = ("success", success)
@@ -183,12 +184,14 @@ with st.form("settings_workspace"):
         FX_POLICIES,
         index=FX_POLICIES.index(values["fx_policy"]) if values["fx_policy"] in FX_POLICIES else 0,
         key="settings_fx_policy",
+        format_func=lambda code: label("fx_policy", code),
     )
     fee = c3.selectbox(
         _("Influencer fee recognition"),
         FEE_RECOGNITION,
         index=FEE_RECOGNITION.index(values["fee_recognition"]) if values["fee_recognition"] in FEE_RECOGNITION else 0,
         key="settings_fee_recognition",
+        format_func=lambda code: label("recognition", code),
     )
     c4, c5 = st.columns(2)
     lookback = c4.number_input(
@@ -245,7 +248,7 @@ if status.source is None:
 else:
     st.write(_("Access token: {masked} (from {source})", masked=status.masked or "••••", source=_(status.source)))
 if status.key_problem:
-    st.warning(_("The app cannot store a token: {reason}", reason=status.key_problem))
+    st.warning(_("The app cannot store a token: {reason}", reason=message_text(status.key_problem)))
 else:
     with st.form("settings_meta_token"):
         st.text_input(
@@ -300,7 +303,7 @@ for spec in JOBS.values():
             except ScheduleError as exc:
                 st.session_state["settings_flash"] = ("error", exc.message.render(_))
             except PermissionDenied as exc:
-                st.session_state["settings_flash"] = ("error", str(exc))
+                st.session_state["settings_flash"] = ("error", error_text(exc))
             else:
                 st.session_state["settings_flash"] = ("success", _("Schedule saved: {job}.", job=_(spec.title)))
             st.rerun()

@@ -25,7 +25,7 @@ from db.money import CURRENCY_CODES
 from db.roles import PermissionDenied
 from db.tabular import DEFAULT_LIMITS, MB
 from pages.components.auth import require_page
-from pages.components.data import clear_caches
+from pages.components.data import clear_caches, display_copy
 from pages.components.i18n import N_, _, current_locale
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
@@ -108,7 +108,7 @@ elif has_token:
                 summary = sync_facebook(actor, full=full, progress=step)
             except (MetaError, PermissionDenied, ValueError) as exc:
                 box.update(label=_("Sync failed"), state="error")
-                st.error(str(exc))
+                st.error(error_text(exc))
             else:
                 clear_caches()
                 message = _(
@@ -189,7 +189,7 @@ elif tiktok.token_present and not tiktok.error:
                 summary = sync_tiktok(actor, progress=tiktok_step)
             except (PermissionDenied, ValueError) as exc:
                 box.update(label=_("TikTok sync failed"), state="error")
-                st.error(str(exc))
+                st.error(error_text(exc))
             else:
                 clear_caches()
                 message = _(
@@ -349,6 +349,7 @@ else:
     shown["kind"] = [term(SYNC_KIND_LABELS, k) for k in shown["kind"]]
     shown["platform"] = [ad_platform_label(p if isinstance(p, str) else None) for p in shown["platform"]]
     shown["status"] = [term(SYNC_STATUS_LABELS, s) for s in shown["status"]]
+    shown = display_copy(shown, times=("started_at", "finished_at"))
     st.dataframe(shown, hide_index=True, width="stretch", key="sync_runs", column_config=column_labels(runs[0]))
 
 # -- schedules ----------------------------------------------------------------------------------------

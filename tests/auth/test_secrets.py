@@ -74,7 +74,7 @@ def test_without_a_key_the_app_refuses_to_store_and_says_why(session) -> None:
     assert TOKEN not in str(info.value)
     assert "Fernet.generate_key" in str(info.value)
     assert session.get(Setting, TOKEN_SETTING) is None
-    assert token_status(session).key_problem.startswith("No encryption key")
+    assert str(token_status(session).key_problem).startswith("No encryption key")
 
 
 def test_a_bad_key_is_refused(session, monkeypatch) -> None:

@@ -148,7 +148,7 @@ def test_period_close_from_the_page(finance_url: str, app_test) -> None:
     assert not at.error, [e.value for e in at.error]
     closes = next(d.value for d in at.dataframe if "status" in d.value.columns)
     assert closes.iloc[0]["month"] == month
-    assert closes.iloc[0]["status"] == "locked"
+    assert closes.iloc[0]["status"] == "closed"  # the label, not the stored code
     assert any(f"Nothing changed since {month}" in m.value for m in at.success)
     assert at.button(key="exports_reopen")
     # The Export tab's default period is last month: now served from the snapshot, and it says so.
@@ -174,5 +174,5 @@ def test_admin_changes_the_reporting_currency(finance_url: str, app_test) -> Non
     at.selectbox(key="exports_set_policy").set_value("month_end")
     at.button(key="exports_set_save").click().run()
     assert not at.exception, at.exception
-    assert any("Reporting currency IDR; FX policy month_end" in c.value for c in at.caption)
+    assert any("Reporting currency: IDR. FX policy: Month-end rate." in c.value for c in at.caption)
     assert any("Reporting currency IDR: set in Settings." in c.value for c in at.caption)
