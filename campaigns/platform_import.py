@@ -33,6 +33,7 @@ from campaigns.adsmanager_accounts import AccountChoiceError, find_account, gene
 from campaigns.conversions import count_conversions
 from campaigns.models import SOURCE_META_API, SOURCE_TIKTOK_API, AdAccount, Campaign, CampaignInsight, SyncRun
 from campaigns.platform_reports import EMPTY_VALUES, IDENTITY, ReportFormat
+from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_TIKTOK
 from db import audit
 from db.calendar import is_timezone, workspace_timezone
 from db.errors import N_, DomainError, Message
@@ -673,7 +674,11 @@ def _apply(session: Session, actor: Actor, preview: ReportPreview) -> ReportResu
         session,
         actor,
         "import",
-        f"{fmt.platform}_report_file",
+        "tiktok_report_file"
+        if fmt.platform == PLATFORM_TIKTOK
+        else "google_report_file"
+        if fmt.platform == PLATFORM_GOOGLE
+        else "linkedin_report_file",
         preview.filename,
         summary=f"Imported {preview.filename} into {account.name}: {result.describe()}",
     )

@@ -117,6 +117,6 @@ def format_compact(amount: Decimal | int, currency: str, locale: str = "en_US") 
 def format_compact_number(value: Decimal | int, locale: str = "en_US") -> str:
     """Short form of a count for tiles: `1,2 jt` / `12,3 rb` in id_ID, `1.2M` / `12.3K` in en_US (CLDR compact
     patterns via Babel, one decimal, so rounded: show `format_number` beside it). Below 1,000 it is exact."""
-    if abs(value) < COMPACT_FROM:
+    if abs(Decimal(value)) < COMPACT_FROM:
         return format_number(value, locale)
     return format_compact_decimal(value, locale=locale, fraction_digits=1)

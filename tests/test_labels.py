@@ -113,7 +113,7 @@ def test_labelled_shows_labels_on_a_display_copy_and_blanks_for_missing_codes() 
     frame = pd.DataFrame({"status": ["ACTIVE", None, "PAUSED"], "channel": ["meta_ads", "influencer_fees", None]})
     shown = labelled(frame, {"status": "campaign_status", "channel": "ledger_channel"})
     assert list(shown["status"]) == ["Active", "", "Paused"]
-    assert list(shown["channel"]) == ["Meta ads", "Influencer fees", ""]
+    assert list(shown["channel"]) == ["Meta Ads", "Influencer fees", ""]
     assert list(frame["status"].fillna("?")) == ["ACTIVE", "?", "PAUSED"]  # the data keeps its codes
     assert label("objective", "OUTCOME_SALES") == "Sales"
     assert label("objective", float("nan")) == ""

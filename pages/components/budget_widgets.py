@@ -16,6 +16,7 @@ from pages.components.terms import (
     BUDGET_TARGET_LABELS,
     DELIVERABLE_TYPE_LABELS,
     LEDGER_CHANNEL_LABELS,
+    PACING_LABELS,
     SCOPE_LABELS,
     ad_platform_label,
     platform_label,
@@ -28,16 +29,8 @@ BADGES = {"error": ":red-badge[:material/error: {label}]", "warning": ":orange-b
 
 
 def status_label(status: str | None) -> str:
-    """A person's word for a pacing status."""
-    labels = {
-        "on_track": _("On track"),
-        "under_pacing": _("Under-pacing"),
-        "over_pacing": _("Over-pacing"),
-        "exhausted": _("Exhausted"),
-        "no_plan": _("No plan"),
-        "too_early": _("Too early to tell"),
-    }
-    return labels.get(status or "", "")
+    """A person's word for a pacing status (pages.components.terms.PACING_LABELS)."""
+    return term(PACING_LABELS, status) if status else ""
 
 
 def flag_label(flag: str) -> str:

@@ -400,12 +400,6 @@ OBJECTIVE_LABELS = {
     "SHOPPING": N_("Shopping"),
 }
 # Ledger and budget channels (budgets.plans.CHANNELS)
-LEDGER_CHANNEL_LABELS = {
-    "meta_ads": N_("Meta ads"),
-    "tiktok_ads": N_("TikTok ads"),
-    "influencer_fees": N_("Influencer fees"),
-    "product_seeding": N_("Product seeding"),
-}
 # Payment methods (influencer payments)
 PAYMENT_METHOD_LABELS = {
     "bank_transfer": N_("bank transfer"),
@@ -434,6 +428,7 @@ PACING_LABELS = {
     "over_pacing": N_("Over-pacing"),
     "exhausted": N_("Exhausted"),
     "no_plan": N_("No plan"),
+    "too_early": N_("Too early to tell"),
 }
 # Budget change statuses and targets (budgets.changes)
 BUDGET_CHANGE_STATUS_LABELS = {
@@ -445,7 +440,7 @@ BUDGET_CHANGE_STATUS_LABELS = {
 }
 PERIOD_CLOSE_STATUS_LABELS = {"locked": N_("closed"), "reopened": N_("reopened")}
 BUDGET_TARGET_LABELS = {
-    "plan": N_("Pantau budget plan"),
+    "plan": N_("plan amount"),
     "meta_daily_budget": N_("Meta daily budget"),
     "meta_lifetime_budget": N_("Meta lifetime budget"),
 }
@@ -479,6 +474,9 @@ AUDIT_ACTION_LABELS = {
 AUDIT_RECORD_LABELS = {
     "ad_account": N_("ad account"),
     "ads_manager_file": N_("Ads Manager file"),
+    "tiktok_report_file": N_("TikTok Ads report file"),
+    "google_report_file": N_("Google Ads report file"),
+    "linkedin_report_file": N_("LinkedIn report file"),
     "alert_recipient": N_("alert recipient"),
     "audit_log": N_("audit log"),
     "budget_change": N_("budget change"),
