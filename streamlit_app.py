@@ -10,6 +10,7 @@ from db.config import database_url  # noqa: E402
 from db.secrets import install_log_redaction  # noqa: E402
 from migrations.migrate import ensure_schema  # noqa: E402
 from pages.components.auth import account_sidebar, auth_configured, resolve_actor  # noqa: E402
+from pages.components.data import refresh_data_version  # noqa: E402
 from pages.components.i18n import _  # noqa: E402
 from pages.components.navigation import build_navigation  # noqa: E402
 
@@ -25,6 +26,7 @@ def _schema_ready(url: str) -> bool:
 def main() -> None:
     try:
         _schema_ready(database_url())
+        refresh_data_version()  # page caches are keyed on it: nothing cached before a write is shown after it
     except Exception as exc:
         st.error(_("The database could not be opened or migrated: {error}", error=type(exc).__name__))
         st.caption(_("Check DATABASE_URL and that the database server is reachable."))
