@@ -9,6 +9,7 @@ then p50/p95 per page and overall at each user count, and the ratio of each p95 
 
     python bench/load_bench.py                       # 1, 5, 10 and 20 users, 2 rounds each
     python bench/load_bench.py --users 1 20 --rounds 3
+    python bench/load_bench.py --servers 2          # two app processes, each session stuck to one (replicas)
     python bench/load_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
 Targets (issue #14): 20 users' p95 <= 5x one user's on 2 cores; first cold page < 5 s.
@@ -120,19 +121,31 @@ async def one_user(port: int, pages: tuple[str, ...], times: dict[str, list[floa
         await session.close()
 
 
-async def run_users(port: int, users: int, rounds: int) -> tuple[dict[str, list[float]], list[str]]:
+async def run_users(ports: list[int], users: int, rounds: int) -> tuple[dict[str, list[float]], list[str]]:
     times: dict[str, list[float]] = {page: [] for page in PAGES}
     errors: list[str] = []
     for round_number in range(rounds):
-        # Each user starts on a different page, as people do; all of them at once.
+        # Each user starts on a different page, as people do; all of them at once. With several servers each
+        # session stays on one of them, as behind a load balancer with sticky sessions.
         tasks = [
             one_user(
-                port, PAGES[(i + round_number) % len(PAGES) :] + PAGES[: (i + round_number) % len(PAGES)], times, errors
+                ports[i % len(ports)],
+                PAGES[(i + round_number) % len(PAGES) :] + PAGES[: (i + round_number) % len(PAGES)],
+                times,
+                errors,
             )
             for i in range(users)
         ]
         await asyncio.gather(*tasks)
     return times, errors
+
+
+async def _visit_once(session: Session) -> None:
+    await session.connect()
+    try:
+        await session.visit(PAGES[0])
+    finally:
+        await session.close()
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -193,6 +206,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, nargs="+", default=[1, 5, 10, 20])
     parser.add_argument("--rounds", type=int, default=2, help="visits of the six pages per user and user count")
     parser.add_argument("--database-url", help="an existing database to load the demo into (default: temp SQLite)")
+    parser.add_argument("--servers", type=int, default=1, help="app processes sharing the database (replicas)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="pantau-load-"))
@@ -202,16 +216,16 @@ def main() -> None:
     print(f"loading the demo into {database_url.split('@')[-1]} ...", flush=True)
     load_demo(database_url)
 
-    port = free_port()
-    log = tmp / "streamlit.log"
+    ports = [free_port() for _ in range(args.servers)]
     spawned = time.perf_counter()
-    process = start_server(database_url, port, log)
+    processes = [start_server(database_url, port, tmp / f"streamlit-{port}.log") for port in ports]
     try:
-        wait_healthy(port, process, log)
+        for port, process in zip(ports, processes, strict=True):
+            wait_healthy(port, process, tmp / f"streamlit-{port}.log")
         healthy = time.perf_counter() - spawned
 
         async def cold() -> tuple[float, str | None]:
-            session = Session(port)
+            session = Session(ports[0])
             await session.connect()
             try:
                 return await session.visit(PAGES[0])
@@ -219,19 +233,23 @@ def main() -> None:
                 await session.close()
 
         cold_seconds, cold_error = asyncio.run(cold())
-        print(f"server start to healthy: {healthy:.2f} s")
+        print(f"app processes: {len(ports)}; server start to healthy: {healthy:.2f} s")
         print(
             f"first cold page ({PAGES[0]}): {cold_seconds:.2f} s (start to first page: {healthy + cold_seconds:.2f} s)"
         )
         if cold_error:
             print(f"  error on the cold page: {cold_error}")
+        if len(ports) > 1:  # the other replicas' first pages are cold too; keep them out of the figures
+            for port in ports[1:]:
+                warm = Session(port)
+                asyncio.run(_visit_once(warm))
 
         header = f"{'users':>5}  " + "  ".join(f"{p[:11]:>16}" for p in PAGES) + f"  {'all pages':>16}"
         print("\np50 / p95 seconds per page (each user visits the six pages, starting on a different one)")
         print(header)
         baseline_p95 = None
         for users in args.users:
-            times, errors = asyncio.run(run_users(port, users, args.rounds))
+            times, errors = asyncio.run(run_users(ports, users, args.rounds))
             every = [t for page in PAGES for t in times[page]]
             cells = [f"{percentile(times[p], 0.5):6.2f} / {percentile(times[p], 0.95):6.2f}" for p in PAGES]
             p95 = percentile(every, 0.95)
@@ -243,11 +261,13 @@ def main() -> None:
                 print(f"    error: {error}")
         print(f"load average after: {os.getloadavg()[0]:.2f}")
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 if __name__ == "__main__":
