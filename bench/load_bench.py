@@ -155,7 +155,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-def start_server(database_url: str, port: int, log: Path) -> subprocess.Popen:
+def start_server(database_url: str, port: int, log: Path, warm_up: bool = False) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FB_", "PANTAU_", "STREAMLIT_"))}
     env["DATABASE_URL"] = database_url
     command = [
@@ -176,6 +176,8 @@ def start_server(database_url: str, port: int, log: Path) -> subprocess.Popen:
         "none",
         "--secrets.files",
         str(log.with_name("no-secrets.toml")),
+        "--server.scriptHealthCheckEnabled",
+        "true" if warm_up else "false",
     ]
     out = log.open("wb")
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -207,6 +209,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="visits of the six pages per user and user count")
     parser.add_argument("--database-url", help="an existing database to load the demo into (default: temp SQLite)")
     parser.add_argument("--servers", type=int, default=1, help="app processes sharing the database (replicas)")
+    parser.add_argument(
+        "--warm-up",
+        action="store_true",
+        help="request /_stcore/script-health-check once the server is up, as a deployment's start script would",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="pantau-load-"))
@@ -218,11 +225,16 @@ def main() -> None:
 
     ports = [free_port() for _ in range(args.servers)]
     spawned = time.perf_counter()
-    processes = [start_server(database_url, port, tmp / f"streamlit-{port}.log") for port in ports]
+    processes = [start_server(database_url, port, tmp / f"streamlit-{port}.log", args.warm_up) for port in ports]
     try:
         for port, process in zip(ports, processes, strict=True):
             wait_healthy(port, process, tmp / f"streamlit-{port}.log")
         healthy = time.perf_counter() - spawned
+        if args.warm_up:
+            started = time.perf_counter()
+            for port in ports:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/script-health-check", timeout=120).read()
+            print(f"warm-up request (script health check): {time.perf_counter() - started:.2f} s")
 
         async def cold() -> tuple[float, str | None]:
             session = Session(ports[0])

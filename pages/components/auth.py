@@ -87,6 +87,11 @@ class Connection:
     headers: tuple[tuple[str, str], ...] = ()
     in_process: bool = False
 
+    @property
+    def unattended(self) -> bool:
+        """No browser at all: the server's own script health check (a run with no websocket client)."""
+        return self.peer is None and not self.headers and not self.in_process
+
 
 def _header_host(value: str) -> str | None:
     """The host name of a Host header (`name:port`, `[v6]:port`) or an Origin (`scheme://name:port`)."""

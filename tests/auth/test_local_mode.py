@@ -139,3 +139,13 @@ def test_language_choice_is_kept_in_the_session_in_local_mode(migrated_url: str,
     assert at.session_state["language"] == "id"
     at.run()
     assert at.sidebar.selectbox(key="auth_language").value == "id"
+
+
+def test_only_a_run_without_any_browser_is_unattended() -> None:
+    """The script health check (no websocket client) may warm the server up; it is refused local mode all the same."""
+    health_check = Connection(bind_address="127.0.0.1", peer=None)
+    assert health_check.unattended
+    assert "could not tell" in network_exposure(health_check)
+    assert not conn().unattended
+    assert not conn(peer=None).unattended  # a client whose address is unknown still sent headers
+    assert not conn(peer=None, headers=(), in_process=True).unattended
