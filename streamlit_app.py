@@ -14,22 +14,32 @@ st.set_page_config(page_title="Pantau", page_icon=str(PAGE_ICON), layout="wide")
 from db.config import database_url  # noqa: E402
 from db.secrets import install_log_redaction  # noqa: E402
 from migrations.migrate import ensure_schema  # noqa: E402
-from pages.components.auth import account_sidebar, auth_configured, resolve_actor  # noqa: E402
+from pages.components.auth import account_sidebar, auth_configured, current_connection, resolve_actor  # noqa: E402
+from pages.components.data import refresh_data_version  # noqa: E402
 from pages.components.i18n import _  # noqa: E402
 from pages.components.navigation import build_navigation  # noqa: E402
+from pages.components.warmup import warm_up  # noqa: E402
 
 
 @st.cache_resource(show_spinner=False)
 def _schema_ready(url: str) -> bool:
-    """Create or migrate the schema once per server process and database."""
+    """Create or migrate the schema once per server process and database; import what the pages use."""
     ensure_schema(url)
     install_log_redaction("streamlit")
+    return True
+
+
+@st.cache_resource(show_spinner=False)
+def _warmed_up() -> bool:
+    """Once per process: import what every page uses (pages/components/warmup.py)."""
+    warm_up()
     return True
 
 
 def main() -> None:
     try:
         _schema_ready(database_url())
+        refresh_data_version()  # page caches are keyed on it: nothing cached before a write is shown after it
     except Exception as exc:
         st.error(_("The database could not be opened or migrated: {error}", error=type(exc).__name__))
         st.caption(_("Check DATABASE_URL and that the database server is reachable."))
@@ -44,6 +54,8 @@ def main() -> None:
     if actor is None:
         # No page is registered, so no page file can run by URL: every path shows the screen above.
         st.navigation([st.Page(lambda: None, title="Pantau", url_path="signin")], position="hidden")
+        if current_connection().unattended:
+            _warmed_up()  # the script health check: a warm-up request at server start (docs/deployment.md)
         st.stop()
     st.session_state["actor"] = actor
     account_sidebar(actor)

@@ -31,7 +31,7 @@ from influencers.calendar import (
 from influencers.models import DELIVERABLE_STATUSES, PAYMENT_STATUSES, PLATFORMS
 from influencers.queries import influencer_choices, program_table
 from pages.components.auth import require_page
-from pages.components.data import clear_caches, today
+from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.i18n import _, current_language, current_locale, date_text, month_text
 from pages.components.inputs import error_text
 from pages.components.money import money
@@ -76,9 +76,29 @@ def _today() -> None:
     st.session_state["cal_day"] = now_day
 
 
-with session_scope() as session:
-    programs = program_table(session)
-    creators = influencer_choices(session)
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _choices(key: str):
+    with session_scope() as session:
+        return program_table(session), influencer_choices(session)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=64)
+def _entries(key: str, since: dt.date, until: dt.date, day: dt.date, filters: CalendarFilter):
+    with session_scope() as session:
+        return calendar_entries(session, since, until, day, filters)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=64)
+def _feeds(key: str, program_id: int | None, owner: str, language: str, day: dt.date):
+    """The two .ics downloads (this scope's and the person's own), built once for every session."""
+    with session_scope() as session:
+        return (
+            calendar_feed(session, program_id=program_id, language=language, today=day),
+            calendar_feed(session, owner=owner, language=language, today=day),
+        )
+
+
+programs, creators = _choices(db_key())
 program_names = dict(zip(programs["id"].astype(int), programs["name"], strict=True)) if len(programs) else {}
 creator_names = dict(creators)
 
@@ -140,8 +160,7 @@ filters = CalendarFilter(
     statuses=frozenset(statuses),
     overdue_only=overdue_only,
 )
-with session_scope() as session:
-    entries = calendar_entries(session, since, until, now_day, filters)
+entries = _entries(db_key(), since, until, now_day, filters)
 
 
 def _word(key: str, code: str) -> str:
@@ -295,9 +314,7 @@ st.caption(
         "identity, so importing a newer file updates them instead of adding copies."
     )
 )
-with session_scope() as session:
-    scope_name, scope_ics = calendar_feed(session, program_id=program_id, language=current_language(), today=now_day)
-    mine_name, mine_ics = calendar_feed(session, owner=actor.email, language=current_language(), today=now_day)
+(scope_name, scope_ics), (mine_name, mine_ics) = _feeds(db_key(), program_id, actor.email, current_language(), now_day)
 d1, d2 = st.columns(2)
 d1.download_button(
     _("Download {scope} (.ics)", scope=program_names[program_id] if program_id else _("all programs")),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from db.config import env
 from db.engine import session_scope
@@ -34,24 +37,120 @@ def is_loopback(host: str | None) -> bool:
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
+    return is_loopback_ip(host)
+
+
+def is_loopback_ip(address: str | None) -> bool:
+    """True for a loopback IP address (127.0.0.0/8, ::1, ::ffff:127.x); names and garbage are not."""
+    if not address:
+        return False
     try:
-        return ipaddress.ip_address(host).is_loopback
+        ip = ipaddress.ip_address(address.strip("[]").split("%")[0])
     except ValueError:
         return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return bool((mapped or ip).is_loopback)
 
 
-def network_exposure(server_address: str | None, url: str | None) -> str | None:
-    """Why local mode would be reachable from the network, or None when it is bound to this machine only.
+# Headers a reverse proxy, load balancer or tunnel adds: any of them means the browser is not on this machine,
+# whatever the TCP peer (the proxy) is. Names are lower case (the handshake's headers are matched case-blind).
+PROXY_HEADERS = (
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-forwarded-port",
+    "x-forwarded-server",
+    "x-forwarded-prefix",
+    "x-real-ip",
+    "x-client-ip",
+    "x-cluster-client-ip",
+    "x-original-forwarded-for",
+    "x-original-host",
+    "true-client-ip",
+    "cf-connecting-ip",
+    "fastly-client-ip",
+    "via",
+)
 
-    Reads the bind address (`server.address`; empty binds every interface) and the host the browser used
-    (`st.context.url`; a proxy in front of a loopback server shows up here).
+
+@dataclass(frozen=True)
+class Connection:
+    """What the server itself knows about a session's connection (never what the browser reports).
+
+    `bind_address` is the `server.address` option; `peer` the TCP peer of the websocket (None when the server
+    could not tell); `headers` the websocket handshake's headers, names in lower case; `in_process` is True
+    only when the script runs without a network server at all (Streamlit's AppTest).
     """
-    if not is_loopback(server_address):
-        return _("the server listens on {address}", address=server_address or _("every network interface"))
-    host = urlsplit(url).hostname if url else None
-    if host and not is_loopback(host):
-        return _("the app was opened through {host}", host=host)
+
+    bind_address: str | None
+    peer: str | None
+    headers: tuple[tuple[str, str], ...] = ()
+    in_process: bool = False
+
+    @property
+    def unattended(self) -> bool:
+        """No browser at all: the server's own script health check (a run with no websocket client)."""
+        return self.peer is None and not self.headers and not self.in_process
+
+
+def _header_host(value: str) -> str | None:
+    """The host name of a Host header (`name:port`, `[v6]:port`) or an Origin (`scheme://name:port`)."""
+    value = value.strip()
+    if "://" not in value:
+        value = "//" + value
+    try:
+        return urlsplit(value).hostname
+    except ValueError:
+        return value
+
+
+def network_exposure(connection: Connection) -> str | None:
+    """Why local mode would be reachable from the network, or None when this session is on this machine.
+
+    Decided by the server only: the bind address must be loopback, the TCP peer must be a loopback address,
+    no proxy header may be present, and the Host and Origin the browser connected with must name this
+    machine (a DNS-rebinding page reaches 127.0.0.1 under its own name). `st.context.url`, which the browser
+    sends in every message, is never read for this.
+    """
+    if not is_loopback(connection.bind_address):
+        return _("the server listens on {address}", address=connection.bind_address or _("every network interface"))
+    headers = connection.headers
+    for name, _value in headers:
+        if name in PROXY_HEADERS:
+            return _("the connection came through a proxy (it sent the {header} header)", header=name)
+    if not connection.in_process:
+        if connection.peer is None:
+            return _("the server could not tell where the connection comes from")
+        if not is_loopback_ip(connection.peer):
+            return _("the connection comes from {address}", address=connection.peer)
+    for name, value in headers:
+        if name in ("host", "origin") and value.strip().lower() != "null":
+            host = _header_host(value)
+            if not is_loopback(host):
+                return _("the app was opened through {host}", host=host or value)
     return None
+
+
+def current_connection() -> Connection:
+    """The server's facts about this session's connection: bind address, TCP peer, handshake headers.
+
+    Reads the session's websocket client kept by the Streamlit runtime (the raw peer, not
+    `st.context.ip_address`, which turns loopback into None). Under AppTest the runtime is a stand-in with no
+    network server: that is the only case reported as in-process.
+    """
+    bind_address = st.get_option("server.address")
+    instance = runtime.get_instance() if runtime.exists() else None
+    if instance is None or type(instance) is not runtime.Runtime:
+        return Connection(bind_address=bind_address, peer=None, in_process=True)
+    ctx = get_script_run_ctx()
+    client = instance.get_client(ctx.session_id) if ctx is not None else None
+    context = getattr(client, "client_context", None) if client is not None else None
+    if context is None:
+        return Connection(bind_address=bind_address, peer=None)
+    peer = context.remote_ip if isinstance(context.remote_ip, str) else None
+    headers = tuple((str(name).lower(), str(value)) for name, value in context.headers)
+    return Connection(bind_address=bind_address, peer=peer, headers=headers)
 
 
 def _network_allowed() -> bool:
@@ -114,7 +213,7 @@ def resolve_actor() -> Actor | None:
     """The current actor, or None after showing the sign-in, no-access or refusal screen."""
     if not auth_configured():
         st.session_state["local_mode"] = True
-        reason = network_exposure(st.get_option("server.address"), st.context.url)
+        reason = network_exposure(current_connection())
         if reason and not _network_allowed():
             _refuse_network(reason)
             return None

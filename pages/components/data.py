@@ -1,4 +1,11 @@
-"""Query plumbing for pages: today in the workspace time zone, database URL for cache keys, cache clearing."""
+"""Query plumbing for pages: today in the workspace time zone, the cache key (database and data version), clearing.
+
+Page queries are `st.cache_data` functions whose first argument is `db_key()`. Their caches are shared by every
+session of this server process, so twenty people opening the same page run its queries once. The key carries the
+workspace's data version (`db.data_version`), read once at the start of every run, so a write from anywhere (this
+app, the command line, the worker, another replica) gives every cache a new key on the next run; a write in this
+process also calls `clear_caches()`, which empties the caches of every session here.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +15,35 @@ import streamlit as st
 
 from db.calendar import local_today, workspace_timezone
 from db.config import database_url
+from db.data_version import data_version
 from db.engine import session_scope
 from pages.components.i18n import datetime_text
 
-CACHE_TTL = 300  # seconds; every write clears the caches anyway
+CACHE_TTL = 300  # seconds; a write gives every cache a new key (and a write here clears them)
+_VERSION_KEY = "_data_version"
+
+
+def refresh_data_version() -> str:
+    """Read the workspace's data version for this run (one small query); `streamlit_app.main` calls it first."""
+    with session_scope() as session:
+        version = data_version(session)
+    st.session_state[_VERSION_KEY] = version
+    return version
 
 
 def db_key() -> str:
-    """Part of every cache key, so two databases never share cached results."""
-    return database_url()
+    """Part of every cache key: the database (two databases never share results) and its data version."""
+    version = st.session_state.get(_VERSION_KEY) or refresh_data_version()
+    return f"{database_url()}#{version}"
 
 
 def clear_caches() -> None:
-    """Call after a write so every page shows the new data."""
+    """Call after a write so every page shows the new data (all sessions of this process)."""
     st.cache_data.clear()
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _workspace_zone(_db: str) -> str:
+def _workspace_zone(db: str) -> str:
     with session_scope() as session:
         return workspace_timezone(session)
 

@@ -15,6 +15,7 @@ from db.engine import session_scope
 from db.roles import Actor
 from influencers import programs, queries
 from influencers.models import FEE_TYPES
+from pages.components.data import CACHE_TTL, db_key
 from pages.components.i18n import _, current_language
 from pages.components.influencer_forms import (
     field_error,
@@ -187,6 +188,12 @@ def terms_form(actor: Actor, row, deliverable_fees: list[Decimal | None]) -> Non
         st.rerun()
 
 
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=256)
+def _stage_history(key: str, collaboration_id: int):
+    with session_scope() as session:
+        return queries.stage_history(session, collaboration_id)
+
+
 def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame, tz: str | None) -> None:
     """The Collaborations tab."""
     if board.empty:
@@ -203,8 +210,7 @@ def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame, tz: s
     picks = {int(r.id): f"{r.influencer} ({term(STAGE_LABELS, r.stage)})" for r in board.itertuples()}
     chosen = st.selectbox(_("Collaboration"), list(picks), key="prog_collab_pick", format_func=lambda i: picks[i])
     row = next(r for r in board.itertuples() if int(r.id) == chosen)
-    with session_scope() as session:
-        history = queries.stage_history(session, chosen)
+    history = _stage_history(db_key(), int(chosen))
     history = for_people(
         history.assign(
             from_stage=[term(STAGE_LABELS, s) if s else "" for s in history["from_stage"]],

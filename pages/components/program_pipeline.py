@@ -14,7 +14,7 @@ from db.engine import session_scope
 from db.errors import ConflictError, DomainError
 from db.roles import Actor, PermissionDenied
 from influencers import programs, queries
-from pages.components.data import clear_caches
+from pages.components.data import CACHE_TTL, clear_caches, db_key
 from pages.components.i18n import N_, _
 from pages.components.influencer_forms import FLASH, form_feedback, run_action
 from pages.components.inputs import error_text, message_text
@@ -294,12 +294,17 @@ def pipeline(actor: Actor, program_id: int, board: pd.DataFrame, without_fee: se
         add_creator(actor, program_id, board)
 
 
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=64)
+def _creator_choices(key: str, search: str | None):
+    with session_scope() as session:
+        return queries.influencer_choices(session, search)
+
+
 def add_creator(actor: Actor, program_id: int, board: pd.DataFrame) -> None:
     """Find a creator in the directory and add them to the program as a prospect."""
     st.subheader(_("Add a creator to this program"))
     search = st.text_input(_("Find a creator"), key="prog_add_search")
-    with session_scope() as session:
-        choices = dict(queries.influencer_choices(session, search or None))
+    choices = dict(_creator_choices(db_key(), search or None))
     in_program = set(board["influencer_id"]) if not board.empty else set()
     choices = {k: v for k, v in choices.items() if k not in in_program}
     pick = st.selectbox(

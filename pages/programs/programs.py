@@ -65,18 +65,29 @@ if st.session_state.get("prog_select") not in names:
     st.session_state["prog_select"] = next(iter(names))
 program_id = st.selectbox(_("Program"), list(names), key="prog_select", format_func=lambda i: names[i])
 
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=64)
+def _program_view(key: str, program_id: int, day):
+    """Everything the program's tabs show, read once for every session (the key carries the data version)."""
+    with session_scope() as session:
+        program = programs.get_program(session, program_id)
+        return (
+            workspace_timezone(session),
+            programs.program_snapshot(program, session),
+            queries.pipeline(session, program_id),
+            programs.collaborations_without_fee(session, program_id),
+            queries.program_deliverables(session, program_id, day),
+            queries.program_payments(session, program_id, day),
+            roi.collaboration_results(session, program_id=program_id),
+            roi.program_summary(session, program_id),
+            roi.results_over_time(session, program_id),
+        )
+
+
 day = today()
-with session_scope() as session:
-    tz = workspace_timezone(session)
-    program = programs.get_program(session, program_id)
-    snapshot = programs.program_snapshot(program, session)
-    board = queries.pipeline(session, program_id)
-    without_fee = programs.collaborations_without_fee(session, program_id)
-    items = queries.program_deliverables(session, program_id, day)
-    pays = queries.program_payments(session, program_id, day)
-    results = roi.collaboration_results(session, program_id=program_id)
-    summary = roi.program_summary(session, program_id)
-    over_time = roi.results_over_time(session, program_id)
+tz, snapshot, board, without_fee, items, pays, results, summary, over_time = _program_view(
+    db_key(), int(program_id), day
+)
 
 m = st.columns(4)
 if snapshot["budget"]:
