@@ -201,8 +201,9 @@ def lifetime_exhaustion(scope: PacingInput, rate: Decimal) -> dt.date | None:
         return None
     first = max(scope.today, scope.run_start or scope.today)
     days_left = int((left / rate).to_integral_value(rounding="ROUND_CEILING"))
-    runs_out = first + dt.timedelta(days=days_left - 1)
-    return runs_out if runs_out < scope.run_end else None
+    if days_left - 1 >= (scope.run_end - first).days:  # lasts to its end (and no date past year 9999 is made)
+        return None
+    return first + dt.timedelta(days=days_left - 1)
 
 
 def completed_days(scope: PacingInput) -> int:
