@@ -6,6 +6,9 @@ campaigns and ad sets/ad groups share the shape), how far a day and a week may g
 (Meta, TikTok); other platforms (Google Ads, LinkedIn from file imports) are paced on the plan and their spend
 only. Every date is a calendar day in the ad account's time zone; "completed days" are the days before the
 account's today (today's partial spend is not paced).
+
+`pace` is the definition for one scope; pages and exports pace many at once with `budgets.pacing_frame.pace_all`,
+the same rules as numpy column operations, held equal to `pace` field by field by a property test.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,11 @@ from budgets.pacing import (
 NEVER = -(10**9)  # an open start (ordinals of real dates are 1..3,652,059)
 FOREVER = 10**9  # an open end
 _DEFAULT_RULES = BUDGET_RULES["meta"]
+# Flags by bits (1 stopped, 2 lifetime ends early, 4 spending without a plan), in `pace`'s order.
+_FLAGS = [
+    tuple(name for bit, name in ((1, "stopped"), (2, "lifetime_ends_early"), (4, "spending_without_plan")) if c & bit)
+    for c in range(8)
+]
 _ceil = np.frompyfunc(math.ceil, 1, 1)  # Decimal -> int, as `to_integral_value(ROUND_CEILING)` then int()
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
@@ -88,27 +94,33 @@ def pace_all(scopes: Sequence[PacingInput]) -> list[Pacing]:
     n = len(scopes)
     if n == 0:
         return []
-    today = _ints([s.today.toordinal() for s in scopes])
-    p_start = _ints([s.period.start.toordinal() for s in scopes])
-    p_end = _ints([s.period.end.toordinal() for s in scopes])
-    has_start = np.array([s.run_start is not None for s in scopes], dtype=bool)
-    has_end = np.array([s.run_end is not None for s in scopes], dtype=bool)
-    r_start = _ints([s.run_start.toordinal() if s.run_start else NEVER for s in scopes])
-    r_end = _ints([s.run_end.toordinal() if s.run_end else FOREVER for s in scopes])
-    accruing = np.array([s.accruing for s in scopes], dtype=bool)
-    recent_days = _ints([s.recent_days for s in scopes])
-    has_plan = np.array([s.planned is not None for s in scopes], dtype=bool)
-    planned = _objs([ZERO if s.planned is None else s.planned for s in scopes])
-    actual = _objs([s.actual for s in scopes])
-    committed = _objs([s.committed for s in scopes])
-    recent_spend = _objs([s.recent_spend for s in scopes])
-    week_spend = _objs([s.week_spend for s in scopes])
-    lifetime_spent = _objs([s.lifetime_spent for s in scopes])
-    has_daily = np.array([bool(s.budget.daily) for s in scopes], dtype=bool)
-    daily = _objs([s.budget.daily or ZERO for s in scopes])
-    has_lifetime = np.array([bool(s.budget.lifetime) for s in scopes], dtype=bool)
-    lifetime = _objs([s.budget.lifetime or ZERO for s in scopes])
-    rules = [BUDGET_RULES.get(s.platform or "meta", _DEFAULT_RULES) for s in scopes]
+    get = attrgetter(
+        "today", "period", "run_start", "run_end", "accruing", "recent_days", "planned", "actual", "committed",
+        "recent_spend", "week_spend", "lifetime_spent", "budget", "platform",
+    )  # fmt: skip
+    (days_, periods, starts, ends, accruing_, recent_days_, planned_, actual_, committed_, recent_, week_, spent_,
+     budgets, platforms) = zip(*map(get, scopes), strict=True)  # fmt: skip
+    today = _ints([d.toordinal() for d in days_])
+    p_start = _ints([p.start.toordinal() for p in periods])
+    p_end = _ints([p.end.toordinal() for p in periods])
+    has_start = np.array([d is not None for d in starts], dtype=bool)
+    has_end = np.array([d is not None for d in ends], dtype=bool)
+    r_start = _ints([d.toordinal() if d else NEVER for d in starts])
+    r_end = _ints([d.toordinal() if d else FOREVER for d in ends])
+    accruing = np.array(accruing_, dtype=bool)
+    recent_days = _ints(recent_days_)
+    has_plan = np.array([p is not None for p in planned_], dtype=bool)
+    planned = _objs([ZERO if p is None else p for p in planned_])
+    actual = _objs(actual_)
+    committed = _objs(committed_)
+    recent_spend = _objs(recent_)
+    week_spend = _objs(week_)
+    lifetime_spent = _objs(spent_)
+    has_daily = np.array([bool(b.daily) for b in budgets], dtype=bool)
+    daily = _objs([b.daily or ZERO for b in budgets])
+    has_lifetime = np.array([bool(b.lifetime) for b in budgets], dtype=bool)
+    lifetime = _objs([b.lifetime or ZERO for b in budgets])
+    rules = [BUDGET_RULES.get(p or "meta", _DEFAULT_RULES) for p in platforms]
     overspend = _objs([r.daily_overspend for r in rules])
     week_days = _ints([r.week_days for r in rules])
     yesterday = today - 1
@@ -146,33 +158,38 @@ def pace_all(scopes: Sequence[PacingInput]) -> list[Pacing]:
     capped = has_daily & positive
     if capped.any():
         cap = daily[capped] * overspend[capped]
-        per_day[capped] = np.where((cap < rate[capped]).astype(bool), cap, rate[capped])
-    week_cap = daily * week_days.astype(object)
-    this_week = _week_start(today)
-    life_left = lifetime - lifetime_spent  # used where has_lifetime only
-    day = first.copy()
-    live = accruing & positive & (day <= last)
-    while live.any():
-        week = _week_start(day)
-        segment_end = np.minimum(last, week + WEEK_DAYS - 1)
-        days = (segment_end - day + 1).astype(object)
-        spend = _zeros(n)
-        spend[live] = per_day[live] * days[live]
-        weekly = live & has_daily
-        if weekly.any():
-            already = _where(week[weekly] == this_week[weekly], week_spend[weekly], ZERO)
-            room = week_cap[weekly] - already
-            room = _where(room > ZERO, room, ZERO)
-            spend[weekly] = np.where((room < spend[weekly]).astype(bool), room, spend[weekly])
-        limited = live & has_lifetime
-        if limited.any():
-            hits = np.zeros(n, dtype=bool)
-            hits[limited] = (spend[limited] >= life_left[limited]).astype(bool)
-            spend[hits] = _where(life_left[hits] > ZERO, life_left[hits], ZERO)
-            life_left[limited] = life_left[limited] - spend[limited]
-        extra[live] = extra[live] + spend[live]
-        day = np.where(live, segment_end + 1, day)
-        live = live & (day <= last)
+        per_day[capped] = _where(cap < rate[capped], cap, rate[capped])
+    todo = np.flatnonzero(accruing & positive & (first <= last))  # the scopes that project any spend
+    if todo.size:
+        day, end, step = first[todo], last[todo], per_day[todo]
+        this_week, week_spent = _week_start(today[todo]), week_spend[todo]
+        weekly, limited = has_daily[todo], has_lifetime[todo]
+        week_cap = daily[todo] * week_days[todo].astype(object)  # used where weekly only
+        life_left = lifetime[todo] - lifetime_spent[todo]  # used where limited only
+        added = _zeros(todo.size)
+        rows = np.arange(todo.size)
+        while rows.size:  # one Sunday-Saturday segment of every scope still projecting per step
+            start = day[rows]
+            week = _week_start(start)
+            segment_end = np.minimum(end[rows], week + WEEK_DAYS - 1)
+            spend = step[rows] * (segment_end - start + 1).astype(object)
+            w = weekly[rows]
+            if w.any():
+                already = _where(week[w] == this_week[rows][w], week_spent[rows][w], ZERO)
+                room = week_cap[rows][w] - already
+                room = _where(room > ZERO, room, ZERO)
+                spend[w] = _where(room < spend[w], room, spend[w])
+            lim = limited[rows]
+            if lim.any():
+                left, capped_spend = life_left[rows][lim], spend[lim]
+                hits = (capped_spend >= left).astype(bool)
+                capped_spend[hits] = _where(left[hits] > ZERO, left[hits], ZERO)
+                spend[lim] = capped_spend
+                life_left[rows[lim]] = left - capped_spend
+            added[rows] = added[rows] + spend
+            day[rows] = segment_end + 1
+            rows = rows[segment_end + 1 <= end[rows]]
+        extra[todo] = added
 
     # Projected, status and ratio (`pace`, `classify`).
     projected = actual + extra
@@ -230,27 +247,10 @@ def pace_all(scopes: Sequence[PacingInput]) -> list[Pacing]:
     remaining[has_plan] = planned[has_plan] - actual[has_plan]
     expected = _where(has_plan, expected, None)
 
-    results = []
-    for i, scope in enumerate(scopes):
-        flags: list[str] = []
-        if not accruing[i]:
-            flags.append("stopped")
-        if ends_early[i]:
-            flags.append("lifetime_ends_early")
-        if no_plan_spend[i]:
-            flags.append("spending_without_plan")
-        results.append(
-            Pacing(
-                scope=scope,
-                meta_budget=meta[i],
-                expected_to_date=expected[i],
-                projected=projected[i],
-                remaining=remaining[i],
-                daily_rate=rate[i],
-                status=str(status[i]),
-                pace_ratio=ratio[i],
-                lifetime_exhausted_on=dt.date.fromordinal(int(exhausted[i])) if ends_early[i] else None,
-                flags=tuple(flags),
-            )
-        )
-    return results
+    code = (~accruing).astype(np.int64) + 2 * ends_early + 4 * no_plan_spend
+    flags = [_FLAGS[c] for c in code.tolist()]
+    exhausted_on = [None if o == FOREVER else dt.date.fromordinal(o) for o in exhausted.tolist()]
+    # Pacing's fields in order: scope, meta_budget, expected_to_date, projected, remaining, daily_rate, status,
+    # pace_ratio, lifetime_exhausted_on, flags.
+    columns = (meta, expected, projected, remaining, rate, status, ratio)
+    return list(map(Pacing, scopes, *(c.tolist() for c in columns), exhausted_on, flags))
