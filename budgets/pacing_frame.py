@@ -1,0 +1,256 @@
+"""Pacing for many scopes in one pass: `budgets.pacing`'s rules as numpy column operations (pure).
+
+`pace_all(scopes)` returns exactly what `[pacing.pace(s) for s in scopes]` returns (the property test in
+tests/budgets/test_pacing_frame.py holds it to that, field by field). Dates and day counts are int64 columns
+(proleptic ordinals); the control flow (which run-rate, which cap binds, which week segment, which status) is
+boolean masks over those columns. Money stays `Decimal` in object columns: each amount is one element and numpy
+applies `Decimal`'s own operators element by element in C, in the same order as `pace`, so every rounding of
+the 28-digit context happens exactly as in the per-scope definition. (Integer minor units cannot do that: the
+run-rate of 100 over 3 days is rounded once, then multiplied by 5 days and rounded again, which gives
+166.6666666666666666666666666 where the exact 500/3 gives ...667; int64 also has no room for 28 digits.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+
+from budgets.pacing import (
+    BUDGET_RULES,
+    EXHAUSTED,
+    MIN_PACING_DAYS,
+    NO_PLAN,
+    ON_TRACK,
+    OVER_PACE_RATIO,
+    OVER_PACING,
+    TOO_EARLY,
+    UNDER_PACE_RATIO,
+    UNDER_PACING,
+    WEEK_DAYS,
+    ZERO,
+    Pacing,
+    PacingInput,
+)
+
+NEVER = -(10**9)  # an open start (ordinals of real dates are 1..3,652,059)
+FOREVER = 10**9  # an open end
+_DEFAULT_RULES = BUDGET_RULES["meta"]
+# Flags by bits (1 stopped, 2 lifetime ends early, 4 spending without a plan), in `pace`'s order.
+_FLAGS = [
+    tuple(name for bit, name in ((1, "stopped"), (2, "lifetime_ends_early"), (4, "spending_without_plan")) if c & bit)
+    for c in range(8)
+]
+_ceil = np.frompyfunc(math.ceil, 1, 1)  # Decimal -> int, as `to_integral_value(ROUND_CEILING)` then int()
+
+Ints = np.ndarray[Any, np.dtype[np.int64]]
+Bools = np.ndarray[Any, np.dtype[np.bool_]]
+Objs = np.ndarray[Any, np.dtype[np.object_]]
+
+
+def _ints(values: Sequence[int]) -> Ints:
+    return np.array(values, dtype=np.int64)
+
+
+def _objs(values: Sequence[object]) -> Objs:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _zeros(n: int) -> Objs:
+    return _objs([ZERO] * n)
+
+
+def _where(mask: Any, a: Objs, b: Objs | Decimal | None) -> Objs:
+    """`np.where` for Decimal columns: `a` where `mask`, else `b` (a column or one value)."""
+    mask = np.asarray(mask, dtype=bool)
+    out = np.empty(len(a), dtype=object)
+    out[:] = b
+    out[mask] = a[mask]
+    return out
+
+
+def _overlap(p_start: Ints, p_end: Ints, start: Ints, end: Ints) -> Ints:
+    """`Period.overlap_days` per row (NEVER / FOREVER for open ends)."""
+    first = np.maximum(p_start, start)
+    last = np.minimum(p_end, end)
+    return np.maximum(last - first + 1, 0)
+
+
+def _week_start(day: Ints) -> Ints:
+    """`db.calendar.week_start` on ordinals: ordinal 1 (1 January of year 1) is a Monday."""
+    weekday = (day - 1) % 7  # Monday 0 .. Sunday 6, as `date.weekday()`
+    return day - (weekday + 1) % 7
+
+
+def pace_all(scopes: Sequence[PacingInput]) -> list[Pacing]:
+    """`pacing.pace` for every scope at once (the same values, in the same order)."""
+    n = len(scopes)
+    if n == 0:
+        return []
+    get = attrgetter(
+        "today", "period", "run_start", "run_end", "accruing", "recent_days", "planned", "actual", "committed",
+        "recent_spend", "week_spend", "lifetime_spent", "budget", "platform",
+    )  # fmt: skip
+    (days_, periods, starts, ends, accruing_, recent_days_, planned_, actual_, committed_, recent_, week_, spent_,
+     budgets, platforms) = zip(*map(get, scopes), strict=True)  # fmt: skip
+    today = _ints([d.toordinal() for d in days_])
+    p_start = _ints([p.start.toordinal() for p in periods])
+    p_end = _ints([p.end.toordinal() for p in periods])
+    has_start = np.array([d is not None for d in starts], dtype=bool)
+    has_end = np.array([d is not None for d in ends], dtype=bool)
+    r_start = _ints([d.toordinal() if d else NEVER for d in starts])
+    r_end = _ints([d.toordinal() if d else FOREVER for d in ends])
+    accruing = np.array(accruing_, dtype=bool)
+    recent_days = _ints(recent_days_)
+    has_plan = np.array([p is not None for p in planned_], dtype=bool)
+    planned = _objs([ZERO if p is None else p for p in planned_])
+    actual = _objs(actual_)
+    committed = _objs(committed_)
+    recent_spend = _objs(recent_)
+    week_spend = _objs(week_)
+    lifetime_spent = _objs(spent_)
+    has_daily = np.array([bool(b.daily) for b in budgets], dtype=bool)
+    daily = _objs([b.daily or ZERO for b in budgets])
+    has_lifetime = np.array([bool(b.lifetime) for b in budgets], dtype=bool)
+    lifetime = _objs([b.lifetime or ZERO for b in budgets])
+    rules = [BUDGET_RULES.get(p or "meta", _DEFAULT_RULES) for p in platforms]
+    overspend = _objs([r.daily_overspend for r in rules])
+    week_days = _ints([r.week_days for r in rules])
+    yesterday = today - 1
+
+    # Scheduled and completed days (`scheduled_days`, `completed_days`).
+    total = _overlap(p_start, p_end, r_start, r_end)
+    done = _overlap(p_start, p_end, r_start, np.minimum(r_end, yesterday))
+    period_done = _overlap(p_start, p_end, np.full(n, NEVER), yesterday)
+    unscheduled = total == 0
+    completed = np.where(unscheduled, period_done, done)
+
+    # Expected to date: the plan spread over the scheduled days (`expected_to_date`).
+    exp_total = np.where(unscheduled, p_end - p_start + 1, total)
+    expected = planned * completed.astype(object) / exp_total.astype(object)
+
+    # The daily run-rate (`daily_run_rate`): recent average, else the daily budget, else a lifetime's rest.
+    rate = _zeros(n)
+    by_recent = (recent_days > 0) & (recent_spend > ZERO).astype(bool)
+    rate[by_recent] = recent_spend[by_recent] / recent_days[by_recent].astype(object)
+    by_daily = ~by_recent & has_daily
+    rate[by_daily] = daily[by_daily]
+    by_life = ~by_recent & ~has_daily & has_lifetime & has_end & (r_end >= today)
+    if by_life.any():
+        left = lifetime[by_life] - lifetime_spent[by_life]
+        left = _where(left > ZERO, left, ZERO)  # max(left, 0): equal values either way
+        days = r_end[by_life] - np.maximum(today[by_life], np.where(has_start[by_life], r_start[by_life], 0)) + 1
+        rate[by_life] = left / np.maximum(days, 1).astype(object)
+    positive = (rate > ZERO).astype(bool)
+
+    # Projection (`project_days`): a Sunday-Saturday week segment at a time, capped by the platform's rules.
+    extra = _zeros(n)
+    first = np.maximum(np.maximum(p_start, today), np.where(has_start, r_start, p_start))
+    last = np.minimum(p_end, r_end)
+    per_day = rate.copy()
+    capped = has_daily & positive
+    if capped.any():
+        cap = daily[capped] * overspend[capped]
+        per_day[capped] = _where(cap < rate[capped], cap, rate[capped])
+    todo = np.flatnonzero(accruing & positive & (first <= last))  # the scopes that project any spend
+    if todo.size:
+        day, end, step = first[todo], last[todo], per_day[todo]
+        this_week, week_spent = _week_start(today[todo]), week_spend[todo]
+        weekly, limited = has_daily[todo], has_lifetime[todo]
+        week_cap = daily[todo] * week_days[todo].astype(object)  # used where weekly only
+        life_left = lifetime[todo] - lifetime_spent[todo]  # used where limited only
+        added = _zeros(todo.size)
+        rows = np.arange(todo.size)
+        while rows.size:  # one Sunday-Saturday segment of every scope still projecting per step
+            start = day[rows]
+            week = _week_start(start)
+            segment_end = np.minimum(end[rows], week + WEEK_DAYS - 1)
+            spend = step[rows] * (segment_end - start + 1).astype(object)
+            w = weekly[rows]
+            if w.any():
+                already = _where(week[w] == this_week[rows][w], week_spent[rows][w], ZERO)
+                room = week_cap[rows][w] - already
+                room = _where(room > ZERO, room, ZERO)
+                spend[w] = _where(room < spend[w], room, spend[w])
+            lim = limited[rows]
+            if lim.any():
+                left, capped_spend = life_left[rows][lim], spend[lim]
+                hits = (capped_spend >= left).astype(bool)
+                capped_spend[hits] = _where(left[hits] > ZERO, left[hits], ZERO)
+                spend[lim] = capped_spend
+                life_left[rows[lim]] = left - capped_spend
+            added[rows] = added[rows] + spend
+            day[rows] = segment_end + 1
+            rows = rows[segment_end + 1 <= end[rows]]
+        extra[todo] = added
+
+    # Projected, status and ratio (`pace`, `classify`).
+    projected = actual + extra
+    projected = np.where((committed > projected).astype(bool), committed, projected)
+    planned_ok = has_plan & (planned > ZERO).astype(bool)
+    ratio = _objs([None] * n)
+    ratio[planned_ok] = projected[planned_ok] / planned[planned_ok]
+    in_period = today <= p_end
+    over = np.zeros(n, dtype=bool)
+    under = np.zeros(n, dtype=bool)
+    over[planned_ok] = (ratio[planned_ok] > OVER_PACE_RATIO).astype(bool)
+    under[planned_ok] = (ratio[planned_ok] < UNDER_PACE_RATIO).astype(bool)
+    spent = (actual >= planned).astype(bool) & in_period
+    early = in_period & (completed < MIN_PACING_DAYS)
+    status = np.select(
+        [~planned_ok, spent, early, over, under],
+        [NO_PLAN, EXHAUSTED, TOO_EARLY, OVER_PACING, UNDER_PACING],
+        default=ON_TRACK,
+    )
+
+    # The day a lifetime budget runs out before its end (`lifetime_exhaustion`), none from too few days.
+    exhausted = np.full(n, FOREVER, dtype=np.int64)  # FOREVER: no such day
+    watch = has_lifetime & accruing & has_end & (r_end >= today)
+    if watch.any():
+        left = lifetime[watch] - lifetime_spent[watch]
+        gone = (left <= ZERO).astype(bool)
+        runs_out = np.full(left.shape, FOREVER, dtype=np.int64)
+        runs_out[gone] = today[watch][gone]
+        going = ~gone & positive[watch]
+        if going.any():
+            begin = np.maximum(today[watch], np.where(has_start[watch], r_start[watch], today[watch]))[going]
+            days_left = _ceil(left[going] / rate[watch][going])  # Python ints: may pass int64 for tiny rates
+            room = (r_end[watch][going] - begin).astype(object)  # runs out before its end: days_left - 1 < room
+            early_end = (days_left - 1 < room).astype(bool)
+            out = np.full(begin.shape, FOREVER, dtype=np.int64)
+            out[early_end] = begin[early_end] + days_left[early_end].astype(np.int64) - 1
+            runs_out[going] = out
+        exhausted[watch] = runs_out
+    exhausted[(exhausted != FOREVER) & (exhausted > today) & (completed < MIN_PACING_DAYS)] = FOREVER
+    ends_early = exhausted != FOREVER
+    no_plan_spend = ~has_plan & (actual > ZERO).astype(bool)
+
+    # What the Meta budget implies for the period (`budget_for_period`).
+    scheduled = total  # overlap of the period with [run_start, run_end]
+    meta = _objs([None] * n)
+    meta[has_daily] = daily[has_daily] * scheduled[has_daily].astype(object)
+    life_only = ~has_daily & has_lifetime
+    known = life_only & has_start & has_end & (r_end >= r_start)
+    if known.any():
+        schedule = (r_end[known] - r_start[known] + 1).astype(object)
+        meta[known] = lifetime[known] * scheduled[known].astype(object) / schedule
+    meta[life_only & ~known] = lifetime[life_only & ~known]
+
+    remaining = _objs([None] * n)
+    remaining[has_plan] = planned[has_plan] - actual[has_plan]
+    expected = _where(has_plan, expected, None)
+
+    code = (~accruing).astype(np.int64) + 2 * ends_early + 4 * no_plan_spend
+    flags = [_FLAGS[c] for c in code.tolist()]
+    exhausted_on = [None if o == FOREVER else dt.date.fromordinal(o) for o in exhausted.tolist()]
+    # Pacing's fields in order: scope, meta_budget, expected_to_date, projected, remaining, daily_rate, status,
+    # pace_ratio, lifetime_exhausted_on, flags.
+    columns = (meta, expected, projected, remaining, rate, status, ratio)
+    return list(map(Pacing, scopes, *(c.tolist() for c in columns), exhausted_on, flags))
