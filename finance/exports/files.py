@@ -82,7 +82,7 @@ def build_live(
         session, since, until, currency.upper(), policy or fx_policy(session), now or utcnow(), locked, strict
     )
     if strict and spec.needs is not None:
-        for cur, day in spec.needs(ctx):
+        for cur, day in sorted(set(spec.needs(ctx))):  # in order: the same first missing pair on every database
             ctx.book.rate(cur, day)
     if spec.text:
         chunks = iter_csv_text(spec.columns, cast(Iterator[str], spec.build(ctx)), bom=bom)  # text specs build lines
