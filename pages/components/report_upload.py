@@ -120,16 +120,30 @@ def report_upload(actor: Actor) -> None:
     except (DomainError, PermissionDenied) as exc:
         st.error(error_text(exc))
         return
-    clear_caches()
-    message = _(
-        "Imported: {inserted} new, {updated} updated, {unchanged} unchanged row(s); {synced} skipped (already synced "
-        "from the API); {campaigns} campaign(s) created.",
-        inserted=result.inserted,
-        updated=result.updated,
-        unchanged=result.unchanged,
-        synced=result.skipped_synced,
-        campaigns=result.campaigns_created,
+    show_import_result(
+        result,
+        _(
+            "Imported: {inserted} new, {updated} updated, {unchanged} unchanged row(s); {synced} skipped (already "
+            "synced from the API); {campaigns} campaign(s) created.",
+            **import_counts(result),
+        ),
     )
+
+
+def import_counts(result) -> dict[str, object]:
+    """The figures an import result sentence shows (Ads Manager and platform report imports alike)."""
+    return {
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "synced": result.skipped_synced,
+        "campaigns": result.campaigns_created,
+    }
+
+
+def show_import_result(result, message: str) -> None:
+    """After an import from the page: caches cleared, then what it wrote (or that nothing changed)."""
+    clear_caches()
     if result.changed:
         st.success(message)
     else:

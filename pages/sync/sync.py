@@ -29,8 +29,31 @@ from pages.components.data import clear_caches, display_copy
 from pages.components.i18n import N_, _, current_locale
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
-from pages.components.report_upload import report_upload
+from pages.components.report_upload import import_counts, report_upload, show_import_result
 from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, ad_platform_label, column_labels, term
+
+
+def summary_counts(summary) -> dict[str, object]:
+    """The figures a sync summary sentence shows (Meta and TikTok alike)."""
+    return {
+        "accounts": summary.accounts,
+        "objects": summary.objects,
+        "rows": summary.rows,
+        "requests": summary.requests,
+        "seconds": f"{summary.seconds:.1f}",
+    }
+
+
+def show_sync_summary(box, summary, message: str, finished: str, with_errors: str) -> None:
+    """After a sync from the page: caches cleared, the status box closed, the figures and any errors shown."""
+    clear_caches()
+    if summary.ok:
+        box.update(label=finished, state="complete")
+        st.success(message)
+    else:
+        box.update(label=with_errors, state="error")
+        st.write(message)
+        show_sync_errors(summary)
 
 
 def show_sync_errors(summary) -> None:
@@ -110,22 +133,16 @@ elif has_token:
                 box.update(label=_("Sync failed"), state="error")
                 st.error(error_text(exc))
             else:
-                clear_caches()
-                message = _(
-                    "{accounts} account(s), {objects} objects, {rows} rows, {requests} requests in {seconds} s.",
-                    accounts=summary.accounts,
-                    objects=summary.objects,
-                    rows=summary.rows,
-                    requests=summary.requests,
-                    seconds=f"{summary.seconds:.1f}",
+                show_sync_summary(
+                    box,
+                    summary,
+                    _(
+                        "{accounts} account(s), {objects} objects, {rows} rows, {requests} requests in {seconds} s.",
+                        **summary_counts(summary),
+                    ),
+                    _("Sync finished"),
+                    _("Sync finished with errors"),
                 )
-                if summary.ok:
-                    box.update(label=_("Sync finished"), state="complete")
-                    st.success(message)
-                else:
-                    box.update(label=_("Sync finished with errors"), state="error")
-                    st.write(message)
-                    show_sync_errors(summary)
 
 # -- TikTok -------------------------------------------------------------------------------------------
 st.subheader(_("TikTok connection"))
@@ -191,22 +208,16 @@ elif tiktok.token_present and not tiktok.error:
                 box.update(label=_("TikTok sync failed"), state="error")
                 st.error(error_text(exc))
             else:
-                clear_caches()
-                message = _(
-                    "{accounts} advertiser(s), {objects} objects, {rows} rows, {requests} requests in {seconds} s.",
-                    accounts=summary.accounts,
-                    objects=summary.objects,
-                    rows=summary.rows,
-                    requests=summary.requests,
-                    seconds=f"{summary.seconds:.1f}",
+                show_sync_summary(
+                    box,
+                    summary,
+                    _(
+                        "{accounts} advertiser(s), {objects} objects, {rows} rows, {requests} requests in {seconds} s.",
+                        **summary_counts(summary),
+                    ),
+                    _("TikTok sync finished"),
+                    _("TikTok sync finished with errors"),
                 )
-                if summary.ok:
-                    box.update(label=_("TikTok sync finished"), state="complete")
-                    st.success(message)
-                else:
-                    box.update(label=_("TikTok sync finished with errors"), state="error")
-                    st.write(message)
-                    show_sync_errors(summary)
 
 # -- TikTok, Google Ads and LinkedIn report files ---------------------------------------------------------
 st.subheader(_("Import a TikTok, Google Ads or LinkedIn report"))
@@ -320,20 +331,14 @@ if upload is not None:
             except (DomainError, PermissionDenied) as exc:
                 st.error(error_text(exc))
             else:
-                clear_caches()
-                message = _(
-                    "Imported: {inserted} new, {updated} updated, {unchanged} unchanged row(s); {synced} skipped "
-                    "(already synced from the Meta API); {campaigns} campaign(s) created.",
-                    inserted=result.inserted,
-                    updated=result.updated,
-                    unchanged=result.unchanged,
-                    synced=result.skipped_synced,
-                    campaigns=result.campaigns_created,
+                show_import_result(
+                    result,
+                    _(
+                        "Imported: {inserted} new, {updated} updated, {unchanged} unchanged row(s); {synced} skipped "
+                        "(already synced from the Meta API); {campaigns} campaign(s) created.",
+                        **import_counts(result),
+                    ),
                 )
-                if result.changed:
-                    st.success(message)
-                else:
-                    st.info(message + " " + _("Nothing changed: the data is already stored."))
 
 # -- history ------------------------------------------------------------------------------------------
 st.subheader(_("Run history"))
