@@ -26,10 +26,12 @@ from json.encoder import (  # type: ignore[attr-defined]  # CPython's C encoder:
     encode_basestring_ascii,
 )
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, CursorResult, delete, select
 from sqlalchemy.orm import Session
+
+from campaigns.models import AdSet, AdSetInsight, Campaign, CampaignInsight
 
 
 def _memoized(process: Callable[[Any], Any] | None, column_type: Any) -> Callable[[Any], Any] | None:
@@ -190,3 +192,45 @@ def upsert_rows(session: Session, model: Any, key: Sequence[str], rows: list[dic
     getter = itemgetter(*columns)
     values = [getter(row) for row in rows] if len(columns) > 1 else [(getter(row),) for row in rows]
     InsightUpsert(session, model, key, columns).write(values)
+
+
+def drop_unreported(
+    session: Session, account_id: int, source: str, since: dt.date, until: dt.date, stamp: dt.datetime
+) -> int:
+    """Delete one source's campaign and ad-set rows of an account inside the window that a successful read
+    (stamped `stamp`) no longer returned: what the platform stopped reporting is gone here too."""
+    campaign_ids = select(Campaign.id).where(Campaign.account_id == account_id)
+    removed = cast(
+        CursorResult[Any],
+        session.execute(
+            delete(CampaignInsight).where(
+                CampaignInsight.date >= since,
+                CampaignInsight.date <= until,
+                CampaignInsight.source == source,
+                CampaignInsight.synced_at < stamp,
+                CampaignInsight.campaign_id.in_(campaign_ids),
+            )
+        ),
+    ).rowcount
+    ad_set_ids = select(AdSet.id).where(AdSet.campaign_id.in_(campaign_ids))
+    removed += cast(
+        CursorResult[Any],
+        session.execute(
+            delete(AdSetInsight).where(
+                AdSetInsight.date >= since,
+                AdSetInsight.date <= until,
+                AdSetInsight.source == source,
+                AdSetInsight.synced_at < stamp,
+                AdSetInsight.ad_set_id.in_(ad_set_ids),
+            )
+        ),
+    ).rowcount
+    return removed or 0
+
+
+def assign_changed(obj: Any, values: dict[str, Any]) -> None:
+    """Set only the attributes whose value changed (an unchanged record is not dirtied), and always the sync
+    stamp `last_synced_at`."""
+    for key, value in values.items():
+        if key == "last_synced_at" or getattr(obj, key) != value:
+            setattr(obj, key, value)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, and_, delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaigns.conversion_definitions import EventResolver
 from campaigns.conversions import count_conversions
-from campaigns.insight_store import InsightUpsert
+from campaigns.insight_store import InsightUpsert, assign_changed, drop_unreported
 from campaigns.meta_client import minor_to_major
 from campaigns.models import SOURCE_META_API, AdAccount, AdSet, AdSetInsight, Campaign, CampaignInsight
 from campaigns.platforms import PLATFORM_META
@@ -152,7 +152,7 @@ class AccountWriter:
                 self.session.add(campaign)
                 self.campaigns[str(row["id"])] = campaign  # its meta_id
             else:
-                _assign(campaign, values)
+                assign_changed(campaign, values)
         self.session.flush()
 
     def adset_rows(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -182,7 +182,7 @@ class AccountWriter:
                 self.session.add(adset)
                 self.adsets[str(row["id"])] = adset  # its meta_id
             else:
-                _assign(adset, values)
+                assign_changed(adset, values)
         self.session.flush()
 
     def _campaign(self, meta_id: str, name: str | None) -> Campaign:
@@ -284,37 +284,7 @@ class AccountWriter:
 
     def drop_unreported(self, since: dt.date, until: dt.date) -> int:
         """Delete Meta rows inside the window that this (successful) read no longer returned."""
-        campaign_ids = select(Campaign.id).where(Campaign.account_id == self.account.id)
-        window = and_(
-            CampaignInsight.date >= since,
-            CampaignInsight.date <= until,
-            CampaignInsight.source == SOURCE_META_API,
-            CampaignInsight.synced_at < self.stamp,
-        )
-        removed = cast(
-            CursorResult[Any],
-            self.session.execute(delete(CampaignInsight).where(window, CampaignInsight.campaign_id.in_(campaign_ids))),
-        ).rowcount
-        adset_ids = select(AdSet.id).where(AdSet.campaign_id.in_(campaign_ids))
-        removed += cast(
-            CursorResult[Any],
-            self.session.execute(
-                delete(AdSetInsight).where(
-                    AdSetInsight.date >= since,
-                    AdSetInsight.date <= until,
-                    AdSetInsight.source == SOURCE_META_API,
-                    AdSetInsight.synced_at < self.stamp,
-                    AdSetInsight.ad_set_id.in_(adset_ids),
-                )
-            ),
-        ).rowcount
-        return removed or 0
-
-
-def _assign(obj: Any, values: dict[str, Any]) -> None:
-    for key, value in values.items():
-        if key == "last_synced_at" or getattr(obj, key) != value:
-            setattr(obj, key, value)
+        return drop_unreported(self.session, self.account.id, SOURCE_META_API, since, until, self.stamp)
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:

@@ -13,15 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaigns import tiktok_settings as ts
 from campaigns.conversion_definitions import EventResolver
 from campaigns.conversions import conversion_events
-from campaigns.insight_store import InsightUpsert
+from campaigns.insight_store import InsightUpsert, assign_changed, drop_unreported
 from campaigns.meta_writer import ADSET_COLUMNS, CAMPAIGN_COLUMNS
 from campaigns.models import SOURCE_TIKTOK_API, AdAccount, AdSet, AdSetInsight, Campaign, CampaignInsight
 from campaigns.platforms import PLATFORM_TIKTOK
@@ -109,7 +109,7 @@ def upsert_advertiser(session: Session, info: dict[str, Any]) -> AdAccount:
         account = AdAccount(platform=PLATFORM_TIKTOK, account_id=advertiser, **values)
         session.add(account)
     else:
-        _assign(account, values)
+        assign_changed(account, values)
     session.flush()
     return account
 
@@ -164,7 +164,7 @@ class AdvertiserWriter:
                 self.session.add(campaign)
                 self.campaigns[row["campaign_id"]] = campaign
             else:
-                _assign(campaign, values)
+                assign_changed(campaign, values)
         self.session.flush()
 
     def ad_group_rows(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -195,7 +195,7 @@ class AdvertiserWriter:
                 self.session.add(ad_group)
                 self.ad_groups[row["adgroup_id"]] = ad_group
             else:
-                _assign(ad_group, values)
+                assign_changed(ad_group, values)
             self._schedules.setdefault(row["campaign_id"], []).append((start, end, bool(row.get("deleted"))))
         self.session.flush()
         self._campaign_schedules()
@@ -208,7 +208,7 @@ class AdvertiserWriter:
             live = [s for s in schedules if not s[2]] or schedules
             starts = [s[0] for s in live if s[0] is not None]
             ends = [s[1] for s in live if s[1] is not None]  # shorter than `live` when one is open-ended
-            _assign(
+            assign_changed(
                 campaign,
                 {
                     "start_time": min(starts) if starts else None,
@@ -320,36 +320,4 @@ class AdvertiserWriter:
 
     def drop_unreported(self, since: dt.date, until: dt.date) -> int:
         """Delete TikTok rows inside the window that this (successful) read no longer returned."""
-        campaign_ids = select(Campaign.id).where(Campaign.account_id == self.account.id)
-        removed = cast(
-            CursorResult[Any],
-            self.session.execute(
-                delete(CampaignInsight).where(
-                    CampaignInsight.date >= since,
-                    CampaignInsight.date <= until,
-                    CampaignInsight.source == SOURCE_TIKTOK_API,
-                    CampaignInsight.synced_at < self.stamp,
-                    CampaignInsight.campaign_id.in_(campaign_ids),
-                )
-            ),
-        ).rowcount
-        ad_group_ids = select(AdSet.id).where(AdSet.campaign_id.in_(campaign_ids))
-        removed += cast(
-            CursorResult[Any],
-            self.session.execute(
-                delete(AdSetInsight).where(
-                    AdSetInsight.date >= since,
-                    AdSetInsight.date <= until,
-                    AdSetInsight.source == SOURCE_TIKTOK_API,
-                    AdSetInsight.synced_at < self.stamp,
-                    AdSetInsight.ad_set_id.in_(ad_group_ids),
-                )
-            ),
-        ).rowcount
-        return removed or 0
-
-
-def _assign(obj: Any, values: dict[str, Any]) -> None:
-    for key, value in values.items():
-        if key == "last_synced_at" or getattr(obj, key) != value:
-            setattr(obj, key, value)
+        return drop_unreported(self.session, self.account.id, SOURCE_TIKTOK_API, since, until, self.stamp)
