@@ -177,6 +177,9 @@ def test_eight_stages_at_1280px_never_break_a_word_in_either_language(board_app,
     expect(view.get_by_role("heading", name="Program", exact=True)).to_be_visible()
     settled(view)
     indonesian = _catalog("id")
+    # the heading switches before the rerun reaches the board: wait for the board's first column to switch too
+    expect(view.locator(f".st-key-prog_stage_{STAGES[0]} p").first).to_contain_text(indonesian[STAGE_LABELS[STAGES[0]]])
+    settled(view)
     assert stage_titles(view) == [indonesian[STAGE_LABELS[s]] for s in STAGES]
     expect(view.locator(".st-key-prog_board").get_by_text("Belum ada fee yang disepakati")).to_be_visible()
     assert view.evaluate(BROKEN_WORDS, MEASURED) == []
