@@ -282,7 +282,9 @@ def test_payment_status_rules(program_setup, session) -> None:
     assert set(caught.value.errors) == {"amount", "currency"}
     with pytest.raises(PermissionDenied):
         add_payment(session, VIEWER, collab.id, "10")
-    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity_type == "payment")).all()
+    actions = session.scalars(
+        select(AuditEntry.action).where(AuditEntry.entity_type == "payment").order_by(AuditEntry.id)
+    ).all()
     assert actions == ["create", "approve", "paid"]
 
 
