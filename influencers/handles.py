@@ -7,7 +7,7 @@ IDs are case-sensitive, so that one form is not lowercased.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from db.errors import N_, DomainError
 from influencers.models import PLATFORMS
@@ -68,10 +68,19 @@ def _host(netloc: str) -> str:
     return re.sub(r"^(www\.|m\.|mobile\.|vm\.)", "", host)
 
 
+def _split(text: str) -> SplitResult:
+    """`text` split as a web address (`https://` assumed when it has no scheme); a malformed one, such as an
+    unclosed `[` in the host, is refused as not an address instead of escaping as a ValueError."""
+    try:
+        return urlsplit(text if "://" in text else "https://" + text)
+    except ValueError:
+        raise HandleError(N_("{value} is not a valid web address"), value=repr(text)) from None
+
+
 def handle_from_url(url: str) -> tuple[str, str]:
     """(platform, handle) from a profile URL such as `https://www.tiktok.com/@Name`."""
     text = url.strip()
-    parts = urlsplit(text if "://" in text else "https://" + text)
+    parts = _split(text)
     platform = HOSTS.get(_host(parts.netloc))
     if platform is None:
         raise HandleError(N_("{value} is not a known social network address"), value=repr(parts.netloc or text))
@@ -136,7 +145,7 @@ def normalize_handle(platform: str, raw: str) -> str:
         raise HandleError(N_("the handle is empty"))
     if _looks_like_url(text):
         if platform == "other":
-            parts = urlsplit(text if "://" in text else "https://" + text)
+            parts = _split(text)
             return (parts.netloc + parts.path.rstrip("/")).lower().removeprefix("www.")
         found, handle = handle_from_url(text)
         if found != platform:

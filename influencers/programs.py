@@ -189,7 +189,13 @@ class ProgramInput(BaseModel):
     @field_validator("landing_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        if value and urlsplit(value).scheme not in ("http", "https"):
+        if not value:
+            return value
+        try:
+            scheme = urlsplit(value).scheme
+        except ValueError:  # e.g. an unclosed "[" in the host
+            raise DomainError(N_("{value} is not a valid web address"), value=repr(value)) from None
+        if scheme not in ("http", "https"):
             raise DomainError(N_("the landing page must start with http:// or https://"))
         return value
 

@@ -53,3 +53,10 @@ def test_url_tells_the_platform() -> None:
     assert handle_from_url("https://vm.tiktok.com/@Ayu") == ("tiktok", "ayu")
     with pytest.raises(HandleError, match="not a known social network"):
         handle_from_url("https://example.com/ayu")
+
+
+@pytest.mark.parametrize("raw", ["https://[instagram.com/ayu", "\x1b[31m", "instagram.com]/ayu", "http://[::1/x"])
+def test_a_malformed_address_is_refused_not_raised(raw: str) -> None:
+    """urlsplit raises ValueError ("Invalid IPv6 URL") on an unclosed bracket in the host; people see a refusal."""
+    with pytest.raises(HandleError, match="not a valid web address"):
+        handle_from_url(raw)

@@ -68,6 +68,9 @@ def test_program_validation(session) -> None:
             },
         )
     assert set(caught.value.errors) >= {"name", "currency", "budget", "landing_url", "promo_code_prefix"}
+    with pytest.raises(FieldErrors) as caught:
+        create_program(session, SPECIALIST, {"name": "X", "currency": "IDR", "landing_url": "https://[shop.example/"})
+    assert "not a valid web address" in str(caught.value.errors["landing_url"])
     with pytest.raises(PermissionDenied):
         create_program(session, FINANCE, {"name": "X", "currency": "IDR"})
 
