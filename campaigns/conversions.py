@@ -40,6 +40,9 @@ class PlatformConversions:
     events: Mapping[str, tuple[str, ...]]
     by_objective: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     otherwise: tuple[str, ...] = ()  # the default for an objective not listed (Google counts its column always)
+    # the default for a campaign with no objective at all (imported from a report file that names none): the
+    # column the platform's own Ads Manager labels "Conversions"
+    no_objective: tuple[str, ...] | None = None
 
 
 CONVERSIONS: dict[str, PlatformConversions] = {
@@ -47,6 +50,7 @@ CONVERSIONS: dict[str, PlatformConversions] = {
     PLATFORM_TIKTOK: PlatformConversions(
         {event: (count,) for event, (count, _value) in ts.CONVERSION_METRICS.items()},
         {objective: (event,) for objective, event in ts.DEFAULT_EVENT_BY_OBJECTIVE.items()},
+        no_objective=("optimization_event",),
     ),
     # Google's Conversions column already counts only the actions the advertiser marked "include in
     # Conversions", whatever the campaign type: it is the default for every campaign.
@@ -61,6 +65,7 @@ CONVERSIONS: dict[str, PlatformConversions] = {
             "WEBSITE_CONVERSION": ("conversions",),
             "WEBSITE_CONVERSIONS": ("conversions",),
         },
+        no_objective=("conversions",),
     ),
 }
 
@@ -78,6 +83,8 @@ def conversion_events(platform: str | None = None) -> Mapping[str, tuple[str, ..
 def default_events(objective: str | None, platform: str | None = None) -> tuple[str, ...]:
     """The events that count for a campaign with this objective when nobody chose otherwise."""
     rules = platform_conversions(platform)
+    if not (objective or "").strip() and rules.no_objective is not None:
+        return rules.no_objective
     code = "_".join((objective or "").upper().replace("-", " ").split())  # "Lead generation" -> LEAD_GENERATION
     return rules.by_objective.get(code, rules.otherwise)
 

@@ -100,8 +100,10 @@ def test_linkedin_metadata_lines_utc_dates_and_the_account_line(session) -> None
     )
     rows = _stored(session, "linkedin")
     day = rows[("Decision makers - Jakarta", D(2026, 6, 2))]  # 6/2/2026 is June 2 (M/D/YYYY)
-    assert (day.spend, day.impressions, day.clicks, day.conversion_value) == (Decimal("149.85"), 9987, 79, 0)
+    assert (day.spend, day.impressions, day.clicks) == (Decimal("149.85"), 9987, 79)
     assert day.actions == [{"action_type": "conversions", "value": "2"}]  # raw, counted by the definition
+    # no objective in the file: LinkedIn's Conversions column and its Total Conversion Value count
+    assert (day.conversions, day.conversion_value) == (Decimal(2), Decimal(300))
     assert sum(r.spend for r in rows.values()) == Decimal("497.35")
     assert result.inserted == 4
 
@@ -113,8 +115,10 @@ def test_tiktok_report_csv_and_xlsx(session, name: str) -> None:
     rows = _stored(session, "tiktok")
     spark = rows[("Spark Ads - KOL Ramadan", D(2026, 7, 1))]
     assert (spark.spend, spark.impressions, spark.clicks) == (Decimal("1250000"), 215000, 3120)
-    # TikTok's Conversions column is the optimisation event: raw, counted only where a definition asks for it.
+    # TikTok's Conversions column is the optimisation event, kept raw; a campaign imported without an objective
+    # counts it (what TikTok Ads Manager shows as Conversions) until a conversion definition says otherwise.
     assert spark.actions == [{"action_type": "conversion", "value": "41"}]
+    assert spark.conversions == Decimal(41)
     account = session.scalar(select(AdAccount).where(AdAccount.platform == "tiktok"))
     assert account.name == "Toko Batik TikTok"
     if name.endswith(".xlsx"):

@@ -153,6 +153,11 @@ def test_each_platform_has_its_events_and_defaults_by_objective() -> None:
     assert default_events("PERFORMANCE_MAX", "google") == ("conversions",)  # Google's column, whatever the type
     assert default_events("Lead generation", "linkedin") == ("leads",)
     assert default_events("WEBSITE_VISIT", "linkedin") == ()
+    # a campaign with no objective (a report file names none) counts the column the platform labels Conversions
+    assert default_events(None, "tiktok") == ("optimization_event",)
+    assert default_events(" ", "linkedin") == ("conversions",)
+    assert default_events(None, "google") == ("conversions",)
+    assert default_events(None) == ()  # Meta: Ads Manager files carry the objective or the result indicator
     # TikTok's metrics as raw action lists: each event counted from its own metric, value from its value metric.
     row = {"complete_payment": 3, "total_complete_payment_rate": Decimal("450000.00"), "form": 2, "conversion": 5}
     actions, values = raw_actions(row)
