@@ -8,6 +8,7 @@ that amount rounded to the plan currency (`prorate`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -102,16 +103,34 @@ def plans_for_period(session: Session, period: Period) -> list:
         .where(BudgetPlan.period_start <= period.end, BudgetPlan.period_end >= period.start)
         .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
     )
-    return list(_rows(session, stmt))
+    return list(_rows(session, stmt).all())
 
 
 def plan_share(plan: PlanDates, period: Period) -> Decimal:
     """The part of a plan that falls inside the period, pro rata by days (exact, not rounded)."""
-    plan_days = (plan.period_end - plan.period_start).days + 1
-    inside = period.overlap_days(plan.period_start, plan.period_end)
-    if inside == plan_days:
-        return plan.amount
-    return plan.amount * inside / plan_days
+    return _share(plan.amount, *_days(plan.period_start, plan.period_end, period))
+
+
+def plan_shares(dates: Sequence[tuple[dt.date, dt.date]], amounts: Sequence[Decimal], period: Period) -> list[Decimal]:
+    """`plan_share` of many plans, given as their (period_start, period_end) and amounts: the day counts once per
+    distinct plan dates (a workspace's plans are mostly whole months)."""
+    counts: dict[tuple[dt.date, dt.date], tuple[int, int]] = {}
+    out = []
+    for bounds, amount in zip(dates, amounts, strict=True):
+        days = counts.get(bounds)
+        if days is None:
+            days = counts[bounds] = _days(*bounds, period)
+        out.append(_share(amount, *days))
+    return out
+
+
+def _days(start: dt.date, end: dt.date, period: Period) -> tuple[int, int]:
+    """(the plan's days, of which inside the period)."""
+    return (end - start).days + 1, period.overlap_days(start, end)
+
+
+def _share(amount: Decimal, plan_days: int, inside: int) -> Decimal:
+    return amount if inside == plan_days else amount * inside / plan_days
 
 
 def prorate(plan: PlanDates, start: dt.date, end: dt.date) -> Decimal:
