@@ -38,6 +38,7 @@ from budgets.pacing import (
     BudgetRules,
     Pacing,
     PacingInput,
+    many,
 )
 
 NEVER = -(10**9)  # an open start (ordinals of real dates are 1..3,652,059)
@@ -257,7 +258,7 @@ def pace_all(scopes: Sequence[PacingInput], frame: ScopeFrame | None = None) -> 
     # Pacing's fields in order: scope, meta_budget, expected_to_date, projected, remaining, daily_rate, status,
     # pace_ratio, lifetime_exhausted_on, flags.
     columns = (meta, expected, got.projected, remaining, rate, got.status, got.ratio)
-    return list(map(Pacing, scopes, *(c.tolist() for c in columns), exhausted_on, flags))
+    return many(Pacing, zip(scopes, *(c.tolist() for c in columns), exhausted_on, flags, strict=True))
 
 
 def statuses(frame: ScopeFrame) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import CursorResult, Executable, select
 from sqlalchemy.orm import Session
@@ -81,29 +81,34 @@ def _rows(session: Session, stmt: Executable) -> CursorResult[*tuple[Any, ...]]:
     return session.connection().execute(stmt)
 
 
-def plans_for_period(session: Session, period: Period) -> list:
+class PlanRow(NamedTuple):
+    """A plan as `plans_for_period` reads it: BudgetPlan's column names, plain tuple access (a workspace has one
+    plan per campaign and month, and pacing reads each plan's fields several times)."""
+
+    id: int
+    scope_type: str
+    scope_key: str
+    campaign_id: int | None
+    program_id: int | None
+    account_id: int | None
+    channel: str | None
+    name: str | None
+    members: list[str] | None
+    period_start: dt.date
+    period_end: dt.date
+    amount: Decimal
+    currency: str
+
+
+def plans_for_period(session: Session, period: Period) -> list[PlanRow]:
     """Plans overlapping the period as light rows with BudgetPlan's column names (a plan over other
     dates counts pro rata, see `plan_share`)."""
     stmt = (
-        select(
-            BudgetPlan.id,
-            BudgetPlan.scope_type,
-            BudgetPlan.scope_key,
-            BudgetPlan.campaign_id,
-            BudgetPlan.program_id,
-            BudgetPlan.account_id,
-            BudgetPlan.channel,
-            BudgetPlan.name,
-            BudgetPlan.members,
-            BudgetPlan.period_start,
-            BudgetPlan.period_end,
-            BudgetPlan.amount,
-            BudgetPlan.currency,
-        )
+        select(*(getattr(BudgetPlan, name) for name in PlanRow._fields))
         .where(BudgetPlan.period_start <= period.end, BudgetPlan.period_end >= period.start)
         .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
     )
-    return list(_rows(session, stmt).all())
+    return [PlanRow._make(row) for row in _rows(session, stmt).all()]
 
 
 def plan_share(plan: PlanDates, period: Period) -> Decimal:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -212,40 +213,23 @@ class CampaignScopes:
     frame: ScopeFrame
 
     def inputs(self) -> list[PacingInput]:
-        """One `PacingInput` per row, equal to the columns."""
-        f = self.frame
+        """One `PacingInput` per row, equal to the columns (built with `pacing.many`)."""
+        f, n = self.frame, len(self.ids)
         planned = [p if has else None for p, has in zip(f.planned.tolist(), f.has_plan.tolist(), strict=True)]
-        return [
-            PacingInput(
-                scope_key=f"campaign:{cid}",
-                scope_type=SCOPE_CAMPAIGN,
-                name=name,
-                currency=currency,
-                period=self.period,
-                today=today,
-                planned=plan,
-                actual=actual,
-                budget=budget,
-                run_start=run_start,
-                run_end=run_end,
-                accruing=accruing,
-                recent_spend=recent,
-                recent_days=days,
-                week_spend=week,
-                lifetime_spent=spent,
-                account_id=account_id,
-                platform=platform,
-                campaign_id=cid,
-                plan_id=plan_id,
-            )
-            for (cid, name, currency, today, plan, actual, budget, run_start, run_end, accruing, recent, days, week,
-                 spent, account_id, platform, plan_id) in zip(
-                self.ids, self.names, self.currencies, self.todays, planned, f.actual.tolist(), self.budgets,
-                self.run_starts, self.run_ends, f.accruing.tolist(), f.recent_spend.tolist(), f.recent_days.tolist(),
-                f.week_spend.tolist(), f.lifetime_spent.tolist(), self.account_ids, self.platforms, self.plan_ids,
+        # PacingInput's fields in order: scope_key, scope_type, name, currency, period, today, planned, actual,
+        # committed, paid, budget, run_start, run_end, accruing, recent_spend, recent_days, week_spend,
+        # lifetime_spent, account_id, platform, campaign_id, program_id, plan_id.
+        return pacing.many(
+            PacingInput,
+            zip(
+                [f"campaign:{cid}" for cid in self.ids], repeat(SCOPE_CAMPAIGN, n), self.names, self.currencies,
+                repeat(self.period, n), self.todays, planned, f.actual.tolist(), repeat(ZERO, n), repeat(ZERO, n),
+                self.budgets, self.run_starts, self.run_ends, f.accruing.tolist(), f.recent_spend.tolist(),
+                f.recent_days.tolist(), f.week_spend.tolist(), f.lifetime_spent.tolist(), self.account_ids,
+                self.platforms, self.ids, repeat(None, n), self.plan_ids,
                 strict=True,
-            )
-        ]  # fmt: skip
+            ),
+        )  # fmt: skip
 
 
 def campaign_scopes(

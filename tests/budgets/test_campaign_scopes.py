@@ -8,7 +8,7 @@ Runs on SQLite and on PostgreSQL (TEST_DATABASE_URL)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import FrozenInstanceError, dataclass, fields
 from decimal import Decimal
 
 import pytest
@@ -275,3 +275,27 @@ def test_a_frame_of_other_rows_is_refused() -> None:
     )
     with pytest.raises(ValueError, match="1 rows for 2 scopes"):
         pace_all([scope, scope], ScopeFrame.of([scope]))
+
+
+def test_many_builds_the_same_frozen_objects_as_the_constructor() -> None:
+    """`pacing.many` skips the generated `__init__` (for speed) but gives equal, hashable, frozen objects."""
+    values = {
+        "scope_key": "campaign:7",
+        "scope_type": "campaign",
+        "name": "Payday",
+        "currency": "USD",
+        "period": Period.month(2026, 11),
+        "today": dt.date(2026, 11, 16),
+        "planned": Decimal("1000.50"),
+        "budget": MetaBudget("campaign", Decimal(50)),
+        "campaign_id": 7,
+    }
+    made = PacingInput(**values)
+    (fast,) = pacing.many(PacingInput, [[getattr(made, f.name) for f in fields(PacingInput)]])
+    assert type(fast) is PacingInput
+    assert fast == made
+    assert hash(fast) == hash(made)
+    with pytest.raises(FrozenInstanceError):
+        fast.actual = Decimal(1)  # type: ignore[misc]
+    with pytest.raises(ValueError, match="shorter"):  # a row missing a field is refused, not half-built
+        pacing.many(PacingInput, [[made.scope_key]])
