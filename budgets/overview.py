@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from budgets import pacing
 from budgets.models import SCOPE_CAMPAIGN, SCOPE_PROGRAM
-from budgets.pacing_frame import pace_all
+from budgets.pacing_frame import ScopeFrame, pace_all, statuses
 from budgets.plans import plans_for_period
-from budgets.scopes import _as_date, _dec, _rows, campaign_inputs, program_inputs, rollup_inputs
+from budgets.scopes import _as_date, _dec, _rows, campaign_scopes, program_inputs, rollup_inputs
 from campaigns.models import CampaignInsight
 from db.calendar import Period, workspace_today
 from db.errors import Message
@@ -48,41 +48,46 @@ class BudgetOverview:
     notes: list[Message] = field(default_factory=list)
 
 
+_ADDED_UP = (SCOPE_CAMPAIGN, SCOPE_PROGRAM)  # channel and account plans overlap their members
+
+
 def totals_by_currency(
     pacings: Iterable[pacing.Pacing], converter: Converter | None = None, reporting_currency: str | None = None
 ) -> list[CurrencyTotals]:
     """Tiles: campaign and program scopes added up per currency (channel and account plans overlap
     them, so they are left out). With a converter and a reporting currency, one row in that currency."""
-    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    sums: dict[str, list[Decimal]] = {}  # per currency: planned, actual, committed, projected, unplanned actual
+    convert, target = (converter, reporting_currency) if converter and reporting_currency else (None, "")
+    zero = Decimal(0)
     for p in pacings:
-        if p.scope.scope_type not in (SCOPE_CAMPAIGN, SCOPE_PROGRAM):
+        scope = p.scope
+        if scope.scope_type not in _ADDED_UP:
             continue
-        cur = p.scope.currency
-        values = {
-            "planned": p.planned or Decimal(0),
-            "actual": p.actual,
-            "committed": p.scope.committed,
-            "projected": p.projected,
-            "unplanned_actual": p.actual if p.planned is None else Decimal(0),
-        }
-        if converter and reporting_currency and cur != reporting_currency:
-            converted = {k: converter(v, cur, reporting_currency, p.scope.period.start) for k, v in values.items()}
-            known = {k: v for k, v in converted.items() if v is not None}
-            if len(known) == len(converted):
-                values, cur = known, reporting_currency
-        for key, value in values.items():
-            sums[cur][key] += value
+        cur, planned, actual = scope.currency, scope.planned, scope.actual
+        values = [planned or zero, actual, scope.committed, p.projected, actual if planned is None else zero]
+        if convert is not None and cur != target:
+            converted = [convert(v, cur, target, scope.period.start) for v in values]
+            if not any(v is None for v in converted):
+                values, cur = [v for v in converted if v is not None], target
+        acc = sums.get(cur)
+        if acc is None:
+            acc = sums[cur] = [zero] * 5
+        acc[0] += values[0]
+        acc[1] += values[1]
+        acc[2] += values[2]
+        acc[3] += values[3]
+        acc[4] += values[4]
     return [
         CurrencyTotals(
             currency=cur,
-            planned=quantize(s["planned"], cur),
-            actual=quantize(s["actual"], cur),
-            committed=quantize(s["committed"], cur),
-            projected=quantize(s["projected"], cur),
-            remaining=quantize(s["planned"] - s["actual"], cur),
-            unplanned_actual=quantize(s["unplanned_actual"], cur),
+            planned=quantize(planned, cur),
+            actual=quantize(actual, cur),
+            committed=quantize(committed, cur),
+            projected=quantize(projected, cur),
+            remaining=quantize(planned - actual, cur),
+            unplanned_actual=quantize(unplanned, cur),
         )
-        for cur, s in sorted(sums.items())
+        for cur, (planned, actual, committed, projected, unplanned) in sorted(sums.items())
     ]
 
 
@@ -120,11 +125,15 @@ def budget_overview(
 
     Campaigns are paced on their ad account's today; programs and the page on the workspace's today."""
     plans = plans_for_period(session, period)
-    campaigns = campaign_inputs(session, period, plans, now)
+    scopes = campaign_scopes(session, period, plans, now)
+    campaigns = scopes.inputs()
     today_here = today or workspace_today(session, now)
     programs, seeding = program_inputs(session, period, plans, today_here, converter, recognition=recognition)
     rollups, notes = rollup_inputs(plans, period, today_here, campaigns, programs, converter, seeding)
-    results = pace_all([*campaigns, *programs, *rollups])  # one vectorised pass (budgets/pacing_frame.py)
+    others = [*programs, *rollups]
+    # One vectorised pass (budgets/pacing_frame.py) over the campaigns' columns as read and the other scopes'.
+    frame = ScopeFrame.concat([scopes.frame, ScopeFrame.of(others)])
+    results = pace_all([*campaigns, *others], frame)
     results.sort(key=lambda p: (p.scope.scope_type, p.scope.currency, p.scope.name.lower()))
     return BudgetOverview(
         period=period,
@@ -138,9 +147,5 @@ def budget_overview(
 
 def campaign_statuses(session: Session, period: Period, now: dt.datetime | None = None) -> dict[int, str]:
     """Each campaign's pacing status for the period (campaigns without plan or spend are absent)."""
-    plans = [p for p in plans_for_period(session, period) if p.scope_type == SCOPE_CAMPAIGN]
-    return {
-        p.scope.campaign_id: p.status
-        for p in pace_all(campaign_inputs(session, period, plans, now))
-        if p.scope.campaign_id is not None  # always set on a campaign's input
-    }
+    scopes = campaign_scopes(session, period, None, now)  # columns only: no PacingInput or Pacing objects
+    return dict(zip(scopes.ids, statuses(scopes.frame), strict=True))

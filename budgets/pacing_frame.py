@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any
@@ -34,8 +35,10 @@ from budgets.pacing import (
     UNDER_PACING,
     WEEK_DAYS,
     ZERO,
+    BudgetRules,
     Pacing,
     PacingInput,
+    many,
 )
 
 NEVER = -(10**9)  # an open start (ordinals of real dates are 1..3,652,059)
@@ -89,52 +92,196 @@ def _week_start(day: Ints) -> Ints:
     return day - (weekday + 1) % 7
 
 
-def pace_all(scopes: Sequence[PacingInput]) -> list[Pacing]:
-    """`pacing.pace` for every scope at once (the same values, in the same order)."""
+@dataclass(frozen=True)
+class ScopeFrame:
+    """`PacingInput`s as columns, one row per scope: what the vectorised pacing reads. `of(scopes)` builds it from
+    inputs; `budgets.scopes.campaign_scopes` builds the campaigns' straight from SQL rows (no input objects).
+
+    Dates are ordinals (NEVER / FOREVER for an open run start / end); money is Decimal (ZERO where a plan or
+    budget is absent: `has_plan`, `has_daily` and `has_lifetime` say which)."""
+
+    today: Ints
+    p_start: Ints
+    p_end: Ints
+    r_start: Ints
+    r_end: Ints
+    has_start: Bools
+    has_end: Bools
+    accruing: Bools
+    recent_days: Ints
+    has_plan: Bools
+    planned: Objs
+    actual: Objs
+    committed: Objs
+    recent_spend: Objs
+    week_spend: Objs
+    lifetime_spent: Objs
+    has_daily: Bools
+    daily: Objs
+    has_lifetime: Bools
+    lifetime: Objs
+    overspend: Objs  # the platform's daily allowance (x a daily budget), `budget_rules`
+    week_days: Ints
+
+    def __len__(self) -> int:
+        return len(self.today)
+
+    @classmethod
+    def of(cls, scopes: Sequence[PacingInput]) -> ScopeFrame:
+        """The columns of `scopes` (in their order)."""
+        if not scopes:
+            return cls.concat([])
+        get = attrgetter(
+            "today", "period", "run_start", "run_end", "accruing", "recent_days", "planned", "actual", "committed",
+            "recent_spend", "week_spend", "lifetime_spent", "budget", "platform",
+        )  # fmt: skip
+        (days_, periods, starts, ends, accruing_, recent_days_, planned_, actual_, committed_, recent_, week_, spent_,
+         budgets, platforms) = zip(*map(get, scopes), strict=True)  # fmt: skip
+        rules = [rules_of(p) for p in platforms]
+        return cls(
+            today=_ints([d.toordinal() for d in days_]),
+            p_start=_ints([p.start.toordinal() for p in periods]),
+            p_end=_ints([p.end.toordinal() for p in periods]),
+            r_start=_ints([d.toordinal() if d else NEVER for d in starts]),
+            r_end=_ints([d.toordinal() if d else FOREVER for d in ends]),
+            has_start=np.array([d is not None for d in starts], dtype=bool),
+            has_end=np.array([d is not None for d in ends], dtype=bool),
+            accruing=np.array(accruing_, dtype=bool),
+            recent_days=_ints(recent_days_),
+            has_plan=np.array([p is not None for p in planned_], dtype=bool),
+            planned=_objs([ZERO if p is None else p for p in planned_]),
+            actual=_objs(actual_),
+            committed=_objs(committed_),
+            recent_spend=_objs(recent_),
+            week_spend=_objs(week_),
+            lifetime_spent=_objs(spent_),
+            has_daily=np.array([bool(b.daily) for b in budgets], dtype=bool),
+            daily=_objs([b.daily or ZERO for b in budgets]),
+            has_lifetime=np.array([bool(b.lifetime) for b in budgets], dtype=bool),
+            lifetime=_objs([b.lifetime or ZERO for b in budgets]),
+            overspend=_objs([r.daily_overspend for r in rules]),
+            week_days=_ints([r.week_days for r in rules]),
+        )
+
+    @classmethod
+    def concat(cls, frames: Sequence[ScopeFrame]) -> ScopeFrame:
+        """The rows of `frames`, one after the other."""
+        values = {}
+        for f in fields(cls):
+            parts = [getattr(frame, f.name) for frame in frames]
+            empty = np.empty(0, dtype=object if f.type == "Objs" else bool if f.type == "Bools" else np.int64)
+            values[f.name] = np.concatenate(parts) if parts else empty
+        return cls(**values)
+
+
+def rules_of(platform: str | None) -> BudgetRules:
+    """The daily and weekly caps a projection applies: the platform's `BUDGET_RULES`, Meta's where none is known
+    (`pace` does the same: such campaigns carry no budget to cap, see `budgets.scopes`)."""
+    return BUDGET_RULES.get(platform or "meta", _DEFAULT_RULES)
+
+
+@dataclass(frozen=True)
+class _Projection:
+    """The columns both `statuses` and `pace_all` need: schedule, run-rate, projection, status and ratio."""
+
+    total: Ints  # scheduled days in the period
+    completed: Ints
+    rate: Objs
+    positive: Bools
+    projected: Objs
+    status: Any  # str column
+    ratio: Objs
+
+
+def pace_all(scopes: Sequence[PacingInput], frame: ScopeFrame | None = None) -> list[Pacing]:
+    """`pacing.pace` for every scope at once (the same values, in the same order). `frame` is `ScopeFrame.of(scopes)`
+    when the caller has already built it from the same rows (the Budgets overview's campaigns)."""
     n = len(scopes)
     if n == 0:
         return []
-    get = attrgetter(
-        "today", "period", "run_start", "run_end", "accruing", "recent_days", "planned", "actual", "committed",
-        "recent_spend", "week_spend", "lifetime_spent", "budget", "platform",
+    f = ScopeFrame.of(scopes) if frame is None else frame
+    if len(f) != n:
+        raise ValueError(f"a frame of {len(f)} rows for {n} scopes")
+    got = _project(f)
+    total, completed, rate, positive = got.total, got.completed, got.rate, got.positive
+    today, r_start, r_end, has_start, has_end = f.today, f.r_start, f.r_end, f.has_start, f.has_end
+    has_daily, daily, has_lifetime, lifetime, lifetime_spent = (
+        f.has_daily, f.daily, f.has_lifetime, f.lifetime, f.lifetime_spent,
     )  # fmt: skip
-    (days_, periods, starts, ends, accruing_, recent_days_, planned_, actual_, committed_, recent_, week_, spent_,
-     budgets, platforms) = zip(*map(get, scopes), strict=True)  # fmt: skip
-    today = _ints([d.toordinal() for d in days_])
-    p_start = _ints([p.start.toordinal() for p in periods])
-    p_end = _ints([p.end.toordinal() for p in periods])
-    has_start = np.array([d is not None for d in starts], dtype=bool)
-    has_end = np.array([d is not None for d in ends], dtype=bool)
-    r_start = _ints([d.toordinal() if d else NEVER for d in starts])
-    r_end = _ints([d.toordinal() if d else FOREVER for d in ends])
-    accruing = np.array(accruing_, dtype=bool)
-    recent_days = _ints(recent_days_)
-    has_plan = np.array([p is not None for p in planned_], dtype=bool)
-    planned = _objs([ZERO if p is None else p for p in planned_])
-    actual = _objs(actual_)
-    committed = _objs(committed_)
-    recent_spend = _objs(recent_)
-    week_spend = _objs(week_)
-    lifetime_spent = _objs(spent_)
-    has_daily = np.array([bool(b.daily) for b in budgets], dtype=bool)
-    daily = _objs([b.daily or ZERO for b in budgets])
-    has_lifetime = np.array([bool(b.lifetime) for b in budgets], dtype=bool)
-    lifetime = _objs([b.lifetime or ZERO for b in budgets])
-    rules = [BUDGET_RULES.get(p or "meta", _DEFAULT_RULES) for p in platforms]
-    overspend = _objs([r.daily_overspend for r in rules])
-    week_days = _ints([r.week_days for r in rules])
+    accruing, has_plan, planned, actual = f.accruing, f.has_plan, f.planned, f.actual
+
+    # Expected to date: the plan spread over the scheduled days (`expected_to_date`).
+    unscheduled = total == 0
+    exp_total = np.where(unscheduled, f.p_end - f.p_start + 1, total)
+    expected = planned * completed.astype(object) / exp_total.astype(object)
+
+    # The day a lifetime budget runs out before its end (`lifetime_exhaustion`), none from too few days.
+    exhausted = np.full(n, FOREVER, dtype=np.int64)  # FOREVER: no such day
+    watch = has_lifetime & accruing & has_end & (r_end >= today)
+    if watch.any():
+        left = lifetime[watch] - lifetime_spent[watch]
+        gone = (left <= ZERO).astype(bool)
+        runs_out = np.full(left.shape, FOREVER, dtype=np.int64)
+        runs_out[gone] = today[watch][gone]
+        going = ~gone & positive[watch]
+        if going.any():
+            begin = np.maximum(today[watch], np.where(has_start[watch], r_start[watch], today[watch]))[going]
+            days_left = _ceil(left[going] / rate[watch][going])  # Python ints: may pass int64 for tiny rates
+            room = (r_end[watch][going] - begin).astype(object)  # runs out before its end: days_left - 1 < room
+            early_end = (days_left - 1 < room).astype(bool)
+            out = np.full(begin.shape, FOREVER, dtype=np.int64)
+            out[early_end] = begin[early_end] + days_left[early_end].astype(np.int64) - 1
+            runs_out[going] = out
+        exhausted[watch] = runs_out
+    exhausted[(exhausted != FOREVER) & (exhausted > today) & (completed < MIN_PACING_DAYS)] = FOREVER
+    ends_early = exhausted != FOREVER
+    no_plan_spend = ~has_plan & (actual > ZERO).astype(bool)
+
+    # What the Meta budget implies for the period (`budget_for_period`).
+    scheduled = total  # overlap of the period with [run_start, run_end]
+    meta = _objs([None] * n)
+    meta[has_daily] = daily[has_daily] * scheduled[has_daily].astype(object)
+    life_only = ~has_daily & has_lifetime
+    known = life_only & has_start & has_end & (r_end >= r_start)
+    if known.any():
+        schedule = (r_end[known] - r_start[known] + 1).astype(object)
+        meta[known] = lifetime[known] * scheduled[known].astype(object) / schedule
+    meta[life_only & ~known] = lifetime[life_only & ~known]
+
+    remaining = _objs([None] * n)
+    remaining[has_plan] = planned[has_plan] - actual[has_plan]
+    expected = _where(has_plan, expected, None)
+
+    code = (~accruing).astype(np.int64) + 2 * ends_early + 4 * no_plan_spend
+    flags = [_FLAGS[c] for c in code.tolist()]
+    exhausted_on = [None if o == FOREVER else dt.date.fromordinal(o) for o in exhausted.tolist()]
+    # Pacing's fields in order: scope, meta_budget, expected_to_date, projected, remaining, daily_rate, status,
+    # pace_ratio, lifetime_exhausted_on, flags.
+    columns = (meta, expected, got.projected, remaining, rate, got.status, got.ratio)
+    return many(Pacing, zip(scopes, *(c.tolist() for c in columns), exhausted_on, flags, strict=True))
+
+
+def statuses(frame: ScopeFrame) -> list[str]:
+    """Each scope's pacing status alone (`Pacing.status`, equal to `pace`'s), without the other fields' work."""
+    return _project(frame).status.tolist() if len(frame) else []
+
+
+def _project(f: ScopeFrame) -> _Projection:
+    """Scheduled days, run-rate, projection at period end, status and ratio of every row (`pace`'s order)."""
+    n = len(f)
+    today, p_start, p_end = f.today, f.p_start, f.p_end
+    r_start, r_end, has_start, has_end = f.r_start, f.r_end, f.has_start, f.has_end
+    accruing, recent_days, has_plan, planned = f.accruing, f.recent_days, f.has_plan, f.planned
+    actual, committed, recent_spend, week_spend = f.actual, f.committed, f.recent_spend, f.week_spend
+    has_daily, daily, has_lifetime, lifetime = f.has_daily, f.daily, f.has_lifetime, f.lifetime
+    lifetime_spent, overspend, week_days = f.lifetime_spent, f.overspend, f.week_days
     yesterday = today - 1
 
     # Scheduled and completed days (`scheduled_days`, `completed_days`).
     total = _overlap(p_start, p_end, r_start, r_end)
     done = _overlap(p_start, p_end, r_start, np.minimum(r_end, yesterday))
     period_done = _overlap(p_start, p_end, np.full(n, NEVER), yesterday)
-    unscheduled = total == 0
-    completed = np.where(unscheduled, period_done, done)
-
-    # Expected to date: the plan spread over the scheduled days (`expected_to_date`).
-    exp_total = np.where(unscheduled, p_end - p_start + 1, total)
-    expected = planned * completed.astype(object) / exp_total.astype(object)
+    completed = np.where(total == 0, period_done, done)
 
     # The daily run-rate (`daily_run_rate`): recent average, else the daily budget, else a lifetime's rest.
     rate = _zeros(n)
@@ -209,48 +356,4 @@ def pace_all(scopes: Sequence[PacingInput]) -> list[Pacing]:
         [NO_PLAN, EXHAUSTED, TOO_EARLY, OVER_PACING, UNDER_PACING],
         default=ON_TRACK,
     )
-
-    # The day a lifetime budget runs out before its end (`lifetime_exhaustion`), none from too few days.
-    exhausted = np.full(n, FOREVER, dtype=np.int64)  # FOREVER: no such day
-    watch = has_lifetime & accruing & has_end & (r_end >= today)
-    if watch.any():
-        left = lifetime[watch] - lifetime_spent[watch]
-        gone = (left <= ZERO).astype(bool)
-        runs_out = np.full(left.shape, FOREVER, dtype=np.int64)
-        runs_out[gone] = today[watch][gone]
-        going = ~gone & positive[watch]
-        if going.any():
-            begin = np.maximum(today[watch], np.where(has_start[watch], r_start[watch], today[watch]))[going]
-            days_left = _ceil(left[going] / rate[watch][going])  # Python ints: may pass int64 for tiny rates
-            room = (r_end[watch][going] - begin).astype(object)  # runs out before its end: days_left - 1 < room
-            early_end = (days_left - 1 < room).astype(bool)
-            out = np.full(begin.shape, FOREVER, dtype=np.int64)
-            out[early_end] = begin[early_end] + days_left[early_end].astype(np.int64) - 1
-            runs_out[going] = out
-        exhausted[watch] = runs_out
-    exhausted[(exhausted != FOREVER) & (exhausted > today) & (completed < MIN_PACING_DAYS)] = FOREVER
-    ends_early = exhausted != FOREVER
-    no_plan_spend = ~has_plan & (actual > ZERO).astype(bool)
-
-    # What the Meta budget implies for the period (`budget_for_period`).
-    scheduled = total  # overlap of the period with [run_start, run_end]
-    meta = _objs([None] * n)
-    meta[has_daily] = daily[has_daily] * scheduled[has_daily].astype(object)
-    life_only = ~has_daily & has_lifetime
-    known = life_only & has_start & has_end & (r_end >= r_start)
-    if known.any():
-        schedule = (r_end[known] - r_start[known] + 1).astype(object)
-        meta[known] = lifetime[known] * scheduled[known].astype(object) / schedule
-    meta[life_only & ~known] = lifetime[life_only & ~known]
-
-    remaining = _objs([None] * n)
-    remaining[has_plan] = planned[has_plan] - actual[has_plan]
-    expected = _where(has_plan, expected, None)
-
-    code = (~accruing).astype(np.int64) + 2 * ends_early + 4 * no_plan_spend
-    flags = [_FLAGS[c] for c in code.tolist()]
-    exhausted_on = [None if o == FOREVER else dt.date.fromordinal(o) for o in exhausted.tolist()]
-    # Pacing's fields in order: scope, meta_budget, expected_to_date, projected, remaining, daily_rate, status,
-    # pace_ratio, lifetime_exhausted_on, flags.
-    columns = (meta, expected, projected, remaining, rate, status, ratio)
-    return list(map(Pacing, scopes, *(c.tolist() for c in columns), exhausted_on, flags))
+    return _Projection(total, completed, rate, positive, projected, status, ratio)

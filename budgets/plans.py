@@ -8,8 +8,9 @@ that amount rounded to the plan currency (`prorate`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import CursorResult, Executable, select
 from sqlalchemy.orm import Session
@@ -80,38 +81,61 @@ def _rows(session: Session, stmt: Executable) -> CursorResult[*tuple[Any, ...]]:
     return session.connection().execute(stmt)
 
 
-def plans_for_period(session: Session, period: Period) -> list:
+class PlanRow(NamedTuple):
+    """A plan as `plans_for_period` reads it: BudgetPlan's column names, plain tuple access (a workspace has one
+    plan per campaign and month, and pacing reads each plan's fields several times)."""
+
+    id: int
+    scope_type: str
+    scope_key: str
+    campaign_id: int | None
+    program_id: int | None
+    account_id: int | None
+    channel: str | None
+    name: str | None
+    members: list[str] | None
+    period_start: dt.date
+    period_end: dt.date
+    amount: Decimal
+    currency: str
+
+
+def plans_for_period(session: Session, period: Period) -> list[PlanRow]:
     """Plans overlapping the period as light rows with BudgetPlan's column names (a plan over other
     dates counts pro rata, see `plan_share`)."""
     stmt = (
-        select(
-            BudgetPlan.id,
-            BudgetPlan.scope_type,
-            BudgetPlan.scope_key,
-            BudgetPlan.campaign_id,
-            BudgetPlan.program_id,
-            BudgetPlan.account_id,
-            BudgetPlan.channel,
-            BudgetPlan.name,
-            BudgetPlan.members,
-            BudgetPlan.period_start,
-            BudgetPlan.period_end,
-            BudgetPlan.amount,
-            BudgetPlan.currency,
-        )
+        select(*(getattr(BudgetPlan, name) for name in PlanRow._fields))
         .where(BudgetPlan.period_start <= period.end, BudgetPlan.period_end >= period.start)
         .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
     )
-    return list(_rows(session, stmt))
+    return [PlanRow._make(row) for row in _rows(session, stmt).all()]
 
 
 def plan_share(plan: PlanDates, period: Period) -> Decimal:
     """The part of a plan that falls inside the period, pro rata by days (exact, not rounded)."""
-    plan_days = (plan.period_end - plan.period_start).days + 1
-    inside = period.overlap_days(plan.period_start, plan.period_end)
-    if inside == plan_days:
-        return plan.amount
-    return plan.amount * inside / plan_days
+    return _share(plan.amount, *_days(plan.period_start, plan.period_end, period))
+
+
+def plan_shares(dates: Sequence[tuple[dt.date, dt.date]], amounts: Sequence[Decimal], period: Period) -> list[Decimal]:
+    """`plan_share` of many plans, given as their (period_start, period_end) and amounts: the day counts once per
+    distinct plan dates (a workspace's plans are mostly whole months)."""
+    counts: dict[tuple[dt.date, dt.date], tuple[int, int]] = {}
+    out = []
+    for bounds, amount in zip(dates, amounts, strict=True):
+        days = counts.get(bounds)
+        if days is None:
+            days = counts[bounds] = _days(*bounds, period)
+        out.append(_share(amount, *days))
+    return out
+
+
+def _days(start: dt.date, end: dt.date, period: Period) -> tuple[int, int]:
+    """(the plan's days, of which inside the period)."""
+    return (end - start).days + 1, period.overlap_days(start, end)
+
+
+def _share(amount: Decimal, plan_days: int, inside: int) -> Decimal:
+    return amount if inside == plan_days else amount * inside / plan_days
 
 
 def prorate(plan: PlanDates, start: dt.date, end: dt.date) -> Decimal:

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable, func, select
+import numpy as np
+from sqlalchemy import CursorResult, Dialect, Executable, func, select
 from sqlalchemy.orm import Session
 
 from budgets import pacing
-from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_MIX, SCOPE_PROGRAM
-from budgets.pacing import PacingInput
+from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_MIX, SCOPE_PROGRAM, BudgetPlan
+from budgets.pacing import ZERO, PacingInput
+from budgets.pacing_frame import FOREVER, NEVER, ScopeFrame, rules_of
 from budgets.plans import (
     AD_CHANNELS,
     CHANNEL_INFLUENCER_FEES,
@@ -23,12 +26,14 @@ from budgets.plans import (
     CHANNELS,
     ad_channel,
     plan_share,
+    plan_shares,
 )
-from campaigns.meta_budgets import MetaBudget, active_adset_budgets, campaign_budget, is_accruing
+from campaigns.meta_budgets import MetaBudget, active_adset_budgets_subquery, campaign_budget, is_accruing
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import Period, last_running_day, local_date, local_today, week_start
 from db.errors import N_, Message
 from db.money import Converter
+from db.types import Money
 from influencers import fees
 from influencers.models import Program
 
@@ -51,20 +56,21 @@ def _account_todays(session: Session, now: dt.datetime | None) -> dict[int, tupl
     return {r.id: (local_today(r.timezone_name, now), r.timezone_name) for r in rows}
 
 
-def _window_sums(session: Session, windows: dict[object, tuple[dt.date, dt.date]]) -> dict[object, dict[int, Decimal]]:
-    """SUM(spend) per campaign for each named [first, last] date window, in one scan of their joint range.
+def _window_sums(session: Session, windows: dict[object, tuple[dt.date, dt.date]]) -> dict[object, dict[int, Any]]:
+    """SUM(spend) per campaign for each named [first, last] date window, in one scan of their joint range, as the
+    database returns it (`Money.stored`: read with `Money.from_stored`).
 
     A window equal to the joint range is a plain SUM, the others `SUM(spend) FILTER (WHERE ...)`;
     windows with the same dates share a column and empty windows (first > last) sum to nothing.
     """
-    result: dict[object, dict[int, Decimal]] = {key: {} for key in windows}
+    result: dict[object, dict[int, Any]] = {key: {} for key in windows}
     ranges = sorted({bounds for bounds in windows.values() if bounds[0] <= bounds[1]})
     if not ranges:
         return result
     first, last = min(lo for lo, _hi in ranges), max(hi for _lo, hi in ranges)
     day, spend = CampaignInsight.date, CampaignInsight.spend
     columns = [
-        func.sum(spend) if (lo, hi) == (first, last) else func.sum(spend).filter(day >= lo, day <= hi)
+        Money.stored(func.sum(spend) if (lo, hi) == (first, last) else func.sum(spend).filter(day >= lo, day <= hi))
         for lo, hi in ranges
     ]
     stmt = (
@@ -73,65 +79,66 @@ def _window_sums(session: Session, windows: dict[object, tuple[dt.date, dt.date]
         .group_by(CampaignInsight.campaign_id)
     )
     rows = _rows(session, stmt).all()
-    by_range = {
-        bounds: {row[0]: _dec(row[i]) for row in rows if row[i] is not None} for i, bounds in enumerate(ranges, 1)
-    }
+    by_range = {bounds: {row[0]: row[i] for row in rows if row[i] is not None} for i, bounds in enumerate(ranges, 1)}
     for key, bounds in windows.items():
         result[key] = by_range.get(bounds, {})
     return result
 
 
-def _spend_aggregates(
-    session: Session, period: Period, todays: dict[int, tuple[dt.date, str]], lifetime_ids: set[int]
-) -> dict[int, dict]:
-    """Per campaign: actual (completed period days), recent (last RECENT_DAYS) and this week's spend.
+def _spend_columns(
+    session: Session,
+    period: Period,
+    todays: dict[int, tuple[dt.date, str]],
+    campaigns: Sequence[tuple[int, int]],
+    lifetime_ids: set[int],
+) -> tuple[list[Any], list[Any], list[Any], dict[int, Decimal]]:
+    """For each `(campaign, account)`, in order: actual (completed period days), recent (last RECENT_DAYS) and this
+    week's spend as stored (None: nothing), and all completed spend to date of the `lifetime_ids`.
 
     Accounts in different time zones may be on different days, so "completed" ends at each
-    account's yesterday: every distinct account today gets its own windows. Two scans: the
-    period's days for the actuals, the last RECENT_DAYS for the run-rate and week (see `_window_sums`).
+    account's yesterday: every distinct account today gets its own windows. One scan over the period's days and
+    the last RECENT_DAYS before today (at most a week more than the period), each window a `FILTER` sum (see
+    `_window_sums`): cheaper than a second scan of the last week on SQLite and PostgreSQL (bench/pages_bench.py).
     """
     distinct = sorted({today for today, _tz in todays.values()})
-    if not distinct:
-        return {}
-    actual: dict[object, tuple[dt.date, dt.date]] = {
-        today: (period.start, min(period.end, today - dt.timedelta(days=1))) for today in distinct
-    }
-    recent: dict[object, tuple[dt.date, dt.date]] = {}
+    if not distinct or not campaigns:
+        return [None] * len(campaigns), [None] * len(campaigns), [None] * len(campaigns), {}
+    windows: dict[object, tuple[dt.date, dt.date]] = {}
     for today in distinct:
         cutoff = today - dt.timedelta(days=1)
-        recent[("recent", today)] = (today - dt.timedelta(days=pacing.RECENT_DAYS), cutoff)
-        recent[("week", today)] = (week_start(today), cutoff)  # inside the recent window
-    sums: dict[object, dict[int, Decimal]] = {
-        **{("actual", t): v for t, v in _window_sums(session, actual).items()},
-        **_window_sums(session, recent),
-    }
-    account_of: dict[int, int] = dict(_rows(session, select(Campaign.id, Campaign.account_id)).all())
-    result: dict[int, dict] = {}
-    zero = Decimal(0)
-    for campaign_id, account_id in account_of.items():
-        today = todays[account_id][0]
-        result[campaign_id] = {
-            "actual": sums[("actual", today)].get(campaign_id, zero),
-            "recent": sums[("recent", today)].get(campaign_id, zero),
-            "week": sums[("week", today)].get(campaign_id, zero),
-        }
+        windows[("actual", today)] = (period.start, min(period.end, cutoff))
+        windows[("recent", today)] = (today - dt.timedelta(days=pacing.RECENT_DAYS), cutoff)
+        windows[("week", today)] = (week_start(today), cutoff)  # inside the recent window
+    sums = _window_sums(session, windows)
+    day_of = {account_id: today for account_id, (today, _tz) in todays.items()}
+    actual_col, recent_col, week_col = [], [], []
+    for campaign_id, account_id in campaigns:
+        today = day_of[account_id]
+        actual_col.append(sums[("actual", today)].get(campaign_id))
+        recent_col.append(sums[("recent", today)].get(campaign_id))
+        week_col.append(sums[("week", today)].get(campaign_id))
+    lifetime: dict[int, Decimal] = {}
     if lifetime_ids:
         # Lifetime budgets need all spend to date, only for those campaigns.
+        account_of = dict(campaigns)
+        dialect = session.get_bind().dialect
         stmt = select(CampaignInsight.campaign_id, CampaignInsight.date, CampaignInsight.spend).where(
             CampaignInsight.campaign_id.in_(sorted(lifetime_ids)), CampaignInsight.date >= distinct[0]
         )
         late: dict[int, Decimal] = defaultdict(Decimal)
         for campaign_id, day, amount in _rows(session, stmt):
-            if _as_date(day) >= todays[account_of[campaign_id]][0]:
+            if _as_date(day) >= day_of[account_of[campaign_id]]:
                 late[campaign_id] += _dec(amount)  # today or later in the account's zone: not completed
         totals = (
-            select(CampaignInsight.campaign_id, func.sum(CampaignInsight.spend))
+            select(CampaignInsight.campaign_id, Money.stored(func.sum(CampaignInsight.spend)))
             .where(CampaignInsight.campaign_id.in_(sorted(lifetime_ids)))
             .group_by(CampaignInsight.campaign_id)
         )
-        for campaign_id, spent in _rows(session, totals):
-            result[campaign_id]["lifetime"] = _dec(spent) - late.get(campaign_id, Decimal(0))
-    return result
+        found = _rows(session, totals).all()
+        spent = Money.from_stored([row[1] for row in found], dialect)
+        for (campaign_id, _raw), total in zip(found, spent, strict=True):
+            lifetime[campaign_id] = _dec(total) - late.get(campaign_id, ZERO)
+    return actual_col, recent_col, week_col, lifetime
 
 
 def _as_date(value: object) -> dt.date:
@@ -144,16 +151,96 @@ def _recent_days(today: dt.date, run_start: dt.date | None) -> int:
     return max((today - max(window_start, run_start or window_start)).days, 0)
 
 
-def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datetime | None = None) -> list[PacingInput]:
-    """A pacing input for every campaign with a plan, spend in the period or a live budget."""
-    todays = _account_todays(session, now)
+def _campaign_plans(session: Session, plans: Sequence[Any] | None, period: Period) -> dict[int, tuple[Decimal, int]]:
+    """Per campaign: its plans' share of the period (`plan_share`) and the last plan's id (`plans_for_period`
+    order), from `plans`, or when None read here in one light query (campaign plans only, money in bulk)."""
+    if plans is None:
+        stmt = (
+            select(
+                BudgetPlan.campaign_id,
+                BudgetPlan.id,
+                BudgetPlan.period_start,
+                BudgetPlan.period_end,
+                Money.stored(BudgetPlan.amount),
+            )
+            .where(
+                BudgetPlan.scope_type == SCOPE_CAMPAIGN,
+                BudgetPlan.campaign_id.is_not(None),
+                BudgetPlan.period_start <= period.end,
+                BudgetPlan.period_end >= period.start,
+            )
+            .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
+        )
+        rows: Sequence[Any] = _rows(session, stmt).all()
+        amounts = Money.from_stored([r[4] for r in rows], session.get_bind().dialect)
+    else:
+        rows = [
+            (p.campaign_id, p.id, p.period_start, p.period_end, p.amount)
+            for p in plans
+            if p.scope_type == SCOPE_CAMPAIGN and p.campaign_id is not None
+        ]
+        amounts = [r[4] for r in rows]
+    shares = plan_shares([(r[2], r[3]) for r in rows], [_dec(a) for a in amounts], period)
     planned: dict[int, tuple[Decimal, int]] = {}
-    for plan in plans:
-        if plan.scope_type == SCOPE_CAMPAIGN and plan.campaign_id is not None:
-            amount, _pid = planned.get(plan.campaign_id, (Decimal(0), plan.id))
-            planned[plan.campaign_id] = (amount + plan_share(plan, period), plan.id)
-    rows = _rows(
-        session,
+    for (campaign_id, plan_id, *_rest), share in zip(rows, shares, strict=True):
+        amount = planned[campaign_id][0] if campaign_id in planned else ZERO
+        planned[campaign_id] = (amount + share, plan_id)
+    return planned
+
+
+_NO_BUDGET = MetaBudget("none")
+
+
+@dataclass(frozen=True)
+class CampaignScopes:
+    """The campaigns paced in a period (with a plan, spend in the period or a live budget): their pacing inputs as
+    columns (`frame`, what `pacing_frame.statuses` and `pace_all` read) and, row for row, what a `PacingInput`
+    carries beside them (`inputs()` builds those objects only for the pages that show whole scopes)."""
+
+    period: Period
+    ids: list[int]
+    account_ids: list[int]
+    names: list[str]
+    currencies: list[str]
+    platforms: list[str | None]
+    todays: list[dt.date]
+    run_starts: list[dt.date | None]
+    run_ends: list[dt.date | None]
+    budgets: list[MetaBudget]
+    plan_ids: list[int | None]
+    frame: ScopeFrame
+
+    def inputs(self) -> list[PacingInput]:
+        """One `PacingInput` per row, equal to the columns (built with `pacing.many`)."""
+        f, n = self.frame, len(self.ids)
+        planned = [p if has else None for p, has in zip(f.planned.tolist(), f.has_plan.tolist(), strict=True)]
+        # PacingInput's fields in order: scope_key, scope_type, name, currency, period, today, planned, actual,
+        # committed, paid, budget, run_start, run_end, accruing, recent_spend, recent_days, week_spend,
+        # lifetime_spent, account_id, platform, campaign_id, program_id, plan_id.
+        return pacing.many(
+            PacingInput,
+            zip(
+                [f"campaign:{cid}" for cid in self.ids], repeat(SCOPE_CAMPAIGN, n), self.names, self.currencies,
+                repeat(self.period, n), self.todays, planned, f.actual.tolist(), repeat(ZERO, n), repeat(ZERO, n),
+                self.budgets, self.run_starts, self.run_ends, f.accruing.tolist(), f.recent_spend.tolist(),
+                f.recent_days.tolist(), f.week_spend.tolist(), f.lifetime_spent.tolist(), self.account_ids,
+                self.platforms, self.ids, repeat(None, n), self.plan_ids,
+                strict=True,
+            ),
+        )  # fmt: skip
+
+
+def campaign_scopes(
+    session: Session, period: Period, plans: Sequence[Any] | None = None, now: dt.datetime | None = None
+) -> CampaignScopes:
+    """Every campaign with a plan, spend in the period or a live budget, as pacing columns straight from the SQL
+    rows: one statement for the campaigns with their active ad sets' budgets, two scans for the spend (and two
+    more when lifetime budgets need all spend to date); money columns are read in bulk (`Money.from_stored`).
+    `plans` are the period's plans (`plans_for_period`) when the caller has them; None reads the campaign plans."""
+    todays = _account_todays(session, now)
+    planned = _campaign_plans(session, plans, period)
+    adsets = active_adset_budgets_subquery()
+    stmt = (
         select(
             Campaign.id,
             Campaign.account_id,
@@ -161,58 +248,106 @@ def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datet
             Campaign.currency,
             Campaign.status,
             Campaign.effective_status,
-            Campaign.daily_budget,
-            Campaign.lifetime_budget,
+            Campaign.platform,
             Campaign.start_time,
             Campaign.stop_time,
-            Campaign.platform,
-        ),
-    ).all()
-    lifetime_ids = {r.id for r in rows if r.lifetime_budget}
-    adsets = active_adset_budgets(session)
-    for campaign_id, (daily, lifetime) in adsets.items():
-        if lifetime and not daily:
-            lifetime_ids.add(campaign_id)
-    spend = _spend_aggregates(session, period, todays, lifetime_ids)
-    inputs: list[PacingInput] = []
-    for r in rows:
-        today, tz = todays[r.account_id]
-        run_start = local_date(r.start_time, tz)
-        run_end = last_running_day(r.stop_time, tz)
-        budget = campaign_budget(r.daily_budget, r.lifetime_budget, adsets.get(r.id))
-        if pacing.budget_rules(r.platform) is None:
-            budget = MetaBudget("none")  # no known budget rules (Google Ads, LinkedIn): paced on plan and spend
-        accruing = is_accruing(r.status, r.effective_status, run_end, today)
-        figures = spend.get(r.id, {})
-        plan = planned.get(r.id)
-        scheduled = period.overlap_days(run_start, run_end) > 0 and (run_end is None or run_end >= today)
-        if plan is None and not figures.get("actual") and not (accruing and budget.kind and scheduled):
-            continue
-        inputs.append(
-            PacingInput(
-                scope_key=f"campaign:{r.id}",
-                scope_type=SCOPE_CAMPAIGN,
-                name=r.name,
-                currency=r.currency,
-                period=period,
-                today=today,
-                planned=plan[0] if plan else None,
-                actual=figures.get("actual", Decimal(0)),
-                budget=budget,
-                run_start=run_start,
-                run_end=run_end,
-                accruing=accruing,
-                recent_spend=figures.get("recent", Decimal(0)),
-                recent_days=_recent_days(today, run_start),
-                week_spend=figures.get("week", Decimal(0)),
-                lifetime_spent=figures.get("lifetime", Decimal(0)),
-                account_id=r.account_id,
-                platform=r.platform,
-                campaign_id=r.id,
-                plan_id=plan[1] if plan else None,
-            )
+            Money.stored(Campaign.daily_budget),
+            Money.stored(Campaign.lifetime_budget),
+            Money.stored(adsets.c.daily),
+            Money.stored(adsets.c.lifetime),
         )
-    return inputs
+        .outerjoin(adsets, adsets.c.campaign_id == Campaign.id)
+        .order_by(Campaign.id)
+    )
+    rows = _rows(session, stmt).all()
+    dialect = session.get_bind().dialect
+    columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(13)]
+    ids, account_ids, names, currencies, statuses, effective, platforms, starts, stops = columns[:9]
+    daily, lifetime, adset_daily, adset_lifetime = (Money.from_stored(c, dialect) for c in columns[9:])
+    budgets: list[MetaBudget] = []
+    run_starts: list[dt.date | None] = []
+    run_ends: list[dt.date | None] = []
+    accruing: list[bool] = []
+    live: list[bool] = []
+    for i, account_id in enumerate(account_ids):
+        today, tz = todays[account_id]
+        run_end = last_running_day(stops[i], tz)
+        budget = campaign_budget(daily[i], lifetime[i], (adset_daily[i], adset_lifetime[i]))
+        if pacing.budget_rules(platforms[i]) is None:
+            budget = _NO_BUDGET  # no known budget rules (Google Ads, LinkedIn): paced on plan and spend
+        budgets.append(budget)
+        run_starts.append(local_date(starts[i], tz))
+        run_ends.append(run_end)
+        runs = is_accruing(statuses[i], effective[i], run_end, today)
+        accruing.append(runs)
+        scheduled = period.overlap_days(run_starts[i], run_end) > 0 and (run_end is None or run_end >= today)
+        live.append(runs and bool(budget.kind) and scheduled)  # paced without a plan or spend: a live budget
+    lifetime_ids = {cid for cid, budget in zip(ids, budgets, strict=True) if budget.lifetime}
+    actual, recent, week, spent = _spend_columns(
+        session, period, todays, list(zip(ids, account_ids, strict=True)), lifetime_ids
+    )
+    keep = [i for i, cid in enumerate(ids) if cid in planned or actual[i] or live[i]]
+    pick = [ids[i] for i in keep]
+    kept_budgets = [budgets[i] for i in keep]
+    starts_kept, ends_kept = [run_starts[i] for i in keep], [run_ends[i] for i in keep]
+    days = [todays[account_ids[i]][0] for i in keep]
+    plan_of = [planned.get(cid) for cid in pick]
+    rules = [rules_of(platforms[i]) for i in keep]
+    n = len(keep)
+    frame = ScopeFrame(
+        today=np.array([d.toordinal() for d in days], dtype=np.int64),
+        p_start=np.full(n, period.start.toordinal(), dtype=np.int64),
+        p_end=np.full(n, period.end.toordinal(), dtype=np.int64),
+        r_start=np.array([d.toordinal() if d else NEVER for d in starts_kept], dtype=np.int64),
+        r_end=np.array([d.toordinal() if d else FOREVER for d in ends_kept], dtype=np.int64),
+        has_start=np.array([d is not None for d in starts_kept], dtype=bool),
+        has_end=np.array([d is not None for d in ends_kept], dtype=bool),
+        accruing=np.array([accruing[i] for i in keep], dtype=bool),
+        recent_days=np.array([_recent_days(d, s) for d, s in zip(days, starts_kept, strict=True)], dtype=np.int64),
+        has_plan=np.array([p is not None for p in plan_of], dtype=bool),
+        planned=_column([ZERO if p is None else p[0] for p in plan_of]),
+        actual=_money_column([actual[i] for i in keep], dialect),
+        committed=_column([ZERO] * n),
+        recent_spend=_money_column([recent[i] for i in keep], dialect),
+        week_spend=_money_column([week[i] for i in keep], dialect),
+        lifetime_spent=_column([spent.get(cid, ZERO) for cid in pick]),
+        has_daily=np.array([bool(b.daily) for b in kept_budgets], dtype=bool),
+        daily=_column([b.daily or ZERO for b in kept_budgets]),
+        has_lifetime=np.array([bool(b.lifetime) for b in kept_budgets], dtype=bool),
+        lifetime=_column([b.lifetime or ZERO for b in kept_budgets]),
+        overspend=_column([r.daily_overspend for r in rules]),
+        week_days=np.array([r.week_days for r in rules], dtype=np.int64),
+    )
+    return CampaignScopes(
+        period=period,
+        ids=pick,
+        account_ids=[account_ids[i] for i in keep],
+        names=[names[i] for i in keep],
+        currencies=[currencies[i] for i in keep],
+        platforms=[platforms[i] for i in keep],
+        todays=days,
+        run_starts=starts_kept,
+        run_ends=ends_kept,
+        budgets=kept_budgets,
+        plan_ids=[None if p is None else p[1] for p in plan_of],
+        frame=frame,
+    )
+
+
+def _column(values: Sequence[object]) -> Any:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _money_column(stored: Sequence[Any], dialect: Dialect) -> Any:
+    """Stored spend sums as a Decimal column (nothing stored: zero)."""
+    return _column([ZERO if v is None else v for v in Money.from_stored(stored, dialect)])
+
+
+def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datetime | None = None) -> list[PacingInput]:
+    """A pacing input for every campaign with a plan, spend in the period or a live budget (`campaign_scopes`)."""
+    return campaign_scopes(session, period, plans, now).inputs()
 
 
 def _fee_figures(
@@ -358,6 +493,8 @@ def rollup_inputs(
     the plan's currency through `converter`; amounts with no rate are left out and named in a note."""
     inputs: list[PacingInput] = []
     notes: list[Message] = []
+    if not any(plan.scope_type in (SCOPE_CHANNEL, SCOPE_ACCOUNT, SCOPE_MIX) for plan in plans):
+        return inputs, notes  # nothing rolls up (the members are not even grouped)
     members_of: dict[str, list[PacingInput]] = {channel: [] for channel in AD_CHANNELS.values()}
     for c in campaigns:
         members_of[ad_channel(c.platform)].append(c)

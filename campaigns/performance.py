@@ -28,6 +28,7 @@ from campaigns.models import (
 from campaigns.platforms import PLATFORMS
 from db.calendar import local_today
 from db.money import Converter, precision
+from db.types import Money, Quantity
 
 METRICS = ("spend", "impressions", "clicks", "conversions", "conversion_value")
 TABLE_COLUMNS = (
@@ -130,6 +131,26 @@ def filter_options(session: Session) -> dict[str, list]:
     }
 
 
+# The table's money and quantity columns by position in `campaign_performance`'s select (read with `from_stored`).
+_STORED = {
+    9: ("spend", Money),
+    12: ("conversions", Quantity),
+    13: ("conversion_value", Money),
+    14: ("daily_budget", Money),
+    15: ("lifetime_budget", Money),
+    16: ("adset_daily_budget", Money),
+    17: ("adset_lifetime_budget", Money),
+}
+
+
+def _stored(metric: str, expr: Any) -> Any:
+    """A metric's SUM as stored (money and quantities: `from_stored` reads them), counts as they are."""
+    for name, kind in _STORED.values():
+        if name == metric:
+            return kind.stored(expr)
+    return expr
+
+
 def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataFrame:
     """One row per campaign: totals for the dates, CTR/CPA/ROAS and its Meta budget (CBO: the
     campaign's; ABO: the sum of its ACTIVE ad sets'). Money stays in each campaign's currency."""
@@ -154,11 +175,11 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
             Campaign.effective_status,
             Campaign.objective,
             Campaign.currency,
-            *(func.coalesce(getattr(totals.c, m), 0).label(m) for m in METRICS),
-            Campaign.daily_budget,
-            Campaign.lifetime_budget,
-            adsets.c.daily.label("adset_daily_budget"),
-            adsets.c.lifetime.label("adset_lifetime_budget"),
+            *(_stored(m, func.coalesce(getattr(totals.c, m), 0)).label(m) for m in METRICS),
+            Money.stored(Campaign.daily_budget).label("daily_budget"),
+            Money.stored(Campaign.lifetime_budget).label("lifetime_budget"),
+            Money.stored(adsets.c.daily).label("adset_daily_budget"),
+            Money.stored(adsets.c.lifetime).label("adset_lifetime_budget"),
         )
         .join(AdAccount, AdAccount.id == Campaign.account_id)
         .outerjoin(totals, totals.c.campaign_id == Campaign.id)
@@ -175,30 +196,35 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
         stmt = stmt.where(Campaign.objective.in_(filters.objectives))
     if filters.search.strip():
         stmt = stmt.where(Campaign.name.ilike(f"%{filters.search.strip()}%"))
-    # One pass in Python over one row per campaign, then one DataFrame (pandas column writes are slow).
+    # One pass in Python over one row per campaign, then one DataFrame (pandas column writes are slow); the money
+    # and quantity columns are read as stored and turned into Decimals a column at a time (`from_stored`).
+    rows = _rows(session, stmt).all()
+    dialect = session.get_bind().dialect
+    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in stmt.selected_columns]
+    for i, (_name, kind) in _STORED.items():
+        columns[i] = kind.from_stored(columns[i], dialect)
     steps: dict[str, Decimal] = {}
     records = []
-    for r in _rows(session, stmt).mappings():
-        budget = effective_budget(
-            r["daily_budget"],
-            r["lifetime_budget"],
-            [(ACTIVE, r["adset_daily_budget"], r["adset_lifetime_budget"])],
-        )
-        cur = r["currency"]
+    zero = Decimal(0)
+    for (cid, platform, account_id, account, name, status, effective, objective, cur, spend, impressions, clicks,
+         conversions, value, daily, lifetime, adset_daily, adset_lifetime) in zip(*columns, strict=True):  # fmt: skip
+        budget = effective_budget(daily, lifetime, [(ACTIVE, adset_daily, adset_lifetime)])
         step = steps.get(cur) or steps.setdefault(cur, _step(cur))
-        spend, conversions, value = _dec(r["spend"]), _dec(r["conversions"]), _dec(r["conversion_value"])
-        impressions, clicks = int(r["impressions"] or 0), int(r["clicks"] or 0)
+        spend = zero if spend is None else spend
+        conversions = zero if conversions is None else conversions
+        value = zero if value is None else value
+        impressions, clicks = int(impressions or 0), int(clicks or 0)
         ctr, cpa, roas = _ratios(spend, impressions, clicks, conversions, value, step)
         records.append(
             (
-                r["id"],
-                r["platform"],
-                r["account_id"],
-                r["account"],
-                r["name"],
-                r["status"],
-                r["effective_status"],
-                r["objective"],
+                cid,
+                platform,
+                account_id,
+                account,
+                name,
+                status,
+                effective,
+                objective,
                 cur,
                 spend,
                 impressions,
