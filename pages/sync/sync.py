@@ -57,13 +57,11 @@ def show_sync_summary(box, summary, message: str, finished: str, with_errors: st
 
 
 def show_sync_errors(summary) -> None:
-    """A sync's failures; an account another sync was still writing is said in the user's language."""
-    refused = {str(message) for message in summary.refused}
+    """A sync's failures in the user's language; an account another sync was still writing is a warning."""
     for message in summary.refused:
         st.warning(message_text(message), icon=":material/lock_clock:")
-    for error in summary.errors:
-        if error not in refused:
-            st.error(error)
+    for problem in summary.problems:
+        st.error(message_text(problem))
 
 
 actor = require_page("sync")
@@ -75,7 +73,7 @@ st.subheader(_("Meta connection"))
 try:
     has_token, token_problem = bool(resolve_token()), None
 except MetaError as exc:
-    has_token, token_problem = False, str(exc)
+    has_token, token_problem = False, error_text(exc)
 if token_problem:
     st.error(token_problem)
 elif has_token:
@@ -84,7 +82,7 @@ elif has_token:
         with st.spinner(_("Asking Meta which ad accounts and permissions the token has...")):
             status = connection_status()
         if status.error:
-            st.error(status.error)
+            st.error(message_text(status.error))
         else:
             st.info(
                 _(
@@ -148,7 +146,7 @@ elif has_token:
 st.subheader(_("TikTok connection"))
 tiktok = tiktok_connection()
 if tiktok.error:
-    st.error(tiktok.error)
+    st.error(message_text(tiktok.error))
 elif tiktok.token_present:
     st.success(_("A TikTok access token is configured."))
     if tiktok.advertiser_ids:
@@ -164,7 +162,7 @@ elif tiktok.token_present:
         with st.spinner(_("Asking TikTok which advertisers the token can read...")):
             checked = tiktok_connection(check=True)
         if checked.error:
-            st.error(checked.error)
+            st.error(message_text(checked.error))
         else:
             st.info(_("The token reads {count} TikTok advertiser(s).", count=len(checked.advertisers)))
             table = [
