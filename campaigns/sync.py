@@ -26,7 +26,7 @@ from campaigns.meta_writer import AccountWriter, upsert_account
 from campaigns.models import SOURCE_META_API, AdAccount, SyncRun
 from campaigns.prefetch import Prefetch, prefetch
 from campaigns.sync_lock import SyncBusy, account_sync_lock
-from campaigns.sync_runs import close_interrupted_runs, finish_run
+from campaigns.sync_runs import close_interrupted_runs, error_details, finish_run
 from campaigns.sync_window import configured_account_ids, sync_window
 from db import audit
 from db.calendar import local_today
@@ -206,7 +206,7 @@ def _sync_one(
     except Exception as exc:  # recorded on the run, then re-raised for a real bug's traceback
         finish_run(url, run_id, "failed", client, requests_before, calls_before, 0, 0, f"{type(exc).__name__}: {exc}")
         raise
-    error = None if failure is None else str(failure)
+    error = None if failure is None else failure.message
     finish_run(
         url, run_id, "failed" if error else "success", client, requests_before, calls_before, objects, rows, error
     )
@@ -257,7 +257,13 @@ def sync_facebook(
     except MetaError as exc:
         summary.fail(exc.message)
         with session_scope(url) as session:
-            run = SyncRun(kind=SOURCE_META_API, status="failed", error=str(exc), triggered_by=actor.email)
+            run = SyncRun(
+                kind=SOURCE_META_API,
+                status="failed",
+                error=str(exc),
+                details=error_details(exc.message),
+                triggered_by=actor.email,
+            )
             run.finished_at = utcnow()
             session.add(run)
             session.flush()

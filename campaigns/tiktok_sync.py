@@ -31,7 +31,7 @@ from campaigns.models import SOURCE_TIKTOK_API, AdAccount, SyncRun
 from campaigns.prefetch import prefetch
 from campaigns.sync import Progress, SyncSummary
 from campaigns.sync_lock import SyncBusy, account_sync_lock
-from campaigns.sync_runs import close_interrupted_runs, finish_run
+from campaigns.sync_runs import close_interrupted_runs, error_details, finish_run
 from campaigns.sync_window import sync_window
 from campaigns.tiktok_client import (
     TikTokClient,
@@ -147,10 +147,15 @@ def sync_advertiser(
     return writer.objects, writer.rows
 
 
-def _failed_run(url: str | None, actor: Actor, error: str) -> int:
+def _failed_run(url: str | None, actor: Actor, error: Message) -> int:
     with session_scope(url) as session:
         run = SyncRun(
-            kind=SOURCE_TIKTOK_API, status="failed", error=error, triggered_by=actor.email, finished_at=utcnow()
+            kind=SOURCE_TIKTOK_API,
+            status="failed",
+            error=str(error),
+            details=error_details(error),
+            triggered_by=actor.email,
+            finished_at=utcnow(),
         )
         session.add(run)
         session.flush()
@@ -205,7 +210,7 @@ def _sync_one(
     except Exception as exc:  # recorded on the run, then re-raised for a real bug's traceback
         finish_run(url, run_id, "failed", client, requests_before, 0, 0, 0, f"{type(exc).__name__}: {exc}")
         raise
-    error = None if failure is None else str(failure)
+    error = None if failure is None else failure.message
     finish_run(url, run_id, "failed" if error else "success", client, requests_before, 0, objects, rows, error)
     summary.accounts += 1
     summary.objects += objects
@@ -254,7 +259,7 @@ def sync_tiktok(
         found = list(client.advertiser_info(ids)) if ids else []
     except TikTokError as exc:
         summary.fail(exc.message)
-        summary.runs.append(_failed_run(url, actor, str(exc)))
+        summary.runs.append(_failed_run(url, actor, exc.message))
         summary.requests = client.requests - first_requests
         summary.seconds = time.monotonic() - started
         return summary

@@ -74,6 +74,32 @@ class Message:
     def __str__(self) -> str:
         return self.render()
 
+    def to_data(self) -> dict[str, Any]:
+        """The message as JSON data, to store with a record (a failed sync run) and translate when shown."""
+        return {"text": self.text, "params": {k: _param_data(v) for k, v in self.params.items()}}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Message:
+        """The message `to_data` wrote."""
+        return cls(str(data.get("text", "")), {k: _param_value(v) for k, v in (data.get("params") or {}).items()})
+
+
+def _param_data(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"message": value.to_data()}
+    if isinstance(value, Codes):
+        return {"codes": [value.kind, list(value.codes)]}
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def _param_value(data: Any) -> Any:
+    if isinstance(data, dict) and "message" in data:
+        return Message.from_data(data["message"])
+    if isinstance(data, dict) and "codes" in data:
+        kind, codes = data["codes"]
+        return Codes(kind, codes)
+    return data
+
 
 def _rendered(value: Any, translate: Any, label: Labeller | None) -> Any:
     if isinstance(value, Message):

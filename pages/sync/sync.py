@@ -17,6 +17,7 @@ from campaigns.meta_client import MetaError
 from campaigns.meta_connection import resolve_token
 from campaigns.queries import sync_runs
 from campaigns.sync import connection_status, sync_facebook
+from campaigns.sync_runs import run_error
 from campaigns.tiktok_sync import sync_tiktok, tiktok_connection
 from db.calendar import workspace_timezone, zone
 from db.engine import session_scope
@@ -345,15 +346,17 @@ with session_scope() as session:
 if not runs:
     st.info(_("No sync has run yet. Runs appear here with their status, rows and errors."))
 else:
-    failed = [r for r in runs if r["status"] == "failed"]
+    errors = [run_error(r) for r in runs]  # in the reader's language (an older run's English as it is)
+    failed = [e for r, e in zip(runs, errors, strict=True) if r["status"] == "failed"]
     if failed:
-        st.warning(_("The latest failed run said: {error}", error=failed[0]["error"] or "?"))
-    shown = pd.DataFrame(runs)
+        st.warning(_("The latest failed run said: {error}", error=message_text(failed[0]) if failed[0] else "?"))
+    shown = pd.DataFrame([{**r, "error": message_text(e) if e else None} for r, e in zip(runs, errors, strict=True)])
+    shown = shown.drop(columns=["details"])
     shown["kind"] = [term(SYNC_KIND_LABELS, k) for k in shown["kind"]]
     shown["platform"] = [ad_platform_label(p if isinstance(p, str) else None) for p in shown["platform"]]
     shown["status"] = [term(SYNC_STATUS_LABELS, s) for s in shown["status"]]
     shown = display_copy(shown, times=("started_at", "finished_at"))
-    st.dataframe(shown, hide_index=True, width="stretch", key="sync_runs", column_config=column_labels(runs[0]))
+    st.dataframe(shown, hide_index=True, width="stretch", key="sync_runs", column_config=column_labels(shown.columns))
 
 # -- schedules ----------------------------------------------------------------------------------------
 JOB_STATUS_LABELS = {**SYNC_STATUS_LABELS, "abandoned": N_("abandoned (its worker stopped)")}

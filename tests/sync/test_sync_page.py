@@ -119,6 +119,26 @@ def test_meta_errors_are_shown_in_bahasa_indonesia(fake: FakeGraph, migrated_url
     ], errors
     with session_scope(migrated_url) as s:  # the run keeps the English sentence (the CLI and logs read it)
         assert "is missing the ads_read permission" in s.scalar(select(SyncRun.error))
+    at.run()  # the history, read again: the stored run's error in Bahasa Indonesia too
+    assert not at.exception, at.exception
+    said = "Token akses tidak memiliki izin ads_read atau akses ke akun iklan ini (kode 200)"
+    assert any(w.value.startswith(f"Proses gagal terakhir melaporkan: {said}") for w in at.warning), [
+        w.value for w in at.warning
+    ]
+    history = _frame(at, "error")
+    assert list(history["status"]) == ["gagal"]
+    assert history["error"].iloc[0].startswith(said), history["error"].iloc[0]
+    assert "details" not in history.columns
+
+
+def test_an_older_runs_english_error_is_shown_as_it_is(migrated_url: str, app_test, monkeypatch) -> None:
+    with session_scope(migrated_url) as s:  # a run recorded before errors were stored as messages
+        s.add(SyncRun(kind="meta_api", status="failed", error="Meta returned an error (code 1, HTTP 500): boom"))
+    at = _in_bahasa(app_test, monkeypatch)
+    assert any(
+        w.value == "Proses gagal terakhir melaporkan: Meta returned an error (code 1, HTTP 500): boom"
+        for w in at.warning
+    )
 
 
 def test_a_rejected_token_is_said_in_bahasa_indonesia(
