@@ -31,10 +31,25 @@ def settled(page: Page) -> None:
     expect(page.locator("[data-testid^=stSkeleton], [data-testid=stAppSkeleton]")).to_have_count(0, timeout=SLOW)
 
 
+def still(page: Page, quiet_ms: int = 600) -> None:
+    """Wait until the main area has stopped changing for `quiet_ms` (a page that draws in several runs, such as
+    Budgets after its period widgets, can look settled between two runs)."""
+    main = page.get_by_test_id("stMain")
+    last, same_since = None, 0
+    for _ in range(SLOW // 200):
+        settled(page)
+        now = len(main.inner_html())
+        same_since = same_since + 200 if now == last else 0
+        if same_since >= quiet_ms:
+            return
+        last = now
+        page.wait_for_timeout(200)
+
+
 def shot(page: Page, name: str, language: str = "en") -> None:
     """Save the viewport as <name>.png (English) or <language>/<name>.png, once the page has stopped running."""
     folder = SHOTS if language == "en" else SHOTS / language
     folder.mkdir(parents=True, exist_ok=True)
-    settled(page)
+    still(page)
     page.mouse.move(0, 0)  # no hover toolbars in the picture
     page.screenshot(path=str(folder / f"{name}.png"), animations="disabled")
