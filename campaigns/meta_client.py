@@ -25,6 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from campaigns import meta_settings as ms
 from db.config import env
+from db.errors import N_, DomainError, Message
 
 BUDGET_FIELDS = ("daily_budget", "lifetime_budget")
 _UNPARSED = object()
@@ -59,11 +60,14 @@ def max_wait_seconds() -> float:
         return ms.DEFAULT_MAX_WAIT_SECONDS
 
 
-class MetaError(Exception):
-    """A Meta API failure explained in one line; `kind` says what to do (never includes the token)."""
+class MetaError(DomainError):
+    """A Meta API failure explained in one translatable sentence; `kind` says what to do (never the token).
 
-    def __init__(self, kind: str, message: str, code: int | None = None) -> None:
-        super().__init__(message)
+    `str(error)` is the English sentence (the CLI prints it); pages translate `error.message`.
+    """
+
+    def __init__(self, kind: str, message: str | Message, /, *, code: int | None = None, **params: Any) -> None:
+        super().__init__(message, code="" if code is None else code, **params)
         self.kind = kind  # config token permission bad_request throttled transient reduce_data async
         self.code = code
 
@@ -148,8 +152,13 @@ class _PantauApi(FacebookAdsApi):
         except requests.RequestException as exc:
             raise MetaError(
                 "transient",
-                f"Could not reach the Graph API at {client.graph_url} after {client.max_retries} attempts: "
-                f"{client.scrub(type(exc).__name__)}. Check the network and FB_GRAPH_URL, then run the sync again.",
+                N_(
+                    "Could not reach the Graph API at {url} after {attempts} attempts: {reason}. Check the network "
+                    "and FB_GRAPH_URL, then run the sync again."
+                ),
+                url=client.graph_url,
+                attempts=client.max_retries,
+                reason=client.scrub(type(exc).__name__),
             ) from None
 
 
@@ -175,8 +184,10 @@ class MetaClient:
         if not token:
             raise MetaError(
                 "config",
-                "No Meta access token: set FB_ACCESS_TOKEN to a system-user token with the ads_read permission "
-                "(see docs/meta-sync.md).",
+                N_(
+                    "No Meta access token: set FB_ACCESS_TOKEN to a system-user token with the ads_read permission "
+                    "(see docs/meta-sync.md)."
+                ),
             )
         self._secrets = [token]
         app_secret = app_secret if app_secret is not None else env("FB_APP_SECRET")
@@ -301,35 +312,63 @@ class MetaClient:
         code = exc.api_error_code()
         subcode = exc.api_error_subcode()
         message = self.scrub(exc.api_error_message() or f"HTTP {exc.http_status()}")
+        status = exc.http_status()
         if self.is_reduce_data(exc):
-            return MetaError("reduce_data", f"Meta asked for less data per request: {message}", code)
-        if code in ms.TOKEN_CODES:
-            expired = " (expired)" if subcode == 463 else ""
             return MetaError(
-                "token",
-                f"Meta rejected the access token{expired} (code {code}): {message}. Create a new system-user token "
-                "with ads_read in Business Settings > Users > System users, set FB_ACCESS_TOKEN, and sync again.",
-                code,
+                "reduce_data", N_("Meta asked for less data per request: {message}"), code=code, message=message
             )
+        if code in ms.TOKEN_CODES:
+            rejected = (
+                N_(
+                    "Meta rejected the access token (expired, code {code}): {message}. Create a new system-user "
+                    "token with ads_read in Business Settings > Users > System users, set FB_ACCESS_TOKEN, and sync "
+                    "again."
+                )
+                if subcode == 463
+                else N_(
+                    "Meta rejected the access token (code {code}): {message}. Create a new system-user token with "
+                    "ads_read in Business Settings > Users > System users, set FB_ACCESS_TOKEN, and sync again."
+                )
+            )
+            return MetaError("token", rejected, code=code, message=message)
         if code in ms.PERMISSION_CODES:
-            permission = _missing_permission(message)
             return MetaError(
                 "permission",
-                f"The access token is missing the {permission} permission or access to this ad account "
-                f"(code {code}): {message}. Grant {permission} to the system user and assign it to the ad account.",
-                code,
+                N_(
+                    "The access token is missing the {permission} permission or access to this ad account "
+                    "(code {code}): {message}. Grant {permission} to the system user and assign it to the ad account."
+                ),
+                code=code,
+                permission=_missing_permission(message),
+                message=message,
             )
         if code in ms.BAD_REQUEST_CODES:
-            return MetaError("bad_request", f"Meta refused the request as invalid (code {code}): {message}", code)
+            return MetaError(
+                "bad_request",
+                N_("Meta refused the request as invalid (code {code}): {message}"),
+                code=code,
+                message=message,
+            )
         if retried:
             kind = "throttled" if code in ms.RETRY_CODES else "transient"
             return MetaError(
                 kind,
-                f"Meta kept failing after {self.max_retries} attempts (code {code}, HTTP {exc.http_status()}): "
-                f"{message}. Wait a while (rate limits recover within an hour) and run the sync again.",
-                code,
+                N_(
+                    "Meta kept failing after {attempts} attempts (code {code}, HTTP {status}): {message}. Wait a "
+                    "while (rate limits recover within an hour) and run the sync again."
+                ),
+                code=code,
+                attempts=self.max_retries,
+                status=status,
+                message=message,
             )
-        return MetaError("api", f"Meta returned an error (code {code}, HTTP {exc.http_status()}): {message}", code)
+        return MetaError(
+            "api",
+            N_("Meta returned an error (code {code}, HTTP {status}): {message}"),
+            code=code,
+            status=status,
+            message=message,
+        )
 
     # -- requests -----------------------------------------------------------------------------------
 
@@ -489,9 +528,20 @@ class MetaClient:
         run = self.post(f"{act_id(account_id)}/insights", params)
         run_id = str(run.get("report_run_id") or run.get("id") or "")
         if not run_id:
-            raise MetaError("async", f"Meta did not start a report run for {act_id(account_id)} ({level}).")
+            raise MetaError(
+                "async",
+                N_("Meta did not start a report run for {account} ({level})."),
+                account=act_id(account_id),
+                level=level,
+            )
         started = time.monotonic()
         interval = self.poll_seconds
+        which: dict[str, Any] = {
+            "account": act_id(account_id),
+            "level": level,
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+        }
         while True:
             status = self.get(run_id, {"fields": "async_status,async_percent_completion"})
             state = status.get("async_status") or ""
@@ -505,15 +555,25 @@ class MetaClient:
                     return
                 raise MetaError(
                     "async",
-                    f"Meta's report run for {act_id(account_id)} ({level}, {since}..{until}) ended with "
-                    f"'{state}' even for the smallest range; try again later.",
+                    N_(
+                        "Meta's report run for {account} ({level}, {since}..{until}) ended with '{state}' even for "
+                        "the smallest range; try again later."
+                    ),
+                    state=state,
+                    **which,
                 )
             if time.monotonic() - started > self.async_max_wait:
                 raise MetaError(
                     "async",
-                    f"Meta's report run for {act_id(account_id)} ({level}, {since}..{until}) was still "
-                    f"'{state or 'not started'}' at {percent:.0f}% after {self.async_max_wait:.0f} s; "
-                    "run the sync again later or with a shorter --since/--until window.",
+                    N_(
+                        "Meta's report run for {account} ({level}, {since}..{until}) was still '{state}' at "
+                        "{percent}% after {seconds} s; run the sync again later or with a shorter --since/--until "
+                        "window."
+                    ),
+                    state=state or "not started",
+                    percent=f"{percent:.0f}",
+                    seconds=f"{self.async_max_wait:.0f}",
+                    **which,
                 )
             self.sleep(interval)
             interval = min(interval * 1.5, ms.ASYNC_POLL_MAX_SECONDS)
@@ -582,7 +642,9 @@ def push_campaign_budget(client: MetaClient, campaign: Any, field: str, amount: 
     """Set an approved daily or lifetime budget on the Meta campaign (the budget approval's push)."""
     if not campaign.meta_id:
         raise MetaError(
-            "bad_request", f"Campaign {campaign.name!r} has no Meta ID (imported by name): nothing to push."
+            "bad_request",
+            N_("Campaign {name} has no Meta ID (imported by name): nothing to push."),
+            name=repr(campaign.name),
         )
     answer = client.update_campaign_budget(campaign.meta_id, field, amount, campaign.currency)
     return f"Meta accepted {field} {amount} {campaign.currency} for campaign {campaign.meta_id}: {answer}"

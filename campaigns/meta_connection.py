@@ -26,7 +26,7 @@ def resolve_token() -> str | None:
         with session_scope() as session:
             return meta_access_token(session)
     except SecretError as exc:
-        raise MetaError("config", str(exc)) from None
+        raise MetaError("config", exc.message) from None
     except SQLAlchemyError:
         return None  # no database (or no schema yet): no token stored in the app
 

@@ -120,7 +120,8 @@ def last_sync(session: Session) -> SyncRun | None:
 
 
 def sync_runs(session: Session, limit: int = 50, kinds: Sequence[str] = ()) -> list[dict]:
-    """The newest sync and import runs with their account's name and platform, for the Sync page's history."""
+    """The newest sync and import runs with their account's name and platform, for the Sync page's history
+    (`details` carries the error as a translatable message: campaigns.sync_runs.run_error)."""
     stmt = (
         select(
             SyncRun.started_at,
@@ -134,6 +135,7 @@ def sync_runs(session: Session, limit: int = 50, kinds: Sequence[str] = ()) -> l
             SyncRun.rows,
             SyncRun.requests,
             SyncRun.error,
+            SyncRun.details,
         )
         .outerjoin(AdAccount, AdAccount.id == SyncRun.account_id)
         .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())

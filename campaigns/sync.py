@@ -26,17 +26,18 @@ from campaigns.meta_writer import AccountWriter, upsert_account
 from campaigns.models import SOURCE_META_API, AdAccount, SyncRun
 from campaigns.prefetch import Prefetch, prefetch
 from campaigns.sync_lock import SyncBusy, account_sync_lock
-from campaigns.sync_runs import close_interrupted_runs, finish_run
+from campaigns.sync_runs import close_interrupted_runs, error_details, finish_run
 from campaigns.sync_window import configured_account_ids, sync_window
 from db import audit
 from db.calendar import local_today
 from db.engine import session_scope
-from db.errors import Message
+from db.errors import N_, Message, as_message
 from db.roles import Actor, require
 from db.text import FROM_API
 from db.types import utcnow
 
 Progress = Callable[[str, float], None]
+NO_AD_ACCOUNTS = N_("The access token sees no ad accounts: assign the system user to an ad account.")
 
 
 @dataclass
@@ -50,9 +51,19 @@ class SyncSummary:
     calls: int = 0
     seconds: float = 0.0
     runs: list[int] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # every failure in English (the CLI prints them)
+    # The same failures as translatable messages for the Sync page, apart from `refused`.
+    problems: list[Message] = field(default_factory=list)
     # Accounts another sync was still writing after the waiting time (also in `errors`, in English).
     refused: list[Message] = field(default_factory=list)
+
+    def fail(self, problem: Message | str, account: str | None = None) -> None:
+        """Record a failure (of one account when `account` names it)."""
+        message = as_message(problem)
+        if account is not None:
+            message = Message(N_("{account}: {error}"), {"account": account, "error": message})
+        self.problems.append(message)
+        self.errors.append(str(message))
 
     def refuse(self, busy: SyncBusy) -> None:
         self.refused.append(busy.message)
@@ -184,25 +195,27 @@ def _sync_one(
         session.flush()
         run_id, account_pk, name = run.id, account.id, account.name
     summary.runs.append(run_id)
-    error: str | None = None
+    failure: MetaError | None = None
     objects = rows = 0
     try:
         with session_scope(url) as session:
             account = session.get_one(AdAccount, account_pk)
             objects, rows = sync_account(session, actor, client, account, *window, progress=account_progress)
     except MetaError as exc:
-        error = str(exc)
+        failure = exc
     except Exception as exc:  # recorded on the run, then re-raised for a real bug's traceback
         finish_run(url, run_id, "failed", client, requests_before, calls_before, 0, 0, f"{type(exc).__name__}: {exc}")
         raise
-    status = "failed" if error else "success"
-    finish_run(url, run_id, status, client, requests_before, calls_before, objects, rows, error)
+    error = None if failure is None else failure.message
+    finish_run(
+        url, run_id, "failed" if error else "success", client, requests_before, calls_before, objects, rows, error
+    )
     summary.accounts += 1
     summary.objects += objects
     summary.rows += rows
-    if error:
-        summary.errors.append(f"{name}: {error}")
-        if "access token" in error:  # the same token fails every account: stop early
+    if failure is not None:
+        summary.fail(failure.message, account=name)
+        if failure.kind in ("token", "config"):  # the same token fails every account: stop early
             return True
     return False
 
@@ -231,7 +244,7 @@ def sync_facebook(
         try:
             client = meta_client()
         except MetaError as exc:
-            summary.errors.append(str(exc))
+            summary.fail(exc.message)
             return summary
     first_requests, first_calls = client.requests, client.calls
     say = progress or (lambda message, fraction: None)
@@ -242,9 +255,15 @@ def sync_facebook(
     try:
         found = client.ad_accounts(ids or None)
     except MetaError as exc:
-        summary.errors.append(str(exc))
+        summary.fail(exc.message)
         with session_scope(url) as session:
-            run = SyncRun(kind=SOURCE_META_API, status="failed", error=str(exc), triggered_by=actor.email)
+            run = SyncRun(
+                kind=SOURCE_META_API,
+                status="failed",
+                error=str(exc),
+                details=error_details(exc.message),
+                triggered_by=actor.email,
+            )
             run.finished_at = utcnow()
             session.add(run)
             session.flush()
@@ -253,7 +272,7 @@ def sync_facebook(
         summary.seconds = time.monotonic() - started
         return summary
     if not found:
-        summary.errors.append("The access token sees no ad accounts: assign the system user to an ad account.")
+        summary.fail(NO_AD_ACCOUNTS)
     for index, data in enumerate(found):
         share = 1 / max(1, len(found))
 
@@ -280,7 +299,7 @@ class ConnectionStatus:
     token_present: bool
     accounts: list[dict[str, Any]] = field(default_factory=list)
     permissions: list[str] = field(default_factory=list)
-    error: str | None = None
+    error: Message | None = None
 
 
 def connection_status(client: MetaClient | None = None) -> ConnectionStatus:
@@ -288,11 +307,11 @@ def connection_status(client: MetaClient | None = None) -> ConnectionStatus:
     try:
         client = client or meta_client()
     except MetaError as exc:
-        return ConnectionStatus(token_present=False, error=str(exc))
+        return ConnectionStatus(token_present=False, error=exc.message)
     status = ConnectionStatus(token_present=True)
     try:
         status.accounts = client.ad_accounts(configured_account_ids() or None)
         status.permissions = client.permissions()
     except MetaError as exc:
-        status.error = str(exc)
+        status.error = exc.message
     return status

@@ -31,7 +31,7 @@ from campaigns.models import SOURCE_TIKTOK_API, AdAccount, SyncRun
 from campaigns.prefetch import prefetch
 from campaigns.sync import Progress, SyncSummary
 from campaigns.sync_lock import SyncBusy, account_sync_lock
-from campaigns.sync_runs import close_interrupted_runs, finish_run
+from campaigns.sync_runs import close_interrupted_runs, error_details, finish_run
 from campaigns.sync_window import sync_window
 from campaigns.tiktok_client import (
     TikTokClient,
@@ -45,7 +45,7 @@ from db import audit
 from db.calendar import local_today
 from db.config import env
 from db.engine import session_scope
-from db.errors import N_
+from db.errors import N_, Message
 from db.roles import Actor, require
 from db.secrets import read_secrets_files, remember
 from db.text import FROM_API
@@ -147,10 +147,15 @@ def sync_advertiser(
     return writer.objects, writer.rows
 
 
-def _failed_run(url: str | None, actor: Actor, error: str) -> int:
+def _failed_run(url: str | None, actor: Actor, error: Message) -> int:
     with session_scope(url) as session:
         run = SyncRun(
-            kind=SOURCE_TIKTOK_API, status="failed", error=error, triggered_by=actor.email, finished_at=utcnow()
+            kind=SOURCE_TIKTOK_API,
+            status="failed",
+            error=str(error),
+            details=error_details(error),
+            triggered_by=actor.email,
+            finished_at=utcnow(),
         )
         session.add(run)
         session.flush()
@@ -205,13 +210,13 @@ def _sync_one(
     except Exception as exc:  # recorded on the run, then re-raised for a real bug's traceback
         finish_run(url, run_id, "failed", client, requests_before, 0, 0, 0, f"{type(exc).__name__}: {exc}")
         raise
-    error = None if failure is None else str(failure)
+    error = None if failure is None else failure.message
     finish_run(url, run_id, "failed" if error else "success", client, requests_before, 0, objects, rows, error)
     summary.accounts += 1
     summary.objects += objects
     summary.rows += rows
     if failure is not None:
-        summary.errors.append(f"{name}: {error}")
+        summary.fail(failure.message, account=name)
         if isinstance(failure, TikTokTokenError):  # the same token fails every advertiser: stop early
             return True
     return False
@@ -241,7 +246,7 @@ def sync_tiktok(
         client = client or tiktok_client()
         ids = [advertiser_id(a) for a in advertisers] if advertisers else configured_advertiser_ids()
     except TikTokError as exc:
-        summary.errors.append(str(exc))
+        summary.fail(exc.message)
         return summary
     first_requests = client.requests
     say = progress or (lambda message, fraction: None)
@@ -253,13 +258,13 @@ def sync_tiktok(
             ids = [a["advertiser_id"] for a in client.advertisers()]
         found = list(client.advertiser_info(ids)) if ids else []
     except TikTokError as exc:
-        summary.errors.append(str(exc))
-        summary.runs.append(_failed_run(url, actor, str(exc)))
+        summary.fail(exc.message)
+        summary.runs.append(_failed_run(url, actor, exc.message))
         summary.requests = client.requests - first_requests
         summary.seconds = time.monotonic() - started
         return summary
     if not found:
-        summary.errors.append(NO_ADVERTISERS)
+        summary.fail(NO_ADVERTISERS)
     for index, info in enumerate(found):
         share = 1 / max(1, len(found))
 
@@ -288,7 +293,7 @@ class TikTokConnection:
     token_present: bool
     advertiser_ids: list[str] = field(default_factory=list)  # TIKTOK_ADVERTISER_IDS (empty: all it can see)
     advertisers: list[dict[str, Any]] = field(default_factory=list)
-    error: str | None = None
+    error: Message | None = None
 
 
 def tiktok_connection(check: bool = False, client: TikTokClient | None = None) -> TikTokConnection:
@@ -303,7 +308,7 @@ def tiktok_connection(check: bool = False, client: TikTokClient | None = None) -
         ids = status.advertiser_ids or [a["advertiser_id"] for a in client.advertisers()]
         status.advertisers = list(client.advertiser_info(ids)) if ids else []
         if not status.advertisers:
-            status.error = NO_ADVERTISERS
+            status.error = Message(NO_ADVERTISERS)
     except TikTokError as exc:
-        status.error = str(exc)
+        status.error = exc.message
     return status

@@ -4,11 +4,15 @@ Domain packages never import Streamlit or the translation layer. They mark their
 `N_()` so the catalog extractor finds them, raise a `DomainError` (or a subclass) carrying the template and
 its parameters, and the pages translate the template and fill the parameters in the user's language. The
 command line prints `str(error)`: the English text with the parameters filled in.
+
+A parameter that lists codes ("use one of {choices}") is `Codes(kind, values)`: the command line shows the codes
+(`flat, commission`), pages show each code's label from the label map named `kind` (pages/components/terms.py
+`LABEL_MAPS`: `flat fee, commission`, `biaya tetap, komisi`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,20 +22,49 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors l
     return message
 
 
+# label(kind, code) -> the code's label in the reader's language (pages pass pages.components.terms.label)
+Labeller = Callable[[str, str], str]
+
+
+@dataclass(frozen=True, init=False)
+class Codes:
+    """Codes of one kind as a message parameter: `Codes("fee_type", FEE_TYPES)`.
+
+    `kind` names a label map of pages/components/terms.py `LABEL_MAPS`; rendered with a labeller each code
+    reads as its label, without one (the command line, logs) as the code itself.
+    """
+
+    kind: str
+    codes: tuple[str, ...]
+
+    def __init__(self, kind: str, codes: Iterable[object]) -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "codes", tuple(str(code) for code in codes))
+
+    def render(self, label: Labeller | None = None) -> str:
+        """The codes joined with ", ", each as its label when `label` is given."""
+        return ", ".join(label(self.kind, code) if label else code for code in self.codes)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 @dataclass(frozen=True)
 class Message:
     """A translatable sentence: `text` is the English template, `params` fill its `{placeholders}`.
 
     A parameter may itself be a `Message` (a translated word such as a stage label); pages translate it too.
+    A `Codes` parameter is written with `label` (pages: each code's label), else as the codes.
     """
 
     text: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, translate: Any = None) -> str:
-        """The sentence with its parameters, translated by `translate(text) -> text` when given."""
+    def render(self, translate: Any = None, label: Labeller | None = None) -> str:
+        """The sentence with its parameters, translated by `translate(text) -> text` when given and its codes
+        written by `label(kind, code) -> text`."""
         template = translate(self.text) if translate else self.text
-        values = {k: (v.render(translate) if isinstance(v, Message) else v) for k, v in self.params.items()}
+        values = {k: _rendered(v, translate, label) for k, v in self.params.items()}
         try:
             return template.format(**values) if values else template
         except (KeyError, IndexError, ValueError):
@@ -40,6 +73,40 @@ class Message:
 
     def __str__(self) -> str:
         return self.render()
+
+    def to_data(self) -> dict[str, Any]:
+        """The message as JSON data, to store with a record (a failed sync run) and translate when shown."""
+        return {"text": self.text, "params": {k: _param_data(v) for k, v in self.params.items()}}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Message:
+        """The message `to_data` wrote."""
+        return cls(str(data.get("text", "")), {k: _param_value(v) for k, v in (data.get("params") or {}).items()})
+
+
+def _param_data(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"message": value.to_data()}
+    if isinstance(value, Codes):
+        return {"codes": [value.kind, list(value.codes)]}
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def _param_value(data: Any) -> Any:
+    if isinstance(data, dict) and "message" in data:
+        return Message.from_data(data["message"])
+    if isinstance(data, dict) and "codes" in data:
+        kind, codes = data["codes"]
+        return Codes(kind, codes)
+    return data
+
+
+def _rendered(value: Any, translate: Any, label: Labeller | None) -> Any:
+    if isinstance(value, Message):
+        return value.render(translate, label)
+    if isinstance(value, Codes):
+        return value.render(label)
+    return value
 
 
 def as_message(value: str | Message) -> Message:

@@ -24,7 +24,8 @@ class User(Versioned, Timestamps, Base):
     name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    language: Mapped[str] = mapped_column(String(10), default="en")
+    # None until the person chooses a language (the browser's applies until then; migration 0012)
+    language: Mapped[str | None] = mapped_column(String(10), default=None)
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import audit
-from db.errors import N_, DomainError
+from db.errors import N_, Codes, DomainError
 from db.models import User
 from db.roles import ROLES, SIGN_IN_ACTOR, Actor, require
 from db.types import utcnow
@@ -44,7 +44,7 @@ def _get(session: Session, email: str) -> User:
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise UserError(
-            N_("Unknown role {value}; choose one of: {choices}."), value=repr(role), choices=", ".join(ROLES)
+            N_("Unknown role {value}; choose one of: {choices}."), value=repr(role), choices=Codes("role", ROLES)
         )
 
 
@@ -165,7 +165,7 @@ def set_language(session: Session, actor: Actor, language: str) -> None:
         raise UserError(
             N_("Unknown language {value}; choose one of: {choices}."),
             value=repr(language),
-            choices=", ".join(LANGUAGES),
+            choices=Codes("language", LANGUAGES),
         )
     user = find_user(session, actor.email)
     if user is None or user.language == language:

@@ -8,11 +8,12 @@ own message, and a model validator that raises `FieldErrors` names the fields it
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
 
-from db.errors import N_, DomainError, FieldErrors, Message
+from db.errors import N_, Codes, DomainError, FieldErrors, Message
 
 PYDANTIC_REASONS = {
     "missing": N_("this field is required"),
@@ -53,16 +54,28 @@ PYDANTIC_REASONS = {
 FALLBACK = N_("{reason}")  # a pydantic type not in the map: its (English) text as it is
 
 
+CHOICE_TYPES = frozenset({"literal_error", "enum"})  # their `expected` lists codes: `'a', 'b' or 'c'`
+
+
 def pydantic_reason(item: Any) -> Message:
-    """The reason of one `ValidationError.errors()` item as a translatable message."""
+    """The reason of one `ValidationError.errors()` item as a translatable message.
+
+    The codes a `Literal` or enum field expects become `Codes` of the kind named after the field (a field
+    `fee_type` lists fee types' labels on a page); a field without a label map of its name shows the codes.
+    """
     ctx = item.get("ctx") or {}
     error = ctx.get("error")
     if isinstance(error, DomainError):
         return error.message
-    template = PYDANTIC_REASONS.get(str(item.get("type")))
+    kind = str(item.get("type"))
+    template = PYDANTIC_REASONS.get(kind)
     if template is None:
         return Message(FALLBACK, {"reason": str(item.get("msg", "")).removeprefix("Value error, ")})
-    return Message(template, {k: _param(v) for k, v in ctx.items() if k != "error"})
+    params: dict[str, Any] = {k: _param(v) for k, v in ctx.items() if k != "error"}
+    if kind in CHOICE_TYPES and "expected" in ctx:
+        loc = [str(p) for p in item.get("loc") or ()]
+        params["expected"] = Codes(loc[-1] if loc else "", re.findall(r"'([^']*)'", str(ctx["expected"])))
+    return Message(template, params)
 
 
 def _param(value: Any) -> str:

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from campaigns.models import AdAccount, CampaignInsight
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
-from db.errors import N_, DomainError
+from db.errors import N_, Codes, DomainError
 from db.money import currency_code, is_currency, quantize
 from db.parse import parse_date, parse_rate
 from db.roles import Actor, require
@@ -158,7 +158,9 @@ def _in_euros(amounts: dict[str, Decimal], today: dt.date) -> dict[str, Decimal]
 def _check_policy(policy: str) -> str:
     if policy not in POLICIES:
         raise FxError(
-            N_("Unknown FX policy {policy!r}; use one of {policies}."), policy=policy, policies=", ".join(POLICIES)
+            N_("Unknown FX policy {policy}; use one of {policies}."),
+            policy=repr(policy),
+            policies=Codes("fx_policy", POLICIES),
         )
     return policy
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db import audit
-from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, NotFound
+from db.errors import N_, Codes, ConflictError, DomainError, FieldErrors, Message, NotFound
 from db.roles import Actor, require
 from db.types import utcnow
 from db.validation import field_errors, pydantic_reason
@@ -697,11 +697,14 @@ def add_interaction(
     person = get_influencer(session, influencer_id)
     errors = {}
     if channel not in INTERACTION_CHANNELS:
-        errors["channel"] = f"{channel!r} is not a channel (use one of {', '.join(INTERACTION_CHANNELS)})"
+        errors["channel"] = Message(
+            N_("{value} is not a channel; use one of {choices}"),
+            {"value": repr(channel), "choices": Codes("interaction_channel", INTERACTION_CHANNELS)},
+        )
     if not (summary or "").strip():
-        errors["summary"] = "write what happened"
+        errors["summary"] = Message(N_("write what happened"))
     if at is not None and at.tzinfo is None:
-        errors["at"] = "the time needs a time zone"
+        errors["at"] = Message(N_("the time needs a time zone"))
     if errors:
         raise FieldErrors(errors)
     item = Interaction(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.calendar import workspace_today
-from db.errors import N_, DomainError, FieldErrors, Message, NotFound
+from db.errors import N_, Codes, DomainError, FieldErrors, Message, NotFound
 from db.parse import ParseError, is_blank, parse_amount, parse_count
 from db.roles import Actor, require
 from db.tabular import TabularError, read_table
@@ -58,14 +58,14 @@ class DeliverableInput(BaseModel):
     @classmethod
     def _platform(cls, v: str) -> str:
         if v not in PLATFORMS:
-            raise DomainError(N_("use one of {choices}"), choices=", ".join(PLATFORMS))
+            raise DomainError(N_("use one of {choices}"), choices=Codes("platform", PLATFORMS))
         return v
 
     @field_validator("type")
     @classmethod
     def _type(cls, v: str) -> str:
         if v not in DELIVERABLE_TYPES:
-            raise DomainError(N_("use one of {choices}"), choices=", ".join(DELIVERABLE_TYPES))
+            raise DomainError(N_("use one of {choices}"), choices=Codes("deliverable_type", DELIVERABLE_TYPES))
         return v
 
     @field_validator("status")
@@ -74,7 +74,7 @@ class DeliverableInput(BaseModel):
         if v not in DELIVERABLE_STATUSES:
             raise DomainError(
                 N_("use one of {choices} (late is worked out from the due date)"),
-                choices=", ".join(DELIVERABLE_STATUSES),
+                choices=Codes("deliverable_status", DELIVERABLE_STATUSES),
             )
         return v
 

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.calendar import local_date, month_start, workspace_timezone
-from db.errors import N_, DomainError
+from db.errors import N_, Codes, DomainError
 from db.money import quantize
 from db.settings import get_setting
 from influencers.models import CONTRACTED_STAGES, Collaboration, Deliverable, Payment, Program
@@ -55,7 +55,9 @@ def fee_recognition(session: Session) -> str:
 def check_recognition(value: str) -> str:
     if value not in RECOGNITION:
         raise FeeError(
-            N_("Unknown fee recognition {value}; use one of {choices}."), value=value, choices=", ".join(RECOGNITION)
+            N_("Unknown fee recognition {value}; use one of {choices}."),
+            value=value,
+            choices=Codes("recognition", RECOGNITION),
         )
     return value
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
-from db.errors import N_, DomainError
+from db.errors import N_, Codes, DomainError
 from influencers.models import PLATFORMS
 
 # Host (without www./m./mobile.) -> platform.
@@ -138,7 +138,9 @@ def normalize_handle(platform: str, raw: str) -> str:
     """The stored form of `raw` on `platform`: lowercase, no `@`, taken from a URL when one is pasted."""
     if platform not in PLATFORMS:
         raise HandleError(
-            N_("unknown platform {value}; use one of {choices}"), value=repr(platform), choices=", ".join(PLATFORMS)
+            N_("unknown platform {value}; use one of {choices}"),
+            value=repr(platform),
+            choices=Codes("platform", PLATFORMS),
         )
     text = (raw or "").strip()
     if not text:

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from campaigns.models import Campaign
 from db import audit
 from db.calendar import workspace_today
-from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, NotFound, TransitionError
+from db.errors import N_, Codes, ConflictError, DomainError, FieldErrors, Message, NotFound, TransitionError
 from db.money import CurrencyError, currency_code
 from db.parse import ParseError, is_blank, parse_amount, parse_date
 from db.roles import Actor, require
@@ -203,7 +203,7 @@ class ProgramInput(BaseModel):
     @classmethod
     def _status(cls, value: str) -> str:
         if value not in PROGRAM_STATUSES:
-            raise DomainError(N_("use one of {choices}"), choices=", ".join(PROGRAM_STATUSES))
+            raise DomainError(N_("use one of {choices}"), choices=Codes("program_status", PROGRAM_STATUSES))
         return value
 
     @model_validator(mode="after")
@@ -410,7 +410,7 @@ class CollaborationInput(BaseModel):
     @classmethod
     def _fee_type(cls, value: str) -> str:
         if value not in FEE_TYPES:
-            raise DomainError(N_("use one of {choices}"), choices=", ".join(FEE_TYPES))
+            raise DomainError(N_("use one of {choices}"), choices=Codes("fee_type", FEE_TYPES))
         return value
 
     @field_validator("promo_code", "tracking_url", "notes")

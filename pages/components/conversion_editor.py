@@ -16,7 +16,7 @@ from db.roles import Actor, PermissionDenied
 from pages.components.data import CACHE_TTL, clear_caches, db_key
 from pages.components.i18n import _, date_text
 from pages.components.inputs import error_text
-from pages.components.terms import ad_platform_label
+from pages.components.terms import ad_platform_label, label
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -205,7 +205,7 @@ def conversion_editor(actor: Actor, account_names: dict[int, str], preferred: li
             pd.DataFrame(
                 {
                     _("Campaign"): [c.name for c in state.campaigns],
-                    _("Objective"): [c.objective or "" for c in state.campaigns],
+                    _("Objective"): [label("objective", c.objective) for c in state.campaigns],
                     _("Conversions counted"): [_events_text(c.events) for c in state.campaigns],
                     _("From"): [_origin_label(c.origin) for c in state.campaigns],
                 }

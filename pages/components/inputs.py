@@ -21,7 +21,7 @@ from db.roles import PermissionDenied
 from db.validation import validation_messages
 from pages.components.i18n import N_, _, current_locale
 from pages.components.money import money
-from pages.components.terms import ROLE_LABELS, field_label, term
+from pages.components.terms import ROLE_LABELS, code_label, field_label, term
 
 # A database failure that is not a domain refusal (a DataError, a lost connection): said in words, never the
 # driver's text, which can hold SQL and values.
@@ -29,9 +29,9 @@ DATABASE_FAILED = N_("The database could not save this change; nothing was saved
 
 
 def message_text(message: Message | str) -> str:
-    """A domain message (template + parameters) in the user's language."""
+    """A domain message (template + parameters) in the user's language; codes it lists read as their labels."""
     if isinstance(message, Message):
-        return message.render(_)
+        return message.render(_, code_label)
     return _(message)
 
 

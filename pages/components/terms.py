@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from influencers.handles import PLATFORM_LABELS
-from pages.components.i18n import N_, _
+from pages.components.i18n import LANGUAGES, N_, _
 
 ROLE_LABELS = {
     "admin": N_("admin"),
@@ -497,6 +497,10 @@ AUDIT_RECORD_LABELS = {
     "job": N_("scheduled job"),
 }
 # Every code -> label map above, by what it names (tests/test_labels.py checks each against the domain)
+# influencers.handles.PLATFORMS (brand names stay as they are) and db.users.LANGUAGES (each in its own words)
+INFLUENCER_PLATFORM_LABELS = {**PLATFORM_LABELS, "other": PLATFORM_OTHER}
+LANGUAGE_LABELS = dict(LANGUAGES)
+
 LABEL_MAPS = {
     "campaign_status": CAMPAIGN_STATUS_LABELS,
     "objective": OBJECTIVE_LABELS,
@@ -523,6 +527,8 @@ LABEL_MAPS = {
     "budget_target": BUDGET_TARGET_LABELS,
     "period_close_status": PERIOD_CLOSE_STATUS_LABELS,
     "role": ROLE_LABELS,
+    "platform": INFLUENCER_PLATFORM_LABELS,
+    "language": LANGUAGE_LABELS,
 }
 BLANK = "—"  # what a missing value reads as on screen (never "None", "nan" or "NaT")
 
@@ -542,6 +548,11 @@ def label(kind: str, code: object) -> str:
     if is_missing(code):
         return ""
     return term(LABEL_MAPS[kind], str(code))
+
+
+def code_label(kind: str, code: str) -> str:
+    """A code's label for a domain message's `Codes` parameter; a kind without a label map shows the code."""
+    return label(kind, code) if kind in LABEL_MAPS else code
 
 
 def labelled(frame, columns: dict[str, str]):

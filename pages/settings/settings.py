@@ -301,7 +301,7 @@ for spec in JOBS.values():
                 with session_scope() as session:
                     save_schedule(session, actor, spec, enabled=on, every_hours=every, hour=hour)
             except ScheduleError as exc:
-                st.session_state["settings_flash"] = ("error", exc.message.render(_))
+                st.session_state["settings_flash"] = ("error", message_text(exc.message))
             except PermissionDenied as exc:
                 st.session_state["settings_flash"] = ("error", error_text(exc))
             else:
@@ -314,7 +314,7 @@ try:
     smtp = smtp_settings()
     smtp_problem = None
 except DeliveryError as exc:
-    smtp, smtp_problem = None, exc.message.render(_)
+    smtp, smtp_problem = None, message_text(exc.message)
 if smtp_problem:
     st.error(smtp_problem)
 elif smtp is None:
@@ -343,7 +343,7 @@ else:
                 _("Alerts from Pantau will reach you at this address."),
             )
         except DeliveryError as exc:
-            st.error(exc.message.render(_))
+            st.error(message_text(exc.message))
         else:
             st.success(_("Test email sent to {email}.", email=actor.email))
 

@@ -17,6 +17,7 @@ from campaigns.meta_client import MetaError
 from campaigns.meta_connection import resolve_token
 from campaigns.queries import sync_runs
 from campaigns.sync import connection_status, sync_facebook
+from campaigns.sync_runs import run_error
 from campaigns.tiktok_sync import sync_tiktok, tiktok_connection
 from db.calendar import workspace_timezone, zone
 from db.engine import session_scope
@@ -57,13 +58,11 @@ def show_sync_summary(box, summary, message: str, finished: str, with_errors: st
 
 
 def show_sync_errors(summary) -> None:
-    """A sync's failures; an account another sync was still writing is said in the user's language."""
-    refused = {str(message) for message in summary.refused}
+    """A sync's failures in the user's language; an account another sync was still writing is a warning."""
     for message in summary.refused:
         st.warning(message_text(message), icon=":material/lock_clock:")
-    for error in summary.errors:
-        if error not in refused:
-            st.error(error)
+    for problem in summary.problems:
+        st.error(message_text(problem))
 
 
 actor = require_page("sync")
@@ -75,7 +74,7 @@ st.subheader(_("Meta connection"))
 try:
     has_token, token_problem = bool(resolve_token()), None
 except MetaError as exc:
-    has_token, token_problem = False, str(exc)
+    has_token, token_problem = False, error_text(exc)
 if token_problem:
     st.error(token_problem)
 elif has_token:
@@ -84,7 +83,7 @@ elif has_token:
         with st.spinner(_("Asking Meta which ad accounts and permissions the token has...")):
             status = connection_status()
         if status.error:
-            st.error(status.error)
+            st.error(message_text(status.error))
         else:
             st.info(
                 _(
@@ -148,7 +147,7 @@ elif has_token:
 st.subheader(_("TikTok connection"))
 tiktok = tiktok_connection()
 if tiktok.error:
-    st.error(tiktok.error)
+    st.error(message_text(tiktok.error))
 elif tiktok.token_present:
     st.success(_("A TikTok access token is configured."))
     if tiktok.advertiser_ids:
@@ -164,7 +163,7 @@ elif tiktok.token_present:
         with st.spinner(_("Asking TikTok which advertisers the token can read...")):
             checked = tiktok_connection(check=True)
         if checked.error:
-            st.error(checked.error)
+            st.error(message_text(checked.error))
         else:
             st.info(_("The token reads {count} TikTok advertiser(s).", count=len(checked.advertisers)))
             table = [
@@ -347,15 +346,17 @@ with session_scope() as session:
 if not runs:
     st.info(_("No sync has run yet. Runs appear here with their status, rows and errors."))
 else:
-    failed = [r for r in runs if r["status"] == "failed"]
+    errors = [run_error(r) for r in runs]  # in the reader's language (an older run's English as it is)
+    failed = [e for r, e in zip(runs, errors, strict=True) if r["status"] == "failed"]
     if failed:
-        st.warning(_("The latest failed run said: {error}", error=failed[0]["error"] or "?"))
-    shown = pd.DataFrame(runs)
+        st.warning(_("The latest failed run said: {error}", error=message_text(failed[0]) if failed[0] else "?"))
+    shown = pd.DataFrame([{**r, "error": message_text(e) if e else None} for r, e in zip(runs, errors, strict=True)])
+    shown = shown.drop(columns=["details"])
     shown["kind"] = [term(SYNC_KIND_LABELS, k) for k in shown["kind"]]
     shown["platform"] = [ad_platform_label(p if isinstance(p, str) else None) for p in shown["platform"]]
     shown["status"] = [term(SYNC_STATUS_LABELS, s) for s in shown["status"]]
     shown = display_copy(shown, times=("started_at", "finished_at"))
-    st.dataframe(shown, hide_index=True, width="stretch", key="sync_runs", column_config=column_labels(runs[0]))
+    st.dataframe(shown, hide_index=True, width="stretch", key="sync_runs", column_config=column_labels(shown.columns))
 
 # -- schedules ----------------------------------------------------------------------------------------
 JOB_STATUS_LABELS = {**SYNC_STATUS_LABELS, "abandoned": N_("abandoned (its worker stopped)")}

@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from automation import digest, rules
-from automation.recipients import add_webhook, allowed_categories, delivery_targets, save_preferences
+from automation.recipients import (
+    add_webhook,
+    allowed_categories,
+    default_language,
+    delivery_targets,
+    save_preferences,
+)
 from budgets.changes import propose_change
 from budgets.plans import set_plan
 from campaigns.models import AdAccount, Campaign, CampaignInsight, SyncRun
@@ -97,7 +103,13 @@ def _subscribe(url: str, email: str, categories: list[str] | None = None, **opti
         user = _user(s, email)
         chosen = allowed_categories(user.role) if categories is None else categories
         save_preferences(
-            s, Actor(email, user.role), user, enabled=True, categories=chosen, language=user.language, **options
+            s,
+            Actor(email, user.role),
+            user,
+            enabled=True,
+            categories=chosen,
+            language=default_language(user),  # what My alerts offers: English for a user who never chose
+            **options,
         )
 
 

@@ -8,6 +8,9 @@ opened, and the visible text must hold:
 - no raw code from the label map (`OUTCOME_SALES`, `meta_ads`, `bank_transfer`, ...);
 - no "None", "nan" or "NaT" (tables included: the cells in view of each grid's accessible table);
 - no metric tile whose value is cut (its element scrolls, or ends in an ellipsis).
+On Campaigns a campaign's detail view (its tiles, daily charts, ad sets and sources) is opened and read the same
+way. The walk also saves the Indonesian pictures of the docs, docs/screenshots/id/<page>.png (with
+PANTAU_SCREENSHOTS=1; tests/e2e/screenshots.py).
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ROOT, start_streamlit
+from tests.e2e.screenshots import VIEWPORT, settled, shot
 
 pytestmark = pytest.mark.e2e
 SLOW = 60_000
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
 MISSING = re.compile(r"(?<![\w.])(None|nan|NaN|NaT)(?![\w.])")
+# The pages pictured in the docs (the English journeys take the same ones), by their address.
+PICTURED = ("overview", "campaigns", "budgets", "influencers", "programs", "exports", "sync")
 
 
 def _english_sentences() -> list[str]:
@@ -74,16 +80,11 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def indonesian(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    context = browser.new_context(viewport=VIEWPORT, locale="id-ID")
     context.set_default_timeout(SLOW)
     page = context.new_page()
     yield page
     context.close()
-
-
-def _settled(page: Page) -> None:
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=SLOW)
-    expect(page.locator("[data-testid^=stSkeleton], [data-testid=stAppSkeleton]")).to_have_count(0, timeout=SLOW)
 
 
 def _cut_metrics(page: Page) -> list[str]:
@@ -98,7 +99,10 @@ def _cut_metrics(page: Page) -> list[str]:
 
 def _problems(text: str, where: str, sentences: list[str], codes: list[str]) -> list[str]:
     problems = [f"{where}: English {s!r}" for s in sentences if s in text]
-    problems += [f"{where}: code {c!r}" for c in codes if re.search(rf"(?<![\w/]){re.escape(c)}(?![\w/])", text)]
+    for code in codes:
+        found = re.search(rf"(?<![\w/]){re.escape(code)}(?![\w/])", text)
+        if found:
+            problems.append(f"{where}: code {code!r} near {text[max(0, found.start() - 60) : found.end() + 20]!r}")
     problems += [
         f"{where}: {m.group(0)!r} near {text[max(0, m.start() - 40) : m.end() + 20]!r}" for m in MISSING.finditer(text)
     ]
@@ -121,10 +125,28 @@ def _cells(table) -> list[list[str]]:
     )
 
 
+def _campaign_detail(page: Page) -> str:
+    """Open the first campaign's detail view on Campaigns (its picture is the docs' campaigns.png) and return
+    its text once its daily chart and ad sets are shown."""
+    box = page.get_by_test_id("stSelectbox").filter(has_text="Detail kampanye").first
+    box.scroll_into_view_if_needed()
+    box.click()
+    page.keyboard.type(" | ")  # every option reads "<account> | <campaign>"; typing opens the virtualised list
+    page.get_by_role("option").first.click()
+    daily = page.get_by_role("heading", name="Belanja iklan vs konversi per hari")
+    expect(daily).to_be_visible(timeout=SLOW)
+    expect(page.get_by_role("heading", name="Set iklan", exact=True)).to_be_visible(timeout=SLOW)
+    expect(page.get_by_test_id("stVegaLiteChart").nth(1).locator("canvas, svg").first).to_be_visible(timeout=SLOW)
+    settled(page)
+    daily.scroll_into_view_if_needed()
+    shot(page, "campaigns", "id")
+    return _visible_text(page)
+
+
 def test_every_page_reads_in_bahasa_indonesia(app, indonesian: Page) -> None:
     page = indonesian
     page.goto(app.url)
-    _settled(page)
+    settled(page)
     expect(page.get_by_role("heading", name="Ringkasan", exact=True)).to_be_visible(timeout=SLOW)
     links = page.get_by_test_id("stSidebarNav").get_by_role("link")
     hrefs = [h for h in links.evaluate_all("els => els.map(e => e.getAttribute('href'))") if h]
@@ -134,22 +156,29 @@ def test_every_page_reads_in_bahasa_indonesia(app, indonesian: Page) -> None:
     cells_read = 0
     for href in hrefs:
         page.goto(href if href.startswith("http") else app.url.rstrip("/") + "/" + href.lstrip("/"))
-        _settled(page)
-        where = href.rsplit("/", 1)[-1] or "home"
+        # the page has drawn its title (right after the address changes the main area is still blank)
+        expect(page.get_by_test_id("stMain").locator("h1").first).to_be_visible(timeout=SLOW)
+        settled(page)
+        where = href.rsplit("/", 1)[-1] or "overview"
+        if where in PICTURED and where != "campaigns":
+            shot(page, where, "id")
         texts = [_visible_text(page)]
         for index in range(page.get_by_role("tab").count()):
             page.get_by_role("tab").nth(index).click()
-            _settled(page)
+            settled(page)
             texts.append(_visible_text(page))
+        if where == "campaigns":
+            texts.append(_campaign_detail(page))
         for summary in page.locator("[data-testid=stExpander] summary").all():
             if summary.is_visible():
                 summary.click()
-        _settled(page)
+        settled(page)
         texts.append(_visible_text(page))
         for text in texts:
             problems += _problems(text, where, sentences, codes)
             cells_read += text.count(" | ")
         problems += [f"{where}: metric cut {value!r}" for value in _cut_metrics(page)]
     assert cells_read > 100, "the tables' cells were read (a data frame draws on a canvas)"
+    assert "campaigns" in [h.rsplit("/", 1)[-1] for h in hrefs], "the Campaigns page (and its detail) was read"
     problems = list(dict.fromkeys(problems))
     assert not problems, "\n".join(problems[:80])

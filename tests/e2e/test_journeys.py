@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterator
 from decimal import Decimal
@@ -24,20 +22,12 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from pages.components.i18n import date_text
-from tests.e2e.conftest import ROOT, auth_secrets, free_port, seed_users, sign_in, start_streamlit
+from tests.e2e.conftest import auth_secrets, free_port, seed_users, sign_in, start_streamlit
+from tests.e2e.screenshots import SLOW, VIEWPORT, settled, shot
 from tests.fakes.graph_api import TOKEN, FakeGraph
 
 pytestmark = pytest.mark.e2e
 
-# The docs' pictures are rewritten only when asked (PANTAU_SCREENSHOTS=1): a plain test run leaves the
-# checkout clean and saves its pictures in the temporary folder instead.
-SHOTS = (
-    ROOT / "docs" / "screenshots"
-    if os.environ.get("PANTAU_SCREENSHOTS") == "1"
-    else Path(tempfile.gettempdir()) / "pantau-screenshots"
-)
-VIEWPORT = {"width": 1280, "height": 800}
-SLOW = 60_000  # ms: generous for a 2-core machine running other work
 SPECIALIST = "sami.specialist@example.com"
 MANAGER = "mona.manager@example.com"
 FINANCE = "fina.finance@example.com"
@@ -50,21 +40,6 @@ expect.set_options(timeout=SLOW)  # auto-waiting assertions wait as long as acti
 def app_today() -> dt.date:
     """The app's "today" (pages use Asia/Jakarta)."""
     return dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
-
-
-def shot(page: Page, name: str) -> None:
-    """Save the viewport as docs/screenshots/<name>.png, once the page has stopped running."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    settled(page)
-    page.mouse.move(0, 0)  # no hover toolbars in the picture
-    page.screenshot(path=str(SHOTS / f"{name}.png"), animations="disabled")
-
-
-def settled(page: Page) -> None:
-    """Wait until the script has finished its run (Streamlit's status widget shows while it runs) and every
-    element has loaded its code (lazy widgets show skeleton placeholders until then)."""
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=SLOW)
-    expect(page.locator("[data-testid^=stSkeleton], [data-testid=stAppSkeleton]")).to_have_count(0, timeout=SLOW)
 
 
 def grid(frame: Locator, last_column: str | None = None) -> list[list[str]]:

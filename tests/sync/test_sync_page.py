@@ -91,3 +91,66 @@ def test_a_sync_refused_because_another_is_running_says_so(
     assert not at.error, [e.value for e in at.error]
     with session_scope(migrated_url) as s:
         assert s.scalar(select(func.count(SyncRun.id))) == 0
+
+
+def _in_bahasa(app_test, monkeypatch):
+    from pages.components import i18n
+
+    # The whole process speaks Bahasa Indonesia: AppTest also calls the select boxes' format_func (which
+    # translates) outside the script run, where the session's choice is not visible.
+    monkeypatch.setattr(i18n, "current_language", lambda: "id")
+    at = app_test(timeout=60)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_meta_errors_are_shown_in_bahasa_indonesia(fake: FakeGraph, migrated_url: str, app_test, monkeypatch) -> None:
+    fake.add_account("111", "Toko", currency="IDR", timezone_name="Asia/Jakarta")
+    fake.fail("/insights", code=200, message="Requires ads_read permission", times=99)
+    at = _in_bahasa(app_test, monkeypatch)
+    at.button(key="sync_run").click().run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors == [
+        "Toko: Token akses tidak memiliki izin ads_read atau akses ke akun iklan ini (kode 200): Requires ads_read "
+        "permission. Berikan ads_read kepada pengguna sistem dan tetapkan pengguna itu ke akun iklan."
+    ], errors
+    with session_scope(migrated_url) as s:  # the run keeps the English sentence (the CLI and logs read it)
+        assert "is missing the ads_read permission" in s.scalar(select(SyncRun.error))
+    at.run()  # the history, read again: the stored run's error in Bahasa Indonesia too
+    assert not at.exception, at.exception
+    said = "Token akses tidak memiliki izin ads_read atau akses ke akun iklan ini (kode 200)"
+    assert any(w.value.startswith(f"Proses gagal terakhir melaporkan: {said}") for w in at.warning), [
+        w.value for w in at.warning
+    ]
+    history = _frame(at, "error")
+    assert list(history["status"]) == ["gagal"]
+    assert history["error"].iloc[0].startswith(said), history["error"].iloc[0]
+    assert "details" not in history.columns
+
+
+def test_an_older_runs_english_error_is_shown_as_it_is(migrated_url: str, app_test, monkeypatch) -> None:
+    with session_scope(migrated_url) as s:  # a run recorded before errors were stored as messages
+        s.add(SyncRun(kind="meta_api", status="failed", error="Meta returned an error (code 1, HTTP 500): boom"))
+    at = _in_bahasa(app_test, monkeypatch)
+    assert any(
+        w.value == "Proses gagal terakhir melaporkan: Meta returned an error (code 1, HTTP 500): boom"
+        for w in at.warning
+    )
+
+
+def test_a_rejected_token_is_said_in_bahasa_indonesia(
+    fake: FakeGraph, migrated_url: str, app_test, monkeypatch
+) -> None:
+    fake.add_account("111")
+    fake.token = "rotated"
+    at = _in_bahasa(app_test, monkeypatch)
+    at.button(key="sync_check_connection").click().run()
+    assert not at.exception, at.exception
+    checked = [e.value for e in at.error]
+    assert len(checked) == 1, checked
+    assert checked[0].startswith("Meta menolak token akses (kedaluwarsa, kode 190): Error validating"), checked
+    assert "Buat token pengguna sistem baru dengan ads_read" in checked[0]
+    assert "Create a new" not in checked[0]
