@@ -428,8 +428,8 @@ def sync_facebook(
     with progress_bar() as bar:
         task = bar.add_task("Meta sync", total=100)
 
-        def step(message: str, fraction: float) -> None:
-            bar.update(task, description=message, completed=fraction * 100)
+        def step(message: object, fraction: float) -> None:  # a Message: printed in English
+            bar.update(task, description=str(message), completed=fraction * 100)
 
         summary = run_sync(CLI_ACTOR, accounts=account or None, since=start, until=end, full=full, progress=step)
     out.print(
@@ -461,8 +461,8 @@ def sync_tiktok(
     with progress_bar() as bar:
         task = bar.add_task("TikTok sync", total=100)
 
-        def step(message: str, fraction: float) -> None:
-            bar.update(task, description=message, completed=fraction * 100)
+        def step(message: object, fraction: float) -> None:  # a Message: printed in English
+            bar.update(task, description=str(message), completed=fraction * 100)
 
         summary = run_sync(CLI_ACTOR, advertisers=advertiser or None, since=start, until=end, progress=step)
     out.print(

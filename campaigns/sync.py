@@ -36,7 +36,7 @@ from db.roles import Actor, require
 from db.text import FROM_API
 from db.types import utcnow
 
-Progress = Callable[[str, float], None]
+Progress = Callable[[Message, float], None]  # (step in words, fraction done): pages translate, the CLI prints
 NO_AD_ACCOUNTS = N_("The access token sees no ad accounts: assign the system user to an ad account.")
 
 
@@ -121,7 +121,7 @@ def sync_account(
     stamp = utcnow()
     writer = AccountWriter(session, account, stamp)
     say = progress or (lambda message, fraction: None)
-    say(f"{account.name}: campaigns and ad sets", 0.05)
+    say(Message(N_("{account}: campaigns and ad sets"), {"account": account.name}), 0.05)
     # Readers in threads of their own while the main thread writes: the entities on this connection, and
     # the insight ranges each on a connection of its own (started now, so Meta prepares their report runs
     # while the entities are written). Insight pages are written only after every entity page.
@@ -139,11 +139,22 @@ def sync_account(
                 writer.campaign_rows(page)
             else:
                 writer.adset_rows(page)
-        say(f"{account.name}: insights {since}..{until}", 0.2)
+        say(
+            Message(
+                N_("{account}: insights {since} to {until}"), {"account": account.name, "since": since, "until": until}
+            ),
+            0.2,
+        )
         for pages, (kind, page) in enumerate(insights, start=1):
             writer.insight_rows(kind, page)
             # The levels' pages interleave: one bar for all of them, never going back.
-            say(f"{account.name}: insights {since}..{until}, {writer.rows} rows", 0.2 + 0.75 * (1 - 0.97**pages))
+            say(
+                Message(
+                    N_("{account}: insights {since} to {until}, {rows} rows"),
+                    {"account": account.name, "since": since, "until": until, "rows": writer.rows},
+                ),
+                0.2 + 0.75 * (1 - 0.97**pages),
+            )
     finally:
         insights.close()
         for reader in readers:
@@ -251,7 +262,7 @@ def sync_facebook(
     with session_scope(url) as session:
         close_interrupted_runs(session)
     ids = [a.removeprefix("act_") for a in (accounts or configured_account_ids())]
-    say("Reading ad accounts", 0.0)
+    say(Message(N_("Reading ad accounts")), 0.0)
     try:
         found = client.ad_accounts(ids or None)
     except MetaError as exc:
@@ -276,7 +287,7 @@ def sync_facebook(
     for index, data in enumerate(found):
         share = 1 / max(1, len(found))
 
-        def account_progress(message: str, fraction: float, index: int = index, share: float = share) -> None:
+        def account_progress(message: Message, fraction: float, index: int = index, share: float = share) -> None:
             say(message, (index + fraction) * share)
 
         account_id = str(data.get("account_id") or str(data.get("id", "")).removeprefix("act_"))
@@ -290,7 +301,7 @@ def sync_facebook(
             break
     summary.requests, summary.calls = client.requests - first_requests, client.calls - first_calls
     summary.seconds = time.monotonic() - started
-    say("Done", 1.0)
+    say(Message(N_("Done")), 1.0)
     return summary
 
 

@@ -122,17 +122,29 @@ def sync_advertiser(
     stamp = utcnow()
     writer = AdvertiserWriter(session, account, stamp)
     say = progress or (lambda message, fraction: None)
-    say(f"{account.name}: campaigns and ad groups", 0.05)
+    say(Message(N_("{account}: campaigns and ad groups"), {"account": account.name}), 0.05)
     writer.campaign_rows(client.campaigns(account.account_id))
     writer.ad_group_rows(client.ad_groups(account.account_id))
     windows = len(report_windows(since, until))
     span = (until - since).days + 1
-    say(f"{account.name}: daily reports {since}..{until} ({windows} x 30-day requests per level)", 0.2)
+    say(
+        Message(
+            N_("{account}: daily reports {since} to {until} ({windows} x 30-day requests per level)"),
+            {"account": account.name, "since": since, "until": until, "windows": windows},
+        ),
+        0.2,
+    )
     # The next page is read in a thread while this one is written (the reads are sequential: one session).
     for level, rows in prefetch(_report_pages(client, account.account_id, since, until)):
         writer.report_rows(level, rows)
         done = ts.REPORT_LEVELS.index(level) + ((max(r["date"] for r in rows) - since).days + 1) / span
-        say(f"{account.name}: daily reports {since}..{until}, {writer.rows} rows", 0.2 + 0.75 * min(1, done / 2))
+        say(
+            Message(
+                N_("{account}: daily reports {since} to {until}, {rows} rows"),
+                {"account": account.name, "since": since, "until": until, "rows": writer.rows},
+            ),
+            0.2 + 0.75 * min(1, done / 2),
+        )
     removed = writer.drop_unreported(since, until)
     account.last_synced_at = stamp
     audit.record(
@@ -252,7 +264,7 @@ def sync_tiktok(
     say = progress or (lambda message, fraction: None)
     with session_scope(url) as session:
         close_interrupted_runs(session)
-    say("Reading TikTok advertisers", 0.0)
+    say(Message(N_("Reading TikTok advertisers")), 0.0)
     try:
         if not ids:
             ids = [a["advertiser_id"] for a in client.advertisers()]
@@ -268,7 +280,7 @@ def sync_tiktok(
     for index, info in enumerate(found):
         share = 1 / max(1, len(found))
 
-        def advertiser_progress(message: str, fraction: float, index: int = index, share: float = share) -> None:
+        def advertiser_progress(message: Message, fraction: float, index: int = index, share: float = share) -> None:
             say(message, (index + fraction) * share)
 
         advertiser = str(info["advertiser_id"])
@@ -282,7 +294,7 @@ def sync_tiktok(
             break
     summary.requests = summary.calls = client.requests - first_requests
     summary.seconds = time.monotonic() - started
-    say("Done", 1.0)
+    say(Message(N_("Done")), 1.0)
     return summary
 
 

@@ -21,7 +21,7 @@ from campaigns.sync_runs import run_error
 from campaigns.tiktok_sync import sync_tiktok, tiktok_connection
 from db.calendar import workspace_timezone, zone
 from db.engine import session_scope
-from db.errors import DomainError
+from db.errors import DomainError, Message
 from db.money import CURRENCY_CODES
 from db.roles import PermissionDenied
 from db.tabular import DEFAULT_LIMITS, MB
@@ -123,8 +123,8 @@ elif has_token:
         with st.status(_("Syncing from Meta..."), expanded=True) as box:
             bar = st.progress(0.0)
 
-            def step(message: str, fraction: float) -> None:
-                bar.progress(min(1.0, max(0.0, fraction)), text=message)
+            def step(message: Message, fraction: float) -> None:
+                bar.progress(min(1.0, max(0.0, fraction)), text=message_text(message))
 
             try:
                 summary = sync_facebook(actor, full=full, progress=step)
@@ -198,8 +198,8 @@ elif tiktok.token_present and not tiktok.error:
         with st.status(_("Syncing from TikTok..."), expanded=True) as box:
             bar = st.progress(0.0)
 
-            def tiktok_step(message: str, fraction: float) -> None:
-                bar.progress(min(1.0, max(0.0, fraction)), text=message)
+            def tiktok_step(message: Message, fraction: float) -> None:
+                bar.progress(min(1.0, max(0.0, fraction)), text=message_text(message))
 
             try:
                 summary = sync_tiktok(actor, progress=tiktok_step)

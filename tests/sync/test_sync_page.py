@@ -154,3 +154,15 @@ def test_a_rejected_token_is_said_in_bahasa_indonesia(
     assert checked[0].startswith("Meta menolak token akses (kedaluwarsa, kode 190): Error validating"), checked
     assert "Buat token pengguna sistem baru dengan ads_read" in checked[0]
     assert "Create a new" not in checked[0]
+
+
+def test_sync_progress_steps_are_said_in_bahasa_indonesia(
+    fake: FakeGraph, migrated_url: str, app_test, monkeypatch
+) -> None:
+    fake.add_account("111", "Toko", currency="IDR", timezone_name="Asia/Jakarta")
+    at = _in_bahasa(app_test, monkeypatch)
+    at.button(key="sync_run").click().run()
+    assert not at.exception, at.exception
+    bars = at.get("progress")
+    assert bars, "the sync shows a progress bar"
+    assert [b.proto.text for b in bars] == ["Selesai"]  # the last step the sync reported, translated
