@@ -16,7 +16,7 @@ from budgets.plans import APPROVED, FIELD_NEW_AMOUNT, TARGET_PLAN, plan_amount
 from budgets.scopes import ScopeName, scope_names
 from campaigns.models import Campaign
 from db import audit
-from db.errors import N_, Message, TransitionError
+from db.errors import N_, Codes, Message, TransitionError
 from db.roles import Actor, is_one_person, require
 from db.settings import get_setting
 from db.types import utcnow
@@ -116,7 +116,7 @@ def propose_change(
     require(actor, "budget.propose")
     if target not in TARGETS:
         raise BudgetError(
-            N_("target: {value} is not one of {choices}."), value=repr(target), choices=", ".join(TARGETS)
+            N_("target: {value} is not one of {choices}."), value=repr(target), choices=Codes("budget_target", TARGETS)
         )
     if not (reason or "").strip():
         raise BudgetError(N_("reason: say why the budget should change."))

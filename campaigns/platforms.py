@@ -7,7 +7,7 @@ id is unique per platform only, so a TikTok advertiser id can never collide with
 
 from __future__ import annotations
 
-from db.errors import N_, DomainError
+from db.errors import N_, Codes, DomainError
 
 PLATFORM_META = "meta"
 PLATFORM_TIKTOK = "tiktok"
@@ -37,7 +37,7 @@ def platform_code(value: object) -> str:
         raise UnknownPlatform(
             N_("{value} is not an ad platform Pantau knows; use one of {known}."),
             value=str(value),
-            known=", ".join(PLATFORMS),
+            known=Codes("ad_platform", PLATFORMS),
         )
     return text
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.errors import N_
+from db.errors import N_, Codes
 from finance.exports import campaign_daily, campaign_monthly, campaigns, influencer_payments, marketing_spend
 from finance.exports.context import ExportError, ExportSpec
 
@@ -16,6 +16,6 @@ def get_spec(name: str) -> ExportSpec:
     spec = EXPORTS.get(name)
     if spec is None:
         raise ExportError(
-            N_("Unknown export {value}; choose one of {choices}."), value=repr(name), choices=", ".join(EXPORTS)
+            N_("Unknown export {value}; choose one of {choices}."), value=repr(name), choices=Codes("export", EXPORTS)
         )
     return spec

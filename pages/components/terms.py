@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from finance.exports.registry import EXPORTS
 from influencers.handles import PLATFORM_LABELS
 from pages.components.i18n import LANGUAGES, N_, _
 
@@ -500,6 +501,8 @@ AUDIT_RECORD_LABELS = {
 # influencers.handles.PLATFORMS (brand names stay as they are) and db.users.LANGUAGES (each in its own words)
 INFLUENCER_PLATFORM_LABELS = {**PLATFORM_LABELS, "other": PLATFORM_OTHER}
 LANGUAGE_LABELS = dict(LANGUAGES)
+# finance.exports.registry.EXPORTS: each export by its title (N_ in its module)
+EXPORT_LABELS = {name: spec.title for name, spec in EXPORTS.items()}
 
 LABEL_MAPS = {
     "campaign_status": CAMPAIGN_STATUS_LABELS,
@@ -529,6 +532,7 @@ LABEL_MAPS = {
     "role": ROLE_LABELS,
     "platform": INFLUENCER_PLATFORM_LABELS,
     "language": LANGUAGE_LABELS,
+    "export": EXPORT_LABELS,
 }
 BLANK = "—"  # what a missing value reads as on screen (never "None", "nan" or "NaT")
 

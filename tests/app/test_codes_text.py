@@ -141,3 +141,23 @@ def test_a_message_stored_as_data_comes_back_whole() -> None:
     again = Message.from_data(stored)
     assert again == message
     assert again.render(None, lambda kind, code: f"<{code}>") == "Toko: use one of <flat>, <commission>"
+
+
+def test_platform_budget_target_and_export_refusals_list_labels() -> None:
+    """Pages render these refusals' choices through the label maps; the command line keeps the codes."""
+    from campaigns.platforms import UnknownPlatform, platform_code
+    from finance.exports.context import ExportError
+    from finance.exports.registry import get_spec
+    from pages.components.terms import code_label
+
+    with pytest.raises(UnknownPlatform) as platform:
+        platform_code("myspace")
+    with pytest.raises(ExportError) as export:
+        get_spec("everything")
+    shown = platform.value.message.render(None, code_label)
+    assert "Meta, TikTok, Google Ads, LinkedIn" in shown, shown
+    assert "meta, tiktok, google, linkedin" in str(platform.value)
+    shown = export.value.message.render(None, code_label)
+    assert "Marketing ledger" in shown, shown
+    assert "marketing-spend" not in shown, shown
+    assert "marketing-spend" in str(export.value)
