@@ -335,3 +335,22 @@ def test_a_control_character_typed_in_a_form_is_a_field_message_and_bidi_is_remo
     assert not at.error, _texts(at.error)
     with session_scope(migrated_url) as s:
         assert s.scalars(select(Influencer.name)).all() == ["Ayu Lestari"]
+    # the save says what it removed, naming the field, in the user's language
+    assert _texts(at.info).count("Name: ") == 2, _texts(at.info)
+    assert "Name: direction-changing (bidi) control characters were removed." in _texts(at.info)
+    assert "Name: terminal escape sequences were removed." in _texts(at.info)
+    at.run()
+    assert "were removed" not in _texts(at.info)  # shown once, after the save
+
+
+def test_a_save_that_removed_bidi_says_so_in_indonesian(migrated_url: str, app_test) -> None:
+    at = app_test()
+    at.session_state["language"] = "id"
+    at = _open(at, PROGRAMS)
+    at.text_input(key="prog_new_name").set_value("Lebaran")
+    at.text_input(key="prog_new_brand").set_value("Kopi \u202eKenangan")
+    at.button(key="prog_new_submit").click().run()
+    assert not at.exception, at.exception
+    with session_scope(migrated_url) as s:
+        assert s.scalars(select(Program.brand)).all() == ["Kopi Kenangan"]
+    assert "Merek atau produk: karakter kontrol arah teks (bidi) telah dihapus." in _texts(at.info)
