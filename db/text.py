@@ -216,18 +216,24 @@ def _clean_before_flush(session: Session, _context: Any, _instances: Any) -> Non
         for key, _column in _text_columns(state.mapper):
             if key not in changed:
                 continue
-            value = state.dict.get(key)
-            if not isinstance(value, str) or value.isprintable():
-                continue  # the common case: nothing to look at (tab, newline and controls are not printable)
-            try:
-                cleaned = store_api_text(value) if from_api else store_text(value, field=key)
-            except TextError as exc:
-                errors.setdefault(key, exc.message)
-                continue
-            if cleaned != value:
+            cleaned = _stored(state.dict.get(key), key, from_api, errors)
+            if cleaned is not None:
                 setattr(obj, key, cleaned)
     if errors:
         raise FieldErrors(errors)
+
+
+def _stored(value: Any, field: str, from_api: bool, errors: dict[str, Message]) -> str | None:
+    """The one rule of the listener and `store_rows()`: `value` cleaned when cleaning changes it, else None; a
+    refusal goes into `errors` under `field`."""
+    if not isinstance(value, str) or value.isprintable():
+        return None  # the common case: nothing to look at (tab, newline and controls are not printable)
+    try:
+        cleaned = store_api_text(value) if from_api else store_text(value, field=field)
+    except TextError as exc:
+        errors.setdefault(field, exc.message)
+        return None
+    return cleaned if cleaned != value else None
 
 
 def store_rows(
@@ -261,15 +267,8 @@ def store_rows(
     for i, row in enumerate(rows):
         copy: Any = None
         for place, name in places:
-            value = row.get(place) if columns is None else row[place]
-            if not suspect(value):
-                continue
-            try:
-                cleaned = store_api_text(value) if from_api else store_text(value, field=name)
-            except TextError as exc:
-                errors.setdefault(name, exc.message)
-                continue
-            if cleaned != value:
+            cleaned = _stored(row.get(place) if columns is None else row[place], name, from_api, errors)
+            if cleaned is not None:
                 copy = copy if copy is not None else (dict(row) if columns is None else list(row))
                 copy[place] = cleaned
         if copy is not None:
