@@ -18,7 +18,8 @@ figures) p50/p95 per page and overall at each user count, and the ratio of each 
 Two modes. With no `--think` (the default) every session asks for its next page the moment the last one finished:
 a closed loop at saturation, which measures how the server queues work, not how people use it. `--think SECONDS`
 pauses each session between pages for a uniform random 0.5x..1.5x of SECONDS (like Locust's `wait_time =
-between(...)`, seeded with `--seed` so reruns draw the same pauses). `--servers N` starts N app processes on N
+between(...)`, seeded with `--seed` so reruns draw the same pauses; people arrive spread over the first pause,
+not all in one second, and each keeps clicking through its rounds). `--servers N` starts N app processes on N
 ports on the same database and sticks session i to process i mod N, as a load balancer with sticky sessions
 does (the bench's client does the balancing; no proxy runs in between). `--cpu` visits every page `--cpu-runs`
 times from one session and prints the server process's CPU milliseconds per page run (/proc/PID/stat), the cost
@@ -124,21 +125,27 @@ class Session:
 async def one_user(
     port: int,
     pages: tuple[str, ...],
+    rounds: int,
     times: dict[str, list[float]],
     errors: list[str],
     think: float = 0.0,
     pauses: random.Random | None = None,
 ) -> None:
+    """One person: `rounds` times the six pages; with `think`, a pause after each page and a first page somewhere
+    in the first pause (people do not all arrive in the same second: Locust's spawn ramp does the same)."""
     session = Session(port)
     await session.connect()
     try:
-        for page in pages:
-            seconds, error = await session.visit(page)
-            times[page].append(seconds)
-            if error:
-                errors.append(f"{page}: {error}")
-            if think and pauses is not None:  # reading the page before the next click
-                await asyncio.sleep(think * pauses.uniform(0.5, 1.5))
+        if think and pauses is not None:
+            await asyncio.sleep(think * pauses.uniform(0.0, 1.5))
+        for _ in range(rounds):
+            for page in pages:
+                seconds, error = await session.visit(page)
+                times[page].append(seconds)
+                if error:
+                    errors.append(f"{page}: {error}")
+                if think and pauses is not None:  # reading the page before the next click
+                    await asyncio.sleep(think * pauses.uniform(0.5, 1.5))
     finally:
         await session.close()
 
@@ -148,21 +155,21 @@ async def run_users(
 ) -> tuple[dict[str, list[float]], list[str]]:
     times: dict[str, list[float]] = {page: [] for page in PAGES}
     errors: list[str] = []
-    for round_number in range(rounds):
-        # Each user starts on a different page, as people do; all of them at once. With several servers each
-        # session stays on one of them, as behind a load balancer with sticky sessions.
-        tasks = [
-            one_user(
-                ports[i % len(ports)],
-                PAGES[(i + round_number) % len(PAGES) :] + PAGES[: (i + round_number) % len(PAGES)],
-                times,
-                errors,
-                think,
-                random.Random(f"{seed}:{users}:{round_number}:{i}"),
-            )
-            for i in range(users)
-        ]
-        await asyncio.gather(*tasks)
+    # Each user starts on a different page, as people do; with no pause all of them at once (saturation). With
+    # several servers each session stays on one of them, as behind a load balancer with sticky sessions.
+    tasks = [
+        one_user(
+            ports[i % len(ports)],
+            PAGES[i % len(PAGES) :] + PAGES[: i % len(PAGES)],
+            rounds,
+            times,
+            errors,
+            think,
+            random.Random(f"{seed}:{users}:{i}"),
+        )
+        for i in range(users)
+    ]
+    await asyncio.gather(*tasks)
     return times, errors
 
 
