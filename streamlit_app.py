@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import streamlit as st
@@ -29,16 +30,33 @@ def _schema_ready(url: str) -> bool:
     return True
 
 
+def _freeze_long_lived() -> None:
+    """Move what is loaded now (modules, the engine, the catalogs) out of the garbage collector's sight: it
+    lives as long as the process, and walking it again on every collection is what made collections slow
+    (`runner.postScriptGC = false` in .streamlit/config.toml; docs/deployment.md, section 9)."""
+    gc.collect()  # collect first, so no garbage of this moment is frozen for good
+    gc.freeze()
+
+
+@st.cache_resource(show_spinner=False)
+def _long_lived_frozen() -> bool:
+    """Once per process, after the first schema check: `_freeze_long_lived()`."""
+    _freeze_long_lived()
+    return True
+
+
 @st.cache_resource(show_spinner=False)
 def _warmed_up() -> bool:
     """Once per process: import what every page uses (pages/components/warmup.py)."""
     warm_up()
+    _freeze_long_lived()  # every page's modules are loaded now
     return True
 
 
 def main() -> None:
     try:
         _schema_ready(database_url())
+        _long_lived_frozen()
         refresh_data_version()  # page caches are keyed on it: nothing cached before a write is shown after it
     except Exception as exc:
         st.error(_("The database could not be opened or migrated: {error}", error=type(exc).__name__))

@@ -32,6 +32,7 @@ from sqlalchemy import JSON, CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import AdSet, AdSetInsight, Campaign, CampaignInsight
+from db.text import FROM_API, store_rows
 
 
 def _memoized(process: Callable[[Any], Any] | None, column_type: Any) -> Callable[[Any], Any] | None:
@@ -118,6 +119,8 @@ class InsightUpsert:
         """Upsert `rows` (tuples in `columns` order); a key repeated in one call keeps its last row."""
         if not rows:
             return 0
+        # The ORM's text rule (db/text.py) never sees these rows: the same rule, for rows.
+        rows = store_rows(self.table, rows, self.columns, from_api=bool(self.session.info.get(FROM_API)))
         values = self.bind_values(rows)
         if self.dialect.name == "sqlite":
             self._write_sqlite(values)

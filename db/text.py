@@ -5,13 +5,17 @@ trims, flattens one-line fields and checks lengths) and can tell the person what
 (`neutralised()`). Underneath, a `before_flush` listener applies `store_text()` to every String/Text column of
 every record the ORM writes, so no path (a form, an import, a sync, a merge) can store a NUL, another control
 character, a bidi override or an ANSI escape sequence: control characters are refused with a FieldErrors naming
-the field (never a database DataError), bidi controls and escape sequences are removed.
+the field (never a database DataError), bidi controls and escape sequences are removed. Core inserts
+(`session.execute(insert(table), rows)`, the bulk upserts of insights) never reach that listener: they pass their
+rows through `store_rows()`, the same rule for rows.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from sqlalchemy import String, event, inspect
@@ -212,15 +216,64 @@ def _clean_before_flush(session: Session, _context: Any, _instances: Any) -> Non
         for key, _column in _text_columns(state.mapper):
             if key not in changed:
                 continue
-            value = state.dict.get(key)
-            if not isinstance(value, str) or value.isprintable():
-                continue  # the common case: nothing to look at (tab, newline and controls are not printable)
-            try:
-                cleaned = store_api_text(value) if from_api else store_text(value, field=key)
-            except TextError as exc:
-                errors.setdefault(key, exc.message)
-                continue
-            if cleaned != value:
+            cleaned = _stored(state.dict.get(key), key, from_api, errors)
+            if cleaned is not None:
                 setattr(obj, key, cleaned)
     if errors:
         raise FieldErrors(errors)
+
+
+def _stored(value: Any, field: str, from_api: bool, errors: dict[str, Message]) -> str | None:
+    """The one rule of the listener and `store_rows()`: `value` cleaned when cleaning changes it, else None; a
+    refusal goes into `errors` under `field`."""
+    if not isinstance(value, str) or value.isprintable():
+        return None  # the common case: nothing to look at (tab, newline and controls are not printable)
+    try:
+        cleaned = store_api_text(value) if from_api else store_text(value, field=field)
+    except TextError as exc:
+        errors.setdefault(field, exc.message)
+        return None
+    return cleaned if cleaned != value else None
+
+
+def store_rows(
+    table: Any, rows: list[Any], columns: Sequence[str] | None = None, *, from_api: bool = False
+) -> list[Any]:
+    """The `before_flush` rule for rows a Core insert writes (they bypass the ORM): `store_text()` on every
+    String/Text column of `table`, or `store_api_text()` when the text comes from a platform's API (`from_api`,
+    as a sync session's `FROM_API`). `rows` are dicts keyed by column name, or tuples in `columns` order.
+
+    Returns `rows` itself when nothing needs cleaning (the common case costs one `isprintable()` per value),
+    else a list with the changed rows copied and cleaned. A refused value raises FieldErrors {column: message}
+    before anything is written, as the listener does.
+    """
+    names = [c.name for c in table.columns if isinstance(c.type, String)]
+    places = [(n, n) for n in names] if columns is None else [(columns.index(n), n) for n in names if n in columns]
+
+    def suspect(value: Any) -> bool:
+        return isinstance(value, str) and not value.isprintable()
+
+    # A sync writes hundreds of thousands of rows whose text columns repeat a few values (currency, source):
+    # look at each column's distinct values first (C-speed), and at rows only when one of them is suspect.
+    places = [
+        (p, n)
+        for p, n in places
+        if any(map(suspect, set(map(methodcaller("get", p) if columns is None else itemgetter(p), rows))))
+    ]
+    if not places:
+        return rows
+    out: list[Any] | None = None
+    errors: dict[str, Message] = {}
+    for i, row in enumerate(rows):
+        copy: Any = None
+        for place, name in places:
+            cleaned = _stored(row.get(place) if columns is None else row[place], name, from_api, errors)
+            if cleaned is not None:
+                copy = copy if copy is not None else (dict(row) if columns is None else list(row))
+                copy[place] = cleaned
+        if copy is not None:
+            out = out if out is not None else list(rows)
+            out[i] = copy if columns is None else tuple(copy)
+    if errors:
+        raise FieldErrors(errors)
+    return rows if out is None else out

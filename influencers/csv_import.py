@@ -29,7 +29,7 @@ from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, join
 from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
 from db.roles import Actor, require
 from db.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_table
-from db.text import TextError, clean_text, neutralised
+from db.text import TextError, clean_text, neutralised, store_rows
 from db.types import utcnow
 from db.versioning import check_version
 from influencers.contacts import (
@@ -632,6 +632,7 @@ def _insert_new(session: Session, actor: Actor, contacts: list[ContactInput]) ->
         row = {name: getattr(contact, name) for name in CONTACT_FIELDS}
         row["owner"] = row["owner"] or actor.email
         rows.append(row)
+    rows = store_rows(_table(Influencer), rows)  # Core inserts skip the ORM's text rule (db/text.py)
     ids: list[int] = []
     for start in range(0, len(rows), BATCH):
         result = session.execute(
@@ -658,6 +659,7 @@ def _insert_new(session: Session, actor: Actor, contacts: list[ContactInput]) ->
         labels += [{"influencer_id": pid, "kind": "niche", "value": v} for v in contact.niches]
         labels += [{"influencer_id": pid, "kind": "tag", "value": v} for v in contact.tags]
     for model, items in ((SocialHandle, handles), (InfluencerLabel, labels)):
+        items = store_rows(_table(model), items)
         for start in range(0, len(items), BATCH):
             session.execute(insert(_table(model)), items[start : start + BATCH])
 

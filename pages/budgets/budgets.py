@@ -41,6 +41,7 @@ from pages.components.budget_widgets import (
     status_label,
     tile,
 )
+from pages.components.charts import chart
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today, when_text
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
@@ -252,8 +253,15 @@ else:
     rate = sum((p.daily_rate for p in in_currency if p.scope.accruing), Decimal(0))
     chart_today = overview.today
 st.subheader(_("Pacing"))
-st.altair_chart(
-    pacing_chart(daily, planned, period.start, period.end, chart_today, rate, chart_currency, translate=_),
+chart(
+    pacing_chart,
+    daily,
+    planned,
+    period.start,
+    period.end,
+    chart_today,
+    rate,
+    chart_currency,
     key="budgets_pacing_chart",
 )
 

@@ -16,6 +16,7 @@ from db.settings import get_setting
 from finance import fx
 from pages.components.auth import require_page
 from pages.components.budget_widgets import money_or_blank, number_tile, status_label, tile
+from pages.components.charts import chart
 from pages.components.conversion_editor import conversion_editor
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today, when_text
 from pages.components.empty import empty_state
@@ -130,10 +131,11 @@ colour = s2.segmented_control(
 )
 scatter_currency = scatter_currency or currencies[0]
 in_currency = table[table["currency"] == scatter_currency]
-event = st.altair_chart(
-    charts.scatter_chart(
-        labelled(in_currency, {"objective": "objective"}), scatter_currency, colour or "account", translate=_
-    ),
+event = chart(
+    charts.scatter_chart,
+    labelled(in_currency, {"objective": "objective"}),
+    scatter_currency,
+    colour or "account",
     on_select="rerun",
     selection_mode=[charts.PICK, charts.AREA],
     key=f"campaigns_scatter_{scatter_currency}",
@@ -270,10 +272,10 @@ if daily.empty:
     st.info(_("No daily figures for this campaign in these dates."))
 else:
     st.subheader(_("Spend vs conversions per day"))
-    st.altair_chart(charts.spend_conversions_chart(daily, currency, translate=_), key="campaigns_detail_daily")
+    chart(charts.spend_conversions_chart, daily, currency, key="campaigns_detail_daily")
     st.caption(_("Drag across the bars to highlight a range of days."))
     st.subheader(_("CPA and ROAS"))
-    st.altair_chart(charts.cpa_roas_chart(daily, currency, translate=_), key="campaigns_detail_trend")
+    chart(charts.cpa_roas_chart, daily, currency, key="campaigns_detail_trend")
 
 adsets = detail["adsets"]
 st.subheader(_("Ad sets"))

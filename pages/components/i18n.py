@@ -61,10 +61,10 @@ def browser_language() -> str:
 
 def current_language() -> str:
     """The session's language: chosen in the sidebar, else the signed-in user's saved one, else the browser's."""
-    if "language" not in st.session_state:
-        st.session_state["language"] = browser_language()
+    lang = st.session_state.get("language")  # one read: `_()` asks for every string of every run
+    if lang is None:
+        lang = st.session_state["language"] = browser_language()
         st.session_state["language_source"] = "browser"
-    lang = st.session_state.get("language", "en")
     return lang if lang in LANGUAGES else "en"
 
 
@@ -75,7 +75,8 @@ def current_locale() -> str:
 
 def _(message: str, **values: object) -> str:
     """Translate `message` to the current language; `{name}` placeholders are filled from `values`."""
-    text = _catalog(current_language()).get(message, message) if current_language() != "en" else message
+    lang = current_language()
+    text = message if lang == "en" else _catalog(lang).get(message, message)
     return text.format(**values) if values else text
 
 

@@ -15,10 +15,12 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from db.engine import session_scope
 from db.errors import ConflictError, DomainError, FieldErrors, Message
 from db.roles import PermissionDenied
+from db.text import neutralised
 from pages.components.data import clear_caches
 from pages.components.i18n import N_, _
 from pages.components.inputs import DATABASE_FAILED, error_text, message_text
 from pages.components.money import money
+from pages.components.program_inputs import field_labels
 from pages.components.terms import (
     COLUMN_LABELS,
     DELIVERABLE_STATUS_LABELS,
@@ -26,10 +28,15 @@ from pages.components.terms import (
     PAYMENT_STATUS_LABELS,
     PROGRAM_STATUS_LABELS,
     STAGE_LABELS,
+    platform_label,
     term,
 )
 
 FLASH = "influencer_flash"
+NOTICES = "influencer_flash_notices"
+# What the text rule removed from a saved field (db/text.py), said after the save: "Name: direction-changing
+# (bidi) control characters were removed."
+NEUTRALISED_TEXT = N_("{field}: {what}.")
 # db.errors.ConflictError's sentence, with the record named in the user's language.
 CONFLICT_TEXT = N_(
     "This {entity} (#{entity_id}) was changed by someone else since you opened it; your changes were "
@@ -91,7 +98,36 @@ def run_action(form: str, func: Callable[..., Any], *args: Any, success: str | N
     clear_caches()
     if success:
         st.session_state[FLASH] = success
+    st.session_state[NOTICES] = neutralised_notices(form)
     return True
+
+
+def _field_name(code: str) -> str:
+    names = field_labels() | {
+        "agency_name": _("Agency"),
+        "agency_contact": _("Agency or manager contact"),
+        "niches": _("Niches (comma separated)"),
+        "tags": _("Tags (comma separated)"),
+    }
+    if code in names:
+        return names[code]
+    if code.endswith("_handle"):
+        return platform_label(code.removesuffix("_handle"))
+    return code
+
+
+def neutralised_notices(form: str) -> list[str]:
+    """For each text field of `form` (widget keys `{form}_{field}`) what saving it removed, in the user's
+    language: bidi controls and terminal escape sequences are dropped without refusing the save, so say so."""
+    prefix = f"{form}_"
+    notices = []
+    for key in list(st.session_state.keys()):
+        typed = st.session_state[key]
+        if not (isinstance(key, str) and key.startswith(prefix) and isinstance(typed, str)):
+            continue
+        for what in neutralised(typed):
+            notices.append(_(NEUTRALISED_TEXT, field=_field_name(key[len(prefix) :]), what=message_text(what)))
+    return notices
 
 
 def refuse(form: str, errors: Mapping[str, str | Message]) -> None:
@@ -184,6 +220,8 @@ def flash() -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
         st.success(message, icon=":material/check_circle:")
+    for notice in st.session_state.pop(NOTICES, None) or []:
+        st.info(notice, icon=":material/cleaning_services:")
 
 
 def load_form(form: str, token: Any, values: dict[str, Any], base: Mapping[str, Any] | None = None) -> None:

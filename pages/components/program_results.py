@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from influencers import charts, roi
+from pages.components.charts import chart
 from pages.components.i18n import _
 from pages.components.influencer_forms import fmt
 from pages.components.terms import COLUMN_LABELS, STAGE_LABELS, column_labels, term
@@ -40,10 +41,13 @@ def results_tab(results: pd.DataFrame, summary: pd.DataFrame, over_time: pd.Data
         metric = st.selectbox(
             _("Metric over time"), METRICS, key="prog_results_metric", format_func=lambda m: labels[m]
         )
-        st.altair_chart(
-            charts.results_over_time(over_time, metric, translate=_, metric_label=labels[metric]),
+        chart(
+            charts.results_over_time,
+            over_time,
+            metric,
+            metric_label=labels[metric],
             width="stretch",
             key="prog_chart_time",
         )
     per_influencer = roi.rollup(results, ["influencer"])
-    st.altair_chart(charts.cost_vs_conversions(per_influencer, translate=_), width="stretch", key="prog_chart_cost")
+    chart(charts.cost_vs_conversions, per_influencer, width="stretch", key="prog_chart_cost")

@@ -16,6 +16,7 @@ from pages.components.data import CACHE_TTL, db_key, today
 from pages.components.empty import empty_state
 from pages.components.i18n import _
 from pages.components.influencer_forms import flash
+from pages.components.lazy_tabs import lazy_tabs
 from pages.components.money import money
 from pages.components.program_collaborations import collaborations
 from pages.components.program_deliverables import deliverables_tab
@@ -98,16 +99,24 @@ m[1].metric(_("Collaborations"), len(board))
 m[2].metric(_("Overdue deliverables"), int(items["late"].sum()) if not items.empty else 0)
 m[3].metric(_("Overdue payments"), int(pays["overdue"].sum()) if not pays.empty else 0)
 
-tabs = st.tabs([_("Pipeline"), _("Collaborations"), _("Deliverables"), _("Payments"), _("Results"), _("Program")])
-with tabs[0]:
-    pipeline(actor, program_id, board, without_fee)
-with tabs[1]:
-    collaborations(actor, board, items, tz)
-with tabs[2]:
-    deliverables_tab(actor, program_id, board, items)
-with tabs[3]:
-    payments_tab(actor, board, pays, day)
-with tabs[4]:
-    results_tab(results, summary, over_time)
-with tabs[5]:
-    program_settings(actor, program_id, snapshot, campaign_options)
+# Only the open tab runs: the six tabs hold some 75 widgets, and building all of them on every rerun of every
+# session was most of this page's cost (docs/deployment.md, section 9).
+lazy_tabs(
+    {
+        "pipeline": _("Pipeline"),
+        "collaborations": _("Collaborations"),
+        "deliverables": _("Deliverables"),
+        "payments": _("Payments"),
+        "results": _("Results"),
+        "program": _("Program"),
+    },
+    {
+        "pipeline": lambda: pipeline(actor, program_id, board, without_fee),
+        "collaborations": lambda: collaborations(actor, board, items, tz),
+        "deliverables": lambda: deliverables_tab(actor, program_id, board, items),
+        "payments": lambda: payments_tab(actor, board, pays, day),
+        "results": lambda: results_tab(results, summary, over_time),
+        "program": lambda: program_settings(actor, program_id, snapshot, campaign_options),
+    },
+    key="prog_tab",
+)

@@ -12,7 +12,7 @@ from db.data_version import data_version
 from db.engine import get_engine, session_scope
 from influencers.models import Program
 from influencers.programs import create_program, update_program
-from tests.influencers.conftest import MANAGER, SPECIALIST
+from tests.influencers.conftest import MANAGER, SPECIALIST, program_tab
 
 PROGRAMS = "pages/programs/programs.py"
 
@@ -58,6 +58,7 @@ def test_a_save_on_the_page_shows_at_once_in_this_and_every_other_session(migrat
     _program(migrated_url)
     mine, theirs = _open(app_test()), _open(app_test())
     assert _brands(mine) == _brands(theirs) == ["Kopi A"]
+    program_tab(mine, "program")
     mine.text_input(key="prog_edit_brand").set_value("Kopi B")
     mine.button(key="prog_edit_submit").click().run()
     assert not mine.exception, mine.exception

@@ -72,3 +72,25 @@ def as_role(app_test):
         return at
 
     return make
+
+
+PROGRAM_TABS = {
+    "pipeline": "Pipeline",
+    "collaborations": "Collaborations",
+    "deliverables": "Deliverables",
+    "payments": "Payments",
+    "results": "Results",
+    "program": "Program",
+}
+
+
+def program_tab(at, code: str):
+    """Open one tab of the Programs page, as a click on it does, and rerun: only the open tab renders."""
+    from pages.components.i18n import _catalog
+
+    language = at.session_state.get("language", "en")
+    label = PROGRAM_TABS[code]
+    at.session_state["prog_tab"] = _catalog(language).get(label, label) if language != "en" else label
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -11,7 +11,7 @@ from db.engine import session_scope
 from influencers.contacts import create_influencer, update_influencer
 from influencers.models import Collaboration, Influencer, Interaction, Payment, Program
 from influencers.payments import add_payment, approve_payment
-from tests.influencers.conftest import MANAGER, SPECIALIST, contract
+from tests.influencers.conftest import MANAGER, SPECIALIST, contract, program_tab
 
 INFLUENCERS = "pages/influencers/influencers.py"
 PROGRAMS = "pages/programs/programs.py"
@@ -194,7 +194,8 @@ def test_finance_sees_programs_read_only_and_marks_paid(migrated_url: str, as_ro
     keys = {b.key for b in at.button}
     assert "prog_new_submit" not in keys
     assert not any(k and k.startswith("prog_move_") for k in keys)
-    assert "prog_pay_approve" not in keys
+    program_tab(at, "payments")
+    assert "prog_pay_approve" not in {b.key for b in at.button}
     payments = _frame(at, "overdue", "invoice_number")
     assert bool(payments.iloc[0]["overdue"])
     at.text_input(key="prog_paid_invoice").set_value("INV-77")
@@ -211,7 +212,7 @@ def test_finance_sees_programs_read_only_and_marks_paid(migrated_url: str, as_ro
 
 def test_manager_approves_payment(migrated_url: str, as_role) -> None:
     pid = _approved_payment(migrated_url, approve=False)
-    at = _open(as_role("manager"), PROGRAMS)
+    at = program_tab(_open(as_role("manager"), PROGRAMS), "payments")
     assert "prog_paid_submit" not in {b.key for b in at.button}
     at.button(key="prog_pay_approve").click().run()
     assert not at.exception, at.exception
@@ -243,7 +244,7 @@ def test_viewer_is_not_offered_the_pages_and_the_page_itself_refuses(migrated_ur
 
 
 def test_program_results_tab_on_demo(demo_url: str, app_test) -> None:
-    at = _open(app_test(), PROGRAMS)
+    at = program_tab(_open(app_test(), PROGRAMS), "results")
     assert not at.error, _texts(at.error)
     summary = _frame(at, "creator_cpa")
     assert {"creator_cpa", "boost_cpa", "creator_plus_boost"} <= set(summary.columns)
@@ -258,7 +259,7 @@ def test_deliverable_and_payment_forms(migrated_url: str, app_test) -> None:
         program = create_program(s, SPECIALIST, {"name": "Forms", "currency": "IDR"})
         person = create_influencer(s, SPECIALIST, {"name": "Eka", "handles": {"tiktok": "eka"}})
         cid = add_collaboration(s, SPECIALIST, program.id, person.id, {"fee": "1000000"}).id
-    at = _open(app_test(), PROGRAMS)
+    at = program_tab(_open(app_test(), PROGRAMS), "deliverables")
     at.selectbox(key="prog_item_platform").set_value("tiktok")
     at.selectbox(key="prog_item_type").set_value("short")
     at.date_input(key="prog_item_due").set_value(dt.date(2020, 1, 1))
@@ -273,6 +274,7 @@ def test_deliverable_and_payment_forms(migrated_url: str, app_test) -> None:
     at.button(key="prog_results_submit").click().run()
     assert "clicks:" in _texts(at.error)
     # a prospect cannot be paid: the payment form offers only contracted creators
+    program_tab(at, "payments")
     assert "Payments can be added once a creator is at Contracted or later" in _texts(at.info)
     with session_scope(migrated_url) as s:
         contract(s, s.get(Collaboration, cid))
@@ -333,3 +335,22 @@ def test_a_control_character_typed_in_a_form_is_a_field_message_and_bidi_is_remo
     assert not at.error, _texts(at.error)
     with session_scope(migrated_url) as s:
         assert s.scalars(select(Influencer.name)).all() == ["Ayu Lestari"]
+    # the save says what it removed, naming the field, in the user's language
+    assert _texts(at.info).count("Name: ") == 2, _texts(at.info)
+    assert "Name: direction-changing (bidi) control characters were removed." in _texts(at.info)
+    assert "Name: terminal escape sequences were removed." in _texts(at.info)
+    at.run()
+    assert "were removed" not in _texts(at.info)  # shown once, after the save
+
+
+def test_a_save_that_removed_bidi_says_so_in_indonesian(migrated_url: str, app_test) -> None:
+    at = app_test()
+    at.session_state["language"] = "id"
+    at = _open(at, PROGRAMS)
+    at.text_input(key="prog_new_name").set_value("Lebaran")
+    at.text_input(key="prog_new_brand").set_value("Kopi \u202eKenangan")
+    at.button(key="prog_new_submit").click().run()
+    assert not at.exception, at.exception
+    with session_scope(migrated_url) as s:
+        assert s.scalars(select(Program.brand)).all() == ["Kopi Kenangan"]
+    assert "Merek atau produk: karakter kontrol arah teks (bidi) telah dihapus." in _texts(at.info)

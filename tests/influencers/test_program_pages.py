@@ -24,7 +24,7 @@ from influencers.programs import (
     update_collaboration,
     update_program,
 )
-from tests.influencers.conftest import MANAGER, SPECIALIST, contract
+from tests.influencers.conftest import MANAGER, SPECIALIST, contract, program_tab
 
 PROGRAMS = "pages/programs/programs.py"
 
@@ -102,7 +102,29 @@ def test_every_stage_has_its_column_in_both_languages(migrated_url: str, app_tes
     assert "→ Sudah dihubungi" in buttons
     assert "↺ Prospek" in buttons
     # stage names in the tables are words too, never codes
+    program_tab(at, "collaborations")
     assert "content_in_review" not in set(_frame(at, "stage", "fee_type")["stage"])
+
+
+def test_only_the_open_tab_renders_and_a_language_switch_keeps_it_open(migrated_url: str, app_test) -> None:
+    ids = _program(migrated_url, "Oki")
+    with session_scope(migrated_url) as s:
+        contract(s, s.get(Collaboration, ids["Oki"]))
+    at = _open(app_test())
+    tabs = at.tabs
+    assert [t.label for t in tabs] == ["Pipeline", "Collaborations", "Deliverables", "Payments", "Results", "Program"]
+    keys = {w.key for w in [*at.button, *at.text_input, *at.selectbox]}
+    assert any(k and k.startswith("prog_move_") for k in keys)
+    assert not any(k and k.startswith(("prog_pay_", "prog_edit_", "prog_item_", "prog_terms_")) for k in keys)
+    program_tab(at, "payments")
+    keys = {w.key for w in [*at.button, *at.text_input, *at.selectbox]}
+    assert "prog_pay_new_amount" in keys
+    assert not any(k and k.startswith(("prog_move_", "prog_edit_", "prog_item_")) for k in keys)
+    at.session_state["language"] = "id"
+    at.run()
+    assert [t.label for t in at.tabs][3] == "Pembayaran"
+    assert at.session_state["prog_tab"] == "Pembayaran"
+    assert "prog_pay_new_amount" in {w.key for w in at.text_input}
 
 
 def test_one_click_moves_and_bulk_moves(migrated_url: str, app_test) -> None:
@@ -166,6 +188,7 @@ def test_a_contract_without_fee_warns_on_its_card_and_in_the_terms_form(migrated
         contract(s, s.get(Collaboration, cid))
     at = _open(app_test())
     assert "No fee agreed yet" in _texts(at.markdown)
+    program_tab(at, "collaborations")
     at.selectbox(key="prog_collab_pick").set_value(cid).run()
     assert "Fajar is at Contracted but no fee is agreed" in _texts(at.warning)
     at.text_input(key="prog_terms_fee").set_value("1,500,000").run()
@@ -176,6 +199,7 @@ def test_a_contract_without_fee_warns_on_its_card_and_in_the_terms_form(migrated
     assert "Terms saved. Fee: IDR1,500,000." in _texts(at.success)
     with session_scope(migrated_url) as s:
         assert s.get(Collaboration, cid).fee == Decimal("1500000")
+    program_tab(at, "pipeline")
     assert "No fee agreed yet" not in _texts(at.markdown)
 
 
@@ -199,9 +223,10 @@ def test_amounts_are_read_as_typed_in_indonesian_and_refused_when_not_understood
         person = create_influencer(s, SPECIALIST, {"name": "Gita"})
         cid = add_collaboration(s, SPECIALIST, program.id, person.id, {"fee": "0"}).id
         contract(s, s.get(Collaboration, cid))
-    at.run()
+    program_tab(at, "deliverables")
     at.text_input(key="prog_item_fee").set_value("Rp 750.000")
     at.button(key="prog_item_submit").click().run()
+    program_tab(at, "payments")
     at.text_input(key="prog_pay_new_amount").set_value("1.250.000")
     at.button(key="prog_pay_new_submit").click().run()
     assert not at.exception, at.exception
@@ -218,7 +243,9 @@ def test_every_date_field_keeps_what_is_typed_and_the_service_refuses_it(migrate
     with session_scope(migrated_url) as s:
         contract(s, s.get(Collaboration, ids["Nia"]))
     at = _open(app_test())
-    keys = {d.key for d in at.date_input}
+    dates = {d.key: (d.min, d.max) for d in at.date_input}
+    for tab in ("collaborations", "deliverables", "payments", "program"):  # only the open tab renders
+        dates.update({d.key: (d.min, d.max) for d in program_tab(at, tab).date_input})
     assert {
         "prog_new_start_date",
         "prog_new_end_date",
@@ -227,9 +254,9 @@ def test_every_date_field_keeps_what_is_typed_and_the_service_refuses_it(migrate
         "prog_terms_start_date",
         "prog_item_due",
         "prog_pay_new_due",
-    } <= keys
-    for date in at.date_input:
-        assert (date.min, date.max) == (dt.date(1, 1, 1), dt.date(9999, 12, 31)), date.key
+    } <= set(dates)
+    for key, bounds in dates.items():
+        assert bounds == (dt.date(1, 1, 1), dt.date(9999, 12, 31)), key
     at.text_input(key="prog_new_name").set_value("Old times")
     at.date_input(key="prog_new_start_date").set_value(dt.date(1900, 1, 1))
     at.button(key="prog_new_submit").click().run()
@@ -244,7 +271,7 @@ def test_a_payment_for_a_creator_moved_back_before_contract_is_refused(migrated_
     ids = _program(migrated_url, "Hana", "Indah")
     with session_scope(migrated_url) as s:
         contract(s, s.get(Collaboration, ids["Hana"]))
-    at = _open(app_test())
+    at = program_tab(_open(app_test()), "payments")
     assert at.selectbox(key="prog_pay_new_collab").options == ["Hana (IDR)"]
     assert "Not payable yet (before Contracted): Indah (Prospect)." in _texts(at.caption)
     with session_scope(migrated_url) as s:
@@ -261,7 +288,7 @@ def test_a_payment_for_a_creator_moved_back_before_contract_is_refused(migrated_
 
 def test_program_saved_by_someone_else_shows_what_changed(migrated_url: str, app_test) -> None:
     ids = _program(migrated_url, "Joko")
-    at = _open(app_test())
+    at = program_tab(_open(app_test()), "program")
     assert at.text_input(key="prog_edit_brand").value == ""
     with session_scope(migrated_url) as s:
         saved = {"name": "Ramadan", "currency": "IDR", "brand": "Kopi A", "owner": SPECIALIST.email}
@@ -299,7 +326,7 @@ def test_a_card_moved_by_someone_else_is_not_moved_again(migrated_url: str, app_
 def test_terms_saved_by_someone_else_show_what_changed(migrated_url: str, app_test) -> None:
     ids = _program(migrated_url, "Lina", currency="USD", fee="100")
     cid = ids["Lina"]
-    at = _open(app_test())
+    at = program_tab(_open(app_test()), "collaborations")
     assert at.text_input(key="prog_terms_fee").value == "$100.00"
     with session_scope(migrated_url) as s:
         update_collaboration(s, MANAGER, cid, {"fee": "150", "currency": "USD"}, None)
@@ -319,11 +346,12 @@ def test_results_and_payment_actions_on_a_changed_record_are_conflicts(migrated_
         contract(s, s.get(Collaboration, cid))
         item = add_deliverable(s, SPECIALIST, cid, {"platform": "instagram", "type": "reel"}).id
         payment = add_payment(s, SPECIALIST, cid, "500000").id
-    at = _open(as_role("manager"))
+    at = program_tab(_open(as_role("manager")), "payments")
     with session_scope(migrated_url) as s:
         cancel_payment(s, SPECIALIST, payment)
     at.button(key="prog_pay_approve").click().run()
     assert "This payment (#1) was changed by someone else" in _texts(at.error)
+    program_tab(at, "deliverables")
     with session_scope(migrated_url) as s:
         record_results(s, SPECIALIST, item, {"views": 100})
     at.text_input(key="prog_results_views").set_value("999")

@@ -1,0 +1,58 @@
+"""Charts are built once per data and language (pages/components/charts.py): a second session and a rerun render
+the cached Vega-Lite spec without running the Altair builder again, and a language switch builds it anew in that
+language (the data drawn is part of the key, so new data is a new chart)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from campaigns import charts
+
+CAMPAIGNS = "pages/campaigns/campaigns.py"
+
+
+def _open(app_test, language: str = "en"):
+    at = app_test(timeout=90)
+    at.session_state["language"] = language
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(CAMPAIGNS).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _scatter(at) -> dict:
+    specs = [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+    return next(s for s in specs if "params" in s or any("params" in layer for layer in s.get("layer", [])))
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each call of the Campaigns scatter builder, by the currency it draws."""
+    calls: list[str] = []
+    real = charts.scatter_chart
+
+    def counted(frame, currency, colour, translate=None):
+        calls.append(currency)
+        return real(frame, currency, colour, translate=translate)
+
+    counted.__qualname__ = real.__qualname__
+    monkeypatch.setattr(charts, "scatter_chart", counted)
+    return calls
+
+
+def test_a_second_session_and_a_rerun_reuse_the_built_chart(demo_url: str, app_test, builds: list[str]) -> None:
+    first = _open(app_test)
+    assert len(builds) == 1
+    spec = _scatter(first)
+    first.run()
+    second = _open(app_test)
+    assert len(builds) == 1  # neither the rerun nor the other session built it again
+    assert _scatter(second) == spec
+    assert "Spend (IDR)" in json.dumps(spec)
+
+    indonesian = _open(app_test, "id")
+    assert len(builds) == 2  # another language is another chart
+    assert "Belanja iklan (IDR)" in json.dumps(_scatter(indonesian))
