@@ -60,6 +60,7 @@ with st.form("alerts_prefs"):
         default=prefs.categories,
         format_func=lambda c: _(CATEGORY_LABELS[c]),
         key="alerts_categories",
+        placeholder=_("Choose options"),
         help=_("Only the alerts your role may see are offered."),
     )
     language = st.selectbox(

@@ -393,7 +393,11 @@ if actor.can("budget.plan"):
             member_labels[key] = f"{kinds[kind]}: {shown}{where}"
         mix_name = st.text_input(_("Plan name"), key="budgets_mix_name")
         mix_members = st.multiselect(
-            _("Covers"), list(member_labels), format_func=member_labels.get, key="budgets_mix_members"
+            _("Covers"),
+            list(member_labels),
+            format_func=member_labels.get,
+            key="budgets_mix_members",
+            placeholder=_("Choose options"),
         )
         m1, m2 = st.columns([2, 1])
         typed = m2.text_input(

@@ -73,16 +73,32 @@ account_names = {a[0]: f"{a[1]} ({a[2]})" for a in options["accounts"]}
 with st.container(border=True):
     p, a, b, c = st.columns([1, 2, 1, 1])
     chosen_platforms = p.multiselect(
-        _("Platform"), options["platforms"], format_func=ad_platform_label, key="campaigns_platforms"
+        _("Platform"),
+        options["platforms"],
+        format_func=ad_platform_label,
+        key="campaigns_platforms",
+        placeholder=_("All"),
     )
     chosen_accounts = a.multiselect(
-        _("Ad account"), list(account_names), format_func=account_names.get, key="campaigns_accounts"
+        _("Ad account"),
+        list(account_names),
+        format_func=account_names.get,
+        key="campaigns_accounts",
+        placeholder=_("All"),
     )
     chosen_statuses = b.multiselect(
-        _("Status"), options["statuses"], key="campaigns_statuses", format_func=lambda c: label("campaign_status", c)
+        _("Status"),
+        options["statuses"],
+        key="campaigns_statuses",
+        format_func=lambda c: label("campaign_status", c),
+        placeholder=_("All"),
     )
     chosen_objectives = c.multiselect(
-        _("Objective"), options["objectives"], key="campaigns_objectives", format_func=lambda c: label("objective", c)
+        _("Objective"),
+        options["objectives"],
+        key="campaigns_objectives",
+        format_func=lambda c: label("objective", c),
+        placeholder=_("All"),
     )
     d, e = st.columns([1, 2])
     opening = default_range(today())

@@ -15,14 +15,16 @@ from typing import Any, Literal
 import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
+from pages.components.chart_locale import with_locale
 from pages.components.data import CACHE_TTL
-from pages.components.i18n import _, current_language
+from pages.components.i18n import BABEL_LOCALES, _, current_language
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=256)
 def _spec(name: str, language: str, args: tuple, kwargs: dict, _builder: Callable[..., Any]) -> dict:
     """The Vega-Lite spec of `_builder(*args, **kwargs)` in `language` (`name` and the arguments are the key)."""
-    return _convert_altair_to_vega_lite_spec(_builder(*args, translate=_, **kwargs))
+    spec = _convert_altair_to_vega_lite_spec(_builder(*args, translate=_, **kwargs))
+    return with_locale(spec, BABEL_LOCALES[language])  # axes and tooltips in the language's number/date format
 
 
 def chart(

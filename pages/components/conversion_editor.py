@@ -145,6 +145,7 @@ def conversion_editor(actor: Actor, account_names: dict[int, str], preferred: li
         # Pre-filled with what is in force (a campaign without an override shows what it inherits).
         default=list(current if current is not None else (campaign.events if campaign else ())),
         format_func={e: _event_label(e) for e in events_known}.get,
+        placeholder=_("Choose options"),
         disabled=not can_edit,
         help=_(
             "Meta reports one event under several overlapping action types; each event is counted once, by the "

@@ -139,6 +139,7 @@ def program_fields(form: str, campaigns: pd.DataFrame, fallback_currency: str) -
         _("Linked Meta campaigns (boosted or allowlisted creator content)"),
         list(options),
         key=f"{form}_campaign_ids",
+        placeholder=_("Choose options"),
         format_func=lambda i: options.get(i, f"#{i}"),
     )
     field_error(form, "campaign_ids", labels=labels)

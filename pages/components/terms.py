@@ -369,7 +369,8 @@ CAMPAIGN_STATUS_LABELS = {
     "WITH_ISSUES": N_("With issues"),
 }
 # Campaign objectives: Meta's ODAX and legacy names (meta_settings.OBJECTIVES, DEFAULT_EVENTS_BY_OBJECTIVE) and
-# TikTok's objective_type values (tiktok_settings.DEFAULT_EVENT_BY_OBJECTIVE and the others TikTok sends).
+# TikTok's objective_type values (tiktok_settings.DEFAULT_EVENT_BY_OBJECTIVE and the others TikTok sends), Google
+# Ads campaign types (advertising_channel_type) and LinkedIn objectives.
 OBJECTIVE_LABELS = {
     "OUTCOME_SALES": N_("Sales"),
     "OUTCOME_LEADS": N_("Leads"),
@@ -399,6 +400,21 @@ OBJECTIVE_LABELS = {
     "PERFORMANCE_MAX": N_("Performance Max"),
     "DISPLAY": N_("Display"),
     "SHOPPING": N_("Shopping"),
+    "VIDEO": N_("Video"),
+    "DEMAND_GEN": N_("Demand Gen"),
+    "DISCOVERY": N_("Discovery"),
+    "APP": N_("App"),
+    "SMART": N_("Smart"),
+    "LOCAL": N_("Local"),
+    "HOTEL": N_("Hotel"),
+    "MULTI_CHANNEL": N_("Multi-channel"),
+    # LinkedIn campaign objectives (its Campaign Manager API's objectiveType)
+    "WEBSITE_VISIT": N_("Website visits"),
+    "WEBSITE_CONVERSION": N_("Website conversions"),
+    "WEBSITE_CONVERSIONS": N_("Website conversions"),
+    "VIDEO_VIEW": N_("Video views"),
+    "JOB_APPLICANT": N_("Job applicants"),
+    "TALENT_LEADS": N_("Talent leads"),
 }
 # Ledger and budget channels (budgets.plans.CHANNELS)
 # Payment methods (influencer payments)

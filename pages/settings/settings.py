@@ -392,6 +392,7 @@ with st.form("settings_webhook_add", clear_on_submit=True):
         default=list(CATEGORIES),
         format_func=lambda c: _(CATEGORY_LABELS[c]),
         key="settings_webhook_categories",
+        placeholder=_("Choose options"),
     )
     hook_language = w5.selectbox(
         _("Language"), list(ALERT_LANGUAGES), format_func=lambda c: LANGUAGE_NAMES[c], key="settings_webhook_language"

@@ -284,7 +284,9 @@ if upload is not None:
         )
         currency = None
         if detected is None or detected.currency_from_account:
-            currency = c3.selectbox(_("Currency"), CURRENCIES, index=None, key="sync_upload_currency")
+            currency = c3.selectbox(
+                _("Currency"), CURRENCIES, index=None, key="sync_upload_currency", placeholder=_("Choose an option")
+            )
         target = AccountTarget(name=name.strip() or None, timezone=zone, currency=currency)
     try:
         with session_scope() as session:

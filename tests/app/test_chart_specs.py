@@ -56,3 +56,16 @@ def test_a_second_session_and_a_rerun_reuse_the_built_chart(demo_url: str, app_t
     indonesian = _open(app_test, "id")
     assert len(builds) == 2  # another language is another chart
     assert "Belanja iklan (IDR)" in json.dumps(_scatter(indonesian))
+
+
+def test_charts_format_numbers_and_dates_in_the_users_language(demo_url: str, app_test) -> None:
+    """The spec carries Vega's locale: Indonesian month names and "." thousands in Bahasa Indonesia (axes and
+    tooltips), English ones in English; the rest of the chart's config is kept."""
+    indonesian = _scatter(_open(app_test, "id"))["config"]
+    assert indonesian["locale"]["number"]["thousands"] == "."
+    assert indonesian["locale"]["number"]["decimal"] == ","
+    assert indonesian["locale"]["time"]["shortMonths"][11] == "Des"
+    assert indonesian["locale"]["time"]["days"][0] == "Minggu"  # d3 starts the week on Sunday
+    english = _scatter(_open(app_test, "en"))["config"]
+    assert (english["locale"]["number"]["thousands"], english["locale"]["time"]["shortMonths"][11]) == (",", "Dec")
+    assert set(english) - {"locale"} == set(indonesian) - {"locale"}  # the chart's own settings survive

@@ -49,6 +49,10 @@ def _english_sentences() -> list[str]:
     return sorted(runs)
 
 
+# Streamlit's own English placeholders for an empty select: every select passes a translated one instead.
+WIDGET_DEFAULTS = ("Choose options", "Choose an option")
+
+
 def _codes() -> list[str]:
     """Codes of the label map that read like codes (`meta_ads`, `OUTCOME_SALES`) and differ from their label."""
     from pages.components.terms import LABEL_MAPS
@@ -99,6 +103,7 @@ def _cut_metrics(page: Page) -> list[str]:
 
 def _problems(text: str, where: str, sentences: list[str], codes: list[str]) -> list[str]:
     problems = [f"{where}: English {s!r}" for s in sentences if s in text]
+    problems += [f"{where}: Streamlit's English placeholder {s!r}" for s in WIDGET_DEFAULTS if s in text]
     for code in codes:
         found = re.search(rf"(?<![\w/]){re.escape(code)}(?![\w/])", text)
         if found:
