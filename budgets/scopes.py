@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from budgets import pacing
 from budgets.models import SCOPE_ACCOUNT, SCOPE_CAMPAIGN, SCOPE_CHANNEL, SCOPE_MIX, SCOPE_PROGRAM, BudgetPlan
 from budgets.pacing import ZERO, PacingInput
-from budgets.pacing_frame import FOREVER, NEVER, ScopeFrame, rules_of
+from budgets.pacing_frame import FOREVER, NEVER, ScopeFrame, _overlap, rules_of
 from budgets.plans import (
     AD_CHANNELS,
     CHANNEL_INFLUENCER_FEES,
@@ -145,10 +145,11 @@ def _as_date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def _recent_days(today: dt.date, run_start: dt.date | None) -> int:
-    """How many of the last RECENT_DAYS completed days the campaign was scheduled to run."""
-    window_start = today - dt.timedelta(days=pacing.RECENT_DAYS)
-    return max((today - max(window_start, run_start or window_start)).days, 0)
+def _recent_days(today: Any, run_start: Any) -> Any:
+    """How many of the last RECENT_DAYS completed days each campaign was scheduled to run (ordinal columns; an
+    open start is NEVER)."""
+    window_start = today - pacing.RECENT_DAYS
+    return np.maximum(today - np.maximum(window_start, run_start), 0)
 
 
 def _campaign_plans(session: Session, plans: Sequence[Any] | None, period: Period) -> dict[int, tuple[Decimal, int]]:
@@ -264,46 +265,53 @@ def campaign_scopes(
     columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(13)]
     ids, account_ids, names, currencies, statuses, effective, platforms, starts, stops = columns[:9]
     daily, lifetime, adset_daily, adset_lifetime = (Money.from_stored(c, dialect) for c in columns[9:])
-    budgets: list[MetaBudget] = []
-    run_starts: list[dt.date | None] = []
-    run_ends: list[dt.date | None] = []
-    accruing: list[bool] = []
-    live: list[bool] = []
-    for i, account_id in enumerate(account_ids):
-        today, tz = todays[account_id]
-        run_end = last_running_day(stops[i], tz)
-        budget = campaign_budget(daily[i], lifetime[i], (adset_daily[i], adset_lifetime[i]))
-        if pacing.budget_rules(platforms[i]) is None:
-            budget = _NO_BUDGET  # no known budget rules (Google Ads, LinkedIn): paced on plan and spend
-        budgets.append(budget)
-        run_starts.append(local_date(starts[i], tz))
-        run_ends.append(run_end)
-        runs = is_accruing(statuses[i], effective[i], run_end, today)
-        accruing.append(runs)
-        scheduled = period.overlap_days(run_starts[i], run_end) > 0 and (run_end is None or run_end >= today)
-        live.append(runs and bool(budget.kind) and scheduled)  # paced without a plan or spend: a live budget
+    # Column by column (each rule still called from its home, per row where it reads a row's own values): local
+    # days per campaign in its account's zone, then the schedule, the live test and the frame as int64 columns.
+    day_zone = [todays[account_id] for account_id in account_ids]
+    run_starts = [local_date(moment, tz) for moment, (_d, tz) in zip(starts, day_zone, strict=True)]
+    run_ends = [last_running_day(moment, tz) for moment, (_d, tz) in zip(stops, day_zone, strict=True)]
+    known = {p: pacing.budget_rules(p) is not None for p in set(platforms)}  # Google Ads, LinkedIn: no budget rules
+    budgets = [
+        campaign_budget(d, lt, (ad, al)) if known[p] else _NO_BUDGET
+        for d, lt, ad, al, p in zip(daily, lifetime, adset_daily, adset_lifetime, platforms, strict=True)
+    ]
+    accruing = np.array(
+        [
+            is_accruing(s, e, end, d)
+            for s, e, end, (d, _tz) in zip(statuses, effective, run_ends, day_zone, strict=True)
+        ],
+        dtype=bool,
+    )
+    today = np.array([d.toordinal() for d, _tz in day_zone], dtype=np.int64)
+    r_start = np.array([d.toordinal() if d else NEVER for d in run_starts], dtype=np.int64)
+    r_end = np.array([d.toordinal() if d else FOREVER for d in run_ends], dtype=np.int64)
+    p_start = np.full(len(ids), period.start.toordinal(), dtype=np.int64)
+    p_end = np.full(len(ids), period.end.toordinal(), dtype=np.int64)
+    scheduled = (_overlap(p_start, p_end, r_start, r_end) > 0) & (r_end >= today)
+    live = accruing & np.array([bool(b.kind) for b in budgets], dtype=bool) & scheduled  # paced on a live budget
     lifetime_ids = {cid for cid, budget in zip(ids, budgets, strict=True) if budget.lifetime}
     actual, recent, week, spent = _spend_columns(
         session, period, todays, list(zip(ids, account_ids, strict=True)), lifetime_ids
     )
-    keep = [i for i, cid in enumerate(ids) if cid in planned or actual[i] or live[i]]
+    wanted = np.array([cid in planned or bool(a) for cid, a in zip(ids, actual, strict=True)], dtype=bool) | live
+    keep = np.flatnonzero(wanted).tolist()
     pick = [ids[i] for i in keep]
     kept_budgets = [budgets[i] for i in keep]
-    starts_kept, ends_kept = [run_starts[i] for i in keep], [run_ends[i] for i in keep]
-    days = [todays[account_ids[i]][0] for i in keep]
     plan_of = [planned.get(cid) for cid in pick]
-    rules = [rules_of(platforms[i]) for i in keep]
+    rules_by = {p: rules_of(p) for p in known}
+    rules = [rules_by[platforms[i]] for i in keep]
     n = len(keep)
+    kept_today, kept_start, kept_end = today[keep], r_start[keep], r_end[keep]
     frame = ScopeFrame(
-        today=np.array([d.toordinal() for d in days], dtype=np.int64),
-        p_start=np.full(n, period.start.toordinal(), dtype=np.int64),
-        p_end=np.full(n, period.end.toordinal(), dtype=np.int64),
-        r_start=np.array([d.toordinal() if d else NEVER for d in starts_kept], dtype=np.int64),
-        r_end=np.array([d.toordinal() if d else FOREVER for d in ends_kept], dtype=np.int64),
-        has_start=np.array([d is not None for d in starts_kept], dtype=bool),
-        has_end=np.array([d is not None for d in ends_kept], dtype=bool),
-        accruing=np.array([accruing[i] for i in keep], dtype=bool),
-        recent_days=np.array([_recent_days(d, s) for d, s in zip(days, starts_kept, strict=True)], dtype=np.int64),
+        today=kept_today,
+        p_start=p_start[keep],
+        p_end=p_end[keep],
+        r_start=kept_start,
+        r_end=kept_end,
+        has_start=kept_start != NEVER,
+        has_end=kept_end != FOREVER,
+        accruing=accruing[keep],
+        recent_days=_recent_days(kept_today, kept_start),
         has_plan=np.array([p is not None for p in plan_of], dtype=bool),
         planned=_column([ZERO if p is None else p[0] for p in plan_of]),
         actual=_money_column([actual[i] for i in keep], dialect),
@@ -325,9 +333,9 @@ def campaign_scopes(
         names=[names[i] for i in keep],
         currencies=[currencies[i] for i in keep],
         platforms=[platforms[i] for i in keep],
-        todays=days,
-        run_starts=starts_kept,
-        run_ends=ends_kept,
+        todays=[day_zone[i][0] for i in keep],
+        run_starts=[run_starts[i] for i in keep],
+        run_ends=[run_ends[i] for i in keep],
         budgets=kept_budgets,
         plan_ids=[None if p is None else p[1] for p in plan_of],
         frame=frame,

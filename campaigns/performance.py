@@ -97,6 +97,27 @@ def _ratios(spend, impressions, clicks, conversions, value, step: Decimal) -> tu
     return ctr, cpa, roas
 
 
+def ratio_columns(
+    spend: Sequence[Decimal],
+    impressions: Sequence[int],
+    clicks: Sequence[int],
+    conversions: Sequence[Decimal],
+    value: Sequence[Decimal],
+    currencies: Sequence[str],
+) -> tuple[list[Decimal | None], list[Decimal | None], list[Decimal | None]]:
+    """`_ratios` a column at a time for the campaign table (the same Decimal operations, without a call and the
+    conversions per row): CTR %, CPA at each row currency's precision, ROAS; None where the denominator is zero."""
+    cent, up = Decimal("0.01"), ROUND_HALF_UP
+    steps = {cur: _step(cur) for cur in set(currencies)}
+    ctr = [(Decimal(c) * 100 / i).quantize(cent, up) if i else None for c, i in zip(clicks, impressions, strict=True)]
+    cpa = [
+        (s / n).quantize(steps[cur], up) if n else None
+        for s, n, cur in zip(spend, conversions, currencies, strict=True)
+    ]
+    roas = [(v / s).quantize(cent, up) if s else None for v, s in zip(value, spend, strict=True)]
+    return ctr, cpa, roas
+
+
 def _step(currency: str) -> Decimal:
     return Decimal(1).scaleb(-precision(currency))
 
@@ -196,50 +217,33 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
         stmt = stmt.where(Campaign.objective.in_(filters.objectives))
     if filters.search.strip():
         stmt = stmt.where(Campaign.name.ilike(f"%{filters.search.strip()}%"))
-    # One pass in Python over one row per campaign, then one DataFrame (pandas column writes are slow); the money
-    # and quantity columns are read as stored and turned into Decimals a column at a time (`from_stored`).
+    # Column by column (no per-row body), then one DataFrame: the money and quantity columns are read as stored and
+    # turned into Decimals a column at a time (`from_stored`), the ratios a column at a time (`ratio_columns`).
     rows = _rows(session, stmt).all()
+    if not rows:
+        return pd.DataFrame.from_records([], columns=TABLE_COLUMNS)
     dialect = session.get_bind().dialect
-    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in stmt.selected_columns]
+    columns = [list(c) for c in zip(*rows, strict=True)]
     for i, (_name, kind) in _STORED.items():
         columns[i] = kind.from_stored(columns[i], dialect)
-    steps: dict[str, Decimal] = {}
-    records = []
+    (ids, platforms, account_ids, accounts, names, statuses, effective, objectives, currencies, spend, impressions,
+     clicks, conversions, value, daily, lifetime, adset_daily, adset_lifetime) = columns  # fmt: skip
     zero = Decimal(0)
-    for (cid, platform, account_id, account, name, status, effective, objective, cur, spend, impressions, clicks,
-         conversions, value, daily, lifetime, adset_daily, adset_lifetime) in zip(*columns, strict=True):  # fmt: skip
-        budget = effective_budget(daily, lifetime, [(ACTIVE, adset_daily, adset_lifetime)])
-        step = steps.get(cur) or steps.setdefault(cur, _step(cur))
-        spend = zero if spend is None else spend
-        conversions = zero if conversions is None else conversions
-        value = zero if value is None else value
-        impressions, clicks = int(impressions or 0), int(clicks or 0)
-        ctr, cpa, roas = _ratios(spend, impressions, clicks, conversions, value, step)
-        records.append(
-            (
-                cid,
-                platform,
-                account_id,
-                account,
-                name,
-                status,
-                effective,
-                objective,
-                cur,
-                spend,
-                impressions,
-                clicks,
-                conversions,
-                value,
-                budget.level if budget.kind else None,
-                budget.kind,
-                budget.daily or budget.lifetime,
-                ctr,
-                cpa,
-                roas,
-            )
-        )
-    return pd.DataFrame.from_records(records, columns=TABLE_COLUMNS)
+    spend = [zero if v is None else v for v in spend]
+    conversions = [zero if v is None else v for v in conversions]
+    value = [zero if v is None else v for v in value]
+    impressions, clicks = [int(v or 0) for v in impressions], [int(v or 0) for v in clicks]
+    budgets = [
+        effective_budget(d, lt, [(ACTIVE, ad, al)])
+        for d, lt, ad, al in zip(daily, lifetime, adset_daily, adset_lifetime, strict=True)
+    ]
+    ctr, cpa, roas = ratio_columns(spend, impressions, clicks, conversions, value, currencies)
+    table = (
+        ids, platforms, account_ids, accounts, names, statuses, effective, objectives, currencies, spend, impressions,
+        clicks, conversions, value, [b.level if b.kind else None for b in budgets], [b.kind for b in budgets],
+        [b.daily or b.lifetime for b in budgets], ctr, cpa, roas,
+    )  # fmt: skip
+    return pd.DataFrame.from_records(list(zip(*table, strict=True)), columns=TABLE_COLUMNS)
 
 
 def currency_totals(
