@@ -19,6 +19,7 @@ from pages.components.auth import account_sidebar, auth_configured, current_conn
 from pages.components.data import refresh_data_version  # noqa: E402
 from pages.components.i18n import _  # noqa: E402
 from pages.components.navigation import build_navigation  # noqa: E402
+from pages.components.uploader_words import translate_uploaders  # noqa: E402
 from pages.components.warmup import warm_up  # noqa: E402
 
 
@@ -77,6 +78,7 @@ def main() -> None:
         st.stop()
     st.session_state["actor"] = actor
     account_sidebar(actor)
+    translate_uploaders()  # Streamlit's uploader button word, in the session's language
 
     page = st.navigation(build_navigation(actor))
     page.run()

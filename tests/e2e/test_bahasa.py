@@ -49,8 +49,9 @@ def _english_sentences() -> list[str]:
     return sorted(runs)
 
 
-# Streamlit's own English placeholders for an empty select: every select passes a translated one instead.
-WIDGET_DEFAULTS = ("Choose options", "Choose an option")
+# Streamlit's own English words: the placeholders of an empty select (every select passes a translated one) and
+# the file uploader's button (pages/components/uploader_words.py draws the translated word over it).
+WIDGET_DEFAULTS = ("Choose options", "Choose an option", "Upload")
 
 
 def _codes() -> list[str]:
