@@ -104,7 +104,7 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
                 _("Name"): label("ledger_channel", s.name) if s.scope_type == "channel" else s.name,
                 _("Currency"): s.currency,
                 _("Planned"): money_or_blank(p.planned, s.currency),
-                _("Meta budget"): money_or_blank(p.meta_budget, s.currency),
+                _("Platform budget"): money_or_blank(p.meta_budget, s.currency),  # Meta, TikTok, ... campaign budget
                 _("Committed"): money_or_blank(s.committed or None, s.currency),
                 _("Spent"): money(s.actual, s.currency),
                 _("Expected to date"): money_or_blank(p.expected_to_date, s.currency),

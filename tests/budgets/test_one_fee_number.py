@@ -155,7 +155,7 @@ def test_the_budgets_page_shows_the_ledgers_fee_figures(demo_url: str, app_test)
     for month in (this_month, month_start(this_month - dt.timedelta(days=1))):
         at.selectbox(key="budgets_month").select(month).run()
         assert not at.exception, at.exception
-        table = next(d.value for d in at.dataframe if "Meta budget" in d.value.columns)
+        table = next(d.value for d in at.dataframe if "Platform budget" in d.value.columns)
         with session_scope(demo_url) as s:
             ledger = ledger_figures(s, Period.month_of(month), today)
         rows = table[table["Name"].isin(names)]

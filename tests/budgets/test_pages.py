@@ -78,8 +78,8 @@ def test_budgets_shows_tiles_table_alerts_and_the_demo_proposal(demo_url: str, a
     labels = [m.label for m in at.metric]
     assert labels[:4] == ["Planned (IDR)", "Spent (IDR)", "Projected (IDR)", "Remaining (IDR)"]
     assert not any("(USD)" in label for label in labels)
-    table = _table(at, "Meta budget")
-    assert {"Planned", "Meta budget", "Committed", "Spent", "Projected", "Status", "Flags"} <= set(table.columns)
+    table = _table(at, "Platform budget")
+    assert {"Planned", "Platform budget", "Committed", "Spent", "Projected", "Status", "Flags"} <= set(table.columns)
     assert "No plan" in set(table["Status"])
     alerts = " ".join(m.value for m in at.markdown)
     assert "with no budget plan" in alerts
@@ -121,7 +121,7 @@ def test_budgets_charts_every_currency_with_tiles_on_the_same_scope(demo_url: st
     name = scope.options[1]
     at.selectbox(key="budgets_chart_scope").set_value(f"campaign:{_campaign_id(name)}").run()
     assert not at.exception, at.exception
-    row = _table(at, "Meta budget").set_index("Name").loc[name]
+    row = _table(at, "Platform budget").set_index("Name").loc[name]
     tiles = {m.label: m.value for m in at.metric}
     assert (tiles["Planned (USD)"], tiles["Spent (USD)"]) == (row["Planned"], row["Spent"])
     chart = next(c for c in _charts(at) if "layer" in c and c["layer"][0]["mark"]["type"] == "line")
