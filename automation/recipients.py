@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from automation.i18n import LANGUAGES
 from automation.rules import CATEGORIES, CATEGORY_PAGE, CATEGORY_PERMISSION
 from db import audit
-from db.errors import N_, FieldErrors, NotFound
+from db.errors import N_, FieldErrors, Message, NotFound
 from db.models import AlertRecipient, User
 from db.roles import PERMISSIONS, Actor, require
+from db.text import BIDI_CONTROLS, TextError, clean_text, is_control
 from db.versioning import check_version, flush_or_conflict
 
 FORMATS = ("slack", "teams", "json")
@@ -64,12 +65,31 @@ def mask_url(url: str | None) -> str:
     return f"{parsed.scheme}://{parsed.hostname or '?'}/…{url[-4:]}"
 
 
+def _invisible(url: str) -> tuple[int, str] | None:
+    """The first character an address must not hold (a control, a bidi control, a space), with its position."""
+    for position, char in enumerate(url, start=1):
+        if is_control(char) or char in BIDI_CONTROLS or char.isspace():
+            return position, f"U+{ord(char):04X}"
+    return None
+
+
 def _check_url(url: str | None, errors: dict[str, Any]) -> str | None:
     url = (url or "").strip() or None
     if url is None:
         return None
-    parsed = urlparse(url)
-    if parsed.scheme not in ("https", "http") or not parsed.hostname:
+    hidden = _invisible(url)
+    if hidden is not None:  # an address is not text to clean: dropping a character would send alerts elsewhere
+        errors["webhook_url"] = Message(
+            N_("the address contains the invisible character {char} at position {position}; remove it"),
+            {"char": hidden[1], "position": hidden[0]},
+        )
+        return None
+    try:
+        parsed = urlparse(url)
+        hostname = parsed.hostname
+    except ValueError:  # an unclosed "[" of an IPv6 host, a bad port
+        parsed, hostname = None, None
+    if parsed is None or parsed.scheme not in ("https", "http") or not hostname:
         errors["webhook_url"] = N_("a webhook address starts with https:// and names a host")
     elif len(url) > 2000:
         errors["webhook_url"] = N_("at most 2,000 characters")
@@ -239,12 +259,17 @@ def add_webhook(
     address = _check_url(url, errors)
     if address is None and "webhook_url" not in errors:
         errors["webhook_url"] = N_("enter the webhook address")
-    if not (name or "").strip():
-        errors["name"] = N_("give the webhook a name people recognise, such as #marketing-alerts")
+    try:
+        label = clean_text(name, field=N_("Name"))
+    except TextError as exc:
+        errors["name"], label = exc.message, ""
+    else:
+        if not label:
+            errors["name"] = N_("give the webhook a name people recognise, such as #marketing-alerts")
     if errors:
         raise FieldErrors(errors)
     row = AlertRecipient(
-        name=name.strip()[:200],
+        name=label,
         webhook_url=address,
         webhook_format=webhook_format,
         categories=chosen,

@@ -15,6 +15,7 @@ from pages.components.auth import require_page
 from pages.components.i18n import LANGUAGES as LANGUAGE_NAMES
 from pages.components.i18n import _
 from pages.components.inputs import error_text
+from pages.components.webhook_words import webhook_refusal
 
 actor = require_page("notifications")
 st.title(_("My alerts"))
@@ -108,9 +109,8 @@ with st.form("alerts_prefs"):
                     version_id=prefs.version_id,
                 )
         except FieldErrors as exc:
-            reasons = "; ".join(f"{name}: {_(m.text)}" for name, m in exc.messages.items())
-            st.session_state["alerts_flash"] = ("error", reasons)
-        except (ConflictError, PermissionDenied) as exc:
+            st.session_state["alerts_flash"] = ("error", webhook_refusal(exc))
+        except (ConflictError, PermissionDenied, DomainError) as exc:
             message = error_text(exc)
             st.session_state["alerts_flash"] = ("error", message)
         else:

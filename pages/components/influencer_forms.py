@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from db.engine import session_scope
 from db.errors import ConflictError, DomainError, FieldErrors, Message
 from db.roles import PermissionDenied
-from db.text import neutralised
 from pages.components.data import clear_caches
 from pages.components.i18n import N_, _
 from pages.components.inputs import DATABASE_FAILED, error_text, message_text
@@ -31,12 +30,10 @@ from pages.components.terms import (
     platform_label,
     term,
 )
+from pages.components.text_notices import removed_notices, show_notices
 
 FLASH = "influencer_flash"
 NOTICES = "influencer_flash_notices"
-# What the text rule removed from a saved field (db/text.py), said after the save: "Name: direction-changing
-# (bidi) control characters were removed."
-NEUTRALISED_TEXT = N_("{field}: {what}.")
 # db.errors.ConflictError's sentence, with the record named in the user's language.
 CONFLICT_TEXT = N_(
     "This {entity} (#{entity_id}) was changed by someone else since you opened it; your changes were "
@@ -120,14 +117,12 @@ def neutralised_notices(form: str) -> list[str]:
     """For each text field of `form` (widget keys `{form}_{field}`) what saving it removed, in the user's
     language: bidi controls and terminal escape sequences are dropped without refusing the save, so say so."""
     prefix = f"{form}_"
-    notices = []
-    for key in list(st.session_state.keys()):
-        typed = st.session_state[key]
-        if not (isinstance(key, str) and key.startswith(prefix) and isinstance(typed, str)):
-            continue
-        for what in neutralised(typed):
-            notices.append(_(NEUTRALISED_TEXT, field=_field_name(key[len(prefix) :]), what=message_text(what)))
-    return notices
+    typed = {
+        _field_name(key[len(prefix) :]): value
+        for key, value in list(st.session_state.items())
+        if isinstance(key, str) and key.startswith(prefix) and isinstance(value, str)
+    }
+    return removed_notices(typed)
 
 
 def refuse(form: str, errors: Mapping[str, str | Message]) -> None:
@@ -220,8 +215,7 @@ def flash() -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
         st.success(message, icon=":material/check_circle:")
-    for notice in st.session_state.pop(NOTICES, None) or []:
-        st.info(notice, icon=":material/cleaning_services:")
+    show_notices(st.session_state.pop(NOTICES, None))
 
 
 def load_form(form: str, token: Any, values: dict[str, Any], base: Mapping[str, Any] | None = None) -> None:

@@ -22,7 +22,7 @@ from automation.rules import CATEGORIES
 from automation.schedules import INTERVAL, MAX_EVERY_HOURS, ScheduleError, load_schedules, save_schedule
 from db.calendar import workspace_timezone
 from db.engine import session_scope
-from db.errors import FieldErrors
+from db.errors import DomainError, FieldErrors
 from db.money import CurrencyError, currency_code
 from db.roles import ROLES, PermissionDenied
 from db.secrets import SecretError, clear_meta_token, store_meta_token, token_status
@@ -36,6 +36,8 @@ from pages.components.i18n import LANGUAGES as LANGUAGE_NAMES
 from pages.components.i18n import _
 from pages.components.inputs import error_text, message_text
 from pages.components.terms import label
+from pages.components.text_notices import removed_notices, show_notices
+from pages.components.webhook_words import webhook_refusal
 
 actor = require_page("settings")
 st.title(_("Settings"))
@@ -52,8 +54,9 @@ def _secrets() -> dict:
         return {}
 
 
-def _run(action, success: str) -> None:
-    """Run one write in its own unit of work; domain errors become a message, never a traceback."""
+def _run(action, success: str, typed: Mapping[str, object] | None = None) -> None:
+    """Run one write in its own unit of work; domain errors become a message, never a traceback. `typed` (a
+    field's label -> what was typed) is what the save cleaned: what it removed is said with the success."""
     try:
         with session_scope() as session:
             action(session)
@@ -61,7 +64,7 @@ def _run(action, success: str) -> None:
         st.session_state["settings_flash"] = ("error", error_text(exc))
         return
     clear_caches()
-    st.session_state["settings_flash"] = ("success", success)
+    st.session_state["settings_flash"] = ("success", success, removed_notices(typed or {}))
 
 
 def _currency_refusal(text: str) -> str | None:
@@ -86,6 +89,7 @@ def _store_token() -> None:
 flash = st.session_state.pop("settings_flash", None)
 if flash:
     (st.error if flash[0] == "error" else st.success)(flash[1])
+    show_notices(flash[2] if len(flash) > 2 else None)
 
 with session_scope() as session:
     users = [(u.email, u.name or "", u.role, u.active) for u in list_users(session)]
@@ -127,6 +131,7 @@ with st.form("settings_add_user", clear_on_submit=True):
         _run(
             lambda s: add_user(s, actor, new_email, new_role, new_name or None),
             _("Saved {email} as {role}.", email=new_email.strip().lower(), role=_(new_role)),
+            {_("Name"): new_name},
         )
         st.rerun()
 
@@ -400,7 +405,7 @@ with st.form("settings_webhook_add", clear_on_submit=True):
     if st.form_submit_button(_("Add webhook"), type="primary"):
         try:
             with session_scope() as session:
-                add_webhook(
+                hook = add_webhook(
                     session,
                     actor,
                     name=hook_name,
@@ -409,9 +414,15 @@ with st.form("settings_webhook_add", clear_on_submit=True):
                     categories=hook_categories,
                     language=hook_language,
                 )
+                added = hook.name
         except FieldErrors as exc:
-            reasons = "; ".join(f"{name}: {_(m.text)}" for name, m in exc.messages.items())
-            st.session_state["settings_flash"] = ("error", reasons)
+            st.session_state["settings_flash"] = ("error", webhook_refusal(exc))
+        except (DomainError, PermissionDenied) as exc:
+            st.session_state["settings_flash"] = ("error", error_text(exc))
         else:
-            st.session_state["settings_flash"] = ("success", _("Webhook {name} added.", name=hook_name.strip()))
+            st.session_state["settings_flash"] = (
+                "success",
+                _("Webhook {name} added.", name=added),
+                removed_notices({_("Name"): hook_name}),
+            )
         st.rerun()

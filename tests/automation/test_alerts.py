@@ -24,7 +24,7 @@ from campaigns.models import AdAccount, Campaign, CampaignInsight, SyncRun
 from db.calendar import Period
 from db.engine import session_scope
 from db.errors import FieldErrors
-from db.models import AuditEntry, SentAlert, User
+from db.models import AlertRecipient, AuditEntry, SentAlert, User
 from db.roles import Actor
 from db.users import add_user
 from influencers.contacts import create_influencer
@@ -260,6 +260,26 @@ def test_webhooks_slack_teams_and_json(world: str, webhook_receiver) -> None:
     plain = posts["/hooks/json/T000/B000/XXXXSECRETjson"]
     assert {a["category"] for a in plain["alerts"]} == {"sync", "approvals"}
     assert all(a["message"] for a in plain["alerts"])
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "field", "reason"),
+    [
+        ("#ops", "https://[hooks.example", "webhook_url", "a webhook address starts with https:// and names a host"),
+        ("#ops", "https://hooks.example/a b", "webhook_url", "invisible character U+0020 at position 24"),
+        ("#ops", "https://hooks.example/\u2066x", "webhook_url", "invisible character U+2066 at position 23"),
+        ("#o\x00ps", "https://hooks.example/x", "name", "invisible control character U+0000 at position 3"),
+        ("x" * 201, "https://hooks.example/x", "name", "201 characters long; at most 200"),
+        ("  ", "https://hooks.example/x", "name", "give the webhook a name"),
+    ],
+)
+def test_a_webhook_is_refused_per_field_and_never_stored_half_cleaned(world: str, name, url, field, reason) -> None:
+    with pytest.raises(FieldErrors) as refused, session_scope(world) as s:
+        add_webhook(s, ADMIN, name=name, url=url, webhook_format="slack", categories=["sync"], language="en")
+    assert list(refused.value.errors) == [field]
+    assert reason in refused.value.errors[field]
+    with session_scope(world) as s:
+        assert s.scalar(select(func.count(AlertRecipient.id))) == 0
 
 
 def test_a_failed_webhook_is_reported_without_its_address_and_tried_again(world: str, webhook_receiver) -> None:

@@ -124,3 +124,56 @@ def test_cli_worker_once_and_alerts_dry_run(migrated_url) -> None:
     assert "would send 0 message(s)" in dry.output
     with session_scope(migrated_url) as s:
         assert [r.id for r in s.scalars(select(JobRun))] == [run.id]  # a dry run records nothing
+
+
+def _texts(elements) -> str:
+    return " | ".join(str(e.value) for e in elements)
+
+
+def test_settings_saves_say_what_the_text_rule_removed_and_refuse_control_characters(migrated_url, as_role) -> None:
+    at = as_role("admin")
+    at.switch_page("pages/settings/settings.py").run()
+    at.text_input(key="settings_new_email").input("ayu@example.com")
+    at.text_input(key="settings_new_name").input("Ayu \u202eLestari")
+    at.button(key="FormSubmitter:settings_add_user-Add user").click().run()
+    assert not at.exception, at.exception
+    assert "Saved ayu@example.com as viewer." in _texts(at.success)
+    assert "Name: direction-changing (bidi) control characters were removed." in _texts(at.info)
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(User.name).where(User.email == "ayu@example.com")) == "Ayu Lestari"
+
+    at.text_input(key="settings_webhook_name").input("#ops\x1b[31m")
+    at.text_input(key="settings_webhook_url").input("https://hooks.slack.com/services/T0/B0/teamsecret123")
+    at.button(key="FormSubmitter:settings_webhook_add-Add webhook").click().run()
+    assert not at.exception, at.exception
+    assert "Webhook #ops added." in _texts(at.success)
+    assert "Name: terminal escape sequences were removed." in _texts(at.info)
+
+    # a NUL in the name or an invisible character in the address: refused in words, nothing stored
+    at.text_input(key="settings_webhook_name").input("#sales\x00")
+    at.text_input(key="settings_webhook_url").input("https://hooks.slack.com/services/T0/B0/other")
+    at.button(key="FormSubmitter:settings_webhook_add-Add webhook").click().run()
+    assert not at.exception, at.exception
+    assert "Name contains the invisible control character U+0000 at position 7; remove it." in _texts(at.error)
+    at.text_input(key="settings_webhook_name").input("#sales")
+    at.text_input(key="settings_webhook_url").input("https://hooks.slack.com/services/T0/\u202eB0/other")
+    at.button(key="FormSubmitter:settings_webhook_add-Add webhook").click().run()
+    assert "Webhook address: the address contains the invisible character U+202E at position 37; remove it" in _texts(
+        at.error
+    )
+    with session_scope(migrated_url) as s:
+        names = s.scalars(select(AlertRecipient.name).where(AlertRecipient.user_id.is_(None))).all()
+    assert names == ["#ops"]
+
+
+def test_my_alerts_refuses_an_address_with_invisible_characters_in_indonesian(migrated_url, as_role) -> None:
+    at = as_role("manager")
+    at.switch_page("pages/account/notifications.py").run()
+    at.sidebar.selectbox(key="auth_language").select("id").run()
+    at.text_input(key="alerts_webhook").input("https://hooks.slack.com/services/T1\x07/B2")
+    at.button(key="FormSubmitter:alerts_prefs-Simpan peringatan saya").click().run()
+    assert not at.exception, at.exception
+    refusal = _texts(at.error)
+    assert refusal.startswith("Alamat webhook: alamat berisi karakter tak terlihat U+0007 di posisi 36"), refusal
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(AlertRecipient.id)) is None
