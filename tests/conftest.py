@@ -3,6 +3,7 @@ from templates migrated (and loaded with the demo) once per test session, and th
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -25,6 +26,25 @@ hypothesis_settings.register_profile(
     "pantau", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
 hypothesis_settings.load_profile("pantau")
+
+
+def _apptest_work_once_per_session() -> None:
+    """Two things every AppTest run redoes that cannot change during a test session, done once instead:
+    - the scan of every installed distribution's metadata for Streamlit components (about a quarter of a second
+      per new AppTest, most of a short page test); what AppTest registers is the same;
+    - parsing, rewriting ("magic") and compiling each page script: AppTest makes a new script cache per run, where
+      `streamlit run` keeps one per process; one shared cache (keyed by the script's path; AppTest.from_string
+      names its files by their content's hash) behaves like the server."""
+    from streamlit.components.v2 import manifest_scanner
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test
+
+    manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+    shared = ScriptCache()
+    app_test.ScriptCache = lambda: shared  # type: ignore[attr-defined]
+
+
+_apptest_work_once_per_session()
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 

@@ -15,13 +15,18 @@ from db.models import AuditEntry
 from finance.csvfile import BOM
 from finance.exports import read_rows
 from finance.models import FxRate
+from tests.cli_run import run_cli
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
+def _script(*args: str) -> subprocess.CompletedProcess:
+    """The real `python cli.py` process: its stdout bytes and one-line errors as a shell or cron sees them."""
     return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, timeout=120)
+
+
+_cli = run_cli  # the same commands in process (tests/cli_run.py)
 
 
 def test_export_to_a_file_with_bom_and_audit(finance_url: str, tmp_path: Path) -> None:
@@ -51,13 +56,13 @@ def test_export_to_a_file_with_bom_and_audit(finance_url: str, tmp_path: Path) -
 
 
 def test_export_to_stdout_without_bom(finance_url: str) -> None:
-    proc = _cli("export", "campaigns", "--from", "2026-10-01", "--to", "2026-10-31", "--no-bom")
+    proc = _script("export", "campaigns", "--from", "2026-10-01", "--to", "2026-10-31", "--no-bom")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(b"account_id,campaign_id,campaign_name,")
 
 
 def test_bad_export_name_exits_1_with_one_line(finance_url: str) -> None:
-    proc = _cli("export", "campaign-weekly")
+    proc = _script("export", "campaign-weekly")
     assert proc.returncode == 1
     assert proc.stdout == b""
     lines = proc.stderr.decode().strip().splitlines()

@@ -3,9 +3,6 @@ export downloads through the CLI (exit 0): reported in rupiah by default, JPY co
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -13,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from finance.exports import EXPORTS, read_rows
+from tests.cli_run import run_cli
 from tests.fakes.graph_api import TOKEN, FakeGraph
 
-ROOT = Path(__file__).resolve().parents[2]
 DAYS = ("2026-10-26", "2026-10-27", "2026-10-28")  # inside the bundled ECB history (it ends 2026-10-30)
 
 
@@ -39,9 +36,7 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGraph]:
         yield server
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, env=env, capture_output=True, timeout=300)
+_cli = run_cli  # the CLI in process (tests/cli_run.py); tests/finance/test_cli_export.py runs the real script
 
 
 def test_a_fresh_idr_workspace_downloads_every_export_without_typing_a_rate(

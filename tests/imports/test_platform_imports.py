@@ -25,6 +25,7 @@ from campaigns.platforms import UnknownPlatform
 from db.errors import DomainError
 from db.roles import CLI_ACTOR
 from tests import builders as b
+from tests.cli_run import run_cli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
@@ -226,9 +227,10 @@ def test_a_file_without_the_needed_columns_is_refused_in_one_sentence(session) -
 
 
 def test_cli_imports_dry_run_writes_nothing_and_exit_codes(migrated_url: str) -> None:
-    def cli(*args: str) -> subprocess.CompletedProcess:
+    def script(*args: str) -> subprocess.CompletedProcess:  # the real process: what a shell sees on a failure
         return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, timeout=120)
 
+    cli = run_cli  # the same commands in process (tests/cli_run.py)
     path = str(FIXTURES / "googleads_campaign_daily.csv")
     dry = cli("import", "googleads", path, "--dry-run")
     assert dry.returncode == 0, dry.stderr
@@ -238,7 +240,7 @@ def test_cli_imports_dry_run_writes_nothing_and_exit_codes(migrated_url: str) ->
     assert b"Imported: 6 new" in real.stdout
     again = cli("import", "googleads", path, "--account", "Kopi Google")
     assert b"Nothing changed" in again.stdout
-    missing = cli("import", "linkedin", "/nonexistent.csv")
+    missing = script("import", "linkedin", "/nonexistent.csv")
     assert missing.returncode != 0
     assert b"no such file" in missing.stderr
     assert b"Traceback" not in missing.stderr
