@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Mapping
 from decimal import Decimal
 
 import pandas as pd
@@ -45,10 +47,11 @@ from pages.components.charts import chart
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today, when_text
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
-from pages.components.i18n import _, current_language, date_text, month_text
+from pages.components.i18n import _, current_language, current_locale, date_text, month_text
 from pages.components.inputs import DATABASE_FAILED, amount_input, error_text, message_text
 from pages.components.money import money
 from pages.components.terms import SCOPE_LABELS, ad_platform_label, label, term
+from pages.components.text_notices import removed_notices, show_notices
 
 actor = require_page("budgets")
 st.title(_("Budgets"))
@@ -133,8 +136,9 @@ def meta_budget_push() -> MetaPush | None:
     return push_campaign_budget
 
 
-def _write(action, success: str) -> None:
-    """Run one write in its own unit of work; domain errors become a message, never a traceback."""
+def _write(action, success: str, typed: Mapping[str, object] | None = None) -> None:
+    """Run one write in its own unit of work; domain errors become a message, never a traceback. `typed` (a
+    field's label -> what was typed) is what the save cleaned: what it removed is said with the success."""
     try:
         with session_scope() as session:
             action(session)
@@ -143,7 +147,7 @@ def _write(action, success: str) -> None:
     except SQLAlchemyError:  # the database's own words never reach a person
         st.session_state["budgets_flash"] = ("error", _(DATABASE_FAILED))
     else:
-        st.session_state["budgets_flash"] = ("success", success)
+        st.session_state["budgets_flash"] = ("success", success, removed_notices(typed or {}))
         clear_caches()
 
 
@@ -172,7 +176,7 @@ else:
         _("Month"),
         months,
         index=months.index(now.replace(day=1)),
-        format_func=month_text,
+        format_func=functools.partial(month_text, locale=current_locale()),  # the language of this run
         key="budgets_month",
     )
     period = Period.month_of(month)
@@ -182,6 +186,7 @@ overview: BudgetOverview = data["overview"]
 flash = st.session_state.pop("budgets_flash", None)
 if flash:
     (st.error if flash[0] == "error" else st.success)(flash[1])
+    show_notices(flash[2] if len(flash) > 2 else None)
 
 if not overview.pacings and not data["open"]:
     empty_state(
@@ -310,12 +315,14 @@ for change in data["open"]:
                     _("Change approved and applied to the plan.")
                     if change["target"] == TARGET_PLAN
                     else _("Change approved; see the Meta push result in the history."),
+                    {_("Decision note"): note},
                 )
                 st.rerun()
             if b.button(_("Reject"), key=f"budgets_reject_{cid}"):
                 _write(
                     lambda s, cid=cid, note=note: reject_change(s, actor, cid, note=note),
                     _("Change rejected."),
+                    {_("Decision note"): note},
                 )
                 st.rerun()
 
@@ -334,6 +341,7 @@ if actor.can("budget.propose") and plans_in_period:
                 _write(
                     lambda s: propose_change(s, actor, plan_id=plan_id, new_amount=amount, reason=reason),
                     _("Change proposed; a manager will approve or reject it."),
+                    {_("Why"): reason},
                 )
                 st.rerun()
             elif not (st.session_state.get("budgets_propose_amount") or "").strip():
@@ -371,6 +379,7 @@ if actor.can("budget.plan"):
                 _write(
                     lambda s: set_plan(s, actor, scope_key, period, amount, reason=reason, currency=currency),
                     _("Plan saved."),
+                    {_("Why"): reason},
                 )
                 st.rerun()
             elif currency and not (st.session_state.get("budgets_plan_amount") or "").strip():
@@ -420,6 +429,7 @@ if actor.can("budget.plan"):
                     s, actor, mix_name, mix_members, period, mix_amount, currency=mix_currency, reason=mix_reason
                 ),
                 _("Plan saved."),
+                {_("Plan name"): mix_name, _("Why"): mix_reason},
             )
             st.rerun()
 
