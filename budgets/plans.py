@@ -207,7 +207,15 @@ def set_mix_plan(
         raise BudgetError(MIX_NEEDS_NAME)
     keys = check_members(session, members)
     plan = set_plan(
-        session, actor, mix_scope_key(title), period, amount, reason=reason, currency=currency, locale=locale
+        session,
+        actor,
+        mix_scope_key(title),
+        period,
+        amount,
+        reason=reason,
+        currency=currency,
+        locale=locale,
+        members=keys,
     )
     before = (plan.name, plan.members)
     plan.name, plan.members = title, keys
@@ -287,11 +295,14 @@ def set_plan(
     currency: str | None = None,
     locale: str | None = "en_US",
     version_id: int | None = None,
+    members: list[str] | None = None,
 ) -> BudgetPlan:
     """Create or change the plan of a scope for a period (managers). Records a BudgetChange and audit.
 
     `amount` is a Decimal (a form's parsed amount) or text read in `locale` (`plan_amount`). `version_id` is the
-    version of the plan the form showed: a plan saved since then is a ConflictError, never overwritten."""
+    version of the plan the form showed: a plan saved since then is a ConflictError, never overwritten. A plan
+    across channels (`mix:` scope) is created by `set_mix_plan`, which passes its checked `members`; here an
+    existing one may change its amount, a new one without members is refused (it would pace nothing)."""
     require(actor, "budget.plan")
     scope = _scope(session, scope_key)
     try:
@@ -308,6 +319,8 @@ def set_plan(
             BudgetPlan.period_end == period.end,
         )
     )
+    if plan is None and scope["scope_type"] == SCOPE_MIX and not members:
+        raise BudgetError(MIX_NEEDS_TWO)
     if plan is not None:
         check_version("budget plan", plan, version_id)
     before = None if plan is None else audit.snapshot(plan)

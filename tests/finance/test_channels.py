@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from budgets.errors import BudgetError
 from budgets.overview import budget_overview
-from budgets.plans import CHANNELS, ad_channel, plan_scopes, set_mix_plan
+from budgets.plans import CHANNELS, ad_channel, plan_scopes, set_mix_plan, set_plan
 from db.calendar import Period
 from db.roles import Actor
 from finance.exports import export_chunks, read_rows
@@ -145,3 +145,8 @@ def test_a_plan_across_channels_paces_its_campaigns_programs_and_channels_once(f
         set_mix_plan(fs, manager, "Ghost", [members[0], "campaign:999999"], nov, "1", currency="IDR", reason="r")
     with pytest.raises(BudgetError, match="Name the plan"):
         set_mix_plan(fs, manager, "  ", members, nov, "1", currency="IDR", reason="r")
+    # A bare `mix:` scope through set_plan would pace nothing: refused; the existing plan may change its amount.
+    with pytest.raises(BudgetError, match="at least two"):
+        set_plan(fs, manager, "mix:bare", nov, "1", currency="IDR", reason="r")
+    changed = set_plan(fs, manager, plan.scope_key, nov, "9500000", currency="IDR", reason="more", version_id=None)
+    assert (changed.id, changed.amount, changed.members) == (plan.id, Decimal("9500000"), sorted(set(members)))
