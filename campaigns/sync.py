@@ -2,17 +2,16 @@
 
 Each account's window is written in one transaction (entities, then insights page by page, then the
 rows Meta no longer reports inside the window): a crash, kill or API error leaves the previous good
-data. Every account run is recorded as a SyncRun before and after, in transactions of their own
-(`campaigns.sync_runs`); the window comes from `campaigns.sync_window`, the writes from `campaigns.meta_writer`.
+data. The loop over accounts (each under its sync lock, a SyncRun before and after in transactions of their own,
+the summary, the early stop on a bad token) is `campaigns.sync_loop`, shared with TikTok; the window comes from
+`campaigns.sync_window`, the writes from `campaigns.meta_writer`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,55 +22,27 @@ from campaigns.adsmanager_accounts import settle_account_days
 from campaigns.meta_client import MetaClient, MetaError
 from campaigns.meta_connection import meta_client
 from campaigns.meta_writer import AccountWriter, upsert_account
-from campaigns.models import SOURCE_META_API, AdAccount, SyncRun
+from campaigns.models import SOURCE_META_API, AdAccount
 from campaigns.prefetch import Prefetch, prefetch
-from campaigns.sync_lock import SyncBusy, account_sync_lock
-from campaigns.sync_runs import close_interrupted_runs, error_details, finish_run
+from campaigns.sync_loop import (
+    Account,
+    Platform,
+    Progress,
+    SyncSummary,
+    failed_run,
+    finish_summary,
+    sync_accounts,
+)
+from campaigns.sync_runs import close_interrupted_runs
 from campaigns.sync_window import configured_account_ids, sync_window
 from db import audit
-from db.calendar import local_today
 from db.engine import session_scope
-from db.errors import N_, Message, as_message
+from db.errors import N_, Message
 from db.roles import Actor, require
 from db.text import FROM_API
 from db.types import utcnow
 
-Progress = Callable[[Message, float], None]  # (step in words, fraction done): pages translate, the CLI prints
 NO_AD_ACCOUNTS = N_("The access token sees no ad accounts: assign the system user to an ad account.")
-
-
-@dataclass
-class SyncSummary:
-    """What a sync did, for the CLI summary and the Sync page."""
-
-    accounts: int = 0
-    objects: int = 0
-    rows: int = 0
-    requests: int = 0
-    calls: int = 0
-    seconds: float = 0.0
-    runs: list[int] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # every failure in English (the CLI prints them)
-    # The same failures as translatable messages for the Sync page, apart from `refused`.
-    problems: list[Message] = field(default_factory=list)
-    # Accounts another sync was still writing after the waiting time (also in `errors`, in English).
-    refused: list[Message] = field(default_factory=list)
-
-    def fail(self, problem: Message | str, account: str | None = None) -> None:
-        """Record a failure (of one account when `account` names it)."""
-        message = as_message(problem)
-        if account is not None:
-            message = Message(N_("{account}: {error}"), {"account": account, "error": message})
-        self.problems.append(message)
-        self.errors.append(str(message))
-
-    def refuse(self, busy: SyncBusy) -> None:
-        self.refused.append(busy.message)
-        self.errors.append(str(busy))
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def _entity_pages(client: MetaClient, account_id: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
@@ -174,61 +145,29 @@ def sync_account(
     return writer.objects, writer.rows
 
 
-def _sync_one(
-    url: str | None,
-    actor: Actor,
-    client: MetaClient,
-    data: dict[str, Any],
-    since: dt.date | None,
-    until: dt.date | None,
-    full: bool,
-    now: dt.datetime | None,
-    summary: SyncSummary,
-    account_progress: Progress,
-) -> bool:
-    """One account window under its sync lock: a SyncRun, the window's transaction, the run's outcome.
-    True when the remaining accounts should not be tried (the token failed)."""
-    requests_before, calls_before = client.requests, client.calls
-    with session_scope(url) as session:
-        session.info[FROM_API] = True
-        account = upsert_account(session, data)
-        today = local_today(account.timezone_name, now)
-        window = sync_window(session, account, today, since, until, full)
-        run = SyncRun(
-            account_id=account.id,
-            kind=SOURCE_META_API,
-            window_since=window[0],
-            window_until=window[1],
-            triggered_by=actor.email,
-            details={"pid": os.getpid(), "host": socket.gethostname(), "timezone": account.timezone_name},
-        )
-        session.add(run)
-        session.flush()
-        run_id, account_pk, name = run.id, account.id, account.name
-    summary.runs.append(run_id)
-    failure: MetaError | None = None
-    objects = rows = 0
-    try:
-        with session_scope(url) as session:
-            account = session.get_one(AdAccount, account_pk)
-            objects, rows = sync_account(session, actor, client, account, *window, progress=account_progress)
-    except MetaError as exc:
-        failure = exc
-    except Exception as exc:  # recorded on the run, then re-raised for a real bug's traceback
-        finish_run(url, run_id, "failed", client, requests_before, calls_before, 0, 0, f"{type(exc).__name__}: {exc}")
-        raise
-    error = None if failure is None else failure.message
-    finish_run(
-        url, run_id, "failed" if error else "success", client, requests_before, calls_before, objects, rows, error
+META = Platform(
+    code="meta",
+    kind=SOURCE_META_API,
+    expected=MetaError,
+    stops=lambda error: getattr(error, "kind", None) in ("token", "config"),  # the same token fails every account
+    calls=lambda client: client.calls,
+)
+
+
+def _account(
+    actor: Actor, client: MetaClient, data: dict[str, Any], since: dt.date | None, until: dt.date | None, full: bool
+) -> Account:
+    """One ad account of Meta's answer for the shared loop (campaigns/sync_loop.py)."""
+    account_id = str(data.get("account_id") or str(data.get("id", "")).removeprefix("act_"))
+    return Account(
+        ident=account_id,
+        label=f"act_{account_id}",
+        store=lambda session: upsert_account(session, data),
+        window=lambda session, account, today: sync_window(session, account, today, since, until, full),
+        work=lambda session, account, first, last, progress: sync_account(
+            session, actor, client, account, first, last, progress=progress
+        ),
     )
-    summary.accounts += 1
-    summary.objects += objects
-    summary.rows += rows
-    if failure is not None:
-        summary.fail(failure.message, account=name)
-        if failure.kind in ("token", "config"):  # the same token fails every account: stop early
-            return True
-    return False
 
 
 def sync_facebook(
@@ -267,40 +206,13 @@ def sync_facebook(
         found = client.ad_accounts(ids or None)
     except MetaError as exc:
         summary.fail(exc.message)
-        with session_scope(url) as session:
-            run = SyncRun(
-                kind=SOURCE_META_API,
-                status="failed",
-                error=str(exc),
-                details=error_details(exc.message),
-                triggered_by=actor.email,
-            )
-            run.finished_at = utcnow()
-            session.add(run)
-            session.flush()
-            summary.runs.append(run.id)
-        summary.requests, summary.calls = client.requests - first_requests, client.calls - first_calls
-        summary.seconds = time.monotonic() - started
-        return summary
+        summary.runs.append(failed_run(url, actor, SOURCE_META_API, exc))
+        return finish_summary(summary, client.requests - first_requests, client.calls - first_calls, started)
     if not found:
         summary.fail(NO_AD_ACCOUNTS)
-    for index, data in enumerate(found):
-        share = 1 / max(1, len(found))
-
-        def account_progress(message: Message, fraction: float, index: int = index, share: float = share) -> None:
-            say(message, (index + fraction) * share)
-
-        account_id = str(data.get("account_id") or str(data.get("id", "")).removeprefix("act_"))
-        try:
-            with account_sync_lock(url, "meta", account_id, f"act_{account_id}", actor.email):
-                stop = _sync_one(url, actor, client, data, since, until, full, now, summary, account_progress)
-        except SyncBusy as busy:
-            summary.refuse(busy)
-            continue
-        if stop:
-            break
-    summary.requests, summary.calls = client.requests - first_requests, client.calls - first_calls
-    summary.seconds = time.monotonic() - started
+    chosen = [_account(actor, client, data, since, until, full) for data in found]
+    sync_accounts(META, url, actor, client, chosen, summary, say, now)
+    finish_summary(summary, client.requests - first_requests, client.calls - first_calls, started)
     say(Message(N_("Done")), 1.0)
     return summary
 

@@ -15,8 +15,6 @@ TIKTOK_MAX_WAIT_SECONDS (read by the adapter).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,11 +25,18 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from campaigns import tiktok_settings as ts
-from campaigns.models import SOURCE_TIKTOK_API, AdAccount, SyncRun
+from campaigns.models import SOURCE_TIKTOK_API, AdAccount
 from campaigns.prefetch import prefetch
-from campaigns.sync import Progress, SyncSummary
-from campaigns.sync_lock import SyncBusy, account_sync_lock
-from campaigns.sync_runs import close_interrupted_runs, error_details, finish_run
+from campaigns.sync_loop import (
+    Account,
+    Platform,
+    Progress,
+    SyncSummary,
+    failed_run,
+    finish_summary,
+    sync_accounts,
+)
+from campaigns.sync_runs import close_interrupted_runs
 from campaigns.sync_window import sync_window
 from campaigns.tiktok_client import (
     TikTokClient,
@@ -42,7 +47,6 @@ from campaigns.tiktok_client import (
 )
 from campaigns.tiktok_writer import AdvertiserWriter, upsert_advertiser
 from db import audit
-from db.calendar import local_today
 from db.config import env
 from db.engine import session_scope
 from db.errors import N_, Message
@@ -159,79 +163,32 @@ def sync_advertiser(
     return writer.objects, writer.rows
 
 
-def _failed_run(url: str | None, actor: Actor, error: Message) -> int:
-    with session_scope(url) as session:
-        run = SyncRun(
-            kind=SOURCE_TIKTOK_API,
-            status="failed",
-            error=str(error),
-            details=error_details(error),
-            triggered_by=actor.email,
-            finished_at=utcnow(),
-        )
-        session.add(run)
-        session.flush()
-        return run.id
+TIKTOK = Platform(
+    code="tiktok",
+    kind=SOURCE_TIKTOK_API,
+    expected=TikTokError,
+    stops=lambda error: isinstance(error, TikTokTokenError),  # the same token fails every advertiser
+    calls=lambda client: client.requests,
+)
 
 
-def _sync_one(
-    url: str | None,
-    actor: Actor,
-    client: TikTokClient,
-    info: dict[str, Any],
-    since: dt.date | None,
-    until: dt.date | None,
-    now: dt.datetime | None,
-    summary: SyncSummary,
-    advertiser_progress: Progress,
-) -> bool:
-    """One advertiser window under its sync lock: a SyncRun, the window's transaction, the run's outcome.
-    True when the remaining advertisers should not be tried (the token failed)."""
-    requests_before = client.requests
-    with session_scope(url) as session:
-        session.info[FROM_API] = True
-        account = upsert_advertiser(session, info)
-        today = local_today(account.timezone_name, now)
-        window = sync_window(session, account, today, since, until, kind=SOURCE_TIKTOK_API)
-        run = SyncRun(
-            account_id=account.id,
-            kind=SOURCE_TIKTOK_API,
-            window_since=window[0],
-            window_until=window[1],
-            triggered_by=actor.email,
-            details={
-                "pid": os.getpid(),
-                "host": socket.gethostname(),
-                "timezone": account.timezone_name,
-                "timezone_from_tiktok": info.get("timezone"),
-                "advertiser_id": account.account_id,
-            },
-        )
-        session.add(run)
-        session.flush()
-        run_id, account_pk, name = run.id, account.id, account.name
-    summary.runs.append(run_id)
-    failure: TikTokError | None = None
-    objects = rows = 0
-    try:
-        with session_scope(url) as session:
-            account = session.get_one(AdAccount, account_pk)
-            objects, rows = sync_advertiser(session, actor, client, account, *window, advertiser_progress)
-    except TikTokError as exc:
-        failure = exc
-    except Exception as exc:  # recorded on the run, then re-raised for a real bug's traceback
-        finish_run(url, run_id, "failed", client, requests_before, 0, 0, 0, f"{type(exc).__name__}: {exc}")
-        raise
-    error = None if failure is None else failure.message
-    finish_run(url, run_id, "failed" if error else "success", client, requests_before, 0, objects, rows, error)
-    summary.accounts += 1
-    summary.objects += objects
-    summary.rows += rows
-    if failure is not None:
-        summary.fail(failure.message, account=name)
-        if isinstance(failure, TikTokTokenError):  # the same token fails every advertiser: stop early
-            return True
-    return False
+def _advertiser(
+    actor: Actor, client: TikTokClient, info: dict[str, Any], since: dt.date | None, until: dt.date | None
+) -> Account:
+    """One advertiser of TikTok's answer for the shared loop (campaigns/sync_loop.py)."""
+    advertiser = str(info["advertiser_id"])
+    return Account(
+        ident=advertiser,
+        label=f"TikTok {advertiser}",
+        store=lambda session: upsert_advertiser(session, info),
+        window=lambda session, account, today: sync_window(
+            session, account, today, since, until, kind=SOURCE_TIKTOK_API
+        ),
+        work=lambda session, account, first, last, progress: sync_advertiser(
+            session, actor, client, account, first, last, progress
+        ),
+        details=lambda account: {"timezone_from_tiktok": info.get("timezone"), "advertiser_id": account.account_id},
+    )
 
 
 def sync_tiktok(
@@ -271,29 +228,13 @@ def sync_tiktok(
         found = list(client.advertiser_info(ids)) if ids else []
     except TikTokError as exc:
         summary.fail(exc.message)
-        summary.runs.append(_failed_run(url, actor, exc.message))
-        summary.requests = client.requests - first_requests
-        summary.seconds = time.monotonic() - started
-        return summary
+        summary.runs.append(failed_run(url, actor, SOURCE_TIKTOK_API, exc))
+        return finish_summary(summary, client.requests - first_requests, 0, started)
     if not found:
         summary.fail(NO_ADVERTISERS)
-    for index, info in enumerate(found):
-        share = 1 / max(1, len(found))
-
-        def advertiser_progress(message: Message, fraction: float, index: int = index, share: float = share) -> None:
-            say(message, (index + fraction) * share)
-
-        advertiser = str(info["advertiser_id"])
-        try:
-            with account_sync_lock(url, "tiktok", advertiser, f"TikTok {advertiser}", actor.email):
-                stop = _sync_one(url, actor, client, info, since, until, now, summary, advertiser_progress)
-        except SyncBusy as busy:
-            summary.refuse(busy)
-            continue
-        if stop:
-            break
-    summary.requests = summary.calls = client.requests - first_requests
-    summary.seconds = time.monotonic() - started
+    chosen = [_advertiser(actor, client, info, since, until) for info in found]
+    sync_accounts(TIKTOK, url, actor, client, chosen, summary, say, now)
+    finish_summary(summary, client.requests - first_requests, client.requests - first_requests, started)
     say(Message(N_("Done")), 1.0)
     return summary
 
