@@ -36,10 +36,12 @@ def message_text(message: Message | str) -> str:
 
 
 def field_text(name: str, message: Message | str, labels: dict[str, str] | None = None) -> str:
-    """One field's refusal as "<field label>: <reason>" in the user's language (the reason alone for a row)."""
+    """One field's refusal as "<field label>: <reason>" in the user's language; the reason alone for a row, or
+    when it names its field itself (the text rule's "Name contains ...", a parameter `field`)."""
     label = (labels or {}).get(name) or field_label(name)
     reason = message_text(message)
-    return _("{field}: {reason}", field=label, reason=reason) if label else reason
+    names_its_field = isinstance(message, Message) and "field" in message.params
+    return _("{field}: {reason}", field=label, reason=reason) if label and not names_its_field else reason
 
 
 def error_text(exc: BaseException, labels: dict[str, str] | None = None) -> str:

@@ -1,11 +1,11 @@
-"""Why a webhook or alert preference was refused, each field named as the form names it, in the user's language
-(`automation.recipients` refuses with FieldErrors keyed by its field codes)."""
+"""The labels of the webhook and alert-preference fields (`automation.recipients` refuses with FieldErrors keyed by
+its field codes), so a refusal names each field as the form does, in the user's language."""
 
 from __future__ import annotations
 
 from db.errors import FieldErrors
 from pages.components.i18n import N_, _
-from pages.components.inputs import message_text
+from pages.components.inputs import error_text
 
 FIELD_LABELS = {
     "name": N_("Name"),
@@ -17,11 +17,5 @@ FIELD_LABELS = {
 
 
 def webhook_refusal(exc: FieldErrors) -> str:
-    """One sentence per refused field: "Webhook address: a webhook address starts with https:// ..."; a reason
-    that names its field itself (the text rule's "Name contains ...") is shown as it is."""
-    return "; ".join(
-        message_text(reason)
-        if "field" in reason.params
-        else f"{_(FIELD_LABELS[name]) if name in FIELD_LABELS else name}: {message_text(reason)}"
-        for name, reason in exc.messages.items()
-    )
+    """One sentence per refused field: "Webhook address: a webhook address starts with https:// ..."."""
+    return error_text(exc, {name: _(label) for name, label in FIELD_LABELS.items()})
