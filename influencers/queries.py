@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, Campaign
-from influencers.deliverables import is_late
+from influencers.deliverables import RESULT_FIELDS, is_late
 from influencers.models import (
     Collaboration,
     Deliverable,
@@ -349,21 +349,7 @@ def program_deliverables(session: Session, program_id: int, today: dt.date) -> p
             Deliverable.url,
             Deliverable.published_date,
             Deliverable.fee,
-            *[
-                getattr(Deliverable, c)
-                for c in (
-                    "reach",
-                    "impressions",
-                    "views",
-                    "likes",
-                    "comments",
-                    "shares",
-                    "saves",
-                    "clicks",
-                    "conversions",
-                    "revenue",
-                )
-            ],
+            *[getattr(Deliverable, c) for c in RESULT_FIELDS],
             Deliverable.version_id,
         )
         .join(Collaboration, Collaboration.id == Deliverable.collaboration_id)
