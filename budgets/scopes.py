@@ -211,21 +211,32 @@ class CampaignScopes:
     plan_ids: list[int | None]
     frame: ScopeFrame
 
-    def inputs(self) -> list[PacingInput]:
-        """One `PacingInput` per row, equal to the columns (built with `pacing.many`)."""
-        f, n = self.frame, len(self.ids)
-        planned = [p if has else None for p, has in zip(f.planned.tolist(), f.has_plan.tolist(), strict=True)]
+    def inputs(self, rows: Sequence[int] | None = None) -> list[PacingInput]:
+        """One `PacingInput` per row (those of `rows`, in that order, when given), equal to the columns (built
+        with `pacing.many`)."""
+        f = self.frame
+        pick = list(range(len(self.ids))) if rows is None else list(rows)
+        n = len(pick)
+        columns: list[list[Any]] = [
+            self.ids, self.names, self.currencies, self.todays, self.budgets, self.run_starts, self.run_ends,
+            self.account_ids, self.platforms, self.plan_ids,
+        ]  # fmt: skip
+        if rows is not None:
+            columns = [[column[i] for i in pick] for column in columns]
+        ids, names, currencies, todays, budgets, starts, ends, accounts, platforms, plan_ids = columns
+        at = np.array(pick, dtype=np.int64)
+        planned = [p if has else None for p, has in zip(f.planned[at].tolist(), f.has_plan[at].tolist(), strict=True)]
         # PacingInput's fields in order: scope_key, scope_type, name, currency, period, today, planned, actual,
         # committed, paid, budget, run_start, run_end, accruing, recent_spend, recent_days, week_spend,
         # lifetime_spent, account_id, platform, campaign_id, program_id, plan_id.
         return pacing.many(
             PacingInput,
             zip(
-                [f"campaign:{cid}" for cid in self.ids], repeat(SCOPE_CAMPAIGN, n), self.names, self.currencies,
-                repeat(self.period, n), self.todays, planned, f.actual.tolist(), repeat(ZERO, n), repeat(ZERO, n),
-                self.budgets, self.run_starts, self.run_ends, f.accruing.tolist(), f.recent_spend.tolist(),
-                f.recent_days.tolist(), f.week_spend.tolist(), f.lifetime_spent.tolist(), self.account_ids,
-                self.platforms, self.ids, repeat(None, n), self.plan_ids,
+                [f"campaign:{cid}" for cid in ids], repeat(SCOPE_CAMPAIGN, n), names, currencies,
+                repeat(self.period, n), todays, planned, f.actual[at].tolist(), repeat(ZERO, n), repeat(ZERO, n),
+                budgets, starts, ends, f.accruing[at].tolist(), f.recent_spend[at].tolist(),
+                f.recent_days[at].tolist(), f.week_spend[at].tolist(), f.lifetime_spent[at].tolist(), accounts,
+                platforms, ids, repeat(None, n), plan_ids,
                 strict=True,
             ),
         )  # fmt: skip
@@ -359,16 +370,24 @@ def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datet
 
 
 def _fee_figures(
-    session: Session, period: Period, until: dt.date, recognition: str | None, converter: Converter | None
+    session: Session,
+    period: Period,
+    until: dt.date,
+    recognition: str | None,
+    converter: Converter | None,
+    fee_items: Sequence[fees.FeeAmount] | None = None,
 ) -> tuple[dict[tuple[int, str], dict[str, Decimal]], dict[int, tuple[str, str]]]:
     """Per (program, channel): committed in the period, recognised and paid up to `until`, in the program's
     currency (amounts in another currency go through `converter` at the period start; without a rate they
-    are left out). From `influencers.fees`, the one fee definition the ledger also uses."""
+    are left out). From `influencers.fees`, the one fee definition the ledger also uses; `fee_items` are its
+    `fee_amounts` of the period when the caller has read them already."""
     figures: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(
         lambda: {fees.COMMITTED: Decimal(0), fees.RECOGNISED: Decimal(0), fees.PAID: Decimal(0)}
     )
     programs: dict[int, tuple[str, str]] = {}
-    for item in fees.fee_amounts(session, period.start, period.end, recognition=recognition):
+    if fee_items is None:
+        fee_items = fees.fee_amounts(session, period.start, period.end, recognition=recognition)
+    for item in fee_items:
         programs[item.program_id] = (item.program_name, item.program_currency)
         if item.kind != fees.COMMITTED and item.day > until:
             continue  # recognised or paid later than the last completed day
@@ -392,15 +411,17 @@ def program_inputs(
     converter: Converter | None = None,
     *,
     recognition: str | None = None,
+    fee_items: Sequence[fees.FeeAmount] | None = None,
 ) -> tuple[list[PacingInput], list[PacingInput]]:
     """Pacing inputs per program with a plan or fees in the period: its influencer fees (shown), and its product
-    seeding (rolled up into a `channel:product_seeding` plan only). Actual = fees recognised on completed days."""
+    seeding (rolled up into a `channel:product_seeding` plan only). Actual = fees recognised on completed days.
+    `fee_items`: the period's `fees.fee_amounts` when the caller has them (else read here)."""
     planned: dict[int, tuple[Decimal, int]] = {}
     for plan in plans:
         if plan.scope_type == SCOPE_PROGRAM and plan.program_id is not None:
             amount, _pid = planned.get(plan.program_id, (Decimal(0), plan.id))
             planned[plan.program_id] = (amount + plan_share(plan, period), plan.id)
-    figures, _names = _fee_figures(session, period, today - dt.timedelta(days=1), recognition, converter)
+    figures, _names = _fee_figures(session, period, today - dt.timedelta(days=1), recognition, converter, fee_items)
     programs = _rows(
         session,
         select(Program.id, Program.name, Program.currency, Program.start_date, Program.end_date, Program.status),
@@ -492,17 +513,20 @@ def rollup_inputs(
     plans: list,
     period: Period,
     today: dt.date,
-    campaigns: list[PacingInput],
+    campaigns: list[PacingInput] | CampaignScopes,
     programs: list[PacingInput],
     converter: Converter | None = None,
     seeding: Iterable[PacingInput] = (),
 ) -> tuple[list[PacingInput], list[Message]]:
     """Channel, account and mixed plans: the sum of their campaigns' (or programs') figures, converted into
-    the plan's currency through `converter`; amounts with no rate are left out and named in a note."""
+    the plan's currency through `converter`; amounts with no rate are left out and named in a note. `campaigns`
+    may be their columns (`CampaignScopes`): their inputs are then built only when some plan rolls up."""
     inputs: list[PacingInput] = []
     notes: list[Message] = []
     if not any(plan.scope_type in (SCOPE_CHANNEL, SCOPE_ACCOUNT, SCOPE_MIX) for plan in plans):
         return inputs, notes  # nothing rolls up (the members are not even grouped)
+    if isinstance(campaigns, CampaignScopes):
+        campaigns = campaigns.inputs()
     members_of: dict[str, list[PacingInput]] = {channel: [] for channel in AD_CHANNELS.values()}
     for c in campaigns:
         members_of[ad_channel(c.platform)].append(c)
