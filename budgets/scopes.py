@@ -8,11 +8,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from itertools import repeat
 from typing import Any
 
 import numpy as np
-from sqlalchemy import CursorResult, Dialect, Executable, func, select
+from sqlalchemy import CursorResult, Date, Dialect, Executable, Select, String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from budgets import pacing
@@ -33,16 +34,16 @@ from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import Period, last_running_day, local_date, local_today, week_start
 from db.errors import N_, Message
 from db.money import Converter
-from db.types import Money
+from db.types import Money, UTCDateTime
 from influencers import fees
 from influencers.models import Program
 
 
-def _rows(session: Session, stmt: Executable) -> CursorResult[*tuple[Any, ...]]:
+def _rows(session: Session, stmt: Executable, params: dict[str, Any] | None = None) -> CursorResult[*tuple[Any, ...]]:
     """Run a column select on the Core path: plain rows without the ORM's per-row loading work
     (pending ORM changes are flushed first so the read sees them)."""
     session.flush()
-    return session.connection().execute(stmt)
+    return session.connection().execute(stmt, params)
 
 
 def _dec(value: object) -> Decimal:
@@ -152,38 +153,46 @@ def _recent_days(today: Any, run_start: Any) -> Any:
     return np.maximum(today - np.maximum(window_start, run_start), 0)
 
 
+@cache
+def _campaign_plans_statement() -> Select[Any]:
+    """The campaign plans of a period (bound `start` and `end`), dates and money as stored (`_campaign_plans`)."""
+    return (
+        select(
+            BudgetPlan.campaign_id,
+            BudgetPlan.id,
+            type_coerce(BudgetPlan.period_start, String),
+            type_coerce(BudgetPlan.period_end, String),
+            Money.stored(BudgetPlan.amount),
+        )
+        .where(
+            BudgetPlan.scope_type == SCOPE_CAMPAIGN,
+            BudgetPlan.campaign_id.is_not(None),
+            BudgetPlan.period_start <= bindparam("end", type_=Date),
+            BudgetPlan.period_end >= bindparam("start", type_=Date),
+        )
+        .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
+    )
+
+
 def _campaign_plans(session: Session, plans: Sequence[Any] | None, period: Period) -> dict[int, tuple[Decimal, int]]:
     """Per campaign: its plans' share of the period (`plan_share`) and the last plan's id (`plans_for_period`
-    order), from `plans`, or when None read here in one light query (campaign plans only, money in bulk)."""
+    order), from `plans`, or when None read here in one light query (campaign plans only, money in bulk, each
+    distinct stored date read once: a workspace's plans mostly share their month's dates)."""
     if plans is None:
-        stmt = (
-            select(
-                BudgetPlan.campaign_id,
-                BudgetPlan.id,
-                BudgetPlan.period_start,
-                BudgetPlan.period_end,
-                Money.stored(BudgetPlan.amount),
-            )
-            .where(
-                BudgetPlan.scope_type == SCOPE_CAMPAIGN,
-                BudgetPlan.campaign_id.is_not(None),
-                BudgetPlan.period_start <= period.end,
-                BudgetPlan.period_end >= period.start,
-            )
-            .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
-        )
-        rows: Sequence[Any] = _rows(session, stmt).all()
-        amounts = Money.from_stored([r[4] for r in rows], session.get_bind().dialect)
+        found = _rows(session, _campaign_plans_statement(), {"start": period.start, "end": period.end}).all()
+        columns: list[Any] = [list(c) for c in zip(*found, strict=True)] if found else [[] for _ in range(5)]
+        stored = {raw: _as_date(raw) for raw in {*columns[2], *columns[3]}}  # dates as stored, read once each
+        dates = [(stored[a], stored[b]) for a, b in zip(columns[2], columns[3], strict=True)]
+        amounts = Money.from_stored(columns[4], session.get_bind().dialect)
+        rows: Sequence[Any] = list(zip(columns[0], columns[1], strict=True))
     else:
-        rows = [
-            (p.campaign_id, p.id, p.period_start, p.period_end, p.amount)
-            for p in plans
-            if p.scope_type == SCOPE_CAMPAIGN and p.campaign_id is not None
-        ]
-        amounts = [r[4] for r in rows]
-    shares = plan_shares([(r[2], r[3]) for r in rows], [_dec(a) for a in amounts], period)
+        picked = [p for p in plans if p.scope_type == SCOPE_CAMPAIGN and p.campaign_id is not None]
+        rows = [(p.campaign_id, p.id) for p in picked]
+        dates = [(p.period_start, p.period_end) for p in picked]
+        amounts = [p.amount for p in picked]
+    shares = plan_shares(dates, [_dec(a) for a in amounts], period)
     planned: dict[int, tuple[Decimal, int]] = {}
-    for (campaign_id, plan_id, *_rest), share in zip(rows, shares, strict=True):
+    for (campaign_id, plan_id), share in zip(rows, shares, strict=True):
         amount = planned[campaign_id][0] if campaign_id in planned else ZERO
         planned[campaign_id] = (amount + share, plan_id)
     return planned
@@ -242,6 +251,32 @@ class CampaignScopes:
         )  # fmt: skip
 
 
+@cache
+def _campaigns_statement() -> Select[Any]:
+    """Every campaign with its active ad sets' budgets (`campaign_scopes`); times and money as stored."""
+    adsets = active_adset_budgets_subquery()
+    times = UTCDateTime()
+    return (
+        select(
+            Campaign.id,
+            Campaign.account_id,
+            Campaign.name,
+            Campaign.currency,
+            Campaign.status,
+            Campaign.effective_status,
+            Campaign.platform,
+            times.stored(Campaign.start_time),
+            times.stored(Campaign.stop_time),
+            Money.stored(Campaign.daily_budget),
+            Money.stored(Campaign.lifetime_budget),
+            Money.stored(adsets.c.daily),
+            Money.stored(adsets.c.lifetime),
+        )
+        .outerjoin(adsets, adsets.c.campaign_id == Campaign.id)
+        .order_by(Campaign.id)
+    )
+
+
 def campaign_scopes(
     session: Session, period: Period, plans: Sequence[Any] | None = None, now: dt.datetime | None = None
 ) -> CampaignScopes:
@@ -251,30 +286,11 @@ def campaign_scopes(
     `plans` are the period's plans (`plans_for_period`) when the caller has them; None reads the campaign plans."""
     todays = _account_todays(session, now)
     planned = _campaign_plans(session, plans, period)
-    adsets = active_adset_budgets_subquery()
-    stmt = (
-        select(
-            Campaign.id,
-            Campaign.account_id,
-            Campaign.name,
-            Campaign.currency,
-            Campaign.status,
-            Campaign.effective_status,
-            Campaign.platform,
-            Campaign.start_time,
-            Campaign.stop_time,
-            Money.stored(Campaign.daily_budget),
-            Money.stored(Campaign.lifetime_budget),
-            Money.stored(adsets.c.daily),
-            Money.stored(adsets.c.lifetime),
-        )
-        .outerjoin(adsets, adsets.c.campaign_id == Campaign.id)
-        .order_by(Campaign.id)
-    )
-    rows = _rows(session, stmt).all()
+    rows = _rows(session, _campaigns_statement()).all()
     dialect = session.get_bind().dialect
     columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(13)]
-    ids, account_ids, names, currencies, statuses, effective, platforms, starts, stops = columns[:9]
+    ids, account_ids, names, currencies, statuses, effective, platforms = columns[:7]
+    starts, stops = (UTCDateTime().from_stored(c, dialect) for c in columns[7:9])
     daily, lifetime, adset_daily, adset_lifetime = (Money.from_stored(c, dialect) for c in columns[9:])
     # Column by column (each rule still called from its home, per row where it reads a row's own values): local
     # days per campaign in its account's zone, then the schedule, the live test and the frame as int64 columns.
