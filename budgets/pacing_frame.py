@@ -214,6 +214,10 @@ class Verdicts:
     def lifetime_exhausted_on(self) -> list[dt.date | None]:
         return [None if o == FOREVER else dt.date.fromordinal(o) for o in self.exhausted_on.tolist()]
 
+    def ends_early(self) -> Bools:
+        """Where a lifetime budget is projected to run out before the scope's end (`lifetime_exhausted_on` set)."""
+        return self.exhausted_on != FOREVER
+
     def flags(self) -> list[tuple[str, ...]]:
         return [_FLAGS[c] for c in self.flag_code.tolist()]
 
