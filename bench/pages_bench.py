@@ -414,6 +414,12 @@ def main() -> None:
         " the real today: combine with --no-render)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL) for profiling")
+    parser.add_argument(
+        "--reuse",
+        metavar="URL",
+        help="measure a database kept with --keep (built with the same --scale, --days and --today) instead of"
+        " building one; it is left in place",
+    )
     args = parser.parse_args()
 
     from db.calendar import DEFAULT_WORKSPACE_TIMEZONE, local_today
@@ -423,7 +429,9 @@ def main() -> None:
     today = args.today or local_today(DEFAULT_WORKSPACE_TIMEZONE)  # the bench workspace keeps the default zone
     tmp = tempfile.mkdtemp(prefix="pantau-bench-")
     schema = None
-    if args.db == "sqlite":
+    if args.reuse:
+        url = args.reuse
+    elif args.db == "sqlite":
         url = f"sqlite:///{tmp}/bench.db"
     else:
         schema = f"bench_{uuid.uuid4().hex[:8]}"
@@ -436,10 +444,13 @@ def main() -> None:
             .render_as_string(hide_password=False)
         )
     try:
-        print(f"Building {campaigns:,} campaigns x {args.days} days on {args.db} ...", flush=True)
-        start = time.perf_counter()
-        rows = build(url, campaigns, args.days, today)
-        print(f"Built {rows:,} insight rows in {time.perf_counter() - start:.1f}s")
+        if args.reuse:
+            print(f"Measuring the kept database {url}", flush=True)
+        else:
+            print(f"Building {campaigns:,} campaigns x {args.days} days on {args.db} ...", flush=True)
+            start = time.perf_counter()
+            rows = build(url, campaigns, args.days, today)
+            print(f"Built {rows:,} insight rows in {time.perf_counter() - start:.1f}s")
         print(
             "\nSQL: the page's statements replayed on the driver's cursor (all rows fetched) vs the GROUP BY;"
             "\nend to end: the page's data function (SQL + rows to Decimal + pacing maths) vs the GROUP BY."
@@ -464,7 +475,7 @@ def main() -> None:
                 print(f"{path:<58} {cold:>8.2f}s {warm:>8.2f}s")
     finally:
         dispose_engines()
-        if args.keep:
+        if args.keep or args.reuse:
             print(f"kept: {url}")
         else:
             if schema:

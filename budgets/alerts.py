@@ -96,6 +96,17 @@ def pacing_alerts(pacings: Iterable[pacing.Pacing]) -> list[Alert]:
     return alerts
 
 
+def alerting_rows(statuses: Iterable[str], actuals: Iterable[Decimal], ends_early: Iterable[bool]) -> list[int]:
+    """The rows of verdicts given as columns (status, actual spend, whether a lifetime budget ends early) that
+    `pacing_alerts` raises an alert for, so a caller holding columns (`budgets.overview.PacingResults`) builds
+    `Pacing` objects for those rows only. Keep in step with `pacing_alerts` (tests/budgets/test_results.py)."""
+    return [
+        i
+        for i, (status, actual, early) in enumerate(zip(statuses, actuals, ends_early, strict=True))
+        if status in (pacing.EXHAUSTED, pacing.OVER_PACING) or (status == pacing.NO_PLAN and actual > 0) or early
+    ]
+
+
 def deliverable_alerts(overdue: Iterable[OverdueDeliverable]) -> list[Alert]:
     """One alert per deliverable due before today and not published."""
     return [

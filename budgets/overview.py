@@ -1,21 +1,33 @@
-"""The Budgets overview for a period: every scope paced, totals per currency, and spend by day."""
+"""The Budgets overview for a period: every scope paced (as columns), totals per currency, and spend by day."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgets import pacing
 from budgets.models import SCOPE_CAMPAIGN, SCOPE_PROGRAM
-from budgets.pacing_frame import ScopeFrame, pace_all, statuses
+from budgets.pacing import ZERO, PacingInput
+from budgets.pacing_frame import ScopeFrame, Verdicts, pace_columns, statuses
 from budgets.plans import plans_for_period
-from budgets.scopes import _as_date, _dec, _rows, campaign_scopes, program_inputs, rollup_inputs
+from budgets.scopes import (
+    CampaignScopes,
+    _as_date,
+    _dec,
+    _rows,
+    campaign_scopes,
+    program_inputs,
+    rollup_inputs,
+)
 from campaigns.models import CampaignInsight
 from db.calendar import Period, workspace_today
 from db.errors import Message
@@ -36,64 +48,227 @@ class CurrencyTotals:
     unplanned_actual: Decimal = Decimal(0)
 
 
+def _objects(values: Sequence[object]) -> Any:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+@dataclass(frozen=True)
+class PacingResults:
+    """Every paced scope of a period as columns, one row per scope in the page's order (scope type, currency,
+    name): what a `PacingInput` says about the scope that pages show, beside its verdict (`verdicts`, the
+    `Pacing` fields as `pacing_frame.Verdicts` columns). Every column is a numpy array (object, int64 or bool).
+
+    `pacings(rows)` builds whole `Pacing` objects only for the rows a caller needs them for (alerts, one scope
+    opened on a chart); `BudgetOverview.pacings` builds them all for the callers that want objects."""
+
+    period: Period
+    scope_key: Any
+    scope_type: Any
+    name: Any
+    currency: Any
+    campaign_id: Any  # int or None
+    plan_id: Any  # int or None
+    today: Any  # the scope's today (an account's for campaigns), dt.date
+    accruing: Any  # bool
+    planned: Any  # Decimal or None
+    actual: Any
+    committed: Any
+    verdicts: Verdicts
+    source: Any  # int64: each row's index in [campaign rows of `campaigns`..., `others`...]
+    campaigns: CampaignScopes
+    others: list[PacingInput]
+
+    def __len__(self) -> int:
+        return len(self.scope_key)
+
+    def rows(self, mask: Any) -> list[int]:
+        """The row indexes where a boolean column (or expression over columns) holds."""
+        return np.flatnonzero(np.asarray(mask, dtype=bool)).tolist()
+
+    def inputs(self, rows: Sequence[int] | None = None) -> list[PacingInput]:
+        """The `PacingInput` of each row (all rows when None), built from the campaigns' columns as needed."""
+        picked = self.source.tolist() if rows is None else [int(i) for i in self.source[list(rows)]]
+        n = len(self.campaigns.ids)
+        wanted = sorted({i for i in picked if i < n})
+        built = dict(zip(wanted, self.campaigns.inputs(wanted), strict=True))
+        return [built[i] if i < n else self.others[i - n] for i in picked]
+
+    def pacings(self, rows: Sequence[int] | None = None) -> list[pacing.Pacing]:
+        """`Pacing` objects for `rows` (indexes, in that order; all rows when None), equal to `pacing.pace`."""
+        chosen = list(range(len(self))) if rows is None else list(rows)
+        verdicts = self.verdicts if rows is None else self.verdicts.take(np.array(chosen, dtype=np.int64))
+        return verdicts.pacings(self.inputs(chosen))
+
+    def totals(
+        self,
+        rows: Sequence[int] | None = None,
+        converter: Converter | None = None,
+        reporting_currency: str | None = None,
+    ) -> list[CurrencyTotals]:
+        """`currency_totals` of `rows` (all rows when None)."""
+        pick: Any = slice(None) if rows is None else np.array(list(rows), dtype=np.int64)
+        return currency_totals(
+            self.scope_type[pick],
+            self.currency[pick],
+            self.planned[pick],
+            self.actual[pick],
+            self.committed[pick],
+            self.verdicts.projected[pick],
+            self.period.start,
+            converter,
+            reporting_currency,
+        )
+
+    @classmethod
+    def of(cls, period: Period, campaigns: CampaignScopes, others: Sequence[PacingInput]) -> PacingResults:
+        """Pace the campaigns' columns and the other scopes in one pass and sort the rows for the page."""
+        others = list(others)
+        frame = ScopeFrame.concat([campaigns.frame, ScopeFrame.of(others)])
+        verdicts = pace_columns(frame)
+        n, cf = len(campaigns.ids), campaigns.frame
+        keys = [f"campaign:{cid}" for cid in campaigns.ids] + [o.scope_key for o in others]
+        types = [SCOPE_CAMPAIGN] * n + [o.scope_type for o in others]
+        names = campaigns.names + [o.name for o in others]
+        currencies = campaigns.currencies + [o.currency for o in others]
+        lowered = [m.lower() for m in names]
+        order = [row[-1] for row in sorted(zip(types, currencies, lowered, range(len(keys)), strict=True))]
+        take = np.array(order, dtype=np.int64)
+        planned = _objects([*cf.planned.tolist(), *(o.planned for o in others)])
+        planned[np.flatnonzero(~cf.has_plan)] = None
+        return cls(
+            period=period,
+            scope_key=_objects(keys)[take],
+            scope_type=_objects(types)[take],
+            name=_objects(names)[take],
+            currency=_objects(currencies)[take],
+            campaign_id=_objects([*campaigns.ids, *(o.campaign_id for o in others)])[take],
+            plan_id=_objects([*campaigns.plan_ids, *(o.plan_id for o in others)])[take],
+            today=_objects([*campaigns.todays, *(o.today for o in others)])[take],
+            accruing=frame.accruing[take],
+            planned=planned[take],
+            actual=frame.actual[take],
+            committed=frame.committed[take],
+            verdicts=verdicts.take(take),
+            source=take,
+            campaigns=campaigns,
+            others=others,
+        )
+
+
 @dataclass(frozen=True)
 class BudgetOverview:
     """Everything the Budgets page shows for one period."""
 
     period: Period
     today: dt.date  # the workspace's today
-    pacings: list[pacing.Pacing]
+    results: PacingResults
     totals: list[CurrencyTotals]
     daily: list[dict]  # {date, currency, spend}: ad spend plus influencer payments per day
     notes: list[Message] = field(default_factory=list)
+
+    @cached_property
+    def pacings(self) -> list[pacing.Pacing]:
+        """One `Pacing` per scope, in `results` order (built on first use, for the callers that want objects)."""
+        return self.results.pacings()
 
 
 _ADDED_UP = (SCOPE_CAMPAIGN, SCOPE_PROGRAM)  # channel and account plans overlap their members
 
 
+def currency_totals(
+    scope_types: Any,
+    currencies: Any,
+    planned: Any,
+    actual: Any,
+    committed: Any,
+    projected: Any,
+    day: dt.date | Sequence[dt.date],
+    converter: Converter | None = None,
+    reporting_currency: str | None = None,
+) -> list[CurrencyTotals]:
+    """Tiles: campaign and program scopes added up per currency (channel and account plans overlap them, so they
+    are left out), from columns row for row (`planned` None where a scope has no plan). With a converter and a
+    reporting currency, amounts in other currencies are converted on `day` (one date, or one per row) into one
+    row in that currency; a row without a rate stays in its own currency. Each currency's amounts are added in
+    row order, starting from zero, then rounded to the currency."""
+    types = np.asarray(scope_types, dtype=object)
+    added = np.isin(types, _ADDED_UP)
+    if not added.any():
+        return []
+    rows = np.flatnonzero(added)
+    cur = np.asarray(currencies, dtype=object)[rows].copy()
+    plan_col = np.asarray(planned, dtype=object)[rows]
+    has_plan = np.array([p is not None for p in plan_col.tolist()], dtype=bool)
+    spent = np.asarray(actual, dtype=object)[rows]
+    values = [
+        _objects([p or ZERO for p in plan_col.tolist()]),
+        spent.copy(),
+        np.asarray(committed, dtype=object)[rows].copy(),
+        np.asarray(projected, dtype=object)[rows].copy(),
+        _objects([ZERO] * len(rows)),
+    ]
+    values[4][~has_plan] = spent[~has_plan]
+    target = reporting_currency if converter and reporting_currency else None
+    if converter is not None and target is not None:
+        days = [day] * len(rows) if isinstance(day, dt.date) else [day[i] for i in rows.tolist()]
+        for j in np.flatnonzero(cur != target).tolist():
+            source, on = cur[j], days[j]
+            converted = [converter(v[j], source, target, on) for v in values]
+            if not any(v is None for v in converted):
+                for column, v in zip(values, converted, strict=True):
+                    column[j] = v
+                cur[j] = target
+    out = []
+    for code in sorted(set(cur.tolist())):
+        mask = cur == code
+        plan_sum, actual_sum, committed_sum, projected_sum, unplanned = (
+            np.add.reduce(v[mask], initial=Decimal(0)) for v in values
+        )
+        out.append(
+            CurrencyTotals(
+                currency=code,
+                planned=quantize(plan_sum, code),
+                actual=quantize(actual_sum, code),
+                committed=quantize(committed_sum, code),
+                projected=quantize(projected_sum, code),
+                remaining=quantize(plan_sum - actual_sum, code),
+                unplanned_actual=quantize(unplanned, code),
+            )
+        )
+    return out
+
+
 def totals_by_currency(
     pacings: Iterable[pacing.Pacing], converter: Converter | None = None, reporting_currency: str | None = None
 ) -> list[CurrencyTotals]:
-    """Tiles: campaign and program scopes added up per currency (channel and account plans overlap
-    them, so they are left out). With a converter and a reporting currency, one row in that currency."""
-    sums: dict[str, list[Decimal]] = {}  # per currency: planned, actual, committed, projected, unplanned actual
-    convert, target = (converter, reporting_currency) if converter and reporting_currency else (None, "")
-    zero = Decimal(0)
-    for p in pacings:
-        scope = p.scope
-        if scope.scope_type not in _ADDED_UP:
-            continue
-        cur, planned, actual = scope.currency, scope.planned, scope.actual
-        values = [planned or zero, actual, scope.committed, p.projected, actual if planned is None else zero]
-        if convert is not None and cur != target:
-            converted = [convert(v, cur, target, scope.period.start) for v in values]
-            if not any(v is None for v in converted):
-                values, cur = [v for v in converted if v is not None], target
-        acc = sums.get(cur)
-        if acc is None:
-            acc = sums[cur] = [zero] * 5
-        acc[0] += values[0]
-        acc[1] += values[1]
-        acc[2] += values[2]
-        acc[3] += values[3]
-        acc[4] += values[4]
-    return [
-        CurrencyTotals(
-            currency=cur,
-            planned=quantize(planned, cur),
-            actual=quantize(actual, cur),
-            committed=quantize(committed, cur),
-            projected=quantize(projected, cur),
-            remaining=quantize(planned - actual, cur),
-            unplanned_actual=quantize(unplanned, cur),
-        )
-        for cur, (planned, actual, committed, projected, unplanned) in sorted(sums.items())
-    ]
+    """`currency_totals` of `Pacing` objects (each converted on its own period's start)."""
+    ps = list(pacings)
+    return currency_totals(
+        [p.scope.scope_type for p in ps],
+        [p.scope.currency for p in ps],
+        [p.scope.planned for p in ps],
+        [p.scope.actual for p in ps],
+        [p.scope.committed for p in ps],
+        [p.projected for p in ps],
+        [p.scope.period.start for p in ps],
+        converter,
+        reporting_currency,
+    )
 
 
-def daily_spend(session: Session, period: Period, until: dt.date, *, recognition: str | None = None) -> list[dict]:
+def daily_spend(
+    session: Session,
+    period: Period,
+    until: dt.date,
+    *,
+    recognition: str | None = None,
+    fee_items: Sequence[fees.FeeAmount] | None = None,
+) -> list[dict]:
     """Per day and currency: ad spend plus influencer fees recognised (`influencers.fees`, as the program scopes
-    count them), from the period start to `until`."""
+    count them), from the period start to `until`. `fee_items` are `fees.fee_amounts` of the whole period when
+    the caller has read them already (those after `until` are left out here)."""
     end = min(period.end, until)
     if end < period.start:
         return []
@@ -105,8 +280,10 @@ def daily_spend(session: Session, period: Period, until: dt.date, *, recognition
     merged: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
     for day, currency, amount in _rows(session, ads):
         merged[(_as_date(day), currency)] += _dec(amount)
-    for item in fees.fee_amounts(session, period.start, end, recognition=recognition):
-        if item.kind == fees.RECOGNISED and item.channel == fees.CHANNEL_FEES:
+    if fee_items is None:
+        fee_items = fees.fee_amounts(session, period.start, end, recognition=recognition)
+    for item in fee_items:
+        if item.kind == fees.RECOGNISED and item.channel == fees.CHANNEL_FEES and item.day <= end:
             merged[(item.day, item.currency)] += item.amount
     return [{"date": d, "currency": c, "spend": v} for (d, c), v in sorted(merged.items())]
 
@@ -123,24 +300,24 @@ def budget_overview(
 ) -> BudgetOverview:
     """Pacing for every campaign, program, channel and account plan in the period, with totals.
 
-    Campaigns are paced on their ad account's today; programs and the page on the workspace's today."""
-    plans = plans_for_period(session, period)
-    scopes = campaign_scopes(session, period, plans, now)
-    campaigns = scopes.inputs()
+    Campaigns are paced on their ad account's today; programs and the page on the workspace's today. The
+    campaigns' inputs stay columns (`CampaignScopes`) through one vectorised pass (`pacing_frame.pace_columns`);
+    their `PacingInput`s are built only when a channel, account or mixed plan rolls them up."""
+    plans = plans_for_period(session, period, campaigns=False)  # campaign plans: read with the columns
+    scopes = campaign_scopes(session, period, None, now)
     today_here = today or workspace_today(session, now)
-    programs, seeding = program_inputs(session, period, plans, today_here, converter, recognition=recognition)
-    rollups, notes = rollup_inputs(plans, period, today_here, campaigns, programs, converter, seeding)
-    others = [*programs, *rollups]
-    # One vectorised pass (budgets/pacing_frame.py) over the campaigns' columns as read and the other scopes'.
-    frame = ScopeFrame.concat([scopes.frame, ScopeFrame.of(others)])
-    results = pace_all([*campaigns, *others], frame)
-    results.sort(key=lambda p: (p.scope.scope_type, p.scope.currency, p.scope.name.lower()))
+    fee_items = fees.fee_amounts(session, period.start, period.end, recognition=recognition)
+    programs, seeding = program_inputs(
+        session, period, plans, today_here, converter, recognition=recognition, fee_items=fee_items
+    )
+    rollups, notes = rollup_inputs(plans, period, today_here, scopes, programs, converter, seeding)
+    results = PacingResults.of(period, scopes, [*programs, *rollups])
     return BudgetOverview(
         period=period,
         today=today_here,
-        pacings=results,
-        totals=totals_by_currency(results, converter, reporting_currency),
-        daily=daily_spend(session, period, today_here - dt.timedelta(days=1), recognition=recognition),
+        results=results,
+        totals=results.totals(converter=converter, reporting_currency=reporting_currency),
+        daily=daily_spend(session, period, today_here - dt.timedelta(days=1), fee_items=fee_items),
         notes=notes,
     )
 

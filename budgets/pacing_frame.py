@@ -193,6 +193,59 @@ class _Projection:
     ratio: Objs
 
 
+@dataclass(frozen=True)
+class Verdicts:
+    """`Pacing`'s fields other than `scope` as columns, row for row with the `ScopeFrame` they were paced from
+    (`pace_columns`): what the Budgets overview hands the pages without one `Pacing` object per scope."""
+
+    meta_budget: Objs  # Decimal or None
+    expected_to_date: Objs  # Decimal or None
+    projected: Objs
+    remaining: Objs  # Decimal or None
+    daily_rate: Objs
+    status: Any  # str
+    pace_ratio: Objs  # Decimal or None
+    exhausted_on: Ints  # ordinal of `lifetime_exhausted_on`, FOREVER where None
+    flag_code: Ints  # `flags` by bits: 1 stopped, 2 lifetime ends early, 4 spending without a plan
+
+    def __len__(self) -> int:
+        return len(self.projected)
+
+    def lifetime_exhausted_on(self) -> list[dt.date | None]:
+        return [None if o == FOREVER else dt.date.fromordinal(o) for o in self.exhausted_on.tolist()]
+
+    def ends_early(self) -> Bools:
+        """Where a lifetime budget is projected to run out before the scope's end (`lifetime_exhausted_on` set)."""
+        return self.exhausted_on != FOREVER
+
+    def flags(self) -> list[tuple[str, ...]]:
+        return [_FLAGS[c] for c in self.flag_code.tolist()]
+
+    def take(self, rows: Any) -> Verdicts:
+        """The verdicts of `rows` (indexes), in that order."""
+        return Verdicts(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+    def pacings(self, scopes: Sequence[PacingInput]) -> list[Pacing]:
+        """One `Pacing` per row, with `scopes` (the rows' inputs, in order) as their scopes."""
+        if len(scopes) != len(self):
+            raise ValueError(f"{len(self)} verdicts for {len(scopes)} scopes")
+        # Pacing's fields in order: scope, meta_budget, expected_to_date, projected, remaining, daily_rate, status,
+        # pace_ratio, lifetime_exhausted_on, flags.
+        columns = (self.meta_budget, self.expected_to_date, self.projected, self.remaining, self.daily_rate)
+        return many(
+            Pacing,
+            zip(
+                scopes, *(c.tolist() for c in columns), self.status.tolist(), self.pace_ratio.tolist(),
+                self.lifetime_exhausted_on(), self.flags(),
+                strict=True,
+            ),
+        )  # fmt: skip
+
+    @classmethod
+    def concat(cls, parts: Sequence[Verdicts]) -> Verdicts:
+        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)})
+
+
 def pace_all(scopes: Sequence[PacingInput], frame: ScopeFrame | None = None) -> list[Pacing]:
     """`pacing.pace` for every scope at once (the same values, in the same order). `frame` is `ScopeFrame.of(scopes)`
     when the caller has already built it from the same rows (the Budgets overview's campaigns)."""
@@ -202,6 +255,15 @@ def pace_all(scopes: Sequence[PacingInput], frame: ScopeFrame | None = None) -> 
     f = ScopeFrame.of(scopes) if frame is None else frame
     if len(f) != n:
         raise ValueError(f"a frame of {len(f)} rows for {n} scopes")
+    return pace_columns(f).pacings(scopes)
+
+
+def pace_columns(f: ScopeFrame) -> Verdicts:
+    """`pacing.pace` of every row of a frame, as columns (`Verdicts`): the same values `pace_all` puts in its
+    `Pacing` objects, without building them."""
+    n = len(f)
+    if n == 0:
+        return _NO_VERDICTS
     got = _project(f)
     total, completed, rate, positive = got.total, got.completed, got.rate, got.positive
     today, r_start, r_end, has_start, has_end = f.today, f.r_start, f.r_end, f.has_start, f.has_end
@@ -253,12 +315,12 @@ def pace_all(scopes: Sequence[PacingInput], frame: ScopeFrame | None = None) -> 
     expected = _where(has_plan, expected, None)
 
     code = (~accruing).astype(np.int64) + 2 * ends_early + 4 * no_plan_spend
-    flags = [_FLAGS[c] for c in code.tolist()]
-    exhausted_on = [None if o == FOREVER else dt.date.fromordinal(o) for o in exhausted.tolist()]
-    # Pacing's fields in order: scope, meta_budget, expected_to_date, projected, remaining, daily_rate, status,
-    # pace_ratio, lifetime_exhausted_on, flags.
-    columns = (meta, expected, got.projected, remaining, rate, got.status, got.ratio)
-    return many(Pacing, zip(scopes, *(c.tolist() for c in columns), exhausted_on, flags, strict=True))
+    return Verdicts(meta, expected, got.projected, remaining, rate, got.status, got.ratio, exhausted, code)
+
+
+_NO_VERDICTS = Verdicts(
+    **{f.name: np.empty(0, dtype=object if f.type != "Ints" else np.int64) for f in fields(Verdicts)}
+)
 
 
 def statuses(frame: ScopeFrame) -> list[str]:

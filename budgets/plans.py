@@ -100,14 +100,17 @@ class PlanRow(NamedTuple):
     currency: str
 
 
-def plans_for_period(session: Session, period: Period) -> list[PlanRow]:
+def plans_for_period(session: Session, period: Period, *, campaigns: bool = True) -> list[PlanRow]:
     """Plans overlapping the period as light rows with BudgetPlan's column names (a plan over other
-    dates counts pro rata, see `plan_share`)."""
+    dates counts pro rata, see `plan_share`); `campaigns=False` leaves single-campaign plans out (the Budgets
+    overview reads those in columns, `budgets.scopes.campaign_scopes`)."""
     stmt = (
         select(*(getattr(BudgetPlan, name) for name in PlanRow._fields))
         .where(BudgetPlan.period_start <= period.end, BudgetPlan.period_end >= period.start)
         .order_by(BudgetPlan.scope_key, BudgetPlan.period_start)
     )
+    if not campaigns:
+        stmt = stmt.where(BudgetPlan.scope_type != SCOPE_CAMPAIGN)
     return [PlanRow._make(row) for row in _rows(session, stmt).all()]
 
 

@@ -299,6 +299,16 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
 
+    def stored(self, expr: ColumnExpressionArgument[Any]) -> ColumnElement[Any]:
+        """`expr` selected as the database holds it (text on SQLite), for `from_stored`: bulk reads that parse a
+        whole column with `datetime.fromisoformat` instead of SQLAlchemy's per-value SQLite parser."""
+        return type_coerce(expr, String())
+
+    def from_stored(self, values: Iterable[Any], dialect: Dialect) -> list[dt.datetime | None]:
+        """`process_result_value` over a column of stored values (from `stored`): the same aware UTC datetimes."""
+        read, parse = self.process_result_value, dt.datetime.fromisoformat
+        return [None if v is None else read(parse(v) if type(v) is str else v, dialect) for v in values]
+
 
 def utcnow() -> dt.datetime:
     """The current time as an aware UTC datetime."""

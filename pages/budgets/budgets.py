@@ -7,6 +7,7 @@ import functools
 from collections.abc import Mapping
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,7 +23,7 @@ from budgets.changes import (
     reject_change,
 )
 from budgets.charts import pacing_chart
-from budgets.overview import BudgetOverview, CurrencyTotals, budget_overview, totals_by_currency
+from budgets.overview import BudgetOverview, CurrencyTotals, budget_overview
 from budgets.plans import TARGET_PLAN, plan_members, plan_scopes, set_mix_plan, set_plan
 from campaigns import performance
 from db.calendar import Period, default_range
@@ -67,10 +68,12 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
             session, period, converter=fx.converter(session, start, end), reporting_currency=currency
         )
         overdue = overdue_deliverables(session, overview.today)
-        plan_ids = [p.scope.plan_id for p in overview.pacings if p.scope.plan_id]
+        results, verdicts = overview.results, overview.results.verdicts
+        plan_ids = [i for i in results.plan_id.tolist() if i]
+        alerting = alerts.alerting_rows(verdicts.status.tolist(), results.actual.tolist(), verdicts.ends_early())
         return {
             "overview": overview,
-            "alerts": alerts.build_alerts(overview.pacings, overdue, overview.today),
+            "alerts": alerts.build_alerts(results.pacings(alerting), overdue, overview.today),
             "open": open_changes(session),
             "history": change_history(session, plan_ids=plan_ids),
             "scopes": plan_scopes(session),
@@ -97,27 +100,33 @@ def scope_named(note: Message) -> Message:
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """The formatted plans-and-pacing table, cached (formatting thousands of amounts is the slow part)."""
-    rows = []
-    for p in _overview(db, start, end)["overview"].pacings:
-        s = p.scope
-        rows.append(
-            {
-                _("Type"): term(SCOPE_LABELS, s.scope_type),
-                _("Name"): label("ledger_channel", s.name) if s.scope_type == "channel" else s.name,
-                _("Currency"): s.currency,
-                _("Planned"): money_or_blank(p.planned, s.currency),
-                _("Platform budget"): money_or_blank(p.meta_budget, s.currency),  # Meta, TikTok, ... campaign budget
-                _("Committed"): money_or_blank(s.committed or None, s.currency),
-                _("Spent"): money(s.actual, s.currency),
-                _("Expected to date"): money_or_blank(p.expected_to_date, s.currency),
-                _("Projected"): money(p.projected, s.currency),
-                _("Remaining"): money_or_blank(p.remaining, s.currency),
-                _("Status"): status_label(p.status),
-                _("Flags"): ", ".join(flag_label(f) for f in p.flags),
-            }
-        )
-    return pd.DataFrame(rows)
+    """The formatted plans-and-pacing table, cached (formatting thousands of amounts is the slow part), from the
+    overview's result columns (`budgets.overview.PacingResults`)."""
+    r = _overview(db, start, end)["overview"].results
+    v = r.verdicts
+    types, currencies = r.scope_type.tolist(), r.currency.tolist()
+
+    def amounts(column, blank: bool = True) -> list[str]:
+        show = money_or_blank if blank else money
+        return [show(a, c) for a, c in zip(column.tolist(), currencies, strict=True)]
+
+    columns = {
+        _("Type"): [term(SCOPE_LABELS, t) for t in types],
+        _("Name"): [
+            label("ledger_channel", n) if t == "channel" else n for t, n in zip(types, r.name.tolist(), strict=True)
+        ],
+        _("Currency"): currencies,
+        _("Planned"): amounts(r.planned),
+        _("Platform budget"): amounts(v.meta_budget),  # Meta, TikTok, ... campaign budget
+        _("Committed"): [money_or_blank(a or None, c) for a, c in zip(r.committed.tolist(), currencies, strict=True)],
+        _("Spent"): amounts(r.actual, blank=False),
+        _("Expected to date"): amounts(v.expected_to_date),
+        _("Projected"): amounts(v.projected, blank=False),
+        _("Remaining"): amounts(v.remaining),
+        _("Status"): [status_label(s) for s in v.status.tolist()],
+        _("Flags"): [", ".join(flag_label(f) for f in flags) for flags in v.flags()],
+    }
+    return pd.DataFrame(columns)
 
 
 def _month_options(around: dt.date) -> list[dt.date]:
@@ -188,7 +197,8 @@ if flash:
     (st.error if flash[0] == "error" else st.success)(flash[1])
     show_notices(flash[2] if len(flash) > 2 else None)
 
-if not overview.pacings and not data["open"]:
+results = overview.results
+if not len(results) and not data["open"]:
     empty_state(
         _("Budget plans per month for campaigns, programs and channels appear here with their pacing."),
         extra=_("Sync or import campaigns first, then set a plan per campaign or program below."),
@@ -207,18 +217,19 @@ st.caption(
 # programs use, each in its own money (default: the reporting currency); campaigns and programs only (channel and
 # account plans overlap them).
 reporting = data["reporting_currency"]
-paced = [p for p in overview.pacings if p.scope.scope_type in ("campaign", "program")]
-currencies = sorted({cur for _key, _kind, _name, cur in data["scopes"] if cur} | {p.scope.currency for p in paced})
+row_types, row_currencies, row_keys = results.scope_type, results.currency, results.scope_key
+paced = np.isin(row_types, ["campaign", "program"])
+currencies = sorted({cur for _key, _kind, _name, cur in data["scopes"] if cur} | set(row_currencies[paced].tolist()))
 currencies = [reporting, *[c for c in currencies if c != reporting]]
 c1, c2 = st.columns([1, 3])
 chart_currency = c1.selectbox(_("Currency"), currencies, key="budgets_chart_currency")
-in_currency = [p for p in paced if p.scope.currency == chart_currency]
+in_currency = results.rows(paced & (row_currencies == chart_currency))
 scope_labels = {"": _("All campaigns and programs in {currency}", currency=chart_currency)}
-scope_labels.update({p.scope.scope_key: p.scope.name for p in in_currency if p.scope.scope_type == "campaign"})
+scope_labels.update({row_keys[i]: results.name[i] for i in in_currency if row_types[i] == "campaign"})
 chart_scope = c2.selectbox(_("Scope"), list(scope_labels), format_func=scope_labels.get, key="budgets_chart_scope")
-chosen = next((p for p in in_currency if p.scope.scope_key == chart_scope), None)
+chosen = next((i for i in in_currency if row_keys[i] == chart_scope), None)
 selected = [chosen] if chosen is not None else in_currency
-totals = next(iter(totals_by_currency(selected)), CurrencyTotals(chart_currency))
+totals = next(iter(results.totals(selected)), CurrencyTotals(chart_currency))
 cur = chart_currency
 t1, t2, t3, t4 = st.columns(4)
 tile(t1, _("Planned ({currency})", currency=cur), totals.planned, cur)
@@ -233,7 +244,7 @@ if totals.unplanned_actual:
 if extra:
     st.caption("; ".join(extra))
 converted = next((t for t in overview.totals if t.currency == reporting), None)
-if chosen is None and converted is not None and len({p.scope.currency for p in paced}) > 1:
+if chosen is None and converted is not None and len(set(row_currencies[paced].tolist())) > 1:
     st.caption(
         _(
             "All currencies converted to {currency}: planned {planned}, spent {actual}, projected {projected}.",
@@ -246,16 +257,17 @@ if chosen is None and converted is not None and len({p.scope.currency for p in p
 for note in overview.notes:
     st.caption(message_text(scope_named(note)))
 
+rates = results.verdicts.daily_rate
 if chosen is not None:
-    days = _campaign_days(db_key(), chosen.scope.campaign_id, period.start, period.end)
+    days = _campaign_days(db_key(), results.campaign_id[chosen], period.start, period.end)
     daily = days[["date", "spend"]] if not days.empty else pd.DataFrame(columns=["date", "spend"])
-    planned = chosen.planned
-    rate = chosen.daily_rate if chosen.scope.accruing else Decimal(0)
-    chart_today = chosen.scope.today
+    planned = results.planned[chosen]
+    rate = rates[chosen] if results.accruing[chosen] else Decimal(0)
+    chart_today = results.today[chosen]
 else:
     daily = pd.DataFrame([d for d in overview.daily if d["currency"] == chart_currency], columns=["date", "spend"])
-    planned = sum((p.planned or Decimal(0) for p in in_currency), Decimal(0)) or None
-    rate = sum((p.daily_rate for p in in_currency if p.scope.accruing), Decimal(0))
+    planned = sum((results.planned[i] or Decimal(0) for i in in_currency), Decimal(0)) or None
+    rate = sum((rates[i] for i in in_currency if results.accruing[i]), Decimal(0))
     chart_today = overview.today
 st.subheader(_("Pacing"))
 chart(
@@ -272,7 +284,7 @@ chart(
 
 # The table with flags.
 st.subheader(_("Plans and pacing"))
-if overview.pacings:
+if len(results):
     table = _table_view(db_key(), current_language(), period.start, period.end)
     st.dataframe(table, hide_index=True, width="stretch", key="budgets_table")
 else:
@@ -326,14 +338,15 @@ for change in data["open"]:
                 )
                 st.rerun()
 
-plans_in_period = [p for p in overview.pacings if p.scope.plan_id]
+plans_in_period = [i for i, plan in enumerate(results.plan_id.tolist()) if plan]
 if actor.can("budget.propose") and plans_in_period:
     with st.expander(_("Propose a plan change"), expanded=False):
         plan_labels = {
-            p.scope.plan_id: f"{p.scope.name} ({money_or_blank(p.planned, p.scope.currency)})" for p in plans_in_period
+            results.plan_id[i]: f"{results.name[i]} ({money_or_blank(results.planned[i], results.currency[i])})"
+            for i in plans_in_period
         }
         plan_id = st.selectbox(_("Plan"), list(plan_labels), format_func=plan_labels.get, key="budgets_propose_plan")
-        plan_currency = next(p.scope.currency for p in plans_in_period if p.scope.plan_id == plan_id)
+        plan_currency = next(results.currency[i] for i in plans_in_period if results.plan_id[i] == plan_id)
         amount = amount_input(_("New amount"), plan_currency, key="budgets_propose_amount")
         reason = st.text_area(_("Why"), key="budgets_propose_reason")
         if st.button(_("Propose change"), key="budgets_propose_submit"):
