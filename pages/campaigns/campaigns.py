@@ -69,6 +69,18 @@ def _pacing_column(ids, statuses: dict[int, str]) -> list[str]:
     return [words.get(statuses.get(i), "") for i in ids]
 
 
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _totals(db: str, query: tuple, ids: tuple[int, ...]) -> tuple[str, pd.DataFrame]:
+    """The reporting currency and the totals per currency of the campaigns shown (`ids`; every one when empty)."""
+    rows = _table(db, *query)
+    until = query[1]
+    with session_scope() as session:
+        reporting = fx.reporting_currency(session)
+        convert = fx.converter(session, query[0], until, targets=(reporting,))  # its default target, looked up once
+    shown = rows[rows["id"].isin(ids)] if ids else rows
+    return reporting, performance.currency_totals(shown, convert, reporting, on=until)
+
+
 options = _options(db_key())
 if not options["accounts"]:
     empty_state(_("This page lists your Meta campaigns with spend and conversions once they are synced or imported."))
@@ -240,10 +252,7 @@ picked = st.dataframe(
     column_config=amount_columns(view, (_("Spend"), _("CPA"), _("Conversion value"), _("Budget"), _("ROAS"))),
 )
 
-with session_scope() as session:
-    reporting = fx.reporting_currency(session)
-    convert = fx.converter(session, since, until)
-totals = performance.currency_totals(shown, convert, reporting, on=until)
+reporting, totals = _totals(db_key(), query, tuple(sorted(selected_ids)))
 st.caption(
     _(
         "Totals per currency, and in the reporting currency ({currency}) when FX rates cover every currency.",
