@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
@@ -15,6 +16,8 @@ from babel.numbers import (
     format_currency,
     get_currency_precision,
     get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
     list_currencies,
     parse_pattern,
 )
@@ -93,29 +96,162 @@ def _symbol(code: str, locale: str) -> str:
     return get_currency_symbol(code, locale=locale)
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What Babel's `NumberPattern.apply` writes around the digits of one pattern in one locale (and currency):
+    the prefix and suffix for a positive and a negative value (currency sign filled in), the quantum it rounds to
+    and the locale's group and decimal symbols (a `str.translate` table for Python's `,` and `.`)."""
+
+    prefix: tuple[str, str]
+    suffix: tuple[str, str]
+    quantum: Decimal
+    symbols: dict[int, str]
+
+    def apply(self, value: Decimal | int | float) -> str | None:
+        """`NumberPattern.apply(value, locale, currency)`: the same Decimal steps (scale, sign, normalize, quantize
+        in the current context), the digits grouped by Python's `,` format; None for a non-finite value."""
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        number = number.scaleb(0)
+        if not number.is_finite():
+            return None
+        negative = int(number.is_signed())
+        digits = format(abs(number).normalize().quantize(self.quantum), ",f").translate(self.symbols)
+        return self.prefix[negative] + digits + self.suffix[negative]
+
+
+@cache
+def _layout(fmt: str | None, locale: str, currency: str | None = None) -> _Layout | None:
+    """The layout of pattern `fmt` (None: the locale's standard currency pattern) for `locale` and `currency`, or
+    None when the pattern needs Babel's own `apply` (not grouped in threes, scaled, scientific, significant digits,
+    a variable number of decimals, quoted text, currency names or symbols Python's format would not reproduce)."""
+    loc = _locale(locale)
+    pattern = loc.currency_formats["standard"] if fmt is None else _pattern(fmt)
+    frac = (get_currency_precision(currency),) * 2 if currency else pattern.frac_prec
+    group = get_group_symbol(loc, numbering_system="latn")
+    point = get_decimal_symbol(loc, numbering_system="latn")
+    parts = (*pattern.prefix, *pattern.suffix)
+    if (
+        pattern.grouping != (3, 3)
+        or pattern.int_prec[0] != 1
+        or pattern.scale
+        or pattern.exp_prec
+        or "@" in pattern.pattern
+        or not pattern.number_pattern
+        or frac[0] != frac[1]
+        or any("'" in part or "¤¤" in part for part in parts)
+        or (not currency and any("¤" in part for part in parts))
+        or group == point
+        or any(c in group + point for c in "'¤0123456789")
+    ):
+        return None
+    prefix, suffix = pattern.prefix, pattern.suffix
+    if currency:
+        sign = _symbol(currency, locale)
+        if "'" in sign:
+            return None
+        prefix = (prefix[0].replace("¤", sign), prefix[1].replace("¤", sign))
+        suffix = (suffix[0].replace("¤", sign), suffix[1].replace("¤", sign))
+    return _Layout(prefix, suffix, Decimal(10) ** -frac[1], str.maketrans({",": group, ".": point}))
+
+
+def _number_text(value: Decimal | int | float, fmt: str, locale: str) -> str:
+    layout = _layout(fmt, locale)
+    text = layout.apply(value) if layout else None
+    return _pattern(fmt).apply(value, _locale(locale)) if text is None else text
+
+
+@dataclass(frozen=True)
+class _MoneyFormat:
+    """How amounts of one currency are written in one locale: looked up once, applied to every amount."""
+
+    code: str
+    locale: str
+    step: Decimal
+    zero_decimal: bool
+    symbol: str
+    layout: _Layout | None
+
+    def text(self, amount: Decimal | int | str | None) -> str:
+        if amount is None:
+            return ""
+        value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+        value = value.quantize(self.step, rounding=ROUND_HALF_UP)
+        if self.zero_decimal:
+            # CLDR keeps two decimals for IDR; build the zero-decimal form from Babel's parts.
+            sign = "-" if value < 0 else ""
+            return f"{sign}{self.symbol}{_number_text(abs(value), '#,##0', self.locale)}"
+        text = self.layout.apply(value) if self.layout else None
+        return format_currency(value, self.code, locale=_locale(self.locale)) if text is None else text
+
+
+@cache
+def _money_format(currency: str, locale: str) -> _MoneyFormat:
+    code = currency.upper()
+    digits = precision(code)
+    return _MoneyFormat(
+        code=code,
+        locale=locale,
+        step=Decimal(1).scaleb(-digits),
+        zero_decimal=digits == 0,
+        symbol=_symbol(code, locale),
+        layout=None if digits == 0 else _layout(None, locale, code),
+    )
+
+
 def format_money(amount: Decimal | int | None, currency: str, locale: str = "en_US") -> str:
     """For people: `Rp1.250.000` in id_ID, `$1,250.00` in en_US; blank for None.
 
-    A table formats thousands of amounts per run: the locale, the pattern and the symbol are looked up once
-    (Babel's own `format_decimal` parses both on every call; the same `apply` runs either way)."""
+    A table formats thousands of amounts per run: the currency's precision, symbol and Babel pattern are looked up
+    once per currency and locale, and the digits are grouped by Python's own format (`_Layout`), which writes what
+    Babel's `format_currency` writes (tests/db/test_money_columns.py compares them)."""
     if amount is None:
         return ""
-    code = currency.upper()
-    value = quantize(amount, code)
-    if precision(code) == 0:
-        # CLDR keeps two decimals for IDR; build the zero-decimal form from Babel's parts.
-        number = _pattern("#,##0").apply(abs(value), _locale(locale))
-        sign = "-" if value < 0 else ""
-        return f"{sign}{_symbol(code, locale)}{number}"
-    return format_currency(value, code, locale=_locale(locale))
+    return _money_format(currency, locale).text(amount)
+
+
+def format_money_column(
+    amounts: Iterable[Decimal | int | None], currencies: Iterable[str], locale: str = "en_US"
+) -> list[str]:
+    """`format_money` for each amount in its row's currency (a table column): the same text, per-currency lookups
+    done once for the column."""
+    formats: dict[str, _MoneyFormat] = {}
+    out = []
+    for amount, currency in zip(amounts, currencies, strict=True):
+        if amount is None:
+            out.append("")
+            continue
+        fmt = formats.get(currency)
+        if fmt is None:
+            fmt = formats[currency] = _money_format(currency, locale)
+        out.append(fmt.text(amount))
+    return out
+
+
+def _number_format(digits: int) -> str:
+    return "#,##0" if digits == 0 else "#,##0." + "0" * digits
 
 
 def format_number(value: Decimal | int | float | None, locale: str = "en_US", digits: int = 0) -> str:
     """A grouped number for people (counts, ratios)."""
     if value is None:
         return ""
-    fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
-    return _pattern(fmt).apply(value, _locale(locale))
+    return _number_text(value, _number_format(digits), locale)
+
+
+def format_number_column(
+    values: Iterable[Decimal | int | float | None], locale: str = "en_US", digits: int = 0
+) -> list[str]:
+    """`format_number` for each value of a column (blank for None), the pattern looked up once."""
+    fmt = _number_format(digits)
+    layout = _layout(fmt, locale)
+    out = []
+    for value in values:
+        if value is None:
+            out.append("")
+            continue
+        text = layout.apply(value) if layout else None
+        out.append(_pattern(fmt).apply(value, _locale(locale)) if text is None else text)
+    return out
 
 
 # Below this the compact form would not be shorter, so the exact amount is shown.

@@ -22,8 +22,8 @@ from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds,
 from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, date_text
 from pages.components.inputs import error_text
-from pages.components.money import amount_columns, money, number
-from pages.components.terms import ad_platform_label, label, labelled
+from pages.components.money import amount_columns, money, money_column, number, number_column
+from pages.components.terms import ad_platform_label, label, label_column, labelled
 
 actor = require_page("campaigns")
 st.title(_("Campaigns"))
@@ -61,6 +61,24 @@ def _detail(db: str, campaign_id: int, since, until) -> dict:
             "history": change_history(session, campaign_id=campaign_id),
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
         }
+
+
+def _pacing_column(ids, statuses: dict[int, str]) -> list[str]:
+    """The pacing status of each campaign id in words (blank without one), each status looked up once."""
+    words = {status: status_label(status) for status in set(statuses.values())}
+    return [words.get(statuses.get(i), "") for i in ids]
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _totals(db: str, query: tuple, ids: tuple[int, ...]) -> tuple[str, pd.DataFrame]:
+    """The reporting currency and the totals per currency of the campaigns shown (`ids`; every one when empty)."""
+    rows = _table(db, *query)
+    until = query[1]
+    with session_scope() as session:
+        reporting = fx.reporting_currency(session)
+        convert = fx.converter(session, query[0], until, targets=(reporting,))  # its default target, looked up once
+    shown = rows[rows["id"].isin(ids)] if ids else rows
+    return reporting, performance.currency_totals(shown, convert, reporting, on=until)
 
 
 options = _options(db_key())
@@ -129,7 +147,7 @@ statuses = _pacing_statuses(db_key(), month_start, month_end)
 if table.empty:
     st.info(_("No campaign matches these filters. Clear a filter or widen the dates."))
     st.stop()
-table["pacing"] = [status_label(statuses.get(i)) for i in table["id"]]
+table["pacing"] = _pacing_column(table["id"], statuses)
 
 # Spend vs conversions: one scatter per currency (amounts in different currencies are not comparable).
 st.subheader(_("Spend vs conversions"))
@@ -173,12 +191,22 @@ if selected_ids:
     st.info(_("Showing the {count} campaigns selected in the chart.", count=len(shown)))
 
 
-def _budget_text(row) -> str:
-    if row.budget is None or row.budget_type is None:
-        return ""
-    kind = _("daily") if row.budget_type == "daily" else _("lifetime")
-    level = _("campaign") if row.budget_level == "campaign" else _("ad sets")
-    return _("{amount} {kind} ({level})", amount=money(row.budget, row.currency), kind=kind, level=level)
+def _budget_column(rows: pd.DataFrame) -> list[str]:
+    """Each campaign's Meta budget in words (`Rp1.250.000 daily (campaign)`), blank without one."""
+    template = _("{amount} {kind} ({level})")
+    daily, lifetime, campaign, ad_sets = _("daily"), _("lifetime"), _("campaign"), _("ad sets")
+    budgets, kinds, levels = rows["budget"], rows["budget_type"], rows["budget_level"]
+    amounts = money_column([None if k is None else b for b, k in zip(budgets, kinds, strict=True)], rows["currency"])
+    return [
+        ""
+        if budget is None or kind is None
+        else template.format(
+            amount=amount,
+            kind=daily if kind == "daily" else lifetime,
+            level=campaign if level == "campaign" else ad_sets,
+        )
+        for amount, budget, kind, level in zip(amounts, budgets, kinds, levels, strict=True)
+    ]
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -186,26 +214,25 @@ def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
     """The formatted table for these filters, cached: formatting thousands of amounts is the slow part."""
     rows = _table(db, *query)
     statuses = _pacing_statuses(db, *month)
+    currencies, ctr = rows["currency"], rows["ctr"]
     return pd.DataFrame(
         {
             "id": rows["id"],
-            _("Platform"): [ad_platform_label(p) for p in rows["platform"]],
+            _("Platform"): label_column("ad_platform", rows["platform"]),
             _("Account"): rows["account"],
             _("Campaign"): rows["name"],
-            _("Status"): [label("campaign_status", v) for v in rows["status"]],
-            _("Objective"): [label("objective", v) for v in rows["objective"]],
-            _("Spend"): [money(v, c) for v, c in zip(rows["spend"], rows["currency"], strict=True)],
-            _("Impressions"): [number(v) for v in rows["impressions"]],
-            _("Clicks"): [number(v) for v in rows["clicks"]],
-            _("CTR"): ["" if v is None else f"{number(v, 2)}%" for v in rows["ctr"]],
-            _("Conversions"): [number(v) for v in rows["conversions"]],
-            _("CPA"): [money_or_blank(v, c) for v, c in zip(rows["cpa"], rows["currency"], strict=True)],
-            _("Conversion value"): [
-                money(v, c) for v, c in zip(rows["conversion_value"], rows["currency"], strict=True)
-            ],
-            _("ROAS"): ["" if v is None else number(v, 2) for v in rows["roas"]],
-            _("Budget"): [_budget_text(r) for r in rows.itertuples()],
-            _("Pacing (this month)"): [status_label(statuses.get(i)) for i in rows["id"]],
+            _("Status"): label_column("campaign_status", rows["status"]),
+            _("Objective"): label_column("objective", rows["objective"]),
+            _("Spend"): money_column(rows["spend"], currencies),
+            _("Impressions"): number_column(rows["impressions"]),
+            _("Clicks"): number_column(rows["clicks"]),
+            _("CTR"): ["" if v is None else f"{text}%" for v, text in zip(ctr, number_column(ctr, 2), strict=True)],
+            _("Conversions"): number_column(rows["conversions"]),
+            _("CPA"): money_column(rows["cpa"], currencies),
+            _("Conversion value"): money_column(rows["conversion_value"], currencies),
+            _("ROAS"): number_column(rows["roas"], 2),
+            _("Budget"): _budget_column(rows),
+            _("Pacing (this month)"): _pacing_column(rows["id"], statuses),
         }
     )
 
@@ -225,10 +252,7 @@ picked = st.dataframe(
     column_config=amount_columns(view, (_("Spend"), _("CPA"), _("Conversion value"), _("Budget"), _("ROAS"))),
 )
 
-with session_scope() as session:
-    reporting = fx.reporting_currency(session)
-    convert = fx.converter(session, since, until)
-totals = performance.currency_totals(shown, convert, reporting, on=until)
+reporting, totals = _totals(db_key(), query, tuple(sorted(selected_ids)))
 st.caption(
     _(
         "Totals per currency, and in the reporting currency ({currency}) when FX rates cover every currency.",

@@ -15,7 +15,7 @@ from db.engine import session_scope
 from db.roles import LOCAL_ADMIN, Actor
 from db.settings import get_setting
 from db.users import UserError, admin_emails_from_env, ensure_sign_in_user, set_language
-from pages.components.i18n import LANGUAGES, _, current_language
+from pages.components.i18n import LANGUAGES, _, choose_language, current_language
 from pages.components.inputs import error_text
 
 ALLOW_NETWORK_ENV = "PANTAU_ALLOW_UNAUTHENTICATED_NETWORK"
@@ -204,8 +204,7 @@ def _signed_in_actor(email: str) -> Actor | None:
         guessed = st.session_state.get("language_source") == "browser"
         if ("language" not in st.session_state or guessed) and user.language in LANGUAGES:
             # the user's saved choice wins over the browser's language (the sidebar may change it afterwards)
-            st.session_state["language"] = user.language
-            st.session_state["language_source"] = "user"
+            choose_language(user.language, "user")
         return Actor(email=user.email, role=user.role)
 
 
@@ -248,8 +247,7 @@ def require_page(page_key: str) -> Actor:
 
 def _save_language() -> None:
     language = st.session_state["auth_language"]
-    st.session_state["language"] = language
-    st.session_state["language_source"] = "person"
+    choose_language(language, "person")
     actor = current_actor()
     if actor is None or st.session_state.get("local_mode"):
         return  # local mode keeps the choice in the session

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
@@ -59,13 +60,44 @@ def browser_language() -> str:
     return language_of(locale, header)
 
 
-def current_language() -> str:
-    """The session's language: chosen in the sidebar, else the signed-in user's saved one, else the browser's."""
-    lang = st.session_state.get("language")  # one read: `_()` asks for every string of every run
+# The language as read in this script run: (the run's cursor map, language) on the run's ScriptRunContext.
+_RUN_LANGUAGE = "_pantau_language"
+
+
+def _session_language() -> str:
+    lang = st.session_state.get("language")
     if lang is None:
         lang = st.session_state["language"] = browser_language()
         st.session_state["language_source"] = "browser"
     return lang if lang in LANGUAGES else "en"
+
+
+def current_language() -> str:
+    """The session's language: chosen in the sidebar, else the signed-in user's saved one, else the browser's.
+
+    `_()` and every money and number format ask for it (tens of thousands of times in a run of a big table), so it
+    is read from the session state once per script run: Streamlit gives each run (and each rerun of a fragment) a
+    fresh cursor map on the run's context, which marks the run. `choose_language` changes it within a run."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:  # no script run (bare scripts, some tests): read it every time
+        return _session_language()
+    run = ctx.cursors
+    memo = getattr(ctx, _RUN_LANGUAGE, None)
+    if memo is not None and memo[0] is run:
+        return memo[1]
+    lang = _session_language()
+    setattr(ctx, _RUN_LANGUAGE, (run, lang))
+    return lang
+
+
+def choose_language(language: str, source: str) -> None:
+    """Set the session's language (`source`: "user" for a saved choice, "person" for the sidebar), at once: the
+    rest of this run is in it too."""
+    st.session_state["language"] = language
+    st.session_state["language_source"] = source
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None:
+        setattr(ctx, _RUN_LANGUAGE, None)
 
 
 def current_locale() -> str:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
-from db.money import format_compact, format_compact_number, format_money, format_number
+from db.money import (
+    format_compact,
+    format_compact_number,
+    format_money,
+    format_money_column,
+    format_number,
+    format_number_column,
+)
 from pages.components.i18n import current_locale
 
 
@@ -15,6 +23,16 @@ def money(amount: Decimal | int | None, currency: str) -> str:
 
 def number(value: Decimal | int | float | None, digits: int = 0) -> str:
     return format_number(value, current_locale(), digits)
+
+
+def money_column(amounts: Iterable[Decimal | int | None], currencies: Iterable[str]) -> list[str]:
+    """`money` for a table column, each amount in its row's currency (blank for None): the same text."""
+    return format_money_column(amounts, currencies, current_locale())
+
+
+def number_column(values: Iterable[Decimal | int | float | None], digits: int = 0) -> list[str]:
+    """`number` for a table column (blank for None): the same text."""
+    return format_number_column(values, current_locale(), digits)
 
 
 def compact_money(amount: Decimal | int, currency: str) -> str:

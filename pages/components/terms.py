@@ -570,6 +570,18 @@ def label(kind: str, code: object) -> str:
     return term(LABEL_MAPS[kind], str(code))
 
 
+def label_column(kind: str, codes: Iterable[object]) -> list[str]:
+    """`label(kind, code)` for each code of a table column, each distinct code looked up once."""
+    words: dict[object, str] = {}
+    out = []
+    for code in codes:
+        word = words.get(code)
+        if word is None:
+            word = words[code] = label(kind, code)
+        out.append(word)
+    return out
+
+
 def code_label(kind: str, code: str) -> str:
     """A code's label for a domain message's `Codes` parameter; a kind without a label map shows the code."""
     return label(kind, code) if kind in LABEL_MAPS else code
