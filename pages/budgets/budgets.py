@@ -50,7 +50,7 @@ from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, current_locale, date_text, month_text
 from pages.components.inputs import DATABASE_FAILED, amount_input, error_text, message_text
-from pages.components.money import money
+from pages.components.money import money, money_column
 from pages.components.terms import SCOPE_LABELS, ad_platform_label, label, term
 from pages.components.text_notices import removed_notices, show_notices
 
@@ -106,9 +106,8 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
     v = r.verdicts
     types, currencies = r.scope_type.tolist(), r.currency.tolist()
 
-    def amounts(column, blank: bool = True) -> list[str]:
-        show = money_or_blank if blank else money
-        return [show(a, c) for a, c in zip(column.tolist(), currencies, strict=True)]
+    def amounts(column) -> list[str]:  # blank where a scope has none (the table's money columns, a column at once)
+        return money_column(column.tolist(), currencies)
 
     columns = {
         _("Type"): [term(SCOPE_LABELS, t) for t in types],
@@ -118,10 +117,10 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
         _("Currency"): currencies,
         _("Planned"): amounts(r.planned),
         _("Platform budget"): amounts(v.meta_budget),  # Meta, TikTok, ... campaign budget
-        _("Committed"): [money_or_blank(a or None, c) for a, c in zip(r.committed.tolist(), currencies, strict=True)],
-        _("Spent"): amounts(r.actual, blank=False),
+        _("Committed"): money_column([a or None for a in r.committed.tolist()], currencies),
+        _("Spent"): amounts(r.actual),
         _("Expected to date"): amounts(v.expected_to_date),
-        _("Projected"): amounts(v.projected, blank=False),
+        _("Projected"): amounts(v.projected),
         _("Remaining"): amounts(v.remaining),
         _("Status"): [status_label(s) for s in v.status.tolist()],
         _("Flags"): [", ".join(flag_label(f) for f in flags) for flags in v.flags()],
