@@ -1,8 +1,11 @@
-"""Labels, not codes: every code the domain defines has a label in pages/components/terms.py, in both languages."""
+"""Labels, not codes: every code the domain defines has a label in pages/components/terms.py, in both languages.
+
+The codes (read from the domain modules and every `audit.record` call) and the catalog are read once per session."""
 
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -12,11 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ("db", "campaigns", "influencers", "budgets", "finance", "demo", "automation")
 
 
+@cache
 def _indonesian() -> dict[str, str]:
     with (ROOT / "locales" / "id" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         return {m.id: m.string for m in read_po(fh, locale="id") if m.id and m.string}
 
 
+@cache
 def _audit_codes() -> tuple[set[str], set[str]]:
     """The action and record type of every `audit.record(...)` call in the domain packages (constants, and the
     values of the conditional expressions some calls use)."""
@@ -40,6 +45,7 @@ def _audit_codes() -> tuple[set[str], set[str]]:
     return actions, records
 
 
+@cache
 def _domain_codes() -> dict[str, set[str]]:
     from budgets import changes, pacing, plans
     from campaigns import meta_settings, platforms, tiktok_settings, tiktok_writer
@@ -50,7 +56,7 @@ def _domain_codes() -> dict[str, set[str]]:
     from influencers import fees, models
 
     actions, records = _audit_codes()
-    actions -= {"approved"}  # the payments call maps approved -> approve itself
+    actions = actions - {"approved"}  # the payments call maps approved -> approve itself
     return {
         "campaign_status": {*meta_settings.ALL_EFFECTIVE_STATUSES, tiktok_writer.ACTIVE, tiktok_writer.PAUSED},
         "objective": {

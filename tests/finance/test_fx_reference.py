@@ -272,7 +272,7 @@ def ecb_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     monkeypatch.setenv(fx_reference.URL_ENV, f"http://127.0.0.1:{server.server_port}/eurofxref-hist.zip")
     try:
