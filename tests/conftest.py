@@ -45,6 +45,17 @@ def _apptest_work_once_per_session() -> None:
 
 
 _apptest_work_once_per_session()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Two workers (`-n 2 --dist worksteal`): each starts on its half of the tests in collection order and an idle one
+    takes half of the other's queue from its end, so a long file no longer keeps one worker busy while the other
+    idles (`--dist loadfile` sent whole files). Browser tests go first: the worker that gets them starts on them
+    while the other takes the quick tests, and a browser module is only split when the other worker has nothing
+    left, in which case each worker starts that module's server for its share (every browser test stands alone)."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)  # stable: order kept within each part
+
+
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
