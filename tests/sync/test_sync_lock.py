@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from campaigns.models import AdSetInsight, Campaign, CampaignInsight, SyncRun
+from campaigns.sync_lock import lock_name
 from db.engine import session_scope
+from db.locks import current_holder
 from tests.fakes.graph_api import FakeGraph
 from tests.sync.test_sync import _world
 
@@ -74,6 +76,7 @@ def _assert_exact(fake: FakeGraph, url: str) -> None:
 def test_a_second_sync_of_the_same_account_is_refused_with_who_and_since(fake: FakeGraph, migrated_url: str) -> None:
     first = _first_sync_holding_insights(fake, migrated_url)
     try:
+        holder = current_holder(lock_name("meta", "111"), migrated_url)  # what the first sync recorded
         second = _start(migrated_url, 1)
         _out, err = second.communicate(timeout=120)
     finally:
@@ -82,6 +85,8 @@ def test_a_second_sync_of_the_same_account_is_refused_with_who_and_since(fake: F
     _first_out, first_err = first.communicate(timeout=120)
     assert first.returncode == 0, first_err
     assert second.returncode == 1, err
+    assert holder is not None
+    assert holder.since is not None, holder
     assert "Traceback" not in err
     assert "IntegrityError" not in err + first_err
     assert "StaleDataError" not in err + first_err
@@ -91,12 +96,11 @@ def test_a_second_sync_of_the_same_account_is_refused_with_who_and_since(fake: F
     with session_scope(migrated_url) as s:
         runs = s.scalars(select(SyncRun).order_by(SyncRun.id)).all()
         started = runs[0].started_at
-    # The refused sync wrote nothing, not even a run; the time it names is the first run's start (Jakarta).
+    # The refused sync wrote nothing, not even a run; the time it names is when the first sync took the lock, in
+    # workspace time (Jakarta), just before it opened its run.
     assert [r.status for r in runs] == ["success"]
-    # The lock is taken just before the run is opened: across a minute boundary it names the minute before.
-    jakarta = started.astimezone(ZoneInfo("Asia/Jakarta"))
-    named = {f"since {t:%H:%M} " for t in (jakarta, jakarta - dt.timedelta(seconds=5))}
-    assert any(n in line for n in named), (line, jakarta)
+    assert holder.since <= started <= holder.since + dt.timedelta(seconds=30), (holder.since, started)
+    assert f"since {holder.since.astimezone(ZoneInfo('Asia/Jakarta')):%H:%M} " in line, line
     _assert_exact(fake, migrated_url)
 
 
