@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from automation.jobs import JobContext, JobOutcome, JobSpec
 from db.roles import Actor
+from tests.fakes import loopback
 from tests.fakes.graph_api import TOKEN, FakeGraph
 
 ADMIN = Actor("admin@example.com", "admin")
@@ -161,17 +161,13 @@ def webhook_receiver() -> Iterator[Receiver]:
             self.end_headers()
             self.wfile.write(b"ok")
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
+    server = loopback.serve(Handler)
     host, port = server.server_address[:2]
     holder["r"] = Receiver(f"http://{host}:{port}")
     try:
         yield holder["r"]
     finally:
-        server.shutdown()
-        server.server_close()
+        loopback.stop(server)
 
 
 AUTH_SECRETS = {

@@ -26,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
 
+from tests.fakes import loopback
+
 HIDDEN_BY_DEFAULT = {"ARCHIVED", "DELETED"}
 TOKEN = "fake-token-0123456789"
 
@@ -85,7 +87,6 @@ class FakeGraph:
         self.held = threading.Event()  # set once a request is being held
         self.lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- data ---------------------------------------------------------------------------------------
 
@@ -180,18 +181,14 @@ class FakeGraph:
             def do_POST(self) -> None:
                 fake._handle(self, "POST")
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+        self._server = loopback.serve(Handler)
         return self
 
     def stop(self) -> None:
         if self.hold is not None:
             self.hold.set()
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            loopback.stop(self._server)
             self._server = None
 
     @property

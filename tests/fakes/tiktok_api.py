@@ -33,6 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
+from tests.fakes import loopback
+
 TOKEN = "tt-fake-token-0123456789abcdef"
 APP_ID = "7000000000000000001"
 APP_SECRET = "fake-app-secret-9f8e7d6c"
@@ -412,17 +414,14 @@ class FakeTikTok:
             def do_GET(self) -> None:
                 fake._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._server = loopback.serve(Handler)
         return self
 
     def stop(self) -> None:
         if self.hold is not None:
             self.hold.set()
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            loopback.stop(self._server)
             self._server = None
 
     @property

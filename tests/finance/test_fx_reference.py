@@ -6,11 +6,10 @@ import csv
 import datetime as dt
 import io
 import socket
-import threading
 import zipfile
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Context, Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -34,6 +33,7 @@ from finance.fx import (
 )
 from finance.fx_reference import ReferenceRatesError, bundled_file, parse_reference, reference_rates
 from finance.models import FxRate
+from tests.fakes import loopback
 
 D = dt.date
 FINANCE = Actor("fin@example.com", "finance")
@@ -271,15 +271,12 @@ def ecb_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
+    server = loopback.serve(Handler)
     monkeypatch.setenv(fx_reference.URL_ENV, f"http://127.0.0.1:{server.server_port}/eurofxref-hist.zip")
     try:
         yield served
     finally:
-        server.shutdown()
-        server.server_close()
+        loopback.stop(server)
 
 
 def test_fx_update_replaces_the_kept_copy(ecb_server: dict[str, bytes], kept_copy: Path) -> None:
