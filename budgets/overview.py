@@ -30,6 +30,7 @@ from budgets.scopes import (
 )
 from campaigns.models import CampaignInsight
 from db.calendar import Period, workspace_today
+from db.columns import objects
 from db.errors import Message
 from db.money import Converter, quantize
 from influencers import fees
@@ -46,12 +47,6 @@ class CurrencyTotals:
     projected: Decimal = Decimal(0)
     remaining: Decimal = Decimal(0)
     unplanned_actual: Decimal = Decimal(0)
-
-
-def _objects(values: Sequence[object]) -> Any:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
 
 
 @dataclass(frozen=True)
@@ -135,17 +130,17 @@ class PacingResults:
         lowered = [m.lower() for m in names]
         order = [row[-1] for row in sorted(zip(types, currencies, lowered, range(len(keys)), strict=True))]
         take = np.array(order, dtype=np.int64)
-        planned = _objects([*cf.planned.tolist(), *(o.planned for o in others)])
+        planned = objects([*cf.planned.tolist(), *(o.planned for o in others)])
         planned[np.flatnonzero(~cf.has_plan)] = None
         return cls(
             period=period,
-            scope_key=_objects(keys)[take],
-            scope_type=_objects(types)[take],
-            name=_objects(names)[take],
-            currency=_objects(currencies)[take],
-            campaign_id=_objects([*campaigns.ids, *(o.campaign_id for o in others)])[take],
-            plan_id=_objects([*campaigns.plan_ids, *(o.plan_id for o in others)])[take],
-            today=_objects([*campaigns.todays, *(o.today for o in others)])[take],
+            scope_key=objects(keys)[take],
+            scope_type=objects(types)[take],
+            name=objects(names)[take],
+            currency=objects(currencies)[take],
+            campaign_id=objects([*campaigns.ids, *(o.campaign_id for o in others)])[take],
+            plan_id=objects([*campaigns.plan_ids, *(o.plan_id for o in others)])[take],
+            today=objects([*campaigns.todays, *(o.today for o in others)])[take],
             accruing=frame.accruing[take],
             planned=planned[take],
             actual=frame.actual[take],
@@ -203,11 +198,11 @@ def currency_totals(
     has_plan = np.array([p is not None for p in plan_col.tolist()], dtype=bool)
     spent = np.asarray(actual, dtype=object)[rows]
     values = [
-        _objects([p or ZERO for p in plan_col.tolist()]),
+        objects([p or ZERO for p in plan_col.tolist()]),
         spent.copy(),
         np.asarray(committed, dtype=object)[rows].copy(),
         np.asarray(projected, dtype=object)[rows].copy(),
-        _objects([ZERO] * len(rows)),
+        objects([ZERO] * len(rows)),
     ]
     values[4][~has_plan] = spent[~has_plan]
     target = reporting_currency if converter and reporting_currency else None

@@ -40,6 +40,7 @@ from budgets.pacing import (
     PacingInput,
     many,
 )
+from db.columns import objects
 
 NEVER = -(10**9)  # an open start (ordinals of real dates are 1..3,652,059)
 FOREVER = 10**9  # an open end
@@ -60,14 +61,8 @@ def _ints(values: Sequence[int]) -> Ints:
     return np.array(values, dtype=np.int64)
 
 
-def _objs(values: Sequence[object]) -> Objs:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
 def _zeros(n: int) -> Objs:
-    return _objs([ZERO] * n)
+    return objects([ZERO] * n)
 
 
 def _where(mask: Any, a: Objs, b: Objs | Decimal | None) -> Objs:
@@ -149,17 +144,17 @@ class ScopeFrame:
             accruing=np.array(accruing_, dtype=bool),
             recent_days=_ints(recent_days_),
             has_plan=np.array([p is not None for p in planned_], dtype=bool),
-            planned=_objs([ZERO if p is None else p for p in planned_]),
-            actual=_objs(actual_),
-            committed=_objs(committed_),
-            recent_spend=_objs(recent_),
-            week_spend=_objs(week_),
-            lifetime_spent=_objs(spent_),
+            planned=objects([ZERO if p is None else p for p in planned_]),
+            actual=objects(actual_),
+            committed=objects(committed_),
+            recent_spend=objects(recent_),
+            week_spend=objects(week_),
+            lifetime_spent=objects(spent_),
             has_daily=np.array([bool(b.daily) for b in budgets], dtype=bool),
-            daily=_objs([b.daily or ZERO for b in budgets]),
+            daily=objects([b.daily or ZERO for b in budgets]),
             has_lifetime=np.array([bool(b.lifetime) for b in budgets], dtype=bool),
-            lifetime=_objs([b.lifetime or ZERO for b in budgets]),
-            overspend=_objs([r.daily_overspend for r in rules]),
+            lifetime=objects([b.lifetime or ZERO for b in budgets]),
+            overspend=objects([r.daily_overspend for r in rules]),
             week_days=_ints([r.week_days for r in rules]),
         )
 
@@ -301,7 +296,7 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
 
     # What the Meta budget implies for the period (`budget_for_period`).
     scheduled = total  # overlap of the period with [run_start, run_end]
-    meta = _objs([None] * n)
+    meta = objects([None] * n)
     meta[has_daily] = daily[has_daily] * scheduled[has_daily].astype(object)
     life_only = ~has_daily & has_lifetime
     known = life_only & has_start & has_end & (r_end >= r_start)
@@ -310,7 +305,7 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
         meta[known] = lifetime[known] * scheduled[known].astype(object) / schedule
     meta[life_only & ~known] = lifetime[life_only & ~known]
 
-    remaining = _objs([None] * n)
+    remaining = objects([None] * n)
     remaining[has_plan] = planned[has_plan] - actual[has_plan]
     expected = _where(has_plan, expected, None)
 
@@ -404,7 +399,7 @@ def _project(f: ScopeFrame) -> _Projection:
     projected = actual + extra
     projected = np.where((committed > projected).astype(bool), committed, projected)
     planned_ok = has_plan & (planned > ZERO).astype(bool)
-    ratio = _objs([None] * n)
+    ratio = objects([None] * n)
     ratio[planned_ok] = projected[planned_ok] / planned[planned_ok]
     in_period = today <= p_end
     over = np.zeros(n, dtype=bool)

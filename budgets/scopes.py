@@ -29,9 +29,16 @@ from budgets.plans import (
     plan_share,
     plan_shares,
 )
-from campaigns.meta_budgets import MetaBudget, active_adset_budgets_subquery, campaign_budget, is_accruing
+from campaigns.meta_budgets import (
+    NO_BUDGET,
+    MetaBudget,
+    active_adset_budgets_subquery,
+    campaign_budget,
+    is_accruing,
+)
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import Period, last_running_day, local_date, local_today, week_start
+from db.columns import objects, per_distinct
 from db.errors import N_, Message
 from db.money import Converter
 from db.types import Money, UTCDateTime
@@ -59,7 +66,7 @@ def _account_todays(session: Session, now: dt.datetime | None) -> dict[int, tupl
 
 def _window_sums(session: Session, windows: dict[object, tuple[dt.date, dt.date]]) -> dict[object, dict[int, Any]]:
     """SUM(spend) per campaign for each named [first, last] date window, in one scan of their joint range, as the
-    database returns it (`Money.stored`: read with `Money.from_stored`).
+    database returns it (`Money.stored`: read with `Money.from_stored`; None or absent: no spend in the window).
 
     A window equal to the joint range is a plain SUM, the others `SUM(spend) FILTER (WHERE ...)`;
     windows with the same dates share a column and empty windows (first > last) sum to nothing.
@@ -77,7 +84,8 @@ def _window_sums(session: Session, windows: dict[object, tuple[dt.date, dt.date]
         .group_by(CampaignInsight.campaign_id)
     )
     rows = _rows(session, stmt).all()
-    by_range = {bounds: {row[0]: row[i] for row in rows if row[i] is not None} for i, bounds in enumerate(ranges, 1)}
+    ids, *sums = zip(*rows, strict=True) if rows else [()] * (len(ranges) + 1)
+    by_range = {bounds: dict(zip(ids, column, strict=True)) for bounds, column in zip(ranges, sums, strict=True)}
     for key, bounds in windows.items():
         result[key] = by_range.get(bounds, {})
     return result
@@ -117,12 +125,12 @@ def _spend_columns(
         windows[("week", today)] = (week_start(today), cutoff)  # inside the recent window
     sums = _window_sums(session, windows)
     day_of = {account_id: today for account_id, (today, _tz) in todays.items()}
-    actual_col, recent_col, week_col = [], [], []
-    for campaign_id, account_id in campaigns:
-        today = day_of[account_id]
-        actual_col.append(sums[("actual", today)].get(campaign_id))
-        recent_col.append(sums[("recent", today)].get(campaign_id))
-        week_col.append(sums[("week", today)].get(campaign_id))
+    of_today = {today: [sums[(name, today)] for name in ("actual", "recent", "week")] for today in distinct}
+    found = [of_today[day_of[account_id]] for _campaign_id, account_id in campaigns]
+    actual_col, recent_col, week_col = (
+        [windows_[k].get(campaign_id) for windows_, (campaign_id, _a) in zip(found, campaigns, strict=True)]
+        for k in range(3)
+    )
     lifetime: dict[int, Decimal] = {}
     if lifetime_ids:
         # Lifetime budgets need all spend to date, only for those campaigns.
@@ -201,9 +209,6 @@ def _campaign_plans(session: Session, plans: Sequence[Any] | None, period: Perio
         amount = planned[campaign_id][0] if campaign_id in planned else ZERO
         planned[campaign_id] = (amount + share, plan_id)
     return planned
-
-
-_NO_BUDGET = MetaBudget("none")
 
 
 @dataclass(frozen=True)
@@ -295,26 +300,23 @@ def campaign_scopes(
     dialect = session.get_bind().dialect
     columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(13)]
     ids, account_ids, names, currencies, statuses, effective, platforms = columns[:7]
-    starts, stops = (UTCDateTime().from_stored(c, dialect) for c in columns[7:9])
     daily, lifetime, adset_daily, adset_lifetime = (Money.from_stored(c, dialect) for c in columns[9:])
-    # Column by column (each rule still called from its home, per row where it reads a row's own values): local
-    # days per campaign in its account's zone, then the schedule, the live test and the frame as int64 columns.
+    # Column by column, each rule called from its home once per distinct input (campaigns share their zones,
+    # statuses, budgets and often their times): local days per campaign in its account's zone, then the
+    # schedule, the live test and the frame as int64 columns.
     day_zone = [todays[account_id] for account_id in account_ids]
-    run_starts = [local_date(moment, tz) for moment, (_d, tz) in zip(starts, day_zone, strict=True)]
-    run_ends = [last_running_day(moment, tz) for moment, (_d, tz) in zip(stops, day_zone, strict=True)]
+    zones = [tz for _d, tz in day_zone]
+    read = UTCDateTime().from_stored
+    run_starts = per_distinct(lambda raw, tz: local_date(read([raw], dialect)[0], tz), columns[7], zones)
+    run_ends = per_distinct(lambda raw, tz: last_running_day(read([raw], dialect)[0], tz), columns[8], zones)
     known = {p: pacing.budget_rules(p) is not None for p in set(platforms)}  # Google Ads, LinkedIn: no budget rules
     budgets = [
-        campaign_budget(d, lt, (ad, al)) if known[p] else _NO_BUDGET
+        campaign_budget(d, lt, (ad, al)) if known[p] else NO_BUDGET
         for d, lt, ad, al, p in zip(daily, lifetime, adset_daily, adset_lifetime, platforms, strict=True)
     ]
-    accruing = np.array(
-        [
-            is_accruing(s, e, end, d)
-            for s, e, end, (d, _tz) in zip(statuses, effective, run_ends, day_zone, strict=True)
-        ],
-        dtype=bool,
-    )
-    today = np.array([d.toordinal() for d, _tz in day_zone], dtype=np.int64)
+    today_of = [d for d, _tz in day_zone]
+    accruing = np.array(per_distinct(is_accruing, statuses, effective, run_ends, today_of), dtype=bool)
+    today = np.array(per_distinct(dt.date.toordinal, today_of), dtype=np.int64)
     r_start = np.array([d.toordinal() if d else NEVER for d in run_starts], dtype=np.int64)
     r_end = np.array([d.toordinal() if d else FOREVER for d in run_ends], dtype=np.int64)
     p_start = np.full(len(ids), period.start.toordinal(), dtype=np.int64)
@@ -345,17 +347,17 @@ def campaign_scopes(
         accruing=accruing[keep],
         recent_days=_recent_days(kept_today, kept_start),
         has_plan=np.array([p is not None for p in plan_of], dtype=bool),
-        planned=_column([ZERO if p is None else p[0] for p in plan_of]),
+        planned=objects([ZERO if p is None else p[0] for p in plan_of]),
         actual=_money_column([actual[i] for i in keep], dialect),
-        committed=_column([ZERO] * n),
+        committed=objects([ZERO] * n),
         recent_spend=_money_column([recent[i] for i in keep], dialect),
         week_spend=_money_column([week[i] for i in keep], dialect),
-        lifetime_spent=_column([spent.get(cid, ZERO) for cid in pick]),
+        lifetime_spent=objects([spent.get(cid, ZERO) for cid in pick]),
         has_daily=np.array([bool(b.daily) for b in kept_budgets], dtype=bool),
-        daily=_column([b.daily or ZERO for b in kept_budgets]),
+        daily=objects([b.daily or ZERO for b in kept_budgets]),
         has_lifetime=np.array([bool(b.lifetime) for b in kept_budgets], dtype=bool),
-        lifetime=_column([b.lifetime or ZERO for b in kept_budgets]),
-        overspend=_column([r.daily_overspend for r in rules]),
+        lifetime=objects([b.lifetime or ZERO for b in kept_budgets]),
+        overspend=objects([r.daily_overspend for r in rules]),
         week_days=np.array([r.week_days for r in rules], dtype=np.int64),
     )
     return CampaignScopes(
@@ -374,15 +376,9 @@ def campaign_scopes(
     )
 
 
-def _column(values: Sequence[object]) -> Any:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
 def _money_column(stored: Sequence[Any], dialect: Dialect) -> Any:
     """Stored spend sums as a Decimal column (nothing stored: zero)."""
-    return _column([ZERO if v is None else v for v in Money.from_stored(stored, dialect)])
+    return objects([ZERO if v is None else v for v in Money.from_stored(stored, dialect)])
 
 
 def campaign_inputs(session: Session, period: Period, plans: list, now: dt.datetime | None = None) -> list[PacingInput]:

@@ -55,16 +55,14 @@ def effective_budget(
 ) -> MetaBudget:
     """CBO reads the campaign; otherwise the budgets of its ACTIVE ad sets `(status, daily, lifetime)` add up."""
     if campaign_daily or campaign_lifetime:
-        return MetaBudget("campaign", campaign_daily or None, campaign_lifetime or None)
+        return _budget(campaign_daily, campaign_lifetime, None, None)
     daily = lifetime = ZERO
     for status, ad_daily, ad_lifetime in ad_sets:
         if not is_active(status):
             continue
         daily += ad_daily or ZERO
         lifetime += ad_lifetime or ZERO
-    if daily or lifetime:
-        return MetaBudget("adset", daily or None, lifetime or None)
-    return MetaBudget("none")
+    return _budget(None, None, daily, lifetime)
 
 
 def campaign_budget(
@@ -73,8 +71,25 @@ def campaign_budget(
     adset_sums: tuple[Decimal | None, Decimal | None] | None,
 ) -> MetaBudget:
     """The budget of a campaign from its own columns and its active ad sets' sums (`active_adset_budgets`)."""
-    daily, lifetime = adset_sums or (None, None)
-    return effective_budget(campaign_daily, campaign_lifetime, [(ACTIVE, daily, lifetime)])
+    return _budget(campaign_daily, campaign_lifetime, *(adset_sums or (None, None)))
+
+
+NO_BUDGET = MetaBudget("none")  # shared: MetaBudget is frozen
+
+
+def _budget(
+    campaign_daily: Decimal | None,
+    campaign_lifetime: Decimal | None,
+    adset_daily: Decimal | None,
+    adset_lifetime: Decimal | None,
+) -> MetaBudget:
+    """The rule both of the above apply: the campaign's own budget when it has one (CBO), else its active ad sets'
+    sums (ABO), else none; a zero amount is no budget."""
+    if campaign_daily or campaign_lifetime:
+        return MetaBudget("campaign", campaign_daily or None, campaign_lifetime or None)
+    if adset_daily or adset_lifetime:
+        return MetaBudget("adset", adset_daily or None, adset_lifetime or None)
+    return NO_BUDGET
 
 
 def active_adset_budgets_subquery() -> Subquery:
