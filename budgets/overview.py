@@ -30,7 +30,7 @@ from budgets.scopes import (
 )
 from campaigns.models import CampaignInsight
 from db.calendar import Period, workspace_today
-from db.columns import objects
+from db.columns import filled, objects
 from db.errors import Message
 from db.money import Converter, quantize
 from influencers import fees
@@ -202,7 +202,7 @@ def currency_totals(
         spent.copy(),
         np.asarray(committed, dtype=object)[rows].copy(),
         np.asarray(projected, dtype=object)[rows].copy(),
-        objects([ZERO] * len(rows)),
+        filled(len(rows), ZERO),
     ]
     values[4][~has_plan] = spent[~has_plan]
     target = reporting_currency if converter and reporting_currency else None

@@ -40,7 +40,7 @@ from budgets.pacing import (
     PacingInput,
     many,
 )
-from db.columns import objects
+from db.columns import filled, objects
 
 NEVER = -(10**9)  # an open start (ordinals of real dates are 1..3,652,059)
 FOREVER = 10**9  # an open end
@@ -62,7 +62,7 @@ def _ints(values: Sequence[int]) -> Ints:
 
 
 def _zeros(n: int) -> Objs:
-    return objects([ZERO] * n)
+    return filled(n, ZERO)
 
 
 def _where(mask: Any, a: Objs, b: Objs | Decimal | None) -> Objs:
@@ -296,7 +296,7 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
 
     # What the Meta budget implies for the period (`budget_for_period`).
     scheduled = total  # overlap of the period with [run_start, run_end]
-    meta = objects([None] * n)
+    meta = filled(n, None)
     meta[has_daily] = daily[has_daily] * scheduled[has_daily].astype(object)
     life_only = ~has_daily & has_lifetime
     known = life_only & has_start & has_end & (r_end >= r_start)
@@ -305,7 +305,7 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
         meta[known] = lifetime[known] * scheduled[known].astype(object) / schedule
     meta[life_only & ~known] = lifetime[life_only & ~known]
 
-    remaining = objects([None] * n)
+    remaining = filled(n, None)
     remaining[has_plan] = planned[has_plan] - actual[has_plan]
     expected = _where(has_plan, expected, None)
 
@@ -399,7 +399,7 @@ def _project(f: ScopeFrame) -> _Projection:
     projected = actual + extra
     projected = np.where((committed > projected).astype(bool), committed, projected)
     planned_ok = has_plan & (planned > ZERO).astype(bool)
-    ratio = objects([None] * n)
+    ratio = filled(n, None)
     ratio[planned_ok] = projected[planned_ok] / planned[planned_ok]
     in_period = today <= p_end
     over = np.zeros(n, dtype=bool)

@@ -32,13 +32,13 @@ from budgets.plans import (
 from campaigns.meta_budgets import (
     NO_BUDGET,
     MetaBudget,
-    active_adset_budgets_subquery,
+    active_adset_budget_columns,
     campaign_budget,
     is_accruing,
 )
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import Period, last_running_day, local_date, local_today, week_start
-from db.columns import objects, per_distinct
+from db.columns import filled, objects, per_distinct
 from db.errors import N_, Message
 from db.money import Converter
 from db.types import Money, UTCDateTime
@@ -264,27 +264,23 @@ class CampaignScopes:
 @cache
 def _campaigns_statement() -> Select[Any]:
     """Every campaign with its active ad sets' budgets (`campaign_scopes`); times and money as stored."""
-    adsets = active_adset_budgets_subquery()
+    adset_daily, adset_lifetime = active_adset_budget_columns()
     times = UTCDateTime()
-    return (
-        select(
-            Campaign.id,
-            Campaign.account_id,
-            Campaign.name,
-            Campaign.currency,
-            Campaign.status,
-            Campaign.effective_status,
-            Campaign.platform,
-            times.stored(Campaign.start_time),
-            times.stored(Campaign.stop_time),
-            Money.stored(Campaign.daily_budget),
-            Money.stored(Campaign.lifetime_budget),
-            Money.stored(adsets.c.daily),
-            Money.stored(adsets.c.lifetime),
-        )
-        .outerjoin(adsets, adsets.c.campaign_id == Campaign.id)
-        .order_by(Campaign.id)
-    )
+    return select(
+        Campaign.id,
+        Campaign.account_id,
+        Campaign.name,
+        Campaign.currency,
+        Campaign.status,
+        Campaign.effective_status,
+        Campaign.platform,
+        times.stored(Campaign.start_time),
+        times.stored(Campaign.stop_time),
+        Money.stored(Campaign.daily_budget),
+        Money.stored(Campaign.lifetime_budget),
+        Money.stored(adset_daily),
+        Money.stored(adset_lifetime),
+    ).order_by(Campaign.id)
 
 
 def campaign_scopes(
@@ -349,7 +345,7 @@ def campaign_scopes(
         has_plan=np.array([p is not None for p in plan_of], dtype=bool),
         planned=objects([ZERO if p is None else p[0] for p in plan_of]),
         actual=_money_column([actual[i] for i in keep], dialect),
-        committed=objects([ZERO] * n),
+        committed=filled(n, ZERO),
         recent_spend=_money_column([recent[i] for i in keep], dialect),
         week_spend=_money_column([week[i] for i in keep], dialect),
         lifetime_spent=objects([spent.get(cid, ZERO) for cid in pick]),

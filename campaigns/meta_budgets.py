@@ -7,12 +7,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
-from campaigns.models import AdSet
+from campaigns.models import AdSet, Campaign
 from db.calendar import Period
 
 ACTIVE = "ACTIVE"
@@ -104,6 +105,21 @@ def active_adset_budgets_subquery() -> Subquery:
         .group_by(AdSet.campaign_id)
         .subquery()
     )
+
+
+def active_adset_budget_columns() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """`daily` and `lifetime`, the sums of a campaign's ACTIVE ad sets' budgets, as correlated subqueries for a
+    select from `Campaign`: NULL for a campaign with a budget of its own (CBO), whose ad sets `campaign_budget`
+    ignores, so the ad sets are read (by index) only for the campaigns that need them (ABO); on SQLite that is
+    about a quarter cheaper than joining every campaign's ad-set sums (`active_adset_budgets_subquery`)."""
+    own = or_(func.coalesce(Campaign.daily_budget, 0) != 0, func.coalesce(Campaign.lifetime_budget, 0) != 0)
+    active = func.upper(AdSet.status) == ACTIVE
+
+    def total(column: Any) -> ColumnElement[Any]:
+        summed = select(func.sum(column)).where(AdSet.campaign_id == Campaign.id, active).scalar_subquery()
+        return case((own, None), else_=summed)
+
+    return total(AdSet.daily_budget), total(AdSet.lifetime_budget)
 
 
 def active_adset_budgets(

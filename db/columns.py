@@ -18,6 +18,11 @@ def objects(values: Sequence[object]) -> np.ndarray[Any, np.dtype[np.object_]]:
     return out
 
 
+def filled(n: int, value: object) -> np.ndarray[Any, np.dtype[np.object_]]:
+    """An object column of `n` times the same (immutable) value: a Decimal zero, None."""
+    return np.full(n, value, dtype=object)
+
+
 def per_distinct(rule: Callable[..., T], *columns: Iterable[Any]) -> list[T]:
     """`[rule(*row) for row in zip(*columns)]`, calling `rule` once per distinct row (rows are compared by value:
     campaigns share their zones, statuses, budgets and often their times, so a rule's work is paid per kind of
