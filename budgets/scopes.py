@@ -126,9 +126,9 @@ def _spend_columns(
     sums = _window_sums(session, windows)
     day_of = {account_id: today for account_id, (today, _tz) in todays.items()}
     of_today = {today: [sums[(name, today)] for name in ("actual", "recent", "week")] for today in distinct}
-    found = [of_today[day_of[account_id]] for _campaign_id, account_id in campaigns]
+    per_campaign = [of_today[day_of[account_id]] for _campaign_id, account_id in campaigns]
     actual_col, recent_col, week_col = (
-        [windows_[k].get(campaign_id) for windows_, (campaign_id, _a) in zip(found, campaigns, strict=True)]
+        [sums_[k].get(campaign_id) for sums_, (campaign_id, _a) in zip(per_campaign, campaigns, strict=True)]
         for k in range(3)
     )
     lifetime: dict[int, Decimal] = {}

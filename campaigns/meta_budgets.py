@@ -10,8 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, or_, select
-from sqlalchemy.orm import Session
-from sqlalchemy.sql import Subquery
 
 from campaigns.models import AdSet, Campaign
 from db.calendar import Period
@@ -71,7 +69,7 @@ def campaign_budget(
     campaign_lifetime: Decimal | None,
     adset_sums: tuple[Decimal | None, Decimal | None] | None,
 ) -> MetaBudget:
-    """The budget of a campaign from its own columns and its active ad sets' sums (`active_adset_budgets`)."""
+    """The budget of a campaign from its own columns and its active ad sets' sums (`active_adset_budget_columns`)."""
     return _budget(campaign_daily, campaign_lifetime, *(adset_sums or (None, None)))
 
 
@@ -93,25 +91,11 @@ def _budget(
     return NO_BUDGET
 
 
-def active_adset_budgets_subquery() -> Subquery:
-    """Per campaign: `daily` and `lifetime`, the sums of its ACTIVE ad sets' budgets (ABO), for joins."""
-    active = func.upper(AdSet.status) == ACTIVE
-    return (
-        select(
-            AdSet.campaign_id,
-            func.sum(case((active, AdSet.daily_budget), else_=None)).label("daily"),
-            func.sum(case((active, AdSet.lifetime_budget), else_=None)).label("lifetime"),
-        )
-        .group_by(AdSet.campaign_id)
-        .subquery()
-    )
-
-
 def active_adset_budget_columns() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     """`daily` and `lifetime`, the sums of a campaign's ACTIVE ad sets' budgets, as correlated subqueries for a
     select from `Campaign`: NULL for a campaign with a budget of its own (CBO), whose ad sets `campaign_budget`
-    ignores, so the ad sets are read (by index) only for the campaigns that need them (ABO); on SQLite that is
-    about a quarter cheaper than joining every campaign's ad-set sums (`active_adset_budgets_subquery`)."""
+    ignores, so the ad sets are read (by index) only for the campaigns that need them (ABO); on SQLite about a
+    quarter cheaper than joining every campaign's ad-set sums, the same on PostgreSQL (bench/pages_bench.py)."""
     own = or_(func.coalesce(Campaign.daily_budget, 0) != 0, func.coalesce(Campaign.lifetime_budget, 0) != 0)
     active = func.upper(AdSet.status) == ACTIVE
 
@@ -120,18 +104,6 @@ def active_adset_budget_columns() -> tuple[ColumnElement[Any], ColumnElement[Any
         return case((own, None), else_=summed)
 
     return total(AdSet.daily_budget), total(AdSet.lifetime_budget)
-
-
-def active_adset_budgets(
-    session: Session, campaign_ids: Iterable[int] | None = None
-) -> dict[int, tuple[Decimal | None, Decimal | None]]:
-    """Per campaign id, (daily, lifetime) summed over its ACTIVE ad sets."""
-    sub = active_adset_budgets_subquery()
-    stmt = select(sub.c.campaign_id, sub.c.daily, sub.c.lifetime)
-    if campaign_ids is not None:
-        stmt = stmt.where(sub.c.campaign_id.in_(list(campaign_ids)))
-    session.flush()
-    return {r.campaign_id: (r.daily, r.lifetime) for r in session.connection().execute(stmt)}
 
 
 def is_accruing(status: str | None, effective: str | None, run_end: dt.date | None, today: dt.date) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaigns.conversions import default_events
-from campaigns.meta_budgets import ACTIVE, active_adset_budgets_subquery, effective_budget
+from campaigns.meta_budgets import active_adset_budget_columns, campaign_budget
 from campaigns.meta_settings import RESTATEMENT_DAYS
 from campaigns.models import (
     AdAccount,
@@ -184,7 +184,7 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
         .group_by(CampaignInsight.campaign_id)
         .subquery()
     )
-    adsets = active_adset_budgets_subquery()
+    set_daily, set_lifetime = active_adset_budget_columns()
     stmt = (
         select(
             Campaign.id,
@@ -199,12 +199,11 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
             *(_stored(m, func.coalesce(getattr(totals.c, m), 0)).label(m) for m in METRICS),
             Money.stored(Campaign.daily_budget).label("daily_budget"),
             Money.stored(Campaign.lifetime_budget).label("lifetime_budget"),
-            Money.stored(adsets.c.daily).label("adset_daily_budget"),
-            Money.stored(adsets.c.lifetime).label("adset_lifetime_budget"),
+            Money.stored(set_daily).label("adset_daily_budget"),
+            Money.stored(set_lifetime).label("adset_lifetime_budget"),
         )
         .join(AdAccount, AdAccount.id == Campaign.account_id)
         .outerjoin(totals, totals.c.campaign_id == Campaign.id)
-        .outerjoin(adsets, adsets.c.campaign_id == Campaign.id)
         .order_by(AdAccount.name, Campaign.name, Campaign.id)
     )
     if filters.platforms:
@@ -234,7 +233,7 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
     value = [zero if v is None else v for v in value]
     impressions, clicks = [int(v or 0) for v in impressions], [int(v or 0) for v in clicks]
     budgets = [
-        effective_budget(d, lt, [(ACTIVE, ad, al)])
+        campaign_budget(d, lt, (ad, al))
         for d, lt, ad, al in zip(daily, lifetime, adset_daily, adset_lifetime, strict=True)
     ]
     ctr, cpa, roas = ratio_columns(spend, impressions, clicks, conversions, value, currencies)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import and_, exists, or_, select
 
-from campaigns.meta_budgets import active_adset_budgets_subquery, campaign_budget
+from campaigns.meta_budgets import active_adset_budget_columns, campaign_budget
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import local_datetime
 from db.money import plain
@@ -30,12 +30,10 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
         or_(Campaign.start_time.is_(None), Campaign.start_time < end),
         or_(Campaign.stop_time.is_(None), Campaign.stop_time >= start),
     )
-    active_sets = active_adset_budgets_subquery()
+    set_daily, set_lifetime = active_adset_budget_columns()
     stmt = (
-        select(Campaign, AdAccount.account_id, AdAccount.name, AdAccount.timezone_name, active_sets.c.daily)
-        .add_columns(active_sets.c.lifetime)
+        select(Campaign, AdAccount.account_id, AdAccount.name, AdAccount.timezone_name, set_daily, set_lifetime)
         .join(AdAccount, AdAccount.id == Campaign.account_id)
-        .outerjoin(active_sets, active_sets.c.campaign_id == Campaign.id)
         .where(or_(had_spend, scheduled))
         .order_by(AdAccount.account_id, Campaign.meta_id, Campaign.id)
     )
