@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 
@@ -49,6 +50,29 @@ class Codes:
         return self.render()
 
 
+# money(amount, currency) -> the amount as the reader writes it (pages pass pages.components.money.money)
+MoneyFormat = Callable[[Any, str], str]
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount of money as a message parameter: pages write it in the reader's locale (`Rp250.000`), the command
+    line and logs as the plain amount and its currency (`250000 IDR`)."""
+
+    value: Any  # Decimal
+    currency: str
+
+    def render(self, money: MoneyFormat | None = None) -> str:
+        if money:
+            return money(self.value, self.currency)
+        from db.money import plain  # db.money's errors are Messages: imported here, not at the top
+
+        return f"{plain(self.value, self.currency)} {self.currency}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 @dataclass(frozen=True)
 class Message:
     """A translatable sentence: `text` is the English template, `params` fill its `{placeholders}`.
@@ -60,11 +84,11 @@ class Message:
     text: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, translate: Any = None, label: Labeller | None = None) -> str:
-        """The sentence with its parameters, translated by `translate(text) -> text` when given and its codes
-        written by `label(kind, code) -> text`."""
+    def render(self, translate: Any = None, label: Labeller | None = None, money: MoneyFormat | None = None) -> str:
+        """The sentence with its parameters, translated by `translate(text) -> text` when given, its codes
+        written by `label(kind, code) -> text` and its amounts by `money(amount, currency) -> text`."""
         template = translate(self.text) if translate else self.text
-        values = {k: _rendered(v, translate, label) for k, v in self.params.items()}
+        values = {k: _rendered(v, translate, label, money) for k, v in self.params.items()}
         try:
             return template.format(**values) if values else template
         except (KeyError, IndexError, ValueError):
@@ -89,6 +113,8 @@ def _param_data(value: Any) -> Any:
         return {"message": value.to_data()}
     if isinstance(value, Codes):
         return {"codes": [value.kind, list(value.codes)]}
+    if isinstance(value, Amount):
+        return {"amount": [str(value.value), value.currency]}
     return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
 
@@ -98,14 +124,19 @@ def _param_value(data: Any) -> Any:
     if isinstance(data, dict) and "codes" in data:
         kind, codes = data["codes"]
         return Codes(kind, codes)
+    if isinstance(data, dict) and "amount" in data:
+        value, currency = data["amount"]
+        return Amount(Decimal(value), currency)
     return data
 
 
-def _rendered(value: Any, translate: Any, label: Labeller | None) -> Any:
+def _rendered(value: Any, translate: Any, label: Labeller | None, money: MoneyFormat | None = None) -> Any:
     if isinstance(value, Message):
-        return value.render(translate, label)
+        return value.render(translate, label, money)
     if isinstance(value, Codes):
         return value.render(label)
+    if isinstance(value, Amount):
+        return value.render(money)
     return value
 
 

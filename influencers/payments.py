@@ -7,18 +7,20 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import audit
 from db.calendar import workspace_today
-from db.errors import N_, FieldErrors, Message, NotFound, TransitionError
+from db.errors import N_, Amount, FieldErrors, Message, NotFound, TransitionError
 from db.money import CurrencyError, currency_code
 from db.parse import ParseError, is_blank, parse_amount, parse_date
 from db.roles import Actor, require
 from db.text import TextError, clean_text
 from db.types import utcnow
 from db.versioning import check_version, flush_or_conflict
-from influencers.models import CONTRACTED_STAGES, Payment
+from influencers.fees import contracted_fee
+from influencers.models import CONTRACTED_STAGES, Collaboration, Deliverable, Payment
 from influencers.programs import get_collaboration, stage_word
 
 # status -> statuses it may move to, and the permission each move needs.
@@ -37,6 +39,36 @@ _REFUSED = {
     ),
 }
 _REFUSED_DEFAULT = N_("Payment #{id} is {status} and cannot become {target}.")
+
+
+NOT_POSITIVE = N_("the amount must be more than zero")
+OVER_FEE = N_(
+    "{amount} brings this creator's payments to {total}, more than the agreed fee of {fee}; tick \"More than the "
+    'agreed fee" to add it anyway (a bonus or costs).'
+)
+
+
+def amount_problem(value: Decimal) -> Message | None:
+    """Why an amount cannot be a payment (None: it can): it must be more than zero (pages check it as people type)."""
+    return Message(NOT_POSITIVE) if value <= 0 else None
+
+
+def agreed_fee(session: Session, collab: Collaboration) -> Decimal:
+    """The fee the collaboration's contract is worth (`influencers.fees.contracted_fee`)."""
+    session.flush()
+    own = session.scalars(select(Deliverable.fee).where(Deliverable.collaboration_id == collab.id)).all()
+    return contracted_fee(collab.fee_type, collab.fee, own)
+
+
+def payments_total(session: Session, collab: Collaboration, currency: str) -> Decimal:
+    """What is already paid or on its way to the creator in `currency` (every payment but the cancelled ones)."""
+    session.flush()
+    total = session.scalar(
+        select(func.sum(Payment.amount)).where(
+            Payment.collaboration_id == collab.id, Payment.currency == currency, Payment.status != "cancelled"
+        )
+    )
+    return Decimal(total or 0)
 
 
 def is_overdue(status: str, due_date: dt.date | None, today: dt.date) -> bool:
@@ -78,9 +110,13 @@ def add_payment(
     due_date: dt.date | None = None,
     invoice_number: str | None = None,
     notes: str | None = None,
+    *,
+    over_fee: bool = False,
 ) -> Payment:
     """Add a pending payment to a collaboration at contracted or later (currency defaults to the
-    collaboration's); the amount must be an amount of that currency, more than zero."""
+    collaboration's); the amount must be an amount of that currency, more than zero. Payments in the
+    collaboration's currency that would add up to more than the agreed fee are refused unless `over_fee` says so
+    (a bonus, costs): a mistyped amount never goes to approval unnoticed."""
     require(actor, "program.edit")
     collab = get_collaboration(session, collaboration_id)
     if collab.stage not in CONTRACTED_STAGES:
@@ -99,12 +135,19 @@ def add_payment(
         errors["amount"] = Message(N_("the amount is required"))
     else:
         try:
-            value = parse_amount(amount, code)
+            value = parse_amount(amount, code, allow_negative=True)  # below zero: `amount_problem` says why not
         except ParseError as exc:
             errors["amount"] = exc.message
         else:
-            if value <= 0:
-                errors["amount"] = Message(N_("the amount must be more than zero"))
+            if problem := amount_problem(value):
+                errors["amount"] = problem
+            elif not over_fee and code == collab.currency:
+                fee, total = agreed_fee(session, collab), payments_total(session, collab, code) + value
+                if total > fee:
+                    errors["amount"] = Message(
+                        OVER_FEE,
+                        {"amount": Amount(value, code), "total": Amount(total, code), "fee": Amount(fee, code)},
+                    )
     due = _date(errors, "due_date", due_date)
     invoice = _text(errors, "invoice_number", invoice_number)
     note = _text(errors, "notes", notes, multiline=True)

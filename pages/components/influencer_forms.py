@@ -206,7 +206,10 @@ def form_feedback(form: str, labels: Mapping[str, str] | None = None) -> None:
     if errors:
         shown = labels or {}
         st.error(
-            _("Please fix: {fields}", fields="; ".join(f"{shown.get(k, k)}: {_reason(v)}" for k, v in errors.items()))
+            _(
+                "Please fix: {fields}",
+                fields="; ".join(f"{shown.get(k) or _field_name(k)}: {_reason(v)}" for k, v in errors.items()),
+            )
         )
 
 

@@ -31,7 +31,7 @@ DATABASE_FAILED = N_("The database could not save this change; nothing was saved
 def message_text(message: Message | str) -> str:
     """A domain message (template + parameters) in the user's language; codes it lists read as their labels."""
     if isinstance(message, Message):
-        return message.render(_, code_label)
+        return message.render(_, code_label, money)
     return _(message)
 
 

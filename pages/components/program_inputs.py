@@ -16,7 +16,7 @@ from db.errors import Message
 from db.money import CURRENCY_CODES
 from db.parse import ParseError, parse_amount, parse_rate
 from pages.components.i18n import N_, _, current_locale
-from pages.components.inputs import amount_input, rate_input
+from pages.components.inputs import amount_input, message_text, rate_input
 from pages.components.money import number
 from pages.components.terms import COLUMN_LABELS
 
@@ -52,10 +52,21 @@ def typed(key: str) -> bool:
     return bool(str(st.session_state.get(key) or "").strip())
 
 
-def amount_field(label: str, currency: str, *, key: str, container=st) -> tuple[Decimal | None, bool]:
+def amount_field(
+    label: str,
+    currency: str,
+    *,
+    key: str,
+    container=st,
+    check: Callable[[Decimal], Message | None] | None = None,
+) -> tuple[Decimal | None, bool]:
     """An amount in `currency` as typed in the user's locale: (amount or None, understood). A field left empty is
-    understood as no amount; text that is not an amount of `currency` is not understood (its reason is shown)."""
-    amount = amount_input(label, currency, key=key, container=container)
+    understood as no amount; text that is not an amount of `currency` is not understood (its reason is shown).
+    `check(amount)` is the service's own rule for the amount (e.g. `payments.amount_problem`): its refusal is
+    shown under the field as people type, in the words the save would use."""
+    amount = amount_input(label, currency, key=key, container=container, allow_negative=check is not None)
+    if amount is not None and check is not None and (problem := check(amount)):
+        container.error(message_text(problem), icon=":material/error:")
     return amount, amount is not None or not typed(key)
 
 
@@ -67,12 +78,13 @@ def rate_field(label: str, *, key: str, container=st) -> tuple[Decimal | None, b
     return rate, rate is not None or not typed(key)
 
 
-def read_amount(key: str, currency: str) -> tuple[Decimal | None, bool]:
+def read_amount(key: str, currency: str, *, allow_negative: bool = False) -> tuple[Decimal | None, bool]:
     """In a callback: the amount typed in `key` read as `amount_field` shows it (same reader, same locale)."""
     if not typed(key):
         return None, True
     try:
-        return parse_amount(str(st.session_state[key]), currency, current_locale()), True
+        text = str(st.session_state[key])
+        return parse_amount(text, currency, current_locale(), allow_negative=allow_negative), True
     except ParseError:
         return None, False
 

@@ -34,7 +34,7 @@ MESSAGES = (
     N_("the paid date is in the future"),
     N_("at most {limit} characters"),
 )
-NEW_KEYS = ("prog_pay_new_amount", "prog_pay_new_due", "prog_pay_new_invoice")
+NEW_KEYS = ("prog_pay_new_amount", "prog_pay_new_due", "prog_pay_new_invoice", "prog_pay_new_over_fee")
 
 
 def payment_table(pays: pd.DataFrame) -> pd.DataFrame:
@@ -51,7 +51,7 @@ def _add(actor: Actor, creators: Mapping[int, tuple[str, str]]) -> None:
     if cid is None:
         return
     name, currency = creators[int(cid)]
-    amount, ok = read_amount("prog_pay_new_amount", currency)
+    amount, ok = read_amount("prog_pay_new_amount", currency, allow_negative=True)  # the service says why not
     if unread := not_understood({"amount": ok}):
         refuse("prog_pay_new", unread)
         return
@@ -65,6 +65,7 @@ def _add(actor: Actor, creators: Mapping[int, tuple[str, str]]) -> None:
         None,
         st.session_state.get("prog_pay_new_due"),
         st.session_state.get("prog_pay_new_invoice"),
+        over_fee=bool(st.session_state.get("prog_pay_new_over_fee")),
         success=_("Payment added (pending approval). {amount} for {influencer}.", amount=shown, influencer=name),
     ):
         for key in NEW_KEYS:
@@ -89,9 +90,20 @@ def _add_form(actor: Actor, board: pd.DataFrame) -> None:
             format_func=lambda i: f"{creators[i][0]} ({creators[i][1]})",
         )
         currency = creators[int(cid)][1] if cid is not None else "IDR"
-        amount_field(_("Amount ({currency})", currency=currency), currency, key="prog_pay_new_amount", container=b)
+        amount_field(
+            _("Amount ({currency})", currency=currency),
+            currency,
+            key="prog_pay_new_amount",
+            container=b,
+            check=payments.amount_problem,
+        )
         date_field(_("Due date"), key="prog_pay_new_due", container=c)
         a.text_input(_("Invoice number"), key="prog_pay_new_invoice")
+        c.checkbox(
+            _("More than the agreed fee"),
+            key="prog_pay_new_over_fee",
+            help=_("A bonus or costs: lets this payment bring the creator's payments above the agreed fee."),
+        )
         st.form_submit_button(_("Add payment"), key="prog_pay_new_submit", on_click=_add, args=(actor, creators))
     if not waiting.empty:
         st.caption(

@@ -143,6 +143,35 @@ def test_a_message_stored_as_data_comes_back_whole() -> None:
     assert again.render(None, lambda kind, code: f"<{code}>") == "Toko: use one of <flat>, <commission>"
 
 
+def test_amounts_in_messages_read_as_the_reader_writes_money(monkeypatch) -> None:
+    import json
+    from decimal import Decimal
+
+    from db.errors import Amount
+
+    message = Message(
+        "{amount} is more than {fee}",
+        {"amount": Amount(Decimal("1500000.0000"), "IDR"), "fee": Amount(Decimal("2.5"), "USD")},
+    )
+    assert message.render() == "1500000 IDR is more than 2.50 USD"  # the command line: plain amounts and codes
+    again = Message.from_data(json.loads(json.dumps(message.to_data())))
+    assert again == message
+
+    def _show() -> None:
+        import streamlit as st
+
+        from pages.components.inputs import message_text
+
+        st.session_state["shown"] = message_text(st.session_state["message"])
+
+    at = AppTest.from_function(_show, default_timeout=60)
+    at.session_state["language"] = "id"
+    at.session_state["message"] = message
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["shown"] == "Rp1.500.000 is more than US$2,50"
+
+
 def test_platform_budget_target_and_export_refusals_list_labels() -> None:
     """Pages render these refusals' choices through the label maps; the command line keeps the codes."""
     from campaigns.platforms import UnknownPlatform, platform_code

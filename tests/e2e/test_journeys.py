@@ -266,6 +266,10 @@ def test_specialist_takes_a_creator_through_a_program(app, view: Page) -> None:
     pay.get_by_role("textbox", name="Amount (USD)").fill("150")
     pay.get_by_label("Invoice number").fill("INV-E2E-1")
     pay.get_by_role("button", name="Add payment").click()
+    # No fee agreed yet: the payment waits for the "more than the agreed fee" box.
+    expect(view.get_by_text("more than the agreed fee of $0.00")).to_be_visible()
+    pay.get_by_text("More than the agreed fee", exact=True).click()
+    pay.get_by_role("button", name="Add payment").click()
     expect(view.get_by_text("Payment added (pending approval).")).to_be_visible()
 
 

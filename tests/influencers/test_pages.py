@@ -272,7 +272,7 @@ def test_deliverable_and_payment_forms(migrated_url: str, app_test) -> None:
     at.text_input(key="prog_results_views").set_value("12,000")
     at.text_input(key="prog_results_clicks").set_value("many")
     at.button(key="prog_results_submit").click().run()
-    assert "clicks:" in _texts(at.error)
+    assert "Please fix: Clicks: many is not a count" in _texts(at.error)  # the field by its label, not its code
     # a prospect cannot be paid: the payment form offers only contracted creators
     program_tab(at, "payments")
     assert "Payments can be added once a creator is at Contracted or later" in _texts(at.info)
@@ -281,9 +281,14 @@ def test_deliverable_and_payment_forms(migrated_url: str, app_test) -> None:
     at.run()
     at.text_input(key="prog_pay_new_amount").set_value("abc")
     at.button(key="prog_pay_new_submit").click().run()
-    assert "amount:" in _texts(at.error)
+    assert "Please fix: Amount:" in _texts(at.error)  # the field by its label, not its code
     with session_scope(migrated_url) as s:
         assert s.scalar(select(func.count(Payment.id))) == 0
+    for typed in ("-5", "0"):  # one rule, one sentence: as typed (under the field) and when saving
+        at.text_input(key="prog_pay_new_amount").set_value(typed)
+        at.button(key="prog_pay_new_submit").click().run()
+        assert "Please fix: Amount: the amount must be more than zero" in _texts(at.error)
+        assert "0 or more" not in _texts(at.error)
     at.text_input(key="prog_pay_new_amount").set_value("1,000,000")
     at.button(key="prog_pay_new_submit").click().run()
     assert not at.exception, at.exception
@@ -291,6 +296,22 @@ def test_deliverable_and_payment_forms(migrated_url: str, app_test) -> None:
     with session_scope(migrated_url) as s:
         payment = s.scalars(select(Payment)).one()
         assert (payment.collaboration_id, payment.amount, payment.status) == (cid, 1000000, "pending")
+    # The agreed fee is paid in full: one more rupiah needs the "more than the agreed fee" box (a mistyped
+    # 999,999,999 never goes to approval unnoticed).
+    at.text_input(key="prog_pay_new_amount").set_value("999,999,999")
+    at.button(key="prog_pay_new_submit").click().run()
+    assert (
+        "IDR999,999,999 brings this creator's payments to IDR1,000,999,999, more than the agreed fee of IDR1,000,000"
+        in _texts(at.error)
+    )
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count(Payment.id))) == 1
+    at.text_input(key="prog_pay_new_amount").set_value("150,000")
+    at.checkbox(key="prog_pay_new_over_fee").check()
+    at.button(key="prog_pay_new_submit").click().run()
+    assert "Payment added (pending approval). IDR150,000 for Eka." in _texts(at.success)
+    with session_scope(migrated_url) as s:
+        assert sorted(p.amount for p in s.scalars(select(Payment))) == [150000, 1000000]
 
 
 def test_csv_upload_preview_and_import(migrated_url: str, app_test) -> None:

@@ -229,6 +229,12 @@ def test_amounts_are_read_as_typed_in_indonesian_and_refused_when_not_understood
     program_tab(at, "payments")
     at.text_input(key="prog_pay_new_amount").set_value("1.250.000")
     at.button(key="prog_pay_new_submit").click().run()
+    # Gita's flat fee is Rp0: paying her needs the "more than the agreed fee" box, said in Bahasa with rupiah.
+    assert "Rp1.250.000 membuat total pembayaran kreator ini menjadi Rp1.250.000, melebihi fee yang disepakati" in (
+        _texts(at.error)
+    )
+    at.checkbox(key="prog_pay_new_over_fee").check()
+    at.button(key="prog_pay_new_submit").click().run()
     assert not at.exception, at.exception
     assert "Rp1.250.000 untuk Gita" in _texts(at.success)
     with session_scope(migrated_url) as s:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import session_scope
-from db.errors import ConflictError, FieldErrors, TransitionError
+from db.errors import ConflictError, FieldErrors, Message, TransitionError
 from db.models import AuditEntry
 from db.roles import PermissionDenied
 from influencers.contacts import create_influencer
@@ -289,6 +289,36 @@ def test_payment_status_rules(program_setup, session) -> None:
         select(AuditEntry.action).where(AuditEntry.entity_type == "payment").order_by(AuditEntry.id)
     ).all()
     assert actions == ["create", "approve", "paid"]
+
+
+def test_payments_above_the_agreed_fee_need_saying_so(program_setup, session) -> None:
+    _program, _person, collab = program_setup  # agreed fee Rp2.500.000
+    contract(session, collab)
+    add_payment(session, SPECIALIST, collab.id, "1500000")
+    with pytest.raises(FieldErrors) as caught:
+        add_payment(session, SPECIALIST, collab.id, "999999999")  # a mistyped amount
+    reason = dict(caught.value.messages)["amount"]
+    assert isinstance(reason, Message)
+    assert reason.render() == (
+        "999999999 IDR brings this creator's payments to 1001499999 IDR, more than the agreed fee of 2500000 IDR; "
+        'tick "More than the agreed fee" to add it anyway (a bonus or costs).'
+    )
+    assert reason.render(money=lambda value, currency: f"Rp{value:,}".replace(",", ".")).startswith(
+        "Rp999.999.999 brings this creator's payments to Rp1.001.499.999"
+    )
+    cancelled = add_payment(session, SPECIALIST, collab.id, "1000000")  # up to the fee exactly: fine
+    cancel_payment(session, SPECIALIST, cancelled.id)  # cancelled payments do not count
+    add_payment(session, SPECIALIST, collab.id, "1000000")
+    with pytest.raises(FieldErrors, match="amount"):
+        add_payment(session, SPECIALIST, collab.id, "1")
+    bonus = add_payment(session, SPECIALIST, collab.id, "500000", over_fee=True)
+    assert bonus.amount == Decimal("500000")
+    for amount in ("-5", "0"):  # one sentence for both: the form's and the service's
+        with pytest.raises(FieldErrors) as caught:
+            add_payment(session, SPECIALIST, collab.id, amount, over_fee=True)
+        assert str(dict(caught.value.messages)["amount"]) == "the amount must be more than zero"
+    usd = add_payment(session, SPECIALIST, collab.id, "5000000", currency="USD")  # another currency: not compared
+    assert usd.currency == "USD"
 
 
 def test_overdue_payments(program_setup, session) -> None:
