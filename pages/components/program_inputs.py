@@ -140,7 +140,8 @@ def for_people(
     tz: str | None = None,
 ) -> pd.DataFrame:
     """A copy of `frame` to show: dates as ISO days, timestamps in the workspace zone (`2026-11-27 14:03`), counts
-    in the user's locale, and every missing value blank (a table never says "None")."""
+    in the user's locale, flags as Yes / No in the user's language (never true / false), and every missing value
+    blank (a table never says "None")."""
     shown = frame.copy()
     for name in dates:
         shown[name] = ["" if blank(d) else d.isoformat() for d in frame[name]]
@@ -153,9 +154,12 @@ def for_people(
         ]
     for name in counts:
         shown[name] = ["" if blank(v) else number(v) for v in frame[name]]
+    yes, no = _("Yes"), _("No")
     for name in shown.columns:
-        if shown[name].dtype == object:
-            shown[name] = ["" if blank(v) else v for v in shown[name]]
+        if shown[name].dtype == bool:  # a flag reads as a word of the user's language, never true/false
+            shown[name] = [yes if v else no for v in shown[name]]
+        elif shown[name].dtype == object:
+            shown[name] = ["" if blank(v) else (yes if v else no) if isinstance(v, bool) else v for v in shown[name]]
     return shown
 
 
