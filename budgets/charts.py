@@ -72,13 +72,14 @@ def pacing_chart(
     colours = alt.Scale(domain=domain, range=[SERIES_COLOURS[code] for code in shown])
     dashes = alt.Scale(domain=domain, range=[SERIES_DASHES[code] for code in shown])
     # Colour and dash on the same field share one legend, so it shows each line's colour *and* style.
-    legend = alt.Legend(title=None, orient="bottom", symbolStrokeWidth=3, symbolSize=400)
+    # labelLimit 0: a legend label is never cut ("Belanja aktual (sampai kemarin)" is longer than Vega's 160 px).
+    legend = alt.Legend(title=None, orient="bottom", symbolStrokeWidth=3, symbolSize=400, labelLimit=0, columns=2)
     series_title = translate(AXIS_TITLE).format(currency=currency)
     lines = (
         alt.Chart(data)
         .mark_line()
         .encode(
-            x=day_axis(data["date"]),
+            x=day_axis(data["date"], translate),
             y=alt.Y("amount:Q", title=series_title),
             color=alt.Color("label:N", scale=colours, legend=legend),
             strokeDash=alt.StrokeDash("label:N", scale=dashes, legend=legend),

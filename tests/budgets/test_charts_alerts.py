@@ -148,7 +148,7 @@ def test_pacing_chart_has_actual_ideal_projection_and_budget_line() -> None:
 
 def test_pacing_chart_speaks_the_pages_language_and_has_no_plan_entry_without_a_plan() -> None:
     daily = pd.DataFrame({"date": [dt.date(2026, 11, 1)], "spend": [D(100)]})
-    words = {"Plan": "Rencana", "Cumulative spend ({currency})": "Belanja kumulatif ({currency})"}
+    words = {"Plan": "Rencana", "Cumulative spend ({currency})": "Belanja kumulatif ({currency})", "Date": "Tanggal"}
     translate = lambda text: words.get(text, text)  # noqa: E731
     chart = pacing_chart(daily, None, NOV.start, NOV.end, dt.date(2026, 11, 2), D(0), "IDR", translate=translate)
     spec = chart.to_dict()
@@ -158,6 +158,8 @@ def test_pacing_chart_speaks_the_pages_language_and_has_no_plan_entry_without_a_
     lines, _budget = chart.to_dict()["layer"]
     assert lines["encoding"]["color"]["scale"]["domain"][-1] == "Rencana"
     assert lines["encoding"]["y"]["title"] == "Belanja kumulatif (IDR)"
+    assert lines["encoding"]["x"]["title"] == "Tanggal"  # the date axis too
+    assert lines["encoding"]["color"]["legend"]["labelLimit"] == 0  # long series names are never cut
 
 
 def _pace(**kw) -> pacing.Pacing:
