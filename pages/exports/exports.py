@@ -59,7 +59,7 @@ st.caption(
 )
 st.caption(
     _(
-        "Reporting currency {currency}: {origin}.",
+        "Reporting currency {currency} ({origin}).",
         currency=info["reporting_currency"],
         origin=_(ORIGIN_TERMS[info["reporting_origin"]]),
     )

@@ -175,4 +175,4 @@ def test_admin_changes_the_reporting_currency(finance_url: str, app_test) -> Non
     at.button(key="exports_set_save").click().run()
     assert not at.exception, at.exception
     assert any("Reporting currency: IDR. FX policy: Month-end rate." in c.value for c in at.caption)
-    assert any("Reporting currency IDR: set in Settings." in c.value for c in at.caption)
+    assert any("Reporting currency IDR (set in Settings)." in c.value for c in at.caption)
