@@ -168,6 +168,16 @@ class BudgetOverview:
         """One `Pacing` per scope, in `results` order (built on first use, for the callers that want objects)."""
         return self.results.pacings()
 
+    def fees_recognised(self) -> dict[str, Decimal]:
+        """Per program currency: the influencer fees recognised in the period on completed days (`influencers.fees`,
+        the program scopes' "Spent" on the Budgets page; fees in another currency converted as the page does).
+        Recognised, not paid: payments are the ledger's `paid` column. The Overview shows this figure."""
+        out: dict[str, Decimal] = defaultdict(Decimal)
+        for p in self.pacings:
+            if p.scope.scope_type == SCOPE_PROGRAM:
+                out[p.scope.currency] += p.scope.actual
+        return {cur: quantize(amount, cur) for cur, amount in sorted(out.items())}
+
 
 _ADDED_UP = (SCOPE_CAMPAIGN, SCOPE_PROGRAM)  # channel and account plans overlap their members
 

@@ -916,6 +916,11 @@ def _influencers_and_programs(
                 "live": "approved",
                 "completed": "paid",
             }[stage]
+            paid_on = start + dt.timedelta(days=32 + m_index)
+            if status == "paid" and paid_on > today:
+                # Money cannot leave the account in the future (the payment form refuses it): a payment whose
+                # day has not come yet is approved and waits for its due date.
+                status = "approved"
             payment = Payment(
                 collaboration_id=collab.id,
                 amount=fee,
@@ -924,7 +929,7 @@ def _influencers_and_programs(
                 status=status,
                 approved_by="manager@demo.pantau.example" if status in ("approved", "paid") else None,
                 approved_at=utcnow() if status in ("approved", "paid") else None,
-                paid_date=start + dt.timedelta(days=32 + m_index) if status == "paid" else None,
+                paid_date=paid_on if status == "paid" else None,
                 paid_by="finance@demo.pantau.example" if status == "paid" else None,
                 invoice_number=f"INV-{prefix}-{collab.id:04d}",
                 method="bank_transfer" if status == "paid" else None,

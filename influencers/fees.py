@@ -1,7 +1,8 @@
 """Influencer fees, the one definition: what each collaboration commits, recognises and pays, and when.
 
 Every page and export that shows an influencer fee figure (the Budgets page, the marketing ledger and the
-marketing-spend export, the Overview) reads it from `fee_amounts()`. The rules (docs/budgets.md, "Influencer fees"):
+marketing-spend export, the Overview, the Programs page's creator cost through `committed_by_collaboration()`)
+reads it from `fee_amounts()`. The rules (docs/budgets.md, "Influencer fees"):
 - the **contracted fee** of a collaboration (`contracted_fee`): flat and commission = the fixed fee; per
   deliverable = each deliverable's own fee, else the collaboration's fee for that deliverable (one deliverable when
   none is planned yet); product only = no fee. The product value is the separate `product_seeding` channel.
@@ -140,8 +141,10 @@ def fee_amounts(
     *,
     recognition: str | None = None,
     program_ids: Iterable[int] | None = None,
+    collaboration_ids: Iterable[int] | None = None,
 ) -> list[FeeAmount]:
-    """Every committed, recognised and paid fee amount dated since..until (both included)."""
+    """Every committed, recognised and paid fee amount dated since..until (both included), of the given programs
+    and collaborations (all when None)."""
     recognition = check_recognition(recognition) if recognition else fee_recognition(session)
     tz = workspace_timezone(session)
     stmt = (
@@ -153,6 +156,9 @@ def fee_amounts(
     wanted = None if program_ids is None else sorted(set(program_ids))
     if wanted is not None:
         stmt = stmt.where(Collaboration.program_id.in_(wanted))
+    only = None if collaboration_ids is None else sorted(set(collaboration_ids))
+    if only is not None:
+        stmt = stmt.where(Collaboration.id.in_(only))
     collabs = session.execute(stmt).all()
     by_collab: dict[int, list[Deliverable]] = defaultdict(list)
     if collabs:
@@ -199,10 +205,26 @@ def fee_amounts(
     )
     if wanted is not None:
         paid = paid.where(Collaboration.program_id.in_(wanted))
+    if only is not None:
+        paid = paid.where(Collaboration.id.in_(only))
     for collab_id, day, currency, value, program_id, name, program_currency in session.execute(paid):
         out.append(
             FeeAmount(program_id, name, program_currency, collab_id, CHANNEL_FEES, PAID, day, currency, Decimal(value))
         )
+    return out
+
+
+def committed_by_collaboration(session: Session, collaboration_ids: Iterable[int]) -> dict[int, dict[str, Decimal]]:
+    """Per collaboration asked for: its whole committed amount per channel (influencer_fees, product_seeding),
+    whatever the commitment's date, in the collaboration's currency. A collaboration before contracted (or declined)
+    commits nothing: its proposed fee and product value are zero here, as in the ledger."""
+    ids = sorted(set(collaboration_ids))
+    out = {cid: {CHANNEL_FEES: ZERO, CHANNEL_SEEDING: ZERO} for cid in ids}
+    if not ids:
+        return out
+    for a in fee_amounts(session, dt.date.min, dt.date.max, collaboration_ids=ids):
+        if a.kind == COMMITTED:
+            out[a.collaboration_id][a.channel] += a.amount
     return out
 
 

@@ -12,7 +12,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import CampaignInsight
-from influencers.models import Collaboration, Deliverable, Influencer, Program, ProgramCampaign
+from influencers import fees
+from influencers.models import CONTRACTED_STAGES, Collaboration, Deliverable, Influencer, Program, ProgramCampaign
 
 Number = Decimal | int | None
 RESULT_COLUMNS = ("reach", "impressions", "views", "likes", "comments", "shares", "saves", "clicks", "conversions")
@@ -35,30 +36,27 @@ def engagements(likes: Number, comments: Number, shares: Number, saves: Number) 
     return sum(known) if known else None
 
 
-def fee_cost(
-    fee_type: str,
-    fee: Number,
-    commission_rate: Number,
-    revenue: Number,
-    deliverable_fees: Number = None,
-    deliverables: int = 0,
-) -> Decimal:
-    """The creator fee of a collaboration.
-    flat: the fee. per_deliverable: each deliverable's own fee, else the collaboration fee per deliverable
-    (one when none is planned yet). commission: any fixed fee plus rate % of the attributed revenue.
-    product_only: no fee (the product value is added by `collaboration_cost`)."""
-    base = Decimal(fee or 0)
-    if fee_type == "product_only":
+def commission_earned(fee_type: str, commission_rate: Number, revenue: Number) -> Decimal:
+    """rate % of the attributed revenue for a commission deal; nothing for any other fee type."""
+    if fee_type != "commission":
         return Decimal(0)
-    if fee_type == "per_deliverable":
-        return Decimal(deliverable_fees) if deliverable_fees is not None and deliverables else base
-    if fee_type == "commission":
-        return base + Decimal(commission_rate or 0) * Decimal(revenue or 0) / 100
-    return base
+    return Decimal(commission_rate or 0) * Decimal(revenue or 0) / 100
+
+
+def fee_cost(
+    committed_fee: Decimal, fee_type: str, commission_rate: Number, revenue: Number, *, contracted: bool
+) -> Decimal:
+    """The creator fee of a collaboration in its results: the fee it committed (`influencers.fees`: the contracted
+    fee of a collaboration at contracted or later, as the marketing ledger counts it) plus, for a commission deal
+    under contract, the commission earned on the attributed revenue. Before contracted (prospect, contacted,
+    negotiating) a proposed fee costs nothing yet."""
+    if not contracted:
+        return Decimal(0)
+    return committed_fee + commission_earned(fee_type, commission_rate, revenue)
 
 
 def collaboration_cost(fee: Decimal, product_value: Number) -> Decimal:
-    """Cost = creator fee + value of the product given."""
+    """Cost = creator fee + committed product value (the ledger's product_seeding channel)."""
     return fee + Decimal(product_value or 0)
 
 
@@ -94,11 +92,9 @@ def _deliverable_sums():
         select(
             Deliverable.collaboration_id.label("collaboration_id"),
             func.count(Deliverable.id).label("deliverables"),
-            func.sum(func.coalesce(Deliverable.fee, Collaboration.fee)).label("deliverable_fees"),
             func.sum(Deliverable.revenue).label("revenue"),
             *cols,
         )
-        .join(Collaboration, Collaboration.id == Deliverable.collaboration_id)
         .group_by(Deliverable.collaboration_id)
         .subquery()
     )
@@ -107,7 +103,9 @@ def _deliverable_sums():
 def collaboration_results(
     session: Session, *, program_id: int | None = None, influencer_id: int | None = None
 ) -> pd.DataFrame:
-    """One row per collaboration (declined ones left out): results summed over its deliverables, cost and ROI."""
+    """One row per collaboration (declined ones left out): results summed over its deliverables, cost and ROI.
+    The cost is what the collaboration committed (`influencers.fees.committed_by_collaboration`: fees and product
+    value of a collaboration at contracted or later, the marketing ledger's amounts) plus commission earned."""
     sums = _deliverable_sums()
     stmt = (
         select(
@@ -118,12 +116,9 @@ def collaboration_results(
             Influencer.name.label("influencer"),
             Collaboration.stage,
             Collaboration.fee_type,
-            Collaboration.fee,
             Collaboration.commission_rate,
-            Collaboration.product_value,
             Collaboration.currency,
             func.coalesce(sums.c.deliverables, 0).label("deliverables"),
-            sums.c.deliverable_fees,
             sums.c.revenue,
             *[sums.c[c] for c in RESULT_COLUMNS],
         )
@@ -137,7 +132,9 @@ def collaboration_results(
         stmt = stmt.where(Collaboration.program_id == program_id)
     if influencer_id is not None:
         stmt = stmt.where(Collaboration.influencer_id == influencer_id)
-    rows = [_with_roi(dict(r)) for r in session.execute(stmt).mappings()]
+    found = [dict(r) for r in session.execute(stmt).mappings()]
+    committed = fees.committed_by_collaboration(session, [r["collaboration_id"] for r in found])
+    rows = [_with_roi(r, committed[r["collaboration_id"]]) for r in found]
     return pd.DataFrame(rows, columns=_COLUMNS, dtype=object)  # object: keep ints, Decimals and None exact
 
 
@@ -165,19 +162,19 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _with_roi(row: dict[str, Any]) -> dict[str, Any]:
+def _with_roi(row: dict[str, Any], committed: dict[str, Decimal]) -> dict[str, Any]:
     for c in RESULT_COLUMNS:
         row[c] = _int(row[c])
     row["revenue"] = None if row["revenue"] is None else Decimal(row["revenue"])
     fee = fee_cost(
+        committed[fees.CHANNEL_FEES],
         row["fee_type"],
-        row["fee"],
         row["commission_rate"],
         row["revenue"],
-        row["deliverable_fees"],
-        row["deliverables"],
+        contracted=row["stage"] in CONTRACTED_STAGES,
     )
     row["fee_cost"] = fee
+    row["product_value"] = committed[fees.CHANNEL_SEEDING]
     row["cost"] = collaboration_cost(fee, row["product_value"])
     row["engagements"] = engagements(row["likes"], row["comments"], row["shares"], row["saves"])
     row.update(_roi(row))
@@ -263,7 +260,8 @@ def linked_campaign_totals(session: Session, program_id: int) -> pd.DataFrame:
 
 
 def program_summary(session: Session, program_id: int) -> pd.DataFrame:
-    """Per currency: creator cost and its CPA, linked campaigns' spend and CPA, and creator cost plus boost
+    """Per currency: creator cost (what the program's contracted collaborations committed, as the marketing ledger
+    counts it, plus commission earned) and its CPA, linked campaigns' spend and CPA, and creator cost plus boost
     spend with the combined CPA (the same content, paid twice: once to the creator, once to Meta)."""
     creators = rollup(collaboration_results(session, program_id=program_id), ["program_id"])
     boost = linked_campaign_totals(session, program_id)
@@ -340,6 +338,7 @@ def results_over_time(session: Session, program_id: int) -> pd.DataFrame:
 
 __all__ = [
     "collaboration_results",
+    "commission_earned",
     "engagements",
     "fee_cost",
     "metrics",

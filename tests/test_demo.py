@@ -105,3 +105,23 @@ def test_only_admins_load_the_demo(migrated_url: str) -> None:
         load_demo(s, Actor("v@example.com", "viewer"), today=TODAY)
     with session_scope(migrated_url) as s:
         assert s.scalar(select(func.count(Campaign.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "today",
+    [dt.date(2026, 12, 3), dt.date(2026, 11, 27), dt.date(2026, 12, 31), dt.date(2027, 1, 1), dt.date(2026, 3, 1)],
+)
+def test_no_payment_is_paid_after_today(migrated_url: str, today: dt.date) -> None:
+    """The payment form refuses a paid date in the future (influencers.payments), so the demo never makes one:
+    a payment whose day has not come yet is still approved, waiting for its due date."""
+    with session_scope(migrated_url) as s:
+        load_demo(s, CLI_ACTOR, today=today)
+    with session_scope(migrated_url) as s:
+        payments = s.scalars(select(Payment)).all()
+        paid = [p for p in payments if p.status == "paid"]
+        assert paid, "the demo has paid payments"
+        assert all(p.paid_date is not None and p.paid_date <= today for p in paid), [
+            (p.id, p.paid_date) for p in paid if p.paid_date is None or p.paid_date > today
+        ]
+        assert all(p.paid_date is None for p in payments if p.status != "paid")
+        assert all(p.due_date is not None for p in payments if p.status != "paid")

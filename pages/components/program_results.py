@@ -26,9 +26,11 @@ def results_tab(results: pd.DataFrame, summary: pd.DataFrame, over_time: pd.Data
     )
     st.caption(
         _(
-            "Creator cost = fees + product value. CPA of creators next to the CPA of the linked Meta campaigns; "
-            "creator plus boost = creator cost + linked campaigns' spend in the program dates. n/a = not "
-            "computable (missing or zero)."
+            "Creator cost = the fees and product value committed by creators at Contracted or later (the amounts "
+            "the Budgets page and the marketing ledger count), plus commission earned on attributed revenue; "
+            "fees still proposed to prospects, contacted or negotiating creators do not count. CPA of creators "
+            "next to the CPA of the linked Meta campaigns; creator plus boost = creator cost + linked campaigns' "
+            "spend in the program dates. n/a = not computable (missing or zero)."
         )
     )
     st.subheader(_("Per collaboration"))

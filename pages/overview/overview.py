@@ -89,22 +89,20 @@ spend = summary["spend"]
 totals = {t.currency: t for t in month["overview"].totals}
 if spend.empty and not totals:
     st.info(_("No ad spend recorded this month yet."))
-currencies = sorted(set(spend["currency"]) | set(totals))
+recognised = month["overview"].fees_recognised()  # the Budgets page's "Spent" of programs (influencers.fees)
+currencies = sorted(set(spend["currency"]) | set(totals) | set(recognised))
 by_currency = {row.currency: row for row in spend.itertuples()}
 for cur in currencies:
     row = by_currency.get(cur)
     total = totals.get(cur)
     ads = row.spend if row is not None else 0
-    fees = sum(
-        (p.actual for p in month["overview"].pacings if p.scope.scope_type == "program" and p.scope.currency == cur),
-        0,
-    )
+    fees = recognised.get(cur, 0)
     conversions = row.conversions if row is not None else 0
     value = row.conversion_value if row is not None else 0
     st.markdown(f"**{cur}**")
     a, b, c, d, e = st.columns(5)
     tile(a, _("Spend ({currency})", currency=cur), ads + fees, cur, fits=10)
-    a.caption(_("{ads} ads, {fees} influencer fees paid", ads=money(ads, cur), fees=money(fees, cur)))
+    a.caption(_("{ads} ads, {fees} influencer fees recognised", ads=money(ads, cur), fees=money(fees, cur)))
     number_tile(b, _("Conversions ({currency} accounts)", currency=cur), conversions)
     cpa = performance.ratio(ads, conversions)
     if cpa is None:

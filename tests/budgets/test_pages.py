@@ -227,3 +227,41 @@ def test_campaigns_and_budgets_open_on_the_default_range(demo_url: str, app_test
     at.segmented_control(key="budgets_period_kind").set_value("custom").run()
     assert not at.exception, at.exception
     assert tuple(at.date_input(key="budgets_custom_period").value) == (expected.start, expected.end)
+
+
+def _recognised_fees_this_month() -> dict[str, Decimal]:
+    """Per currency: influencer fees recognised this month on completed days, as influencers.fees defines them (the
+    Budgets page's "Spent" of programs)."""
+    import datetime as dt
+
+    from db.calendar import workspace_today
+    from influencers import fees
+
+    with session_scope() as s:
+        today = workspace_today(s)
+        start = today.replace(day=1)
+        out: dict[str, Decimal] = {}
+        for a in fees.fee_amounts(s, start, today - dt.timedelta(days=1)):
+            if a.kind == fees.RECOGNISED and a.channel == fees.CHANNEL_FEES:
+                out[a.currency] = out.get(a.currency, Decimal(0)) + a.amount
+        return out
+
+
+def test_overview_names_its_fees_recognised_and_they_are_the_fees_modules(demo_url: str, app_test) -> None:
+    """The Overview's per-currency line shows the fees recognised this month (not paid ones) and says so."""
+    from db.money import format_money
+
+    expected = _recognised_fees_this_month()
+    at = _open(app_test, "pages/overview/overview.py")
+    captions = [c.value for c in at.caption]
+    for cur in ("IDR", "USD", "SGD"):
+        amount = format_money(expected.get(cur, Decimal(0)), cur, "en_US")
+        assert any(c.endswith(f", {amount} influencer fees recognised") for c in captions), (cur, amount, captions)
+    assert not [c for c in captions if "fees paid" in c], captions
+    at.selectbox(key="auth_language").set_value("id").run()
+    at.switch_page("pages/overview/overview.py").run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    usd = format_money(expected.get("USD", Decimal(0)), "USD", "id_ID")
+    assert any(c.endswith(f", {usd} fee influencer diakui") for c in captions), (usd, captions)
+    assert not [c for c in captions if "dibayar" in c], captions

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
+from db.engine import session_scope
+from finance.ledger import build_ledger
+from influencers import fees
 from influencers.charts import cost_vs_conversions, results_over_time
+from influencers.contacts import create_influencer
 from influencers.deliverables import add_deliverable, record_results
-from influencers.programs import update_collaboration, update_program
+from influencers.models import Program
+from influencers.programs import add_collaboration, update_collaboration, update_program
 from influencers.roi import (
     collaboration_results,
     engagements,
@@ -21,7 +28,7 @@ from influencers.roi import (
     rollup,
 )
 from influencers.roi import results_over_time as results_frame
-from tests.influencers.conftest import SPECIALIST
+from tests.influencers.conftest import SPECIALIST, contract
 
 
 def test_ratio_never_divides_by_zero() -> None:
@@ -40,19 +47,20 @@ def test_engagements_sum_known_parts() -> None:
 
 
 @pytest.mark.parametrize(
-    ("fee_type", "fee", "rate", "revenue", "del_fees", "count", "expected"),
+    ("fee_type", "committed", "rate", "revenue", "contracted", "expected"),
     [
-        ("flat", Decimal("1000"), None, None, None, 0, Decimal("1000")),
-        ("flat", None, None, None, None, 0, Decimal("0")),
-        ("per_deliverable", Decimal("500"), None, None, Decimal("1500"), 3, Decimal("1500")),
-        ("per_deliverable", Decimal("500"), None, None, None, 0, Decimal("500")),
-        ("commission", None, Decimal("10"), Decimal("20000"), None, 0, Decimal("2000")),
-        ("commission", Decimal("100"), Decimal("10"), None, None, 0, Decimal("100")),
-        ("product_only", Decimal("999"), None, None, None, 0, Decimal("0")),
+        ("flat", Decimal("1000"), None, None, True, Decimal("1000")),
+        ("flat", Decimal("0"), None, None, True, Decimal("0")),
+        ("per_deliverable", Decimal("1500"), None, None, True, Decimal("1500")),
+        ("commission", Decimal("0"), Decimal("10"), Decimal("20000"), True, Decimal("2000")),
+        ("commission", Decimal("100"), Decimal("10"), None, True, Decimal("100")),
+        ("commission", Decimal("100"), Decimal("10"), Decimal("20000"), False, Decimal("0")),
+        ("flat", Decimal("1000"), None, None, False, Decimal("0")),
+        ("product_only", Decimal("0"), None, None, True, Decimal("0")),
     ],
 )
-def test_fee_cost(fee_type, fee, rate, revenue, del_fees, count, expected) -> None:
-    assert fee_cost(fee_type, fee, rate, revenue, del_fees, count) == expected
+def test_fee_cost(fee_type, committed, rate, revenue, contracted, expected) -> None:
+    assert fee_cost(committed, fee_type, rate, revenue, contracted=contracted) == expected
 
 
 def test_metrics_formulas() -> None:
@@ -113,6 +121,7 @@ def test_program_results_and_linked_campaign_cpa(program_setup, session) -> None
         {"fee": "2000000", "product_value": "500000", "currency": "IDR"},
         collab.version_id,
     )
+    contract(session, collab)  # a cost once contracted (a proposed fee costs nothing yet)
     first = add_deliverable(
         session,
         SPECIALIST,
@@ -209,7 +218,8 @@ def test_program_results_and_linked_campaign_cpa(program_setup, session) -> None
 
 
 def test_program_without_results_gives_na(program_setup, session) -> None:
-    program, _person, _collab = program_setup
+    program, _person, collab = program_setup
+    contract(session, collab)
     [row] = collaboration_results(session, program_id=program.id).to_dict("records")
     assert row["cost"] == Decimal("2500000")
     assert all(row[k] is None for k in ("cpm", "cpe", "cpc", "cpa", "roas", "engagement_rate"))
@@ -218,3 +228,61 @@ def test_program_without_results_gives_na(program_setup, session) -> None:
     assert summary["creator_cpa"] is None
     assert summary["combined_cpa"] is None
     assert summary["creator_plus_boost"] == Decimal("2500000")
+
+
+def test_proposed_fees_before_contracted_do_not_count(program_setup, session) -> None:
+    """A prospect's proposed fee and product value are not a cost (nor in the ledger); a contracted one's are."""
+    program, _prospect, prospect = program_setup  # fee 2,500,000 proposed, still at Prospect
+    update_collaboration(
+        session,
+        SPECIALIST,
+        prospect.id,
+        {"fee": "2500000", "product_value": "300000", "currency": "IDR"},
+        prospect.version_id,
+    )
+    signed = add_collaboration(
+        session,
+        SPECIALIST,
+        program.id,
+        create_influencer(session, SPECIALIST, {"name": "Budi Santoso", "handles": {"tiktok": "@budi"}}).id,
+        {"fee": "1000000", "product_value": "200000"},
+    )
+    contract(session, signed)
+    session.flush()
+
+    rows = {r["influencer"]: r for r in collaboration_results(session, program_id=program.id).to_dict("records")}
+    assert rows["Ayu Lestari"]["stage"] == "prospect"
+    assert rows["Ayu Lestari"]["cost"] == Decimal("0")
+    assert rows["Budi Santoso"]["cost"] == Decimal("1200000")
+    [summary] = program_summary(session, program.id).to_dict("records")
+    assert summary["creator_cost"] == Decimal("1200000")
+    assert summary["creator_cost"] == _ledger_committed(session)[(program.id, "IDR")]
+
+
+def _ledger_committed(session) -> dict[tuple[int, str], Decimal]:
+    """Per (program, currency): the marketing ledger's committed influencer fees plus product value, all time."""
+    out: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for line in build_ledger(session, dt.date(2000, 1, 1), dt.date(2100, 12, 31)):
+        if line.item_type == "program" and line.channel in (fees.CHANNEL_FEES, fees.CHANNEL_SEEDING):
+            out[(int(line.item_id), line.currency)] += line.committed or Decimal(0)
+    return dict(out)
+
+
+def test_creator_cost_is_the_ledgers_committed_amount_for_every_demo_program(demo_url: str) -> None:
+    """The Results view's creator cost (program_summary) = what the marketing ledger commits for the program:
+    influencer fees and product value of contracted collaborations (prospects' proposals left out)."""
+    with session_scope() as s:
+        ledger = _ledger_committed(s)
+        # Commission earned on revenue is ROI cost too; the demo's commission deals have none yet, so the two agree.
+        results = collaboration_results(s)
+        assert all(r["revenue"] is None for r in results.to_dict("records") if r["fee_type"] == "commission")
+        programs = s.scalars(select(Program).order_by(Program.id)).all()
+        assert len(programs) == 4
+        for program in programs:
+            summary = program_summary(s, program.id)
+            shown = {r["currency"]: r["creator_cost"] for r in summary.to_dict("records")}
+            expected = {cur: amount for (pid, cur), amount in ledger.items() if pid == program.id}
+            assert shown == expected, program.name
+        barista = next(p for p in programs if p.name == "Barista at Home")
+        [row] = program_summary(s, barista.id).to_dict("records")
+        assert row["creator_cost"] == Decimal("4000")  # 3,750 fees + 250 product value, not 8,300
