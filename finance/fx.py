@@ -4,7 +4,8 @@ Rules (see docs/exports.md):
 - the same currency converts at exactly 1;
 - finance's rates (the `fx_rate` table, typed or imported, stored exactly) come first: for each day the direct
   rate (from -> to) when recorded, else the inverse of the opposite pair (1 / rate, `round_rate`: 10 decimals,
-  at least 6 significant digits);
+  at least 6 significant digits), else the cross rate through the reporting currency R (the book's `pivot`):
+  A->B = A->R / B->R of that day, `round_rate`;
 - without a finance rate, the ECB reference rate crossed through the euro (`finance/fx_reference.py`),
   `round_rate`; every used rate says which (`source`: `finance` or `ecb_reference`);
 - `daily`: the rate of that day, or the latest rate of the previous 7 days (weekends, holidays), finance's
