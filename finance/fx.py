@@ -4,7 +4,8 @@ Rules (see docs/exports.md):
 - the same currency converts at exactly 1;
 - finance's rates (the `fx_rate` table, typed or imported, stored exactly) come first: for each day the direct
   rate (from -> to) when recorded, else the inverse of the opposite pair (1 / rate, `round_rate`: 10 decimals,
-  at least 6 significant digits);
+  at least 6 significant digits), else the cross rate through the reporting currency R (the book's `pivot`):
+  A->B = A->R / B->R of that day, `round_rate`;
 - without a finance rate, the ECB reference rate crossed through the euro (`finance/fx_reference.py`),
   `round_rate`; every used rate says which (`source`: `finance` or `ecb_reference`);
 - `daily`: the rate of that day, or the latest rate of the previous 7 days (weekends, holidays), finance's
@@ -205,38 +206,64 @@ def missing_by_pair(missing: Iterable[MissingRate]) -> dict[str, list[str]]:
     return {pair: sorted(found) for pair, found in sorted(months.items())}
 
 
+RateRow = tuple[dt.date, str, str, Decimal]
+
+
+def load_rates(
+    session: Session, since: dt.date, until: dt.date, currencies: Iterable[str] | None = None
+) -> list[RateRow]:
+    """Finance's rates (date, from, to, rate) a `RateBook` for since..until needs: dated from 7 days before the
+    first month up to the end of the last month, into or out of one of `currencies` (None: every pair)."""
+    start = min(since, month_start(since)) - dt.timedelta(days=DAILY_FALLBACK_DAYS)
+    stmt = select(FxRate.date, FxRate.from_currency, FxRate.to_currency, FxRate.rate).where(
+        FxRate.date.between(start, max(until, month_end(until)))
+    )
+    if currencies is not None:
+        codes = sorted({c.upper() for c in currencies})
+        stmt = stmt.where(or_(FxRate.to_currency.in_(codes), FxRate.from_currency.in_(codes)))
+    return [(day, src, dst, Decimal(rate)) for day, src, dst, rate in session.execute(stmt)]
+
+
 class RateBook:
     """Rates for one target currency, loaded once for a date range; conversion with a cache.
 
-    Loads every finance rate into or out of `target` dated between `since - 7 days` and `until` (whole
-    months); the ECB reference rates (`reference`, default: the process's) are read only when finance has
-    no rate for a conversion.
+    Loads every finance rate into or out of `target` (and, with a `pivot` currency, the workspace's reporting
+    currency, into or out of it) dated between `since - 7 days` and `until` (whole months), or takes them from
+    `rows` (`load_rates`); the ECB reference rates (`reference`, default: the process's) are read only when
+    finance has no rate for a conversion, neither direct nor crossed through the pivot.
     """
 
     def __init__(
         self,
-        session: Session,
+        session: Session | None,
         target: str,
         since: dt.date,
         until: dt.date,
         policy: str,
         reference: ReferenceRates | None = None,
+        *,
+        pivot: str | None = None,
+        rows: Iterable[RateRow] | None = None,
     ) -> None:
         self.target = target.upper()
         self.policy = _check_policy(policy)
         self._reference = reference
         self._direct: dict[str, dict[dt.date, Decimal]] = {}
         self._opposite: dict[str, dict[dt.date, Decimal]] = {}
-        start = min(since, month_start(since)) - dt.timedelta(days=DAILY_FALLBACK_DAYS)
-        stmt = select(FxRate.date, FxRate.from_currency, FxRate.to_currency, FxRate.rate).where(
-            FxRate.date.between(start, max(until, month_end(until))),
-            or_(FxRate.to_currency == self.target, FxRate.from_currency == self.target),
-        )
-        for day, src, dst, rate in session.execute(stmt):
+        pivot = pivot.upper() if pivot else None
+        if rows is None:
+            if session is None:
+                raise ValueError("RateBook needs a session or the rows")
+            rows = load_rates(session, since, until, [c for c in (self.target, pivot) if c])
+        rows = list(rows)
+        for day, src, dst, rate in rows:
             if dst == self.target:
-                self._direct.setdefault(src, {})[day] = Decimal(rate)
-            else:
-                self._opposite.setdefault(dst, {})[day] = Decimal(rate)
+                self._direct.setdefault(src, {})[day] = rate
+            elif src == self.target:
+                self._opposite.setdefault(dst, {})[day] = rate
+        # Finance's rates into the pivot (the reporting currency), for cross rates A->target = A->pivot /
+        # target->pivot when finance has no rate between A and the target.
+        self._pivot = RateBook(None, pivot, since, until, policy, rows=rows) if pivot and pivot != self.target else None
         self._cache: dict[tuple[str, dt.date, bool], UsedRate | None] = {}
         self._missing: set[MissingRate] = set()
 
@@ -258,16 +285,47 @@ class RateBook:
     # --- one day -------------------------------------------------------------------------------------
 
     def _day_rate(self, currency: str, day: dt.date) -> Decimal | None:
+        """Finance's rate of one day: the direct rate when recorded, else the inverse of the opposite pair, else
+        the cross rate through the pivot (currency->pivot / target->pivot, both of that day); computed ones
+        `round_rate`."""
         direct = self._direct.get(currency, {}).get(day)
         if direct is not None:
             return direct
         opposite = self._opposite.get(currency, {}).get(day)
         if opposite is not None and opposite != 0:
             return round_rate(ONE / opposite)
+        if self._pivot is not None:
+            into, out = self._pivot._leg(currency, day), self._pivot._leg(self.target, day)
+            if into is not None and out:
+                return round_rate(into / out)
         return None
 
-    def _days(self, currency: str) -> set[dt.date]:
+    def _leg(self, currency: str, day: dt.date) -> Decimal | None:
+        """One leg of a cross rate, unrounded: 1 for the book's own currency, the stored rate into it, else the
+        inverse of the stored rate out of it (28 significant digits); None without a rate that day."""
+        if currency == self.target:
+            return ONE
+        direct = self._direct.get(currency, {}).get(day)
+        if direct is not None:
+            return direct
+        opposite = self._opposite.get(currency, {}).get(day)
+        return ONE / opposite if opposite else None
+
+    def _leg_days(self, currency: str) -> set[dt.date] | None:
+        """The days the leg `currency` -> this book's currency has a rate (None: every day, the same currency)."""
+        if currency == self.target:
+            return None
         return set(self._direct.get(currency, {})) | set(self._opposite.get(currency, {}))
+
+    def _days(self, currency: str) -> set[dt.date]:
+        days = set(self._direct.get(currency, {})) | set(self._opposite.get(currency, {}))
+        if self._pivot is not None:
+            into, out = self._pivot._leg_days(currency), self._pivot._leg_days(self.target)
+            if into is None or out is None:
+                days |= (into or set()) | (out or set())
+            else:
+                days |= into & out
+        return days
 
     def _reference_on(self, currency: str, day: dt.date) -> Decimal | None:
         rate = self.reference.rate_on(currency, self.target, day)
@@ -835,24 +893,66 @@ def list_rates(session: Session, since: dt.date | None = None, until: dt.date | 
     return list(session.scalars(stmt))
 
 
+class Rates:
+    """The rate from any currency to any other on a day, under one FX policy: every finance rate dated in the
+    range is loaded once (so it keeps working after the session closes), and one `RateBook` per target currency,
+    crossing through the workspace's reporting currency (`pivot`), is made on first need. What the Budgets page's
+    plans in their own currency, the reporting-currency totals and the exports (`RateBook` with the same pivot)
+    convert with."""
+
+    def __init__(
+        self,
+        session: Session,
+        since: dt.date,
+        until: dt.date,
+        policy: str | None = None,
+        pivot: str | None = None,
+        reference: ReferenceRates | None = None,
+    ) -> None:
+        self.since, self.until = since, until
+        self.policy = _check_policy(policy or fx_policy(session))
+        self.pivot = (pivot or reporting_currency(session)).upper()
+        self._reference = reference
+        self._rows = load_rates(session, since, until)
+        self._books: dict[str, RateBook] = {}
+
+    def book(self, target: str) -> RateBook:
+        """The rate book into `target` (crossing through the pivot), made once."""
+        code = target.upper()
+        found = self._books.get(code)
+        if found is None:
+            found = self._books[code] = RateBook(
+                None, code, self.since, self.until, self.policy, self._reference, pivot=self.pivot, rows=self._rows
+            )
+        return found
+
+    @property
+    def missing(self) -> list[MissingRate]:
+        """Every (pair, day or month) asked for without a rate so far, over every target, sorted."""
+        return sorted({m for book in self._books.values() for m in book.missing})
+
+    def try_rate(self, source: str, target: str, day: dt.date) -> UsedRate | None:
+        """THE rate from `source` to `target` for a figure dated `day` under the policy, or None."""
+        return self.book(target).try_rate(source, day)
+
+    def convert_or_none(self, amount: Decimal, source: str, target: str, day: dt.date) -> Decimal | None:
+        """`amount` in `target` at its precision (the same currency: unchanged), or None without a rate."""
+        if source.upper() == target.upper():
+            return amount
+        converted = self.book(target).convert_or_none(amount, source, day)
+        return None if converted is None else converted[0]
+
+
 def converter(
     session: Session, since: dt.date, until: dt.date, targets: tuple[str, ...] = (), policy: str | None = None
 ) -> Callable[[Decimal, str, str, dt.date], Decimal | None]:
-    """A converter for pages' totals: (amount, from, to, day) -> amount in `to`, or None without a rate.
+    """A converter for pages' totals and plans: (amount, from, to, day) -> amount in `to`, or None without a rate
+    (`Rates.convert_or_none`: into any currency, directly or crossed through the reporting currency).
 
-    Rates into each of `targets` (default: the reporting currency) are loaded now, so the converter
-    keeps working after the session closes; other targets give None.
+    Finance's rates of the range are loaded now, so the converter keeps working after the session closes; the
+    books of `targets` are made now too (others on first use).
     """
-    policy = policy or fx_policy(session)
-    books = {t.upper(): RateBook(session, t, since, until, policy) for t in (targets or (reporting_currency(session),))}
-
-    def convert(amount: Decimal, source: str, target: str, day: dt.date) -> Decimal | None:
-        if source.upper() == target.upper():
-            return amount
-        book = books.get(target.upper())
-        if book is None:
-            return None
-        converted = book.convert_or_none(amount, source, day)
-        return None if converted is None else converted[0]
-
-    return convert
+    rates = Rates(session, since, until, policy)
+    for target in targets:
+        rates.book(target)
+    return rates.convert_or_none

@@ -16,7 +16,7 @@ from campaigns.models import AdAccount, CampaignInsight
 from db.calendar import month_start
 from db.errors import DomainError
 from db.money import precision, quantize
-from finance.fx import MissingRate, RateBook, UsedRate
+from finance.fx import MissingRate, RateBook, UsedRate, reporting_currency
 from finance.periods import provisional_since
 from influencers.models import Payment
 
@@ -52,7 +52,9 @@ class ExportContext:
     @property
     def book(self) -> RateBook:
         if self._book is None:
-            self._book = RateBook(self.session, self.currency, self.since, self.until, self.policy)
+            self._book = RateBook(
+                self.session, self.currency, self.since, self.until, self.policy, pivot=reporting_currency(self.session)
+            )
         return self._book
 
     @property

@@ -24,7 +24,8 @@ def test_converter_uses_the_policy_and_says_none_without_a_rate(session) -> None
     assert convert(Decimal("1000000"), "IDR", "USD", OCT) == Decimal("70.00")
     assert convert(Decimal("12.34"), "USD", "USD", OCT) == Decimal("12.34")
     assert convert(Decimal("5"), "VND", "USD", OCT) is None  # no rate (the ECB has no VND): never a silent 1.0
-    assert convert(Decimal("5"), "USD", "EUR", OCT) is None  # target not loaded
+    assert convert(Decimal("5"), "USD", "VND", OCT) is None  # into any currency, but never without a rate
+    assert convert(Decimal("5"), "USD", "EUR", OCT) is not None  # any target: here the ECB reference rates
     daily = fx.converter(session, dt.date(2026, 10, 1), dt.date(2026, 10, 31), policy="daily")
     assert daily(Decimal("1000000"), "IDR", "USD", dt.date(2026, 10, 31)) == Decimal("80.00")
 
