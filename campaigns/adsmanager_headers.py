@@ -110,6 +110,22 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "account": ("account_id", "account_name"),
 }
 
+# The Bahasa Indonesia spellings above; every other alias is English, but for words both languages write alike.
+# A file's header language says how it writes numbers when no figure does (docs/file-formats.md).
+INDONESIAN: frozenset[str] = frozenset(
+    {
+        *("nama akun", "id akun", "nama kampanye", "id kampanye", "nama set iklan", "id set iklan", "nama iklan"),
+        *("id iklan", "awal pelaporan", "tanggal mulai pelaporan", "akhir pelaporan", "tanggal selesai pelaporan"),
+        *("hari", "tanggal", "minggu", "bulan", "jumlah yang dibelanjakan", "impresi", "tayangan", "jangkauan"),
+        *("frekuensi", "klik (semua)", "klik tautan", "hasil", "indikator hasil", "jenis hasil", "tipe hasil"),
+        *("biaya per hasil", "pembelian", "nilai konversi pembelian", "prospek", "tayangan halaman tujuan"),
+        *("penayangan kampanye", "penayangan set iklan", "penayangan iklan", "status penayangan"),
+        *("pengaturan atribusi", "anggaran set iklan", "jenis anggaran set iklan", "mulai", "berakhir"),
+        *("mata uang", "tujuan kampanye", "usia", "umur", "jenis kelamin", "wilayah", "negara", "penempatan"),
+    }
+)
+BOTH_LANGUAGES: frozenset[str] = frozenset({"platform"})
+
 FIELD_BY_ALIAS: dict[str, str] = {alias: name for name, aliases in FIELDS.items() for alias in aliases}
 ALL_ALIASES: frozenset[str] = frozenset(FIELD_BY_ALIAS)  # what `read_table(header=...)` looks for
 
@@ -146,3 +162,13 @@ ACCOUNT_ID_PREFIX = "act_"
 def normalise(header: str) -> str:
     """The key a header is looked up by (the tabular reader's own `header_key`)."""
     return header_key(header)
+
+
+def header_language(aliases: list[str]) -> str:
+    """`id` when most of the aliases a header uses are Bahasa Indonesia, `en` when most are English; a tie goes to
+    the language of the first one (the caller puts the spend column's first)."""
+    votes = [alias in INDONESIAN for alias in aliases if alias in FIELD_BY_ALIAS and alias not in BOTH_LANGUAGES]
+    indonesian, english = votes.count(True), votes.count(False)
+    if indonesian == english:
+        return "id" if votes and votes[0] else "en"
+    return "id" if indonesian > english else "en"

@@ -15,10 +15,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from babel.numbers import format_decimal
+
 from campaigns import adsmanager_headers as vocabulary
 from campaigns.meta_settings import CONVERSION_EVENTS
 from db.errors import N_, DomainError, Message
-from db.parse import ParseError, is_blank, parse_amount, parse_count, parse_date
+from db.money import precision, quantize
+from db.parse import (
+    ParseError,
+    count_example,
+    is_blank,
+    number_marks,
+    parse_amount,
+    parse_count,
+    parse_date,
+)
 from db.tabular import DEFAULT_LIMITS, Limits, Row, Table, excel_damage, read_table, split_currency, summary_row
 from db.text import TextError, clean_text
 
@@ -59,6 +70,21 @@ NO_DATE = N_("The row has no date: {columns} are empty.")
 END_BEFORE_START = N_("{end} is before the start of the row's period, {start}.")
 TOO_MANY_DECIMALS = N_("{value} has more than {digits} decimals; Pantau keeps amounts to {digits} decimals.")
 OTHER_CURRENCY = N_("The row is in {currency}, but the file is in {expected}; export one currency per file.")
+NOT_A_COUNT = N_("{value} is not a count; type it like {example}.")
+AMBIGUOUS_FIGURE = N_(
+    "{value} could be {small} or {large}: this file writes '{mark}' as its decimal mark ({reason}), but {kind} "
+    "have no decimals; upload the file as Ads Manager exported it, or write the figure without thousands "
+    "separators."
+)
+MIXED_NUMBERS = N_(
+    "{value} cannot be read for sure: the file writes numbers both with '.' as the decimal mark ({dot} in row "
+    "{dot_row}) and with ',' ({comma} in row {comma_row}); upload the file as Ads Manager exported it, or write "
+    "every figure one way."
+)
+REASON_VALUE = N_("{value} in row {row}")
+REASON_HEADERS = {"id": N_("its headers are in Bahasa Indonesia"), "en": N_("its headers are in English")}
+KIND_COUNTS = N_("counts")
+KIND_AMOUNTS = N_("{currency} amounts")
 DUPLICATE_ROW_ID = N_("The row repeats row {other}: the same {level}, dates and breakdown; remove one of them.")
 DUPLICATE_ROW = N_(
     "The row has the same {level}, dates and breakdown as row {other}; remove one of them, or export with the "
@@ -222,6 +248,7 @@ class Layout:
     file_currency: str | None  # from the money headers' (CUR) suffix, or a Currency column
     ignored: tuple[str, ...]  # headers no field reads
     accounts: tuple[tuple[str | None, str | None], ...]  # distinct (Account ID, Account name) cells of the file
+    language: str = "en"  # of the headers: "id" (Bahasa Indonesia) or "en"
 
     def header(self, name: str) -> str:
         """The column of `name` as the file writes it (for messages)."""
@@ -257,6 +284,7 @@ def open_export(data: bytes, file_name: str, *, limits: Limits = DEFAULT_LIMITS)
     columns: dict[str, str] = {}
     currencies: set[str] = set()
     ignored: list[str] = []
+    aliases: list[str] = []
     for key in table.keys:
         base, currency = split_currency(key)
         name = vocabulary.FIELD_BY_ALIAS.get(key) or (vocabulary.FIELD_BY_ALIAS.get(base) if currency else None)
@@ -264,6 +292,8 @@ def open_export(data: bytes, file_name: str, *, limits: Limits = DEFAULT_LIMITS)
             if table.column_name(key):
                 ignored.append(table.column_name(key))
             continue
+        alias = key if key in vocabulary.FIELD_BY_ALIAS else base
+        aliases.insert(0 if name == "spend" and "spend" not in columns else len(aliases), alias)
         if currency and name in vocabulary.MONEY:
             currencies.add(currency)
         columns.setdefault(name, key)
@@ -296,6 +326,7 @@ def open_export(data: bytes, file_name: str, *, limits: Limits = DEFAULT_LIMITS)
         file_currency=next(iter(currencies), None),
         ignored=tuple(ignored),
         accounts=accounts,
+        language=vocabulary.header_language(aliases),
     )
 
 
@@ -319,14 +350,70 @@ def _file_accounts(table: Table, columns: dict[str, str]) -> tuple[tuple[str | N
     return tuple(by_identity.values())
 
 
+# --- numbers --------------------------------------------------------------------------------------------------------
+
+# The figures the import reads (`_metrics`): the file's number convention is decided from all of them.
+AMOUNT_FIELDS = ("spend", "purchase_value", "shared_purchase_value", "results_value")
+COUNT_FIELDS = ("impressions", "clicks_all", "link_clicks", "reach", "results", "purchases", "shared_purchases")
+LOCALE_BY_DECIMAL = {".": "en_US", ",": "id"}  # Babel locales writing `1,250,000.50` and `1.250.000,50`
+
+
+@dataclass(frozen=True)
+class NumberRule:
+    """How one file writes its figures, decided once for the whole file (as a spreadsheet's import does).
+
+    `decimal` is the decimal mark (the other of `.` and `,` groups thousands) and `locale` the Babel locale that
+    writes numbers so; `reason` says where the rule comes from (a figure that proves it, else the header
+    language). `mixed` holds the first figure of each convention when the file proves both: then no figure
+    whose reading depends on the marks is read.
+    """
+
+    decimal: str
+    reason: Message
+    mixed: Message | None = None
+
+    @property
+    def locale(self) -> str:
+        return LOCALE_BY_DECIMAL[self.decimal]
+
+
+def number_rule(layout: Layout, currency: str) -> NumberRule:
+    """The file's number convention: the decimal mark its figures prove (`1.250.000`, `1.250.000,50`,
+    `1,250,000.50`, `100000.5`), else its header language's (Bahasa Indonesia: `,`; English: `.`)."""
+    table = layout.table
+    fields = [(name, currency) for name in AMOUNT_FIELDS] + [(name, None) for name in COUNT_FIELDS]
+    keys = [(layout.columns[name], code) for name, code in fields if name in layout.columns]
+    first: dict[str, tuple[int, str]] = {}
+    for row in table.rows:
+        for key, code in keys:
+            text = table.cell(row, key).strip()
+            mark = number_marks(text, code).decimal if text else None
+            if mark is not None and mark not in first:
+                first[mark] = (row.line, text)
+        if len(first) == 2:
+            break
+    if len(first) == 2:
+        (dot_row, dot), (comma_row, comma) = first["."], first[","]
+        mixed = Message(
+            MIXED_NUMBERS,
+            {"dot": _shown(dot), "dot_row": dot_row, "comma": _shown(comma), "comma_row": comma_row},
+        )
+        decimal = "," if layout.language == "id" else "."
+        return NumberRule(decimal, Message(REASON_HEADERS[layout.language]), mixed)
+    if first:
+        decimal, (line, text) = next(iter(first.items()))
+        return NumberRule(decimal, Message(REASON_VALUE, {"value": _shown(text), "row": line}))
+    return NumberRule("," if layout.language == "id" else ".", Message(REASON_HEADERS[layout.language]))
+
+
 # --- rows -----------------------------------------------------------------------------------------------------------
 
 
 class _Cells:
     """One row's cells read by field; every refusal is collected with its column."""
 
-    def __init__(self, layout: Layout, row: Row, currency: str) -> None:
-        self.layout, self.row, self.currency = layout, row, currency
+    def __init__(self, layout: Layout, row: Row, currency: str, numbers: NumberRule) -> None:
+        self.layout, self.row, self.currency, self.numbers = layout, row, currency, numbers
         self.problems: list[Problem] = [Problem("", message) for message in row.problems]
 
     def has(self, name: str) -> bool:
@@ -382,47 +469,65 @@ class _Cells:
             self.fail(name, exc.message)
             return None
 
-    def count(self, name: str) -> int | None:
+    def figure(self, name: str, currency: str | None) -> str | None:
+        """A figure's text when the file's number rule can read it; else None, the refusal noted: a figure the
+        file's two conventions would read differently, or a mark that reads as a fraction of what has no
+        decimals (`750.000` for an IDR amount or a count, where `.` is the file's decimal mark)."""
         value = self.raw(name)
         if value is None:
             return None
+        marks = number_marks(value, currency)
+        rule = self.numbers
+        if rule.mixed is not None and (marks.decimal or marks.either):
+            self.fail(name, Message(rule.mixed.text, {**rule.mixed.params, "value": _shown(value)}))
+            return None
+        whole = currency is None or precision(currency) == 0
+        if marks.either is not None and marks.either == rule.decimal and whole:
+            head, _mark, tail = value.removesuffix(",-").removesuffix(",–").rpartition(marks.either)
+            digits, tail = "".join(ch for ch in head if ch.isdigit()), tail[:3]
+            small = format_decimal(Decimal(f"{digits}.{tail}"), format="0.###", locale=rule.locale)
+            kind = Message(KIND_COUNTS) if currency is None else Message(KIND_AMOUNTS, {"currency": currency})
+            params = {"value": _shown(value), "small": small, "large": digits + tail, "mark": rule.decimal}
+            self.fail(name, Message(AMBIGUOUS_FIGURE, {**params, "reason": rule.reason, "kind": kind}))
+            return None
+        return value
+
+    def count(self, name: str) -> int | None:
+        value = self.figure(name, None)
+        if value is None:
+            return None
+        if is_blank(value):  # `NaN`, `NULL`, `N/A`: not what Meta writes for nothing, so not 0
+            example = count_example(self.numbers.locale)
+            self.fail(name, Message(NOT_A_COUNT, {"value": _shown(value), "example": example}))
+            return None
         try:
-            return parse_count(value)
+            return parse_count(value, self.numbers.locale)
         except ParseError as exc:
             self.fail(name, exc.message)
             return None
 
     def amount(self, name: str) -> Decimal | None:
-        """An amount exactly as Meta wrote it (`100000.5`), checked by `db.parse.parse_amount` (finite, not
-        negative, bounded, `.` decimals) but not rounded to the currency's precision: spend is a measurement."""
-        value = self.raw(name)
+        """An amount exactly as the file wrote it (`100000.5`, `1.250.000,50`), read in the file's number rule by
+        `db.parse.parse_amount` (finite, not negative, bounded, no other currency's sign) but not rounded to the
+        currency's precision: spend is a measurement. At most `STORED_DECIMALS` decimals."""
+        value = self.figure(name, self.currency)
         if value is None:
             return None
         try:
-            rounded = parse_amount(value, self.currency, "en_US", round_to_precision=True)
+            exact = parse_amount(value, self.currency, self.numbers.locale, exact=True)
         except ParseError as exc:
             self.fail(name, exc.message)
             return None
-        exact = _plain_decimal(value)
-        if exact is None or exact == rounded:
-            return rounded
         if -exact.as_tuple().exponent > STORED_DECIMALS:  # type: ignore[operator]
             self.fail(name, Message(TOO_MANY_DECIMALS, {"value": _shown(value), "digits": STORED_DECIMALS}))
             return None
-        return exact
+        rounded = quantize(exact, self.currency)
+        return rounded if rounded == exact else exact
 
 
 def _has_time(value: str) -> bool:
     """`2026-05-19T15:15:37-0400` or `2026-07-01 00:00:00`: Meta's timestamps and spreadsheet datetimes."""
     return len(value) > 10 and value[4:5] == "-" and value[10:11] in ("T", " ")
-
-
-def _plain_decimal(text: str) -> Decimal | None:
-    body = text.strip().replace(",", "")
-    digits = body.lstrip("-")
-    if not digits or digits.count(".") > 1 or not digits.replace(".", "").isdigit():
-        return None
-    return Decimal(body)
 
 
 def _shown(value: str) -> str:
@@ -436,15 +541,16 @@ def read_rows(layout: Layout, currency: str) -> ExportRows:
     """Read every row of `layout` with amounts in `currency` (the file's or the target account's)."""
     result = ExportRows(layout=layout, currency=currency)
     table = layout.table
+    numbers = number_rule(layout, currency)
     identity = [layout.columns[name] for name in IDENTITY_FIELDS if name in layout.columns]
     totals: list[Decimal | None] = []
     seen: dict[tuple, int] = {}
     for row in table.rows:
         if summary_row(table, row, identity):
             result.summary_lines.append(row.line)
-            totals.append(_Cells(layout, row, currency).amount("spend"))
+            totals.append(_Cells(layout, row, currency, numbers).amount("spend"))
             continue
-        cells = _Cells(layout, row, currency)
+        cells = _Cells(layout, row, currency, numbers)
         breakdown = tuple(cells.text(name) or "" for name in layout.breakdowns)
         if layout.breakdowns and not any(breakdown) and identity:
             # A row of an object without breakdown values in a breakdown file is that object's subtotal.

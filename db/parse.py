@@ -258,13 +258,15 @@ def parse_amount(
     field: str | Message | None = None,
     allow_negative: bool = False,
     round_to_precision: bool = False,
+    exact: bool = False,
 ) -> Decimal:
     """An amount in `currency` as people type it in `locale`, at the currency's precision.
 
     id_ID: `50.000.000`, `Rp 50.000.000`, `Rp. 50.000.000`, `IDR 50.000.000`, `50.000.000,00`, `Rp 50.000,-`; en_US:
     `50,000,000.50`, `$50,000`, `USD 1,250`; in any locale the plain `1250000` and `1250000.5`. A leading minus
     only with `allow_negative`. More decimals than the currency has (IDR 0, USD 2) are refused, unless
-    `round_to_precision` (half-up; the caller must then show the rounded amount before saving it). Anything
+    `round_to_precision` (half-up; the caller must then show the rounded amount before saving it), or returned
+    as written with `exact` (a measured figure such as an export's spend: the caller bounds its decimals). Anything
     else is a ParseError: malformed or ambiguous grouping, exponents, `inf`, `NaN`, letters, another currency's
     sign, and amounts beyond `amount_bound(currency)`.
     """
@@ -290,6 +292,8 @@ def parse_amount(
             currency=code,
             bound=format_decimal(bound, locale=_locale(locale)),
         )
+    if exact:
+        return value if value else abs(value)  # never "-0"
     rounded = quantize(value, code)
     if rounded != value and not round_to_precision:
         raise _refusal(
@@ -330,6 +334,67 @@ def _read_amount(
             )
         raise not_amount
     return -number if negative else number
+
+
+@dataclass(frozen=True)
+class NumberMarks:
+    """What one number's text says about the marks it is written with.
+
+    `decimal` is the decimal mark the text proves (`.` or `,`): `1.250.000` and `1.250.000,50` prove `,`
+    (repeated or followed by the other mark, `.` groups), `1,250,000.50`, `100000.5` and `0.500` prove `.`.
+    `either` is the one mark of a text that reads both ways: `750.000` and `1,250` (one to three digits, not
+    starting with 0, the mark, three digits) are a grouped whole number in one convention and a three-decimal
+    fraction in the other. Plain digits, and text that is no number, prove nothing (both None).
+    """
+
+    decimal: str | None = None
+    either: str | None = None
+
+
+_MARKS_BODY = re.compile(r"[0-9](?:[0-9., ]*[0-9])?")
+_SHORT_HEAD = re.compile(r"[1-9][0-9]{0,2}")
+
+
+def _grouped_by(text: str, group: str) -> bool:
+    """`1.250.000` grouped by `.`: one to three leading digits, then groups of three."""
+    return re.fullmatch(rf"[1-9][0-9]{{0,2}}(?:{re.escape(group)}[0-9]{{3}})+", text) is not None
+
+
+def number_marks(text: str, currency: str | None = None) -> NumberMarks:
+    """The decimal mark `text` proves, or the mark it leaves open (see `NumberMarks`).
+
+    With `currency`, a sign of it beside the number (`Rp 500.000`, `IDR 1.250.000,50`, `$1,250.50`) and the
+    Indonesian `,-` for "no cents" are set aside first. A file's number convention is decided from these (as a
+    spreadsheet's import does), then every figure is read in that convention by `parse_amount` / `parse_count`.
+    """
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        return NumberMarks()
+    _negative, body = _take_sign(_prepare(text))
+    if currency:
+        body = _strip_mark(body, currency_code(currency), None)
+        _negative, body = _take_sign(body)
+    if body.endswith((",-", ",–")):
+        body = body[:-2]
+    if not _MARKS_BODY.fullmatch(body):
+        return NumberMarks()
+    marks = [ch for ch in body if ch in ".,"]
+    if not marks:
+        return NumberMarks()
+    last = marks[-1]
+    head, _sep, tail = body.rpartition(last)
+    if " " in head:  # `1 250 000,50`: spaces group, so the one mark is the decimal mark
+        spaced = re.fullmatch(r"[1-9][0-9]{0,2}(?: [0-9]{3})+", head) and len(marks) == 1 and " " not in tail
+        return NumberMarks(decimal=last) if spaced else NumberMarks()
+    if " " in tail:
+        return NumberMarks()
+    if len(set(marks)) == 2:  # `1.250.000,50`, `1,250,000.50`: the last mark is the decimal mark
+        other = "." if last == "," else ","
+        return NumberMarks(decimal=last) if marks.count(last) == 1 and _grouped_by(head, other) else NumberMarks()
+    if len(marks) > 1:  # `1.250.000`: a repeated mark groups thousands
+        return NumberMarks(decimal="," if last == "." else ".") if _grouped_by(body, last) else NumberMarks()
+    if len(tail) == 3 and _SHORT_HEAD.fullmatch(head):
+        return NumberMarks(either=last)  # `750.000`, `1,250`
+    return NumberMarks(decimal=last) if head else NumberMarks()  # `100000.5`, `0.500`, `1,5`
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,10 +17,12 @@ from db.parse import (
     EARLIEST,
     LATEST,
     MAX_COUNT,
+    NumberMarks,
     ParseError,
     amount_bound,
     day_first,
     is_blank,
+    number_marks,
     parse_amount,
     parse_count,
     parse_date,
@@ -178,6 +180,55 @@ def test_rounding_to_the_currency_is_opt_in_and_half_up() -> None:
     assert parse_amount("Rp50.000.000,50", "IDR", "id_ID", round_to_precision=True) == Decimal(50_000_001)
     assert parse_amount("12.345", "USD", "en_US", round_to_precision=True) == Decimal("12.35")
     assert parse_amount("12.344", "USD", "en_US", round_to_precision=True) == Decimal("12.34")
+
+
+def test_exact_amounts_keep_every_decimal_written() -> None:
+    assert parse_amount("Rp 1.250.000,50", "IDR", "id", exact=True) == Decimal("1250000.50")
+    assert parse_amount("100000.5", "IDR", "en_US", exact=True) == Decimal("100000.5")
+    assert str(parse_amount("-0.000", "USD", "en_US", exact=True, allow_negative=True)) == "0.000"
+    assert str(refusal(parse_amount, "1e20", "IDR", "en_US", exact=True)) == (
+        "1e20 is not an amount; type it like 50,000,000."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "marks"),
+    [
+        ("1.250.000", None, NumberMarks(decimal=",")),  # a repeated mark groups
+        ("1.250.000,50", None, NumberMarks(decimal=",")),
+        ("Rp 1.250.000,50", "IDR", NumberMarks(decimal=",")),
+        ("500000,50", None, NumberMarks(decimal=",")),
+        ("1 250 000,50", None, NumberMarks(decimal=",")),
+        ("1,250,000.50", None, NumberMarks(decimal=".")),
+        ("1,250,000", None, NumberMarks(decimal=".")),
+        ("100000.5", None, NumberMarks(decimal=".")),
+        ("1250.500", None, NumberMarks(decimal=".")),  # four digits before the mark: no grouping
+        ("0.500", None, NumberMarks(decimal=".")),
+        ("750.000", None, NumberMarks(either=".")),  # 750 or 750000
+        ("Rp 500.000", "IDR", NumberMarks(either=".")),
+        ("Rp. 50.000,-", "IDR", NumberMarks(either=".")),
+        ("1,250", None, NumberMarks(either=",")),
+        ("1250000", None, NumberMarks()),
+        ("Rp 500.000", None, NumberMarks()),  # a sign of no currency given: not a number
+        ("$1,250", "IDR", NumberMarks()),
+        ("1.2.3", None, NumberMarks()),
+        ("1.250,000.5", None, NumberMarks()),
+        ("NaN", None, NumberMarks()),
+        ("", None, NumberMarks()),
+    ],
+)
+def test_what_a_number_says_about_its_marks(text: str, currency: str | None, marks: NumberMarks) -> None:
+    assert number_marks(text, currency) == marks
+
+
+@PROPERTIES
+@given(st.decimals(min_value=0, max_value=10**12, places=3), st.sampled_from(["en", "id", "de", "fr"]))
+def test_a_number_babel_writes_never_proves_the_wrong_decimal_mark(value: Decimal, locale: str) -> None:
+    text = format_decimal(value, locale=locale)
+    marks = number_marks(text)
+    decimal = "," if locale in ("id", "de", "fr") else "."
+    assert marks.decimal in (None, decimal)
+    assert marks.either in (None, ".", ",")
 
 
 def test_amounts_handed_over_as_numbers() -> None:
