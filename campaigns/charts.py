@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from db.errors import N_
+from db.money import format_number
 
 BRUSH = "brush"
 PICK = "pick"
@@ -125,13 +126,16 @@ def nice_cpa_levels(spend: Decimal, conversions: Decimal, count: int = 3) -> lis
     return levels
 
 
-def iso_cpa_lines(levels: Sequence[Decimal], max_spend: float) -> pd.DataFrame:
-    """Two points per CPA level, (0, 0) and (max spend, max spend / CPA), for the guide lines."""
+def iso_cpa_lines(levels: Sequence[Decimal], max_spend: float, locale: str = "en_US") -> pd.DataFrame:
+    """Two points per CPA level, (0, 0) and (max spend, max spend / CPA), for the guide lines; each labelled with
+    its level as the reader writes numbers (`CPA 40.000` in Bahasa Indonesia, `CPA 40,000` in English)."""
     rows = []
     for level in levels:
-        cpa = float(level)
-        rows.append({"cpa": cpa, "label": f"CPA {level:,}", "spend": 0.0, "conversions": 0.0})
-        rows.append({"cpa": cpa, "label": f"CPA {level:,}", "spend": max_spend, "conversions": max_spend / cpa})
+        cpa = float(level)  # a position on the chart, not money
+        digits = 0 if level == level.to_integral_value() else 2
+        label = f"CPA {format_number(level, locale, digits)}"
+        rows.append({"cpa": cpa, "label": label, "spend": 0.0, "conversions": 0.0})
+        rows.append({"cpa": cpa, "label": label, "spend": max_spend, "conversions": max_spend / cpa})
     return pd.DataFrame(rows, columns=["cpa", "label", "spend", "conversions"])
 
 
@@ -141,9 +145,11 @@ def scatter_chart(
     colour: str = "account",
     levels: Sequence[Decimal] | None = None,
     translate: Translate | None = None,
+    locale: str = "en_US",
 ) -> alt.LayerChart:
     """Campaigns in one currency: spend (x) vs conversions (y), size = conversion value, colour by
-    account or objective; iso-CPA guide lines; a click (`pick`) or drag (`area`) selects campaigns."""
+    account or objective; iso-CPA guide lines labelled in `locale`'s number format; a click (`pick`) or drag
+    (`area`) selects campaigns."""
     t = _translator(translate)
     data = _floats(campaigns, ("spend", "conversions", "conversion_value", "cpa", "roas"))
     spend_total = sum((Decimal(str(v)) for v in campaigns["spend"]), Decimal(0))
@@ -183,7 +189,7 @@ def scatter_chart(
         )
         .add_params(pick, area)
     )
-    guides = iso_cpa_lines(levels, max_spend)
+    guides = iso_cpa_lines(levels, max_spend, locale)
     lines = (
         alt.Chart(guides)
         .mark_line(color="grey", strokeDash=[6, 4], clip=True)

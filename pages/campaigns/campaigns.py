@@ -20,7 +20,7 @@ from pages.components.charts import chart
 from pages.components.conversion_editor import conversion_editor
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today, when_text
 from pages.components.empty import empty_state
-from pages.components.i18n import _, current_language, date_text
+from pages.components.i18n import _, current_language, current_locale, date_text
 from pages.components.inputs import error_text
 from pages.components.money import amount_columns, money, money_column, number, number_column
 from pages.components.terms import ad_platform_label, label, label_column, labelled
@@ -170,6 +170,7 @@ event = chart(
     labelled(in_currency, {"objective": "objective"}),
     scatter_currency,
     colour or "account",
+    locale=current_locale(),
     on_select="rerun",
     selection_mode=[charts.PICK, charts.AREA],
     key=f"campaigns_scatter_{scatter_currency}",

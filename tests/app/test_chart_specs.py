@@ -34,9 +34,9 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = charts.scatter_chart
 
-    def counted(frame, currency, colour, translate=None):
+    def counted(frame, currency, colour, translate=None, locale="en_US"):
         calls.append(currency)
-        return real(frame, currency, colour, translate=translate)
+        return real(frame, currency, colour, translate=translate, locale=locale)
 
     counted.__qualname__ = real.__qualname__
     monkeypatch.setattr(charts, "scatter_chart", counted)

@@ -110,6 +110,19 @@ def test_scatter_has_iso_cpa_lines_size_colour_and_selections() -> None:
         assert guide["conversions"] * guide["cpa"] == guide["spend"] or guide["spend"] == 0
 
 
+def test_iso_cpa_labels_read_as_the_reader_writes_numbers() -> None:
+    levels = [D(40000), D(90000), D("0.25")]
+    assert sorted(set(charts.iso_cpa_lines(levels, 1e6, "id_ID")["label"])) == ["CPA 0,25", "CPA 40.000", "CPA 90.000"]
+    assert sorted(set(charts.iso_cpa_lines(levels, 1e6)["label"])) == ["CPA 0.25", "CPA 40,000", "CPA 90,000"]
+    campaigns = pd.DataFrame(
+        {"id": [1], "name": ["A"], "account": ["ID"], "objective": ["OUTCOME_SALES"], "spend": [D(800000)],
+         "conversions": [D(10)], "conversion_value": [D(0)], "cpa": [D(80000)], "roas": [D(0)]}
+    )  # fmt: skip
+    spec = charts.scatter_chart(campaigns, "IDR", locale="id_ID").to_dict()
+    assert "CPA 80.000" in str(spec["datasets"])
+    assert "CPA 80,000" not in str(spec["datasets"])
+
+
 def test_nice_cpa_levels_without_conversions() -> None:
     assert charts.nice_cpa_levels(D(100), D(0)) == []
 
