@@ -48,7 +48,7 @@ from pages.components.charts import chart
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today, when_text
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
-from pages.components.i18n import _, current_language, current_locale, date_text, month_text
+from pages.components.i18n import _, current_language, current_locale, date_text, month_text, picker_format
 from pages.components.inputs import DATABASE_FAILED, amount_input, error_text, message_text
 from pages.components.money import money, money_column
 from pages.components.terms import SCOPE_LABELS, ad_platform_label, label, term
@@ -172,7 +172,7 @@ kind = k1.segmented_control(
 if kind == "custom":
     opening = default_range(now)
     chosen = k2.date_input(
-        _("From and to"), value=(opening.start, opening.end), key="budgets_custom_period", format="YYYY-MM-DD"
+        _("From and to"), value=(opening.start, opening.end), key="budgets_custom_period", format=picker_format()
     )
     if not (isinstance(chosen, tuple) and len(chosen) == 2):
         st.info(_("Pick the last day of the period too."))

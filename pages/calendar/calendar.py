@@ -32,7 +32,7 @@ from influencers.models import DELIVERABLE_STATUSES, PAYMENT_STATUSES, PLATFORMS
 from influencers.queries import influencer_choices, program_table
 from pages.components.auth import require_page
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
-from pages.components.i18n import _, current_language, current_locale, date_text, month_text
+from pages.components.i18n import _, current_language, current_locale, date_text, month_text, picker_format
 from pages.components.inputs import error_text
 from pages.components.money import money
 from pages.components.terms import (
@@ -111,7 +111,9 @@ view = c1.segmented_control(
     key="cal_view",
 )
 view = view or "month"
-c2.date_input(_("Show the {view} of", view=_("month") if view == "month" else _("week")), key="cal_day")
+c2.date_input(
+    _("Show the {view} of", view=_("month") if view == "month" else _("week")), key="cal_day", format=picker_format()
+)
 c3.button(_("Previous"), key="cal_prev", on_click=_shift, args=(-1,), icon=":material/chevron_left:")
 c4.button(_("Today"), key="cal_today", on_click=_today)
 c5.button(_("Next"), key="cal_next", on_click=_shift, args=(1,), icon=":material/chevron_right:")
@@ -290,7 +292,7 @@ if actor.can("program.edit") and postable:
             format_func=lambda i: title(postable[i]),
             key="cal_plan_deliverable",
         )
-        day = st.date_input(_("Goes live on"), value=postable[pick].start, key="cal_plan_day")
+        day = st.date_input(_("Goes live on"), value=postable[pick].start, key="cal_plan_day", format=picker_format())
         clear = st.checkbox(_("Remove the planned post date"), key="cal_plan_clear")
         if st.form_submit_button(_("Save post date"), type="primary"):
             try:

@@ -20,7 +20,7 @@ from pages.components.charts import chart
 from pages.components.conversion_editor import conversion_editor
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today, when_text
 from pages.components.empty import empty_state
-from pages.components.i18n import _, current_language, current_locale, date_text
+from pages.components.i18n import _, current_language, current_locale, date_text, picker_format
 from pages.components.inputs import error_text
 from pages.components.money import amount_columns, money, money_column, number, number_column
 from pages.components.terms import ad_platform_label, label, label_column, labelled
@@ -120,7 +120,9 @@ with st.container(border=True):
     )
     d, e = st.columns([1, 2])
     opening = default_range(today())
-    period = d.date_input(_("Dates"), value=(opening.start, opening.end), key="campaigns_period")
+    period = d.date_input(
+        _("Dates"), value=(opening.start, opening.end), key="campaigns_period", format=picker_format()
+    )
     search = e.text_input(_("Search campaign names"), key="campaigns_search", placeholder=_("e.g. Payday"))
 with st.expander(
     _("Conversion definitions: what counts as a conversion"), expanded="conv_def_flash" in st.session_state

@@ -105,6 +105,15 @@ def current_locale() -> str:
     return BABEL_LOCALES[current_language()]
 
 
+PICKER_FORMATS = {"id": "DD/MM/YYYY", "en": "YYYY-MM-DD"}  # Indonesians write the day first; English: ISO
+
+
+def picker_format() -> str:
+    """How date pickers show a date in the user's language (`st.date_input(format=...)`): 03/12/2026 in Bahasa
+    Indonesia, 2026-12-03 in English (never the month-first or year/month/day mix)."""
+    return PICKER_FORMATS.get(current_language(), "YYYY-MM-DD")
+
+
 def _(message: str, **values: object) -> str:
     """Translate `message` to the current language; `{name}` placeholders are filled from `values`."""
     lang = current_language()

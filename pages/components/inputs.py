@@ -19,7 +19,7 @@ from db.errors import DomainError, FieldErrors, Message
 from db.parse import ParseError, amount_example, parse_amount, parse_date, parse_rate
 from db.roles import PermissionDenied
 from db.validation import validation_messages
-from pages.components.i18n import N_, _, current_locale
+from pages.components.i18n import N_, _, current_locale, picker_format
 from pages.components.money import money
 from pages.components.terms import ROLE_LABELS, code_label, field_label, term
 
@@ -118,7 +118,13 @@ def date_field(label: str, *, key: str, value: dt.date | None = None, container=
     EARLIEST_DATE..LATEST_DATE, 2000-01-01 .. 2100-12-31) is shown refused under the field, in the user's
     language, and returned as typed so the service refuses it too (never saved as no date)."""
     day = container.date_input(
-        label, value=value, min_value=PICKER_EARLIEST, max_value=PICKER_LATEST, key=key, format="YYYY-MM-DD", **options
+        label,
+        value=value,
+        min_value=PICKER_EARLIEST,
+        max_value=PICKER_LATEST,
+        key=key,
+        format=picker_format(),
+        **options,
     )
     if isinstance(day, dt.date) and not (EARLIEST_DATE <= day <= LATEST_DATE):
         try:

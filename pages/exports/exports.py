@@ -33,7 +33,7 @@ from pages.components.finance_exports import (
     rates_table,
     workspace_finance,
 )
-from pages.components.i18n import _
+from pages.components.i18n import _, picker_format
 from pages.components.inputs import date_field, error_text, rate_input
 from pages.components.terms import column_labels, label
 
@@ -78,8 +78,8 @@ with tab_export:
     )
     st.caption(_(EXPORTS[name].description))
     left, middle, right = st.columns(3)
-    since = left.date_input(_("From"), value=month_start(last_month_end), key="exports_from")
-    until = middle.date_input(_("To"), value=last_month_end, key="exports_to")
+    since = left.date_input(_("From"), value=month_start(last_month_end), key="exports_from", format=picker_format())
+    until = middle.date_input(_("To"), value=last_month_end, key="exports_to", format=picker_format())
     choices = [info["reporting_currency"], *[c for c in info["currencies"] if c != info["reporting_currency"]]]
     currency = right.selectbox(_("Currency"), choices, key="exports_currency")
     o1, o2 = st.columns(2)

@@ -17,7 +17,7 @@ from pages.components.auth import require_page
 from pages.components.budget_widgets import tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today
 from pages.components.empty import empty_state
-from pages.components.i18n import _
+from pages.components.i18n import _, picker_format
 from pages.components.influencer_forms import (
     field_error,
     flash,
@@ -517,7 +517,7 @@ if opened is not None:
                 key="inf_interaction_channel",
                 format_func=lambda c: term(CHANNEL_LABELS, c),
             )
-            when = c1.date_input(_("Date"), value=today(), key="inf_interaction_date")
+            when = c1.date_input(_("Date"), value=today(), key="inf_interaction_date", format=picker_format())
             summary = c2.text_area(_("What happened"), key="inf_interaction_summary")
             if st.form_submit_button(_("Log interaction"), key="inf_interaction_submit"):
                 at = dt.datetime.combine(when, dt.datetime.now(dt.UTC).time(), tzinfo=dt.UTC)

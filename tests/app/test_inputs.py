@@ -79,3 +79,12 @@ def test_a_date_in_range_is_returned_without_a_message() -> None:
     at = _date_run(dt.date(2026, 12, 31))
     assert at.session_state["seen_day"] == dt.date(2026, 12, 31)
     assert not at.error
+
+
+def test_date_pickers_show_the_day_first_in_bahasa_indonesia_and_iso_in_english() -> None:
+    for language, shown in (("id", "DD/MM/YYYY"), ("en", "YYYY-MM-DD")):
+        at = AppTest.from_function(_date_form, default_timeout=60)
+        at.session_state["language"] = language
+        at.run()
+        assert not at.exception, at.exception
+        assert at.date_input(key="due").proto.format == shown
