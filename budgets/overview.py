@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -34,6 +34,11 @@ from db.columns import filled, objects
 from db.errors import Message
 from db.money import Converter, quantize
 from influencers import fees
+
+# Dated amounts (day, currency, amount) -> their sum in the reporting currency, each converted on its own day and
+# rounded as the exports write it (None when a rate is missing): `finance.reporting.DayConverter`, passed in by
+# the pages (budgets cannot import finance).
+SpentConverter = Callable[[Iterable[tuple[dt.date, str, Decimal]]], Decimal | None]
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,10 @@ class PacingResults:
         rows: Sequence[int] | None = None,
         converter: Converter | None = None,
         reporting_currency: str | None = None,
+        actual_converted: Any = None,
     ) -> list[CurrencyTotals]:
-        """`currency_totals` of `rows` (all rows when None)."""
+        """`currency_totals` of `rows` (all rows when None); `actual_converted`: a column of every row's actual
+        in the reporting currency, day by day (`budget_overview`'s `spent_converter`)."""
         pick: Any = slice(None) if rows is None else np.array(list(rows), dtype=np.int64)
         return currency_totals(
             self.scope_type[pick],
@@ -114,6 +121,7 @@ class PacingResults:
             self.period.start,
             converter,
             reporting_currency,
+            None if actual_converted is None else np.asarray(actual_converted, dtype=object)[pick],
         )
 
     @classmethod
@@ -192,12 +200,19 @@ def currency_totals(
     day: dt.date | Sequence[dt.date],
     converter: Converter | None = None,
     reporting_currency: str | None = None,
+    actual_converted: Any = None,
 ) -> list[CurrencyTotals]:
     """Tiles: campaign and program scopes added up per currency (channel and account plans overlap them, so they
     are left out), from columns row for row (`planned` None where a scope has no plan). With a converter and a
     reporting currency, amounts in other currencies are converted on `day` (one date, or one per row) into one
     row in that currency; a row without a rate stays in its own currency. Each currency's amounts are added in
-    row order, starting from zero, then rounded to the currency."""
+    row order, starting from zero, then rounded to the currency.
+
+    `actual_converted` (with the converter): per row, its actual in the reporting currency with each day
+    converted and rounded as the exports write it (None without a rate). The reporting-currency row's spent
+    (and spent without a plan) then adds those, for the rows in that currency too, so it equals the
+    marketing-spend ledger's `actual_reporting` of the same days; a row in another currency whose days lack a
+    rate stays in its own currency."""
     types = np.asarray(scope_types, dtype=object)
     added = np.isin(types, _ADDED_UP)
     if not added.any():
@@ -218,9 +233,20 @@ def currency_totals(
     target = reporting_currency if converter and reporting_currency else None
     if converter is not None and target is not None:
         days = [day] * len(rows) if isinstance(day, dt.date) else [day[i] for i in rows.tolist()]
-        for j in np.flatnonzero(cur != target).tolist():
-            source, on = cur[j], days[j]
-            converted = [converter(v[j], source, target, on) for v in values]
+        by_day = None if actual_converted is None else np.asarray(actual_converted, dtype=object)[rows].tolist()
+        for j in range(len(rows)):
+            spent_here = None if by_day is None else by_day[j]
+            if cur[j] == target:
+                converted: list[Decimal | None] = [v[j] for v in values]
+            elif by_day is not None and spent_here is None:
+                continue  # a day of its spend has no rate: it stays in its own currency
+            else:
+                source, on = cur[j], days[j]
+                converted = [converter(v[j], source, target, on) for v in values]
+            if by_day is not None:
+                converted[1] = spent_here
+                if not has_plan[j]:
+                    converted[4] = spent_here
             if not any(v is None for v in converted):
                 for column, v in zip(values, converted, strict=True):
                     column[j] = v
@@ -302,12 +328,16 @@ def budget_overview(
     converter: Converter | None = None,
     reporting_currency: str | None = None,
     recognition: str | None = None,
+    spent_converter: SpentConverter | None = None,
 ) -> BudgetOverview:
     """Pacing for every campaign, program, channel and account plan in the period, with totals.
 
     Campaigns are paced on their ad account's today; programs and the page on the workspace's today. The
     campaigns' inputs stay columns (`CampaignScopes`) through one vectorised pass (`pacing_frame.pace_columns`);
-    their `PacingInput`s are built only when a channel, account or mixed plan rolls them up."""
+    their `PacingInput`s are built only when a channel, account or mixed plan rolls them up.
+
+    With `spent_converter` (into `reporting_currency`), the converted totals' spent adds each scope's days
+    converted one by one (`dated_actuals`), as the marketing-spend ledger does."""
     plans = plans_for_period(session, period, campaigns=False)  # campaign plans: read with the columns
     scopes = campaign_scopes(session, period, None, now)
     today_here = today or workspace_today(session, now)
@@ -317,14 +347,68 @@ def budget_overview(
     )
     rollups, notes = rollup_inputs(plans, period, today_here, scopes, programs, converter, seeding)
     results = PacingResults.of(period, scopes, [*programs, *rollups])
+    actual_converted = None
+    if spent_converter is not None and reporting_currency:
+        actual_converted = [spent_converter(d) for d in dated_actuals(session, results, fee_items)]
     return BudgetOverview(
         period=period,
         today=today_here,
         results=results,
-        totals=results.totals(converter=converter, reporting_currency=reporting_currency),
+        totals=results.totals(
+            converter=converter, reporting_currency=reporting_currency, actual_converted=actual_converted
+        ),
         daily=daily_spend(session, period, today_here - dt.timedelta(days=1), fee_items=fee_items),
         notes=notes,
     )
+
+
+def dated_actuals(
+    session: Session, results: PacingResults, fee_items: Sequence[fees.FeeAmount]
+) -> list[list[tuple[dt.date, str, Decimal]]]:
+    """Per row of `results`, the dated amounts (day, currency, amount) its actual adds up, as the marketing-spend
+    ledger dates them: a campaign's spend per completed day (one insight row each, before its account's today),
+    a program's influencer fees recognised per currency and completed day (before the workspace's today, in the
+    fee's own currency). Other rows: none. One query over the period's insights."""
+    period = results.period
+    wanted: dict[int, dt.date] = {}  # campaign id -> its scope's today
+    for kind, cid, today in zip(
+        results.scope_type.tolist(), results.campaign_id.tolist(), results.today.tolist(), strict=True
+    ):
+        if kind == SCOPE_CAMPAIGN and cid is not None:
+            wanted[int(cid)] = today
+    by_campaign: dict[int, list[tuple[dt.date, str, Decimal]]] = defaultdict(list)
+    if wanted:
+        stmt = select(
+            CampaignInsight.campaign_id, CampaignInsight.date, CampaignInsight.currency, CampaignInsight.spend
+        ).where(CampaignInsight.date >= period.start, CampaignInsight.date <= period.end)
+        for cid, day, currency, spend in session.execute(stmt):
+            today = wanted.get(cid)
+            if today is not None and day < today:
+                by_campaign[cid].append((day, currency, spend))
+    program_today = {
+        key: today
+        for key, kind, today in zip(
+            results.scope_key.tolist(), results.scope_type.tolist(), results.today.tolist(), strict=True
+        )
+        if kind == SCOPE_PROGRAM
+    }
+    fee_days: dict[str, dict[tuple[dt.date, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for item in fee_items:
+        key = f"program:{item.program_id}"
+        today = program_today.get(key)
+        if item.kind == fees.RECOGNISED and item.channel == fees.CHANNEL_FEES and today and item.day < today:
+            fee_days[key][(item.day, item.currency)] += item.amount
+    out: list[list[tuple[dt.date, str, Decimal]]] = []
+    for key, kind, cid in zip(
+        results.scope_key.tolist(), results.scope_type.tolist(), results.campaign_id.tolist(), strict=True
+    ):
+        if kind == SCOPE_CAMPAIGN and cid is not None:
+            out.append(by_campaign.get(int(cid), []))
+        elif kind == SCOPE_PROGRAM:
+            out.append([(d, c, a) for (d, c), a in sorted(fee_days.get(key, {}).items())])
+        else:
+            out.append([])
+    return out
 
 
 def campaign_statuses(session: Session, period: Period, now: dt.datetime | None = None) -> dict[int, str]:

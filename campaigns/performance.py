@@ -4,7 +4,7 @@ one campaign's daily series and ad sets, and where the numbers come from (aggreg
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -31,6 +31,7 @@ from db.money import Converter, precision
 from db.types import Money, Quantity
 
 METRICS = ("spend", "impressions", "clicks", "conversions", "conversion_value")
+ZERO = Decimal(0)
 TABLE_COLUMNS = (
     "id",
     "platform",
@@ -250,9 +251,15 @@ def currency_totals(
     converter: Converter | None = None,
     reporting_currency: str | None = None,
     on: dt.date | None = None,
+    in_reporting: Mapping[int, tuple[Decimal | None, Decimal | None]] | None = None,
 ) -> pd.DataFrame:
     """Totals per currency of a campaign table (plus one reporting-currency row when a converter
-    can convert every currency; the finance FX helper plugs in here)."""
+    can convert every currency; the finance FX helper plugs in here).
+
+    `in_reporting` (campaign id -> its spend and conversion value in the reporting currency, each day converted
+    as the exports write it: `finance.reporting.campaign_spend_in`) makes the reporting-currency row the sum of
+    those figures for the campaigns of `frame` (a campaign absent from it has no day in the period: 0), shown
+    when every campaign's days have a rate; the converter is then not used."""
     rows = []
     for currency, group in frame.groupby("currency", sort=True):
         rows.append(
@@ -267,7 +274,22 @@ def currency_totals(
             }
         )
     result = pd.DataFrame(rows, columns=["currency", "campaigns", *METRICS])
-    if converter and reporting_currency and not result.empty:
+    if in_reporting is not None and reporting_currency and not result.empty:
+        pairs = [in_reporting.get(int(i), (ZERO, ZERO)) for i in frame["id"]]
+        spends = [spend for spend, _value in pairs if spend is not None]
+        values = [value for _spend, value in pairs if value is not None]
+        if len(spends) == len(values) == len(pairs):  # every campaign's days have a rate
+            row: dict[str, Any] = {  # Decimal amounts: an object column
+                "currency": reporting_currency,
+                "campaigns": int(result["campaigns"].sum()),
+                "spend": sum(spends, ZERO),
+                "impressions": int(result["impressions"].sum()),
+                "clicks": int(result["clicks"].sum()),
+                "conversions": sum(result["conversions"], ZERO),
+                "conversion_value": sum(values, ZERO),
+            }
+            result.loc[len(result)] = row
+    elif converter and reporting_currency and not result.empty:
         today = on or dt.datetime.now(dt.UTC).date()  # the rate's day: callers pass the period's end
 
         def convert(amount: Decimal, currency: str) -> Decimal | None:

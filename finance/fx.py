@@ -445,6 +445,13 @@ class RateBook:
         return quantize(amount * used.rate, self.target), used
 
 
+def convert_dated(amount: Decimal, currency: str, used: UsedRate, target: str) -> Decimal:
+    """THE conversion rule of one dated amount (every export's converted cell, every page's reporting-currency
+    total through `finance.reporting.converted_sum`): the amount as the file writes it (rounded half-up to its
+    currency) times the rate of its day under the policy, rounded half-up to the target currency."""
+    return quantize(quantize(amount, currency) * used.rate, target)
+
+
 # --- Editing and importing rates -------------------------------------------------------------------------
 
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from campaigns.models import AdAccount, CampaignInsight
 from db.calendar import month_start
 from db.errors import DomainError
-from db.money import precision, quantize
-from finance.fx import MissingRate, RateBook, UsedRate, reporting_currency
+from db.money import precision
+from finance.fx import MissingRate, RateBook, UsedRate, convert_dated, reporting_currency
 from finance.periods import provisional_since
 from influencers.models import Payment
 
@@ -101,10 +101,10 @@ class ExportSpec:
 
 
 def convert(amount: Decimal, currency: str, used: UsedRate, target: str) -> Decimal:
-    """THE conversion rule of every export: the amount as the file writes it (rounded half-up to its currency)
-    times the rate, rounded half-up to the target currency. Totals add these rounded amounts, so a monthly row
-    is the sum of its daily rows."""
-    return quantize(quantize(amount, currency) * used.rate, target)
+    """THE conversion rule of every export (`finance.fx.convert_dated`): totals add these rounded amounts, so a
+    monthly row is the sum of its daily rows, and a page's total the sum of an export's rows
+    (`finance.reporting.converted_sum`)."""
+    return convert_dated(amount, currency, used, target)
 
 
 def source_of(sources: set[str]) -> str:

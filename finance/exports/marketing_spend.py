@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from budgets.plans import CHANNEL_PLATFORMS
 from db.calendar import month_end
 from db.money import plain
-from finance.exports.context import FX_TRAIL, REPORTING, ZERO, ExportContext, ExportSpec, convert, rate_text, source_of
+from finance.exports.context import FX_TRAIL, REPORTING, ZERO, ExportContext, ExportSpec, rate_text, source_of
 from finance.fx import round_rate
 from finance.ledger import build_ledger
 from finance.periods import provisional_since
+from finance.reporting import converted_sum
 
 
 def build(ctx: ExportContext) -> Iterator[list[str]]:
@@ -29,16 +30,12 @@ def _rows(ctx: ExportContext) -> Iterator[list[str]]:
         if not any(ln.actual_days.values()):
             converted, rate_cell, rate_date, policy = ZERO, "", "", ""  # nothing to convert (plan-only rows)
         else:
-            # Each dated amount converted and rounded on its own, then added (the rule of every export).
-            total, sources, missing = ZERO, set(), False
-            for day, amount in sorted(ln.actual_days.items()):
-                used = ctx.rate(cur, day)
-                if used is None:
-                    missing = True
-                    break
-                total += convert(amount, cur, used, target)
-                sources.add(used.source)
-            if missing:
+            # Each dated amount converted and rounded on its own, then added (the rule of every export and page).
+            summed = converted_sum(
+                ((day, cur, amount) for day, amount in sorted(ln.actual_days.items())), ctx.rate, target
+            )
+            total, sources = summed.total or ZERO, set(summed.sources)
+            if summed.total is None:
                 converted, rate_cell, rate_date, policy, fx_missing = None, "", "", ctx.policy, "true"
             elif ctx.policy == "daily" and cur != target:
                 converted, rate_date, policy = total, "daily", "daily"

@@ -33,6 +33,7 @@ from db.money import CurrencyError, currency_code
 from db.roles import PermissionDenied, is_one_person
 from db.settings import get_setting
 from finance import fx
+from finance import reporting as reporting_totals
 from influencers.queries import overdue_deliverables
 from pages.components.auth import require_page
 from pages.components.budget_widgets import (
@@ -65,7 +66,11 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
     with session_scope() as session:
         currency = fx.reporting_currency(session)
         overview = budget_overview(
-            session, period, converter=fx.converter(session, start, end), reporting_currency=currency
+            session,
+            period,
+            converter=fx.converter(session, start, end),
+            reporting_currency=currency,
+            spent_converter=reporting_totals.day_converter(session, start, end, currency),  # spent: day by day
         )
         overdue = overdue_deliverables(session, overview.today)
         results, verdicts = overview.results, overview.results.verdicts

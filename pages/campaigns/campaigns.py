@@ -14,6 +14,7 @@ from db.engine import session_scope
 from db.roles import PermissionDenied
 from db.settings import get_setting
 from finance import fx
+from finance import reporting as reporting_totals
 from pages.components.auth import require_page
 from pages.components.budget_widgets import money_or_blank, number_tile, status_label, tile
 from pages.components.charts import chart
@@ -70,15 +71,24 @@ def _pacing_column(ids, statuses: dict[int, str]) -> list[str]:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _totals(db: str, query: tuple, ids: tuple[int, ...]) -> tuple[str, pd.DataFrame]:
-    """The reporting currency and the totals per currency of the campaigns shown (`ids`; every one when empty)."""
-    rows = _table(db, *query)
-    until = query[1]
+def _in_reporting(db: str, since, until) -> tuple[str, dict[int, tuple]]:
+    """The reporting currency and, per campaign with days in the period, its spend and conversion value in it:
+    each day converted as the exports write it (`finance.reporting`), one query for the period, cached."""
     with session_scope() as session:
         reporting = fx.reporting_currency(session)
-        convert = fx.converter(session, query[0], until, targets=(reporting,))  # its default target, looked up once
+        convert = reporting_totals.day_converter(session, since, until, reporting)
+        return reporting, reporting_totals.campaign_spend_in(session, since, until, convert)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _totals(db: str, query: tuple, ids: tuple[int, ...]) -> tuple[str, pd.DataFrame]:
+    """The reporting currency and the totals per currency of the campaigns shown (`ids`; every one when empty):
+    the reporting-currency row adds the campaigns' converted days, so it equals the campaign-daily export's
+    `spend_reporting` summed over the same campaigns and days."""
+    rows = _table(db, *query)
+    reporting, in_reporting = _in_reporting(db, query[0], query[1])
     shown = rows[rows["id"].isin(ids)] if ids else rows
-    return reporting, performance.currency_totals(shown, convert, reporting, on=until)
+    return reporting, performance.currency_totals(shown, reporting_currency=reporting, in_reporting=in_reporting)
 
 
 options = _options(db_key())

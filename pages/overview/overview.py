@@ -12,6 +12,7 @@ from db.calendar import Period
 from db.engine import session_scope
 from demo.workspace import load_demo
 from finance import fx
+from finance import reporting as reporting_totals
 from influencers.queries import influencer_count, overdue_deliverables
 from pages.components.auth import require_page
 from pages.components.budget_widgets import money_or_blank, number_tile, render_alerts, tile
@@ -41,11 +42,13 @@ def _summary(db: str, start, end) -> dict:
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _month(db: str, start, end) -> dict:
     with session_scope() as session:
+        currency = fx.reporting_currency(session)
         overview = budget_overview(
             session,
             Period(start, end),
             converter=fx.converter(session, start, end),
-            reporting_currency=fx.reporting_currency(session),
+            reporting_currency=currency,
+            spent_converter=reporting_totals.day_converter(session, start, end, currency),  # spent: day by day
         )
         overdue = overdue_deliverables(session, overview.today)
         campaigns = performance.campaign_performance(session, performance.CampaignFilters(start, end))
