@@ -67,6 +67,7 @@ from campaigns.models import (
 )
 from campaigns.platforms import PLATFORM_META
 from db import audit
+from db.calendar import local_today
 from db.errors import N_, Amount, DomainError, Message
 from db.roles import Actor, require
 from db.tabular import DEFAULT_LIMITS, Limits
@@ -321,6 +322,7 @@ def preview_import(
     target: AccountTarget | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
+    now: dt.datetime | None = None,
 ) -> ImportPreview:
     """Read and check an Ads Manager export for `target` (default: the account the file names); writes nothing.
 
@@ -336,7 +338,7 @@ def preview_import(
         file_currency=layout.file_currency,
         spend_column=layout.header("spend"),
     )
-    export = read_rows(layout, account.currency)
+    export = read_rows(layout, account.currency, today=local_today(account.timezone, now))
     preview = ImportPreview(filename=filename, account=account, export=export)
     preview.currency_from_account = layout.file_currency is None
     plan = _Plan(session, account.existing)

@@ -7,8 +7,14 @@ totals row, two campaigns (the reviewer's id_toko.csv)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
+
+from campaigns.adsmanager import AccountTarget, apply_import, preview_import
+from campaigns.models import CampaignInsight
+from db.roles import CLI_ACTOR
 
 SYNC = "pages/sync/sync.py"
 HEADER = [
@@ -139,3 +145,45 @@ def test_rows_added_up_name_each_of_their_lines() -> None:
 
     assert line_ranges([5]) == "5"
     assert line_ranges([9, 5, 6, 7, 12]) == "5-7, 9, 12"
+
+
+# --- future days ---------------------------------------------------------------------------------------------------
+
+
+def test_a_row_dated_after_the_accounts_today_is_refused_with_its_line_and_reason(session) -> None:
+    data = download(
+        [
+            row("2026-11-03", "Promo 12.12 - Konversi", PROMO, "active", "500000"),  # line 5: today
+            row("2026-11-04", "Promo 12.12 - Konversi", PROMO, "active", "450000"),  # line 6: one day ahead
+            row("2026-11-05", "Promo 12.12 - Konversi", PROMO, "active", "300000"),  # line 7: not yet happened
+        ]
+    )
+    preview = preview_import(session, data, "Toko.csv", AccountTarget(timezone="Asia/Jakarta"), now=NOW)
+    assert [r.line for r in preview.rows] == [5, 6]
+    [error] = preview.errors
+    assert (error.row, error.column) == (7, "Akhir pelaporan")
+    assert error.reason == (
+        "2026-11-05 is after today (2026-11-03) in the ad account's time zone: Meta cannot report spend for days "
+        "that have not happened; check the date, or export the report again."
+    )
+    apply_import(session, CLI_ACTOR, preview)
+    session.flush()
+    assert sorted(session.scalars(select(CampaignInsight.date))) == [dt.date(2026, 11, 3), dt.date(2026, 11, 4)]
+
+
+def test_the_accounts_own_time_zone_decides_today(session) -> None:
+    # 3 Nov 23:30 UTC is already 4 Nov in Jakarta: 5 Nov is within the day allowed there, not in Honolulu (3 Nov).
+    late = dt.datetime(2026, 11, 3, 23, 30, tzinfo=dt.UTC)
+    data = download([row("2026-11-05", "Promo 12.12 - Konversi", PROMO, "active", "500000")], total="500000")
+    jakarta = preview_import(session, data, "Toko.csv", AccountTarget(timezone="Asia/Jakarta"), now=late)
+    honolulu = preview_import(session, data, "Toko.csv", AccountTarget(timezone="Pacific/Honolulu"), now=late)
+    assert (len(jakarta.rows), len(honolulu.rows)) == (1, 0)
+    assert [e.row for e in honolulu.errors] == [5]
+
+
+def test_a_future_day_column_is_refused_on_that_column(session) -> None:
+    data = b"Campaign name,Day,Amount spent (IDR),Impressions\nSale,2026-11-03,1000,10\nSale,2026-12-25,1000,10\n"
+    preview = preview_import(session, data, "Toko.csv", AccountTarget(timezone="Asia/Jakarta"), now=NOW)
+    assert [(e.row, e.column) for e in preview.errors] == [(3, "Day")]
+    assert "2026-12-25 is after today (2026-11-03)" in preview.errors[0].reason
+    assert Decimal(preview.spend) == Decimal(1000)
