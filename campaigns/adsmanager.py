@@ -67,7 +67,8 @@ from campaigns.models import (
 )
 from campaigns.platforms import PLATFORM_META
 from db import audit
-from db.errors import N_, DomainError, Message
+from db.calendar import local_today
+from db.errors import N_, Amount, DomainError, Message
 from db.roles import Actor, require
 from db.tabular import DEFAULT_LIMITS, Limits
 from db.types import utcnow
@@ -148,6 +149,7 @@ class Figure:
     end: dt.date
     metrics: Metrics
     rows: int  # file rows added up
+    lines: tuple[int, ...] = ()  # the file's line of each of them
 
 
 @dataclass
@@ -222,6 +224,7 @@ class ImportPreview:
                     end=end,
                     metrics=total(row.metrics for row in rows),
                     rows=len(rows),
+                    lines=tuple(sorted(row.line for row in rows)),
                 )
             )
         return sorted(figures, key=lambda f: (f.start, f.end, f.campaign, f.campaign_id))
@@ -239,22 +242,34 @@ class ImportPreview:
         return f"{text} {notes}".strip()
 
     def table(self) -> list[dict[str, Any]]:
-        """The totals to be written, one line each (for the preview table)."""
+        """The totals to be written, one line each (for the preview table): `row` is the file's line of each row
+        added up (`5`, `5-7, 9`), as the rejected rows are numbered; amounts in the file's currency, exact."""
         return [
             {
+                "row": line_ranges(f.lines),
                 "campaign": f.campaign,
                 "campaign_id": f.campaign_id,
-                "start": f.start.isoformat(),
-                "end": f.end.isoformat(),
-                "spend": str(f.metrics.spend),
+                "start": f.start,
+                "end": f.end,
+                "spend": f.metrics.spend,
                 "impressions": f.metrics.impressions,
                 "clicks": f.metrics.clicks,
-                "conversions": str(f.metrics.conversions),
-                "conversion_value": str(f.metrics.conversion_value),
-                "rows": f.rows,
+                "conversions": f.metrics.conversions,
+                "conversion_value": f.metrics.conversion_value,
             }
             for f in self.figures()
         ]
+
+
+def line_ranges(lines: Iterable[int]) -> str:
+    """File lines as people look them up: `5`, `5-7, 9`."""
+    spans: list[list[int]] = []
+    for line in sorted(set(lines)):
+        if spans and line == spans[-1][1] + 1:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 @dataclass
@@ -307,6 +322,7 @@ def preview_import(
     target: AccountTarget | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
+    now: dt.datetime | None = None,
 ) -> ImportPreview:
     """Read and check an Ads Manager export for `target` (default: the account the file names); writes nothing.
 
@@ -322,7 +338,7 @@ def preview_import(
         file_currency=layout.file_currency,
         spend_column=layout.header("spend"),
     )
-    export = read_rows(layout, account.currency)
+    export = read_rows(layout, account.currency, today=local_today(account.timezone, now))
     preview = ImportPreview(filename=filename, account=account, export=export)
     preview.currency_from_account = layout.file_currency is None
     plan = _Plan(session, account.existing)
@@ -373,14 +389,14 @@ def _notes(preview: ImportPreview, plan: _Plan) -> None:
         )
     if preview.export.file_total is not None:
         if preview.export.file_total == preview.spend:
-            preview.notes.append(Message(NOTE_FILE_TOTAL_MATCHES, {"total": f"{preview.spend} {preview.currency}"}))
+            preview.notes.append(Message(NOTE_FILE_TOTAL_MATCHES, {"total": Amount(preview.spend, preview.currency)}))
         else:
             preview.notes.append(
                 Message(
                     NOTE_FILE_TOTAL,
                     {
-                        "total": f"{preview.export.file_total} {preview.currency}",
-                        "imported": f"{preview.spend} {preview.currency}",
+                        "total": Amount(preview.export.file_total, preview.currency),
+                        "imported": Amount(preview.spend, preview.currency),
                     },
                 )
             )

@@ -68,6 +68,12 @@ BAD_ID = N_("'{value}' is not a Meta ID (digits only).")
 NO_IDENTITY = N_("The row names no {level}: both {columns} are empty.")
 NO_DATE = N_("The row has no date: {columns} are empty.")
 END_BEFORE_START = N_("{end} is before the start of the row's period, {start}.")
+FUTURE_DAY = N_(
+    "{value} is after today ({today}) in the ad account's time zone: Meta cannot report spend for days that have "
+    "not happened; check the date, or export the report again."
+)
+# A row may be dated one day after the account's today: the export's clock may be a time zone ahead.
+FUTURE_DAYS_ALLOWED = 1
 TOO_MANY_DECIMALS = N_("{value} has more than {digits} decimals; Pantau keeps amounts to {digits} decimals.")
 OTHER_CURRENCY = N_("The row is in {currency}, but the file is in {expected}; export one currency per file.")
 NOT_A_COUNT = N_("{value} is not a count; type it like {example}.")
@@ -412,8 +418,11 @@ def number_rule(layout: Layout, currency: str) -> NumberRule:
 class _Cells:
     """One row's cells read by field; every refusal is collected with its column."""
 
-    def __init__(self, layout: Layout, row: Row, currency: str, numbers: NumberRule) -> None:
+    def __init__(
+        self, layout: Layout, row: Row, currency: str, numbers: NumberRule, today: dt.date | None = None
+    ) -> None:
         self.layout, self.row, self.currency, self.numbers = layout, row, currency, numbers
+        self.today = today
         self.problems: list[Problem] = [Problem("", message) for message in row.problems]
 
     def has(self, name: str) -> bool:
@@ -537,8 +546,9 @@ def _shown(value: str) -> str:
 IDENTITY_FIELDS = tuple(vocabulary.IDENTITY)
 
 
-def read_rows(layout: Layout, currency: str) -> ExportRows:
-    """Read every row of `layout` with amounts in `currency` (the file's or the target account's)."""
+def read_rows(layout: Layout, currency: str, today: dt.date | None = None) -> ExportRows:
+    """Read every row of `layout` with amounts in `currency` (the file's or the target account's). With `today`
+    (the ad account's), a row dated more than `FUTURE_DAYS_ALLOWED` day after it is refused."""
     result = ExportRows(layout=layout, currency=currency)
     table = layout.table
     numbers = number_rule(layout, currency)
@@ -550,7 +560,7 @@ def read_rows(layout: Layout, currency: str) -> ExportRows:
             result.summary_lines.append(row.line)
             totals.append(_Cells(layout, row, currency, numbers).amount("spend"))
             continue
-        cells = _Cells(layout, row, currency, numbers)
+        cells = _Cells(layout, row, currency, numbers, today)
         breakdown = tuple(cells.text(name) or "" for name in layout.breakdowns)
         if layout.breakdowns and not any(breakdown) and identity:
             # A row of an object without breakdown values in a breakdown file is that object's subtotal.
@@ -631,7 +641,7 @@ def _read_row(cells: _Cells, layout: Layout, breakdown: tuple[str, ...]) -> File
 def _period(cells: _Cells, layout: Layout) -> tuple[dt.date | None, dt.date | None]:
     day = cells.date("day") if cells.has("day") else None
     if day is not None:
-        return day, day
+        return (None, None) if _future(cells, day, "day") else (day, day)
     start = cells.date("reporting_starts") if cells.has("reporting_starts") else None
     end = cells.date("reporting_ends") if cells.has("reporting_ends") else None
     if start is None:
@@ -643,7 +653,18 @@ def _period(cells: _Cells, layout: Layout) -> tuple[dt.date | None, dt.date | No
     if end < start:
         cells.fail("reporting_ends", Message(END_BEFORE_START, {"end": end.isoformat(), "start": start.isoformat()}))
         return None, None
+    if _future(cells, end, "reporting_ends" if cells.raw("reporting_ends") else "reporting_starts"):
+        return None, None
     return start, end
+
+
+def _future(cells: _Cells, last: dt.date, name: str) -> bool:
+    """Whether the row's last day is after the account's today (one day allowed); refused on that column."""
+    if cells.today is None or last <= cells.today + dt.timedelta(days=FUTURE_DAYS_ALLOWED):
+        return False
+    value = _shown(cells.raw(name) or last.isoformat())
+    cells.fail(name, Message(FUTURE_DAY, {"value": value, "today": cells.today.isoformat()}))
+    return True
 
 
 def conversion_event(indicator: str | None, result_type: str | None) -> str | None:

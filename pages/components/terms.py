@@ -281,6 +281,19 @@ COLUMN_LABELS = {
     **RESULT_LABELS,
 }
 
+# campaigns.adsmanager.ImportPreview.table() columns: the Sync page's preview of an Ads Manager file
+IMPORT_PREVIEW_LABELS = {
+    "row": N_("Row"),
+    "campaign": N_("Campaign"),
+    "campaign_id": N_("Campaign ID"),
+    "start": N_("First day"),
+    "end": N_("Last day"),
+    "spend": N_("Spend"),
+    "impressions": N_("Impressions"),
+    "clicks": N_("Clicks"),
+    "conversions": N_("Conversions"),
+    "conversion_value": N_("Conversion value"),
+}
 
 # Form field names the domain names in FieldErrors that are not column names above
 FIELD_LABELS = {
