@@ -115,6 +115,13 @@ NOTE_FILE_TOTAL = N_(
     "The file's own total row says {total} was spent; the rows that will be imported add up to {imported}."
 )
 NOTE_FILE_TOTAL_MATCHES = N_("The rows add up to the file's own total row: {total}.")
+NOTE_STATUS = N_(
+    "The {column} column gives each campaign's status (active: on, inactive: paused); campaigns synced from the "
+    "Meta API keep the status the sync set."
+)
+NOTE_UNKNOWN_DELIVERY = N_(
+    "{column} '{value}' does not say whether a campaign is on or off: the status of {campaigns} is left as it is."
+)
 CONCURRENT = N_("Another import or sync changed these campaigns at the same time; import the file again.")
 
 
@@ -260,6 +267,10 @@ class ImportPreview:
             for f in self.figures()
         ]
 
+    def statuses(self) -> dict[tuple[str, str], str]:
+        """Each campaign's status the file's delivery column gives (`campaign_statuses`)."""
+        return campaign_statuses(self.layout, self.rows)
+
 
 def line_ranges(lines: Iterable[int]) -> str:
     """File lines as people look them up: `5`, `5-7, 9`."""
@@ -270,6 +281,22 @@ def line_ranges(lines: Iterable[int]) -> str:
         else:
             spans.append([line, line])
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def campaign_statuses(layout: Layout, rows: Iterable[FileRow]) -> dict[tuple[str, str], str]:
+    """The configured status (ACTIVE, PAUSED, ...) of each campaign a campaign-level file's delivery column gives,
+    from its latest row; a delivery that says neither on nor off gives none. An ad set's or ad's delivery is not
+    its campaign's, so other levels give none."""
+    if layout.level != "campaign" or "delivery" not in layout.columns:
+        return {}
+    latest: dict[tuple[str, str], tuple[dt.date, int, str | None]] = {}
+    for row in rows:
+        ref = row.campaign_ref()
+        if ref is None or not row.delivery:
+            continue
+        if ref not in latest or (row.end, row.line) > latest[ref][:2]:
+            latest[ref] = (row.end, row.line, row.status)
+    return {ref: status for ref, (_end, _line, status) in latest.items() if status is not None}
 
 
 @dataclass
@@ -285,6 +312,7 @@ class ImportResult:
     detail_rows: int = 0  # ad set, ad and breakdown rows inserted, changed or removed
     account_created: bool = False
     account_days: int = 0  # "not by campaign" rows changed by the account-level rule
+    statuses: int = 0  # existing campaigns whose status the file's delivery column changed
     run_id: int | None = None
 
     @property
@@ -297,6 +325,7 @@ class ImportResult:
             or self.detail_rows
             or self.account_created
             or self.account_days
+            or self.statuses
         )
 
     def describe(self) -> str:
@@ -400,6 +429,19 @@ def _notes(preview: ImportPreview, plan: _Plan) -> None:
                     },
                 )
             )
+    statuses = preview.statuses()
+    if statuses:
+        preview.notes.append(Message(NOTE_STATUS, {"column": layout.header("delivery")}))
+    if layout.level == "campaign" and "delivery" in layout.columns:
+        unknown: dict[str, set[str]] = defaultdict(set)
+        for row in preview.rows:
+            ref = row.campaign_ref()
+            if row.delivery and row.status is None and ref is not None and ref not in statuses:
+                unknown[row.delivery].add(row.campaign_name or row.campaign_id or "?")
+        for value, named in sorted(unknown.items()):
+            shown = ", ".join(sorted(named)[:3]) + (", ..." if len(named) > 3 else "")
+            params = {"column": layout.header("delivery"), "value": value, "campaigns": shown}
+            preview.notes.append(Message(NOTE_UNKNOWN_DELIVERY, params))
 
 
 # --- identities -----------------------------------------------------------------------------------------------------
@@ -575,6 +617,8 @@ def _apply(session: Session, actor: Actor, preview: ImportPreview) -> ImportResu
             direct_campaign[(campaign_id, row.start, row.end)].append(row)
         else:
             direct_account[row.start].append(row)
+    for ref, status in campaign_statuses(preview.layout, rows).items():
+        writer.status(ref, status)
     for (campaign_id, start, end), group in direct_campaign.items():
         writer.campaign_figure(campaign_id, start, end, total(r.metrics for r in group))
     for day, group in direct_account.items():
@@ -627,6 +671,7 @@ class _Writer:
     def __init__(self, session: Session, account: AdAccount, stamp: dt.datetime, result: ImportResult) -> None:
         self.session, self.account, self.stamp, self.result = session, account, stamp, result
         self._campaigns: dict[tuple[str, str], Campaign] = {}
+        self._created: set[int] = set()  # campaigns this import creates (their status is no change to count)
         self._children: dict[tuple[str, int, tuple[str, str]], Any] = {}
 
     def campaign(self, plan: _Plan, row: FileRow) -> Campaign:
@@ -648,8 +693,18 @@ class _Writer:
             self.session.add(campaign)
             self.session.flush()
             self.result.campaigns_created += 1
+            self._created.add(campaign.id)
         self._campaigns[ref] = campaign
         return campaign
+
+    def status(self, ref: tuple[str, str], status: str) -> None:
+        """The file's delivery as the campaign's status; a campaign the Meta API synced keeps the sync's."""
+        campaign = self._campaigns.get(ref)
+        if campaign is None or campaign.source == SOURCE_META_API or campaign.status == status:
+            return
+        if campaign.id not in self._created:
+            self.result.statuses += 1
+        campaign.status = status
 
     def _upsert(self, model: type, keys: dict[str, Any], values: dict[str, Any]) -> str:
         """Insert or replace one stored figure: "inserted", "updated", "unchanged" or "synced" (an API row wins)."""

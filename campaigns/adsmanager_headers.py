@@ -71,6 +71,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
         "penayangan set iklan",
         "penayangan iklan",
         "status penayangan",
+        "status",
     ),
     "delivery_level": ("delivery level",),
     "attribution_setting": ("attribution setting", "pengaturan atribusi"),
@@ -124,12 +125,22 @@ INDONESIAN: frozenset[str] = frozenset(
         *("mata uang", "tujuan kampanye", "usia", "umur", "jenis kelamin", "wilayah", "negara", "penempatan"),
     }
 )
-BOTH_LANGUAGES: frozenset[str] = frozenset({"platform"})
+BOTH_LANGUAGES: frozenset[str] = frozenset({"platform", "status"})
 
 FIELD_BY_ALIAS: dict[str, str] = {alias: name for name, aliases in FIELDS.items() for alias in aliases}
 ALL_ALIASES: frozenset[str] = frozenset(FIELD_BY_ALIAS)  # what `read_table(header=...)` looks for
 
 # Cell values the export writes in words.
+# A delivery cell -> the configured status Meta's API gives the object (`Campaign.status`). Meta writes the
+# delivery codes in English in Bahasa files too (`active`, `inactive`); the Indonesian words are read as well.
+# Other deliveries (`not_delivering`, `completed`, `learning`, `in_review`...) do not say whether the object is
+# on or off: the status is left as it is.
+DELIVERY_STATUS: dict[str, str] = {
+    **dict.fromkeys(("active", "aktif"), "ACTIVE"),
+    **dict.fromkeys(("inactive", "off", "paused", "tidak aktif", "nonaktif", "dijeda"), "PAUSED"),
+    **dict.fromkeys(("archived", "diarsipkan"), "ARCHIVED"),
+    **dict.fromkeys(("deleted", "dihapus"), "DELETED"),
+}
 ONGOING = ("ongoing", "berlangsung")  # an Ends cell without a date
 BUDGET_TYPES: dict[str, tuple[str, ...]] = {"daily": ("daily", "harian"), "lifetime": ("lifetime", "seumur hidup")}
 NO_OWN_BUDGET = ("using ad set budget", "using campaign budget")  # with "0" in the budget type cell

@@ -211,6 +211,8 @@ class FileRow:
     ad_id: str | None = None
     ad_name: str | None = None
     breakdown: tuple[str, ...] = ()  # values, in the order of `Layout.breakdowns`
+    delivery: str | None = None  # the delivery cell as written (`active`, `inactive`)
+    status: str | None = None  # the configured status it gives (`vocabulary.DELIVERY_STATUS`), else None
     campaign_pk: int | None = None  # set when the campaign was found through the row's ad set
 
     @property
@@ -618,6 +620,7 @@ def _read_row(cells: _Cells, layout: Layout, breakdown: tuple[str, ...]) -> File
     if currency_cell and currency_cell.upper() != cells.currency:
         cells.fail("currency", Message(OTHER_CURRENCY, {"currency": currency_cell.upper(), "expected": cells.currency}))
     metrics = _metrics(cells)
+    delivery = cells.text("delivery")
     if cells.problems or start is None or end is None or metrics is None:
         return None
     return FileRow(
@@ -635,7 +638,16 @@ def _read_row(cells: _Cells, layout: Layout, breakdown: tuple[str, ...]) -> File
         adset_name=names["adset_name"],
         ad_id=ids["ad_id"],
         ad_name=names["ad_name"],
+        delivery=delivery,
+        status=delivery_status(delivery),
     )
+
+
+def delivery_status(delivery: str | None) -> str | None:
+    """The configured status (`ACTIVE`, `PAUSED`, `ARCHIVED`, `DELETED`) a delivery cell says, else None."""
+    if not delivery:
+        return None
+    return vocabulary.DELIVERY_STATUS.get(" ".join(delivery.lower().replace("_", " ").split()))
 
 
 def _period(cells: _Cells, layout: Layout) -> tuple[dt.date | None, dt.date | None]:

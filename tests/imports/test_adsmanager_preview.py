@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from campaigns.adsmanager import AccountTarget, apply_import, preview_import
-from campaigns.models import CampaignInsight
+from campaigns.models import SOURCE_META_API, AdAccount, Campaign, CampaignInsight
 from db.roles import CLI_ACTOR
 
 SYNC = "pages/sync/sync.py"
@@ -145,6 +145,57 @@ def test_rows_added_up_name_each_of_their_lines() -> None:
 
     assert line_ranges([5]) == "5"
     assert line_ranges([9, 5, 6, 7, 12]) == "5-7, 9, 12"
+
+
+# --- the status column ---------------------------------------------------------------------------------------------
+
+
+def _import(session, data: bytes):
+    preview = preview_import(session, data, "Toko Kopi Sejahtera-Kampanye-Nov.csv")
+    result = apply_import(session, CLI_ACTOR, preview)
+    session.flush()
+    return preview, result
+
+
+def _statuses(session) -> dict[str, str | None]:
+    return {c.meta_id: c.status for c in session.scalars(select(Campaign)) if c.meta_id}
+
+
+def test_the_delivery_column_is_stored_as_the_status_meta_gives(session) -> None:
+    preview, result = _import(session, TOKO)
+    assert result.campaigns_created == 2
+    assert _statuses(session) == {PROMO: "ACTIVE", BRAND: "PAUSED"}
+    assert any("Penayangan kampanye" in str(note) for note in preview.notes)
+    # Brand Awareness was turned on since: the next export says so, and only that changes.
+    again = download([row("2026-11-01", "Brand Awareness", BRAND, "active", "300000")])
+    _preview, result = _import(session, again)
+    assert (result.statuses, result.inserted, result.updated) == (1, 0, 0)
+    assert result.changed
+    assert _statuses(session) == {PROMO: "ACTIVE", BRAND: "ACTIVE"}
+    _preview, result = _import(session, again)
+    assert not result.changed  # the same file again changes nothing
+
+
+def test_a_status_the_meta_sync_set_is_never_overwritten_by_a_file(session) -> None:
+    account = AdAccount(account_id=ACCOUNT_ID, name=ACCOUNT, currency="IDR", timezone_name="Asia/Jakarta")
+    session.add(account)
+    session.flush()
+    session.add(
+        Campaign(account_id=account.id, meta_id=PROMO, name="Promo 12.12 - Konversi", currency="IDR", status="PAUSED")
+    )  # source meta_api: synced from the API
+    session.flush()
+    _preview, result = _import(session, TOKO)
+    synced = session.scalar(select(Campaign).where(Campaign.meta_id == PROMO))
+    assert (synced.source, synced.status) == (SOURCE_META_API, "PAUSED")  # the file's `active` is not the sync's
+    assert _statuses(session)[BRAND] == "PAUSED"
+    assert result.statuses == 0
+
+
+def test_a_delivery_that_says_neither_on_nor_off_leaves_the_status_and_says_so(session) -> None:
+    data = download([row("2026-11-01", "Brand Awareness", BRAND, "not_delivering", "300000")], total="300000")
+    preview, _result = _import(session, data)
+    assert _statuses(session) == {BRAND: None}
+    assert any("'not_delivering'" in str(note) and "Brand Awareness" in str(note) for note in preview.notes)
 
 
 # --- future days ---------------------------------------------------------------------------------------------------
