@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -23,16 +24,18 @@ from budgets.scopes import (
     CampaignScopes,
     _as_date,
     _dec,
-    _rows,
     campaign_scopes,
     program_inputs,
     rollup_inputs,
+    start_spend_scan,
 )
 from campaigns.models import CampaignInsight
 from db.calendar import Period, workspace_today
 from db.columns import filled, objects
 from db.errors import Message
 from db.money import Converter, quantize
+from db.reads import beside
+from db.types import Money
 from influencers import fees
 
 # Dated amounts (day, currency, amount) -> their sum in the reporting currency, each converted on its own day and
@@ -289,6 +292,20 @@ def totals_by_currency(
     )
 
 
+def _ad_spend_by_day(session: Session, period: Period, until: dt.date) -> Future[list[tuple[Any, ...]]] | None:
+    """The ad spend per day and currency from the period start to `until`, as stored (`Money.stored`), started at
+    once beside the session (`db.reads.beside`); None when no day is in range."""
+    end = min(period.end, until)
+    if end < period.start:
+        return None
+    return beside(
+        session,
+        select(CampaignInsight.date, CampaignInsight.currency, Money.stored(func.sum(CampaignInsight.spend)))
+        .where(CampaignInsight.date >= period.start, CampaignInsight.date <= end)
+        .group_by(CampaignInsight.date, CampaignInsight.currency),
+    )
+
+
 def daily_spend(
     session: Session,
     period: Period,
@@ -296,20 +313,20 @@ def daily_spend(
     *,
     recognition: str | None = None,
     fee_items: Sequence[fees.FeeAmount] | None = None,
+    ads: Future[list[tuple[Any, ...]]] | None = None,
 ) -> list[dict]:
     """Per day and currency: ad spend plus influencer fees recognised (`influencers.fees`, as the program scopes
     count them), from the period start to `until`. `fee_items` are `fees.fee_amounts` of the whole period when
-    the caller has read them already (those after `until` are left out here)."""
+    the caller has read them already (those after `until` are left out here); `ads`: the ad spend read started
+    earlier by `_ad_spend_by_day` for the same days."""
     end = min(period.end, until)
     if end < period.start:
         return []
-    ads = (
-        select(CampaignInsight.date, CampaignInsight.currency, func.sum(CampaignInsight.spend))
-        .where(CampaignInsight.date >= period.start, CampaignInsight.date <= end)
-        .group_by(CampaignInsight.date, CampaignInsight.currency)
-    )
+    ads = ads or _ad_spend_by_day(session, period, until)
+    rows = ads.result() if ads is not None else []
+    amounts = Money.from_stored([row[2] for row in rows], session.get_bind().dialect)
     merged: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
-    for day, currency, amount in _rows(session, ads):
+    for (day, currency, _stored), amount in zip(rows, amounts, strict=True):
         merged[(_as_date(day), currency)] += _dec(amount)
     if fee_items is None:
         fee_items = fees.fee_amounts(session, period.start, end, recognition=recognition)
@@ -338,13 +355,17 @@ def budget_overview(
 
     With `spent_converter` (into `reporting_currency`), the converted totals' spent adds each scope's days
     converted one by one (`dated_actuals`), as the marketing-spend ledger does."""
-    plans = plans_for_period(session, period, campaigns=False)  # campaign plans: read with the columns
-    scopes = campaign_scopes(session, period, None, now)
     today_here = today or workspace_today(session, now)
+    until = today_here - dt.timedelta(days=1)
+    # The two scans of the period's insights run beside the session (db.reads) while plans and fees are read.
+    ads_by_day = _ad_spend_by_day(session, period, until)
+    scan = start_spend_scan(session, period, now)
+    plans = plans_for_period(session, period, campaigns=False)  # campaign plans: read with the columns
     fee_items = fees.fee_amounts(session, period.start, period.end, recognition=recognition)
     programs, seeding = program_inputs(
         session, period, plans, today_here, converter, recognition=recognition, fee_items=fee_items
     )
+    scopes = campaign_scopes(session, period, None, now, scan)
     rollups, notes = rollup_inputs(plans, period, today_here, scopes, programs, converter, seeding)
     results = PacingResults.of(period, scopes, [*programs, *rollups])
     actual_converted = None
@@ -357,7 +378,7 @@ def budget_overview(
         totals=results.totals(
             converter=converter, reporting_currency=reporting_currency, actual_converted=actual_converted
         ),
-        daily=daily_spend(session, period, today_here - dt.timedelta(days=1), fee_items=fee_items),
+        daily=daily_spend(session, period, until, fee_items=fee_items, ads=ads_by_day),
         notes=notes,
     )
 

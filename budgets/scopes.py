@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -41,6 +42,7 @@ from db.calendar import Period, last_running_day, local_date, local_today, week_
 from db.columns import filled, objects, per_distinct
 from db.errors import N_, Message
 from db.money import Converter
+from db.reads import beside
 from db.types import Money, UTCDateTime
 from influencers import fees
 from influencers.models import Program
@@ -64,31 +66,40 @@ def _account_todays(session: Session, now: dt.datetime | None) -> dict[int, tupl
     return {r.id: (local_today(r.timezone_name, now), r.timezone_name) for r in rows}
 
 
-def _window_sums(session: Session, windows: dict[object, tuple[dt.date, dt.date]]) -> dict[object, dict[int, Any]]:
-    """SUM(spend) per campaign for each named [first, last] date window, in one scan of their joint range, as the
-    database returns it (`Money.stored`: read with `Money.from_stored`; None or absent: no spend in the window).
+class _WindowSums:
+    """SUM(spend) per campaign for each named [first, last] date window, in one scan of their joint range, started
+    at once beside the session (`db.reads.beside`) and read by `result()`: per window, campaign id -> the sum as
+    the database returns it (`Money.stored`: read with `Money.from_stored`; None or absent: no spend in it).
 
     A window equal to the joint range is a plain SUM, the others `SUM(spend) FILTER (WHERE ...)`;
     windows with the same dates share a column and empty windows (first > last) sum to nothing.
     """
-    result: dict[object, dict[int, Any]] = {key: {} for key in windows}
-    ranges = sorted({bounds for bounds in windows.values() if bounds[0] <= bounds[1]})
-    if not ranges:
+
+    def __init__(self, session: Session, windows: dict[object, tuple[dt.date, dt.date]]) -> None:
+        self.windows = windows
+        self.ranges = sorted({bounds for bounds in windows.values() if bounds[0] <= bounds[1]})
+        self.rows: Future[list[tuple[Any, ...]]] | None = None
+        if self.ranges:
+            first, last = min(lo for lo, _hi in self.ranges), max(hi for _lo, hi in self.ranges)
+            day, spend = CampaignInsight.date, CampaignInsight.spend
+            columns = [Money.stored(_sum_between(spend, day, lo, hi, first, last)) for lo, hi in self.ranges]
+            stmt = (
+                select(CampaignInsight.campaign_id, *columns)
+                .where(day >= first, day <= last)
+                .group_by(CampaignInsight.campaign_id)
+            )
+            self.rows = beside(session, stmt)
+
+    def result(self) -> dict[object, dict[int, Any]]:
+        result: dict[object, dict[int, Any]] = {key: {} for key in self.windows}
+        if self.rows is None:
+            return result
+        rows = self.rows.result()
+        ids, *sums = zip(*rows, strict=True) if rows else [()] * (len(self.ranges) + 1)
+        by_range = {bounds: dict(zip(ids, sums_, strict=True)) for bounds, sums_ in zip(self.ranges, sums, strict=True)}
+        for key, bounds in self.windows.items():
+            result[key] = by_range.get(bounds, {})
         return result
-    first, last = min(lo for lo, _hi in ranges), max(hi for _lo, hi in ranges)
-    day, spend = CampaignInsight.date, CampaignInsight.spend
-    columns = [Money.stored(_sum_between(spend, day, lo, hi, first, last)) for lo, hi in ranges]
-    stmt = (
-        select(CampaignInsight.campaign_id, *columns)
-        .where(day >= first, day <= last)
-        .group_by(CampaignInsight.campaign_id)
-    )
-    rows = _rows(session, stmt).all()
-    ids, *sums = zip(*rows, strict=True) if rows else [()] * (len(ranges) + 1)
-    by_range = {bounds: dict(zip(ids, column, strict=True)) for bounds, column in zip(ranges, sums, strict=True)}
-    for key, bounds in windows.items():
-        result[key] = by_range.get(bounds, {})
-    return result
 
 
 def _sum_between(spend: Any, day: Any, lo: dt.date, hi: dt.date, first: dt.date, last: dt.date) -> Any:
@@ -99,31 +110,38 @@ def _sum_between(spend: Any, day: Any, lo: dt.date, hi: dt.date, first: dt.date,
     return func.sum(spend).filter(*bounds) if bounds else func.sum(spend)
 
 
-def _spend_columns(
-    session: Session,
-    period: Period,
-    todays: dict[int, tuple[dt.date, str]],
-    campaigns: Sequence[tuple[int, int]],
-    lifetime_ids: set[int],
-) -> tuple[list[Any], list[Any], list[Any], dict[int, Decimal]]:
-    """For each `(campaign, account)`, in order: actual (completed period days), recent (last RECENT_DAYS) and this
-    week's spend as stored (None: nothing), and all completed spend to date of the `lifetime_ids`.
+def _spend_windows(session: Session, period: Period, todays: dict[int, tuple[dt.date, str]]) -> _WindowSums:
+    """The scan `_spend_columns` reads, started at once: per distinct account today, the actual (completed period
+    days), recent (last RECENT_DAYS) and this week's windows.
 
     Accounts in different time zones may be on different days, so "completed" ends at each
     account's yesterday: every distinct account today gets its own windows. One scan over the period's days and
     the last RECENT_DAYS before today (at most a week more than the period), each window a `FILTER` sum (see
-    `_window_sums`): cheaper than a second scan of the last week on SQLite and PostgreSQL (bench/pages_bench.py).
+    `_WindowSums`): cheaper than a second scan of the last week on SQLite and PostgreSQL (bench/pages_bench.py).
     """
-    distinct = sorted({today for today, _tz in todays.values()})
-    if not distinct or not campaigns:
-        return [None] * len(campaigns), [None] * len(campaigns), [None] * len(campaigns), {}
     windows: dict[object, tuple[dt.date, dt.date]] = {}
-    for today in distinct:
+    for today in sorted({today for today, _tz in todays.values()}):
         cutoff = today - dt.timedelta(days=1)
         windows[("actual", today)] = (period.start, min(period.end, cutoff))
         windows[("recent", today)] = (today - dt.timedelta(days=pacing.RECENT_DAYS), cutoff)
         windows[("week", today)] = (week_start(today), cutoff)  # inside the recent window
-    sums = _window_sums(session, windows)
+    return _WindowSums(session, windows)
+
+
+def _spend_columns(
+    session: Session,
+    todays: dict[int, tuple[dt.date, str]],
+    campaigns: Sequence[tuple[int, int]],
+    lifetime_ids: set[int],
+    windows: _WindowSums,
+) -> tuple[list[Any], list[Any], list[Any], dict[int, Decimal]]:
+    """For each `(campaign, account)`, in order: actual (completed period days), recent (last RECENT_DAYS) and this
+    week's spend as stored (None: nothing) from the `windows` scan (`_spend_windows`), and all completed spend to
+    date of the `lifetime_ids`."""
+    distinct = sorted({today for today, _tz in todays.values()})
+    sums = windows.result()
+    if not distinct or not campaigns:
+        return [None] * len(campaigns), [None] * len(campaigns), [None] * len(campaigns), {}
     day_of = {account_id: today for account_id, (today, _tz) in todays.items()}
     of_today = {today: [sums[(name, today)] for name in ("actual", "recent", "week")] for today in distinct}
     per_campaign = [of_today[day_of[account_id]] for _campaign_id, account_id in campaigns]
@@ -283,14 +301,36 @@ def _campaigns_statement() -> Select[Any]:
     ).order_by(Campaign.id)
 
 
+@dataclass(frozen=True)
+class SpendScan:
+    """The accounts' todays and the campaigns' spend-window scan of a period, started (`start_spend_scan`)."""
+
+    period: Period
+    todays: dict[int, tuple[dt.date, str]]
+    windows: _WindowSums
+
+
+def start_spend_scan(session: Session, period: Period, now: dt.datetime | None = None) -> SpendScan:
+    """Start the scan of the campaigns' spend windows beside the session (`db.reads`), so a caller can read other
+    things while it runs, then pass it to `campaign_scopes`."""
+    todays = _account_todays(session, now)
+    return SpendScan(period, todays, _spend_windows(session, period, todays))
+
+
 def campaign_scopes(
-    session: Session, period: Period, plans: Sequence[Any] | None = None, now: dt.datetime | None = None
+    session: Session,
+    period: Period,
+    plans: Sequence[Any] | None = None,
+    now: dt.datetime | None = None,
+    scan: SpendScan | None = None,
 ) -> CampaignScopes:
     """Every campaign with a plan, spend in the period or a live budget, as pacing columns straight from the SQL
     rows: one statement for the campaigns with their active ad sets' budgets, two scans for the spend (and two
     more when lifetime budgets need all spend to date); money columns are read in bulk (`Money.from_stored`).
-    `plans` are the period's plans (`plans_for_period`) when the caller has them; None reads the campaign plans."""
-    todays = _account_todays(session, now)
+    `plans` are the period's plans (`plans_for_period`) when the caller has them; None reads the campaign plans.
+    `scan`: the spend scan started earlier by `start_spend_scan` for the same period and `now`."""
+    scan = scan or start_spend_scan(session, period, now)  # the spend scan runs while the rest is read
+    todays, windows = scan.todays, scan.windows
     planned = _campaign_plans(session, plans, period)
     rows = _rows(session, _campaigns_statement()).all()
     dialect = session.get_bind().dialect
@@ -321,7 +361,7 @@ def campaign_scopes(
     live = accruing & np.array([bool(b.kind) for b in budgets], dtype=bool) & scheduled  # paced on a live budget
     lifetime_ids = {cid for cid, budget in zip(ids, budgets, strict=True) if budget.lifetime}
     actual, recent, week, spent = _spend_columns(
-        session, period, todays, list(zip(ids, account_ids, strict=True)), lifetime_ids
+        session, todays, list(zip(ids, account_ids, strict=True)), lifetime_ids, windows
     )
     wanted = np.array([cid in planned or bool(a) for cid, a in zip(ids, actual, strict=True)], dtype=bool) | live
     keep = np.flatnonzero(wanted).tolist()
