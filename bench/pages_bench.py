@@ -284,12 +284,23 @@ def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, flo
         with session_scope(url) as s:
             budget_overview(s, period, now=now, today=today)
 
+    def budgets_page_in_order():
+        # The same with every read on the session, one after the other (db.reads as if no scan could run beside).
+        from db import reads
+
+        separate, reads._separate = reads._separate, lambda _engine: False
+        try:
+            budgets_page()
+        finally:
+            reads._separate = separate
+
     results = []
     for name, fn, p in (
         ("Campaigns table, this month", campaigns_table(period), period),
         ("Campaigns pacing column, this month", pacing_column, period),
         ("Campaigns page queries (table + pacing), this month", campaigns_page(period), period),
         ("Budgets overview, this month", budgets_page, period),
+        ("Budgets overview, scans in order (not beside)", budgets_page_in_order, period),
         ("Campaigns table, 365 days", campaigns_table(year), year),
     ):
         base = baseline(p)
