@@ -130,17 +130,19 @@ class ReportPreview:
         return sum((r.spend for r in self.rows), ZERO)
 
     def table(self) -> list[dict[str, Any]]:
-        """The rows to be written, one line each (for the preview table)."""
+        """The rows to be written, one line each (for the preview table): `row` is the file's line, as the rejected
+        rows are numbered; the day a date, amounts in the file's currency, exact (pages format them)."""
         return [
             {
-                "row": r.line,
-                "date": r.day.isoformat(),
+                "row": str(r.line),
+                "date": r.day,
                 "campaign": r.campaign_name or "",
                 "campaign_id": r.campaign_id or "",
-                "spend": str(r.spend),
+                "spend": r.spend,
                 "impressions": r.impressions,
                 "clicks": r.clicks,
-                "conversions": str(sum((v for _t, v in r.actions), ZERO)),
+                "conversions": sum((v for _t, v in r.actions), ZERO),
+                "conversion_value": sum((v for _t, v in r.action_values), ZERO),
             }
             for r in self.rows
         ]

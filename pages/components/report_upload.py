@@ -18,9 +18,10 @@ from db.roles import Actor, PermissionDenied
 from db.tabular import DEFAULT_LIMITS, MB
 from pages.components.data import clear_caches
 from pages.components.i18n import _
+from pages.components.import_preview import show_preview
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
-from pages.components.terms import column_labels
+from pages.components.terms import REPORT_PREVIEW_LABELS
 
 UPLOAD_MB = DEFAULT_LIMITS.max_bytes // MB
 
@@ -106,8 +107,7 @@ def report_upload(actor: Actor) -> None:
         st.dataframe(pd.DataFrame(errors), hide_index=True, key="sync_report_errors")
     if not preview.rows:
         return
-    table = preview.table()
-    st.dataframe(pd.DataFrame(table), hide_index=True, key="sync_report_preview", column_config=column_labels(table[0]))
+    show_preview(preview.table(), preview.currency, REPORT_PREVIEW_LABELS, "sync_report_preview")
     if not actor.can("import.run"):
         st.info(_("Your role is not permitted to import files."))
         return

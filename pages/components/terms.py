@@ -295,6 +295,19 @@ IMPORT_PREVIEW_LABELS = {
     "conversion_value": N_("Conversion value"),
 }
 
+# campaigns.platform_import.ReportPreview.table() columns: the preview of a TikTok, Google Ads or LinkedIn report
+REPORT_PREVIEW_LABELS = {
+    "row": N_("Row"),
+    "date": N_("Date"),
+    "campaign": N_("Campaign"),
+    "campaign_id": N_("Campaign ID"),
+    "spend": N_("Spend"),
+    "impressions": N_("Impressions"),
+    "clicks": N_("Clicks"),
+    "conversions": N_("Conversions"),
+    "conversion_value": N_("Conversion value"),
+}
+
 # Form field names the domain names in FieldErrors that are not column names above
 FIELD_LABELS = {
     "engagement_rate": N_("Engagement rate %"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from zoneinfo import available_timezones
 
 import pandas as pd
@@ -28,9 +27,10 @@ from db.roles import PermissionDenied
 from db.tabular import DEFAULT_LIMITS, MB
 from pages.components.auth import require_page
 from pages.components.data import clear_caches, display_copy
-from pages.components.i18n import N_, _, current_locale, date_text
+from pages.components.i18n import N_, _, current_locale
+from pages.components.import_preview import show_preview
 from pages.components.inputs import error_text, message_text
-from pages.components.money import amount_columns, money, money_column, number_column
+from pages.components.money import money
 from pages.components.report_upload import import_counts, report_upload, show_import_result
 from pages.components.terms import (
     IMPORT_PREVIEW_LABELS,
@@ -63,22 +63,6 @@ def show_sync_summary(box, summary, message: str, finished: str, with_errors: st
         box.update(label=with_errors, state="error")
         st.write(message)
         show_sync_errors(summary)
-
-
-def preview_frame(table: list[dict], currency: str) -> pd.DataFrame:
-    """The Ads Manager preview's totals as people read them: headers in their language, amounts as money and
-    counts as numbers in their locale, each row numbered by its line in the file (as the rejected rows are)."""
-    frame = pd.DataFrame(table, columns=list(IMPORT_PREVIEW_LABELS))
-    currencies = [currency] * len(frame)
-    for column in ("spend", "conversion_value"):
-        frame[column] = money_column(frame[column], currencies)
-    for column in ("impressions", "clicks"):
-        frame[column] = number_column(frame[column])
-    whole = all(Decimal(value) == Decimal(value).to_integral_value() for value in frame["conversions"])
-    frame["conversions"] = number_column(frame["conversions"], 0 if whole else 2)
-    for column in ("start", "end"):
-        frame[column] = [date_text(day) for day in frame[column]]
-    return frame.rename(columns={code: _(text) for code, text in IMPORT_PREVIEW_LABELS.items()})
 
 
 def show_sync_errors(summary) -> None:
@@ -342,13 +326,7 @@ if upload is not None:
         ]
         st.dataframe(pd.DataFrame(errors), hide_index=True, key="sync_upload_errors")
     if preview.rows:
-        shown = preview_frame(preview.table(), preview.currency)
-        st.dataframe(
-            shown,
-            hide_index=True,
-            key="sync_upload_preview",
-            column_config=amount_columns(shown, [_(IMPORT_PREVIEW_LABELS[c]) for c in ("spend", "conversion_value")]),
-        )
+        show_preview(preview.table(), preview.currency, IMPORT_PREVIEW_LABELS, "sync_upload_preview")
         if not actor.can("import.run"):
             st.info(_("Your role is not permitted to import files."))
         elif st.button(_("Import {count} row(s)", count=len(preview.rows)), key="sync_upload_import", type="primary"):

@@ -70,3 +70,35 @@ def test_rejected_rows_are_listed_with_their_reasons_in_indonesian(migrated_url:
     row, column, reason = list(errors.iloc[0])
     assert (row, column) == (11, "Start Date (in UTC)")
     assert "13/1/2026" in reason
+
+
+def _preview(at):
+    return next(d.value for d in at.dataframe if {"Campaign ID", "ID kampanye"} & set(d.value.columns))
+
+
+def test_the_google_ads_preview_reads_as_labels_rupiah_and_file_lines_in_bahasa(migrated_url: str, app_test) -> None:
+    at = _upload(_open(app_test), "googleads", "googleads_campaign_daily.csv")
+    at.sidebar.selectbox(key="auth_language").set_value("id").run()
+    assert not at.exception, at.exception
+    preview = _preview(at)
+    assert list(preview.columns) == [
+        "Baris", "Tanggal", "Kampanye", "ID kampanye", "Belanja iklan", "Impresi", "Klik", "Konversi",
+        "Nilai konversi",
+    ]  # fmt: skip
+    first = preview.iloc[0]
+    assert first["Baris"] == "4"  # the file's line: a title and a date range above the header
+    assert first["Tanggal"] == "1 Jul 2026"
+    assert first["Belanja iklan"] == "Rp1.250.000"
+    assert first["Impresi"] == "12.340"
+    assert first["Nilai konversi"] == "Rp3.600.000"
+    assert first["Konversi"] == "12,00"  # two places in the column: another row has 7,50
+
+
+def test_the_linkedin_preview_reads_as_labels_and_money_in_english(migrated_url: str, app_test) -> None:
+    at = _upload(_open(app_test), "linkedin", "linkedin_campaign_performance.csv")
+    preview = _preview(at)
+    assert list(preview.columns)[:5] == ["Row", "Date", "Campaign", "Campaign ID", "Spend"]
+    assert not {"row", "date", "spend", "campaign_id", "conversion_value"} & set(preview.columns)
+    assert all(v.startswith("$") for v in preview["Spend"])
+    assert all("," in v or len(v) <= 3 for v in preview["Impressions"])
+    assert all(v[:3] in {"Jun", "Jul"} for v in preview["Date"])

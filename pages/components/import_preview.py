@@ -1,0 +1,43 @@
+"""The preview table of an imported file (Ads Manager and the TikTok, Google Ads and LinkedIn reports alike): headers
+in the user's language, amounts as money and counts as numbers in their locale, days as people read them, and each
+row numbered by its line in the file, as the rejected rows are."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from pages.components.i18n import _, date_text
+from pages.components.money import amount_columns, money_column, number_column
+
+MONEY = ("spend", "conversion_value")
+COUNTS = ("impressions", "clicks")
+DAYS = ("start", "end", "date")
+
+
+def preview_frame(table: list[dict], currency: str, labels: dict[str, str]) -> pd.DataFrame:
+    """`table` (one dict per row, the keys of `labels` in order) as people read it; `labels`: code -> N_ text."""
+    frame = pd.DataFrame(table, columns=list(labels))
+    currencies = [currency] * len(frame)
+    for column in MONEY:
+        if column in labels:
+            frame[column] = money_column(frame[column], currencies)
+    for column in COUNTS:
+        if column in labels:
+            frame[column] = number_column(frame[column])
+    if "conversions" in labels:
+        whole = all(Decimal(v) == Decimal(v).to_integral_value() for v in frame["conversions"])
+        frame["conversions"] = number_column(frame["conversions"], 0 if whole else 2)
+    for column in DAYS:
+        if column in labels:
+            frame[column] = [date_text(day) for day in frame[column]]
+    return frame.rename(columns={code: _(text) for code, text in labels.items()})
+
+
+def show_preview(table: list[dict], currency: str, labels: dict[str, str], key: str) -> None:
+    """The preview table on the page, each amount column wide enough for its longest amount."""
+    shown = preview_frame(table, currency, labels)
+    money_labels = [_(labels[c]) for c in MONEY if c in labels]
+    st.dataframe(shown, hide_index=True, key=key, column_config=amount_columns(shown, money_labels))
