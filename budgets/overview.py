@@ -215,7 +215,8 @@ def currency_totals(
     converted and rounded as the exports write it (None without a rate). The reporting-currency row's spent
     (and spent without a plan) then adds those, for the rows in that currency too, so it equals the
     marketing-spend ledger's `actual_reporting` of the same days; a row in another currency whose days lack a
-    rate stays in its own currency."""
+    rate stays in its own currency, and a row whose days all have one is converted even when `day` has none (its
+    other amounts at the rate its spend used in effect)."""
     types = np.asarray(scope_types, dtype=object)
     added = np.isin(types, _ADDED_UP)
     if not added.any():
@@ -246,6 +247,17 @@ def currency_totals(
             else:
                 source, on = cur[j], days[j]
                 converted = [converter(v[j], source, target, on) for v in values]
+                spent_raw = values[1][j]
+                if spent_here is not None and spent_raw and any(v is None for v in converted):
+                    # Every day of the spend had a rate but `day` (the period's first) has none, as under `daily`
+                    # when rates start later in the month: the row's other amounts take the rate its spend used in
+                    # effect (converted / spent, as marketing-spend writes `fx_rate` under `daily`), so the
+                    # converted spent still equals the ledger's instead of the row staying in its own currency.
+                    effective = spent_here / spent_raw
+                    converted = [
+                        quantize(v[j] * effective, target) if c is None else c
+                        for c, v in zip(converted, values, strict=True)
+                    ]
             if by_day is not None:
                 converted[1] = spent_here
                 if not has_plan[j]:

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -156,27 +156,50 @@ def filter_options(session: Session) -> dict[str, list[str]]:
     }
 
 
-def _show(value: Any) -> str:
+def snapshot_time(value: Any) -> dt.datetime | None:
+    """The moment a snapshot value holds when it is a timestamp (`_plain` keeps them as ISO text with a time,
+    `2026-11-28T03:12:00+00:00`; a naive one is UTC, as the database stores them), else None (dates, other text)."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, str) and len(value) >= 16 and value[10:11] == "T":
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _show(value: Any, times: Callable[[dt.datetime], str] | None = None) -> str:
     if value is None:
         return "∅"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if times is not None and (moment := snapshot_time(value)) is not None:
+        return times(moment)
     return str(value)
 
 
-def describe_change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-    """`field: before -> after` for every field that changed (or was set, or was removed)."""
+def describe_change(
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    *,
+    times: Callable[[dt.datetime], str] | None = None,
+) -> str:
+    """`field: before -> after` for every field that changed (or was set, or was removed). Timestamps stay ISO
+    text (the CSV) unless `times` writes them for people (pages: the workspace time zone, the user's locale)."""
     before, after = before or {}, after or {}
     parts = []
     for key in sorted(set(before) | set(after)):
         if key in before and key in after:
             if before[key] == after[key]:
                 continue
-            parts.append(f"{key}: {_show(before[key])} -> {_show(after[key])}")
+            parts.append(f"{key}: {_show(before[key], times)} -> {_show(after[key], times)}")
         elif key in after:
-            parts.append(f"{key}: -> {_show(after[key])}")
+            parts.append(f"{key}: -> {_show(after[key], times)}")
         else:
-            parts.append(f"{key}: {_show(before[key])} ->")
+            parts.append(f"{key}: {_show(before[key], times)} ->")
     return "; ".join(parts)
 
 

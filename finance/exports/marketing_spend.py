@@ -27,10 +27,12 @@ def _rows(ctx: ExportContext) -> Iterator[list[str]]:
     for ln in lines:
         cur = ln.currency
         fx_source, fx_missing = "", "false"
-        if not any(ln.actual_days.values()):
+        if not ln.actual_days:
             converted, rate_cell, rate_date, policy = ZERO, "", "", ""  # nothing to convert (plan-only rows)
         else:
-            # Each dated amount converted and rounded on its own, then added (the rule of every export and page).
+            # Each dated amount converted and rounded on its own, then added (the rule of every export and page):
+            # a day that is 0 as the files write it still needs its rate, as its campaign-daily row and the pages'
+            # totals do, so the ledger never shows a converted 0 where they refuse.
             summed = converted_sum(
                 ((day, cur, amount) for day, amount in sorted(ln.actual_days.items())), ctx.rate, target
             )

@@ -10,9 +10,11 @@ process also calls `clear_caches()`, which empties the caches of every session h
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 
+from db.audit import snapshot_time
 from db.calendar import local_today, workspace_timezone
 from db.config import database_url
 from db.data_version import data_version
@@ -53,13 +55,27 @@ def workspace_zone() -> str:
     return _workspace_zone(db_key())
 
 
-def when_text(moment: dt.datetime | None) -> str:
-    """A stored (UTC) timestamp in the workspace time zone and the user's locale; "" for None/NaT."""
+def when_text(moment: dt.datetime | str | None) -> str:
+    """THE way a page shows a stored (UTC) timestamp: in the workspace time zone and the user's locale
+    (`datetime_text`: `28 Nov 2026 10.12 WIB`, `Nov 28, 2026, 10:12 AM +0700`); "" for None/NaT. A timestamp kept
+    as ISO text (audit snapshots, a conflict's latest values: `2026-11-28T03:12:00+00:00`) is read first; other
+    text is shown as it is."""
     if moment is None or moment != moment:  # NaT is not equal to itself
         return ""
+    if isinstance(moment, str):
+        parsed = snapshot_time(moment)
+        if parsed is None:
+            return moment
+        moment = parsed
     if hasattr(moment, "to_pydatetime"):
         moment = moment.to_pydatetime()
     return datetime_text(moment, workspace_zone())
+
+
+def stored_text(value: Any) -> Any:
+    """A stored value to show: a timestamp (a datetime, or ISO text with a time) through `when_text`, anything
+    else unchanged."""
+    return when_text(value) if snapshot_time(value) is not None else value
 
 
 def today() -> dt.date:

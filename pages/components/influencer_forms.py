@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from db.engine import session_scope
 from db.errors import ConflictError, DomainError, FieldErrors, Message
 from db.roles import PermissionDenied
-from pages.components.data import clear_caches
+from pages.components.data import clear_caches, stored_text
 from pages.components.i18n import N_, _
 from pages.components.inputs import DATABASE_FAILED, error_text, message_text
 from pages.components.money import money
@@ -162,7 +162,7 @@ def _shown_value(name: str, value: Any, latest: Mapping[str, Any], entity: str |
         return term(_WORDS[name], str(value))
     if name == "status" and entity in _STATUS_WORDS:
         return term(_STATUS_WORDS[entity], str(value))
-    return str(value)
+    return str(stored_text(value))
 
 
 def changes(
@@ -201,7 +201,7 @@ def form_feedback(form: str, labels: Mapping[str, str] | None = None) -> None:
             st.dataframe(changes(base, latest, entity, labels), hide_index=True, key=f"{form}__changes")
         elif latest:
             st.write(_("Latest saved values:"))
-            st.json({k: v for k, v in latest.items() if k not in ("created_at",)}, expanded=True)
+            st.json({k: stored_text(v) for k, v in latest.items() if k not in ("created_at",)}, expanded=True)
     errors = st.session_state.get(f"{form}__errors")
     if errors:
         shown = labels or {}

@@ -49,13 +49,12 @@ def _money_or_blank(amount: Any, currency: str) -> str:
     return "" if amount is None or pd.isna(amount) else money(amount, currency)
 
 
-def collaboration_table(board: pd.DataFrame, tz: str | None) -> pd.DataFrame:
+def collaboration_table(board: pd.DataFrame) -> pd.DataFrame:
     """The board's rows as people read them: stage and fee type in words, amounts with their currency."""
     shown = for_people(
         board.drop(columns=["influencer_id", "version_id", "notes"]),
         dates=("contract_date", "start_date", "end_date"),
         times=("stage_changed_at",),
-        tz=tz,
     )
     shown["stage"] = [term(STAGE_LABELS, s) for s in board["stage"]]
     shown["fee_type"] = [term(FEE_TYPE_LABELS, f) for f in board["fee_type"]]
@@ -194,12 +193,12 @@ def _stage_history(key: str, collaboration_id: int):
         return queries.stage_history(session, collaboration_id)
 
 
-def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame, tz: str | None) -> None:
+def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame) -> None:
     """The Collaborations tab."""
     if board.empty:
         st.info(_("No collaborations yet: add creators on the Pipeline tab."))
         return
-    shown = collaboration_table(board, tz)
+    shown = collaboration_table(board)
     st.dataframe(
         shown,
         hide_index=True,
@@ -217,7 +216,6 @@ def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame, tz: s
             to_stage=[term(STAGE_LABELS, s) for s in history["to_stage"]],
         ),
         times=("at",),
-        tz=tz,
     )
     st.caption(_("Stage history"))
     st.dataframe(history, hide_index=True, key="prog_collab_history", column_config=column_labels(history.columns))

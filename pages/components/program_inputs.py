@@ -11,10 +11,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from db.calendar import local_datetime
 from db.errors import Message
 from db.money import CURRENCY_CODES
 from db.parse import ParseError, parse_amount, parse_rate
+from pages.components.data import when_text
 from pages.components.i18n import N_, _, current_locale
 from pages.components.inputs import amount_input, message_text, rate_input
 from pages.components.money import number
@@ -137,21 +137,16 @@ def for_people(
     dates: tuple[str, ...] = (),
     times: tuple[str, ...] = (),
     counts: tuple[str, ...] = (),
-    tz: str | None = None,
 ) -> pd.DataFrame:
-    """A copy of `frame` to show: dates as ISO days, timestamps in the workspace zone (`2026-11-27 14:03`), counts
+    """A copy of `frame` to show: dates as ISO days, timestamps as `when_text` writes them (the workspace zone, the
+    user's locale: `27 Nov 2026 14.03 WIB`), counts
     in the user's locale, flags as Yes / No in the user's language (never true / false), and every missing value
     blank (a table never says "None")."""
     shown = frame.copy()
     for name in dates:
         shown[name] = ["" if blank(d) else d.isoformat() for d in frame[name]]
     for name in times:
-        shown[name] = [
-            ""
-            if blank(t)
-            else local_datetime(t.to_pydatetime() if hasattr(t, "to_pydatetime") else t, tz).strftime("%Y-%m-%d %H:%M")
-            for t in frame[name]
-        ]
+        shown[name] = ["" if blank(t) else when_text(t) for t in frame[name]]
     for name in counts:
         shown[name] = ["" if blank(v) else number(v) for v in frame[name]]
     yes, no = _("Yes"), _("No")

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import streamlit as st
 
-from db.calendar import workspace_timezone
 from db.engine import session_scope
 from influencers import programs, queries, roi
 from pages.components.auth import require_page
@@ -73,7 +72,6 @@ def _program_view(key: str, program_id: int, day):
     with session_scope() as session:
         program = programs.get_program(session, program_id)
         return (
-            workspace_timezone(session),
             programs.program_snapshot(program, session),
             queries.pipeline(session, program_id),
             programs.collaborations_without_fee(session, program_id),
@@ -86,9 +84,7 @@ def _program_view(key: str, program_id: int, day):
 
 
 day = today()
-tz, snapshot, board, without_fee, items, pays, results, summary, over_time = _program_view(
-    db_key(), int(program_id), day
-)
+snapshot, board, without_fee, items, pays, results, summary, over_time = _program_view(db_key(), int(program_id), day)
 
 m = st.columns(4)
 if snapshot["budget"]:
@@ -112,7 +108,7 @@ lazy_tabs(
     },
     {
         "pipeline": lambda: pipeline(actor, program_id, board, without_fee),
-        "collaborations": lambda: collaborations(actor, board, items, tz),
+        "collaborations": lambda: collaborations(actor, board, items),
         "deliverables": lambda: deliverables_tab(actor, program_id, board, items),
         "payments": lambda: payments_tab(actor, board, pays, day),
         "results": lambda: results_tab(results, summary, over_time),

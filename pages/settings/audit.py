@@ -80,7 +80,7 @@ table = pd.DataFrame(
             _("Record type"): label("audit_record", r["entity_type"]),
             _("Record"): str(r["entity_id"] or ""),
             _("Summary"): r["summary"] or "",
-            _("Before -> after"): r["change"],
+            _("Before -> after"): audit.describe_change(r["before"], r["after"], times=when_text),
         }
         for r in rows
     ]

@@ -6,7 +6,6 @@ from zoneinfo import available_timezones
 
 import pandas as pd
 import streamlit as st
-from babel.dates import format_datetime
 
 from automation.jobs import JOBS
 from automation.runs import job_runs
@@ -26,8 +25,8 @@ from db.money import CURRENCY_CODES
 from db.roles import PermissionDenied
 from db.tabular import DEFAULT_LIMITS, MB
 from pages.components.auth import require_page
-from pages.components.data import clear_caches, display_copy
-from pages.components.i18n import N_, _, current_locale
+from pages.components.data import clear_caches, display_copy, when_text
+from pages.components.i18n import N_, _
 from pages.components.import_preview import show_preview
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
@@ -374,12 +373,6 @@ with session_scope() as session:
     jobs_done = job_runs(session)
 
 
-def _when(moment) -> str:
-    if moment is None:
-        return ""
-    return format_datetime(moment.astimezone(zone(zone_name)), "medium", locale=current_locale())
-
-
 if not any(s.enabled for s in schedules):
     st.info(
         _(
@@ -397,9 +390,9 @@ table = [
             if s.every_hours
             else _("daily at {hour}:00", hour=f"{s.hour:02d}")
         ),
-        _("Last run"): _when(s.last_started),
+        _("Last run"): when_text(s.last_started),
         _("Last status"): term(JOB_STATUS_LABELS, s.last_status) if s.last_status else "",
-        _("Next run"): _when(s.next_run),
+        _("Next run"): when_text(s.next_run),
     }
     for s in schedules
 ]
@@ -414,11 +407,11 @@ if jobs_done:
         [
             {
                 _("Job"): _(JOBS[r["job"]].title) if r["job"] in JOBS else r["job"],
-                _("Slot"): _when(r["scheduled_for"]),
+                _("Slot"): when_text(r["scheduled_for"]),
                 _("Attempt"): r["attempt"],
                 _("Status"): term(JOB_STATUS_LABELS, r["status"]),
-                _("Started"): _when(r["started_at"]),
-                _("Finished"): _when(r["finished_at"]),
+                _("Started"): when_text(r["started_at"]),
+                _("Finished"): when_text(r["finished_at"]),
                 _("Worker"): r["claimed_by"] or "",
                 _("Summary"): r["summary"] or "",
                 _("Error"): r["error"] or "",

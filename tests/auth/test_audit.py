@@ -51,6 +51,18 @@ def test_before_and_after_are_described_per_field(session) -> None:
     assert audit.describe_change({"a": 1}, None) == "a: 1 ->"
 
 
+def test_a_snapshots_timestamps_are_written_for_people_only_when_asked() -> None:
+    before, after = {"at": "2026-11-20T23:05:00+00:00", "day": "2026-11-20"}, {"at": "2026-11-28T03:12:00", "day": None}
+    assert (
+        audit.describe_change(before, after)
+        == "at: 2026-11-20T23:05:00+00:00 -> 2026-11-28T03:12:00; day: 2026-11-20 -> ∅"
+    )
+    shown = audit.describe_change(before, after, times=lambda m: f"{m:%d.%m %H:%M %Z}")
+    assert shown == "at: 20.11 23:05 UTC -> 28.11 03:12 UTC; day: 2026-11-20 -> ∅"  # naive: UTC; dates stay dates
+    assert audit.snapshot_time("2026-11-28") is None
+    assert audit.snapshot_time("not a time at all") is None
+
+
 def test_csv_export_neutralises_formulas() -> None:
     at = dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC)
     rows = [
