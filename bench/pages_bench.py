@@ -217,6 +217,27 @@ def build(url: str, campaigns: int, days: int, today: dt.date) -> int:
     return rows
 
 
+def ensure_rates(url: str, today: dt.date, days: int) -> int:
+    """Daily finance rates USD->IDR and SGD->IDR for every day of the data (added once; a kept database built before
+    they were part of the bench gets them here), so the reporting-currency totals convert every day as the pages
+    do. Returns how many were added."""
+    from db.engine import session_scope
+    from finance.models import FxRate
+
+    with session_scope(url) as s:
+        if s.scalar(sa.select(sa.func.count()).select_from(FxRate)):
+            return 0
+        first = today - dt.timedelta(days=days)
+        rates = []
+        for n in range(days + 2):
+            day = first + dt.timedelta(days=n)
+            wobble = Decimal(n % 17) / 10
+            rates.append(FxRate(date=day, from_currency="USD", to_currency="IDR", rate=Decimal("16210.5") + wobble))
+            rates.append(FxRate(date=day, from_currency="SGD", to_currency="IDR", rate=Decimal("12120.25") + wobble))
+        s.add_all(rates)
+        return len(rates)
+
+
 def _insert_sql(table: str, row: dict) -> str:
     return f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})"
 
@@ -284,6 +305,24 @@ def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, flo
         with session_scope(url) as s:
             budget_overview(s, period, now=now, today=today)
 
+    def budgets_page_with_reporting_currency():
+        # What the Budgets and Overview pages call: the same overview with every plan and total in the reporting
+        # currency, spent converted day by day as the exports convert it (pages/budgets/budgets.py).
+        from finance import fx
+        from finance import reporting as reporting_totals
+
+        with session_scope(url) as s:
+            currency = fx.reporting_currency(s)
+            budget_overview(
+                s,
+                period,
+                now=now,
+                today=today,
+                converter=fx.converter(s, period.start, period.end, pivot=currency),
+                reporting_currency=currency,
+                spent_converter=reporting_totals.day_converter(s, period.start, period.end, currency, pivot=currency),
+            )
+
     def budgets_page_in_order():
         # The same with every read on the session, one after the other (db.reads as if no scan could run beside).
         from db import reads
@@ -301,6 +340,7 @@ def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, flo
         ("Campaigns page queries (table + pacing), this month", campaigns_page(period), period),
         ("Budgets overview, this month", budgets_page, period),
         ("Budgets overview, scans in order (not beside)", budgets_page_in_order, period),
+        ("Budgets page data (totals in IDR, day by day)", budgets_page_with_reporting_currency, period),
         ("Campaigns table, 365 days", campaigns_table(year), year),
     ):
         base = baseline(p)
@@ -462,6 +502,9 @@ def main() -> None:
             start = time.perf_counter()
             rows = build(url, campaigns, args.days, today)
             print(f"Built {rows:,} insight rows in {time.perf_counter() - start:.1f}s")
+        added = ensure_rates(url, today, args.days)
+        if added:
+            print(f"Added {added:,} daily FX rates (USD and SGD to IDR)")
         print(
             "\nSQL: the page's statements replayed on the driver's cursor (all rows fetched) vs the GROUP BY;"
             "\nend to end: the page's data function (SQL + rows to Decimal + pacing maths) vs the GROUP BY."

@@ -33,7 +33,7 @@ from campaigns.models import CampaignInsight
 from db.calendar import Period, workspace_today
 from db.columns import filled, objects
 from db.errors import Message
-from db.money import Converter, quantize
+from db.money import Converter, precision, quantize
 from db.reads import beside
 from db.types import Money
 from influencers import fees
@@ -372,6 +372,9 @@ def budget_overview(
     # The two scans of the period's insights run beside the session (db.reads) while plans and fees are read.
     ads_by_day = _ad_spend_by_day(session, period, until)
     scan = start_spend_scan(session, period, now)
+    to_convert = None
+    if spent_converter is not None and reporting_currency:
+        to_convert = _days_to_convert(session, period, reporting_currency)
     plans = plans_for_period(session, period, campaigns=False)  # campaign plans: read with the columns
     fee_items = fees.fee_amounts(session, period.start, period.end, recognition=recognition)
     programs, seeding = program_inputs(
@@ -382,7 +385,10 @@ def budget_overview(
     results = PacingResults.of(period, scopes, [*programs, *rollups])
     actual_converted = None
     if spent_converter is not None and reporting_currency:
-        actual_converted = [spent_converter(d) for d in dated_actuals(session, results, fee_items)]
+        actual_converted = []
+        for dated, rest in dated_actuals(session, results, fee_items, reporting_currency, to_convert):
+            converted = spent_converter(dated)
+            actual_converted.append(None if converted is None else converted + rest)
     return BudgetOverview(
         period=period,
         today=today_here,
@@ -395,13 +401,33 @@ def budget_overview(
     )
 
 
+def _days_to_convert(session: Session, period: Period, target: str) -> Future[list[tuple[Any, ...]]]:
+    """The period's insight rows whose spend converting into `target` could change it, started beside the session
+    (`db.reads.beside`): those in another currency, and those in `target` with more decimals than it has. A row
+    already in `target` at its precision converts to itself (`finance.fx.convert_dated`: rate 1, nothing to round),
+    so the others need not leave the database: `dated_actuals` adds them as one amount."""
+    dialect = session.get_bind().dialect
+    day, currency, spend = CampaignInsight.date, CampaignInsight.currency, CampaignInsight.spend
+    as_is = (currency == target) & Money.within_places(spend, precision(target), dialect)
+    stmt = select(CampaignInsight.campaign_id, day, currency, Money.stored(spend)).where(
+        day >= period.start, day <= period.end, ~as_is
+    )
+    return beside(session, stmt)
+
+
 def dated_actuals(
-    session: Session, results: PacingResults, fee_items: Sequence[fees.FeeAmount]
-) -> list[list[tuple[dt.date, str, Decimal]]]:
-    """Per row of `results`, the dated amounts (day, currency, amount) its actual adds up, as the marketing-spend
-    ledger dates them: a campaign's spend per completed day (one insight row each, before its account's today),
-    a program's influencer fees recognised per currency and completed day (before the workspace's today, in the
-    fee's own currency). Other rows: none. One query over the period's insights."""
+    session: Session,
+    results: PacingResults,
+    fee_items: Sequence[fees.FeeAmount],
+    target: str,
+    rows: Future[list[tuple[Any, ...]]] | None = None,
+) -> list[tuple[list[tuple[dt.date, str, Decimal]], Decimal]]:
+    """Per row of `results`: the dated amounts (day, currency, amount) of its actual to convert into `target` one by
+    one, as the marketing-spend ledger dates them, and the rest of its actual, already in `target` at its precision
+    (what converting its days one by one gives unchanged). A campaign's days are its completed days (before its
+    account's today; the insight rows `_days_to_convert` reads, `rows` when started earlier); a program's are its
+    influencer fees recognised per currency and completed day (before the workspace's today, in the fee's own
+    currency), none left as rest. Other rows: nothing."""
     period = results.period
     wanted: dict[int, dt.date] = {}  # campaign id -> its scope's today
     for kind, cid, today in zip(
@@ -411,13 +437,14 @@ def dated_actuals(
             wanted[int(cid)] = today
     by_campaign: dict[int, list[tuple[dt.date, str, Decimal]]] = defaultdict(list)
     if wanted:
-        stmt = select(
-            CampaignInsight.campaign_id, CampaignInsight.date, CampaignInsight.currency, CampaignInsight.spend
-        ).where(CampaignInsight.date >= period.start, CampaignInsight.date <= period.end)
-        for cid, day, currency, spend in session.execute(stmt):
+        found = (rows or _days_to_convert(session, period, target)).result()
+        amounts = Money.from_stored([r[3] for r in found], session.get_bind().dialect)
+        days: dict[Any, dt.date] = {}
+        for (cid, stored_day, currency, _stored), amount in zip(found, amounts, strict=True):
             today = wanted.get(cid)
-            if today is not None and day < today:
-                by_campaign[cid].append((day, currency, spend))
+            day = days.get(stored_day) or days.setdefault(stored_day, _as_date(stored_day))
+            if today is not None and day < today and amount is not None:
+                by_campaign[cid].append((day, currency, amount))
     program_today = {
         key: today
         for key, kind, today in zip(
@@ -431,16 +458,21 @@ def dated_actuals(
         today = program_today.get(key)
         if item.kind == fees.RECOGNISED and item.channel == fees.CHANNEL_FEES and today and item.day < today:
             fee_days[key][(item.day, item.currency)] += item.amount
-    out: list[list[tuple[dt.date, str, Decimal]]] = []
-    for key, kind, cid in zip(
-        results.scope_key.tolist(), results.scope_type.tolist(), results.campaign_id.tolist(), strict=True
+    out: list[tuple[list[tuple[dt.date, str, Decimal]], Decimal]] = []
+    for key, kind, cid, actual in zip(
+        results.scope_key.tolist(),
+        results.scope_type.tolist(),
+        results.campaign_id.tolist(),
+        results.actual.tolist(),
+        strict=True,
     ):
         if kind == SCOPE_CAMPAIGN and cid is not None:
-            out.append(by_campaign.get(int(cid), []))
+            listed = by_campaign.get(int(cid), [])
+            out.append((listed, actual - sum((a for _d, _c, a in listed), ZERO)))
         elif kind == SCOPE_PROGRAM:
-            out.append([(d, c, a) for (d, c), a in sorted(fee_days.get(key, {}).items())])
+            out.append(([(d, c, a) for (d, c), a in sorted(fee_days.get(key, {}).items())], ZERO))
         else:
-            out.append([])
+            out.append(([], ZERO))
     return out
 
 

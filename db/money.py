@@ -68,10 +68,16 @@ def precision(currency: str) -> int:
     return get_currency_precision(code)
 
 
+@cache
+def _exponent(currency: str) -> Decimal:
+    """`1`, `0.01`, `0.001`: what `quantize` rounds to for the currency (worked out once per code)."""
+    return Decimal(1).scaleb(-precision(currency))
+
+
 def quantize(amount: Decimal | int | str, currency: str) -> Decimal:
     """Round `amount` half-up to the currency's precision."""
     value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
-    return value.quantize(Decimal(1).scaleb(-precision(currency)), rounding=ROUND_HALF_UP)
+    return value.quantize(_exponent(currency), rounding=ROUND_HALF_UP)
 
 
 def plain(amount: Decimal | int | str | None, currency: str) -> str:

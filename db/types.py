@@ -14,7 +14,18 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, ColumnExpressionArgument, Numeric, String, event, type_coerce
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ColumnExpressionArgument,
+    Integer,
+    Numeric,
+    String,
+    event,
+    func,
+    literal,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, Engine, ExceptionContext
 from sqlalchemy.sql import operators
@@ -168,6 +179,16 @@ class ScaledDecimal(TypeDecorator):
         """`expr` (this column or a SUM of it) selected as the database holds it, for `from_stored`: bulk reads
         that convert a whole column at once instead of one value at a time through `process_result_value`."""
         return type_coerce(expr, _ScaledIntegers(self.precision, self.scale))
+
+    def within_places(self, expr: Any, places: int, dialect: Dialect) -> ColumnElement[bool]:
+        """Whether a value of this column (`expr`) has at most `places` decimals, so that rounding it to them
+        changes nothing: on SQLite its scaled integer is a multiple of 10^(scale - places), on PostgreSQL
+        `round(value, places)` equals it (NUMERIC is exact)."""
+        if places >= self.scale:
+            return literal(True)
+        if dialect.name == "sqlite":
+            return type_coerce(expr, Integer) % (10 ** (self.scale - places)) == 0
+        return func.round(expr, places) == expr
 
     def from_stored(self, values: Iterable[Any], dialect: Dialect) -> list[Decimal | None]:
         """`process_result_value` over a column of stored values (from `stored`): the same Decimals, in one loop."""

@@ -951,7 +951,12 @@ class Rates:
 
 
 def converter(
-    session: Session, since: dt.date, until: dt.date, targets: tuple[str, ...] = (), policy: str | None = None
+    session: Session,
+    since: dt.date,
+    until: dt.date,
+    targets: tuple[str, ...] = (),
+    policy: str | None = None,
+    pivot: str | None = None,
 ) -> Callable[[Decimal, str, str, dt.date], Decimal | None]:
     """A converter for pages' totals and plans: (amount, from, to, day) -> amount in `to`, or None without a rate
     (`Rates.convert_or_none`: into any currency, directly or crossed through the reporting currency).
@@ -959,7 +964,7 @@ def converter(
     Finance's rates of the range are loaded now, so the converter keeps working after the session closes; the
     books of `targets` are made now too (others on first use).
     """
-    rates = Rates(session, since, until, policy)
+    rates = Rates(session, since, until, policy, pivot)  # pivot: the reporting currency when the caller has it
     for target in targets:
         rates.book(target)
     return rates.convert_or_none

@@ -57,17 +57,28 @@ class DayConverter:
     def __init__(self, book: RateBook) -> None:
         self.book = book
         self.target = book.target
+        self._rates: dict[tuple[str, dt.date], UsedRate | None] = {}
+
+    def rate(self, currency: str, day: dt.date) -> UsedRate | None:
+        """The book's rate of (currency, day), looked up once per pair and day: a page converts thousands of
+        campaigns' days, most of them sharing their currency and day (the book's rates are fixed once loaded)."""
+        key = (currency, day)
+        try:
+            return self._rates[key]
+        except KeyError:
+            found = self._rates[key] = self.book.try_rate(currency, day)
+            return found
 
     def __call__(self, dated: Iterable[Dated]) -> Decimal | None:
-        return converted_sum(dated, self.book.try_rate, self.target).total
+        return converted_sum(dated, self.rate, self.target).total
 
 
 def day_converter(
-    session: Session, since: dt.date, until: dt.date, target: str, policy: str | None = None
+    session: Session, since: dt.date, until: dt.date, target: str, policy: str | None = None, pivot: str | None = None
 ) -> DayConverter:
     """A `DayConverter` into `target` with finance's rates of since..until loaded now (it works after the session
-    closes)."""
-    return DayConverter(Rates(session, since, until, policy).book(target))
+    closes); `pivot`: the reporting currency when the caller has it (else it is worked out again)."""
+    return DayConverter(Rates(session, since, until, policy, pivot).book(target))
 
 
 def campaign_spend_in(

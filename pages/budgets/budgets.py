@@ -68,9 +68,11 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
         overview = budget_overview(
             session,
             period,
-            converter=fx.converter(session, start, end),
+            converter=fx.converter(session, start, end, pivot=currency),
             reporting_currency=currency,
-            spent_converter=reporting_totals.day_converter(session, start, end, currency),  # spent: day by day
+            spent_converter=reporting_totals.day_converter(
+                session, start, end, currency, pivot=currency
+            ),  # spent: day by day
         )
         overdue = overdue_deliverables(session, overview.today)
         results, verdicts = overview.results, overview.results.verdicts

@@ -76,7 +76,7 @@ def _in_reporting(db: str, since, until) -> tuple[str, dict[int, tuple]]:
     each day converted as the exports write it (`finance.reporting`), one query for the period, cached."""
     with session_scope() as session:
         reporting = fx.reporting_currency(session)
-        convert = reporting_totals.day_converter(session, since, until, reporting)
+        convert = reporting_totals.day_converter(session, since, until, reporting, pivot=reporting)
         return reporting, reporting_totals.campaign_spend_in(session, since, until, convert)
 
 

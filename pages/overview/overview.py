@@ -46,9 +46,11 @@ def _month(db: str, start, end) -> dict:
         overview = budget_overview(
             session,
             Period(start, end),
-            converter=fx.converter(session, start, end),
+            converter=fx.converter(session, start, end, pivot=currency),
             reporting_currency=currency,
-            spent_converter=reporting_totals.day_converter(session, start, end, currency),  # spent: day by day
+            spent_converter=reporting_totals.day_converter(
+                session, start, end, currency, pivot=currency
+            ),  # spent: day by day
         )
         overdue = overdue_deliverables(session, overview.today)
         campaigns = performance.campaign_performance(session, performance.CampaignFilters(start, end))

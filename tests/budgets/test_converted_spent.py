@@ -1,0 +1,99 @@
+"""The Budgets overview's spent in the reporting currency, day by day as the exports convert it: rows already in the
+reporting currency at its precision stay in the database (`budgets.overview._days_to_convert`), the others are
+converted one by one; the total equals every completed day converted and rounded on its own, written out here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from sqlalchemy import select
+
+from budgets.overview import budget_overview
+from campaigns.models import CampaignInsight
+from db.calendar import Period
+from db.engine import session_scope
+from db.roles import CLI_ACTOR
+from db.settings import set_setting
+from db.types import Money
+from finance import fx
+from finance import reporting as reporting_totals
+from tests import builders
+
+NOV = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+TODAY = dt.date(2026, 11, 20)
+NOW = dt.datetime(2026, 11, 20, 5, tzinfo=dt.UTC)  # noon in Jakarta: the 20th everywhere below
+
+
+def _round(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_converted_spent_is_every_completed_day_converted_and_rounded(migrated_url, seed) -> None:
+    rng = random.Random(seed)
+    rates: dict[dt.date, Decimal] = {}
+    with session_scope(migrated_url) as s:
+        idr = builders.account(s, currency="IDR", timezone_name="Asia/Jakarta")
+        usd = builders.account(s, currency="USD", timezone_name="Asia/Jakarta")
+        days = builders.days(NOV.start, NOV.end)
+        for _n in range(4):  # whole rupiah, fractions that round up and down, and half a rupiah
+            c = builders.campaign(s, idr, daily_budget=500000)
+            spend = [rng.choice(["150000", "1500.5", "0.4999", "7.5", "2500000", "99.0001"]) for _ in days]
+            builders.insights(s, c, days, spend=lambda d, spend=spend: spend[d.day - 1])
+        for _n in range(3):
+            c = builders.campaign(s, usd, daily_budget=50)
+            builders.insights(s, c, days, spend=lambda d: f"{rng.randint(0, 99999)}.{rng.randint(0, 9999):04d}")
+        for day in days:
+            rates[day] = Decimal(16000 + rng.randint(0, 999)) + Decimal(rng.randint(0, 99)) / 100
+            builders.fx_rate(s, day, "USD", "IDR", rates[day])
+        s.flush()
+    with session_scope(migrated_url) as s:
+        set_setting(s, CLI_ACTOR, "fx_policy", "daily")
+        set_setting(s, CLI_ACTOR, "reporting_currency", "IDR")
+    with session_scope(migrated_url) as s:
+        overview = budget_overview(
+            s,
+            NOV,
+            now=NOW,
+            today=TODAY,
+            converter=fx.converter(s, NOV.start, NOV.end, pivot="IDR"),
+            reporting_currency="IDR",
+            spent_converter=reporting_totals.day_converter(s, NOV.start, NOV.end, "IDR", pivot="IDR"),
+        )
+        rows = s.execute(
+            select(CampaignInsight.date, CampaignInsight.currency, CampaignInsight.spend).where(
+                CampaignInsight.date < TODAY
+            )
+        ).all()
+    expected = Decimal(0)
+    for day, currency, spend in rows:
+        if currency == "IDR":
+            expected += _round(spend, 0)
+        else:
+            expected += _round(_round(spend, 2) * rates[day], 0)
+    (idr_row,) = [t for t in overview.totals if t.currency == "IDR"]
+    assert idr_row.actual == expected
+    assert expected != sum((spend for _d, c, spend in rows if c == "IDR"), Decimal(0))  # the days' rounding counts
+
+
+def test_within_places_is_what_rounding_leaves_unchanged(migrated_url) -> None:
+    values = [Decimal(v) for v in ("0", "1500", "1500.5", "0.01", "0.0001", "-7.5", "-2", "12.3400", "99.9999")]
+    rng = random.Random(7)
+    values += [Decimal(rng.randint(-(10**9), 10**9)).scaleb(-rng.randint(0, 4)) for _ in range(60)]
+    with session_scope(migrated_url) as s:
+        c = builders.campaign(s, builders.account(s, currency="USD"))
+        builders.insights(
+            s,
+            c,
+            [NOV.start + dt.timedelta(days=i) for i in range(len(values))],
+            spend=lambda d: values[d.toordinal() - NOV.start.toordinal()],
+        )
+        s.flush()
+        dialect = s.get_bind().dialect
+        for places in (0, 2, 3, 4):
+            test = Money.within_places(CampaignInsight.spend, places, dialect)
+            got = dict(s.execute(select(CampaignInsight.spend, test).where(CampaignInsight.campaign_id == c.id)).all())
+            assert got == {v: _round(v, places) == v for v in values}, places
