@@ -24,6 +24,7 @@ from budgets.scopes import (
     CampaignScopes,
     _as_date,
     _dec,
+    account_plan_names,
     campaign_scopes,
     program_inputs,
     rollup_inputs,
@@ -381,7 +382,9 @@ def budget_overview(
         session, period, plans, today_here, converter, recognition=recognition, fee_items=fee_items
     )
     scopes = campaign_scopes(session, period, None, now, scan)
-    rollups, notes = rollup_inputs(plans, period, today_here, scopes, programs, converter, seeding)
+    rollups, notes = rollup_inputs(
+        plans, period, today_here, scopes, programs, converter, seeding, account_plan_names(session, plans)
+    )
     results = PacingResults.of(period, scopes, [*programs, *rollups])
     actual_converted = None
     if spent_converter is not None and reporting_currency:

@@ -562,6 +562,14 @@ def _mix_members(
     return list(found.values())
 
 
+def account_plan_names(session: Session, plans: Iterable[Any]) -> dict[int, str]:
+    """The ad accounts' names of the account plans among `plans` (id -> name), for `rollup_inputs`."""
+    ids = sorted({p.account_id for p in plans if p.scope_type == SCOPE_ACCOUNT and p.account_id is not None})
+    if not ids:
+        return {}
+    return dict(_rows(session, select(AdAccount.id, AdAccount.name).where(AdAccount.id.in_(ids))).all())
+
+
 def rollup_inputs(
     plans: list,
     period: Period,
@@ -570,10 +578,13 @@ def rollup_inputs(
     programs: list[PacingInput],
     converter: Converter | None = None,
     seeding: Iterable[PacingInput] = (),
+    account_names: dict[int, str] | None = None,
 ) -> tuple[list[PacingInput], list[Message]]:
     """Channel, account and mixed plans: the sum of their campaigns' (or programs') figures, converted into
     the plan's currency through `converter`; amounts with no rate are left out and named in a note. `campaigns`
-    may be their columns (`CampaignScopes`): their inputs are then built only when some plan rolls up."""
+    may be their columns (`CampaignScopes`): their inputs are then built only when some plan rolls up. An account
+    plan is named after its ad account (`account_names`, id -> name; `account_plan_names` reads them)."""
+    account_names = account_names or {}
     inputs: list[PacingInput] = []
     notes: list[Message] = []
     if not any(plan.scope_type in (SCOPE_CHANNEL, SCOPE_ACCOUNT, SCOPE_MIX) for plan in plans):
@@ -602,6 +613,7 @@ def rollup_inputs(
         else:
             continue
         day = period.start
+        title = plan.name or plan.channel or account_names.get(plan.account_id) or plan.scope_key
         actual, missing = _convert_sum(((m.actual, m.currency) for m in members), plan.currency, day, converter)
         committed, missing2 = _convert_sum(
             ((m.committed, m.currency) for m in members), plan.currency, period.start, converter
@@ -617,7 +629,7 @@ def rollup_inputs(
                 Message(
                     N_("{scope}: spend in {currencies} is left out until FX rates to {currency} are available."),
                     {
-                        "scope": plan.scope_key,
+                        "scope": title,
                         "currencies": ", ".join(sorted(missing | missing2)),
                         "currency": plan.currency,
                     },
@@ -627,7 +639,7 @@ def rollup_inputs(
             PacingInput(
                 scope_key=plan.scope_key,
                 scope_type=plan.scope_type,
-                name=plan.name or plan.channel or plan.scope_key,
+                name=title,
                 currency=plan.currency,
                 period=period,
                 today=today,
