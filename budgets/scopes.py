@@ -629,7 +629,7 @@ def rollup_inputs(
                 Message(
                     N_("{scope}: spend in {currencies} is left out until FX rates to {currency} are available."),
                     {
-                        "scope": title,
+                        "scope": title if plan.scope_type == SCOPE_ACCOUNT else plan.scope_key,
                         "currencies": ", ".join(sorted(missing | missing2)),
                         "currency": plan.currency,
                     },

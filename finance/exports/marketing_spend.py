@@ -51,6 +51,9 @@ def _rows(ctx: ExportContext) -> Iterator[list[str]]:
         if ln.channel in CHANNEL_PLATFORMS and ln.last_day is not None:
             cutoff = cutoffs_by_tz.setdefault(ln.timezone_name, provisional_since(ln.timezone_name, ctx.now))
             provisional = ctx.provisional(ln.last_day, cutoff)
+        # A channel budget row holds the plan only: its channel's spend is on the campaign or program rows, so its
+        # actual cells are blank (not 0.00, which read as "nothing spent"; a sum of the column stays right).
+        plan_only = ln.item_type == "channel"
         yield [
             ln.month.strftime("%Y-%m"),
             ln.channel,
@@ -58,10 +61,10 @@ def _rows(ctx: ExportContext) -> Iterator[list[str]]:
             cur,
             plain(ln.planned, cur) if ln.planned is not None else "",
             plain(ln.committed, cur) if ln.committed is not None else "",
-            plain(ln.actual, cur),
+            "" if plan_only else plain(ln.actual, cur),
             target,
             rate_cell,
-            "" if converted is None else plain(converted, target),
+            "" if converted is None or plan_only else plain(converted, target),
             plain(ln.paid, cur) if ln.paid is not None else "",
             rate_date,
             policy,

@@ -150,3 +150,14 @@ def test_a_plan_across_channels_paces_its_campaigns_programs_and_channels_once(f
         set_plan(fs, manager, "mix:bare", nov, "1", currency="IDR", reason="r")
     changed = set_plan(fs, manager, plan.scope_key, nov, "9500000", currency="IDR", reason="more", version_id=None)
     assert (changed.id, changed.amount, changed.members) == (plan.id, Decimal("9500000"), sorted(set(members)))
+
+
+def test_a_channel_budget_row_holds_the_plan_and_no_actual(fs) -> None:
+    _other_platforms(fs)
+    _header, rows = _export(fs, "marketing-spend")
+    (budget,) = [r for r in rows if r["program_or_campaign"] == "(channel budget)" and r["month"] == "2026-11"]
+    assert Decimal(budget["planned"]) == Decimal("3000000")
+    assert (budget["actual"], budget["actual_reporting"]) == ("", "")  # the spend is on the campaign rows
+    spent = [r for r in rows if r["channel"] == "tiktok_ads" and r["program_or_campaign"] == "TT Payday"]
+    assert spent
+    assert all(Decimal(r["actual"]) > 0 for r in spent)
