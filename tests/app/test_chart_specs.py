@@ -9,18 +9,13 @@ import json
 import pytest
 
 from campaigns import charts
+from tests.pages import open_page
 
 CAMPAIGNS = "pages/campaigns/campaigns.py"
 
 
 def _open(app_test, language: str = "en"):
-    at = app_test(timeout=90)
-    at.session_state["language"] = language
-    at.run()
-    assert not at.exception, at.exception
-    at.switch_page(CAMPAIGNS).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(app_test(timeout=90), CAMPAIGNS, language=language)
 
 
 def _scatter(at) -> dict:

@@ -18,6 +18,7 @@ from db.settings import set_setting
 from influencers.models import StageChange
 from tests import builders as b
 from tests.influencers.conftest import program_tab
+from tests.pages import open_page
 
 MOVED = dt.datetime(2026, 11, 28, 3, 12, tzinfo=dt.UTC)  # 11:12 in Makassar (UTC+8), the workspace's zone here
 BEFORE = dt.datetime(2026, 11, 20, 23, 5, tzinfo=dt.UTC)  # 07:05 on 21 November in Makassar
@@ -57,13 +58,7 @@ def workspace(migrated_url: str) -> dict[str, int]:
 
 
 def _open(app_test, language: str, page: str) -> AppTest:
-    at = app_test(timeout=90)
-    at.session_state["language"] = language
-    at.run()
-    assert not at.exception, at.exception
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(app_test(timeout=90), page, language=language)
 
 
 def _frame(at: AppTest, column: str):

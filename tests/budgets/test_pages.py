@@ -11,19 +11,11 @@ from budgets.models import BudgetChange, BudgetPlan
 from campaigns.models import Campaign
 from db.engine import session_scope
 from finance.models import FxRate
+from tests.pages import open_page
 
 
 def _open(app_test, path: str, *, email: str | None = None):
-    at = app_test(timeout=90)
-    if email:
-        at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
-        at.user["is_logged_in"] = True
-        at.user["email"] = email
-    at.run()
-    assert not at.exception, at.exception
-    at.switch_page(path).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(app_test(timeout=90), path, email=email)
 
 
 def _table(at, column: str):

@@ -25,17 +25,13 @@ from influencers.programs import (
     update_program,
 )
 from tests.influencers.conftest import MANAGER, SPECIALIST, contract, program_tab
+from tests.pages import open_page
 
 PROGRAMS = "pages/programs/programs.py"
 
 
 def _open(at, language: str = "en"):
-    at.session_state["language"] = language
-    at.run()
-    assert not at.exception, at.exception
-    at.switch_page(PROGRAMS).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(at, PROGRAMS, language=language)
 
 
 def _texts(elements) -> str:

@@ -13,22 +13,14 @@ from campaigns.models import AdAccount, AdSet, AdSetInsight, Campaign, CampaignI
 from db.engine import session_scope
 from db.models import AuditEntry
 from db.roles import CLI_ACTOR
+from tests.pages import open_page
 
 PAGE = "pages/campaigns/campaigns.py"
 US = "Kopi Nusantara US"
 
 
 def _open(app_test, email: str | None = None):
-    at = app_test(timeout=90)
-    if email:
-        at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
-        at.user["is_logged_in"] = True
-        at.user["email"] = email
-    at.run()
-    assert not at.exception, at.exception
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(app_test(timeout=90), PAGE, email=email)
 
 
 def _account_id(name: str) -> int:
