@@ -52,7 +52,7 @@ from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, current_locale, date_text, month_text, picker_format
 from pages.components.inputs import DATABASE_FAILED, amount_input, error_text, message_text
 from pages.components.money import money, money_column
-from pages.components.terms import SCOPE_LABELS, ad_platform_label, label, term
+from pages.components.terms import SCOPE_LABELS, ad_platform_label, label, scope_name, term
 from pages.components.text_notices import removed_notices, show_notices
 
 actor = require_page("budgets")
@@ -102,7 +102,7 @@ def scope_named(note: Message) -> Message:
     kind, _sep, code = scope.partition(":")
     if kind != "channel":
         return note
-    return Message(note.text, {**note.params, "scope": label("ledger_channel", code)})
+    return Message(note.text, {**note.params, "scope": scope_name(kind, code)})
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -118,9 +118,7 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
 
     columns = {
         _("Type"): [term(SCOPE_LABELS, t) for t in types],
-        _("Name"): [
-            label("ledger_channel", n) if t == "channel" else n for t, n in zip(types, r.name.tolist(), strict=True)
-        ],
+        _("Name"): [scope_name(t, n) for t, n in zip(types, r.name.tolist(), strict=True)],
         _("Currency"): currencies,
         _("Planned"): amounts(r.planned),
         _("Platform budget"): amounts(v.meta_budget),  # Meta, TikTok, ... campaign budget
@@ -370,8 +368,7 @@ if actor.can("budget.plan"):
     with st.expander(_("Set a plan for this period"), expanded=False):
         kinds = {"campaign": _("Campaign"), "program": _("Program"), "channel": _("Channel")}
         scopes = {
-            key: f"{kinds[kind]}: {label('ledger_channel', name) if kind == 'channel' else name} ({cur or '-'})"
-            for key, kind, name, cur in data["scopes"]
+            key: f"{kinds[kind]}: {scope_name(kind, name)} ({cur or '-'})" for key, kind, name, cur in data["scopes"]
         }
         scope_currency = {key: cur for key, _kind, _name, cur in data["scopes"]}
         scope_key = st.selectbox(_("For"), list(scopes), format_func=scopes.get, key="budgets_plan_scope")
@@ -416,7 +413,7 @@ if actor.can("budget.plan"):
         kinds = {"campaign": _("Campaign"), "program": _("Program"), "channel": _("Channel")}
         member_labels = {}
         for key, kind, name, platform in data["members"]:
-            shown = label("ledger_channel", name) if kind == "channel" else name
+            shown = scope_name(kind, name)
             where = f" ({ad_platform_label(platform)})" if platform and kind == "campaign" else ""
             member_labels[key] = f"{kinds[kind]}: {shown}{where}"
         mix_name = st.text_input(_("Plan name"), key="budgets_mix_name")

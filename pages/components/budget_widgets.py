@@ -15,11 +15,11 @@ from pages.components.money import compact_money, compact_number, money, number
 from pages.components.terms import (
     BUDGET_TARGET_LABELS,
     DELIVERABLE_TYPE_LABELS,
-    LEDGER_CHANNEL_LABELS,
     PACING_LABELS,
     SCOPE_LABELS,
     ad_platform_label,
     platform_label,
+    scope_name,
     term,
 )
 
@@ -70,6 +70,8 @@ def alert_text(alert: Alert) -> str:
     for key, value in values.items():
         if isinstance(value, dt.date):
             values[key] = date_text(value)
+    if alert.scope_key and "name" in values:  # a channel scope is named by its code (`channel:meta_ads`)
+        values["name"] = scope_name(alert.scope_key.partition(":")[0], str(values["name"]))
     if alert.kind == "deliverable_overdue":
         # budgets.alerts writes the status with spaces ("draft submitted"), as the terms list it
         values["status"] = _(str(values.get("status", "")))
@@ -135,9 +137,7 @@ def number_tile(column, label: str, value: Decimal | int | None, digits: int = 0
 def scope_text(change: dict) -> str:
     """What a budget change is about, in words: `Campaign "ID | Payday" on Kopi ID (Meta)`."""
     kind = change.get("scope_type") or ""
-    name = change.get("scope_name") or change.get("scope_key") or ""
-    if kind == "channel":
-        name = term(LEDGER_CHANNEL_LABELS, name)
+    name = scope_name(kind, change.get("scope_name") or change.get("scope_key") or "")
     label = _(SCOPE_LABELS[kind]).capitalize() if kind in SCOPE_LABELS else ""
     text = f"{label} “{name}”" if label else f"“{name}”"
     if kind == "campaign" and change.get("account_name"):

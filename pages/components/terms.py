@@ -608,6 +608,12 @@ def label_column(kind: str, codes: Iterable[object]) -> list[str]:
     return out
 
 
+def scope_name(scope_type: str | None, name: str) -> str:
+    """A budget scope's name as pages show it: a channel scope (named by its code, `meta_ads`) as the channel's
+    label, any other scope (campaign, program, account, plan) by its own name."""
+    return label("ledger_channel", name) if scope_type == "channel" else name
+
+
 def code_label(kind: str, code: str) -> str:
     """A code's label for a domain message's `Codes` parameter; a kind without a label map shows the code."""
     return label(kind, code) if kind in LABEL_MAPS else code
