@@ -493,19 +493,21 @@ def _file_account(table: Table, columns: dict[str, str], fmt: ReportFormat) -> t
 
 
 def _check_platform(table: Table, fmt: ReportFormat) -> None:
-    """Refuse a file whose headers only another platform writes (and none only `fmt` writes)."""
+    """Refuse a file with more headers only another platform writes than headers only `fmt` writes (a Google Ads
+    report uploaded as TikTok's), naming the platform it looks like."""
     present = {split_currency(key)[0]: key for key in reversed(table.keys)}
-    if present.keys() & distinctive_headers(fmt):
-        return
+    own = len(present.keys() & distinctive_headers(fmt))
     candidates = [(other.platform, distinctive_headers(other)) for other in FORMATS.values() if other is not fmt]
     candidates.append((PLATFORM_META, frozenset(META_SIGNATURE)))
-    for platform, names in candidates:
-        found = [present[name] for name in present if name in names]
-        if found:
-            headers = ", ".join(table.column_name(key) for key in found[:4])
-            raise PlatformImportError(
-                OTHER_PLATFORM, platform=Codes("ad_platform", [platform]), headers=headers, expected=Message(fmt.title)
-            )
+    keys, platform = max(
+        (([present[n] for n in present if n in names], platform) for platform, names in candidates),
+        key=lambda pair: len(pair[0]),
+    )
+    if len(keys) > own:
+        headers = ", ".join(table.column_name(key) for key in keys[:4])
+        raise PlatformImportError(
+            OTHER_PLATFORM, platform=Codes("ad_platform", [platform]), headers=headers, expected=Message(fmt.title)
+        )
 
 
 def _language(table: Table, columns: dict[str, str], fmt: ReportFormat) -> str:
@@ -627,13 +629,13 @@ def preview_report(
     """
     table = read_table(data, filename, header=fmt.header_names, limits=limits)
     columns, header_currency = _columns(table, fmt)
+    _check_platform(table, fmt)
     if "campaign_name" not in columns and "campaign_id" not in columns:
         names = ", ".join(fmt.columns["campaign_name"] + fmt.columns["campaign_id"])
         raise PlatformImportError(NO_CAMPAIGN_COLUMN, names=names)
     for needed in ("date", "spend"):
         if needed not in columns:
             raise PlatformImportError(NO_COLUMN, field=needed, names=", ".join(fmt.columns[needed]))
-    _check_platform(table, fmt)
     segments = _segments(table, fmt)
     file_currency = _file_currency(table, columns, header_currency)
     file_name, file_id = _file_account(table, columns, fmt)
