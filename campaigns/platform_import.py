@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from campaigns.adsmanager import line_ranges
 from campaigns.adsmanager_accounts import AccountChoiceError, find_account, generated_account_id
 from campaigns.conversions import count_conversions
 from campaigns.models import SOURCE_META_API, SOURCE_TIKTOK_API, AdAccount, Campaign, CampaignInsight, SyncRun
@@ -183,10 +184,10 @@ class ReportPreview:
 
     def table(self) -> list[dict[str, Any]]:
         """The rows to be written, one line each (for the preview table): `row` is the file's line, as the rejected
-        rows are numbered; the day a date, amounts in the file's currency, exact (pages format them)."""
+        rows are numbered (`2-4` for the segments added up into one campaign-day); the day a date, amounts in the file's currency, exact (pages format them)."""
         return [
             {
-                "row": str(r.line),
+                "row": line_ranges(r.lines or (r.line,)),
                 "date": r.day,
                 "campaign": r.campaign_name or "",
                 "campaign_id": r.campaign_id or "",
