@@ -184,7 +184,8 @@ class ReportPreview:
 
     def table(self) -> list[dict[str, Any]]:
         """The rows to be written, one line each (for the preview table): `row` is the file's line, as the rejected
-        rows are numbered (`2-4` for the segments added up into one campaign-day); the day a date, amounts in the file's currency, exact (pages format them)."""
+        rows are numbered (`2-4`: the segments added up into one campaign-day); the day a date, amounts in the
+        file's currency, exact (pages format them)."""
         return [
             {
                 "row": line_ranges(r.lines or (r.line,)),
@@ -496,7 +497,9 @@ def _file_account(table: Table, columns: dict[str, str], fmt: ReportFormat) -> t
 def _check_platform(table: Table, fmt: ReportFormat) -> None:
     """Refuse a file with more headers only another platform writes than headers only `fmt` writes (a Google Ads
     report uploaded as TikTok's), naming the platform it looks like."""
-    present = {split_currency(key)[0]: key for key in reversed(table.keys)}
+    present: dict[str, str] = {}
+    for key in table.keys:
+        present.setdefault(split_currency(key)[0], key)
     own = len(present.keys() & distinctive_headers(fmt))
     candidates = [(other.platform, distinctive_headers(other)) for other in FORMATS.values() if other is not fmt]
     candidates.append((PLATFORM_META, frozenset(META_SIGNATURE)))

@@ -39,7 +39,7 @@ def _stored(session, platform: str) -> dict[tuple[str, dt.date], CampaignInsight
     return {(name, row.date): row for name, row in session.execute(stmt)}
 
 
-# --- 1. one number rule per file ------------------------------------------------------------------------------------
+# --- 1. one number rule per file ----------------------------------------------------------------------------------
 
 
 def test_an_indonesian_excel_tiktok_file_reads_750_000_as_seven_hundred_fifty_thousand_rupiah(session) -> None:
@@ -77,7 +77,8 @@ def test_a_figure_the_file_does_not_decide_is_refused_naming_row_column_and_reas
     assert [(e.row, e.column) for e in preview.errors] == [(2, "Cost")]
     reason = preview.errors[0].reason
     assert "750.000 could be 750 or 750000" in reason
-    assert "its headers are in English" in reason and "IDR amounts have no decimals" in reason
+    assert "its headers are in English" in reason
+    assert "IDR amounts have no decimals" in reason
     assert [r.line for r in preview.rows] == [3]
 
 
@@ -91,7 +92,8 @@ def test_a_file_mixing_both_conventions_refuses_every_figure_whose_reading_depen
     preview = _preview(session, GOOGLE_ADS, "g.csv", data, account="Kopi US")
     assert [(e.row, e.column) for e in preview.errors] == [(2, "Cost"), (3, "Cost")]
     assert "cannot be read for sure" in preview.errors[0].reason
-    assert "1,250.50 in row 2" in preview.errors[1].reason and "1.250,50 in row 3" in preview.errors[1].reason
+    assert "1,250.50 in row 2" in preview.errors[1].reason
+    assert "1.250,50 in row 3" in preview.errors[1].reason
     assert [r.spend for r in preview.rows] == [Decimal(80)]
 
 
@@ -130,7 +132,7 @@ def test_amounts_written_in_either_convention_read_back_exactly(session, locale,
         savepoint.rollback()
 
 
-# --- 2. Bahasa Indonesia headers --------------------------------------------------------------------------------------
+# --- 2. Bahasa Indonesia headers ----------------------------------------------------------------------------------
 
 
 def test_a_google_ads_report_downloaded_in_bahasa_indonesia(session) -> None:
@@ -146,7 +148,7 @@ def test_a_google_ads_report_downloaded_in_bahasa_indonesia(session) -> None:
     assert sum(r.conversions for r in rows.values()) == Decimal("28.5")
 
 
-# --- 3. a file of another platform --------------------------------------------------------------------------------------
+# --- 3. a file of another platform --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -162,12 +164,13 @@ def test_a_file_of_another_platform_is_refused_naming_it(session, fmt, name, pla
     with pytest.raises(PlatformImportError) as caught:
         _preview(session, fmt, name)
     text = str(caught.value)
-    assert f"looks like a {platform} report" in text and header in text
+    assert f"looks like a {platform} report" in text
+    assert header in text
     assert label_text in caught.value.message.render(label=label)  # pages show the platform's name, not its code
     assert session.scalar(select(CampaignInsight.id)) is None
 
 
-# --- 4. segmented files --------------------------------------------------------------------------------------------------
+# --- 4. segmented files -------------------------------------------------------------------------------------------
 
 
 def test_a_tiktok_hourly_report_adds_the_hours_up_into_the_campaign_day(session) -> None:
@@ -191,7 +194,7 @@ def test_a_google_ads_report_by_device_adds_the_devices_up_and_equals_the_unsegm
 
 def test_a_rejected_segment_rejects_its_whole_campaign_day_and_a_repeated_segment_is_refused(session) -> None:
     lines = (FIXTURES / "googleads_device.csv").read_text().splitlines(keepends=True)
-    broken = lines[:4] + [lines[4].replace('"700,000.00"', "abc")] + lines[5:6]
+    broken = [*lines[:4], lines[4].replace('"700,000.00"', "abc"), *lines[5:6]]
     broken += [lines[5].replace("2026-11-03", "2026-11-02"), lines[5].replace("2026-11-03", "2026-11-02")]
     preview = _preview(session, GOOGLE_ADS, "g.csv", "".join(broken).encode(), account="Kopi")
     by_row = {e.row: e.reason for e in preview.errors}
@@ -208,7 +211,7 @@ def test_a_segment_that_does_not_partition_the_day_is_refused_naming_its_column(
         _preview(session, GOOGLE_ADS, "g.csv", data)
 
 
-# --- 5. future days --------------------------------------------------------------------------------------------------------
+# --- 5. future days -----------------------------------------------------------------------------------------------
 
 
 def test_days_after_the_accounts_today_are_refused(session) -> None:
@@ -232,7 +235,7 @@ def test_days_after_the_accounts_today_are_refused(session) -> None:
     assert 2 in {e.row for e in real.errors}  # without `today`: the account's own today
 
 
-# --- 6. two accounts in one file ---------------------------------------------------------------------------------------
+# --- 6. two accounts in one file ----------------------------------------------------------------------------------
 
 
 def test_a_manager_account_file_of_two_accounts_is_refused_naming_them(session) -> None:
