@@ -183,6 +183,30 @@ def test_a_tiktok_hourly_report_adds_the_hours_up_into_the_campaign_day(session)
     assert (day.spend, day.impressions, day.clicks, day.conversions) == (Decimal(750000), 122700, 1834, 25)
 
 
+@FUZZ
+@given(
+    hours=st.lists(
+        st.tuples(st.integers(0, 10**9), st.integers(0, 10**6), st.integers(0, 10**4)),
+        min_size=1,
+        max_size=24,
+    )
+)
+def test_any_hours_of_a_day_add_up_exactly_to_the_campaign_day(session, hours) -> None:
+    """Random hourly rows (spend in sen, impressions, clicks) of one campaign-day: one row, their exact sums."""
+    lines = ["By hour,Campaign name,Campaign ID,Cost,Impressions,Clicks (destination),Currency\n"]
+    for hour, (cents, impressions, clicks) in enumerate(hours):
+        cost = format_decimal(Decimal(cents).scaleb(-2), format="0.00", locale="en_US")
+        lines.append(f"2026-11-03 {hour:02d}:00:00,Brand,1771234567890123,{cost},{impressions},{clicks},IDR\n")
+    with session.begin_nested() as savepoint:
+        preview = _preview(session, TIKTOK, "h.csv", "".join(lines).encode(), account="Hours")
+        assert preview.errors == []
+        (row,) = preview.rows
+        assert row.spend == sum((Decimal(c).scaleb(-2) for c, _i, _k in hours), Decimal(0))
+        assert (row.impressions, row.clicks) == (sum(i for _c, i, _k in hours), sum(k for _c, _i, k in hours))
+        assert row.lines == tuple(range(2, 2 + len(hours)))
+        savepoint.rollback()
+
+
 def test_a_google_ads_report_by_device_adds_the_devices_up_and_equals_the_unsegmented_day(session) -> None:
     preview = _preview(session, GOOGLE_ADS, "googleads_device.csv", account="Kopi")
     assert (preview.errors, preview.total_rows) == ([], 1)
