@@ -100,7 +100,6 @@ DOMAIN_MESSAGES = (
     N_("A total is beyond {bound} and cannot be added exactly; export a shorter period."),
     N_("{kind}: a stored value is not a scaled integer ({value}); run `python cli.py db upgrade`."),
     N_("FX rate: a stored value is not exact ({value}); run `python cli.py db upgrade`."),
-    N_("The export has more than {limit} rows, more than one Excel sheet holds; export a shorter period."),
 )
 
 
