@@ -117,9 +117,12 @@ def export_file(
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=4)
-def export_xlsx(db: str, name: str, since: dt.date, until: dt.date, currency: str, strict: bool = False) -> bytes:
-    """The export as an XLSX file: the very rows of the CSV the page shows (`export_file`), typed for Excel."""
-    content, _missing = export_file(db, name, since, until, currency, True, strict)
+def export_xlsx(
+    db: str, name: str, since: dt.date, until: dt.date, currency: str, bom: bool = True, strict: bool = False
+) -> bytes:
+    """The export as an XLSX file: the very rows of the CSV the page shows (`export_file`, the same cache
+    entry), typed for Excel (the BOM is the CSV's only; an XLSX has none)."""
+    content, _missing = export_file(db, name, since, until, currency, bom, strict)
     return xlsx_bytes(name, content)
 
 

@@ -171,7 +171,7 @@ with tab_export:
             help=_("The CSV file: exact amounts as text, for tools and the finance archive."),
         )
         try:
-            workbook = export_xlsx(db_key(), name, since, until, currency, strict)
+            workbook = export_xlsx(db_key(), name, since, until, currency, bom, strict)
         except (ExportError, DomainError) as exc:
             st.error(error_text(exc))
         else:

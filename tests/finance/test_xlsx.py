@@ -181,3 +181,43 @@ def test_any_text_survives_csv_to_xlsx(cells: list[tuple[str, str]], cut: int) -
         for value, text in ((account, row[0]), (name, row[1])):
             assert (value or "") == xlsx_module.cell_text(text)
             assert not (value or "").startswith("=")  # neutralised in the CSV, text in the sheet
+
+
+def test_a_closed_month_xlsx_comes_from_its_snapshot_rows(fs) -> None:
+    from sqlalchemy import update
+
+    from campaigns.models import CampaignInsight
+    from db.roles import Actor
+    from finance.close import close_month
+    from finance.exports import write_export
+
+    october = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    close_month(fs, Actor("fin@example.com", "finance"), october[0], today=dt.date(2026, 12, 15), now=NOW)
+    snapshot = b"".join(export_chunks(fs, "campaign-daily", *october, "IDR", now=NOW))
+    fs.execute(update(CampaignInsight).values(spend=CampaignInsight.spend + 1000))  # Meta restates after the close
+    fs.flush()
+    out = io.BytesIO()
+    write_export(
+        fs, Actor("fin@example.com", "finance"), "campaign-daily", *october, "IDR", out, now=NOW, file_format="xlsx"
+    )
+    header, rows = read_rows(snapshot)
+    col = header.index("spend")
+    got = list(_sheet(out.getvalue()).iter_rows(min_row=2, values_only=True))
+    assert [Decimal(str(r[col])) for r in got] == [Decimal(r[col]) for r in rows]  # the closed figures
+
+
+def test_an_unknown_file_format_is_refused(fs) -> None:
+    from db.roles import Actor
+    from finance.exports import write_export
+
+    with pytest.raises(ExportError, match="Unknown file format 'ods'"):
+        write_export(
+            fs, Actor("a@example.com", "admin"), "campaigns", SINCE, UNTIL, "IDR", io.BytesIO(), file_format="ods"
+        )
+
+
+def test_every_amount_column_has_a_label_on_the_page() -> None:
+    from pages.components.finance_exports import AMOUNT_LABELS
+
+    for spec in EXPORTS.values():
+        assert {c for c, _cur in spec.amount_columns} <= set(AMOUNT_LABELS), spec.name
