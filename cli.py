@@ -215,7 +215,12 @@ def export(
             help="Reporting currency (ISO 4217); default: the setting, else the ad accounts' main currency.",
         ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write to this file (default: stdout); a name ending in .xlsx writes an Excel file."
+        ),
+    ] = None,
     no_bom: Annotated[bool, typer.Option("--no-bom", help="No UTF-8 byte order mark (for tools, not Excel).")] = False,
     strict: Annotated[
         bool,
@@ -226,7 +231,8 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Write a finance CSV export (locked months come from their close snapshots, byte for byte).
+    """Write a finance CSV export (locked months come from their close snapshots, byte for byte), or XLSX
+    with -o FILE.xlsx: the same rows, IDs as text, money as numbers, dates as dates.
 
     Native-currency columns always export; a converted cell without an FX rate is blank and flagged
     (fx_missing=true), and the missing pairs and months are listed on stderr. --strict fails instead."""
@@ -267,16 +273,29 @@ def export(
             )
             sys.stdout.buffer.flush()
         else:
+            file_format = "xlsx" if output.suffix.lower() == ".xlsx" else "csv"
             tmp = output.with_name(output.name + ".part")
             try:
                 with tmp.open("wb") as fh:
                     size, _sha = write_export(
-                        session, CLI_ACTOR, name, since, until, cur, fh, bom=not no_bom, strict=strict, report=report
+                        session,
+                        CLI_ACTOR,
+                        name,
+                        since,
+                        until,
+                        cur,
+                        fh,
+                        bom=not no_bom,
+                        strict=strict,
+                        report=report,
+                        file_format=file_format,
                     )
                 tmp.replace(output)
             finally:
                 tmp.unlink(missing_ok=True)
-            err.print(f"Wrote {output} ({size} bytes; {file_name(name, since, until, cur)}).", highlight=False)
+            err.print(
+                f"Wrote {output} ({size} bytes; {file_name(name, since, until, cur, file_format)}).", highlight=False
+            )
     for pair, months in report.missing_by_pair().items():
         err.print(
             f"warning: no FX rate {pair} in {', '.join(months)}: those converted cells are blank (fx_missing=true). "

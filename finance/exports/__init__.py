@@ -1,4 +1,5 @@
-"""Finance CSV exports: one module per export, the registry, and the files (streamed, snapshot-aware)."""
+"""Finance exports: one module per export, the registry, and the files (CSV streamed and snapshot-aware; XLSX
+built from the same CSV rows)."""
 
 from finance.exports.context import ExportContext, ExportError, ExportSpec
 from finance.exports.files import (
@@ -12,11 +13,14 @@ from finance.exports.files import (
     record_export,
     totals,
     write_export,
+    xlsx_bytes,
 )
 from finance.exports.registry import EXPORTS, get_spec
+from finance.exports.xlsx import XLSX_MIME
 
 __all__ = [
     "EXPORTS",
+    "XLSX_MIME",
     "ExportContext",
     "ExportError",
     "ExportReport",
@@ -31,4 +35,5 @@ __all__ = [
     "record_export",
     "totals",
     "write_export",
+    "xlsx_bytes",
 ]

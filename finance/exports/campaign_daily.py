@@ -214,4 +214,6 @@ SPEC = ExportSpec(
         ("conversion_value", "currency"),
         ("spend_reporting", "reporting_currency"),
     ),
+    date_columns=frozenset({"date", "fx_rate_date"}),
+    number_columns=frozenset({"impressions", "clicks", "conversions", "fx_rate"}),
 )

@@ -197,4 +197,7 @@ SPEC = ExportSpec(
     build,
     needs=insight_needs,
     amount_columns=(("spend", "currency"), ("budget", "currency"), ("spend_reporting", "reporting_currency")),
+    date_columns=frozenset({"month", "fx_rate_date"}),
+    number_columns=frozenset({"conversions", "fx_rate"}),
+    more_money=(("conversion_value", "currency"),),
 )

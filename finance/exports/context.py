@@ -94,6 +94,16 @@ class ExportSpec:
     # fails the whole export cleanly instead of cutting a file short.
     needs: Callable[[ExportContext], Iterator[tuple[str, dt.date]]] | None = None
     text: bool = False
+    # How the XLSX file types the other columns (every column not named here is a TEXT cell there, IDs and
+    # codes included): ISO dates or `YYYY-MM` months, plain numbers (quantities, rates), and money not totalled.
+    date_columns: frozenset[str] = frozenset()
+    number_columns: frozenset[str] = frozenset()
+    more_money: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def money_columns(self) -> tuple[tuple[str, str], ...]:
+        """Every (amount column, its currency column): the totalled ones and the rest."""
+        return self.amount_columns + self.more_money
 
     @property
     def text_indexes(self) -> list[int]:

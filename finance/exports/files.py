@@ -7,10 +7,11 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import cast
+from typing import IO, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from db.types import utcnow
 from finance.csvfile import BOM, iter_csv, iter_csv_text, strip_header
 from finance.exports.context import ZERO, ExportContext, ExportError, ExportSpec
 from finance.exports.registry import get_spec
+from finance.exports.xlsx import write_xlsx
 from finance.fx import MissingRate, fx_policy, missing_by_pair, reporting_currency
 from finance.models import ExportSnapshot, PeriodClose
 
@@ -35,9 +37,19 @@ def check_period(since: dt.date, until: dt.date) -> None:
         )
 
 
-def file_name(name: str, since: dt.date, until: dt.date, currency: str) -> str:
-    """`pantau_campaign-daily_2026-10-01_2026-10-31_IDR.csv`."""
-    return f"pantau_{name}_{since.isoformat()}_{until.isoformat()}_{currency.upper()}.csv"
+FORMATS = ("csv", "xlsx")
+
+
+def file_name(name: str, since: dt.date, until: dt.date, currency: str, file_format: str = "csv") -> str:
+    """`pantau_campaign-daily_2026-10-01_2026-10-31_IDR.csv` (or `.xlsx`)."""
+    return f"pantau_{name}_{since.isoformat()}_{until.isoformat()}_{currency.upper()}.{file_format}"
+
+
+def xlsx_bytes(name: str, content: bytes) -> bytes:
+    """The XLSX file of an export's CSV bytes: the same rows and columns, typed cells (finance.exports.xlsx)."""
+    out = io.BytesIO()
+    write_xlsx(get_spec(name), [content], out)
+    return out.getvalue()
 
 
 def locked_months(session: Session) -> dict[dt.date, int]:
@@ -226,18 +238,37 @@ def write_export(
     now: dt.datetime | None = None,
     strict: bool = False,
     report: ExportReport | None = None,
+    file_format: str = "csv",
 ) -> tuple[int, str]:
-    """Stream the export to a binary file object; returns (bytes written, sha256), audited as "export"."""
+    """Stream the export to a binary file object; returns (bytes written, sha256), audited as "export".
+
+    `file_format="xlsx"`: the same CSV chunks written as one XLSX sheet (through a temporary file, so the
+    size and hash are those of the whole file)."""
     require(actor, "export.run")
+    if file_format not in FORMATS:
+        raise ExportError(N_("Unknown file format {value}; choose csv or xlsx."), value=repr(file_format))
     digest = hashlib.sha256()
     size = 0
     chunks = export_chunks(session, name, since, until, currency, bom=bom, now=now, strict=strict, report=report)
+    if file_format == "xlsx":
+        with tempfile.TemporaryFile() as tmp:
+            write_xlsx(get_spec(name), chunks, tmp)
+            tmp.seek(0)
+            chunks = iter(lambda: tmp.read(1 << 16), b"")
+            size, sha = _copy(chunks, stream, digest)
+    else:
+        size, sha = _copy(chunks, stream, digest)
+    cur = currency_code(currency) if currency else reporting_currency(session)
+    record_export(session, actor, name, since, until, cur, None, size=size, sha=sha, file_format=file_format)
+    return size, sha
+
+
+def _copy(chunks: Iterator[bytes], stream: io.BufferedIOBase | IO[bytes], digest: hashlib._Hash) -> tuple[int, str]:
+    size = 0
     for chunk in chunks:
         stream.write(chunk)
         digest.update(chunk)
         size += len(chunk)
-    cur = currency_code(currency) if currency else reporting_currency(session)
-    record_export(session, actor, name, since, until, cur, None, size=size, sha=digest.hexdigest())
     return size, digest.hexdigest()
 
 
@@ -252,6 +283,7 @@ def record_export(
     *,
     size: int | None = None,
     sha: str | None = None,
+    file_format: str = "csv",
 ) -> None:
     if content is not None:
         size, sha = len(content), hashlib.sha256(content).hexdigest()
@@ -268,8 +300,9 @@ def record_export(
             "currency": currency.upper(),
             "bytes": size,
             "sha256": sha,
+            **({"format": file_format} if file_format != "csv" else {}),
         },
-        summary=f"Exported {file_name(name, since, until, currency)}",
+        summary=f"Exported {file_name(name, since, until, currency, file_format)}",
     )
 
 

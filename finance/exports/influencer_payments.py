@@ -85,4 +85,6 @@ SPEC = ExportSpec(
     build,
     needs=payment_needs,
     amount_columns=(("amount", "currency"), ("amount_reporting", "reporting_currency")),
+    date_columns=frozenset({"due_date", "paid_date", "fx_rate_date"}),
+    number_columns=frozenset({"fx_rate"}),
 )

@@ -109,4 +109,6 @@ SPEC = ExportSpec(
         ("paid", "currency"),
         ("actual_reporting", "reporting_currency"),
     ),
+    date_columns=frozenset({"month", "fx_rate_date"}),
+    number_columns=frozenset({"fx_rate"}),
 )

@@ -1,4 +1,4 @@
-"""Exports: CSV files for finance in one reporting currency, FX rates, period close and reconciliation."""
+"""Exports: CSV and XLSX files for finance in one reporting currency, FX rates, period close and reconciliation."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from campaigns.queries import workspace_counts
 from db.calendar import month_end, month_start
 from db.engine import session_scope
 from db.errors import DomainError
-from db.money import CurrencyError, currency_code
+from db.money import CurrencyError, currency_code, precision
 from db.roles import PermissionDenied
 from db.settings import set_setting
 from finance.close import CloseError, close_month, reopen_month
-from finance.exports import EXPORTS, ExportError, file_name, record_export
+from finance.exports import EXPORTS, XLSX_MIME, ExportError, file_name, record_export
 from finance.fx import POLICIES, import_rates_csv, set_rate
 from finance.reconcile import reconcile_month
 from influencers.fees import RECOGNITION
@@ -26,15 +26,20 @@ from pages.components.finance_exports import (
     closed_months,
     closes_table,
     differences,
+    differences_shown,
     export_file,
+    export_xlsx,
     file_totals,
+    months_text,
+    page_column_labels,
     preview,
     provisional_rows,
     rates_table,
     workspace_finance,
 )
-from pages.components.i18n import _, picker_format
+from pages.components.i18n import _, date_text, month_text, picker_format
 from pages.components.inputs import date_field, error_text, rate_input
+from pages.components.money import number
 from pages.components.terms import column_labels, label
 
 actor = require_page("exports")
@@ -109,7 +114,7 @@ with tab_export:
                 "No FX rate for {pairs}: those converted cells are blank and flagged fx_missing = true; the amounts "
                 "in their own currency are all there. Add the rates on the FX rates tab, or tick the box above to "
                 "refuse the file instead.",
-                pairs="; ".join(f"{pair} ({', '.join(months)})" for pair, months in missing.items()),
+                pairs="; ".join(f"{pair} ({months_text(months)})" for pair, months in missing.items()),
             )
         )
     if content is not None:
@@ -121,10 +126,10 @@ with tab_export:
             st.info(
                 _(
                     "Closed months {months} come from their close snapshots: the same bytes every time.",
-                    months=", ".join(m.strftime("%Y-%m") for m in snapshotted),
+                    months=", ".join(month_text(m) for m in snapshotted),
                 )
             )
-        frame = preview(content)
+        frame = preview(name, content)
         if frame.empty:
             st.info(_("No rows in this period. Pick another period or sync the missing days on the Sync page."))
         else:
@@ -144,12 +149,18 @@ with tab_export:
             st.dataframe(frame, hide_index=True, key="exports_preview")
 
         def _audit_download(
-            name: str = name, since=since, until=until, currency: str = currency, content: bytes = content
+            name: str = name,
+            since=since,
+            until=until,
+            currency: str = currency,
+            content: bytes = content,
+            file_format: str = "csv",
         ) -> None:
             with session_scope() as s:
-                record_export(s, actor, name, since, until, currency, content)
+                record_export(s, actor, name, since, until, currency, content, file_format=file_format)
 
-        st.download_button(
+        d1, d2 = st.columns(2)
+        d1.download_button(
             _("Download {file}", file=fname),
             data=content,
             file_name=fname,
@@ -157,7 +168,27 @@ with tab_export:
             key="exports_download",
             on_click=_audit_download,
             type="primary",
+            help=_("The CSV file: exact amounts as text, for tools and the finance archive."),
         )
+        try:
+            workbook = export_xlsx(db_key(), name, since, until, currency, bom, strict)
+        except (ExportError, DomainError) as exc:
+            st.error(error_text(exc))
+        else:
+            xlsx_name = file_name(name, since, until, currency, "xlsx")
+            d2.download_button(
+                _("Download {file}", file=xlsx_name),
+                data=workbook,
+                file_name=xlsx_name,
+                mime=XLSX_MIME,
+                key="exports_download_xlsx",
+                on_click=_audit_download,
+                kwargs={"content": workbook, "file_format": "xlsx"},
+                help=_(
+                    "For Excel in any language: the same rows, IDs and codes as text, amounts as numbers with the "
+                    "currency's decimals, dates as dates."
+                ),
+            )
 
 with tab_fx:
     st.write(
@@ -251,7 +282,7 @@ with tab_fx:
     if rates.empty:
         st.info(_("No FX rates yet. Add one above or import a CSV; exports in another currency need them."))
     else:
-        st.dataframe(rates, hide_index=True, key="exports_fx_table", column_config=column_labels(rates.columns))
+        st.dataframe(rates, hide_index=True, key="exports_fx_table", column_config=page_column_labels(rates.columns))
 
 with tab_close:
     st.write(
@@ -263,15 +294,15 @@ with tab_close:
     months = [month_start(last_month_end)]
     for _i in range(11):
         months.append(month_start(months[-1] - dt.timedelta(days=1)))
-    month = st.selectbox(_("Month"), months, format_func=lambda m: m.strftime("%Y-%m"), key="exports_close_month")
+    month = st.selectbox(_("Month"), months, format_func=month_text, key="exports_close_month")
     closes = closes_table(db_key())
-    row = closes[closes["month"] == month.strftime("%Y-%m")] if not closes.empty else closes
+    row = closes[closes["month"] == month] if not closes.empty else closes
     locked = not row.empty and row.iloc[0]["status"] == "locked"
     if not actor.can("period.close"):
         st.caption(_("Your role is not permitted to close or reopen months."))
     elif locked:
         reason = st.text_input(_("Reason for reopening"), key="exports_reopen_reason")
-        if st.button(_("Reopen {month}", month=month.strftime("%Y-%m")), key="exports_reopen"):
+        if st.button(_("Reopen {month}", month=month_text(month)), key="exports_reopen"):
             try:
                 with session_scope() as s:
                     reopen_month(s, actor, month, reason)
@@ -280,7 +311,7 @@ with tab_close:
             except (CloseError, PermissionDenied) as exc:
                 st.error(error_text(exc))
     else:
-        if st.button(_("Close {month}", month=month.strftime("%Y-%m")), key="exports_close", type="primary"):
+        if st.button(_("Close {month}", month=month_text(month)), key="exports_close", type="primary"):
             try:
                 with st.status(_("Snapshotting every export..."), expanded=False), session_scope() as s:
                     close_month(s, actor, month, today=today())
@@ -292,7 +323,9 @@ with tab_close:
         st.info(_("No month is closed yet. Close last month once its figures are final."))
     else:
         shown = closes.assign(
-            status=[label("period_close_status", v) for v in closes["status"]], at=[when_text(v) for v in closes["at"]]
+            month=[month_text(v) for v in closes["month"]],
+            status=[label("period_close_status", v) for v in closes["status"]],
+            at=[when_text(v) for v in closes["at"]],
         )
         st.dataframe(shown, hide_index=True, key="exports_closes", column_config=column_labels(closes.columns))
     if locked:
@@ -303,9 +336,19 @@ with tab_close:
             st.error(error_text(exc))
         else:
             if diff.empty:
-                st.success(_("Nothing changed since {month} was closed.", month=month.strftime("%Y-%m")))
+                st.success(_("Nothing changed since {month} was closed.", month=month_text(month)))
             else:
-                st.dataframe(diff, hide_index=True, key="exports_differences")
+                st.dataframe(
+                    differences_shown(diff),
+                    hide_index=True,
+                    key="exports_differences",
+                    column_config=page_column_labels(diff.columns),
+                )
+
+
+def amount(value, currency: str) -> str:
+    """An amount beside its currency code, grouped in the user's locale with the currency's decimals."""
+    return number(value, precision(currency))
 
 
 def _meta_account_spend():
@@ -329,21 +372,19 @@ with tab_reconcile:
             )
         )
     else:
-        r_month = st.selectbox(
-            _("Month"), months, format_func=lambda m: m.strftime("%Y-%m"), key="exports_reconcile_month"
-        )
-        if st.button(_("Reconcile {month}", month=r_month.strftime("%Y-%m")), key="exports_reconcile"):
+        r_month = st.selectbox(_("Month"), months, format_func=month_text, key="exports_reconcile_month")
+        if st.button(_("Reconcile {month}", month=month_text(r_month)), key="exports_reconcile"):
             status = st.status(_("Asking Meta for each account's spend..."), expanded=False)
             with status, session_scope() as s:
                 results = reconcile_month(s, r_month, spend_call)
             for item in results:
-                label = f"{item.account_name} ({item.account_id}) {month_start(item.since):%Y-%m}"
+                label = f"{item.account_name} ({item.account_id}) {month_text(month_start(item.since))}"
                 if item.status == "match":
                     st.success(
                         _(
                             "{label}: matches Meta ({amount} {cur}).",
                             label=label,
-                            amount=item.insights_spend,
+                            amount=amount(item.insights_spend, item.currency),
                             cur=item.currency,
                         )
                     )
@@ -352,12 +393,12 @@ with tab_reconcile:
                         _(
                             "{label}: insights {ours} vs Meta {theirs} {cur} (difference {diff}).",
                             label=label,
-                            ours=item.insights_spend,
-                            theirs=item.meta_spend if item.meta_spend is not None else "?",
+                            ours=amount(item.insights_spend, item.currency),
+                            theirs=amount(item.meta_spend, item.currency) if item.meta_spend is not None else "?",
                             cur=item.currency,
-                            diff=item.difference if item.difference is not None else "?",
+                            diff=amount(item.difference, item.currency) if item.difference is not None else "?",
                         )
                     )
                     for note in item.explanations:
                         st.write("- " + note)
-        st.caption(_("Months end on {day}.", day=month_end(r_month)))
+        st.caption(_("Months end on {day}.", day=date_text(month_end(r_month))))

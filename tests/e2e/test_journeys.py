@@ -274,13 +274,16 @@ def test_specialist_takes_a_creator_through_a_program(app, view: Page) -> None:
 
 
 def test_finance_closes_a_month_and_downloads_its_export(app, view: Page) -> None:
+    from db.money import format_money
     from finance.exports import file_name
+    from pages.components.finance_exports import AMOUNT_LABELS
+    from pages.components.i18n import month_text
 
     sign_in(view, app.url, FINANCE)
     open_page(view, app.url, "exports", "Exports")
     last_month_end = app_today().replace(day=1) - dt.timedelta(days=1)
     month = last_month_end.replace(day=1)
-    label = month.strftime("%Y-%m")
+    label = month_text(month, "en_US")  # months as people read them: "November 2026"
 
     view.get_by_role("tab", name="Period close").click()
     view.get_by_role("button", name=f"Close {label}").click()
@@ -292,8 +295,8 @@ def test_finance_closes_a_month_and_downloads_its_export(app, view: Page) -> Non
     shown = grid(view.get_by_test_id("stDataFrame").first)
     header, body = shown[0], shown[1:]
     assert header[-4:] == ["Rows", "Column", "Currency", "Total"], shown
-    shown_totals = {(r[-3], r[-2]): Decimal(r[-1]) for r in body}
-    shown_rows = {int(r[-4]) for r in body}
+    shown_totals = {(r[-3], r[-2]): r[-1] for r in body}  # (amount label, currency): money in the locale
+    shown_rows = {int(r[-4].replace(",", "")) for r in body}
     shot(view, "exports")
 
     caption = view.get_by_text(re.compile(r"^Reporting currency: [A-Z]{3}\."))
@@ -316,4 +319,4 @@ def test_finance_closes_a_month_and_downloads_its_export(app, view: Page) -> Non
         if row["spend_reporting"]:
             key = ("spend_reporting", row["reporting_currency"])
             sums[key] = sums.get(key, Decimal(0)) + Decimal(row["spend_reporting"])
-    assert sums == shown_totals
+    assert {(AMOUNT_LABELS[c], cur): format_money(t, cur, "en_US") for (c, cur), t in sums.items()} == shown_totals

@@ -145,3 +145,35 @@ def test_fx_import(finance_url: str, tmp_path: Path) -> None:
     missing = _cli("fx", "import", str(tmp_path / "nope.csv"))
     assert missing.returncode == 1
     assert b"does not exist" in missing.stderr
+
+
+def test_export_to_an_xlsx_file_has_the_csv_rows_typed(finance_url: str, tmp_path: Path) -> None:
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    args = ["export", "campaign-daily", "--from", "2026-10-01", "--to", "2026-10-31", "--currency", "IDR"]
+    xlsx_target, csv_target = tmp_path / "Harian.XLSX", tmp_path / "daily.csv"
+    result = runner.invoke(app, [*args, "-o", str(xlsx_target)])
+    assert result.exit_code == 0, result.output
+    assert "pantau_campaign-daily_2026-10-01_2026-10-31_IDR.xlsx" in result.stderr
+    assert runner.invoke(app, [*args, "-o", str(csv_target)]).exit_code == 0
+    assert csv_target.read_bytes().startswith(BOM + b"date,account_id,")  # a .csv name still writes CSV
+    content = xlsx_target.read_bytes()
+    assert content.startswith(b"PK")  # a zip: the XLSX container
+    assert not (tmp_path / "Harian.XLSX.part").exists()
+    header, rows = read_rows(csv_target.read_bytes())
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    got = list(sheet.iter_rows(values_only=True))
+    assert list(got[0]) == header
+    assert len(got) - 1 == len(rows)
+    first = dict(zip(header, got[1], strict=True))
+    assert first["date"] == dt.datetime(2026, 10, 30)
+    assert first["account_id"] == "100"
+    assert first["spend"] == 250000
+    with session_scope(finance_url) as s:
+        formats = [
+            e.after.get("format", "csv") for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "export"))
+        ]
+    assert sorted(formats) == ["csv", "xlsx"]

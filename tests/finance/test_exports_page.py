@@ -12,6 +12,7 @@ from sqlalchemy import select
 from db.engine import session_scope
 from db.models import Setting
 from finance.models import FxRate
+from pages.components.i18n import month_text
 
 PAGE = "pages/exports/exports.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,11 +57,15 @@ def test_preview_totals_and_download(finance_url: str, app_test) -> None:
     assert list(preview.columns[:3]) == ["month", "account_id", "account_name"]
     assert len(preview) == 3
     totals = next(f for f in frames if "total" in f.columns)
-    reporting = totals[(totals["column"] == "spend_reporting") & (totals["currency"] == "IDR")]
-    assert reporting.iloc[0]["total"] == "1367937"  # 562501 + 75000 + round(45.51 x 16050 = 730435.5)
-    button = at.get("download_button")[0]
+    reporting = totals[(totals["column"] == "Spend in the reporting currency") & (totals["currency"] == "IDR")]
+    assert reporting.iloc[0]["total"] == "IDR1,367,937"  # 562501 + 75000 + round(45.51 x 16050 = 730435.5)
+    usd = totals[(totals["column"] == "Spend") & (totals["currency"] == "USD")]
+    assert usd.iloc[0]["total"] == "$45.51"
+    button, workbook = at.get("download_button")[:2]
     assert "pantau_campaign-monthly_2026-10-01_2026-10-31_IDR.csv" in button.proto.label
     assert button.proto.url
+    assert "pantau_campaign-monthly_2026-10-01_2026-10-31_IDR.xlsx" in workbook.proto.label
+    assert workbook.proto.url
     button.click().run()
     assert not at.exception, at.exception
     from sqlalchemy import select
@@ -82,10 +87,10 @@ def test_a_missing_rate_leaves_cells_blank_and_is_listed_and_strict_refuses(fina
     assert not at.error, [e.value for e in at.error]
     warnings = [w.value for w in at.warning if "No FX rate" in w.value]
     assert len(warnings) == 1
-    assert "IDR->VND (2026-10, 2026-11); USD->VND (2026-10, 2026-11)" in warnings[0]
+    assert "IDR->VND (October 2026, November 2026); USD->VND (October 2026, November 2026)" in warnings[0]
     assert at.get("download_button")  # the file is still there, native amounts and all
     preview = next(d.value for d in at.dataframe if "fx_missing" in d.value.columns)
-    assert set(preview["fx_missing"]) == {"true"}
+    assert set(preview["fx_missing"]) == {"yes"}  # the flag as a word; the file says `true`
     assert set(preview["spend_reporting"]) == {""}
     at.checkbox(key="exports_strict").check().run()
     assert not at.exception, at.exception
@@ -142,7 +147,7 @@ def test_missing_rate_is_an_error_on_screen(finance_url: str, app_test) -> None:
 
 def test_period_close_from_the_page(finance_url: str, app_test) -> None:
     at = _open(app_test, "finance")
-    month = at.selectbox(key="exports_close_month").value.strftime("%Y-%m")  # last month by default
+    month = month_text(at.selectbox(key="exports_close_month").value, "en_US")  # last month by default
     at.button(key="exports_close").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
