@@ -13,10 +13,12 @@ from budgets.overview import budget_overview
 from budgets.pacing import OVER_PACING, STATUS_UNKNOWN, STOPPED, UNDER_PACING
 from campaigns.adsmanager import AccountTarget, apply_import, preview_import
 from campaigns.meta_budgets import is_accruing, spent_lately_window
-from campaigns.models import Campaign
-from db.calendar import Period
+from campaigns.models import SOURCE_ADS_MANAGER_CSV, Campaign
+from db.calendar import Period, local_today
+from db.engine import session_scope
 from db.roles import CLI_ACTOR
 from tests import builders as b
+from tests.pages import open_page
 
 from .conftest import NOV_END, NOV_START, NOW
 
@@ -103,3 +105,18 @@ def test_the_unknown_status_rule() -> None:
         assert not is_accruing(blank, None, dt.date(2026, 11, 15), today, spent_lately=True)
     assert not is_accruing("PAUSED", None, None, today, spent_lately=True)
     assert is_accruing("active", None, None, today, spent_lately=False)
+
+
+def test_the_budgets_table_flags_an_unknown_status_in_bahasa_indonesia(migrated_url: str, app_test) -> None:
+    """The Budgets page's Flags column names the flag in the reader's language (AppTest, local mode)."""
+    today = local_today("Asia/Jakarta")
+    with session_scope() as s:
+        account = b.account(s, name="Toko Kopi", currency="IDR", timezone_name="Asia/Jakarta")
+        imported = b.campaign(s, account, name="Promo Harbolnas 12.12", status=None, source=SOURCE_ADS_MANAGER_CSV)
+        b.insights(s, imported, b.days(today - dt.timedelta(days=10), today - dt.timedelta(days=1)), spend=500_000)
+        month = Period.month(today.year, today.month)
+        b.plan(s, imported, month.start, month.end, 10_000_000)
+    at = open_page(app_test(timeout=90), "pages/budgets/budgets.py", language="id")
+    assert not at.error, [e.value for e in at.error]
+    cells = [str(v) for d in at.dataframe for column in d.value.columns for v in d.value[column].tolist()]
+    assert "status tidak diketahui (file impor, tanpa kolom status)" in cells
