@@ -391,7 +391,7 @@ def campaign_scopes(
         has_start=kept_start != NEVER,
         has_end=kept_end != FOREVER,
         accruing=accruing[keep],
-        status_unknown=np.array(unknown, dtype=bool)[keep] if keep else np.zeros(0, dtype=bool),
+        status_unknown=np.array(unknown, dtype=bool)[keep],
         recent_days=_recent_days(kept_today, kept_start),
         has_plan=np.array([p is not None for p in plan_of], dtype=bool),
         planned=objects([ZERO if p is None else p[0] for p in plan_of]),
