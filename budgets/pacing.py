@@ -29,6 +29,12 @@ EXHAUSTED = "exhausted"
 NO_PLAN = "no_plan"
 TOO_EARLY = "too_early"  # fewer than MIN_PACING_DAYS completed days: no over/under verdict yet
 STATUSES = (ON_TRACK, UNDER_PACING, OVER_PACING, EXHAUSTED, NO_PLAN, TOO_EARLY)
+# Flags of a verdict, in this order (`Pacing.flags`).
+STOPPED = "stopped"
+LIFETIME_ENDS_EARLY = "lifetime_ends_early"
+SPENDING_WITHOUT_PLAN = "spending_without_plan"
+STATUS_UNKNOWN = "status_unknown"  # no status from its source: running or not is read from its latest spend
+FLAGS = (STOPPED, LIFETIME_ENDS_EARLY, SPENDING_WITHOUT_PLAN, STATUS_UNKNOWN)
 
 # Projected spend at period end against the plan: above 110% is over-pacing, below 90% under-pacing.
 OVER_PACE_RATIO = Decimal("1.10")
@@ -97,6 +103,9 @@ class PacingInput:
     campaign_id: int | None = None
     program_id: int | None = None
     plan_id: int | None = None
+    # A campaign with no status (imported from a file without one): `accruing` then follows its latest spend
+    # (`campaigns.meta_budgets.is_accruing`) and the verdict carries the STATUS_UNKNOWN flag.
+    status_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -258,7 +267,8 @@ def pace(scope: PacingInput) -> Pacing:
 
     Projection = actual to date + remaining scheduled days x the daily run-rate, capped by Meta's
     rules (1.75x a daily budget per day, 7x per Sunday-Saturday week, never past a lifetime budget),
-    and never below the committed influencer fees. Paused and ended scopes stop accruing.
+    and never below the committed influencer fees. Paused and ended scopes stop accruing (a campaign with no
+    status: when it has no spend on its latest completed days, `campaigns.meta_budgets.is_accruing`).
     """
     rate = daily_run_rate(scope)
     extra, _ = project_days(scope, rate)
@@ -266,14 +276,16 @@ def pace(scope: PacingInput) -> Pacing:
     status, ratio = classify(scope, projected)
     flags: list[str] = []
     if not scope.accruing:
-        flags.append("stopped")
+        flags.append(STOPPED)
     exhausted_on = lifetime_exhaustion(scope, rate)
     if exhausted_on is not None and exhausted_on > scope.today and completed_days(scope) < MIN_PACING_DAYS:
         exhausted_on = None  # a projection from fewer than MIN_PACING_DAYS days is no forecast
     if exhausted_on is not None:
-        flags.append("lifetime_ends_early")
+        flags.append(LIFETIME_ENDS_EARLY)
     if scope.planned is None and scope.actual > 0:
-        flags.append("spending_without_plan")
+        flags.append(SPENDING_WITHOUT_PLAN)
+    if scope.status_unknown:
+        flags.append(STATUS_UNKNOWN)
     remaining = None if scope.planned is None else scope.planned - scope.actual
     return Pacing(
         scope=scope,

@@ -25,6 +25,7 @@ import numpy as np
 from budgets.pacing import (
     BUDGET_RULES,
     EXHAUSTED,
+    FLAGS,
     MIN_PACING_DAYS,
     NO_PLAN,
     ON_TRACK,
@@ -45,11 +46,8 @@ from db.columns import filled, objects
 NEVER = -(10**9)  # an open start (ordinals of real dates are 1..3,652,059)
 FOREVER = 10**9  # an open end
 _DEFAULT_RULES = BUDGET_RULES["meta"]
-# Flags by bits (1 stopped, 2 lifetime ends early, 4 spending without a plan), in `pace`'s order.
-_FLAGS = [
-    tuple(name for bit, name in ((1, "stopped"), (2, "lifetime_ends_early"), (4, "spending_without_plan")) if c & bit)
-    for c in range(8)
-]
+# Flags by bits (1 stopped, 2 lifetime ends early, 4 spending without a plan, 8 status unknown), in `pace`'s order.
+_FLAGS = [tuple(name for bit, name in enumerate(FLAGS) if c & (1 << bit)) for c in range(1 << len(FLAGS))]
 _ceil = np.frompyfunc(math.ceil, 1, 1)  # Decimal -> int, as `to_integral_value(ROUND_CEILING)` then int()
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
@@ -103,6 +101,7 @@ class ScopeFrame:
     has_start: Bools
     has_end: Bools
     accruing: Bools
+    status_unknown: Bools  # a campaign with no status (`PacingInput.status_unknown`)
     recent_days: Ints
     has_plan: Bools
     planned: Objs
@@ -128,10 +127,10 @@ class ScopeFrame:
             return cls.concat([])
         get = attrgetter(
             "today", "period", "run_start", "run_end", "accruing", "recent_days", "planned", "actual", "committed",
-            "recent_spend", "week_spend", "lifetime_spent", "budget", "platform",
+            "recent_spend", "week_spend", "lifetime_spent", "budget", "platform", "status_unknown",
         )  # fmt: skip
         (days_, periods, starts, ends, accruing_, recent_days_, planned_, actual_, committed_, recent_, week_, spent_,
-         budgets, platforms) = zip(*map(get, scopes), strict=True)  # fmt: skip
+         budgets, platforms, unknown_) = zip(*map(get, scopes), strict=True)  # fmt: skip
         rules = [rules_of(p) for p in platforms]
         return cls(
             today=_ints([d.toordinal() for d in days_]),
@@ -142,6 +141,7 @@ class ScopeFrame:
             has_start=np.array([d is not None for d in starts], dtype=bool),
             has_end=np.array([d is not None for d in ends], dtype=bool),
             accruing=np.array(accruing_, dtype=bool),
+            status_unknown=np.array(unknown_, dtype=bool),
             recent_days=_ints(recent_days_),
             has_plan=np.array([p is not None for p in planned_], dtype=bool),
             planned=objects([ZERO if p is None else p for p in planned_]),
@@ -201,7 +201,7 @@ class Verdicts:
     status: Any  # str
     pace_ratio: Objs  # Decimal or None
     exhausted_on: Ints  # ordinal of `lifetime_exhausted_on`, FOREVER where None
-    flag_code: Ints  # `flags` by bits: 1 stopped, 2 lifetime ends early, 4 spending without a plan
+    flag_code: Ints  # `flags` by bits: 1 stopped, 2 lifetime ends early, 4 spending without a plan, 8 status unknown
 
     def __len__(self) -> int:
         return len(self.projected)
@@ -309,7 +309,7 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
     remaining[has_plan] = planned[has_plan] - actual[has_plan]
     expected = _where(has_plan, expected, None)
 
-    code = (~accruing).astype(np.int64) + 2 * ends_early + 4 * no_plan_spend
+    code = (~accruing).astype(np.int64) + 2 * ends_early + 4 * no_plan_spend + 8 * f.status_unknown
     return Verdicts(meta, expected, got.projected, remaining, rate, got.status, got.ratio, exhausted, code)
 
 

@@ -36,6 +36,8 @@ from campaigns.meta_budgets import (
     active_adset_budget_columns,
     campaign_budget,
     is_accruing,
+    spent_lately_window,
+    status_known,
 )
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import Period, last_running_day, local_date, local_today, week_start
@@ -112,7 +114,7 @@ def _sum_between(spend: Any, day: Any, lo: dt.date, hi: dt.date, first: dt.date,
 
 def _spend_windows(session: Session, period: Period, todays: dict[int, tuple[dt.date, str]]) -> _WindowSums:
     """The scan `_spend_columns` reads, started at once: per distinct account today, the actual (completed period
-    days), recent (last RECENT_DAYS) and this week's windows.
+    days), recent (last RECENT_DAYS), this week's and the latest days' (`spent_lately_window`) windows.
 
     Accounts in different time zones may be on different days, so "completed" ends at each
     account's yesterday: every distinct account today gets its own windows. One scan over the period's days and
@@ -125,6 +127,7 @@ def _spend_windows(session: Session, period: Period, todays: dict[int, tuple[dt.
         windows[("actual", today)] = (period.start, min(period.end, cutoff))
         windows[("recent", today)] = (today - dt.timedelta(days=pacing.RECENT_DAYS), cutoff)
         windows[("week", today)] = (week_start(today), cutoff)  # inside the recent window
+        windows[("lately", today)] = spent_lately_window(today)  # inside the recent window
     return _WindowSums(session, windows)
 
 
@@ -134,20 +137,21 @@ def _spend_columns(
     campaigns: Sequence[tuple[int, int]],
     lifetime_ids: set[int],
     windows: _WindowSums,
-) -> tuple[list[Any], list[Any], list[Any], dict[int, Decimal]]:
-    """For each `(campaign, account)`, in order: actual (completed period days), recent (last RECENT_DAYS) and this
-    week's spend as stored (None: nothing) from the `windows` scan (`_spend_windows`), and all completed spend to
-    date of the `lifetime_ids`."""
+) -> tuple[list[Any], list[Any], list[Any], list[Any], dict[int, Decimal]]:
+    """For each `(campaign, account)`, in order: actual (completed period days), recent (last RECENT_DAYS), this
+    week's and the latest days' (`spent_lately_window`) spend as stored (None: nothing) from the `windows` scan
+    (`_spend_windows`), and all completed spend to date of the `lifetime_ids`."""
     distinct = sorted({today for today, _tz in todays.values()})
     sums = windows.result()
     if not distinct or not campaigns:
-        return [None] * len(campaigns), [None] * len(campaigns), [None] * len(campaigns), {}
+        return [None] * len(campaigns), [None] * len(campaigns), [None] * len(campaigns), [None] * len(campaigns), {}
     day_of = {account_id: today for account_id, (today, _tz) in todays.items()}
-    of_today = {today: [sums[(name, today)] for name in ("actual", "recent", "week")] for today in distinct}
+    names = ("actual", "recent", "week", "lately")
+    of_today = {today: [sums[(name, today)] for name in names] for today in distinct}
     per_campaign = [of_today[day_of[account_id]] for _campaign_id, account_id in campaigns]
-    actual_col, recent_col, week_col = (
+    actual_col, recent_col, week_col, lately_col = (
         [sums_[k].get(campaign_id) for sums_, (campaign_id, _a) in zip(per_campaign, campaigns, strict=True)]
-        for k in range(3)
+        for k in range(len(names))
     )
     lifetime: dict[int, Decimal] = {}
     if lifetime_ids:
@@ -170,7 +174,7 @@ def _spend_columns(
         spent = Money.from_stored([row[1] for row in found], dialect)
         for (campaign_id, _raw), total in zip(found, spent, strict=True):
             lifetime[campaign_id] = _dec(total) - late.get(campaign_id, ZERO)
-    return actual_col, recent_col, week_col, lifetime
+    return actual_col, recent_col, week_col, lately_col, lifetime
 
 
 def _as_date(value: object) -> dt.date:
@@ -265,7 +269,7 @@ class CampaignScopes:
         planned = [p if has else None for p, has in zip(f.planned[at].tolist(), f.has_plan[at].tolist(), strict=True)]
         # PacingInput's fields in order: scope_key, scope_type, name, currency, period, today, planned, actual,
         # committed, paid, budget, run_start, run_end, accruing, recent_spend, recent_days, week_spend,
-        # lifetime_spent, account_id, platform, campaign_id, program_id, plan_id.
+        # lifetime_spent, account_id, platform, campaign_id, program_id, plan_id, status_unknown.
         return pacing.many(
             PacingInput,
             zip(
@@ -273,7 +277,7 @@ class CampaignScopes:
                 repeat(self.period, n), todays, planned, f.actual[at].tolist(), repeat(ZERO, n), repeat(ZERO, n),
                 budgets, starts, ends, f.accruing[at].tolist(), f.recent_spend[at].tolist(),
                 f.recent_days[at].tolist(), f.week_spend[at].tolist(), f.lifetime_spent[at].tolist(), accounts,
-                platforms, ids, repeat(None, n), plan_ids,
+                platforms, ids, repeat(None, n), plan_ids, f.status_unknown[at].tolist(),
                 strict=True,
             ),
         )  # fmt: skip
@@ -351,7 +355,17 @@ def campaign_scopes(
         for d, lt, ad, al, p in zip(daily, lifetime, adset_daily, adset_lifetime, platforms, strict=True)
     ]
     today_of = [d for d, _tz in day_zone]
-    accruing = np.array(per_distinct(is_accruing, statuses, effective, run_ends, today_of), dtype=bool)
+    lifetime_ids = {cid for cid, budget in zip(ids, budgets, strict=True) if budget.lifetime}
+    actual, recent, week, lately, spent = _spend_columns(
+        session, todays, list(zip(ids, account_ids, strict=True)), lifetime_ids, windows
+    )
+    # A campaign with no status runs while it spends (`is_accruing`): its latest days' spend, read only for those.
+    unknown = [not status_known(status) for status in statuses]
+    spent_lately = [False] * len(ids)
+    if any(unknown):
+        latest = Money.from_stored(lately, dialect)
+        spent_lately = [u and v is not None and v > 0 for u, v in zip(unknown, latest, strict=True)]
+    accruing = np.array(per_distinct(is_accruing, statuses, effective, run_ends, today_of, spent_lately), dtype=bool)
     today = np.array(per_distinct(dt.date.toordinal, today_of), dtype=np.int64)
     r_start = np.array([d.toordinal() if d else NEVER for d in run_starts], dtype=np.int64)
     r_end = np.array([d.toordinal() if d else FOREVER for d in run_ends], dtype=np.int64)
@@ -359,10 +373,6 @@ def campaign_scopes(
     p_end = np.full(len(ids), period.end.toordinal(), dtype=np.int64)
     scheduled = (_overlap(p_start, p_end, r_start, r_end) > 0) & (r_end >= today)
     live = accruing & np.array([bool(b.kind) for b in budgets], dtype=bool) & scheduled  # paced on a live budget
-    lifetime_ids = {cid for cid, budget in zip(ids, budgets, strict=True) if budget.lifetime}
-    actual, recent, week, spent = _spend_columns(
-        session, todays, list(zip(ids, account_ids, strict=True)), lifetime_ids, windows
-    )
     wanted = np.array([cid in planned or bool(a) for cid, a in zip(ids, actual, strict=True)], dtype=bool) | live
     keep = np.flatnonzero(wanted).tolist()
     pick = [ids[i] for i in keep]
@@ -381,6 +391,7 @@ def campaign_scopes(
         has_start=kept_start != NEVER,
         has_end=kept_end != FOREVER,
         accruing=accruing[keep],
+        status_unknown=np.array(unknown, dtype=bool)[keep],
         recent_days=_recent_days(kept_today, kept_start),
         has_plan=np.array([p is not None for p in plan_of], dtype=bool),
         planned=objects([ZERO if p is None else p[0] for p in plan_of]),

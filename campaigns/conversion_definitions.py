@@ -242,6 +242,8 @@ class DefinitionRow:
     override: tuple[str, ...] | None
     updated_by: str | None
     updated_at: dt.datetime | None
+    # Imported from an Ads Manager file: its file rows keep the file's Results column (the recompute skips them).
+    from_file: bool = False
 
 
 @dataclass
@@ -281,11 +283,11 @@ def account_definitions(session: Session, account_id: int) -> AccountDefinitions
         platform=account.platform or DEFAULT_PLATFORM,
     )
     campaigns = session.execute(
-        select(Campaign.id, Campaign.name, Campaign.objective, Campaign.status)
+        select(Campaign.id, Campaign.name, Campaign.objective, Campaign.status, Campaign.source)
         .where(Campaign.account_id == account.id)
         .order_by(Campaign.name, Campaign.id)
     ).all()
-    for campaign_id, name, objective, status in campaigns:
+    for campaign_id, name, objective, status, source in campaigns:
         own = overrides.get(campaign_id)
         if own is not None:
             events, origin = tuple(own.events or ()), "campaign"
@@ -304,6 +306,7 @@ def account_definitions(session: Session, account_id: int) -> AccountDefinitions
                 override=None if own is None else tuple(own.events or ()),
                 updated_by=None if own is None else own.updated_by,
                 updated_at=None if own is None else own.updated_at,
+                from_file=source == SOURCE_ADS_MANAGER_CSV,
             )
         )
     return result

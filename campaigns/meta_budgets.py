@@ -18,6 +18,10 @@ ACTIVE = "ACTIVE"
 # Campaign states (configured or effective) that stop accruing spend.
 STOPPED_STATES = frozenset({"PAUSED", "CAMPAIGN_PAUSED", "ADSET_PAUSED", "ARCHIVED", "DELETED", "DISAPPROVED"})
 ZERO = Decimal(0)
+# A campaign without a status (imported from a file with no status column: TikTok, Google Ads, LinkedIn reports, an
+# Ads Manager export without Delivery) is taken as running when it spent on at least one of this many completed
+# days before its account's today (a day's figures may still be missing from the latest file), else as stopped.
+UNKNOWN_STATUS_SPEND_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -106,13 +110,31 @@ def active_adset_budget_columns() -> tuple[ColumnElement[Any], ColumnElement[Any
     return total(AdSet.daily_budget), total(AdSet.lifetime_budget)
 
 
-def is_accruing(status: str | None, effective: str | None, run_end: dt.date | None, today: dt.date) -> bool:
-    """Whether a campaign still spends: ACTIVE, not stopped by an effective state, not past its end."""
-    if not is_active(status):
+def status_known(status: str | None) -> bool:
+    """Whether a campaign has a status at all (None or blank: imported from a file without one)."""
+    return bool((status or "").strip())
+
+
+def is_accruing(
+    status: str | None,
+    effective: str | None,
+    run_end: dt.date | None,
+    today: dt.date,
+    spent_lately: bool = False,
+) -> bool:
+    """Whether a campaign still spends: not stopped by an effective state, not past its end, and ACTIVE; a
+    campaign with no status (`status_known`) instead when it spent lately (`spent_lately`: spend on one of the
+    UNKNOWN_STATUS_SPEND_DAYS completed days before `today`, see `spent_lately_window`)."""
+    if not (is_active(status) if status_known(status) else spent_lately):
         return False
     if (effective or "").upper() in STOPPED_STATES:
         return False
     return run_end is None or run_end >= today
+
+
+def spent_lately_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days (first, last) whose spend makes a campaign with no status count as running (`is_accruing`)."""
+    return today - dt.timedelta(days=UNKNOWN_STATUS_SPEND_DAYS), today - dt.timedelta(days=1)
 
 
 def budget_for_period(

@@ -82,6 +82,7 @@ def _domain_codes() -> dict[str, set[str]]:
         "interaction_channel": set(models.INTERACTION_CHANNELS),
         "influencer_status": set(models.INFLUENCER_STATUSES),
         "pacing": set(pacing.STATUSES),
+        "pacing_flag": set(pacing.FLAGS),
         "budget_change_status": {changes.PROPOSED, changes.REJECTED, plans.APPROVED},
         "budget_target": set(changes.TARGETS),
         "role": set(ROLES),

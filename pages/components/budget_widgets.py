@@ -15,6 +15,7 @@ from pages.components.money import compact_money, compact_number, money, number
 from pages.components.terms import (
     BUDGET_TARGET_LABELS,
     DELIVERABLE_TYPE_LABELS,
+    PACING_FLAG_LABELS,
     PACING_LABELS,
     SCOPE_LABELS,
     ad_platform_label,
@@ -34,12 +35,8 @@ def status_label(status: str | None) -> str:
 
 
 def flag_label(flag: str) -> str:
-    labels = {
-        "stopped": _("stopped (paused or ended)"),
-        "lifetime_ends_early": _("lifetime budget ends early"),
-        "spending_without_plan": _("spending without a plan"),
-    }
-    return labels.get(flag, flag)
+    """A person's words for a pacing flag (pages.components.terms.PACING_FLAG_LABELS)."""
+    return term(PACING_FLAG_LABELS, flag)
 
 
 def kind_label(kind: str) -> str:

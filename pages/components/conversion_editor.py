@@ -52,6 +52,14 @@ def _events_text(events) -> str:
     return ", ".join(_event_label(e) for e in events) if events else _("nothing counts as a conversion")
 
 
+def _from_file_note() -> str:
+    """What the panel says of campaigns imported from an Ads Manager file (the recompute skips their file rows)."""
+    return _(
+        "Campaigns imported from an Ads Manager file count the file's Results column, as the import stored it, "
+        "not these definitions: definitions apply to campaigns synced from the platform's API."
+    )
+
+
 def _origin_label(origin: str) -> str:
     return {
         "campaign": _("this campaign's override"),
@@ -105,6 +113,8 @@ def conversion_editor(actor: Actor, account_names: dict[int, str], preferred: li
         )
         campaign = by_id[campaign_id]
         current = campaign.override
+        if campaign.from_file:
+            st.info(_from_file_note())
         st.markdown(
             _(
                 "In force now: **{events}**, from {origin}.",
@@ -202,13 +212,21 @@ def conversion_editor(actor: Actor, account_names: dict[int, str], preferred: li
     )
     if state.campaigns:
         st.markdown(_("**What each campaign of {account} counts**", account=state.name))
+        if any(c.from_file for c in state.campaigns):
+            st.caption(_from_file_note())
         st.dataframe(
             pd.DataFrame(
                 {
                     _("Campaign"): [c.name for c in state.campaigns],
                     _("Objective"): [label("objective", c.objective) for c in state.campaigns],
-                    _("Conversions counted"): [_events_text(c.events) for c in state.campaigns],
-                    _("From"): [_origin_label(c.origin) for c in state.campaigns],
+                    _("Conversions counted"): [
+                        _("the file's Results column") if c.from_file else _events_text(c.events)
+                        for c in state.campaigns
+                    ],
+                    _("From"): [
+                        _("the imported Ads Manager file") if c.from_file else _origin_label(c.origin)
+                        for c in state.campaigns
+                    ],
                 }
             ),
             hide_index=True,

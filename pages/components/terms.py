@@ -488,6 +488,13 @@ PACING_LABELS = {
     "no_plan": N_("No plan"),
     "too_early": N_("Too early to tell"),
 }
+# Flags of a pacing verdict (budgets.pacing.FLAGS), in the Budgets table's Flags column
+PACING_FLAG_LABELS = {
+    "stopped": N_("stopped (paused or ended)"),
+    "lifetime_ends_early": N_("lifetime budget ends early"),
+    "spending_without_plan": N_("spending without a plan"),
+    "status_unknown": N_("status unknown (imported file, no status column)"),
+}
 # Budget change statuses and targets (budgets.changes)
 BUDGET_CHANGE_STATUS_LABELS = {
     "proposed": N_("proposed"),
@@ -583,6 +590,7 @@ LABEL_MAPS = {
     "interaction_channel": CHANNEL_LABELS,
     "influencer_status": INFLUENCER_STATUS_LABELS,
     "pacing": PACING_LABELS,
+    "pacing_flag": PACING_FLAG_LABELS,
     "budget_change_status": BUDGET_CHANGE_STATUS_LABELS,
     "budget_target": BUDGET_TARGET_LABELS,
     "period_close_status": PERIOD_CLOSE_STATUS_LABELS,

@@ -30,7 +30,7 @@ from .test_pacing_frame import assert_same, scopes
 ZONES = ("Asia/Jakarta", "America/New_York", "UTC", "Pacific/Auckland")
 CURRENCIES = {"IDR": 0, "USD": 2, "JPY": 0}
 PLATFORMS = ("meta", "meta", "tiktok", "google", "linkedin")
-STATUSES = ("ACTIVE", "ACTIVE", "ACTIVE", "PAUSED", "ARCHIVED")
+STATUSES = ("ACTIVE", "ACTIVE", "ACTIVE", "PAUSED", "ARCHIVED", None, "")  # None, "": imported without a status
 EFFECTIVE = (None, "ACTIVE", "ACTIVE", "CAMPAIGN_PAUSED", "DISAPPROVED")
 START = dt.date(2026, 11, 1)
 MIDNIGHT = dt.datetime.combine(START, dt.time(), dt.UTC)
@@ -46,7 +46,7 @@ class AdSetSpec:
 @dataclass(frozen=True)
 class CampaignSpec:
     account: int
-    status: str
+    status: str | None
     effective: str | None
     daily: Decimal | None
     lifetime: Decimal | None
@@ -163,13 +163,16 @@ def _expected(
         budget = effective_budget(spec.daily, spec.lifetime, [(a.status, a.daily, a.lifetime) for a in spec.ad_sets])
         if pacing.budget_rules(platform) is None:
             budget = MetaBudget("none")
-        accruing = is_accruing(spec.status, spec.effective, run_end, today)
         period = ws.period
 
         def spent(first: dt.date, last: dt.date) -> Decimal:
             return sum((v for d, v in spec.spend.items() if first <= d <= last), Decimal(0))  # noqa: B023
 
         yesterday = today - dt.timedelta(days=1)
+        # No status: running while it spent on one of the last two completed days (written out, not the window rule).
+        unknown = not (spec.status or "").strip()
+        lately = unknown and spent(today - dt.timedelta(days=2), yesterday) > 0
+        accruing = is_accruing(spec.status, spec.effective, run_end, today, lately)
         actual = spent(period.start, min(period.end, yesterday))
         overlapping = [(lo, hi, a) for lo, hi, a in spec.plans if lo <= period.end and hi >= period.start]
         planned = None
@@ -200,6 +203,7 @@ def _expected(
             platform=platform,
             campaign_id=cid,
             plan_id=plan_ids[cid][-1] if overlapping else None,
+            status_unknown=unknown,
         )
     return out
 

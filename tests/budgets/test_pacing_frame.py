@@ -79,6 +79,7 @@ def scopes(draw: st.DrawFn) -> PacingInput:
         week_spend=money(0, 700),
         lifetime_spent=money(0, 40000),
         platform=draw(st.sampled_from(PLATFORMS)),
+        status_unknown=draw(st.booleans()),
     )
 
 

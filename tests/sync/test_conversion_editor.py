@@ -229,3 +229,45 @@ def test_account_definitions_and_recompute_progress_keep_synced_at(session) -> N
         ("purchase",),
     )
     assert session.scalar(select(AdSetInsight.conversions)) == Decimal(2)
+
+
+def test_campaigns_imported_from_an_ads_manager_file_say_they_count_the_files_results(
+    migrated_url: str, app_test
+) -> None:
+    """A Bahasa Indonesia Ads Manager export (BOM, totals row, no Delivery column) beside a synced campaign: the
+    panel says the imported one counts the file's Results column, the synced one its definition."""
+    import datetime as dt
+
+    from campaigns.adsmanager import AccountTarget, apply_import, preview_import
+    from tests import builders as b
+
+    day = dt.date.today() - dt.timedelta(days=3)
+    header = "Awal pelaporan,Akhir pelaporan,Nama kampanye,Hasil,Indikator Hasil,Jumlah yang dibelanjakan (IDR)"
+    lines = [header, f"{day},{day},,,,500000", f"{day},{day},Promo Harbolnas 12.12,14,actions:purchase,500000"]
+    data = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+    with session_scope() as s:
+        preview = preview_import(s, data, "Toko-Kopi-Kampanye.csv", AccountTarget(name="Toko Kopi"))
+        assert not preview.rejected
+        apply_import(s, CLI_ACTOR, preview)
+        account = s.scalar(select(AdAccount).where(AdAccount.name == "Toko Kopi"))
+        synced = b.campaign(s, account, name="Retargeting 30 hari")
+        rows = {c.name: c.from_file for c in account_definitions(s, account.id).campaigns}
+        account_id, synced_id = account.id, synced.id
+    assert rows == {"Promo Harbolnas 12.12": True, "Retargeting 30 hari": False}
+
+    at = _open(app_test)
+    at.selectbox(key="conv_def_account").select(account_id).run()
+    assert not at.exception, at.exception
+    assert "count the file's Results column, as the import stored it, not these definitions" in _texts(at)
+    table = next(d.value for d in at.dataframe if "Conversions counted" in d.value.columns).set_index("Campaign")
+    assert table.loc["Promo Harbolnas 12.12", "Conversions counted"] == "the file's Results column"
+    assert table.loc["Promo Harbolnas 12.12", "From"] == "the imported Ads Manager file"
+    assert table.loc["Retargeting 30 hari", "Conversions counted"] == "Purchases"
+
+    at.radio(key="conv_def_scope").set_value("campaign").run()
+    at.selectbox(key="conv_def_campaign").select(synced_id).run()
+    assert not [i.value for i in at.info if "Results column" in str(i.value)]
+    with session_scope() as s:
+        imported_id = s.scalar(select(Campaign.id).where(Campaign.name == "Promo Harbolnas 12.12"))
+    at.selectbox(key="conv_def_campaign").select(imported_id).run()
+    assert [i.value for i in at.info if "count the file's Results column" in str(i.value)]
