@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from babel.numbers import format_decimal
 
 from db.errors import Message
 from db.money import CURRENCY_CODES
@@ -159,6 +160,15 @@ def for_people(
         elif shown[name].isna().any():  # a float or datetime column with gaps: blank text, not nan / NaT
             shown[name] = shown[name].astype(object).where(shown[name].notna(), "")
     return shown
+
+
+def percent_text(rate: object) -> str:
+    """A commission rate for reading, whole and in the user's locale: `7,5%` in Bahasa Indonesia, `7.5%` in
+    English, `10%`; "" for a missing rate."""
+    if blank(rate):
+        return ""
+    exact = Decimal(str(rate)).normalize()
+    return f"{format_decimal(exact, locale=current_locale(), decimal_quantization=False)}%"
 
 
 def shown_as(codes: Iterable[Any], label: Callable[[Any], str]) -> Callable[[Any], str]:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
-from hypothesis.strategies import lists, one_of, sampled_from, text
+from hypothesis.strategies import decimals, lists, one_of, sampled_from, text
 
 from pages.components.terms import OBJECTIVE_LABELS
 from tests.influencers.conftest import PROGRAM_TABS, program_tab
@@ -142,3 +143,21 @@ def test_label_groups_offer_each_label_once_and_keep_every_code(codes: list[str]
     assert sorted(flat) == sorted(set(codes))  # every code once, under exactly one label
     for word, group in groups.items():
         assert {label("objective", code) for code in group} == {word}
+
+
+@given(rate=decimals(min_value=0, max_value=100, places=6, allow_nan=False))
+@settings(max_examples=150, deadline=None)
+@pytest.mark.parametrize("locale", ["id_ID", "en_US"])
+def test_a_commission_rate_reads_whole_in_the_users_locale(locale: str, rate: Decimal) -> None:
+    from babel.numbers import parse_decimal
+
+    from pages.components import program_inputs
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(program_inputs, "current_locale", lambda: locale)
+        shown = program_inputs.percent_text(rate)
+    assert shown.endswith("%")
+    assert parse_decimal(shown[:-1], locale=locale, strict=True) == rate  # never rounded or cut
+    if locale == "id_ID" and rate != rate.to_integral_value():
+        assert "," in shown  # 7,5% in Bahasa Indonesia
+    assert program_inputs.percent_text(None) == ""
