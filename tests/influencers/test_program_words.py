@@ -161,3 +161,44 @@ def test_a_commission_rate_reads_whole_in_the_users_locale(locale: str, rate: De
     if locale == "id_ID" and rate != rate.to_integral_value():
         assert "," in shown  # 7,5% in Bahasa Indonesia
     assert program_inputs.percent_text(None) == ""
+
+
+def test_an_empty_program_reads_in_bahasa(demo_url, app_test) -> None:
+    from db.engine import session_scope
+    from influencers.programs import create_program
+    from pages.components.i18n import _catalog
+    from tests.influencers.conftest import SPECIALIST
+
+    with session_scope(demo_url) as s:
+        program_id = create_program(s, SPECIALIST, {"name": "Program Kosong", "currency": "IDR"}).id
+    changed, sentences = _english()
+    at = open_page(app_test(), PROGRAMS, language="id")
+    at.session_state["prog_select"] = program_id
+    notices = []
+    found = set()
+    for code in PROGRAM_TABS:
+        program_tab(at, code)
+        notices += [str(e.value) for e in at.info]
+        labels, texts = _words(at)
+        found |= {(code, w) for w in labels if w in changed}
+        found |= {(code, s) for t in texts for s in sentences if s in t}
+    assert not found, sorted(found)
+    for english in (
+        "No creators in this program yet. Add one below.",
+        "No collaborations yet: add creators on the Pipeline tab.",
+        "No deliverables yet. Add the content each creator owes below.",
+        "No payments yet. Add one for a contracted creator below.",
+        "Results appear once creators are in the program and their deliverables have results.",
+    ):
+        assert _catalog("id")[english] in notices, (english, notices)
+
+
+def test_a_chosen_objective_survives_a_language_switch(demo_url, app_test) -> None:
+    at = open_page(app_test(), CAMPAIGNS, language="en")
+    at.multiselect(key="campaigns_objectives").select("APP_PROMOTION").run()
+    at.session_state["language"] = "id"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="campaigns_objectives").value == ["APP_PROMOTION"]
+    table = next(e.value for e in at.dataframe if {"id", "Tujuan"} <= set(e.value.columns))
+    assert set(table["Tujuan"]) == {"Promosi aplikasi"}
