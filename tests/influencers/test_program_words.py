@@ -202,3 +202,16 @@ def test_a_chosen_objective_survives_a_language_switch(demo_url, app_test) -> No
     assert at.multiselect(key="campaigns_objectives").value == ["APP_PROMOTION"]
     table = next(e.value for e in at.dataframe if {"id", "Tujuan"} <= set(e.value.columns))
     assert set(table["Tujuan"]) == {"Promosi aplikasi"}
+
+
+def test_figures_of_the_creator_tables_read_in_the_users_locale_and_blank_when_missing() -> None:
+    import numpy as np
+
+    from pages.components import influencer_forms, money
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(money, "current_locale", lambda: "id_ID")
+        shown = [influencer_forms.fmt(v) for v in (None, float("nan"), Decimal("NaN"), np.int64(12345))]
+        ratio = influencer_forms.fmt(Decimal("1234.5"))
+    assert shown == ["", "", "", "12.345"]
+    assert ratio == "1.234,50"
