@@ -44,6 +44,26 @@ def test_programs_tables_show_dates_for_people_and_no_missing_words(demo_url, ap
     assert not iso, iso[:10]
     missing = [cell for cell in seen if cell[2].strip().lower() in MISSING]
     assert not missing, missing[:10]
+    # Codes read as labels: a stage, fee type, status, platform or deliverable type is never shown as its code.
+    from pages.components.terms import LABEL_MAPS, label
+
+    kinds = {
+        "stage": ("stage",),
+        "from_stage": ("stage",),
+        "to_stage": ("stage",),
+        "fee_type": ("fee_type",),
+        "status": ("program_status", "deliverable_status", "payment_status"),
+        "type": ("deliverable_type",),
+        "platform": ("platform",),
+        "method": ("payment_method",),
+    }
+    codes = [
+        cell
+        for cell in seen
+        for kind in kinds.get(cell[1], ())
+        if cell[2] in LABEL_MAPS[kind] and label(kind, cell[2]) != cell[2]
+    ]
+    assert not codes, codes[:10]
 
 
 def _english() -> tuple[dict[str, str], list[str]]:
