@@ -24,6 +24,7 @@ from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, current_locale, date_text, picker_format
 from pages.components.inputs import error_text
 from pages.components.money import amount_columns, money, money_column, number, number_column
+from pages.components.objective_picker import objective_filter
 from pages.components.terms import ad_platform_label, label, label_column, labelled
 
 actor = require_page("campaigns")
@@ -121,13 +122,7 @@ with st.container(border=True):
         format_func=lambda c: label("campaign_status", c),
         placeholder=_("All"),
     )
-    chosen_objectives = c.multiselect(
-        _("Objective"),
-        options["objectives"],
-        key="campaigns_objectives",
-        format_func=lambda c: label("objective", c),
-        placeholder=_("All"),
-    )
+    chosen_objectives = objective_filter(c, options["objectives"], key="campaigns_objectives")
     d, e = st.columns([1, 2])
     opening = default_range(today())
     period = d.date_input(

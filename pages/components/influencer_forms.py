@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from numbers import Integral
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,7 @@ from db.roles import PermissionDenied
 from pages.components.data import clear_caches, stored_text
 from pages.components.i18n import N_, _
 from pages.components.inputs import DATABASE_FAILED, error_text, message_text
-from pages.components.money import money
+from pages.components.money import money, number
 from pages.components.program_inputs import field_labels
 from pages.components.terms import (
     COLUMN_LABELS,
@@ -27,6 +28,7 @@ from pages.components.terms import (
     PAYMENT_STATUS_LABELS,
     PROGRAM_STATUS_LABELS,
     STAGE_LABELS,
+    is_missing,
     platform_label,
     term,
 )
@@ -246,9 +248,12 @@ def value(form: str, name: str) -> Any:
 
 
 def fmt(value: Any, digits: int = 2) -> str:
-    """A ratio or figure for tables: n/a for missing."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "n/a"
+    """A ratio or figure for tables in the user's locale (`1.250,50` in Bahasa Indonesia); blank for a missing or
+    not computable one (never n/a, nan or None)."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, Decimal | float):
-        return f"{value:,.{digits}f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+        return number(value, digits)
+    return number(value) if isinstance(value, Integral) else str(value)

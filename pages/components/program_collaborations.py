@@ -34,6 +34,7 @@ from pages.components.program_inputs import (
     field_labels,
     for_people,
     not_understood,
+    percent_text,
     rate_field,
     read_amount,
     read_rate,
@@ -60,9 +61,7 @@ def collaboration_table(board: pd.DataFrame) -> pd.DataFrame:
     shown["fee_type"] = [term(FEE_TYPE_LABELS, f) for f in board["fee_type"]]
     for name in ("fee", "product_value"):
         shown[name] = [_money_or_blank(a, c) for a, c in zip(board[name], board["currency"], strict=True)]
-    shown["commission_rate"] = [  # percent
-        "" if r is None or pd.isna(r) else f"{Decimal(r).normalize():f}%" for r in board["commission_rate"]
-    ]
+    shown["commission_rate"] = [percent_text(r) for r in board["commission_rate"]]
     return shown
 
 

@@ -10,12 +10,13 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from babel.numbers import format_decimal
 
 from db.errors import Message
 from db.money import CURRENCY_CODES
 from db.parse import ParseError, parse_amount, parse_rate
 from pages.components.data import when_text
-from pages.components.i18n import N_, _, current_locale
+from pages.components.i18n import N_, _, current_locale, date_text
 from pages.components.inputs import amount_input, message_text, rate_input
 from pages.components.money import number
 from pages.components.terms import COLUMN_LABELS
@@ -138,13 +139,14 @@ def for_people(
     times: tuple[str, ...] = (),
     counts: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """A copy of `frame` to show: dates as ISO days, timestamps as `when_text` writes them (the workspace zone, the
+    """A copy of `frame` to show (a table a person reads; never a data editor): dates as `date_text` writes them
+    in the user's locale (`3 Nov 2026`, `Nov 3, 2026`), timestamps as `when_text` writes them (the workspace zone, the
     user's locale: `27 Nov 2026 14.03 WIB`), counts
     in the user's locale, flags as Yes / No in the user's language (never true / false), and every missing value
-    blank (a table never says "None")."""
+    blank (a table never says "None", "nan" or "NaT"), in every column."""
     shown = frame.copy()
     for name in dates:
-        shown[name] = ["" if blank(d) else d.isoformat() for d in frame[name]]
+        shown[name] = ["" if blank(d) else date_text(d) for d in frame[name]]
     for name in times:
         shown[name] = ["" if blank(t) else when_text(t) for t in frame[name]]
     for name in counts:
@@ -155,7 +157,18 @@ def for_people(
             shown[name] = [yes if v else no for v in shown[name]]
         elif shown[name].dtype == object:
             shown[name] = ["" if blank(v) else (yes if v else no) if isinstance(v, bool) else v for v in shown[name]]
+        elif shown[name].isna().any():  # a float or datetime column with gaps: blank text, not nan / NaT
+            shown[name] = shown[name].astype(object).where(shown[name].notna(), "")
     return shown
+
+
+def percent_text(rate: object) -> str:
+    """A commission rate for reading, whole and in the user's locale: `7,5%` in Bahasa Indonesia, `7.5%` in
+    English, `10%`; "" for a missing rate."""
+    if blank(rate):
+        return ""
+    exact = Decimal(str(rate)).normalize()
+    return f"{format_decimal(exact, locale=current_locale(), decimal_quantization=False)}%"
 
 
 def shown_as(codes: Iterable[Any], label: Callable[[Any], str]) -> Callable[[Any], str]:

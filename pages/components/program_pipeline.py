@@ -19,7 +19,7 @@ from pages.components.i18n import N_, _
 from pages.components.influencer_forms import FLASH, form_feedback, run_action
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
-from pages.components.program_inputs import plain, shown_as
+from pages.components.program_inputs import percent_text, plain, shown_as
 from pages.components.terms import FEE_TYPE_LABELS, STAGE_LABELS, term
 
 BOARD = (*programs.PIPELINE, "declined")
@@ -184,7 +184,7 @@ def _feedback(actor: Actor) -> None:
 
 def _fee_text(card) -> str:
     if card.fee_type == "commission" and card.commission_rate is not None and not pd.isna(card.commission_rate):
-        rate = f"{card.commission_rate.normalize():f}%"
+        rate = percent_text(card.commission_rate)
         if card.fee is not None and not pd.isna(card.fee) and card.fee > 0:
             return _("{fee} + {rate} commission", fee=money(card.fee, card.currency), rate=rate)
         return _("{rate} commission", rate=rate)

@@ -13,7 +13,7 @@ import streamlit as st
 from db.roles import Actor
 from influencers import programs
 from influencers.models import PROGRAM_STATUSES
-from pages.components.i18n import N_, _, current_language
+from pages.components.i18n import N_, _, current_language, date_text
 from pages.components.influencer_forms import (
     field_error,
     form_feedback,
@@ -33,7 +33,7 @@ from pages.components.program_inputs import (
     read_amount,
     shown_as,
 )
-from pages.components.terms import PROGRAM_STATUS_LABELS, term
+from pages.components.terms import BLANK, PROGRAM_STATUS_LABELS, term
 
 MESSAGES = (N_("Program #{id} does not exist."),)  # the domain's refusal, listed to be translated
 PROGRAM_KEYS = (
@@ -85,6 +85,26 @@ def form_values(snapshot: dict[str, Any]) -> dict[str, Any]:
     if values["budget"] not in (None, ""):
         values["budget"] = money(Decimal(str(values["budget"])), values["currency"])
     return {k: ("" if v is None and k not in ("start_date", "end_date") else v) for k, v in values.items()}
+
+
+def readonly_values(snapshot: dict[str, Any], campaigns: pd.DataFrame) -> dict[str, str]:
+    """A saved program as text for a role that reads it: dates as `date_text` writes them, the status in words,
+    linked campaigns by name, the budget with its currency, and "—" for an empty field."""
+    values = form_values(snapshot)
+    names = {int(r.id): f"{r.account} | {r.name}" for r in campaigns.itertuples()}
+    out: dict[str, str] = {}
+    for k in PROGRAM_KEYS:
+        v = values[k]
+        if k == "status":
+            text = term(PROGRAM_STATUS_LABELS, v)
+        elif k in ("start_date", "end_date"):
+            text = date_text(v)
+        elif k == "campaign_ids":
+            text = ", ".join(names.get(int(i), f"#{i}") for i in v or [])
+        else:
+            text = "" if v is None else str(v)
+        out[k] = text or BLANK
+    return out
 
 
 def program_data(form: str, fallback_currency: str) -> tuple[dict[str, Any], dict[str, bool]]:
@@ -198,15 +218,12 @@ def _save(actor: Actor, program_id: int, currency: str) -> None:
 def program_settings(actor: Actor, program_id: int, snapshot: dict[str, Any], campaigns: pd.DataFrame) -> None:
     """The Program tab: the program's settings, editable with `program.edit`."""
     if not actor.can("program.edit"):
-        shown = form_values(snapshot)
+        shown = readonly_values(snapshot, campaigns)
         st.dataframe(
             pd.DataFrame(
                 {
                     _("Field"): [field_labels().get(k, k) for k in PROGRAM_KEYS],
-                    _("Value"): [
-                        term(PROGRAM_STATUS_LABELS, shown[k]) if k == "status" else str(shown[k] or "—")
-                        for k in PROGRAM_KEYS
-                    ],
+                    _("Value"): [shown[k] for k in PROGRAM_KEYS],
                 }
             ),
             hide_index=True,

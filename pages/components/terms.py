@@ -649,3 +649,13 @@ def labelled(frame, columns: dict[str, str]):
         if column in shown.columns:
             shown[column] = [label(kind, v) for v in shown[column]]
     return shown
+
+
+def label_groups(kind: str, codes: Iterable[object]) -> dict[str, tuple[str, ...]]:
+    """One choice per label: each distinct label of `codes` (in the user's language, sorted by label) -> every
+    code with that label, in code order. Meta's ODAX and legacy objectives (`OUTCOME_TRAFFIC`, `TRAFFIC`) and
+    TikTok's read the same words, so a picker offers "Traffic" once and the choice means all of its codes."""
+    groups: dict[str, list[str]] = {}
+    for code in sorted({str(c) for c in codes if not is_missing(c)}):
+        groups.setdefault(label(kind, code), []).append(code)
+    return {word: tuple(groups[word]) for word in sorted(groups, key=str.casefold)}
