@@ -324,6 +324,9 @@ if upload is not None:
             for e in preview.errors
         ]
         st.dataframe(pd.DataFrame(errors), hide_index=True, key="sync_upload_errors")
+    nothing = preview.nothing_to_import()
+    if nothing is not None:
+        st.error(message_text(nothing))
     if preview.rows:
         show_preview(preview.table(), preview.currency, IMPORT_PREVIEW_LABELS, "sync_upload_preview")
         if not actor.can("import.run"):

@@ -174,9 +174,10 @@ def test_overlapping_breakdowns_of_one_campaign_day_never_double_count(session) 
 
 
 def test_region_breakdown_in_bahasa_indonesia_equals_the_campaign_level_workbook(session) -> None:
-    _import(session, "adsmanager_reports.xlsx")
+    _import(session, "adsmanager_reports.xlsx", AccountTarget(name=TOKO))
     before = _daily(session)
-    _preview, result = _import(session, "adsmanager_region_id.csv", AccountTarget(lookup=TOKO))
+    preview, result = _import(session, "adsmanager_region_id.csv", AccountTarget(lookup=TOKO))
+    assert not preview.rejected and preview.rows
     assert result.campaigns_created == 0
     awareness = {k: v for k, v in _daily(session).items() if k[0] == "Awareness Jabodetabek"}
     assert awareness == {
