@@ -4,9 +4,10 @@
 account (`campaigns.adsmanager_accounts`) and resolves every row's campaign by its ID, or by its name when the
 file has no ID column, without writing anything. `apply_import` writes it:
 
-- rows are added up to the level totals read from: campaign-day (`CampaignInsight`), campaign-period
-  (`CampaignPeriodInsight`, never spread over days), ad-set-day (`AdSetInsight`) and account-day
-  (`AccountInsight`); ad set, ad and breakdown rows are kept as the file gave them (`InsightDetail`);
+- rows are added up to the level totals read from: campaign-day (`CampaignInsight`), ad-set-day
+  (`AdSetInsight`) and account-day (`AccountInsight`); ad set, ad and breakdown rows are kept as the file gave
+  them (`InsightDetail`); a row spanning several days is refused (nothing reads a period total: budgets, pacing
+  and exports need days), a file of only such rows as a whole, with the way to export days;
 - a figure a file gives replaces the stored one (never added to it), so re-importing a file or importing an
   overlapping one (another breakdown of the same days) never counts twice; rows synced from the Meta API win;
 - account-level rows count only on account-days without campaign rows (`settle_account_days`);
@@ -38,6 +39,7 @@ from campaigns.adsmanager_accounts import (
 )
 from campaigns.adsmanager_rows import (
     LEVEL_WORDS,
+    AdsManagerFileError,
     ExportRows,
     FileRow,
     Layout,
@@ -103,6 +105,14 @@ BLANK_ID_UNKNOWN = N_(
 BLANK_ID_REPEATS = N_(
     "The Campaign ID is blank; the one campaign named '{name}' is {campaign_id}, which row {other} already gives "
     "for the same days."
+)
+PERIOD_ROW = N_(
+    "The row covers {start} to {end} as one total; spend is kept per day (budgets, pacing and exports need days), "
+    "so export the report again with Breakdown -> By time -> Day."
+)
+PERIOD_FILE = N_(
+    "The file gives one total per campaign for {start} to {end}, not one row per day; budgets, pacing and exports "
+    "need daily spend, so nothing was imported. In Ads Manager choose Breakdown -> By time -> Day and export again."
 )
 ACCOUNT_ROW_NEEDS_DAY = N_(
     "An account-level row must be one day ({start} to {end} is a period); export with a breakdown by Day."
@@ -409,6 +419,9 @@ def preview_import(
         spend_column=layout.header("spend"),
     )
     export = read_rows(layout, account.currency, today=local_today(account.timezone, now))
+    if export.rows and not any(row.daily for row in export.rows):
+        start, end = min(row.start for row in export.rows), max(row.end for row in export.rows)
+        raise AdsManagerFileError(PERIOD_FILE, start=start.isoformat(), end=end.isoformat())
     preview = ImportPreview(filename=filename, account=account, export=export)
     preview.currency_from_account = layout.file_currency is None
     plan = _Plan(session, account.existing)
@@ -606,6 +619,11 @@ class _Plan:
             }
             attributed = not self.unknown_adsets
         for row in rows:
+            if not row.daily and row.level != "account" and (attributed or row.line not in loose_lines):
+                # A period total would be stored where no page, budget or export reads it: refused with the way out.
+                message = Message(PERIOD_ROW, {"start": row.start.isoformat(), "end": row.end.isoformat()})
+                rejected.append(Rejected(row.line, (Problem("", message),)))
+                continue
             if row.level == "account" or (not attributed and row.line in loose_lines):
                 if not row.daily:
                     message = Message(
