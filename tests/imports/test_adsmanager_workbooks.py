@@ -7,14 +7,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
 import xlwt
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from campaigns.adsmanager import AccountTarget, AdsManagerImportError, apply_import, preview_import
 from campaigns.models import AdAccount, Campaign, CampaignInsight
+from cli import app
+from db.engine import session_scope
 from db.roles import CLI_ACTOR
 from db.tabular import read_table
 
@@ -295,3 +299,16 @@ def test_a_file_whose_every_row_is_refused_creates_nothing_and_says_why(session)
         apply_import(session, CLI_ACTOR, preview)
     assert str(caught.value) == str(message)
     assert session.scalar(select(func.count(AdAccount.id))) == 0
+
+
+def test_the_cli_says_why_nothing_was_written_and_exits_1(migrated_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "Brand-New-Shop-Campaigns.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfReporting starts,Reporting ends,Campaign name,Campaign ID,Amount spent (USD),Impressions\r\n"
+        b"2026-07-01,2026-07-01,Summer Sale,1.20253E+17,60.10,5010\r\n"
+    )
+    result = CliRunner().invoke(app, ["import", "adsmanager", str(path)])
+    assert result.exit_code == 1
+    assert "None of the file's 1 data row(s) can be imported, so nothing was written" in result.output
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count(AdAccount.id))) == 0
