@@ -15,17 +15,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-
 from campaigns import adsmanager_headers as vocabulary
 from campaigns.meta_settings import CONVERSION_EVENTS
+from campaigns.number_rule import (
+    NumberRule,
+    NumberTexts,
+    decide,
+    figure_problem,
+    shown,
+)
 from db.errors import N_, DomainError, Message
-from db.money import precision, quantize
+from db.money import quantize
 from db.parse import (
     ParseError,
     count_example,
     is_blank,
-    number_marks,
     parse_amount,
     parse_count,
     parse_date,
@@ -87,10 +91,7 @@ MIXED_NUMBERS = N_(
     "{dot_row}) and with ',' ({comma} in row {comma_row}); upload the file as Ads Manager exported it, or write "
     "every figure one way."
 )
-REASON_VALUE = N_("{value} in row {row}")
-REASON_HEADERS = {"id": N_("its headers are in Bahasa Indonesia"), "en": N_("its headers are in English")}
-KIND_COUNTS = N_("counts")
-KIND_AMOUNTS = N_("{currency} amounts")
+NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
 DUPLICATE_ROW_ID = N_("The row repeats row {other}: the same {level}, dates and breakdown; remove one of them.")
 DUPLICATE_ROW = N_(
     "The row has the same {level}, dates and breakdown as row {other}; remove one of them, or export with the "
@@ -363,55 +364,13 @@ def _file_accounts(table: Table, columns: dict[str, str]) -> tuple[tuple[str | N
 # The figures the import reads (`_metrics`): the file's number convention is decided from all of them.
 AMOUNT_FIELDS = ("spend", "purchase_value", "shared_purchase_value", "results_value")
 COUNT_FIELDS = ("impressions", "clicks_all", "link_clicks", "reach", "results", "purchases", "shared_purchases")
-LOCALE_BY_DECIMAL = {".": "en_US", ",": "id"}  # Babel locales writing `1,250,000.50` and `1.250.000,50`
-
-
-@dataclass(frozen=True)
-class NumberRule:
-    """How one file writes its figures, decided once for the whole file (as a spreadsheet's import does).
-
-    `decimal` is the decimal mark (the other of `.` and `,` groups thousands) and `locale` the Babel locale that
-    writes numbers so; `reason` says where the rule comes from (a figure that proves it, else the header
-    language). `mixed` holds the first figure of each convention when the file proves both: then no figure
-    whose reading depends on the marks is read.
-    """
-
-    decimal: str
-    reason: Message
-    mixed: Message | None = None
-
-    @property
-    def locale(self) -> str:
-        return LOCALE_BY_DECIMAL[self.decimal]
 
 
 def number_rule(layout: Layout, currency: str) -> NumberRule:
-    """The file's number convention: the decimal mark its figures prove (`1.250.000`, `1.250.000,50`,
-    `1,250,000.50`, `100000.5`), else its header language's (Bahasa Indonesia: `,`; English: `.`)."""
-    table = layout.table
+    """The file's number convention (campaigns.number_rule.decide) from its amounts in `currency` and counts."""
     fields = [(name, currency) for name in AMOUNT_FIELDS] + [(name, None) for name in COUNT_FIELDS]
     keys = [(layout.columns[name], code) for name, code in fields if name in layout.columns]
-    first: dict[str, tuple[int, str]] = {}
-    for row in table.rows:
-        for key, code in keys:
-            text = table.cell(row, key).strip()
-            mark = number_marks(text, code).decimal if text else None
-            if mark is not None and mark not in first:
-                first[mark] = (row.line, text)
-        if len(first) == 2:
-            break
-    if len(first) == 2:
-        (dot_row, dot), (comma_row, comma) = first["."], first[","]
-        mixed = Message(
-            MIXED_NUMBERS,
-            {"dot": _shown(dot), "dot_row": dot_row, "comma": _shown(comma), "comma_row": comma_row},
-        )
-        decimal = "," if layout.language == "id" else "."
-        return NumberRule(decimal, Message(REASON_HEADERS[layout.language]), mixed)
-    if first:
-        decimal, (line, text) = next(iter(first.items()))
-        return NumberRule(decimal, Message(REASON_VALUE, {"value": _shown(text), "row": line}))
-    return NumberRule("," if layout.language == "id" else ".", Message(REASON_HEADERS[layout.language]))
+    return decide(layout.table, keys, layout.language, NUMBER_TEXTS)
 
 
 # --- rows -----------------------------------------------------------------------------------------------------------
@@ -489,19 +448,9 @@ class _Cells:
         value = self.raw(name)
         if value is None:
             return None
-        marks = number_marks(value, currency)
-        rule = self.numbers
-        if rule.mixed is not None and (marks.decimal or marks.either):
-            self.fail(name, Message(rule.mixed.text, {**rule.mixed.params, "value": _shown(value)}))
-            return None
-        whole = currency is None or precision(currency) == 0
-        if marks.either is not None and marks.either == rule.decimal and whole:
-            head, _mark, tail = value.removesuffix(",-").removesuffix(",–").rpartition(marks.either)
-            digits, tail = "".join(ch for ch in head if ch.isdigit()), tail[:3]
-            small = format_decimal(Decimal(f"{digits}.{tail}"), format="0.###", locale=rule.locale)
-            kind = Message(KIND_COUNTS) if currency is None else Message(KIND_AMOUNTS, {"currency": currency})
-            params = {"value": _shown(value), "small": small, "large": digits + tail, "mark": rule.decimal}
-            self.fail(name, Message(AMBIGUOUS_FIGURE, {**params, "reason": rule.reason, "kind": kind}))
+        problem = figure_problem(value, currency, self.numbers, NUMBER_TEXTS)
+        if problem is not None:
+            self.fail(name, problem)
             return None
         return value
 
@@ -543,8 +492,7 @@ def _has_time(value: str) -> bool:
     return len(value) > 10 and value[4:5] == "-" and value[10:11] in ("T", " ")
 
 
-def _shown(value: str) -> str:
-    return value if len(value) <= 40 else value[:39] + "…"
+_shown = shown
 
 
 IDENTITY_FIELDS = tuple(vocabulary.IDENTITY)

@@ -20,8 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,25 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from campaigns.adsmanager import line_ranges
 from campaigns.adsmanager_accounts import AccountChoiceError, find_account, generated_account_id
 from campaigns.conversions import count_conversions
 from campaigns.models import SOURCE_META_API, SOURCE_TIKTOK_API, AdAccount, Campaign, CampaignInsight, SyncRun
-from campaigns.platform_reports import EMPTY_VALUES, IDENTITY, ReportFormat
-from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_TIKTOK
+from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem, shown
+from campaigns.platform_reports import (
+    EMPTY_VALUES,
+    FORMATS,
+    IDENTITY,
+    META_SIGNATURE,
+    SEGMENTS,
+    ReportFormat,
+    Segment,
+    distinctive_headers,
+)
+from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_META, PLATFORM_TIKTOK
 from db import audit
-from db.calendar import is_timezone, workspace_timezone
-from db.errors import N_, DomainError, Message
+from db.calendar import is_timezone, local_today, workspace_timezone
+from db.errors import N_, Codes, DomainError, Message
 from db.money import CurrencyError, currency_code
 from db.parse import ParseError, parse_amount, parse_count, parse_date
 from db.roles import Actor, require
@@ -70,6 +82,45 @@ UNKNOWN_TIMEZONE = N_("'{timezone}' is not a time zone; use a name such as Asia/
 NOTE_NEW_ACCOUNT = N_("A new {platform} account '{name}' will be created in {currency}, time zone {timezone}.")
 NOTE_NEW_CAMPAIGNS = N_("{count} campaign(s) are new and will be created: {names}.")
 NOTE_TOTALS = N_("{count} total row(s) were skipped.")
+NOTE_SEGMENTS = N_("{count} row(s) split by {segment} were added up into {days} campaign-day(s).")
+MIXED_NUMBERS = N_(
+    "{value} cannot be read for sure: the file writes numbers both with '.' as the decimal mark ({dot} in row "
+    "{dot_row}) and with ',' ({comma} in row {comma_row}); download the report again as the platform wrote it, or "
+    "write every figure one way."
+)
+AMBIGUOUS_FIGURE = N_(
+    "{value} could be {small} or {large}: this file writes '{mark}' as its decimal mark ({reason}), but {kind} "
+    "have no decimals; download the report again as the platform wrote it, or write the figure without thousands "
+    "separators."
+)
+OTHER_PLATFORM = N_(
+    "The file looks like a {platform} report (its headers {headers}), not a {expected}; import it as {platform}."
+)
+TWO_ACCOUNTS = N_(
+    "The file holds rows of {count} accounts ({accounts}); Pantau imports one account per file: download the "
+    "report of each account on its own."
+)
+SEGMENT_REFUSED = N_(
+    "The report is split by {column}, whose rows do not add up to a campaign-day; download it again without that "
+    "segment."
+)
+SEGMENT_REPEATED = N_("The row repeats row {other}: the same campaign, day and {segment}; remove one of them.")
+SEGMENT_INCOMPLETE = N_(
+    "Row {other} of the same campaign and day was rejected, so this {segment} row alone is not the day's figure; "
+    "correct row {other} and import the file again."
+)
+FUTURE_DAY = N_(
+    "{value} is after today ({today}) in the account's time zone ({timezone}): the platform cannot report days that "
+    "have not happened; check the date, or download the report again."
+)
+SEGMENT_WORDS = {
+    "hour": N_("hour"),
+    "device": N_("device"),
+    "network": N_("network"),
+    "conversion_action": N_("conversion action"),
+    "conversion_category": N_("conversion category"),
+}
+NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
 
 
 class PlatformImportError(DomainError):
@@ -103,6 +154,8 @@ class ReportRow:
     actions: tuple[tuple[str, Decimal], ...]
     action_values: tuple[tuple[str, Decimal], ...]
     campaign_pk: int | None = None  # the existing campaign it goes to (None: a new one)
+    segment: tuple[str, ...] = ()  # the row's values of the file's partition segments (hour, device...)
+    lines: tuple[int, ...] = ()  # the file's rows added up into this campaign-day (segmented files)
 
 
 @dataclass
@@ -131,10 +184,11 @@ class ReportPreview:
 
     def table(self) -> list[dict[str, Any]]:
         """The rows to be written, one line each (for the preview table): `row` is the file's line, as the rejected
-        rows are numbered; the day a date, amounts in the file's currency, exact (pages format them)."""
+        rows are numbered (`2-4`: the segments added up into one campaign-day); the day a date, amounts in the
+        file's currency, exact (pages format them)."""
         return [
             {
-                "row": str(r.line),
+                "row": line_ranges(r.lines or (r.line,)),
                 "date": r.day,
                 "campaign": r.campaign_name or "",
                 "campaign_id": r.campaign_id or "",
@@ -221,9 +275,21 @@ def _preamble_account(table: Table, fmt: ReportFormat) -> tuple[str | None, str 
 class _Cells:
     """One row's cells read by field; every refusal is collected with its column."""
 
-    def __init__(self, table: Table, columns: dict[str, str], row: Row, fmt: ReportFormat, currency: str) -> None:
+    def __init__(
+        self,
+        table: Table,
+        columns: dict[str, str],
+        row: Row,
+        fmt: ReportFormat,
+        currency: str,
+        numbers: NumberRule,
+        today: dt.date | None = None,
+        timezone: str = "",
+    ) -> None:
         self.table, self.columns, self.row, self.fmt, self.currency = table, columns, row, fmt, currency
+        self.numbers, self.today, self.timezone = numbers, today, timezone
         self.problems: list[RowProblem] = [RowProblem(row.line, "", m) for m in row.problems]
+        self.hour: str | None = None  # the time of day a date cell holds (`2026-11-03 14:00:00`), if not midnight
 
     def header(self, name: str) -> str:
         return self.table.column_name(self.columns[name]) if name in self.columns else name
@@ -274,45 +340,68 @@ class _Cells:
             if damage is not None:
                 self.fail("date", damage)
                 return None
-        text = value[:10] if len(value) > 10 and value[4:5] == "-" and value[10:11] in ("T", " ") else value
+        text = value
+        if len(value) > 10 and value[4:5] == "-" and value[10:11] in ("T", " "):
+            text, clock = value[:10], value[11:].strip()
+            if clock.strip("0:.") or not clock:  # not midnight: an hourly report's hour (summed into the day)
+                self.hour = clock
         try:
-            return parse_date(text, self.fmt.date_locale)
+            day = parse_date(text, self.fmt.date_locale)
         except ParseError as exc:
             self.fail("date", exc.message)
             return None
+        if self.today is not None and day > self.today:
+            params = {"value": shown(value), "today": self.today.isoformat(), "timezone": self.timezone}
+            self.fail("date", Message(FUTURE_DAY, params))
+            return None
+        return day
+
+    def figure(self, name: str, currency: str | None) -> str | None:
+        """A figure's text when the file's number rule can read it (campaigns.number_rule), else None, refused."""
+        value = self.raw(name)
+        if value is None:
+            return None
+        problem = figure_problem(value, currency, self.numbers, NUMBER_TEXTS)
+        if problem is not None:
+            self.fail(name, problem)
+            return None
+        return value
 
     def count(self, name: str) -> int:
-        value = self.raw(name)
+        value = self.figure(name, None)
         if value is None:
             return 0
         try:
-            return parse_count(value, "en_US") or 0
+            return parse_count(value, self.numbers.locale) or 0
         except ParseError as exc:
             self.fail(name, exc.message)
             return 0
 
-    def decimal(self, name: str) -> Decimal | None:
-        """A figure as the platform wrote it (`1,250,000.00`, `7.50`, `830500.5`): finite, not negative, bounded,
-        at most four decimals, not rounded to the currency (spend is a measurement)."""
-        value = self.raw(name)
+    def decimal(self, name: str, currency: str | None = "") -> Decimal | None:
+        """A figure as the platform wrote it, in the file's number rule (`1,250,000.00`, `1.250.000`, `7.50`,
+        `830500.5`): finite, not negative, bounded, at most four decimals, not rounded to the currency (spend is a
+        measurement). `currency` None: a fractional count (Google's `45.50` conversions); default the file's."""
+        code = self.currency if currency == "" else currency
+        value = self.figure(name, code)
         if value is None:
             return None
         try:
-            rounded = parse_amount(value, self.currency, "en_US", round_to_precision=True)  # every amount's checks
+            exact = parse_amount(value, self.currency, self.numbers.locale, exact=True)
         except ParseError as exc:
             self.fail(name, exc.message)
             return None
-        try:
-            exact = Decimal(value.replace(",", ""))
-        except InvalidOperation:  # written with a currency sign (`$1,250`): what parse_amount read
-            return rounded
         if -exact.as_tuple().exponent > STORED_DECIMALS:  # type: ignore[operator]
-            self.fail(name, Message(TOO_MANY_DECIMALS, {"value": value[:40], "digits": STORED_DECIMALS}))
+            self.fail(name, Message(TOO_MANY_DECIMALS, {"value": shown(value), "digits": STORED_DECIMALS}))
             return None
-        return exact.normalize() if exact == exact.to_integral_value() else exact
+        return exact.quantize(Decimal(1)) if exact == exact.to_integral_value() else exact
+
+    def segment(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        """The row's values of the file's partition segment columns, and the hour its date cell holds."""
+        values = tuple(self.table.cell(self.row, key).strip() for key in keys)
+        return (*values, self.hour) if self.hour is not None else values
 
 
-def _read_row(cells: _Cells) -> ReportRow | None:
+def _read_row(cells: _Cells, segment_keys: tuple[str, ...] = ()) -> ReportRow | None:
     fmt = cells.fmt
     name = cells.text("campaign_name")
     campaign_id = cells.object_id("campaign_id")
@@ -325,7 +414,7 @@ def _read_row(cells: _Cells) -> ReportRow | None:
     clicks = cells.count("clicks")
     actions = []
     for column, action_type in fmt.counts.items():
-        amount = cells.decimal(column)
+        amount = cells.decimal(column, None)
         if amount:
             actions.append((action_type, amount))
     values = []
@@ -348,6 +437,8 @@ def _read_row(cells: _Cells) -> ReportRow | None:
         clicks,
         tuple(actions),
         tuple(values),
+        segment=cells.segment(segment_keys),
+        lines=(cells.row.line,),
     )
 
 
@@ -376,22 +467,146 @@ def _file_currency(table: Table, columns: dict[str, str], header_currency: str |
 
 
 def _file_account(table: Table, columns: dict[str, str], fmt: ReportFormat) -> tuple[str | None, str | None]:
-    """(name, id) of the account the file names: an account column's first value, else a metadata line."""
-    name = ident = None
+    """(name, id) of the account the file names: its account column(s), else a metadata line. A file whose rows
+    name two accounts (a Google Ads manager account's report, LinkedIn's export of several accounts) is refused."""
+    found: dict[str, tuple[str | None, str | None]] = {}
     for row in table.rows:
         if _is_total(table, row, columns):
             continue
-        if "account_name" in columns:
-            name = name or table.cell(row, columns["account_name"]).strip() or None
-        if "account_id" in columns:
-            raw = table.cell(row, columns["account_id"]).strip().replace("-", "")
-            ident = ident or (raw if raw.isdigit() else None)
+        name = table.cell(row, columns["account_name"]).strip() if "account_name" in columns else ""
+        raw = table.cell(row, columns["account_id"]).strip().replace("-", "") if "account_id" in columns else ""
+        name = "" if name in EMPTY_VALUES else name
+        ident = raw if raw.isdigit() else ""
         if name or ident:
-            break
-    if not ident:  # LinkedIn: `Account: Acme Indonesia (508812345)` gives the ID the rows do not
-        line_name, ident = _preamble_account(table, fmt)
-        name = name or line_name
-    return name, ident
+            found.setdefault(ident or name.lower(), (name or None, ident or None))
+    by_id = {i: n for n, i in found.values() if i}
+    named = {(n or "").lower() for n, i in found.values() if not i} - {(n or "").lower() for n in by_id.values()}
+    if len(by_id) + len(named) > 1:
+        shown_accounts = sorted(f"{n} ({i})" if n else i for i, n in by_id.items())
+        shown_accounts += sorted(n or "" for n, i in found.values() if not i and (n or "").lower() in named)
+        accounts = ", ".join(shown_accounts[:5]) + (" ..." if len(shown_accounts) > 5 else "")
+        raise PlatformImportError(TWO_ACCOUNTS, count=len(shown_accounts), accounts=accounts)
+    file_name = next((n for n, _i in found.values() if n), None)
+    file_id = next((i for _n, i in found.values() if i), None)
+    if not file_id:  # LinkedIn: `Account: Acme Indonesia (508812345)` gives the ID the rows do not
+        line_name, file_id = _preamble_account(table, fmt)
+        file_name = file_name or line_name
+    return file_name, file_id
+
+
+def _check_platform(table: Table, fmt: ReportFormat) -> None:
+    """Refuse a file with more headers only another platform writes than headers only `fmt` writes (a Google Ads
+    report uploaded as TikTok's), naming the platform it looks like."""
+    present: dict[str, str] = {}
+    for key in table.keys:
+        present.setdefault(split_currency(key)[0], key)
+    own = len(present.keys() & distinctive_headers(fmt))
+    candidates = [(other.platform, distinctive_headers(other)) for other in FORMATS.values() if other is not fmt]
+    candidates.append((PLATFORM_META, frozenset(META_SIGNATURE)))
+    keys, platform = max(
+        (([present[n] for n in present if n in names], platform) for platform, names in candidates),
+        key=lambda pair: len(pair[0]),
+    )
+    if len(keys) > own:
+        headers = ", ".join(table.column_name(key) for key in keys[:4])
+        raise PlatformImportError(
+            OTHER_PLATFORM, platform=Codes("ad_platform", [platform]), headers=headers, expected=Message(fmt.title)
+        )
+
+
+def _language(table: Table, columns: dict[str, str], fmt: ReportFormat) -> str:
+    """`id` when the columns read are named in Bahasa Indonesia more than in English, else `en`."""
+    english = {name for names in fmt.english.values() for name in names}
+    bases = [split_currency(key)[0] for key in columns.values()]
+    bahasa = sum(1 for base in bases if base in fmt.bahasa_names and base not in english)
+    return "id" if bahasa > sum(1 for base in bases if base in english) else "en"
+
+
+def _number_rule(table: Table, columns: dict[str, str], fmt: ReportFormat, currency: str) -> NumberRule:
+    amounts = ["spend", *fmt.values]
+    counts = ["impressions", "clicks", *fmt.counts]
+    keys: list[tuple[str, str | None]] = [(columns[n], currency) for n in amounts if n in columns]
+    keys += [(columns[n], None) for n in counts if n in columns]
+    return decide(table, keys, _language(table, columns, fmt), NUMBER_TEXTS)
+
+
+def _segments(table: Table, fmt: ReportFormat) -> list[tuple[Segment, str]]:
+    """The file's segment columns (the first column of each), refusing one whose rows do not partition a day."""
+    found = []
+    for segment in SEGMENTS.get(fmt.platform, ()):
+        key = next((k for k in table.keys if split_currency(k)[0] in segment.names), None)
+        if key is None:
+            continue
+        if not segment.partition:
+            raise PlatformImportError(SEGMENT_REFUSED, column=table.column_name(key))
+        found.append((segment, key))
+    return found
+
+
+def _segment_word(segments: list[tuple[Segment, str]], hourly: bool) -> Message:
+    codes = [segment.code for segment, _key in segments] + (["hour"] if hourly else [])
+    return Message(SEGMENT_WORDS[codes[0]] if codes else SEGMENT_WORDS["hour"])
+
+
+def _campaign_day(row: ReportRow) -> tuple[str, str, dt.date]:
+    return ("id", row.campaign_id, row.day) if row.campaign_id else ("name", row.campaign_name or "", row.day)
+
+
+def _raw_campaign_day(table: Table, columns: dict[str, str], row: Row, fmt: ReportFormat) -> tuple | None:
+    """The campaign-day a rejected row was about, as far as its cells tell."""
+    cell = {n: table.cell(row, columns[n]).strip() if n in columns else "" for n in ("campaign_id", "campaign_name")}
+    date = table.cell(row, columns["date"]).strip()[:10] if "date" in columns else ""
+    try:
+        day = parse_date(date, fmt.date_locale)
+    except ParseError:
+        return None
+    if cell["campaign_id"] and cell["campaign_id"] not in EMPTY_VALUES:
+        return ("id", cell["campaign_id"], day)
+    return ("name", cell["campaign_name"], day) if cell["campaign_name"] else None
+
+
+def _add_up(
+    rows: list[ReportRow], rejected: dict[tuple, int], word: Message
+) -> tuple[list[ReportRow], list[RowProblem]]:
+    """One row per campaign-day: the segments (hours, devices) added up. A segment repeated is refused, and a
+    campaign-day one of whose rows was rejected is refused whole (a part of a day is not the day's figure)."""
+    groups: dict[tuple, list[ReportRow]] = defaultdict(list)
+    problems: list[RowProblem] = []
+    for row in rows:
+        key = _campaign_day(row)
+        other = next((r.line for r in groups[key] if r.segment == row.segment), None)
+        if other is not None:
+            problems.append(RowProblem(row.line, "", Message(SEGMENT_REPEATED, {"other": other, "segment": word})))
+            continue
+        groups[key].append(row)
+    added = []
+    for key, parts in groups.items():
+        if key in rejected:
+            message = Message(SEGMENT_INCOMPLETE, {"other": rejected[key], "segment": word})
+            problems.extend(RowProblem(part.line, "", message) for part in parts)
+            continue
+        first = parts[0]
+        added.append(
+            replace(
+                first,
+                spend=sum((p.spend for p in parts), ZERO),
+                impressions=sum(p.impressions for p in parts),
+                clicks=sum(p.clicks for p in parts),
+                actions=_summed(p.actions for p in parts),
+                action_values=_summed(p.action_values for p in parts),
+                segment=(),
+                lines=tuple(p.line for p in parts),
+            )
+        )
+    return added, problems
+
+
+def _summed(items: Iterable[tuple[tuple[str, Decimal], ...]]) -> tuple[tuple[str, Decimal], ...]:
+    totals: dict[str, Decimal] = {}
+    for pairs in items:
+        for action_type, value in pairs:
+            totals[action_type] = totals.get(action_type, ZERO) + value
+    return tuple(totals.items())
 
 
 def account_name_from_filename(filename: str) -> str:
@@ -408,20 +623,24 @@ def preview_report(
     account: str | None = None,
     timezone: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    today: dt.date | None = None,
 ) -> ReportPreview:
     """Read and check a platform report for `account` (default: the account the file names); writes nothing.
 
     Raises `TabularError` (the file cannot be read), `PlatformImportError` (not a usable report) or
-    `AccountChoiceError` (the account does not fit the file), each one sentence.
+    `AccountChoiceError` (the account does not fit the file), each one sentence. `today` (default: the account's,
+    in its time zone) is the last day a row may be about.
     """
     table = read_table(data, filename, header=fmt.header_names, limits=limits)
     columns, header_currency = _columns(table, fmt)
+    _check_platform(table, fmt)
     if "campaign_name" not in columns and "campaign_id" not in columns:
         names = ", ".join(fmt.columns["campaign_name"] + fmt.columns["campaign_id"])
         raise PlatformImportError(NO_CAMPAIGN_COLUMN, names=names)
     for needed in ("date", "spend"):
         if needed not in columns:
             raise PlatformImportError(NO_COLUMN, field=needed, names=", ".join(fmt.columns[needed]))
+    segments = _segments(table, fmt)
     file_currency = _file_currency(table, columns, header_currency)
     file_name, file_id = _file_account(table, columns, fmt)
     ids: set[str] = set()
@@ -451,19 +670,36 @@ def preview_report(
         account_ref=file_id,
         timezone=zone,
     )
+    numbers = _number_rule(table, columns, fmt, currency)
+    today = today or local_today(zone)
+    segment_keys = tuple(key for _segment, key in segments)
     read: list[ReportRow] = []
+    rejected: dict[tuple, int] = {}
     for row in table.rows:
         if _is_total(table, row, columns):
             preview.total_rows += 1
             continue
-        cells = _Cells(table, columns, row, fmt, currency)
-        parsed = _read_row(cells)
+        cells = _Cells(table, columns, row, fmt, currency, numbers, today, zone)
+        parsed = _read_row(cells, segment_keys)
         if parsed is None:
             preview.errors.extend(cells.problems)
+            key = _raw_campaign_day(table, columns, row, fmt)
+            if key is not None:
+                rejected.setdefault(key, row.line)
         else:
             read.append(parsed)
     if not read and not preview.errors:
         raise PlatformImportError(NO_ROWS)
+    hourly = any(r.segment and len(r.segment) > len(segment_keys) for r in read)
+    if segments or hourly:
+        word = _segment_word(segments, hourly)
+        count = len(read)
+        read, problems = _add_up(read, rejected, word)
+        preview.errors.extend(problems)
+        if count > len(read):
+            preview.notes.append(
+                Message(NOTE_SEGMENTS, {"count": count - len(problems), "segment": word, "days": len(read)})
+            )
     preview.rows, refused = _Identities(session, existing, fmt.platform).check(read)
     preview.errors = sorted([*preview.errors, *refused], key=lambda e: (e.row, e.column))
     _notes(preview, existing)
@@ -511,7 +747,7 @@ def _notes(preview: ReportPreview, existing: AdAccount | None) -> None:
             Message(
                 NOTE_NEW_ACCOUNT,
                 {
-                    "platform": preview.fmt.platform,
+                    "platform": Codes("ad_platform", [preview.fmt.platform]),
                     "name": preview.account_name,
                     "currency": preview.currency,
                     "timezone": preview.timezone,
@@ -593,8 +829,6 @@ class _Identities:
 
 
 def _with_campaign(row: ReportRow, campaign: Campaign | None) -> ReportRow:
-    from dataclasses import replace
-
     return replace(row, campaign_pk=campaign.id if campaign is not None else None)
 
 

@@ -31,22 +31,46 @@ class ReportFormat:
     command: str  # the `python cli.py import` name
     title: str  # N_-marked, for the page and messages
     source: str  # CampaignInsight.source and SyncRun.kind of its imports
-    columns: Mapping[str, tuple[str, ...]]
+    english: Mapping[str, tuple[str, ...]]  # field -> header names the English interface writes
     # conversion count column (field) -> raw action type; value column (field) -> the count type it belongs to
     counts: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, str] = field(default_factory=dict)
     date_locale: str | None = None  # LinkedIn writes M/D/YYYY (en_US order); the others ISO
     timezone: str | None = None  # the zone a new account gets (LinkedIn's days are UTC); None: the workspace's
     account_lines: tuple[str, ...] = ()  # preamble prefixes naming the account ("Account: Acme (5088)")
+    # headers no field reads that only this platform writes (they tell a file of another platform)
+    signature: tuple[str, ...] = ()
+
+    @property
+    def bahasa(self) -> Mapping[str, tuple[str, ...]]:
+        """Field -> header names the Bahasa Indonesia interface writes (`BAHASA_HEADERS`)."""
+        return BAHASA_HEADERS.get(self.platform, {})
+
+    @property
+    def columns(self) -> dict[str, tuple[str, ...]]:
+        """Field -> every header name (English first, then Bahasa Indonesia); the first one found wins."""
+        merged = {name: tuple(aliases) for name, aliases in self.english.items()}
+        for name, aliases in self.bahasa.items():
+            merged[name] = merged.get(name, ()) + tuple(a for a in aliases if a not in merged.get(name, ()))
+        return merged
 
     @property
     def header_names(self) -> frozenset[str]:
         return frozenset(name for names in self.columns.values() for name in names)
 
+    @property
+    def bahasa_names(self) -> frozenset[str]:
+        return frozenset(name for names in self.bahasa.values() for name in names)
+
+    @property
+    def known_names(self) -> frozenset[str]:
+        """Every header this platform writes: the ones read, its signature and its segment columns."""
+        return self.header_names | set(self.signature) | {n for s in SEGMENTS.get(self.platform, ()) for n in s.names}
+
 
 _COMMON = {
-    "currency": ("currency", "currency code", "mata uang"),
-    "impressions": ("impressions", "impr.", "impression", "tayangan"),
+    "currency": ("currency",),
+    "impressions": ("impressions", "impression"),
 }
 
 TIKTOK = ReportFormat(
@@ -56,19 +80,20 @@ TIKTOK = ReportFormat(
     SOURCE_TIKTOK_FILE,
     {
         **_COMMON,
-        "date": ("by day", "date", "day", "stat time day", "tanggal"),
-        "campaign_name": ("campaign name", "campaign", "nama kampanye"),
-        "campaign_id": ("campaign id", "id kampanye"),
+        "date": ("by day", "date", "day", "stat time day", "by hour", "stat time hour"),
+        "campaign_name": ("campaign name", "campaign"),
+        "campaign_id": ("campaign id",),
         "account_name": ("advertiser name", "account name", "advertiser"),
         "account_id": ("advertiser id", "account id"),
-        "spend": ("cost", "total cost", "spend", "biaya"),
-        "clicks": ("clicks (destination)", "clicks", "clicks (all)", "klik (tujuan)", "klik"),
-        "conversions": ("conversions", "konversi"),
+        "spend": ("cost", "total cost", "spend"),
+        "clicks": ("clicks (destination)", "clicks", "clicks (all)"),
+        "conversions": ("conversions",),
         "complete_payment": ("complete payment", "purchases", "complete payments"),
         "complete_payment_value": ("total complete payment value", "complete payment value", "purchase value"),
     },
     counts={"conversions": "conversion", "complete_payment": "complete_payment"},
     values={"complete_payment_value": "complete_payment"},
+    signature=("cost per conversion", "ad group name", "ad group id", "cpc (destination)", "ctr (destination)"),
 )
 
 GOOGLE_ADS = ReportFormat(
@@ -78,20 +103,23 @@ GOOGLE_ADS = ReportFormat(
     SOURCE_GOOGLE_ADS_FILE,
     {
         **_COMMON,
-        "date": ("day", "date", "hari"),
-        "campaign_name": ("campaign", "campaign name", "kampanye"),
-        "campaign_id": ("campaign id", "id kampanye"),
-        "account_name": ("account", "account name", "customer name", "akun"),
-        "account_id": ("customer id", "account id", "id pelanggan"),
-        "spend": ("cost", "biaya"),
-        "clicks": ("clicks", "interactions", "klik"),
-        "conversions": ("conversions", "konversi"),
-        "conversion_value": ("conv. value", "conversion value", "nilai konv."),
-        "all_conversions": ("all conv.", "all conversions", "semua konv."),
-        "all_conversion_value": ("all conv. value", "all conversion value", "nilai semua konv."),
+        "currency": ("currency code", "currency"),
+        "impressions": ("impr.", "impressions"),
+        "date": ("day", "date"),
+        "campaign_name": ("campaign", "campaign name"),
+        "campaign_id": ("campaign id",),
+        "account_name": ("account", "account name", "customer name"),
+        "account_id": ("customer id", "account id"),
+        "spend": ("cost",),
+        "clicks": ("clicks", "interactions"),
+        "conversions": ("conversions",),
+        "conversion_value": ("conv. value", "conversion value"),
+        "all_conversions": ("all conv.", "all conversions"),
+        "all_conversion_value": ("all conv. value", "all conversion value"),
     },
     counts={"conversions": "conversions", "all_conversions": "all_conversions"},
     values={"conversion_value": "conversions", "all_conversion_value": "all_conversions"},
+    signature=("campaign type", "avg. cpc", "cost / conv.", "conv. rate", "search impr. share"),
 )
 
 LINKEDIN = ReportFormat(
@@ -117,10 +145,109 @@ LINKEDIN = ReportFormat(
     date_locale="en_US",
     timezone="UTC",
     account_lines=("account:",),
+    signature=("campaign group name", "campaign group id", "campaign type", "average cpm", "average cpc"),
 )
+
+# The header names the platforms write when their interface is in Bahasa Indonesia, one table for every format
+# (docs/file-formats.md). Google Ads' names are those its Indonesian interface shows (`Kampanye`, `Hari`, `Biaya`,
+# `Tayangan`, `Nilai konv.`); TikTok's and LinkedIn's are assumed from their Indonesian interfaces' wording.
+BAHASA_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
+    PLATFORM_TIKTOK: {
+        "currency": ("mata uang",),
+        "impressions": ("tayangan", "impresi"),
+        "date": ("tanggal", "menurut hari", "menurut jam"),
+        "campaign_name": ("nama kampanye", "kampanye"),
+        "campaign_id": ("id kampanye",),
+        "account_name": ("nama pengiklan", "nama akun"),
+        "account_id": ("id pengiklan", "id akun"),
+        "spend": ("biaya", "total biaya"),
+        "clicks": ("klik (tujuan)", "klik"),
+        "conversions": ("konversi",),
+        "complete_payment": ("pembayaran selesai",),
+        "complete_payment_value": ("nilai pembayaran selesai", "total nilai pembayaran selesai"),
+    },
+    PLATFORM_GOOGLE: {
+        "currency": ("kode mata uang", "mata uang"),
+        "impressions": ("tayangan",),
+        "date": ("hari", "tanggal"),
+        "campaign_name": ("kampanye", "nama kampanye"),
+        "campaign_id": ("id kampanye",),
+        "account_name": ("akun", "nama akun", "nama pelanggan"),
+        "account_id": ("id pelanggan", "id akun"),
+        "spend": ("biaya",),
+        "clicks": ("klik", "interaksi"),
+        "conversions": ("konversi",),
+        "conversion_value": ("nilai konv.", "nilai konversi"),
+        "all_conversions": ("semua konv.", "semua konversi"),
+        "all_conversion_value": ("nilai semua konv.", "nilai semua konversi"),
+    },
+    PLATFORM_LINKEDIN: {
+        "currency": ("mata uang",),
+        "impressions": ("tayangan", "impresi"),
+        "date": ("tanggal mulai (dalam utc)", "tanggal mulai", "tanggal"),
+        "campaign_name": ("nama kampanye",),
+        "campaign_id": ("id kampanye",),
+        "account_name": ("nama akun",),
+        "account_id": ("id akun",),
+        "spend": ("total dibelanjakan", "jumlah dibelanjakan"),
+        "clicks": ("klik",),
+        "conversions": ("konversi",),
+        "conversion_value": ("total nilai konversi", "nilai konversi"),
+        "leads": ("prospek",),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A segment column: `names` as the platforms write it; `partition` when its values split the campaign-day
+    (hours, devices, networks), so the rows of one campaign-day are summed; otherwise the file is refused."""
+
+    code: str
+    names: tuple[str, ...]
+    partition: bool = True
+
+
+# Segments of a campaign-day a report can be split by (docs/file-formats.md). A TikTok hourly report has no column
+# of its own: its date cells hold the hour (`2026-11-03 14:00:00`), the `hour` segment.
+SEGMENTS: dict[str, tuple[Segment, ...]] = {
+    PLATFORM_TIKTOK: (Segment("hour", ("hour", "jam")),),
+    PLATFORM_GOOGLE: (
+        Segment("hour", ("hour of the day", "hour of day", "hour", "jam dalam sehari", "jam")),
+        Segment("device", ("device", "perangkat")),
+        Segment("network", ("network (with search partners)", "network", "jaringan (dengan mitra penelusuran)")),
+        Segment("conversion_action", ("conversion action", "tindakan konversi"), partition=False),
+        Segment("conversion_category", ("conversion category", "kategori konversi"), partition=False),
+    ),
+    PLATFORM_LINKEDIN: (),
+}
+
 
 FORMATS: dict[str, ReportFormat] = {f.command: f for f in (TIKTOK, GOOGLE_ADS, LINKEDIN)}
 FORMATS_BY_PLATFORM: dict[str, ReportFormat] = {f.platform: f for f in FORMATS.values()}
+# Headers only a Meta Ads Manager export writes (campaigns/adsmanager_headers.py reads them): such a file uploaded
+# here is named as Meta's.
+META_SIGNATURE = (
+    "reporting starts",
+    "reporting ends",
+    "awal pelaporan",
+    "akhir pelaporan",
+    "ad set name",
+    "nama set iklan",
+    "result indicator",
+    "indikator hasil",
+)
+
+
+def distinctive_headers(fmt: ReportFormat) -> frozenset[str]:
+    """The headers of `fmt` that no other platform writes."""
+    others: set[str] = set(META_SIGNATURE)
+    for other in FORMATS.values():
+        if other is not fmt:
+            others |= other.known_names
+    return fmt.known_names - others
+
+
 # What the platforms write for "nothing" in a figure cell (Google `--`, TikTok `-`).
 EMPTY_VALUES = ("", "-", "--", "—")
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from campaigns import platform_import
 from finance.exports.registry import EXPORTS
 from influencers.handles import PLATFORM_LABELS
 from pages.components.i18n import LANGUAGES, N_, _
@@ -139,6 +140,19 @@ ALERT_TEMPLATES = (
     N_("{name}: the lifetime budget runs out around {day}, before the campaign ends on {end}."),
     N_("{influencer} ({program}): {type} on {platform} was due {due} and is {status}, {days} days late."),
 )
+# campaigns.platform_import's messages of file numbers, platforms, accounts, segments and future days
+_PLATFORM_IMPORT_TEXTS = (
+    platform_import.NOTE_SEGMENTS,
+    platform_import.MIXED_NUMBERS,
+    platform_import.AMBIGUOUS_FIGURE,
+    platform_import.OTHER_PLATFORM,
+    platform_import.TWO_ACCOUNTS,
+    platform_import.SEGMENT_REFUSED,
+    platform_import.SEGMENT_REPEATED,
+    platform_import.SEGMENT_INCOMPLETE,
+    platform_import.FUTURE_DAY,
+    *platform_import.SEGMENT_WORDS.values(),
+)
 # campaigns.platform_reports titles and campaigns.platform_import messages (the Sync page's report upload)
 REPORT_IMPORT_TEXTS = (
     N_("TikTok Ads Manager report"),
@@ -166,6 +180,7 @@ REPORT_IMPORT_TEXTS = (
     N_("A new {platform} account '{name}' will be created in {currency}, time zone {timezone}."),
     N_("{count} campaign(s) are new and will be created: {names}."),
     N_("{count} total row(s) were skipped."),
+    *_PLATFORM_IMPORT_TEXTS,
 )
 # budgets.plans messages of plans across channels
 MIX_PLAN_TEXTS = (

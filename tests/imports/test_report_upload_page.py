@@ -102,3 +102,27 @@ def test_the_linkedin_preview_reads_as_labels_and_money_in_english(migrated_url:
     assert all(v.startswith("$") for v in preview["Spend"])
     assert all("," in v or len(v) <= 3 for v in preview["Impressions"])
     assert all(v[:3] in {"Jun", "Jul"} for v in preview["Date"])
+
+
+def test_a_google_ads_file_uploaded_as_tiktok_is_refused_naming_google_ads_in_bahasa(
+    migrated_url: str, app_test
+) -> None:
+    at = _upload(_open(app_test), "tiktok", "googleads_campaign_daily.csv")
+    at.sidebar.selectbox(key="auth_language").set_value("id").run()
+    assert not at.exception, at.exception
+    error = _texts(at.error)
+    assert "tampaknya laporan Google Ads" in error  # the platform's label, not its code `google`
+    assert "Impr." in error
+    assert "impor sebagai Google Ads" in error
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count()).select_from(CampaignInsight)) == 0
+
+
+def test_a_tiktok_hourly_report_previews_one_row_per_campaign_day_with_its_file_lines(
+    migrated_url: str, app_test
+) -> None:
+    at = _upload(_open(app_test), "tiktok", "tiktok_hourly.csv")
+    preview = next(d.value for d in at.dataframe if "Row" in set(d.value.columns))
+    assert list(preview["Row"]) == ["2-4", "5", "6"]
+    assert preview["Spend"].iloc[0] == "IDR750,000"  # the three hours of 2026-11-03 added up
+    assert "5 row(s) split by hour were added up into 3 campaign-day(s)." in _texts(at.caption)

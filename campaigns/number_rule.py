@@ -1,0 +1,111 @@
+"""The number convention of one imported report file, decided once from all its figures (`NumberRule`), and the
+check every figure of such a file passes before it is read in that convention (`figure_problem`).
+
+Shared by the Meta Ads Manager import (campaigns/adsmanager_rows.py) and the TikTok / Google Ads / LinkedIn report
+imports (campaigns/platform_import.py); each passes its own wording (`NumberTexts`) so a message can say which
+export to upload again. The marks one figure proves come from `db.parse.number_marks`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+
+from db.errors import N_, Message
+from db.money import precision
+from db.parse import number_marks
+from db.tabular import Table
+
+LOCALE_BY_DECIMAL = {".": "en_US", ",": "id"}  # Babel locales writing `1,250,000.50` and `1.250.000,50`
+REASON_VALUE = N_("{value} in row {row}")
+REASON_HEADERS = {"id": N_("its headers are in Bahasa Indonesia"), "en": N_("its headers are in English")}
+KIND_COUNTS = N_("counts")
+KIND_AMOUNTS = N_("{currency} amounts")
+
+
+@dataclass(frozen=True)
+class NumberTexts:
+    """An import's wording of the two refusals: `mixed` (params value, dot, dot_row, comma, comma_row) and
+    `ambiguous` (params value, small, large, mark, reason, kind)."""
+
+    mixed: str
+    ambiguous: str
+
+
+@dataclass(frozen=True)
+class NumberRule:
+    """How one file writes its figures, decided once for the whole file (as a spreadsheet's import does).
+
+    `decimal` is the decimal mark (the other of `.` and `,` groups thousands) and `locale` the Babel locale that
+    writes numbers so; `reason` says where the rule comes from (a figure that proves it, else the header
+    language). `mixed` holds the first figure of each convention when the file proves both: then no figure
+    whose reading depends on the marks is read.
+    """
+
+    decimal: str
+    reason: Message
+    mixed: Message | None = None
+
+    @property
+    def locale(self) -> str:
+        return LOCALE_BY_DECIMAL[self.decimal]
+
+
+def shown(value: str) -> str:
+    """A cell as quoted in a message (at most 40 characters)."""
+    return value if len(value) <= 40 else value[:39] + "…"
+
+
+def decide(table: Table, keys: Iterable[tuple[str, str | None]], language: str, texts: NumberTexts) -> NumberRule:
+    """The file's number convention: the decimal mark its figures prove (`1.250.000`, `1.250.000,50`,
+    `1,250,000.50`, `100000.5`), else its header language's (Bahasa Indonesia `id`: `,`; English: `.`).
+
+    `keys` are the table keys of the figure columns, each with the currency of its amounts (None for counts)."""
+    keys = list(keys)
+    first: dict[str, tuple[int, str]] = {}
+    for row in table.rows:
+        for key, code in keys:
+            text = table.cell(row, key).strip()
+            mark = number_marks(text, code).decimal if text else None
+            if mark is not None and mark not in first:
+                first[mark] = (row.line, text)
+        if len(first) == 2:
+            break
+    by_language = "," if language == "id" else "."
+    language_reason = Message(REASON_HEADERS["id" if language == "id" else "en"])
+    if len(first) == 2:
+        (dot_row, dot), (comma_row, comma) = first["."], first[","]
+        params = {"dot": shown(dot), "dot_row": dot_row, "comma": shown(comma), "comma_row": comma_row}
+        return NumberRule(by_language, language_reason, Message(texts.mixed, params))
+    if first:
+        decimal, (line, text) = next(iter(first.items()))
+        return NumberRule(decimal, Message(REASON_VALUE, {"value": shown(text), "row": line}))
+    return NumberRule(by_language, language_reason)
+
+
+def figure_problem(value: str, currency: str | None, rule: NumberRule, texts: NumberTexts) -> Message | None:
+    """Why `value` cannot be read in the file's rule, else None: a figure the file's two conventions would read
+    differently, or a mark that reads as a fraction of what has no decimals (`750.000` for an IDR amount or a
+    count where `.` is the file's decimal mark). `currency` None: a count."""
+    marks = number_marks(value, currency)
+    if rule.mixed is not None and (marks.decimal or marks.either):
+        return Message(rule.mixed.text, {**rule.mixed.params, "value": shown(value)})
+    whole = currency is None or precision(currency) == 0
+    if marks.either is not None and marks.either == rule.decimal and whole:
+        head, _mark, tail = value.removesuffix(",-").removesuffix(",–").rpartition(marks.either)
+        digits, tail = "".join(ch for ch in head if ch.isdigit()), tail[:3]
+        small = format_decimal(Decimal(f"{digits}.{tail}"), format="0.###", locale=rule.locale)
+        kind = Message(KIND_COUNTS) if currency is None else Message(KIND_AMOUNTS, {"currency": currency})
+        params: Mapping[str, object] = {
+            "value": shown(value),
+            "small": small,
+            "large": digits + tail,
+            "mark": rule.decimal,
+            "reason": rule.reason,
+            "kind": kind,
+        }
+        return Message(texts.ambiguous, dict(params))
+    return None
