@@ -12,6 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlwt
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -107,6 +109,19 @@ def test_an_xls_id_stored_as_a_long_number_is_refused_too(session) -> None:
     assert [(e.row, e.column) for e in preview.errors] == [(2, "Campaign ID")]
     assert "lost its last digits" in preview.errors[0].reason
     assert [r.campaign_id for r in preview.rows] == ["123456789012345"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(number=st.integers(min_value=-(10**18), max_value=10**18), as_float=st.booleans())
+def test_any_workbook_number_is_either_exact_text_or_marked(number: int, as_float: bool) -> None:
+    value = float(number) if as_float else number
+    table = read_table(_xlsx([("Sheet1", "visible", [["Campaign ID", "Spend"], [value, 1]])]), "x.xlsx")
+    row = table.rows[0]
+    if abs(value) >= 10**15:
+        assert table.lost_digits(row, "campaign id") is not None
+    else:
+        assert table.lost_digits(row, "campaign id") is None
+        assert table.cell(row, "campaign id") == str(int(value))  # 15 digits or fewer: exact, no `.0`
 
 
 # --- 2. which sheet is read ----------------------------------------------------------------------------------------
