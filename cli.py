@@ -516,7 +516,7 @@ def import_adsmanager(
         bool, typer.Option("--dry-run", help="Check the file and show problems; write nothing.")
     ] = False,
 ) -> None:
-    """Import an Ads Manager export (campaign, ad set, ad or account level; daily, period or breakdowns)."""
+    """Import an Ads Manager export (campaign, ad set, ad or account level; daily rows, with or without breakdowns)."""
     from campaigns.adsmanager import AccountTarget, apply_import, preview_import
     from db.engine import session_scope
     from db.errors import DomainError

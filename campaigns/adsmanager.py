@@ -4,9 +4,10 @@
 account (`campaigns.adsmanager_accounts`) and resolves every row's campaign by its ID, or by its name when the
 file has no ID column, without writing anything. `apply_import` writes it:
 
-- rows are added up to the level totals read from: campaign-day (`CampaignInsight`), campaign-period
-  (`CampaignPeriodInsight`, never spread over days), ad-set-day (`AdSetInsight`) and account-day
-  (`AccountInsight`); ad set, ad and breakdown rows are kept as the file gave them (`InsightDetail`);
+- rows are added up to the level totals read from: campaign-day (`CampaignInsight`), ad-set-day
+  (`AdSetInsight`) and account-day (`AccountInsight`); ad set, ad and breakdown rows are kept as the file gave
+  them (`InsightDetail`); a row spanning several days is refused (nothing reads a period total: budgets, pacing
+  and exports need days), a file of only such rows as a whole, with the way to export days;
 - a figure a file gives replaces the stored one (never added to it), so re-importing a file or importing an
   overlapping one (another breakdown of the same days) never counts twice; rows synced from the Meta API win;
 - account-level rows count only on account-days without campaign rows (`settle_account_days`);
@@ -38,6 +39,7 @@ from campaigns.adsmanager_accounts import (
 )
 from campaigns.adsmanager_rows import (
     LEVEL_WORDS,
+    AdsManagerFileError,
     ExportRows,
     FileRow,
     Layout,
@@ -45,6 +47,7 @@ from campaigns.adsmanager_rows import (
     Problem,
     Rejected,
     differs,
+    duplicate_key,
     open_export,
     read_rows,
     row_key,
@@ -68,7 +71,7 @@ from campaigns.models import (
 from campaigns.platforms import PLATFORM_META
 from db import audit
 from db.calendar import local_today
-from db.errors import N_, Amount, DomainError, Message
+from db.errors import N_, Amount, DomainError, Message, joined
 from db.roles import Actor, require
 from db.tabular import DEFAULT_LIMITS, Limits
 from db.types import utcnow
@@ -91,11 +94,36 @@ AMBIGUOUS_CAMPAIGN = N_(
     "{count} campaigns in {account} are named '{name}'; export the file with the Campaign ID column so each row "
     "finds its own campaign."
 )
+BLANK_ID_AMBIGUOUS = N_(
+    "The Campaign ID is blank and {count} campaigns are named '{name}' ({ids}); fill in the Campaign ID so the row "
+    "goes to the right one."
+)
+BLANK_ID_UNKNOWN = N_(
+    "The Campaign ID is blank and no campaign named '{name}' is known in {account} or elsewhere in the file; "
+    "fill in the Campaign ID (a row without one would create a campaign no later export can match)."
+)
+BLANK_ID_REPEATS = N_(
+    "The Campaign ID is blank; the one campaign named '{name}' is {campaign_id}, which row {other} already gives "
+    "for the same days."
+)
+PERIOD_ROW = N_(
+    "The row covers {start} to {end} as one total; spend is kept per day (budgets, pacing and exports need days), "
+    "so export the report again with Breakdown -> By time -> Day."
+)
+PERIOD_FILE = N_(
+    "The file gives one total per campaign for {start} to {end}, not one row per day; budgets, pacing and exports "
+    "need daily spend, so nothing was imported. In Ads Manager choose Breakdown -> By time -> Day and export again."
+)
 ACCOUNT_ROW_NEEDS_DAY = N_(
     "An account-level row must be one day ({start} to {end} is a period); export with a breakdown by Day."
 )
 NOTE_CURRENCY_FROM_ACCOUNT = N_(
     "The spend column '{column}' names no currency: amounts are read as {currency}, the currency of {account}."
+)
+NOTE_SHEET = N_("Sheet read: '{sheet}'.")
+NOTE_UNREAD_SHEETS = N_(
+    "Other visible sheets not read: {sheets}. Only one sheet is imported; to import another, save it as a file "
+    "of its own."
 )
 NOTE_NEW_ACCOUNT = N_("A new ad account '{name}' will be created in {currency}, time zone {timezone}.")
 NOTE_ACCOUNT_LEVEL = N_(
@@ -122,6 +150,15 @@ NOTE_STATUS = N_(
 NOTE_UNKNOWN_DELIVERY = N_(
     "{column} '{value}' does not say whether a campaign is on or off: the status of {campaigns} is left as it is."
 )
+NOTHING_VALID = N_(
+    "None of the file's {count} data row(s) can be imported, so nothing was written (no account or campaign was "
+    "created). The first reasons: {reasons}"
+)
+NO_DATA_ROWS_LEFT = N_(
+    "The file holds only summary rows ({count}), so nothing was written; export the report with its campaign rows."
+)
+ROW_REASON = N_("row {row}, {column}: {reason}")
+ROW_REASON_WHOLE = N_("row {row}: {reason}")
 CONCURRENT = N_("Another import or sync changed these campaigns at the same time; import the file again.")
 
 
@@ -235,6 +272,20 @@ class ImportPreview:
                 )
             )
         return sorted(figures, key=lambda f: (f.start, f.end, f.campaign, f.campaign_id))
+
+    def nothing_to_import(self) -> Message | None:
+        """Why the file writes nothing at all (every data row refused), or None when it has rows to write."""
+        if self.rows:
+            return None
+        if not self.rejected:
+            return Message(NO_DATA_ROWS_LEFT, {"count": self.summary_rows})
+        reasons = [
+            Message(ROW_REASON, {"row": e.row, "column": e.column, "reason": e.message})
+            if e.column
+            else Message(ROW_REASON_WHOLE, {"row": e.row, "reason": e.message})
+            for e in self.errors[:3]
+        ]
+        return Message(NOTHING_VALID, {"count": len(self.rejected), "reasons": joined(reasons)})
 
     def describe(self) -> str:
         """One paragraph in English (the CLI's summary)."""
@@ -368,10 +419,13 @@ def preview_import(
         spend_column=layout.header("spend"),
     )
     export = read_rows(layout, account.currency, today=local_today(account.timezone, now))
+    if export.rows and not any(row.daily for row in export.rows):
+        start, end = min(row.start for row in export.rows), max(row.end for row in export.rows)
+        raise AdsManagerFileError(PERIOD_FILE, start=start.isoformat(), end=end.isoformat())
     preview = ImportPreview(filename=filename, account=account, export=export)
     preview.currency_from_account = layout.file_currency is None
     plan = _Plan(session, account.existing)
-    rows, rejected, attributed = plan.check(export.rows)
+    rows, rejected, attributed = plan.check(export.rows, id_column="campaign_id" in layout.columns)
     preview.rows, preview.attributed = rows, attributed
     preview.rejected = sorted([*export.rejected, *rejected], key=lambda r: r.line)
     _notes(preview, plan)
@@ -380,6 +434,11 @@ def preview_import(
 
 def _notes(preview: ImportPreview, plan: _Plan) -> None:
     layout, account = preview.layout, preview.account
+    if layout.table.sheet is not None:
+        preview.notes.append(Message(NOTE_SHEET, {"sheet": layout.table.sheet}))
+    if layout.table.unread_sheets:
+        sheets = ", ".join(f"'{name}'" for name in layout.table.unread_sheets)
+        preview.notes.append(Message(NOTE_UNREAD_SHEETS, {"sheets": sheets}))
     if preview.currency_from_account:
         preview.notes.append(
             Message(
@@ -460,6 +519,8 @@ class _Plan:
         self._by_id: dict[str, Campaign | None] = {}
         self._by_name: dict[str, list[Campaign]] | None = None
         self._adsets: dict[tuple[str, str], list[AdSet]] | None = None
+        self._file_ids: dict[str, set[str]] = {}
+        self._keys: dict[tuple, int] = {}
 
     def _campaigns_named(self, name: str) -> list[Campaign]:
         if self.account is None:
@@ -532,15 +593,21 @@ class _Plan:
             return None
         return self.session.get(Campaign, found[0].campaign_id)
 
-    def check(self, rows: list[FileRow]) -> tuple[list[FileRow], list[Rejected], bool]:
-        """Rows that can be written, rows refused for their identity, and whether rows keep their campaigns."""
+    def check(self, rows: list[FileRow], *, id_column: bool = False) -> tuple[list[FileRow], list[Rejected], bool]:
+        """Rows that can be written, rows refused for their identity, and whether rows keep their campaigns.
+
+        With `id_column` (the file has a Campaign ID column), a row whose ID cell is blank is given the one
+        campaign of its name (`resolve_blank_id`), or refused.
+        """
         kept: list[FileRow] = []
         rejected: list[Rejected] = []
         ids_of: dict[str, set[str]] = defaultdict(set)
         for row in rows:
-            if row.campaign_name:
+            if row.campaign_name and (row.campaign_id or not id_column):
                 ids_of[row.campaign_name].add(row.campaign_id or "")
         self.adoptable = {name for name, ids in ids_of.items() if len(ids) == 1 and "" not in ids}
+        self._file_ids = ids_of
+        self._keys = {duplicate_key(row): row.line for row in rows if row.campaign_id}
         loose = [row for row in rows if row.level in ("adset", "ad") and row.campaign_ref() is None]
         attributed = True
         loose_lines = {row.line for row in loose}
@@ -552,6 +619,11 @@ class _Plan:
             }
             attributed = not self.unknown_adsets
         for row in rows:
+            if not row.daily and row.level != "account" and (attributed or row.line not in loose_lines):
+                # A period total would be stored where no page, budget or export reads it: refused with the way out.
+                message = Message(PERIOD_ROW, {"start": row.start.isoformat(), "end": row.end.isoformat()})
+                rejected.append(Rejected(row.line, (Problem("", message),)))
+                continue
             if row.level == "account" or (not attributed and row.line in loose_lines):
                 if not row.daily:
                     message = Message(
@@ -561,6 +633,12 @@ class _Plan:
                     continue
                 kept.append(row)
                 continue
+            if id_column and row.campaign_pk is None and not row.campaign_id and row.campaign_name:
+                resolved, problem = self.resolve_blank_id(row)
+                if problem is not None:
+                    rejected.append(Rejected(row.line, (Problem("Campaign ID", problem),)))
+                    continue
+                row = resolved
             ref = row.campaign_ref()
             if ref is None:  # an ad set of a campaign the account has: the row belongs to that campaign
                 found = self.adset_campaign(row.adset_ref())  # type: ignore[arg-type]
@@ -576,6 +654,34 @@ class _Plan:
             kept.append(row)
         return kept, rejected, attributed
 
+    def resolve_blank_id(self, row: FileRow) -> tuple[FileRow, Message | None]:
+        """A row of a file with a Campaign ID column whose ID cell is blank: it belongs to the one campaign of its
+        name in the account or the file; with none or several it is refused (naming the candidates' IDs), never
+        made into a new campaign without an ID beside the real one."""
+        name = row.campaign_name or ""
+        ids = set(self._file_ids.get(name, set())) - {""}
+        unnamed: list[Campaign] = []
+        for campaign in self._campaigns_named(name):
+            if campaign.meta_id:
+                ids.add(campaign.meta_id)
+            elif name not in self.adoptable:  # an adoptable one takes the file's ID
+                unnamed.append(campaign)
+        count = len(ids) + len(unnamed)
+        if count == 0:
+            account = self.account.name if self.account is not None else "the new account"
+            return row, Message(BLANK_ID_UNKNOWN, {"name": name, "account": account})
+        if count > 1:
+            shown = [*sorted(ids), *("no ID" for _ in unnamed)]
+            return row, Message(BLANK_ID_AMBIGUOUS, {"count": count, "name": name, "ids": ", ".join(shown)})
+        if unnamed:
+            return replace(row, campaign_pk=unnamed[0].id), None
+        campaign_id = next(iter(ids))
+        resolved = replace(row, campaign_id=campaign_id)
+        other = self._keys.get(duplicate_key(resolved))
+        if other is not None:
+            return row, Message(BLANK_ID_REPEATS, {"name": name, "campaign_id": campaign_id, "other": other})
+        return resolved, None
+
 
 # --- writing --------------------------------------------------------------------------------------------------------
 
@@ -587,6 +693,9 @@ def apply_import(session: Session, actor: Actor, preview: ImportPreview) -> Impo
     Importing the same file again writes nothing and says so.
     """
     require(actor, "import.run")
+    refusal = preview.nothing_to_import()
+    if refusal is not None:  # not even the account is created for a file of refused rows
+        raise AdsManagerImportError(refusal)
     try:
         return _apply(session, actor, preview)
     except IntegrityError:
@@ -602,7 +711,7 @@ def _apply(session: Session, actor: Actor, preview: ImportPreview) -> ImportResu
     stamp = utcnow()
     writer = _Writer(session, account, stamp, result)
     plan = _Plan(session, account)
-    rows, rejected, attributed = plan.check(preview.rows)
+    rows, rejected, attributed = plan.check(preview.rows, id_column="campaign_id" in preview.layout.columns)
     if rejected or attributed != preview.attributed:
         raise AdsManagerImportError(CONCURRENT)  # the account changed since the preview: preview again
     dims = preview.layout.breakdown_label

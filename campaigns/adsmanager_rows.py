@@ -414,7 +414,9 @@ class _Cells:
         value = self.raw(name)
         if value is None:
             return None
-        damage = excel_damage(value, self.layout.header(name))
+        damage = self.layout.table.lost_digits(self.row, self.layout.columns[name]) or excel_damage(
+            value, self.layout.header(name)
+        )
         if damage is not None:
             self.fail(name, damage)
             return None
@@ -520,7 +522,7 @@ def read_rows(layout: Layout, currency: str, today: dt.date | None = None) -> Ex
         if cells.problems or parsed is None:
             result.rejected.append(Rejected(row.line, tuple(cells.problems)))
             continue
-        key = _duplicate_key(parsed)
+        key = duplicate_key(parsed)
         if key in seen:
             result.rejected.append(Rejected(row.line, (Problem("", _duplicate(layout, parsed, seen[key])),)))
             continue
@@ -542,7 +544,7 @@ def _duplicate(layout: Layout, row: FileRow, other: int) -> Message:
     return Message(DUPLICATE_ROW, {"level": level, "other": other, "id_column": ID_HEADERS[row.level]})
 
 
-def _duplicate_key(row: FileRow) -> tuple:
+def duplicate_key(row: FileRow) -> tuple:
     return (
         row.level,
         row.campaign_ref() if row.level != "account" else None,

@@ -65,6 +65,7 @@ class Row:
     line: int
     cells: tuple[str, ...]
     problems: tuple[Message, ...] = ()
+    inexact: frozenset[int] = frozenset()  # 0-based positions of workbook numbers too long to be exact (IDs)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Table:
     encoding: str | None = None  # CSV only: "utf-8-sig", "utf-8", "utf-16-le", "utf-16-be", "cp1252", "latin-1"
     delimiter: str | None = None  # CSV only: ",", ";" or "\t"
     sheet: str | None = None  # XLSX/XLS only
+    unread_sheets: tuple[str, ...] = ()  # XLSX/XLS only: the other visible sheets, not read
     duplicates: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # header key -> 1-based columns
     index: Mapping[str, int] = field(default_factory=dict)  # key -> 0-based position
 
@@ -95,6 +97,14 @@ class Table:
     def record(self, row: Row) -> dict[str, str]:
         """`row` as {key: text}."""
         return dict(zip(self.keys, row.cells, strict=True))
+
+    def lost_digits(self, row: Row, key: str) -> Message | None:
+        """A refusal when column `key` of `row` is a workbook number of more than 15 digits: Excel keeps 15
+        significant digits, so an 18-digit Meta ID stored as a number has lost its last ones (see `LOST_DIGITS`)."""
+        position = self.index.get(key)
+        if position is None or position not in row.inexact:
+            return None
+        return Message(LOST_DIGITS, {"row": row.line, "column": self.column_name(key), "value": row.cells[position]})
 
     def column_name(self, key: str) -> str:
         """The header as written for `key` (for messages)."""
@@ -141,6 +151,13 @@ EXTRA_CELLS = N_("Row {row} has {count} more cell(s) than the header; check that
 EXCEL_NUMBER = N_(
     "{column} '{value}' looks changed by Excel (a long number shown in scientific notation); export the "
     "file again and upload it without opening and saving it in Excel."
+)
+LOST_DIGITS = N_(
+    "Row {row}, column {column}: Excel stored this ID as a number ({value}) and lost its last digits; export the "
+    "file as CSV or format the column as text, then upload it again."
+)
+ROW_ENDS_EARLY = N_(
+    "Row {row} ends early: {count} of {columns} columns; the file may be cut off, so download it again."
 )
 EXCEL_DATE = N_(
     "{column} '{value}' looks like a date rewritten by Excel; export the file again and upload it without"
@@ -207,20 +224,22 @@ def looks_like_total(text: str) -> bool:
     return bool(_TOTAL.match(text.strip()))
 
 
+_NOTHING = frozenset({"", "-", "--", "—", "n/a"})  # what exports write in an empty identity cell
+
+
 def summary_row(table: Table, row: Row, identity: Sequence[str]) -> bool:
     """Whether `row` is a summary/total row rather than data.
 
     `identity` are the keys naming what a row is about (campaign name and ID, ad set, ad...). A row is a summary
     when its first cell or an identity cell is a totals label (Google Ads `Total: Account` sits in the first
-    column), or when every identity column the table has is blank while other cells hold numbers (Meta's first
-    row). Text that merely looks like a formula (`=SUM(1)` as a campaign name) is a name like any other.
+    column) and no other identity cell names something (a campaign really named `Total` still has its ID), or
+    when every identity column the table has is blank while other cells hold numbers (Meta's first row). Text
+    that merely looks like a formula (`=SUM(1)` as a campaign name) is a name like any other.
     """
-    if row.cells and looks_like_total(row.cells[0]):
-        return True
     present = [key for key in identity if table.has(key)]
     values = [table.cell(row, key) for key in present]
-    if any(looks_like_total(value) for value in values):
-        return True
+    if (row.cells and looks_like_total(row.cells[0])) or any(looks_like_total(value) for value in values):
+        return not any(value.strip().lower() not in _NOTHING and not looks_like_total(value) for value in values)
     if present and not any(values):
         others = (cell for key, cell in zip(table.keys, row.cells, strict=True) if key not in present)
         return any(others)
@@ -255,6 +274,8 @@ class RawRecord:
     line: int
     cells: list[str]
     problems: list[Message] = field(default_factory=list)
+    inexact: frozenset[int] = frozenset()  # see `Row.inexact`
+    cut: bool = False  # the file's last record, with no line ending after it: the download may stop mid-row
 
 
 class Budget:
@@ -466,7 +487,8 @@ def _csv_records(text: str, delimiter: str, limits: Limits) -> Iterator[RawRecor
         if any(len(cell) > limits.max_cell_chars for cell in cells):
             raise TabularError(CELL_TOO_LONG, line=start, limit=limits.max_cell_chars)
         budget.take(start, len(cells), filled_width(cells))
-        yield RawRecord(start, cells)
+        cut = source.tell() >= total and not pending[-1].endswith(("\n", "\r"))
+        yield RawRecord(start, cells, cut=cut)
         pending.clear()
         start = end + 1
 
@@ -530,6 +552,7 @@ def assemble(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
+    unread_sheets: Sequence[str] = (),
 ) -> Table:
     """Build the Table from a format reader's records: find the header, keep the preamble, align the rows."""
     iterator = iter(records)
@@ -558,7 +581,10 @@ def assemble(
         extra = sum(1 for cell in record.cells[width:] if cell)
         if extra:
             problems.append(Message(EXTRA_CELLS, {"row": record.line, "count": extra}))
-        rows.append(Row(record.line, tuple(cells), tuple(problems)))
+        if record.cut and len(record.cells) < width:
+            # A complete last row may lack the final newline; one that also lacks columns was cut mid-row.
+            problems.append(Message(ROW_ENDS_EARLY, {"row": record.line, "count": len(record.cells), "columns": width}))
+        rows.append(Row(record.line, tuple(cells), tuple(problems), frozenset(p for p in record.inexact if p < width)))
     return Table(
         file_name=file_name,
         kind=kind,
@@ -570,6 +596,7 @@ def assemble(
         encoding=encoding,
         delimiter=delimiter,
         sheet=sheet,
+        unread_sheets=tuple(unread_sheets),
         duplicates=duplicates,
         index={key: position for position, key in enumerate(keys)},
     )

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from db.tabular import (
     header_key,
 )
 from db.xls_child import cell_text as _text
+from db.xls_child import lost_digits
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 MAX_ZIP_ENTRIES = 10_000
@@ -117,8 +119,9 @@ def _read_xlsx(
         if not sheets:
             raise TabularError(EMPTY)
         budget = Budget(limits)
-        chosen = _choose_sheet(
+        chosen, unread = _choose_sheet(
             [ws.title for ws in sheets],
+            [getattr(ws, "sheet_state", "visible") == "visible" for ws in sheets],
             lambda index: _xlsx_records(sheets[index], None, budget, limits),
             header=header,
             sheet=sheet,
@@ -132,7 +135,13 @@ def _read_xlsx(
             formulas_sheet = formulas_book.worksheets[chosen]
         records = _xlsx_records(values_sheet, formulas_sheet, Budget(limits), limits)
         return assemble(
-            records, file_name=file_name, kind="xlsx", header=header, limits=limits, sheet=values_sheet.title
+            records,
+            file_name=file_name,
+            kind="xlsx",
+            header=header,
+            limits=limits,
+            sheet=values_sheet.title,
+            unread_sheets=unread,
         )
     finally:
         values_book.close()
@@ -178,6 +187,7 @@ def _xlsx_records(values_sheet: Any, formulas_sheet: Any, budget: Budget, limits
             width -= 1
         budget.take(number, len(values), width)  # before any per-cell work: styled empty cells cost nothing
         cells = [_text(value)[: limits.max_cell_chars] for value in values[:width]]  # Excel holds no longer cell
+        inexact = frozenset(position for position, value in enumerate(values[:width]) if lost_digits(value))
         problems: list[Message] = []
         for position, value in enumerate(values[:width]):
             if isinstance(value, float) and not math.isfinite(value):
@@ -189,7 +199,7 @@ def _xlsx_records(values_sheet: Any, formulas_sheet: Any, budget: Budget, limits
                 formula = formula if len(formula) <= 60 else formula[:57] + "..."
                 column = _column_letter(position + 1)
                 problems.append(Message(FORMULA_WITHOUT_VALUE, {"row": number, "column": column, "formula": formula}))
-        yield RawRecord(number, cells, problems)
+        yield RawRecord(number, cells, problems, inexact)
 
 
 def _check_dimension(worksheet: Any, limits: Limits) -> None:
@@ -216,21 +226,37 @@ def read_xls(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | No
 
 def _read_xls(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> Table:
     sheets = _xls_in_child(data, limits)
-    names = [name for name, _height, _width, _rows in sheets]
+    names = [xls.name for xls in sheets]
     if not names:
         raise TabularError(EMPTY)
 
     def records(index: int) -> Iterator[RawRecord]:
-        name, height, width, rows = sheets[index]
-        if height * width > limits.max_cells or height > limits.max_rows + limits.header_search_rows:
-            raise TabularError(SHEET_TOO_LARGE, sheet=name, rows=height, columns=width, limit=limits.max_cells)
+        xls = sheets[index]
+        if xls.height * xls.width > limits.max_cells or xls.height > limits.max_rows + limits.header_search_rows:
+            raise TabularError(
+                SHEET_TOO_LARGE, sheet=xls.name, rows=xls.height, columns=xls.width, limit=limits.max_cells
+            )
         budget = Budget(limits)
-        for number, cells in enumerate(rows, start=1):
+        lost: dict[int, set[int]] = {}
+        for row, column in xls.inexact:
+            lost.setdefault(row, set()).add(column)
+        for number, cells in enumerate(xls.rows, start=1):
             budget.take(number, len(cells), filled_width(cells))
-            yield RawRecord(number, [cell[: limits.max_cell_chars] for cell in cells])
+            inexact = frozenset(lost.get(number - 1, ()))
+            yield RawRecord(number, [cell[: limits.max_cell_chars] for cell in cells], inexact=inexact)
 
-    chosen = _choose_sheet(names, records, header=header, sheet=sheet, limits=limits)
-    return assemble(records(chosen), file_name=file_name, kind="xls", header=header, limits=limits, sheet=names[chosen])
+    chosen, unread = _choose_sheet(
+        names, [xls.visible for xls in sheets], records, header=header, sheet=sheet, limits=limits
+    )
+    return assemble(
+        records(chosen),
+        file_name=file_name,
+        kind="xls",
+        header=header,
+        limits=limits,
+        sheet=names[chosen],
+        unread_sheets=unread,
+    )
 
 
 # A damaged .xls can make calamine (Rust) abort the whole process (a failed multi-GB allocation) or panic: it is
@@ -238,7 +264,17 @@ def _read_xls(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | N
 XLS_SECONDS = 60
 
 
-def _xls_in_child(data: bytes, limits: Limits) -> list[tuple[str, int, int, list[list[str]]]]:
+@dataclass(frozen=True)
+class _XlsSheet:
+    name: str
+    height: int
+    width: int
+    rows: list[list[str]]
+    inexact: list[tuple[int, int]]  # (row, column), 0-based: numbers of more than 15 digits
+    visible: bool
+
+
+def _xls_in_child(data: bytes, limits: Limits) -> list[_XlsSheet]:
     command = [
         sys.executable,
         "-m",
@@ -256,27 +292,64 @@ def _xls_in_child(data: bytes, limits: Limits) -> list[tuple[str, int, int, list
         raise TabularError(XLS_UNREADABLE)
     try:
         answer = json.loads(done.stdout)
-        return [(s["name"], int(s["height"]), int(s["width"]), s["rows"]) for s in answer["sheets"]]
+        return [
+            _XlsSheet(
+                str(s["name"]),
+                int(s["height"]),
+                int(s["width"]),
+                s["rows"],
+                [(int(r), int(c)) for r, c in s.get("inexact", [])],
+                bool(s.get("visible", True)),
+            )
+            for s in answer["sheets"]
+        ]
     except (ValueError, KeyError, TypeError):
         raise TabularError(XLS_UNREADABLE) from None
 
 
-def _choose_sheet(names: Sequence[str], records: Any, *, header: HeaderSpec, sheet: str | None, limits: Limits) -> int:
-    """The sheet asked for; else one named like "Raw Data Report" (Meta's Reports export puts a formatted
-    summary first); else the sheet whose header row scores best (the first on a tie)."""
+def _choose_sheet(
+    names: Sequence[str],
+    visible: Sequence[bool],
+    records: Any,
+    *,
+    header: HeaderSpec,
+    sheet: str | None,
+    limits: Limits,
+) -> tuple[int, tuple[str, ...]]:
+    """The sheet to read and the other visible sheets left unread.
+
+    The sheet asked for (hidden or not); else, among the visible sheets (a hidden sheet holds a workbook's
+    lookups and scratch data, not the report), one named like "Raw Data Report" (Meta's Reports export puts a
+    formatted summary first); else the one whose header row scores best (the first on a tie).
+    """
+    chosen = _pick_sheet(names, visible, records, header=header, sheet=sheet, limits=limits)
+    unread = tuple(name for index, name in enumerate(names) if visible[index] and index != chosen)
+    return chosen, unread
+
+
+def _pick_sheet(
+    names: Sequence[str],
+    visible: Sequence[bool],
+    records: Any,
+    *,
+    header: HeaderSpec,
+    sheet: str | None,
+    limits: Limits,
+) -> int:
     if sheet is not None:
         wanted = header_key(sheet)
         for index, name in enumerate(names):
             if header_key(name) == wanted:
                 return index
         raise TabularError(NO_SHEET, sheet=sheet, sheets=", ".join(f"'{name}'" for name in names))
-    for index, name in enumerate(names):
-        if "raw data" in header_key(name):
+    candidates = [index for index in range(len(names)) if visible[index]] or list(range(len(names)))
+    for index in candidates:
+        if "raw data" in header_key(names[index]):
             return index
-    if len(names) == 1:
-        return 0
-    best_index, best_score = 0, -1.0
-    for index in range(len(names)):
+    if len(candidates) == 1:
+        return candidates[0]
+    best_index, best_score = candidates[0], -1.0
+    for index in candidates:
         window: list[list[str]] = []
         for record in records(index):
             if any(record.cells):

@@ -40,6 +40,16 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number; an 18-digit ID stored as one has lost some
+
+
+def lost_digits(value: Any) -> bool:
+    """Whether a workbook number is too long to be exact: more than 15 digits before the decimal point."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and abs(value) >= 10**EXACT_DIGITS
+
+
 def main(max_cells: int, max_rows: int) -> None:
     """In the child: cap memory, read the workbook from stdin, print its sheets as JSON (rows only when small)."""
     import resource
@@ -49,13 +59,26 @@ def main(max_cells: int, max_rows: int) -> None:
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
     sheets = []
+    visible = {meta.name: str(meta.visible).endswith("Visible") for meta in book.sheets_metadata}
     for index, name in enumerate(book.sheet_names):
         worksheet = book.get_sheet_by_index(index)
         height, width = worksheet.total_height, worksheet.total_width
         rows: list[list[str]] = []
+        inexact: list[list[int]] = []  # [row, column], 0-based
         if height * width <= max_cells and height <= max_rows:
-            rows = [[cell_text(value) for value in values] for values in worksheet.iter_rows()]
-        sheets.append({"name": name, "height": height, "width": width, "rows": rows})
+            for number, values in enumerate(worksheet.iter_rows()):
+                rows.append([cell_text(value) for value in values])
+                inexact.extend([number, position] for position, value in enumerate(values) if lost_digits(value))
+        sheets.append(
+            {
+                "name": name,
+                "height": height,
+                "width": width,
+                "rows": rows,
+                "inexact": inexact,
+                "visible": visible.get(name, True),
+            }
+        )
     sys.stdout.write(json.dumps({"sheets": sheets}))
 
 

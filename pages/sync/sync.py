@@ -243,8 +243,9 @@ LEVEL_LABELS = {"account": N_("account"), "campaign": N_("campaign"), "adset": N
 st.subheader(_("Import an Ads Manager export"))
 st.caption(
     _(
-        "For accounts without API access: export from Ads Manager (campaign, ad set, ad or account level, by day or "
-        "for a period, with or without a breakdown; CSV, TSV, XLSX or XLS; English or Bahasa Indonesia)."
+        "For accounts without API access: export from Ads Manager (campaign, ad set, ad or account level, by day: "
+        "Breakdown -> By time -> Day, with or without another breakdown; CSV, TSV, XLSX or XLS; English or Bahasa "
+        "Indonesia)."
     )
 )
 upload = st.file_uploader(
@@ -324,6 +325,9 @@ if upload is not None:
             for e in preview.errors
         ]
         st.dataframe(pd.DataFrame(errors), hide_index=True, key="sync_upload_errors")
+    nothing = preview.nothing_to_import()
+    if nothing is not None:
+        st.error(message_text(nothing))
     if preview.rows:
         show_preview(preview.table(), preview.currency, IMPORT_PREVIEW_LABELS, "sync_upload_preview")
         if not actor.can("import.run"):

@@ -69,6 +69,11 @@ SHAPES = {
     "fx_rates_duplicate_rate.csv": ("csv", "utf-8", ",", None, 1, 2, []),
     "googleads_campaign_daily.csv": ("csv", "utf-8", ",", None, 3, 10, [1, 2]),
     "googleads_campaign_daily_utf16.csv": ("csv", "utf-16-le", "\t", None, 3, 10, [1, 2]),
+    "googleads_campaign_daily_id.csv": ("csv", "utf-8", ",", None, 3, 5, [1, 2]),  # 4 days + "Total: Akun"
+    "googleads_device.csv": ("csv", "utf-8", ",", None, 3, 4, [1, 2]),
+    "googleads_mcc.csv": ("csv", "utf-8", ",", None, 3, 3, [1, 2]),
+    "tiktok_hourly.csv": ("csv", "utf-8", ",", None, 1, 5, []),
+    "tiktok_report_id_excel.csv": ("csv", "utf-8", ";", None, 1, 4, []),  # Indonesian Excel: `;`, CRLF
     "linkedin_campaign_performance.csv": ("csv", "utf-8", ",", None, 6, 4, [1, 2, 3, 4, 5]),
     "tiktok_report.csv": ("csv", "utf-8", ",", None, 1, 4, []),
     "tiktok_report.xlsx": ("xlsx", None, None, "Sheet1", 1, 4, []),

@@ -15,6 +15,8 @@ from budgets.overview import daily_spend
 from budgets.scopes import campaign_inputs
 from campaigns.adsmanager import AccountTarget, apply_import, preview_import
 from campaigns.adsmanager_accounts import UNATTRIBUTED_NAME, generated_account_id, settle_account_days
+from campaigns.adsmanager_rows import AdsManagerFileError, open_export
+from campaigns.adsmanager_rows import read_rows as read_rows_of
 from campaigns.models import (
     SOURCE_ACCOUNT_LEVEL,
     SOURCE_META_API,
@@ -60,9 +62,6 @@ def _sum(session, column) -> Decimal:
 
 # file, target, level, valid rows, spend stored (= the file's own total where it has one), conversions, value
 SHAPES = [
-    ("adsmanager_campaign_en_usd.csv", None, "campaign", 3, "1234.56", "38", "0"),
-    ("adsmanager_campaign_id_idr.csv", None, "campaign", 2, "4737500", "21", "0"),
-    ("adsmanager_campaign_id_idr_cr.csv", None, "campaign", 2, "4737500", "21", "0"),
     ("adsmanager_daily_en.csv", None, "campaign", 6, "301.5", "9", "742.3"),
     ("adsmanager_daily_en_unicode.txt", None, "campaign", 6, "301.5", "9", "742.3"),
     ("adsmanager_reports.xlsx", None, "campaign", 4, "4737500", "21", "0"),
@@ -89,17 +88,9 @@ def test_every_shape_imports_with_the_files_own_totals(
     if preview.export.file_total is not None:
         assert preview.export.file_total == Decimal(spend)  # the file's own total row
     assert result.changed
-    if preview.kind == "period":
-        columns = (
-            CampaignPeriodInsight.spend,
-            CampaignPeriodInsight.conversions,
-            CampaignPeriodInsight.conversion_value,
-        )
-        stored = [_sum(session, c) for c in columns]
-        assert session.scalar(select(func.count(CampaignInsight.id))) == 0
-    else:
-        columns = (CampaignInsight.spend, CampaignInsight.conversions, CampaignInsight.conversion_value)
-        stored = [_sum(session, c) for c in columns]
+    columns = (CampaignInsight.spend, CampaignInsight.conversions, CampaignInsight.conversion_value)
+    stored = [_sum(session, c) for c in columns]
+    assert session.scalar(select(func.count(CampaignPeriodInsight.id))) == 0
     assert stored == [Decimal(spend), Decimal(conversions), Decimal(value)]
     # Importing the same file again changes nothing.
     again_preview = preview_import(
@@ -109,10 +100,22 @@ def test_every_shape_imports_with_the_files_own_totals(
     assert not again.changed
 
 
+# Ads Manager's default "Export table data": one total per campaign for the whole report range.
+PERIOD_FILES = ["adsmanager_campaign_en_usd.csv", "adsmanager_campaign_id_idr.csv", "adsmanager_campaign_id_idr_cr.csv"]
+
+
+@pytest.mark.parametrize("name", PERIOD_FILES)
+def test_whole_period_exports_are_refused_and_write_nothing(session, name: str) -> None:
+    with pytest.raises(AdsManagerFileError, match=r"Breakdown -> By time -> Day"):
+        preview_import(session, (FIXTURES / name).read_bytes(), name)
+    assert session.scalar(select(func.count(AdAccount.id))) == 0
+
+
 def test_line_endings_and_encodings_read_the_same_rows(session) -> None:
     def figures(name: str) -> list[tuple]:
-        preview = preview_import(session, (FIXTURES / name).read_bytes(), name)
-        return [(r.campaign_name, r.campaign_id, r.start, r.end, r.metrics) for r in preview.rows]
+        layout = open_export((FIXTURES / name).read_bytes(), name)
+        export = read_rows_of(layout, "IDR")
+        return [(r.campaign_name, r.campaign_id, r.start, r.end, r.metrics) for r in export.rows]
 
     assert figures("adsmanager_campaign_id_idr_cr.csv") == figures("adsmanager_campaign_id_idr.csv")
     assert figures("adsmanager_daily_en_unicode.txt") == figures("adsmanager_daily_en.csv")
@@ -174,9 +177,11 @@ def test_overlapping_breakdowns_of_one_campaign_day_never_double_count(session) 
 
 
 def test_region_breakdown_in_bahasa_indonesia_equals_the_campaign_level_workbook(session) -> None:
-    _import(session, "adsmanager_reports.xlsx")
+    _import(session, "adsmanager_reports.xlsx", AccountTarget(name=TOKO))
     before = _daily(session)
-    _preview, result = _import(session, "adsmanager_region_id.csv", AccountTarget(lookup=TOKO))
+    preview, result = _import(session, "adsmanager_region_id.csv", AccountTarget(lookup=TOKO))
+    assert not preview.rejected
+    assert preview.rows
     assert result.campaigns_created == 0
     awareness = {k: v for k, v in _daily(session).items() if k[0] == "Awareness Jabodetabek"}
     assert awareness == {

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from campaigns.adsmanager import AccountTarget, account_name_from_filename, apply_import, preview_import
 from campaigns.adsmanager_accounts import AccountChoiceError
+from campaigns.adsmanager_rows import AdsManagerFileError
 from campaigns.models import SOURCE_META_API, AdAccount, Campaign, CampaignInsight, CampaignPeriodInsight, SyncRun
 from cli import app
 from db.engine import session_scope
@@ -112,24 +113,40 @@ def test_bahasa_indonesia_headers(migrated_url: str) -> None:
         assert s.scalar(select(AdAccount.name)) == "Toko"
 
 
-def test_whole_period_rows_are_stored_as_period_totals(migrated_url: str) -> None:
+def test_a_whole_period_export_is_refused_with_the_way_to_export_days(migrated_url: str) -> None:
+    # Ads Manager's default export: one total per campaign for the report range, no day column.
     text = (
         "Reporting starts,Reporting ends,Campaign name,Amount spent (USD),Impressions,Purchases,"
         "Purchases conversion value\n2026-07-01,2026-07-31,Summer,1234.56,99000,12,600.25\n"
     )
-    preview, result = _import(migrated_url, text, name="Shop-Campaigns.csv")
-    assert preview.kind == "period"
+    before = _row_counts(migrated_url)
+    with session_scope(migrated_url) as s, pytest.raises(AdsManagerFileError) as caught:
+        preview_import(s, text.encode(), "Shop-Campaigns.csv")
+    assert str(caught.value) == (
+        "The file gives one total per campaign for 2026-07-01 to 2026-07-31, not one row per day; budgets, pacing "
+        "and exports need daily spend, so nothing was imported. In Ads Manager choose Breakdown -> By time -> Day "
+        "and export again."
+    )
+    assert _row_counts(migrated_url) == before
+
+
+def test_a_period_row_among_daily_rows_is_refused_and_the_days_import(migrated_url: str) -> None:
+    text = (
+        "Reporting starts,Reporting ends,Campaign name,Campaign ID,Amount spent (USD),Impressions\n"
+        "2026-07-01,2026-07-01,Summer,120210000000000001,10.00,100\n"
+        "2026-07-01,2026-07-07,Summer,120210000000000001,70.00,700\n"
+    )
+    preview, result = _import(migrated_url, text)
+    assert [(e.row, e.reason) for e in preview.errors] == [
+        (
+            3,
+            "The row covers 2026-07-01 to 2026-07-07 as one total; spend is kept per day (budgets, pacing and "
+            "exports need days), so export the report again with Breakdown -> By time -> Day.",
+        )
+    ]
     assert result.inserted == 1
     with session_scope(migrated_url) as s:
-        assert s.scalar(select(func.count(CampaignInsight.id))) == 0  # never spread over days
-        row = s.scalar(select(CampaignPeriodInsight))
-        assert (row.period_start, row.period_end, row.spend, row.currency) == (
-            dt.date(2026, 7, 1),
-            dt.date(2026, 7, 31),
-            Decimal("1234.56"),
-            "USD",
-        )
-        assert (row.conversions, row.conversion_value) == (Decimal("12"), Decimal("600.25"))
+        assert s.scalar(select(func.count()).select_from(CampaignPeriodInsight)) == 0
 
 
 def test_bad_rows_are_counted_as_rows_and_reported_with_row_column_and_reason(migrated_url: str) -> None:
@@ -138,7 +155,7 @@ def test_bad_rows_are_counted_as_rows_and_reported_with_row_column_and_reason(mi
         "2026-07-01,2026-07-01,A,1.20253E+17,10,100\n"
         "7/1/2026,7/1/2026,B,,10,100\n"
         "2026-07-01,2026-07-01,C,,ten,100\n"
-        "2026-07-01,2026-07-01,D,,10.5,100\n"
+        "2026-07-01,2026-07-01,D,120210000000000004,10.5,100\n"
         "2026-07-01,2026-07-01,E,,Infinity,100\n"
         "2026-07-01,2026-07-01,F,,NaN,100\n"
         "2026-07-01,2026-07-01,G,,1e30,100\n"

@@ -1,11 +1,15 @@
 """The Sync page through streamlit_app.py: connection check, a sync against the fake server, upload preview
-and import, and run history."""
+and import (the sheet read, a file of refused rows in Bahasa Indonesia), and run history."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
+import openpyxl
 from sqlalchemy import func, select
 
-from campaigns.models import CampaignInsight, SyncRun
+from campaigns.models import AdAccount, CampaignInsight, SyncRun
 from db.engine import session_scope
 from tests.fakes.graph_api import FakeGraph
 from tests.sync.test_adsmanager import EN_DAILY
@@ -166,3 +170,34 @@ def test_sync_progress_steps_are_said_in_bahasa_indonesia(
     bars = at.get("progress")
     assert bars, "the sync shows a progress bar"
     assert [b.proto.text for b in bars] == ["Selesai"]  # the last step the sync reported, translated
+
+
+def test_a_workbook_whose_ids_excel_damaged_is_refused_in_bahasa_and_creates_nothing(
+    migrated_url: str, app_test, monkeypatch
+) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "Lookup"
+    book.active.sheet_state = "hidden"
+    sheet = book.create_sheet("Kampanye")
+    sheet.append(["Nama kampanye", "ID kampanye", "Hari", "Jumlah yang dibelanjakan (IDR)", "Impresi"])
+    sheet.append(["Promo Lebaran", 1.2021000000000013e17, dt.datetime(2026, 6, 1), 625000, 16088])
+    book.create_sheet("Catatan").append(["Dibuat oleh tim iklan"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = _in_bahasa(app_test, monkeypatch)
+    upload = ("Toko-Kampanye.xlsx", buffer.getvalue(), "application/vnd.ms-excel")
+    at.file_uploader(key="sync_upload").set_value(upload).run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    assert "Sheet yang dibaca: 'Kampanye'." in captions
+    assert any(c.startswith("Sheet lain yang terlihat tidak dibaca: 'Catatan'.") for c in captions)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(
+        "Tidak satu pun dari 1 baris data di file ini bisa diimpor, jadi tidak ada yang disimpan (tidak ada akun "
+        "atau kampanye yang dibuat). Alasan pertama: baris 2, ID kampanye: Baris 2, kolom ID kampanye: Excel "
+        "menyimpan ID ini sebagai angka"
+    ), errors[0]
+    assert not [b for b in at.button if b.key == "sync_upload_import"]
+    with session_scope(migrated_url) as s:
+        assert s.scalar(select(func.count(AdAccount.id))) == 0
