@@ -95,24 +95,37 @@ def normalize_email(raw: str | None) -> str | None:
         ) from None
 
 
-def normalize_phone(raw: str | None, country: str | None) -> str | None:
-    """E.164 (`+628123456789`), parsed with the contact's country as the default region."""
+PHONE_REASONS = {
+    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: N_("its country code is not one that exists"),
+    phonenumbers.NumberParseException.NOT_A_NUMBER: N_("it is not a number"),
+    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: N_("it is too short"),
+    phonenumbers.NumberParseException.TOO_SHORT_NSN: N_("it is too short"),
+    phonenumbers.NumberParseException.TOO_LONG: N_("it is too long"),
+}
+
+
+def normalize_phone(raw: str | None, country: str | None, default_country: str | None = None) -> str | None:
+    """E.164 (`+6281234567890`), parsed with the contact's country as the default region, else with
+    `default_country` (the workspace's, `db.settings` `default_country`) for a local number such as
+    `0812-3456-7890`. A number that cannot be read raises a DomainError saying why (never stored half-read)."""
     text = (raw or "").strip()
     if not text:
         return None
-    if not country and not text.startswith(("+", "00")):
+    region = country or default_country
+    if not region and not text.startswith(("+", "00")):
         raise DomainError(
             N_("{value} has no country code: add the contact's country or write it as +<code> ..."), value=repr(text)
         )
     try:
-        number = phonenumbers.parse(text, country)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise DomainError(N_("{value} is not a phone number ({reason})"), value=repr(text), reason=exc) from None
+        reason = PHONE_REASONS.get(exc.error_type, N_("it is not a number"))
+        raise DomainError(
+            N_("{value} is not a phone number ({reason})"), value=repr(text), reason=Message(reason)
+        ) from None
     if not phonenumbers.is_valid_number(number):
-        if country:
-            raise DomainError(
-                N_("{value} is not a valid phone number for {country}"), value=repr(text), country=country
-            )
+        if region and not text.startswith(("+", "00")):
+            raise DomainError(N_("{value} is not a valid phone number for {country}"), value=repr(text), country=region)
         raise DomainError(N_("{value} is not a valid phone number"), value=repr(text))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -220,7 +233,8 @@ class ContactInput(BaseModel):
     def _phone(cls, value: str | None, info: ValidationInfo) -> str | None:
         if "country" not in info.data:
             return value  # the country itself is wrong; its message comes first
-        return normalize_phone(value, info.data["country"])
+        default = (info.context or {}).get("default_country") if isinstance(info.context, dict) else None
+        return normalize_phone(value, info.data["country"], default)
 
     @field_validator("language", mode="after")
     @classmethod
