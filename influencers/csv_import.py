@@ -3,9 +3,12 @@
 Headers are recognised in English and Bahasa Indonesia (or mapped by hand) on whichever row holds them; blanks
 and `NULL`, `N/A`, `-`, `—` are empty; counts are read as people write them (`10.4M`, `12,5 rb`); an
 engagement-rate column of fractions is read as fractions; profile addresses in a `Link`/`URL`/`Profile` column
-become handles of the platform they name. A value that does not fit an optional field is left out with a column
-warning and the rest of its row is imported; a row is rejected only when it has no name or its identity (email,
-handle) conflicts. The rules are documented in docs/influencers.md.
+become handles of the platform they name; local phone numbers are read in the contact's country, else the
+workspace's `default_country`. A value that does not fit an optional field is left out with a column warning and
+the rest of its row is imported; a row is rejected when it has no name, its identity (email, handle) conflicts,
+or a value would be stored wrong if guessed: a phone that cannot be read, an engagement rate that could be a
+fraction or a percent, a link to a post or video given as a profile. The rules are documented in
+docs/influencers.md.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from db.base import Base
 from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, joined
 from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
 from db.roles import Actor, require
+from db.settings import get_setting
 from db.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_table
 from db.text import TextError, clean_text, neutralised, store_rows
 from db.types import utcnow
@@ -38,9 +42,10 @@ from influencers.contacts import (
     contact_snapshot,
     import_changes,
     import_update,
+    normalize_country,
     validation_errors,
 )
-from influencers.handles import HandleError, handle_from_url, normalize_handle, profile_url
+from influencers.handles import HandleError, NotAProfileError, handle_from_url, normalize_handle, profile_url
 from influencers.models import PLATFORMS, Influencer, InfluencerLabel, SocialHandle
 
 # Field -> header names recognised automatically (compared case-insensitively, spaces/_/- ignored).
@@ -59,7 +64,24 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "nama influencer",
     ),
     "email": ("email", "e-mail", "surel", "email address", "alamat email"),
-    "phone": ("phone", "telepon", "telp", "no hp", "nomor hp", "hp", "whatsapp", "wa", "mobile", "phone number"),
+    "phone": (
+        "phone",
+        "telepon",
+        "telp",
+        "no hp",
+        "nomor hp",
+        "hp",
+        "whatsapp",
+        "wa",
+        "mobile",
+        "phone number",
+        "no telp",
+        "nomor telepon",
+        "no wa",
+        "nomor wa",
+        "no whatsapp",
+        "nomor whatsapp",
+    ),
     "country": ("country", "negara"),
     "city": ("city", "kota"),
     "language": ("language", "bahasa"),
@@ -118,6 +140,9 @@ TEXT_FIELDS = (
     "status",
 )
 ON_DUPLICATE = ("update", "skip")
+# Fields whose unusable value rejects the row instead of being left out: a contact stored without the phone it
+# was listed with, or with a guessed rate, or with a video's ID as its handle, would be silently wrong.
+REJECTING_FIELDS = frozenset({"phone"})
 BATCH = 2000
 
 # --- messages --------------------------------------------------------------------------------------------------
@@ -150,7 +175,7 @@ class ImportFileError(DomainError):
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", str(text).strip().lower()).strip()
+    return re.sub(r"[\s_\-.]+", " ", str(text).strip().lower()).strip()
 
 
 _ALIAS_INDEX = {_key(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
@@ -344,6 +369,7 @@ def preview_import(
     )
     positions = {column: table.header.index(column) for column in header_map}
     engagement = _engagement_column(table, header_map, positions, preview)
+    default_country = workspace_country(session)
     existing_email, existing_handle = _existing_keys(session)
     seen_email: dict[str, int] = {}
     seen_handle: dict[tuple[str, str], int] = {}
@@ -362,7 +388,7 @@ def preview_import(
             cell = table_row.cells[positions[column]]
             if not is_blank(cell):
                 values.setdefault(target, []).append((column, cell.strip()))
-        contact = _contact(row, values, engagement.get(index), problems)
+        contact = _contact(row, values, engagement.get(index), problems, default_country)
         plan = RowPlan(row=row.line, contact=contact)
         if contact is not None and not problems:
             _match(plan, contact, problems, existing_email, existing_handle, seen_email, seen_handle)
@@ -396,9 +422,12 @@ def preview_import(
     return preview
 
 
+Engagement = tuple[Decimal | None, ParseError | None, str, bool]  # value, refusal, column, ambiguous
+
+
 def _engagement_column(
     table: Table, header_map: dict[str, str], positions: dict[str, int], preview: ImportPreview
-) -> dict[int, tuple[Decimal | None, ParseError | None, str]]:
+) -> dict[int, Engagement]:
     """Engagement rates of the whole column at once: fractions (all values <= 1) or percents."""
     column = next((c for c, f in header_map.items() if f == "engagement_rate"), None)
     if column is None:
@@ -408,17 +437,27 @@ def _engagement_column(
     if read.scale == "fraction":
         preview.notes.append(Message(FRACTION_NOTE, {"column": column}))
     return {
-        index: (read.values[index], read.errors.get(index), column)
+        index: (read.values[index], read.errors.get(index), column, index in read.ambiguous)
         for index in range(len(cells))
         if not is_blank(cells[index])
     }
 
 
+def workspace_country(session: Session) -> str | None:
+    """The workspace's `default_country` setting as an ISO code (None when it is cleared or not a country):
+    the region local phone numbers are read in for contacts without a country."""
+    try:
+        return normalize_country(str(get_setting(session, "default_country") or ""))
+    except DomainError:
+        return None
+
+
 def _contact(
     row: _Row,
     values: dict[str, list[tuple[str, str]]],
-    engagement: tuple[Decimal | None, ParseError | None, str] | None,
+    engagement: Engagement | None,
     problems: dict[str, Message],
+    default_country: str | None = None,
 ) -> ContactInput | None:
     """The row as a contact; values that do not fit are dropped (with the reason), a missing name rejects."""
     data: dict[str, Any] = {}
@@ -458,8 +497,10 @@ def _contact(
                 numbers[name] = count
     rate = None
     if engagement is not None:
-        rate, error, column = engagement
-        if error is not None:
+        rate, error, column, ambiguous = engagement
+        if error is not None and ambiguous:
+            problems["engagement_rate"] = error.message
+        elif error is not None:
             row.drop(column, "engagement_rate", error.params.get("value", ""), error.message)
     handles: dict[str, dict[str, Any]] = {}
     for platform in PLATFORMS:
@@ -467,11 +508,16 @@ def _contact(
             column, cell = first[platform]
             try:
                 handles[platform] = {"handle": normalize_handle(platform, cell)}
+            except NotAProfileError as exc:
+                problems.setdefault(platform, exc.message)
             except HandleError as exc:
                 row.drop(column, platform, cell, exc.message)
     for column, cell in values.get("link", []):
         try:
             platform, handle = handle_from_url(cell)
+        except NotAProfileError as exc:
+            problems.setdefault("link", exc.message)
+            continue
         except HandleError as exc:
             if "://" in cell or "." in cell.split("/")[0]:
                 try:  # a website that is no social network: kept as "other"
@@ -500,14 +546,19 @@ def _contact(
         if rate is not None and engagement is not None:
             row.drop(engagement[2], "engagement_rate", first["engagement_rate"][1], Message(NEEDS_HANDLE))
     data["handles"] = handles
+    context = {"default_country": default_country}
     for _attempt in range(len(data) + len(handles) + 1):
         try:
-            return ContactInput.model_validate(data)
+            contact = ContactInput.model_validate(data, context=context)
         except ValidationError as exc:
             errors = validation_errors(exc)
+        else:
+            return None if problems else contact
         if "name" in errors:
             problems["name"] = errors["name"]
             return None
+        for name in REJECTING_FIELDS & errors.keys():
+            problems.setdefault(name, errors[name])
         for name, reason in errors.items():
             _drop_field(row, data, values, name, reason)
     problems["row"] = joined(list(errors.values()))
