@@ -591,7 +591,9 @@ def test_a_stored_rate_is_always_what_the_cell_says(cells: list[tuple[int, bool,
         elif sign or number > 1 or number == 0:
             assert value == number
         else:
-            assert value is None and index in column.ambiguous and index in column.errors
+            assert value is None
+            assert index in column.ambiguous
+            assert index in column.errors
 
 
 # ---------------------------------------------------------------------------------------------
