@@ -89,9 +89,19 @@ def normalize_email(raw: str | None) -> str | None:
         return None
     try:
         return validate_email(text, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
+    except EmailNotValidError:
+        local, at, domain = text.rpartition("@")
+        if not at:
+            reason = N_("it has no @")
+        elif not local:
+            reason = N_("nothing comes before the @")
+        elif "." not in domain or domain.startswith(".") or domain.endswith("."):
+            reason = N_("the part after the @ is not a domain such as example.com")
+        else:
+            reason = N_("it has characters or a form an e-mail address cannot have")
+        # email_validator's own sentences are English; ours are translated on pages.
         raise DomainError(
-            N_("{value} is not a valid e-mail address ({reason})"), value=repr(text), reason=exc
+            N_("{value} is not a valid e-mail address ({reason})"), value=repr(text), reason=Message(reason)
         ) from None
 
 
