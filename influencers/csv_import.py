@@ -201,21 +201,23 @@ class ColumnWarning:
     examples: tuple[str, ...]
     reason: Message
 
-    @property
-    def message(self) -> Message:
+    def params(self) -> dict[str, Any]:
+        """The warning's parameters (`field` is the field code; a page puts its label in its place)."""
         rows = ", ".join(str(r) for r in self.rows[:5]) + (", ..." if len(self.rows) > 5 else "")
         examples = ", ".join(f"'{e}'" for e in self.examples)
-        return Message(
-            COLUMN_WARNING,
-            {
-                "column": self.column,
-                "count": len(self.rows),
-                "field": self.field,
-                "rows": rows,
-                "examples": examples,
-                "reason": self.reason,
-            },
-        )
+        return {
+            "column": self.column,
+            "count": len(self.rows),
+            "field": self.field,
+            "rows": rows,
+            "examples": examples,
+            "reason": self.reason,
+        }
+
+    @property
+    def message(self) -> Message:
+        """The command line's sentence (it names `--map`)."""
+        return Message(COLUMN_WARNING, self.params())
 
     def __str__(self) -> str:
         return str(self.message)

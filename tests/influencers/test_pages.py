@@ -329,8 +329,12 @@ def test_csv_upload_preview_and_import(migrated_url: str, app_test) -> None:
     assert list(problems["Reason"]) == ["a name is required"]
     assert "Not imported (no field): Hobi" in _texts(at.warning)
     # Hana's e-mail does not fit: left out with a column warning, Hana is imported.
-    assert "Column 'Surel': 1 value(s) do not fit email (rows 3;" in _texts(at.warning)
-    assert "matched_on" in _frame(at, "influencer", "matched_on").columns
+    assert "Column 'Surel': 1 value(s) do not fit Email (rows 3;" in _texts(at.warning)
+    assert "'Surel=ignore' in the column mapping box" in _texts(at.warning)
+    assert "--map" not in _texts(at.warning)
+    duplicates = _frame(at, "Influencer", "Matched on")
+    assert list(duplicates["Matched on"]) == ["Instagram"]
+    assert list(duplicates["Action"]) == ["Update"]
     at.button(key="inf_import_go").click().run()
     assert not at.exception, at.exception
     assert "Imported 2, updated 1, unchanged 0, skipped 0, rejected 1." in _texts(at.success)
@@ -375,3 +379,34 @@ def test_a_save_that_removed_bidi_says_so_in_indonesian(migrated_url: str, app_t
     with session_scope(migrated_url) as s:
         assert s.scalars(select(Program.brand)).all() == ["Kopi Kenangan"]
     assert "Merek atau produk: karakter kontrol arah teks (bidi) telah dihapus." in _texts(at.info)
+
+
+def test_import_messages_in_bahasa_name_fields_by_label_without_codes_or_flags(migrated_url: str, app_test) -> None:
+    """Field review: the preview showed `engagement_rate`, English validator text and `--map` to Indonesian users."""
+    data = (
+        "Daftar KOL 2026,,,,,\n"
+        "Nama,No. HP,Instagram,YouTube,Engagement Rate,Status\n"
+        'Ayu,0812-3456-7890,@ayu,,"3,5%",aktif\n'
+        'Budi,0812,@budi,,"4,1%",\n'
+        'Citra,,@citra,https://youtu.be/abc123,"2,2%",\n'
+        'Dewi,,@dewi,,"0,045",\n'
+        "Eka,,eka@,,,\n"
+    )
+    at = app_test()
+    at.session_state["language"] = "id"
+    at = _open(at, INFLUENCERS)
+    at.file_uploader(key="inf_import_file").upload("kol.csv", data.encode("utf-8"), "text/csv").run()
+    assert not at.exception, at.exception
+    problems = _frame(at, "Baris", "Kolom", "Alasan")
+    rows = dict(zip(problems["Baris"], zip(problems["Kolom"], problems["Alasan"], strict=True), strict=True))
+    assert set(rows) == {4, 5, 6}
+    assert rows[4] == ("Telepon", "'0812' bukan nomor telepon yang valid untuk ID")
+    assert rows[5][0] == "YouTube"
+    assert rows[5][1].startswith("'https://youtu.be/abc123' adalah tautan video, bukan kanal")
+    assert rows[6][0] == "Tingkat engagement %"
+    assert rows[6][1].startswith("0,045 bisa berarti 0.045% atau 4.5% (kolom ini juga berisi persen)")
+    shown = " | ".join([_texts(at.warning), _texts(at.info), _texts(at.caption), *problems["Alasan"]])
+    for code in ("--map", "engagement_rate", "handles.", "cli.py", "String should", "Value error"):
+        assert code not in shown, code
+    assert "Kolom 'Status'" in _texts(at.warning)
+    assert "di kotak pemetaan kolom" in _texts(at.warning)
