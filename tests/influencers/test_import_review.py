@@ -6,6 +6,7 @@ code says whether every row was imported."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import phonenumbers
@@ -19,7 +20,7 @@ from cli import app
 from db.engine import session_scope
 from db.errors import DomainError
 from db.settings import set_setting
-from influencers.contacts import normalize_phone
+from influencers.contacts import normalize_email, normalize_phone
 from influencers.csv_import import apply_import, preview_import
 from influencers.handles import NotAProfileError, handle_from_url, normalize_handle
 from influencers.models import Influencer, SocialHandle
@@ -220,3 +221,15 @@ def test_cli_exit_codes_say_whether_every_row_was_imported(migrated_url: str, tm
     assert runner.invoke(app, ["import", "influencers", str(tmp_path / "missing.csv")]).exit_code == 2
     with session_scope(migrated_url) as s:
         assert s.scalars(select(Influencer.name)).all() == ["Ayu"]
+
+
+def test_an_invalid_email_says_why_in_our_own_words(session) -> None:
+    preview = preview_import(session, b"Nama,Surel\nAyu,ayu.example.com\nBudi,budi@\nCitra,@x.com\n")
+    warning = str(preview.warnings[0])
+    assert "'ayu.example.com' is not a valid e-mail address (it has no @)" in warning
+    for raw, reason in (
+        ("budi@", "the part after the @ is not a domain such as example.com"),
+        ("@x.com", "nothing comes before the @"),
+    ):
+        with pytest.raises(DomainError, match=re.escape(f"({reason})")):
+            normalize_email(raw)

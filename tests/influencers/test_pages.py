@@ -410,3 +410,15 @@ def test_import_messages_in_bahasa_name_fields_by_label_without_codes_or_flags(m
         assert code not in shown, code
     assert "Kolom 'Status'" in _texts(at.warning)
     assert "di kotak pemetaan kolom" in _texts(at.warning)
+
+
+def test_a_file_without_a_name_column_points_to_the_mapping_box_not_a_cli_flag(migrated_url: str, app_test) -> None:
+    at = app_test()
+    at.session_state["language"] = "id"
+    at = _open(at, INFLUENCERS)
+    at.file_uploader(key="inf_import_file").upload("ig.csv", b"IG Account,Kota\n@budi,Bandung\n", "text/csv").run()
+    assert not at.exception, at.exception
+    assert _texts(at.error) == (
+        "Tidak ada kolom yang dikenali sebagai nama (kolom: IG Account, Kota); beri judul Name atau Nama, atau tulis "
+        "KOLOM=name di kotak pemetaan kolom."
+    )
