@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from db import audit
 from db.errors import N_, Codes, ConflictError, DomainError, FieldErrors, Message, NotFound
 from db.roles import Actor, require
+from db.settings import get_setting
 from db.types import utcnow
 from db.validation import field_errors, pydantic_reason
 from db.versioning import bump
@@ -252,14 +253,24 @@ class ContactInput(BaseModel):
         return value.lower() if value else None
 
 
-def parse_contact(data: dict[str, Any] | ContactInput) -> ContactInput:
-    """Validate a contact; raise FieldErrors naming every field and its reason."""
+def parse_contact(data: dict[str, Any] | ContactInput, default_country: str | None = None) -> ContactInput:
+    """Validate a contact; raise FieldErrors naming every field and its reason. A local phone number of a
+    contact without a country is read in `default_country` (the workspace's, `workspace_country`)."""
     if isinstance(data, ContactInput):
         return data
     try:
-        return ContactInput.model_validate(data)
+        return ContactInput.model_validate(data, context={"default_country": default_country})
     except ValidationError as exc:
         raise FieldErrors(validation_errors(exc)) from None
+
+
+def workspace_country(session: Session) -> str | None:
+    """The workspace's `default_country` setting as an ISO code (None when it is cleared or not a country):
+    the region local phone numbers (`0812-...`) are read in for contacts without a country, in forms and imports."""
+    try:
+        return normalize_country(str(get_setting(session, "default_country") or ""))
+    except DomainError:
+        return None
 
 
 def validation_errors(exc: ValidationError) -> dict[str, Message]:
@@ -476,7 +487,7 @@ def _apply_handles(person: Influencer, handles: dict[str, HandleInput], replace:
 def create_influencer(session: Session, actor: Actor, data: dict[str, Any] | ContactInput) -> Influencer:
     """Add a contact; refuses invalid fields and duplicates (same email or handle) with field reasons."""
     require(actor, "influencer.edit")
-    contact = parse_contact(data)
+    contact = parse_contact(data, workspace_country(session))
     _refuse_duplicates(session, contact, None)
     person = Influencer(name=contact.name, status=contact.status, handles=[], labels=[])
     _apply(person, contact, replace=True)
@@ -521,7 +532,7 @@ def update_influencer(
             id=influencer_id,
             target=person.merged_into_id,
         )
-    contact = parse_contact(data)
+    contact = parse_contact(data, workspace_country(session))
     _refuse_duplicates(session, contact, person.id)
     before = contact_snapshot(person)
     _apply(person, contact, replace=True)
@@ -764,4 +775,5 @@ __all__ = [
     "normalize_phone",
     "parse_contact",
     "update_influencer",
+    "workspace_country",
 ]

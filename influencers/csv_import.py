@@ -31,7 +31,6 @@ from db.base import Base
 from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, joined
 from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
 from db.roles import Actor, require
-from db.settings import get_setting
 from db.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_table
 from db.text import TextError, clean_text, neutralised, store_rows
 from db.types import utcnow
@@ -42,8 +41,8 @@ from influencers.contacts import (
     contact_snapshot,
     import_changes,
     import_update,
-    normalize_country,
     validation_errors,
+    workspace_country,
 )
 from influencers.handles import HandleError, NotAProfileError, handle_from_url, normalize_handle, profile_url
 from influencers.models import PLATFORMS, Influencer, InfluencerLabel, SocialHandle
@@ -443,15 +442,6 @@ def _engagement_column(
         for index in range(len(cells))
         if not is_blank(cells[index])
     }
-
-
-def workspace_country(session: Session) -> str | None:
-    """The workspace's `default_country` setting as an ISO code (None when it is cleared or not a country):
-    the region local phone numbers are read in for contacts without a country."""
-    try:
-        return normalize_country(str(get_setting(session, "default_country") or ""))
-    except DomainError:
-        return None
 
 
 def _contact(
