@@ -57,6 +57,8 @@ CONTACT_FIELDS = (
 )
 
 NAME_REQUIRED = N_("a name is required")
+# Status words people write in Bahasa Indonesia (the codes and their English words work as they are).
+STATUS_WORDS = {"aktif": "active", "jangan_dihubungi": "do_not_contact", "jangan_hubungi": "do_not_contact"}
 
 
 @cache
@@ -197,10 +199,12 @@ class ContactInput(BaseModel):
     @classmethod
     def _status(cls, value: Any) -> str:
         text = str(value or "active").strip().lower().replace("-", "_").replace(" ", "_")
+        text = STATUS_WORDS.get(text, text)
         if text not in INFLUENCER_STATUSES:
             raise DomainError(
-                N_("{value} is not a status (use active or do_not_contact)"),
+                N_("{value} is not a status (use one of {choices})"),
                 value=repr(value),
+                choices=Codes("influencer_status", INFLUENCER_STATUSES),
             )
         return text
 

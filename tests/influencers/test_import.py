@@ -124,7 +124,7 @@ def test_values_that_do_not_fit_are_left_out_with_a_column_warning(session) -> N
     assert set(warnings) == {"Email", "Country", "Status", "Instagram", "Followers", "Engagement Rate"}
     assert warnings["Status"] == (
         "Column 'Status': 1 value(s) do not fit status (rows 7; e.g. 'sleeping': 'sleeping' is not a status (use "
-        "active or do_not_contact)); they were left out and the rest of each row was imported. Map the column to "
+        "one of active, do_not_contact)); they were left out and the rest of each row was imported. Map the column to "
         "another field, or ignore it (--map 'Status=ignore')."
     )
     assert "rows 9, 10, 16;" in warnings["Followers"]

@@ -42,7 +42,7 @@ def test_add_influencer_with_field_messages(migrated_url: str, app_test) -> None
     assert "appears here once you add or import" in _texts(at.info)
     at.text_input(key="inf_add_name").set_value("Ayu Lestari")
     at.text_input(key="inf_add_email").set_value("ayu@")
-    at.text_input(key="inf_add_phone").set_value("0812 3456 7890")
+    at.text_input(key="inf_add_phone").set_value("0812")  # too short even in the workspace's country (ID)
     at.text_input(key="inf_add_instagram_handle").set_value("https://www.tiktok.com/@ayu")
     at.button(key="inf_add_submit").click().run()
     assert not at.exception, at.exception
@@ -53,7 +53,7 @@ def test_add_influencer_with_field_messages(migrated_url: str, app_test) -> None
     with session_scope(migrated_url) as s:
         assert s.scalar(select(func.count(Influencer.id))) == 0
     at.text_input(key="inf_add_email").set_value("ayu@example.com")
-    at.text_input(key="inf_add_country").set_value("ID")
+    at.text_input(key="inf_add_phone").set_value("0812 3456 7890")  # no country typed: read in the workspace's
     at.text_input(key="inf_add_instagram_handle").set_value("https://www.instagram.com/Ayu.L/")
     at.number_input(key="inf_add_instagram_followers").set_value(25000)
     at.button(key="inf_add_submit").click().run()
@@ -62,8 +62,9 @@ def test_add_influencer_with_field_messages(migrated_url: str, app_test) -> None
     assert "Influencer added." in _texts(at.success)
     with session_scope(migrated_url) as s:
         person = s.scalars(select(Influencer)).one()
-        assert (person.phone, person.handles[0].handle, person.handles[0].followers) == (
+        assert (person.phone, person.country, person.handles[0].handle, person.handles[0].followers) == (
             "+6281234567890",
+            None,
             "ayu.l",
             25000,
         )
@@ -408,8 +409,26 @@ def test_import_messages_in_bahasa_name_fields_by_label_without_codes_or_flags(m
     shown = " | ".join([_texts(at.warning), _texts(at.info), _texts(at.caption), *problems["Alasan"]])
     for code in ("--map", "engagement_rate", "handles.", "cli.py", "String should", "Value error"):
         assert code not in shown, code
-    assert "Kolom 'Status'" in _texts(at.warning)
-    assert "di kotak pemetaan kolom" in _texts(at.warning)
+    assert "Kolom 'Status'" not in _texts(at.warning)  # `aktif` is the active status
+    with session_scope(migrated_url) as s:
+        assert s.scalars(select(Influencer.status)).all() == []  # a preview writes nothing
+
+
+def test_a_column_warning_in_bahasa_names_the_field_and_its_choices_by_label(migrated_url: str, app_test) -> None:
+    at = app_test()
+    at.session_state["language"] = "id"
+    at = _open(at, INFLUENCERS)
+    data = b"Nama,Status,Instagram\nAyu,SENT,@ayu\nBudi,jangan dihubungi,@budi\n"
+    at.file_uploader(key="inf_import_file").upload("kol.csv", data, "text/csv").run()
+    assert not at.exception, at.exception
+    warning = _texts(at.warning)
+    assert "Kolom 'Status': 1 nilai tidak cocok untuk Status (baris 2;" in warning
+    assert "do_not_contact" not in warning
+    assert "'Status=ignore' di kotak pemetaan kolom" in warning
+    at.button(key="inf_import_go").click().run()
+    with session_scope(migrated_url) as s:
+        statuses = dict(s.execute(select(Influencer.name, Influencer.status)).tuples().all())
+    assert statuses == {"Ayu": "active", "Budi": "do_not_contact"}
 
 
 def test_a_file_without_a_name_column_points_to_the_mapping_box_not_a_cli_flag(migrated_url: str, app_test) -> None:
