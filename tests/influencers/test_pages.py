@@ -427,7 +427,7 @@ def test_a_column_warning_in_bahasa_names_the_field_and_its_choices_by_label(mig
     assert "'Status=ignore' di kotak pemetaan kolom" in warning
     at.button(key="inf_import_go").click().run()
     with session_scope(migrated_url) as s:
-        statuses = dict(s.execute(select(Influencer.name, Influencer.status)).tuples().all())
+        statuses = dict(s.execute(select(Influencer.name, Influencer.status)).all())
     assert statuses == {"Ayu": "active", "Budi": "do_not_contact"}
 
 
