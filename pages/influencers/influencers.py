@@ -78,26 +78,41 @@ def _contact_data(form: str) -> dict:
     return data
 
 
+def _contact_labels() -> dict[str, str]:
+    """Every contact field's label in the user's language (form-wide messages name fields by it, not its code)."""
+    names = [*csv_import.FIELDS, *(f"{p}_{m}" for p in PLATFORMS for m in ("followers", "engagement_rate"))]
+    return {name: field_label(name) for name in names}
+
+
+def _field_error(form: str, *fields: str) -> None:
+    """The shared field message, naming each field by its label in the user's language, never by its code."""
+    field_error(form, *fields, labels={name: field_label(name) for name in fields})
+
+
 def _contact_fields(form: str) -> None:
     """The contact widgets (inside an st.form), each with its field-level message."""
     left, right = st.columns(2)
     with left:
         st.text_input(_("Name"), key=f"{form}_name")
-        field_error(form, "name")
+        _field_error(form, "name")
         st.text_input(_("Email"), key=f"{form}_email")
-        field_error(form, "email")
-        st.text_input(_("Phone"), key=f"{form}_phone", help=_("Local numbers use the country below."))
-        field_error(form, "phone")
+        _field_error(form, "email")
+        st.text_input(
+            _("Phone"),
+            key=f"{form}_phone",
+            help=_("Local numbers such as 0812-3456-7890 use the country below, else the workspace's country."),
+        )
+        _field_error(form, "phone")
         st.text_input(_("Country (ISO code, e.g. ID)"), key=f"{form}_country")
-        field_error(form, "country")
+        _field_error(form, "country")
         st.text_input(_("City"), key=f"{form}_city")
-        field_error(form, "city")
+        _field_error(form, "city")
         st.text_input(_("Language"), key=f"{form}_language")
     with right:
         st.text_input(_("Niches (comma separated)"), key=f"{form}_niches")
-        field_error(form, "niches")
+        _field_error(form, "niches")
         st.text_input(_("Tags (comma separated)"), key=f"{form}_tags")
-        field_error(form, "tags")
+        _field_error(form, "tags")
         st.selectbox(
             _("Status"), INFLUENCER_STATUSES, key=f"{form}_status", format_func=lambda s: STATUS_LABELS.get(s, s)
         )
@@ -113,7 +128,7 @@ def _contact_fields(form: str) -> None:
         c.number_input(
             _("Engagement rate %"), min_value=0.0, max_value=100.0, value=None, key=f"{form}_{platform}_engagement_rate"
         )
-        field_error(form, platform, f"{platform}_followers", f"{platform}_engagement_rate")
+        _field_error(form, platform, f"{platform}_followers", f"{platform}_engagement_rate")
 
 
 def _blank_values() -> dict:
@@ -298,7 +313,7 @@ if can_edit:
         with st.form("inf_add_form", clear_on_submit=False):
             _contact_fields("inf_add")
             st.form_submit_button(_("Add influencer"), on_click=_save_new, type="primary", key="inf_add_submit")
-        form_feedback("inf_add")
+        form_feedback("inf_add", labels=_contact_labels())
 
     with tabs[2]:
         st.write(
@@ -573,7 +588,7 @@ if opened is not None:
                 ):
                     st.rerun()
         form_feedback("inf_interaction")
-        field_error("inf_interaction", "summary", "channel")
+        _field_error("inf_interaction", "summary", "channel")
 
         st.subheader(_("Edit"))
         token = (person.id, edit_values["version_id"])
@@ -585,7 +600,7 @@ if opened is not None:
             st.form_submit_button(
                 _("Save changes"), on_click=_save_edit, args=(person.id,), type="primary", key="inf_edit_submit"
             )
-        form_feedback("inf_edit")
+        form_feedback("inf_edit", labels=_contact_labels())
         if st.session_state.get("inf_edit__conflict") and st.button(
             _("Discard my changes and load the latest values"), key="inf_edit_reload"
         ):
