@@ -31,7 +31,7 @@ from db.base import Base
 from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, joined
 from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
 from db.roles import Actor, require
-from db.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_table
+from db.tabular import DEFAULT_LIMITS, Limits, Row, Table, TabularError, looks_like_total, read_table
 from db.text import TextError, clean_text, neutralised, store_rows
 from db.types import utcnow
 from db.versioning import check_version
@@ -165,6 +165,7 @@ COLUMN_WARNING = N_(
 FRACTION_NOTE = N_(
     "Column '{column}' holds engagement rates as fractions (every value is at most 1): 0.017 is read as 1.7 %."
 )
+SUMMARY_NOTE = N_("Totals lines of the sheet (rows {rows}) are not contacts; they were not imported.")
 NEUTRALISED_NOTE = N_("Column '{column}': {what} (rows {rows}); the rest of each value was kept.")
 DATABASE_REFUSED = N_("The database refused the rows ({reason}); preview the file again.")
 
@@ -369,7 +370,13 @@ def preview_import(
         kind=table.kind,
     )
     positions = {column: table.header.index(column) for column in header_map}
-    engagement = _engagement_column(table, header_map, positions, preview)
+    row_values = [_row_values(table_row, header_map, positions) for table_row in table.rows]
+    summary_indexes = {
+        index
+        for index, (table_row, values) in enumerate(zip(table.rows, row_values, strict=True))
+        if not table_row.problems and _summary_row(values, table_row.cells)
+    }
+    engagement = _engagement_column(table, header_map, positions, preview, skip=summary_indexes)
     default_country = workspace_country(session)
     existing_email, existing_handle = _existing_keys(session)
     seen_email: dict[str, int] = {}
@@ -377,6 +384,7 @@ def preview_import(
     dropped: dict[str, list[tuple[int, str, str, Message]]] = {}
     cleaned: dict[tuple[str, str], list[int]] = {}  # (column, what was removed) -> rows
     total_rows = len(table.rows)
+    summaries: list[int] = []  # totals lines of the sheet: not contacts
     for index, table_row in enumerate(table.rows):
         if progress and index % 500 == 0:
             progress(index, total_rows)
@@ -384,11 +392,10 @@ def preview_import(
         problems: dict[str, Message] = {}
         for message in table_row.problems:
             problems.setdefault("row", message)
-        values: dict[str, list[tuple[str, str]]] = {}
-        for column, target in header_map.items():
-            cell = table_row.cells[positions[column]]
-            if not is_blank(cell):
-                values.setdefault(target, []).append((column, cell.strip()))
+        values = row_values[index]
+        if index in summary_indexes:
+            summaries.append(row.line)
+            continue
         contact = _contact(row, values, engagement.get(index), problems, default_country)
         plan = RowPlan(row=row.line, contact=contact)
         if contact is not None and not problems:
@@ -419,21 +426,54 @@ def preview_import(
     for (column, removed), lines in cleaned.items():
         rows = ", ".join(str(line) for line in dict.fromkeys(lines[:5])) + (", ..." if len(lines) > 5 else "")
         preview.notes.append(Message(NEUTRALISED_NOTE, {"column": column, "what": Message(removed), "rows": rows}))
+    if summaries:
+        rows = ", ".join(str(line) for line in summaries[:5]) + (", ..." if len(summaries) > 5 else "")
+        preview.notes.append(Message(SUMMARY_NOTE, {"rows": rows}))
     _mark_unchanged(session, preview)
     return preview
+
+
+IDENTITY_FIELDS = frozenset({"email", "phone", "link", *PLATFORMS})
+FIGURE_FIELDS = frozenset({*NUMBER_FIELDS, "engagement_rate"})
+
+
+def _summary_row(values: dict[str, list[tuple[str, str]]], cells: Sequence[str]) -> bool:
+    """A sheet's totals line, not a contact: labelled `Total`/`Jumlah` (in the name or the first cell) without any
+    email, phone or handle, or an unlabelled sum line that holds only figures (followers, rates, views)."""
+    if IDENTITY_FIELDS & values.keys():
+        return False
+    name = values.get("name", [("", "")])[0][1]
+    if looks_like_total(name) or (cells and looks_like_total(cells[0])):
+        return True
+    return "name" not in values and bool(values) and values.keys() <= FIGURE_FIELDS
 
 
 Engagement = tuple[Decimal | None, ParseError | None, str, bool]  # value, refusal, column, ambiguous
 
 
+def _row_values(row: Row, header_map: dict[str, str], positions: dict[str, int]) -> dict[str, list[tuple[str, str]]]:
+    """A row's non-blank cells by field: field -> [(column, text)]."""
+    values: dict[str, list[tuple[str, str]]] = {}
+    for column, target in header_map.items():
+        cell = row.cells[positions[column]]
+        if not is_blank(cell):
+            values.setdefault(target, []).append((column, cell.strip()))
+    return values
+
+
 def _engagement_column(
-    table: Table, header_map: dict[str, str], positions: dict[str, int], preview: ImportPreview
+    table: Table,
+    header_map: dict[str, str],
+    positions: dict[str, int],
+    preview: ImportPreview,
+    skip: set[int] | frozenset[int] = frozenset(),
 ) -> dict[int, Engagement]:
-    """Engagement rates of the whole column at once: fractions (all values <= 1) or percents."""
+    """Engagement rates of the whole column at once (`db.parse.parse_percent_or_fraction`); the rows in `skip`
+    (totals lines) take no part in deciding how the column is written."""
     column = next((c for c, f in header_map.items() if f == "engagement_rate"), None)
     if column is None:
         return {}
-    cells = [row.cells[positions[column]] for row in table.rows]
+    cells = ["" if index in skip else row.cells[positions[column]] for index, row in enumerate(table.rows)]
     read = parse_percent_or_fraction(cells)
     if read.scale == "fraction":
         preview.notes.append(Message(FRACTION_NOTE, {"column": column}))

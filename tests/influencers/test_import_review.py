@@ -233,3 +233,33 @@ def test_an_invalid_email_says_why_in_our_own_words(session) -> None:
     ):
         with pytest.raises(DomainError, match=re.escape(f"({reason})")):
             normalize_email(raw)
+
+
+def test_totals_lines_of_a_sheet_are_not_contacts(session) -> None:
+    """A KOL sheet ends with a SUM line and a labelled average; neither is a contact, and the average's `2,9%`
+    does not turn the column of fractions into percents."""
+    text = (
+        "Nama;Instagram;Pengikut;Engagement Rate\r\n"
+        "Ayu;@ayu;12.500;0,045\r\n"
+        "Budi;@budi;85.000;0,021\r\n"
+        ";;97.500;\r\n"
+        "Jumlah;;97.500;\r\n"
+        "TOTAL;;;2,9%\r\n"
+    )
+    preview = preview_import(session, text.encode("utf-8-sig"))
+    assert preview.problems == []
+    assert preview.counts()["imported"] == 2
+    assert [str(n) for n in preview.notes] == [
+        "Column 'Engagement Rate' holds engagement rates as fractions (every value is at most 1): 0.017 is read as "
+        "1.7 %.",
+        "Totals lines of the sheet (rows 4, 5, 6) are not contacts; they were not imported.",
+    ]
+    apply_import(session, SPECIALIST, preview)
+    rates = {h.handle: h.engagement_rate for h in session.scalars(select(SocialHandle))}
+    assert rates == {"ayu": Decimal("4.5"), "budi": Decimal("2.1")}
+
+
+def test_a_contact_named_like_a_total_but_with_a_handle_is_a_contact(session) -> None:
+    preview = preview_import(session, b"Name,Instagram\nTotal,@total.id\n")
+    assert [p.contact.name for p in preview.rows] == ["Total"]
+    assert preview.notes == []
