@@ -139,8 +139,9 @@ TEXT_FIELDS = (
     "status",
 )
 ON_DUPLICATE = ("update", "skip")
-# Fields whose unusable value rejects the row instead of being left out: a contact stored without the phone it
-# was listed with, or with a guessed rate, or with a video's ID as its handle, would be silently wrong.
+# Fields the contact model refuses whose unusable value rejects the row instead of being left out: a contact
+# stored without the phone it was listed with would be silently incomplete. (An ambiguous engagement rate and a
+# video or post link given as a profile reject their row too; `_contact` decides those where it reads them.)
 REJECTING_FIELDS = frozenset({"phone"})
 BATCH = 2000
 
