@@ -361,8 +361,10 @@ def fx_list(
             print(f"{r.date.isoformat()},{r.from_currency},{r.to_currency},{r.rate.normalize():f},{r.source or ''}")
 
 
+IMPORT_ALL, IMPORT_SOME_REJECTED, IMPORT_NOTHING = 0, 1, 2  # `import influencers` exit codes (docs/influencers.md)
+
+
 @import_app.command("influencers")
-@command_errors
 def import_influencers(
     file: Annotated[
         Path, typer.Argument(help="CSV/TSV (any encoding, comma, semicolon or tab), XLSX or XLS file of contacts.")
@@ -378,7 +380,24 @@ def import_influencers(
         str, typer.Option("--on-duplicate", help="update or skip rows matching an existing email or handle.")
     ] = "update",
 ) -> None:
-    """Import influencer contacts with their handles; every problem is listed by row, field and reason."""
+    """Import influencer contacts with their handles; every rejected row is listed with its field and reason.
+
+    Exit codes: 0 every row was imported (or was already there), 1 some rows were rejected (the others were
+    imported), 2 nothing was imported (a bad or empty file, a bad --map, or every row rejected).
+    """
+    try:
+        counts = command_errors(_import_influencers)(file, dry_run, mapping, on_duplicate)
+    except typer.Exit as exc:
+        raise typer.Exit(IMPORT_NOTHING if exc.exit_code == 1 else exc.exit_code) from None
+    accepted = counts["imported"] + counts["updated"] + counts["unchanged"] + counts["skipped"]
+    if not accepted:
+        err.print("error: no row of the file was imported.", markup=False, highlight=False)
+        raise typer.Exit(IMPORT_NOTHING)
+    if counts["rejected"]:
+        raise typer.Exit(IMPORT_SOME_REJECTED)
+
+
+def _import_influencers(file: Path, dry_run: bool, mapping: list[str] | None, on_duplicate: str) -> dict[str, int]:
     from db.engine import session_scope
     from db.errors import DomainError
     from influencers.csv_import import apply_import, parse_mapping, preview_import
@@ -416,7 +435,7 @@ def import_influencers(
             highlight=False,
         )
     for problem in preview.problems:
-        err.print(f"row {problem.row}, {problem.field}: {problem.reason}", markup=False, highlight=False)
+        err.print(f"rejected: row {problem.row}, {problem.field}: {problem.reason}", markup=False, highlight=False)
     verb = "Would import" if dry_run else "Imported"
     tail = " (dry run: nothing written)" if dry_run else ""
     out.print(
@@ -425,6 +444,7 @@ def import_influencers(
         markup=False,
         highlight=False,
     )
+    return counts
 
 
 @sync_app.command("facebook")

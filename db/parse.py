@@ -586,12 +586,14 @@ class PercentColumn:
 
     `scale` is "fraction" when every value was at most 1 and none carried `%` (0.017 -> 1.7), "percent"
     otherwise, None when the column had no value. `values` has one entry per input (None for blanks and
-    refused cells); `errors` maps the index of each refused cell to its ParseError.
+    refused cells); `errors` maps the index of each refused cell to its ParseError; `ambiguous` holds the
+    indexes among them refused because they could be a fraction or a percent (`0,045` beside `3,5%`).
     """
 
     scale: Literal["fraction", "percent"] | None
     values: tuple[Decimal | None, ...]
     errors: Mapping[int, ParseError] = dataclass_field(default_factory=dict)
+    ambiguous: frozenset[int] = frozenset()
 
 
 def parse_percent_or_fraction(
@@ -599,9 +601,13 @@ def parse_percent_or_fraction(
 ) -> PercentColumn:
     """Read a whole column of engagement rates (`1.7%`, `1,7`, `0.017`) and decide fractions or percents.
 
-    A lone `.` or `,` is the decimal mark (rates are never grouped). Any `%` in the column makes it percents;
-    else a column whose values are all <= 1 is fractions and is multiplied by 100. Each result lies in
-    [0, `maximum`] %; a cell that is not a rate is refused on its own (its row keeps its other fields).
+    A lone `.` or `,` is the decimal mark (rates are never grouped). The rule, value by value:
+    - a value written with `%` is a percent (`3,5%` is 3.5 %);
+    - a value above 1 without `%` is a percent (`4.2` is 4.2 %: a fraction is never above 1);
+    - a value from 0 to 1 without `%` is a fraction (multiplied by 100) when the whole column is written so
+      (no `%` and nothing above 1 anywhere in it); in a column that also holds percents it could be either
+      (`0,045` is 0.045 % or 4.5 %), so it is refused (in `ambiguous`), never guessed. 0 is 0 either way.
+    Each result lies in [0, `maximum`] %; a cell that is not a rate is refused on its own.
     """
     cells = list(values)
     read: dict[int, tuple[Decimal, bool]] = {}
@@ -622,10 +628,26 @@ def parse_percent_or_fraction(
         read[index] = (Decimal(match["number"].replace(",", ".")), match["sign"] is not None)
     scale: Literal["fraction", "percent"] | None = None
     if read:
-        marked = any(sign for _number, sign in read.values())
-        scale = "fraction" if not marked and all(n <= 1 for n, _sign in read.values()) else "percent"
+        percents = any(sign or number > 1 for number, sign in read.values())
+        scale = "percent" if percents else "fraction"
+    ambiguous: set[int] = set()
     out: list[Decimal | None] = [None] * len(cells)
-    for index, (number, _sign) in read.items():
+    for index, (number, sign) in read.items():
+        if scale == "percent" and not sign and 0 < number <= 1:
+            ambiguous.add(index)
+            with localcontext(prec=2 * MAX_TEXT):
+                as_fraction = _percent_text(number * 100)
+            errors[index] = _refusal(
+                N_(
+                    "{value} could be {as_percent} or {as_fraction} (this column also holds percents); write it "
+                    "with a % sign ({as_fraction} or {as_percent})."
+                ),
+                field,
+                value=_shown(cells[index]),
+                as_percent=_percent_text(number),
+                as_fraction=as_fraction,
+            )
+            continue
         with localcontext(prec=2 * MAX_TEXT):
             percent = number * 100 if scale == "fraction" else number
         if not 0 <= percent <= maximum:
@@ -638,7 +660,13 @@ def parse_percent_or_fraction(
             )
             continue
         out[index] = percent
-    return PercentColumn(scale, tuple(out), dict(sorted(errors.items())))
+    return PercentColumn(scale, tuple(out), dict(sorted(errors.items())), frozenset(ambiguous))
+
+
+def _percent_text(number: Decimal) -> str:
+    """`4.5%` for a rate in percent (no exponent, no trailing zeros)."""
+    text = f"{number.normalize():f}"
+    return f"{text}%"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "lookback_days": 28,
     "first_sync_days": 90,
     "workspace_timezone": "Asia/Jakarta",
+    # ISO 3166-1 alpha-2: the region a local phone number (0812-...) is read in when a contact has no country.
+    "default_country": "ID",
 }
 # Settings whose default comes from an environment variable when set.
 ENV_DEFAULTS = {"reporting_currency": "PANTAU_REPORTING_CURRENCY", "workspace_timezone": "PANTAU_WORKSPACE_TIMEZONE"}

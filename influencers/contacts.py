@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from db import audit
 from db.errors import N_, Codes, ConflictError, DomainError, FieldErrors, Message, NotFound
 from db.roles import Actor, require
+from db.settings import get_setting
 from db.types import utcnow
 from db.validation import field_errors, pydantic_reason
 from db.versioning import bump
@@ -56,6 +57,8 @@ CONTACT_FIELDS = (
 )
 
 NAME_REQUIRED = N_("a name is required")
+# Status words people write in Bahasa Indonesia (the codes and their English words work as they are).
+STATUS_WORDS = {"aktif": "active", "jangan_dihubungi": "do_not_contact", "jangan_hubungi": "do_not_contact"}
 
 
 @cache
@@ -89,30 +92,53 @@ def normalize_email(raw: str | None) -> str | None:
         return None
     try:
         return validate_email(text, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
+    except EmailNotValidError:
+        local, at, domain = text.rpartition("@")
+        if not at:
+            reason = N_("it has no @")
+        elif not local:
+            reason = N_("nothing comes before the @")
+        elif "." not in domain or domain.startswith(".") or domain.endswith("."):
+            reason = N_("the part after the @ is not a domain such as example.com")
+        else:
+            reason = N_("it has characters or a form an e-mail address cannot have")
+        # email_validator's own sentences are English; ours are translated on pages.
         raise DomainError(
-            N_("{value} is not a valid e-mail address ({reason})"), value=repr(text), reason=exc
+            N_("{value} is not a valid e-mail address ({reason})"), value=repr(text), reason=Message(reason)
         ) from None
 
 
-def normalize_phone(raw: str | None, country: str | None) -> str | None:
-    """E.164 (`+628123456789`), parsed with the contact's country as the default region."""
+PHONE_REASONS = {
+    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: N_("its country code is not one that exists"),
+    phonenumbers.NumberParseException.NOT_A_NUMBER: N_("it is not a number"),
+    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: N_("it is too short"),
+    phonenumbers.NumberParseException.TOO_SHORT_NSN: N_("it is too short"),
+    phonenumbers.NumberParseException.TOO_LONG: N_("it is too long"),
+}
+
+
+def normalize_phone(raw: str | None, country: str | None, default_country: str | None = None) -> str | None:
+    """E.164 (`+6281234567890`), parsed with the contact's country as the default region, else with
+    `default_country` (the workspace's, `db.settings` `default_country`) for a local number such as
+    `0812-3456-7890`. A number that cannot be read raises a DomainError saying why (never stored half-read)."""
     text = (raw or "").strip()
     if not text:
         return None
-    if not country and not text.startswith(("+", "00")):
+    region = country or default_country
+    if not region and not text.startswith(("+", "00")):
         raise DomainError(
             N_("{value} has no country code: add the contact's country or write it as +<code> ..."), value=repr(text)
         )
     try:
-        number = phonenumbers.parse(text, country)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise DomainError(N_("{value} is not a phone number ({reason})"), value=repr(text), reason=exc) from None
+        reason = PHONE_REASONS.get(exc.error_type, N_("it is not a number"))
+        raise DomainError(
+            N_("{value} is not a phone number ({reason})"), value=repr(text), reason=Message(reason)
+        ) from None
     if not phonenumbers.is_valid_number(number):
-        if country:
-            raise DomainError(
-                N_("{value} is not a valid phone number for {country}"), value=repr(text), country=country
-            )
+        if region and not text.startswith(("+", "00")):
+            raise DomainError(N_("{value} is not a valid phone number for {country}"), value=repr(text), country=region)
         raise DomainError(N_("{value} is not a valid phone number"), value=repr(text))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -173,10 +199,12 @@ class ContactInput(BaseModel):
     @classmethod
     def _status(cls, value: Any) -> str:
         text = str(value or "active").strip().lower().replace("-", "_").replace(" ", "_")
+        text = STATUS_WORDS.get(text, text)
         if text not in INFLUENCER_STATUSES:
             raise DomainError(
-                N_("{value} is not a status (use active or do_not_contact)"),
+                N_("{value} is not a status (use one of {choices})"),
                 value=repr(value),
+                choices=Codes("influencer_status", INFLUENCER_STATUSES),
             )
         return text
 
@@ -220,7 +248,8 @@ class ContactInput(BaseModel):
     def _phone(cls, value: str | None, info: ValidationInfo) -> str | None:
         if "country" not in info.data:
             return value  # the country itself is wrong; its message comes first
-        return normalize_phone(value, info.data["country"])
+        default = (info.context or {}).get("default_country") if isinstance(info.context, dict) else None
+        return normalize_phone(value, info.data["country"], default)
 
     @field_validator("language", mode="after")
     @classmethod
@@ -228,14 +257,24 @@ class ContactInput(BaseModel):
         return value.lower() if value else None
 
 
-def parse_contact(data: dict[str, Any] | ContactInput) -> ContactInput:
-    """Validate a contact; raise FieldErrors naming every field and its reason."""
+def parse_contact(data: dict[str, Any] | ContactInput, default_country: str | None = None) -> ContactInput:
+    """Validate a contact; raise FieldErrors naming every field and its reason. A local phone number of a
+    contact without a country is read in `default_country` (the workspace's, `workspace_country`)."""
     if isinstance(data, ContactInput):
         return data
     try:
-        return ContactInput.model_validate(data)
+        return ContactInput.model_validate(data, context={"default_country": default_country})
     except ValidationError as exc:
         raise FieldErrors(validation_errors(exc)) from None
+
+
+def workspace_country(session: Session) -> str | None:
+    """The workspace's `default_country` setting as an ISO code (None when it is cleared or not a country):
+    the region local phone numbers (`0812-...`) are read in for contacts without a country, in forms and imports."""
+    try:
+        return normalize_country(str(get_setting(session, "default_country") or ""))
+    except DomainError:
+        return None
 
 
 def validation_errors(exc: ValidationError) -> dict[str, Message]:
@@ -452,7 +491,7 @@ def _apply_handles(person: Influencer, handles: dict[str, HandleInput], replace:
 def create_influencer(session: Session, actor: Actor, data: dict[str, Any] | ContactInput) -> Influencer:
     """Add a contact; refuses invalid fields and duplicates (same email or handle) with field reasons."""
     require(actor, "influencer.edit")
-    contact = parse_contact(data)
+    contact = parse_contact(data, workspace_country(session))
     _refuse_duplicates(session, contact, None)
     person = Influencer(name=contact.name, status=contact.status, handles=[], labels=[])
     _apply(person, contact, replace=True)
@@ -497,7 +536,7 @@ def update_influencer(
             id=influencer_id,
             target=person.merged_into_id,
         )
-    contact = parse_contact(data)
+    contact = parse_contact(data, workspace_country(session))
     _refuse_duplicates(session, contact, person.id)
     before = contact_snapshot(person)
     _apply(person, contact, replace=True)
@@ -740,4 +779,5 @@ __all__ = [
     "normalize_phone",
     "parse_contact",
     "update_influencer",
+    "workspace_country",
 ]

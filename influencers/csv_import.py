@@ -3,9 +3,12 @@
 Headers are recognised in English and Bahasa Indonesia (or mapped by hand) on whichever row holds them; blanks
 and `NULL`, `N/A`, `-`, `—` are empty; counts are read as people write them (`10.4M`, `12,5 rb`); an
 engagement-rate column of fractions is read as fractions; profile addresses in a `Link`/`URL`/`Profile` column
-become handles of the platform they name. A value that does not fit an optional field is left out with a column
-warning and the rest of its row is imported; a row is rejected only when it has no name or its identity (email,
-handle) conflicts. The rules are documented in docs/influencers.md.
+become handles of the platform they name; local phone numbers are read in the contact's country, else the
+workspace's `default_country`. A value that does not fit an optional field is left out with a column warning and
+the rest of its row is imported; a row is rejected when it has no name, its identity (email, handle) conflicts,
+or a value would be stored wrong if guessed: a phone that cannot be read, an engagement rate that could be a
+fraction or a percent, a link to a post or video given as a profile. The rules are documented in
+docs/influencers.md.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from db.base import Base
 from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, joined
 from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
 from db.roles import Actor, require
-from db.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_table
+from db.tabular import DEFAULT_LIMITS, Limits, Row, Table, TabularError, looks_like_total, read_table
 from db.text import TextError, clean_text, neutralised, store_rows
 from db.types import utcnow
 from db.versioning import check_version
@@ -39,8 +42,9 @@ from influencers.contacts import (
     import_changes,
     import_update,
     validation_errors,
+    workspace_country,
 )
-from influencers.handles import HandleError, handle_from_url, normalize_handle, profile_url
+from influencers.handles import HandleError, NotAProfileError, handle_from_url, normalize_handle, profile_url
 from influencers.models import PLATFORMS, Influencer, InfluencerLabel, SocialHandle
 
 # Field -> header names recognised automatically (compared case-insensitively, spaces/_/- ignored).
@@ -59,7 +63,24 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "nama influencer",
     ),
     "email": ("email", "e-mail", "surel", "email address", "alamat email"),
-    "phone": ("phone", "telepon", "telp", "no hp", "nomor hp", "hp", "whatsapp", "wa", "mobile", "phone number"),
+    "phone": (
+        "phone",
+        "telepon",
+        "telp",
+        "no hp",
+        "nomor hp",
+        "hp",
+        "whatsapp",
+        "wa",
+        "mobile",
+        "phone number",
+        "no telp",
+        "nomor telepon",
+        "no wa",
+        "nomor wa",
+        "no whatsapp",
+        "nomor whatsapp",
+    ),
     "country": ("country", "negara"),
     "city": ("city", "kota"),
     "language": ("language", "bahasa"),
@@ -118,6 +139,10 @@ TEXT_FIELDS = (
     "status",
 )
 ON_DUPLICATE = ("update", "skip")
+# Fields the contact model refuses whose unusable value rejects the row instead of being left out: a contact
+# stored without the phone it was listed with would be silently incomplete. (An ambiguous engagement rate and a
+# video or post link given as a profile reject their row too; `_contact` decides those where it reads them.)
+REJECTING_FIELDS = frozenset({"phone"})
 BATCH = 2000
 
 # --- messages --------------------------------------------------------------------------------------------------
@@ -141,6 +166,7 @@ COLUMN_WARNING = N_(
 FRACTION_NOTE = N_(
     "Column '{column}' holds engagement rates as fractions (every value is at most 1): 0.017 is read as 1.7 %."
 )
+SUMMARY_NOTE = N_("Totals lines of the sheet (rows {rows}) are not contacts; they were not imported.")
 NEUTRALISED_NOTE = N_("Column '{column}': {what} (rows {rows}); the rest of each value was kept.")
 DATABASE_REFUSED = N_("The database refused the rows ({reason}); preview the file again.")
 
@@ -150,7 +176,7 @@ class ImportFileError(DomainError):
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", str(text).strip().lower()).strip()
+    return re.sub(r"[\s_\-.]+", " ", str(text).strip().lower()).strip()
 
 
 _ALIAS_INDEX = {_key(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
@@ -176,21 +202,23 @@ class ColumnWarning:
     examples: tuple[str, ...]
     reason: Message
 
-    @property
-    def message(self) -> Message:
+    def params(self) -> dict[str, Any]:
+        """The warning's parameters (`field` is the field code; a page puts its label in its place)."""
         rows = ", ".join(str(r) for r in self.rows[:5]) + (", ..." if len(self.rows) > 5 else "")
         examples = ", ".join(f"'{e}'" for e in self.examples)
-        return Message(
-            COLUMN_WARNING,
-            {
-                "column": self.column,
-                "count": len(self.rows),
-                "field": self.field,
-                "rows": rows,
-                "examples": examples,
-                "reason": self.reason,
-            },
-        )
+        return {
+            "column": self.column,
+            "count": len(self.rows),
+            "field": self.field,
+            "rows": rows,
+            "examples": examples,
+            "reason": self.reason,
+        }
+
+    @property
+    def message(self) -> Message:
+        """The command line's sentence (it names `--map`)."""
+        return Message(COLUMN_WARNING, self.params())
 
     def __str__(self) -> str:
         return str(self.message)
@@ -343,13 +371,21 @@ def preview_import(
         kind=table.kind,
     )
     positions = {column: table.header.index(column) for column in header_map}
-    engagement = _engagement_column(table, header_map, positions, preview)
+    row_values = [_row_values(table_row, header_map, positions) for table_row in table.rows]
+    summary_indexes = {
+        index
+        for index, (table_row, values) in enumerate(zip(table.rows, row_values, strict=True))
+        if not table_row.problems and _summary_row(values, table_row.cells)
+    }
+    engagement = _engagement_column(table, header_map, positions, preview, skip=summary_indexes)
+    default_country = workspace_country(session)
     existing_email, existing_handle = _existing_keys(session)
     seen_email: dict[str, int] = {}
     seen_handle: dict[tuple[str, str], int] = {}
     dropped: dict[str, list[tuple[int, str, str, Message]]] = {}
     cleaned: dict[tuple[str, str], list[int]] = {}  # (column, what was removed) -> rows
     total_rows = len(table.rows)
+    summaries: list[int] = []  # totals lines of the sheet: not contacts
     for index, table_row in enumerate(table.rows):
         if progress and index % 500 == 0:
             progress(index, total_rows)
@@ -357,12 +393,11 @@ def preview_import(
         problems: dict[str, Message] = {}
         for message in table_row.problems:
             problems.setdefault("row", message)
-        values: dict[str, list[tuple[str, str]]] = {}
-        for column, target in header_map.items():
-            cell = table_row.cells[positions[column]]
-            if not is_blank(cell):
-                values.setdefault(target, []).append((column, cell.strip()))
-        contact = _contact(row, values, engagement.get(index), problems)
+        values = row_values[index]
+        if index in summary_indexes:
+            summaries.append(row.line)
+            continue
+        contact = _contact(row, values, engagement.get(index), problems, default_country)
         plan = RowPlan(row=row.line, contact=contact)
         if contact is not None and not problems:
             _match(plan, contact, problems, existing_email, existing_handle, seen_email, seen_handle)
@@ -392,23 +427,59 @@ def preview_import(
     for (column, removed), lines in cleaned.items():
         rows = ", ".join(str(line) for line in dict.fromkeys(lines[:5])) + (", ..." if len(lines) > 5 else "")
         preview.notes.append(Message(NEUTRALISED_NOTE, {"column": column, "what": Message(removed), "rows": rows}))
+    if summaries:
+        rows = ", ".join(str(line) for line in summaries[:5]) + (", ..." if len(summaries) > 5 else "")
+        preview.notes.append(Message(SUMMARY_NOTE, {"rows": rows}))
     _mark_unchanged(session, preview)
     return preview
 
 
+IDENTITY_FIELDS = frozenset({"email", "phone", "link", *PLATFORMS})
+FIGURE_FIELDS = frozenset({*NUMBER_FIELDS, "engagement_rate"})
+
+
+def _summary_row(values: dict[str, list[tuple[str, str]]], cells: Sequence[str]) -> bool:
+    """A sheet's totals line, not a contact: labelled `Total`/`Jumlah` (in the name or the first cell) without any
+    email, phone or handle, or an unlabelled sum line that holds only figures (followers, rates, views)."""
+    if IDENTITY_FIELDS & values.keys():
+        return False
+    name = values.get("name", [("", "")])[0][1]
+    if looks_like_total(name) or (cells and looks_like_total(cells[0])):
+        return True
+    return "name" not in values and bool(values) and values.keys() <= FIGURE_FIELDS
+
+
+Engagement = tuple[Decimal | None, ParseError | None, str, bool]  # value, refusal, column, ambiguous
+
+
+def _row_values(row: Row, header_map: dict[str, str], positions: dict[str, int]) -> dict[str, list[tuple[str, str]]]:
+    """A row's non-blank cells by field: field -> [(column, text)]."""
+    values: dict[str, list[tuple[str, str]]] = {}
+    for column, target in header_map.items():
+        cell = row.cells[positions[column]]
+        if not is_blank(cell):
+            values.setdefault(target, []).append((column, cell.strip()))
+    return values
+
+
 def _engagement_column(
-    table: Table, header_map: dict[str, str], positions: dict[str, int], preview: ImportPreview
-) -> dict[int, tuple[Decimal | None, ParseError | None, str]]:
-    """Engagement rates of the whole column at once: fractions (all values <= 1) or percents."""
+    table: Table,
+    header_map: dict[str, str],
+    positions: dict[str, int],
+    preview: ImportPreview,
+    skip: set[int] | frozenset[int] = frozenset(),
+) -> dict[int, Engagement]:
+    """Engagement rates of the whole column at once (`db.parse.parse_percent_or_fraction`); the rows in `skip`
+    (totals lines) take no part in deciding how the column is written."""
     column = next((c for c, f in header_map.items() if f == "engagement_rate"), None)
     if column is None:
         return {}
-    cells = [row.cells[positions[column]] for row in table.rows]
+    cells = ["" if index in skip else row.cells[positions[column]] for index, row in enumerate(table.rows)]
     read = parse_percent_or_fraction(cells)
     if read.scale == "fraction":
         preview.notes.append(Message(FRACTION_NOTE, {"column": column}))
     return {
-        index: (read.values[index], read.errors.get(index), column)
+        index: (read.values[index], read.errors.get(index), column, index in read.ambiguous)
         for index in range(len(cells))
         if not is_blank(cells[index])
     }
@@ -417,8 +488,9 @@ def _engagement_column(
 def _contact(
     row: _Row,
     values: dict[str, list[tuple[str, str]]],
-    engagement: tuple[Decimal | None, ParseError | None, str] | None,
+    engagement: Engagement | None,
     problems: dict[str, Message],
+    default_country: str | None = None,
 ) -> ContactInput | None:
     """The row as a contact; values that do not fit are dropped (with the reason), a missing name rejects."""
     data: dict[str, Any] = {}
@@ -458,8 +530,10 @@ def _contact(
                 numbers[name] = count
     rate = None
     if engagement is not None:
-        rate, error, column = engagement
-        if error is not None:
+        rate, error, column, ambiguous = engagement
+        if error is not None and ambiguous:
+            problems["engagement_rate"] = error.message
+        elif error is not None:
             row.drop(column, "engagement_rate", error.params.get("value", ""), error.message)
     handles: dict[str, dict[str, Any]] = {}
     for platform in PLATFORMS:
@@ -467,11 +541,16 @@ def _contact(
             column, cell = first[platform]
             try:
                 handles[platform] = {"handle": normalize_handle(platform, cell)}
+            except NotAProfileError as exc:
+                problems.setdefault(platform, exc.message)
             except HandleError as exc:
                 row.drop(column, platform, cell, exc.message)
     for column, cell in values.get("link", []):
         try:
             platform, handle = handle_from_url(cell)
+        except NotAProfileError as exc:
+            problems.setdefault("link", exc.message)
+            continue
         except HandleError as exc:
             if "://" in cell or "." in cell.split("/")[0]:
                 try:  # a website that is no social network: kept as "other"
@@ -500,14 +579,19 @@ def _contact(
         if rate is not None and engagement is not None:
             row.drop(engagement[2], "engagement_rate", first["engagement_rate"][1], Message(NEEDS_HANDLE))
     data["handles"] = handles
+    context = {"default_country": default_country}
     for _attempt in range(len(data) + len(handles) + 1):
         try:
-            return ContactInput.model_validate(data)
+            contact = ContactInput.model_validate(data, context=context)
         except ValidationError as exc:
             errors = validation_errors(exc)
+        else:
+            return None if problems else contact
         if "name" in errors:
             problems["name"] = errors["name"]
             return None
+        for name in REJECTING_FIELDS & errors.keys():
+            problems.setdefault(name, errors[name])
         for name, reason in errors.items():
             _drop_field(row, data, values, name, reason)
     problems["row"] = joined(list(errors.values()))

@@ -1,7 +1,8 @@
 """Social handles: normalise a typed handle or a pasted profile URL to (platform, lowercase handle).
 
 A YouTube channel address without a handle (`youtube.com/channel/UC...`) is kept as `channel/UC...`: channel
-IDs are case-sensitive, so that one form is not lowercased.
+IDs are case-sensitive, so that one form is not lowercased. A link to a post or a video (`youtu.be/ID`,
+`youtube.com/watch?v=ID`, `instagram.com/p/...`) is refused with `NotAProfileError`: its ID is not the creator's.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ HOSTS = {
 NOT_PROFILES = {
     "instagram": {"p", "reel", "reels", "stories", "explore", "tv", "accounts"},
     "tiktok": {"video", "tag", "music", "discover", "t"},
-    "youtube": {"watch", "shorts", "playlist", "results", "feed"},
+    "youtube": {"watch", "shorts", "playlist", "results", "feed", "live", "embed", "v", "clip", "post", "hashtag"},
     "x": {"i", "home", "search", "hashtag", "intent", "share"},
     "facebook": {"watch", "groups", "events", "photo", "photo.php", "story.php", "share", "sharer"},
     "linkedin": {"feed", "posts", "pulse", "jobs"},
@@ -53,6 +54,15 @@ PLATFORM_LABELS = {
 
 class HandleError(DomainError):
     """A handle or profile URL that cannot be used; the message says why."""
+
+
+class NotAProfileError(HandleError):
+    """The address is a post, video or page, not a profile: whatever ID it holds is not the creator's handle.
+
+    An import rejects the row (it names the row and the field) instead of storing the ID as a handle."""
+
+
+VIDEO_HOSTS = frozenset({"youtu.be"})  # short links to one video, never to a channel
 
 
 def _looks_like_url(text: str) -> bool:
@@ -81,7 +91,13 @@ def handle_from_url(url: str) -> tuple[str, str]:
     """(platform, handle) from a profile URL such as `https://www.tiktok.com/@Name`."""
     text = url.strip()
     parts = _split(text)
-    platform = HOSTS.get(_host(parts.netloc))
+    host = _host(parts.netloc)
+    platform = HOSTS.get(host)
+    if host in VIDEO_HOSTS:
+        raise NotAProfileError(
+            N_("{value} is a link to a video, not a channel; use the channel's address, such as youtube.com/@name"),
+            value=repr(text),
+        )
     if platform is None:
         raise HandleError(N_("{value} is not a known social network address"), value=repr(parts.netloc or text))
     segments = [s for s in parts.path.split("/") if s]
@@ -110,14 +126,20 @@ def handle_from_url(url: str) -> tuple[str, str]:
                 )
             return platform, CHANNEL_PREFIX + match.group(1)
         if first.lower() in NOT_PROFILES["youtube"]:
-            raise HandleError(N_("this is a video or page address, not a channel"))
+            raise NotAProfileError(
+                N_(
+                    "{value} is a link to a video or page, not a channel; use the channel's address, such as "
+                    "youtube.com/@name"
+                ),
+                value=repr(text),
+            )
         return platform, _clean(first)
     if platform == "linkedin":
         if first.lower() in ("in", "company") and len(segments) > 1:
             return platform, _clean(segments[1])
         raise HandleError(N_("a LinkedIn profile address looks like linkedin.com/in/name"))
     if first.lower() in NOT_PROFILES.get(platform, set()):
-        raise HandleError(
+        raise NotAProfileError(
             N_("this is a post or page address, not a profile on {platform}"), platform=PLATFORM_LABELS[platform]
         )
     return platform, _clean(first)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import session_scope
-from db.errors import DomainError
+from db.errors import N_, DomainError, Message
 from db.tabular import DEFAULT_LIMITS, MB
 from influencers import contacts, csv_import, queries, roi
 from influencers.models import INFLUENCER_STATUSES, INTERACTION_CHANNELS, PLATFORMS
@@ -29,7 +29,7 @@ from pages.components.influencer_forms import (
     value,
 )
 from pages.components.inputs import error_text, message_text
-from pages.components.terms import CHANNEL_LABELS, column_labels, platform_label, term
+from pages.components.terms import CHANNEL_LABELS, column_labels, field_label, platform_label, term
 
 actor = require_page("influencers")
 can_edit = actor.can("influencer.edit")
@@ -78,26 +78,41 @@ def _contact_data(form: str) -> dict:
     return data
 
 
+def _contact_labels() -> dict[str, str]:
+    """Every contact field's label in the user's language (form-wide messages name fields by it, not its code)."""
+    names = [*csv_import.FIELDS, *(f"{p}_{m}" for p in PLATFORMS for m in ("followers", "engagement_rate"))]
+    return {name: field_label(name) for name in names}
+
+
+def _field_error(form: str, *fields: str) -> None:
+    """The shared field message, naming each field by its label in the user's language, never by its code."""
+    field_error(form, *fields, labels={name: field_label(name) for name in fields})
+
+
 def _contact_fields(form: str) -> None:
     """The contact widgets (inside an st.form), each with its field-level message."""
     left, right = st.columns(2)
     with left:
         st.text_input(_("Name"), key=f"{form}_name")
-        field_error(form, "name")
+        _field_error(form, "name")
         st.text_input(_("Email"), key=f"{form}_email")
-        field_error(form, "email")
-        st.text_input(_("Phone"), key=f"{form}_phone", help=_("Local numbers use the country below."))
-        field_error(form, "phone")
+        _field_error(form, "email")
+        st.text_input(
+            _("Phone"),
+            key=f"{form}_phone",
+            help=_("Local numbers such as 0812-3456-7890 use the country below, else the workspace's country."),
+        )
+        _field_error(form, "phone")
         st.text_input(_("Country (ISO code, e.g. ID)"), key=f"{form}_country")
-        field_error(form, "country")
+        _field_error(form, "country")
         st.text_input(_("City"), key=f"{form}_city")
-        field_error(form, "city")
+        _field_error(form, "city")
         st.text_input(_("Language"), key=f"{form}_language")
     with right:
         st.text_input(_("Niches (comma separated)"), key=f"{form}_niches")
-        field_error(form, "niches")
+        _field_error(form, "niches")
         st.text_input(_("Tags (comma separated)"), key=f"{form}_tags")
-        field_error(form, "tags")
+        _field_error(form, "tags")
         st.selectbox(
             _("Status"), INFLUENCER_STATUSES, key=f"{form}_status", format_func=lambda s: STATUS_LABELS.get(s, s)
         )
@@ -113,7 +128,7 @@ def _contact_fields(form: str) -> None:
         c.number_input(
             _("Engagement rate %"), min_value=0.0, max_value=100.0, value=None, key=f"{form}_{platform}_engagement_rate"
         )
-        field_error(form, platform, f"{platform}_followers", f"{platform}_engagement_rate")
+        _field_error(form, platform, f"{platform}_followers", f"{platform}_engagement_rate")
 
 
 def _blank_values() -> dict:
@@ -174,10 +189,7 @@ with tabs[0]:
         empty_state(
             _("Your influencer directory appears here once you add or import creators."),
             sync=False,
-            extra=_(
-                "Add a creator in the Add influencer tab, upload a CSV in the Import CSV tab, "
-                "or run `python cli.py import influencers FILE.csv`."
-            ),
+            extra=_("Add a creator in the Add influencer tab, or upload a contact list in the Import CSV tab."),
         )
     else:
         f1, f2, f3, f4 = st.columns(4)
@@ -259,24 +271,63 @@ with tabs[0]:
 
 # -- add, import, duplicates -------------------------------------------------------------------
 
+IMPORT_ACTIONS = {
+    "import": N_("New"),
+    "update": N_("Update"),
+    "unchanged": N_("Unchanged"),
+    "skip": N_("Skip"),
+    "reject": N_("Rejected"),
+}
+# The import's file-level refusals in page words: the command line's name `--map`; here it is the mapping box.
+PAGE_FILE_ERRORS = {
+    csv_import.NO_NAME_COLUMN: N_(
+        "No column is recognised as the name (columns: {columns}); name it Name or Nama, or write COLUMN=name in "
+        "the column mapping box."
+    ),
+    csv_import.BAD_MAPPING: N_("Column mapping {item}: write it as COLUMN=field."),
+    csv_import.UNKNOWN_FIELD: N_("Column mapping {item}: '{target}' is not a field (fields: {fields}, ignore)."),
+}
+PAGE_COLUMN_WARNING = N_(
+    "Column '{column}': {count} value(s) do not fit {field} (rows {rows}; e.g. {examples}: {reason}); they were "
+    "left out and the rest of each row was imported. Map the column to another field, or write "
+    "'{column}=ignore' in the column mapping box."
+)
+
+
+def _import_file_error(exc: DomainError) -> str:
+    """Why the file cannot be imported, in the user's language and without command-line options."""
+    template = PAGE_FILE_ERRORS.get(exc.message.text)
+    if template is None:
+        return error_text(exc)
+    return message_text(Message(template, exc.message.params))
+
+
+def _column_warning(warning: csv_import.ColumnWarning) -> str:
+    """A column warning with the field's label and the page's way to ignore a column."""
+    return message_text(Message(PAGE_COLUMN_WARNING, {**warning.params(), "field": field_label(warning.field)}))
+
+
 if can_edit:
     with tabs[1]:
         load_form("inf_add", "new", _blank_values())
         with st.form("inf_add_form", clear_on_submit=False):
             _contact_fields("inf_add")
             st.form_submit_button(_("Add influencer"), on_click=_save_new, type="primary", key="inf_add_submit")
-        form_feedback("inf_add")
+        form_feedback("inf_add", labels=_contact_labels())
 
     with tabs[2]:
         st.write(
             _(
                 "Upload a contact list (CSV, TSV, XLSX or XLS). Headers such as Name/Nama, Email/Surel, "
-                "Phone/Telepon/No HP, Country/Negara, City/Kota, Instagram, TikTok, YouTube, Link/URL/Profile "
-                "(profile addresses of any platform), Followers/Pengikut, Engagement rate, Niche/Kategori and "
-                "Tags/Label are recognised on whichever row holds them; map any other column below. Followers "
-                "such as 10.4M or 12,5 rb are read as written. A value that does not fit its column is left out "
-                "with a warning and the rest of the row is imported; a row is rejected only when it has no name or "
-                "matches someone else's email or handle."
+                "Phone/Telepon/No. HP/WhatsApp, Country/Negara, City/Kota, Instagram, TikTok, YouTube, "
+                "Link/URL/Profile (profile addresses of any platform), Followers/Pengikut, Engagement rate, "
+                "Niche/Kategori and Tags/Label are recognised on whichever row holds them; map any other column "
+                "below. Followers such as 10.4M or 12,5 rb are read as written; local phone numbers such as "
+                "0812-3456-7890 are read in the contact's country, else the workspace's. A value that does not fit "
+                "its column is left out with a warning and the rest of the row is imported. A row is rejected when "
+                "it has no name, matches someone else's email or handle, has a phone that cannot be read, an "
+                "engagement rate that could be a fraction or a percent (write it with %), or a link to a video or "
+                "post instead of a profile."
             )
         )
         upload = st.file_uploader(
@@ -290,11 +341,12 @@ if can_edit:
             key="inf_import_map",
             help=", ".join(csv_import.FIELDS),
         )
+        duplicate_labels = {"update": _("Update the existing influencer"), "skip": _("Skip the row")}
         on_dup = st.radio(
             _("Rows matching an existing email or handle"),
             csv_import.ON_DUPLICATE,
             key="inf_import_dup",
-            format_func=lambda v: _("Update the existing influencer") if v == "update" else _("Skip the row"),
+            format_func=duplicate_labels.__getitem__,  # translated once per run, not when the widget is read
             horizontal=True,
         )
         if upload is not None:
@@ -306,7 +358,7 @@ if can_edit:
                         s, data, mapping=mapping, on_duplicate=on_dup, file_name=upload.name
                     )
             except DomainError as exc:
-                st.error(error_text(exc))
+                st.error(_import_file_error(exc))
                 preview = None
             if preview is not None:
                 counts = preview.counts()
@@ -324,7 +376,10 @@ if can_edit:
                 ):
                     col.metric(label, counts[key])
                 st.caption(
-                    _("Columns: {columns}", columns=", ".join(f"{c} → {f}" for c, f in preview.header_map.items()))
+                    _(
+                        "Columns: {columns}",
+                        columns=", ".join(f"{c} → {field_label(f)}" for c, f in preview.header_map.items()),
+                    )
                 )
                 if preview.header_line > 1:
                     st.caption(_("The header is on row {row} of the file.", row=preview.header_line))
@@ -333,7 +388,7 @@ if can_edit:
                 if preview.ignored_columns:
                     st.warning(_("Not imported (no field): {columns}", columns=", ".join(preview.ignored_columns)))
                 for warning in preview.warnings:
-                    st.warning(message_text(warning.message))
+                    st.warning(_column_warning(warning))
                 if preview.problems:
                     st.subheader(_("Rejected rows"))
                     st.dataframe(
@@ -341,8 +396,8 @@ if can_edit:
                             [
                                 {
                                     _("Row"): p.row,
-                                    _("Field"): p.field,
-                                    _("Reason"): message_text(p.message) if p.message else p.reason,
+                                    _("Field"): field_label(p.field) or "—",
+                                    _("Reason"): message_text(p.message) if p.message else _(p.reason),
                                 }
                                 for p in preview.problems
                             ]
@@ -356,10 +411,10 @@ if can_edit:
                         pd.DataFrame(
                             [
                                 {
-                                    "row": p.row,
-                                    "influencer": f"{p.existing_name} (#{p.existing_id})",
-                                    "matched_on": p.matched_on,
-                                    "action": p.action,
+                                    _("Row"): p.row,
+                                    _("Influencer"): f"{p.existing_name} (#{p.existing_id})",
+                                    _("Matched on"): field_label(p.matched_on or "") or "—",
+                                    _("Action"): _(IMPORT_ACTIONS.get(p.action, p.action)),
                                 }
                                 for p in preview.duplicates
                             ]
@@ -533,7 +588,7 @@ if opened is not None:
                 ):
                     st.rerun()
         form_feedback("inf_interaction")
-        field_error("inf_interaction", "summary", "channel")
+        _field_error("inf_interaction", "summary", "channel")
 
         st.subheader(_("Edit"))
         token = (person.id, edit_values["version_id"])
@@ -545,7 +600,7 @@ if opened is not None:
             st.form_submit_button(
                 _("Save changes"), on_click=_save_edit, args=(person.id,), type="primary", key="inf_edit_submit"
             )
-        form_feedback("inf_edit")
+        form_feedback("inf_edit", labels=_contact_labels())
         if st.session_state.get("inf_edit__conflict") and st.button(
             _("Discard my changes and load the latest values"), key="inf_edit_reload"
         ):

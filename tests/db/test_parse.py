@@ -515,16 +515,31 @@ def test_a_column_of_fractions_is_read_as_percents_and_says_so() -> None:
     assert column.errors == {}
 
 
-def test_a_column_with_a_value_above_one_is_percents() -> None:
-    column = parse_percent_or_fraction(["1.7", "3,2", "0.5"])
+def test_a_column_with_a_value_above_one_is_percents_and_its_small_values_are_refused() -> None:
+    column = parse_percent_or_fraction(["1.7", "3,2", "0.5", "0"])
     assert column.scale == "percent"
-    assert column.values == (Decimal("1.7"), Decimal("3.2"), Decimal("0.5"))
+    assert column.values == (Decimal("1.7"), Decimal("3.2"), None, Decimal("0"))  # 0 is 0 either way
+    assert column.ambiguous == frozenset({2})
+    assert str(column.errors[2]) == (
+        "0.5 could be 0.5% or 50% (this column also holds percents); write it with a % sign (50% or 0.5%)."
+    )
 
 
-def test_a_percent_sign_anywhere_makes_the_column_percents() -> None:
-    column = parse_percent_or_fraction(["0.5%", "0.2"])
+def test_a_percent_sign_makes_the_column_percents_and_an_unmarked_fraction_ambiguous() -> None:
+    column = parse_percent_or_fraction(["0.5%", "0.2", "12"])
     assert column.scale == "percent"
-    assert column.values == (Decimal("0.5"), Decimal("0.2"))
+    assert column.values == (Decimal("0.5"), None, Decimal("12"))
+    assert column.ambiguous == frozenset({1})
+
+
+def test_a_mixed_indonesian_column_never_stores_a_fraction_as_a_percent() -> None:
+    """Field review: `3,5%`, `0,045`, `4.2` in one column stored 0.045 % for `0,045`."""
+    column = parse_percent_or_fraction(["3,5%", "0,045", "4.2", "", "2,75 %"], field="Engagement Rate")
+    assert column.values == (Decimal("3.5"), None, Decimal("4.2"), None, Decimal("2.75"))
+    assert str(column.errors[1]) == (
+        "Engagement Rate: 0,045 could be 0.045% or 4.5% (this column also holds percents); write it with a % "
+        "sign (4.5% or 0.045%)."
+    )
 
 
 def test_bad_cells_are_refused_one_by_one() -> None:
@@ -552,6 +567,33 @@ def test_fractions_and_percents_agree(thousandths: list[int]) -> None:
     assert column.values == tuple(Decimal(n) / 10 for n in thousandths)
     as_percents = parse_percent_or_fraction([f"{Decimal(n) / 10}%" for n in thousandths])
     assert as_percents.values == column.values
+
+
+@PROPERTIES
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=10_000), st.booleans(), st.sampled_from([".", ","])),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_a_stored_rate_is_always_what_the_cell_says(cells: list[tuple[int, bool, str]]) -> None:
+    """Whatever the mix, a rate is stored only when its reading is certain: `%` cells as written, unmarked cells
+    above 1 as percents, unmarked cells up to 1 as fractions only in a column of such cells; the rest refused."""
+    texts = [f"{n // 100}{mark}{n % 100:02d}" + ("%" if sign else "") for n, sign, mark in cells]
+    column = parse_percent_or_fraction(texts)
+    numbers = [Decimal(n) / 100 for n, _sign, _mark in cells]
+    all_fractions = not any(sign or number > 1 for number, (_n, sign, _m) in zip(numbers, cells, strict=True))
+    for index, (number, (_n, sign, _m)) in enumerate(zip(numbers, cells, strict=True)):
+        value = column.values[index]
+        if all_fractions:
+            assert value == number * 100
+        elif sign or number > 1 or number == 0:
+            assert value == number
+        else:
+            assert value is None
+            assert index in column.ambiguous
+            assert index in column.errors
 
 
 # ---------------------------------------------------------------------------------------------

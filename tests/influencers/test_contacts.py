@@ -12,6 +12,7 @@ from db.engine import session_scope
 from db.errors import ConflictError, FieldErrors
 from db.models import AuditEntry
 from db.roles import PermissionDenied
+from db.settings import set_setting
 from influencers.contacts import (
     add_interaction,
     create_influencer,
@@ -24,7 +25,7 @@ from influencers.deliverables import add_deliverable
 from influencers.models import Collaboration, Influencer, Interaction, Payment, SocialHandle, StageChange
 from influencers.payments import add_payment
 from influencers.programs import add_collaboration, create_program, move_stage
-from tests.influencers.conftest import FINANCE, SPECIALIST, VIEWER, contract
+from tests.influencers.conftest import ADMIN, FINANCE, SPECIALIST, VIEWER, contract
 
 
 def test_contact_is_normalised(session) -> None:
@@ -92,6 +93,9 @@ def test_every_bad_field_is_named_with_its_reason(session) -> None:
 
 
 def test_phone_problems(session) -> None:
+    local = create_influencer(session, SPECIALIST, {"name": "Local", "phone": "0812 3456 7890"})
+    assert (local.phone, local.country) == ("+6281234567890", None)  # the workspace's default country, ID
+    set_setting(session, ADMIN, "default_country", "")  # no default country: a local number cannot be read
     with pytest.raises(FieldErrors) as caught:
         create_influencer(session, SPECIALIST, {"name": "A", "phone": "0812 3456 7890"})
     assert "no country code" in caught.value.errors["phone"]

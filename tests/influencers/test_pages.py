@@ -42,18 +42,20 @@ def test_add_influencer_with_field_messages(migrated_url: str, app_test) -> None
     assert "appears here once you add or import" in _texts(at.info)
     at.text_input(key="inf_add_name").set_value("Ayu Lestari")
     at.text_input(key="inf_add_email").set_value("ayu@")
-    at.text_input(key="inf_add_phone").set_value("0812 3456 7890")
+    at.text_input(key="inf_add_phone").set_value("0812")  # too short even in the workspace's country (ID)
     at.text_input(key="inf_add_instagram_handle").set_value("https://www.tiktok.com/@ayu")
     at.button(key="inf_add_submit").click().run()
     assert not at.exception, at.exception
     errors = _texts(at.error)
-    assert "email:" in errors
-    assert "phone:" in errors
-    assert "instagram: the address is a TikTok profile, not Instagram" in errors
+    assert "Email: 'ayu@' is not a valid e-mail address (the part after the @ is not a domain" in errors
+    assert "Phone: '0812' is not a valid phone number for ID" in errors
+    assert "Instagram: the address is a TikTok profile, not Instagram" in errors
+    for code in ("email:", "phone:", "instagram:"):
+        assert code not in errors, code  # fields by their label, never their code
     with session_scope(migrated_url) as s:
         assert s.scalar(select(func.count(Influencer.id))) == 0
     at.text_input(key="inf_add_email").set_value("ayu@example.com")
-    at.text_input(key="inf_add_country").set_value("ID")
+    at.text_input(key="inf_add_phone").set_value("0812 3456 7890")  # no country typed: read in the workspace's
     at.text_input(key="inf_add_instagram_handle").set_value("https://www.instagram.com/Ayu.L/")
     at.number_input(key="inf_add_instagram_followers").set_value(25000)
     at.button(key="inf_add_submit").click().run()
@@ -62,8 +64,9 @@ def test_add_influencer_with_field_messages(migrated_url: str, app_test) -> None
     assert "Influencer added." in _texts(at.success)
     with session_scope(migrated_url) as s:
         person = s.scalars(select(Influencer)).one()
-        assert (person.phone, person.handles[0].handle, person.handles[0].followers) == (
+        assert (person.phone, person.country, person.handles[0].handle, person.handles[0].followers) == (
             "+6281234567890",
+            None,
             "ayu.l",
             25000,
         )
@@ -329,8 +332,12 @@ def test_csv_upload_preview_and_import(migrated_url: str, app_test) -> None:
     assert list(problems["Reason"]) == ["a name is required"]
     assert "Not imported (no field): Hobi" in _texts(at.warning)
     # Hana's e-mail does not fit: left out with a column warning, Hana is imported.
-    assert "Column 'Surel': 1 value(s) do not fit email (rows 3;" in _texts(at.warning)
-    assert "matched_on" in _frame(at, "influencer", "matched_on").columns
+    assert "Column 'Surel': 1 value(s) do not fit Email (rows 3;" in _texts(at.warning)
+    assert "'Surel=ignore' in the column mapping box" in _texts(at.warning)
+    assert "--map" not in _texts(at.warning)
+    duplicates = _frame(at, "Influencer", "Matched on")
+    assert list(duplicates["Matched on"]) == ["Instagram"]
+    assert list(duplicates["Action"]) == ["Update"]
     at.button(key="inf_import_go").click().run()
     assert not at.exception, at.exception
     assert "Imported 2, updated 1, unchanged 0, skipped 0, rejected 1." in _texts(at.success)
@@ -375,3 +382,64 @@ def test_a_save_that_removed_bidi_says_so_in_indonesian(migrated_url: str, app_t
     with session_scope(migrated_url) as s:
         assert s.scalars(select(Program.brand)).all() == ["Kopi Kenangan"]
     assert "Merek atau produk: karakter kontrol arah teks (bidi) telah dihapus." in _texts(at.info)
+
+
+def test_import_messages_in_bahasa_name_fields_by_label_without_codes_or_flags(migrated_url: str, app_test) -> None:
+    """Field review: the preview showed `engagement_rate`, English validator text and `--map` to Indonesian users."""
+    data = (
+        "Daftar KOL 2026,,,,,\n"
+        "Nama,No. HP,Instagram,YouTube,Engagement Rate,Status\n"
+        'Ayu,0812-3456-7890,@ayu,,"3,5%",aktif\n'
+        'Budi,0812,@budi,,"4,1%",\n'
+        'Citra,,@citra,https://youtu.be/abc123,"2,2%",\n'
+        'Dewi,,@dewi,,"0,045",\n'
+        "Eka,,eka@,,,\n"
+    )
+    at = app_test()
+    at.session_state["language"] = "id"
+    at = _open(at, INFLUENCERS)
+    at.file_uploader(key="inf_import_file").upload("kol.csv", data.encode("utf-8"), "text/csv").run()
+    assert not at.exception, at.exception
+    problems = _frame(at, "Baris", "Kolom", "Alasan")
+    rows = dict(zip(problems["Baris"], zip(problems["Kolom"], problems["Alasan"], strict=True), strict=True))
+    assert set(rows) == {4, 5, 6}
+    assert rows[4] == ("Telepon", "'0812' bukan nomor telepon yang valid untuk ID")
+    assert rows[5][0] == "YouTube"
+    assert rows[5][1].startswith("'https://youtu.be/abc123' adalah tautan video, bukan kanal")
+    assert rows[6][0] == "Tingkat engagement %"
+    assert rows[6][1].startswith("0,045 bisa berarti 0.045% atau 4.5% (kolom ini juga berisi persen)")
+    shown = " | ".join([_texts(at.warning), _texts(at.info), _texts(at.caption), *problems["Alasan"]])
+    for code in ("--map", "engagement_rate", "handles.", "cli.py", "String should", "Value error"):
+        assert code not in shown, code
+    assert "Kolom 'Status'" not in _texts(at.warning)  # `aktif` is the active status
+    with session_scope(migrated_url) as s:
+        assert s.scalars(select(Influencer.status)).all() == []  # a preview writes nothing
+
+
+def test_a_column_warning_in_bahasa_names_the_field_and_its_choices_by_label(migrated_url: str, app_test) -> None:
+    at = app_test()
+    at.session_state["language"] = "id"
+    at = _open(at, INFLUENCERS)
+    data = b"Nama,Status,Instagram\nAyu,SENT,@ayu\nBudi,jangan dihubungi,@budi\n"
+    at.file_uploader(key="inf_import_file").upload("kol.csv", data, "text/csv").run()
+    assert not at.exception, at.exception
+    warning = _texts(at.warning)
+    assert "Kolom 'Status': 1 nilai tidak cocok untuk Status (baris 2;" in warning
+    assert "do_not_contact" not in warning
+    assert "'Status=ignore' di kotak pemetaan kolom" in warning
+    at.button(key="inf_import_go").click().run()
+    with session_scope(migrated_url) as s:
+        statuses = dict(s.execute(select(Influencer.name, Influencer.status)).all())
+    assert statuses == {"Ayu": "active", "Budi": "do_not_contact"}
+
+
+def test_a_file_without_a_name_column_points_to_the_mapping_box_not_a_cli_flag(migrated_url: str, app_test) -> None:
+    at = app_test()
+    at.session_state["language"] = "id"
+    at = _open(at, INFLUENCERS)
+    at.file_uploader(key="inf_import_file").upload("ig.csv", b"IG Account,Kota\n@budi,Bandung\n", "text/csv").run()
+    assert not at.exception, at.exception
+    assert _texts(at.error) == (
+        "Tidak ada kolom yang dikenali sebagai nama (kolom: IG Account, Kota); beri judul Name atau Nama, atau tulis "
+        "KOLOM=name di kotak pemetaan kolom."
+    )
