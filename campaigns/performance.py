@@ -248,7 +248,8 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
     for i, (_name, kind) in _STORED.items():
         columns[i] = kind.from_stored(columns[i], dialect)
     (ids, platforms, account_ids, accounts, names, statuses, effective, objectives, currencies, spend, impressions,
-     clicks, conversions, value, daily, lifetime, adset_daily, adset_lifetime, platform_ids, tracked) = columns  # fmt: skip
+     clicks, conversions, value, daily, lifetime, adset_daily, adset_lifetime, platform_ids,
+     tracked) = columns  # fmt: skip
     zero = Decimal(0)
     spend = [zero if v is None else v for v in spend]
     conversions = [zero if v is None else v for v in conversions]
@@ -348,7 +349,9 @@ def currency_totals(
     if result.empty:
         return result
     result = add_ratios(result)
-    result["roas"] = shown_roas(list(result["roas"]), [bool(t) for t in result["value_tracked"]])
+    result["roas"] = pd.Series(
+        shown_roas(list(result["roas"]), [bool(t) for t in result["value_tracked"]]), index=result.index, dtype=object
+    )
     return result
 
 

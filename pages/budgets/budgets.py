@@ -38,8 +38,10 @@ from influencers.queries import overdue_deliverables
 from pages.components.auth import require_page
 from pages.components.budget_widgets import (
     change_description,
+    converted_totals,
     flag_label,
     money_or_blank,
+    remaining_amount,
     render_alerts,
     scope_text,
     status_label,
@@ -65,14 +67,14 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
     period = Period(start, end)
     with session_scope() as session:
         currency = fx.reporting_currency(session)
+        rates = fx.Rates(session, start, end, pivot=currency)  # what `fx.converter` hands out, kept for `missing`
+        spent_converter = reporting_totals.day_converter(session, start, end, currency, pivot=currency)
         overview = budget_overview(
             session,
             period,
-            converter=fx.converter(session, start, end, pivot=currency),
+            converter=rates.convert_or_none,
             reporting_currency=currency,
-            spent_converter=reporting_totals.day_converter(
-                session, start, end, currency, pivot=currency
-            ),  # spent: day by day
+            spent_converter=spent_converter,  # spent: day by day
         )
         overdue = overdue_deliverables(session, overview.today)
         results, verdicts = overview.results, overview.results.verdicts
@@ -87,6 +89,7 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
             "members": plan_members(session),
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
             "reporting_currency": currency,
+            "missing": sorted(set(rates.missing) | set(spent_converter.book.missing)),
         }
 
 
@@ -236,10 +239,22 @@ selected = [chosen] if chosen is not None else in_currency
 totals = next(iter(results.totals(selected)), CurrencyTotals(chart_currency))
 cur = chart_currency
 t1, t2, t3, t4 = st.columns(4)
-tile(t1, _("Planned ({currency})", currency=cur), totals.planned, cur)
-tile(t2, _("Spent ({currency})", currency=cur), totals.actual, cur)
-tile(t3, _("Projected ({currency})", currency=cur), totals.projected, cur)
-tile(t4, _("Remaining ({currency})", currency=cur), totals.remaining, cur)
+if not selected:  # nothing of its own in this currency (often the reporting currency): no 0 that reads as "nothing"
+    tile(t1, _("Planned ({currency})", currency=cur), None, cur)
+    tile(t2, _("Spent ({currency})", currency=cur), None, cur)
+    tile(t3, _("Projected ({currency})", currency=cur), None, cur)
+    tile(t4, _("Remaining ({currency})", currency=cur), None, cur)
+    st.caption(_("No campaign or program is in {currency} in this period.", currency=cur))
+    if cur == reporting:
+        for message in fx.missing_rate_messages(data["missing"])[:3]:
+            st.caption(message_text(message))
+else:
+    tile(t1, _("Planned ({currency})", currency=cur), totals.planned if totals.plans else None, cur)
+    tile(t2, _("Spent ({currency})", currency=cur), totals.actual, cur)
+    tile(t3, _("Projected ({currency})", currency=cur), totals.projected, cur)
+    tile(t4, _("Remaining ({currency})", currency=cur), remaining_amount(totals), cur)
+    if not totals.plans:
+        st.caption(_("No plan in {currency} for these scopes: nothing is planned, so nothing remains.", currency=cur))
 extra = []
 if totals.committed:
     extra.append(_("{amount} committed to influencers", amount=money(totals.committed, cur)))
@@ -247,8 +262,12 @@ if totals.unplanned_actual:
     extra.append(_("{amount} spent without a plan", amount=money(totals.unplanned_actual, cur)))
 if extra:
     st.caption("; ".join(extra))
-converted = next((t for t in overview.totals if t.currency == reporting), None)
-if chosen is None and converted is not None and len(set(row_currencies[paced].tolist())) > 1:
+converted = converted_totals(overview.totals, reporting)  # None: a scope stayed in its currency (a missing rate)
+several = len(set(row_currencies[paced].tolist())) > 1
+if chosen is None and several and converted is None and selected:
+    for message in fx.missing_rate_messages(data["missing"])[:3]:
+        st.caption(message_text(message))
+if chosen is None and converted is not None and several:
     st.caption(
         _(
             "All currencies converted to {currency}: planned {planned}, spent {actual}, projected {projected}.",

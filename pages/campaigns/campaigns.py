@@ -255,7 +255,9 @@ def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
             _("Conversions"): number_column(rows["conversions"]),
             _("CPA"): money_column(rows["cpa"], currencies),
             _("Conversion value"): money_column(rows["conversion_value"], currencies),
-            _("ROAS"): [NO_VALUE if v is None else t for v, t in zip(rows["roas"], number_column(rows["roas"], 2))],
+            _("ROAS"): [
+                NO_VALUE if v is None else t for v, t in zip(rows["roas"], number_column(rows["roas"], 2), strict=True)
+            ],
             _("Budget"): _budget_column(rows),
             _("Pacing (this month)"): _pacing_column(rows["id"], statuses),
         }
