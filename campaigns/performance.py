@@ -100,14 +100,11 @@ def _ratios(spend, impressions, clicks, conversions, value, step: Decimal) -> tu
     return ctr, cpa, roas
 
 
-def value_tracked_expr() -> Any:
-    """1 for an insight row that tracks conversion value (a value, or a non-empty `action_values` list), else 0:
-    what `value_tracked` adds up per campaign (its MAX over the period's rows)."""
-    listed = and_(
-        CampaignInsight.action_values.is_not(None),
-        cast(CampaignInsight.action_values, String).not_in(("null", "[]")),
-    )
-    return case((CampaignInsight.conversion_value != 0, 1), (listed, 1), else_=0)
+def value_tracked_expr(table: Any = CampaignInsight) -> Any:
+    """1 for an insight row (`CampaignInsight`, or `AdSetInsight`) that tracks conversion value (a value, or a
+    non-empty `action_values` list), else 0: what `value_tracked` takes the MAX of over the period's rows."""
+    listed = and_(table.action_values.is_not(None), cast(table.action_values, String).not_in(("null", "[]")))
+    return case((table.conversion_value != 0, 1), (listed, 1), else_=0)
 
 
 def shown_roas(roas: Sequence[Decimal | None], tracked: Sequence[bool]) -> list[Decimal | None]:
@@ -378,7 +375,11 @@ def daily_series(session: Session, campaign_id: int, since: dt.date, until: dt.d
 def ad_set_breakdown(session: Session, campaign_id: int, since: dt.date, until: dt.date) -> pd.DataFrame:
     """The campaign's ad sets with their totals for the dates and their own budgets."""
     totals = (
-        select(AdSetInsight.ad_set_id, *(func.sum(getattr(AdSetInsight, m)).label(m) for m in METRICS))
+        select(
+            AdSetInsight.ad_set_id,
+            *(func.sum(getattr(AdSetInsight, m)).label(m) for m in METRICS),
+            func.max(value_tracked_expr(AdSetInsight)).label("value_tracked"),
+        )
         .join(AdSet, AdSet.id == AdSetInsight.ad_set_id)
         .where(AdSet.campaign_id == campaign_id, AdSetInsight.date.between(since, until))
         .group_by(AdSetInsight.ad_set_id)
@@ -394,6 +395,7 @@ def ad_set_breakdown(session: Session, campaign_id: int, since: dt.date, until: 
             AdSet.daily_budget,
             AdSet.lifetime_budget,
             *(func.coalesce(getattr(totals.c, m), 0).label(m) for m in METRICS),
+            func.coalesce(totals.c.value_tracked, 0).label("value_tracked"),
         )
         .outerjoin(totals, totals.c.ad_set_id == AdSet.id)
         .where(AdSet.campaign_id == campaign_id)
@@ -404,7 +406,10 @@ def ad_set_breakdown(session: Session, campaign_id: int, since: dt.date, until: 
         return frame
     for column in ("spend", "conversions", "conversion_value"):
         frame[column] = pd.Series([_dec(v) for v in frame[column]], index=frame.index, dtype=object)
-    return add_ratios(frame)
+    frame = add_ratios(frame)
+    tracked = [bool(t) for t in frame["value_tracked"]]
+    frame["roas"] = pd.Series(shown_roas(list(frame["roas"]), tracked), index=frame.index, dtype=object)
+    return frame
 
 
 @dataclass(frozen=True)

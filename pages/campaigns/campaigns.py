@@ -362,7 +362,7 @@ else:
                 _("Spend"): [money(v, currency) for v in adsets["spend"]],
                 _("Conversions"): [number(v) for v in adsets["conversions"]],
                 _("CPA"): [money_or_blank(v, currency) for v in adsets["cpa"]],
-                _("ROAS"): [None if v is None else number(v, 2) for v in adsets["roas"]],
+                _("ROAS"): [NO_VALUE if v is None else number(v, 2) for v in adsets["roas"]],
             }
         ),
         hide_index=True,

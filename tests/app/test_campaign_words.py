@@ -96,6 +96,12 @@ def test_roas_is_a_dash_without_value_tracking_and_zero_only_when_tracked_value_
         assert shown.loc[int(cid), "ROAS"] == "—"
     assert shown.loc[int(tracked["id"]), "ROAS"] == "0.00", tracked_name
     assert "" not in set(shown["ROAS"])
+    # The detail's ad sets follow the same rule.
+    at.selectbox(key="campaigns_detail").set_value(int(untracked["id"].iloc[0])).run()
+    assert not at.exception, at.exception
+    adsets = _table(at, "Ad set")
+    assert len(adsets)
+    assert set(adsets["ROAS"]) == {"—"}
 
 
 def test_totals_rows_say_per_currency_and_converted_in_bahasa_too(demo_url, app_test) -> None:
