@@ -26,6 +26,7 @@ from budgets.charts import pacing_chart
 from budgets.overview import BudgetOverview, CurrencyTotals, budget_overview
 from budgets.plans import TARGET_PLAN, plan_members, plan_scopes, set_mix_plan, set_plan
 from campaigns import performance
+from campaigns.queries import campaign_identities
 from db.calendar import Period, default_range
 from db.engine import session_scope
 from db.errors import DomainError, Message
@@ -47,6 +48,7 @@ from pages.components.budget_widgets import (
     status_label,
     tile,
 )
+from pages.components.campaign_names import campaign_label_list
 from pages.components.charts import chart
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today, when_text
 from pages.components.empty import empty_state
@@ -60,6 +62,20 @@ from pages.components.text_notices import removed_notices, show_notices
 actor = require_page("budgets")
 st.title(_("Budgets"))
 st.caption(_("Planned, spent and projected spend for paid ads and influencer fees, with pacing alerts."))
+
+
+def _campaign_names(session, results) -> dict[str, str]:
+    """Scope key -> the campaign's label (`campaign_names`: same-named campaigns told apart) for campaign rows."""
+    rows = [i for i in range(len(results)) if results.scope_type[i] == "campaign" and results.campaign_id[i]]
+    ids = [int(results.campaign_id[i]) for i in rows]
+    known = campaign_identities(session, ids)
+    labels = campaign_label_list(
+        [str(results.name[i]) for i in rows],
+        [known.get(cid, ("", None))[0] for cid in ids],
+        [known.get(cid, ("", None))[1] for cid in ids],
+        ids,
+    )
+    return {str(results.scope_key[i]): label for i, label in zip(rows, labels, strict=True)}
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -90,6 +106,7 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
             "reporting_currency": currency,
             "missing": sorted(set(rates.missing) | set(spent_converter.book.missing)),
+            "campaign_names": _campaign_names(session, results),
         }
 
 
@@ -112,7 +129,8 @@ def scope_named(note: Message) -> Message:
 def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     """The formatted plans-and-pacing table, cached (formatting thousands of amounts is the slow part), from the
     overview's result columns (`budgets.overview.PacingResults`)."""
-    r = _overview(db, start, end)["overview"].results
+    data = _overview(db, start, end)
+    r, names = data["overview"].results, data["campaign_names"]
     v = r.verdicts
     types, currencies = r.scope_type.tolist(), r.currency.tolist()
 
@@ -121,7 +139,10 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
 
     columns = {
         _("Type"): [term(SCOPE_LABELS, t) for t in types],
-        _("Name"): [scope_name(t, n) for t, n in zip(types, r.name.tolist(), strict=True)],
+        _("Name"): [
+            names.get(k) or scope_name(t, n)
+            for t, n, k in zip(types, r.name.tolist(), r.scope_key.tolist(), strict=True)
+        ],
         _("Currency"): currencies,
         _("Planned"): amounts(r.planned),
         _("Platform budget"): amounts(v.meta_budget),  # Meta, TikTok, ... campaign budget
@@ -232,7 +253,10 @@ c1, c2 = st.columns([1, 3])
 chart_currency = c1.selectbox(_("Currency"), currencies, key="budgets_chart_currency")
 in_currency = results.rows(paced & (row_currencies == chart_currency))
 scope_labels = {"": _("All campaigns and programs in {currency}", currency=chart_currency)}
-scope_labels.update({row_keys[i]: results.name[i] for i in in_currency if row_types[i] == "campaign"})
+campaign_names = data["campaign_names"]  # same-named campaigns told apart, as in the table
+scope_labels.update(
+    {row_keys[i]: campaign_names.get(row_keys[i], results.name[i]) for i in in_currency if row_types[i] == "campaign"}
+)
 chart_scope = c2.selectbox(_("Scope"), list(scope_labels), format_func=scope_labels.get, key="budgets_chart_scope")
 chosen = next((i for i in in_currency if row_keys[i] == chart_scope), None)
 selected = [chosen] if chosen is not None else in_currency

@@ -72,6 +72,16 @@ def test_same_named_campaigns_are_told_apart_in_the_table_the_picker_and_the_ove
     assert all(name.startswith("Payday (") for name in top[:2]), top
     assert top[0] != top[1]
     assert set(top[:2]) <= set(paydays)  # one rule: the same label on both pages
+    bu = _open(app_test, BUDGETS)  # the pacing chart's scope picker and the plans table
+    for cur in bu.selectbox(key="budgets_chart_currency").options:
+        bu.selectbox(key="budgets_chart_currency").select(cur).run()
+        picked = [o for o in bu.selectbox(key="budgets_chart_scope").options if o.startswith("Payday")]
+        assert len(set(picked)) == len(picked), picked
+        assert all(o.startswith("Payday (") for o in picked), picked
+    names = [n for n in _table(bu, "Remaining")["Name"] if n.startswith("Payday")]
+    assert len(names) >= 2
+    assert len(names) == len(set(names))
+    assert all(n.startswith("Payday (") for n in names), names
 
 
 def test_roas_is_a_dash_without_value_tracking_and_zero_only_when_tracked_value_is_zero(demo_url, app_test) -> None:
