@@ -276,7 +276,10 @@ picked = st.dataframe(
     key="campaigns_table",
     on_select="rerun",
     selection_mode="single-row",
-    column_config=amount_columns(view, (_("Spend"), _("CPA"), _("Conversion value"), _("Budget"), _("ROAS"))),
+    # sized to the longest cell: a campaign's label (its account and platform id) and amounts are never cut
+    column_config=amount_columns(
+        view, (_("Campaign"), _("Spend"), _("CPA"), _("Conversion value"), _("Budget"), _("ROAS"))
+    ),
 )
 
 reporting, totals = _totals(db_key(), query, tuple(sorted(selected_ids)))

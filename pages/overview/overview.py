@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
 import streamlit as st
 
 from budgets import alerts
@@ -29,7 +30,7 @@ from pages.components.campaign_names import campaign_labels
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today, when_text
 from pages.components.i18n import _, date_text
 from pages.components.inputs import message_text
-from pages.components.money import money, number
+from pages.components.money import amount_columns, money, number
 from pages.components.navigation import page_link
 from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, term
 
@@ -164,17 +165,17 @@ if not ranked.empty:
     left, right = st.columns(2)
 
     def _rank_table(frame, key: str) -> None:
-        st.dataframe(
+        shown = pd.DataFrame(
             {
                 _("Campaign"): list(frame["label"]),
                 _("Spend"): [money(v, c) for v, c in zip(frame["spend"], frame["currency"], strict=True)],
                 _("Conversions"): [number(v) for v in frame["conversions"]],
                 _("CPA"): [money_or_blank(v, c) for v, c in zip(frame["cpa"], frame["currency"], strict=True)],
                 _("ROAS"): ["—" if v is None else number(v, 2) for v in frame["roas"]],
-            },
-            hide_index=True,
-            key=key,
+            }
         )
+        # sized to the longest cell: a campaign's label (its account and platform id) is never cut
+        st.dataframe(shown, hide_index=True, key=key, column_config=amount_columns(shown, (_("Campaign"), _("Spend"))))
 
     with left:
         st.subheader(_("Top campaigns by ROAS"))
