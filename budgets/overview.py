@@ -47,7 +47,8 @@ SpentConverter = Callable[[Iterable[tuple[dt.date, str, Decimal]]], Decimal | No
 
 @dataclass(frozen=True)
 class CurrencyTotals:
-    """Planned, spent, committed, projected and remaining in one currency."""
+    """Planned, spent, committed, projected and remaining in one currency. `remaining` is the sum of the planned
+    scopes' plan minus their spent (a scope without a plan has no remaining); `plans` counts those scopes."""
 
     currency: str
     planned: Decimal = Decimal(0)
@@ -56,6 +57,7 @@ class CurrencyTotals:
     projected: Decimal = Decimal(0)
     remaining: Decimal = Decimal(0)
     unplanned_actual: Decimal = Decimal(0)
+    plans: int = 0
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,7 @@ def currency_totals(
     out = []
     for code in sorted(set(cur.tolist())):
         mask = cur == code
+        plans = int(np.count_nonzero(has_plan & mask))
         plan_sum, actual_sum, committed_sum, projected_sum, unplanned = (
             np.add.reduce(v[mask], initial=Decimal(0)) for v in values
         )
@@ -280,8 +283,9 @@ def currency_totals(
                 actual=quantize(actual_sum, code),
                 committed=quantize(committed_sum, code),
                 projected=quantize(projected_sum, code),
-                remaining=quantize(plan_sum - actual_sum, code),
+                remaining=quantize(plan_sum - (actual_sum - unplanned), code),  # planned scopes only
                 unplanned_actual=quantize(unplanned, code),
+                plans=plans,
             )
         )
     return out

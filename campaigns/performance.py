@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import String, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from campaigns.conversions import default_events
@@ -49,6 +49,8 @@ TABLE_COLUMNS = (
     "ctr",
     "cpa",
     "roas",
+    "platform_id",  # the platform's own campaign id (Meta's digits), None for campaigns only known by name
+    "value_tracked",  # bool: a day of the period tracked conversion value (`value_tracked`)
 )
 
 
@@ -96,6 +98,19 @@ def _ratios(spend, impressions, clicks, conversions, value, step: Decimal) -> tu
     cpa = (spend / conversions).quantize(step, ROUND_HALF_UP) if conversions else None
     roas = (_dec(value) / spend).quantize(cent, ROUND_HALF_UP) if spend else None
     return ctr, cpa, roas
+
+
+def value_tracked_expr(table: Any = CampaignInsight) -> Any:
+    """1 for an insight row (`CampaignInsight`, or `AdSetInsight`) that tracks conversion value (a value, or a
+    non-empty `action_values` list), else 0: what `value_tracked` takes the MAX of over the period's rows."""
+    listed = and_(table.action_values.is_not(None), cast(table.action_values, String).not_in(("null", "[]")))
+    return case((table.conversion_value != 0, 1), (listed, 1), else_=0)
+
+
+def shown_roas(roas: Sequence[Decimal | None], tracked: Sequence[bool]) -> list[Decimal | None]:
+    """THE ROAS rule for pages: None (shown as "—", no value tracked, as Ads Manager does) where a campaign's days
+    track no conversion value at all; 0.00 only where value is tracked and adds up to 0."""
+    return [r if t else None for r, t in zip(roas, tracked, strict=True)]
 
 
 def ratio_columns(
@@ -180,6 +195,7 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
         select(
             CampaignInsight.campaign_id,
             *(func.sum(getattr(CampaignInsight, m)).label(m) for m in METRICS),
+            func.max(value_tracked_expr()).label("value_tracked"),
         )
         .where(CampaignInsight.date >= filters.since, CampaignInsight.date <= filters.until)
         .group_by(CampaignInsight.campaign_id)
@@ -202,6 +218,8 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
             Money.stored(Campaign.lifetime_budget).label("lifetime_budget"),
             Money.stored(set_daily).label("adset_daily_budget"),
             Money.stored(set_lifetime).label("adset_lifetime_budget"),
+            Campaign.meta_id.label("platform_id"),
+            func.coalesce(totals.c.value_tracked, 0).label("value_tracked"),
         )
         .join(AdAccount, AdAccount.id == Campaign.account_id)
         .outerjoin(totals, totals.c.campaign_id == Campaign.id)
@@ -227,7 +245,8 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
     for i, (_name, kind) in _STORED.items():
         columns[i] = kind.from_stored(columns[i], dialect)
     (ids, platforms, account_ids, accounts, names, statuses, effective, objectives, currencies, spend, impressions,
-     clicks, conversions, value, daily, lifetime, adset_daily, adset_lifetime) = columns  # fmt: skip
+     clicks, conversions, value, daily, lifetime, adset_daily, adset_lifetime, platform_ids,
+     tracked) = columns  # fmt: skip
     zero = Decimal(0)
     spend = [zero if v is None else v for v in spend]
     conversions = [zero if v is None else v for v in conversions]
@@ -238,10 +257,12 @@ def campaign_performance(session: Session, filters: CampaignFilters) -> pd.DataF
         for d, lt, ad, al in zip(daily, lifetime, adset_daily, adset_lifetime, strict=True)
     ]
     ctr, cpa, roas = ratio_columns(spend, impressions, clicks, conversions, value, currencies)
+    tracked = [bool(t) for t in tracked]
+    roas = shown_roas(roas, tracked)
     table = (
         ids, platforms, account_ids, accounts, names, statuses, effective, objectives, currencies, spend, impressions,
         clicks, conversions, value, [b.level if b.kind else None for b in budgets], [b.kind for b in budgets],
-        [b.daily or b.lifetime for b in budgets], ctr, cpa, roas,
+        [b.daily or b.lifetime for b in budgets], ctr, cpa, roas, platform_ids, tracked,
     )  # fmt: skip
     return pd.DataFrame.from_records(list(zip(*table, strict=True)), columns=TABLE_COLUMNS)
 
@@ -259,7 +280,12 @@ def currency_totals(
     `in_reporting` (campaign id -> its spend and conversion value in the reporting currency, each day converted
     as the exports write it: `finance.reporting.campaign_spend_in`) makes the reporting-currency row the sum of
     those figures for the campaigns of `frame` (a campaign absent from it has no day in the period: 0), shown
-    when every campaign's days have a rate; the converter is then not used."""
+    when every campaign's days have a rate; the converter is then not used.
+
+    `converted` tells the reporting-currency row (all currencies converted) from the per-currency rows (a page
+    labels them apart so nobody adds them up); ROAS follows `shown_roas` (None where no campaign of the row
+    tracks conversion value)."""
+    tracks = "value_tracked" in frame.columns
     rows = []
     for currency, group in frame.groupby("currency", sort=True):
         rows.append(
@@ -271,9 +297,11 @@ def currency_totals(
                 "clicks": int(group["clicks"].sum()),
                 "conversions": sum(group["conversions"], Decimal(0)),
                 "conversion_value": sum(group["conversion_value"], Decimal(0)),
+                "converted": False,
+                "value_tracked": bool(group["value_tracked"].any()) if tracks else True,
             }
         )
-    result = pd.DataFrame(rows, columns=["currency", "campaigns", *METRICS])
+    result = pd.DataFrame(rows, columns=["currency", "campaigns", *METRICS, "converted", "value_tracked"])
     if in_reporting is not None and reporting_currency and not result.empty:
         pairs = [in_reporting.get(int(i), (ZERO, ZERO)) for i in frame["id"]]
         spends = [spend for spend, _value in pairs if spend is not None]
@@ -287,6 +315,8 @@ def currency_totals(
                 "clicks": int(result["clicks"].sum()),
                 "conversions": sum(result["conversions"], ZERO),
                 "conversion_value": sum(values, ZERO),
+                "converted": True,
+                "value_tracked": bool(result["value_tracked"].any()),
             }
             result.loc[len(result)] = row
     elif converter and reporting_currency and not result.empty:
@@ -309,9 +339,17 @@ def currency_totals(
                 "clicks": int(result["clicks"].sum()),
                 "conversions": sum(result["conversions"], Decimal(0)),
                 "conversion_value": sum(value, Decimal(0)),
+                "converted": True,
+                "value_tracked": bool(result["value_tracked"].any()),
             }
             result.loc[len(result)] = folded
-    return add_ratios(result) if not result.empty else result
+    if result.empty:
+        return result
+    result = add_ratios(result)
+    result["roas"] = pd.Series(
+        shown_roas(list(result["roas"]), [bool(t) for t in result["value_tracked"]]), index=result.index, dtype=object
+    )
+    return result
 
 
 def daily_series(session: Session, campaign_id: int, since: dt.date, until: dt.date) -> pd.DataFrame:
@@ -337,7 +375,11 @@ def daily_series(session: Session, campaign_id: int, since: dt.date, until: dt.d
 def ad_set_breakdown(session: Session, campaign_id: int, since: dt.date, until: dt.date) -> pd.DataFrame:
     """The campaign's ad sets with their totals for the dates and their own budgets."""
     totals = (
-        select(AdSetInsight.ad_set_id, *(func.sum(getattr(AdSetInsight, m)).label(m) for m in METRICS))
+        select(
+            AdSetInsight.ad_set_id,
+            *(func.sum(getattr(AdSetInsight, m)).label(m) for m in METRICS),
+            func.max(value_tracked_expr(AdSetInsight)).label("value_tracked"),
+        )
         .join(AdSet, AdSet.id == AdSetInsight.ad_set_id)
         .where(AdSet.campaign_id == campaign_id, AdSetInsight.date.between(since, until))
         .group_by(AdSetInsight.ad_set_id)
@@ -353,6 +395,7 @@ def ad_set_breakdown(session: Session, campaign_id: int, since: dt.date, until: 
             AdSet.daily_budget,
             AdSet.lifetime_budget,
             *(func.coalesce(getattr(totals.c, m), 0).label(m) for m in METRICS),
+            func.coalesce(totals.c.value_tracked, 0).label("value_tracked"),
         )
         .outerjoin(totals, totals.c.ad_set_id == AdSet.id)
         .where(AdSet.campaign_id == campaign_id)
@@ -363,7 +406,10 @@ def ad_set_breakdown(session: Session, campaign_id: int, since: dt.date, until: 
         return frame
     for column in ("spend", "conversions", "conversion_value"):
         frame[column] = pd.Series([_dec(v) for v in frame[column]], index=frame.index, dtype=object)
-    return add_ratios(frame)
+    frame = add_ratios(frame)
+    tracked = [bool(t) for t in frame["value_tracked"]]
+    frame["roas"] = pd.Series(shown_roas(list(frame["roas"]), tracked), index=frame.index, dtype=object)
+    return frame
 
 
 @dataclass(frozen=True)

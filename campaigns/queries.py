@@ -144,3 +144,16 @@ def sync_runs(session: Session, limit: int = 50, kinds: Sequence[str] = ()) -> l
     if kinds:
         stmt = stmt.where(SyncRun.kind.in_(list(kinds)))
     return [dict(r) for r in session.execute(stmt).mappings()]
+
+
+def campaign_identities(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+    """Per campaign id: its ad account's name and the platform's own campaign id (None when only known by name),
+    what pages need to tell same-named campaigns apart (`pages/components/campaign_names.py`)."""
+    if not ids:
+        return {}
+    stmt = (
+        select(Campaign.id, AdAccount.name, Campaign.meta_id)
+        .join(AdAccount, AdAccount.id == Campaign.account_id)
+        .where(Campaign.id.in_(list(ids)))
+    )
+    return {int(i): (str(account), meta_id) for i, account, meta_id in session.execute(stmt)}

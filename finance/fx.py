@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from campaigns.models import AdAccount, CampaignInsight
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
-from db.errors import N_, Codes, DomainError
+from db.errors import N_, Codes, DomainError, Message
 from db.money import currency_code, is_currency, quantize
 from db.parse import parse_date, parse_rate
 from db.roles import Actor, require
@@ -204,6 +204,47 @@ def missing_by_pair(missing: Iterable[MissingRate]) -> dict[str, list[str]]:
     for item in missing:
         months.setdefault(item.pair, set()).add(item.month)
     return {pair: sorted(found) for pair, found in sorted(months.items())}
+
+
+def pair_text(source: str, target: str) -> str:
+    """A pair as people read it and type it on Exports → FX rates: `USD→IDR` (one rate: 1 USD in IDR)."""
+    return f"{source.upper()}→{target.upper()}"
+
+
+def tried_text(source: str, target: str) -> str:
+    """The pairs a lookup tries for `source` into `target`: finance's rate either way round (`USD→IDR, IDR→USD`)."""
+    return f"{pair_text(source, target)}, {pair_text(target, source)}"
+
+
+def missing_rate_messages(missing: Iterable[MissingRate]) -> list[Message]:
+    """THE words for rates a page (or a total) could not find: one sentence per pair, saying which pairs were
+    tried and which pair to enter for which day or month on which page
+    (`No USD→IDR rate for 2026-11-30: tried USD→IDR, IDR→USD and the ECB reference rates. Enter the USD→IDR rate
+    for 2026-11-30 on Exports → FX rates.`). Several days of a pair are written as their first and last."""
+    out = []
+    for pair, periods in _periods_by_pair(missing).items():
+        source, target = pair
+        params = {"pair": pair_text(source, target), "tried": tried_text(source, target)}
+        if len(periods) == 1:
+            text = N_(
+                "No {pair} rate for {when}: tried {tried} and the ECB reference rates. "
+                "Enter the {pair} rate for {when} on Exports → FX rates."
+            )
+            out.append(Message(text, {**params, "when": periods[0]}))
+        else:
+            text = N_(
+                "No {pair} rate for {count} days or months from {first} to {last}: tried {tried} and the ECB "
+                "reference rates. Enter {pair} rates for {first} to {last} on Exports → FX rates."
+            )
+            out.append(Message(text, {**params, "count": len(periods), "first": periods[0], "last": periods[-1]}))
+    return out
+
+
+def _periods_by_pair(missing: Iterable[MissingRate]) -> dict[tuple[str, str], list[str]]:
+    found: dict[tuple[str, str], set[str]] = {}
+    for item in missing:
+        found.setdefault((item.from_currency, item.to_currency), set()).add(item.period)
+    return {pair: sorted(periods) for pair, periods in sorted(found.items())}
 
 
 RateRow = tuple[dt.date, str, str, Decimal]
@@ -381,10 +422,12 @@ class RateBook:
         if used is None:
             raise FxError(
                 N_(
-                    "No FX rate {pair} for {day} (nor the {days} days before it, in either direction, nor an ECB "
-                    "reference rate). Add it on the Exports page or with `python cli.py fx import`."
+                    "No {pair} rate for {day}: tried {tried} on that day and the {days} days before it, and the "
+                    "ECB reference rates. Enter the {pair} rate for {day} on Exports → FX rates, or import "
+                    "rates with `python cli.py fx import`."
                 ),
-                pair=f"{currency.upper()}->{self.target}",
+                pair=pair_text(currency, self.target),
+                tried=tried_text(currency, self.target),
                 day=day.isoformat(),
                 days=DAILY_FALLBACK_DAYS,
             )
@@ -403,10 +446,12 @@ class RateBook:
         if used is None:
             raise FxError(
                 N_(
-                    "No FX rate {pair} in {month} (policy {policy}, in either direction, nor an ECB reference "
-                    "rate). Add rates on the Exports page or with `python cli.py fx import`."
+                    "No {pair} rate in {month} (policy {policy}): tried {tried} and the ECB reference rates. "
+                    "Enter {pair} rates for {month} on Exports → FX rates, or import rates with "
+                    "`python cli.py fx import`."
                 ),
-                pair=f"{currency.upper()}->{self.target}",
+                pair=pair_text(currency, self.target),
+                tried=tried_text(currency, self.target),
                 month=month.strftime("%Y-%m"),
                 policy=self.policy,
             )

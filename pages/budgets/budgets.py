@@ -26,6 +26,7 @@ from budgets.charts import pacing_chart
 from budgets.overview import BudgetOverview, CurrencyTotals, budget_overview
 from budgets.plans import TARGET_PLAN, plan_members, plan_scopes, set_mix_plan, set_plan
 from campaigns import performance
+from campaigns.queries import campaign_identities
 from db.calendar import Period, default_range
 from db.engine import session_scope
 from db.errors import DomainError, Message
@@ -38,13 +39,16 @@ from influencers.queries import overdue_deliverables
 from pages.components.auth import require_page
 from pages.components.budget_widgets import (
     change_description,
+    converted_totals,
     flag_label,
     money_or_blank,
+    remaining_amount,
     render_alerts,
     scope_text,
     status_label,
     tile,
 )
+from pages.components.campaign_names import campaign_label_list
 from pages.components.charts import chart
 from pages.components.data import CACHE_TTL, clear_caches, db_key, today, when_text
 from pages.components.empty import empty_state
@@ -60,19 +64,33 @@ st.title(_("Budgets"))
 st.caption(_("Planned, spent and projected spend for paid ads and influencer fees, with pacing alerts."))
 
 
+def _campaign_names(session, results) -> dict[str, str]:
+    """Scope key -> the campaign's label (`campaign_names`: same-named campaigns told apart) for campaign rows."""
+    rows = [i for i in range(len(results)) if results.scope_type[i] == "campaign" and results.campaign_id[i]]
+    ids = [int(results.campaign_id[i]) for i in rows]
+    known = campaign_identities(session, ids)
+    labels = campaign_label_list(
+        [str(results.name[i]) for i in rows],
+        [known.get(cid, ("", None))[0] for cid in ids],
+        [known.get(cid, ("", None))[1] for cid in ids],
+        ids,
+    )
+    return {str(results.scope_key[i]): label for i, label in zip(rows, labels, strict=True)}
+
+
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _overview(db: str, start: dt.date, end: dt.date) -> dict:
     period = Period(start, end)
     with session_scope() as session:
         currency = fx.reporting_currency(session)
+        rates = fx.Rates(session, start, end, pivot=currency)  # what `fx.converter` hands out, kept for `missing`
+        spent_converter = reporting_totals.day_converter(session, start, end, currency, pivot=currency)
         overview = budget_overview(
             session,
             period,
-            converter=fx.converter(session, start, end, pivot=currency),
+            converter=rates.convert_or_none,
             reporting_currency=currency,
-            spent_converter=reporting_totals.day_converter(
-                session, start, end, currency, pivot=currency
-            ),  # spent: day by day
+            spent_converter=spent_converter,  # spent: day by day
         )
         overdue = overdue_deliverables(session, overview.today)
         results, verdicts = overview.results, overview.results.verdicts
@@ -87,6 +105,8 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
             "members": plan_members(session),
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
             "reporting_currency": currency,
+            "missing": sorted(set(rates.missing) | set(spent_converter.book.missing)),
+            "campaign_names": _campaign_names(session, results),
         }
 
 
@@ -109,7 +129,8 @@ def scope_named(note: Message) -> Message:
 def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     """The formatted plans-and-pacing table, cached (formatting thousands of amounts is the slow part), from the
     overview's result columns (`budgets.overview.PacingResults`)."""
-    r = _overview(db, start, end)["overview"].results
+    data = _overview(db, start, end)
+    r, names = data["overview"].results, data["campaign_names"]
     v = r.verdicts
     types, currencies = r.scope_type.tolist(), r.currency.tolist()
 
@@ -118,7 +139,10 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
 
     columns = {
         _("Type"): [term(SCOPE_LABELS, t) for t in types],
-        _("Name"): [scope_name(t, n) for t, n in zip(types, r.name.tolist(), strict=True)],
+        _("Name"): [
+            names.get(k) or scope_name(t, n)
+            for t, n, k in zip(types, r.name.tolist(), r.scope_key.tolist(), strict=True)
+        ],
         _("Currency"): currencies,
         _("Planned"): amounts(r.planned),
         _("Platform budget"): amounts(v.meta_budget),  # Meta, TikTok, ... campaign budget
@@ -229,17 +253,32 @@ c1, c2 = st.columns([1, 3])
 chart_currency = c1.selectbox(_("Currency"), currencies, key="budgets_chart_currency")
 in_currency = results.rows(paced & (row_currencies == chart_currency))
 scope_labels = {"": _("All campaigns and programs in {currency}", currency=chart_currency)}
-scope_labels.update({row_keys[i]: results.name[i] for i in in_currency if row_types[i] == "campaign"})
+campaign_names = data["campaign_names"]  # same-named campaigns told apart, as in the table
+scope_labels.update(
+    {row_keys[i]: campaign_names.get(row_keys[i], results.name[i]) for i in in_currency if row_types[i] == "campaign"}
+)
 chart_scope = c2.selectbox(_("Scope"), list(scope_labels), format_func=scope_labels.get, key="budgets_chart_scope")
 chosen = next((i for i in in_currency if row_keys[i] == chart_scope), None)
 selected = [chosen] if chosen is not None else in_currency
 totals = next(iter(results.totals(selected)), CurrencyTotals(chart_currency))
 cur = chart_currency
 t1, t2, t3, t4 = st.columns(4)
-tile(t1, _("Planned ({currency})", currency=cur), totals.planned, cur)
-tile(t2, _("Spent ({currency})", currency=cur), totals.actual, cur)
-tile(t3, _("Projected ({currency})", currency=cur), totals.projected, cur)
-tile(t4, _("Remaining ({currency})", currency=cur), totals.remaining, cur)
+if not selected:  # nothing of its own in this currency (often the reporting currency): no 0 that reads as "nothing"
+    tile(t1, _("Planned ({currency})", currency=cur), None, cur)
+    tile(t2, _("Spent ({currency})", currency=cur), None, cur)
+    tile(t3, _("Projected ({currency})", currency=cur), None, cur)
+    tile(t4, _("Remaining ({currency})", currency=cur), None, cur)
+    st.caption(_("No campaign or program is in {currency} in this period.", currency=cur))
+    if cur == reporting:
+        for message in fx.missing_rate_messages(data["missing"])[:3]:
+            st.caption(message_text(message))
+else:
+    tile(t1, _("Planned ({currency})", currency=cur), totals.planned if totals.plans else None, cur)
+    tile(t2, _("Spent ({currency})", currency=cur), totals.actual, cur)
+    tile(t3, _("Projected ({currency})", currency=cur), totals.projected, cur)
+    tile(t4, _("Remaining ({currency})", currency=cur), remaining_amount(totals), cur)
+    if not totals.plans:
+        st.caption(_("No plan in {currency} for these scopes: nothing is planned, so nothing remains.", currency=cur))
 extra = []
 if totals.committed:
     extra.append(_("{amount} committed to influencers", amount=money(totals.committed, cur)))
@@ -247,8 +286,12 @@ if totals.unplanned_actual:
     extra.append(_("{amount} spent without a plan", amount=money(totals.unplanned_actual, cur)))
 if extra:
     st.caption("; ".join(extra))
-converted = next((t for t in overview.totals if t.currency == reporting), None)
-if chosen is None and converted is not None and len(set(row_currencies[paced].tolist())) > 1:
+converted = converted_totals(overview.totals, reporting)  # None: a scope stayed in its currency (a missing rate)
+several = len(set(row_currencies[paced].tolist())) > 1
+if chosen is None and several and converted is None and selected:
+    for message in fx.missing_rate_messages(data["missing"])[:3]:
+        st.caption(message_text(message))
+if chosen is None and converted is not None and several:
     st.caption(
         _(
             "All currencies converted to {currency}: planned {planned}, spent {actual}, projected {projected}.",

@@ -17,6 +17,7 @@ from finance import fx
 from finance import reporting as reporting_totals
 from pages.components.auth import require_page
 from pages.components.budget_widgets import money_or_blank, number_tile, status_label, tile
+from pages.components.campaign_names import campaign_labels
 from pages.components.charts import chart
 from pages.components.conversion_editor import conversion_editor
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today, when_text
@@ -217,6 +218,17 @@ def _budget_column(rows: pd.DataFrame) -> list[str]:
     ]
 
 
+NO_VALUE = "—"  # ROAS without any conversion value tracked (`performance.shown_roas`), as Ads Manager shows it
+
+
+def totals_label(currency: str, converted: bool) -> str:
+    """A totals row's name: `Total USD` per currency, `All currencies in IDR (converted)` for the reporting
+    currency's row, so nobody adds the rows up."""
+    if converted:
+        return _("All currencies in {currency} (converted)", currency=currency)
+    return _("Total {currency}", currency=currency)
+
+
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
     """The formatted table for these filters, cached: formatting thousands of amounts is the slow part."""
@@ -228,7 +240,7 @@ def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
             "id": rows["id"],
             _("Platform"): label_column("ad_platform", rows["platform"]),
             _("Account"): rows["account"],
-            _("Campaign"): rows["name"],
+            _("Campaign"): campaign_labels(rows),
             _("Status"): label_column("campaign_status", rows["status"]),
             _("Objective"): label_column("objective", rows["objective"]),
             _("Spend"): money_column(rows["spend"], currencies),
@@ -238,7 +250,9 @@ def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
             _("Conversions"): number_column(rows["conversions"]),
             _("CPA"): money_column(rows["cpa"], currencies),
             _("Conversion value"): money_column(rows["conversion_value"], currencies),
-            _("ROAS"): number_column(rows["roas"], 2),
+            _("ROAS"): [
+                NO_VALUE if v is None else t for v, t in zip(rows["roas"], number_column(rows["roas"], 2), strict=True)
+            ],
             _("Budget"): _budget_column(rows),
             _("Pacing (this month)"): _pacing_column(rows["id"], statuses),
         }
@@ -257,7 +271,10 @@ picked = st.dataframe(
     key="campaigns_table",
     on_select="rerun",
     selection_mode="single-row",
-    column_config=amount_columns(view, (_("Spend"), _("CPA"), _("Conversion value"), _("Budget"), _("ROAS"))),
+    # sized to the longest cell: a campaign's label (its account and platform id) and amounts are never cut
+    column_config=amount_columns(
+        view, (_("Campaign"), _("Spend"), _("CPA"), _("Conversion value"), _("Budget"), _("ROAS"))
+    ),
 )
 
 reporting, totals = _totals(db_key(), query, tuple(sorted(selected_ids)))
@@ -270,7 +287,9 @@ st.caption(
 st.dataframe(
     pd.DataFrame(
         {
-            _("Currency"): totals["currency"],
+            _("Totals"): [
+                totals_label(c, bool(v)) for c, v in zip(totals["currency"], totals["converted"], strict=True)
+            ],
             _("Campaigns"): totals["campaigns"],
             _("Spend"): [money(v, c) for v, c in zip(totals["spend"], totals["currency"], strict=True)],
             _("Conversions"): [number(v) for v in totals["conversions"]],
@@ -278,7 +297,7 @@ st.dataframe(
             _("Conversion value"): [
                 money(v, c) for v, c in zip(totals["conversion_value"], totals["currency"], strict=True)
             ],
-            _("ROAS"): [None if v is None else number(v, 2) for v in totals["roas"]],
+            _("ROAS"): [NO_VALUE if v is None else number(v, 2) for v in totals["roas"]],
         }
     ),
     hide_index=True,
@@ -286,7 +305,8 @@ st.dataframe(
 )
 
 # Detail: the row picked in the table, else the selectbox.
-labels = {int(r.id): f"{r.account} | {r.name}" for r in shown.itertuples()}
+names = dict(zip(table["id"].astype(int), campaign_labels(table), strict=True))  # over every campaign listed
+labels = {int(i): names[int(i)] for i in shown["id"]}
 rows = getattr(getattr(picked, "selection", None), "rows", None) or []
 default_id = int(shown.iloc[rows[0]]["id"]) if rows else None
 choice = st.selectbox(
@@ -303,7 +323,7 @@ if choice is None:
 campaign = shown[shown["id"] == choice].iloc[0]
 currency = campaign["currency"]
 detail = _detail(db_key(), int(choice), since, until)
-st.header(campaign["name"])
+st.header(names[int(choice)])
 # Four number tiles (a fifth cut Rp103.228 at 1280 px); pacing is a status in words, a line under them.
 m1, m2, m3, m4 = st.columns(4)
 tile(m1, _("Spend"), campaign["spend"], currency)
@@ -340,7 +360,7 @@ else:
                 _("Spend"): [money(v, currency) for v in adsets["spend"]],
                 _("Conversions"): [number(v) for v in adsets["conversions"]],
                 _("CPA"): [money_or_blank(v, currency) for v in adsets["cpa"]],
-                _("ROAS"): [None if v is None else number(v, 2) for v in adsets["roas"]],
+                _("ROAS"): [NO_VALUE if v is None else number(v, 2) for v in adsets["roas"]],
             }
         ),
         hide_index=True,

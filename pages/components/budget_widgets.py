@@ -9,6 +9,7 @@ from decimal import Decimal
 import streamlit as st
 
 from budgets.alerts import Alert
+from budgets.overview import CurrencyTotals
 from pages.components.data import when_text
 from pages.components.i18n import _, date_text
 from pages.components.money import compact_money, compact_number, money, number
@@ -107,15 +108,57 @@ def render_alerts(alerts: Sequence[Alert], *, limit: int | None = None, key: str
             st.markdown(_lines(deliverables[5:]))
 
 
-def tile(column, label: str, amount: Decimal, currency: str, fits: int = 11) -> None:
+NO_FIGURE = "—"  # a tile without a figure (no plan, a missing rate): never a 0 that reads as "nothing spent"
+
+
+def tile(column, label: str, amount: Decimal | None, currency: str, fits: int = 11) -> None:
     """A metric tile: the full amount when it fits (`fits` characters: 11 in a row of four tiles at 1280 px
     with the sidebar open, 10 in a row of five; the Bahasa browser test measures it), else the compact form
-    (`Rp14,1 jt`) with the exact amount in help."""
+    (`Rp14,1 jt`) with the exact amount in help; "—" for None (no figure: say why in a caption)."""
+    if amount is None:
+        column.metric(label, NO_FIGURE)
+        return
     full = money(amount, currency)
     if len(full) <= fits:
         column.metric(label, full)
     else:
         column.metric(label, compact_money(amount, currency), help=full)
+
+
+def converted_totals(totals: Sequence[CurrencyTotals], reporting: str) -> CurrencyTotals | None:
+    """The all-currencies total in the reporting currency from `budget_overview`'s (converted) totals, or None
+    when a scope stayed in its own currency (a rate is missing: `finance.fx.missing_rate_messages` says which)."""
+    if not totals:
+        return CurrencyTotals(reporting)
+    if len(totals) == 1 and totals[0].currency == reporting:
+        return totals[0]
+    return None
+
+
+def remaining_amount(total: CurrencyTotals | None) -> Decimal | None:
+    """THE remaining of a tile: the planned scopes' plan minus their spent; None (shown "—") without a plan."""
+    return None if total is None or not total.plans else total.remaining
+
+
+def budget_used_tile(column, label: str, total: CurrencyTotals | None, currency: str) -> None:
+    """Budget used: the planned scopes' spent over their plan (spend without a plan is said apart), with what is
+    left; "—" when nothing in the currency has a plan."""
+    if total is None or not total.plans or not total.planned:
+        column.metric(label, NO_FIGURE)
+        column.caption(_("No plan this month."))
+        return
+    spent = total.actual - total.unplanned_actual
+    column.metric(label, f"{number(spent / total.planned * 100, 0)}%")
+    column.caption(
+        _(
+            "{spent} of {planned} planned; {remaining} remaining",
+            spent=money(spent, currency),
+            planned=money(total.planned, currency),
+            remaining=money(total.remaining, currency),
+        )
+    )
+    if total.unplanned_actual:
+        column.caption(_("{amount} spent without a plan", amount=money(total.unplanned_actual, currency)))
 
 
 def number_tile(column, label: str, value: Decimal | int | None, digits: int = 0, fits: int = 10) -> None:

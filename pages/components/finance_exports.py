@@ -82,12 +82,14 @@ DOMAIN_MESSAGES = (
     N_("{field}: the amount must be greater than zero (got {value})."),
     N_("The FX file's header has {column} twice ({first} and {second}); keep one column."),
     N_(
-        "No FX rate {pair} for {day} (nor the {days} days before it, in either direction, nor an ECB "
-        "reference rate). Add it on the Exports page or with `python cli.py fx import`."
+        "No {pair} rate for {day}: tried {tried} on that day and the {days} days before it, and the "
+        "ECB reference rates. Enter the {pair} rate for {day} on Exports → FX rates, or import "
+        "rates with `python cli.py fx import`."
     ),
     N_(
-        "No FX rate {pair} in {month} (policy {policy}, in either direction, nor an ECB reference "
-        "rate). Add rates on the Exports page or with `python cli.py fx import`."
+        "No {pair} rate in {month} (policy {policy}): tried {tried} and the ECB reference rates. "
+        "Enter {pair} rates for {month} on Exports → FX rates, or import rates with "
+        "`python cli.py fx import`."
     ),
     N_("Amount"),
     N_("Quantity"),

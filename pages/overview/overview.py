@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import pandas as pd
 import streamlit as st
 
 from budgets import alerts
@@ -15,10 +18,19 @@ from finance import fx
 from finance import reporting as reporting_totals
 from influencers.queries import influencer_count, overdue_deliverables
 from pages.components.auth import require_page
-from pages.components.budget_widgets import money_or_blank, number_tile, render_alerts, tile
+from pages.components.budget_widgets import (
+    budget_used_tile,
+    converted_totals,
+    money_or_blank,
+    number_tile,
+    render_alerts,
+    tile,
+)
+from pages.components.campaign_names import campaign_labels
 from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today, when_text
 from pages.components.i18n import _, date_text
-from pages.components.money import money, number
+from pages.components.inputs import message_text
+from pages.components.money import amount_columns, money, number
 from pages.components.navigation import page_link
 from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, term
 
@@ -43,21 +55,24 @@ def _summary(db: str, start, end) -> dict:
 def _month(db: str, start, end) -> dict:
     with session_scope() as session:
         currency = fx.reporting_currency(session)
-        overview = budget_overview(
+        rates = fx.Rates(session, start, end, pivot=currency)  # what `fx.converter` hands out, kept for `missing`
+        spent_converter = reporting_totals.day_converter(session, start, end, currency, pivot=currency)
+        overview = budget_overview(  # the Budgets page's call: the same spent (completed days) for the month
             session,
             Period(start, end),
-            converter=fx.converter(session, start, end, pivot=currency),
+            converter=rates.convert_or_none,
             reporting_currency=currency,
-            spent_converter=reporting_totals.day_converter(
-                session, start, end, currency, pivot=currency
-            ),  # spent: day by day
+            spent_converter=spent_converter,  # spent: day by day
         )
         overdue = overdue_deliverables(session, overview.today)
         campaigns = performance.campaign_performance(session, performance.CampaignFilters(start, end))
         return {
             "overview": overview,
+            "per_currency": overview.results.totals(),  # each currency unconverted: the Budgets page's tiles
+            "reporting": currency,
+            "missing": sorted(set(rates.missing) | set(spent_converter.book.missing)),
             "alerts": alerts.build_alerts(overview.pacings, overdue, overview.today),
-            "campaigns": campaigns[campaigns["spend"] > 0],
+            "campaigns": campaigns,
         }
 
 
@@ -91,37 +106,48 @@ if summary["counts"]["campaigns"] == 0 and summary["influencers"] == 0:
 st.subheader(_("This month: {start} to {end}", start=date_text(start), end=date_text(end)))
 month = _month(db_key(), start, end)
 spend = summary["spend"]
-totals = {t.currency: t for t in month["overview"].totals}
+totals = {t.currency: t for t in month["per_currency"]}
 if spend.empty and not totals:
     st.info(_("No ad spend recorded this month yet."))
 recognised = month["overview"].fees_recognised()  # the Budgets page's "Spent" of programs (influencers.fees)
 currencies = sorted(set(spend["currency"]) | set(totals) | set(recognised))
 by_currency = {row.currency: row for row in spend.itertuples()}
+campaigns_month = month["campaigns"]
+tracking = set(campaigns_month.loc[campaigns_month["value_tracked"].astype(bool), "currency"])
 for cur in currencies:
     row = by_currency.get(cur)
     total = totals.get(cur)
-    ads = row.spend if row is not None else 0
-    fees = recognised.get(cur, 0)
+    spent = total.actual if total is not None else Decimal(0)  # completed days: the Budgets page's "Spent"
+    fees = recognised.get(cur, Decimal(0))
     conversions = row.conversions if row is not None else 0
-    value = row.conversion_value if row is not None else 0
     st.markdown(f"**{cur}**")
     a, b, c, d, e = st.columns(5)
-    tile(a, _("Spend ({currency})", currency=cur), ads + fees, cur, fits=10)
-    a.caption(_("{ads} ads, {fees} influencer fees recognised", ads=money(ads, cur), fees=money(fees, cur)))
+    tile(a, _("Spend ({currency})", currency=cur), spent, cur, fits=10)
+    a.caption(_("{ads} ads, {fees} influencer fees recognised", ads=money(spent - fees, cur), fees=money(fees, cur)))
     number_tile(b, _("Conversions ({currency} accounts)", currency=cur), conversions)
-    cpa = performance.ratio(ads, conversions)
+    # CPA and ROAS: the conversions' own days (as on the Campaigns page); ROAS "—" without value tracked.
+    ads_to_date = row.spend if row is not None else 0
+    cpa = performance.ratio(ads_to_date, conversions)
     if cpa is None:
         c.metric(_("CPA ({currency})", currency=cur), "—")
     else:
         tile(c, _("CPA ({currency})", currency=cur), cpa, cur, fits=10)
-    roas = performance.ratio(value, ads)
-    number_tile(d, _("ROAS ({currency})", currency=cur), roas, 2)
-    if total is not None and total.planned:
-        used = total.actual / total.planned * 100
-        e.metric(_("Budget used ({currency})", currency=cur), f"{number(used, 0)}%")
-        e.caption(_("{spent} of {planned} planned", spent=money(total.actual, cur), planned=money(total.planned, cur)))
+    roas = performance.ratio(row.conversion_value if row is not None else 0, ads_to_date)
+    number_tile(d, _("ROAS ({currency})", currency=cur), roas if cur in tracking else None, 2)
+    budget_used_tile(e, _("Budget used ({currency})", currency=cur), total, cur)
+
+converted = converted_totals(month["overview"].totals, month["reporting"])
+if len(currencies) > 1 or (currencies and currencies[0] != month["reporting"]):
+    reporting = month["reporting"]
+    st.markdown(_("**All currencies in {currency}**", currency=reporting))
+    a, _b = st.columns([1, 4])
+    label = _("Budget used, all currencies in {currency}", currency=reporting)
+    if converted is None:  # a rate is missing: no figure that reads as "nothing spent"
+        a.metric(label, "—")
+        for message in fx.missing_rate_messages(month["missing"])[:3]:
+            a.caption(message_text(message))
     else:
-        e.metric(_("Budget used ({currency})", currency=cur), "—")
+        budget_used_tile(a, label, converted, reporting)
 
 counts = summary["counts"]
 a, b, c = st.columns(3)
@@ -132,22 +158,24 @@ c.metric(_("Influencers"), number(summary["influencers"]))
 ranked = month["campaigns"].copy()
 if not ranked.empty:
     # ROAS compares campaigns across currencies; campaigns without conversion value rank by CPA in Campaigns.
+    ranked["label"] = campaign_labels(ranked)  # over every campaign of the month, before the top and bottom five
+    ranked = ranked[ranked["spend"] > 0]
     ranked["roas_sort"] = [float(v) if v is not None else 0.0 for v in ranked["roas"]]
     ranked = ranked.sort_values(["roas_sort", "spend"], ascending=[False, False])
     left, right = st.columns(2)
 
     def _rank_table(frame, key: str) -> None:
-        st.dataframe(
+        shown = pd.DataFrame(
             {
-                _("Campaign"): list(frame["name"]),
+                _("Campaign"): list(frame["label"]),
                 _("Spend"): [money(v, c) for v, c in zip(frame["spend"], frame["currency"], strict=True)],
                 _("Conversions"): [number(v) for v in frame["conversions"]],
                 _("CPA"): [money_or_blank(v, c) for v, c in zip(frame["cpa"], frame["currency"], strict=True)],
-                _("ROAS"): [None if v is None else number(v, 2) for v in frame["roas"]],
-            },
-            hide_index=True,
-            key=key,
+                _("ROAS"): ["—" if v is None else number(v, 2) for v in frame["roas"]],
+            }
         )
+        # sized to the longest cell: a campaign's label (its account and platform id) is never cut
+        st.dataframe(shown, hide_index=True, key=key, column_config=amount_columns(shown, (_("Campaign"), _("Spend"))))
 
     with left:
         st.subheader(_("Top campaigns by ROAS"))

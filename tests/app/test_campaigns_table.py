@@ -53,7 +53,7 @@ def _expected(since, until, today, lang: str) -> list[dict[str, str]]:
             t("Conversions"): format_number(r.conversions, locale),
             t("CPA"): "" if r.cpa is None else format_money(r.cpa, r.currency, locale),
             t("Conversion value"): format_money(r.conversion_value, r.currency, locale),
-            t("ROAS"): "" if r.roas is None else format_number(r.roas, locale, 2),
+            t("ROAS"): "—" if r.roas is None else format_number(r.roas, locale, 2),
             t("Budget"): budget(r),
             t("Pacing (this month)"): word(PACING_LABELS, statuses.get(r.id)) if statuses.get(r.id) else "",
         }

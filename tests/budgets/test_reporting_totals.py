@@ -113,10 +113,10 @@ def test_campaigns_page_reporting_total_is_the_campaign_daily_export_summed(demo
         at.date_input(key="campaigns_period").set_value((since, until)).run()
         assert not at.exception, at.exception
         # The totals table (display-only: no widget key): one row per currency, then the reporting currency.
-        totals = next(d.value for d in at.dataframe if {"Currency", "Campaigns"} <= set(d.value.columns))
+        totals = next(d.value for d in at.dataframe if {"Totals", "Campaigns"} <= set(d.value.columns))
         per_currency, converted = totals.iloc[:-1], totals.iloc[-1]
-        assert set(per_currency["Currency"]) == {"IDR", "SGD", "USD"}
-        assert converted["Currency"] == "IDR"
+        assert set(per_currency["Totals"]) == {"Total IDR", "Total SGD", "Total USD"}
+        assert converted["Totals"] == "All currencies in IDR (converted)"
         assert _rupiah(converted["Spend"]) == _campaign_daily_total(since, until), (since, until)
 
 
@@ -125,8 +125,14 @@ def test_budgets_and_overview_spent_is_the_ledger_ad_and_fee_rows_summed(demo_ur
     months = _months()
     if page == "overview":  # the Overview shows this month only
         at = _open(app_test, "pages/overview/overview.py")
-        caption = next(c.value for c in at.caption if c.value.endswith(" planned") and c.value.startswith("IDR"))
-        spent = _rupiah(caption.split(" of ")[0])
+        # The all-currencies tile: the planned scopes' spent, then the spend without a plan said apart.
+        label = "Budget used, all currencies in IDR"
+        assert label in [m.label for m in at.metric]
+        # (the last IDR captions: the per-currency IDR tile, unconverted, comes first)
+        planned = [c.value for c in at.caption if " remaining" in c.value and c.value.startswith("IDR")][-1]
+        unplanned = [c.value for c in at.caption if c.value.endswith(" spent without a plan")]
+        unplanned = [u for u in unplanned if u.startswith("IDR")][-1:]
+        spent = _rupiah(planned.split(" of ")[0]) + sum((_rupiah(u.split(" spent")[0]) for u in unplanned), Decimal(0))
         assert spent == _ledger_spent(*months[1])
         return
     at = _open(app_test, "pages/budgets/budgets.py")

@@ -49,7 +49,7 @@ def old_totals(pacings, converter=None, reporting_currency=None) -> list[tuple]:
         for i in range(5):
             acc[i] += values[i]
     return [
-        (cur, *(quantize(v, cur) for v in (pl, ac, co, pr, pl - ac, un)))
+        (cur, *(quantize(v, cur) for v in (pl, ac, co, pr, pl - (ac - un), un)))  # remaining: planned scopes only
         for cur, (pl, ac, co, pr, un) in sorted(sums.items())
     ]
 

@@ -115,7 +115,7 @@ def test_strict_fails_on_a_missing_fx_rate_and_writes_nothing(finance_url: str, 
     assert proc.stdout == b""
     lines = proc.stderr.decode().strip().splitlines()
     assert len(lines) == 1
-    assert "No FX rate IDR->VND in 2026-10" in lines[0]
+    assert "No IDR→VND rate in 2026-10" in lines[0]
     proc = _cli(*args, "--strict", "-o", str(target))
     assert proc.returncode == 1
     assert not target.exists()

@@ -102,5 +102,5 @@ def test_close_fails_cleanly_without_reporting_rates(fs) -> None:
 
     fs.add(Setting(key="reporting_currency", value="VND"))  # the ECB publishes no VND rates
     fs.flush()
-    with pytest.raises(CloseError, match=r"IDR->VND in 2026-10"):
+    with pytest.raises(CloseError, match=r"No IDR→VND rate in 2026-10"):
         close_month(fs, FINANCE, OCT, today=TODAY, now=NOW)

@@ -94,7 +94,7 @@ def test_a_missing_rate_leaves_cells_blank_and_is_listed_and_strict_refuses(fina
     assert set(preview["spend_reporting"]) == {""}
     at.checkbox(key="exports_strict").check().run()
     assert not at.exception, at.exception
-    assert any("No FX rate IDR->VND in 2026-10" in e.value for e in at.error)
+    assert any("No IDR→VND rate in 2026-10" in e.value and "Exports → FX rates" in e.value for e in at.error)
     assert not at.get("download_button")
 
 

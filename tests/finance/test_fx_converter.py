@@ -34,12 +34,12 @@ def test_campaigns_page_totals_in_the_reporting_currency(demo_url: str, app_test
     at = _open(app_test, "pages/campaigns/campaigns.py")
     assert not at.error, [e.value for e in at.error]
     totals = _table(at, "Campaigns")
-    currencies = list(totals["Currency"])
-    assert currencies[:3] == ["IDR", "SGD", "USD"]
+    rows = list(totals["Totals"])
+    assert rows[:3] == ["Total IDR", "Total SGD", "Total USD"]
     # The reporting currency is the accounts' main one (IDR in the demo): its row adds the converted SGD and USD
     # spend to the rupiah spend.
-    assert currencies[-1] == "IDR"
-    assert len(currencies) == 4
+    assert rows[-1] == "All currencies in IDR (converted)"
+    assert len(rows) == 4
     spend = [Decimal(v.removeprefix("IDR").replace(",", "")) for v in totals["Spend"] if v.startswith("IDR")]
     idr_only, reporting = spend
     assert reporting > idr_only

@@ -194,14 +194,14 @@ def test_a_currency_the_ecb_does_not_publish_is_missing_without_raising(session)
     assert book.try_rate("VND", day) is None
     assert book.convert_or_none(Decimal("250000"), "VND", day) is None
     assert book.convert_or_none(Decimal("1000000"), "IDR", day) == (Decimal("55.10"), book.rate("IDR", day))
-    with pytest.raises(FxError, match=r"VND->USD for 2026-10-29"):
+    with pytest.raises(FxError, match=r"No VND→USD rate for 2026-10-29: tried VND→USD, USD→VND"):
         book.convert(Decimal(1), "VND", D(2026, 10, 29))
     assert book.missing == [MissingRate("VND", "USD", "2026-10-29"), MissingRate("VND", "USD", "2026-10-30")]
     assert book.missing[0].month == "2026-10"
     monthly = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "month_end")
     assert monthly.try_rate("VND", D(2026, 10, 3)) is None
     assert monthly.missing == [MissingRate("VND", "USD", "2026-10")]
-    with pytest.raises(FxError, match=r"VND->USD in 2026-10"):
+    with pytest.raises(FxError, match=r"No VND→USD rate in 2026-10 \(policy month_end\): tried VND→USD, USD→VND"):
         monthly.rate("VND", D(2026, 10, 3))
 
 
@@ -430,3 +430,23 @@ def test_files_that_are_not_jisdor_are_not_read_as_jisdor(session) -> None:
     assert read_jisdor([["Mata Uang", "Tanggal", "Kurs"], ["SGD", "2026-10-30", "12.000"]]) is None
     with pytest.raises(FxError, match="no from, to, rate column"):
         import_rates_csv(session, FINANCE, b"Tanggal,Jumlah\n2026-10-30,16000\n")
+
+
+def test_missing_rate_messages_name_the_pairs_tried_and_the_pair_to_enter_where() -> None:
+    from finance.fx import missing_rate_messages
+
+    messages = missing_rate_messages(
+        [
+            MissingRate("USD", "IDR", "2026-11-30"),
+            MissingRate("SGD", "IDR", "2026-11-02"),
+            MissingRate("SGD", "IDR", "2026-11-01"),
+            MissingRate("SGD", "IDR", "2026-11-03"),
+        ]
+    )
+    assert [m.render() for m in messages] == [
+        "No SGD→IDR rate for 3 days or months from 2026-11-01 to 2026-11-03: tried SGD→IDR, IDR→SGD and the ECB "
+        "reference rates. Enter SGD→IDR rates for 2026-11-01 to 2026-11-03 on Exports → FX rates.",
+        "No USD→IDR rate for 2026-11-30: tried USD→IDR, IDR→USD and the ECB reference rates. "
+        "Enter the USD→IDR rate for 2026-11-30 on Exports → FX rates.",
+    ]
+    assert missing_rate_messages([]) == []

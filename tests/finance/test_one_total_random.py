@@ -111,7 +111,7 @@ def _strict_refusal(session: Session, name: str, period: Period, target: str) ->
     try:
         b"".join(export_chunks(session, name, period.start, period.end, target, now=NOW, strict=True))
     except FxError as exc:
-        return MissingRate(*str(exc.params["pair"]).split("->"), str(exc.params.get("day") or exc.params["month"]))
+        return MissingRate(*str(exc.params["pair"]).split("→"), str(exc.params.get("day") or exc.params["month"]))
     return None
 
 
