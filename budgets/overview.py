@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import func, select
@@ -36,13 +36,19 @@ from db.columns import filled, objects
 from db.errors import Message
 from db.money import Converter, precision, quantize
 from db.reads import beside
-from db.types import Money
+from db.types import SCALE, Money
 from influencers import fees
 
-# Dated amounts (day, currency, amount) -> their sum in the reporting currency, each converted on its own day and
-# rounded as the exports write it (None when a rate is missing): `finance.reporting.DayConverter`, passed in by
-# the pages (budgets cannot import finance).
-SpentConverter = Callable[[Iterable[tuple[dt.date, str, Decimal]]], Decimal | None]
+
+class SpentConverter(Protocol):
+    """Dated amounts -> their sum in the reporting currency, each converted on its own day and rounded as the
+    exports write it (None when a rate is missing): `finance.reporting.DayConverter`, passed in by the pages
+    (budgets cannot import finance). Dated Decimal amounts (`__call__`), or dated amounts in integer units of
+    10^-scale (`units_sum`: the campaigns' stored spend), by the same rule."""
+
+    def __call__(self, dated: Iterable[tuple[dt.date, str, Decimal]]) -> Decimal | None: ...
+
+    def units_sum(self, dated: Iterable[tuple[dt.date, str, int]], scale: int) -> Decimal | None: ...
 
 
 @dataclass(frozen=True)
@@ -393,9 +399,11 @@ def budget_overview(
     actual_converted = None
     if spent_converter is not None and reporting_currency:
         actual_converted = []
-        for dated, rest in dated_actuals(session, results, fee_items, reporting_currency, to_convert):
-            converted = spent_converter(dated)
-            actual_converted.append(None if converted is None else converted + rest)
+        for units, dated, rest in dated_actuals(session, results, fee_items, reporting_currency, to_convert):
+            converted = spent_converter.units_sum(units, SCALE) if units else ZERO
+            fees_converted = spent_converter(dated) if dated else ZERO
+            ok = converted is not None and fees_converted is not None
+            actual_converted.append(converted + fees_converted + rest if ok else None)  # type: ignore[operator]
     return BudgetOverview(
         period=period,
         today=today_here,
@@ -422,19 +430,24 @@ def _days_to_convert(session: Session, period: Period, target: str) -> Future[li
     return beside(session, stmt)
 
 
+Units = list[tuple[dt.date, str, int]]  # dated amounts in integer units of 10^-SCALE (`Money.units_from_stored`)
+Dated = list[tuple[dt.date, str, Decimal]]
+
+
 def dated_actuals(
     session: Session,
     results: PacingResults,
     fee_items: Sequence[fees.FeeAmount],
     target: str,
     rows: Future[list[tuple[Any, ...]]] | None = None,
-) -> list[tuple[list[tuple[dt.date, str, Decimal]], Decimal]]:
-    """Per row of `results`: the dated amounts (day, currency, amount) of its actual to convert into `target` one by
-    one, as the marketing-spend ledger dates them, and the rest of its actual, already in `target` at its precision
-    (what converting its days one by one gives unchanged). A campaign's days are its completed days (before its
-    account's today; the insight rows `_days_to_convert` reads, `rows` when started earlier); a program's are its
-    influencer fees recognised per currency and completed day (before the workspace's today, in the fee's own
-    currency), none left as rest. Other rows: nothing."""
+) -> list[tuple[Units, Dated, Decimal]]:
+    """Per row of `results`: the dated amounts of its actual to convert into `target` one by one, as the
+    marketing-spend ledger dates them, and the rest of its actual, already in `target` at its precision (what
+    converting its days one by one gives unchanged). A campaign's days are its completed days (before its account's
+    today; the insight rows `_days_to_convert` reads, `rows` when started earlier), as stored units (day, currency,
+    units) for `SpentConverter.units_sum`; a program's are its influencer fees recognised per currency and completed
+    day (before the workspace's today, in the fee's own currency) as Decimals, none left as rest. Other rows:
+    nothing."""
     period = results.period
     wanted: dict[int, dt.date] = {}  # campaign id -> its scope's today
     for kind, cid, today in zip(
@@ -442,12 +455,12 @@ def dated_actuals(
     ):
         if kind == SCOPE_CAMPAIGN and cid is not None:
             wanted[int(cid)] = today
-    by_campaign: dict[int, list[tuple[dt.date, str, Decimal]]] = defaultdict(list)
+    by_campaign: dict[int, Units] = defaultdict(list)
     if wanted:
         found = (rows or _days_to_convert(session, period, target)).result()
-        amounts = Money.from_stored([r[3] for r in found], session.get_bind().dialect)
+        units = Money.units_from_stored([r[3] for r in found], session.get_bind().dialect)
         days: dict[Any, dt.date] = {}
-        for (cid, stored_day, currency, _stored), amount in zip(found, amounts, strict=True):
+        for (cid, stored_day, currency, _stored), amount in zip(found, units, strict=True):
             today = wanted.get(cid)
             day = days.get(stored_day) or days.setdefault(stored_day, _as_date(stored_day))
             if today is not None and day < today and amount is not None:
@@ -465,7 +478,7 @@ def dated_actuals(
         today = program_today.get(key)
         if item.kind == fees.RECOGNISED and item.channel == fees.CHANNEL_FEES and today and item.day < today:
             fee_days[key][(item.day, item.currency)] += item.amount
-    out: list[tuple[list[tuple[dt.date, str, Decimal]], Decimal]] = []
+    out: list[tuple[Units, Dated, Decimal]] = []
     for key, kind, cid, actual in zip(
         results.scope_key.tolist(),
         results.scope_type.tolist(),
@@ -475,11 +488,11 @@ def dated_actuals(
     ):
         if kind == SCOPE_CAMPAIGN and cid is not None:
             listed = by_campaign.get(int(cid), [])
-            out.append((listed, actual - sum((a for _d, _c, a in listed), ZERO)))
+            out.append((listed, [], actual - Decimal(sum(n for _d, _c, n in listed)).scaleb(-SCALE)))
         elif kind == SCOPE_PROGRAM:
-            out.append(([(d, c, a) for (d, c), a in sorted(fee_days.get(key, {}).items())], ZERO))
+            out.append(([], [(d, c, a) for (d, c), a in sorted(fee_days.get(key, {}).items())], ZERO))
         else:
-            out.append(([], ZERO))
+            out.append(([], [], ZERO))
     return out
 
 

@@ -199,9 +199,22 @@ class ScaledDecimal(TypeDecorator):
             None if v is None else Decimal(v).scaleb(places) if type(v) is int else read(v, dialect) for v in values
         ]
 
+    def units_from_stored(self, values: Iterable[Any], dialect: Dialect) -> list[int | None]:
+        """A column of stored values (from `stored`) as integers of 10^-scale units: SQLite's scaled integers as
+        they are, PostgreSQL's NUMERIC(_, scale) Decimals shifted (exact: they have `scale` places at most).
+        What integer arithmetic over many amounts reads (`finance.reporting.DayConverter.units_sum`)."""
+        if dialect.name == "sqlite":
+            read = self.process_result_value  # refuses what is no scaled integer
+            return [v if v is None or type(v) is int else _units(read(v, dialect), self.scale) for v in values]
+        return [None if v is None else _units(v if type(v) is Decimal else Decimal(v), self.scale) for v in values]
+
     @property
     def python_type(self) -> type:
         return Decimal
+
+
+def _units(value: Decimal | None, scale: int) -> int | None:
+    return None if value is None else int(value.scaleb(scale))
 
 
 class ExactRate(TypeDecorator):
