@@ -20,6 +20,7 @@ from influencers.queries import OverdueDeliverable
 
 OVER_PACING = "over_pacing"
 OVER_PLAN = "over_plan"  # an ended period spent more than its plan
+OVER_PLAN_TEXT = "{name}: {actual} spent against a plan of {planned} ({percent}% of plan); the period ended on {end}."
 EXHAUSTED_EARLY = "budget_exhausted"
 NO_PLAN = "spending_without_plan"
 LIFETIME_ENDS_EARLY = "lifetime_ends_early"
@@ -88,8 +89,7 @@ def pacing_alerts(pacings: Iterable[pacing.Pacing]) -> list[Alert]:
                     OVER_PLAN,
                     "warning",
                     s.name,
-                    "{name}: {actual} spent against a plan of {planned} ({percent}% of plan); the period ended on "
-                    "{end}.",
+                    OVER_PLAN_TEXT,
                     {
                         **base,
                         "actual": s.actual,
