@@ -326,7 +326,7 @@ if chosen is None and several and converted is None and selected:
 if chosen is None and converted is not None and several and ended:
     st.caption(
         _(
-            "All currencies converted to {currency}: planned {planned}, spent {actual} (final: the period has ended).",
+            "All currencies converted to {currency}: planned {planned}, spent {actual}, final (the period has ended).",
             currency=reporting,
             planned=money(converted.planned, reporting),
             actual=money(converted.actual, reporting),

@@ -164,7 +164,7 @@ def test_budgets_page_with_last_month_says_final_in_english(demo_url: str, app_t
     assert "This period has ended" in captions
     assert "projected" not in captions.lower()
     assert "committed to influencers, not recognised in the period" in captions  # the demo's unpublished reels
-    assert "(final: the period has ended)" in captions
+    assert ", final (the period has ended)." in captions
     assert "Pacing counts completed days" not in captions
     table = _table(at, "Platform budget")
     assert "Projected" not in table.columns
