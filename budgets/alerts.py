@@ -1,6 +1,7 @@
-"""Budget and delivery alerts for managers: over-pacing, exhausted plans, spend without a plan,
-lifetime budgets ending early and overdue influencer deliverables (pure; the Budgets and Overview
-pages both render them).
+"""Budget and delivery alerts for managers: over-pacing, exhausted plans, an ended period spent over its plan,
+spend without a plan, lifetime budgets ending early and overdue influencer deliverables (pure; the Budgets and
+Overview pages both render them). An ended period raises no forecast (no over-pacing, no lifetime ending early):
+its final verdict "over plan" is the only pacing alert it can have besides spend without a plan.
 
 Each alert carries an English message template with `{placeholders}` and its values, so pages
 translate the template with `_()` and format the money themselves.
@@ -18,6 +19,8 @@ from budgets import pacing
 from influencers.queries import OverdueDeliverable
 
 OVER_PACING = "over_pacing"
+OVER_PLAN = "over_plan"  # an ended period spent more than its plan
+OVER_PLAN_TEXT = "{name}: {actual} spent against a plan of {planned} ({percent}% of plan); the period ended on {end}."
 EXHAUSTED_EARLY = "budget_exhausted"
 NO_PLAN = "spending_without_plan"
 LIFETIME_ENDS_EARLY = "lifetime_ends_early"
@@ -25,7 +28,16 @@ DELIVERABLE_OVERDUE = "deliverable_overdue"
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 # Budget alerts first (what a manager acts on), then overdue deliverables.
-KIND_ORDER = {EXHAUSTED_EARLY: 0, OVER_PACING: 1, LIFETIME_ENDS_EARLY: 2, NO_PLAN: 3, DELIVERABLE_OVERDUE: 4}
+KIND_ORDER = {
+    EXHAUSTED_EARLY: 0,
+    OVER_PLAN: 1,
+    OVER_PACING: 2,
+    LIFETIME_ENDS_EARLY: 3,
+    NO_PLAN: 4,
+    DELIVERABLE_OVERDUE: 5,
+}
+# The statuses that raise a pacing alert whatever the spend (`pacing_alerts`, `alerting_rows`).
+ALERTING_STATUSES = (pacing.EXHAUSTED, pacing.OVER_PACING, pacing.OVER_PLAN)
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,23 @@ def pacing_alerts(pacings: Iterable[pacing.Pacing]) -> list[Alert]:
                     s.scope_key,
                 )
             )
+        elif p.status == pacing.OVER_PLAN:
+            alerts.append(
+                Alert(
+                    OVER_PLAN,
+                    "warning",
+                    s.name,
+                    OVER_PLAN_TEXT,
+                    {
+                        **base,
+                        "actual": s.actual,
+                        "planned": p.planned,
+                        "percent": _percent(p.pace_ratio),
+                        "end": s.period.end,
+                    },
+                    s.scope_key,
+                )
+            )
         if p.status == pacing.NO_PLAN and s.actual > 0:
             alerts.append(
                 Alert(
@@ -103,7 +132,7 @@ def alerting_rows(statuses: Iterable[str], actuals: Iterable[Decimal], ends_earl
     return [
         i
         for i, (status, actual, early) in enumerate(zip(statuses, actuals, ends_early, strict=True))
-        if status in (pacing.EXHAUSTED, pacing.OVER_PACING) or (status == pacing.NO_PLAN and actual > 0) or early
+        if status in ALERTING_STATUSES or (status == pacing.NO_PLAN and actual > 0) or early
     ]
 
 

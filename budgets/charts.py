@@ -67,7 +67,8 @@ def pacing_chart(
     data = pd.DataFrame(rows, columns=["date", "series", "amount"])
     data["date"] = pd.to_datetime(data["date"])
     data["label"] = data["series"].map(labels)
-    shown = [code for code in SERIES_LABELS if code != PLAN or planned]
+    ended = last_actual >= end  # a period that is over has no projection: no legend entry for one either
+    shown = [code for code in SERIES_LABELS if (code != PLAN or planned) and (code != PROJECTED or not ended)]
     domain = [labels[code] for code in shown]
     colours = alt.Scale(domain=domain, range=[SERIES_COLOURS[code] for code in shown])
     dashes = alt.Scale(domain=domain, range=[SERIES_DASHES[code] for code in shown])

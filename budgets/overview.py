@@ -182,6 +182,26 @@ class BudgetOverview:
     totals: list[CurrencyTotals]
     daily: list[dict]  # {date, currency, spend}: ad spend plus influencer payments per day
     notes: list[Message] = field(default_factory=list)
+    # An ended period only (`ended`): per program scope key, the influencer fees committed in the period and not
+    # recognised by its end (`influencers.fees.unrecognised_in`), in the program's currency; they are not in the
+    # program's projection (an ended period projects what was spent).
+    unrecognised: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def ended(self) -> bool:
+        """Whether the period is over on the workspace's today and on every scope's own today (an ad account in a
+        zone behind the workspace's may still be on the period's last day): every figure is then final."""
+        end = self.period.end
+        return end < self.today and all(day > end for day in self.results.today.tolist())
+
+    def unrecognised_column(self) -> Any:
+        """Per row of `results`: its fees committed and not recognised in the ended period, None where nothing."""
+        return objects([self.unrecognised.get(key) for key in self.results.scope_key.tolist()])
+
+    def unrecognised_total(self, rows: Sequence[int]) -> Decimal:
+        """The sum of `unrecognised_column` over `rows` (one currency's rows, as the page's tiles pick them)."""
+        keys = self.results.scope_key
+        return sum((self.unrecognised.get(str(keys[i]), ZERO) for i in rows), ZERO)
 
     @cached_property
     def pacings(self) -> list[pacing.Pacing]:
@@ -404,9 +424,13 @@ def budget_overview(
             fees_converted = spent_converter(dated) if dated else ZERO
             ok = converted is not None and fees_converted is not None
             actual_converted.append(converted + fees_converted + rest if ok else None)  # type: ignore[operator]
+    unrecognised = {}
+    if period.end < today_here:
+        unrecognised = _unrecognised(session, period, converter, recognition, fee_items)
     return BudgetOverview(
         period=period,
         today=today_here,
+        unrecognised=unrecognised,
         results=results,
         totals=results.totals(
             converter=converter, reporting_currency=reporting_currency, actual_converted=actual_converted
@@ -414,6 +438,32 @@ def budget_overview(
         daily=daily_spend(session, period, until, fee_items=fee_items, ads=ads_by_day),
         notes=notes,
     )
+
+
+def _unrecognised(
+    session: Session,
+    period: Period,
+    converter: Converter | None,
+    recognition: str | None,
+    fee_items: Sequence[fees.FeeAmount],
+) -> dict[str, Decimal]:
+    """Per program scope key: its influencer fees committed in the ended `period` and not recognised by its end, in
+    the program's currency (another currency converted on the period's start, as the program's figures are; left
+    out without a rate), rounded to the currency."""
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    currencies: dict[str, str] = {}
+    for item in fees.unrecognised_in(session, period.start, period.end, recognition=recognition, fee_items=fee_items):
+        if item.channel != fees.CHANNEL_FEES:
+            continue
+        amount: Decimal | None = item.amount
+        if item.currency != item.program_currency:
+            amount = converter(item.amount, item.currency, item.program_currency, period.start) if converter else None
+        if amount is None:
+            continue
+        key = f"program:{item.program_id}"
+        out[key] += amount
+        currencies[key] = item.program_currency
+    return {key: quantize(amount, currencies[key]) for key, amount in out.items() if amount}
 
 
 def _days_to_convert(session: Session, period: Period, target: str) -> Future[list[tuple[Any, ...]]]:

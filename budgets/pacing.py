@@ -28,7 +28,12 @@ OVER_PACING = "over_pacing"
 EXHAUSTED = "exhausted"
 NO_PLAN = "no_plan"
 TOO_EARLY = "too_early"  # fewer than MIN_PACING_DAYS completed days: no over/under verdict yet
-STATUSES = (ON_TRACK, UNDER_PACING, OVER_PACING, EXHAUSTED, NO_PLAN, TOO_EARLY)
+# Final verdicts of a period that has ended (its end before the scope's today): spent against plan, no forecast.
+WITHIN_PLAN = "within_plan"  # UNDER_PACE_RATIO x plan <= spent <= plan
+UNDER_PLAN = "under_plan"  # spent < UNDER_PACE_RATIO x plan
+OVER_PLAN = "over_plan"  # spent > plan
+FINAL_STATUSES = (WITHIN_PLAN, UNDER_PLAN, OVER_PLAN)
+STATUSES = (ON_TRACK, UNDER_PACING, OVER_PACING, EXHAUSTED, NO_PLAN, TOO_EARLY, *FINAL_STATUSES)
 # Flags of a verdict, in this order (`Pacing.flags`).
 STOPPED = "stopped"
 LIFETIME_ENDS_EARLY = "lifetime_ends_early"
@@ -245,12 +250,24 @@ def completed_days(scope: PacingInput) -> int:
     return done
 
 
+def has_ended(scope: PacingInput) -> bool:
+    """Whether the scope's period is over: its last day is before the scope's today (the account's for campaigns).
+    Nothing more can be spent in it, so its projection is its spend and its status a final verdict."""
+    return scope.period.end < scope.today
+
+
 def classify(scope: PacingInput, projected: Decimal) -> tuple[str, Decimal | None]:
     """The status and projected/planned ratio (thresholds: OVER_PACE_RATIO, UNDER_PACE_RATIO). A plan already
-    spent is exhausted at once; over- and under-pacing need MIN_PACING_DAYS completed days (else TOO_EARLY)."""
+    spent is exhausted at once; over- and under-pacing need MIN_PACING_DAYS completed days (else TOO_EARLY).
+    An ended period gets a final verdict on its spend (`projected` is then the spend): over plan above the plan,
+    under plan below UNDER_PACE_RATIO of it, else within plan."""
     if scope.planned is None or scope.planned <= 0:
         return NO_PLAN, None
     ratio = projected / scope.planned
+    if has_ended(scope):
+        if projected > scope.planned:
+            return OVER_PLAN, ratio
+        return (UNDER_PLAN if ratio < UNDER_PACE_RATIO else WITHIN_PLAN), ratio
     if scope.actual >= scope.planned and scope.today <= scope.period.end:
         return EXHAUSTED, ratio
     if scope.today <= scope.period.end and completed_days(scope) < MIN_PACING_DAYS:
@@ -269,15 +286,18 @@ def pace(scope: PacingInput) -> Pacing:
     rules (1.75x a daily budget per day, 7x per Sunday-Saturday week, never past a lifetime budget),
     and never below the committed influencer fees. Paused and ended scopes stop accruing (a campaign with no
     status: when it has no spend on its latest completed days, `campaigns.meta_budgets.is_accruing`).
+    An ended period (`has_ended`) projects what was spent, whatever is committed, with a final status and no
+    lifetime-budget forecast.
     """
     rate = daily_run_rate(scope)
+    ended = has_ended(scope)
     extra, _ = project_days(scope, rate)
-    projected = max(scope.actual + extra, scope.committed)
+    projected = scope.actual if ended else max(scope.actual + extra, scope.committed)
     status, ratio = classify(scope, projected)
     flags: list[str] = []
     if not scope.accruing:
         flags.append(STOPPED)
-    exhausted_on = lifetime_exhaustion(scope, rate)
+    exhausted_on = None if ended else lifetime_exhaustion(scope, rate)
     if exhausted_on is not None and exhausted_on > scope.today and completed_days(scope) < MIN_PACING_DAYS:
         exhausted_on = None  # a projection from fewer than MIN_PACING_DAYS days is no forecast
     if exhausted_on is not None:

@@ -31,10 +31,13 @@ from budgets.pacing import (
     ON_TRACK,
     OVER_PACE_RATIO,
     OVER_PACING,
+    OVER_PLAN,
     TOO_EARLY,
     UNDER_PACE_RATIO,
     UNDER_PACING,
+    UNDER_PLAN,
     WEEK_DAYS,
+    WITHIN_PLAN,
     ZERO,
     BudgetRules,
     Pacing,
@@ -291,6 +294,7 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
             runs_out[going] = out
         exhausted[watch] = runs_out
     exhausted[(exhausted != FOREVER) & (exhausted > today) & (completed < MIN_PACING_DAYS)] = FOREVER
+    exhausted[today > f.p_end] = FOREVER  # an ended period forecasts nothing (`pace`)
     ends_early = exhausted != FOREVER
     no_plan_spend = ~has_plan & (actual > ZERO).astype(bool)
 
@@ -395,9 +399,11 @@ def _project(f: ScopeFrame) -> _Projection:
             rows = rows[segment_end + 1 <= end[rows]]
         extra[todo] = added
 
-    # Projected, status and ratio (`pace`, `classify`).
+    # Projected, status and ratio (`pace`, `classify`): an ended period projects its spend, with a final status.
+    ended = today > p_end
     projected = actual + extra
     projected = np.where((committed > projected).astype(bool), committed, projected)
+    projected = np.where(ended, actual, projected)
     planned_ok = has_plan & (planned > ZERO).astype(bool)
     ratio = filled(n, None)
     ratio[planned_ok] = projected[planned_ok] / planned[planned_ok]
@@ -408,9 +414,11 @@ def _project(f: ScopeFrame) -> _Projection:
     under[planned_ok] = (ratio[planned_ok] < UNDER_PACE_RATIO).astype(bool)
     spent = (actual >= planned).astype(bool) & in_period
     early = in_period & (completed < MIN_PACING_DAYS)
+    above = np.zeros(n, dtype=bool)
+    above[planned_ok] = (projected[planned_ok] > planned[planned_ok]).astype(bool)
     status = np.select(
-        [~planned_ok, spent, early, over, under],
-        [NO_PLAN, EXHAUSTED, TOO_EARLY, OVER_PACING, UNDER_PACING],
+        [~planned_ok, spent, early, ended & above, ended & under, ended, over, under],
+        [NO_PLAN, EXHAUSTED, TOO_EARLY, OVER_PLAN, UNDER_PLAN, WITHIN_PLAN, OVER_PACING, UNDER_PACING],
         default=ON_TRACK,
     )
     return _Projection(total, completed, rate, positive, projected, status, ratio)

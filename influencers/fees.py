@@ -15,7 +15,9 @@ reads it from `fee_amounts()`. The rules (docs/budgets.md, "Influencer fees"):
   `over_flight`: spread evenly by day over the flight (start_date..end_date, both included), each day the
   difference of the rounded running totals (so every month and every run of days is exact to the unit); a
   collaboration without a flight falls back to on_delivery;
-- **paid**: payments with status paid, on their paid date.
+- **paid**: payments with status paid, on their paid date;
+- **committed, not recognised in a period** (`unrecognised_in`, the Budgets page of an ended month): the committed
+  amount of each collaboration committed in the period less what it recognised up to the period's end.
 Amounts stay in the collaboration's (payment's) currency; callers convert.
 """
 
@@ -226,6 +228,41 @@ def committed_by_collaboration(session: Session, collaboration_ids: Iterable[int
         if a.kind == COMMITTED:
             out[a.collaboration_id][a.channel] += a.amount
     return out
+
+
+def unrecognised_in(
+    session: Session,
+    since: dt.date,
+    until: dt.date,
+    *,
+    recognition: str | None = None,
+    fee_items: Iterable[FeeAmount] | None = None,
+) -> list[FeeAmount]:
+    """Per collaboration committed since..until: what it committed less what it recognised up to `until` (from any
+    earlier day: a flight may start before its contract), when more than nothing, as `FeeAmount`s of kind COMMITTED
+    dated on `until`, per channel and in the collaboration's currency. `fee_items`: `fee_amounts` of since..until
+    when the caller has them (the committed amounts are read from them)."""
+    items = fee_amounts(session, since, until, recognition=recognition) if fee_items is None else fee_items
+    committed: dict[tuple[int, str], FeeAmount] = {}
+    left: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for a in items:
+        if a.kind == COMMITTED and since <= a.day <= until:
+            committed[(a.collaboration_id, a.channel)] = a
+            left[(a.collaboration_id, a.channel)] += a.amount
+    if not committed:
+        return []
+    ids = sorted({cid for cid, _channel in committed})
+    for a in fee_amounts(session, dt.date.min, until, recognition=recognition, collaboration_ids=ids):
+        if a.kind == RECOGNISED and (a.collaboration_id, a.channel) in left:
+            left[(a.collaboration_id, a.channel)] -= a.amount
+    return [
+        FeeAmount(
+            a.program_id, a.program_name, a.program_currency, a.collaboration_id, a.channel, COMMITTED, until,
+            a.currency, left[key],
+        )
+        for key, a in sorted(committed.items())
+        if left[key] > 0
+    ]  # fmt: skip
 
 
 def monthly_totals(amounts: Iterable[FeeAmount]) -> dict[tuple[int, str, str, dt.date], dict[str, Decimal]]:

@@ -130,7 +130,8 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
     """The formatted plans-and-pacing table, cached (formatting thousands of amounts is the slow part), from the
     overview's result columns (`budgets.overview.PacingResults`)."""
     data = _overview(db, start, end)
-    r, names = data["overview"].results, data["campaign_names"]
+    overview: BudgetOverview = data["overview"]
+    r, names = overview.results, data["campaign_names"]
     v = r.verdicts
     types, currencies = r.scope_type.tolist(), r.currency.tolist()
 
@@ -154,7 +155,22 @@ def _table_view(db: str, language: str, start: dt.date, end: dt.date) -> pd.Data
         _("Status"): [status_label(s) for s in v.status.tolist()],
         _("Flags"): [", ".join(flag_label(f) for f in flags) for flags in v.flags()],
     }
+    if overview.ended:  # nothing more can be spent: the spend is final, and fees not recognised say so
+        columns = _ended_columns(columns, amounts(overview.unrecognised_column()))
     return pd.DataFrame(columns)
+
+
+def _ended_columns(columns: dict[str, list[str]], unrecognised: list[str]) -> dict[str, list[str]]:
+    """The table's columns for an ended period: "Final" instead of "Projected" (it equals the spent), no "Expected
+    to date" (the whole plan), and the fees committed but not recognised in the period after "Committed"."""
+    out: dict[str, list[str]] = {}
+    for name, values in columns.items():
+        if name == _("Expected to date"):
+            continue
+        out[_("Final") if name == _("Projected") else name] = values
+        if name == _("Committed"):
+            out[_("Committed, not recognised in the period")] = unrecognised
+    return out
 
 
 def _month_options(around: dt.date) -> list[dt.date]:
@@ -232,14 +248,26 @@ if not len(results) and not data["open"]:
         extra=_("Sync or import campaigns first, then set a plan per campaign or program below."),
     )
 
-st.caption(
-    _(
-        "{start} to {end}. Pacing counts completed days in each ad account's time zone (today is {today}).",
-        start=date_text(period.start),
-        end=date_text(period.end),
-        today=date_text(overview.today),
+ended = overview.ended  # the period is over: figures are final, no projection (docs/budgets.md)
+if ended:
+    st.caption(
+        _(
+            "{start} to {end}. This period has ended (today is {today}): its spend is final and nothing more can "
+            "be spent in it.",
+            start=date_text(period.start),
+            end=date_text(period.end),
+            today=date_text(overview.today),
+        )
     )
-)
+else:
+    st.caption(
+        _(
+            "{start} to {end}. Pacing counts completed days in each ad account's time zone (today is {today}).",
+            start=date_text(period.start),
+            end=date_text(period.end),
+            today=date_text(overview.today),
+        )
+    )
 
 # One currency and one scope drive the tiles and the chart together: every currency the workspace's campaigns and
 # programs use, each in its own money (default: the reporting currency); campaigns and programs only (channel and
@@ -263,10 +291,11 @@ selected = [chosen] if chosen is not None else in_currency
 totals = next(iter(results.totals(selected)), CurrencyTotals(chart_currency))
 cur = chart_currency
 t1, t2, t3, t4 = st.columns(4)
+third = _("Final ({currency})", currency=cur) if ended else _("Projected ({currency})", currency=cur)
 if not selected:  # nothing of its own in this currency (often the reporting currency): no 0 that reads as "nothing"
     tile(t1, _("Planned ({currency})", currency=cur), None, cur)
     tile(t2, _("Spent ({currency})", currency=cur), None, cur)
-    tile(t3, _("Projected ({currency})", currency=cur), None, cur)
+    tile(t3, third, None, cur)
     tile(t4, _("Remaining ({currency})", currency=cur), None, cur)
     st.caption(_("No campaign or program is in {currency} in this period.", currency=cur))
     if cur == reporting:
@@ -275,12 +304,15 @@ if not selected:  # nothing of its own in this currency (often the reporting cur
 else:
     tile(t1, _("Planned ({currency})", currency=cur), totals.planned if totals.plans else None, cur)
     tile(t2, _("Spent ({currency})", currency=cur), totals.actual, cur)
-    tile(t3, _("Projected ({currency})", currency=cur), totals.projected, cur)
+    tile(t3, third, totals.projected, cur)
     tile(t4, _("Remaining ({currency})", currency=cur), remaining_amount(totals), cur)
     if not totals.plans:
         st.caption(_("No plan in {currency} for these scopes: nothing is planned, so nothing remains.", currency=cur))
 extra = []
-if totals.committed:
+unrecognised = overview.unrecognised_total(selected) if ended else Decimal(0)
+if unrecognised:  # an ended period: committed fees it did not recognise are not in its final figure
+    extra.append(_("{amount} committed to influencers, not recognised in the period", amount=money(unrecognised, cur)))
+elif totals.committed and not ended:
     extra.append(_("{amount} committed to influencers", amount=money(totals.committed, cur)))
 if totals.unplanned_actual:
     extra.append(_("{amount} spent without a plan", amount=money(totals.unplanned_actual, cur)))
@@ -291,7 +323,16 @@ several = len(set(row_currencies[paced].tolist())) > 1
 if chosen is None and several and converted is None and selected:
     for message in fx.missing_rate_messages(data["missing"])[:3]:
         st.caption(message_text(message))
-if chosen is None and converted is not None and several:
+if chosen is None and converted is not None and several and ended:
+    st.caption(
+        _(
+            "All currencies converted to {currency}: planned {planned}, spent {actual}, final (the period has ended).",
+            currency=reporting,
+            planned=money(converted.planned, reporting),
+            actual=money(converted.actual, reporting),
+        )
+    )
+elif chosen is None and converted is not None and several:
     st.caption(
         _(
             "All currencies converted to {currency}: planned {planned}, spent {actual}, projected {projected}.",

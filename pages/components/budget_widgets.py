@@ -43,6 +43,7 @@ def flag_label(flag: str) -> str:
 def kind_label(kind: str) -> str:
     labels = {
         "over_pacing": _("Over-pacing"),
+        "over_plan": _("Over plan"),
         "budget_exhausted": _("Budget exhausted"),
         "spending_without_plan": _("No plan"),
         "lifetime_ends_early": _("Lifetime budget"),

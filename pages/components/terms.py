@@ -136,6 +136,7 @@ PLATFORM_OTHER = N_("Other")  # influencers.handles.PLATFORM_LABELS["other"]; th
 ALERT_TEMPLATES = (
     N_("{name}: the plan of {planned} is spent ({actual}) before the period ends on {end}."),
     N_("{name}: projected {projected} against a plan of {planned} ({percent}% of plan)."),
+    N_("{name}: {actual} spent against a plan of {planned} ({percent}% of plan); the period ended on {end}."),
     N_("{name}: {actual} spent this period with no budget plan."),
     N_("{name}: the lifetime budget runs out around {day}, before the campaign ends on {end}."),
     N_("{influencer} ({program}): {type} on {platform} was due {due} and is {status}, {days} days late."),
@@ -487,6 +488,10 @@ PACING_LABELS = {
     "exhausted": N_("Exhausted"),
     "no_plan": N_("No plan"),
     "too_early": N_("Too early to tell"),
+    # final verdicts of an ended period (spent against plan)
+    "within_plan": N_("Within plan"),
+    "under_plan": N_("Under plan"),
+    "over_plan": N_("Over plan"),
 }
 # Flags of a pacing verdict (budgets.pacing.FLAGS), in the Budgets table's Flags column
 PACING_FLAG_LABELS = {

@@ -175,6 +175,19 @@ def test_pacing_chart_speaks_the_pages_language_and_has_no_plan_entry_without_a_
     assert lines["encoding"]["color"]["legend"]["labelLimit"] == 0  # long series names are never cut
 
 
+def test_pacing_chart_of_an_ended_month_has_no_projection() -> None:
+    """November seen on 2 December: the actual line runs to Nov 30, nothing is projected, the legend says so."""
+    daily = pd.DataFrame({"date": [dt.date(2026, 11, d) for d in range(1, 31)], "spend": [D(100)] * 30})
+    chart = pacing_chart(daily, D(3000), NOV.start, NOV.end, dt.date(2026, 12, 2), D(120), "USD")
+    lines, _budget = chart.to_dict()["layer"]
+    spec = chart.to_dict()
+    rows = spec["datasets"][lines["data"]["name"]]
+    assert not [r for r in rows if r["series"] == "Projected"]
+    assert [r for r in rows if r["series"] == "Actual"][-1]["amount"] == 3000.0
+    assert "Projection to period end" not in lines["encoding"]["color"]["scale"]["domain"]
+    assert len(lines["encoding"]["strokeDash"]["scale"]["range"]) == 3
+
+
 def _pace(**kw) -> pacing.Pacing:
     values = {
         "scope_key": "campaign:1",

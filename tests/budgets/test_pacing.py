@@ -181,9 +181,48 @@ def test_statuses_and_thresholds() -> None:
     assert pacing.classify(scope(), D(3301))[0] == pacing.OVER_PACING
     assert pacing.classify(scope(), D(2700))[0] == pacing.ON_TRACK
     assert pacing.classify(scope(), D(2699))[0] == pacing.UNDER_PACING
-    # A finished period with the plan spent to the cent is not "exhausted early".
+    # A finished period with the plan spent to the cent is not "exhausted early": it ended within plan.
     done = scope(today=dt.date(2026, 12, 3), actual=D(3000))
-    assert pacing.pace(done).status == pacing.ON_TRACK
+    assert pacing.pace(done).status == pacing.WITHIN_PLAN
+
+
+def test_an_ended_period_projects_its_spend_and_gets_a_final_verdict() -> None:
+    """November seen on 1 December: nothing more can be spent in it, whatever the run-rate or the committed fees."""
+    after = dt.date(2026, 12, 1)
+    running = MetaBudget("campaign", D(100))
+    fees = scope(scope_type="program", today=after, planned=D(5000), actual=D(1000), committed=D(4800))
+    p = pacing.pace(fees)
+    assert pacing.has_ended(fees)
+    assert p.projected == D(1000)  # the committed Rp4.800 not recognised in November is not folded in
+    assert p.status == pacing.UNDER_PLAN
+    assert p.pace_ratio == D("0.2")
+    over = pacing.pace(scope(today=after, actual=D("3000.01"), budget=running, recent_spend=D(700), recent_days=7))
+    assert (over.projected, over.status) == (D("3000.01"), pacing.OVER_PLAN)  # a cent over is over plan
+    assert over.remaining == D("-0.01")
+    # 90% to 100% of the plan is within plan; below 90% under plan (UNDER_PACE_RATIO, as while running).
+    assert pacing.pace(scope(today=after, actual=D(2700))).status == pacing.WITHIN_PLAN
+    assert pacing.pace(scope(today=after, actual=D("2699.99"))).status == pacing.UNDER_PLAN
+    # 105% is "on track" while running (<= 110%) but over plan once the month is over.
+    assert pacing.classify(scope(), D(3150))[0] == pacing.ON_TRACK
+    assert pacing.pace(scope(today=after, actual=D(3150))).status == pacing.OVER_PLAN
+    assert pacing.pace(scope(today=after, planned=None, actual=D(10))).status == pacing.NO_PLAN
+    # The last day of the period is still running (today's spend is not in yet): today's rules.
+    last_day = scope(today=dt.date(2026, 11, 30), actual=D(2900), budget=running, recent_spend=D(700), recent_days=7)
+    assert not pacing.has_ended(last_day)
+    assert pacing.pace(last_day).projected == D(3000)
+    assert pacing.pace(last_day).status == pacing.ON_TRACK
+
+
+def test_an_ended_period_forecasts_no_lifetime_budget_end() -> None:
+    """A lifetime budget still running in December is not "ending early" on November's page."""
+    budget = MetaBudget("campaign", None, D(10_000))
+    base = {"budget": budget, "run_start": dt.date(2026, 11, 1), "run_end": dt.date(2026, 12, 31)}
+    busy = {"recent_spend": D(3500), "recent_days": 7, "lifetime_spent": D(8000), "actual": D(2000)}
+    running = pacing.pace(scope(today=dt.date(2026, 11, 20), **base, **busy))
+    assert running.lifetime_exhausted_on is not None
+    ended = pacing.pace(scope(today=dt.date(2026, 12, 2), **base, **busy))
+    assert ended.lifetime_exhausted_on is None
+    assert pacing.LIFETIME_ENDS_EARLY not in ended.flags
 
 
 def test_committed_fees_floor_the_projection() -> None:

@@ -5,7 +5,7 @@ before the period to after it; every field of every result must be equal, Decima
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import fields
+from dataclasses import fields, replace
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -99,6 +99,24 @@ def test_vectorised_pacing_equals_the_per_scope_definition(batch: list[PacingInp
     for scope, result in zip(batch, got, strict=True):
         assert result.scope is scope
         assert_same(result, pacing.pace(scope))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(scopes(), min_size=1, max_size=25), st.integers(1, 40))
+def test_ended_periods_agree_and_project_their_spend(batch: list[PacingInput], after: int) -> None:
+    """Every scope seen `after` days past its period's end: both paths give the same final verdict, the projection
+    is the spend (committed fees or a run-rate add nothing), no forecast of a lifetime budget, no pacing status."""
+    ended = [replace(s, today=s.period.end + dt.timedelta(days=after)) for s in batch]
+    got = pace_all(ended)
+    for scope, result in zip(ended, got, strict=True):
+        assert_same(result, pacing.pace(scope))
+        assert result.projected == scope.actual
+        assert result.lifetime_exhausted_on is None
+        if scope.planned:
+            assert result.status in pacing.FINAL_STATUSES
+            assert (result.status == pacing.OVER_PLAN) == (scope.actual > scope.planned)
+        else:
+            assert result.status == pacing.NO_PLAN
 
 
 def test_empty_batch() -> None:
