@@ -665,8 +665,8 @@ def preview_report(
     file_name, file_id = _file_account(table, columns, fmt)
     ids: set[str] = set()
     if "campaign_id" in columns:
-        key = columns["campaign_id"]
-        ids = {table.cell(r, key).strip() for r in _sound_rows(table) if table.lost_digits(r, key) is None}
+        id_key = columns["campaign_id"]
+        ids = {table.cell(r, id_key).strip() for r in _sound_rows(table) if table.lost_digits(r, id_key) is None}
     existing = _target(session, fmt, account, file_name, file_id, account_name_from_filename(filename), ids)
     if existing is not None:
         if file_currency and file_currency != existing.currency:
