@@ -233,8 +233,8 @@ with tab_fx:
                         rejected=len(result.errors),
                     )
                 )
-                for row, reason in result.problems:
-                    st.error(_("Row {row}: {reason}", row=row, reason=message_text(reason)))
+                for line, problem in result.problems:
+                    st.error(_("Row {row}: {reason}", row=line, reason=message_text(problem)))
             except (DomainError, PermissionDenied) as exc:
                 st.error(error_text(exc))
     if actor.can("settings.manage"):
