@@ -167,3 +167,18 @@ def test_a_cut_currency_in_a_whole_width_row_rejects_that_row_only(session) -> N
     preview = preview_report(session, TIKTOK, TIKTOK_CSV + LAST[:-1], "tiktok.csv", account="Kopi TikTok")
     assert [r.line for r in preview.rows] == [2, 3]
     assert [(e.row, e.column) for e in preview.errors] == [(4, "Currency")]
+
+
+def test_a_cut_figure_does_not_decide_the_files_decimal_mark(session) -> None:
+    """`1.250.000` proves ',' decimals; the last row, cut to `1.25`, would prove '.' and make every figure of the
+    file ambiguous. A flagged row takes no part in the file's number rule: it alone is rejected."""
+    data = (
+        b"Tanggal;Nama kampanye;Biaya;Tayangan;Mata uang\r\n"
+        b"2026-07-01;Promo Kopi;1.250.000;215.000;IDR\r\n"
+        b"2026-07-02;Promo Kopi;1.198.000;209.870;IDR\r\n"
+        b"2026-07-03;Promo Kopi;1.25"
+    )
+    preview = preview_report(session, TIKTOK, data, "tiktok.csv", account="Kopi TikTok")
+    assert [(r.line, r.spend, r.impressions) for r in preview.rows] == [(2, 1250000, 215000), (3, 1198000, 209870)]
+    assert {e.row for e in preview.errors} == {4}
+    assert any("ends early" in e.reason for e in preview.errors)
