@@ -8,6 +8,8 @@ import io
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from campaigns.models import Campaign, CampaignInsight
@@ -182,3 +184,19 @@ def test_a_cut_figure_does_not_decide_the_files_decimal_mark(session) -> None:
     assert [(r.line, r.spend, r.impressions) for r in preview.rows] == [(2, 1250000, 215000), (3, 1198000, 209870)]
     assert {e.row for e in preview.errors} == {4}
     assert any("ends early" in e.reason for e in preview.errors)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(min_value=1, max_value=10**19 - 1), st.booleans())
+def test_a_numeric_id_is_read_exactly_or_refused_never_another_id(session, ident: int, as_float: bool) -> None:
+    value: int | float = float(ident) if as_float else ident
+    data = _xlsx([TIKTOK_HEADER, ["2026-07-01", ADVERTISER, value, "A", 1000, 10, 1, "IDR"]])
+    preview = preview_report(session, TIKTOK, data, "tiktok.xlsx", account="Kopi TikTok")
+    if abs(value) >= 10**15:
+        assert [(e.row, e.column) for e in preview.errors] == [(2, "Campaign ID")]
+        assert preview.rows == []
+    elif as_float and float(ident) != ident:
+        pytest.fail("below 10**15 every integer is an exact float")
+    else:
+        assert preview.errors == []
+        assert [r.campaign_id for r in preview.rows] == [str(ident)]
