@@ -63,10 +63,14 @@ def decide(table: Table, keys: Iterable[tuple[str, str | None]], language: str, 
     """The file's number convention: the decimal mark its figures prove (`1.250.000`, `1.250.000,50`,
     `1,250,000.50`, `100000.5`), else its header language's (Bahasa Indonesia `id`: `,`; English: `.`).
 
-    `keys` are the table keys of the figure columns, each with the currency of its amounts (None for counts)."""
+    `keys` are the table keys of the figure columns, each with the currency of its amounts (None for counts). Rows
+    the reader flagged (cut off, more cells than the header) take no part: `1.25` left of a cut `1.250.000` must
+    not make every figure of the file ambiguous; they are rejected with the reader's reason."""
     keys = list(keys)
     first: dict[str, tuple[int, str]] = {}
     for row in table.rows:
+        if row.problems:
+            continue
         for key, code in keys:
             text = table.cell(row, key).strip()
             mark = number_marks(text, code).decimal if text else None

@@ -319,7 +319,8 @@ class _Cells:
         if value is None:
             return None
         value = value.replace("-", "") if name == "account_id" else value  # Google writes 123-456-7890
-        damage = excel_damage(value, self.header(name))
+        # A workbook number of more than 15 digits (a 19-digit TikTok ID) has lost digits: refused, never guessed.
+        damage = self.table.lost_digits(self.row, self.columns[name]) or excel_damage(value, self.header(name))
         if damage is not None:
             self.fail(name, damage)
             return None
@@ -445,19 +446,35 @@ def _read_row(cells: _Cells, segment_keys: tuple[str, ...] = ()) -> ReportRow | 
 def _is_total(table: Table, row: Row, columns: dict[str, str]) -> bool:
     """A total row: labelled (`Total: Account`, `Total`), or without campaign and date while holding figures (an
     unlabelled sum line). A dated row without a campaign is data with a problem, rejected and reported."""
+    if row.problems:  # a row the reader flagged (cut off, extra cells) is rejected with its reasons, never skipped
+        return False
     keys = [columns[n] for n in (*IDENTITY, "date") if n in columns]
     return summary_row(table, row, keys)
+
+
+def _sound_rows(table: Table) -> Iterable[Row]:
+    """The rows the reader did not flag (cut off, extra cells): a rejected row does not decide the file's currency,
+    account or campaigns."""
+    return (row for row in table.rows if not row.problems)
 
 
 def _file_currency(table: Table, columns: dict[str, str], header_currency: str | None) -> str | None:
     if "currency" in columns:
         found = set()
-        for row in table.rows:
+        for row in _sound_rows(table):
             text = table.cell(row, columns["currency"]).strip().upper()
             if text and text not in EMPTY_VALUES:
                 found.add(text)
-        if len(found) > 1:
-            raise PlatformImportError(TWO_CURRENCIES, currencies=", ".join(sorted(found)))
+        codes = set()
+        for text in found:
+            try:
+                codes.add(currency_code(text))
+            except CurrencyError:
+                continue  # not a currency (`ID` where a download stopped): that row is refused, not the file
+        if len(codes) > 1:
+            raise PlatformImportError(TWO_CURRENCIES, currencies=", ".join(sorted(codes)))
+        if codes:
+            return codes.pop()
         if found:
             try:
                 return currency_code(found.pop())
@@ -470,9 +487,12 @@ def _file_account(table: Table, columns: dict[str, str], fmt: ReportFormat) -> t
     """(name, id) of the account the file names: its account column(s), else a metadata line. A file whose rows
     name two accounts (a Google Ads manager account's report, LinkedIn's export of several accounts) is refused."""
     found: dict[str, tuple[str | None, str | None]] = {}
-    for row in table.rows:
+    for row in _sound_rows(table):
         if _is_total(table, row, columns):
             continue
+        lost = table.lost_digits(row, columns["account_id"]) if "account_id" in columns else None
+        if lost is not None:  # the account a rounded ID names cannot be told: the whole file waits for a clean one
+            raise PlatformImportError(lost)
         name = table.cell(row, columns["account_name"]).strip() if "account_name" in columns else ""
         raw = table.cell(row, columns["account_id"]).strip().replace("-", "") if "account_id" in columns else ""
         name = "" if name in EMPTY_VALUES else name
@@ -645,7 +665,8 @@ def preview_report(
     file_name, file_id = _file_account(table, columns, fmt)
     ids: set[str] = set()
     if "campaign_id" in columns:
-        ids = {table.cell(r, columns["campaign_id"]).strip() for r in table.rows}
+        id_key = columns["campaign_id"]
+        ids = {table.cell(r, id_key).strip() for r in _sound_rows(table) if table.lost_digits(r, id_key) is None}
     existing = _target(session, fmt, account, file_name, file_id, account_name_from_filename(filename), ids)
     if existing is not None:
         if file_currency and file_currency != existing.currency:

@@ -35,12 +35,12 @@ from sqlalchemy.orm import Session
 from campaigns.models import AdAccount, CampaignInsight
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
-from db.errors import N_, Codes, DomainError, Message
+from db.errors import N_, Codes, DomainError, Message, as_message
 from db.money import currency_code, is_currency, quantize
 from db.parse import parse_date, parse_rate
 from db.roles import Actor, require
 from db.settings import ORIGIN_DEFAULT, ORIGIN_ENVIRONMENT, ORIGIN_SETTING, get_setting, setting_with_origin
-from db.tabular import Limits, Table, TabularError, read_table
+from db.tabular import Limits, Row, Table, TabularError, read_table
 from finance.fx_reference import SOURCE as REFERENCE_SOURCE
 from finance.fx_reference import ReferenceRates, ReferenceRatesError, reference_rates
 from finance.models import FxRate
@@ -600,8 +600,9 @@ FX_LIMITS = Limits(max_rows=MAX_FILE_ROWS)
 class ImportResult:
     created: int
     updated: int
-    errors: list[str]
+    errors: list[str]  # `row N: reason`, English (the command line, logs)
     format: str = "pantau"  # `pantau` (date,from,to,rate[,source]) or `jisdor` (Bank Indonesia)
+    problems: list[tuple[int, Message]] = field(default_factory=list)  # (row, reason) for pages to translate
 
 
 def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: str = "csv") -> ImportResult:
@@ -618,8 +619,11 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
     columns = [HEADER_ALIASES.get(h.lower()) for h in header]
     _refuse_repeated(header, columns)
     missing = [c for c in ("date", "from", "to", "rate") if c not in columns]
+    flagged = _flagged_rows(table)
     if not missing:
-        return _store_rates(session, actor, _pantau_records(table, columns, source), [], "pantau")
+        sound = [row for row in table.rows if row.line not in flagged]
+        pantau = _pantau_records(sound, columns, source)
+        return _store_rates(session, actor, pantau, _flag_problems(flagged), "pantau")
     rows: list[Sequence[object]] = [header, *(_cells(table, row.cells) for row in table.rows)]
     lines = [table.header_line, *(row.line for row in table.rows)]
     jisdor = read_jisdor(rows, lines=lines)
@@ -629,13 +633,28 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
             columns=", ".join(missing),
             header=", ".join(header),
         )
+    # A flagged row read as a rate or refused for its cells is refused for what the reader found (a note line
+    # under the table that the download cut short is still only a note).
+    read = {line for line, _day, _rate in jisdor.rates} | {line for line, _reason in jisdor.problems}
     records: list[tuple[int, object, object, object, object, str]] = [
-        (row, day, "USD", "IDR", rate, JISDOR_SOURCE) for row, day, rate in jisdor.rates
+        (row, day, "USD", "IDR", rate, JISDOR_SOURCE) for row, day, rate in jisdor.rates if row not in flagged
     ]
-    return _store_rates(session, actor, records, jisdor.problems, "jisdor")
+    problems: list[tuple[int, str | Message]] = [(n, reason) for n, reason in jisdor.problems if n not in flagged]
+    problems += _flag_problems({line: flags for line, flags in flagged.items() if line in read})
+    return _store_rates(session, actor, records, problems, "jisdor")
 
 
 _Record = tuple[int, object, object, object, object, str]
+
+
+def _flagged_rows(table: Table) -> dict[int, tuple[Message, ...]]:
+    """Rows the reader flagged (a download cut mid-row, more cells than the header, a formula without its value):
+    refused whole with the reader's reasons, never padded with blanks or read from the cells that are there."""
+    return {row.line: row.problems for row in table.rows if row.problems}
+
+
+def _flag_problems(flagged: dict[int, tuple[Message, ...]]) -> list[tuple[int, str | Message]]:
+    return [(line, message) for line, messages in flagged.items() for message in messages]
 
 
 def _refuse_repeated(header: list[str], columns: list[str | None]) -> None:
@@ -655,9 +674,9 @@ def _refuse_repeated(header: list[str], columns: list[str | None]) -> None:
         seen[key] = cell
 
 
-def _pantau_records(table: Table, columns: list[str | None], source: str) -> list[_Record]:
+def _pantau_records(rows: Sequence[Row], columns: list[str | None], source: str) -> list[_Record]:
     records: list[_Record] = []
-    for row in table.rows:
+    for row in rows:
         record = {col: row.cells[i] for i, col in enumerate(columns) if col}
         row_source = (record.get("source") or source).strip()
         records.append((row.line, record["date"], record["from"], record["to"], record["rate"], row_source))
@@ -665,10 +684,14 @@ def _pantau_records(table: Table, columns: list[str | None], source: str) -> lis
 
 
 def _store_rates(
-    session: Session, actor: Actor, records: list[_Record], problems: list[tuple[int, str]], file_format: str
+    session: Session,
+    actor: Actor,
+    records: list[_Record],
+    refused: Sequence[tuple[int, str | Message]],
+    file_format: str,
 ) -> ImportResult:
     created = updated = 0
-    problems = list(problems)
+    problems: list[tuple[int, Message]] = [(number, as_message(reason)) for number, reason in refused]
     seen: set[tuple[dt.date, str, str]] = set()
     for number, day_cell, src_cell, dst_cell, rate_cell, row_source in records:
         try:
@@ -683,13 +706,15 @@ def _store_rates(
             with session.begin_nested():
                 set_rate(session, actor, day, src, dst, rate_cell, row_source)  # type: ignore[arg-type]
         except FxError as exc:
-            problems.append((number, str(exc)))
+            problems.append((number, exc.message))
             continue
         if exists:
             updated += 1
         else:
             created += 1
-    return ImportResult(created, updated, [f"row {n}: {reason}" for n, reason in sorted(problems)], file_format)
+    problems.sort(key=lambda problem: problem[0])
+    errors = [f"row {n}: {reason}" for n, reason in problems]
+    return ImportResult(created, updated, errors, file_format, problems)
 
 
 # --- Reading files ----------------------------------------------------------------------------------------

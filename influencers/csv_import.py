@@ -377,7 +377,10 @@ def preview_import(
         for index, (table_row, values) in enumerate(zip(table.rows, row_values, strict=True))
         if not table_row.problems and _summary_row(values, table_row.cells)
     }
-    engagement = _engagement_column(table, header_map, positions, preview, skip=summary_indexes)
+    # Rows the reader flagged (cut off, more cells than the header: a shifted follower count) are rejected and take
+    # no part in deciding how the rate column is written.
+    flagged = {index for index, table_row in enumerate(table.rows) if table_row.problems}
+    engagement = _engagement_column(table, header_map, positions, preview, skip=summary_indexes | flagged)
     default_country = workspace_country(session)
     existing_email, existing_handle = _existing_keys(session)
     seen_email: dict[str, int] = {}
@@ -470,7 +473,7 @@ def _engagement_column(
     skip: set[int] | frozenset[int] = frozenset(),
 ) -> dict[int, Engagement]:
     """Engagement rates of the whole column at once (`db.parse.parse_percent_or_fraction`); the rows in `skip`
-    (totals lines) take no part in deciding how the column is written."""
+    (totals lines, rows the reader flagged) take no part in deciding how the column is written."""
     column = next((c for c, f in header_map.items() if f == "engagement_rate"), None)
     if column is None:
         return {}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.calendar import workspace_today
-from db.errors import N_, Codes, DomainError, FieldErrors, Message, NotFound
+from db.errors import N_, Codes, DomainError, FieldErrors, Message, NotFound, as_message, joined
 from db.parse import ParseError, is_blank, parse_amount, parse_count
 from db.roles import Actor, require
 from db.tabular import TabularError, read_table
@@ -211,7 +211,9 @@ def _result_key(header: str) -> str:
 class ResultsImport:
     updated: int = 0
     rejected: int = 0
-    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row, field, reason)
+    # (row, field, reason); field "row" for what the file reader found wrong with the whole row (cut off, extra
+    # cells), reasons as messages for pages to translate (str() gives the English sentence)
+    problems: list[tuple[int, str, Message]] = field(default_factory=list)
 
 
 def import_results(
@@ -250,7 +252,9 @@ def import_results(
                 row[key] = cell.strip()
         if not row:
             continue
-        problems: dict[str, str] = {str(i): str(m) for i, m in enumerate(table_row.problems)}
+        problems: dict[str, str | Message] = {}
+        if table_row.problems:  # a row cut off or with more cells than the header is refused whole, never padded
+            problems["row"] = joined(list(table_row.problems))
         target = None
         ident = row.get("deliverable_id") or row.get("id")
         if ident:
@@ -276,12 +280,12 @@ def import_results(
                 else:
                     values[key] = parse_count(given)
             except ParseError as exc:
-                problems[key] = str(exc)
+                problems[key] = exc.message
         if target is not None and target.id in seen:
             problems["deliverable_id"] = f"deliverable #{target.id} is also in row {seen[target.id]}"
         if problems or target is None:  # a row without a target always has a problem
             report.rejected += 1
-            report.problems += [(line, f, r) for f, r in problems.items()]
+            report.problems += [(line, f, as_message(r)) for f, r in problems.items()]
             continue
         seen[target.id] = line
         if not dry_run:

@@ -16,7 +16,7 @@ from influencers import deliverables
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS
 from pages.components.i18n import N_, _, current_locale
 from pages.components.influencer_forms import form_feedback, refuse, run_action
-from pages.components.inputs import date_field
+from pages.components.inputs import date_field, message_text
 from pages.components.money import money
 from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as, typed
 from pages.components.terms import (
@@ -233,7 +233,10 @@ def _import(actor: Actor, program_id: int) -> None:
             )
             if report.problems:
                 st.dataframe(
-                    pd.DataFrame(report.problems, columns=["row", "field", "reason"]),
+                    pd.DataFrame(
+                        [(line, name, message_text(reason)) for line, name, reason in report.problems],
+                        columns=["row", "field", "reason"],
+                    ),
                     hide_index=True,
                     key="prog_results_csv_problems",
                     column_config=column_labels(["row", "field", "reason"]),

@@ -38,7 +38,7 @@ from pages.components.finance_exports import (
     workspace_finance,
 )
 from pages.components.i18n import _, date_text, month_text, picker_format
-from pages.components.inputs import date_field, error_text, rate_input
+from pages.components.inputs import date_field, error_text, message_text, rate_input
 from pages.components.money import number
 from pages.components.terms import column_labels, label
 
@@ -233,8 +233,8 @@ with tab_fx:
                         rejected=len(result.errors),
                     )
                 )
-                for problem in result.errors:
-                    st.error(problem)
+                for line, problem in result.problems:
+                    st.error(_("Row {row}: {reason}", row=line, reason=message_text(problem)))
             except (DomainError, PermissionDenied) as exc:
                 st.error(error_text(exc))
     if actor.can("settings.manage"):
