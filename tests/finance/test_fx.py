@@ -36,7 +36,7 @@ def test_missing_rate_names_the_pair_and_date(session) -> None:
     with pytest.raises(FxError, match=r"No VND→USD rate for 2026-10-03: tried VND→USD, USD→VND"):
         book.convert(Decimal(1000), "VND", D(2026, 10, 3))
     monthly = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "monthly_average")
-    with pytest.raises(FxError, match=r"VND->USD in 2026-10"):
+    with pytest.raises(FxError, match=r"No VND→USD rate in 2026-10 \(policy monthly_average\): tried VND→USD, USD→VND"):
         monthly.convert(Decimal(1000), "VND", D(2026, 10, 3))
 
 
