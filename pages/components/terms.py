@@ -535,6 +535,7 @@ AUDIT_ACTION_LABELS = {
     "pending": N_("set to pending"),
     "paid": N_("marked paid"),
     "cancelled": N_("cancelled"),
+    "refund": N_("refund recorded"),
 }
 AUDIT_RECORD_LABELS = {
     "ad_account": N_("ad account"),
