@@ -26,7 +26,7 @@ from influencers.models import (
     SocialHandle,
     StageChange,
 )
-from influencers.payments import is_overdue
+from influencers.payments import is_overdue, payment_refunds
 
 # Follower tiers by the largest following across the creator's handles (or on the filtered platform).
 # Lower bound inclusive, upper bound exclusive; documented in docs/influencers.md.
@@ -371,7 +371,9 @@ def program_deliverables(session: Session, program_id: int, today: dt.date) -> p
 
 
 def program_payments(session: Session, program_id: int | None, today: dt.date) -> pd.DataFrame:
-    """Payments (of one program, or all) with the overdue flag."""
+    """Payments (of one program, or all) with the overdue flag, what was refunded on each (`refunded`, in the
+    payment's currency) and its refunds (`refunds`: dicts of id, refund_date, amount, reason, reference,
+    recorded_by, oldest first)."""
     stmt = (
         select(
             Payment.id,
@@ -400,6 +402,23 @@ def program_payments(session: Session, program_id: int | None, today: dt.date) -
     frame = pd.DataFrame(session.execute(stmt).mappings().all(), columns=list(stmt.selected_columns.keys()))
     frame.insert(
         8, "overdue", [is_overdue(s, d, today) for s, d in zip(frame["status"], frame["due_date"], strict=True)]
+    )
+    by_payment: dict[int, list[dict[str, Any]]] = {}
+    for r in payment_refunds(session, [int(i) for i in frame["id"]]) if not frame.empty else []:
+        by_payment.setdefault(r.payment_id, []).append(
+            {
+                "id": r.id,
+                "refund_date": r.refund_date,
+                "amount": r.amount,
+                "reason": r.reason,
+                "reference": r.reference,
+                "recorded_by": r.recorded_by,
+            }
+        )
+    listed = [by_payment.get(int(i), []) for i in frame["id"]]
+    frame["refunds"] = pd.Series(listed, index=frame.index, dtype=object)
+    frame["refunded"] = pd.Series(
+        [sum((r["amount"] for r in refunds), Decimal(0)) for refunds in listed], index=frame.index, dtype=object
     )
     return frame
 

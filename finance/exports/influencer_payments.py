@@ -117,8 +117,8 @@ def build(ctx: ExportContext) -> Iterator[list[str]]:
 SPEC = ExportSpec(
     "influencer-payments",
     "Influencer payments",
-    "Payments dated in the period (paid date, else due date) and refunds dated in the period (negative, "
-    "entry_type refund, naming their payment), each converted at its own date's rate.",
+    "Payments dated in the period (paid date, else due date) and refunds on their own date (negative rows), "
+    "each converted at its own date's rate.",
     (
         "payment_id",
         "influencer",
