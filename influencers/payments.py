@@ -5,6 +5,7 @@ own date without editing the payment (net paid = paid - refunds)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import audit
-from db.calendar import workspace_today
+from db.calendar import month_start, workspace_today
 from db.errors import N_, Amount, FieldErrors, Message, NotFound, TransitionError
 from db.money import CurrencyError, currency_code
 from db.parse import ParseError, is_blank, parse_amount, parse_date
@@ -283,6 +284,10 @@ REFUND_OVER = N_(
 REFUND_BEFORE = N_("the refund date {date} is before the payment's paid date {paid_date}")
 REFUND_FUTURE = N_("the refund date is in the future")
 REFUND_NO_DATE = N_("give the date the money came back")
+REFUND_CLOSED = N_(
+    "{month} is closed and its files never change: date the refund in an open month (the day it is recorded), "
+    "or reopen {month} first"
+)
 REFUND_NO_REASON = N_("say why the money came back (a cancelled job, a payment made twice, ...)")
 
 
@@ -308,11 +313,15 @@ def record_refund(
     refund_date: dt.date | None,
     reason: str | None,
     reference: str | None = None,
+    *,
+    closed_months: Collection[dt.date] = (),
 ) -> PaymentRefund:
     """Record money a creator returned on a paid payment (whoever may mark payments paid): more than zero, at most
     what is still unrefunded on it, dated on or after its paid date and not in the future, with a reason. The
     payment is never edited; the refund lowers the payment's net paid, the ledger's paid in the refund's month and
-    shows as its own negative row in the influencer-payments export. Audited."""
+    shows as its own negative row in the influencer-payments export. A refund dated in one of `closed_months`
+    (first days; `finance.refunds.record_refund` passes the locked ones) is refused: a closed month's snapshot
+    never changes, so the refund is dated in an open month. Audited."""
     require(actor, "payment.mark_paid")
     # Lock the payment row (PostgreSQL) so two refunds at once cannot both pass the "at most what is left" check.
     payment = session.scalars(select(Payment).where(Payment.id == payment_id).with_for_update()).one_or_none()
@@ -356,6 +365,8 @@ def record_refund(
             )
         elif day is not None and day > workspace_today(session):
             errors["refund_date"] = Message(REFUND_FUTURE)
+        elif day is not None and month_start(day) in set(closed_months):
+            errors["refund_date"] = Message(REFUND_CLOSED, {"month": f"{day:%Y-%m}"})
     why = _text(errors, "reason", reason, multiline=True)
     if why is None and "reason" not in errors:
         errors["reason"] = Message(REFUND_NO_REASON)

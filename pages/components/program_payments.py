@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from db.roles import Actor
+from finance import refunds
 from influencers import payments
 from influencers.models import CONTRACTED_STAGES
 from pages.components.i18n import N_, _, date_text
@@ -40,6 +41,7 @@ MESSAGES = (
     payments.REFUND_FUTURE,
     payments.REFUND_NO_DATE,
     payments.REFUND_NO_REASON,
+    payments.REFUND_CLOSED,
 )
 REFUND_ROW = N_("refund")  # the status word of a refund's own row under its payment (the export's `refund`)
 REFUND_KEYS = ("prog_refund_amount", "prog_refund_date", "prog_refund_reason", "prog_refund_reference")
@@ -65,9 +67,9 @@ def payment_table(pays: pd.DataFrame) -> pd.DataFrame:
     ]
     shown["reason"] = ""
     rows: list[dict[str, object]] = []
-    for (_i, payment), refunds in zip(shown.iterrows(), pays["refunds"], strict=True):
+    for (_i, payment), its_refunds in zip(shown.iterrows(), pays["refunds"], strict=True):
         rows.append(payment.to_dict())
-        for r in refunds:
+        for r in its_refunds:
             rows.append(
                 {
                     **dict.fromkeys(shown.columns, ""),
@@ -179,7 +181,7 @@ def _record_refund(actor: Actor, payment_id: int, currency: str) -> None:
     shown = money(amount, currency) if amount is not None else ""
     if run_action(
         "prog_refund",
-        payments.record_refund,
+        refunds.record_refund,
         actor,
         payment_id,
         amount,

@@ -6,7 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
+from db.errors import FieldErrors
 from db.roles import Actor
+from finance import refunds
 from finance.close import close_month
 from finance.exports import export_chunks, read_rows
 from finance.ledger import build_ledger
@@ -82,6 +86,20 @@ def test_a_closed_month_keeps_its_snapshot_and_the_refund_shows_in_its_own_month
     assert ("1", "refund", "-900000", "2026-11-03") in [
         (r["payment_id"], r["entry_type"], r["amount"], r["paid_date"]) for r in november
     ]
+
+
+def test_a_refund_dated_in_a_closed_month_is_refused(fs) -> None:
+    close_month(fs, FINANCE, OCT, today=D(2026, 12, 15), now=NOW)
+    october = _file(fs, since=OCT, until=OCT_END)
+    with pytest.raises(FieldErrors) as caught:
+        refunds.record_refund(fs, FINANCE, 1, "100000", D(2026, 10, 31), "came back on the 31st")
+    assert caught.value.errors == {
+        "refund_date": "2026-10 is closed and its files never change: date the refund in an open month (the day it "
+        "is recorded), or reopen 2026-10 first"
+    }
+    refunds.record_refund(fs, FINANCE, 1, "100000", D(2026, 11, 2), "recorded in the open month")
+    assert _file(fs, since=OCT, until=OCT_END) == october
+    assert [r["entry_type"] for r in _rows(fs, since=NOV, until=NOV_END)][-1] == "refund"
 
 
 def _ledger_paid(session) -> dict[dt.date, Decimal]:
