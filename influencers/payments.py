@@ -298,11 +298,14 @@ def refunded_total(session: Session, payment_id: int) -> Decimal:
     return Decimal(total or 0)
 
 
+def net_of(status: str, amount: Decimal, refunded: Decimal) -> Decimal:
+    """THE net paid rule: a paid payment's amount less what was refunded on it; nothing before it is paid."""
+    return Decimal(amount) - Decimal(refunded) if status == "paid" else Decimal(0)
+
+
 def net_paid(session: Session, payment: Payment) -> Decimal:
-    """A payment's net paid: its amount once paid, less its refunds (zero before it is paid)."""
-    if payment.status != "paid":
-        return Decimal(0)
-    return Decimal(payment.amount) - refunded_total(session, payment.id)
+    """A payment's net paid (`net_of`), its refunds read from the database."""
+    return net_of(payment.status, payment.amount, refunded_total(session, payment.id))
 
 
 def record_refund(

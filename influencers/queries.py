@@ -26,7 +26,7 @@ from influencers.models import (
     SocialHandle,
     StageChange,
 )
-from influencers.payments import is_overdue, payment_refunds
+from influencers.payments import is_overdue, net_of, payment_refunds
 
 # Follower tiers by the largest following across the creator's handles (or on the filtered platform).
 # Lower bound inclusive, upper bound exclusive; documented in docs/influencers.md.
@@ -372,8 +372,8 @@ def program_deliverables(session: Session, program_id: int, today: dt.date) -> p
 
 def program_payments(session: Session, program_id: int | None, today: dt.date) -> pd.DataFrame:
     """Payments (of one program, or all) with the overdue flag, what was refunded on each (`refunded`, in the
-    payment's currency) and its refunds (`refunds`: dicts of id, refund_date, amount, reason, reference,
-    recorded_by, oldest first)."""
+    payment's currency), its net paid (`payments.net_of`) and its refunds (`refunds`: dicts of id, refund_date,
+    amount, reason, reference, recorded_by, oldest first)."""
     stmt = (
         select(
             Payment.id,
@@ -417,8 +417,12 @@ def program_payments(session: Session, program_id: int | None, today: dt.date) -
         )
     listed = [by_payment.get(int(i), []) for i in frame["id"]]
     frame["refunds"] = pd.Series(listed, index=frame.index, dtype=object)
-    frame["refunded"] = pd.Series(
-        [sum((r["amount"] for r in refunds), Decimal(0)) for refunds in listed], index=frame.index, dtype=object
+    refunded = [sum((r["amount"] for r in refunds), Decimal(0)) for refunds in listed]
+    frame["refunded"] = pd.Series(refunded, index=frame.index, dtype=object)
+    frame["net_paid"] = pd.Series(
+        [net_of(s, a, r) for s, a, r in zip(frame["status"], frame["amount"], refunded, strict=True)],
+        index=frame.index,
+        dtype=object,
     )
     return frame
 

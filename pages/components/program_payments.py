@@ -62,8 +62,8 @@ def payment_table(pays: pd.DataFrame) -> pd.DataFrame:
     refunded = [Decimal(r) for r in pays["refunded"]]
     shown["refunded"] = [money(r, c) if r else "" for r, c in zip(refunded, pays["currency"], strict=True)]
     shown["net_paid"] = [
-        money(Decimal(a) - r, c) if s == "paid" else ""
-        for a, r, c, s in zip(pays["amount"], refunded, pays["currency"], pays["status"], strict=True)
+        money(n, c) if s == "paid" else ""
+        for n, c, s in zip(pays["net_paid"], pays["currency"], pays["status"], strict=True)
     ]
     shown["reason"] = ""
     rows: list[dict[str, object]] = []
@@ -206,14 +206,12 @@ def refund_labels() -> dict[str, str]:
 
 
 def _refund_form(actor: Actor, pays: pd.DataFrame, today: dt.date) -> None:
-    """ "Record a refund" on a paid payment with something left to refund (whoever may mark payments paid)."""
+    """The "Record a refund" form, on paid payments with something left to refund (whoever may mark payments
+    paid); what is left to refund is the payment's net paid (`payments.net_of`, as the list read it)."""
     if not actor.can("payment.mark_paid"):
         return
     paid = pays[pays["status"] == "paid"]
-    left = {
-        int(r.id): Decimal(r.amount) - Decimal(r.refunded if "refunded" in paid.columns else 0)
-        for r in paid.itertuples()
-    }
+    left = {int(r.id): Decimal(r.net_paid) for r in paid.itertuples()}
     refundable = paid[[left[int(i)] > 0 for i in paid["id"]]]
     if refundable.empty:
         return

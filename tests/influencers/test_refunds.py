@@ -176,3 +176,19 @@ def test_refunds_never_add_up_to_more_than_was_paid(migrated_url: str, parts: li
         assert 0 <= net_paid(s, payment) <= Decimal("1000000")
         assert refunded_total(s, payment.id) + net_paid(s, payment) == Decimal("1000000")
         s.rollback()
+
+
+def test_the_payments_list_shows_the_same_net_paid_as_the_domain(session) -> None:
+    from influencers.queries import program_payments
+
+    payment = _paid(session, "2500000")
+    record_refund(session, FINANCE, payment.id, "700000", D(2026, 10, 28), "one story cancelled")
+    record_refund(session, FINANCE, payment.id, "300000", D(2026, 11, 2), "late post discount")
+    frame = program_payments(session, payment.collaboration.program_id, D(2026, 12, 1)).set_index("id")
+    row = frame.loc[payment.id]
+    assert (row["refunded"], row["net_paid"]) == (Decimal("1000000"), net_paid(session, payment))
+    assert row["net_paid"] == Decimal("1500000")
+    assert [(r["refund_date"], r["amount"]) for r in row["refunds"]] == [
+        (D(2026, 10, 28), Decimal("700000")),
+        (D(2026, 11, 2), Decimal("300000")),
+    ]
