@@ -21,6 +21,7 @@ from influencers.models import (
     InfluencerLabel,
     Interaction,
     Payment,
+    PaymentRefund,
     Program,
     ProgramCampaign,
     SocialHandle,
@@ -261,6 +262,15 @@ def influencer_detail(session: Session, influencer_id: int) -> dict[str, Any] | 
         .group_by(Payment.currency)
         .order_by(Payment.currency)
     ).all()
+    refunded = dict(
+        session.execute(
+            select(PaymentRefund.currency, func.sum(PaymentRefund.amount))
+            .join(Payment, Payment.id == PaymentRefund.payment_id)
+            .join(Collaboration, Collaboration.id == Payment.collaboration_id)
+            .where(Collaboration.influencer_id == influencer_id, Payment.status == "paid")
+            .group_by(PaymentRefund.currency)
+        ).all()
+    )
     return {
         "influencer": person,
         "labels": {
@@ -270,7 +280,8 @@ def influencer_detail(session: Session, influencer_id: int) -> dict[str, Any] | 
         "handles": handles,
         "collaborations": collabs,
         "interactions": interactions,
-        "total_paid": {cur: Decimal(amount) for cur, amount in paid},
+        # net paid: what was paid less what the creator refunded (`payments.net_of`, summed per currency)
+        "total_paid": {cur: Decimal(amount) - Decimal(refunded.get(cur) or 0) for cur, amount in paid},
         "merged_into_id": person.merged_into_id,
     }
 
