@@ -8,7 +8,8 @@ campaign's platform: `budgets.plans.ad_channel`), `influencer_fees` and `product
   recognised and paid as `influencers.fees` defines them (the Budgets page reads the same amounts);
 - actual: ad spend from daily campaign insights, each day rounded to the currency as campaign-daily writes it;
   influencer fees and product value recognised under the `fee_recognition` setting;
-- paid: payments with status `paid`, in the month of their paid date.
+- paid: payments with status `paid`, in the month of their paid date, less refunds in the month of their refund
+  date (`influencers.fees`: a closed month keeps its figures, a later refund lowers the later month).
 Plans are aggregated in SQL, ad spend is read per campaign and day (one row each); fee amounts come from
 `influencers.fees.fee_amounts`.
 """

@@ -15,7 +15,8 @@ reads it from `fee_amounts()`. The rules (docs/budgets.md, "Influencer fees"):
   `over_flight`: spread evenly by day over the flight (start_date..end_date, both included), each day the
   difference of the rounded running totals (so every month and every run of days is exact to the unit); a
   collaboration without a flight falls back to on_delivery;
-- **paid**: payments with status paid, on their paid date;
+- **paid**: payments with status paid, on their paid date, less each refund on its own refund date (a negative paid
+  amount: a refund in a later month lowers that month, never the month the payment was paid in).
 - **committed, not recognised in a period** (`unrecognised_in`, the Budgets page of an ended month): the committed
   amount of each collaboration committed in the period less what it recognised up to the period's end.
 Amounts stay in the collaboration's (payment's) currency; callers convert.
@@ -36,7 +37,7 @@ from db.calendar import local_date, month_start, workspace_timezone
 from db.errors import N_, Codes, DomainError
 from db.money import quantize
 from db.settings import get_setting
-from influencers.models import CONTRACTED_STAGES, Collaboration, Deliverable, Payment, Program
+from influencers.models import CONTRACTED_STAGES, Collaboration, Deliverable, Payment, PaymentRefund, Program
 
 RECOGNITION = ("on_delivery", "over_flight")
 CHANNEL_FEES = "influencer_fees"
@@ -212,6 +213,23 @@ def fee_amounts(
     for collab_id, day, currency, value, program_id, name, program_currency in session.execute(paid):
         out.append(
             FeeAmount(program_id, name, program_currency, collab_id, CHANNEL_FEES, PAID, day, currency, Decimal(value))
+        )
+    refunds = (
+        select(Payment.collaboration_id, PaymentRefund.refund_date, PaymentRefund.currency, PaymentRefund.amount)
+        .add_columns(Collaboration.program_id, Program.name, Program.currency)
+        .join(Payment, Payment.id == PaymentRefund.payment_id)
+        .join(Collaboration, Collaboration.id == Payment.collaboration_id)
+        .join(Program, Program.id == Collaboration.program_id)
+        .where(Payment.status == PAID, PaymentRefund.refund_date >= since, PaymentRefund.refund_date <= until)
+        .order_by(PaymentRefund.refund_date, PaymentRefund.id)
+    )
+    if wanted is not None:
+        refunds = refunds.where(Collaboration.program_id.in_(wanted))
+    if only is not None:
+        refunds = refunds.where(Collaboration.id.in_(only))
+    for collab_id, day, currency, value, program_id, name, program_currency in session.execute(refunds):
+        out.append(
+            FeeAmount(program_id, name, program_currency, collab_id, CHANNEL_FEES, PAID, day, currency, -Decimal(value))
         )
     return out
 

@@ -1,5 +1,5 @@
 """Influencer tables: contacts, social handles, tags, interactions, programs, collaborations,
-stage history, deliverables and payments."""
+stage history, deliverables, payments and their refunds."""
 
 from __future__ import annotations
 
@@ -263,6 +263,27 @@ class Payment(Versioned, Timestamps, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
     collaboration: Mapped[Collaboration] = relationship(back_populates="payments")
+    refunds: Mapped[list[PaymentRefund]] = relationship(back_populates="payment", order_by="PaymentRefund.id")
+
+
+class PaymentRefund(Timestamps, Base):
+    """Money a creator returned on a paid payment (a cancelled job, a payment made twice), in the payment's
+    currency, on its own date. Never edited: a refund recorded by mistake is undone by nobody but the database
+    admin, and the payment itself stays as it was paid."""
+
+    __tablename__ = "payment_refund"
+    __table_args__ = (Index("ix_payment_refund_date", "refund_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id", ondelete="RESTRICT"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)  # more than zero; the export writes it negative
+    currency: Mapped[str] = mapped_column(String(3))  # the payment's
+    refund_date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(String(200))
+    recorded_by: Mapped[str | None] = mapped_column(String(320))
+
+    payment: Mapped[Payment] = relationship(back_populates="refunds")
 
 
 __all__ = [
@@ -272,6 +293,7 @@ __all__ = [
     "InfluencerLabel",
     "Interaction",
     "Payment",
+    "PaymentRefund",
     "Program",
     "ProgramCampaign",
     "SocialHandle",

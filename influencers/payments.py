@@ -1,9 +1,11 @@
 """Creator payments: pending -> approved (manager) -> paid (finance), cancel, overdue flag; a payment needs a
-collaboration at stage contracted or later."""
+collaboration at stage contracted or later. Refunds: money a creator returns on a paid payment, recorded on their
+own date without editing the payment (net paid = paid - refunds)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import audit
-from db.calendar import workspace_today
+from db.calendar import month_start, workspace_today
 from db.errors import N_, Amount, FieldErrors, Message, NotFound, TransitionError
 from db.money import CurrencyError, currency_code
 from db.parse import ParseError, is_blank, parse_amount, parse_date
@@ -20,7 +22,7 @@ from db.text import TextError, clean_text
 from db.types import utcnow
 from db.versioning import check_version, flush_or_conflict
 from influencers.fees import contracted_fee
-from influencers.models import CONTRACTED_STAGES, Collaboration, Deliverable, Payment
+from influencers.models import CONTRACTED_STAGES, Collaboration, Deliverable, Payment, PaymentRefund
 from influencers.programs import get_collaboration, stage_word
 
 # status -> statuses it may move to, and the permission each move needs.
@@ -61,14 +63,20 @@ def agreed_fee(session: Session, collab: Collaboration) -> Decimal:
 
 
 def payments_total(session: Session, collab: Collaboration, currency: str) -> Decimal:
-    """What is already paid or on its way to the creator in `currency` (every payment but the cancelled ones)."""
+    """What is already paid or on its way to the creator in `currency` (every payment but the cancelled ones),
+    less what the creator refunded."""
     session.flush()
     total = session.scalar(
         select(func.sum(Payment.amount)).where(
             Payment.collaboration_id == collab.id, Payment.currency == currency, Payment.status != "cancelled"
         )
     )
-    return Decimal(total or 0)
+    refunded = session.scalar(
+        select(func.sum(PaymentRefund.amount))
+        .join(Payment, Payment.id == PaymentRefund.payment_id)
+        .where(Payment.collaboration_id == collab.id, PaymentRefund.currency == currency)
+    )
+    return Decimal(total or 0) - Decimal(refunded or 0)
 
 
 def is_overdue(status: str, due_date: dt.date | None, today: dt.date) -> bool:
@@ -266,3 +274,138 @@ def cancel_payment(session: Session, actor: Actor, payment_id: int, version_id: 
 def reopen_payment(session: Session, actor: Actor, payment_id: int, version_id: int | None = None) -> Payment:
     """approved -> pending (managers), e.g. to correct the amount before it is paid."""
     return _move(session, actor, payment_id, "pending", version_id, approved_by=None, approved_at=None)
+
+
+# Refunds -------------------------------------------------------------------------------------------------------
+REFUND_NOT_PAID = N_("Payment #{id} is {status}: only a paid payment can be refunded.")
+REFUND_OVER = N_(
+    "{amount} is more than what is left to refund on payment #{id}: {left} (paid {paid}, refunded {refunded})"
+)
+REFUND_BEFORE = N_("the refund date {date} is before the payment's paid date {paid_date}")
+REFUND_FUTURE = N_("the refund date is in the future")
+REFUND_NO_DATE = N_("give the date the money came back")
+REFUND_CLOSED = N_(
+    "{month} is closed and its files never change: date the refund in an open month (the day it is recorded), "
+    "or reopen {month} first"
+)
+REFUND_NO_REASON = N_("say why the money came back (a cancelled job, a payment made twice, ...)")
+
+
+def refunded_total(session: Session, payment_id: int) -> Decimal:
+    """What has been refunded on one payment so far (in its currency)."""
+    session.flush()
+    total = session.scalar(select(func.sum(PaymentRefund.amount)).where(PaymentRefund.payment_id == payment_id))
+    return Decimal(total or 0)
+
+
+def net_of(status: str, amount: Decimal, refunded: Decimal) -> Decimal:
+    """THE net paid rule: a paid payment's amount less what was refunded on it; nothing before it is paid."""
+    return Decimal(amount) - Decimal(refunded) if status == "paid" else Decimal(0)
+
+
+def net_paid(session: Session, payment: Payment) -> Decimal:
+    """A payment's net paid (`net_of`), its refunds read from the database."""
+    return net_of(payment.status, payment.amount, refunded_total(session, payment.id))
+
+
+def record_refund(
+    session: Session,
+    actor: Actor,
+    payment_id: int,
+    amount: Decimal | str | None,
+    refund_date: dt.date | None,
+    reason: str | None,
+    reference: str | None = None,
+    *,
+    closed_months: Collection[dt.date] = (),
+) -> PaymentRefund:
+    """Record money a creator returned on a paid payment (whoever may mark payments paid): more than zero, at most
+    what is still unrefunded on it, dated on or after its paid date and not in the future, with a reason. The
+    payment is never edited; the refund lowers the payment's net paid, the ledger's paid in the refund's month and
+    shows as its own negative row in the influencer-payments export. A refund dated in one of `closed_months`
+    (first days; `finance.refunds.record_refund` passes the locked ones) is refused: a closed month's snapshot
+    never changes, so the refund is dated in an open month. Audited."""
+    require(actor, "payment.mark_paid")
+    # Lock the payment row (PostgreSQL) so two refunds at once cannot both pass the "at most what is left" check.
+    payment = session.scalars(select(Payment).where(Payment.id == payment_id).with_for_update()).one_or_none()
+    if payment is None:
+        raise NotFound(N_("Payment #{id} does not exist."), id=payment_id)
+    if payment.status != "paid":
+        raise TransitionError(REFUND_NOT_PAID, id=payment.id, status=Message(STATUS_WORDS[payment.status]))
+    code = payment.currency
+    errors: dict[str, str | Message] = {}
+    value = None
+    if is_blank(amount):
+        errors["amount"] = Message(N_("the amount is required"))
+    else:
+        try:
+            value = parse_amount(amount, code, allow_negative=True)
+        except ParseError as exc:
+            errors["amount"] = exc.message
+        else:
+            paid, refunded = Decimal(payment.amount), refunded_total(session, payment.id)
+            if problem := amount_problem(value):
+                errors["amount"] = problem
+            elif value > paid - refunded:
+                errors["amount"] = Message(
+                    REFUND_OVER,
+                    {
+                        "amount": Amount(value, code),
+                        "id": payment.id,
+                        "left": Amount(paid - refunded, code),
+                        "paid": Amount(paid, code),
+                        "refunded": Amount(refunded, code),
+                    },
+                )
+    day = None
+    if is_blank(refund_date):
+        errors["refund_date"] = Message(REFUND_NO_DATE)
+    else:
+        day = _date(errors, "refund_date", refund_date)
+        if day is not None and payment.paid_date is not None and day < payment.paid_date:
+            errors["refund_date"] = Message(
+                REFUND_BEFORE, {"date": day.isoformat(), "paid_date": payment.paid_date.isoformat()}
+            )
+        elif day is not None and day > workspace_today(session):
+            errors["refund_date"] = Message(REFUND_FUTURE)
+        elif day is not None and month_start(day) in set(closed_months):
+            errors["refund_date"] = Message(REFUND_CLOSED, {"month": f"{day:%Y-%m}"})
+    why = _text(errors, "reason", reason, multiline=True)
+    if why is None and "reason" not in errors:
+        errors["reason"] = Message(REFUND_NO_REASON)
+    ref = _text(errors, "reference", reference)
+    if ref and len(ref) > 200:
+        errors["reference"] = Message(N_("at most {limit} characters"), {"limit": 200})
+    if errors:
+        raise FieldErrors(errors)
+    if value is None or day is None or why is None:  # every missing value has its message above
+        raise FieldErrors({"amount": Message(N_("the amount is required"))})
+    refund = PaymentRefund(
+        payment_id=payment.id,
+        amount=value,
+        currency=code,
+        refund_date=day,
+        reason=why,
+        reference=ref,
+        recorded_by=actor.email,
+    )
+    session.add(refund)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "refund",
+        "payment",
+        payment.id,
+        after=audit.snapshot(refund),
+        summary=f"Refund #{refund.id} of {value} {code} on payment #{payment.id} ({day.isoformat()}): {why}",
+    )
+    return refund
+
+
+def payment_refunds(session: Session, payment_ids: list[int] | None = None) -> list[PaymentRefund]:
+    """Refunds (of the given payments, or all), by payment then date."""
+    stmt = select(PaymentRefund).order_by(PaymentRefund.payment_id, PaymentRefund.refund_date, PaymentRefund.id)
+    if payment_ids is not None:
+        stmt = stmt.where(PaymentRefund.payment_id.in_(sorted(set(payment_ids))))
+    return list(session.scalars(stmt))

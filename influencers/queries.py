@@ -21,12 +21,13 @@ from influencers.models import (
     InfluencerLabel,
     Interaction,
     Payment,
+    PaymentRefund,
     Program,
     ProgramCampaign,
     SocialHandle,
     StageChange,
 )
-from influencers.payments import is_overdue
+from influencers.payments import is_overdue, net_of, payment_refunds
 
 # Follower tiers by the largest following across the creator's handles (or on the filtered platform).
 # Lower bound inclusive, upper bound exclusive; documented in docs/influencers.md.
@@ -261,6 +262,15 @@ def influencer_detail(session: Session, influencer_id: int) -> dict[str, Any] | 
         .group_by(Payment.currency)
         .order_by(Payment.currency)
     ).all()
+    refunded = dict(
+        session.execute(
+            select(PaymentRefund.currency, func.sum(PaymentRefund.amount))
+            .join(Payment, Payment.id == PaymentRefund.payment_id)
+            .join(Collaboration, Collaboration.id == Payment.collaboration_id)
+            .where(Collaboration.influencer_id == influencer_id, Payment.status == "paid")
+            .group_by(PaymentRefund.currency)
+        ).all()
+    )
     return {
         "influencer": person,
         "labels": {
@@ -270,7 +280,8 @@ def influencer_detail(session: Session, influencer_id: int) -> dict[str, Any] | 
         "handles": handles,
         "collaborations": collabs,
         "interactions": interactions,
-        "total_paid": {cur: Decimal(amount) for cur, amount in paid},
+        # net paid: what was paid less what the creator refunded (`payments.net_of`, summed per currency)
+        "total_paid": {cur: Decimal(amount) - Decimal(refunded.get(cur) or 0) for cur, amount in paid},
         "merged_into_id": person.merged_into_id,
     }
 
@@ -371,7 +382,9 @@ def program_deliverables(session: Session, program_id: int, today: dt.date) -> p
 
 
 def program_payments(session: Session, program_id: int | None, today: dt.date) -> pd.DataFrame:
-    """Payments (of one program, or all) with the overdue flag."""
+    """Payments (of one program, or all) with the overdue flag, what was refunded on each (`refunded`, in the
+    payment's currency), its net paid (`payments.net_of`) and its refunds (`refunds`: dicts of id, refund_date,
+    amount, reason, reference, recorded_by, oldest first)."""
     stmt = (
         select(
             Payment.id,
@@ -400,6 +413,27 @@ def program_payments(session: Session, program_id: int | None, today: dt.date) -
     frame = pd.DataFrame(session.execute(stmt).mappings().all(), columns=list(stmt.selected_columns.keys()))
     frame.insert(
         8, "overdue", [is_overdue(s, d, today) for s, d in zip(frame["status"], frame["due_date"], strict=True)]
+    )
+    by_payment: dict[int, list[dict[str, Any]]] = {}
+    for r in payment_refunds(session, [int(i) for i in frame["id"]]) if not frame.empty else []:
+        by_payment.setdefault(r.payment_id, []).append(
+            {
+                "id": r.id,
+                "refund_date": r.refund_date,
+                "amount": r.amount,
+                "reason": r.reason,
+                "reference": r.reference,
+                "recorded_by": r.recorded_by,
+            }
+        )
+    listed = [by_payment.get(int(i), []) for i in frame["id"]]
+    frame["refunds"] = pd.Series(listed, index=frame.index, dtype=object)
+    refunded = [sum((r["amount"] for r in refunds), Decimal(0)) for refunds in listed]
+    frame["refunded"] = pd.Series(refunded, index=frame.index, dtype=object)
+    frame["net_paid"] = pd.Series(
+        [net_of(s, a, r) for s, a, r in zip(frame["status"], frame["amount"], refunded, strict=True)],
+        index=frame.index,
+        dtype=object,
     )
     return frame
 

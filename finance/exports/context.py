@@ -18,7 +18,7 @@ from db.errors import DomainError
 from db.money import precision
 from finance.fx import MissingRate, RateBook, UsedRate, convert_dated, reporting_currency
 from finance.periods import provisional_since
-from influencers.models import Payment
+from influencers.models import Payment, PaymentRefund
 
 REPORTING = ("fx_rate_date", "fx_policy")
 # Appended after every other column of the exports that convert: where the rate came from, and whether it
@@ -154,5 +154,11 @@ def insight_needs(ctx: ExportContext) -> Iterator[tuple[str, dt.date]]:
 def payment_needs(ctx: ExportContext) -> Iterator[tuple[str, dt.date]]:
     dated = func.coalesce(Payment.paid_date, Payment.due_date)
     stmt = select(Payment.currency, dated).where(dated.between(ctx.since, ctx.until)).distinct()
-    for cur, day in ctx.session.execute(stmt):
-        yield cur, day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+    refunds = (
+        select(PaymentRefund.currency, PaymentRefund.refund_date)
+        .where(PaymentRefund.refund_date.between(ctx.since, ctx.until))
+        .distinct()
+    )
+    for query in (stmt, refunds):
+        for cur, day in ctx.session.execute(query):
+            yield cur, day if isinstance(day, dt.date) else dt.date.fromisoformat(day)

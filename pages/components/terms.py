@@ -198,7 +198,10 @@ EXPORT_TEXTS = (
     N_("Campaigns and budgets"),
     N_("Every campaign scheduled or spending in the period, with its budget level and budgets (major units)."),
     N_("Influencer payments"),
-    N_("Payments dated in the period (paid date, else due date), converted at the payment date's rate."),
+    N_(
+        "Payments dated in the period (paid date, else due date) and refunds on their own date (negative rows), "
+        "each converted at its own date's rate."
+    ),
     N_("Marketing ledger"),
     N_("Planned, committed, actual and paid per month, channel and campaign or program."),
 )
@@ -251,6 +254,8 @@ COLUMN_LABELS = {
     "approved_by": N_("Approved by"),
     "paid_date": N_("Paid date"),
     "paid_by": N_("Paid by"),
+    "refunded": N_("Refunded"),
+    "net_paid": N_("Net paid"),
     "invoice_number": N_("Invoice number"),
     "method": N_("Method"),
     "reference": N_("Reference"),
@@ -540,6 +545,7 @@ AUDIT_ACTION_LABELS = {
     "pending": N_("set to pending"),
     "paid": N_("marked paid"),
     "cancelled": N_("cancelled"),
+    "refund": N_("refund recorded"),
 }
 AUDIT_RECORD_LABELS = {
     "ad_account": N_("ad account"),

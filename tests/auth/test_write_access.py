@@ -210,6 +210,38 @@ def _mark_paid(s, a):
     return mark_paid(s, a, _one(s, Payment, Payment.invoice_number == "APPROVED").id, paid_date=dt.date(2026, 11, 2))
 
 
+def _seed_paid(s):
+    """The world, and a paid payment to refund."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from influencers.models import Collaboration, Payment
+
+    _seed_world(s)
+    collab = _one(s, Collaboration)
+    s.add(
+        Payment(
+            collaboration_id=collab.id,
+            amount=Decimal("100"),
+            currency="USD",
+            status="paid",
+            paid_date=dt.date(2026, 11, 1),
+            invoice_number="PAID",
+        )
+    )
+    s.flush()
+
+
+def _record_refund(s, a):
+    import datetime as dt
+
+    from finance.refunds import record_refund
+    from influencers.models import Payment
+
+    payment = _one(s, Payment, Payment.invoice_number == "PAID")
+    return record_refund(s, a, payment.id, "40", dt.date(2026, 11, 2), "one post cancelled")
+
+
 def _set_definition(s, a):
     from campaigns.conversion_definitions import set_conversion_definition
     from campaigns.models import Campaign
@@ -278,6 +310,7 @@ WRITES: list[Write] = [
     Write("programs.move_stage", "program.edit", _move_stage, _seed_world),
     Write("payments.approve_payment", "payment.approve", _approve_payment, _seed_world),
     Write("payments.mark_paid", "payment.mark_paid", _mark_paid, _seed_world),
+    Write("refunds.record_refund", "payment.mark_paid", _record_refund, _seed_paid),
     Write("conversion_definitions.set", "campaign.edit", _set_definition, _seed_world),
     Write("budgets.set_plan", "budget.plan", _set_plan, _seed_world),
     Write("budgets.propose_change", "budget.propose", _propose, _seed_world),

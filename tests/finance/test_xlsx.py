@@ -127,7 +127,7 @@ def test_the_file_holds_the_exact_decimal_text() -> None:
     """Excel reads numbers into doubles; the file itself keeps every digit the CSV has."""
     spec = get_spec("influencer-payments")
     row = ["7", "Sari", "P", "9007199254740993", "IDR", "paid", "2026-10-30", "", "INV", "USD", "0.0000623059"]
-    row += ["12345678901234.57", "2026-10", "monthly_average", "", "", "finance", "false"]
+    row += ["12345678901234.57", "2026-10", "monthly_average", "", "", "payment", "", "", "finance", "false"]
     out = io.BytesIO()
     write_xlsx(spec, iter_csv(spec.columns, spec.text_indexes, [row]), out)
     xml = zipfile.ZipFile(io.BytesIO(out.getvalue())).read("xl/worksheets/sheet1.xml").decode()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from influencers.contacts import create_influencer
-from influencers.payments import add_payment, approve_payment, mark_paid
+from influencers.payments import add_payment, approve_payment, mark_paid, record_refund
 from influencers.queries import influencer_detail, influencer_directory, possible_duplicates, tier_of
 from tests.influencers.conftest import FINANCE, MANAGER, SPECIALIST, contract
 
@@ -79,6 +79,8 @@ def test_detail_total_paid_per_currency(program_setup, session) -> None:
     add_payment(session, SPECIALIST, collab.id, "100", currency="USD")
     detail = influencer_detail(session, person.id)
     assert detail["total_paid"] == {"IDR": 1000000}
+    record_refund(session, FINANCE, paid.id, "250000", dt.date(2026, 1, 9), "one story cancelled")
+    assert influencer_detail(session, person.id)["total_paid"] == {"IDR": 750000}  # net of the refund
     assert list(detail["collaborations"]["program"]) == ["Kopi Launch"]
     assert list(detail["handles"]["handle"]) == ["ayu.l"]
 
