@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, cast
@@ -157,7 +157,7 @@ def export_chunks(
         pieces.append(("live", (live_from, until)))
     # Fetch snapshots first so a missing one fails before any byte is produced.
     bodies = {
-        pk: strip_header(_snapshot_bytes(session, spec, pk, currency, True))[1]
+        pk: _body_in_columns(_snapshot_bytes(session, spec, pk, currency, True), spec.columns)
         for _kind, pk in pieces
         if isinstance(pk, int)  # the snapshots
     }
@@ -188,6 +188,21 @@ def export_chunks(
                 yield from part
 
     return stitched()
+
+
+def _body_in_columns(snapshot: bytes, columns: Sequence[str]) -> bytes:
+    """A snapshot's rows (without its header) for a file with `columns`: its own bytes when it was written with
+    them; a snapshot written before the export gained or moved columns is laid out in today's columns by name
+    (its values as they were, a column it did not have blank), so a stitched file never has a row shifted under
+    another header. Served alone (one closed month), a snapshot stays its own bytes."""
+    header, body = strip_header(snapshot)
+    written = next(csv.reader([header.decode("utf-8-sig").rstrip("\r\n")]))
+    if written == list(columns):
+        return body
+    rows = read_rows(snapshot)[1]
+    position = {name: i for i, name in enumerate(written)}
+    laid = ([row[position[c]] if c in position else "" for c in columns] for row in rows)
+    return strip_header(b"".join(iter_csv(columns, [], laid, bom=False)))[1]
 
 
 def _snapshot_bytes(session: Session, spec: ExportSpec, close_id: int, currency: str, bom: bool) -> bytes:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import hashlib
+import io
 from decimal import Decimal
 
 import pytest
@@ -12,8 +15,10 @@ from campaigns.models import CampaignInsight
 from db.models import AuditEntry
 from db.roles import Actor, PermissionDenied
 from finance.close import CloseError, close_month, difference_report, reopen_month
-from finance.exports import EXPORTS, ExportError, export_chunks
+from finance.csvfile import BOM
+from finance.exports import EXPORTS, ExportError, export_chunks, read_rows
 from finance.fx import set_rate
+from finance.models import ExportSnapshot
 from tests.finance.conftest import NOW
 
 D = dt.date
@@ -104,3 +109,31 @@ def test_close_fails_cleanly_without_reporting_rates(fs) -> None:
     fs.flush()
     with pytest.raises(CloseError, match=r"No IDR→VND rate in 2026-10"):
         close_month(fs, FINANCE, OCT, today=TODAY, now=NOW)
+
+
+def test_a_snapshot_from_before_a_column_change_is_stitched_by_column_name(fs) -> None:
+    """An export that gained a column since a month was closed (influencer-payments' refund columns): a range
+    over the closed month and a live one lays the snapshot's rows out in today's columns by name (the new column
+    blank), never a row shifted under another header; the closed month alone is still its snapshot's bytes."""
+    close_month(fs, FINANCE, OCT, today=TODAY, now=NOW)
+    snap = fs.scalars(
+        select(ExportSnapshot).where(ExportSnapshot.export_name == "campaign-daily", ExportSnapshot.currency == "IDR")
+    ).one()
+    header, rows = read_rows(snap.content)
+    dropped = header.index("conversions")  # as if the export had no `conversions` column when October closed
+    old_header = [c for i, c in enumerate(header) if i != dropped]
+    old_rows = [[c for i, c in enumerate(r) if i != dropped] for r in rows]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([old_header, *old_rows])
+    snap.content = BOM + buffer.getvalue().encode("utf-8")
+    snap.sha256 = hashlib.sha256(snap.content).hexdigest()
+    fs.flush()
+
+    assert _file(fs, "campaign-daily") == snap.content  # the closed month alone: its bytes as stored
+    both_header, both_rows = read_rows(_file(fs, "campaign-daily", since=OCT, until=D(2026, 11, 30)))
+    assert both_header == header
+    october = [r for r in both_rows if r[header.index("date")].startswith("2026-10")]
+    assert len(october) == len(rows)
+    for then, now in zip(rows, october, strict=True):
+        assert all(now[i] == then[i] for i in range(len(header)) if i != dropped)
+        assert now[dropped] == ""
