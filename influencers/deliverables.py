@@ -19,7 +19,7 @@ from db.calendar import workspace_today
 from db.errors import N_, Codes, DomainError, FieldErrors, Message, NotFound, as_message, joined
 from db.parse import ParseError, is_blank, parse_amount, parse_count
 from db.roles import Actor, require
-from db.tabular import Table, TabularError, read_table, unterminated_warning
+from db.tabular import Table, TabularError, looks_like_total, read_table, unterminated_warning
 from db.types import utcnow
 from db.versioning import check_version, flush_or_conflict
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS, Collaboration, Deliverable
@@ -249,7 +249,7 @@ def _result_key(header: str) -> str:
 def _header_language(header: Sequence[str]) -> str:
     """`id` when more of the result columns are named in Bahasa Indonesia than in English, else `en`."""
     names = [cell.strip().lower().replace(" ", "_") for cell in header]
-    bahasa = sum(1 for name in names if name in BAHASA_RESULT_HEADERS)
+    bahasa = sum(1 for name in names if BAHASA_RESULT_HEADERS.get(name) in RESULT_FIELDS)
     english = sum(1 for name in names if name in RESULT_FIELDS)
     return "id" if bahasa > english else "en"
 
@@ -268,10 +268,21 @@ def _number_rule(table: Table, keys: Sequence[str], currencies: Sequence[str]) -
     return decide(table, figures, _header_language(table.header), NUMBER_TEXTS)
 
 
+def _is_total(row: dict[str, str], cells: Sequence[str]) -> bool:
+    """A totals row a sheet adds under the data: a totals label (`Total`, `Jumlah`, `Grand Total`) in its first cell
+    or its deliverable cell, and no deliverable number or link beside it (a row naming a deliverable is data)."""
+    ident = row.get("deliverable_id") or row.get("id") or ""
+    url = row.get("url", "")
+    labelled = any(looks_like_total(text) for text in (cells[0] if cells else "", ident, url))
+    named = (ident.isascii() and ident.isdigit()) or (bool(url) and not looks_like_total(url))
+    return labelled and not named
+
+
 @dataclass
 class ResultsImport:
     updated: int = 0
     rejected: int = 0
+    totals: int = 0  # totals rows a sheet adds under the data (`Total`, `Jumlah`), skipped
     # (row, field, reason); field "row" for what the file reader found wrong with the whole row (cut off, extra
     # cells), reasons as messages for pages to translate (str() gives the English sentence)
     problems: list[tuple[int, str, Message]] = field(default_factory=list)
@@ -289,7 +300,8 @@ def import_results(
     `1,250,000.50` English ones, else the header language), then every count is read by `db.parse.parse_count` and
     every revenue by `db.parse.parse_amount` in the collaboration's currency, in that convention; a figure it
     cannot read safely is refused. A row with any problem is rejected whole; the others are written in the
-    caller's transaction. A last row that may be cut (no line break at the end of the file) is a warning."""
+    caller's transaction. Totals rows (`Total`, `Jumlah`) are skipped and counted. A last row that may be cut (no
+    line break at the end of the file) is a warning."""
     require(actor, "program.edit")
     wanted = {"deliverable_id", "id", "url", *RESULT_FIELDS}
 
@@ -324,6 +336,9 @@ def import_results(
             if key and key not in row and not is_blank(cell):
                 row[key] = cell.strip()
         if not row:
+            continue
+        if _is_total(row, table_row.cells):
+            report.totals += 1
             continue
         problems: dict[str, str | Message] = {}
         if table_row.problems:  # a row cut off or with more cells than the header is refused whole, never padded

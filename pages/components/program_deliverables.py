@@ -231,6 +231,8 @@ def _import(actor: Actor, program_id: int) -> None:
                     rejected=report.rejected,
                 )
             )
+            if report.totals:
+                st.caption(_("{count} total row(s) were skipped.", count=report.totals))
             if report.numbers is not None:
                 st.caption(
                     _(

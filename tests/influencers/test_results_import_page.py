@@ -24,6 +24,7 @@ def test_an_indonesian_results_file_is_read_and_explained_in_bahasa(migrated_url
     data = (
         "deliverable_id;Tayangan;Suka;Pendapatan\r\n"
         "999;100;1;0\r\n"  # no such deliverable
+        "Jumlah;100;1;0\r\n"  # a totals row: skipped
         f"{item_id};120.500;8.930;16.201"  # the download may have stopped inside `16.201.500`
     ).encode("cp1252")
     at = program_tab(open_page(app_test(), PROGRAMS, language="id"), "deliverables")
@@ -31,9 +32,10 @@ def test_an_indonesian_results_file_is_read_and_explained_in_bahasa(migrated_url
     at.button(key="prog_results_csv_go").click().run()
     assert not at.exception, at.exception
     warnings = " | ".join(str(w.value) for w in at.warning)
-    assert "Berkas tidak diakhiri dengan baris baru, jadi baris terakhirnya (baris 3)" in warnings
+    assert "Berkas tidak diakhiri dengan baris baru, jadi baris terakhirnya (baris 4)" in warnings
     assert "(Pendapatan: 16.201)" in warnings
     captions = " | ".join(str(c.value) for c in at.caption)
+    assert "1 baris total dilewati." in captions
     # no figure proves the marks (`120.500` reads both ways): the Bahasa headers decide
     assert "Angka dibaca dengan ',' sebagai tanda desimal (judul kolomnya berbahasa Indonesia)." in captions
     reasons = [str(v) for e in at.dataframe for column in e.value.columns for v in e.value[column]]

@@ -39,11 +39,13 @@ def test_an_indonesian_excel_file_reads_its_grouped_rupiah_and_counts(session) -
     program, (item,) = _world(session, "IDR")
     # Excel on an Indonesian Windows: cp1252, `;` between cells, CRLF, Bahasa headers, `Rp` and `,-` in revenue
     data = (
+        "Hasil konten Kopi Launch;;;;;;;\r\n"  # a title line above the header
         "deliverable_id;Jangkauan;Tayangan;Suka;Komentar;Klik;Konversi;Pendapatan\r\n"
         f"{item.id};45.210;120.500;8.930;412;1.250;37;Rp 16.201.500,-\r\n"
+        "Jumlah;45.210;120.500;8.930;412;1.250;37;Rp 16.201.500,-\r\n"  # the sheet's totals row
     ).encode("cp1252")
     report = import_results(session, SPECIALIST, data, program_id=program.id)
-    assert (report.updated, report.rejected, report.problems) == (1, 0, [])
+    assert (report.updated, report.rejected, report.totals, report.problems) == (1, 0, 1, [])
     assert report.numbers is not None
     assert report.numbers.decimal == ","
     assert (item.reach, item.views, item.likes, item.comments, item.clicks) == (45210, 120500, 8930, 412, 1250)
@@ -108,9 +110,11 @@ def test_the_imports_own_refusals_are_messages_with_bahasa_translations(program_
         "999,,5\n"  # unknown
         ",https://nowhere.example,1\n"  # unknown link
         ",,7\n"  # names nothing
+        "Total,,10007\n"  # a totals row: skipped, not refused
     ).encode()
     report = import_results(session, SPECIALIST, data, program_id=program.id)
     reasons = {(row, name): reason for row, name, reason in report.problems}
+    assert report.totals == 1
     assert {k: r.text for k, r in reasons.items()} == {
         (3, "deliverable_id"): d.ALSO_IN_ROW,
         (4, "deliverable_id"): d.NO_DELIVERABLE_IN_PROGRAM,
@@ -123,6 +127,14 @@ def test_the_imports_own_refusals_are_messages_with_bahasa_translations(program_
     assert _bahasa(reasons[(4, "deliverable_id")]) == "tidak ada deliverable #999 di program ini"
     for reason in reasons.values():
         assert _bahasa(reason) != str(reason)
+
+
+def test_without_a_program_an_unknown_deliverable_is_named_plainly(session) -> None:
+    _program, (item,) = _world(session, "IDR")
+    report = import_results(session, SPECIALIST, f"deliverable_id,views\n{item.id + 1000},5\n".encode())
+    ((_row, _name, reason),) = report.problems
+    assert (reason.text, str(reason)) == (d.NO_DELIVERABLE, f"no deliverable #{item.id + 1000}")
+    assert _bahasa(reason) == f"tidak ada deliverable #{item.id + 1000}"
 
 
 COUNTS = st.integers(min_value=0, max_value=10**12)
