@@ -59,13 +59,16 @@ class Row:
     """One row of the file: text cells (stripped) and its 1-based line (CSV) or row number (XLSX/XLS).
 
     `problems` are things wrong with this row alone (a formula without a saved value, more cells than the
-    header): an importer rejects the row and reports them.
+    header): an importer rejects the row and reports them. `unterminated` marks the file's last CSV row when no
+    line break follows it: a complete file may end so, but a download that stopped inside the row's last cell
+    (`16.201,50` cut to `16.201`) looks the same; see `unterminated_warning`.
     """
 
     line: int
     cells: tuple[str, ...]
     problems: tuple[Message, ...] = ()
     inexact: frozenset[int] = frozenset()  # 0-based positions of workbook numbers too long to be exact (IDs)
+    unterminated: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,10 @@ LOST_DIGITS = N_(
 )
 ROW_ENDS_EARLY = N_(
     "Row {row} ends early: {count} of {columns} columns; the file may be cut off, so download it again."
+)
+UNTERMINATED = N_(
+    "The file does not end with a line break, so its last row (row {row}) may have been cut off inside its last "
+    "cell ({column}: {value}); check that value against the original, or download the file again."
 )
 EXCEL_DATE = N_(
     "{column} '{value}' looks like a date rewritten by Excel; export the file again and upload it without"
@@ -584,7 +591,8 @@ def assemble(
         if record.cut and len(record.cells) < width:
             # A complete last row may lack the final newline; one that also lacks columns was cut mid-row.
             problems.append(Message(ROW_ENDS_EARLY, {"row": record.line, "count": len(record.cells), "columns": width}))
-        rows.append(Row(record.line, tuple(cells), tuple(problems), frozenset(p for p in record.inexact if p < width)))
+        inexact = frozenset(p for p in record.inexact if p < width)
+        rows.append(Row(record.line, tuple(cells), tuple(problems), inexact, unterminated=record.cut))
     return Table(
         file_name=file_name,
         kind=kind,
@@ -600,6 +608,21 @@ def assemble(
         duplicates=duplicates,
         index={key: position for position, key in enumerate(keys)},
     )
+
+
+def unterminated_warning(table: Table) -> Message | None:
+    """A warning (never a refusal) when the file's last row may be cut inside its last cell, else None.
+
+    Many complete files end without a line break (Google Sheets, hand-written CSVs), so this only warns, and only
+    when it can matter: the last row has no line break after it, is full width (a shorter one is refused with
+    `ROW_ENDS_EARLY`), and its last cell holds a value (a cut after the last delimiter loses nothing)."""
+    if not table.rows or not table.header:
+        return None
+    last = table.rows[-1]
+    if not last.unterminated or last.problems or not last.cells or not last.cells[-1]:
+        return None
+    value = last.cells[-1] if len(last.cells[-1]) <= 40 else last.cells[-1][:39] + "…"
+    return Message(UNTERMINATED, {"row": last.line, "column": table.header[-1], "value": value})
 
 
 def _chain(first: list[RawRecord], rest: Iterator[RawRecord]) -> Iterator[RawRecord]:

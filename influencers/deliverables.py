@@ -13,12 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
 from db import audit
 from db.calendar import workspace_today
 from db.errors import N_, Codes, DomainError, FieldErrors, Message, NotFound, as_message, joined
 from db.parse import ParseError, is_blank, parse_amount, parse_count
 from db.roles import Actor, require
-from db.tabular import TabularError, read_table
+from db.tabular import Table, TabularError, looks_like_total, read_table, unterminated_warning
 from db.types import utcnow
 from db.versioning import check_version, flush_or_conflict
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS, Collaboration, Deliverable
@@ -203,26 +204,104 @@ def record_results(
     return item
 
 
+# Bahasa Indonesia headers of a results file (as the platforms' Indonesian insights and people's sheets name them)
+BAHASA_RESULT_HEADERS = {
+    "jangkauan": "reach",
+    "impresi": "impressions",
+    "tayangan": "views",
+    "suka": "likes",
+    "komentar": "comments",
+    "dibagikan": "shares",
+    "bagikan": "shares",
+    "disimpan": "saves",
+    "simpan": "saves",
+    "klik": "clicks",
+    "konversi": "conversions",
+    "pendapatan": "revenue",
+    "tautan": "url",
+}
+
+# The import's refusals (English templates; pages translate them)
+NO_DELIVERABLE = N_("no deliverable #{id}")
+NO_DELIVERABLE_IN_PROGRAM = N_("no deliverable #{id} in this program")
+NO_LINK = N_("no deliverable has this link")
+NO_TARGET = N_("the row names no deliverable (deliverable_id or url)")
+ALSO_IN_ROW = N_("deliverable #{id} is also in row {row}")
+NO_ID_COLUMN = N_("the file needs a deliverable_id (or url) column")
+MIXED_NUMBERS = N_(
+    "{value} cannot be read safely: this file writes figures both ways ({dot} in row {dot_row}, {comma} in row "
+    "{comma_row}); export the results again with one number format, or write the figures without thousands "
+    "separators."
+)
+AMBIGUOUS_FIGURE = N_(
+    "{value} could be {small} or {large}: this file writes '{mark}' as its decimal mark ({reason}), but {kind} "
+    "have no decimals; write the figure without thousands separators, or in the same format as the file's "
+    "other figures."
+)
+NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
+
+
 def _result_key(header: str) -> str:
-    return header.strip().lower().replace(" ", "_")
+    key = header.strip().lower().replace(" ", "_")
+    return BAHASA_RESULT_HEADERS.get(key, key)
+
+
+def _header_language(header: Sequence[str]) -> str:
+    """`id` when more of the result columns are named in Bahasa Indonesia than in English, else `en`."""
+    names = [cell.strip().lower().replace(" ", "_") for cell in header]
+    bahasa = sum(1 for name in names if BAHASA_RESULT_HEADERS.get(name) in RESULT_FIELDS)
+    english = sum(1 for name in names if name in RESULT_FIELDS)
+    return "id" if bahasa > english else "en"
+
+
+def _number_rule(table: Table, keys: Sequence[str], currencies: Sequence[str]) -> NumberRule:
+    """The file's one number convention (campaigns.number_rule), decided from all its counts and revenues.
+
+    Revenue is in each row's collaboration currency, unknown until the row is matched: its column is offered once
+    per currency of the deliverables the file may name, so `Rp 1.250.000` proves `,` whichever row it is on."""
+    figures: list[tuple[str, str | None]] = []
+    for key, column in zip(keys, table.keys, strict=True):
+        if key == "revenue":
+            figures += [(column, code) for code in currencies] or [(column, None)]
+        elif key in RESULT_FIELDS:
+            figures.append((column, None))
+    return decide(table, figures, _header_language(table.header), NUMBER_TEXTS)
+
+
+def _is_total(row: dict[str, str], cells: Sequence[str]) -> bool:
+    """A totals row a sheet adds under the data: a totals label (`Total`, `Jumlah`, `Grand Total`) in its first cell
+    or its deliverable cell, and no deliverable number or link beside it (a row naming a deliverable is data)."""
+    ident = row.get("deliverable_id") or row.get("id") or ""
+    url = row.get("url", "")
+    labelled = any(looks_like_total(text) for text in (cells[0] if cells else "", ident, url))
+    named = (ident.isascii() and ident.isdigit()) or (bool(url) and not looks_like_total(url))
+    return labelled and not named
 
 
 @dataclass
 class ResultsImport:
     updated: int = 0
     rejected: int = 0
+    totals: int = 0  # totals rows a sheet adds under the data (`Total`, `Jumlah`), skipped
     # (row, field, reason); field "row" for what the file reader found wrong with the whole row (cut off, extra
     # cells), reasons as messages for pages to translate (str() gives the English sentence)
     problems: list[tuple[int, str, Message]] = field(default_factory=list)
+    # about the whole file, never a refusal: e.g. its last row may be cut (db.tabular.unterminated_warning)
+    warnings: list[Message] = field(default_factory=list)
+    numbers: NumberRule | None = None  # the number convention the file's figures were read in
 
 
 def import_results(
     session: Session, actor: Actor, data: bytes, *, program_id: int | None = None, dry_run: bool = False
 ) -> ResultsImport:
     """Results from a file (CSV/TSV/XLSX/XLS through `db.tabular.read_table`): a `deliverable_id` (or `url`)
-    column plus any of the result columns. Counts are read by `db.parse.parse_count` (`12.500`, `1,2 jt`), revenue
-    by `db.parse.parse_amount` in the collaboration's currency. A row with any problem is rejected whole; the
-    others are written in the caller's transaction."""
+    column plus any of the result columns (English or Bahasa Indonesia headers). One number convention is decided
+    for the whole file from all its figures (`campaigns.number_rule.decide`: `1.250.000` proves Indonesian marks,
+    `1,250,000.50` English ones, else the header language), then every count is read by `db.parse.parse_count` and
+    every revenue by `db.parse.parse_amount` in the collaboration's currency, in that convention; a figure it
+    cannot read safely is refused. A row with any problem is rejected whole; the others are written in the
+    caller's transaction. Totals rows (`Total`, `Jumlah`) are skipped and counted. A last row that may be cut (no
+    line break at the end of the file) is a warning."""
     require(actor, "program.edit")
     wanted = {"deliverable_id", "id", "url", *RESULT_FIELDS}
 
@@ -235,14 +314,20 @@ def import_results(
         raise FieldErrors({"file": exc.message}) from None
     keys = [_result_key(h) for h in table.header]
     if not ({"deliverable_id", "id", "url"} & set(keys)):
-        raise FieldErrors({"file": Message(N_("the file needs a deliverable_id (or url) column"))})
+        raise FieldErrors({"file": Message(NO_ID_COLUMN)})
     stmt = select(Deliverable)
     if program_id is not None:
         stmt = stmt.join(Collaboration).where(Collaboration.program_id == program_id)
     items = list(session.scalars(stmt))
     by_id = {d.id: d for d in items}
     by_url = {d.url: d for d in items if d.url}
-    report = ResultsImport()
+    currencies = sorted({d.collaboration.currency for d in items})
+    rule = _number_rule(table, keys, currencies)
+    report = ResultsImport(numbers=rule)
+    warning = unterminated_warning(table)
+    if warning is not None:
+        report.warnings.append(warning)
+    missing = NO_DELIVERABLE if program_id is None else NO_DELIVERABLE_IN_PROGRAM
     seen: dict[int, int] = {}
     for table_row in table.rows:
         line = table_row.line
@@ -252,6 +337,9 @@ def import_results(
                 row[key] = cell.strip()
         if not row:
             continue
+        if _is_total(row, table_row.cells):
+            report.totals += 1
+            continue
         problems: dict[str, str | Message] = {}
         if table_row.problems:  # a row cut off or with more cells than the header is refused whole, never padded
             problems["row"] = joined(list(table_row.problems))
@@ -260,29 +348,36 @@ def import_results(
         if ident:
             target = by_id.get(int(ident)) if ident.isascii() and ident.isdigit() else None
             if target is None:
-                problems["deliverable_id"] = f"no deliverable #{ident} in this program"
+                problems["deliverable_id"] = Message(missing, {"id": ident[:40]})
         elif row.get("url"):
             target = by_url.get(row["url"])
             if target is None:
-                problems["url"] = "no deliverable has this link"
+                problems["url"] = Message(NO_LINK)
         else:
-            problems["deliverable_id"] = "the row names no deliverable (deliverable_id or url)"
+            problems["deliverable_id"] = Message(NO_TARGET)
         values: dict[str, Any] = {}
         for key in RESULT_FIELDS:
             given = row.get(key)
             if given is None:
                 continue
+            currency = None
+            if key == "revenue":
+                if target is None:
+                    continue
+                currency = target.collaboration.currency
+            problem = figure_problem(given, currency, rule, NUMBER_TEXTS)
+            if problem is not None:
+                problems[key] = problem
+                continue
             try:
-                if key == "revenue":
-                    if target is None:
-                        continue
-                    values[key] = parse_amount(given, target.collaboration.currency, "en_US")
+                if currency is not None:
+                    values[key] = parse_amount(given, currency, rule.locale)
                 else:
-                    values[key] = parse_count(given)
+                    values[key] = parse_count(given, rule.locale)
             except ParseError as exc:
                 problems[key] = exc.message
         if target is not None and target.id in seen:
-            problems["deliverable_id"] = f"deliverable #{target.id} is also in row {seen[target.id]}"
+            problems["deliverable_id"] = Message(ALSO_IN_ROW, {"id": target.id, "row": seen[target.id]})
         if problems or target is None:  # a row without a target always has a problem
             report.rejected += 1
             report.problems += [(line, f, as_message(r)) for f, r in problems.items()]

@@ -231,6 +231,18 @@ def _import(actor: Actor, program_id: int) -> None:
                     rejected=report.rejected,
                 )
             )
+            if report.totals:
+                st.caption(_("{count} total row(s) were skipped.", count=report.totals))
+            if report.numbers is not None:
+                st.caption(
+                    _(
+                        "Figures read with '{mark}' as the decimal mark ({reason}).",
+                        mark=report.numbers.decimal,
+                        reason=message_text(report.numbers.reason),
+                    )
+                )
+            for warning in report.warnings:  # e.g. the file's last row may be cut: a warning, never a refusal
+                st.warning(message_text(warning))
             if report.problems:
                 st.dataframe(
                     pd.DataFrame(

@@ -5,7 +5,7 @@ translate), never padded with blanks, while the other rows are written."""
 from __future__ import annotations
 
 from db.errors import Message
-from db.tabular import EXTRA_CELLS, ROW_ENDS_EARLY
+from db.tabular import EXTRA_CELLS, ROW_ENDS_EARLY, UNTERMINATED
 from influencers.deliverables import add_deliverable, import_results
 from tests.influencers.conftest import SPECIALIST
 
@@ -27,7 +27,7 @@ def test_a_results_file_cut_mid_row_refuses_that_row_not_padded(program_setup, s
     first, second = _two(session, collab)
     data = (
         "\ufeffdeliverable_id;views;likes;clicks;revenue\r\n"
-        f"{first.id};12.500;830;41;1250000\r\n"
+        f"{first.id};12.500;830;41;1.250.000\r\n"  # Indonesian Excel: `1.250.000` proves the marks
         f"{second.id};98.000;5"  # the download stopped inside `likes`: clicks and revenue are missing
     ).encode()
     report = import_results(session, SPECIALIST, data, program_id=program.id)
@@ -37,7 +37,7 @@ def test_a_results_file_cut_mid_row_refuses_that_row_not_padded(program_setup, s
     assert isinstance(reason, Message)
     assert reason.text == ROW_ENDS_EARLY
     assert str(reason) == "Row 3 ends early: 3 of 5 columns; the file may be cut off, so download it again."
-    assert (first.views, first.likes, first.clicks) == (12500, 830, 41)
+    assert (first.views, first.likes, first.clicks, first.revenue) == (12500, 830, 41, 1250000)
     assert (second.views, second.likes, second.clicks) == (None, None, None)
 
 
@@ -53,7 +53,13 @@ def test_every_cut_point_of_the_last_row_stores_whole_figures_or_nothing(program
             assert (3, "row") in {(row, name) for row, name, _r in report.problems}, last[:cut]
             assert report.updated == 1
     report = import_results(session, SPECIALIST, (head + last[:-1]).encode(), program_id=program.id)
-    assert (second.views, second.likes, second.clicks) == (98000, 5432, 21)  # a cut inside the last cell: unseen
+    # a cut inside the last cell cannot be told from a complete file without a final newline: stored, but warned
+    assert (second.views, second.likes, second.clicks) == (98000, 5432, 21)
+    assert [w.text for w in report.warnings] == [UNTERMINATED]
+    assert str(report.warnings[0]) == (
+        "The file does not end with a line break, so its last row (row 3) may have been cut off inside its last "
+        "cell (clicks: 21); check that value against the original, or download the file again."
+    )
 
 
 def test_more_cells_than_the_header_refuse_the_row(program_setup, session) -> None:
