@@ -18,6 +18,7 @@ The rules are documented in docs/file-formats.md.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -82,8 +83,12 @@ __all__ = [
     "AccountTarget",
     "ImportPreview",
     "ImportResult",
+    "ParsedExport",
     "account_name_from_filename",
     "apply_import",
+    "detect_account",
+    "file_digest",
+    "parse_export",
     "preview_import",
 ]
 
@@ -442,9 +447,54 @@ def account_name_from_filename(filename: str) -> str:
     return name.strip() or stem
 
 
+@dataclass
+class ParsedExport:
+    """A file read once (`parse_export`): its columns and cells, and its rows as read for an account's currency
+    and today. Every preview of the same bytes reuses it, so a page rerun or the Import button parses nothing;
+    what depends on the database (the account, each row's campaign) is checked again by every preview."""
+
+    digest: str  # sha256 of the file's bytes
+    filename: str
+    layout: Layout
+    _rows: dict[tuple[str, dt.date | None], ExportRows] = field(default_factory=dict, repr=False)
+
+    def rows(self, currency: str, today: dt.date | None) -> ExportRows:
+        """The rows read with amounts in `currency` and days up to `today`; read once per pair (two kept)."""
+        key = (currency, today)
+        if key not in self._rows:
+            if len(self._rows) >= 2:
+                self._rows.pop(next(iter(self._rows)))
+            self._rows[key] = read_rows(self.layout, currency, today=today)
+        return self._rows[key]
+
+
+def file_digest(data: bytes) -> str:
+    """The key a file's parse is kept under: the sha256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_export(data: bytes, filename: str, *, limits: Limits = DEFAULT_LIMITS) -> ParsedExport:
+    """Read the file once (the tabular reader, then the columns mapped); raises as `preview_import` does."""
+    return ParsedExport(file_digest(data), filename, open_export(data, filename, limits=limits))
+
+
+def detect_account(session: Session, parsed: ParsedExport) -> ResolvedAccount:
+    """The account the file names (by its Account ID or name column, else its file name), without reading its
+    rows; raises `AccountChoiceError` when the file alone cannot say (no currency, an ambiguous name)."""
+    layout = parsed.layout
+    return resolve_target(
+        session,
+        AccountTarget(),
+        file_accounts=layout.accounts,
+        file_name_account=account_name_from_filename(parsed.filename),
+        file_currency=layout.file_currency,
+        spend_column=layout.header("spend"),
+    )
+
+
 def preview_import(
     session: Session,
-    data: bytes,
+    data: bytes | ParsedExport,
     filename: str,
     target: AccountTarget | None = None,
     *,
@@ -452,11 +502,13 @@ def preview_import(
     now: dt.datetime | None = None,
 ) -> ImportPreview:
     """Read and check an Ads Manager export for `target` (default: the account the file names); writes nothing.
+    `data` is the file's bytes, or the file already read (`parse_export`), which is then not read again.
 
     Raises `TabularError` (the file cannot be read), `AdsManagerFileError` (not a usable export) or
     `AccountChoiceError` (the account does not fit the file), each one sentence.
     """
-    layout = open_export(data, filename, limits=limits)
+    parsed = data if isinstance(data, ParsedExport) else parse_export(data, filename, limits=limits)
+    layout = parsed.layout
     account = resolve_target(
         session,
         target or AccountTarget(),
@@ -465,7 +517,7 @@ def preview_import(
         file_currency=layout.file_currency,
         spend_column=layout.header("spend"),
     )
-    export = read_rows(layout, account.currency, today=local_today(account.timezone, now))
+    export = parsed.rows(account.currency, local_today(account.timezone, now))
     if export.rows and not any(row.daily for row in export.rows):
         start, end = min(row.start for row in export.rows), max(row.end for row in export.rows)
         raise AdsManagerFileError(PERIOD_FILE, start=start.isoformat(), end=end.isoformat())
