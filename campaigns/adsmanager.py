@@ -18,6 +18,7 @@ The rules are documented in docs/file-formats.md.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -39,6 +40,8 @@ from campaigns.adsmanager_accounts import (
 )
 from campaigns.adsmanager_rows import (
     LEVEL_WORDS,
+    RESULT_CONVERSION,
+    RESULT_NOT_CONVERSION,
     AdsManagerFileError,
     ExportRows,
     FileRow,
@@ -80,8 +83,12 @@ __all__ = [
     "AccountTarget",
     "ImportPreview",
     "ImportResult",
+    "ParsedExport",
     "account_name_from_filename",
     "apply_import",
+    "detect_account",
+    "file_digest",
+    "parse_export",
     "preview_import",
 ]
 
@@ -134,6 +141,20 @@ NOTE_UNKNOWN_ADSETS = N_(
     "The file has no campaign column and {count} ad set(s) are not known in {account} ({names}): its rows are "
     "stored as account-level spend per day. Export with the Campaign name or Campaign ID column to see them by "
     "campaign."
+)
+NOTE_AMBIGUOUS_ADSET = N_(
+    "The file has no campaign column and ad set '{name}' is in {count} campaigns of {account} ({campaigns}), so "
+    "its rows cannot be given to one: the file's rows are stored as account-level spend per day. Export with the "
+    "Campaign name (or Campaign ID) column so each row finds its own campaign."
+)
+NOTE_RESULTS_NOT_CONVERSIONS = N_(
+    "{rows} row(s) with {column} '{value}' ({results} results) are not counted as conversions: '{value}' is a "
+    "result but not a conversion (conversions are purchases, leads and app installs)."
+)
+NOTE_RESULTS_UNKNOWN = N_(
+    "{rows} row(s) with {column} '{value}' ({results} results) are not counted as conversions: Pantau does not "
+    "know this result type. If it is a purchase, lead or app install, export the report again with the Result "
+    "indicator column (or the Purchases or Leads column) so it is counted."
 )
 NOTE_ADSETS_FOUND = N_("The file has no campaign column: each ad set's campaign was found in {account}.")
 NOTE_BREAKDOWN = N_(
@@ -322,6 +343,32 @@ class ImportPreview:
         """Each campaign's status the file's delivery column gives (`campaign_statuses`)."""
         return campaign_statuses(self.layout, self.rows)
 
+    def result_notes(self) -> list[Message]:
+        """Per result type (or indicator) whose Results are not counted as conversions, how many of the rows to
+        import have some, and why: a known result that is not a conversion, or one this import does not know.
+        A file's Results are never silently 0 conversions."""
+        return result_notes(self.layout, self.rows)
+
+
+def result_notes(layout: Layout, rows: Iterable[FileRow]) -> list[Message]:
+    """`ImportPreview.result_notes`: not-conversion result types first, then unknown ones, each by its name."""
+    counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        if row.results is None or row.results[0].kind == RESULT_CONVERSION:
+            continue
+        found, results = row.results
+        count = counts[(found.kind, found.field, " ".join(found.value.split()))]
+        count[0] += 1
+        count[1] += results
+    notes = []
+    for (kind, column, value), (rows_count, results) in sorted(
+        counts.items(), key=lambda item: (item[0][0] != RESULT_NOT_CONVERSION, item[0][2].lower())
+    ):
+        text = NOTE_RESULTS_NOT_CONVERSIONS if kind == RESULT_NOT_CONVERSION else NOTE_RESULTS_UNKNOWN
+        params = {"rows": rows_count, "column": layout.header(column), "value": value, "results": results}
+        notes.append(Message(text, params))
+    return notes
+
 
 def line_ranges(lines: Iterable[int]) -> str:
     """File lines as people look them up: `5`, `5-7, 9`."""
@@ -365,6 +412,7 @@ class ImportResult:
     account_days: int = 0  # "not by campaign" rows changed by the account-level rule
     statuses: int = 0  # existing campaigns whose status the file's delivery column changed
     run_id: int | None = None
+    result_notes: list[Message] = field(default_factory=list)  # Results not counted as conversions, per type
 
     @property
     def changed(self) -> bool:
@@ -387,6 +435,10 @@ class ImportResult:
         )
         return text if self.changed else text + " Nothing changed: the data is already stored."
 
+    def uncounted(self) -> str:
+        """The result notes in English, one sentence each (the audit summary and the run's details)."""
+        return " ".join(str(note) for note in self.result_notes)
+
 
 def account_name_from_filename(filename: str) -> str:
     """`Acme-Campaigns-Jan-1-2026-Jul-11-2026.csv` -> `Acme` (Indonesian UI: `-Kampanye-`)."""
@@ -395,9 +447,54 @@ def account_name_from_filename(filename: str) -> str:
     return name.strip() or stem
 
 
+@dataclass
+class ParsedExport:
+    """A file read once (`parse_export`): its columns and cells, and its rows as read for an account's currency
+    and today. Every preview of the same bytes reuses it, so a page rerun or the Import button parses nothing;
+    what depends on the database (the account, each row's campaign) is checked again by every preview."""
+
+    digest: str  # sha256 of the file's bytes
+    filename: str
+    layout: Layout
+    _rows: dict[tuple[str, dt.date | None], ExportRows] = field(default_factory=dict, repr=False)
+
+    def rows(self, currency: str, today: dt.date | None) -> ExportRows:
+        """The rows read with amounts in `currency` and days up to `today`; read once per pair (two kept)."""
+        key = (currency, today)
+        if key not in self._rows:
+            if len(self._rows) >= 2:
+                self._rows.pop(next(iter(self._rows)))
+            self._rows[key] = read_rows(self.layout, currency, today=today)
+        return self._rows[key]
+
+
+def file_digest(data: bytes) -> str:
+    """The key a file's parse is kept under: the sha256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_export(data: bytes, filename: str, *, limits: Limits = DEFAULT_LIMITS) -> ParsedExport:
+    """Read the file once (the tabular reader, then the columns mapped); raises as `preview_import` does."""
+    return ParsedExport(file_digest(data), filename, open_export(data, filename, limits=limits))
+
+
+def detect_account(session: Session, parsed: ParsedExport) -> ResolvedAccount:
+    """The account the file names (by its Account ID or name column, else its file name), without reading its
+    rows; raises `AccountChoiceError` when the file alone cannot say (no currency, an ambiguous name)."""
+    layout = parsed.layout
+    return resolve_target(
+        session,
+        AccountTarget(),
+        file_accounts=layout.accounts,
+        file_name_account=account_name_from_filename(parsed.filename),
+        file_currency=layout.file_currency,
+        spend_column=layout.header("spend"),
+    )
+
+
 def preview_import(
     session: Session,
-    data: bytes,
+    data: bytes | ParsedExport,
     filename: str,
     target: AccountTarget | None = None,
     *,
@@ -405,11 +502,13 @@ def preview_import(
     now: dt.datetime | None = None,
 ) -> ImportPreview:
     """Read and check an Ads Manager export for `target` (default: the account the file names); writes nothing.
+    `data` is the file's bytes, or the file already read (`parse_export`), which is then not read again.
 
     Raises `TabularError` (the file cannot be read), `AdsManagerFileError` (not a usable export) or
     `AccountChoiceError` (the account does not fit the file), each one sentence.
     """
-    layout = open_export(data, filename, limits=limits)
+    parsed = data if isinstance(data, ParsedExport) else parse_export(data, filename, limits=limits)
+    layout = parsed.layout
     account = resolve_target(
         session,
         target or AccountTarget(),
@@ -418,7 +517,7 @@ def preview_import(
         file_currency=layout.file_currency,
         spend_column=layout.header("spend"),
     )
-    export = read_rows(layout, account.currency, today=local_today(account.timezone, now))
+    export = parsed.rows(account.currency, local_today(account.timezone, now))
     if export.rows and not any(row.daily for row in export.rows):
         start, end = min(row.start for row in export.rows), max(row.end for row in export.rows)
         raise AdsManagerFileError(PERIOD_FILE, start=start.isoformat(), end=end.isoformat())
@@ -462,12 +561,14 @@ def _notes(preview: ImportPreview, plan: _Plan) -> None:
         if preview.attributed:
             preview.notes.append(Message(NOTE_ADSETS_FOUND, {"account": account.name}))
         else:
-            names = ", ".join(sorted(plan.unknown_adsets)[:3])
-            preview.notes.append(
-                Message(
-                    NOTE_UNKNOWN_ADSETS, {"count": len(plan.unknown_adsets), "account": account.name, "names": names}
-                )
-            )
+            for name, campaigns in sorted(plan.ambiguous_adsets.items())[:3]:
+                shown = ", ".join(f"'{campaign}'" for campaign in campaigns)
+                params = {"name": name, "count": len(campaigns), "account": account.name, "campaigns": shown}
+                preview.notes.append(Message(NOTE_AMBIGUOUS_ADSET, params))
+            if plan.unknown_adsets:
+                names = ", ".join(sorted(plan.unknown_adsets)[:3])
+                params = {"count": len(plan.unknown_adsets), "account": account.name, "names": names}
+                preview.notes.append(Message(NOTE_UNKNOWN_ADSETS, params))
     if layout.breakdowns:
         headers = ", ".join(layout.header(name) for name in layout.breakdowns)
         groups = len(preview.figures())
@@ -488,6 +589,7 @@ def _notes(preview: ImportPreview, plan: _Plan) -> None:
                     },
                 )
             )
+    preview.notes.extend(preview.result_notes())
     statuses = preview.statuses()
     if statuses:
         preview.notes.append(Message(NOTE_STATUS, {"column": layout.header("delivery")}))
@@ -515,6 +617,7 @@ class _Plan:
     def __init__(self, session: Session, account: AdAccount | None) -> None:
         self.session, self.account = session, account
         self.unknown_adsets: set[str] = set()
+        self.ambiguous_adsets: dict[str, list[str]] = {}  # ad set name -> the campaigns it is in
         self.adoptable: set[str] = set()  # campaign names the file gives exactly one ID
         self._by_id: dict[str, Campaign | None] = {}
         self._by_name: dict[str, list[Campaign]] | None = None
@@ -573,10 +676,9 @@ class _Plan:
             return None, Message(AMBIGUOUS_CAMPAIGN, {"count": len(named), "account": account, "name": value})
         return (named[0] if named else None), None
 
-    def adset_campaign(self, ref: tuple[str, str]) -> Campaign | None:
-        """The campaign of the ad set `ref` names in the account (one ad set of that ID or name), else None."""
+    def _adsets_of(self, ref: tuple[str, str]) -> list[AdSet]:
         if self.account is None:
-            return None
+            return []
         if self._adsets is None:
             self._adsets = defaultdict(list)
             stmt = (
@@ -588,10 +690,20 @@ class _Plan:
                 if adset.meta_id:
                     self._adsets[("id", adset.meta_id)].append(adset)
                 self._adsets[("name", adset.name)].append(adset)
-        found = self._adsets.get(ref, [])
+        return self._adsets.get(ref, [])
+
+    def adset_campaign(self, ref: tuple[str, str]) -> Campaign | None:
+        """The campaign of the ad set `ref` names in the account (one ad set of that ID or name), else None."""
+        found = self._adsets_of(ref)
         if len({adset.campaign_id for adset in found}) != 1:
             return None
         return self.session.get(Campaign, found[0].campaign_id)
+
+    def adset_campaigns(self, ref: tuple[str, str]) -> list[Campaign]:
+        """Every campaign of the account with an ad set of that ID or name, by name (two or more: ambiguous)."""
+        ids = sorted({adset.campaign_id for adset in self._adsets_of(ref)})
+        campaigns = [self.session.get(Campaign, pk) for pk in ids]
+        return sorted((c for c in campaigns if c is not None), key=lambda c: (c.name, c.id))
 
     def check(self, rows: list[FileRow], *, id_column: bool = False) -> tuple[list[FileRow], list[Rejected], bool]:
         """Rows that can be written, rows refused for their identity, and whether rows keep their campaigns.
@@ -612,12 +724,15 @@ class _Plan:
         attributed = True
         loose_lines = {row.line for row in loose}
         if loose:
-            self.unknown_adsets = {
-                row.adset_name or row.adset_id or "?"
-                for row in loose
-                if (adset_ref := row.adset_ref()) is None or self.adset_campaign(adset_ref) is None
-            }
-            attributed = not self.unknown_adsets
+            for row in loose:
+                adset_ref = row.adset_ref()
+                name = row.adset_name or row.adset_id or "?"
+                candidates = self.adset_campaigns(adset_ref) if adset_ref is not None else []
+                if len(candidates) > 1:
+                    self.ambiguous_adsets[name] = [c.name for c in candidates]
+                elif not candidates:
+                    self.unknown_adsets.add(name)
+            attributed = not self.unknown_adsets and not self.ambiguous_adsets
         for row in rows:
             if not row.daily and row.level != "account" and (attributed or row.line not in loose_lines):
                 # A period total would be stored where no page, budget or export reads it: refused with the way out.
@@ -703,7 +818,7 @@ def apply_import(session: Session, actor: Actor, preview: ImportPreview) -> Impo
 
 
 def _apply(session: Session, actor: Actor, preview: ImportPreview) -> ImportResult:
-    result = ImportResult()
+    result = ImportResult(result_notes=preview.result_notes())
     account = session.get(AdAccount, preview.account.existing_id) if preview.account.existing_id else None
     if account is None:
         account = create_account(session, preview.account)
@@ -758,6 +873,7 @@ def _apply(session: Session, actor: Actor, preview: ImportPreview) -> ImportResu
             "unchanged": result.unchanged,
             "skipped_synced": result.skipped_synced,
             "detail_rows": result.detail_rows,
+            "results_not_counted": [str(note) for note in result.result_notes],
         },
     )
     session.add(run)
@@ -769,7 +885,7 @@ def _apply(session: Session, actor: Actor, preview: ImportPreview) -> ImportResu
         "import",
         "ads_manager_file",
         preview.filename,
-        summary=f"Imported {preview.filename} into {account.name}: {result.describe()}",
+        summary=f"Imported {preview.filename} into {account.name}: {result.describe()} {result.uncounted()}".strip(),
     )
     return result
 

@@ -146,25 +146,48 @@ BUDGET_TYPES: dict[str, tuple[str, ...]] = {"daily": ("daily", "harian"), "lifet
 NO_OWN_BUDGET = ("using ad set budget", "using campaign budget")  # with "0" in the budget type cell
 EMPTY_VALUES = ("", "-", "--")  # rankings without data show "-"
 
-# `Result type` in words -> the conversion event it counts (campaigns.meta_settings.CONVERSION_EVENTS). Result
-# types not listed (Link clicks, Reach, Landing page views, ThruPlays...) are results but not conversions.
-# Indonesian words only where the same word is a documented header spelling (Pembelian, Prospek).
+# `Result type` in words -> the conversion event it counts (campaigns.meta_settings.CONVERSION_EVENTS), English
+# and Bahasa Indonesia. The Bahasa spellings of the field review's files are listed in docs/file-formats.md; the
+# others there are marked assumed (the obvious translation of Meta's English word).
 RESULT_TYPE_EVENTS: dict[str, tuple[str, ...]] = {
     "purchase": (
-        "purchases",
-        "website purchases",
-        "purchases with shared items",
-        "meta purchases",
-        "on-facebook purchases",
-        "in-app purchases",
-        "pembelian",
+        *("purchases", "website purchases", "purchases with shared items", "meta purchases"),
+        *("on-facebook purchases", "in-app purchases"),
+        *("pembelian", "pembelian di situs web", "pembelian dengan item bersama", "pembelian meta"),
+        *("pembelian di facebook", "pembelian dalam aplikasi"),
     ),
-    "lead": ("leads", "website leads", "on-facebook leads", "meta leads", "leads (form)", "prospek"),
-    "app_install": ("app installs", "mobile app installs"),
+    "lead": (
+        *("leads", "website leads", "on-facebook leads", "meta leads", "leads (form)"),
+        *("prospek", "prospek di situs web", "prospek (formulir)", "prospek di facebook", "prospek meta"),
+    ),
+    "app_install": (
+        *("app installs", "mobile app installs"),
+        *("instal aplikasi seluler", "instal aplikasi", "penginstalan aplikasi", "penginstalan aplikasi seluler"),
+    ),
 }
 EVENT_BY_RESULT_TYPE: dict[str, str] = {word: event for event, words in RESULT_TYPE_EVENTS.items() for word in words}
 # Result types that count collaborative (CPAS) purchases: their value is the shared-items value column.
-SHARED_RESULT_TYPES = frozenset({"purchases with shared items"})
+SHARED_RESULT_TYPES = frozenset({"purchases with shared items", "pembelian dengan item bersama"})
+# Result types that are results but not conversions: listed as such, never as unknown.
+NOT_CONVERSION_RESULT_TYPES: frozenset[str] = frozenset(
+    {
+        *("link clicks", "klik tautan", "outbound clicks", "klik keluar", "reach", "jangkauan"),
+        *("impressions", "impresi", "thruplays", "thruplay", "video plays", "3-second video plays"),
+        *("putar video", "putar video 3 detik", "landing page views", "tayangan halaman landing"),
+        *("tayangan halaman tujuan", "post engagement", "post engagements", "interaksi dengan postingan"),
+        *("interaksi postingan", "page likes", "suka halaman", "profile visits", "kunjungan profil"),
+        *("messaging conversations started", "percakapan dengan pesan dimulai", "ad recall lift (people)"),
+    }
+)
+# Result indicators (API action types) that are results but not conversions.
+NOT_CONVERSION_INDICATORS: frozenset[str] = frozenset(
+    {
+        *("reach", "impressions", "actions:link_click", "actions:landing_page_view", "actions:post_engagement"),
+        *("actions:page_engagement", "actions:video_view", "actions:like", "actions:outbound_click"),
+        *("video_thruplay_watched_actions", "actions:video_thruplay_watched_actions", "estimated_ad_recallers"),
+        *("actions:onsite_conversion.messaging_conversation_started_7d", "actions:onsite_conversion.post_save"),
+    }
+)
 
 # A file's ad account ID may be written as Meta's node id.
 ACCOUNT_ID_PREFIX = "act_"

@@ -215,6 +215,7 @@ class FileRow:
     delivery: str | None = None  # the delivery cell as written (`active`, `inactive`)
     status: str | None = None  # the configured status it gives (`vocabulary.DELIVERY_STATUS`), else None
     campaign_pk: int | None = None  # set when the campaign was found through the row's ad set
+    results: tuple[ResultKind, int] | None = None  # what the row's Results (when above 0) count, and how many
 
     @property
     def daily(self) -> bool:
@@ -385,6 +386,7 @@ class _Cells:
         self.layout, self.row, self.currency, self.numbers = layout, row, currency, numbers
         self.today = today
         self.problems: list[Problem] = [Problem("", message) for message in row.problems]
+        self.results: tuple[ResultKind, int] | None = None
 
     def has(self, name: str) -> bool:
         return name in self.layout.columns
@@ -590,6 +592,7 @@ def _read_row(cells: _Cells, layout: Layout, breakdown: tuple[str, ...]) -> File
         ad_name=names["ad_name"],
         delivery=delivery,
         status=delivery_status(delivery),
+        results=cells.results,
     )
 
 
@@ -629,18 +632,50 @@ def _future(cells: _Cells, last: dt.date, name: str) -> bool:
     return True
 
 
+RESULT_CONVERSION, RESULT_NOT_CONVERSION, RESULT_UNKNOWN = "conversion", "not_conversion", "unknown"
+
+
+@dataclass(frozen=True)
+class ResultKind:
+    """What a row's Results are: the conversion event they count (or None), whether they are a conversion, a
+    known result that is not one, or a result this import does not know, and the cell that says so."""
+
+    event: str | None
+    kind: str  # RESULT_CONVERSION | RESULT_NOT_CONVERSION | RESULT_UNKNOWN
+    field: str  # "result_indicator" | "result_type"
+    value: str  # the cell as the file writes it
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def result_kind(indicator: str | None, result_type: str | None) -> ResultKind | None:
+    """The one rule for what a row's Results count. The Result indicator (an API action type) decides when the
+    file gives one, else the Result type in words (English or Bahasa Indonesia); None when neither is given."""
+    if indicator:
+        key = _words(indicator)
+        action = key.removeprefix("actions:")
+        if action in CONVERSION_ACTIONS:
+            return ResultKind(CONVERSION_ACTIONS[action], RESULT_CONVERSION, "result_indicator", indicator)
+        if key in vocabulary.NOT_CONVERSION_INDICATORS or f"actions:{action}" in vocabulary.NOT_CONVERSION_INDICATORS:
+            return ResultKind(None, RESULT_NOT_CONVERSION, "result_indicator", indicator)
+        if key.startswith("actions:") or not result_type:
+            return ResultKind(None, RESULT_UNKNOWN, "result_indicator", indicator)
+    if result_type:
+        words = _words(result_type)
+        if words in vocabulary.EVENT_BY_RESULT_TYPE:
+            return ResultKind(vocabulary.EVENT_BY_RESULT_TYPE[words], RESULT_CONVERSION, "result_type", result_type)
+        kind = RESULT_NOT_CONVERSION if words in vocabulary.NOT_CONVERSION_RESULT_TYPES else RESULT_UNKNOWN
+        return ResultKind(None, kind, "result_type", result_type)
+    return None
+
+
 def conversion_event(indicator: str | None, result_type: str | None) -> str | None:
     """The conversion event a row's results count ("purchase", "lead", "app_install"), or None when its results
-    are not conversions (link clicks, reach, landing page views...)."""
-    if indicator:
-        action = indicator.strip().lower().removeprefix("actions:")
-        if action in CONVERSION_ACTIONS:
-            return CONVERSION_ACTIONS[action]
-        if indicator.strip().lower().startswith("actions:") or action in ("reach", "impressions"):
-            return None
-    if result_type:
-        return vocabulary.EVENT_BY_RESULT_TYPE.get(" ".join(result_type.lower().split()))
-    return None
+    are not conversions (link clicks, reach, landing page views...) or not known (`result_kind` says which)."""
+    found = result_kind(indicator, result_type)
+    return found.event if found is not None else None
 
 
 def _metrics(cells: _Cells) -> Metrics | None:
@@ -659,8 +694,11 @@ def _metrics(cells: _Cells) -> Metrics | None:
     result_type = cells.text("result_type")
     if cells.problems:
         return None
-    event = conversion_event(indicator, result_type)
-    shared_result = " ".join((result_type or "").lower().split()) in vocabulary.SHARED_RESULT_TYPES
+    found = result_kind(indicator, result_type)
+    event = found.event if found is not None else None
+    if found is not None and results:  # what the Results of a row that has some count as (`ImportPreview`)
+        cells.results = (found, results)
+    shared_result = _words(result_type or "") in vocabulary.SHARED_RESULT_TYPES
     actions: dict[str, Decimal] = {}
     values: dict[str, Decimal] = {}
     if results is not None:

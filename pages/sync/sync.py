@@ -10,8 +10,17 @@ import streamlit as st
 from automation.jobs import JOBS
 from automation.runs import job_runs
 from automation.status import schedule_status
-from campaigns.adsmanager import AccountTarget, account_name_from_filename, apply_import, preview_import
-from campaigns.adsmanager_accounts import AccountChoiceError, account_choices
+from campaigns.adsmanager import (
+    AccountTarget,
+    ParsedExport,
+    account_name_from_filename,
+    apply_import,
+    detect_account,
+    file_digest,
+    parse_export,
+    preview_import,
+)
+from campaigns.adsmanager_accounts import AccountChoiceError, ResolvedAccount, account_choices
 from campaigns.meta_client import MetaError
 from campaigns.meta_connection import resolve_token
 from campaigns.queries import sync_runs
@@ -251,21 +260,41 @@ st.caption(
 upload = st.file_uploader(
     _("Ads Manager file"), type=["csv", "tsv", "txt", "xlsx", "xls"], key="sync_upload", max_upload_size=UPLOAD_MB
 )
-if upload is not None:
+PARSED_KEY = "sync_upload_parsed"  # the uploaded file as read: one file kept, for this session's reruns
+
+
+def parsed_upload(upload) -> ParsedExport:
+    """The uploaded file read once per its bytes' sha256: reruns (choosing the account, Import) reuse it."""
     data = upload.getvalue()
+    digest = file_digest(data)
+    kept = st.session_state.get(PARSED_KEY)
+    if isinstance(kept, ParsedExport) and kept.digest == digest and kept.filename == upload.name:
+        return kept
+    st.session_state.pop(PARSED_KEY, None)  # let the previous file go before reading the next
+    parsed = parse_export(data, upload.name)
+    st.session_state[PARSED_KEY] = parsed
+    return parsed
+
+
+if upload is None:
+    st.session_state.pop(PARSED_KEY, None)
+else:
+    try:
+        parsed = parsed_upload(upload)
+    except DomainError as exc:
+        st.error(error_text(exc))
+        st.stop()
     with session_scope() as session:
+        detected: ResolvedAccount | None
         try:
-            detected = preview_import(session, data, upload.name)
+            detected = detect_account(session, parsed)
         except AccountChoiceError:
             detected = None  # the file names no currency, or an ambiguous account: the user chooses below
-        except DomainError as exc:
-            st.error(error_text(exc))
-            st.stop()
         choices = account_choices(session)
         workspace_zone = workspace_timezone(session)
     options: list[int | None] = [None, *[pk for pk, _name, _id, _cur in choices]]
     labels = {pk: f"{name} ({account_id}, {currency})" for pk, name, account_id, currency in choices}
-    default = detected.account.existing_id if detected is not None else None
+    default = detected.existing_id if detected is not None else None
     chosen = st.selectbox(
         _("Ad account"),
         options,
@@ -279,7 +308,7 @@ if upload is not None:
         c1, c2, c3 = st.columns([3, 2, 1])
         name = c1.text_input(
             _("New account name"),
-            value=detected.account.name if detected is not None else account_name_from_filename(upload.name),
+            value=detected.name if detected is not None else account_name_from_filename(upload.name),
             key="sync_upload_new_name",
         )
         zones = sorted(available_timezones())
@@ -291,14 +320,14 @@ if upload is not None:
             help=_("Meta reports each day in the ad account's time zone; pick the one set in Ads Manager."),
         )
         currency = None
-        if detected is None or detected.currency_from_account:
+        if detected is None or parsed.layout.file_currency is None:
             currency = c3.selectbox(
                 _("Currency"), CURRENCIES, index=None, key="sync_upload_currency", placeholder=_("Choose an option")
             )
         target = AccountTarget(name=name.strip() or None, timezone=zone, currency=currency)
     try:
         with session_scope() as session:
-            preview = preview_import(session, data, upload.name, target)
+            preview = preview_import(session, parsed, upload.name, target)
     except DomainError as exc:
         st.error(error_text(exc))
         st.stop()
@@ -335,7 +364,8 @@ if upload is not None:
         elif st.button(_("Import {count} row(s)", count=len(preview.rows)), key="sync_upload_import", type="primary"):
             try:
                 with session_scope() as session:
-                    fresh = preview_import(session, data, upload.name, target)
+                    # The file is not read again; the account and campaigns are checked against the database again.
+                    fresh = preview_import(session, parsed, upload.name, target)
                     result = apply_import(session, actor, fresh)
             except (DomainError, PermissionDenied) as exc:
                 st.error(error_text(exc))
@@ -348,6 +378,8 @@ if upload is not None:
                         **import_counts(result),
                     ),
                 )
+                for note in result.result_notes:
+                    st.warning(message_text(note), icon=":material/info:")
 
 # -- history ------------------------------------------------------------------------------------------
 st.subheader(_("Run history"))
