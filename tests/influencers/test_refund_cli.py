@@ -9,6 +9,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from db.calendar import workspace_today
@@ -161,3 +163,44 @@ def test_the_script_refuses_in_one_line_without_a_traceback(migrated_url: str) -
     )  # fmt: skip
     assert help_text.returncode == 0
     assert "--reference" in help_text.stdout
+
+
+AMOUNTS = st.one_of(
+    st.text(max_size=16),
+    st.decimals(min_value=-(10**7), max_value=10**7, places=2, allow_nan=False).map(str),
+    st.sampled_from(["1.000.000", "Rp 500.000", "1e6", "NaN", "-0", "2500000", "0,5", "\u0661\u0662"]),
+)
+DATES = st.one_of(st.text(max_size=12), st.dates(D(1990, 1, 1), D(2110, 12, 31)).map(D.isoformat))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(amount="1\n2", date="2026-11-01", reason="x", reference=None)
+@example(amount="5", date="2026\n-11-01", reason="a\nb", reference="r\u202e1")
+@example(amount="\u200b5", date="\t", reason="\x00", reference="x" * 12)
+@given(amount=AMOUNTS, date=DATES, reason=st.text(max_size=24), reference=st.one_of(st.none(), st.text(max_size=12)))
+def test_any_typed_input_is_recorded_or_refused_in_one_line(
+    migrated_url: str, amount: str, date: str, reason: str, reference: str | None
+) -> None:
+    """Whatever is typed: exit 0 with a refund, or exit 1 with one line on stderr and nothing written; never more
+    refunded than paid."""
+    if _PROPERTY_PAYMENT.get(migrated_url) is None:
+        _PROPERTY_PAYMENT[migrated_url] = _paid(migrated_url)
+    pid = _PROPERTY_PAYMENT[migrated_url]
+    before = len(_refunds(migrated_url, pid))
+    args = ["payments", "refund", str(pid), "--amount", amount, "--date", date, "--reason", reason]
+    result = run_cli(*args, *(["--reference", reference] if reference is not None else []))
+    stderr = result.stderr.decode()
+    assert result.returncode in (0, 1), stderr
+    after = _refunds(migrated_url, pid)
+    if result.returncode == 0:
+        assert len(after) == before + 1
+        assert b"recorded on payment" in result.stdout
+    else:
+        assert len(after) == before
+        assert stderr.startswith("error: ")
+        assert len(stderr.strip().splitlines()) == 1, stderr
+        assert "Traceback" not in stderr
+    assert sum((amount for amount, *_rest in after), Decimal(0)) <= Decimal(2500000)
+
+
+_PROPERTY_PAYMENT: dict[str, int] = {}
