@@ -119,6 +119,7 @@ def window_of(category: str, kind: str | None) -> dt.timedelta:
 
 
 def longest_window() -> dt.timedelta:
+    """The longest window of any condition: how far back the digest looks for what was already sent."""
     return max([*WINDOWS.values(), *KIND_WINDOWS.values()])
 
 
