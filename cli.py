@@ -1,4 +1,5 @@
-"""Pantau's command line (Typer): schema, demo workspace, users; every command upgrades the schema first."""
+"""Pantau's command line (Typer): schema, demo workspace, users, syncs, imports, exports, payment refunds; every
+command upgrades the schema first."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ alerts_app = typer.Typer(help="Alerts delivered by email and webhooks.", no_args
 app.add_typer(alerts_app, name="alerts")
 calendar_app = typer.Typer(help="The content calendar as an iCalendar feed.", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
+payments_app = typer.Typer(help="Creator payments: refunds of paid payments.", no_args_is_help=True)
+app.add_typer(payments_app, name="payments")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -721,6 +724,61 @@ def calendar_ics(
         return
     output.write_bytes(data)
     err.print(f"Wrote {output} ({len(data)} bytes; {name}).", highlight=False)
+
+
+# The refund service's field names as the command line spells them, so a refusal names the option to fix.
+REFUND_OPTIONS = {"amount": "--amount", "refund_date": "--date", "reason": "--reason", "reference": "--reference"}
+
+
+@payments_app.command("refund")
+@command_errors
+def payments_refund(
+    payment_id: Annotated[int, typer.Argument(help="The paid payment's id (#N on the Payments tab).")],
+    amount: Annotated[
+        str, typer.Option("--amount", help="What came back, in the payment's currency (plain: 500000 or 12.50).")
+    ],
+    date: Annotated[str, typer.Option("--date", help="The day the money came back (YYYY-MM-DD, an open month).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it came back (a cancelled job, paid twice, ...).")],
+    reference: Annotated[str | None, typer.Option("--reference", help="The bank transfer's reference, if any.")] = None,
+) -> None:
+    """Record money a creator returned on a paid payment (the payment itself is never edited; audited).
+
+    The same checks as the Payments tab: the payment is paid, the amount is more than zero and at most what is
+    left to refund, the date is not before its paid date, not in the future and not in a month finance has
+    closed, and a reason is given. A refusal names each option and why, on one line; exit code 1."""
+    from db.engine import session_scope
+    from db.errors import FieldErrors
+    from db.money import plain
+    from finance.refunds import record_refund
+    from influencers.models import Payment
+    from influencers.payments import net_paid
+
+    day: dt.date | None = None
+    bad_date = None
+    try:
+        day = dt.date.fromisoformat(date.strip())
+    except ValueError:
+        bad_date = f"{date!r} is not a date (YYYY-MM-DD)"
+    prepare_database()
+    try:
+        with session_scope() as session:
+            refund = record_refund(session, CLI_ACTOR, payment_id, amount, day, reason, reference)
+            if bad_date is not None:  # the service saw no date, so it refused; never reached
+                raise CommandError(f"--date: {bad_date}")
+            payment = session.get(Payment, payment_id)
+            assert payment is not None  # record_refund found it
+            code = refund.currency
+            message = (
+                f"Refund #{refund.id} recorded on payment #{payment_id}: {plain(refund.amount, code)} {code} on "
+                f"{refund.refund_date.isoformat()}; net paid now {plain(net_paid(session, payment), code)} {code}."
+            )
+    except FieldErrors as exc:
+        reasons = dict(exc.errors)
+        if bad_date is not None:
+            reasons["refund_date"] = bad_date
+        text = "; ".join(f"{REFUND_OPTIONS.get(name, name)}: {why}" for name, why in reasons.items())
+        raise CommandError(f"refund not recorded on payment #{payment_id}: {text}") from None
+    out.print(message, markup=False, highlight=False)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from automation.delivery import DeliveryError, post_webhook, send_email, smtp_se
 from automation.i18n import Renderer
 from automation.jobs import JOBS
 from automation.recipients import Target, delivery_targets, ensure_recipient
-from automation.rules import CATEGORIES, CATEGORY_TITLES, WINDOWS, Notice, collect_notices
+from automation.rules import CATEGORIES, CATEGORY_TITLES, Notice, collect_notices, longest_window, window_of
 from db.calendar import workspace_timezone, workspace_today
 from db.config import env
 from db.engine import session_scope
@@ -166,16 +166,16 @@ def _already_sent(session: Session, target: Target, notices: list[Notice], now: 
     """Fingerprints of `notices` this target received within each one's window."""
     if not notices or target.recipient_id is None:
         return set()
-    oldest = now - max(WINDOWS.values())
+    oldest = now - longest_window()
     rows = session.execute(
-        select(SentAlert.fingerprint, SentAlert.category, SentAlert.sent_at).where(
+        select(SentAlert.fingerprint, SentAlert.category, SentAlert.kind, SentAlert.sent_at).where(
             SentAlert.recipient_id == target.recipient_id,
             SentAlert.channel == target.channel,
             SentAlert.fingerprint.in_({n.fingerprint for n in notices}),
             SentAlert.sent_at >= oldest,
         )
     )
-    return {fp for fp, category, sent_at in rows if sent_at >= now - WINDOWS.get(category, dt.timedelta(days=1))}
+    return {fp for fp, category, kind, sent_at in rows if sent_at >= now - window_of(category, kind)}
 
 
 def _remember(url: str | None, target: Target, notices: list[Notice], now: dt.datetime, run_id: int | None) -> None:

@@ -4,6 +4,8 @@ the window within which the same condition is not sent again.
 The budget conditions come from `budgets.alerts` (over-pacing, exhausted plans, lifetime budgets ending early,
 spend without a plan, overdue deliverables) plus under-pacing from the same pacing verdicts; then overdue
 payments, failed syncs, budget changes awaiting approval and the Meta token (from the latest token check).
+A month that has ended gets no forecast: for the week after it, a scope whose final verdict is "over plan" is a
+notice once (within plan and under plan are not: nothing is left to act on), never over-pacing or running out.
 Every template is an English sentence marked with `N_()` (or the one `budgets.alerts` wrote), translated when the
 message is rendered for a recipient.
 """
@@ -19,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgets import pacing
-from budgets.alerts import OVER_PACING, build_alerts
+from budgets.alerts import OVER_PACING, OVER_PLAN, OVER_PLAN_TEXT, build_alerts
 from budgets.changes import open_changes
 from budgets.overview import budget_overview
 from budgets.plans import plan_scopes
@@ -59,6 +61,10 @@ WINDOWS = {
     APPROVALS: dt.timedelta(days=1),
     TOKEN: dt.timedelta(days=1),
 }
+# A final verdict never changes (the period is over): sent once, not again every pacing window.
+KIND_WINDOWS = {OVER_PLAN: dt.timedelta(days=40)}
+# How long after a month ends its final "over plan" verdicts are news (then the Budgets page has them).
+FINAL_NOTICE_DAYS = 7
 UNDER_PACING = "under_pacing"
 PAYMENT_OVERDUE = "payment_overdue"
 SYNC_FAILED = "sync_failed"
@@ -104,7 +110,17 @@ class Notice:
 
     @property
     def window(self) -> dt.timedelta:
-        return WINDOWS[self.category]
+        return window_of(self.category, self.kind)
+
+
+def window_of(category: str, kind: str | None) -> dt.timedelta:
+    """Within this time the same condition is not sent again: the kind's own window, else its category's."""
+    return KIND_WINDOWS.get(kind or "", WINDOWS.get(category, dt.timedelta(days=1)))
+
+
+def longest_window() -> dt.timedelta:
+    """The longest window of any condition: how far back the digest looks for what was already sent."""
+    return max([*WINDOWS.values(), *KIND_WINDOWS.values()])
 
 
 def pacing_notices(session: Session, today: dt.date, now: dt.datetime) -> list[Notice]:
@@ -131,6 +147,25 @@ def pacing_notices(session: Session, today: dt.date, now: dt.datetime) -> list[N
             }
             condition = f"{UNDER_PACING}:{s.scope_key}:{period.start}"
             notices.append(Notice(PACING, UNDER_PACING, "warning", PACE_TEMPLATE, values, condition))
+    return notices + final_notices(session, today, now)
+
+
+def final_notices(session: Session, today: dt.date, now: dt.datetime) -> list[Notice]:
+    """In the first `FINAL_NOTICE_DAYS` days of a month: last month's scopes whose final verdict is over plan.
+
+    Only scopes whose own today is past the month's end have a verdict (`budgets.pacing.has_ended`): an ad account
+    in a zone behind the workspace's is still on the last day and is left for a later run, never told it
+    over-paces or runs out in a month that is over. Within plan and under plan raise nothing."""
+    previous = Period.month_of(Period.month_of(today).start - dt.timedelta(days=1))
+    if (today - previous.end).days > FINAL_NOTICE_DAYS:
+        return []
+    overview = budget_overview(session, previous, now=now, today=today)
+    notices = []
+    for alert in build_alerts([p for p in overview.pacings if p.status in pacing.FINAL_STATUSES], []):
+        if alert.kind != OVER_PLAN:
+            continue  # spend without a plan is the running month's news, not a verdict
+        condition = f"{alert.kind}:{alert.scope_key}:{previous.start}"
+        notices.append(Notice(PACING, alert.kind, alert.severity, OVER_PLAN_TEXT, alert.values, condition))
     return notices
 
 
@@ -260,4 +295,4 @@ def collect_notices(session: Session, now: dt.datetime, job_titles: dict[str, st
     return notices
 
 
-__all__ = ["CATEGORIES", "OVER_PACING", "Notice", "collect_notices"]
+__all__ = ["CATEGORIES", "OVER_PACING", "OVER_PLAN", "Notice", "collect_notices", "window_of"]

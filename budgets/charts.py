@@ -20,6 +20,8 @@ SERIES_LABELS = {
     PROJECTED: N_("Projection to period end"),
     PLAN: N_("Plan"),
 }
+# A period that is over: its spend is complete, not "to yesterday" (docs/budgets.md "Ended periods").
+ACTUAL_ENDED_LABEL = N_("Actual spend")
 SERIES_COLOURS = {ACTUAL: SPEND_COLOUR, IDEAL: "#9D9D9D", PROJECTED: CONVERSIONS_COLOUR, PLAN: "#E45756"}
 SERIES_DASHES = {ACTUAL: [1, 0], IDEAL: [2, 2], PROJECTED: [6, 4], PLAN: [1, 0]}
 AXIS_TITLE = N_("Cumulative spend ({currency})")
@@ -38,7 +40,8 @@ def pacing_chart(
 ) -> alt.LayerChart:
     """Cumulative actual spend against the ideal (even) line, the projection dashed to the period's
     end, and the plan as a horizontal line; one legend names every series with its colour and dash
-    (`translate` turns the English names into the page's language)."""
+    (`translate` turns the English names into the page's language). A period that has ended (today after its
+    end) has no projection and its actual line is "Actual spend", complete, not "to yesterday"."""
     days = (end - start).days + 1
     frame = daily.copy()
     frame["date"] = pd.to_datetime(frame["date"]).dt.date if not frame.empty else frame.get("date")
@@ -63,11 +66,13 @@ def pacing_chart(
             projected += projected_daily
             rows.append({"date": day, "series": "Projected", "amount": float(projected)})
             day += dt.timedelta(days=1)
+    ended = last_actual >= end  # a period that is over has no projection: no legend entry for one either
     labels = {code: translate(text) for code, text in SERIES_LABELS.items()}
+    if ended:
+        labels[ACTUAL] = translate(ACTUAL_ENDED_LABEL)
     data = pd.DataFrame(rows, columns=["date", "series", "amount"])
     data["date"] = pd.to_datetime(data["date"])
     data["label"] = data["series"].map(labels)
-    ended = last_actual >= end  # a period that is over has no projection: no legend entry for one either
     shown = [code for code in SERIES_LABELS if (code != PLAN or planned) and (code != PROJECTED or not ended)]
     domain = [labels[code] for code in shown]
     colours = alt.Scale(domain=domain, range=[SERIES_COLOURS[code] for code in shown])

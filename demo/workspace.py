@@ -44,6 +44,7 @@ from influencers.models import (
     InfluencerLabel,
     Interaction,
     Payment,
+    PaymentRefund,
     Program,
     ProgramCampaign,
     SocialHandle,
@@ -205,6 +206,7 @@ def load_demo(
     channels += _google(session, random.Random(SEED + 17), today, counts)
     step("Creating influencers and programs", 0.7)
     programs = _influencers_and_programs(session, rng, today, counts, campaigns)
+    _refund(session, today, programs, counts)
     step("Adding budget plans, FX rates and users", 0.9)
     _budget_plans(session, rng, today, campaigns + channels, programs, counts)
     _fx_rates(session, today, counts)
@@ -220,6 +222,8 @@ def remove_demo(session: Session) -> None:
     account_ids = list(session.scalars(select(AdAccount.id).where(AdAccount.source == SOURCE_DEMO)))
     program_ids = list(session.scalars(select(Program.id).where(Program.name.in_([p[0] for p in PROGRAMS]))))
     collab_ids = select(Collaboration.id).where(Collaboration.program_id.in_(program_ids))
+    payment_ids = select(Payment.id).where(Payment.collaboration_id.in_(collab_ids))
+    session.execute(delete(PaymentRefund).where(PaymentRefund.payment_id.in_(payment_ids)))
     session.execute(delete(Payment).where(Payment.collaboration_id.in_(collab_ids)))
     session.execute(delete(Collaboration).where(Collaboration.program_id.in_(program_ids)))
     session.execute(delete(BudgetPlan).where(BudgetPlan.program_id.in_(program_ids)))
@@ -942,6 +946,40 @@ def _influencers_and_programs(
     counts["deliverables"] = deliverable_count
     counts["payments"] = payment_count
     return programs
+
+
+def _refund(session: Session, today: dt.date, programs: list[Program], counts: dict) -> None:
+    """One creator who cancelled after being paid returns half the fee: the earliest paid IDR payment gets a
+    refund about two weeks after its paid date (by yesterday at the latest), so the Payments tab, the ledger's
+    paid and the influencer-payments export each show a refund."""
+    session.flush()
+    paid = session.scalars(
+        select(Payment)
+        .join(Collaboration, Collaboration.id == Payment.collaboration_id)
+        .where(
+            Collaboration.program_id.in_([p.id for p in programs]),
+            Payment.status == "paid",
+            Payment.currency == "IDR",
+            Payment.paid_date.is_not(None),
+        )
+        .order_by(Payment.paid_date, Payment.id)
+    ).first()
+    if paid is None or paid.paid_date is None:
+        counts["refunds"] = 0
+        return
+    day = max(paid.paid_date, min(paid.paid_date + dt.timedelta(days=12), today - dt.timedelta(days=1)))
+    session.add(
+        PaymentRefund(
+            payment_id=paid.id,
+            amount=_money(paid.amount / 2, paid.currency),
+            currency=paid.currency,
+            refund_date=day,
+            reason="Creator cancelled the second reel after being paid; returned half the fee",
+            reference=f"TRF-BCA-{day:%Y%m%d}-{paid.id:04d}",
+            recorded_by="finance@demo.pantau.example",
+        )
+    )
+    counts["refunds"] = 1
 
 
 def _budget_plans(

@@ -125,3 +125,41 @@ def test_no_payment_is_paid_after_today(migrated_url: str, today: dt.date) -> No
         ]
         assert all(p.paid_date is None for p in payments if p.status != "paid")
         assert all(p.due_date is not None for p in payments if p.status != "paid")
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 11, 27), dt.date(2027, 1, 1), dt.date(2026, 3, 1)])
+def test_one_creator_returns_part_of_a_paid_fee(migrated_url: str, today: dt.date) -> None:
+    """A creator who cancelled after being paid returns half the fee: one refund on a paid IDR payment, dated on or
+    after its paid date and by yesterday, shown as its own negative row in the influencer-payments export."""
+    from decimal import Decimal
+
+    from db.money import plain
+    from finance.exports import export_chunks, read_rows
+    from influencers.models import PaymentRefund
+    from influencers.payments import net_paid
+
+    with session_scope(migrated_url) as s:
+        counts = load_demo(s, CLI_ACTOR, today=today)
+    assert counts["refunds"] == 1
+    with session_scope(migrated_url) as s:
+        refund = s.scalars(select(PaymentRefund)).one()
+        payment = s.get(Payment, refund.payment_id)
+        assert (payment.status, payment.currency, refund.currency) == ("paid", "IDR", "IDR")
+        assert Decimal(0) < refund.amount < payment.amount
+        assert refund.amount + net_paid(s, payment) == payment.amount
+        assert payment.paid_date <= refund.refund_date <= max(payment.paid_date, today - dt.timedelta(days=1))
+        assert refund.reason
+        assert refund.recorded_by
+        month = refund.refund_date.replace(day=1)
+        data = b"".join(export_chunks(s, "influencer-payments", month, refund.refund_date, "IDR", bom=False))
+        header, rows = read_rows(data)
+        lines = [dict(zip(header, row, strict=True)) for row in rows]
+        refunds = [r for r in lines if r["entry_type"] == "refund"]
+        assert [(r["payment_id"], r["amount"], r["paid_date"]) for r in refunds] == [
+            (str(payment.id), f"-{plain(refund.amount, 'IDR')}", refund.refund_date.isoformat())
+        ]
+    # --reset removes the refund with its payment and makes the same one again.
+    with session_scope(migrated_url) as s:
+        assert load_demo(s, CLI_ACTOR, today=today, reset=True)["refunds"] == 1
+    with session_scope(migrated_url) as s:
+        assert len(s.scalars(select(PaymentRefund)).all()) == 1

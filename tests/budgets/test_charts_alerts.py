@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal as D  # noqa: N817
 
 import pandas as pd
+import pytest
 
 from budgets import alerts, pacing
 from budgets.charts import pacing_chart
@@ -186,6 +187,28 @@ def test_pacing_chart_of_an_ended_month_has_no_projection() -> None:
     assert [r for r in rows if r["series"] == "Actual"][-1]["amount"] == 3000.0
     assert "Projection to period end" not in lines["encoding"]["color"]["scale"]["domain"]
     assert len(lines["encoding"]["strokeDash"]["scale"]["range"]) == 3
+    # Its spend is complete: the legend says "Actual spend", not "(to yesterday)".
+    assert lines["encoding"]["color"]["scale"]["domain"] == ["Actual spend", "Even pacing to the plan", "Plan"]
+    assert {r["label"] for r in rows if r["series"] == "Actual"} == {"Actual spend"}
+
+
+@pytest.mark.parametrize(
+    ("today", "actual_label"),
+    [
+        (dt.date(2026, 11, 30), "Belanja aktual (sampai kemarin)"),  # the last day is still running
+        (dt.date(2026, 12, 1), "Belanja aktual"),  # over: nothing more to come
+    ],
+)
+def test_the_actual_line_of_an_ended_month_is_named_in_bahasa(today: dt.date, actual_label: str) -> None:
+    from automation.i18n import catalog
+
+    words = catalog("id")
+    assert words["Actual spend"] == "Belanja aktual"
+    daily = pd.DataFrame({"date": [dt.date(2026, 11, d) for d in range(1, 30)], "spend": [D(100)] * 29})
+    chart = pacing_chart(daily, D(3000), NOV.start, NOV.end, today, D(120), "IDR", translate=lambda t: words.get(t, t))
+    lines, budget = chart.to_dict()["layer"]
+    assert lines["encoding"]["color"]["scale"]["domain"][0] == actual_label
+    assert budget["encoding"]["color"]["scale"]["domain"][0] == actual_label  # one legend for both layers
 
 
 def _pace(**kw) -> pacing.Pacing:

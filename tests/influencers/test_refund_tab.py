@@ -93,3 +93,24 @@ def test_only_roles_that_mark_payments_paid_are_offered_a_refund(migrated_url: s
         assert _payments_frame(at) is not None  # the payment and its columns are still shown
     at = _open(as_role("admin"))
     assert "prog_refund_amount" in {w.key for w in at.text_input}
+
+
+def test_the_demo_workspace_shows_its_refund_on_the_payments_tab(demo_url: str, as_role) -> None:
+    """The demo's creator who cancelled after being paid: the refund under its payment, with the net paid."""
+    from db.money import format_money
+    from influencers.models import Collaboration, Payment
+
+    with session_scope(demo_url) as s:
+        (refund,) = s.query(PaymentRefund).all()
+        payment = s.get(Payment, refund.payment_id)
+        program_id = s.get(Collaboration, payment.collaboration_id).program_id
+        paid, back = payment.amount, refund.amount
+    at = as_role("finance")
+    at.session_state["prog_select"] = program_id
+    at = _open(at)
+    frame = _payments_frame(at)
+    rows = frame[frame["id"].astype(str) == str(refund.payment_id)]
+    assert list(rows["status"]) == ["dibayar", "pengembalian dana"]
+    assert rows.iloc[1]["amount"] == f"-{format_money(back, 'IDR', 'id_ID')}"
+    assert rows.iloc[0]["net_paid"] == format_money(paid - back, "IDR", "id_ID")
+    assert rows.iloc[1]["reason"] == refund.reason
