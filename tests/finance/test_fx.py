@@ -12,6 +12,7 @@ from db.models import AuditEntry
 from db.roles import Actor, PermissionDenied
 from finance.fx import FxError, RateBook, import_rates_csv, set_rate
 from finance.models import FxRate
+from tests.bahasa import in_bahasa
 
 D = dt.date
 FINANCE = Actor("fin@example.com", "finance")
@@ -38,6 +39,25 @@ def test_missing_rate_names_the_pair_and_date(session) -> None:
     monthly = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "monthly_average")
     with pytest.raises(FxError, match=r"No VND→USD rate in 2026-10 \(policy monthly_average\): tried VND→USD, USD→VND"):
         monthly.convert(Decimal(1000), "VND", D(2026, 10, 3))
+
+
+def test_a_missing_rate_on_a_page_names_the_page_and_the_readers_dates(session, monkeypatch) -> None:
+    book = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "daily")
+    with pytest.raises(FxError) as daily:
+        book.convert(Decimal(1000), "VND", D(2026, 10, 3))
+    assert str(daily.value).endswith("or import rates with `python cli.py fx import`.")  # the command line keeps it
+    assert in_bahasa(monkeypatch, daily.value.message) == (
+        "Tidak ada kurs VND→USD untuk 3 Okt 2026: sudah dicoba VND→USD, USD→VND pada hari itu dan 7 hari "
+        "sebelumnya, serta kurs referensi ECB. Masukkan kurs VND→USD untuk 3 Okt 2026 di Ekspor → Kurs valas, "
+        "atau impor file kurs di sana."
+    )
+    monthly = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "monthly_average")
+    with pytest.raises(FxError) as month:
+        monthly.convert(Decimal(1000), "VND", D(2026, 10, 3))
+    assert "2026-10 (policy monthly_average)" in str(month.value)
+    shown = in_bahasa(monkeypatch, month.value.message)
+    assert shown.startswith("Tidak ada kurs VND→USD pada Oktober 2026 (kebijakan monthly_average)")
+    assert "cli.py" not in shown
 
 
 def test_inverse_rate_when_only_the_opposite_pair_exists(session) -> None:

@@ -33,6 +33,7 @@ from finance.fx import (
 )
 from finance.fx_reference import ReferenceRatesError, bundled_file, parse_reference, reference_rates
 from finance.models import FxRate
+from tests.bahasa import in_bahasa
 from tests.fakes import loopback
 
 D = dt.date
@@ -450,3 +451,22 @@ def test_missing_rate_messages_name_the_pairs_tried_and_the_pair_to_enter_where(
         "Enter the USD→IDR rate for 2026-11-30 on Exports → FX rates.",
     ]
     assert missing_rate_messages([]) == []
+
+
+def test_missing_rate_messages_write_days_and_months_as_dates_on_a_page(monkeypatch) -> None:
+    from finance.fx import missing_rate_messages
+
+    day, months = missing_rate_messages(
+        [
+            MissingRate("USD", "IDR", "2026-11-30"),  # a daily policy's day
+            MissingRate("SGD", "IDR", "2026-10"),  # a monthly policy's months
+            MissingRate("SGD", "IDR", "2026-11"),
+        ]
+    )[::-1]
+    assert "for 2026-11-30:" in str(day)  # the command line: ISO
+    assert in_bahasa(monkeypatch, day) == (
+        "Tidak ada kurs USD→IDR untuk 30 Nov 2026: sudah dicoba USD→IDR, IDR→USD dan kurs referensi ECB. "
+        "Masukkan kurs USD→IDR untuk 30 Nov 2026 di Ekspor → Kurs valas."
+    )
+    assert "from 2026-10 to 2026-11:" in str(months)
+    assert "dari Oktober 2026 sampai November 2026" in in_bahasa(monkeypatch, months)
