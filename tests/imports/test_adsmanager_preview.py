@@ -225,6 +225,16 @@ def test_a_row_dated_after_the_accounts_today_is_refused_with_its_line_and_reaso
     assert sorted(session.scalars(select(CampaignInsight.date))) == [dt.date(2026, 11, 3), dt.date(2026, 11, 4)]
 
 
+def test_a_period_that_ends_before_it_starts_names_both_days_as_dates_on_the_page(session, monkeypatch) -> None:
+    ok = row("2026-11-02", "Promo 12.12 - Konversi", PROMO, "active", "500000")
+    backwards = ["2026-11-03", "2026-11-01", *row("", "Promo 12.12 - Konversi", PROMO, "active", "300000")[2:]]
+    preview = preview_import(session, download([ok, backwards]), "Toko.csv", AccountTarget(), now=NOW)
+    [error] = preview.errors
+    assert (error.row, error.column) == (6, "Akhir pelaporan")
+    assert error.reason == "2026-11-01 is before the start of the row's period, 2026-11-03."  # CLI: ISO
+    assert in_bahasa(monkeypatch, error.message) == "1 Nov 2026 sebelum awal periode baris ini, 3 Nov 2026."
+
+
 def test_the_accounts_own_time_zone_decides_today(session) -> None:
     # 3 Nov 23:30 UTC is already 4 Nov in Jakarta: 5 Nov is within the day allowed there, not in Honolulu (3 Nov).
     late = dt.datetime(2026, 11, 3, 23, 30, tzinfo=dt.UTC)
