@@ -120,3 +120,37 @@ def test_the_page_variant_is_shown_on_pages_only(bahasa) -> None:
     assert message.render() == "Run `python cli.py fx update`."
     assert message.render(page=True) == "FX rates"
     assert "cli.py" not in _page(message)
+
+
+def test_a_failed_sync_runs_stored_error_keeps_its_days_and_page_variant(bahasa) -> None:
+    """A failed run's error as `SyncRun.details` keeps it (campaigns.sync_runs): the run history reads its days as
+    dates and the page variant, never the command-line advice; an older run's ISO text still shows as it was."""
+    from campaigns.meta_client import MetaError
+    from campaigns.sync_runs import error_details, run_error
+
+    error = MetaError(
+        "async",
+        Message(
+            "Meta's report run for {account} ({level}, {since}..{until}) was still '{state}' at {percent}% after "
+            "{seconds} s; run the sync again later or with a shorter --since/--until window.",
+            page_text="Meta's report run for {account} ({level}, {since}..{until}) was still '{state}' at "
+            "{percent}% after {seconds} s; run the sync again later.",
+        ),
+        account="act_111",
+        level="campaign",
+        since=Day(D(2026, 10, 1)),
+        until=Day(D(2026, 10, 31)),
+        state="Job Running",
+        percent="90",
+        seconds="600",
+    )
+    details = json.loads(json.dumps(error_details(error.message)))  # the JSON column
+    stored = run_error({"details": details, "error": str(error)})
+    assert stored is not None
+    assert str(stored) == str(error)  # the English sentence, ISO days and the CLI's advice
+    assert _page(stored) == (
+        "Proses laporan Meta untuk act_111 (campaign, 1 Okt 2026..31 Okt 2026) masih 'Job Running' di 90% setelah "
+        "600 detik; jalankan sinkronisasi lagi nanti."
+    )
+    old = {"text": error.message.text, "params": {**details["error_message"]["params"], "since": "2026-10-01"}}
+    assert "(campaign, 2026-10-01..31 Okt 2026)" in _page(Message.from_data(old))
