@@ -240,7 +240,7 @@ def test_malformed_reference_files_are_refused(content: bytes, reason: str) -> N
         parse_reference(content, "test")
 
 
-def test_a_kept_copy_is_preferred_and_reread_when_replaced(kept_copy: Path) -> None:
+def test_a_kept_copy_is_preferred_and_reread_when_replaced(kept_copy: Path, monkeypatch) -> None:
     kept_copy.parent.mkdir(parents=True)
     kept_copy.write_bytes(_zip(_ecb_csv({"2030-01-02": "1.25,150,20000,1.6"})))
     ref = reference_rates()
@@ -249,8 +249,14 @@ def test_a_kept_copy_is_preferred_and_reread_when_replaced(kept_copy: Path) -> N
     kept_copy.write_bytes(_zip(_ecb_csv({"2030-01-02": "1.25,150,20000,1.6", "2030-01-03": "1,1,1,1"})))
     assert reference_rates().last_day == D(2030, 1, 3)
     kept_copy.write_bytes(b"garbage")
-    with pytest.raises(ReferenceRatesError, match="not a valid ECB history"):
+    with pytest.raises(ReferenceRatesError, match="not a valid ECB history") as caught:
         reference_rates()
+    assert "Run `python cli.py fx update` or remove it." in str(caught.value)  # the command line
+    shown = in_bahasa(monkeypatch, caught.value.message)  # a page: whom to ask, no command
+    assert shown.endswith(
+        "Minta admin Anda memperbarui kurs referensi (lihat docs/deployment.md) atau menghapus file itu."
+    )
+    assert "cli.py" not in shown
 
 
 # --- fx update against a loopback server ------------------------------------------------------------------
