@@ -240,6 +240,13 @@ def test_malformed_reference_files_are_refused(content: bytes, reason: str) -> N
         parse_reference(content, "test")
 
 
+def test_a_repeated_day_is_named_as_a_date_on_a_page(monkeypatch) -> None:
+    with pytest.raises(ReferenceRatesError) as caught:
+        parse_reference(b"Date,USD,\n2026-11-02,1.1,\n2026-11-02,1.2,\n", "test")
+    assert str(caught.value) == "Line 3: 2026-11-02 appears twice."
+    assert in_bahasa(monkeypatch, caught.value.message) == "Baris 3: 2 Nov 2026 muncul dua kali."
+
+
 def test_a_kept_copy_is_preferred_and_reread_when_replaced(kept_copy: Path, monkeypatch) -> None:
     kept_copy.parent.mkdir(parents=True)
     kept_copy.write_bytes(_zip(_ecb_csv({"2030-01-02": "1.25,150,20000,1.6"})))
