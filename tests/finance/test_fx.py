@@ -126,7 +126,7 @@ def test_set_rate_is_audited_and_needs_permission(session) -> None:
             set_rate(session, FINANCE, *bad)
 
 
-def test_csv_import_reports_bad_rows_and_keeps_good_ones(session) -> None:
+def test_csv_import_reports_bad_rows_and_keeps_good_ones(session, monkeypatch) -> None:
     data = (
         "\ufeffDate,From,To,Rate,Source\n"
         "2026-10-01,USD,IDR,16000,bank\n"
@@ -140,7 +140,9 @@ def test_csv_import_reports_bad_rows_and_keeps_good_ones(session) -> None:
     assert [e.split(":")[0] for e in result.errors] == ["row 3", "row 4", "row 6"]
     assert "rate" in result.errors[0]
     assert "date" in result.errors[1]
-    assert "twice" in result.errors[2]
+    assert result.errors[2] == "row 6: USD->IDR 2026-10-01 appears twice in the file"
+    assert result.problems[2][0] == 6
+    assert in_bahasa(monkeypatch, result.problems[2][1]) == "USD->IDR 1 Okt 2026 muncul dua kali di file"
     book = RateBook(session, "IDR", D(2026, 10, 3), D(2026, 10, 3), "daily")
     assert book.rate("SGD", D(2026, 10, 3)).rate == Decimal("12000.5")
 
