@@ -203,10 +203,15 @@ def _param_value(data: Any) -> Any:
         value, currency = data["amount"]
         return Amount(Decimal(value), currency)
     if isinstance(data, dict) and "day" in data:
-        return Day(dt.date.fromisoformat(data["day"]))
+        return _stored_period(data["day"], 10)
     if isinstance(data, dict) and "month" in data:
-        return Month(dt.date.fromisoformat(f"{data['month']}-01"))
+        return _stored_period(data["month"], 7)
     return data
+
+
+def _stored_period(text: Any, length: int) -> Day | Month | str:
+    """A stored day or month; text that is not one (a hand-edited record) stays its text, never an exception."""
+    return period_param(str(text)) if len(str(text)) == length else str(text)
 
 
 def _is_day(value: Any) -> bool:

@@ -154,3 +154,9 @@ def test_a_failed_sync_runs_stored_error_keeps_its_days_and_page_variant(bahasa)
     )
     old = {"text": error.message.text, "params": {**details["error_message"]["params"], "since": "2026-10-01"}}
     assert "(campaign, 2026-10-01..31 Okt 2026)" in _page(Message.from_data(old))
+
+
+@pytest.mark.parametrize("stored", [{"day": "2026-13-45"}, {"day": "yesterday"}, {"month": "2026-1"}, {"day": 7}])
+def test_a_damaged_stored_date_shows_as_its_text(stored, bahasa) -> None:
+    message = Message.from_data({"text": "on {when}", "params": {"when": stored}})
+    assert _page(message) == f"on {next(iter(stored.values()))}"  # never an exception on the run history
