@@ -74,7 +74,7 @@ from campaigns.models import (
 from campaigns.platforms import PLATFORM_META
 from db import audit
 from db.calendar import local_today
-from db.errors import N_, Amount, DomainError, Message, joined
+from db.errors import N_, Amount, Day, DomainError, Message, joined
 from db.roles import Actor, require
 from db.tabular import DEFAULT_LIMITS, Limits
 from db.types import utcnow
@@ -520,7 +520,7 @@ def preview_import(
     export = parsed.rows(account.currency, local_today(account.timezone, now))
     if export.rows and not any(row.daily for row in export.rows):
         start, end = min(row.start for row in export.rows), max(row.end for row in export.rows)
-        raise AdsManagerFileError(PERIOD_FILE, start=start.isoformat(), end=end.isoformat())
+        raise AdsManagerFileError(PERIOD_FILE, start=Day(start), end=Day(end))
     preview = ImportPreview(filename=filename, account=account, export=export)
     preview.currency_from_account = layout.file_currency is None
     plan = _Plan(session, account.existing)
@@ -736,14 +736,12 @@ class _Plan:
         for row in rows:
             if not row.daily and row.level != "account" and (attributed or row.line not in loose_lines):
                 # A period total would be stored where no page, budget or export reads it: refused with the way out.
-                message = Message(PERIOD_ROW, {"start": row.start.isoformat(), "end": row.end.isoformat()})
+                message = Message(PERIOD_ROW, {"start": Day(row.start), "end": Day(row.end)})
                 rejected.append(Rejected(row.line, (Problem("", message),)))
                 continue
             if row.level == "account" or (not attributed and row.line in loose_lines):
                 if not row.daily:
-                    message = Message(
-                        ACCOUNT_ROW_NEEDS_DAY, {"start": row.start.isoformat(), "end": row.end.isoformat()}
-                    )
+                    message = Message(ACCOUNT_ROW_NEEDS_DAY, {"start": Day(row.start), "end": Day(row.end)})
                     rejected.append(Rejected(row.line, (Problem("", message),)))
                     continue
                 kept.append(row)

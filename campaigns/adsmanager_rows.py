@@ -24,7 +24,7 @@ from campaigns.number_rule import (
     figure_problem,
     shown,
 )
-from db.errors import N_, DomainError, Message
+from db.errors import N_, Day, DomainError, Message
 from db.money import quantize
 from db.parse import (
     ParseError,
@@ -616,7 +616,7 @@ def _period(cells: _Cells, layout: Layout) -> tuple[dt.date | None, dt.date | No
         return None, None
     end = end or start
     if end < start:
-        cells.fail("reporting_ends", Message(END_BEFORE_START, {"end": end.isoformat(), "start": start.isoformat()}))
+        cells.fail("reporting_ends", Message(END_BEFORE_START, {"end": Day(end), "start": Day(start)}))
         return None, None
     if _future(cells, end, "reporting_ends" if cells.raw("reporting_ends") else "reporting_starts"):
         return None, None
@@ -628,7 +628,7 @@ def _future(cells: _Cells, last: dt.date, name: str) -> bool:
     if cells.today is None or last <= cells.today + dt.timedelta(days=FUTURE_DAYS_ALLOWED):
         return False
     value = _shown(cells.raw(name) or last.isoformat())
-    cells.fail(name, Message(FUTURE_DAY, {"value": value, "today": cells.today.isoformat()}))
+    cells.fail(name, Message(FUTURE_DAY, {"value": value, "today": Day(cells.today)}))
     return True
 
 

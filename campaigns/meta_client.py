@@ -25,7 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from campaigns import meta_settings as ms
 from db.config import env
-from db.errors import N_, DomainError, Message
+from db.errors import N_, Day, DomainError, Message
 
 BUDGET_FIELDS = ("daily_budget", "lifetime_budget")
 _UNPARSED = object()
@@ -539,8 +539,8 @@ class MetaClient:
         which: dict[str, Any] = {
             "account": act_id(account_id),
             "level": level,
-            "since": since.isoformat(),
-            "until": until.isoformat(),
+            "since": Day(since),
+            "until": Day(until),
         }
         while True:
             status = self.get(run_id, {"fields": "async_status,async_percent_completion"})
@@ -565,10 +565,16 @@ class MetaClient:
             if time.monotonic() - started > self.async_max_wait:
                 raise MetaError(
                     "async",
-                    N_(
-                        "Meta's report run for {account} ({level}, {since}..{until}) was still '{state}' at "
-                        "{percent}% after {seconds} s; run the sync again later or with a shorter --since/--until "
-                        "window."
+                    Message(
+                        N_(
+                            "Meta's report run for {account} ({level}, {since}..{until}) was still '{state}' at "
+                            "{percent}% after {seconds} s; run the sync again later or with a shorter "
+                            "--since/--until window."
+                        ),
+                        page_text=N_(
+                            "Meta's report run for {account} ({level}, {since}..{until}) was still '{state}' at "
+                            "{percent}% after {seconds} s; run the sync again later."
+                        ),
                     ),
                     state=state or "not started",
                     percent=f"{percent:.0f}",

@@ -48,7 +48,7 @@ from campaigns.platform_reports import (
 from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_META, PLATFORM_TIKTOK
 from db import audit
 from db.calendar import is_timezone, local_today, workspace_timezone
-from db.errors import N_, Codes, DomainError, Message
+from db.errors import N_, Codes, Day, DomainError, Message
 from db.money import CurrencyError, currency_code
 from db.parse import ParseError, parse_amount, parse_count, parse_date
 from db.roles import Actor, require
@@ -352,7 +352,7 @@ class _Cells:
             self.fail("date", exc.message)
             return None
         if self.today is not None and day > self.today:
-            params = {"value": shown(value), "today": self.today.isoformat(), "timezone": self.timezone}
+            params = {"value": shown(value), "today": Day(self.today), "timezone": self.timezone}
             self.fail("date", Message(FUTURE_DAY, params))
             return None
         return day

@@ -28,7 +28,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 
 from campaigns import tiktok_settings as ts
 from db.config import env
-from db.errors import N_, DomainError, Message
+from db.errors import N_, Day, DomainError, Message
 from db.money import CurrencyError, currency_code
 
 _MAX_WAIT_LIMIT = 86_400.0  # a day: a longer single wait is a typo, not a policy
@@ -143,8 +143,8 @@ def report_windows(since: dt.date, until: dt.date, days: int = ts.REPORT_MAX_DAY
     if until < since:
         raise TikTokRequestError(
             N_("The report range {since} to {until} ends before it starts."),
-            since=since.isoformat(),
-            until=until.isoformat(),
+            since=Day(since),
+            until=Day(until),
         )
     windows = []
     start = since

@@ -7,11 +7,15 @@ command line prints `str(error)`: the English text with the parameters filled in
 
 A parameter that lists codes ("use one of {choices}") is `Codes(kind, values)`: the command line shows the codes
 (`flat, commission`), pages show each code's label from the label map named `kind` (pages/components/terms.py
-`LABEL_MAPS`: `flat fee, commission`, `biaya tetap, komisi`).
+`LABEL_MAPS`: `flat fee, commission`, `biaya tetap, komisi`). A day is `Day(date)` (a bare `datetime.date` counts as
+one) and a month `Month(date)`: the command line shows ISO (`2026-10-20`, `2026-10`), pages the reader's date
+(`20 Okt 2026`, `Oktober 2026`). A message whose text tells the reader to run a command can carry `page_text`, the
+same sentence naming the page or section instead; pages show that one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -73,39 +77,106 @@ class Amount:
         return self.render()
 
 
+# dates(value, kind) -> the day ("day") or month ("month") as the reader writes it (pages pass
+# pages.components.i18n's date_text / month_text through pages.components.inputs)
+DateFormat = Callable[[dt.date, str], str]
+
+
+@dataclass(frozen=True, init=False)
+class Day:
+    """A calendar day as a message parameter: the command line and logs write ISO (`2026-10-20`), pages the
+    reader's date (`20 Okt 2026`, `Oct 20, 2026`). A datetime counts as its date."""
+
+    value: dt.date
+
+    def __init__(self, value: dt.date) -> None:
+        object.__setattr__(self, "value", value.date() if isinstance(value, dt.datetime) else value)
+
+    def render(self, dates: DateFormat | None = None) -> str:
+        return dates(self.value, "day") if dates else self.value.isoformat()
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, init=False)
+class Month:
+    """A calendar month as a message parameter (any day of it): the command line and logs write `2026-10`, pages
+    the reader's month (`Oktober 2026`, `October 2026`)."""
+
+    value: dt.date  # the month's first day
+
+    def __init__(self, value: dt.date) -> None:
+        object.__setattr__(self, "value", dt.date(value.year, value.month, 1))
+
+    def render(self, dates: DateFormat | None = None) -> str:
+        return dates(self.value, "month") if dates else f"{self.value:%Y-%m}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def period_param(text: str) -> Day | Month | str:
+    """An ISO day (`2026-10-20`) or month (`2026-10`) as its parameter; any other text stays as it is."""
+    try:
+        if len(text) == 10:
+            return Day(dt.date.fromisoformat(text))
+        if len(text) == 7:
+            return Month(dt.date.fromisoformat(f"{text}-01"))
+    except ValueError:
+        pass
+    return text
+
+
 @dataclass(frozen=True)
 class Message:
     """A translatable sentence: `text` is the English template, `params` fill its `{placeholders}`.
 
     A parameter may itself be a `Message` (a translated word such as a stage label); pages translate it too.
-    A `Codes` parameter is written with `label` (pages: each code's label), else as the codes.
+    A `Codes` parameter is written with `label` (pages: each code's label), else as the codes. `page_text`, when
+    given, is the sentence pages show instead of `text` (it names a page where `text` names a command).
     """
 
     text: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    page_text: str | None = None
 
-    def render(self, translate: Any = None, label: Labeller | None = None, money: MoneyFormat | None = None) -> str:
+    def render(
+        self,
+        translate: Any = None,
+        label: Labeller | None = None,
+        money: MoneyFormat | None = None,
+        dates: DateFormat | None = None,
+        page: bool = False,
+    ) -> str:
         """The sentence with its parameters, translated by `translate(text) -> text` when given, its codes
-        written by `label(kind, code) -> text` and its amounts by `money(amount, currency) -> text`."""
-        template = translate(self.text) if translate else self.text
-        values = {k: _rendered(v, translate, label, money) for k, v in self.params.items()}
+        written by `label(kind, code) -> text`, its amounts by `money(amount, currency) -> text` and its days
+        and months by `dates(date, "day" | "month") -> text`. `page`: the page variant (`page_text`) if any."""
+        english = self.page_text if page and self.page_text else self.text
+        template = translate(english) if translate else english
+        values = {k: _rendered(v, translate, label, money, dates, page) for k, v in self.params.items()}
         try:
             return template.format(**values) if values else template
         except (KeyError, IndexError, ValueError):
             # A translation with a broken placeholder must not hide the message: fall back to English.
-            return self.text.format(**values) if values else self.text
+            return english.format(**values) if values else english
 
     def __str__(self) -> str:
         return self.render()
 
     def to_data(self) -> dict[str, Any]:
         """The message as JSON data, to store with a record (a failed sync run) and translate when shown."""
-        return {"text": self.text, "params": {k: _param_data(v) for k, v in self.params.items()}}
+        data: dict[str, Any] = {"text": self.text, "params": {k: _param_data(v) for k, v in self.params.items()}}
+        if self.page_text:
+            data["page_text"] = self.page_text
+        return data
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Message:
-        """The message `to_data` wrote."""
-        return cls(str(data.get("text", "")), {k: _param_value(v) for k, v in (data.get("params") or {}).items()})
+        """The message `to_data` wrote (older data: dates stored as ISO text stay that text)."""
+        params = {k: _param_value(v) for k, v in (data.get("params") or {}).items()}
+        page_text = data.get("page_text")
+        return cls(str(data.get("text", "")), params, str(page_text) if page_text else None)
 
 
 def _param_data(value: Any) -> Any:
@@ -115,6 +186,10 @@ def _param_data(value: Any) -> Any:
         return {"codes": [value.kind, list(value.codes)]}
     if isinstance(value, Amount):
         return {"amount": [str(value.value), value.currency]}
+    if isinstance(value, Month):
+        return {"month": f"{value.value:%Y-%m}"}
+    if isinstance(value, Day) or _is_day(value):
+        return {"day": str(value)}
     return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
 
@@ -127,12 +202,37 @@ def _param_value(data: Any) -> Any:
     if isinstance(data, dict) and "amount" in data:
         value, currency = data["amount"]
         return Amount(Decimal(value), currency)
+    if isinstance(data, dict) and "day" in data:
+        return _stored_period(data["day"], 10)
+    if isinstance(data, dict) and "month" in data:
+        return _stored_period(data["month"], 7)
     return data
 
 
-def _rendered(value: Any, translate: Any, label: Labeller | None, money: MoneyFormat | None = None) -> Any:
+def _stored_period(text: Any, length: int) -> Day | Month | str:
+    """A stored day or month; text that is not one (a hand-edited record) stays its text, never an exception."""
+    return period_param(str(text)) if len(str(text)) == length else str(text)
+
+
+def _is_day(value: Any) -> bool:
+    """A bare date (not a datetime: a moment is not a day) passed as a parameter is a `Day`."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _rendered(
+    value: Any,
+    translate: Any,
+    label: Labeller | None,
+    money: MoneyFormat | None = None,
+    dates: DateFormat | None = None,
+    page: bool = False,
+) -> Any:
     if isinstance(value, Message):
-        return value.render(translate, label, money)
+        return value.render(translate, label, money, dates, page)
+    if isinstance(value, Day | Month):
+        return value.render(dates)
+    if _is_day(value):
+        return Day(value).render(dates)
     if isinstance(value, Codes):
         return value.render(label)
     if isinstance(value, Amount):
@@ -160,7 +260,7 @@ class DomainError(ValueError):
 
     def __init__(self, message: str | Message, /, **params: Any):
         if isinstance(message, Message):
-            self.message = Message(message.text, {**message.params, **params})
+            self.message = Message(message.text, {**message.params, **params}, message.page_text)
         else:
             self.message = Message(message, params)
         super().__init__(str(self.message))

@@ -24,7 +24,7 @@ from babel.numbers import (
     parse_decimal,
 )
 
-from db.errors import N_, DomainError, Message
+from db.errors import N_, Day, DomainError, Message
 from db.money import CURRENCY_CODES, currency_code, precision, quantize
 from db.text import sanitize_for_display
 
@@ -732,14 +732,14 @@ def parse_date(text: str | date | None, locale: str | None = None, *, field: str
         day = _read_date(_prepare(text), locale, field, shown, example, not_date)
     else:
         raise not_date
+    # typed text is shown as typed; a picked date is a day, written as the reader writes dates
+    value: str | Day = shown if isinstance(text, str) else Day(day)
     if day < EARLIEST:
         raise _refusal(
-            N_("{value} is before {bound}, the earliest date allowed."), field, value=shown, bound=EARLIEST.isoformat()
+            N_("{value} is before {bound}, the earliest date allowed."), field, value=value, bound=Day(EARLIEST)
         )
     if day > LATEST:
-        raise _refusal(
-            N_("{value} is after {bound}, the latest date allowed."), field, value=shown, bound=LATEST.isoformat()
-        )
+        raise _refusal(N_("{value} is after {bound}, the latest date allowed."), field, value=value, bound=Day(LATEST))
     return day
 
 

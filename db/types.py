@@ -170,7 +170,13 @@ class ScaledDecimal(TypeDecorator):
         # A float or text here means a value written around this type (or an unconverted old row): never
         # guess what it meant.
         raise StorageError(
-            N_("{kind}: a stored value is not a scaled integer ({value}); run `python cli.py db upgrade`."),
+            Message(
+                N_("{kind}: a stored value is not a scaled integer ({value}); run `python cli.py db upgrade`."),
+                page_text=N_(
+                    "{kind}: a stored value is not a scaled integer ({value}); ask your admin to upgrade the "
+                    "database (docs/deployment.md)."
+                ),
+            ),
             kind=self._kind,
             value=_shown(value),
         )
@@ -279,7 +285,14 @@ class ExactRate(TypeDecorator):
         if type(value) is int:
             return Decimal(value)
         raise StorageError(
-            N_("FX rate: a stored value is not exact ({value}); run `python cli.py db upgrade`."), value=_shown(value)
+            Message(
+                N_("FX rate: a stored value is not exact ({value}); run `python cli.py db upgrade`."),
+                page_text=N_(
+                    "FX rate: a stored value is not exact ({value}); ask your admin to upgrade the database "
+                    "(docs/deployment.md)."
+                ),
+            ),
+            value=_shown(value),
         )
 
     @property

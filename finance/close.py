@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
-from db.errors import N_, DomainError
+from db.errors import N_, Day, DomainError, Month
 from db.money import quantize
 from db.roles import Actor, require
 from db.types import utcnow
@@ -68,12 +68,12 @@ def close_month(
     if last >= today:
         raise CloseError(
             N_("{month} has not ended yet; a month can be closed from {day}."),
-            month=f"{first:%Y-%m}",
-            day=last + dt.timedelta(1),
+            month=Month(first),
+            day=Day(last + dt.timedelta(1)),
         )
     row = get_close(session, first)
     if row is not None and row.status == "locked":
-        raise CloseError(N_("{month} is already closed (by {who})."), month=f"{first:%Y-%m}", who=row.locked_by)
+        raise CloseError(N_("{month} is already closed (by {who})."), month=Month(first), who=row.locked_by)
     reporting = reporting_currency(session)
     currencies = [reporting, *[c for c in data_currencies(session) if c != reporting]]
     locked = frozenset(locked_months(session)) | {first}
@@ -98,7 +98,7 @@ def close_month(
             if currency == reporting:
                 raise CloseError(
                     N_("Cannot close {month} in {currency}: {reason}"),
-                    month=f"{first:%Y-%m}",
+                    month=Month(first),
                     currency=reporting,
                     reason=exc.message if isinstance(exc, DomainError) else str(exc),
                 ) from None
@@ -143,7 +143,7 @@ def reopen_month(session: Session, actor: Actor, month: dt.date, reason: str) ->
     first = month_start(month)
     row = get_close(session, first)
     if row is None or row.status != "locked":
-        raise CloseError(N_("{month} is not closed."), month=f"{first:%Y-%m}")
+        raise CloseError(N_("{month} is not closed."), month=Month(first))
     if not (reason or "").strip():
         raise CloseError(N_("Give a reason for reopening the month."))
     snaps = session.execute(
@@ -196,7 +196,7 @@ def difference_report(session: Session, month: dt.date) -> list[Difference]:
     first, last = month_start(month), month_end(month)
     row = get_close(session, first)
     if row is None or row.status != "locked":
-        raise CloseError(N_("{month} is not closed; there is nothing to compare."), month=f"{first:%Y-%m}")
+        raise CloseError(N_("{month} is not closed; there is nothing to compare."), month=Month(first))
     snap = session.scalar(
         select(ExportSnapshot)
         .where(ExportSnapshot.period_close_id == row.id, ExportSnapshot.export_name == "campaign-monthly")
@@ -204,7 +204,7 @@ def difference_report(session: Session, month: dt.date) -> list[Difference]:
         .limit(1)
     )
     if snap is None:
-        raise CloseError(N_("{month} has no campaign-monthly snapshot to compare with."), month=f"{first:%Y-%m}")
+        raise CloseError(N_("{month} has no campaign-monthly snapshot to compare with."), month=Month(first))
     header, rows = read_rows(bytes(snap.content))
     ix = {c: i for i, c in enumerate(header)}
     then: dict[tuple[str, str], tuple[str, str, Decimal, Decimal]] = {}

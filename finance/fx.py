@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from campaigns.models import AdAccount, CampaignInsight
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
-from db.errors import N_, Codes, DomainError, Message, as_message
+from db.errors import N_, Codes, Day, DomainError, Message, Month, as_message, period_param
 from db.money import currency_code, is_currency, quantize
 from db.parse import parse_date, parse_rate
 from db.roles import Actor, require
@@ -230,13 +230,14 @@ def missing_rate_messages(missing: Iterable[MissingRate]) -> list[Message]:
                 "No {pair} rate for {when}: tried {tried} and the ECB reference rates. "
                 "Enter the {pair} rate for {when} on Exports → FX rates."
             )
-            out.append(Message(text, {**params, "when": periods[0]}))
+            out.append(Message(text, {**params, "when": period_param(periods[0])}))
         else:
             text = N_(
                 "No {pair} rate for {count} days or months from {first} to {last}: tried {tried} and the ECB "
                 "reference rates. Enter {pair} rates for {first} to {last} on Exports → FX rates."
             )
-            out.append(Message(text, {**params, "count": len(periods), "first": periods[0], "last": periods[-1]}))
+            ends = {"first": period_param(periods[0]), "last": period_param(periods[-1])}
+            out.append(Message(text, {**params, "count": len(periods), **ends}))
     return out
 
 
@@ -421,14 +422,21 @@ class RateBook:
         used = self.try_rate_for_day(currency, day)
         if used is None:
             raise FxError(
-                N_(
-                    "No {pair} rate for {day}: tried {tried} on that day and the {days} days before it, and the "
-                    "ECB reference rates. Enter the {pair} rate for {day} on Exports → FX rates, or import "
-                    "rates with `python cli.py fx import`."
+                Message(
+                    N_(
+                        "No {pair} rate for {day}: tried {tried} on that day and the {days} days before it, and the "
+                        "ECB reference rates. Enter the {pair} rate for {day} on Exports → FX rates, or import "
+                        "rates with `python cli.py fx import`."
+                    ),
+                    page_text=N_(
+                        "No {pair} rate for {day}: tried {tried} on that day and the {days} days before it, and the "
+                        "ECB reference rates. Enter the {pair} rate for {day} on Exports → FX rates, or import a "
+                        "rates file there."
+                    ),
                 ),
                 pair=pair_text(currency, self.target),
                 tried=tried_text(currency, self.target),
-                day=day.isoformat(),
+                day=Day(day),
                 days=DAILY_FALLBACK_DAYS,
             )
         return used
@@ -445,14 +453,20 @@ class RateBook:
         used = self.try_rate_for_month(currency, month)
         if used is None:
             raise FxError(
-                N_(
-                    "No {pair} rate in {month} (policy {policy}): tried {tried} and the ECB reference rates. "
-                    "Enter {pair} rates for {month} on Exports → FX rates, or import rates with "
-                    "`python cli.py fx import`."
+                Message(
+                    N_(
+                        "No {pair} rate in {month} (policy {policy}): tried {tried} and the ECB reference rates. "
+                        "Enter {pair} rates for {month} on Exports → FX rates, or import rates with "
+                        "`python cli.py fx import`."
+                    ),
+                    page_text=N_(
+                        "No {pair} rate in {month} (policy {policy}): tried {tried} and the ECB reference rates. "
+                        "Enter {pair} rates for {month} on Exports → FX rates, or import a rates file there."
+                    ),
                 ),
                 pair=pair_text(currency, self.target),
                 tried=tried_text(currency, self.target),
-                month=month.strftime("%Y-%m"),
+                month=Month(month),
                 policy=self.policy,
             )
         return used
@@ -698,7 +712,7 @@ def _store_rates(
             day = _date(day_cell)
             src, dst = _code(str(src_cell), "from"), _code(str(dst_cell), "to")
             if (day, src, dst) in seen:
-                raise FxError(N_("{pair} {day} appears twice in the file"), pair=f"{src}->{dst}", day=day.isoformat())
+                raise FxError(N_("{pair} {day} appears twice in the file"), pair=f"{src}->{dst}", day=Day(day))
             seen.add((day, src, dst))
             exists = session.scalar(
                 select(FxRate.id).where(FxRate.date == day, FxRate.from_currency == src, FxRate.to_currency == dst)

@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from db.config import ROOT, env
-from db.errors import N_, DomainError
+from db.errors import N_, Day, DomainError, Message
 
 SOURCE = "ecb_reference"
 ECB_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
@@ -160,7 +160,7 @@ def parse_reference(data: bytes, origin: str) -> ReferenceRates:
         except ValueError:
             raise ReferenceRatesError(N_("Line {line}: {value} is not a date."), line=number, value=match[1]) from None
         if day in rows:
-            raise ReferenceRatesError(N_("Line {line}: {day} appears twice."), line=number, day=day.isoformat())
+            raise ReferenceRatesError(N_("Line {line}: {day} appears twice."), line=number, day=Day(day))
         rows[day] = match[2]
     if not rows:
         raise ReferenceRatesError(N_("The file holds no rates."))
@@ -237,9 +237,15 @@ def _load(path: str, _mtime_ns: int, _size: int) -> ReferenceRates:
         return parse_reference(data, path)
     except ReferenceRatesError as exc:
         raise ReferenceRatesError(
-            N_(
-                "The reference rates file {path} is not a valid ECB history: {reason} "
-                "Run `python cli.py fx update` or remove it."
+            Message(
+                N_(
+                    "The reference rates file {path} is not a valid ECB history: {reason} "
+                    "Run `python cli.py fx update` or remove it."
+                ),
+                page_text=N_(
+                    "The reference rates file {path} is not a valid ECB history: {reason} "
+                    "Ask your admin to refresh the reference rates (see docs/deployment.md) or remove the file."
+                ),
             ),
             path=path,
             reason=exc.message,
@@ -277,14 +283,14 @@ def update_reference(url: str | None = None, dest: Path | None = None) -> Update
         raise ReferenceRatesError(
             N_("The file from {url} ends on {new}, before the rates in use ({old}); nothing was replaced."),
             url=url,
-            new=fresh.last_day.isoformat(),
-            old=previous.isoformat(),
+            new=Day(fresh.last_day),
+            old=Day(previous),
         )
     if fresh.last_day > dt.date.today() + dt.timedelta(days=1):
         raise ReferenceRatesError(
             N_("The file from {url} has rates dated {day}, in the future; nothing was replaced."),
             url=url,
-            day=fresh.last_day.isoformat(),
+            day=Day(fresh.last_day),
         )
     _replace(dest, data)
     quoted = fresh.quoted_on(fresh.last_day)

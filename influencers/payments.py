@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.calendar import month_start, workspace_today
-from db.errors import N_, Amount, FieldErrors, Message, NotFound, TransitionError
+from db.errors import N_, Amount, Day, FieldErrors, Message, Month, NotFound, TransitionError
 from db.money import CurrencyError, currency_code
 from db.parse import ParseError, is_blank, parse_amount, parse_date
 from db.roles import Actor, require
@@ -363,13 +363,11 @@ def record_refund(
     else:
         day = _date(errors, "refund_date", refund_date)
         if day is not None and payment.paid_date is not None and day < payment.paid_date:
-            errors["refund_date"] = Message(
-                REFUND_BEFORE, {"date": day.isoformat(), "paid_date": payment.paid_date.isoformat()}
-            )
+            errors["refund_date"] = Message(REFUND_BEFORE, {"date": Day(day), "paid_date": Day(payment.paid_date)})
         elif day is not None and day > workspace_today(session):
             errors["refund_date"] = Message(REFUND_FUTURE)
         elif day is not None and month_start(day) in set(closed_months):
-            errors["refund_date"] = Message(REFUND_CLOSED, {"month": f"{day:%Y-%m}"})
+            errors["refund_date"] = Message(REFUND_CLOSED, {"month": Month(day)})
     why = _text(errors, "reason", reason, multiline=True)
     if why is None and "reason" not in errors:
         errors["reason"] = Message(REFUND_NO_REASON)

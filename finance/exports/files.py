@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.calendar import is_whole_month, month_segments, month_start
-from db.errors import N_
+from db.errors import N_, Day, Month
 from db.money import currency_code, plain
 from db.roles import Actor, require
 from db.types import utcnow
@@ -33,7 +33,7 @@ from finance.models import ExportSnapshot, PeriodClose
 def check_period(since: dt.date, until: dt.date) -> None:
     if since > until:
         raise ExportError(
-            N_("The period starts ({since}) after it ends ({until})."), since=since.isoformat(), until=until.isoformat()
+            N_("The period starts ({since}) after it ends ({until})."), since=Day(since), until=Day(until)
         )
 
 
@@ -224,7 +224,7 @@ def _snapshot_bytes(session: Session, spec: ExportSpec, close_id: int, currency:
                 )
             )
         )
-        month = close.month.strftime("%Y-%m") if close else "?"
+        month = Month(close.month) if close else "?"
         raise ExportError(
             N_(
                 "{month} is closed and its {export} export was snapshotted in {currencies} only; export it in one "

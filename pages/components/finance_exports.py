@@ -91,6 +91,16 @@ DOMAIN_MESSAGES = (
         "Enter {pair} rates for {month} on Exports → FX rates, or import rates with "
         "`python cli.py fx import`."
     ),
+    # the same two as pages show them (db.errors.Message page_text: the page, not the command)
+    N_(
+        "No {pair} rate for {day}: tried {tried} on that day and the {days} days before it, and the "
+        "ECB reference rates. Enter the {pair} rate for {day} on Exports → FX rates, or import a "
+        "rates file there."
+    ),
+    N_(
+        "No {pair} rate in {month} (policy {policy}): tried {tried} and the ECB reference rates. "
+        "Enter {pair} rates for {month} on Exports → FX rates, or import a rates file there."
+    ),
     N_("Amount"),
     N_("Quantity"),
     N_("FX rate"),
@@ -102,6 +112,11 @@ DOMAIN_MESSAGES = (
     N_("A total is beyond {bound} and cannot be added exactly; export a shorter period."),
     N_("{kind}: a stored value is not a scaled integer ({value}); run `python cli.py db upgrade`."),
     N_("FX rate: a stored value is not exact ({value}); run `python cli.py db upgrade`."),
+    N_(
+        "{kind}: a stored value is not a scaled integer ({value}); ask your admin to upgrade the "
+        "database (docs/deployment.md)."
+    ),
+    N_("FX rate: a stored value is not exact ({value}); ask your admin to upgrade the database (docs/deployment.md)."),
 )
 
 

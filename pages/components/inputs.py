@@ -19,7 +19,7 @@ from db.errors import DomainError, FieldErrors, Message
 from db.parse import ParseError, amount_example, parse_amount, parse_date, parse_rate
 from db.roles import PermissionDenied
 from db.validation import validation_messages
-from pages.components.i18n import N_, _, current_locale, picker_format
+from pages.components.i18n import N_, _, current_locale, date_text, month_text, picker_format
 from pages.components.money import money
 from pages.components.terms import ROLE_LABELS, code_label, field_label, term
 
@@ -28,10 +28,18 @@ from pages.components.terms import ROLE_LABELS, code_label, field_label, term
 DATABASE_FAILED = N_("The database could not save this change; nothing was saved. Try again in a moment.")
 
 
+def message_dates(day: dt.date, kind: str) -> str:
+    """A message's day or month parameter (db.errors `Day`, `Month`) as the reader writes it: `20 Okt 2026`,
+    `Oktober 2026` (Bahasa Indonesia), `Oct 20, 2026`, `October 2026` (English)."""
+    return month_text(day) if kind == "month" else date_text(day)
+
+
 def message_text(message: Message | str) -> str:
-    """A domain message (template + parameters) in the user's language; codes it lists read as their labels."""
+    """A domain message (template + parameters) in the user's language, its page variant when it has one (a page
+    named where the command line names a command); codes it lists read as their labels, amounts as money, days
+    and months as the reader's dates."""
     if isinstance(message, Message):
-        return message.render(_, code_label, money)
+        return message.render(_, code_label, money, message_dates, page=True)
     return _(message)
 
 

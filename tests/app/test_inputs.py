@@ -68,9 +68,10 @@ def test_a_typed_date_outside_the_range_is_kept_and_refused_under_the_field() ->
     assert (at.date_input(key="due").min, at.date_input(key="due").max) == (dt.date(1, 1, 1), dt.date(9999, 12, 31))
     assert at.session_state["seen_day"] == dt.date(1900, 1, 1)
     # ...and the person is told why it cannot be saved.
-    assert [e.value for e in at.error] == ["Due date: 1900-01-01 is before 2000-01-01, the earliest date allowed."]
+    # (a picked date and the bound are days, written as dates are on the page: `Jan 1, 2000`, `1 Jan 2000`)
+    assert [e.value for e in at.error] == ["Due date: Jan 1, 1900 is before Jan 1, 2000, the earliest date allowed."]
     at = _date_run(dt.date(9999, 12, 31))
-    assert [e.value for e in at.error] == ["Due date: 9999-12-31 is after 2100-12-31, the latest date allowed."]
+    assert [e.value for e in at.error] == ["Due date: Dec 31, 9999 is after Dec 31, 2100, the latest date allowed."]
 
 
 def test_a_date_in_range_is_returned_without_a_message() -> None:

@@ -354,3 +354,19 @@ def test_migration_refuses_values_it_cannot_keep_and_changes_nothing(database_ur
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0005_pacing"
         if sqlite:
             assert conn.execute(sa.text("SELECT typeof(spend) FROM campaign_insight WHERE id = 1")).scalar() == "real"
+
+
+def test_a_stored_value_not_yet_converted_names_the_command_only_on_the_command_line(monkeypatch) -> None:
+    """The CLI's sentence says `python cli.py db upgrade`; a page says to ask the admin (no command line there)."""
+    from sqlalchemy.dialects import sqlite
+
+    from db.types import Rate
+    from tests.bahasa import in_bahasa
+
+    for column_type, stored in ((Money, 12.5), (Rate, 16250.5)):
+        with pytest.raises(StorageError) as caught:
+            column_type.process_result_value(stored, sqlite.dialect())
+        assert str(caught.value).endswith("run `python cli.py db upgrade`.")
+        shown = in_bahasa(monkeypatch, caught.value.message)
+        assert shown.endswith("minta admin Anda memperbarui basis data (docs/deployment.md).")
+        assert "cli.py" not in shown

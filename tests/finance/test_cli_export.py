@@ -15,6 +15,7 @@ from db.models import AuditEntry
 from finance.csvfile import BOM
 from finance.exports import read_rows
 from finance.models import FxRate
+from tests.bahasa import in_bahasa
 from tests.cli_run import run_cli
 
 runner = CliRunner()
@@ -80,6 +81,21 @@ def test_bad_dates_exit_1(finance_url: str) -> None:
         lines = proc.stderr.decode().strip().splitlines()
         assert len(lines) == 1
         assert message in lines[0]
+
+
+def test_a_backwards_period_names_its_days_as_dates_on_a_page(monkeypatch) -> None:
+    import datetime as dt
+
+    import pytest
+
+    from finance.exports import ExportError
+    from finance.exports.files import check_period
+
+    with pytest.raises(ExportError) as caught:
+        check_period(dt.date(2026, 10, 31), dt.date(2026, 10, 1))
+    assert str(caught.value) == "The period starts (2026-10-31) after it ends (2026-10-01)."
+    shown = in_bahasa(monkeypatch, caught.value.message)
+    assert shown == "Periode dimulai (31 Okt 2026) setelah berakhir (1 Okt 2026)."
 
 
 def test_a_missing_fx_rate_leaves_cells_blank_and_is_listed_on_stderr(finance_url: str, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from finance.csvfile import BOM
 from finance.exports import EXPORTS, ExportError, export_chunks, read_rows
 from finance.fx import set_rate
 from finance.models import ExportSnapshot
+from tests.bahasa import in_bahasa
 from tests.finance.conftest import NOW
 
 D = dt.date
@@ -91,9 +92,13 @@ def test_reopen_serves_live_data_again_and_is_audited(fs) -> None:
     assert actions == ["close", "reopen", "close"]
 
 
-def test_close_rules(fs) -> None:
-    with pytest.raises(CloseError, match="not ended"):
+def test_close_rules(fs, monkeypatch) -> None:
+    with pytest.raises(CloseError, match="not ended") as early:
         close_month(fs, FINANCE, D(2026, 12, 1), today=TODAY)
+    assert str(early.value) == "2026-12 has not ended yet; a month can be closed from 2027-01-01."  # CLI: ISO
+    assert in_bahasa(monkeypatch, early.value.message) == (
+        "Desember 2026 belum berakhir; bulan bisa ditutup mulai 1 Jan 2027."
+    )
     with pytest.raises(PermissionDenied):
         close_month(fs, Actor("m@example.com", "manager"), OCT, today=TODAY)
     close_month(fs, FINANCE, OCT, today=TODAY, now=NOW)
@@ -101,14 +106,18 @@ def test_close_rules(fs) -> None:
         close_month(fs, FINANCE, OCT, today=TODAY)
 
 
-def test_close_fails_cleanly_without_reporting_rates(fs) -> None:
+def test_close_fails_cleanly_without_reporting_rates(fs, monkeypatch) -> None:
     set_rate(fs, FINANCE, D(2026, 9, 1), "USD", "VND", "25000")
     from db.models import Setting
 
     fs.add(Setting(key="reporting_currency", value="VND"))  # the ECB publishes no VND rates
     fs.flush()
-    with pytest.raises(CloseError, match=r"No IDR→VND rate in 2026-10"):
+    with pytest.raises(CloseError, match=r"No IDR→VND rate in 2026-10") as caught:
         close_month(fs, FINANCE, OCT, today=TODAY, now=NOW)
+    assert "python cli.py fx import" in str(caught.value)  # the command line
+    shown = in_bahasa(monkeypatch, caught.value.message)  # the page: the month named, the FX rates section
+    assert shown.startswith("Tidak bisa menutup Oktober 2026 dalam VND: Tidak ada kurs IDR→VND pada Oktober 2026")
+    assert shown.endswith("atau impor file kurs di sana.")
 
 
 def test_a_snapshot_from_before_a_column_change_is_stitched_by_column_name(fs) -> None:

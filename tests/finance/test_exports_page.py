@@ -94,7 +94,10 @@ def test_a_missing_rate_leaves_cells_blank_and_is_listed_and_strict_refuses(fina
     assert set(preview["spend_reporting"]) == {""}
     at.checkbox(key="exports_strict").check().run()
     assert not at.exception, at.exception
-    assert any("No IDR→VND rate in 2026-10" in e.value and "Exports → FX rates" in e.value for e in at.error)
+    # the page names the month as people read it and the FX rates section, never a command line
+    refusals = [e.value for e in at.error if "No IDR→VND rate in October 2026" in e.value]
+    assert refusals
+    assert all("Exports → FX rates" in e and "cli.py" not in e for e in refusals)
     assert not at.get("download_button")
 
 

@@ -12,6 +12,7 @@ from db.models import AuditEntry
 from db.roles import Actor, PermissionDenied
 from finance.fx import FxError, RateBook, import_rates_csv, set_rate
 from finance.models import FxRate
+from tests.bahasa import in_bahasa
 
 D = dt.date
 FINANCE = Actor("fin@example.com", "finance")
@@ -38,6 +39,25 @@ def test_missing_rate_names_the_pair_and_date(session) -> None:
     monthly = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "monthly_average")
     with pytest.raises(FxError, match=r"No VND→USD rate in 2026-10 \(policy monthly_average\): tried VND→USD, USD→VND"):
         monthly.convert(Decimal(1000), "VND", D(2026, 10, 3))
+
+
+def test_a_missing_rate_on_a_page_names_the_page_and_the_readers_dates(session, monkeypatch) -> None:
+    book = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "daily")
+    with pytest.raises(FxError) as daily:
+        book.convert(Decimal(1000), "VND", D(2026, 10, 3))
+    assert str(daily.value).endswith("or import rates with `python cli.py fx import`.")  # the command line keeps it
+    assert in_bahasa(monkeypatch, daily.value.message) == (
+        "Tidak ada kurs VND→USD untuk 3 Okt 2026: sudah dicoba VND→USD, USD→VND pada hari itu dan 7 hari "
+        "sebelumnya, serta kurs referensi ECB. Masukkan kurs VND→USD untuk 3 Okt 2026 di Ekspor → Kurs valas, "
+        "atau impor file kurs di sana."
+    )
+    monthly = RateBook(session, "USD", D(2026, 10, 1), D(2026, 10, 31), "monthly_average")
+    with pytest.raises(FxError) as month:
+        monthly.convert(Decimal(1000), "VND", D(2026, 10, 3))
+    assert "2026-10 (policy monthly_average)" in str(month.value)
+    shown = in_bahasa(monkeypatch, month.value.message)
+    assert shown.startswith("Tidak ada kurs VND→USD pada Oktober 2026 (kebijakan monthly_average)")
+    assert "cli.py" not in shown
 
 
 def test_inverse_rate_when_only_the_opposite_pair_exists(session) -> None:
@@ -106,7 +126,7 @@ def test_set_rate_is_audited_and_needs_permission(session) -> None:
             set_rate(session, FINANCE, *bad)
 
 
-def test_csv_import_reports_bad_rows_and_keeps_good_ones(session) -> None:
+def test_csv_import_reports_bad_rows_and_keeps_good_ones(session, monkeypatch) -> None:
     data = (
         "\ufeffDate,From,To,Rate,Source\n"
         "2026-10-01,USD,IDR,16000,bank\n"
@@ -120,7 +140,9 @@ def test_csv_import_reports_bad_rows_and_keeps_good_ones(session) -> None:
     assert [e.split(":")[0] for e in result.errors] == ["row 3", "row 4", "row 6"]
     assert "rate" in result.errors[0]
     assert "date" in result.errors[1]
-    assert "twice" in result.errors[2]
+    assert result.errors[2] == "row 6: USD->IDR 2026-10-01 appears twice in the file"
+    assert result.problems[2][0] == 6
+    assert in_bahasa(monkeypatch, result.problems[2][1]) == "USD->IDR 1 Okt 2026 muncul dua kali di file"
     book = RateBook(session, "IDR", D(2026, 10, 3), D(2026, 10, 3), "daily")
     assert book.rate("SGD", D(2026, 10, 3)).rate == Decimal("12000.5")
 

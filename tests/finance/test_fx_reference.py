@@ -33,6 +33,7 @@ from finance.fx import (
 )
 from finance.fx_reference import ReferenceRatesError, bundled_file, parse_reference, reference_rates
 from finance.models import FxRate
+from tests.bahasa import in_bahasa
 from tests.fakes import loopback
 
 D = dt.date
@@ -239,7 +240,14 @@ def test_malformed_reference_files_are_refused(content: bytes, reason: str) -> N
         parse_reference(content, "test")
 
 
-def test_a_kept_copy_is_preferred_and_reread_when_replaced(kept_copy: Path) -> None:
+def test_a_repeated_day_is_named_as_a_date_on_a_page(monkeypatch) -> None:
+    with pytest.raises(ReferenceRatesError) as caught:
+        parse_reference(b"Date,USD,\n2026-11-02,1.1,\n2026-11-02,1.2,\n", "test")
+    assert str(caught.value) == "Line 3: 2026-11-02 appears twice."
+    assert in_bahasa(monkeypatch, caught.value.message) == "Baris 3: 2 Nov 2026 muncul dua kali."
+
+
+def test_a_kept_copy_is_preferred_and_reread_when_replaced(kept_copy: Path, monkeypatch) -> None:
     kept_copy.parent.mkdir(parents=True)
     kept_copy.write_bytes(_zip(_ecb_csv({"2030-01-02": "1.25,150,20000,1.6"})))
     ref = reference_rates()
@@ -248,8 +256,14 @@ def test_a_kept_copy_is_preferred_and_reread_when_replaced(kept_copy: Path) -> N
     kept_copy.write_bytes(_zip(_ecb_csv({"2030-01-02": "1.25,150,20000,1.6", "2030-01-03": "1,1,1,1"})))
     assert reference_rates().last_day == D(2030, 1, 3)
     kept_copy.write_bytes(b"garbage")
-    with pytest.raises(ReferenceRatesError, match="not a valid ECB history"):
+    with pytest.raises(ReferenceRatesError, match="not a valid ECB history") as caught:
         reference_rates()
+    assert "Run `python cli.py fx update` or remove it." in str(caught.value)  # the command line
+    shown = in_bahasa(monkeypatch, caught.value.message)  # a page: whom to ask, no command
+    assert shown.endswith(
+        "Minta admin Anda memperbarui kurs referensi (lihat docs/deployment.md) atau menghapus file itu."
+    )
+    assert "cli.py" not in shown
 
 
 # --- fx update against a loopback server ------------------------------------------------------------------
@@ -450,3 +464,22 @@ def test_missing_rate_messages_name_the_pairs_tried_and_the_pair_to_enter_where(
         "Enter the USD→IDR rate for 2026-11-30 on Exports → FX rates.",
     ]
     assert missing_rate_messages([]) == []
+
+
+def test_missing_rate_messages_write_days_and_months_as_dates_on_a_page(monkeypatch) -> None:
+    from finance.fx import missing_rate_messages
+
+    day, months = missing_rate_messages(
+        [
+            MissingRate("USD", "IDR", "2026-11-30"),  # a daily policy's day
+            MissingRate("SGD", "IDR", "2026-10"),  # a monthly policy's months
+            MissingRate("SGD", "IDR", "2026-11"),
+        ]
+    )[::-1]
+    assert "for 2026-11-30:" in str(day)  # the command line: ISO
+    assert in_bahasa(monkeypatch, day) == (
+        "Tidak ada kurs USD→IDR untuk 30 Nov 2026: sudah dicoba USD→IDR, IDR→USD dan kurs referensi ECB. "
+        "Masukkan kurs USD→IDR untuk 30 Nov 2026 di Ekspor → Kurs valas."
+    )
+    assert "from 2026-10 to 2026-11:" in str(months)
+    assert "dari Oktober 2026 sampai November 2026" in in_bahasa(monkeypatch, months)

@@ -16,6 +16,7 @@ from finance.exports import export_chunks, read_rows
 from finance.ledger import build_ledger
 from influencers.models import Payment
 from influencers.payments import net_paid, record_refund
+from tests.bahasa import in_bahasa
 from tests.finance.conftest import NOW
 
 D = dt.date
@@ -88,7 +89,7 @@ def test_a_closed_month_keeps_its_snapshot_and_the_refund_shows_in_its_own_month
     ]
 
 
-def test_a_refund_dated_in_a_closed_month_is_refused(fs) -> None:
+def test_a_refund_dated_in_a_closed_month_is_refused(fs, monkeypatch) -> None:
     close_month(fs, FINANCE, OCT, today=D(2026, 12, 15), now=NOW)
     october = _file(fs, since=OCT, until=OCT_END)
     with pytest.raises(FieldErrors) as caught:
@@ -97,6 +98,10 @@ def test_a_refund_dated_in_a_closed_month_is_refused(fs) -> None:
         "refund_date": "2026-10 is closed and its files never change: date the refund in an open month (the day it "
         "is recorded), or reopen 2026-10 first"
     }
+    assert in_bahasa(monkeypatch, caught.value.messages["refund_date"]) == (
+        "Oktober 2026 sudah ditutup dan filenya tidak pernah berubah: beri tanggal pengembalian di bulan yang masih "
+        "terbuka (hari pencatatannya), atau buka kembali Oktober 2026 dulu"
+    )
     refunds.record_refund(fs, FINANCE, 1, "100000", D(2026, 11, 2), "recorded in the open month")
     assert _file(fs, since=OCT, until=OCT_END) == october
     assert [r["entry_type"] for r in _rows(fs, since=NOV, until=NOV_END)][-1] == "refund"

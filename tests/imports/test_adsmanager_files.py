@@ -35,6 +35,7 @@ from db.calendar import Period
 from db.roles import CLI_ACTOR
 from finance.exports import export_chunks, read_rows
 from finance.ledger import build_ledger
+from tests.bahasa import in_bahasa
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TOKO = "Toko Sumber Makmur"
@@ -109,6 +110,16 @@ def test_whole_period_exports_are_refused_and_write_nothing(session, name: str) 
     with pytest.raises(AdsManagerFileError, match=r"Breakdown -> By time -> Day"):
         preview_import(session, (FIXTURES / name).read_bytes(), name)
     assert session.scalar(select(func.count(AdAccount.id))) == 0
+
+
+def test_a_whole_period_export_names_its_days_as_dates_on_the_page(session, monkeypatch) -> None:
+    name = "adsmanager_campaign_id_idr.csv"  # Awal/Akhir pelaporan 2026-06-01 .. 2026-06-30, one total per campaign
+    with pytest.raises(AdsManagerFileError) as caught:
+        preview_import(session, (FIXTURES / name).read_bytes(), name)
+    assert "for 2026-06-01 to 2026-06-30, not one row per day" in str(caught.value)  # the command line: ISO
+    shown = in_bahasa(monkeypatch, caught.value.message)
+    assert "1 Jun 2026 sampai 30 Jun 2026" in shown
+    assert "2026-06" not in shown
 
 
 def test_line_endings_and_encodings_read_the_same_rows(session) -> None:

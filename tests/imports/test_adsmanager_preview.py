@@ -15,6 +15,7 @@ from sqlalchemy import select
 from campaigns.adsmanager import AccountTarget, apply_import, preview_import
 from campaigns.models import SOURCE_META_API, AdAccount, Campaign, CampaignInsight
 from db.roles import CLI_ACTOR
+from tests.bahasa import in_bahasa
 
 SYNC = "pages/sync/sync.py"
 HEADER = [
@@ -201,7 +202,7 @@ def test_a_delivery_that_says_neither_on_nor_off_leaves_the_status_and_says_so(s
 # --- future days ---------------------------------------------------------------------------------------------------
 
 
-def test_a_row_dated_after_the_accounts_today_is_refused_with_its_line_and_reason(session) -> None:
+def test_a_row_dated_after_the_accounts_today_is_refused_with_its_line_and_reason(session, monkeypatch) -> None:
     data = download(
         [
             row("2026-11-03", "Promo 12.12 - Konversi", PROMO, "active", "500000"),  # line 5: today
@@ -217,9 +218,21 @@ def test_a_row_dated_after_the_accounts_today_is_refused_with_its_line_and_reaso
         "2026-11-05 is after today (2026-11-03) in the ad account's time zone: Meta cannot report spend for days "
         "that have not happened; check the date, or export the report again."
     )
+    # On the page the account's today is a date as Indonesians write it; the cell stays as the file wrote it.
+    assert in_bahasa(monkeypatch, error.message).startswith("2026-11-05 jatuh setelah hari ini (3 Nov 2026) di zona")
     apply_import(session, CLI_ACTOR, preview)
     session.flush()
     assert sorted(session.scalars(select(CampaignInsight.date))) == [dt.date(2026, 11, 3), dt.date(2026, 11, 4)]
+
+
+def test_a_period_that_ends_before_it_starts_names_both_days_as_dates_on_the_page(session, monkeypatch) -> None:
+    ok = row("2026-11-02", "Promo 12.12 - Konversi", PROMO, "active", "500000")
+    backwards = ["2026-11-03", "2026-11-01", *row("", "Promo 12.12 - Konversi", PROMO, "active", "300000")[2:]]
+    preview = preview_import(session, download([ok, backwards]), "Toko.csv", AccountTarget(), now=NOW)
+    [error] = preview.errors
+    assert (error.row, error.column) == (6, "Akhir pelaporan")
+    assert error.reason == "2026-11-01 is before the start of the row's period, 2026-11-03."  # CLI: ISO
+    assert in_bahasa(monkeypatch, error.message) == "1 Nov 2026 sebelum awal periode baris ini, 3 Nov 2026."
 
 
 def test_the_accounts_own_time_zone_decides_today(session) -> None:

@@ -19,6 +19,7 @@ from campaigns.platform_import import PlatformImportError, apply_report, preview
 from campaigns.platform_reports import GOOGLE_ADS, LINKEDIN, TIKTOK
 from db.roles import CLI_ACTOR
 from pages.components.terms import label
+from tests.bahasa import in_bahasa
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 D = dt.date
@@ -238,7 +239,7 @@ def test_a_segment_that_does_not_partition_the_day_is_refused_naming_its_column(
 # --- 5. future days -----------------------------------------------------------------------------------------------
 
 
-def test_days_after_the_accounts_today_are_refused(session) -> None:
+def test_days_after_the_accounts_today_are_refused(session, monkeypatch) -> None:
     b_account = AdAccount(
         platform="tiktok", account_id="7100", name="Batik", currency="IDR", timezone_name="Asia/Jakarta"
     )
@@ -254,6 +255,8 @@ def test_days_after_the_accounts_today_are_refused(session) -> None:
     ((problem),) = preview.errors
     assert (problem.row, problem.column) == (3, "Date")
     assert problem.reason.startswith("2026-12-05 10:00:00 is after today (2026-12-04) in the account's time zone")
+    # on the page the account's today reads as a date; the cell stays as the file wrote it
+    assert in_bahasa(monkeypatch, problem.message).startswith("2026-12-05 10:00:00 sesudah hari ini (4 Des 2026) di")
     tomorrow = dt.date.today() + dt.timedelta(days=2)
     real = preview_report(session, TIKTOK, data.replace(b"2026-12-04", tomorrow.isoformat().encode()), "t.csv")
     assert 2 in {e.row for e in real.errors}  # without `today`: the account's own today

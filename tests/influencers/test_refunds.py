@@ -28,6 +28,7 @@ from influencers.payments import (
     refunded_total,
 )
 from tests import builders as b
+from tests.bahasa import in_bahasa
 from tests.influencers.conftest import ADMIN, FINANCE, MANAGER, SPECIALIST, VIEWER
 
 D = dt.date
@@ -58,7 +59,7 @@ def test_a_partial_refund_lowers_net_paid_and_keeps_the_payment(session) -> None
     assert [r.amount for r in payment_refunds(session, [payment.id])] == [Decimal("1000000"), Decimal("1500000")]
 
 
-def test_refusals_name_the_field_and_the_reason(session) -> None:
+def test_refusals_name_the_field_and_the_reason(session, monkeypatch) -> None:
     payment = _paid(session)
     with pytest.raises(FieldErrors) as caught:
         record_refund(session, FINANCE, payment.id, "2500001", D(2026, 10, 19), "  ")
@@ -69,6 +70,9 @@ def test_refusals_name_the_field_and_the_reason(session) -> None:
     )
     assert caught.value.errors["refund_date"] == (
         "the refund date 2026-10-19 is before the payment's paid date 2026-10-20"
+    )
+    assert in_bahasa(monkeypatch, caught.value.messages["refund_date"]) == (
+        "tanggal pengembalian 19 Okt 2026 sebelum tanggal dibayar pembayaran itu, 20 Okt 2026"
     )
     assert "say why" in caught.value.errors["reason"]
     with pytest.raises(FieldErrors) as caught:

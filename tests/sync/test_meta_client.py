@@ -13,6 +13,7 @@ from facebook_business.session import FacebookSession
 
 from campaigns.meta_client import MetaClient, MetaError, minor_to_major, parse_usage
 from campaigns.meta_connection import meta_client
+from tests.bahasa import in_bahasa
 from tests.fakes.graph_api import TOKEN, FakeGraph
 
 D = dt.date
@@ -103,11 +104,18 @@ def test_failed_async_run_is_split_into_halves(fake: FakeGraph, client) -> None:
     assert len(fake.runs) >= 3  # the failed run, then its halves (and theirs)
 
 
-def test_async_run_that_never_finishes_fails_with_a_clear_error(fake: FakeGraph, fake_clock_client) -> None:
+def test_async_run_that_never_finishes_fails_with_a_clear_error(
+    fake: FakeGraph, fake_clock_client, monkeypatch
+) -> None:
     _campaigns(fake, 1)
     fake.async_script = [("Job Running", 100)]
-    with pytest.raises(MetaError, match="still 'Job Running' at 100%"):
+    with pytest.raises(MetaError, match="still 'Job Running' at 100%") as caught:
         list(fake_clock_client.insights("111", "campaign", D(2026, 1, 1), D(2026, 3, 31)))
+    assert "(campaign, 2026-01-01..2026-03-31)" in str(caught.value)  # the command line: ISO, and its options
+    assert str(caught.value).endswith("or with a shorter --since/--until window.")
+    shown = in_bahasa(monkeypatch, caught.value.message)  # the Sync page: its dates, no command-line options
+    assert "(campaign, 1 Jan 2026..31 Mar 2026) masih 'Job Running' di 100%" in shown
+    assert shown.endswith("; jalankan sinkronisasi lagi nanti.")
 
 
 @pytest.fixture

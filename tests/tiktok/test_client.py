@@ -29,6 +29,8 @@ from campaigns.tiktok_client import (
     report_windows,
 )
 from db.errors import DomainError
+from pages.components.i18n import date_text
+from tests.bahasa import in_bahasa
 from tests.fakes.tiktok_api import APP_ID, APP_SECRET, TOKEN, FakeTikTok
 
 D = dt.date
@@ -234,7 +236,7 @@ def test_the_fake_refuses_a_daily_report_longer_than_30_days_like_tiktok(fake: F
     assert _raw_get(fake, "report/integrated/get/", **params, end_date="2026-01-30")["code"] == 0
 
 
-def test_report_windows_cover_any_range_without_gaps_or_overlaps() -> None:
+def test_report_windows_cover_any_range_without_gaps_or_overlaps(monkeypatch) -> None:
     for length in (1, 2, 29, 30, 31, 59, 60, 61, 365):
         until = SINCE + dt.timedelta(days=length - 1)
         windows = report_windows(SINCE, until)
@@ -243,8 +245,12 @@ def test_report_windows_cover_any_range_without_gaps_or_overlaps() -> None:
         assert all((end - start).days + 1 <= 30 for start, end in windows)
         assert all(b[0] == a[1] + dt.timedelta(days=1) for a, b in itertools.pairwise(windows))
         assert len(windows) == math.ceil(length / 30)
-    with pytest.raises(TikTokRequestError, match="ends before it starts"):
+    with pytest.raises(TikTokRequestError, match="ends before it starts") as caught:
         report_windows(UNTIL, SINCE)
+    assert str(caught.value) == f"The report range {UNTIL.isoformat()} to {SINCE.isoformat()} ends before it starts."
+    assert in_bahasa(monkeypatch, caught.value.message) == (
+        f"Rentang laporan {date_text(UNTIL, 'id_ID')} sampai {date_text(SINCE, 'id_ID')} berakhir sebelum dimulai."
+    )
 
 
 def test_the_deleted_campaign_spend_is_in_the_report(fake: FakeTikTok, client: TikTokClient) -> None:
