@@ -78,7 +78,7 @@ def test_refusals_name_the_field_and_the_reason_in_bahasa(migrated_url: str, as_
     assert shown == (
         "Mohon perbaiki: Jumlah pengembalian: Rp3.000.000 lebih dari sisa yang bisa dikembalikan untuk pembayaran "
         "#1: Rp2.500.000 (dibayar Rp2.500.000, sudah dikembalikan Rp0); Tanggal pengembalian: tanggal pengembalian "
-        "2026-10-01 sebelum tanggal dibayar pembayaran itu, 2026-10-20; Alasan: tulis alasan uang dikembalikan "
+        "1 Okt 2026 sebelum tanggal dibayar pembayaran itu, 20 Okt 2026; Alasan: tulis alasan uang dikembalikan "
         "(pekerjaan batal, pembayaran dobel, ...)"
     )
     with session_scope(migrated_url) as s:
