@@ -225,15 +225,24 @@ def project_days(scope: PacingInput, rate: Decimal) -> tuple[Decimal, dt.date | 
     return extra, exhausted_on
 
 
+def spends_now(scope: PacingInput) -> bool:
+    """Whether a run-out forecast may be read from the scope's spend: it accrues, it spent on the period's completed
+    days, and its run-rate is observed (spend on the last RECENT_DAYS completed days, which reach before the
+    period's start while the period is young), not one a budget implies. A campaign that spent in October and
+    nothing in November is not spending now: a rate from its October days forecasts nothing in November."""
+    return scope.accruing and scope.actual > 0 and scope.recent_days > 0 and scope.recent_spend > 0
+
+
 def lifetime_exhaustion(scope: PacingInput, rate: Decimal) -> dt.date | None:
-    """The day a lifetime budget is projected to run out before its scheduled end, if it does."""
+    """The day a lifetime budget is projected to run out before its scheduled end, if it does: today when it is
+    already spent (a fact), else a forecast at `rate` only for a scope that `spends_now`."""
     budget = scope.budget.lifetime
     if not budget or not scope.accruing or scope.run_end is None or scope.run_end < scope.today:
         return None
     left = budget - scope.lifetime_spent
     if left <= 0:
         return scope.today
-    if rate <= 0:
+    if rate <= 0 or not spends_now(scope):
         return None
     first = max(scope.today, scope.run_start or scope.today)
     days_left = int((left / rate).to_integral_value(rounding="ROUND_CEILING"))

@@ -186,6 +186,7 @@ class _Projection:
     completed: Ints
     rate: Objs
     positive: Bools
+    by_recent: Bools  # the run-rate is the recent spend's average (an observed rate, not a budget's)
     projected: Objs
     status: Any  # str column
     ratio: Objs
@@ -263,7 +264,7 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
     if n == 0:
         return _NO_VERDICTS
     got = _project(f)
-    total, completed, rate, positive = got.total, got.completed, got.rate, got.positive
+    total, completed, rate, positive, by_recent = got.total, got.completed, got.rate, got.positive, got.by_recent
     today, r_start, r_end, has_start, has_end = f.today, f.r_start, f.r_end, f.has_start, f.has_end
     has_daily, daily, has_lifetime, lifetime, lifetime_spent = (
         f.has_daily, f.daily, f.has_lifetime, f.lifetime, f.lifetime_spent,
@@ -283,7 +284,9 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
         gone = (left <= ZERO).astype(bool)
         runs_out = np.full(left.shape, FOREVER, dtype=np.int64)
         runs_out[gone] = today[watch][gone]
-        going = ~gone & positive[watch]
+        # A forecast only from an observed run-rate of a scope spending in the period (`spends_now`).
+        spending = (actual[watch] > ZERO).astype(bool) & by_recent[watch]
+        going = ~gone & positive[watch] & spending
         if going.any():
             begin = np.maximum(today[watch], np.where(has_start[watch], r_start[watch], today[watch]))[going]
             days_left = _ceil(left[going] / rate[watch][going])  # Python ints: may pass int64 for tiny rates
@@ -421,4 +424,4 @@ def _project(f: ScopeFrame) -> _Projection:
         [NO_PLAN, EXHAUSTED, TOO_EARLY, OVER_PLAN, UNDER_PLAN, WITHIN_PLAN, OVER_PACING, UNDER_PACING],
         default=ON_TRACK,
     )
-    return _Projection(total, completed, rate, positive, projected, status, ratio)
+    return _Projection(total, completed, rate, positive, by_recent, projected, status, ratio)

@@ -183,3 +183,54 @@ def test_budget_overview_paces_through_the_vectorised_pass(session, workspace) -
     assert overview.pacings
     for result in overview.pacings:
         assert_same(result, pacing.pace(result.scope))
+
+
+def _forecasts(result: pacing.Pacing) -> bool:
+    """A run-out day read from a run-rate (not "already spent today", a fact)."""
+    s = result.scope
+    spent_out = bool(s.budget.lifetime) and s.budget.lifetime - s.lifetime_spent <= 0
+    return result.lifetime_exhausted_on is not None and not spent_out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(scopes(), min_size=1, max_size=25))
+def test_run_out_forecasts_come_only_from_scopes_spending_now(batch: list[PacingInput]) -> None:
+    """Both paths agree, and a lifetime budget's run-out forecast only ever comes from a scope that accrues, spent
+    on the period's completed days and has recent spend (`spends_now`); never from a budget's implied rate."""
+    for scope, result in zip(batch, pace_all(batch), strict=True):
+        assert_same(result, pacing.pace(scope))
+        if _forecasts(result):
+            assert pacing.spends_now(scope), scope
+            assert "lifetime_ends_early" in result.flags
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(scopes(), min_size=1, max_size=25), st.integers(0, 10))
+def test_lifetime_campaign_silent_in_the_period_gets_no_forecast(batch: list[PacingInput], young: int) -> None:
+    """The report: a lifetime budget that spent fast before the period (its last 7 days still hold that spend)
+    and nothing on the period's completed days forecasts no run-out, on either path; the same scope spending
+    in the period does, and both paths agree on the day."""
+    silent, busy = [], []
+    for s in batch:
+        budget = MetaBudget("campaign", s.budget.daily, Decimal(70_000_000).scaleb(-MINOR[s.currency]))
+        common = {
+            "period": Period(s.period.start, s.period.start + dt.timedelta(days=30)),  # today falls inside it
+            "budget": budget,
+            "today": s.period.start + dt.timedelta(days=MIN_PACING_DAYS + young),
+            "run_start": s.period.start - dt.timedelta(days=31),
+            "run_end": s.period.end + dt.timedelta(days=400),
+            "accruing": True,
+            "recent_days": 7,
+            "recent_spend": budget.lifetime / 10,
+            "lifetime_spent": budget.lifetime / 2,
+        }
+        silent.append(replace(s, actual=Decimal(0), **common))
+        busy.append(replace(s, actual=budget.lifetime / 20, **common))
+    for scope, result in zip(silent, pace_all(silent), strict=True):
+        assert_same(result, pacing.pace(scope))
+        assert result.lifetime_exhausted_on is None, scope
+        assert "lifetime_ends_early" not in result.flags
+    for scope, result in zip(busy, pace_all(busy), strict=True):
+        assert_same(result, pacing.pace(scope))
+        # half the budget left at a seventieth of it a day: 35 days, well before the end 400 days past the period
+        assert result.lifetime_exhausted_on == scope.today + dt.timedelta(days=34), scope
