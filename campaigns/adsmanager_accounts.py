@@ -53,6 +53,10 @@ OTHER_ACCOUNT = N_(
     "file was exported from."
 )
 NOT_FOUND = N_("There is no ad account #{id}; choose one from the list.")
+NAME_TAKEN = N_(
+    "There is already an ad account named '{name}' ({account_id}, {currency}); choose it as the ad account instead "
+    "of creating a second one, or give the new account another name."
+)
 
 
 class AccountChoiceError(DomainError):
@@ -118,7 +122,19 @@ def find_account(session: Session, text: str, platform: str = PLATFORM_META) -> 
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().strip()
+    """A name as compared: Unicode case folding, runs of spaces as one, none at the ends."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def refuse_taken_name(session: Session, name: str, platform: str = PLATFORM_META) -> None:
+    """The one rule for a new account's name: no other account of `platform` may have it (compared case- and
+    space-insensitively, `Toko  kopi ` = `Toko Kopi`); raises `AccountChoiceError` naming the existing account."""
+    folded = _fold(name)
+    for account in session.scalars(select(AdAccount).where(AdAccount.platform == platform).order_by(AdAccount.id)):
+        if _fold(account.name) == folded:
+            raise AccountChoiceError(
+                NAME_TAKEN, name=account.name, account_id=account.account_id, currency=account.currency
+            )
 
 
 def account_choices(session: Session, platform: str = PLATFORM_META) -> list[tuple[int, str, str, str]]:
@@ -191,6 +207,7 @@ def resolve_target(
         select(AdAccount.id).where(AdAccount.platform == PLATFORM_META, AdAccount.account_id == file_id)
     )
     name = (new_name or file_name or file_name_account or "Ads Manager import").strip()[:300]
+    refuse_taken_name(session, name)
     return ResolvedAccount(None, name, None if taken else file_id, currency, timezone)
 
 
@@ -216,7 +233,9 @@ def generated_account_id(session: Session, name: str, platform: str = PLATFORM_M
 
 
 def create_account(session: Session, resolved: ResolvedAccount) -> AdAccount:
-    """Create the new account of `resolved`; a concurrent writer taking the same identifier moves it on."""
+    """Create the new account of `resolved` (refused when an account of that name exists by now); a concurrent
+    writer taking the same identifier moves it on."""
+    refuse_taken_name(session, resolved.name)
     for _attempt in range(5):
         account_id = resolved.account_id or generated_account_id(session, resolved.name)
         account = AdAccount(

@@ -278,6 +278,16 @@ def _is_total(row: dict[str, str], cells: Sequence[str]) -> bool:
     return labelled and not named
 
 
+@dataclass(frozen=True)
+class ResultChange:
+    """What one row of a results file writes (or, in a dry run, would write): the figures read, by field."""
+
+    row: int  # the file's line
+    deliverable_id: int
+    currency: str  # the collaboration's, the currency of `revenue`
+    values: dict[str, Any]
+
+
 @dataclass
 class ResultsImport:
     updated: int = 0
@@ -289,10 +299,17 @@ class ResultsImport:
     # about the whole file, never a refusal: e.g. its last row may be cut (db.tabular.unterminated_warning)
     warnings: list[Message] = field(default_factory=list)
     numbers: NumberRule | None = None  # the number convention the file's figures were read in
+    changes: list[ResultChange] = field(default_factory=list)  # the rows written (or to write, in a dry run)
 
 
 def import_results(
-    session: Session, actor: Actor, data: bytes, *, program_id: int | None = None, dry_run: bool = False
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    *,
+    program_id: int | None = None,
+    dry_run: bool = False,
+    file_name: str = "results.csv",
 ) -> ResultsImport:
     """Results from a file (CSV/TSV/XLSX/XLS through `db.tabular.read_table`): a `deliverable_id` (or `url`)
     column plus any of the result columns (English or Bahasa Indonesia headers). One number convention is decided
@@ -301,7 +318,8 @@ def import_results(
     every revenue by `db.parse.parse_amount` in the collaboration's currency, in that convention; a figure it
     cannot read safely is refused. A row with any problem is rejected whole; the others are written in the
     caller's transaction. Totals rows (`Total`, `Jumlah`) are skipped and counted. A last row that may be cut (no
-    line break at the end of the file) is a warning."""
+    line break at the end of the file) is a warning. `dry_run` reads and checks everything and writes nothing (the
+    Programs page's preview); `report.changes` lists what each accepted row writes either way."""
     require(actor, "program.edit")
     wanted = {"deliverable_id", "id", "url", *RESULT_FIELDS}
 
@@ -309,7 +327,7 @@ def import_results(
         return float(sum(1 for cell in cells if _result_key(cell) in wanted))
 
     try:
-        table = read_table(data, "results.csv", header=score)
+        table = read_table(data, file_name, header=score)
     except TabularError as exc:
         raise FieldErrors({"file": exc.message}) from None
     keys = [_result_key(h) for h in table.header]
@@ -383,6 +401,7 @@ def import_results(
             report.problems += [(line, f, as_message(r)) for f, r in problems.items()]
             continue
         seen[target.id] = line
+        report.changes.append(ResultChange(line, target.id, target.collaboration.currency, values))
         if not dry_run:
             for key, value in values.items():
                 setattr(target, key, value)

@@ -1,5 +1,6 @@
 """The Programs page's Deliverables tab: overdue and upcoming content, the add form (due date in 2000..2100, a fee read
-in the creator's currency), results by form (counts and revenue read in the user's locale) or CSV."""
+in the creator's currency), results by form (counts and revenue read in the user's locale) or by file (CSV or
+Excel, previewed before anything is written)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from babel.numbers import format_number
 
-from db.errors import Message
+from db.engine import session_scope
+from db.errors import DomainError, FieldErrors, Message
 from db.parse import ParseError, parse_amount, parse_count
-from db.roles import Actor
+from db.roles import Actor, PermissionDenied
 from influencers import deliverables
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS
 from pages.components.i18n import N_, _, current_locale
 from pages.components.influencer_forms import form_feedback, refuse, run_action
-from pages.components.inputs import date_field, message_text
+from pages.components.inputs import date_field, error_text, message_text
 from pages.components.money import money
 from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as, typed
 from pages.components.terms import (
@@ -210,17 +213,98 @@ def _results_form(actor: Actor, items: pd.DataFrame, currencies: Mapping[int, st
     form_feedback("prog_results")
 
 
+RESULT_FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls"]  # what db.tabular.read_table reads, as on the Sync page
+
+
+def _report_notes(report: deliverables.ResultsImport) -> None:
+    """What a results file said beyond its rows: totals skipped, the number convention, warnings, refused rows."""
+    if report.totals:
+        st.caption(_("{count} total row(s) were skipped.", count=report.totals))
+    if report.numbers is not None:
+        st.caption(
+            _(
+                "Figures read with '{mark}' as the decimal mark ({reason}).",
+                mark=report.numbers.decimal,
+                reason=message_text(report.numbers.reason),
+            )
+        )
+    for warning in report.warnings:  # e.g. the file's last row may be cut: a warning, never a refusal
+        st.warning(message_text(warning))
+    if report.problems:
+        st.warning(_("{count} row(s) will be rejected:", count=report.rejected))
+        st.dataframe(
+            pd.DataFrame(
+                [(line, name, message_text(reason)) for line, name, reason in report.problems],
+                columns=["row", "field", "reason"],
+            ),
+            hide_index=True,
+            key="prog_results_csv_problems",
+            column_config=column_labels(["row", "field", "reason"]),
+        )
+
+
+def _changes_table(report: deliverables.ResultsImport) -> pd.DataFrame:
+    """The rows a results file writes, as people read them: row, deliverable and each figure read."""
+    fields = [f for f in deliverables.RESULT_FIELDS if any(f in c.values for c in report.changes)]
+    rows = []
+    for change in report.changes:
+        shown: dict[str, object] = {_("Row"): change.row, _("Deliverable"): f"#{change.deliverable_id}"}
+        for name in fields:
+            value = change.values.get(name)
+            label = _(RESULT_LABELS.get(name, name))
+            if value is None:
+                shown[label] = ""
+            elif name == "revenue":
+                shown[label] = money(value, change.currency)
+            else:
+                shown[label] = format_number(value, locale=current_locale())
+        rows.append(shown)
+    return pd.DataFrame(rows)
+
+
 def _import(actor: Actor, program_id: int) -> None:
+    """Upload a results file, see what it would write (a dry run of the same import), then import it."""
     upload = st.file_uploader(
-        _("Import results from CSV (deliverable_id or url, then result columns)"),
-        type=["csv"],
+        _("Import results from a file (CSV or Excel: deliverable_id or url, then result columns)"),
+        type=RESULT_FILE_TYPES,
         key="prog_results_csv",
     )
-    if upload is not None and st.button(_("Import results"), key="prog_results_csv_go"):
+    if upload is None:
+        form_feedback("prog_results_csv")
+        return
+    try:
+        with session_scope() as session:
+            preview = deliverables.import_results(
+                session, actor, upload.getvalue(), program_id=program_id, dry_run=True, file_name=upload.name
+            )
+    except FieldErrors as exc:
+        for reason in exc.messages.values():
+            st.error(message_text(reason))
+        return
+    except (DomainError, PermissionDenied) as exc:
+        st.error(error_text(exc))
+        return
+    st.info(
+        _(
+            "{file}: {rows} row(s) to import, {rejected} rejected. Nothing is written until you press Import.",
+            file=upload.name,
+            rows=preview.updated,
+            rejected=preview.rejected,
+        )
+    )
+    _report_notes(preview)
+    if not preview.changes:
+        st.error(_("No row of this file can be imported; fix the rows listed above and upload it again."))
+        form_feedback("prog_results_csv")
+        return
+    st.dataframe(_changes_table(preview), hide_index=True, key="prog_results_csv_preview")
+    if st.button(_("Import {count} row(s)", count=preview.updated), key="prog_results_csv_go", type="primary"):
         holder: dict[str, Any] = {}
 
         def do_import(session) -> None:
-            holder["r"] = deliverables.import_results(session, actor, upload.getvalue(), program_id=program_id)
+            holder["r"] = deliverables.import_results(
+                session, actor, upload.getvalue(), program_id=program_id, file_name=upload.name
+            )
 
         if run_action("prog_results_csv", do_import):
             report = holder["r"]
@@ -231,28 +315,6 @@ def _import(actor: Actor, program_id: int) -> None:
                     rejected=report.rejected,
                 )
             )
-            if report.totals:
-                st.caption(_("{count} total row(s) were skipped.", count=report.totals))
-            if report.numbers is not None:
-                st.caption(
-                    _(
-                        "Figures read with '{mark}' as the decimal mark ({reason}).",
-                        mark=report.numbers.decimal,
-                        reason=message_text(report.numbers.reason),
-                    )
-                )
-            for warning in report.warnings:  # e.g. the file's last row may be cut: a warning, never a refusal
-                st.warning(message_text(warning))
-            if report.problems:
-                st.dataframe(
-                    pd.DataFrame(
-                        [(line, name, message_text(reason)) for line, name, reason in report.problems],
-                        columns=["row", "field", "reason"],
-                    ),
-                    hide_index=True,
-                    key="prog_results_csv_problems",
-                    column_config=column_labels(["row", "field", "reason"]),
-                )
     form_feedback("prog_results_csv")
 
 

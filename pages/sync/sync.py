@@ -20,7 +20,7 @@ from campaigns.adsmanager import (
     parse_export,
     preview_import,
 )
-from campaigns.adsmanager_accounts import AccountChoiceError, ResolvedAccount, account_choices
+from campaigns.adsmanager_accounts import AccountChoiceError, ResolvedAccount, account_choices, find_account
 from campaigns.meta_client import MetaError
 from campaigns.meta_connection import resolve_token
 from campaigns.queries import sync_runs
@@ -261,6 +261,7 @@ upload = st.file_uploader(
     _("Ads Manager file"), type=["csv", "tsv", "txt", "xlsx", "xls"], key="sync_upload", max_upload_size=UPLOAD_MB
 )
 PARSED_KEY = "sync_upload_parsed"  # the uploaded file as read: one file kept, for this session's reruns
+CREATED_KEY = "sync_upload_created"  # the account an import just created, chosen in the picker on the next run
 
 
 def parsed_upload(upload) -> ParsedExport:
@@ -295,10 +296,16 @@ else:
     options: list[int | None] = [None, *[pk for pk, _name, _id, _cur in choices]]
     labels = {pk: f"{name} ({account_id}, {currency})" for pk, name, account_id, currency in choices}
     default = detected.existing_id if detected is not None else None
+    created = st.session_state.pop(CREATED_KEY, None)
+    if (
+        created is not None and created in options
+    ):  # the account the last import created is now the one this file goes to
+        st.session_state["sync_upload_account"] = created
     chosen = st.selectbox(
         _("Ad account"),
         options,
-        index=options.index(default) if default in options else 0,
+        # once the picker has a value, it keeps it (an index beside it would only warn)
+        index=options.index(default) if default in options and "sync_upload_account" not in st.session_state else 0,
         format_func=lambda pk: _("A new ad account") if pk is None else labels[pk],
         key="sync_upload_account",
         help=_("The account the file was exported from. Campaigns are matched inside it by ID, else by name."),
@@ -367,6 +374,9 @@ else:
                     # The file is not read again; the account and campaigns are checked against the database again.
                     fresh = preview_import(session, parsed, upload.name, target)
                     result = apply_import(session, actor, fresh)
+                    if result.account_created:
+                        made = find_account(session, fresh.account.name)
+                        st.session_state[CREATED_KEY] = made.id if made is not None else None
             except (DomainError, PermissionDenied) as exc:
                 st.error(error_text(exc))
             else:
