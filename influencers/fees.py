@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -157,11 +158,8 @@ def fee_amounts(
         .order_by(Collaboration.id)
     )
     wanted = None if program_ids is None else sorted(set(program_ids))
-    if wanted is not None:
-        stmt = stmt.where(Collaboration.program_id.in_(wanted))
     only = None if collaboration_ids is None else sorted(set(collaboration_ids))
-    if only is not None:
-        stmt = stmt.where(Collaboration.id.in_(only))
+    stmt = _of_collaborations(stmt, wanted, only)
     collabs = session.execute(stmt).all()
     by_collab: dict[int, list[Deliverable]] = defaultdict(list)
     if collabs:
@@ -206,11 +204,9 @@ def fee_amounts(
         .where(Payment.status == PAID, Payment.paid_date >= since, Payment.paid_date <= until)
         .order_by(Payment.paid_date, Payment.id)
     )
-    if wanted is not None:
-        paid = paid.where(Collaboration.program_id.in_(wanted))
-    if only is not None:
-        paid = paid.where(Collaboration.id.in_(only))
-    for collab_id, day, currency, value, program_id, name, program_currency in session.execute(paid):
+    for collab_id, day, currency, value, program_id, name, program_currency in session.execute(
+        _of_collaborations(paid, wanted, only)
+    ):
         out.append(
             FeeAmount(program_id, name, program_currency, collab_id, CHANNEL_FEES, PAID, day, currency, Decimal(value))
         )
@@ -223,15 +219,22 @@ def fee_amounts(
         .where(Payment.status == PAID, PaymentRefund.refund_date >= since, PaymentRefund.refund_date <= until)
         .order_by(PaymentRefund.refund_date, PaymentRefund.id)
     )
-    if wanted is not None:
-        refunds = refunds.where(Collaboration.program_id.in_(wanted))
-    if only is not None:
-        refunds = refunds.where(Collaboration.id.in_(only))
-    for collab_id, day, currency, value, program_id, name, program_currency in session.execute(refunds):
+    for collab_id, day, currency, value, program_id, name, program_currency in session.execute(
+        _of_collaborations(refunds, wanted, only)
+    ):
         out.append(
             FeeAmount(program_id, name, program_currency, collab_id, CHANNEL_FEES, PAID, day, currency, -Decimal(value))
         )
     return out
+
+
+def _of_collaborations(stmt: Any, programs: Iterable[int] | None, collaborations: Iterable[int] | None) -> Any:
+    """`stmt` (joined to Collaboration) kept to the programs and collaborations asked for (None: all)."""
+    if programs is not None:
+        stmt = stmt.where(Collaboration.program_id.in_(programs))
+    if collaborations is not None:
+        stmt = stmt.where(Collaboration.id.in_(collaborations))
+    return stmt
 
 
 def committed_by_collaboration(session: Session, collaboration_ids: Iterable[int]) -> dict[int, dict[str, Decimal]]:
