@@ -18,10 +18,10 @@ from decimal import Decimal
 from campaigns import adsmanager_headers as vocabulary
 from campaigns.meta_settings import CONVERSION_EVENTS
 from campaigns.number_rule import (
+    FigureCells,
     NumberRule,
     NumberTexts,
     decide,
-    figure_problem,
     shown,
 )
 from db.errors import N_, Day, DomainError, Message
@@ -377,8 +377,10 @@ def number_rule(layout: Layout, currency: str) -> NumberRule:
 # --- rows -----------------------------------------------------------------------------------------------------------
 
 
-class _Cells:
+class _Cells(FigureCells):
     """One row's cells read by field; every refusal is collected with its column."""
+
+    number_texts = NUMBER_TEXTS
 
     def __init__(
         self, layout: Layout, row: Row, currency: str, numbers: NumberRule, today: dt.date | None = None
@@ -442,19 +444,6 @@ class _Cells:
         except ParseError as exc:
             self.fail(name, exc.message)
             return None
-
-    def figure(self, name: str, currency: str | None) -> str | None:
-        """A figure's text when the file's number rule can read it; else None, the refusal noted: a figure the
-        file's two conventions would read differently, or a mark that reads as a fraction of what has no
-        decimals (`750.000` for an IDR amount or a count, where `.` is the file's decimal mark)."""
-        value = self.raw(name)
-        if value is None:
-            return None
-        problem = figure_problem(value, currency, self.numbers, NUMBER_TEXTS)
-        if problem is not None:
-            self.fail(name, problem)
-            return None
-        return value
 
     def count(self, name: str) -> int | None:
         value = self.figure(name, None)

@@ -113,3 +113,31 @@ def figure_problem(value: str, currency: str | None, rule: NumberRule, texts: Nu
         }
         return Message(texts.ambiguous, dict(params))
     return None
+
+
+class FigureCells:
+    """A row's cell reader that reads figures by a file's number rule: `figure` is the one check every figure of
+    an import passes (`figure_problem`), its refusal noted on the cell's column. The reader gives `numbers` (the
+    file's rule), `number_texts` (its import's wording), `raw` (a cell's text, None when empty) and `fail`."""
+
+    numbers: NumberRule
+    number_texts: NumberTexts
+
+    def raw(self, name: str) -> str | None:
+        raise NotImplementedError
+
+    def fail(self, name: str, message: Message) -> None:
+        raise NotImplementedError
+
+    def figure(self, name: str, currency: str | None) -> str | None:
+        """A figure's text when the file's number rule can read it; else None, the refusal noted: a figure the
+        file's two conventions would read differently, or a mark that reads as a fraction of what has no
+        decimals (`750.000` for an IDR amount or a count, where `.` is the file's decimal mark)."""
+        value = self.raw(name)
+        if value is None:
+            return None
+        problem = figure_problem(value, currency, self.numbers, self.number_texts)
+        if problem is not None:
+            self.fail(name, problem)
+            return None
+        return value

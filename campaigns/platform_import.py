@@ -34,7 +34,7 @@ from campaigns.adsmanager import line_ranges
 from campaigns.adsmanager_accounts import AccountChoiceError, find_account, generated_account_id
 from campaigns.conversions import count_conversions
 from campaigns.models import SOURCE_META_API, SOURCE_TIKTOK_API, AdAccount, Campaign, CampaignInsight, SyncRun
-from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem, shown
+from campaigns.number_rule import FigureCells, NumberRule, NumberTexts, decide, shown
 from campaigns.platform_reports import (
     EMPTY_VALUES,
     FORMATS,
@@ -272,8 +272,10 @@ def _preamble_account(table: Table, fmt: ReportFormat) -> tuple[str | None, str 
     return None, None
 
 
-class _Cells:
+class _Cells(FigureCells):
     """One row's cells read by field; every refusal is collected with its column."""
+
+    number_texts = NUMBER_TEXTS
 
     def __init__(
         self,
@@ -356,17 +358,6 @@ class _Cells:
             self.fail("date", Message(FUTURE_DAY, params))
             return None
         return day
-
-    def figure(self, name: str, currency: str | None) -> str | None:
-        """A figure's text when the file's number rule can read it (campaigns.number_rule), else None, refused."""
-        value = self.raw(name)
-        if value is None:
-            return None
-        problem = figure_problem(value, currency, self.numbers, NUMBER_TEXTS)
-        if problem is not None:
-            self.fail(name, problem)
-            return None
-        return value
 
     def count(self, name: str) -> int:
         value = self.figure(name, None)
