@@ -1,6 +1,7 @@
 """The FX rates import warns, never refuses, when the file's last row has no line break after it: a download cut
 inside the last cell (JISDOR's `Rp 16.201,50` cut to `Rp 16.201`) reads as a valid rate. The result, the Exports
-page (in the user's language) and `cli.py fx import` say so, naming the row and the column."""
+page after the import (its sentence read in Bahasa Indonesia as the page renders it) and `cli.py fx import` say
+so, naming the row and the column."""
 
 from __future__ import annotations
 
