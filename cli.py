@@ -322,6 +322,8 @@ def fx_import(
     prepare_database()
     with session_scope() as session:
         result = import_rates_csv(session, CLI_ACTOR, file.read_bytes(), source=f"csv:{file.name}")
+    for warning in result.warnings:  # never a refusal: e.g. the last row may be cut
+        err.print(f"warning: {warning}", markup=False, highlight=False)
     for problem in result.errors:
         err.print(f"rejected {problem}", markup=False, highlight=False)
     out.print(f"FX rates: {result.created} added, {result.updated} updated, {len(result.errors)} rejected.")
@@ -429,7 +431,7 @@ def _import_influencers(file: Path, dry_run: bool, mapping: list[str] | None, on
         out.print(f"Ignored columns (not imported): {', '.join(preview.ignored_columns)}", markup=False)
     for note in preview.notes:
         out.print(str(note), markup=False, highlight=False)
-    for warning in preview.warnings:
+    for warning in [*preview.file_warnings, *preview.warnings]:
         err.print(f"warning: {warning}", markup=False, highlight=False)
     for plan in preview.duplicates:
         out.print(
@@ -552,6 +554,8 @@ def import_adsmanager(
     try:
         with session_scope() as session:
             preview = preview_import(session, path.read_bytes(), path.name, target)
+            for warning in preview.warnings:  # never a refusal: e.g. the last row may be cut
+                err.print(f"warning: {warning}", markup=False, highlight=False)
             for problem in preview.errors:
                 where = f"row {problem.row}, {problem.column}" if problem.column else f"row {problem.row}"
                 err.print(f"{where}: {problem.reason}", markup=False, highlight=False)
@@ -582,6 +586,8 @@ def _import_report(fmt_name: str, file: str, account: str | None, timezone: str 
     try:
         with session_scope() as session:
             preview = preview_report(session, fmt, path.read_bytes(), path.name, account=account, timezone=timezone)
+            for warning in preview.warnings:  # never a refusal: e.g. the last row may be cut
+                err.print(f"warning: {warning}", markup=False, highlight=False)
             for problem in preview.errors:
                 where = f"row {problem.row}, {problem.column}" if problem.column else f"row {problem.row}"
                 err.print(f"{where}: {problem.reason}", markup=False, highlight=False)

@@ -75,7 +75,7 @@ from db import audit
 from db.calendar import local_today
 from db.errors import N_, Amount, Day, DomainError, Message, joined
 from db.roles import Actor, require
-from db.tabular import DEFAULT_LIMITS, Limits
+from db.tabular import DEFAULT_LIMITS, Limits, unterminated_warning
 from db.types import utcnow
 
 __all__ = [
@@ -226,6 +226,8 @@ class ImportPreview:
     rows: list[FileRow] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list)
+    # about the whole file, never a refusal: its last row may be cut (db.tabular.unterminated_warning)
+    warnings: list[Message] = field(default_factory=list)
     currency_from_account: bool = False
     attributed: bool = True  # False: a file without campaign columns stored at account level
 
@@ -522,6 +524,9 @@ def preview_import(
         raise AdsManagerFileError(PERIOD_FILE, start=Day(start), end=Day(end))
     preview = ImportPreview(filename=filename, account=account, export=export)
     preview.currency_from_account = layout.file_currency is None
+    cut = unterminated_warning(layout.table)
+    if cut is not None:
+        preview.warnings.append(cut)
     plan = _Plan(session, account.existing)
     rows, rejected, attributed = plan.check(export.rows, id_column="campaign_id" in layout.columns)
     preview.rows, preview.attributed = rows, attributed

@@ -52,7 +52,17 @@ from db.errors import N_, Codes, Day, DomainError, Message
 from db.money import CurrencyError, currency_code
 from db.parse import ParseError, parse_amount, parse_count, parse_date
 from db.roles import Actor, require
-from db.tabular import DEFAULT_LIMITS, Limits, Row, Table, excel_damage, read_table, split_currency, summary_row
+from db.tabular import (
+    DEFAULT_LIMITS,
+    Limits,
+    Row,
+    Table,
+    excel_damage,
+    read_table,
+    split_currency,
+    summary_row,
+    unterminated_warning,
+)
 from db.text import TextError, clean_text
 from db.types import utcnow
 
@@ -172,6 +182,8 @@ class ReportPreview:
     rows: list[ReportRow] = field(default_factory=list)
     errors: list[RowProblem] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list)
+    # about the whole file, never a refusal: its last row may be cut (db.tabular.unterminated_warning)
+    warnings: list[Message] = field(default_factory=list)
     total_rows: int = 0
 
     @property
@@ -682,6 +694,9 @@ def preview_report(
         account_ref=file_id,
         timezone=zone,
     )
+    cut = unterminated_warning(table)
+    if cut is not None:
+        preview.warnings.append(cut)
     numbers = _number_rule(table, columns, fmt, currency)
     today = today or local_today(zone)
     segment_keys = tuple(key for _segment, key in segments)

@@ -40,7 +40,7 @@ from db.money import currency_code, is_currency, quantize
 from db.parse import parse_date, parse_rate
 from db.roles import Actor, require
 from db.settings import ORIGIN_DEFAULT, ORIGIN_ENVIRONMENT, ORIGIN_SETTING, get_setting, setting_with_origin
-from db.tabular import Limits, Row, Table, TabularError, read_table
+from db.tabular import Limits, Row, Table, TabularError, read_table, unterminated_warning
 from finance.fx_reference import SOURCE as REFERENCE_SOURCE
 from finance.fx_reference import ReferenceRates, ReferenceRatesError, reference_rates
 from finance.models import FxRate
@@ -617,6 +617,8 @@ class ImportResult:
     errors: list[str]  # `row N: reason`, English (the command line, logs)
     format: str = "pantau"  # `pantau` (date,from,to,rate[,source]) or `jisdor` (Bank Indonesia)
     problems: list[tuple[int, Message]] = field(default_factory=list)  # (row, reason) for pages to translate
+    # about the whole file, never a refusal: its last row may be cut (db.tabular.unterminated_warning)
+    warnings: list[Message] = field(default_factory=list)
 
 
 def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: str = "csv") -> ImportResult:
@@ -626,7 +628,8 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
     The file is read by the one tabular reader (`db.tabular.read_table`: any encoding, delimiter and line
     ending, XLSX/XLS, the header below title lines); a file it cannot read is an `FxError` carrying the reader's
     one sentence. A bad row is rejected whole and reported (row, field, reason); the valid rows are written, all
-    in the caller's transaction."""
+    in the caller's transaction. A last row that may be cut (no line break at the end of the file) is a warning
+    (`ImportResult.warnings`)."""
     require(actor, "fx.edit")
     table = _read_file(data)
     header = list(table.header)
@@ -637,7 +640,7 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
     if not missing:
         sound = [row for row in table.rows if row.line not in flagged]
         pantau = _pantau_records(sound, columns, source)
-        return _store_rates(session, actor, pantau, _flag_problems(flagged), "pantau")
+        return _with_warnings(_store_rates(session, actor, pantau, _flag_problems(flagged), "pantau"), table)
     rows: list[Sequence[object]] = [header, *(_cells(table, row.cells) for row in table.rows)]
     lines = [table.header_line, *(row.line for row in table.rows)]
     jisdor = read_jisdor(rows, lines=lines)
@@ -655,7 +658,16 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
     ]
     problems: list[tuple[int, str | Message]] = [(n, reason) for n, reason in jisdor.problems if n not in flagged]
     problems += _flag_problems({line: flags for line, flags in flagged.items() if line in read})
-    return _store_rates(session, actor, records, problems, "jisdor")
+    return _with_warnings(_store_rates(session, actor, records, problems, "jisdor"), table)
+
+
+def _with_warnings(result: ImportResult, table: Table) -> ImportResult:
+    """The file's warnings on the result, never a refusal: a last row without a line break may be cut inside its
+    last cell (`2026-07-02,USD,IDR,16234.5` cut to `16234`), which no rule can tell from a complete file."""
+    cut = unterminated_warning(table)
+    if cut is not None:
+        result.warnings.append(cut)
+    return result
 
 
 _Record = tuple[int, object, object, object, object, str]

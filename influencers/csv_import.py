@@ -31,7 +31,16 @@ from db.base import Base
 from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, joined
 from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
 from db.roles import Actor, require
-from db.tabular import DEFAULT_LIMITS, Limits, Row, Table, TabularError, looks_like_total, read_table
+from db.tabular import (
+    DEFAULT_LIMITS,
+    Limits,
+    Row,
+    Table,
+    TabularError,
+    looks_like_total,
+    read_table,
+    unterminated_warning,
+)
 from db.text import TextError, clean_text, neutralised, store_rows
 from db.types import utcnow
 from db.versioning import check_version
@@ -245,6 +254,8 @@ class ImportPreview:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[ColumnWarning] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list)
+    # about the whole file, never a refusal: its last row may be cut (db.tabular.unterminated_warning)
+    file_warnings: list[Message] = field(default_factory=list)
     encoding: str | None = "utf-8"
     delimiter: str | None = ","
     header_line: int = 1
@@ -370,6 +381,9 @@ def preview_import(
         header_line=table.header_line,
         kind=table.kind,
     )
+    cut = unterminated_warning(table)
+    if cut is not None:
+        preview.file_warnings.append(cut)
     positions = {column: table.header.index(column) for column in header_map}
     row_values = [_row_values(table_row, header_map, positions) for table_row in table.rows]
     summary_indexes = {

@@ -96,6 +96,8 @@ def report_upload(actor: Actor) -> None:
             spend=money(preview.spend, preview.currency),
         )
     )
+    for warning in preview.warnings:  # e.g. the last row may be cut: a warning, never a refusal
+        st.warning(message_text(warning))
     for note in preview.notes:
         st.caption(message_text(note))
     if preview.errors:

@@ -233,6 +233,8 @@ with tab_fx:
                         rejected=len(result.errors),
                     )
                 )
+                for warning in result.warnings:  # e.g. the last row may be cut: a warning, never a refusal
+                    st.warning(message_text(warning))
                 for line, problem in result.problems:
                     st.error(_("Row {row}: {reason}", row=line, reason=message_text(problem)))
             except (DomainError, PermissionDenied) as exc:

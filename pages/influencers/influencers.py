@@ -383,6 +383,8 @@ if can_edit:
                 )
                 if preview.header_line > 1:
                     st.caption(_("The header is on row {row} of the file.", row=preview.header_line))
+                for warning in preview.file_warnings:  # e.g. the last row may be cut: a warning, never a refusal
+                    st.warning(message_text(warning))
                 for note in preview.notes:
                     st.info(message_text(note))
                 if preview.ignored_columns:

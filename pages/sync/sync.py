@@ -352,6 +352,8 @@ else:
             spend=money(preview.spend, preview.currency),
         )
     )
+    for warning in preview.warnings:  # e.g. the last row may be cut: a warning, never a refusal
+        st.warning(message_text(warning))
     for note in preview.notes:
         st.caption(message_text(note))
     if preview.rejected:
