@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from campaigns.adsmanager import line_ranges
-from campaigns.adsmanager_accounts import AccountChoiceError, find_account, generated_account_id
+from campaigns.adsmanager_accounts import AccountChoiceError, find_account, generated_account_id, refuse_taken_name
 from campaigns.conversions import count_conversions
 from campaigns.models import SOURCE_META_API, SOURCE_TIKTOK_API, AdAccount, Campaign, CampaignInsight, SyncRun
 from campaigns.number_rule import FigureCells, NumberRule, NumberTexts, decide, shown
@@ -934,7 +934,11 @@ def _apply(session: Session, actor: Actor, preview: ReportPreview) -> ReportResu
 
 
 def _create_account(session: Session, preview: ReportPreview) -> AdAccount:
+    """The new account of `preview`, refused (naming the existing one) when an account of the platform has its
+    name by now: created since the preview, or by another import at the same moment (the name key's unique
+    index refuses the insert, and the name check then says which account has the name)."""
     platform = preview.fmt.platform
+    refuse_taken_name(session, preview.account_name, platform)
     ident = preview.account_ref
     if ident and session.scalar(
         select(AdAccount.id).where(AdAccount.platform == platform, AdAccount.account_id == ident)
@@ -950,7 +954,14 @@ def _create_account(session: Session, preview: ReportPreview) -> AdAccount:
         sync_enabled=False,
     )
     session.add(account)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The transaction is lost (PostgreSQL); it held nothing of this import yet: the account is its first write.
+        # No savepoint: on SQLite one that opens the transaction commits the account when released.
+        session.rollback()
+        refuse_taken_name(session, preview.account_name, platform)
+        raise
     return account
 
 
