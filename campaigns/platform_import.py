@@ -45,7 +45,7 @@ from campaigns.platform_reports import (
     Segment,
     distinctive_headers,
 )
-from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_META, PLATFORM_TIKTOK
+from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_META, PLATFORM_TIKTOK, platform_label
 from db import audit
 from db.calendar import is_timezone, local_today, workspace_timezone
 from db.errors import N_, Codes, Day, DomainError, Message
@@ -203,9 +203,10 @@ class ReportPreview:
 
     def describe(self) -> str:
         where = "account" if self.account_id else "new account"
+        platform = platform_label(self.fmt.platform)
         text = (
             f"{self.filename}: {len(self.rows)} valid row(s), {self.rejected_rows} rejected, {self.total_rows} total "
-            f"row(s) skipped; {where} {self.account_name} ({self.fmt.platform}), currency {self.currency}, "
+            f"row(s) skipped; {where} {self.account_name} ({platform}), currency {self.currency}, "
             f"spend {self.spend}."
         )
         return " ".join([text, *(str(n) for n in self.notes)])
@@ -759,7 +760,7 @@ def _notes(preview: ReportPreview, existing: AdAccount | None) -> None:
             Message(
                 NOTE_NEW_ACCOUNT,
                 {
-                    "platform": Codes("ad_platform", [preview.fmt.platform]),
+                    "platform": platform_label(preview.fmt.platform),  # a name, not a code to type
                     "name": preview.account_name,
                     "currency": preview.currency,
                     "timezone": preview.timezone,
