@@ -19,6 +19,7 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from campaigns.account_names import fold_name
 from campaigns.adsmanager_rows import differs
 from campaigns.models import (
     SOURCE_ACCOUNT_LEVEL,
@@ -113,25 +114,23 @@ def find_account(session: Session, text: str, platform: str = PLATFORM_META) -> 
     matches = list(session.scalars(select(AdAccount).where(mine, func.lower(AdAccount.name) == wanted.lower())))
     if not matches:
         # Unicode-aware case folding (SQL lower() folds ASCII only on SQLite).
-        folded = _fold(wanted)
-        matches = [a for a in session.scalars(select(AdAccount).where(mine)) if _fold(a.name) == folded]
+        folded = fold_name(wanted)
+        matches = [a for a in session.scalars(select(AdAccount).where(mine)) if fold_name(a.name) == folded]
     if len(matches) > 1:
         names = ", ".join(f"{a.name} ({a.account_id})" for a in matches[:3])
         raise AccountChoiceError(AMBIGUOUS_ACCOUNT, text=wanted, count=len(matches), names=names)
     return matches[0] if matches else None
 
 
-def _fold(text: str) -> str:
-    """A name as compared: Unicode case folding, runs of spaces as one, none at the ends."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
 def refuse_taken_name(session: Session, name: str, platform: str = PLATFORM_META) -> None:
     """The one rule for a new account's name: no other account of `platform` may have it (compared case- and
-    space-insensitively, `Toko  kopi ` = `Toko Kopi`); raises `AccountChoiceError` naming the existing account."""
-    folded = _fold(name)
+    space-insensitively, `Toko  kopi ` = `Toko Kopi`: `account_names.fold_name`); raises `AccountChoiceError`
+    naming the existing account. The database keeps it too for accounts created from files (`name_key`): an
+    import creating the account after this check passed is refused at its insert, and the importer calls this
+    again to say so (`create_account`, `platform_import`)."""
+    folded = fold_name(name)
     for account in session.scalars(select(AdAccount).where(AdAccount.platform == platform).order_by(AdAccount.id)):
-        if _fold(account.name) == folded:
+        if fold_name(account.name) == folded:
             raise AccountChoiceError(
                 NAME_TAKEN, name=account.name, account_id=account.account_id, currency=account.currency
             )
@@ -233,8 +232,9 @@ def generated_account_id(session: Session, name: str, platform: str = PLATFORM_M
 
 
 def create_account(session: Session, resolved: ResolvedAccount) -> AdAccount:
-    """Create the new account of `resolved` (refused when an account of that name exists by now); a concurrent
-    writer taking the same identifier moves it on."""
+    """Create the new account of `resolved` (refused when an account of that name exists by now, also when
+    another import created it after the check: the name key's unique index); a concurrent writer taking the same
+    identifier moves it on."""
     refuse_taken_name(session, resolved.name)
     for _attempt in range(5):
         account_id = resolved.account_id or generated_account_id(session, resolved.name)
@@ -251,6 +251,7 @@ def create_account(session: Session, resolved: ResolvedAccount) -> AdAccount:
                 session.add(account)
                 session.flush()
         except IntegrityError:
+            refuse_taken_name(session, resolved.name)  # another import took the name since the check
             resolved = ResolvedAccount(None, resolved.name, None, resolved.currency, resolved.timezone)
             continue
         return account

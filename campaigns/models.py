@@ -28,8 +28,10 @@ from sqlalchemy import (
     event,
     select,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
+from campaigns.account_names import name_key
+from campaigns.platform_reports import SOURCE_GOOGLE_ADS_FILE, SOURCE_LINKEDIN_FILE, SOURCE_TIKTOK_FILE
 from campaigns.platforms import DEFAULT_PLATFORM, platform_check
 from db.base import Base, Timestamps, Versioned
 from db.types import JSONData, Money, Quantity, UTCDateTime, utcnow
@@ -42,6 +44,10 @@ SOURCE_MANUAL = "manual"
 SOURCE_DEMO = "demo"
 # The campaign that carries an account's account-level rows (spend an export does not attribute to a campaign).
 SOURCE_ACCOUNT_LEVEL = "account_level"
+# Accounts created from a file import: their names are unique per platform (AdAccount.name_key).
+FILE_ACCOUNT_SOURCES = frozenset(
+    {SOURCE_ADS_MANAGER_CSV, SOURCE_TIKTOK_FILE, SOURCE_GOOGLE_ADS_FILE, SOURCE_LINKEDIN_FILE}
+)
 
 
 def _platform_column() -> Mapped[str]:
@@ -51,11 +57,18 @@ def _platform_column() -> Mapped[str]:
 
 class AdAccount(Versioned, Timestamps, Base):
     """An ad account on one platform (a Meta `act_<id>`, a TikTok advertiser, a Google Ads customer ...),
-    with its currency and time zone; its id is unique per platform."""
+    with its currency and time zone; its id is unique per platform.
+
+    An account created from a file (`FILE_ACCOUNT_SOURCES`) carries `name_key` (campaigns/account_names.py), kept
+    here whenever its name or source is set; the database refuses a second such account of the platform with the
+    same key, so two imports at once cannot create two accounts of one name. Accounts from the platforms' APIs
+    (and the demo's) have no key: a platform may have two accounts of one name, and the sync stores what it reads.
+    """
 
     __tablename__ = "ad_account"
     __table_args__ = (
         UniqueConstraint("platform", "account_id"),
+        Index("uq_ad_account_platform_name_key", "platform", "name_key", unique=True),
         CheckConstraint(platform_check(), name="platform"),
     )
 
@@ -72,8 +85,16 @@ class AdAccount(Versioned, Timestamps, Base):
     source: Mapped[str] = mapped_column(String(20), default=SOURCE_META_API)
     sync_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     last_synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    name_key: Mapped[str | None] = mapped_column(String(64))
 
     campaigns: Mapped[list[Campaign]] = relationship(back_populates="account")
+
+    @validates("name", "source")
+    def _keep_name_key(self, field: str, value: str | None) -> str | None:
+        name = value if field == "name" else self.name
+        source = value if field == "source" else self.source
+        self.name_key = name_key(name) if name is not None and source in FILE_ACCOUNT_SOURCES else None
+        return value
 
 
 class Campaign(Versioned, Timestamps, Base):

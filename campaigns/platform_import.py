@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from campaigns.adsmanager import line_ranges
-from campaigns.adsmanager_accounts import AccountChoiceError, find_account, generated_account_id
+from campaigns.adsmanager_accounts import AccountChoiceError, find_account, generated_account_id, refuse_taken_name
 from campaigns.conversions import count_conversions
 from campaigns.models import SOURCE_META_API, SOURCE_TIKTOK_API, AdAccount, Campaign, CampaignInsight, SyncRun
 from campaigns.number_rule import FigureCells, NumberRule, NumberTexts, decide, shown
@@ -45,7 +45,7 @@ from campaigns.platform_reports import (
     Segment,
     distinctive_headers,
 )
-from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_META, PLATFORM_TIKTOK
+from campaigns.platforms import PLATFORM_GOOGLE, PLATFORM_META, PLATFORM_TIKTOK, platform_label
 from db import audit
 from db.calendar import is_timezone, local_today, workspace_timezone
 from db.errors import N_, Codes, Day, DomainError, Message
@@ -215,9 +215,10 @@ class ReportPreview:
 
     def describe(self) -> str:
         where = "account" if self.account_id else "new account"
+        platform = platform_label(self.fmt.platform)
         text = (
             f"{self.filename}: {len(self.rows)} valid row(s), {self.rejected_rows} rejected, {self.total_rows} total "
-            f"row(s) skipped; {where} {self.account_name} ({self.fmt.platform}), currency {self.currency}, "
+            f"row(s) skipped; {where} {self.account_name} ({platform}), currency {self.currency}, "
             f"spend {self.spend}."
         )
         return " ".join([text, *(str(n) for n in self.notes)])
@@ -774,7 +775,7 @@ def _notes(preview: ReportPreview, existing: AdAccount | None) -> None:
             Message(
                 NOTE_NEW_ACCOUNT,
                 {
-                    "platform": Codes("ad_platform", [preview.fmt.platform]),
+                    "platform": platform_label(preview.fmt.platform),  # a name, not a code to type
                     "name": preview.account_name,
                     "currency": preview.currency,
                     "timezone": preview.timezone,
@@ -949,7 +950,11 @@ def _apply(session: Session, actor: Actor, preview: ReportPreview) -> ReportResu
 
 
 def _create_account(session: Session, preview: ReportPreview) -> AdAccount:
+    """The new account of `preview`, refused (naming the existing one) when an account of the platform has its
+    name by now: created since the preview, or by another import at the same moment (the name key's unique
+    index refuses the insert, and the name check then says which account has the name)."""
     platform = preview.fmt.platform
+    refuse_taken_name(session, preview.account_name, platform)
     ident = preview.account_ref
     if ident and session.scalar(
         select(AdAccount.id).where(AdAccount.platform == platform, AdAccount.account_id == ident)
@@ -965,7 +970,14 @@ def _create_account(session: Session, preview: ReportPreview) -> AdAccount:
         sync_enabled=False,
     )
     session.add(account)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The transaction is lost (PostgreSQL); it held nothing of this import yet: the account is its first write.
+        # No savepoint: on SQLite one that opens the transaction commits the account when released.
+        session.rollback()
+        refuse_taken_name(session, preview.account_name, platform)
+        raise
     return account
 
 

@@ -17,13 +17,19 @@ PLATFORM_LINKEDIN = "linkedin"
 PLATFORMS = (PLATFORM_META, PLATFORM_TIKTOK, PLATFORM_GOOGLE, PLATFORM_LINKEDIN)
 DEFAULT_PLATFORM = PLATFORM_META  # every row from before the platform column existed came from Meta
 
-# Names people see (brand names; pages translate them through pages/components/terms.py).
+# Names people see (brand names), the one table: pages translate them (pages/components/terms.py
+# `AD_PLATFORM_LABELS` is this table), the command line and logs print them as they are.
 PLATFORM_LABELS = {
     PLATFORM_META: N_("Meta"),
     PLATFORM_TIKTOK: N_("TikTok"),
     PLATFORM_GOOGLE: N_("Google Ads"),
     PLATFORM_LINKEDIN: N_("LinkedIn"),
 }
+
+
+def platform_label(platform: str) -> str:
+    """The platform's name as the command line and logs write it (`tiktok` -> TikTok); an unknown code as it is."""
+    return PLATFORM_LABELS.get(platform, platform)
 
 
 class UnknownPlatform(DomainError):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from campaigns import platform_import
+from campaigns.platforms import PLATFORM_LABELS as AD_PLATFORM_LABELS  # the ad platforms: one table, below
 from finance.exports.registry import EXPORTS
 from influencers.handles import PLATFORM_LABELS
 from pages.components.i18n import LANGUAGES, N_, _
@@ -113,13 +114,6 @@ CHANNEL_LABELS = {
     "call": N_("Call"),
     "meeting": N_("Meeting"),
     "other": N_("Other"),
-}
-# campaigns.platforms.PLATFORM_LABELS: the ad platforms of accounts, campaigns and ad sets
-AD_PLATFORM_LABELS = {
-    "meta": N_("Meta"),
-    "tiktok": N_("TikTok"),
-    "google": N_("Google Ads"),
-    "linkedin": N_("LinkedIn"),
 }
 # budgets.plans.CHANNELS: the marketing ledger's channels (ad platforms, then creators)
 LEDGER_CHANNEL_LABELS = {

@@ -261,24 +261,35 @@ upload = st.file_uploader(
     _("Ads Manager file"), type=["csv", "tsv", "txt", "xlsx", "xls"], key="sync_upload", max_upload_size=UPLOAD_MB
 )
 PARSED_KEY = "sync_upload_parsed"  # the uploaded file as read: one file kept, for this session's reruns
+REFUSED_KEY = "sync_upload_refused"  # (sha256, file name, its refusal's Message) of an upload that cannot be read
 CREATED_KEY = "sync_upload_created"  # the account an import just created, chosen in the picker on the next run
 
 
 def parsed_upload(upload) -> ParsedExport:
-    """The uploaded file read once per its bytes' sha256: reruns (choosing the account, Import) reuse it."""
+    """The uploaded file read once per its bytes' sha256: reruns (choosing the account, Import, the language)
+    reuse it, and a file that could not be read gives its refusal again without being read again."""
     data = upload.getvalue()
     digest = file_digest(data)
     kept = st.session_state.get(PARSED_KEY)
     if isinstance(kept, ParsedExport) and kept.digest == digest and kept.filename == upload.name:
         return kept
+    refused = st.session_state.get(REFUSED_KEY)
+    if isinstance(refused, tuple) and refused[:2] == (digest, upload.name):
+        raise DomainError(refused[2])  # the same sentence, in the reader's language of this run
     st.session_state.pop(PARSED_KEY, None)  # let the previous file go before reading the next
-    parsed = parse_export(data, upload.name)
+    st.session_state.pop(REFUSED_KEY, None)
+    try:
+        parsed = parse_export(data, upload.name)
+    except DomainError as exc:
+        st.session_state[REFUSED_KEY] = (digest, upload.name, exc.message)  # not the error: its frames hold the file
+        raise
     st.session_state[PARSED_KEY] = parsed
     return parsed
 
 
 if upload is None:
     st.session_state.pop(PARSED_KEY, None)
+    st.session_state.pop(REFUSED_KEY, None)
 else:
     try:
         parsed = parsed_upload(upload)

@@ -79,6 +79,7 @@ def test_the_migration_turns_every_existing_row_into_meta_and_keys_ids_per_platf
         if conn.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # enforced again afterwards
+    command.upgrade(config, "head")  # the models are the newest schema (0014 adds ad_account.name_key)
     with session_scope(database_url) as s:
         account = s.get(AdAccount, 101)
         assert account.platform == "meta"
