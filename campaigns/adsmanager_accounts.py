@@ -31,6 +31,7 @@ from campaigns.models import (
 )
 from campaigns.platforms import PLATFORM_META
 from db.calendar import is_timezone, workspace_timezone
+from db.engine import savepoint
 from db.errors import N_, DomainError
 from db.money import currency_code
 from db.types import utcnow
@@ -247,7 +248,7 @@ def create_account(session: Session, resolved: ResolvedAccount) -> AdAccount:
             sync_enabled=False,
         )
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 session.add(account)
                 session.flush()
         except IntegrityError:

@@ -96,3 +96,20 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A part of the session's unit of work that can fail alone (SAVEPOINT; rolled back to on any error) and is
+    committed or rolled back with the rest. Use it instead of `session.begin_nested()`.
+
+    On SQLite the sqlite3 module opens a transaction only before a write, so a savepoint as the session's first
+    write would stand alone and SQLite's RELEASE of it would commit: the row would stay when the unit of work is
+    rolled back. The transaction is begun first (a deferred BEGIN, as sqlite3 itself would before the write)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi = connection.connection.dbapi_connection
+        if dbapi is not None and not dbapi.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+    with session.begin_nested():
+        yield

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from campaigns.models import AdAccount, CampaignInsight
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
+from db.engine import savepoint
 from db.errors import N_, Codes, Day, DomainError, Message, Month, as_message, period_param
 from db.money import currency_code, is_currency, quantize
 from db.parse import parse_date, parse_rate
@@ -729,7 +730,7 @@ def _store_rates(
             exists = session.scalar(
                 select(FxRate.id).where(FxRate.date == day, FxRate.from_currency == src, FxRate.to_currency == dst)
             )
-            with session.begin_nested():
+            with savepoint(session):
                 set_rate(session, actor, day, src, dst, rate_cell, row_source)  # type: ignore[arg-type]
         except FxError as exc:
             problems.append((number, exc.message))

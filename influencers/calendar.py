@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from campaigns.models import AdAccount, Campaign
 from db import audit
 from db.calendar import last_running_day, local_date
+from db.engine import savepoint
 from db.errors import N_, DomainError, NotFound
 from db.models import Setting
 from db.money import format_money
@@ -105,7 +106,7 @@ def workspace_id(session: Session) -> str:
     if row is not None and row.value:
         return str(row.value)
     value = uuid.uuid4().hex
-    with session.begin_nested():
+    with savepoint(session):
         session.add(Setting(key=WORKSPACE_SETTING, value=value, updated_by="calendar"))
     return value
 
