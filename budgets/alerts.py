@@ -1,7 +1,8 @@
 """Budget and delivery alerts for managers: over-pacing, exhausted plans, an ended period spent over its plan,
-spend without a plan, lifetime budgets ending early and overdue influencer deliverables (pure; the Budgets and
-Overview pages both render them). An ended period raises no forecast (no over-pacing, no lifetime ending early):
-its final verdict "over plan" is the only pacing alert it can have besides spend without a plan.
+spend without a plan, lifetime budgets ending early (a forecast) or already run out (a fact: the platform stops
+delivery) and overdue influencer deliverables (pure; the Budgets and Overview pages both render them). An ended
+period raises no forecast (no over-pacing, no lifetime ending early) and no run-out: its final verdict "over
+plan" is the only pacing alert it can have besides spend without a plan.
 
 Each alert carries an English message template with `{placeholders}` and its values, so pages
 translate the template with `_()` and format the money themselves.
@@ -24,6 +25,14 @@ OVER_PLAN_TEXT = "{name}: {actual} spent against a plan of {planned} ({percent}%
 EXHAUSTED_EARLY = "budget_exhausted"
 NO_PLAN = "spending_without_plan"
 LIFETIME_ENDS_EARLY = "lifetime_ends_early"
+LIFETIME_ENDS_EARLY_TEXT = "{name}: the lifetime budget runs out around {day}, before the campaign ends on {end}."
+LIFETIME_SPENT = "lifetime_spent"  # the lifetime budget ran out (already spent) while the campaign is scheduled
+LIFETIME_RAN_OUT_TEXT = (
+    "{name}: the lifetime budget ran out on {day}, so delivery has stopped; the campaign is scheduled until {end}."
+)
+LIFETIME_HAS_RUN_OUT_TEXT = (
+    "{name}: the lifetime budget has run out, so delivery has stopped; the campaign is scheduled until {end}."
+)
 DELIVERABLE_OVERDUE = "deliverable_overdue"
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -32,9 +41,10 @@ KIND_ORDER = {
     EXHAUSTED_EARLY: 0,
     OVER_PLAN: 1,
     OVER_PACING: 2,
-    LIFETIME_ENDS_EARLY: 3,
-    NO_PLAN: 4,
-    DELIVERABLE_OVERDUE: 5,
+    LIFETIME_SPENT: 3,
+    LIFETIME_ENDS_EARLY: 4,
+    NO_PLAN: 5,
+    DELIVERABLE_OVERDUE: 6,
 }
 # The statuses that raise a pacing alert whatever the spend (`pacing_alerts`, `alerting_rows`).
 ALERTING_STATUSES = (pacing.EXHAUSTED, pacing.OVER_PACING, pacing.OVER_PLAN)
@@ -111,13 +121,18 @@ def pacing_alerts(pacings: Iterable[pacing.Pacing]) -> list[Alert]:
                     s.scope_key,
                 )
             )
-        if p.lifetime_exhausted_on is not None:
+        if pacing.LIFETIME_SPENT in p.flags:  # a fact: on the day it ran out, or "has run out" when not known
+            day = p.lifetime_exhausted_on
+            text = LIFETIME_HAS_RUN_OUT_TEXT if day is None else LIFETIME_RAN_OUT_TEXT
+            values = {**base, "end": s.run_end} if day is None else {**base, "day": day, "end": s.run_end}
+            alerts.append(Alert(LIFETIME_SPENT, "warning", s.name, text, values, s.scope_key))
+        elif p.lifetime_exhausted_on is not None:  # a forecast
             alerts.append(
                 Alert(
                     LIFETIME_ENDS_EARLY,
                     "warning",
                     s.name,
-                    "{name}: the lifetime budget runs out around {day}, before the campaign ends on {end}.",
+                    LIFETIME_ENDS_EARLY_TEXT,
                     {**base, "day": p.lifetime_exhausted_on, "end": s.run_end},
                     s.scope_key,
                 )
@@ -126,9 +141,10 @@ def pacing_alerts(pacings: Iterable[pacing.Pacing]) -> list[Alert]:
 
 
 def alerting_rows(statuses: Iterable[str], actuals: Iterable[Decimal], ends_early: Iterable[bool]) -> list[int]:
-    """The rows of verdicts given as columns (status, actual spend, whether a lifetime budget ends early) that
-    `pacing_alerts` raises an alert for, so a caller holding columns (`budgets.overview.PacingResults`) builds
-    `Pacing` objects for those rows only. Keep in step with `pacing_alerts` (tests/budgets/test_results.py)."""
+    """The rows of verdicts given as columns (status, actual spend, whether a lifetime budget ends early or has
+    run out: `pacing_frame.Verdicts.ends_early`) that `pacing_alerts` raises an alert for, so a caller holding
+    columns (`budgets.overview.PacingResults`) builds `Pacing` objects for those rows only. Keep in step with
+    `pacing_alerts` (tests/budgets/test_results.py)."""
     return [
         i
         for i, (status, actual, early) in enumerate(zip(statuses, actuals, ends_early, strict=True))
@@ -162,7 +178,8 @@ def deliverable_alerts(overdue: Iterable[OverdueDeliverable]) -> list[Alert]:
 def build_alerts(
     pacings: Iterable[pacing.Pacing], overdue: Iterable[OverdueDeliverable] = (), today: dt.date | None = None
 ) -> list[Alert]:
-    """Every alert: budget alerts first (exhausted, over-pacing, lifetime ending early, no plan), then
+    """Every alert: budget alerts first (exhausted, over plan, over-pacing, lifetime run out, lifetime ending early,
+    no plan), then
     overdue deliverables; within a kind the most severe first, then by subject."""
     alerts = pacing_alerts(pacings) + deliverable_alerts(overdue)
     alerts.sort(key=lambda a: (KIND_ORDER.get(a.kind, 9), SEVERITY_ORDER.get(a.severity, 9), a.subject.lower()))

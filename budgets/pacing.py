@@ -36,10 +36,11 @@ FINAL_STATUSES = (WITHIN_PLAN, UNDER_PLAN, OVER_PLAN)
 STATUSES = (ON_TRACK, UNDER_PACING, OVER_PACING, EXHAUSTED, NO_PLAN, TOO_EARLY, *FINAL_STATUSES)
 # Flags of a verdict, in this order (`Pacing.flags`).
 STOPPED = "stopped"
-LIFETIME_ENDS_EARLY = "lifetime_ends_early"
+LIFETIME_ENDS_EARLY = "lifetime_ends_early"  # a forecast: the lifetime budget runs out before the scope's end
+LIFETIME_SPENT = "lifetime_spent"  # a fact: the lifetime budget ran out while the campaign is still scheduled
 SPENDING_WITHOUT_PLAN = "spending_without_plan"
 STATUS_UNKNOWN = "status_unknown"  # no status from its source: running or not is read from its latest spend
-FLAGS = (STOPPED, LIFETIME_ENDS_EARLY, SPENDING_WITHOUT_PLAN, STATUS_UNKNOWN)
+FLAGS = (STOPPED, LIFETIME_ENDS_EARLY, LIFETIME_SPENT, SPENDING_WITHOUT_PLAN, STATUS_UNKNOWN)
 
 # Projected spend at period end against the plan: above 110% is over-pacing, below 90% under-pacing.
 OVER_PACE_RATIO = Decimal("1.10")
@@ -111,6 +112,9 @@ class PacingInput:
     # A campaign with no status (imported from a file without one): `accruing` then follows its latest spend
     # (`campaigns.meta_budgets.is_accruing`) and the verdict carries the STATUS_UNKNOWN flag.
     status_unknown: bool = False
+    # The completed day the campaign's spend to date first reached its lifetime budget (from its daily insights,
+    # in the account's days; `budgets.scopes`); None when it has not, or when that day cannot be told.
+    lifetime_spent_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,9 @@ class Pacing:
     daily_rate: Decimal
     status: str
     pace_ratio: Decimal | None  # projected / planned
-    lifetime_exhausted_on: dt.date | None = None  # projected day a lifetime budget runs out
+    # The day a lifetime budget runs out (a forecast, flag LIFETIME_ENDS_EARLY) or ran out (a fact, flag
+    # LIFETIME_SPENT; None there when the day cannot be told): `lifetime_exhaustion`.
+    lifetime_exhausted_on: dt.date | None = None
     flags: tuple[str, ...] = ()
 
     @property
@@ -233,17 +239,34 @@ def spends_now(scope: PacingInput) -> bool:
     return scope.accruing and scope.actual > 0 and scope.recent_days > 0 and scope.recent_spend > 0
 
 
+def lifetime_ran_out(scope: PacingInput) -> bool:
+    """Whether a lifetime budget is already spent (completed days' spend to date >= the budget) while the
+    campaign still accrues before its end: the platform stops delivery then, so it ran out (a fact, no forecast)."""
+    budget = scope.budget.lifetime
+    if not budget or not scope.accruing or scope.run_end is None or scope.run_end < scope.today:
+        return False
+    return budget - scope.lifetime_spent <= 0
+
+
+def ran_out_on(scope: PacingInput) -> dt.date | None:
+    """The day a spent lifetime budget ran out: the completed day its spend to date reached the budget
+    (`PacingInput.lifetime_spent_on`), None when that day cannot be told (or is not a completed day)."""
+    day = scope.lifetime_spent_on
+    return day if day is not None and day < scope.today else None
+
+
 def lifetime_exhaustion(scope: PacingInput, rate: Decimal) -> dt.date | None:
-    """The day a lifetime budget is projected to run out before its scheduled end, if it does: today when it is
-    already spent (a fact), else a forecast at `rate` only for a scope that `spends_now`."""
+    """For a lifetime budget already spent (`lifetime_ran_out`), the day it ran out (`ran_out_on`, None when not
+    known); else the day it is projected to run out before its scheduled end, a forecast at `rate` only for a
+    scope that `spends_now` (None: it lasts, or no forecast)."""
+    if lifetime_ran_out(scope):
+        return ran_out_on(scope)
     budget = scope.budget.lifetime
     if not budget or not scope.accruing or scope.run_end is None or scope.run_end < scope.today:
         return None
-    left = budget - scope.lifetime_spent
-    if left <= 0:
-        return scope.today
     if rate <= 0 or not spends_now(scope):
         return None
+    left = budget - scope.lifetime_spent
     first = max(scope.today, scope.run_start or scope.today)
     days_left = int((left / rate).to_integral_value(rounding="ROUND_CEILING"))
     if days_left - 1 >= (scope.run_end - first).days:  # lasts to its end (and no date past year 9999 is made)
@@ -296,7 +319,8 @@ def pace(scope: PacingInput) -> Pacing:
     and never below the committed influencer fees. Paused and ended scopes stop accruing (a campaign with no
     status: when it has no spend on its latest completed days, `campaigns.meta_budgets.is_accruing`).
     An ended period (`has_ended`) projects what was spent, whatever is committed, with a final status and no
-    lifetime-budget forecast.
+    lifetime-budget forecast. A lifetime budget already spent is reported as run out (LIFETIME_SPENT, on the day
+    it ran out when known), never as a forecast.
     """
     rate = daily_run_rate(scope)
     ended = has_ended(scope)
@@ -306,10 +330,14 @@ def pace(scope: PacingInput) -> Pacing:
     flags: list[str] = []
     if not scope.accruing:
         flags.append(STOPPED)
+    ran_out = not ended and lifetime_ran_out(scope)
     exhausted_on = None if ended else lifetime_exhaustion(scope, rate)
-    if exhausted_on is not None and exhausted_on > scope.today and completed_days(scope) < MIN_PACING_DAYS:
+    forecast = not ran_out and exhausted_on is not None and exhausted_on > scope.today
+    if forecast and completed_days(scope) < MIN_PACING_DAYS:
         exhausted_on = None  # a projection from fewer than MIN_PACING_DAYS days is no forecast
-    if exhausted_on is not None:
+    if ran_out:
+        flags.append(LIFETIME_SPENT)
+    elif exhausted_on is not None:
         flags.append(LIFETIME_ENDS_EARLY)
     if scope.planned is None and scope.actual > 0:
         flags.append(SPENDING_WITHOUT_PLAN)

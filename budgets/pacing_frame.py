@@ -49,7 +49,8 @@ from db.columns import filled, objects
 NEVER = -(10**9)  # an open start (ordinals of real dates are 1..3,652,059)
 FOREVER = 10**9  # an open end
 _DEFAULT_RULES = BUDGET_RULES["meta"]
-# Flags by bits (1 stopped, 2 lifetime ends early, 4 spending without a plan, 8 status unknown), in `pace`'s order.
+# Flags by bits (1 stopped, 2 lifetime ends early, 4 lifetime spent, 8 spending without a plan, 16 status unknown),
+# in `pace`'s order.
 _FLAGS = [tuple(name for bit, name in enumerate(FLAGS) if c & (1 << bit)) for c in range(1 << len(FLAGS))]
 _ceil = np.frompyfunc(math.ceil, 1, 1)  # Decimal -> int, as `to_integral_value(ROUND_CEILING)` then int()
 
@@ -119,6 +120,7 @@ class ScopeFrame:
     lifetime: Objs
     overspend: Objs  # the platform's daily allowance (x a daily budget), `budget_rules`
     week_days: Ints
+    spent_on: Ints  # `lifetime_spent_on` as an ordinal, FOREVER where None
 
     def __len__(self) -> int:
         return len(self.today)
@@ -130,10 +132,10 @@ class ScopeFrame:
             return cls.concat([])
         get = attrgetter(
             "today", "period", "run_start", "run_end", "accruing", "recent_days", "planned", "actual", "committed",
-            "recent_spend", "week_spend", "lifetime_spent", "budget", "platform", "status_unknown",
+            "recent_spend", "week_spend", "lifetime_spent", "budget", "platform", "status_unknown", "lifetime_spent_on",
         )  # fmt: skip
         (days_, periods, starts, ends, accruing_, recent_days_, planned_, actual_, committed_, recent_, week_, spent_,
-         budgets, platforms, unknown_) = zip(*map(get, scopes), strict=True)  # fmt: skip
+         budgets, platforms, unknown_, spent_on_) = zip(*map(get, scopes), strict=True)  # fmt: skip
         rules = [rules_of(p) for p in platforms]
         return cls(
             today=_ints([d.toordinal() for d in days_]),
@@ -159,6 +161,7 @@ class ScopeFrame:
             lifetime=objects([b.lifetime or ZERO for b in budgets]),
             overspend=objects([r.daily_overspend for r in rules]),
             week_days=_ints([r.week_days for r in rules]),
+            spent_on=_ints([FOREVER if d is None else d.toordinal() for d in spent_on_]),
         )
 
     @classmethod
@@ -205,7 +208,8 @@ class Verdicts:
     status: Any  # str
     pace_ratio: Objs  # Decimal or None
     exhausted_on: Ints  # ordinal of `lifetime_exhausted_on`, FOREVER where None
-    flag_code: Ints  # `flags` by bits: 1 stopped, 2 lifetime ends early, 4 spending without a plan, 8 status unknown
+    # `flags` by bits: 1 stopped, 2 lifetime ends early, 4 lifetime spent, 8 spending without a plan, 16 status unknown
+    flag_code: Ints
 
     def __len__(self) -> int:
         return len(self.projected)
@@ -214,8 +218,9 @@ class Verdicts:
         return [None if o == FOREVER else dt.date.fromordinal(o) for o in self.exhausted_on.tolist()]
 
     def ends_early(self) -> Bools:
-        """Where a lifetime budget is projected to run out before the scope's end (`lifetime_exhausted_on` set)."""
-        return self.exhausted_on != FOREVER
+        """Where a lifetime budget ends before the scope's end: projected to run out (LIFETIME_ENDS_EARLY) or
+        already run out (LIFETIME_SPENT, whether or not its day is known)."""
+        return (self.flag_code & 6) != 0
 
     def flags(self) -> list[tuple[str, ...]]:
         return [_FLAGS[c] for c in self.flag_code.tolist()]
@@ -276,14 +281,19 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
     exp_total = np.where(unscheduled, f.p_end - f.p_start + 1, total)
     expected = planned * completed.astype(object) / exp_total.astype(object)
 
-    # The day a lifetime budget runs out before its end (`lifetime_exhaustion`), none from too few days.
+    # A lifetime budget already spent (`lifetime_ran_out`): the day it ran out when known (`ran_out_on`); else the
+    # day it runs out before its end (`lifetime_exhaustion`), none from too few days.
     exhausted = np.full(n, FOREVER, dtype=np.int64)  # FOREVER: no such day
+    ran_out = np.zeros(n, dtype=bool)
     watch = has_lifetime & accruing & has_end & (r_end >= today)
     if watch.any():
         left = lifetime[watch] - lifetime_spent[watch]
         gone = (left <= ZERO).astype(bool)
+        ran_out[np.flatnonzero(watch)[gone]] = True
         runs_out = np.full(left.shape, FOREVER, dtype=np.int64)
-        runs_out[gone] = today[watch][gone]
+        spent_on = f.spent_on[watch]
+        known = gone & (spent_on < today[watch])  # a completed day (FOREVER: not known)
+        runs_out[known] = spent_on[known]
         # A forecast only from an observed run-rate of a scope spending in the period (`spends_now`).
         spending = (actual[watch] > ZERO).astype(bool) & by_recent[watch]
         going = ~gone & positive[watch] & spending
@@ -296,9 +306,11 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
             out[early_end] = begin[early_end] + days_left[early_end].astype(np.int64) - 1
             runs_out[going] = out
         exhausted[watch] = runs_out
-    exhausted[(exhausted != FOREVER) & (exhausted > today) & (completed < MIN_PACING_DAYS)] = FOREVER
-    exhausted[today > f.p_end] = FOREVER  # an ended period forecasts nothing (`pace`)
-    ends_early = exhausted != FOREVER
+    exhausted[~ran_out & (exhausted != FOREVER) & (exhausted > today) & (completed < MIN_PACING_DAYS)] = FOREVER
+    ended = today > f.p_end  # an ended period forecasts nothing and reports no run-out (`pace`)
+    exhausted[ended] = FOREVER
+    ran_out &= ~ended
+    ends_early = ~ran_out & (exhausted != FOREVER)
     no_plan_spend = ~has_plan & (actual > ZERO).astype(bool)
 
     # What the Meta budget implies for the period (`budget_for_period`).
@@ -316,7 +328,7 @@ def pace_columns(f: ScopeFrame) -> Verdicts:
     remaining[has_plan] = planned[has_plan] - actual[has_plan]
     expected = _where(has_plan, expected, None)
 
-    code = (~accruing).astype(np.int64) + 2 * ends_early + 4 * no_plan_spend + 8 * f.status_unknown
+    code = (~accruing).astype(np.int64) + 2 * ends_early + 4 * ran_out + 8 * no_plan_spend + 16 * f.status_unknown
     return Verdicts(meta, expected, got.projected, remaining, rate, got.status, got.ratio, exhausted, code)
 
 

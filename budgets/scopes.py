@@ -177,6 +177,32 @@ def _spend_columns(
     return actual_col, recent_col, week_col, lately_col, lifetime
 
 
+def _spent_out_days(
+    session: Session, budgets: dict[int, Decimal], spent: dict[int, Decimal], today_of: dict[int, dt.date]
+) -> dict[int, dt.date]:
+    """Per campaign whose completed spend to date (`spent`) reached its lifetime budget (`budgets`), the completed
+    day it did: the first day its daily insights (dates in the account's days, before `today_of` it) add up to
+    the budget. Read only for those campaigns, which are few (`pacing.ran_out_on`)."""
+    ids = sorted(cid for cid, budget in budgets.items() if budget and spent.get(cid, ZERO) >= budget)
+    if not ids:
+        return {}
+    stmt = (
+        select(CampaignInsight.campaign_id, CampaignInsight.date, CampaignInsight.spend)
+        .where(CampaignInsight.campaign_id.in_(ids))
+        .order_by(CampaignInsight.campaign_id, CampaignInsight.date)
+    )
+    total: dict[int, Decimal] = defaultdict(Decimal)
+    found: dict[int, dt.date] = {}
+    for campaign_id, raw_day, amount in _rows(session, stmt):
+        day = _as_date(raw_day)
+        if campaign_id in found or day >= today_of[campaign_id]:
+            continue
+        total[campaign_id] += _dec(amount)
+        if total[campaign_id] >= budgets[campaign_id]:
+            found[campaign_id] = day
+    return found
+
+
 def _as_date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
@@ -269,7 +295,7 @@ class CampaignScopes:
         planned = [p if has else None for p, has in zip(f.planned[at].tolist(), f.has_plan[at].tolist(), strict=True)]
         # PacingInput's fields in order: scope_key, scope_type, name, currency, period, today, planned, actual,
         # committed, paid, budget, run_start, run_end, accruing, recent_spend, recent_days, week_spend,
-        # lifetime_spent, account_id, platform, campaign_id, program_id, plan_id, status_unknown.
+        # lifetime_spent, account_id, platform, campaign_id, program_id, plan_id, status_unknown, lifetime_spent_on.
         return pacing.many(
             PacingInput,
             zip(
@@ -278,6 +304,7 @@ class CampaignScopes:
                 budgets, starts, ends, f.accruing[at].tolist(), f.recent_spend[at].tolist(),
                 f.recent_days[at].tolist(), f.week_spend[at].tolist(), f.lifetime_spent[at].tolist(), accounts,
                 platforms, ids, repeat(None, n), plan_ids, f.status_unknown[at].tolist(),
+                [None if o == FOREVER else dt.date.fromordinal(o) for o in f.spent_on[at].tolist()],
                 strict=True,
             ),
         )  # fmt: skip
@@ -359,6 +386,8 @@ def campaign_scopes(
     actual, recent, week, lately, spent = _spend_columns(
         session, todays, list(zip(ids, account_ids, strict=True)), lifetime_ids, windows
     )
+    lifetime_of = {cid: budget.lifetime for cid, budget in zip(ids, budgets, strict=True) if budget.lifetime}
+    spent_out = _spent_out_days(session, lifetime_of, spent, dict(zip(ids, today_of, strict=True)))
     # A campaign with no status runs while it spends (`is_accruing`): its latest days' spend, read only for those.
     unknown = [not status_known(status) for status in statuses]
     spent_lately = [False] * len(ids)
@@ -406,6 +435,7 @@ def campaign_scopes(
         lifetime=objects([b.lifetime or ZERO for b in kept_budgets]),
         overspend=objects([r.daily_overspend for r in rules]),
         week_days=np.array([r.week_days for r in rules], dtype=np.int64),
+        spent_on=np.array([spent_out[c].toordinal() if c in spent_out else FOREVER for c in pick], dtype=np.int64),
     )
     return CampaignScopes(
         period=period,

@@ -47,6 +47,7 @@ def kind_label(kind: str) -> str:
         "budget_exhausted": _("Budget exhausted"),
         "spending_without_plan": _("No plan"),
         "lifetime_ends_early": _("Lifetime budget"),
+        "lifetime_spent": _("Lifetime budget spent"),
         "deliverable_overdue": _("Deliverable overdue"),
     }
     return labels.get(kind, kind)

@@ -133,6 +133,8 @@ ALERT_TEMPLATES = (
     N_("{name}: {actual} spent against a plan of {planned} ({percent}% of plan); the period ended on {end}."),
     N_("{name}: {actual} spent this period with no budget plan."),
     N_("{name}: the lifetime budget runs out around {day}, before the campaign ends on {end}."),
+    N_("{name}: the lifetime budget ran out on {day}, so delivery has stopped; the campaign is scheduled until {end}."),
+    N_("{name}: the lifetime budget has run out, so delivery has stopped; the campaign is scheduled until {end}."),
     N_("{influencer} ({program}): {type} on {platform} was due {due} and is {status}, {days} days late."),
 )
 # campaigns.platform_import's messages of file numbers, platforms, accounts, segments and future days
@@ -496,6 +498,7 @@ PACING_LABELS = {
 PACING_FLAG_LABELS = {
     "stopped": N_("stopped (paused or ended)"),
     "lifetime_ends_early": N_("lifetime budget ends early"),
+    "lifetime_spent": N_("lifetime budget ran out"),
     "spending_without_plan": N_("spending without a plan"),
     "status_unknown": N_("status unknown (imported file, no status column)"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pandas as pd
@@ -76,6 +77,20 @@ def _month(db: str, start, end) -> dict:
         }
 
 
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _completed_ads(db: str, start, until) -> dict:
+    """The campaigns over the month's completed days (`start` to `until`, yesterday) and their totals per
+    currency: what the Campaigns page's table and totals rows show with Dates set to those days, so the
+    Overview's conversions, CPA and ROAS are spend and results of the same days (cost per result, as Ads
+    Manager). None before the month's first day is over."""
+    if until < start:
+        return {"campaigns": None, "totals": {}}
+    with session_scope() as session:
+        campaigns = performance.campaign_performance(session, performance.CampaignFilters(start, until))
+    totals = performance.currency_totals(campaigns)
+    return {"campaigns": campaigns, "totals": {row["currency"]: row for row in totals.to_dict("records")}}
+
+
 start, end = month_bounds(today())
 summary = _summary(db_key(), start, end)
 
@@ -109,31 +124,39 @@ spend = summary["spend"]
 totals = {t.currency: t for t in month["per_currency"]}
 if spend.empty and not totals:
     st.info(_("No ad spend recorded this month yet."))
+# One set of days for every tile: the month's completed days (today's partial day is not in yet).
+until = min(end, today() - dt.timedelta(days=1))
+ads = _completed_ads(db_key(), start, until)
+if until < start:
+    st.caption(_("No day of this month is over yet: spend, conversions, CPA and ROAS start tomorrow."))
+else:
+    st.caption(
+        _(
+            "Spend, conversions, CPA and ROAS are over the completed days, {start} to {until} (today's partial "
+            "day is left out). CPA is ad spend over conversions of those days, as the Campaigns page shows "
+            "with Dates set to them.",
+            start=date_text(start),
+            until=date_text(until),
+        )
+    )
 recognised = month["overview"].fees_recognised()  # the Budgets page's "Spent" of programs (influencers.fees)
 currencies = sorted(set(spend["currency"]) | set(totals) | set(recognised))
-by_currency = {row.currency: row for row in spend.itertuples()}
-campaigns_month = month["campaigns"]
-tracking = set(campaigns_month.loc[campaigns_month["value_tracked"].astype(bool), "currency"])
 for cur in currencies:
-    row = by_currency.get(cur)
     total = totals.get(cur)
     spent = total.actual if total is not None else Decimal(0)  # completed days: the Budgets page's "Spent"
     fees = recognised.get(cur, Decimal(0))
-    conversions = row.conversions if row is not None else 0
+    day_totals = ads["totals"].get(cur)  # the Campaigns page's "Total {currency}" row for the completed days
     st.markdown(f"**{cur}**")
     a, b, c, d, e = st.columns(5)
     tile(a, _("Spend ({currency})", currency=cur), spent, cur, fits=10)
     a.caption(_("{ads} ads, {fees} influencer fees recognised", ads=money(spent - fees, cur), fees=money(fees, cur)))
+    conversions = day_totals["conversions"] if day_totals is not None else (None if until < start else 0)
     number_tile(b, _("Conversions ({currency} accounts)", currency=cur), conversions)
-    # CPA and ROAS: the conversions' own days (as on the Campaigns page); ROAS "—" without value tracked.
-    ads_to_date = row.spend if row is not None else 0
-    cpa = performance.ratio(ads_to_date, conversions)
-    if cpa is None:
-        c.metric(_("CPA ({currency})", currency=cur), "—")
-    else:
-        tile(c, _("CPA ({currency})", currency=cur), cpa, cur, fits=10)
-    roas = performance.ratio(row.conversion_value if row is not None else 0, ads_to_date)
-    number_tile(d, _("ROAS ({currency})", currency=cur), roas if cur in tracking else None, 2)
+    # CPA and ROAS: spend and conversions of the same completed days (`_completed_ads`); ROAS "—" without value
+    # tracked (`performance.shown_roas`).
+    cpa = day_totals["cpa"] if day_totals is not None else None
+    tile(c, _("CPA ({currency})", currency=cur), cpa, cur, fits=10)
+    number_tile(d, _("ROAS ({currency})", currency=cur), day_totals["roas"] if day_totals is not None else None, 2)
     budget_used_tile(e, _("Budget used ({currency})", currency=cur), total, cur)
 
 converted = converted_totals(month["overview"].totals, month["reporting"])
@@ -155,7 +178,7 @@ a.metric(_("Ad accounts"), number(counts["accounts"]))
 b.metric(_("Campaigns"), number(counts["campaigns"]))
 c.metric(_("Influencers"), number(summary["influencers"]))
 
-ranked = month["campaigns"].copy()
+ranked = ads["campaigns"].copy() if ads["campaigns"] is not None else pd.DataFrame()
 if not ranked.empty:
     # ROAS compares campaigns across currencies; campaigns without conversion value rank by CPA in Campaigns.
     ranked["label"] = campaign_labels(ranked)  # over every campaign of the month, before the top and bottom five

@@ -88,10 +88,30 @@ def test_stopped_campaign_forecasts_nothing() -> None:
     assert p.flags == (pacing.STOPPED,)
 
 
-def test_a_lifetime_budget_already_spent_is_a_fact_not_a_forecast() -> None:
-    """Nothing left of the budget while it still accrues: it has run out (today), spending or not."""
+def test_a_lifetime_budget_already_spent_ran_out_on_the_day_it_was_spent() -> None:
+    """Nothing left of the budget while it still accrues: it ran out on the day its spend to date reached the
+    budget (28 October here), a fact, not "runs out around {today}"; the alert says "ran out on"."""
+    p = both(kopi(lifetime_spent=D(100_000_000), lifetime_spent_on=dt.date(2026, 10, 28)))
+    assert p.lifetime_exhausted_on == dt.date(2026, 10, 28)
+    assert pacing.LIFETIME_SPENT in p.flags
+    assert pacing.LIFETIME_ENDS_EARLY not in p.flags
+    (alert,) = alerts.build_alerts([p], [])
+    assert (alert.kind, alert.template) == (alerts.LIFETIME_SPENT, alerts.LIFETIME_RAN_OUT_TEXT)
+    assert alert.message() == (
+        "Kopi Kilat: the lifetime budget ran out on 2026-10-28, so delivery has stopped; "
+        "the campaign is scheduled until 2026-12-31."
+    )
+
+
+def test_a_spent_lifetime_budget_whose_day_is_unknown_has_run_out() -> None:
+    """The day cannot be told (no daily spend behind the total): "has run out", no date and still no forecast."""
     p = both(kopi(lifetime_spent=D(100_000_000)))
-    assert p.lifetime_exhausted_on == dt.date(2026, 11, 4)
+    assert p.lifetime_exhausted_on is None
+    assert p.flags == (pacing.LIFETIME_SPENT,)
+    (alert,) = alerts.build_alerts([p], [])
+    assert (alert.kind, alert.template) == (alerts.LIFETIME_SPENT, alerts.LIFETIME_HAS_RUN_OUT_TEXT)
+    assert "day" not in alert.values
+    assert "runs out around" not in alert.message()
 
 
 @pytest.mark.parametrize("recent_spend", [D(1), D(8_750_000), D(700_000_000)])
@@ -119,3 +139,41 @@ def test_notices_from_the_database_match_the_report(migrated_url: str) -> None:
     runs_out = [n for n in notices if n.kind == alerts.LIFETIME_ENDS_EARLY]
     assert [(n.values["name"], n.values["day"]) for n in runs_out] == [("Kopi Lanjut", dt.date(2026, 11, 9))]
     assert all(n.values["name"] != "Kopi Kilat" for n in notices)
+
+
+def test_a_lifetime_budget_spent_days_ago_ran_out_on_that_day_in_the_notices_and_the_digest(
+    migrated_url: str,
+) -> None:
+    """Rp100.000.000 lifetime, Rp5.000.000 a day from 1 October (Jakarta): spend to date reaches the budget on 20
+    October, and the insights go on at a trickle (Meta's late rows) while the campaign still accrues. On 5 November
+    the Budgets overview and the notices say it ran out on 20 October, not "runs out around 5 Nov"; the
+    Indonesian digest line says the same."""
+    from automation.digest import notice_text
+    from automation.i18n import Renderer
+    from budgets.overview import budget_overview
+
+    with session_scope(migrated_url) as s:
+        idr = b.account(s, name="Acme ID")
+        schedule = {"start_time": b.utc(2026, 9, 30, 17), "stop_time": b.utc(2026, 12, 31, 17)}  # 1 Oct - 31 Dec
+        spent = b.campaign(s, idr, name="Kopi Habis", lifetime_budget="100000000", **schedule)
+        b.insights(s, spent, b.days(dt.date(2026, 10, 1), dt.date(2026, 10, 20)), spend="5000000")
+        b.insights(s, spent, b.days(dt.date(2026, 10, 21), dt.date(2026, 11, 4)), spend="1000")
+    with session_scope(migrated_url) as s:
+        (p,) = [p for p in budget_overview(s, NOV, now=NOW).pacings if p.scope.name == "Kopi Habis"]
+        notices = [n for n in rules.collect_notices(s, NOW) if n.category == rules.PACING]
+    assert p.scope.lifetime_spent_on == dt.date(2026, 10, 20)
+    assert p.lifetime_exhausted_on == dt.date(2026, 10, 20)
+    assert pacing.LIFETIME_SPENT in p.flags  # (and spending without a plan)
+    assert pacing.LIFETIME_ENDS_EARLY not in p.flags
+    (notice,) = [n for n in notices if n.values["name"] == "Kopi Habis" and n.kind.startswith("lifetime")]
+    assert (notice.kind, notice.template, notice.values["day"]) == (
+        alerts.LIFETIME_SPENT,
+        alerts.LIFETIME_RAN_OUT_TEXT,
+        dt.date(2026, 10, 20),
+    )
+    line = notice_text(Renderer("id"), notice)
+    assert line == (
+        "Kopi Habis: anggaran seumur hidup habis pada 20 Okt 2026, jadi penayangan berhenti; "
+        "kampanye dijadwalkan berjalan sampai 31 Des 2026."
+    )
+    assert "5 Nov" not in line, line

@@ -80,6 +80,8 @@ def scopes(draw: st.DrawFn) -> PacingInput:
         lifetime_spent=money(0, 40000),
         platform=draw(st.sampled_from(PLATFORMS)),
         status_unknown=draw(st.booleans()),
+        # the day spend to date reached the lifetime budget: unknown, a completed day, or (a bad input) today
+        lifetime_spent_on=draw(st.one_of(st.none(), st.integers(0, 60).map(lambda d: today - dt.timedelta(days=d)))),
     )
 
 
@@ -186,22 +188,59 @@ def test_budget_overview_paces_through_the_vectorised_pass(session, workspace) -
 
 
 def _forecasts(result: pacing.Pacing) -> bool:
-    """A run-out day read from a run-rate (not "already spent today", a fact)."""
-    s = result.scope
-    spent_out = bool(s.budget.lifetime) and s.budget.lifetime - s.lifetime_spent <= 0
-    return result.lifetime_exhausted_on is not None and not spent_out
+    """A run-out day read from a run-rate (not a lifetime budget already run out, a fact)."""
+    return result.lifetime_exhausted_on is not None and pacing.LIFETIME_SPENT not in result.flags
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(scopes(), min_size=1, max_size=25))
 def test_run_out_forecasts_come_only_from_scopes_spending_now(batch: list[PacingInput]) -> None:
     """Both paths agree, and a lifetime budget's run-out forecast only ever comes from a scope that accrues, spent
-    on the period's completed days and has recent spend (`spends_now`); never from a budget's implied rate."""
+    on the period's completed days and has recent spend (`spends_now`); never from a budget's implied rate. A
+    budget already run out is never a forecast: its day, when there is one, is a completed day."""
     for scope, result in zip(batch, pace_all(batch), strict=True):
         assert_same(result, pacing.pace(scope))
         if _forecasts(result):
             assert pacing.spends_now(scope), scope
             assert "lifetime_ends_early" in result.flags
+            assert result.lifetime_exhausted_on >= scope.today  # type: ignore[operator]
+        if pacing.LIFETIME_SPENT in result.flags:
+            assert "lifetime_ends_early" not in result.flags
+            assert result.lifetime_exhausted_on is None or result.lifetime_exhausted_on < scope.today
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(scopes(), min_size=1, max_size=25), st.integers(0, 60), st.booleans())
+def test_a_spent_lifetime_budget_ran_out_on_its_day_on_both_paths(
+    batch: list[PacingInput], ago: int, known: bool
+) -> None:
+    """The report: a lifetime budget used up days ago while the campaign still accrues was told "runs out around
+    {today}". Now, on both paths, it ran out on the completed day its spend to date reached the budget
+    (`lifetime_spent_on`), or has run out when that day is not known (or is not a completed day): flag
+    LIFETIME_SPENT, never the forecast's LIFETIME_ENDS_EARLY and never today."""
+    spent = []
+    for s in batch:
+        lifetime = Decimal(70_000_000).scaleb(-MINOR[s.currency])
+        period = Period(s.period.start, s.period.start + dt.timedelta(days=30))
+        today = period.start + dt.timedelta(days=MIN_PACING_DAYS + ago % 20)
+        spent.append(
+            replace(
+                s,
+                period=period,
+                budget=MetaBudget("campaign", s.budget.daily, lifetime),
+                today=today,
+                run_end=period.end + dt.timedelta(days=10),
+                accruing=True,
+                lifetime_spent=lifetime + s.actual,  # at or past the budget
+                lifetime_spent_on=today - dt.timedelta(days=ago) if known else None,
+            )
+        )
+    for scope, result in zip(spent, pace_all(spent), strict=True):
+        assert_same(result, pacing.pace(scope))
+        assert pacing.LIFETIME_SPENT in result.flags, scope
+        assert pacing.LIFETIME_ENDS_EARLY not in result.flags
+        assert result.lifetime_exhausted_on == (scope.lifetime_spent_on if known and ago > 0 else None)
+        assert result.lifetime_exhausted_on != scope.today
 
 
 @settings(max_examples=200, deadline=None)

@@ -96,7 +96,9 @@ def assert_columns_are_the_definition(results: PacingResults) -> list[pacing.Pac
             same(column[i], getattr(p, name), (name, scope))
         same(exhausted[i], p.lifetime_exhausted_on, ("lifetime_exhausted_on", scope))
         same(flags[i], p.flags, ("flags", scope))
-        assert ends_early[i] is (p.lifetime_exhausted_on is not None)
+        # a forecast run-out day, or a lifetime budget already run out (its day known or not)
+        lifetime = pacing.LIFETIME_ENDS_EARLY in p.flags or pacing.LIFETIME_SPENT in p.flags
+        assert ends_early[i] is lifetime
     # Whole objects for some rows equal the same rows of all of them.
     picked = list(range(len(results)))[::3][::-1]
     assert results.pacings(picked) == [want[i] for i in picked]
