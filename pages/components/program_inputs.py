@@ -15,10 +15,10 @@ from babel.numbers import format_decimal
 from db.errors import Message
 from db.money import CURRENCY_CODES
 from db.parse import ParseError, parse_amount, parse_rate
+from pages.components.data import day_values, moment_values
 from pages.components.i18n import N_, _, current_locale
 from pages.components.inputs import amount_input, message_text, rate_input
 from pages.components.money import number
-from pages.components.table_dates import day_values, moment_values
 from pages.components.terms import COLUMN_LABELS
 
 NOT_UNDERSTOOD = N_("not understood (see the message under the field); nothing was saved")
@@ -140,7 +140,7 @@ def for_people(
     counts: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """A copy of `frame` to show (a table a person reads; never a data editor): dates and timestamps as real
-    values that sort by date (`table_dates.day_values` / `moment_values`; draw the table with
+    values that sort by date (`data.day_values` / `moment_values`; draw the table with
     `column_config=dated_columns(shown, ...)` and `placeholder=BLANK_CELL`, which show them in the user's language
     and the workspace zone), counts in the user's locale, flags as Yes / No in the user's language (never
     true / false), and every other missing value blank (a table never says "None", "nan" or "NaT")."""

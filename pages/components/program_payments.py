@@ -15,12 +15,13 @@ from db.roles import Actor
 from finance import refunds
 from influencers import payments
 from influencers.models import CONTRACTED_STAGES
+from pages.components.data import day_values
 from pages.components.i18n import N_, _
 from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field
 from pages.components.money import money
 from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as
-from pages.components.table_dates import BLANK_CELL, dated_columns, day_values
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import PAYMENT_METHOD_LABELS, PAYMENT_STATUS_LABELS, STAGE_LABELS, column_labels, term
 
 METHOD_LABELS = PAYMENT_METHOD_LABELS  # one map, in terms.py

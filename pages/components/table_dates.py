@@ -1,8 +1,8 @@
 """Dates in tables: real date values in the frame (a click on a header sorts them by date), shown in the user's
 language by one `column_config` rule (`i18n.date_column`).
 
-A page puts a date column through `day_values` (calendar days: `datetime64`, NaT for a blank) or a stored
-timestamp through `moment_values` (UTC, `datetime64[ns, UTC]`), then builds its `column_config` with
+A page puts a date column through `data.day_values` (calendar days: `datetime64`, NaT for a blank) or a stored
+timestamp through `data.moment_values` (UTC, `datetime64[ns, UTC]`), then builds its `column_config` with
 `dated_columns(frame, config)`: every date column of the frame gets `date_column` with the label `config` gives
 it (months named in `months=`), timestamps shown in the workspace time zone. A table with dates is drawn with
 `placeholder=BLANK_CELL`, so a missing date is an empty cell (never "None" or "NaT"). CSV files keep ISO dates:
@@ -12,7 +12,6 @@ they are written from the data, not from these frames.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import pandas as pd
 
@@ -20,18 +19,6 @@ from pages.components.data import workspace_zone
 from pages.components.i18n import date_column
 
 BLANK_CELL = ""  # `st.dataframe(placeholder=...)`: a missing value is an empty cell
-
-
-def day_values(values: Iterable[Any]) -> pd.Series:
-    """Calendar days (dates, datetimes, ISO text, None/NaN/NaT/"" for a blank) as `datetime64[ns]` days."""
-    cleaned = [None if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" else v for v in values]
-    return pd.Series(pd.to_datetime(pd.Series(cleaned, dtype=object)), dtype="datetime64[ns]").dt.normalize()
-
-
-def moment_values(values: Iterable[Any]) -> pd.Series:
-    """Stored timestamps (a naive one is UTC, as the database stores them; None/NaT/"" blank) as UTC moments."""
-    cleaned = [None if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" else v for v in values]
-    return pd.Series(pd.to_datetime(pd.Series(cleaned, dtype=object), utc=True), dtype="datetime64[ns, UTC]")
 
 
 def _label(setting: object, name: str) -> str:
