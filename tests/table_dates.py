@@ -27,13 +27,14 @@ def date_columns(element: Any) -> list[str]:
 
 def assert_dated(element: Any, language: str, kinds: dict[str, str] | None = None) -> list[str]:
     """Every date column of the table `element` is configured as a date in `language`'s format (`kinds` names
-    the columns of kind "month" or "datetime"; "date" otherwise), timestamps carry a time zone, and a missing value
-    is an empty cell (the table's placeholder). Returns the date columns."""
+    the columns of kind "month" or "datetime"; otherwise a time-zone-aware column is a "datetime", any other a
+    "date"), timestamps carry a time zone, and a missing value is an empty cell (the table's placeholder).
+    Returns the date columns."""
     kinds = kinds or {}
     types = column_types(element)
     found = date_columns(element)
     for name in found:
-        kind = kinds.get(name, "date")
+        kind = kinds.get(name) or ("datetime" if isinstance(element.value[name].dtype, pd.DatetimeTZDtype) else "date")
         assert types.get(name, {}).get("type") == ("datetime" if kind == "datetime" else "date"), (name, types)
         assert types[name]["format"] == FORMATS[kind][language], (name, types[name])
         if kind == "datetime":
