@@ -50,12 +50,13 @@ from pages.components.budget_widgets import (
 )
 from pages.components.campaign_names import campaign_label_list
 from pages.components.charts import chart
-from pages.components.data import CACHE_TTL, clear_caches, db_key, today, when_text
+from pages.components.data import CACHE_TTL, clear_caches, db_key, display_copy, today
 from pages.components.empty import empty_state
 from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, current_locale, date_text, month_text, picker_format
 from pages.components.inputs import DATABASE_FAILED, amount_input, error_text, message_text
 from pages.components.money import money, money_column
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import SCOPE_LABELS, ad_platform_label, label, scope_name, term
 from pages.components.text_notices import removed_notices, show_notices
 
@@ -536,24 +537,30 @@ if actor.can("budget.plan"):
 st.subheader(_("Change history"))
 history = data["history"]
 if history:
-    st.dataframe(
+    changes = display_copy(
         pd.DataFrame(
             {
-                _("When"): [when_text(h["proposed_at"]) for h in history],
+                _("When"): [h["proposed_at"] for h in history],
                 _("Scope"): [scope_text(h) for h in history],
                 _("Old"): [money_or_blank(h["old_amount"], h["currency"]) for h in history],
                 _("New"): [money(h["new_amount"], h["currency"]) for h in history],
                 _("Why"): [h["reason"] for h in history],
                 _("Proposed by"): [h["proposed_by"] for h in history],
-                _("Decided"): [when_text(h["decided_at"]) for h in history],
+                _("Decided"): [h["decided_at"] for h in history],
                 _("Status"): [label("budget_change_status", h["status"]) for h in history],
                 _("Decided by"): [h["decided_by"] or "" for h in history],
                 _("Note"): [h["decision_note"] or "" for h in history],
             }
         ),
+        times=(_("When"), _("Decided")),
+    )
+    st.dataframe(
+        changes,
         hide_index=True,
         width="stretch",
         key="budgets_history",
+        column_config=dated_columns(changes),
+        placeholder=BLANK_CELL,
     )
 else:
     st.caption(_("No plan in this period has been changed yet."))

@@ -31,10 +31,11 @@ from influencers.calendar import (
 from influencers.models import DELIVERABLE_STATUSES, PAYMENT_STATUSES, PLATFORMS
 from influencers.queries import influencer_choices, program_table
 from pages.components.auth import require_page
-from pages.components.data import CACHE_TTL, clear_caches, db_key, today
-from pages.components.i18n import _, current_language, current_locale, date_text, month_text, picker_format
+from pages.components.data import CACHE_TTL, clear_caches, day_values, db_key, today
+from pages.components.i18n import _, current_language, current_locale, date_column, date_text, month_text, picker_format
 from pages.components.inputs import error_text
 from pages.components.money import money
+from pages.components.table_dates import BLANK_CELL
 from pages.components.terms import (
     DELIVERABLE_STATUS_LABELS,
     DELIVERABLE_TYPE_LABELS,
@@ -228,8 +229,8 @@ if entries:
     st.subheader(_("Agenda"))
     table = pd.DataFrame(
         {
-            "start": [e.start for e in entries],
-            "end": [e.end for e in entries],
+            "start": day_values(e.start for e in entries),
+            "end": day_values(e.end for e in entries),
             "kind": [_(KIND_LABELS[e.kind]) for e in entries],
             "title": [title(e) for e in entries],
             "status": [term({**PAYMENT_STATUS_LABELS, **DELIVERABLE_STATUS_LABELS}, e.status) for e in entries],
@@ -243,9 +244,10 @@ if entries:
         key="cal_agenda",
         on_select="rerun",
         selection_mode="single-row",
+        placeholder=BLANK_CELL,
         column_config={
-            "start": st.column_config.DateColumn(_("From")),
-            "end": st.column_config.DateColumn(_("To")),
+            "start": date_column(_("From")),
+            "end": date_column(_("To")),
             "kind": _("Kind"),
             "title": _("What"),
             "status": _("Status"),

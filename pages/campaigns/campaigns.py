@@ -20,12 +20,13 @@ from pages.components.budget_widgets import money_or_blank, number_tile, status_
 from pages.components.campaign_names import campaign_labels
 from pages.components.charts import chart
 from pages.components.conversion_editor import conversion_editor
-from pages.components.data import CACHE_TTL, clear_caches, db_key, month_bounds, today, when_text
+from pages.components.data import CACHE_TTL, clear_caches, db_key, display_copy, month_bounds, today, when_text
 from pages.components.empty import empty_state
 from pages.components.i18n import _, current_language, current_locale, date_text, picker_format
 from pages.components.inputs import error_text
 from pages.components.money import amount_columns, money, money_column, number, number_column
 from pages.components.objective_picker import objective_filter
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import ad_platform_label, label, label_column, labelled
 
 actor = require_page("campaigns")
@@ -411,10 +412,10 @@ st.markdown("\n".join(f"- {line}" for line in lines))
 st.subheader(_("Budget changes"))
 history = detail["history"]
 if history:
-    st.dataframe(
+    changes = display_copy(
         pd.DataFrame(
             {
-                _("When"): [when_text(h["proposed_at"]) for h in history],
+                _("When"): [h["proposed_at"] for h in history],
                 _("What"): [label("budget_target", h["target"]) for h in history],
                 _("Old"): [money_or_blank(h["old_amount"], h["currency"]) for h in history],
                 _("New"): [money(h["new_amount"], h["currency"]) for h in history],
@@ -425,8 +426,14 @@ if history:
                 _("Meta push"): [h["meta_push_status"] or "" for h in history],
             }
         ),
+        times=(_("When"),),
+    )
+    st.dataframe(
+        changes,
         hide_index=True,
         key="campaigns_detail_history",
+        column_config=dated_columns(changes),
+        placeholder=BLANK_CELL,
     )
 else:
     st.caption(_("No budget changes recorded for this campaign."))

@@ -10,8 +10,10 @@ process also calls `clear_caches()`, which empties the caches of every session h
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from db.audit import snapshot_time
@@ -78,6 +80,18 @@ def stored_text(value: Any) -> Any:
     return when_text(value) if snapshot_time(value) is not None else value
 
 
+def day_values(values: Iterable[Any]) -> pd.Series:
+    """Calendar days (dates, datetimes, ISO text, None/NaN/NaT/"" for a blank) as `datetime64[ns]` days."""
+    cleaned = [None if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" else v for v in values]
+    return pd.Series(pd.to_datetime(pd.Series(cleaned, dtype=object)), dtype="datetime64[ns]").dt.normalize()
+
+
+def moment_values(values: Iterable[Any]) -> pd.Series:
+    """Stored timestamps (a naive one is UTC, as the database stores them; None/NaT/"" blank) as UTC moments."""
+    cleaned = [None if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" else v for v in values]
+    return pd.Series(pd.to_datetime(pd.Series(cleaned, dtype=object), utc=True), dtype="datetime64[ns, UTC]")
+
+
 def today() -> dt.date:
     """Today in the workspace time zone (Settings; default Asia/Jakarta): the date every page uses."""
     return local_today(_workspace_zone(db_key()))
@@ -89,14 +103,22 @@ def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def display_copy(frame, times: tuple[str, ...] = ()):
-    """A copy of `frame` for reading: `times` columns as workspace-time text, and every missing value (None,
-    NaN, NaT) blank instead of "None"/"nan"/"NaT". Keep the real frame for sorting, charts and downloads."""
+def display_copy(frame, times: tuple[str, ...] = (), days: tuple[str, ...] = ()):
+    """A copy of `frame` for reading: `times` columns as UTC moments (`moment_values`) and `days` columns as
+    calendar days (`day_values`; draw the table with `table_dates.dated_columns`, which shows them in the user's
+    language, timestamps in the workspace zone, and sorts them by date), and every other
+    missing value (None, NaN) blank instead of "None"/"nan". Date columns keep NaT (the table's placeholder shows
+    an empty cell). Keep the real frame for charts and downloads."""
     shown = frame.copy()
     for column in times:
         if column in shown.columns:
-            shown[column] = [when_text(v) for v in shown[column]]
+            shown[column] = moment_values(shown[column]).set_axis(shown.index)
+    for column in days:
+        if column in shown.columns:
+            shown[column] = day_values(shown[column]).set_axis(shown.index)
     for column in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[column].dtype):
+            continue
         if shown[column].isna().any():
             shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
     return shown

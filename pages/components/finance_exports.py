@@ -15,8 +15,8 @@ from finance.exports import ExportReport, export_chunks, locked_months, read_row
 from finance.fx import POLICIES as FX_POLICY_CODES
 from finance.fx import fx_policy, list_rates, reporting_currency_choice
 from influencers.fees import fee_recognition
-from pages.components.data import CACHE_TTL
-from pages.components.i18n import N_, _, date_text, month_text
+from pages.components.data import CACHE_TTL, day_values
+from pages.components.i18n import N_, _, month_text
 from pages.components.money import money, money_column, number
 from pages.components.terms import SYNC_KIND_LABELS, column_labels, label, term
 
@@ -218,7 +218,7 @@ def rates_table(db: str, since: dt.date) -> pd.DataFrame:
         rows = [
             {
                 "id": r.id,
-                "date": date_text(r.date),
+                "date": r.date,
                 "from": r.from_currency,
                 "to": r.to_currency,
                 "rate": f"{r.rate.normalize():f}",
@@ -227,7 +227,9 @@ def rates_table(db: str, since: dt.date) -> pd.DataFrame:
             }
             for r in list_rates(session, since=since)
         ]
-    return pd.DataFrame(rows, columns=["id", "date", "from", "to", "rate", "source", "updated_by"])
+    table = pd.DataFrame(rows, columns=["id", "date", "from", "to", "rate", "source", "updated_by"])
+    table["date"] = day_values(table["date"])  # a real date: the table sorts by it, `dated_columns` shows it
+    return table
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)

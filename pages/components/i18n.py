@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -112,6 +113,26 @@ def picker_format() -> str:
     """How date pickers show a date in the user's language (`st.date_input(format=...)`): 03/12/2026 in Bahasa
     Indonesia, 2026-12-03 in English (never the month-first or year/month/day mix)."""
     return PICKER_FORMATS.get(current_language(), "YYYY-MM-DD")
+
+
+# Dates in tables (`st.dataframe`) are real date values, so a click on the header sorts them by date; the browser
+# shows them with a moment.js pattern. Streamlit 1.67's moment.js carries English month names only, and its
+# "localized" format follows the browser's language, not the app's: so Bahasa Indonesia reads day-first numbers
+# (as its date pickers do) and English reads the month's short name, as `date_text` writes it.
+TABLE_DATE_FORMATS = {"id": "DD/MM/YYYY", "en": "MMM D, YYYY"}
+TABLE_MONTH_FORMATS = {"id": "MM/YYYY", "en": "MMM YYYY"}
+TABLE_DATETIME_FORMATS = {"id": "DD/MM/YYYY HH.mm z", "en": "MMM D, YYYY, h:mm A z"}  # z: the zone's abbreviation
+
+
+def date_column(label: str | None, kind: str = "date", zone: str | None = None) -> Any:
+    """THE `column_config` of a table's date column in the user's language: `kind` "date" (`27/11/2026`,
+    `Nov 27, 2026`), "month" (`11/2026`, `Nov 2026`) or "datetime" (`27/11/2026 14.05 WIB`,
+    `Nov 27, 2026, 2:05 PM WIB`, shown in the time zone `zone`). The column holds real dates, so it sorts by date."""
+    lang = current_language()
+    if kind == "datetime":
+        return st.column_config.DatetimeColumn(label, format=TABLE_DATETIME_FORMATS[lang], timezone=zone)
+    formats = TABLE_MONTH_FORMATS if kind == "month" else TABLE_DATE_FORMATS
+    return st.column_config.DateColumn(label, format=formats[lang])
 
 
 def _(message: str, **values: object) -> str:

@@ -1,6 +1,6 @@
 """The preview table of an imported file (Ads Manager and the TikTok, Google Ads and LinkedIn reports alike): headers
-in the user's language, amounts as money and counts as numbers in their locale, days as people read them, and each
-row numbered by its line in the file, as the rejected rows are."""
+in the user's language, amounts as money and counts as numbers in their locale, days as real dates shown in the
+user's language (`table_dates`), and each row numbered by its line in the file, as the rejected rows are."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from pages.components.i18n import _, date_text
+from pages.components.data import day_values
+from pages.components.i18n import _
 from pages.components.money import amount_columns, money_column, number_column
+from pages.components.table_dates import BLANK_CELL, dated_columns
 
 MONEY = ("spend", "conversion_value")
 COUNTS = ("impressions", "clicks")
@@ -32,7 +34,7 @@ def preview_frame(table: list[dict], currency: str, labels: dict[str, str]) -> p
         frame["conversions"] = number_column(frame["conversions"], 0 if whole else 2)
     for column in DAYS:
         if column in labels:
-            frame[column] = [date_text(day) for day in frame[column]]
+            frame[column] = day_values(frame[column]).set_axis(frame.index)  # real days: the preview sorts by date
     return frame.rename(columns={code: _(text) for code, text in labels.items()})
 
 
@@ -40,4 +42,10 @@ def show_preview(table: list[dict], currency: str, labels: dict[str, str], key: 
     """The preview table on the page, each amount column wide enough for its longest amount."""
     shown = preview_frame(table, currency, labels)
     money_labels = [_(labels[c]) for c in MONEY if c in labels]
-    st.dataframe(shown, hide_index=True, key=key, column_config=amount_columns(shown, money_labels))
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key=key,
+        column_config=dated_columns(shown, amount_columns(shown, money_labels)),
+        placeholder=BLANK_CELL,
+    )

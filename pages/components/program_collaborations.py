@@ -40,6 +40,7 @@ from pages.components.program_inputs import (
     read_rate,
     shown_as,
 )
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import FEE_TYPE_LABELS, STAGE_LABELS, column_labels, term
 
 FORM = "prog_terms"
@@ -203,7 +204,10 @@ def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame) -> No
         hide_index=True,
         width="stretch",
         key="prog_collab_table",
-        column_config=column_labels(shown.columns, tracking_url=st.column_config.LinkColumn(_("Tracking link"))),
+        column_config=dated_columns(
+            shown, column_labels(shown.columns, tracking_url=st.column_config.LinkColumn(_("Tracking link")))
+        ),
+        placeholder=BLANK_CELL,
     )
     picks = {int(r.id): f"{r.influencer} ({term(STAGE_LABELS, r.stage)})" for r in board.itertuples()}
     chosen = st.selectbox(_("Collaboration"), list(picks), key="prog_collab_pick", format_func=lambda i: picks[i])
@@ -217,7 +221,13 @@ def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame) -> No
         times=("at",),
     )
     st.caption(_("Stage history"))
-    st.dataframe(history, hide_index=True, key="prog_collab_history", column_config=column_labels(history.columns))
+    st.dataframe(
+        history,
+        hide_index=True,
+        key="prog_collab_history",
+        column_config=dated_columns(history, column_labels(history.columns)),
+        placeholder=BLANK_CELL,
+    )
     if actor.can("program.edit"):
         own = [] if items.empty else list(items.loc[items["collaboration_id"] == chosen, "fee"])
         terms_form(actor, row, [None if f is None or pd.isna(f) else f for f in own])

@@ -22,6 +22,7 @@ from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field, error_text, message_text
 from pages.components.money import money
 from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as, typed
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import (
     DELIVERABLE_STATUS_LABELS,
     DELIVERABLE_TYPE_LABELS,
@@ -135,13 +136,23 @@ def _lists(items: pd.DataFrame, currencies: Mapping[int, str]) -> None:
     if late.empty:
         st.caption(_("Nothing overdue."))
     else:
-        st.dataframe(late[columns], hide_index=True, key="prog_items_late", column_config=column_labels(columns))
+        st.dataframe(
+            late[columns],
+            hide_index=True,
+            key="prog_items_late",
+            column_config=dated_columns(late[columns], column_labels(columns)),
+            placeholder=BLANK_CELL,
+        )
     st.subheader(_("Due in the next 14 days ({count})", count=len(upcoming)))
     if upcoming.empty:
         st.caption(_("Nothing due soon."))
     else:
         st.dataframe(
-            upcoming[columns], hide_index=True, key="prog_items_upcoming", column_config=column_labels(columns)
+            upcoming[columns],
+            hide_index=True,
+            key="prog_items_upcoming",
+            column_config=dated_columns(upcoming[columns], column_labels(columns)),
+            placeholder=BLANK_CELL,
         )
     st.subheader(_("All deliverables"))
     st.dataframe(
@@ -149,7 +160,8 @@ def _lists(items: pd.DataFrame, currencies: Mapping[int, str]) -> None:
         hide_index=True,
         width="stretch",
         key="prog_items_all",
-        column_config=column_labels(shown.columns, url=st.column_config.LinkColumn(_("Link"))),
+        column_config=dated_columns(shown, column_labels(shown.columns, url=st.column_config.LinkColumn(_("Link")))),
+        placeholder=BLANK_CELL,
     )
 
 

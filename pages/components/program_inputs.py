@@ -15,8 +15,8 @@ from babel.numbers import format_decimal
 from db.errors import Message
 from db.money import CURRENCY_CODES
 from db.parse import ParseError, parse_amount, parse_rate
-from pages.components.data import when_text
-from pages.components.i18n import N_, _, current_locale, date_text
+from pages.components.data import day_values, moment_values
+from pages.components.i18n import N_, _, current_locale
 from pages.components.inputs import amount_input, message_text, rate_input
 from pages.components.money import number
 from pages.components.terms import COLUMN_LABELS
@@ -139,16 +139,16 @@ def for_people(
     times: tuple[str, ...] = (),
     counts: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """A copy of `frame` to show (a table a person reads; never a data editor): dates as `date_text` writes them
-    in the user's locale (`3 Nov 2026`, `Nov 3, 2026`), timestamps as `when_text` writes them (the workspace zone, the
-    user's locale: `27 Nov 2026 14.03 WIB`), counts
-    in the user's locale, flags as Yes / No in the user's language (never true / false), and every missing value
-    blank (a table never says "None", "nan" or "NaT"), in every column."""
+    """A copy of `frame` to show (a table a person reads; never a data editor): dates and timestamps as real
+    values that sort by date (`data.day_values` / `moment_values`; draw the table with
+    `column_config=dated_columns(shown, ...)` and `placeholder=BLANK_CELL`, which show them in the user's language
+    and the workspace zone), counts in the user's locale, flags as Yes / No in the user's language (never
+    true / false), and every other missing value blank (a table never says "None", "nan" or "NaT")."""
     shown = frame.copy()
     for name in dates:
-        shown[name] = ["" if blank(d) else date_text(d) for d in frame[name]]
+        shown[name] = day_values(frame[name]).set_axis(frame.index)
     for name in times:
-        shown[name] = ["" if blank(t) else when_text(t) for t in frame[name]]
+        shown[name] = moment_values(frame[name]).set_axis(frame.index)
     for name in counts:
         shown[name] = ["" if blank(v) else number(v) for v in frame[name]]
     yes, no = _("Yes"), _("No")
@@ -157,6 +157,8 @@ def for_people(
             shown[name] = [yes if v else no for v in shown[name]]
         elif shown[name].dtype == object:
             shown[name] = ["" if blank(v) else (yes if v else no) if isinstance(v, bool) else v for v in shown[name]]
+        elif name in dates or name in times:  # blank dates stay NaT: the table's placeholder shows them empty
+            continue
         elif shown[name].isna().any():  # a float or datetime column with gaps: blank text, not nan / NaT
             shown[name] = shown[name].astype(object).where(shown[name].notna(), "")
     return shown

@@ -15,11 +15,13 @@ from db.roles import Actor
 from finance import refunds
 from influencers import payments
 from influencers.models import CONTRACTED_STAGES
-from pages.components.i18n import N_, _, date_text
+from pages.components.data import day_values
+from pages.components.i18n import N_, _
 from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field
 from pages.components.money import money
 from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import PAYMENT_METHOD_LABELS, PAYMENT_STATUS_LABELS, STAGE_LABELS, column_labels, term
 
 METHOD_LABELS = PAYMENT_METHOD_LABELS  # one map, in terms.py
@@ -48,12 +50,15 @@ REFUND_KEYS = ("prog_refund_amount", "prog_refund_date", "prog_refund_reason", "
 NEW_KEYS = ("prog_pay_new_amount", "prog_pay_new_due", "prog_pay_new_invoice", "prog_pay_new_over_fee")
 
 
+PAYMENT_DATES = ("due_date", "paid_date")
+
+
 def payment_table(pays: pd.DataFrame) -> pd.DataFrame:
     """Payments as people read them: amounts with their currency, status and method in words, what was refunded
     and the net paid on a paid payment, and each refund as its own row right under its payment (a negative amount,
     status "refund", its date in the paid date column, its reason)."""
     plain = pays.drop(columns=["version_id", "program", "refunds"], errors="ignore")
-    shown = for_people(plain, dates=("due_date", "paid_date"))
+    shown = for_people(plain, dates=PAYMENT_DATES)
     shown["amount"] = [money(a, c) for a, c in zip(pays["amount"], pays["currency"], strict=True)]
     shown["status"] = [term(PAYMENT_STATUS_LABELS, s) for s in pays["status"]]
     shown["method"] = [term(METHOD_LABELS, m) if m else "" for m in pays["method"]]
@@ -73,6 +78,7 @@ def payment_table(pays: pd.DataFrame) -> pd.DataFrame:
             rows.append(
                 {
                     **dict.fromkeys(shown.columns, ""),
+                    "due_date": None,
                     "id": payment["id"],
                     "collaboration_id": payment["collaboration_id"],
                     "influencer": payment["influencer"],
@@ -80,13 +86,16 @@ def payment_table(pays: pd.DataFrame) -> pd.DataFrame:
                     "currency": payment["currency"],
                     "status": _(REFUND_ROW),
                     "overdue": "",
-                    "paid_date": date_text(r["refund_date"]),
+                    "paid_date": r["refund_date"],
                     "paid_by": r["recorded_by"] or "",
                     "reference": r["reference"] or "",
                     "reason": r["reason"],
                 }
             )
-    return pd.DataFrame(rows, columns=list(shown.columns)).astype(object)
+    table = pd.DataFrame(rows, columns=list(shown.columns)).astype(object)
+    for name in PAYMENT_DATES:  # real dates again (sortable), a refund's own date in the paid date column
+        table[name] = day_values(table[name])
+    return table
 
 
 def _add(actor: Actor, creators: Mapping[int, tuple[str, str]]) -> None:
@@ -324,7 +333,12 @@ def payments_tab(actor: Actor, board: pd.DataFrame, pays: pd.DataFrame, today: d
     else:
         shown = payment_table(pays)
         st.dataframe(
-            shown, hide_index=True, width="stretch", key="prog_pay_table", column_config=column_labels(shown.columns)
+            shown,
+            hide_index=True,
+            width="stretch",
+            key="prog_pay_table",
+            column_config=dated_columns(shown, column_labels(shown.columns)),
+            placeholder=BLANK_CELL,
         )
         _actions(actor, pays, today)
         form_feedback("prog_pay")

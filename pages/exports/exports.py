@@ -19,7 +19,7 @@ from finance.fx import POLICIES, import_rates_csv, set_rate
 from finance.reconcile import reconcile_month
 from influencers.fees import RECOGNITION
 from pages.components.auth import require_page
-from pages.components.data import clear_caches, db_key, today, when_text
+from pages.components.data import clear_caches, day_values, db_key, moment_values, today
 from pages.components.empty import empty_state
 from pages.components.finance_exports import (
     ORIGIN_TERMS,
@@ -40,6 +40,7 @@ from pages.components.finance_exports import (
 from pages.components.i18n import _, date_text, month_text, picker_format
 from pages.components.inputs import date_field, error_text, message_text, rate_input
 from pages.components.money import number
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import column_labels, label
 
 actor = require_page("exports")
@@ -284,7 +285,13 @@ with tab_fx:
     if rates.empty:
         st.info(_("No FX rates yet. Add one above or import a CSV; exports in another currency need them."))
     else:
-        st.dataframe(rates, hide_index=True, key="exports_fx_table", column_config=page_column_labels(rates.columns))
+        st.dataframe(
+            rates,
+            hide_index=True,
+            key="exports_fx_table",
+            column_config=dated_columns(rates, page_column_labels(rates.columns)),
+            placeholder=BLANK_CELL,
+        )
 
 with tab_close:
     st.write(
@@ -325,11 +332,17 @@ with tab_close:
         st.info(_("No month is closed yet. Close last month once its figures are final."))
     else:
         shown = closes.assign(
-            month=[month_text(v) for v in closes["month"]],
+            month=day_values(closes["month"]).set_axis(closes.index),
             status=[label("period_close_status", v) for v in closes["status"]],
-            at=[when_text(v) for v in closes["at"]],
+            at=moment_values(closes["at"]).set_axis(closes.index),
         )
-        st.dataframe(shown, hide_index=True, key="exports_closes", column_config=column_labels(closes.columns))
+        st.dataframe(
+            shown,
+            hide_index=True,
+            key="exports_closes",
+            column_config=dated_columns(shown, column_labels(closes.columns), months=("month",)),
+            placeholder=BLANK_CELL,
+        )
     if locked:
         st.subheader(_("Changes since the close"))
         try:

@@ -15,7 +15,7 @@ from influencers import contacts, csv_import, queries, roi
 from influencers.models import INFLUENCER_STATUSES, INTERACTION_CHANNELS, PLATFORMS
 from pages.components.auth import require_page
 from pages.components.budget_widgets import tile
-from pages.components.data import CACHE_TTL, clear_caches, db_key, today
+from pages.components.data import CACHE_TTL, clear_caches, db_key, moment_values, today
 from pages.components.empty import empty_state
 from pages.components.i18n import _, picker_format
 from pages.components.influencer_forms import (
@@ -29,6 +29,7 @@ from pages.components.influencer_forms import (
     value,
 )
 from pages.components.inputs import error_text, message_text
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import CHANNEL_LABELS, column_labels, field_label, platform_label, term
 
 actor = require_page("influencers")
@@ -49,6 +50,11 @@ CONTACT_KEYS = ("name", "email", "phone", "country", "city", "language", "agency
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _with_moments(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """`frame` with its stored (UTC) timestamps in `column` as moments the table shows in the workspace zone."""
+    return frame.assign(**{column: moment_values(frame[column]).set_axis(frame.index)})
+
+
 def _directory(key: str, filters: tuple, sort: str, descending: bool):  # key: the database (cache key)
     with session_scope() as session:
         return queries.influencer_directory(session, sort=sort, descending=descending, **dict(filters))
@@ -532,21 +538,27 @@ if opened is not None:
     if not paid:
         st.caption(_("Nothing paid yet."))
     st.subheader(_("Handles"))
+    handles = _with_moments(detail["handles"], "metrics_updated_at")
     st.dataframe(
-        detail["handles"],
+        handles,
         hide_index=True,
         key="inf_detail_handles",
-        column_config=column_labels(detail["handles"].columns, profile_url=st.column_config.LinkColumn(_("Profile"))),
+        column_config=dated_columns(
+            handles, column_labels(handles.columns, profile_url=st.column_config.LinkColumn(_("Profile")))
+        ),
+        placeholder=BLANK_CELL,
     )
     st.subheader(_("Collaborations"))
     if detail["collaborations"].empty:
         st.info(_("Not in any program yet. Add this creator to a program on the Programs page."))
     else:
+        collabs = _with_moments(detail["collaborations"], "stage_changed_at")
         st.dataframe(
-            detail["collaborations"],
+            collabs,
             hide_index=True,
             key="inf_detail_collabs",
-            column_config=column_labels(detail["collaborations"].columns),
+            column_config=dated_columns(collabs, column_labels(collabs.columns)),
+            placeholder=BLANK_CELL,
         )
     st.subheader(_("Results"))
     totals = roi.rollup(results, ["influencer_id"])
@@ -559,11 +571,13 @@ if opened is not None:
     if detail["interactions"].empty:
         st.caption(_("No interactions logged yet."))
     else:
+        interactions = _with_moments(detail["interactions"], "at")
         st.dataframe(
-            detail["interactions"],
+            interactions,
             hide_index=True,
             key="inf_detail_interactions",
-            column_config=column_labels(detail["interactions"].columns),
+            column_config=dated_columns(interactions, column_labels(interactions.columns)),
+            placeholder=BLANK_CELL,
         )
     if can_edit:
         with st.form("inf_interaction_form", clear_on_submit=True):

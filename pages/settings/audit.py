@@ -11,8 +11,9 @@ from db import audit
 from db.engine import session_scope
 from db.roles import require
 from pages.components.auth import require_page
-from pages.components.data import CACHE_TTL, db_key, today, when_text
+from pages.components.data import CACHE_TTL, db_key, display_copy, today, when_text
 from pages.components.i18n import _
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import label
 
 actor = require_page("audit")
@@ -74,7 +75,7 @@ st.caption(_("{count} changes, newest first.", count=len(rows)))
 table = pd.DataFrame(
     [
         {
-            _("When"): when_text(r["at"]),
+            _("When"): r["at"],
             _("Who"): r["actor"],
             _("Action"): label("audit_action", r["action"]),
             _("Record type"): label("audit_record", r["entity_type"]),
@@ -85,7 +86,15 @@ table = pd.DataFrame(
         for r in rows
     ]
 )
-st.dataframe(table, hide_index=True, width="stretch", key="audit_table")
+table = display_copy(table, times=(_("When"),))
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    key="audit_table",
+    column_config=dated_columns(table),
+    placeholder=BLANK_CELL,
+)
 
 
 def _record_export() -> None:

@@ -34,12 +34,13 @@ from db.money import CURRENCY_CODES
 from db.roles import PermissionDenied
 from db.tabular import DEFAULT_LIMITS, MB
 from pages.components.auth import require_page
-from pages.components.data import clear_caches, display_copy, when_text
+from pages.components.data import clear_caches, display_copy
 from pages.components.i18n import N_, _
 from pages.components.import_preview import show_preview
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
 from pages.components.report_upload import import_counts, report_upload, show_import_result
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import (
     IMPORT_PREVIEW_LABELS,
     SYNC_KIND_LABELS,
@@ -420,8 +421,15 @@ else:
     shown["kind"] = [term(SYNC_KIND_LABELS, k) for k in shown["kind"]]
     shown["platform"] = [ad_platform_label(p if isinstance(p, str) else None) for p in shown["platform"]]
     shown["status"] = [term(SYNC_STATUS_LABELS, s) for s in shown["status"]]
-    shown = display_copy(shown, times=("started_at", "finished_at"))
-    st.dataframe(shown, hide_index=True, width="stretch", key="sync_runs", column_config=column_labels(shown.columns))
+    shown = display_copy(shown, times=("started_at", "finished_at"), days=("window_since", "window_until"))
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="sync_runs",
+        column_config=dated_columns(shown, column_labels(shown.columns)),
+        placeholder=BLANK_CELL,
+    )
 
 # -- schedules ----------------------------------------------------------------------------------------
 JOB_STATUS_LABELS = {**SYNC_STATUS_LABELS, "abandoned": N_("abandoned (its worker stopped)")}
@@ -449,13 +457,21 @@ table = [
             if s.every_hours
             else _("daily at {hour}:00", hour=f"{s.hour:02d}")
         ),
-        _("Last run"): when_text(s.last_started),
+        _("Last run"): s.last_started,
         _("Last status"): term(JOB_STATUS_LABELS, s.last_status) if s.last_status else "",
-        _("Next run"): when_text(s.next_run),
+        _("Next run"): s.next_run,
     }
     for s in schedules
 ]
-st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key="sync_schedules")
+schedule_table = display_copy(pd.DataFrame(table), times=(_("Last run"), _("Next run")))
+st.dataframe(
+    schedule_table,
+    hide_index=True,
+    width="stretch",
+    key="sync_schedules",
+    column_config=dated_columns(schedule_table),
+    placeholder=BLANK_CELL,
+)
 st.caption(_("Times in the workspace time zone ({zone}).", zone=zone_name))
 for s in schedules:
     if s.enabled and s.waiting:
@@ -466,11 +482,11 @@ if jobs_done:
         [
             {
                 _("Job"): _(JOBS[r["job"]].title) if r["job"] in JOBS else r["job"],
-                _("Slot"): when_text(r["scheduled_for"]),
+                _("Slot"): r["scheduled_for"],
                 _("Attempt"): r["attempt"],
                 _("Status"): term(JOB_STATUS_LABELS, r["status"]),
-                _("Started"): when_text(r["started_at"]),
-                _("Finished"): when_text(r["finished_at"]),
+                _("Started"): r["started_at"],
+                _("Finished"): r["finished_at"],
                 _("Worker"): r["claimed_by"] or "",
                 _("Summary"): r["summary"] or "",
                 _("Error"): r["error"] or "",
@@ -478,4 +494,12 @@ if jobs_done:
             for r in jobs_done
         ]
     )
-    st.dataframe(shown_jobs, hide_index=True, width="stretch", key="sync_job_runs")
+    shown_jobs = display_copy(shown_jobs, times=(_("Slot"), _("Started"), _("Finished")))
+    st.dataframe(
+        shown_jobs,
+        hide_index=True,
+        width="stretch",
+        key="sync_job_runs",
+        column_config=dated_columns(shown_jobs),
+        placeholder=BLANK_CELL,
+    )

@@ -23,11 +23,15 @@ def test_a_display_copy_blanks_missing_values_and_leaves_the_data_alone() -> Non
     frame = pd.DataFrame(
         {"ctr": [1.5, None], "error": ["timeout", None], "finished": [pd.Timestamp("2026-11-27"), pd.NaT]}
     )
-    shown = display_copy(frame)
+    shown = display_copy(frame, times=("finished",))
     assert list(shown["ctr"]) == [1.5, ""]
     assert list(shown["error"]) == ["timeout", ""]
-    assert shown["finished"].iloc[1] == ""
+    # A timestamp column stays a sortable UTC moment (a naive one is UTC); its blank stays NaT, which the table's
+    # placeholder (`table_dates.BLANK_CELL`) shows as an empty cell.
+    assert str(shown["finished"].dtype) == "datetime64[ns, UTC]"
+    assert shown["finished"].iloc[0] == pd.Timestamp("2026-11-27", tz="UTC")
+    assert pd.isna(shown["finished"].iloc[1])
     assert frame["ctr"].isna().iloc[1]
-    text = shown.to_string()
+    text = shown.drop(columns=["finished"]).to_string()
     for word in ("None", "NaN", "nan", "NaT"):
         assert word not in text

@@ -1,12 +1,15 @@
-"""Stored timestamps on pages read in the workspace time zone and the user's format (`pages.components.data.when_text`),
-in English and Bahasa Indonesia: a collaboration's stage history and "Stage changed" (Programs), the audit log's
-before -> after, job runs (Sync), and the latest values of a record someone else changed (a conflict). Never the
-ISO text the database or an audit snapshot keeps (`2026-11-28T03:12:00+00:00`)."""
+"""Stored timestamps on pages read in the workspace time zone and the user's format, in English and Bahasa
+Indonesia: as text (`pages.components.data.when_text`) in the audit log's before -> after and the latest values of
+a record someone else changed (a conflict); as real moments in table columns that sort by time, shown by the
+browser in the workspace zone (`i18n.date_column`): a collaboration's stage history and "Stage changed"
+(Programs) and job runs (Sync). Never the ISO text the database or an audit snapshot keeps
+(`2026-11-28T03:12:00+00:00`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,6 +22,7 @@ from influencers.models import StageChange
 from tests import builders as b
 from tests.influencers.conftest import program_tab
 from tests.pages import open_page
+from tests.table_dates import assert_dated, column_types, date_columns
 
 MOVED = dt.datetime(2026, 11, 28, 3, 12, tzinfo=dt.UTC)  # 11:12 in Makassar (UTC+8), the workspace's zone here
 BEFORE = dt.datetime(2026, 11, 20, 23, 5, tzinfo=dt.UTC)  # 07:05 on 21 November in Makassar
@@ -69,19 +73,28 @@ def _frame(at: AppTest, column: str):
 
 
 def _no_iso(at: AppTest) -> None:
+    """No text cell shows ISO text (date columns hold real moments; the browser writes them)."""
     for frame in at.dataframe:
-        text = frame.value.astype(str).to_string()
+        text = frame.value.drop(columns=date_columns(frame)).astype(str).to_string()
         assert "T03:12" not in text, text
         assert "+00:00" not in text, text
 
 
+def _moments(at: AppTest, column: str, language: str) -> list[dt.datetime]:
+    """The moments of `column` in the first table that has it, checked to be shown as timestamps of `language`
+    in the workspace's zone (the browser writes them: `28/11/2026 11.12 WITA`, `Nov 28, 2026, 11:12 AM WITA`)."""
+    (element,) = [d for d in at.dataframe if column in d.value.columns][:1]
+    assert column in assert_dated(element, language, {column: "datetime"})
+    assert column_types(element)[column]["timezone"] == "Asia/Makassar"
+    return [None if pd.isna(v) else v.to_pydatetime() for v in element.value[column]]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_collaborations_stage_history_reads_in_the_workspace_zone(workspace, app_test, language: str) -> None:
-    shown = SHOWN[language]
     at = program_tab(_open(app_test, language, "pages/programs/programs.py"), "collaborations")
-    # Labelled by column_config ("When", "Stage changed"): the frames keep the codes.
-    assert list(_frame(at, "from_stage")["at"]) == [shown[BEFORE], shown[MOVED]]
-    assert list(_frame(at, "stage_changed_at")["stage_changed_at"]) == [shown[MOVED]]
+    # Labelled by column_config ("When", "Stage changed"): the frames keep the codes and the real moments.
+    assert _moments(at, "at", language) == [BEFORE, MOVED]
+    assert _moments(at, "stage_changed_at", language) == [MOVED]
     _no_iso(at)
 
 
@@ -100,13 +113,11 @@ def test_the_audit_log_shows_a_snapshots_timestamps_for_people(workspace, app_te
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_job_runs_read_in_the_workspace_zone(workspace, app_test, language: str) -> None:
-    shown = SHOWN[language]
     at = _open(app_test, language, "pages/sync/sync.py")
     slot, started, finished = ("Slot", "Started", "Finished") if language == "en" else ("Slot", "Dimulai", "Selesai")
-    runs = _frame(at, slot)
-    assert list(runs[slot]) == [shown[BEFORE]]
-    assert list(runs[started]) == [shown[BEFORE]]
-    assert list(runs[finished]) == [shown[MOVED]]
+    assert _moments(at, slot, language) == [BEFORE]
+    assert _moments(at, started, language) == [BEFORE]
+    assert _moments(at, finished, language) == [MOVED]
 
 
 def _conflict() -> None:

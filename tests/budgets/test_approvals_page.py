@@ -8,6 +8,7 @@ from sqlalchemy import select
 from budgets.models import BudgetChange, BudgetPlan
 from campaigns.models import AdAccount, Campaign
 from db.engine import session_scope
+from tests.table_dates import assert_dated
 
 MANAGER = "manager@demo.pantau.example"
 
@@ -106,6 +107,8 @@ def test_the_campaign_detail_history_names_what_changes(demo_url: str, app_test)
     at.switch_page("pages/campaigns/campaigns.py").run()
     at.selectbox(key="campaigns_detail").select(campaign_id).run()
     assert not at.exception, at.exception
-    history = next(d.value for d in at.dataframe if "Meta push" in d.value.columns)
+    table = next(d for d in at.dataframe if "Meta push" in d.value.columns)
+    history = table.value
     assert list(history["What"]) == ["plan amount"]
-    assert not history["When"].str.match(r"^\d{4}-\d{2}-\d{2} ").any()  # the locale's format, not a raw stamp
+    # A real moment (sorts by time) the browser shows in the locale's format and the workspace zone, never raw.
+    assert assert_dated(table, "en", {"When": "datetime"}) == ["When"]

@@ -13,6 +13,7 @@ from db.engine import session_scope
 from db.models import Setting
 from finance.models import FxRate
 from pages.components.i18n import month_text
+from tests.table_dates import assert_dated
 
 PAGE = "pages/exports/exports.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,12 +151,15 @@ def test_missing_rate_is_an_error_on_screen(finance_url: str, app_test) -> None:
 
 def test_period_close_from_the_page(finance_url: str, app_test) -> None:
     at = _open(app_test, "finance")
-    month = month_text(at.selectbox(key="exports_close_month").value, "en_US")  # last month by default
+    day = at.selectbox(key="exports_close_month").value  # last month by default
+    month = month_text(day, "en_US")
     at.button(key="exports_close").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    closes = next(d.value for d in at.dataframe if "status" in d.value.columns)
-    assert closes.iloc[0]["month"] == month
+    table = next(d for d in at.dataframe if "status" in d.value.columns)
+    closes = table.value
+    assert closes.iloc[0]["month"].date() == day  # a real month (sorts by date), shown as `MMM YYYY`
+    assert set(assert_dated(table, "en", {"month": "month", "at": "datetime"})) == {"month", "at"}
     assert closes.iloc[0]["status"] == "closed"  # the label, not the stored code
     assert any(f"Nothing changed since {month}" in m.value for m in at.success)
     assert at.button(key="exports_reopen")

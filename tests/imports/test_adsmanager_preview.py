@@ -16,6 +16,7 @@ from campaigns.adsmanager import AccountTarget, apply_import, preview_import
 from campaigns.models import SOURCE_META_API, AdAccount, Campaign, CampaignInsight
 from db.roles import CLI_ACTOR
 from tests.bahasa import in_bahasa
+from tests.table_dates import assert_dated
 
 SYNC = "pages/sync/sync.py"
 HEADER = [
@@ -83,6 +84,13 @@ def _texts(elements) -> str:
 RAW_CODES = {"campaign", "campaign_id", "start", "end", "spend", "impressions", "clicks", "conversions"}
 
 
+NOV_1, NOV_2 = dt.date(2026, 11, 1), dt.date(2026, 11, 2)
+
+
+def _preview_element(at):
+    return next(e for e in at.dataframe if any(c in e.value.columns for c in ("Belanja iklan", "Spend")))
+
+
 def _frames_of(at) -> tuple:
     frames = {}
     for element in at.dataframe:
@@ -117,7 +125,9 @@ def test_the_bahasa_preview_reads_as_labels_rupiah_and_file_lines(app_test) -> N
     assert list(preview["Belanja iklan"]) == ["Rp300.000", "Rp500.000", "Rp450.000"]
     assert list(preview["Nilai konversi"]) == ["Rp1.250.000"] * 3
     assert list(preview["Impresi"]) == ["20.000"] * 3
-    assert list(preview["Hari pertama"]) == ["1 Nov 2026", "1 Nov 2026", "2 Nov 2026"]
+    # Real days (the preview sorts by them), shown day first in Bahasa Indonesia.
+    assert list(preview["Hari pertama"].dt.date) == [NOV_1, NOV_1, NOV_2]
+    assert set(assert_dated(_preview_element(at), "id")) == {"Hari pertama", "Hari terakhir"}
     assert "belanja Rp1.250.000" in _texts(at.info)
     notes = _texts(at.caption)
     assert "Baris total di file menyebut belanja Rp2.475.000" in notes
@@ -135,7 +145,8 @@ def test_the_english_preview_reads_as_labels_and_file_lines(app_test) -> None:
     assert list(errors["Row"]) == [8]
     assert list(preview["Spend"]) == ["IDR300,000", "IDR500,000", "IDR450,000"]
     assert list(preview["Impressions"]) == ["20,000"] * 3
-    assert list(preview["First day"]) == ["Nov 1, 2026", "Nov 1, 2026", "Nov 2, 2026"]
+    assert list(preview["First day"].dt.date) == [NOV_1, NOV_1, NOV_2]
+    assert set(assert_dated(_preview_element(at), "en")) == {"First day", "Last day"}
     notes = _texts(at.caption)
     assert "says IDR2,475,000 was spent" in notes
     assert "add up to IDR1,250,000." in notes

@@ -1,6 +1,6 @@
-"""The Programs page of the demo workspace as an Indonesian specialist reads it: every table shows dates as
-`date_text` writes them (never ISO), blanks for missing values (never nan/None/NaT), codes as labels; and the
-objective choice offers each label once."""
+"""The Programs page of the demo workspace as an Indonesian specialist reads it: every table holds real dates
+shown in the language's format (`i18n.date_column`; never ISO text), blanks for missing values (never
+nan/None/NaT), codes as labels; and the objective choice offers each label once."""
 
 from __future__ import annotations
 
@@ -15,31 +15,39 @@ from hypothesis.strategies import decimals, lists, one_of, sampled_from, text
 from pages.components.terms import OBJECTIVE_LABELS
 from tests.influencers.conftest import PROGRAM_TABS, program_tab
 from tests.pages import open_page
+from tests.table_dates import assert_dated
 
 PROGRAMS = "pages/programs/programs.py"
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 MISSING = {"nan", "none", "nat", "<na>", "n/a"}
 
 
-def _cells(at) -> list[tuple[str, str, str]]:
-    """(the table's first columns, column, cell text) of every table on the page, as shown."""
+def _cells(at, language: str) -> list[tuple[str, str, str]]:
+    """(the table's first columns, column, cell text) of every table on the page, as shown; date columns are
+    checked to hold dates shown in `language`'s format and are left out (the browser writes them)."""
     out = []
+    times = {"at": "datetime", "stage_changed_at": "datetime"}
     for element in at.dataframe:
         frame = element.value
         table = ",".join(map(str, frame.columns[:3]))
+        dated = assert_dated(element, language, times)
+        out.extend((table, column, "<date>") for column in dated)
         for column in frame.columns:
-            out.extend((table, str(column), str(v)) for v in frame[column])
+            if str(column) not in dated:
+                out.extend((table, str(column), str(v)) for v in frame[column])
     return out
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_programs_tables_show_dates_for_people_and_no_missing_words(demo_url, app_test, language: str) -> None:
     at = open_page(app_test(), PROGRAMS, language=language)
-    seen: list[tuple[str, str, str]] = _cells(at)
+    seen: list[tuple[str, str, str]] = _cells(at, language)
     for code in PROGRAM_TABS:
-        seen += _cells(program_tab(at, code))
+        seen += _cells(program_tab(at, code), language)
+    dated = {column for _, column, cell in seen if cell == "<date>"}
+    assert {"start_date", "contract_date", "due_date", "paid_date", "at"} <= dated, dated
     columns = {column for _, column, _ in seen}
-    assert {"start_date", "contract_date", "due_date", "paid_date", "stage", "at"} <= columns, columns
+    assert "stage" in columns, columns
     iso = [cell for cell in seen if ISO_DATE.search(cell[2])]
     assert not iso, iso[:10]
     missing = [cell for cell in seen if cell[2].strip().lower() in MISSING]
