@@ -70,6 +70,9 @@ PREVIEW_KINDS = {
     "channel": "ledger_channel",
     "objective": "objective",
     "method": "payment_method",
+    "budget_level": "budget_level",
+    "entry_type": "payment_entry",
+    "item_type": "scope",
 }
 STATUS_KINDS = {"campaigns": "campaign_status", "influencer-payments": "payment_status"}
 DOMAIN_MESSAGES = (

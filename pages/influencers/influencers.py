@@ -29,7 +29,7 @@ from pages.components.influencer_forms import (
     value,
 )
 from pages.components.inputs import error_text, message_text
-from pages.components.terms import CHANNEL_LABELS, column_labels, field_label, platform_label, term
+from pages.components.terms import CHANNEL_LABELS, column_labels, field_label, labelled, platform_label, term
 
 actor = require_page("influencers")
 can_edit = actor.can("influencer.edit")
@@ -246,7 +246,7 @@ with tabs[0]:
             st.info(_("No influencer matches these filters. Clear a filter or search for something else."))
         else:
             st.dataframe(
-                table.drop(columns=["id", "updated_at"]),
+                labelled(table.drop(columns=["id", "updated_at"]), {"status": "influencer_status"}),
                 hide_index=True,
                 width="stretch",
                 key="influencers_table",
@@ -531,7 +531,7 @@ if opened is not None:
         st.caption(_("Nothing paid yet."))
     st.subheader(_("Handles"))
     st.dataframe(
-        detail["handles"],
+        labelled(detail["handles"], {"platform": "platform"}),
         hide_index=True,
         key="inf_detail_handles",
         column_config=column_labels(detail["handles"].columns, profile_url=st.column_config.LinkColumn(_("Profile"))),
@@ -541,7 +541,7 @@ if opened is not None:
         st.info(_("Not in any program yet. Add this creator to a program on the Programs page."))
     else:
         st.dataframe(
-            detail["collaborations"],
+            labelled(detail["collaborations"], {"stage": "stage", "fee_type": "fee_type"}),
             hide_index=True,
             key="inf_detail_collabs",
             column_config=column_labels(detail["collaborations"].columns),
