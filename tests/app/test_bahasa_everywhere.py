@@ -17,6 +17,7 @@ The failure message names the page, the element and the text of every hit."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -176,6 +177,7 @@ TECHNICAL = re.compile(r"\w+(\[?,\w+\]?)+|\"[^\"]*\(.*?\"|`[^`]*`|\bNo\.")
 # columns and Meta action types behind each event.
 RAW_HEADERS_AFTER = ("First rows",)
 RAW_CELLS_UNDER = ("Report columns", "Meta action types, in order")
+TAGS = re.compile(r"<[^>]+>")
 MARKUP = re.compile(r"[*_`#>]+|:material/[a-z_]+:|:[a-z]+\[|\]")
 
 
@@ -282,18 +284,79 @@ def _walk_node(node: Any, where: str, seen: list[str]) -> Iterator[tuple[str, st
     if kind == "dataframe" or kind == "table":
         yield from _table(node, where, seen[-1] if seen else "")
         return
-    if proto is None or kind in ("code", "json", "exception", "html", "arrow_vega_lite_chart", "vega_lite_chart"):
+    if kind in ("arrow_vega_lite_chart", "vega_lite_chart"):
+        yield from _chart(proto, f"{where} chart")
+        return
+    if proto is None or kind in ("code", "json", "exception"):
         return
     element = f"{where} {kind}"
     for field in ("label", "body", "help", "placeholder", "delta", "value"):
         value = getattr(proto, field, None)
         if isinstance(value, str) and value.strip():
+            if kind == "html" or "<" in value:
+                value = html.unescape(TAGS.sub(" ", value))
             yield f"{element} {field}", value, "text"
-    options = getattr(proto, "options", None)
-    if options is not None and not isinstance(options, str):
-        for option in options:
-            if isinstance(option, str):
-                yield f"{element} option", option, "option"
+    for field, what in (("options", "option"), ("captions", "text")):
+        values = getattr(proto, field, None)
+        if values is None or isinstance(values, str):
+            continue
+        for option in values:
+            text = option if isinstance(option, str) else getattr(option, "content", None)
+            if isinstance(text, str) and text.strip():
+                yield f"{element} {what}", text, what
+
+
+def _chart(proto: Any, element: str) -> Iterator[tuple[str, str, str]]:
+    """A Vega-Lite chart's titles (chart, axes, legends) and the text values of its data (series names)."""
+    from streamlit import dataframe_util
+
+    def titles(spec: object) -> Iterator[str]:
+        if isinstance(spec, dict):
+            for key, value in spec.items():
+                if key == "title" and isinstance(value, str):
+                    yield value
+                elif key == "title" and isinstance(value, dict) and isinstance(value.get("text"), str):
+                    yield value["text"]
+                else:
+                    yield from titles(value)
+        elif isinstance(spec, list):
+            for value in spec:
+                yield from titles(value)
+
+    def shown_fields(spec: object, encoded: bool = False) -> Iterator[str]:
+        """The data fields a chart draws as text: those its encodings (axes, legends, tooltips, labels) name."""
+        if isinstance(spec, dict):
+            if encoded and isinstance(spec.get("field"), str):
+                yield spec["field"]
+            for key, value in spec.items():
+                yield from shown_fields(value, encoded or key == "encoding")
+        elif isinstance(spec, list):
+            for value in spec:
+                yield from shown_fields(value, encoded)
+
+    spec = json.loads(proto.spec or "{}")
+    for title in titles(spec):
+        if title.strip():
+            yield f"{element} title", title, "text"
+    fields = set(shown_fields(spec))
+    frames = [proto.data.data] if proto.HasField("data") else []
+    frames += [named.data.data for named in proto.datasets]
+    for data in frames:
+        if not data:
+            continue
+        frame = dataframe_util.convert_arrow_bytes_to_pandas_df(data)
+        for column in frame.columns:
+            if column not in fields:
+                continue
+            for value in _text_values(frame[column]):
+                yield f"{element} data {column!r}", value, "cell"
+
+
+def _text_values(values: pd.Series) -> list[str]:
+    """The distinct texts of a text column (at most 200); none for numbers, dates and flags."""
+    if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype)):
+        return []
+    return [v for v in values.dropna().unique()[:200] if isinstance(v, str) and v.strip()]
 
 
 def _table(node: Any, where: str, heading: str) -> Iterator[tuple[str, str, str]]:
@@ -309,13 +372,10 @@ def _table(node: Any, where: str, heading: str) -> Iterator[tuple[str, str, str]
         shown = settings.get("label") or name
         if not raw_headers:
             yield f"{where} table column", shown, "text"
-        values = frame[column]
         if shown in _bahasa(RAW_CELLS_UNDER):
             continue
-        if values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype):
-            for value in values.dropna().unique()[:200]:
-                if isinstance(value, str) and value.strip():
-                    yield f"{where} table {shown!r} cell", value, "cell"
+        for value in _text_values(frame[column]):
+            yield f"{where} table {shown!r} cell", value, "cell"
 
 
 def _stripped(text: str, demo: list[str]) -> str:
