@@ -424,7 +424,7 @@ def _view(app_test: Any, url: str, page: str, tab: str | None, pick: Pick | None
             engine = sa.create_engine(url)
             try:
                 with engine.connect() as conn:
-                    value = conn.exec_driver_sql(pick.sql).scalar_one()
+                    value = conn.execute(sa.text(pick.sql)).scalar_one()
             finally:
                 engine.dispose()
             assert value is not None, pick
