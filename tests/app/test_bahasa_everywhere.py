@@ -1,15 +1,17 @@
 """Every page of the demo workspace read in Bahasa Indonesia by an admin shows no English and no raw codes.
 
-Each page (and each tab of the Programs page, whose closed tabs do not run) is rendered under AppTest; every
-text a person sees is collected from the element tree (titles, headings, markdown, captions, alerts, metric
-labels and values, widget labels, options, placeholders and help texts, tab and expander labels, table column
-names and the cells of text columns) and checked three ways:
+Each page (each tab of the Programs page, whose closed tabs do not run, and the parts shown once a record is
+picked) is rendered under AppTest; every text a person sees is collected from the element tree (titles,
+headings, markdown, captions, alerts, HTML text, metric labels, values and help, widget labels, options,
+captions, placeholders and help texts, tab and expander labels, table column names and the cells of text
+columns, chart titles and the text values a chart's encodings draw) and checked three ways:
 
 (a) a text that is an English msgid of locales/messages.pot whose Bahasa msgstr differs was shown untranslated
     (a missing `_()`, or a text translated before the language was known); texts filled from a msgid with
     placeholders are matched against the msgid's fixed words too;
-(b) a table cell or an option that is a domain code (the codes tests/test_labels.py collects and the keys of
-    pages/components/terms.LABEL_MAPS whose label reads differently) was shown raw instead of its label;
+(b) a table cell, chart value or option that is a domain code (the codes tests/test_labels.py collects and
+    the keys of pages/components/terms.LABEL_MAPS whose label reads differently) or a snake_case token, shown
+    raw instead of its label;
 (c) a text holding an unambiguous English UI word, once the demo's own data (names, notes: read from the
     database), brand names and currency codes are taken out.
 
@@ -39,8 +41,6 @@ from tests.pages import open_page
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = "pages/programs/programs.py"
 EXPORT_NAMES = list(EXPORTS)
-
-# (page, Programs tab or None): every page, and the Programs page once per tab
 CAMPAIGNS = "pages/campaigns/campaigns.py"
 
 
