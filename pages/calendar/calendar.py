@@ -21,6 +21,7 @@ from influencers.calendar import (
     DELIVERABLE_POST,
     KIND_LABELS,
     PAYMENT_DUE,
+    PROGRAM_FLIGHT,
     CalendarEntry,
     CalendarFilter,
     by_day,
@@ -40,6 +41,7 @@ from pages.components.terms import (
     DELIVERABLE_STATUS_LABELS,
     DELIVERABLE_TYPE_LABELS,
     PAYMENT_STATUS_LABELS,
+    label,
     platform_label,
     term,
 )
@@ -174,6 +176,23 @@ def title(entry: CalendarEntry) -> str:
     return entry_title(entry, _, money, _word)
 
 
+STATUS_KINDS = {
+    DELIVERABLE_DUE: "deliverable_status",
+    DELIVERABLE_POST: "deliverable_status",
+    PAYMENT_DUE: "payment_status",
+    PROGRAM_FLIGHT: "program_status",
+    CAMPAIGN_FLIGHT: "campaign_status",
+}
+
+
+def status_text(entry: CalendarEntry) -> str:
+    """An entry's status label: each kind names its record's status (a campaign's is stored upper case; the
+    calendar feed writes it lower case)."""
+    kind = STATUS_KINDS[entry.kind]
+    code = entry.status.upper() if kind == "campaign_status" and entry.status else entry.status
+    return label(kind, code)
+
+
 st.subheader(heading)
 overdue = [e for e in entries if e.overdue]
 m1, m2, m3, m4 = st.columns(4)
@@ -233,7 +252,7 @@ if entries:
             "end": day_values(e.end for e in entries),
             "kind": [_(KIND_LABELS[e.kind]) for e in entries],
             "title": [title(e) for e in entries],
-            "status": [term({**PAYMENT_STATUS_LABELS, **DELIVERABLE_STATUS_LABELS}, e.status) for e in entries],
+            "status": [status_text(e) for e in entries],
             "overdue": [e.overdue for e in entries],
         }
     )

@@ -70,6 +70,9 @@ PREVIEW_KINDS = {
     "channel": "ledger_channel",
     "objective": "objective",
     "method": "payment_method",
+    "budget_level": "budget_level",
+    "entry_type": "payment_entry",
+    "item_type": "scope",
 }
 STATUS_KINDS = {"campaigns": "campaign_status", "influencer-payments": "payment_status"}
 DOMAIN_MESSAGES = (
@@ -155,8 +158,8 @@ def _code_words(name: str, column: str, values: list[str]) -> list[str]:
 
 
 def preview(name: str, content: bytes, limit: int = 20) -> pd.DataFrame:
-    """The first rows of the file, codes (rate sources and policies, flags, platforms, statuses) as people read
-    them; the column names are the file's own."""
+    """The first rows of the file, codes (rate sources and policies, flags, platforms, statuses, budget levels,
+    entry and item types) as people read them; the column names are the file's own."""
     header, rows = read_rows(content, limit)
     frame = pd.DataFrame(rows, columns=header)
     for column in frame.columns:

@@ -75,6 +75,10 @@ SCOPE_LABELS = {
     "account": N_("account"),
     "mix": N_("across channels"),
 }
+# campaigns.meta_budgets.MetaBudget.export_level (the campaigns export's budget_level) and
+# finance.exports.influencer_payments PAYMENT / REFUND (its entry_type)
+BUDGET_LEVEL_LABELS = {"campaign": N_("campaign"), "adset": N_("ad set")}
+PAYMENT_ENTRY_LABELS = {"payment": N_("payment"), "refund": N_("refund")}
 # influencers.deliverables.RESULT_FIELDS
 RESULT_LABELS = {
     "reach": N_("Reach"),
@@ -100,6 +104,12 @@ SYNC_KIND_LABELS = {
     "manual": N_("manual entry"),
     "demo": N_("demo workspace"),
     "account_level": N_("account-level rows"),
+}
+# finance.models.FxRate.source as stored: typed in (the default), the demo, or "csv:<file name>" for an import
+FX_RATE_SOURCE_LABELS = {
+    "manual": N_("manual entry"),
+    "demo": N_("demo workspace"),
+    "csv": N_("CSV import"),
 }
 SYNC_STATUS_LABELS = {
     "running": N_("running"),
@@ -410,6 +420,14 @@ CAMPAIGN_STATUS_LABELS = {
     "ADSET_PAUSED": N_("Ad set paused"),
     "IN_PROCESS": N_("Processing"),
     "WITH_ISSUES": N_("With issues"),
+    # TikTok's secondary_status, which the TikTok writer stores as the effective status
+    "CAMPAIGN_STATUS_ENABLE": N_("Active"),
+    "CAMPAIGN_STATUS_DISABLE": N_("Paused"),
+    "CAMPAIGN_STATUS_DELETE": N_("Deleted"),
+    "CAMPAIGN_STATUS_BUDGET_EXCEED": N_("Budget exceeded"),
+    "ADGROUP_STATUS_DELIVERY_OK": N_("Active"),
+    "ADGROUP_STATUS_DISABLE": N_("Paused"),
+    "ADGROUP_STATUS_CAMPAIGN_DELETE": N_("Campaign deleted"),
 }
 # Campaign objectives: Meta's ODAX and legacy names (meta_settings.OBJECTIVES, DEFAULT_EVENTS_BY_OBJECTIVE) and
 # TikTok's objective_type values (tiktok_settings.DEFAULT_EVENT_BY_OBJECTIVE and the others TikTok sends), Google
@@ -595,6 +613,9 @@ LABEL_MAPS = {
     "fee_type": FEE_TYPE_LABELS,
     "deliverable_type": DELIVERABLE_TYPE_LABELS,
     "scope": SCOPE_LABELS,
+    "budget_level": BUDGET_LEVEL_LABELS,
+    "payment_entry": PAYMENT_ENTRY_LABELS,
+    "fx_rate_source": FX_RATE_SOURCE_LABELS,
     "interaction_channel": CHANNEL_LABELS,
     "influencer_status": INFLUENCER_STATUS_LABELS,
     "pacing": PACING_LABELS,
@@ -637,6 +658,16 @@ def label_column(kind: str, codes: Iterable[object]) -> list[str]:
             word = words[code] = label(kind, code)
         out.append(word)
     return out
+
+
+def fx_rate_source(source: str | None) -> str:
+    """Where an FX rate came from, in people's words: an import names its file ("CSV import: rates.csv")."""
+    if is_missing(source) or not source:
+        return ""
+    kind, _colon, file = source.partition(":")
+    if kind == "csv" and file:
+        return _("CSV import: {file}", file=file)
+    return term(FX_RATE_SOURCE_LABELS, source)
 
 
 def scope_name(scope_type: str | None, name: str) -> str:

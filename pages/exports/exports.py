@@ -41,7 +41,7 @@ from pages.components.i18n import _, date_text, month_text, picker_format
 from pages.components.inputs import date_field, error_text, message_text, rate_input
 from pages.components.money import number
 from pages.components.table_dates import BLANK_CELL, dated_columns
-from pages.components.terms import column_labels, label
+from pages.components.terms import column_labels, fx_rate_source, label
 
 actor = require_page("exports")
 st.title(_("Exports"))
@@ -285,6 +285,7 @@ with tab_fx:
     if rates.empty:
         st.info(_("No FX rates yet. Add one above or import a CSV; exports in another currency need them."))
     else:
+        rates = rates.assign(source=[fx_rate_source(code) for code in rates["source"]])  # cached with the codes
         st.dataframe(
             rates,
             hide_index=True,

@@ -30,7 +30,7 @@ from pages.components.influencer_forms import (
 )
 from pages.components.inputs import error_text, message_text
 from pages.components.table_dates import BLANK_CELL, dated_columns
-from pages.components.terms import CHANNEL_LABELS, column_labels, field_label, platform_label, term
+from pages.components.terms import CHANNEL_LABELS, column_labels, field_label, labelled, platform_label, term
 
 actor = require_page("influencers")
 can_edit = actor.can("influencer.edit")
@@ -252,7 +252,7 @@ with tabs[0]:
             st.info(_("No influencer matches these filters. Clear a filter or search for something else."))
         else:
             st.dataframe(
-                table.drop(columns=["id", "updated_at"]),
+                labelled(table.drop(columns=["id", "updated_at"]), {"status": "influencer_status"}),
                 hide_index=True,
                 width="stretch",
                 key="influencers_table",
@@ -538,7 +538,7 @@ if opened is not None:
     if not paid:
         st.caption(_("Nothing paid yet."))
     st.subheader(_("Handles"))
-    handles = _with_moments(detail["handles"], "metrics_updated_at")
+    handles = labelled(_with_moments(detail["handles"], "metrics_updated_at"), {"platform": "platform"})
     st.dataframe(
         handles,
         hide_index=True,
@@ -552,7 +552,9 @@ if opened is not None:
     if detail["collaborations"].empty:
         st.info(_("Not in any program yet. Add this creator to a program on the Programs page."))
     else:
-        collabs = _with_moments(detail["collaborations"], "stage_changed_at")
+        collabs = labelled(
+            _with_moments(detail["collaborations"], "stage_changed_at"), {"stage": "stage", "fee_type": "fee_type"}
+        )
         st.dataframe(
             collabs,
             hide_index=True,

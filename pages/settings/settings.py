@@ -111,7 +111,8 @@ with session_scope() as session:
 # Users and roles
 st.subheader(_("Users and roles"))
 if users:
-    table = pd.DataFrame(users, columns=[_("Email"), _("Name"), _("Role"), _("Active")])
+    shown = [(email, name, label("role", role), active) for email, name, role, active in users]
+    table = pd.DataFrame(shown, columns=[_("Email"), _("Name"), _("Role"), _("Active")])
     st.dataframe(table, hide_index=True, key="settings_users")
 else:
     st.info(

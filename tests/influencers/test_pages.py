@@ -85,7 +85,7 @@ def test_directory_filters(demo_url: str, app_test) -> None:
     at.selectbox(key="inf_tier").set_value(None)
     at.selectbox(key="inf_status").set_value("do_not_contact").run()
     blocked = _frame(at, "tier", "handles")
-    assert set(blocked["status"]) == {"do_not_contact"}
+    assert set(blocked["status"]) == {"do not contact"}  # the label, not the code do_not_contact
     at.selectbox(key="inf_status").set_value(None)
     at.selectbox(key="inf_platform").set_value("youtube")
     at.selectbox(key="inf_niche").set_value("coffee").run()
