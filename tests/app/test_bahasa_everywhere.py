@@ -32,6 +32,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from babel.messages.pofile import read_po
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from finance.exports.registry import EXPORTS
 from pages.components.navigation import PAGES
@@ -444,6 +445,12 @@ def test_the_page_reads_in_bahasa_indonesia(
     from pages.components import i18n
 
     monkeypatch.setattr(i18n, "browser_language", lambda: "id")
+    # Outside a script run `st.session_state` is one state for the whole process: an earlier test's language
+    # stays there. The test thread (no run context) reads Bahasa; the app's runs read their own session.
+    in_session = i18n._session_language
+    monkeypatch.setattr(
+        i18n, "_session_language", lambda: "id" if get_script_run_ctx(suppress_warning=True) is None else in_session()
+    )
     at = _view(app_test, demo_url, page, tab, pick)
     demo = _demo_texts(demo_url)
     where = page if tab is None else f"{page} tab {tab}"
