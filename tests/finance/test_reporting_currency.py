@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-
 import random
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
