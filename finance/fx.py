@@ -135,7 +135,7 @@ def main_currency(session: Session, today: dt.date | None = None) -> str | None:
     return min(accounts)[1] if accounts else None
 
 
-def _spend_by_currency(today: dt.date) -> Select[tuple[str, Decimal]]:
+def _spend_by_currency(today: dt.date) -> Select[str, Decimal]:
     """The ad spend per stored currency over the `MAIN_CURRENCY_DAYS` up to `today`. Summed per day and currency
     first, in the order of the insights' (date, currency, ...) covering index, then per currency over those few
     rows: the same sums (integers on SQLite, NUMERIC on PostgreSQL: exact), without sorting every row of the
