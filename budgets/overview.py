@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy import Integer, func, select, type_coerce
+from sqlalchemy import Integer, Numeric, cast, func, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
 from budgets import pacing
@@ -484,38 +484,34 @@ def _days_to_convert(session: Session, period: Period, target: str) -> Future[li
     already in `target` at its precision converts to itself (`finance.fx.convert_dated`: rate 1, nothing to round),
     so the others need not leave the database: `dated_actuals` adds them as one amount.
 
-    Rows: (campaign id, day, currency, stored spend). On SQLite, one row per day and currency with its campaigns
-    packed as `campaign:units,campaign:units` text (`_PACKED`; `dated_actuals` unpacks it): tens of thousands of
-    small JSON arrays cost the page more to decode than the scan itself, and grouped per day and currency the rows
-    come in the order of the insights' (date, currency, campaign, spend) covering index, with nothing to sort
-    (grouped per campaign, SQLite picked the campaign index, looked every row up for its currency and sorted them:
-    2.4x slower, docs/budgets.md, Speed); a campaign's days then come in date order."""
+    Rows: (day, currency, its campaigns packed as `campaign:units,campaign:units` text; `_unpacked` splits it), in
+    day order: tens of thousands of rows or small JSON arrays cost the page more to decode than the scan itself
+    (PostgreSQL: a NUMERIC each for the driver to make), and grouped per day and currency the rows come in the
+    order of the insights' (date, currency, campaign, spend) covering index, with nothing to sort (grouped per
+    campaign, SQLite picked the campaign index, looked every row up for its currency and sorted them: 2.4x slower,
+    docs/budgets.md, Speed); a campaign's days then come in date order. Units: the stored spend in 10^-SCALE
+    (SQLite stores that integer; on PostgreSQL NUMERIC(_, SCALE) times 10^SCALE is a whole number, exactly)."""
     dialect = session.get_bind().dialect
     day, currency, spend = CampaignInsight.date, CampaignInsight.currency, CampaignInsight.spend
     as_is = (currency == target) & Money.within_places(spend, precision(target), dialect)
-    where = (day >= period.start, day <= period.end, ~as_is)
     if dialect.name == "sqlite":
         packed = func.group_concat(func.printf("%d:%d", CampaignInsight.campaign_id, type_coerce(spend, Integer)), ",")
-        grouped = select(day, currency, packed.label(_PACKED)).where(*where)
-        return beside(session, grouped.group_by(day, currency))
-    return beside(session, select(CampaignInsight.campaign_id, day, currency, Money.stored(spend)).where(*where))
+    else:
+        units = cast(type_coerce(spend, Numeric) * literal_column(str(10**SCALE)), Numeric(38, 0))
+        packed = func.string_agg(func.concat(CampaignInsight.campaign_id, ":", units), ",")
+    stmt = select(day, currency, packed.label(_PACKED)).where(day >= period.start, day <= period.end, ~as_is)
+    return beside(session, stmt.group_by(day, currency).order_by(day, currency))
 
 
 _PACKED = "days"
 
 
-def _unpacked(rows: list[tuple[Any, ...]], dialect: Any) -> Iterable[tuple[int, Any, str, int | None]]:
-    """`_days_to_convert`'s rows as (campaign id, stored day, currency, units): SQLite's packed text split, the
-    others' stored spend as integer units (`Money.units_from_stored`)."""
-    if dialect.name == "sqlite":
-        for stored_day, currency, packed in rows:
-            for item in packed.split(","):
-                cid, _sep, units = item.partition(":")
-                yield int(cid), stored_day, currency, int(units)
-        return
-    units = Money.units_from_stored([r[3] for r in rows], dialect)
-    for (cid, stored_day, currency, _stored), amount in zip(rows, units, strict=True):
-        yield cid, stored_day, currency, amount
+def _unpacked(rows: list[tuple[Any, ...]]) -> Iterable[tuple[int, Any, str, int]]:
+    """`_days_to_convert`'s rows as (campaign id, stored day, currency, units): the packed text split."""
+    for stored_day, currency, packed in rows:
+        for item in packed.split(","):
+            cid, _sep, units = item.partition(":")
+            yield int(cid), stored_day, currency, int(units)
 
 
 Units = list[tuple[dt.date, str, int]]  # dated amounts in integer units of 10^-SCALE (`Money.units_from_stored`)
@@ -547,7 +543,7 @@ def dated_actuals(
     if wanted:
         found = (rows or _days_to_convert(session, period, target)).result()
         days: dict[Any, dt.date] = {}
-        for cid, stored_day, currency, amount in _unpacked(found, session.get_bind().dialect):
+        for cid, stored_day, currency, amount in _unpacked(found):
             today = wanted.get(cid)
             day = days.get(stored_day) or days.setdefault(stored_day, _as_date(stored_day))
             if today is not None and day < today and amount is not None:
