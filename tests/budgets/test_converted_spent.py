@@ -11,7 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import select
 
-from budgets.overview import budget_overview
+from budgets.overview import _days_to_convert, _unpacked, budget_overview
+from budgets.scopes import _as_date
 from campaigns.models import CampaignInsight
 from db.calendar import Period
 from db.engine import session_scope
@@ -97,3 +98,40 @@ def test_within_places_is_what_rounding_leaves_unchanged(migrated_url) -> None:
             test = Money.within_places(CampaignInsight.spend, places, dialect)
             got = dict(s.execute(select(CampaignInsight.spend, test).where(CampaignInsight.campaign_id == c.id)).all())
             assert got == {v: _round(v, places) == v for v in values}, places
+
+
+def test_the_rows_to_convert_are_every_row_that_rounding_or_a_rate_changes(migrated_url) -> None:
+    # `_days_to_convert` (SQLite: packed per day and currency) unpacked: every row of the period in another
+    # currency or with more decimals than the target has, once, as integer units, each campaign's days in date
+    # order; whole rupiah and rows outside the period are left in the database.
+    rng = random.Random(4)
+    with session_scope(migrated_url) as s:
+        idr = builders.account(s, currency="IDR")
+        usd = builders.account(s, currency="USD")
+        days = builders.days(NOV.start - dt.timedelta(days=2), NOV.end + dt.timedelta(days=2))
+        for account, choices in (
+            (idr, ["150000", "1500.5", "0.4999", "7", "0", "-2.5"]),
+            (usd, ["12.34", "0.0001", "5", "99999999999.9999"]),
+        ):
+            for _n in range(3):
+                c = builders.campaign(s, account)
+                builders.insights(s, c, days, spend=lambda d, choices=choices: rng.choice(choices))
+        s.flush()
+        plain = s.execute(
+            select(CampaignInsight.campaign_id, CampaignInsight.date, CampaignInsight.currency, CampaignInsight.spend)
+            .where(CampaignInsight.date.between(NOV.start, NOV.end))
+            .order_by(CampaignInsight.campaign_id, CampaignInsight.date)
+        ).all()
+        expected = [
+            (cid, day, currency, int(spend.scaleb(4)))
+            for cid, day, currency, spend in plain
+            if currency != "IDR" or _round(spend, 0) != spend
+        ]
+        found = _days_to_convert(s, NOV, "IDR").result()
+        got = [(cid, _as_date(day), cur, units) for cid, day, cur, units in _unpacked(found)]
+    assert sorted(got) == expected
+    by_campaign: dict[int, list[dt.date]] = {}
+    for cid, day, _cur, _units in got:
+        by_campaign.setdefault(cid, []).append(day)
+    assert all(found_days == sorted(found_days) for found_days in by_campaign.values())
+    assert {cur for _c, _d, cur, _u in got} == {"IDR", "USD"}

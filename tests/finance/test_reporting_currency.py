@@ -4,16 +4,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.models import Setting
 from db.money import CurrencyError
 from db.roles import CLI_ACTOR
 from db.settings import get_setting, set_setting
-from finance.fx import main_currency, reporting_currency, reporting_currency_choice
+from finance.fx import (
+    MAIN_CURRENCY_DAYS,
+    _spend_by_currency,
+    main_currency,
+    reporting_currency,
+    reporting_currency_choice,
+)
 
 D = dt.date
 TODAY = D(2026, 10, 30)  # inside the bundled ECB history
@@ -67,6 +75,31 @@ def test_only_the_last_90_days_count(session) -> None:
     _account(session, "3", "IDR")
     assert main_currency(session, TODAY) == "IDR"
     assert main_currency(session, D(2026, 7, 2)) == "USD"
+
+
+def test_the_main_currency_scan_sums_what_a_plain_group_by_sums(session) -> None:
+    # The scan sums per day and currency, then per currency (index order, no sort of every row): on random spend
+    # (cents, tenths of a rupiah, large sums, zero), the same sums as one GROUP BY currency over the same rows,
+    # the window's first and last day included and the days just outside it left out.
+    rng = random.Random(11)
+    for n, currency in enumerate(("IDR", "USD", "SGD", "idr")):
+        days = {}
+        for _ in range(40):
+            day = TODAY - dt.timedelta(days=rng.randint(-3, MAIN_CURRENCY_DAYS + 3))
+            days[day] = str(Decimal(rng.randint(0, 10**12)).scaleb(-rng.choice((0, 1, 2, 4))))
+        days[TODAY] = "1.0001"
+        days[TODAY - dt.timedelta(days=MAIN_CURRENCY_DAYS)] = "2.5"
+        _account(session, f"{n}", currency, days)
+    window = CampaignInsight.date.between(TODAY - dt.timedelta(days=MAIN_CURRENCY_DAYS), TODAY)
+    plain = session.execute(
+        select(CampaignInsight.currency, func.sum(CampaignInsight.spend))
+        .where(window)
+        .group_by(CampaignInsight.currency)
+    ).all()
+    scanned = session.execute(_spend_by_currency(TODAY)).all()
+    assert sorted(scanned) == sorted(plain)
+    assert {c for c, _s in scanned} == {"IDR", "USD", "SGD", "idr"}
+    assert all(isinstance(total, Decimal) for _c, total in scanned)
 
 
 def test_a_currency_the_ecb_does_not_publish_ranks_after_those_it_does(session) -> None:
