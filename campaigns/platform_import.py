@@ -36,10 +36,14 @@ from campaigns.conversions import count_conversions
 from campaigns.models import SOURCE_META_API, SOURCE_TIKTOK_API, AdAccount, Campaign, CampaignInsight, SyncRun
 from campaigns.number_rule import FigureCells, NumberRule, NumberTexts, decide, shown
 from campaigns.platform_reports import (
+    APPROXIMATE,
     EMPTY_VALUES,
     FORMATS,
     IDENTITY,
     META_SIGNATURE,
+    OVERLAPS,
+    PERIOD,
+    REPEATS,
     SEGMENTS,
     ReportFormat,
     Segment,
@@ -114,6 +118,22 @@ SEGMENT_REFUSED = N_(
     "The report is split by {column}, whose rows do not add up to a campaign-day; download it again without that "
     "segment."
 )
+SEGMENT_OVERLAPS = N_(
+    "The report is split by {column}: Google counts an impression once for every click type the ad showed, so its "
+    "rows add up to more than the campaign-day; download it again without the {column} segment."
+)
+SEGMENT_APPROXIMATE = N_(
+    "The file is a LinkedIn demographics report (split by {column}): LinkedIn rounds its figures for privacy, leaves "
+    "out small values and gives no days, so its rows do not add up to campaign-days; export the campaign performance "
+    "report instead (Campaigns tab, Export, time breakdown Daily)."
+)
+SEGMENT_NOT_DAILY = N_(
+    "The report is split by {column}, not by day, so it gives no campaign-days; download it again segmented by Day "
+    "(Segment, Time, Day)."
+)
+SEGMENT_NO_DAY = N_(
+    "The report is split by {column} but has no day column (looked for {names}); download it again by day as well."
+)
 SEGMENT_REPEATED = N_("The row repeats row {other}: the same campaign, day and {segment}; remove one of them.")
 SEGMENT_INCOMPLETE = N_(
     "Row {other} of the same campaign and day was rejected, so this {segment} row alone is not the day's figure; "
@@ -123,12 +143,14 @@ FUTURE_DAY = N_(
     "{value} is after today ({today}) in the account's time zone ({timezone}): the platform cannot report days that "
     "have not happened; check the date, or download the report again."
 )
-SEGMENT_WORDS = {
-    "hour": N_("hour"),
-    "device": N_("device"),
-    "network": N_("network"),
-    "conversion_action": N_("conversion action"),
-    "conversion_category": N_("conversion category"),
+# Segment code -> its word in the preview's notes and messages (platform_reports.SEGMENTS)
+SEGMENT_WORDS = {segment.code: segment.word for segments in SEGMENTS.values() for segment in segments}
+# What a segment that does not partition the campaign-day refuses the file with, by its kind
+SEGMENT_REFUSALS = {
+    REPEATS: SEGMENT_REFUSED,
+    OVERLAPS: SEGMENT_OVERLAPS,
+    APPROXIMATE: SEGMENT_APPROXIMATE,
+    PERIOD: SEGMENT_NOT_DAILY,
 }
 NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
 
@@ -554,22 +576,33 @@ def _number_rule(table: Table, columns: dict[str, str], fmt: ReportFormat, curre
     return decide(table, keys, _language(table, columns, fmt), NUMBER_TEXTS)
 
 
-def _segments(table: Table, fmt: ReportFormat) -> list[tuple[Segment, str]]:
-    """The file's segment columns (the first column of each), refusing one whose rows do not partition a day."""
+def _segments(table: Table, fmt: ReportFormat, columns: dict[str, str]) -> list[tuple[Segment, str]]:
+    """The file's partition segment columns (the first column of each), refusing the file when a segment's rows do
+    not partition a campaign-day (`SEGMENT_REFUSALS`, naming its column and what to download instead), or when a
+    split file has no day. A period label (`Day of week`) beside a day column is no split: it is left out."""
     found = []
     for segment in SEGMENTS.get(fmt.platform, ()):
         key = next((k for k in table.keys if split_currency(k)[0] in segment.names), None)
-        if key is None:
+        if key is None or (segment.kind == PERIOD and "date" in columns):
             continue
         if not segment.partition:
-            raise PlatformImportError(SEGMENT_REFUSED, column=table.column_name(key))
+            raise PlatformImportError(SEGMENT_REFUSALS[segment.kind], column=table.column_name(key))
         found.append((segment, key))
+    if found and "date" not in columns:
+        column = table.column_name(found[0][1])
+        raise PlatformImportError(SEGMENT_NO_DAY, column=column, names=", ".join(fmt.columns["date"]))
     return found
 
 
-def _segment_word(segments: list[tuple[Segment, str]], hourly: bool) -> Message:
-    codes = [segment.code for segment, _key in segments] + (["hour"] if hourly else [])
-    return Message(SEGMENT_WORDS[codes[0]] if codes else SEGMENT_WORDS["hour"])
+def _segment_word(
+    table: Table, columns: dict[str, str], segments: list[tuple[Segment, str]], hourly: bool
+) -> Message | str:
+    """What the rows are split by, for the notes: the segment's word (`device`), or the file's own headers when it
+    is split several ways (`Age, Gender`)."""
+    if len(segments) + hourly == 1:
+        return Message(segments[0][0].word if segments else SEGMENT_WORDS["hour"])
+    keys = [key for _segment, key in segments] + ([columns["date"]] if hourly else [])
+    return ", ".join(table.column_name(key) for key in keys)
 
 
 def _campaign_day(row: ReportRow) -> tuple[str, str, dt.date]:
@@ -590,7 +623,7 @@ def _raw_campaign_day(table: Table, columns: dict[str, str], row: Row, fmt: Repo
 
 
 def _add_up(
-    rows: list[ReportRow], rejected: dict[tuple, int], word: Message
+    rows: list[ReportRow], rejected: dict[tuple, int], word: Message | str
 ) -> tuple[list[ReportRow], list[RowProblem]]:
     """One row per campaign-day: the segments (hours, devices) added up. A segment repeated is refused, and a
     campaign-day one of whose rows was rejected is refused whole (a part of a day is not the day's figure)."""
@@ -658,13 +691,13 @@ def preview_report(
     table = read_table(data, filename, header=fmt.header_names, limits=limits)
     columns, header_currency = _columns(table, fmt)
     _check_platform(table, fmt)
+    segments = _segments(table, fmt, columns)
     if "campaign_name" not in columns and "campaign_id" not in columns:
         names = ", ".join(fmt.columns["campaign_name"] + fmt.columns["campaign_id"])
         raise PlatformImportError(NO_CAMPAIGN_COLUMN, names=names)
     for needed in ("date", "spend"):
         if needed not in columns:
             raise PlatformImportError(NO_COLUMN, field=needed, names=", ".join(fmt.columns[needed]))
-    segments = _segments(table, fmt)
     file_currency = _file_currency(table, columns, header_currency)
     file_name, file_id = _file_account(table, columns, fmt)
     ids: set[str] = set()
@@ -720,7 +753,7 @@ def preview_report(
         raise PlatformImportError(NO_ROWS)
     hourly = any(r.segment and len(r.segment) > len(segment_keys) for r in read)
     if segments or hourly:
-        word = _segment_word(segments, hourly)
+        word = _segment_word(table, columns, segments, hourly)
         count = len(read)
         read, problems = _add_up(read, rejected, word)
         preview.errors.extend(problems)

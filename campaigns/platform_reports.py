@@ -198,28 +198,84 @@ BAHASA_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# What a segment column's rows are to the campaign-day (docs/file-formats.md, "Segmented reports").
+PARTITION = "partition"  # disjoint parts of the day (hours, devices, ages...): the rows are added up
+PERIOD = "period"  # a label of the day (day of week, week, month): read beside a day column, refused without one
+REPEATS = "repeats"  # every row repeats the day's cost (conversion action): refused
+OVERLAPS = "overlaps"  # parts that overlap (Google click type counts an impression once per click type): refused
+APPROXIMATE = "approximate"  # LinkedIn's demographic pivots: rounded, small values left out, no days: refused
+
+
 @dataclass(frozen=True)
 class Segment:
-    """A segment column: `names` as the platforms write it; `partition` when its values split the campaign-day
-    (hours, devices, networks), so the rows of one campaign-day are summed; otherwise the file is refused."""
+    """A segment column: `names` as the platforms write it (English, then Bahasa Indonesia), `word` the N_-marked
+    word the preview's notes use, `kind` what its rows are to the campaign-day (`PARTITION`: summed)."""
 
     code: str
     names: tuple[str, ...]
-    partition: bool = True
+    word: str
+    kind: str = PARTITION
+
+    @property
+    def partition(self) -> bool:
+        return self.kind == PARTITION
 
 
-# Segments of a campaign-day a report can be split by (docs/file-formats.md). A TikTok hourly report has no column
-# of its own: its date cells hold the hour (`2026-11-03 14:00:00`), the `hour` segment.
+# Segments of a campaign-day a report can be split by (docs/file-formats.md, with the sources and the Bahasa
+# Indonesia spellings that are assumed). A TikTok hourly report has no column of its own: its date cells hold the
+# hour (`2026-11-03 14:00:00`), the `hour` segment. Several partition segments at once (TikTok `Age` and `Gender`,
+# Google `Ad group` and `Age range`) split the day into their combinations, also added up.
+_AGE = N_("age")
+_GENDER = N_("gender")
+_COUNTRY = N_("country or region")
 SEGMENTS: dict[str, tuple[Segment, ...]] = {
-    PLATFORM_TIKTOK: (Segment("hour", ("hour", "jam")),),
-    PLATFORM_GOOGLE: (
-        Segment("hour", ("hour of the day", "hour of day", "hour", "jam dalam sehari", "jam")),
-        Segment("device", ("device", "perangkat")),
-        Segment("network", ("network (with search partners)", "network", "jaringan (dengan mitra penelusuran)")),
-        Segment("conversion_action", ("conversion action", "tindakan konversi"), partition=False),
-        Segment("conversion_category", ("conversion category", "kategori konversi"), partition=False),
+    PLATFORM_TIKTOK: (
+        Segment("hour", ("hour", "jam"), N_("hour")),
+        Segment("age", ("age", "usia"), _AGE),
+        Segment("gender", ("gender", "jenis kelamin"), _GENDER),
+        Segment("placement", ("placement", "placements", "penempatan"), N_("placement")),
+        Segment("country", ("country/region", "country or region", "country", "negara/wilayah", "negara"), _COUNTRY),
+        Segment("province", ("province", "region", "provinsi", "wilayah"), N_("province")),
+        Segment("os", ("operating system", "os", "platform", "sistem operasi"), N_("operating system")),
+        Segment("device_brand", ("device brand", "merek perangkat"), N_("device brand")),
     ),
-    PLATFORM_LINKEDIN: (),
+    PLATFORM_GOOGLE: (
+        Segment("hour", ("hour of the day", "hour of day", "hour", "jam dalam sehari", "jam"), N_("hour")),
+        Segment("device", ("device", "perangkat"), N_("device")),
+        Segment(
+            "network",
+            ("network (with search partners)", "network", "jaringan (dengan mitra penelusuran)", "jaringan"),
+            N_("network"),
+        ),
+        Segment("ad_network_type", ("ad network type", "jenis jaringan iklan"), N_("ad network type")),
+        Segment("slot", ("top vs. other", "top vs other", "atas vs. lainnya", "atas vs lainnya"), N_("top vs. other")),
+        Segment("ad_group", ("ad group", "grup iklan"), N_("ad group")),
+        Segment("age", ("age range", "age", "rentang usia", "usia"), _AGE),
+        Segment("gender", ("gender", "jenis kelamin"), _GENDER),
+        Segment("day_of_week", ("day of the week", "day of week", "hari dalam seminggu"), N_("day of week"), PERIOD),
+        Segment("week", ("week", "minggu"), N_("week"), PERIOD),
+        Segment("month", ("month", "bulan"), N_("month"), PERIOD),
+        Segment("quarter", ("quarter", "kuartal"), N_("quarter"), PERIOD),
+        Segment("year", ("year", "tahun"), N_("year"), PERIOD),
+        Segment("click_type", ("click type", "jenis klik"), N_("click type"), OVERLAPS),
+        Segment("conversion_action", ("conversion action", "tindakan konversi"), N_("conversion action"), REPEATS),
+        Segment(
+            "conversion_category", ("conversion category", "kategori konversi"), N_("conversion category"), REPEATS
+        ),
+    ),
+    PLATFORM_LINKEDIN: tuple(
+        Segment(code, names, word, APPROXIMATE)
+        for code, names, word in (
+            ("company_size", ("company size", "ukuran perusahaan"), N_("company size")),
+            ("job_function", ("job function", "fungsi pekerjaan"), N_("job function")),
+            ("seniority", ("job seniority", "seniority", "senioritas pekerjaan", "senioritas"), N_("job seniority")),
+            ("industry", ("company industry", "industry", "industri perusahaan", "industri"), N_("company industry")),
+            ("job_title", ("job title", "jabatan"), N_("job title")),
+            ("company", ("company", "company name", "perusahaan", "nama perusahaan"), N_("company")),
+            ("location", ("location", "lokasi"), N_("location")),
+            ("country", ("country/region", "country", "negara/wilayah", "negara"), _COUNTRY),
+        )
+    ),
 }
 
 
