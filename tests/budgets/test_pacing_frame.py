@@ -22,6 +22,10 @@ from .conftest import NOV_START, NOW
 
 MINOR = {"IDR": 0, "USD": 2, "JPY": 0}
 PLATFORMS = (None, "meta", "tiktok", "google_ads", "linkedin")
+# Strategies built once, not inside `scopes` per draw: a strategy made afresh (a new `.map`, `one_of`) is validated
+# again on every draw, which cost more than the pacing under test. The values drawn are the same.
+PLAN_KINDS = st.sampled_from(("none", "zero", "plan", "plan", "plan"))
+RUN_OFFSETS = st.one_of(st.none(), st.integers(-45, 60))  # a run's first or last day, in days from the period's start
 
 
 @st.composite
@@ -44,20 +48,18 @@ def scopes(draw: st.DrawFn) -> PacingInput:
     elapsed = draw(st.integers(0, 31))  # days elapsed 0..31, sometimes before or after the period
     today = period.start + dt.timedelta(days=draw(st.sampled_from((elapsed, elapsed, -2, period.days + 1))))
     days = max(min((today - period.start).days, period.days), 0)
-    plan = draw(
-        st.sampled_from(("none", "zero", "plan", "plan", "plan")).map(
-            lambda k: None if k == "none" else Decimal(0) if k == "zero" else money(50, 150, zero=False)
-        )
-    )
+    plan_kind = draw(PLAN_KINDS)
+    plan = None if plan_kind == "none" else Decimal(0) if plan_kind == "zero" else money(50, 150, zero=False)
     if plan is not None and plan:
         plan *= period.days
     kind = draw(st.sampled_from(("none", "daily", "lifetime", "both")))
     daily = money(20, 200, zero=False) if kind in ("daily", "both") else None
     lifetime = money(100, 4000, zero=False) * 10 if kind in ("lifetime", "both") else None
     budget = MetaBudget("none" if kind == "none" else draw(st.sampled_from(("campaign", "adset"))), daily, lifetime)
-    offset = st.integers(-45, 60)
-    run_start = draw(st.one_of(st.none(), offset.map(lambda d: period.start + dt.timedelta(days=d))))
-    run_end = draw(st.one_of(st.none(), offset.map(lambda d: period.start + dt.timedelta(days=d))))
+    run_start, run_end = (
+        None if days_off is None else period.start + dt.timedelta(days=days_off)
+        for days_off in (draw(RUN_OFFSETS), draw(RUN_OFFSETS))
+    )
     recent_days = draw(st.integers(0, 7))
     return PacingInput(
         scope_key="campaign:1",
