@@ -182,6 +182,13 @@ def _expected(
         if planned is None and not actual and not (accruing and budget.kind and scheduled):
             continue
         recent_from = today - dt.timedelta(days=pacing.RECENT_DAYS)
+        # A lifetime budget spent: the first completed day the spend to date reached it (written out, day by day).
+        spent_on, to_date = None, Decimal(0)
+        for day in sorted(d for d in spec.spend if d < today) if budget.lifetime else ():
+            to_date += spec.spend[day]
+            if to_date >= budget.lifetime:
+                spent_on = day
+                break
         out[cid] = PacingInput(
             scope_key=f"campaign:{cid}",
             scope_type="campaign",
@@ -204,6 +211,7 @@ def _expected(
             campaign_id=cid,
             plan_id=plan_ids[cid][-1] if overlapping else None,
             status_unknown=unknown,
+            lifetime_spent_on=spent_on,
         )
     return out
 
