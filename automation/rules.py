@@ -90,7 +90,15 @@ TOKEN_INVALID_TEMPLATE = N_("Meta no longer accepts the access token ({reason}):
 TOKEN_PERMISSION_TEMPLATE = N_(
     "The Meta access token has lost the {permission} permission: grant it to the system user again."
 )
-SOURCE_WORDS = {"meta_api": N_("Meta"), "tiktok_api": N_("TikTok")}
+# budgets.alerts.deliverable_alerts' template (its wording lives there; pages list it in terms.ALERT_TEMPLATES)
+DELIVERABLE_TEMPLATE = "{influencer} ({program}): {type} on {platform} was due {due} and is {status}, {days} days late."
+# What the notices carry as codes: each template's placeholders that hold one, with the kind of label map
+# (finance.labels.ALL_LABEL_MAPS) it is shown by, so automation.i18n.Renderer writes the pages' word for it.
+CODE_PLACEHOLDERS: dict[str, dict[str, str]] = {
+    DELIVERABLE_TEMPLATE: {"type": "deliverable_type", "platform": "platform", "status": "deliverable_status"},
+    PAYMENT_TEMPLATE: {"status": "payment_status"},
+    SYNC_TEMPLATE: {"source": "sync_source"},  # SyncRun.kind: the platform's name (Meta, TikTok, ...)
+}
 
 
 @dataclass(frozen=True)
@@ -208,7 +216,7 @@ def sync_notices(session: Session, now: dt.datetime, job_titles: dict[str, str])
     )
     for run_id, kind, started, error, account in session.execute(stmt):
         values = {
-            "source": SOURCE_WORDS.get(kind, kind),
+            "source": kind,
             "account": account or "—",
             "when": started,
             "error": _error_text(error),

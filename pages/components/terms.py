@@ -1,8 +1,11 @@
 """People's words for the domain's codes and English texts (roles, stages, statuses, alerts, exports).
 
-The domain packages hand pages plain codes ("content_in_review") and English templates; this module
-marks their words with `N_()` so the extractor finds them, and `term()` translates them at display.
-tests/test_translations.py checks that every code and template the domain defines is listed here.
+The code -> label tables live with their codes, one `labels` module per domain package (db, campaigns,
+influencers, budgets, finance; gathered by kind in `finance.labels.ALL_LABEL_MAPS`), so the pages and the alert
+digests (automation.i18n) read the same words; this module re-exports them under their old names, adds the
+pages' own (column headers, field names, the user's language) and `label()` translates them at display. The
+domain's English texts (alert templates, import messages, export titles) are listed here with `N_()` so the
+extractor finds them. tests/test_translations.py checks that every code and template the domain defines is listed.
 """
 
 from __future__ import annotations
@@ -11,130 +14,50 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from budgets.labels import (
+    BUDGET_CHANGE_STATUS_LABELS,
+    BUDGET_TARGET_LABELS,
+    LEDGER_CHANNEL_LABELS,
+    PACING_FLAG_LABELS,
+    PACING_LABELS,
+    SCOPE_LABELS,
+)
 from campaigns import platform_import
-from campaigns.platforms import PLATFORM_LABELS as AD_PLATFORM_LABELS  # the ad platforms: one table, below
-from finance.exports.registry import EXPORTS
+from campaigns.labels import (
+    AD_PLATFORM_LABELS,
+    BUDGET_LEVEL_LABELS,
+    CAMPAIGN_STATUS_LABELS,
+    OBJECTIVE_LABELS,
+    SYNC_KIND_LABELS,
+    SYNC_SOURCE_LABELS,
+    SYNC_STATUS_LABELS,
+)
+from db.labels import AUDIT_ACTION_LABELS, AUDIT_RECORD_LABELS, ROLE_LABELS
+from finance.labels import (
+    ALL_LABEL_MAPS,
+    EXPORT_LABELS,
+    FX_POLICY_LABELS,
+    FX_RATE_SOURCE_LABELS,
+    PAYMENT_ENTRY_LABELS,
+    PERIOD_CLOSE_STATUS_LABELS,
+)
 from influencers.handles import PLATFORM_LABELS
+from influencers.labels import (
+    CHANNEL_LABELS,
+    DELIVERABLE_STATUS_LABELS,
+    DELIVERABLE_TYPE_LABELS,
+    FEE_TYPE_LABELS,
+    INFLUENCER_PLATFORM_LABELS,
+    INFLUENCER_STATUS_LABELS,
+    PAYMENT_METHOD_LABELS,
+    PAYMENT_STATUS_LABELS,
+    PLATFORM_OTHER,
+    PROGRAM_STATUS_LABELS,
+    RECOGNITION_LABELS,
+    RESULT_LABELS,
+    STAGE_LABELS,
+)
 from pages.components.i18n import LANGUAGES, N_, _
-
-ROLE_LABELS = {
-    "admin": N_("admin"),
-    "manager": N_("manager"),
-    "specialist": N_("specialist"),
-    "finance": N_("finance"),
-    "viewer": N_("viewer"),
-}
-# influencers.programs.STAGE_LABELS (the board's column titles)
-STAGE_LABELS = {
-    "prospect": N_("Prospect"),
-    "contacted": N_("Contacted"),
-    "negotiating": N_("Negotiating"),
-    "contracted": N_("Contracted"),
-    "content_in_review": N_("Content in review"),
-    "live": N_("Live"),
-    "completed": N_("Completed"),
-    "declined": N_("Declined"),
-}
-PROGRAM_STATUS_LABELS = {
-    "planned": N_("planned"),
-    "active": N_("active"),
-    "completed": N_("completed"),
-    "cancelled": N_("cancelled"),
-}
-DELIVERABLE_STATUS_LABELS = {
-    "planned": N_("planned"),
-    "draft_submitted": N_("draft submitted"),
-    "approved": N_("approved"),
-    "published": N_("published"),
-}
-PAYMENT_STATUS_LABELS = {
-    "pending": N_("pending"),
-    "approved": N_("approved"),
-    "paid": N_("paid"),
-    "cancelled": N_("cancelled"),
-}
-FEE_TYPE_LABELS = {
-    "flat": N_("flat fee"),
-    "per_deliverable": N_("per deliverable"),
-    "commission": N_("commission"),
-    "product_only": N_("product only"),
-}
-DELIVERABLE_TYPE_LABELS = {
-    "post": N_("post"),
-    "reel": N_("reel"),
-    "story": N_("story"),
-    "video": N_("video"),
-    "short": N_("short"),
-    "live": N_("live stream"),
-}
-# budgets.models scope types (the Budgets table's Type column)
-SCOPE_LABELS = {
-    "campaign": N_("campaign"),
-    "program": N_("program"),
-    "channel": N_("channel"),
-    "account": N_("account"),
-    "mix": N_("across channels"),
-}
-# campaigns.meta_budgets.MetaBudget.export_level (the campaigns export's budget_level) and
-# finance.exports.influencer_payments PAYMENT / REFUND (its entry_type)
-BUDGET_LEVEL_LABELS = {"campaign": N_("campaign"), "adset": N_("ad set")}
-PAYMENT_ENTRY_LABELS = {"payment": N_("payment"), "refund": N_("refund")}
-# influencers.deliverables.RESULT_FIELDS
-RESULT_LABELS = {
-    "reach": N_("Reach"),
-    "impressions": N_("Impressions"),
-    "views": N_("Views"),
-    "likes": N_("Likes"),
-    "comments": N_("Comments"),
-    "shares": N_("Shares"),
-    "saves": N_("Saves"),
-    "clicks": N_("Clicks"),
-    "conversions": N_("Conversions"),
-    "revenue": N_("Revenue"),
-}
-# influencers.models.INTERACTION_CHANNELS
-# campaigns.models SOURCE_* (SyncRun.kind) and SyncRun.status
-SYNC_KIND_LABELS = {
-    "meta_api": N_("Meta API sync"),
-    "tiktok_api": N_("TikTok API sync"),
-    "ads_manager_csv": N_("Ads Manager import"),
-    "tiktok_file": N_("TikTok report import"),
-    "google_ads_file": N_("Google Ads report import"),
-    "linkedin_file": N_("LinkedIn report import"),
-    "manual": N_("manual entry"),
-    "demo": N_("demo workspace"),
-    "account_level": N_("account-level rows"),
-}
-# finance.models.FxRate.source as stored: typed in (the default), the demo, or "csv:<file name>" for an import
-FX_RATE_SOURCE_LABELS = {
-    "manual": N_("manual entry"),
-    "demo": N_("demo workspace"),
-    "csv": N_("CSV import"),
-}
-SYNC_STATUS_LABELS = {
-    "running": N_("running"),
-    "success": N_("success"),
-    "partial": N_("partial (some rows refused)"),
-    "failed": N_("failed"),
-}
-CHANNEL_LABELS = {
-    "email": N_("Email"),
-    "dm": N_("Direct message"),
-    "whatsapp": N_("WhatsApp"),
-    "call": N_("Call"),
-    "meeting": N_("Meeting"),
-    "other": N_("Other"),
-}
-# budgets.plans.CHANNELS: the marketing ledger's channels (ad platforms, then creators)
-LEDGER_CHANNEL_LABELS = {
-    "meta_ads": N_("Meta Ads"),
-    "tiktok_ads": N_("TikTok Ads"),
-    "google_ads": N_("Google Ads"),
-    "linkedin_ads": N_("LinkedIn Ads"),
-    "influencer_fees": N_("Influencer fees"),
-    "product_seeding": N_("Product seeding"),
-}
-PLATFORM_OTHER = N_("Other")  # influencers.handles.PLATFORM_LABELS["other"]; the others are brand names
 
 # budgets.alerts templates, translated by pages.components.budget_widgets.alert_text
 ALERT_TEMPLATES = (
@@ -408,230 +331,46 @@ def platform_label(platform: str) -> str:
     return _(PLATFORM_OTHER) if platform == "other" else PLATFORM_LABELS.get(platform, platform)
 
 
-# -- labels, not codes: every enum the domain stores, in people's words ------------------------------------
-# Campaign and ad set statuses: Meta's status and effective_status (campaigns.meta_settings.ALL_EFFECTIVE_STATUSES)
-# and what the TikTok writer stores (ACTIVE / PAUSED / DELETED, campaigns.tiktok_writer.status_of).
-CAMPAIGN_STATUS_LABELS = {
-    "ACTIVE": N_("Active"),
-    "PAUSED": N_("Paused"),
-    "DELETED": N_("Deleted"),
-    "ARCHIVED": N_("Archived"),
-    "PENDING_REVIEW": N_("In review"),
-    "DISAPPROVED": N_("Rejected"),
-    "PREAPPROVED": N_("Pre-approved"),
-    "PENDING_BILLING_INFO": N_("Billing info needed"),
-    "CAMPAIGN_PAUSED": N_("Campaign paused"),
-    "ADSET_PAUSED": N_("Ad set paused"),
-    "IN_PROCESS": N_("Processing"),
-    "WITH_ISSUES": N_("With issues"),
-    # TikTok's secondary_status, which the TikTok writer stores as the effective status
-    "CAMPAIGN_STATUS_ENABLE": N_("Active"),
-    "CAMPAIGN_STATUS_DISABLE": N_("Paused"),
-    "CAMPAIGN_STATUS_DELETE": N_("Deleted"),
-    "CAMPAIGN_STATUS_BUDGET_EXCEED": N_("Budget exceeded"),
-    "ADGROUP_STATUS_DELIVERY_OK": N_("Active"),
-    "ADGROUP_STATUS_DISABLE": N_("Paused"),
-    "ADGROUP_STATUS_CAMPAIGN_DELETE": N_("Campaign deleted"),
-}
-# Campaign objectives: Meta's ODAX and legacy names (meta_settings.OBJECTIVES, DEFAULT_EVENTS_BY_OBJECTIVE) and
-# TikTok's objective_type values (tiktok_settings.DEFAULT_EVENT_BY_OBJECTIVE and the others TikTok sends), Google
-# Ads campaign types (advertising_channel_type) and LinkedIn objectives.
-OBJECTIVE_LABELS = {
-    "OUTCOME_SALES": N_("Sales"),
-    "OUTCOME_LEADS": N_("Leads"),
-    "OUTCOME_APP_PROMOTION": N_("App promotion"),
-    "OUTCOME_TRAFFIC": N_("Traffic"),
-    "OUTCOME_AWARENESS": N_("Awareness"),
-    "OUTCOME_ENGAGEMENT": N_("Engagement"),
-    "CONVERSIONS": N_("Conversions"),
-    "PRODUCT_CATALOG_SALES": N_("Catalog sales"),
-    "LEAD_GENERATION": N_("Lead generation"),
-    "APP_INSTALLS": N_("App installs"),
-    "LINK_CLICKS": N_("Link clicks"),
-    "REACH": N_("Reach"),
-    "BRAND_AWARENESS": N_("Brand awareness"),
-    "POST_ENGAGEMENT": N_("Post engagement"),
-    "VIDEO_VIEWS": N_("Video views"),
-    "MESSAGES": N_("Messages"),
-    "PRODUCT_SALES": N_("Product sales"),
-    "WEB_CONVERSIONS": N_("Website conversions"),
-    "APP_PROMOTION": N_("App promotion"),
-    "APP_INSTALL": N_("App installs"),
-    "TRAFFIC": N_("Traffic"),
-    "ENGAGEMENT": N_("Engagement"),
-    "COMMUNITY_INTERACTION": N_("Community interaction"),
-    "RF_REACH": N_("Reach & frequency"),
-    "SEARCH": N_("Search"),
-    "PERFORMANCE_MAX": N_("Performance Max"),
-    "DISPLAY": N_("Display"),
-    "SHOPPING": N_("Shopping"),
-    "VIDEO": N_("Video"),
-    "DEMAND_GEN": N_("Demand Gen"),
-    "DISCOVERY": N_("Discovery"),
-    "APP": N_("App"),
-    "SMART": N_("Smart"),
-    "LOCAL": N_("Local"),
-    "HOTEL": N_("Hotel"),
-    "MULTI_CHANNEL": N_("Multi-channel"),
-    # LinkedIn campaign objectives (its Campaign Manager API's objectiveType)
-    "WEBSITE_VISIT": N_("Website visits"),
-    "WEBSITE_CONVERSION": N_("Website conversions"),
-    "WEBSITE_CONVERSIONS": N_("Website conversions"),
-    "VIDEO_VIEW": N_("Video views"),
-    "JOB_APPLICANT": N_("Job applicants"),
-    "TALENT_LEADS": N_("Talent leads"),
-}
-# Ledger and budget channels (budgets.plans.CHANNELS)
-# Payment methods (influencer payments)
-PAYMENT_METHOD_LABELS = {
-    "bank_transfer": N_("bank transfer"),
-    "e_wallet": N_("e-wallet"),
-    "card": N_("card"),
-    "cash": N_("cash"),
-    "other": N_("other"),
-}
-# FX conversion policies (finance.fx.POLICIES)
-FX_POLICY_LABELS = {
-    "monthly_average": N_("Monthly average rate"),
-    "month_end": N_("Month-end rate"),
-    "daily": N_("Daily rate"),
-}
-# Influencer fee recognition (influencers.fees.RECOGNITION)
-RECOGNITION_LABELS = {
-    "on_delivery": N_("When the content is delivered"),
-    "over_flight": N_("Spread over the flight"),
-}
-# Influencer statuses (influencers.models.INFLUENCER_STATUSES)
-INFLUENCER_STATUS_LABELS = {"active": N_("active"), "do_not_contact": N_("do not contact")}
-# Budget pacing statuses (budgets.pacing.STATUSES)
-PACING_LABELS = {
-    "on_track": N_("On track"),
-    "under_pacing": N_("Under-pacing"),
-    "over_pacing": N_("Over-pacing"),
-    "exhausted": N_("Exhausted"),
-    "no_plan": N_("No plan"),
-    "too_early": N_("Too early to tell"),
-    # final verdicts of an ended period (spent against plan)
-    "within_plan": N_("Within plan"),
-    "under_plan": N_("Under plan"),
-    "over_plan": N_("Over plan"),
-}
-# Flags of a pacing verdict (budgets.pacing.FLAGS), in the Budgets table's Flags column
-PACING_FLAG_LABELS = {
-    "stopped": N_("stopped (paused or ended)"),
-    "lifetime_ends_early": N_("lifetime budget ends early"),
-    "lifetime_spent": N_("lifetime budget ran out"),
-    "spending_without_plan": N_("spending without a plan"),
-    "status_unknown": N_("status unknown (imported file, no status column)"),
-}
-# Budget change statuses and targets (budgets.changes)
-BUDGET_CHANGE_STATUS_LABELS = {
-    "proposed": N_("proposed"),
-    "approved": N_("approved"),
-    "rejected": N_("rejected"),
-    "applied": N_("applied"),
-    "failed": N_("failed"),
-}
-PERIOD_CLOSE_STATUS_LABELS = {"locked": N_("closed"), "reopened": N_("reopened")}
-BUDGET_TARGET_LABELS = {
-    "plan": N_("plan amount"),
-    "meta_daily_budget": N_("Meta daily budget"),
-    "meta_lifetime_budget": N_("Meta lifetime budget"),
-}
-# Audit log: the actions and record types every audit.record call of the domain writes
-AUDIT_ACTION_LABELS = {
-    "create": N_("created"),
-    "update": N_("changed"),
-    "delete": N_("deleted"),
-    "merge": N_("merged"),
-    "import": N_("imported"),
-    "export": N_("exported"),
-    "sync": N_("synced"),
-    "stage": N_("stage changed"),
-    "results": N_("results entered"),
-    "approve": N_("approved"),
-    "reject": N_("rejected"),
-    "propose": N_("proposed"),
-    "close": N_("month closed"),
-    "reopen": N_("month reopened"),
-    "preference": N_("preference changed"),
-    "role_change": N_("role changed"),
-    "reactivate": N_("reactivated"),
-    "deactivate": N_("deactivated"),
-    "settings": N_("settings changed"),
-    "secret": N_("secret stored"),
-    "conversion_definition": N_("conversion events changed"),
-    "pending": N_("set to pending"),
-    "paid": N_("marked paid"),
-    "cancelled": N_("cancelled"),
-    "refund": N_("refund recorded"),
-}
-AUDIT_RECORD_LABELS = {
-    "ad_account": N_("ad account"),
-    "ads_manager_file": N_("Ads Manager file"),
-    "tiktok_report_file": N_("TikTok Ads report file"),
-    "google_report_file": N_("Google Ads report file"),
-    "linkedin_report_file": N_("LinkedIn report file"),
-    "alert_recipient": N_("alert recipient"),
-    "audit_log": N_("audit log"),
-    "budget_change": N_("budget change"),
-    "budget_plan": N_("budget plan"),
-    "collaboration": N_("collaboration"),
-    "conversion_definition": N_("conversion events"),
-    "deliverable": N_("deliverable"),
-    "demo_workspace": N_("demo workspace"),
-    "export": N_("export"),
-    "fx_rate": N_("FX rate"),
-    "influencer": N_("influencer"),
-    "interaction": N_("interaction"),
-    "payment": N_("payment"),
-    "period_close": N_("month close"),
-    "program": N_("program"),
-    "setting": N_("setting"),
-    "user": N_("user"),
-    "job": N_("scheduled job"),
-}
-# Every code -> label map above, by what it names (tests/test_labels.py checks each against the domain)
-# influencers.handles.PLATFORMS (brand names stay as they are) and db.users.LANGUAGES (each in its own words)
-INFLUENCER_PLATFORM_LABELS = {**PLATFORM_LABELS, "other": PLATFORM_OTHER}
+# db.users.LANGUAGES, each in its own words (pages.components.i18n.LANGUAGES)
 LANGUAGE_LABELS = dict(LANGUAGES)
-# finance.exports.registry.EXPORTS: each export by its title (N_ in its module)
-EXPORT_LABELS = {name: spec.title for name, spec in EXPORTS.items()}
-
-LABEL_MAPS = {
-    "campaign_status": CAMPAIGN_STATUS_LABELS,
-    "objective": OBJECTIVE_LABELS,
-    "stage": STAGE_LABELS,
-    "ledger_channel": LEDGER_CHANNEL_LABELS,
-    "payment_method": PAYMENT_METHOD_LABELS,
-    "fx_policy": FX_POLICY_LABELS,
-    "recognition": RECOGNITION_LABELS,
-    "audit_action": AUDIT_ACTION_LABELS,
-    "audit_record": AUDIT_RECORD_LABELS,
-    "sync_kind": SYNC_KIND_LABELS,
-    "sync_status": SYNC_STATUS_LABELS,
-    "ad_platform": AD_PLATFORM_LABELS,
-    "program_status": PROGRAM_STATUS_LABELS,
-    "deliverable_status": DELIVERABLE_STATUS_LABELS,
-    "payment_status": PAYMENT_STATUS_LABELS,
-    "fee_type": FEE_TYPE_LABELS,
-    "deliverable_type": DELIVERABLE_TYPE_LABELS,
-    "scope": SCOPE_LABELS,
-    "budget_level": BUDGET_LEVEL_LABELS,
-    "payment_entry": PAYMENT_ENTRY_LABELS,
-    "fx_rate_source": FX_RATE_SOURCE_LABELS,
-    "interaction_channel": CHANNEL_LABELS,
-    "influencer_status": INFLUENCER_STATUS_LABELS,
-    "pacing": PACING_LABELS,
-    "pacing_flag": PACING_FLAG_LABELS,
-    "budget_change_status": BUDGET_CHANGE_STATUS_LABELS,
-    "budget_target": BUDGET_TARGET_LABELS,
-    "period_close_status": PERIOD_CLOSE_STATUS_LABELS,
-    "role": ROLE_LABELS,
-    "platform": INFLUENCER_PLATFORM_LABELS,
-    "language": LANGUAGE_LABELS,
-    "export": EXPORT_LABELS,
-}
+# Every code -> label map by what it names: the domain's (finance.labels.ALL_LABEL_MAPS) and the language's
+LABEL_MAPS = {**ALL_LABEL_MAPS, "language": LANGUAGE_LABELS}
+__all__ = [
+    "AD_PLATFORM_LABELS",
+    "AUDIT_ACTION_LABELS",
+    "AUDIT_RECORD_LABELS",
+    "BUDGET_CHANGE_STATUS_LABELS",
+    "BUDGET_LEVEL_LABELS",
+    "BUDGET_TARGET_LABELS",
+    "CAMPAIGN_STATUS_LABELS",
+    "CHANNEL_LABELS",
+    "DELIVERABLE_STATUS_LABELS",
+    "DELIVERABLE_TYPE_LABELS",
+    "EXPORT_LABELS",
+    "FEE_TYPE_LABELS",
+    "FX_POLICY_LABELS",
+    "FX_RATE_SOURCE_LABELS",
+    "INFLUENCER_PLATFORM_LABELS",
+    "INFLUENCER_STATUS_LABELS",
+    "LABEL_MAPS",
+    "LEDGER_CHANNEL_LABELS",
+    "OBJECTIVE_LABELS",
+    "PACING_FLAG_LABELS",
+    "PACING_LABELS",
+    "PAYMENT_ENTRY_LABELS",
+    "PAYMENT_METHOD_LABELS",
+    "PAYMENT_STATUS_LABELS",
+    "PERIOD_CLOSE_STATUS_LABELS",
+    "PROGRAM_STATUS_LABELS",
+    "RECOGNITION_LABELS",
+    "RESULT_LABELS",
+    "ROLE_LABELS",
+    "SCOPE_LABELS",
+    "STAGE_LABELS",
+    "SYNC_KIND_LABELS",
+    "SYNC_SOURCE_LABELS",
+    "SYNC_STATUS_LABELS",
+]
 BLANK = "—"  # what a missing value reads as on screen (never "None", "nan" or "NaT")
 
 
