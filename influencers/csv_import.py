@@ -161,6 +161,10 @@ NO_NAME_COLUMN = N_(
 )
 BAD_MAPPING = N_("--map {item}: write it as COLUMN=field.")
 UNKNOWN_FIELD = N_("--map {item}: '{target}' is not a field (fields: {fields}, ignore).")
+SAME_FIELD_TWICE = N_(
+    "Columns '{first}' and '{second}' are both mapped to {field}; a field takes one column (only link takes "
+    "several): map one of them to another field or ignore it."
+)
 BAD_ON_DUPLICATE = N_("on-duplicate must be update or skip, not '{value}'.")
 NAME_REQUIRED = N_("a name is required")
 REPEATED_IN_FILE = N_("'{value}' is also in row {other} of this file")
@@ -249,7 +253,8 @@ class ImportPreview:
     """What an import would do; `apply_import` commits exactly this."""
 
     header_map: dict[str, str]  # column -> field
-    ignored_columns: list[str]
+    ignored_columns: list[str]  # every column not imported
+    ignored_by_mapping: list[str] = field(default_factory=list)  # of which the mapping said `ignore`
     rows: list[RowPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[ColumnWarning] = field(default_factory=list)
@@ -267,6 +272,11 @@ class ImportPreview:
         for plan in self.rows:
             out[names.get(plan.action, "rejected")] += 1
         return out
+
+    @property
+    def unmapped_columns(self) -> list[str]:
+        """Columns not imported that no one chose to leave out: their names are no field and nothing maps them."""
+        return [c for c in self.ignored_columns if c not in self.ignored_by_mapping]
 
     @property
     def duplicates(self) -> list[RowPlan]:
@@ -290,15 +300,29 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
 def recognise_headers(
     headers: Sequence[str], mapping: dict[str, str] | None = None
 ) -> tuple[dict[str, str], list[str]]:
-    """Columns -> fields (explicit mapping first, then the known names); the columns left unused."""
+    """Columns -> fields (explicit mapping first, then the known names); the columns left unused.
+
+    Two columns explicitly mapped to the same field that takes one column (every field but `link`) are refused,
+    naming both; a column whose known name is a field an explicitly mapped column takes is left unused."""
     explicit = {_key(k): v for k, v in (mapping or {}).items()}
+    claimed: dict[str, str] = {}  # single-valued field -> the column explicitly mapped to it
+    for column in headers:
+        target = explicit.get(_key(column)) if column else None
+        if not target or target == "ignore" or target in MULTI_FIELDS:
+            continue
+        if claimed.setdefault(target, column) != column:
+            raise ImportFileError(SAME_FIELD_TWICE, first=claimed[target], second=column, field=target)
     header_map: dict[str, str] = {}
     ignored: list[str] = []
     taken: set[str] = set()
     for column in headers:
         if not column:
             continue
-        target = explicit.get(_key(column)) or _ALIAS_INDEX.get(_key(column))
+        target = explicit.get(_key(column))
+        if target is None:
+            target = _ALIAS_INDEX.get(_key(column))
+            if target in claimed:
+                target = None
         if (
             target
             and target != "ignore"
@@ -310,6 +334,46 @@ def recognise_headers(
         else:
             ignored.append(column)
     return header_map, ignored
+
+
+def explicitly_ignored(headers: Sequence[str], mapping: dict[str, str] | None) -> list[str]:
+    """The columns the mapping says to leave out (field `ignore`): not imported on purpose, nothing to warn of."""
+    explicit = {_key(k): v for k, v in (mapping or {}).items()}
+    return [column for column in headers if column and explicit.get(_key(column)) == "ignore"]
+
+
+@dataclass(frozen=True)
+class FileColumn:
+    """One column of a contact file, for choosing its field: its header, the field its name is recognised as
+    (None: not recognised, or an earlier column takes that field) and its first few non-empty values."""
+
+    name: str
+    field: str | None
+    samples: tuple[str, ...]
+
+
+def file_columns(
+    data: bytes, file_name: str = "contacts.csv", *, samples: int = 3, limits: Limits = DEFAULT_LIMITS
+) -> list[FileColumn]:
+    """The file's columns (header row found as `preview_import` finds it without a mapping), each once, with the
+    field recognised from its name and sample values, so a page can offer a field for each."""
+    table = read_contacts_table(data, file_name, None, limits)
+    header_map, _ignored = recognise_headers(table.header)
+    columns: list[FileColumn] = []
+    seen: set[str] = set()
+    for position, column in enumerate(table.header):
+        if not column or column in seen:
+            continue
+        seen.add(column)
+        values: list[str] = []
+        for row in table.rows:
+            cell = row.cells[position] if position < len(row.cells) else ""
+            if not is_blank(cell):
+                values.append(_shown(cell))
+                if len(values) == samples:
+                    break
+        columns.append(FileColumn(column, header_map.get(column), tuple(values)))
+    return columns
 
 
 def _header_score(mapping: dict[str, str] | None) -> Callable[[Sequence[str]], float]:
@@ -376,6 +440,7 @@ def preview_import(
     preview = ImportPreview(
         header_map=header_map,
         ignored_columns=ignored,
+        ignored_by_mapping=explicitly_ignored(table.header, mapping),
         encoding=table.encoding,
         delimiter=table.delimiter,
         header_line=table.header_line,

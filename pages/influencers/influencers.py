@@ -4,6 +4,7 @@ handles, collaborations, interactions and results, CSV import and merging duplic
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -284,33 +285,77 @@ IMPORT_ACTIONS = {
     "skip": N_("Skip"),
     "reject": N_("Rejected"),
 }
-# The import's file-level refusals in page words: the command line's name `--map`; here it is the mapping box.
+# The import's file-level refusals in page words: the command line's name `--map`; here it is the column list.
 PAGE_FILE_ERRORS = {
     csv_import.NO_NAME_COLUMN: N_(
-        "No column is recognised as the name (columns: {columns}); name it Name or Nama, or write COLUMN=name in "
-        "the column mapping box."
+        "No column is recognised as the name (columns: {columns}); name it Name or Nama, or choose Name for it in "
+        "the list of columns."
     ),
-    csv_import.BAD_MAPPING: N_("Column mapping {item}: write it as COLUMN=field."),
-    csv_import.UNKNOWN_FIELD: N_("Column mapping {item}: '{target}' is not a field (fields: {fields}, ignore)."),
+    csv_import.SAME_FIELD_TWICE: N_(
+        "Columns '{first}' and '{second}' are both mapped to {field}; a field takes one column: choose another "
+        "field for one of them, or Do not import."
+    ),
 }
 PAGE_COLUMN_WARNING = N_(
     "Column '{column}': {count} value(s) do not fit {field} (rows {rows}; e.g. {examples}: {reason}); they were "
-    "left out and the rest of each row was imported. Map the column to another field, or write "
-    "'{column}=ignore' in the column mapping box."
+    "left out and the rest of each row was imported. Choose another field for the column in the list of columns, "
+    "or Do not import."
 )
+IGNORE = "ignore"  # csv_import's field for a column left out on purpose
+FIELD_CHOICES = (IGNORE, *csv_import.FIELDS)
 
 
 def _import_file_error(exc: DomainError) -> str:
-    """Why the file cannot be imported, in the user's language and without command-line options."""
+    """Why the file cannot be imported, in the user's language, fields by their labels, without command-line
+    options."""
     template = PAGE_FILE_ERRORS.get(exc.message.text)
     if template is None:
         return error_text(exc)
-    return message_text(Message(template, exc.message.params))
+    params = dict(exc.message.params)
+    if "field" in params:
+        params["field"] = field_label(str(params["field"]))
+    return message_text(Message(template, params))
 
 
 def _column_warning(warning: csv_import.ColumnWarning) -> str:
     """A column warning with the field's label and the page's way to ignore a column."""
     return message_text(Message(PAGE_COLUMN_WARNING, {**warning.params(), "field": field_label(warning.field)}))
+
+
+def _choice_label(choice: str) -> str:
+    return _("Do not import") if choice == IGNORE else field_label(choice)
+
+
+def _column_mapping(data: bytes, file_name: str) -> dict[str, str] | None:
+    """The file's columns, each with a picker of the field it feeds (its recognised field first; a column not
+    recognised waits for a choice) and sample values; returns the choices as `csv_import`'s mapping (None, with
+    the reason shown, when the file cannot be read). The pickers' keys are the file's (its content and name):
+    another file starts from its own recognised fields."""
+    try:
+        columns = csv_import.file_columns(data, file_name)
+    except DomainError as exc:
+        st.error(_import_file_error(exc))
+        return None
+    token = hashlib.sha256(file_name.encode() + b"\0" + data).hexdigest()[:16]
+    st.subheader(_("Columns of the file"))
+    st.caption(_("Choose the field each column goes into, or Do not import. Sample values help you choose."))
+    labels = {choice: _choice_label(choice) for choice in FIELD_CHOICES}  # translated once per run
+    mapping: dict[str, str] = {}
+    for index, column in enumerate(columns):
+        left, right = st.columns([2, 3], vertical_alignment="bottom")
+        choice = left.selectbox(
+            column.name,
+            FIELD_CHOICES,
+            index=FIELD_CHOICES.index(column.field) if column.field else None,
+            key=f"inf_import_col_{token}_{index}",
+            format_func=labels.__getitem__,  # not when the widget is read, outside the run
+            placeholder=_("Choose a field"),
+        )
+        samples = ", ".join(column.samples) if column.samples else _("(no values)")
+        right.caption(_("e.g. {values}", values=samples))
+        if choice is not None:
+            mapping[column.name] = choice
+    return mapping
 
 
 if can_edit:
@@ -342,11 +387,6 @@ if can_edit:
             key="inf_import_file",
             max_upload_size=DEFAULT_LIMITS.max_bytes // MB,
         )
-        mapping_text = st.text_input(
-            _("Extra column mapping (COLUMN=field, comma separated)"),
-            key="inf_import_map",
-            help=", ".join(csv_import.FIELDS),
-        )
         duplicate_labels = {"update": _("Update the existing influencer"), "skip": _("Skip the row")}
         on_dup = st.radio(
             _("Rows matching an existing email or handle"),
@@ -357,15 +397,16 @@ if can_edit:
         )
         if upload is not None:
             data = upload.getvalue()
-            try:
-                mapping = csv_import.parse_mapping([m for m in mapping_text.split(",") if m.strip()])
-                with session_scope() as s:
-                    preview = csv_import.preview_import(
-                        s, data, mapping=mapping, on_duplicate=on_dup, file_name=upload.name
-                    )
-            except DomainError as exc:
-                st.error(_import_file_error(exc))
-                preview = None
+            mapping = _column_mapping(data, upload.name)
+            preview = None
+            if mapping is not None:
+                try:
+                    with session_scope() as s:
+                        preview = csv_import.preview_import(
+                            s, data, mapping=mapping, on_duplicate=on_dup, file_name=upload.name
+                        )
+                except DomainError as exc:
+                    st.error(_import_file_error(exc))
             if preview is not None:
                 counts = preview.counts()
                 cols = st.columns(5)
@@ -381,20 +422,20 @@ if can_edit:
                     strict=True,
                 ):
                     col.metric(label, counts[key])
-                st.caption(
-                    _(
-                        "Columns: {columns}",
-                        columns=", ".join(f"{c} → {field_label(f)}" for c, f in preview.header_map.items()),
-                    )
-                )
                 if preview.header_line > 1:
                     st.caption(_("The header is on row {row} of the file.", row=preview.header_line))
                 for warning in preview.file_warnings:  # e.g. the last row may be cut: a warning, never a refusal
                     st.warning(message_text(warning))
                 for note in preview.notes:
                     st.info(message_text(note))
-                if preview.ignored_columns:
-                    st.warning(_("Not imported (no field): {columns}", columns=", ".join(preview.ignored_columns)))
+                if preview.unmapped_columns:
+                    st.warning(
+                        _(
+                            "Not imported (no field): {columns}. Choose a field for each in the list of columns, "
+                            "or Do not import.",
+                            columns=", ".join(preview.unmapped_columns),
+                        )
+                    )
                 for warning in preview.warnings:
                     st.warning(_column_warning(warning))
                 if preview.problems:

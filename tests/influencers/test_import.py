@@ -18,7 +18,7 @@ from db.errors import ConflictError
 from db.models import AuditEntry
 from db.tabular import TabularError
 from influencers.contacts import create_influencer, form_values, update_influencer
-from influencers.csv_import import ImportFileError, apply_import, parse_mapping, preview_import
+from influencers.csv_import import ImportFileError, apply_import, file_columns, parse_mapping, preview_import
 from influencers.models import Influencer, InfluencerLabel, SocialHandle
 from tests.influencers.conftest import SPECIALIST
 
@@ -85,6 +85,62 @@ def test_explicit_mapping_and_ignored_columns_are_reported(session) -> None:
         parse_mapping(["IG Account=instagrm"])
     with pytest.raises(ImportFileError, match="COLUMN=field"):
         parse_mapping(["instagram"])
+
+
+def test_two_columns_mapped_to_one_field_are_refused_naming_both(session) -> None:
+    data = b"Nama,IG Lama,IG Baru,Web,Profil\nBudi,@budi_old,@budi,https://budi.id,https://tiktok.com/@budi\n"
+    with pytest.raises(ImportFileError) as caught:
+        preview_import(session, data, mapping=parse_mapping(["IG Lama=instagram", "IG Baru=instagram"]))
+    assert str(caught.value) == (
+        "Columns 'IG Lama' and 'IG Baru' are both mapped to instagram; a field takes one column (only link takes "
+        "several): map one of them to another field or ignore it."
+    )
+    assert session.scalar(select(func.count(Influencer.id))) == 0
+    # link takes several columns
+    preview = preview_import(
+        session, data, mapping=parse_mapping(["IG Lama=ignore", "IG Baru=instagram", "Web=link", "Profil=link"])
+    )
+    assert preview.header_map == {"Nama": "name", "IG Baru": "instagram", "Web": "link", "Profil": "link"}
+    handles = {p: h.handle for p, h in preview.rows[0].contact.handles.items()}
+    assert handles == {"instagram": "budi", "other": "budi.id", "tiktok": "budi"}
+
+
+def test_an_explicit_mapping_takes_its_field_before_a_recognised_header(session) -> None:
+    data = b"Nama,Instagram,IG Baru\nBudi,@budi_old,@budi\n"
+    preview = preview_import(session, data, mapping=parse_mapping(["IG Baru=instagram"]))
+    assert preview.header_map == {"Nama": "name", "IG Baru": "instagram"}
+    assert preview.ignored_columns == preview.unmapped_columns == ["Instagram"]
+    assert preview.rows[0].contact.handles["instagram"].handle == "budi"
+
+
+def test_columns_ignored_by_the_mapping_are_not_imported_but_not_unmapped(session) -> None:
+    data = b"Nama,Hobi,Ukuran sepatu\nBudi,kopi,42\n"
+    preview = preview_import(session, data, mapping=parse_mapping(["Hobi=ignore"]))
+    assert preview.ignored_columns == ["Hobi", "Ukuran sepatu"]  # the command line lists both
+    assert preview.ignored_by_mapping == ["Hobi"]
+    assert preview.unmapped_columns == ["Ukuran sepatu"]
+
+
+def test_file_columns_give_each_header_once_with_its_recognised_field_and_samples(session) -> None:
+    data = (
+        b"Daftar KOL,,,,\n"
+        b"Nama,Nama Lengkap,Nama IG,Pengikut,Catatan\n"
+        b"Ayu,Ayu Lestari,,N/A,\n"
+        b"Budi,Budi S,@budi,12.500,\n"
+        b"Citra,Citra A,@citra,-,\n"
+        b"Dewi,Dewi K,@dewi,3000,\n"
+        b"Eka,Eka P,@eka,4000,\n"
+    )
+    columns = file_columns(data, "kol.csv")
+    assert [(c.name, c.field, c.samples) for c in columns] == [
+        ("Nama", "name", ("Ayu", "Budi", "Citra")),
+        ("Nama Lengkap", None, ("Ayu Lestari", "Budi S", "Citra A")),  # name is taken by the earlier column
+        ("Nama IG", None, ("@budi", "@citra", "@dewi")),  # blanks are passed over
+        ("Pengikut", "followers", ("12.500", "3000", "4000")),
+        ("Catatan", "notes", ()),
+    ]
+    with pytest.raises(TabularError):
+        file_columns(b"\x00\x01PK\x03\x04garbage", "kol.xlsx")
 
 
 def test_values_that_do_not_fit_are_left_out_with_a_column_warning(session) -> None:
@@ -326,6 +382,9 @@ def test_cli_import(migrated_url: str, tmp_path) -> None:
     bad = runner.invoke(app, ["import", "influencers", str(path), "--map", "Nama=nope"])
     assert bad.exit_code == 2
     assert "is not a field" in bad.output
+    twice = runner.invoke(app, ["import", "influencers", str(path), "--map", "Surel=tiktok", "--map", "TikTok=tiktok"])
+    assert twice.exit_code == 2
+    assert "Columns 'Surel' and 'TikTok' are both mapped to tiktok" in " ".join(twice.output.split())
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
     result = runner.invoke(app, ["import", "influencers", str(broken)])

@@ -330,10 +330,11 @@ def test_csv_upload_preview_and_import(migrated_url: str, app_test) -> None:
     problems = _frame(at, "Row", "Field", "Reason")
     assert list(problems["Row"]) == [5]  # only the row without a name is rejected
     assert list(problems["Reason"]) == ["a name is required"]
-    assert "Not imported (no field): Hobi" in _texts(at.warning)
+    assert "Not imported (no field): Hobi." in _texts(at.warning)
     # Hana's e-mail does not fit: left out with a column warning, Hana is imported.
     assert "Column 'Surel': 1 value(s) do not fit Email (rows 3;" in _texts(at.warning)
-    assert "'Surel=ignore' in the column mapping box" in _texts(at.warning)
+    assert "Choose another field for the column in the list of columns, or Do not import." in _texts(at.warning)
+    assert "=ignore" not in _texts(at.warning)
     assert "--map" not in _texts(at.warning)
     duplicates = _frame(at, "Influencer", "Matched on")
     assert list(duplicates["Matched on"]) == ["Instagram"]
@@ -426,20 +427,21 @@ def test_a_column_warning_in_bahasa_names_the_field_and_its_choices_by_label(mig
     warning = _texts(at.warning)
     assert "Kolom 'Status': 1 nilai tidak cocok untuk Status (baris 2;" in warning
     assert "do_not_contact" not in warning
-    assert "'Status=ignore' di kotak pemetaan kolom" in warning
+    assert "=ignore" not in warning
+    assert "Pilih bidang lain untuk kolom ini di daftar kolom, atau Jangan impor." in warning
     at.button(key="inf_import_go").click().run()
     with session_scope(migrated_url) as s:
         statuses = dict(s.execute(select(Influencer.name, Influencer.status)).all())
     assert statuses == {"Ayu": "active", "Budi": "do_not_contact"}
 
 
-def test_a_file_without_a_name_column_points_to_the_mapping_box_not_a_cli_flag(migrated_url: str, app_test) -> None:
+def test_a_file_without_a_name_column_points_to_the_column_list_not_a_cli_flag(migrated_url: str, app_test) -> None:
     at = app_test()
     at.session_state["language"] = "id"
     at = _open(at, INFLUENCERS)
     at.file_uploader(key="inf_import_file").upload("ig.csv", b"IG Account,Kota\n@budi,Bandung\n", "text/csv").run()
     assert not at.exception, at.exception
     assert _texts(at.error) == (
-        "Tidak ada kolom yang dikenali sebagai nama (kolom: IG Account, Kota); beri judul Name atau Nama, atau tulis "
-        "KOLOM=name di kotak pemetaan kolom."
+        "Tidak ada kolom yang dikenali sebagai nama (kolom: IG Account, Kota); beri judul Name atau Nama, atau pilih "
+        "Nama untuk kolom itu di daftar kolom."
     )
