@@ -379,13 +379,15 @@ def import_promo_sales(
         collab = next(iter(matched.values()), None)
         start, end = _row_period(table_row, columns, rule, period, problems)
         orders = _row_orders(table_row, columns, rule, problems, orders_seen, line)
-        revenue = _row_revenue(table_row, columns, rule, columns.currency or currency, problems)
         row_currency = _row_currency(table_row, columns, currency, problems)
+        revenue = None
         if collab is not None and row_currency is not None and row_currency != collab.currency:
             problems["currency"] = Message(
                 WRONG_CURRENCY,
                 {"currency": row_currency, "influencer": collab.influencer.name, "expected": collab.currency},
-            )
+            )  # its amounts are not read: they are in a currency the collaboration cannot hold
+        elif row_currency is not None:
+            revenue = _row_revenue(table_row, columns, rule, row_currency, problems)
         if problems or collab is None or start is None or end is None or orders is None or revenue is None:
             report.rejected += 1
             report.problems += [(line, f, _message(r)) for f, r in problems.items()]
