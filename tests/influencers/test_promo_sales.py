@@ -279,3 +279,46 @@ def test_sales_split_over_days_and_imported_again_give_the_same_totals(session, 
     results = roi.collaboration_results(session, program_id=program.id)
     assert (results.loc[0, "conversions"], results.loc[0, "revenue"]) == (orders, revenue)
     assert len(_stored(session, collab.id)) == 1
+
+
+def _cli_program(url: str) -> tuple[int, int]:
+    from db.engine import session_scope
+
+    with session_scope(url) as s:
+        program = b.program(s, currency="IDR")
+        collab = b.collaboration(s, program, b.influencer(s, name="Ayu"), promo_code="KOPIAYU")
+        b.collaboration(s, program, b.influencer(s, name="Budi"), promo_code="KOPIBUDI")
+        s.flush()
+        return program.id, collab.id
+
+
+def test_the_command_line_imports_reports_rows_and_exits_0_1_or_2(migrated_url: str, tmp_path) -> None:
+    from db.engine import session_scope
+    from tests.cli_run import run_cli
+
+    program_id, ayu_id = _cli_program(migrated_url)
+    shopify = tmp_path / "sales_by_discount.csv"
+    shopify.write_bytes(SHOPIFY)
+    dry = run_cli("import", "promo-sales", "--program", str(program_id), str(shopify), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert b"(dry run: nothing written)" in dry.stdout
+    done = run_cli("import", "promo-sales", "--program", str(program_id), str(shopify))
+    assert done.returncode == 0, done.stderr
+    assert b"Imported for 2026-11-03..2026-11-04: 3 sale rows (6 orders), 0 stored rows replaced" in done.stdout
+    bahasa = tmp_path / "penjualan.csv"
+    bahasa.write_bytes(BAHASA)
+    some = run_cli("import", "promo-sales", "--program", str(program_id), str(bahasa))
+    assert some.returncode == 1  # WELCOME10 is nobody's: reported, the others imported
+    assert b"row 5, code: no creator in this program has the code WELCOME10" in some.stderr
+    usd = tmp_path / "usd.csv"
+    usd.write_bytes(b"code,date,orders,revenue,currency\nKOPIAYU,2026-11-10,1,12.50,USD\n")
+    refused = run_cli("import", "promo-sales", "--program", str(program_id), str(usd))
+    assert refused.returncode == 2
+    assert b"these sales are in USD; Ayu's collaboration is in IDR" in refused.stderr
+    total_only = tmp_path / "totals.csv"
+    total_only.write_bytes(b"Discount code,Day,Orders,Total sales\nKOPIAYU,2026-11-03,1,5\n")
+    bad = run_cli("import", "promo-sales", "--program", str(program_id), str(total_only))
+    assert bad.returncode == 2 and b"total sales only" in bad.stderr
+    with session_scope(migrated_url) as s:
+        # the Bahasa file covers 3-4 Nov and replaced the Shopify file's days: Ayu sold nothing on the 4th there
+        assert _stored(s, ayu_id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("1250000"))]
