@@ -25,7 +25,8 @@ from tests.influencers.conftest import SPECIALIST, VIEWER
 D = dt.date
 
 SHOPIFY = (
-    "\ufeffDiscount name,Discount code,Day,Orders,Gross sales,Discounts,Returns,Net sales,Taxes,Shipping,Total sales\r\n"
+    "\ufeffDiscount name,Discount code,Day,Orders,Gross sales,Discounts,Returns,Net sales,Taxes,Shipping,"
+    "Total sales\r\n"
     "KOPIAYU,KOPIAYU,2026-11-03,3,450000.00,-45000.00,0.00,405000.00,44550.00,30000.00,479550.00\r\n"
     "KOPIAYU,KOPIAYU,2026-11-04,1,150000.00,-15000.00,-135000.00,0.00,0.00,10000.00,10000.00\r\n"
     "KOPIBUDI,KOPIBUDI,2026-11-04,2,300000.00,-30000.00,0.00,270000.00,29700.00,20000.00,319700.00\r\n"
@@ -42,12 +43,12 @@ BAHASA = (
 ).encode("cp1252")
 
 WOOCOMMERCE = (
-    "Date,Order #,Status,Customer,Customer type,Product(s),Items sold,Coupon(s),Net Sales\n"
-    "2026-11-03 10:12:31,1001,Completed,Sari,new,Kopi Gayo,2,kopiayu,200000\n"
-    '2026-11-03 18:40:02,1002,Completed,Dewi,returning,"Kopi Gayo, Kopi Toraja",3,"kopiayu, freeship",350000\n'
-    "2026-11-04 09:01:00,1003,Processing,Rina,new,Kopi Toraja,1,,120000\n"
-    "2026-11-04 11:30:00,1004,Completed,Tono,new,Kopi Gayo,1,KOPIBUDI,100000\n"
-).encode()
+    b"Date,Order #,Status,Customer,Customer type,Product(s),Items sold,Coupon(s),Net Sales\n"
+    b"2026-11-03 10:12:31,1001,Completed,Sari,new,Kopi Gayo,2,kopiayu,200000\n"
+    b'2026-11-03 18:40:02,1002,Completed,Dewi,returning,"Kopi Gayo, Kopi Toraja",3,"kopiayu, freeship",350000\n'
+    b"2026-11-04 09:01:00,1003,Processing,Rina,new,Kopi Toraja,1,,120000\n"
+    b"2026-11-04 11:30:00,1004,Completed,Tono,new,Kopi Gayo,1,KOPIBUDI,100000\n"
+)
 
 
 @pytest.fixture
@@ -91,7 +92,10 @@ def _totals(session, program_id: int) -> tuple[int, Decimal]:
 def test_a_shopify_sales_by_discount_csv_is_stored_by_day_as_net_sales(session, shop) -> None:
     program, ayu, budi = shop
     report = import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, file_name="sales_by_discount.csv")
-    assert report.totals == 1 and report.rejected == 0 and report.unmatched == 0 and report.written
+    assert report.totals == 1
+    assert report.rejected == 0
+    assert report.unmatched == 0
+    assert report.written
     assert report.span == (D(2026, 11, 3), D(2026, 11, 4))
     # net sales (gross less discounts and returns), never total sales with tax and shipping
     assert _stored(session, ayu.id) == [
@@ -107,8 +111,10 @@ def test_a_shopify_sales_by_discount_csv_is_stored_by_day_as_net_sales(session, 
         "KOPIBUDI",
     )
     entry = session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "promo_sale")).one()
-    assert entry.action == "import" and entry.actor == SPECIALIST.email
-    assert entry.after["orders"] == 6 and entry.after["period"] == "2026-11-03..2026-11-04"
+    assert entry.action == "import"
+    assert entry.actor == SPECIALIST.email
+    assert entry.after["orders"] == 6
+    assert entry.after["period"] == "2026-11-03..2026-11-04"
 
 
 def test_without_a_net_sales_column_net_is_gross_less_discounts_and_returns(session, shop) -> None:
@@ -121,8 +127,11 @@ def test_without_a_net_sales_column_net_is_gross_less_discounts_and_returns(sess
 def test_a_bahasa_sheet_reads_dotted_thousands_and_reports_an_unknown_code_by_row(session, shop) -> None:
     program, ayu, budi = shop
     report = import_promo_sales(session, SPECIALIST, program.id, BAHASA, file_name="penjualan.csv")
-    assert report.numbers is not None and report.numbers.decimal == ","
-    assert report.totals == 1 and report.unmatched == 1 and report.rejected == 0
+    assert report.numbers is not None
+    assert report.numbers.decimal == ","
+    assert report.totals == 1
+    assert report.unmatched == 1
+    assert report.rejected == 0
     [(line, name, reason)] = report.problems
     assert (line, name, str(reason)) == (5, "code", "no creator in this program has the code WELCOME10")
     # codes match trimmed and case-insensitively; days are day first in a Bahasa file
@@ -133,7 +142,8 @@ def test_a_bahasa_sheet_reads_dotted_thousands_and_reports_an_unknown_code_by_ro
 def test_a_woocommerce_orders_export_adds_up_each_creators_orders_per_day(session, shop) -> None:
     program, ayu, budi = shop
     report = import_promo_sales(session, SPECIALIST, program.id, WOOCOMMERCE, file_name="wc-orders.csv")
-    assert report.without_code == 1 and report.rejected == 0
+    assert report.without_code == 1
+    assert report.rejected == 0
     assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("550000"))]
     assert _stored(session, budi.id) == [(D(2026, 11, 4), D(2026, 11, 4), 1, Decimal("100000"))]
 
@@ -142,7 +152,8 @@ def test_an_order_listed_twice_refuses_the_file_and_writes_nothing(session, shop
     program, ayu, _budi = shop
     twice = WOOCOMMERCE + b"2026-11-05 09:00:00,1001,Completed,Sari,new,Kopi Gayo,2,kopiayu,200000\n"
     report = import_promo_sales(session, SPECIALIST, program.id, twice)
-    assert report.refused and not report.written
+    assert report.refused
+    assert not report.written
     assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
         (6, "order_id", "order 1001 is also in row 2")
     ]
@@ -181,10 +192,11 @@ def test_days_inside_a_stored_month_are_refused_naming_the_stored_period(session
 
 
 def test_sales_in_another_currency_are_refused_naming_it(session, shop) -> None:
-    program, ayu, _budi = shop
+    program, _ayu, _budi = shop
     column = b"code,date,orders,revenue,currency\nKOPIAYU,2026-11-03,1,12.50,USD\nKOPIBUDI,2026-11-03,1,5000,IDR\n"
     report = import_promo_sales(session, SPECIALIST, program.id, column)
-    assert report.refused and not report.written
+    assert report.refused
+    assert not report.written
     assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
         (2, "currency", "these sales are in USD; Ayu's collaboration is in IDR")
     ]
@@ -194,7 +206,8 @@ def test_sales_in_another_currency_are_refused_naming_it(session, shop) -> None:
     assert "these sales are in USD" in str(report.problems[0][2])
     sign = b'code,date,orders,revenue\nKOPIAYU,2026-11-03,1,"$1,200.00"\n'
     report = import_promo_sales(session, SPECIALIST, program.id, sign)
-    assert report.refused and report.problems[0][1] == "net"
+    assert report.refused
+    assert report.problems[0][1] == "net"
     assert session.scalar(select(func.count(PromoSale.id))) == 0
 
 
@@ -220,7 +233,8 @@ def test_a_file_without_dates_needs_the_period_it_covers(session, shop) -> None:
 def test_a_dry_run_writes_nothing_and_a_viewer_may_not_import(session, shop) -> None:
     program, _ayu, _budi = shop
     preview = import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, dry_run=True)
-    assert len(preview.sales) == 3 and not preview.written
+    assert len(preview.sales) == 3
+    assert not preview.written
     assert session.scalar(select(func.count(PromoSale.id))) == 0
     with pytest.raises(PermissionDenied):
         import_promo_sales(session, VIEWER, program.id, SHOPIFY)
@@ -318,7 +332,8 @@ def test_the_command_line_imports_reports_rows_and_exits_0_1_or_2(migrated_url: 
     total_only = tmp_path / "totals.csv"
     total_only.write_bytes(b"Discount code,Day,Orders,Total sales\nKOPIAYU,2026-11-03,1,5\n")
     bad = run_cli("import", "promo-sales", "--program", str(program_id), str(total_only))
-    assert bad.returncode == 2 and b"total sales only" in bad.stderr
+    assert bad.returncode == 2
+    assert b"total sales only" in bad.stderr
     with session_scope(migrated_url) as s:
         # the Bahasa file covers 3-4 Nov and replaced the Shopify file's days: Ayu sold nothing on the 4th there
         assert _stored(s, ayu_id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("1250000"))]

@@ -48,7 +48,8 @@ def test_a_shopify_file_is_previewed_then_imported_and_listed_per_creator(migrat
     assert "sales_by_discount.csv: 3 sale row(s) for 6 order(s), 0 row(s) with a code no creator" in infos
     assert "1 total row(s) were skipped." in " | ".join(str(c.value) for c in at.caption)
     preview = _cells(at, "preview")
-    assert "IDR405,000" in preview and "KOPIBUDI" in preview
+    assert "IDR405,000" in preview
+    assert "KOPIBUDI" in preview
     with session_scope(migrated_url) as s:
         assert s.scalars(select(PromoSale)).all() == []  # a preview writes nothing
     at.button(key="prog_promo_go").click().run()
@@ -56,10 +57,13 @@ def test_a_shopify_file_is_previewed_then_imported_and_listed_per_creator(migrat
     assert "Promo code sales imported: 3 sale row(s), 0 replaced." in " | ".join(str(x.value) for x in at.success)
     with session_scope(migrated_url) as s:
         stored = {(r.period_start, r.orders, r.revenue) for r in s.scalars(select(PromoSale))}
-    assert (dt.date(2026, 11, 3), 3, Decimal("405000")) in stored and len(stored) == 3
+    assert (dt.date(2026, 11, 3), 3, Decimal("405000")) in stored
+    assert len(stored) == 3
     at.run()
     listed = _cells(at, "sales")
-    assert "Ayu" in listed and "IDR405,000" in listed and "IDR270,000" in listed
+    assert "Ayu" in listed
+    assert "IDR405,000" in listed
+    assert "IDR270,000" in listed
 
 
 def test_an_unknown_code_is_shown_by_row_in_bahasa(migrated_url: str, app_test) -> None:
