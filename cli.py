@@ -727,7 +727,7 @@ def _import_promo_sales(file: Path, program: int, since: str | None, until: str 
     out.print(
         f"{verb}{span}: {len(report.sales)} sale rows ({report.orders} orders), {report.replaced} stored rows "
         f"replaced, {report.unmatched} rows with unknown codes, {report.rejected} rejected, {report.totals} total "
-        f"rows and {report.without_code} orders without a code skipped{tail}.",
+        f"rows and {report.without_code} rows without a code skipped{tail}.",
         markup=False,
         highlight=False,
     )

@@ -186,7 +186,7 @@ class PromoSalesImport:
     unmatched: int = 0  # rows whose code no creator of the program has (reported, left out)
     rejected: int = 0  # rows with any other problem (they refuse the file)
     totals: int = 0  # totals rows (`Total`, `Jumlah`), skipped
-    without_code: int = 0  # orders without a promo code (an orders export), skipped
+    without_code: int = 0  # rows without a promo code (an order, an automatic discount), skipped
     problems: list[tuple[int, str, Message]] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
     numbers: NumberRule | None = None
@@ -374,7 +374,7 @@ def import_promo_sales(
                 report.unmatched += 1
                 report.problems.append((line, "code", Message(UNKNOWN_CODE, {"code": code_text[:60]})))
             continue
-        if len(matched) > 1:
+        if len(matched) > 1 and "code" not in problems:
             problems["code"] = Message(SEVERAL_CODES, {"codes": ", ".join(written)[:120]})
         collab = next(iter(matched.values()), None)
         start, end = _row_period(table_row, columns, rule, period, problems)

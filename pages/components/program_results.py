@@ -204,7 +204,7 @@ def _promo_notes(report: promo_sales.PromoSalesImport) -> None:
     if report.totals:
         st.caption(_("{count} total row(s) were skipped.", count=report.totals))
     if report.without_code:
-        st.caption(_("{count} order(s) without a promo code were skipped.", count=report.without_code))
+        st.caption(_("{count} row(s) without a promo code were skipped.", count=report.without_code))
     if report.numbers is not None:
         st.caption(
             _(

@@ -337,3 +337,41 @@ def test_the_command_line_imports_reports_rows_and_exits_0_1_or_2(migrated_url: 
     with session_scope(migrated_url) as s:
         # the Bahasa file covers 3-4 Nov and replaced the Shopify file's days: Ayu sold nothing on the 4th there
         assert _stored(s, ayu_id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("1250000"))]
+
+
+def test_a_woocommerce_coupon_report_has_no_sales_and_is_refused(session, shop) -> None:
+    program, _ayu, _budi = shop
+    coupons = b"Coupon code,Orders,Amount discounted,Created,Expires,Type\nkopiayu,12,180000,2026-10-01,,Percentage\n"
+    with pytest.raises(FieldErrors) as refused:
+        import_promo_sales(session, SPECIALIST, program.id, coupons)
+    assert refused.value.errors["file"].startswith("the file needs a net sales column")
+
+
+def test_a_code_two_creators_share_or_an_order_with_two_creators_codes_refuses_the_row(session, shop) -> None:
+    program, _ayu, budi = shop
+    b.collaboration(session, program, b.influencer(session, name="Citra"), promo_code="kopibudi ")
+    session.flush()
+    shared = b"code,date,orders,revenue\nKOPIBUDI,2026-11-03,1,100000\n"
+    report = import_promo_sales(session, SPECIALIST, program.id, shared)
+    assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
+        (2, "code", "the code KOPIBUDI is given to more than one creator of this program")
+    ]
+    budi.promo_code = "KOPIBUDI2"
+    session.flush()
+    both = b'Date,Order #,Coupon(s),Net Sales\n2026-11-03,1,"KOPIAYU, KOPIBUDI2",100000\n'
+    report = import_promo_sales(session, SPECIALIST, program.id, both)
+    assert report.refused
+    assert str(report.problems[0][2]) == (
+        "the row names codes of several creators (KOPIAYU, KOPIBUDI2); give each order one creator's code"
+    )
+    assert session.scalar(select(func.count(PromoSale.id))) == 0
+
+
+def test_a_month_row_beside_that_months_days_is_refused(session, shop) -> None:
+    program, _ayu, _budi = shop
+    data = b"code,date,month,orders,revenue\nKOPIAYU,,2026-11,9,900000\nKOPIAYU,2026-11-03,,1,100000\n"
+    report = import_promo_sales(session, SPECIALIST, program.id, data)
+    assert report.refused
+    assert [(line, str(reason)) for line, _name, reason in report.problems] == [
+        (3, "Ayu's sales of 2026-11-03 to 2026-11-03 overlap those of row 2")
+    ]
