@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
 from db import audit
-from db.errors import N_, Day, FieldErrors, Message, NotFound, joined
+from db.errors import N_, Day, DomainError, FieldErrors, Message, NotFound, joined
 from db.money import currency_code, is_currency
 from db.parse import ParseError, is_blank, parse_amount, parse_count, parse_date
 from db.roles import Actor, require
@@ -613,6 +613,41 @@ def _stored_in(session: Session, program_id: int, span: tuple[dt.date, dt.date])
     return stored
 
 
+MERGE_CLASH = N_(
+    "Both collaborations hold promo code sales from {day}, over different periods (to {first_end} and to "
+    "{second_end}); import that period's sales again by day (or by month) for both creators, then merge"
+)
+
+
+def move_sales(session: Session, loser: Collaboration, winner: Collaboration) -> None:
+    """Give `loser`'s promo code sales to `winner` (a merge of two collaborations of one program): the creator's
+    sales under both codes add up; a period both hold is summed into one row. A period starting on the same day
+    but ending on another cannot be summed and refuses the merge (DomainError), nothing moved."""
+    mine = {
+        sale.period_start: sale
+        for sale in session.scalars(select(PromoSale).where(PromoSale.collaboration_id == winner.id))
+    }
+    theirs = list(session.scalars(select(PromoSale).where(PromoSale.collaboration_id == loser.id)))
+    for sale in theirs:
+        kept = mine.get(sale.period_start)
+        if kept is not None and kept.period_end != sale.period_end:
+            raise DomainError(
+                MERGE_CLASH,
+                day=Day(sale.period_start),
+                first_end=Day(kept.period_end),
+                second_end=Day(sale.period_end),
+            )
+    for sale in theirs:
+        kept = mine.get(sale.period_start)
+        if kept is None:
+            sale.collaboration_id = winner.id
+        else:
+            kept.orders += sale.orders
+            kept.revenue += sale.revenue
+            session.delete(sale)
+    session.flush()
+
+
 SALES_COLUMNS = [
     "collaboration_id",
     "influencer",
@@ -678,6 +713,7 @@ __all__ = [
     "SaleChange",
     "code_key",
     "import_promo_sales",
+    "move_sales",
     "read_day",
     "read_month",
     "sales_by_creator",

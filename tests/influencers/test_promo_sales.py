@@ -375,3 +375,35 @@ def test_a_month_row_beside_that_months_days_is_refused(session, shop) -> None:
     assert [(line, str(reason)) for line, _name, reason in report.problems] == [
         (3, "Ayu's sales of 2026-11-03 to 2026-11-03 overlap those of row 2")
     ]
+
+
+def test_merging_two_creators_keeps_their_promo_sales_added_up(session, shop) -> None:
+    from influencers.contacts import merge_influencers
+
+    program, ayu, budi = shop
+    data = (
+        b"code,date,orders,revenue\n"
+        b"KOPIAYU,2026-11-03,2,200000\nKOPIBUDI,2026-11-03,1,50000\nKOPIBUDI,2026-11-05,1,70000\n"
+    )
+    import_promo_sales(session, SPECIALIST, program.id, data)
+    merge_influencers(session, SPECIALIST, ayu.influencer_id, budi.influencer_id)
+    session.flush()
+    session.expire_all()
+    [kept] = roi.collaboration_results(session, program_id=program.id)["collaboration_id"]
+    assert _stored(session, kept) == [
+        (D(2026, 11, 3), D(2026, 11, 3), 3, Decimal("250000")),
+        (D(2026, 11, 5), D(2026, 11, 5), 1, Decimal("70000")),
+    ]
+    assert _totals(session, program.id) == (4, Decimal("320000"))
+
+
+def test_a_merge_refuses_sales_it_cannot_add_up(session, shop) -> None:
+    from db.errors import DomainError
+    from influencers.contacts import merge_influencers
+
+    program, ayu, budi = shop
+    # one file may give one creator a month and another a day of it: a merge cannot add those up
+    both = b"code,date,month,orders,revenue\nKOPIAYU,,2026-11,2,200000\nKOPIBUDI,2026-11-01,,1,50000\n"
+    import_promo_sales(session, SPECIALIST, program.id, both)
+    with pytest.raises(DomainError, match="Both collaborations hold promo code sales from 2026-11-01"):
+        merge_influencers(session, SPECIALIST, ayu.influencer_id, budi.influencer_id)
