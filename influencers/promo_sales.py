@@ -355,7 +355,7 @@ def import_promo_sales(
         problems: dict[str, str | Message] = {}
         if table_row.problems:  # a row cut off or with more cells than the header is refused whole
             problems["row"] = joined(list(table_row.problems))
-        if not code_text:
+        if not code_text and not problems:
             report.without_code += 1
             continue
         written = [c.strip() for c in code_text.split(",") if c.strip()]
@@ -392,7 +392,8 @@ def import_promo_sales(
             report.rejected += 1
             report.problems += [(line, f, _message(r)) for f, r in problems.items()]
             continue
-        entry = sums.setdefault((collab.id, start, end), _Sum(collab, written[0]))
+        own = next(c for c in written if code_key(c) == code_key(collab.promo_code or ""))
+        entry = sums.setdefault((collab.id, start, end), _Sum(collab, own))
         entry.orders += orders
         entry.revenue += revenue
         entry.rows.append(line)

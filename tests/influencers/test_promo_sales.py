@@ -146,6 +146,16 @@ def test_a_woocommerce_orders_export_adds_up_each_creators_orders_per_day(sessio
     assert report.rejected == 0
     assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("550000"))]
     assert _stored(session, budi.id) == [(D(2026, 11, 4), D(2026, 11, 4), 1, Decimal("100000"))]
+    assert [sale.code for sale in report.sales] == ["kopiayu", "KOPIBUDI"]  # the creator's own of `kopiayu, x`
+
+
+def test_a_cut_row_without_a_code_is_refused_not_skipped(session, shop) -> None:
+    program, _ayu, _budi = shop
+    cut = WOOCOMMERCE + b"2026-11-05 09:00:00,1005,Completed"  # the download stopped mid-row
+    report = import_promo_sales(session, SPECIALIST, program.id, cut)
+    assert report.refused
+    assert report.without_code == 1  # order 1003 only
+    assert [(line, name) for line, name, _reason in report.problems] == [(6, "row")]
 
 
 def test_an_order_listed_twice_refuses_the_file_and_writes_nothing(session, shop) -> None:
