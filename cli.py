@@ -650,6 +650,90 @@ def import_linkedin(
     _import_report("linkedin", file, account, timezone, dry_run)
 
 
+@import_app.command("promo-sales")
+def import_promo_sales(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The shop's sales by promo code: Shopify 'Sales by discount', a WooCommerce orders export, or a "
+            "code,date,orders,revenue file (CSV/TSV/XLSX/XLS)."
+        ),
+    ],
+    program: Annotated[int, typer.Option("--program", help="The program's ID (its creators' promo codes).")],
+    since: Annotated[
+        str | None, typer.Option("--since", help="First day the file covers (YYYY-MM-DD; needed without dates).")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last day the file covers (YYYY-MM-DD).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and preview only; write nothing.")] = False,
+) -> None:
+    """Import the shop's orders and net sales per promo code into a program, replacing the stored sales of the
+    period the file covers (its first to last day, or --since..--until).
+
+    Exit codes: 0 every sale row was imported, 1 some rows name a code no creator of the program has (the others
+    were imported), 2 nothing was imported (a bad file, a refused row, or no row naming a creator's code).
+    """
+    try:
+        report = command_errors(_import_promo_sales)(file, program, since, until, dry_run)
+    except typer.Exit as exc:
+        raise typer.Exit(IMPORT_NOTHING if exc.exit_code == 1 else exc.exit_code) from None
+    if report.refused or not report.sales:
+        err.print("error: no sale of the file was imported.", markup=False, highlight=False)
+        raise typer.Exit(IMPORT_NOTHING)
+    if report.unmatched:
+        raise typer.Exit(IMPORT_SOME_REJECTED)
+
+
+def _import_promo_sales(file: Path, program: int, since: str | None, until: str | None, dry_run: bool) -> Any:
+    from db.engine import session_scope
+    from db.errors import DomainError
+    from influencers.promo_sales import import_promo_sales as run_import
+
+    if not file.is_file():
+        raise CommandError(f"{file}: no such file")
+    if (since is None) != (until is None):
+        raise CommandError("give both --since and --until, or neither")
+    try:
+        period = None
+        if since is not None and until is not None:
+            period = (dt.date.fromisoformat(since), dt.date.fromisoformat(until))
+    except ValueError:
+        raise CommandError("--since and --until are days like 2026-11-30") from None
+    prepare_database()
+    try:
+        with session_scope() as session:
+            report = run_import(
+                session, CLI_ACTOR, program, file.read_bytes(), file_name=file.name, period=period, dry_run=dry_run
+            )
+    except DomainError as exc:
+        raise CommandError(f"{file.name}: {exc}") from None
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
+    for line, name, reason in report.problems:
+        err.print(f"row {line}, {name}: {reason}", markup=False, highlight=False)
+    for sale in report.sales:
+        period_text = sale.period_start.isoformat()
+        if sale.period_end != sale.period_start:
+            period_text += f"..{sale.period_end.isoformat()}"
+        out.print(
+            f"{sale.influencer} ({sale.code}) {period_text}: {sale.orders} orders, {sale.revenue} {sale.currency}",
+            markup=False,
+            highlight=False,
+        )
+    span = "" if report.span is None else f" for {report.span[0].isoformat()}..{report.span[1].isoformat()}"
+    verb = "Would import" if dry_run or report.refused else "Imported"
+    tail = " (dry run: nothing written)" if dry_run else ""
+    if report.refused:
+        tail = " (nothing written: fix the rows listed and import the file again)"
+    out.print(
+        f"{verb}{span}: {len(report.sales)} sale rows ({report.orders} orders), {report.replaced} stored rows "
+        f"replaced, {report.unmatched} rows with unknown codes, {report.rejected} rejected, {report.totals} total "
+        f"rows and {report.without_code} rows without a code skipped{tail}.",
+        markup=False,
+        highlight=False,
+    )
+    return report
+
+
 @app.command("worker")
 @command_errors
 def worker(

@@ -25,6 +25,7 @@ from db.settings import get_setting
 from db.types import utcnow
 from db.validation import field_errors, pydantic_reason
 from db.versioning import bump
+from influencers import promo_sales
 from influencers.handles import HandleError, normalize_handle, profile_url
 from influencers.models import (
     INFLUENCER_STATUSES,
@@ -677,6 +678,7 @@ def merge_influencers(session: Session, actor: Actor, keep_id: int, merge_id: in
 
 def _combine_collaborations(session: Session, winner: Collaboration, loser: Collaboration) -> None:
     """Move everything of `loser` onto `winner`, keep `loser`'s terms in the notes, delete `loser`."""
+    promo_sales.move_sales(session, loser, winner)  # before anything moves: it may refuse the merge
     for model in (Deliverable, Payment):  # records people edit: their version moves on, so open forms notice
         session.execute(
             update(model)

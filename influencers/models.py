@@ -1,5 +1,5 @@
 """Influencer tables: contacts, social handles, tags, interactions, programs, collaborations,
-stage history, deliverables, payments and their refunds."""
+stage history, deliverables, payments and their refunds, and the shop's sales by promo code."""
 
 from __future__ import annotations
 
@@ -286,6 +286,32 @@ class PaymentRefund(Timestamps, Base):
     payment: Mapped[Payment] = relationship(back_populates="refunds")
 
 
+class PromoSale(Base):
+    """The shop's sales under a collaboration's promo code over one day or period (a month, or the dates a file
+    covers), as imported from a shop's report (`influencers.promo_sales`): orders and net sales (gross sales less
+    discounts and returns) in the collaboration's currency. Replaced whole by a later import of the same period."""
+
+    __tablename__ = "promo_sale"
+    __table_args__ = (
+        UniqueConstraint("collaboration_id", "period_start", name="uq_promo_sale_collaboration_period"),
+        Index("ix_promo_sale_period", "period_start", "period_end"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    collaboration_id: Mapped[int] = mapped_column(ForeignKey("collaboration.id", ondelete="CASCADE"), index=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)  # the same day for a day's sales
+    code: Mapped[str] = mapped_column(String(60))  # as the file wrote it
+    orders: Mapped[int] = mapped_column(BigInteger)
+    revenue: Mapped[Decimal] = mapped_column(Money)  # net sales; negative when returns exceed the period's sales
+    currency: Mapped[str] = mapped_column(String(3))  # the collaboration's
+    source_file: Mapped[str] = mapped_column(String(255))
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    imported_by: Mapped[str | None] = mapped_column(String(320))
+
+    collaboration: Mapped[Collaboration] = relationship()
+
+
 __all__ = [
     "Collaboration",
     "Deliverable",
@@ -296,6 +322,7 @@ __all__ = [
     "PaymentRefund",
     "Program",
     "ProgramCampaign",
+    "PromoSale",
     "SocialHandle",
     "StageChange",
 ]

@@ -1,6 +1,13 @@
 """Results and ROI of influencer work: pure formulas (cost, CPM, CPE, CPC, CPA, ROAS, engagement rate)
 and the SQL that feeds them per collaboration, influencer and program. Missing or zero inputs give None
-("n/a"), never a division error."""
+("n/a"), never a division error.
+
+Attributed conversions and revenue (`attributed`, the one rule): a collaboration with promo code sales imported
+from the shop (`influencers.promo_sales`) counts the shop's orders as its conversions and the shop's net sales as
+its revenue; the conversions and revenue typed on its deliverables are then shown beside them
+(`content_conversions`, `content_revenue`) but not added, since both count the same purchases seen twice (a
+creator's screenshot of the shop, a link tracker). A collaboration without promo code sales counts its
+deliverables' figures, as before. Commission deals earn on the attributed revenue."""
 
 from __future__ import annotations
 
@@ -13,13 +20,23 @@ from sqlalchemy.orm import Session
 
 from campaigns.models import CampaignInsight
 from influencers import fees
-from influencers.models import CONTRACTED_STAGES, Collaboration, Deliverable, Influencer, Program, ProgramCampaign
+from influencers.models import (
+    CONTRACTED_STAGES,
+    Collaboration,
+    Deliverable,
+    Influencer,
+    Program,
+    ProgramCampaign,
+    PromoSale,
+)
 
 Number = Decimal | int | None
 RESULT_COLUMNS = ("reach", "impressions", "views", "likes", "comments", "shares", "saves", "clicks", "conversions")
 # The ratios `metrics()` computes, in the order tables show them.
 RATIO_COLUMNS = ("cpm", "cpe", "cpc", "cpa", "roas", "engagement_rate")
 # What a results table shows after its key columns: cost, outcomes and the ratios built on them.
+# A collaboration's two sources of conversions and revenue, shown beside the attributed ones (module docstring).
+PROMO_COLUMNS = ("promo_orders", "promo_revenue", "content_conversions", "content_revenue")
 ROI_COLUMNS = ("cost", "impressions", "engagements", "clicks", "conversions", "revenue", *RATIO_COLUMNS)
 
 
@@ -37,10 +54,17 @@ def engagements(likes: Number, comments: Number, shares: Number, saves: Number) 
 
 
 def commission_earned(fee_type: str, commission_rate: Number, revenue: Number) -> Decimal:
-    """rate % of the attributed revenue for a commission deal; nothing for any other fee type."""
+    """rate % of the attributed revenue for a commission deal; nothing for any other fee type, and nothing on
+    revenue below zero (a period whose returns exceed its sales earns no negative commission)."""
     if fee_type != "commission":
         return Decimal(0)
-    return Decimal(commission_rate or 0) * Decimal(revenue or 0) / 100
+    return Decimal(commission_rate or 0) * max(Decimal(revenue or 0), Decimal(0)) / 100
+
+
+def attributed(content: Number, promo: Number, *, has_promo_sales: bool) -> Number:
+    """A collaboration's conversions (or revenue): the shop's promo code figure when it has imported promo code
+    sales, else its deliverables' own (see the module docstring: the two are never added)."""
+    return promo if has_promo_sales else content
 
 
 def fee_cost(
@@ -100,13 +124,28 @@ def _deliverable_sums():
     )
 
 
+def _promo_sums():
+    return (
+        select(
+            PromoSale.collaboration_id.label("collaboration_id"),
+            func.count(PromoSale.id).label("promo_periods"),
+            func.sum(PromoSale.orders).label("promo_orders"),
+            func.sum(PromoSale.revenue).label("promo_revenue"),
+        )
+        .group_by(PromoSale.collaboration_id)
+        .subquery()
+    )
+
+
 def collaboration_results(
     session: Session, *, program_id: int | None = None, influencer_id: int | None = None
 ) -> pd.DataFrame:
-    """One row per collaboration (declined ones left out): results summed over its deliverables, cost and ROI.
-    The cost is what the collaboration committed (`influencers.fees.committed_by_collaboration`: fees and product
-    value of a collaboration at contracted or later, the marketing ledger's amounts) plus commission earned."""
+    """One row per collaboration (declined ones left out): results summed over its deliverables, its promo code
+    sales, the attributed conversions and revenue (`attributed`), cost and ROI. The cost is what the collaboration
+    committed (`influencers.fees.committed_by_collaboration`: fees and product value of a collaboration at
+    contracted or later, the marketing ledger's amounts) plus commission earned on the attributed revenue."""
     sums = _deliverable_sums()
+    promo = _promo_sums()
     stmt = (
         select(
             Collaboration.id.label("collaboration_id"),
@@ -121,10 +160,14 @@ def collaboration_results(
             func.coalesce(sums.c.deliverables, 0).label("deliverables"),
             sums.c.revenue,
             *[sums.c[c] for c in RESULT_COLUMNS],
+            promo.c.promo_periods,
+            promo.c.promo_orders,
+            promo.c.promo_revenue,
         )
         .join(Program, Program.id == Collaboration.program_id)
         .join(Influencer, Influencer.id == Collaboration.influencer_id)
         .outerjoin(sums, sums.c.collaboration_id == Collaboration.id)
+        .outerjoin(promo, promo.c.collaboration_id == Collaboration.id)
         .where(Collaboration.stage != "declined")
         .order_by(Program.name, Influencer.name, Collaboration.id)
     )
@@ -154,6 +197,7 @@ _COLUMNS = [
     *RESULT_COLUMNS,
     "engagements",
     "revenue",
+    *PROMO_COLUMNS,
     *RATIO_COLUMNS,
 ]
 
@@ -166,6 +210,12 @@ def _with_roi(row: dict[str, Any], committed: dict[str, Decimal]) -> dict[str, A
     for c in RESULT_COLUMNS:
         row[c] = _int(row[c])
     row["revenue"] = None if row["revenue"] is None else Decimal(row["revenue"])
+    has_promo = bool(row.pop("promo_periods", None))
+    row["promo_orders"] = _int(row["promo_orders"])
+    row["promo_revenue"] = None if row["promo_revenue"] is None else Decimal(row["promo_revenue"])
+    row["content_conversions"], row["content_revenue"] = row["conversions"], row["revenue"]
+    row["conversions"] = attributed(row["conversions"], row["promo_orders"], has_promo_sales=has_promo)
+    row["revenue"] = attributed(row["revenue"], row["promo_revenue"], has_promo_sales=has_promo)
     fee = fee_cost(
         committed[fees.CHANNEL_FEES],
         row["fee_type"],
@@ -212,6 +262,7 @@ def rollup(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
                 *RESULT_COLUMNS,
                 "engagements",
                 "revenue",
+                *PROMO_COLUMNS,
                 *RATIO_COLUMNS,
             ]
         )
@@ -219,7 +270,7 @@ def rollup(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     for group, frame in results.groupby(keys, sort=True, dropna=False):
         row = dict(zip(keys, group, strict=True))
         row["collaborations"] = len(frame)
-        for c in ("cost", *RESULT_COLUMNS, "engagements", "revenue"):
+        for c in ("cost", *RESULT_COLUMNS, "engagements", "revenue", *PROMO_COLUMNS):
             row[c] = _sum(frame[c])
         row.update(_roi(row))
         out.append(row)
@@ -337,6 +388,7 @@ def results_over_time(session: Session, program_id: int) -> pd.DataFrame:
 
 
 __all__ = [
+    "attributed",
     "collaboration_results",
     "commission_earned",
     "engagements",

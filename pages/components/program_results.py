@@ -1,17 +1,25 @@
 """The Programs page's Results tab: the program's cost per result next to its linked Meta campaigns, results per
-collaboration, and the charts over time and per creator."""
+collaboration, the charts over time and per creator, and the shop's promo code sales per creator with their
+import (a file previewed by a dry run of the same import before anything is written)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from influencers import charts, roi
+from db.engine import session_scope
+from db.errors import DomainError, FieldErrors
+from db.roles import Actor, PermissionDenied
+from influencers import charts, promo_sales, roi
 from pages.components.charts import chart
-from pages.components.i18n import _
+from pages.components.i18n import _, date_text
+from pages.components.influencer_forms import form_feedback, run_action
+from pages.components.inputs import date_field, error_text, message_text
 from pages.components.money import money, number
+from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import COLUMN_LABELS, STAGE_LABELS, column_labels, is_missing, term
 
 METRICS = ("views", "engagements", "clicks", "conversions")
@@ -65,8 +73,14 @@ def results_text(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def results_tab(results: pd.DataFrame, summary: pd.DataFrame, over_time: pd.DataFrame) -> None:
-    """The Results tab (read by every role that sees the page)."""
+def results_tab(
+    results: pd.DataFrame,
+    summary: pd.DataFrame,
+    over_time: pd.DataFrame,
+    actor: Actor | None = None,
+    program_id: int | None = None,
+) -> None:
+    """The Results tab (read by every role that sees the page; the promo code sales import for who may edit)."""
     if results.empty:
         st.info(_("Results appear once creators are in the program and their deliverables have results."))
         return
@@ -83,7 +97,9 @@ def results_tab(results: pd.DataFrame, summary: pd.DataFrame, over_time: pd.Data
             "the Budgets page and the marketing ledger count), plus commission earned on attributed revenue; "
             "fees still proposed to prospects, contacted or negotiating creators do not count. CPA of creators "
             "next to the CPA of the linked Meta campaigns; creator plus boost = creator cost + linked campaigns' "
-            "spend in the program dates. An empty cell cannot be computed (a figure is missing or zero)."
+            "spend in the program dates. An empty cell cannot be computed (a figure is missing or zero). "
+            "A creator with promo code sales imported from the shop counts the shop's orders as conversions and "
+            "its net sales as revenue (then the figures typed on deliverables are not added)."
         )
     )
     st.subheader(_("Per collaboration"))
@@ -105,3 +121,189 @@ def results_tab(results: pd.DataFrame, summary: pd.DataFrame, over_time: pd.Data
         )
     per_influencer = roi.rollup(results, ["influencer"])
     chart(charts.cost_vs_conversions, per_influencer, width="stretch", key="prog_chart_cost")
+    if program_id is not None:
+        promo_sales_section(actor, program_id)
+
+
+PROMO_FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls"]  # what db.tabular.read_table reads
+
+
+def _sales_labels() -> dict[str, str]:
+    return {
+        "influencer": _("Creator"),
+        "promo_code": _("Promo code"),
+        "code": _("Promo code"),
+        "currency": _("Currency"),
+        "first_day": _("First day"),
+        "last_day": _("Last day"),
+        "orders": _("Orders"),
+        "revenue": _("Net sales"),
+        "source_file": _("File"),
+        "imported_at": _("Imported"),
+        "rows": _("Rows"),
+    }
+
+
+def sales_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sales per creator as people read them: net sales with the row's currency, orders grouped, days as dates."""
+    shown = frame.astype(object).copy()
+    currencies = [str(c) for c in frame["currency"]]
+    shown["revenue"] = [money(v, c) for v, c in zip(frame["revenue"], currencies, strict=True)]
+    shown["orders"] = [number(v) for v in frame["orders"]]
+    for column in ("first_day", "last_day"):
+        if column in shown:
+            shown[column] = pd.to_datetime(frame[column])
+    if "imported_at" in shown:
+        shown["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
+    return shown
+
+
+def promo_sales_section(actor: Actor | None, program_id: int) -> None:
+    """The shop's promo code sales per creator, and (for who may edit the program) their import."""
+    st.subheader(_("Promo code sales"))
+    with session_scope() as session:
+        sales = promo_sales.sales_by_creator(session, program_id)
+    if sales.empty:
+        st.caption(_("No promo code sales yet. Import the shop's sales by discount code report below."))
+    else:
+        shown = sales_text(sales[[c for c in promo_sales.SALES_COLUMNS if c != "collaboration_id"]])
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            key="prog_promo_sales",
+            column_config=dated_columns(shown, _sales_labels()),
+            placeholder=BLANK_CELL,
+        )
+    if actor is not None and actor.can("program.edit"):
+        _promo_import(actor, program_id)
+
+
+def _preview_table(report: promo_sales.PromoSalesImport) -> pd.DataFrame:
+    rows = [
+        {
+            "influencer": s.influencer,
+            "code": s.code,
+            "first_day": pd.Timestamp(s.period_start),
+            "last_day": pd.Timestamp(s.period_end),
+            "orders": number(s.orders),
+            "revenue": money(s.revenue, s.currency),
+            "rows": ", ".join(str(r) for r in s.rows[:10]) + (" …" if len(s.rows) > 10 else ""),
+        }
+        for s in report.sales
+    ]
+    return pd.DataFrame(rows, columns=["influencer", "code", "first_day", "last_day", "orders", "revenue", "rows"])
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    return (start, end) if start is not None and end is not None else None
+
+
+def _promo_notes(report: promo_sales.PromoSalesImport) -> None:
+    """What the file said beyond its sales: skipped rows, the number convention, warnings, problems by row."""
+    if report.totals:
+        st.caption(_("{count} total row(s) were skipped.", count=report.totals))
+    if report.without_code:
+        st.caption(_("{count} row(s) without a promo code were skipped.", count=report.without_code))
+    if report.numbers is not None:
+        st.caption(
+            _(
+                "Figures read with '{mark}' as the decimal mark ({reason}).",
+                mark=report.numbers.decimal,
+                reason=message_text(report.numbers.reason),
+            )
+        )
+    for warning in report.warnings:
+        st.warning(message_text(warning))
+    if report.problems:
+        st.dataframe(
+            pd.DataFrame(
+                [(line, name, message_text(reason)) for line, name, reason in report.problems],
+                columns=[_("Row"), _("Field"), _("Reason")],
+            ),
+            hide_index=True,
+            key="prog_promo_problems",
+        )
+
+
+def _promo_import(actor: Actor, program_id: int) -> None:
+    """Upload a shop's sales by promo code, see what it would store (a dry run of the same import), import it."""
+    upload = st.file_uploader(
+        _("Import promo code sales (Shopify sales by discount, WooCommerce orders, or code, date, orders, revenue)"),
+        type=PROMO_FILE_TYPES,
+        key="prog_promo_csv",
+    )
+    c1, c2 = st.columns(2)
+    start = date_field(_("First day (a file without a day or month column)"), key="prog_promo_from", container=c1)
+    end = date_field(_("Last day"), key="prog_promo_until", container=c2)
+    if upload is None:
+        form_feedback("prog_promo_csv")
+        return
+    period = _period(start, end)
+    try:
+        with session_scope() as session:
+            preview = promo_sales.import_promo_sales(
+                session, actor, program_id, upload.getvalue(), file_name=upload.name, period=period, dry_run=True
+            )
+    except FieldErrors as exc:
+        for reason in exc.messages.values():
+            st.error(message_text(reason))
+        return
+    except (DomainError, PermissionDenied) as exc:
+        st.error(error_text(exc))
+        return
+    st.info(
+        _(
+            "{file}: {sales} sale row(s) for {orders} order(s), {unmatched} row(s) with a code no creator of this "
+            "program has, {rejected} rejected. Nothing is written until you press Import.",
+            file=upload.name,
+            sales=len(preview.sales),
+            orders=preview.orders,
+            unmatched=preview.unmatched,
+            rejected=preview.rejected,
+        )
+    )
+    _promo_notes(preview)
+    if preview.refused:
+        st.error(_("This file cannot be imported: fix the rows listed above and upload it again."))
+        form_feedback("prog_promo_csv")
+        return
+    if not preview.sales:
+        st.error(_("No row of this file names a promo code of this program's creators."))
+        form_feedback("prog_promo_csv")
+        return
+    if preview.span is not None and preview.replaced:
+        st.caption(
+            _(
+                "Importing replaces the {count} stored sale row(s) of this program from {start} to {end}.",
+                count=preview.replaced,
+                start=date_text(preview.span[0]),
+                end=date_text(preview.span[1]),
+            )
+        )
+    table = _preview_table(preview)
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="prog_promo_preview",
+        column_config=dated_columns(table, _sales_labels()),
+        placeholder=BLANK_CELL,
+    )
+    if st.button(_("Import {count} sale row(s)", count=len(preview.sales)), key="prog_promo_go", type="primary"):
+        holder: dict[str, Any] = {}
+
+        def do_import(session) -> None:
+            holder["r"] = promo_sales.import_promo_sales(
+                session, actor, program_id, upload.getvalue(), file_name=upload.name, period=period
+            )
+
+        if run_action("prog_promo_csv", do_import):
+            report = holder["r"]
+            st.success(
+                _(
+                    "Promo code sales imported: {sales} sale row(s), {replaced} replaced.",
+                    sales=len(report.sales),
+                    replaced=report.replaced,
+                )
+            )
+    form_feedback("prog_promo_csv")

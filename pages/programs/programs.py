@@ -117,7 +117,7 @@ lazy_tabs(
         "collaborations": lambda: collaborations(actor, board, items),
         "deliverables": lambda: deliverables_tab(actor, program_id, board, items),
         "payments": lambda: payments_tab(actor, board, pays, day),
-        "results": lambda: results_tab(results, summary, over_time),
+        "results": lambda: results_tab(results, summary, over_time, actor, int(program_id)),
         "program": lambda: program_settings(actor, program_id, snapshot, campaign_options),
     },
     key="prog_tab",

@@ -1,0 +1,721 @@
+"""Promo code sales: the shop's orders and net sales per collaboration's promo code, imported from a shop's report
+(Shopify "Sales by discount", a WooCommerce orders export, a hand-made `code,date,orders,revenue` file), stored by
+day or period (`PromoSale`) and listed per creator. ROI counts them (`influencers.roi`); the rules are in
+docs/influencers.md, "Promo code sales", and the file shapes in docs/file-formats.md.
+
+- A code matches a collaboration of the chosen program by `code_key` (trimmed, case-insensitive): the one rule.
+- Revenue is the shop's **net sales** (gross sales less discounts and returns, before tax and shipping), as GRIN
+  counts a creator's sales; a file with gross sales and discounts gives net = gross - discounts - returns; a file
+  with only total sales (tax and shipping included) is refused.
+- Amounts are read in the program's currency (one number rule per file, `campaigns.number_rule`); a row whose
+  currency (a currency column, or the revenue header's `(USD)`) is not its collaboration's is refused naming it.
+- A re-import replaces the program's stored sales of the period the file covers (its first to its last day, or
+  the dates chosen), so importing a file twice, or the same sales split another way, never counts twice.
+- Rows of the same collaboration and period are added up (an orders export has a row per order).
+- A code no creator of the program has is reported by row and left out; any other problem refuses the whole file
+  (nothing half-written: a period must not lose a creator's sales because one row was unreadable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
+from db import audit
+from db.errors import N_, Day, DomainError, FieldErrors, Message, NotFound, joined
+from db.money import currency_code, is_currency
+from db.parse import ParseError, is_blank, parse_amount, parse_count, parse_date
+from db.roles import Actor, require
+from db.tabular import (
+    Row,
+    Table,
+    TabularError,
+    header_key,
+    looks_like_total,
+    read_table,
+    split_currency,
+    unterminated_warning,
+)
+from db.types import utcnow
+from influencers.models import Collaboration, Influencer, Program, PromoSale
+
+# Header names of each column (header_key form: lower case, spaces collapsed), English and Bahasa Indonesia. The
+# Bahasa spellings of Shopify's report are assumed (Shopify's admin in Bahasa Indonesia), see docs/file-formats.md.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "code": (
+        "discount code",
+        "discount_code",
+        "code",
+        "promo code",
+        "promo_code",
+        "coupon code",
+        "coupon",
+        "coupons",
+        "coupon(s)",
+        "voucher code",
+        "kode diskon",
+        "kode promo",
+        "kode voucher",
+        "kode kupon",
+        "kupon",
+        "kode",
+    ),
+    "name": ("discount name", "nama diskon"),
+    "day": ("day", "date", "order date", "date created", "hari", "tanggal", "tanggal pesanan"),
+    "month": ("month", "bulan"),
+    "orders": ("orders", "order count", "orders count", "pesanan", "jumlah pesanan"),
+    "order_id": ("order #", "order id", "order number", "nomor pesanan", "no. pesanan"),
+    "net": ("net sales", "net_sales", "net revenue", "revenue", "penjualan bersih", "pendapatan", "pendapatan bersih"),
+    "gross": ("gross sales", "gross_sales", "penjualan kotor"),
+    "discounts": ("discounts", "discount amount", "diskon"),
+    "returns": ("returns", "pengembalian"),
+    "total": ("total sales", "total_sales", "total penjualan"),
+    "currency": ("currency", "mata uang"),
+}
+BAHASA_HEADERS = frozenset(
+    {
+        "kode diskon",
+        "kode promo",
+        "kode voucher",
+        "kode kupon",
+        "kupon",
+        "kode",
+        "nama diskon",
+        "hari",
+        "tanggal",
+        "tanggal pesanan",
+        "bulan",
+        "pesanan",
+        "jumlah pesanan",
+        "nomor pesanan",
+        "no. pesanan",
+        "penjualan bersih",
+        "pendapatan",
+        "pendapatan bersih",
+        "penjualan kotor",
+        "diskon",
+        "pengembalian",
+        "total penjualan",
+        "mata uang",
+    }
+)
+_FIELD_BY_HEADER = {name: key for key, names in HEADERS.items() for name in names}
+AMOUNT_FIELDS = ("net", "gross", "discounts", "returns")
+
+# The import's refusals (English templates; pages translate them)
+NO_CODE_COLUMN = N_("the file needs a discount code column (Discount code, Coupon code, code or kode promo)")
+NO_ORDERS_COLUMN = N_("the file needs an orders column (Orders, pesanan) or an order number column (Order #)")
+NO_REVENUE_COLUMN = N_("the file needs a net sales column (Net sales, revenue, penjualan bersih), or gross sales")
+ONLY_TOTAL_SALES = N_(
+    "the file has total sales only, which include tax and shipping; export the report with its Net sales column"
+)
+NO_PERIOD = N_("the file has no day or month column: choose the first and last day of the sales it holds")
+BAD_PERIOD = N_("the period's last day {end} is before its first day {start}")
+UNKNOWN_CODE = N_("no creator in this program has the code {code}")
+TWO_CREATORS_CODE = N_("the code {code} is given to more than one creator of this program")
+SEVERAL_CODES = N_("the row names codes of several creators ({codes}); give each order one creator's code")
+WRONG_CURRENCY = N_("these sales are in {currency}; {influencer}'s collaboration is in {expected}")
+NOT_A_CURRENCY = N_("{value} is not a currency code (use a code like IDR or USD)")
+OUTSIDE_PERIOD = N_("{day} is outside the period chosen ({start} to {end})")
+ALSO_IN_ROW = N_("order {order} is also in row {row}")
+OVERLAPS = N_("{influencer}'s sales of {start} to {end} overlap those of row {row}")
+NOT_A_MONTH = N_("{value} is not a month; type it like 2026-11 or November 2026")
+STORED_ACROSS = N_(
+    "{influencer}'s sales of {start} to {end} are stored as one period that this file covers only in part "
+    "({first} to {last}); import a file that covers that whole period"
+)
+MIXED_NUMBERS = N_(
+    "{value} cannot be read safely: this file writes figures both ways ({dot} in row {dot_row}, {comma} in row "
+    "{comma_row}); export the sales report again with one number format."
+)
+AMBIGUOUS_FIGURE = N_(
+    "{value} could be {small} or {large}: this file writes '{mark}' as its decimal mark ({reason}), but {kind} "
+    "have no decimals; write the figure without thousands separators, or in the same format as the file's "
+    "other figures."
+)
+NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
+
+_ISO_WITH_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_SLASH_MONTH = re.compile(r"^(\d{1,2})[/.-](\d{4})$")
+
+
+def code_key(code: str) -> str:
+    """The one rule by which a file's code matches a collaboration's promo code: trimmed, case-insensitive."""
+    return code.strip().casefold()
+
+
+def column_field(header: str) -> tuple[str | None, str | None]:
+    """The field a header names and the currency its `(USD)` suffix gives: `Net sales (IDR)` -> (net, IDR)."""
+    name, currency = split_currency(header_key(header))
+    return _FIELD_BY_HEADER.get(name), currency
+
+
+@dataclass(frozen=True)
+class SaleChange:
+    """The sales one collaboration and period get from the file (the rows added up)."""
+
+    collaboration_id: int
+    influencer: str
+    code: str  # as the file wrote it (its first row)
+    period_start: dt.date
+    period_end: dt.date
+    orders: int
+    revenue: Decimal
+    currency: str
+    rows: tuple[int, ...]  # the file's lines
+
+
+@dataclass
+class PromoSalesImport:
+    """What a file gives (or, in a dry run, would give): the sales per collaboration and period, and why rows
+    were left out. `problems` are (row, field, reason); `refused` when a problem other than an unknown code
+    stops the whole file (then nothing is written)."""
+
+    file_name: str
+    sales: list[SaleChange] = field(default_factory=list)
+    rows: int = 0  # data rows read into `sales`
+    unmatched: int = 0  # rows whose code no creator of the program has (reported, left out)
+    rejected: int = 0  # rows with any other problem (they refuse the file)
+    totals: int = 0  # totals rows (`Total`, `Jumlah`), skipped
+    without_code: int = 0  # rows without a promo code (an order, an automatic discount), skipped
+    problems: list[tuple[int, str, Message]] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    numbers: NumberRule | None = None
+    span: tuple[dt.date, dt.date] | None = None  # the period the file replaces
+    replaced: int = 0  # stored rows of that period the import replaced (or would replace)
+    written: bool = False
+
+    @property
+    def refused(self) -> bool:
+        return self.rejected > 0
+
+    @property
+    def orders(self) -> int:
+        return sum(s.orders for s in self.sales)
+
+
+@dataclass
+class _Columns:
+    positions: dict[str, int]
+    currency: str | None  # a revenue header's `(CUR)` suffix
+
+    def text(self, row: Row, name: str) -> str:
+        position = self.positions.get(name)
+        return row.cells[position].strip() if position is not None else ""
+
+
+def _columns(table: Table) -> _Columns:
+    positions: dict[str, int] = {}
+    currency = None
+    for position, header in enumerate(table.header):
+        name, suffix = column_field(header)
+        if name is None or name in positions:
+            continue
+        positions[name] = position
+        if name in AMOUNT_FIELDS and suffix and currency is None:
+            currency = suffix
+    if "code" not in positions and "name" in positions:
+        positions["code"] = positions["name"]  # Shopify names a code discount by its code
+    if "code" not in positions:
+        raise FieldErrors({"file": Message(NO_CODE_COLUMN)})
+    if "orders" not in positions and "order_id" not in positions:
+        raise FieldErrors({"file": Message(NO_ORDERS_COLUMN)})
+    if "net" not in positions and "gross" not in positions:
+        raise FieldErrors({"file": Message(ONLY_TOTAL_SALES if "total" in positions else NO_REVENUE_COLUMN)})
+    return _Columns(positions, currency)
+
+
+def _language(header: Sequence[str]) -> str:
+    keys = [split_currency(header_key(h))[0] for h in header]
+    bahasa = sum(1 for k in keys if k in BAHASA_HEADERS)
+    english = sum(1 for k in keys if k in _FIELD_BY_HEADER and k not in BAHASA_HEADERS)
+    return "id" if bahasa > english else "en"
+
+
+def _number_rule(table: Table, columns: _Columns, currency: str) -> NumberRule:
+    figures: list[tuple[str, str | None]] = []
+    for name, position in columns.positions.items():
+        if name in AMOUNT_FIELDS:
+            figures.append((table.keys[position], currency))
+        elif name == "orders":
+            figures.append((table.keys[position], None))
+    return decide(table, figures, _language(table.header), NUMBER_TEXTS)
+
+
+def read_month(text: str, locale: str | None) -> dt.date:
+    """The first day of the month `text` names: `2026-11`, `11/2026`, `November 2026`, `Nov 2026`, `Januari 2026`,
+    or any date of it (`2026-11-01`)."""
+    if match := _ISO_MONTH.match(text):
+        year, month = int(match.group(1)), int(match.group(2))
+    elif match := _SLASH_MONTH.match(text):
+        month, year = int(match.group(1)), int(match.group(2))
+    else:
+        try:
+            day = parse_date(text, locale)
+        except ParseError:
+            try:
+                day = parse_date(f"1 {text}", locale)
+            except ParseError:
+                raise ParseError(Message(NOT_A_MONTH, {"value": text[:40]})) from None
+        return dt.date(day.year, day.month, 1)
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise ParseError(Message(NOT_A_MONTH, {"value": text[:40]}))
+    return dt.date(year, month, 1)
+
+
+def _month_end(first: dt.date) -> dt.date:
+    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def read_day(text: str, locale: str | None) -> dt.date:
+    """A day as shop exports write it: `2026-11-03`, `2026-11-03 14:22:10` (an order's time), `03/11/2026`."""
+    if match := _ISO_WITH_TIME.match(text):
+        text = match.group(1)
+    return parse_date(text, locale)
+
+
+def _program_codes(session: Session, program_id: int) -> dict[str, list[Collaboration]]:
+    stmt = select(Collaboration).where(Collaboration.program_id == program_id, Collaboration.promo_code.is_not(None))
+    codes: dict[str, list[Collaboration]] = {}
+    for collab in session.scalars(stmt):
+        key = code_key(collab.promo_code or "")
+        if key:
+            codes.setdefault(key, []).append(collab)
+    return codes
+
+
+@dataclass
+class _Sum:
+    collab: Collaboration
+    code: str
+    orders: int = 0
+    revenue: Decimal = Decimal(0)
+    rows: list[int] = field(default_factory=list)
+
+
+def import_promo_sales(
+    session: Session,
+    actor: Actor,
+    program_id: int,
+    data: bytes,
+    *,
+    file_name: str = "sales.csv",
+    period: tuple[dt.date, dt.date] | None = None,
+    dry_run: bool = False,
+) -> PromoSalesImport:
+    """Read a shop's sales by promo code (CSV/TSV/XLSX/XLS through `db.tabular.read_table`) for one program and,
+    unless `dry_run` or a row refuses the file, replace the program's stored sales of the period the file covers
+    (`period` when given, which a file without a day or month column needs; else its first to its last day) in
+    the caller's transaction, audited. See the module docstring for the rules."""
+    require(actor, "program.edit")
+    program = session.get(Program, program_id)
+    if program is None:
+        raise NotFound(N_("Program #{id} does not exist."), id=program_id)
+    if period is not None and period[1] < period[0]:
+        raise FieldErrors({"period": Message(BAD_PERIOD, {"start": Day(period[0]), "end": Day(period[1])})})
+
+    def score(cells: Sequence[str]) -> float:
+        return float(sum(1 for cell in cells if column_field(cell)[0] is not None))
+
+    try:
+        table = read_table(data, file_name, header=score)
+    except TabularError as exc:
+        raise FieldErrors({"file": exc.message}) from None
+    columns = _columns(table)
+    dated = "day" in columns.positions or "month" in columns.positions
+    if not dated and period is None:
+        raise FieldErrors({"file": Message(NO_PERIOD)})
+    currency = program.currency
+    rule = _number_rule(table, columns, columns.currency or currency)
+    report = PromoSalesImport(file_name=file_name, numbers=rule)
+    if (warning := unterminated_warning(table)) is not None:
+        report.warnings.append(warning)
+    codes = _program_codes(session, program_id)
+    sums: dict[tuple[int, dt.date, dt.date], _Sum] = {}
+    orders_seen: dict[str, int] = {}
+    for table_row in table.rows:
+        line = table_row.line
+        if all(is_blank(cell) for cell in table_row.cells):
+            continue
+        code_text = columns.text(table_row, "code")
+        first = table_row.cells[0] if table_row.cells else ""
+        if (looks_like_total(code_text) or looks_like_total(first)) and code_key(code_text) not in codes:
+            report.totals += 1
+            continue
+        problems: dict[str, str | Message] = {}
+        if table_row.problems:  # a row cut off or with more cells than the header is refused whole
+            problems["row"] = joined(list(table_row.problems))
+        if not code_text and not problems:
+            report.without_code += 1
+            continue
+        written = [c.strip() for c in code_text.split(",") if c.strip()]
+        matched: dict[int, Collaboration] = {}
+        for code in written:
+            found = codes.get(code_key(code), [])
+            if len(found) > 1:
+                problems["code"] = Message(TWO_CREATORS_CODE, {"code": code[:60]})
+            for match in found:
+                matched[match.id] = match
+        if not matched and "code" not in problems:
+            if problems:  # an unreadable row is refused whatever its code
+                report.rejected += 1
+                report.problems += [(line, f, _message(r)) for f, r in problems.items()]
+            else:
+                report.unmatched += 1
+                report.problems.append((line, "code", Message(UNKNOWN_CODE, {"code": code_text[:60]})))
+            continue
+        if len(matched) > 1 and "code" not in problems:
+            problems["code"] = Message(SEVERAL_CODES, {"codes": ", ".join(written)[:120]})
+        collab = next(iter(matched.values()), None)
+        start, end = _row_period(table_row, columns, rule, period, problems)
+        orders = _row_orders(table_row, columns, rule, problems, orders_seen, line)
+        row_currency = _row_currency(table_row, columns, currency, problems)
+        revenue = None
+        if collab is not None and row_currency is not None and row_currency != collab.currency:
+            problems["currency"] = Message(
+                WRONG_CURRENCY,
+                {"currency": row_currency, "influencer": collab.influencer.name, "expected": collab.currency},
+            )  # its amounts are not read: they are in a currency the collaboration cannot hold
+        elif row_currency is not None:
+            revenue = _row_revenue(table_row, columns, rule, row_currency, problems)
+        if problems or collab is None or start is None or end is None or orders is None or revenue is None:
+            report.rejected += 1
+            report.problems += [(line, f, _message(r)) for f, r in problems.items()]
+            continue
+        own = next(c for c in written if code_key(c) == code_key(collab.promo_code or ""))
+        entry = sums.setdefault((collab.id, start, end), _Sum(collab, own))
+        entry.orders += orders
+        entry.revenue += revenue
+        entry.rows.append(line)
+        report.rows += 1
+    _check_overlaps(sums, report)
+    report.sales = [
+        SaleChange(
+            s.collab.id,
+            s.collab.influencer.name,
+            s.code,
+            start,
+            end,
+            s.orders,
+            s.revenue,
+            s.collab.currency,
+            tuple(s.rows),
+        )
+        for (_id, start, end), s in sorted(sums.items(), key=lambda item: (item[1].collab.influencer.name, item[0]))
+    ]
+    if period is not None:
+        report.span = period
+    elif report.sales:
+        report.span = (min(s.period_start for s in report.sales), max(s.period_end for s in report.sales))
+    if report.span is None or report.refused:
+        return report
+    stored = _stored_in(session, program_id, report.span)
+    report.replaced = len(stored)
+    if dry_run or not report.sales:
+        return report
+    session.execute(delete(PromoSale).where(PromoSale.id.in_([s.id for s in stored])))
+    now = utcnow()
+    for sale in report.sales:
+        session.add(
+            PromoSale(
+                collaboration_id=sale.collaboration_id,
+                period_start=sale.period_start,
+                period_end=sale.period_end,
+                code=sale.code[:60],
+                orders=sale.orders,
+                revenue=sale.revenue,
+                currency=sale.currency,
+                source_file=file_name[:255],
+                imported_at=now,
+                imported_by=actor.email,
+            )
+        )
+    session.flush()
+    report.written = True
+    audit.record(
+        session,
+        actor,
+        "import",
+        "promo_sale",
+        None,
+        after={
+            "program_id": program_id,
+            "file": file_name,
+            "period": f"{report.span[0].isoformat()}..{report.span[1].isoformat()}",
+            "sales": len(report.sales),
+            "orders": report.orders,
+            "replaced": report.replaced,
+            "unmatched": report.unmatched,
+        },
+        summary=(
+            f"Imported promo code sales of program #{program_id} from {file_name}: {len(report.sales)} sale rows, "
+            f"{report.replaced} replaced, {report.unmatched} rows with unknown codes"
+        ),
+    )
+    return report
+
+
+def _message(reason: str | Message) -> Message:
+    return reason if isinstance(reason, Message) else Message(str(reason))
+
+
+def _row_period(
+    row: Row,
+    columns: _Columns,
+    rule: NumberRule,
+    period: tuple[dt.date, dt.date] | None,
+    problems: dict[str, str | Message],
+) -> tuple[dt.date | None, dt.date | None]:
+    day_text, month_text = columns.text(row, "day"), columns.text(row, "month")
+    try:
+        if day_text:
+            start = end = read_day(day_text, rule.locale)
+        elif month_text:
+            start = read_month(month_text, rule.locale)
+            end = _month_end(start)
+        elif period is not None and "day" not in columns.positions and "month" not in columns.positions:
+            return period
+        else:
+            problems["day" if "day" in columns.positions else "month"] = Message(NO_PERIOD)
+            return None, None
+    except ParseError as exc:
+        problems["day" if day_text else "month"] = exc.message
+        return None, None
+    if period is not None and (start < period[0] or end > period[1]):
+        problems["day" if day_text else "month"] = Message(
+            OUTSIDE_PERIOD, {"day": Day(start), "start": Day(period[0]), "end": Day(period[1])}
+        )
+    return start, end
+
+
+def _row_orders(
+    row: Row,
+    columns: _Columns,
+    rule: NumberRule,
+    problems: dict[str, str | Message],
+    seen: dict[str, int],
+    line: int,
+) -> int | None:
+    if "orders" in columns.positions:
+        text = columns.text(row, "orders") or "0"
+        problem = figure_problem(text, None, rule, NUMBER_TEXTS)
+        if problem is not None:
+            problems["orders"] = problem
+            return None
+        try:
+            return parse_count(text, rule.locale) or 0
+        except ParseError as exc:
+            problems["orders"] = exc.message
+            return None
+    order = columns.text(row, "order_id")
+    if order:
+        if order in seen:
+            problems["order_id"] = Message(ALSO_IN_ROW, {"order": order[:40], "row": seen[order]})
+            return None
+        seen[order] = line
+    return 1  # an orders export: one row per order
+
+
+def _amount(row: Row, columns: _Columns, name: str, rule: NumberRule, currency: str) -> Decimal:
+    text = columns.text(row, name)
+    if not text:
+        return Decimal(0)
+    problem = figure_problem(text, currency, rule, NUMBER_TEXTS)
+    if problem is not None:
+        raise ParseError(problem)
+    return parse_amount(text, currency, rule.locale, allow_negative=True)
+
+
+def _row_revenue(
+    row: Row, columns: _Columns, rule: NumberRule, currency: str, problems: dict[str, str | Message]
+) -> Decimal | None:
+    """Net sales: the net column, else gross - discounts - returns (Shopify writes those two negative)."""
+    names = ("net",) if "net" in columns.positions else ("gross", "discounts", "returns")
+    values: dict[str, Decimal] = {}
+    for name in names:
+        try:
+            values[name] = _amount(row, columns, name, rule, currency)
+        except ParseError as exc:
+            problems[name] = exc.message
+    if len(values) < len(names):
+        return None
+    if "net" in values:
+        return values["net"]
+    return values["gross"] - abs(values["discounts"]) - abs(values["returns"])
+
+
+def _row_currency(row: Row, columns: _Columns, program_currency: str, problems: dict[str, str | Message]) -> str | None:
+    text = columns.text(row, "currency")
+    if not text:
+        return columns.currency or program_currency
+    if not is_currency(text.strip().upper()):
+        problems["currency"] = Message(NOT_A_CURRENCY, {"value": text[:20]})
+        return None
+    return currency_code(text.strip().upper())
+
+
+def _check_overlaps(sums: dict[tuple[int, dt.date, dt.date], _Sum], report: PromoSalesImport) -> None:
+    """One collaboration's periods in a file must not overlap (a month row beside that month's day rows)."""
+    by_collab: dict[int, list[tuple[dt.date, dt.date, _Sum]]] = {}
+    for (collab_id, start, end), entry in sums.items():
+        by_collab.setdefault(collab_id, []).append((start, end, entry))
+    for periods in by_collab.values():
+        periods.sort(key=lambda p: (p[0], p[1]))
+        reach: tuple[dt.date, _Sum] | None = None  # the latest last day so far, and whose it is
+        for start, end, entry in periods:
+            if reach is not None and start <= reach[0]:
+                params = {"influencer": entry.collab.influencer.name, "start": Day(start), "end": Day(end)}
+                report.rejected += 1
+                report.problems.append((entry.rows[0], "day", Message(OVERLAPS, {**params, "row": reach[1].rows[0]})))
+            if reach is None or end > reach[0]:
+                reach = (end, entry)
+
+
+def _stored_in(session: Session, program_id: int, span: tuple[dt.date, dt.date]) -> list[PromoSale]:
+    """The program's stored sales inside `span`; FieldErrors when one is stored across its edge."""
+    first, last = span
+    stmt = (
+        select(PromoSale)
+        .join(Collaboration, Collaboration.id == PromoSale.collaboration_id)
+        .where(
+            Collaboration.program_id == program_id,
+            PromoSale.period_start <= last,
+            PromoSale.period_end >= first,
+        )
+        .order_by(PromoSale.period_start, PromoSale.id)
+    )
+    stored = list(session.scalars(stmt))
+    for sale in stored:
+        if sale.period_start < first or sale.period_end > last:
+            raise FieldErrors(
+                {
+                    "file": Message(
+                        STORED_ACROSS,
+                        {
+                            "influencer": sale.collaboration.influencer.name,
+                            "start": Day(sale.period_start),
+                            "end": Day(sale.period_end),
+                            "first": Day(first),
+                            "last": Day(last),
+                        },
+                    )
+                }
+            )
+    return stored
+
+
+MERGE_CLASH = N_(
+    "Both collaborations hold promo code sales from {day}, over different periods (to {first_end} and to "
+    "{second_end}); import that period's sales again by day (or by month) for both creators, then merge"
+)
+
+
+def move_sales(session: Session, loser: Collaboration, winner: Collaboration) -> None:
+    """Give `loser`'s promo code sales to `winner` (a merge of two collaborations of one program): the creator's
+    sales under both codes add up; a period both hold is summed into one row. A period starting on the same day
+    but ending on another cannot be summed and refuses the merge (DomainError), nothing moved."""
+    mine = {
+        sale.period_start: sale
+        for sale in session.scalars(select(PromoSale).where(PromoSale.collaboration_id == winner.id))
+    }
+    theirs = list(session.scalars(select(PromoSale).where(PromoSale.collaboration_id == loser.id)))
+    for sale in theirs:
+        kept = mine.get(sale.period_start)
+        if kept is not None and kept.period_end != sale.period_end:
+            raise DomainError(
+                MERGE_CLASH,
+                day=Day(sale.period_start),
+                first_end=Day(kept.period_end),
+                second_end=Day(sale.period_end),
+            )
+    for sale in theirs:
+        kept = mine.get(sale.period_start)
+        if kept is None:
+            sale.collaboration_id = winner.id
+        else:
+            kept.orders += sale.orders
+            kept.revenue += sale.revenue
+            session.delete(sale)
+    session.flush()
+
+
+SALES_COLUMNS = [
+    "collaboration_id",
+    "influencer",
+    "promo_code",
+    "currency",
+    "first_day",
+    "last_day",
+    "orders",
+    "revenue",
+    "source_file",
+    "imported_at",
+]
+
+
+def sales_by_creator(session: Session, program_id: int) -> pd.DataFrame:
+    """Per collaboration of the program with stored sales: its code, the days they cover, orders, net sales and
+    the last file imported."""
+    last_import = (
+        select(PromoSale.collaboration_id, func.max(PromoSale.imported_at).label("imported_at"))
+        .group_by(PromoSale.collaboration_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Collaboration.id.label("collaboration_id"),
+            Influencer.name.label("influencer"),
+            Collaboration.promo_code,
+            PromoSale.currency,
+            func.min(PromoSale.period_start).label("first_day"),
+            func.max(PromoSale.period_end).label("last_day"),
+            func.sum(PromoSale.orders).label("orders"),
+            func.sum(PromoSale.revenue).label("revenue"),
+            last_import.c.imported_at,
+        )
+        .join(Collaboration, Collaboration.id == PromoSale.collaboration_id)
+        .join(Influencer, Influencer.id == Collaboration.influencer_id)
+        .join(last_import, last_import.c.collaboration_id == Collaboration.id)
+        .where(Collaboration.program_id == program_id)
+        .group_by(Collaboration.id, Influencer.name, Collaboration.promo_code, PromoSale.currency)
+        .group_by(last_import.c.imported_at)
+        .order_by(Influencer.name, Collaboration.id)
+    )
+    rows = []
+    for r in session.execute(stmt).mappings():
+        row = dict(r)
+        row["orders"] = int(row["orders"] or 0)
+        row["revenue"] = Decimal(row["revenue"] or 0)
+        row["source_file"] = session.scalar(
+            select(PromoSale.source_file)
+            .where(
+                PromoSale.collaboration_id == row["collaboration_id"],
+                PromoSale.imported_at == row["imported_at"],
+            )
+            .order_by(PromoSale.id.desc())
+            .limit(1)
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=SALES_COLUMNS, dtype=object)
+
+
+__all__ = [
+    "PromoSalesImport",
+    "SaleChange",
+    "code_key",
+    "import_promo_sales",
+    "move_sales",
+    "read_day",
+    "read_month",
+    "sales_by_creator",
+]

@@ -1,0 +1,419 @@
+"""Promo code sales import (influencers/promo_sales.py) on files shaped like the shops' downloads: a Shopify
+"Sales by discount" CSV (BOM, totals row), a Bahasa Indonesia sheet with `1.250.000` amounts, a WooCommerce orders
+export; re-import idempotence, unknown codes reported by row, another currency refused, and ROI / commission
+counting the sales. Every test runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from db.errors import FieldErrors
+from db.models import AuditEntry
+from db.roles import PermissionDenied
+from influencers import roi
+from influencers.models import PromoSale
+from influencers.promo_sales import code_key, import_promo_sales, read_month, sales_by_creator
+from tests import builders as b
+from tests.influencers.conftest import SPECIALIST, VIEWER
+
+D = dt.date
+
+SHOPIFY = (
+    "\ufeffDiscount name,Discount code,Day,Orders,Gross sales,Discounts,Returns,Net sales,Taxes,Shipping,"
+    "Total sales\r\n"
+    "KOPIAYU,KOPIAYU,2026-11-03,3,450000.00,-45000.00,0.00,405000.00,44550.00,30000.00,479550.00\r\n"
+    "KOPIAYU,KOPIAYU,2026-11-04,1,150000.00,-15000.00,-135000.00,0.00,0.00,10000.00,10000.00\r\n"
+    "KOPIBUDI,KOPIBUDI,2026-11-04,2,300000.00,-30000.00,0.00,270000.00,29700.00,20000.00,319700.00\r\n"
+    "Total,,,6,900000.00,-90000.00,-135000.00,675000.00,74250.00,60000.00,809250.00\r\n"
+).encode()
+
+BAHASA = (
+    "Laporan penjualan per kode promo\n"
+    "Kode promo;Tanggal;Pesanan;Penjualan bersih\n"
+    " kopiayu ;03/11/2026;2;1.250.000\n"
+    "KopiBudi;04/11/2026;1;Rp 300.000\n"
+    "WELCOME10;04/11/2026;5;2.000.000\n"
+    "Jumlah;;8;3.550.000\n"
+).encode("cp1252")
+
+WOOCOMMERCE = (
+    b"Date,Order #,Status,Customer,Customer type,Product(s),Items sold,Coupon(s),Net Sales\n"
+    b"2026-11-03 10:12:31,1001,Completed,Sari,new,Kopi Gayo,2,kopiayu,200000\n"
+    b'2026-11-03 18:40:02,1002,Completed,Dewi,returning,"Kopi Gayo, Kopi Toraja",3,"kopiayu, freeship",350000\n'
+    b"2026-11-04 09:01:00,1003,Processing,Rina,new,Kopi Toraja,1,,120000\n"
+    b"2026-11-04 11:30:00,1004,Completed,Tono,new,Kopi Gayo,1,KOPIBUDI,100000\n"
+)
+
+
+@pytest.fixture
+def shop(session):
+    """An IDR program with two creators: Ayu (a commission deal, code KOPIAYU) and Budi (flat fee, KOPIBUDI)."""
+    program = b.program(session, name="Kopi Launch", currency="IDR")
+    ayu = b.collaboration(
+        session,
+        program,
+        b.influencer(session, name="Ayu"),
+        promo_code="KOPIAYU",
+        fee_type="commission",
+        fee="1000000",
+        commission_rate=Decimal("10"),
+        contract_date=D(2026, 10, 20),
+    )
+    budi = b.collaboration(
+        session,
+        program,
+        b.influencer(session, name="Budi"),
+        promo_code="KOPIBUDI",
+        fee="500000",
+        contract_date=D(2026, 10, 20),
+    )
+    session.flush()
+    return program, ayu, budi
+
+
+def _stored(session, collab_id: int) -> list[tuple[dt.date, dt.date, int, Decimal]]:
+    rows = session.scalars(
+        select(PromoSale).where(PromoSale.collaboration_id == collab_id).order_by(PromoSale.period_start)
+    )
+    return [(r.period_start, r.period_end, r.orders, r.revenue) for r in rows]
+
+
+def _totals(session, program_id: int) -> tuple[int, Decimal]:
+    frame = sales_by_creator(session, program_id)
+    return int(sum(frame["orders"])), sum(frame["revenue"], Decimal(0))
+
+
+def test_a_shopify_sales_by_discount_csv_is_stored_by_day_as_net_sales(session, shop) -> None:
+    program, ayu, budi = shop
+    report = import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, file_name="sales_by_discount.csv")
+    assert report.totals == 1
+    assert report.rejected == 0
+    assert report.unmatched == 0
+    assert report.written
+    assert report.span == (D(2026, 11, 3), D(2026, 11, 4))
+    # net sales (gross less discounts and returns), never total sales with tax and shipping
+    assert _stored(session, ayu.id) == [
+        (D(2026, 11, 3), D(2026, 11, 3), 3, Decimal("405000")),
+        (D(2026, 11, 4), D(2026, 11, 4), 1, Decimal("0")),
+    ]
+    assert _stored(session, budi.id) == [(D(2026, 11, 4), D(2026, 11, 4), 2, Decimal("270000"))]
+    sale = session.scalars(select(PromoSale).where(PromoSale.collaboration_id == budi.id)).one()
+    assert (sale.currency, sale.source_file, sale.imported_by, sale.code) == (
+        "IDR",
+        "sales_by_discount.csv",
+        SPECIALIST.email,
+        "KOPIBUDI",
+    )
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "promo_sale")).one()
+    assert entry.action == "import"
+    assert entry.actor == SPECIALIST.email
+    assert entry.after["orders"] == 6
+    assert entry.after["period"] == "2026-11-03..2026-11-04"
+
+
+def test_without_a_net_sales_column_net_is_gross_less_discounts_and_returns(session, shop) -> None:
+    program, ayu, _budi = shop
+    data = b"Discount code,Month,Orders,Gross sales,Discounts,Returns\nKOPIAYU,2026-11,4,600000,-60000,-135000\n"
+    import_promo_sales(session, SPECIALIST, program.id, data)
+    assert _stored(session, ayu.id) == [(D(2026, 11, 1), D(2026, 11, 30), 4, Decimal("405000"))]
+
+
+def test_a_bahasa_sheet_reads_dotted_thousands_and_reports_an_unknown_code_by_row(session, shop) -> None:
+    program, ayu, budi = shop
+    report = import_promo_sales(session, SPECIALIST, program.id, BAHASA, file_name="penjualan.csv")
+    assert report.numbers is not None
+    assert report.numbers.decimal == ","
+    assert report.totals == 1
+    assert report.unmatched == 1
+    assert report.rejected == 0
+    [(line, name, reason)] = report.problems
+    assert (line, name, str(reason)) == (5, "code", "no creator in this program has the code WELCOME10")
+    # codes match trimmed and case-insensitively; days are day first in a Bahasa file
+    assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("1250000"))]
+    assert _stored(session, budi.id) == [(D(2026, 11, 4), D(2026, 11, 4), 1, Decimal("300000"))]
+
+
+def test_a_woocommerce_orders_export_adds_up_each_creators_orders_per_day(session, shop) -> None:
+    program, ayu, budi = shop
+    report = import_promo_sales(session, SPECIALIST, program.id, WOOCOMMERCE, file_name="wc-orders.csv")
+    assert report.without_code == 1
+    assert report.rejected == 0
+    assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("550000"))]
+    assert _stored(session, budi.id) == [(D(2026, 11, 4), D(2026, 11, 4), 1, Decimal("100000"))]
+    assert [sale.code for sale in report.sales] == ["kopiayu", "KOPIBUDI"]  # the creator's own of `kopiayu, x`
+
+
+def test_a_cut_row_without_a_code_is_refused_not_skipped(session, shop) -> None:
+    program, _ayu, _budi = shop
+    cut = WOOCOMMERCE + b"2026-11-05 09:00:00,1005,Completed"  # the download stopped mid-row
+    report = import_promo_sales(session, SPECIALIST, program.id, cut)
+    assert report.refused
+    assert report.without_code == 1  # order 1003 only
+    assert [(line, name) for line, name, _reason in report.problems] == [(6, "row")]
+
+
+def test_an_order_listed_twice_refuses_the_file_and_writes_nothing(session, shop) -> None:
+    program, ayu, _budi = shop
+    twice = WOOCOMMERCE + b"2026-11-05 09:00:00,1001,Completed,Sari,new,Kopi Gayo,2,kopiayu,200000\n"
+    report = import_promo_sales(session, SPECIALIST, program.id, twice)
+    assert report.refused
+    assert not report.written
+    assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
+        (6, "order_id", "order 1001 is also in row 2")
+    ]
+    assert _stored(session, ayu.id) == []
+
+
+def test_importing_the_same_file_again_replaces_its_period_never_adds(session, shop) -> None:
+    program, _ayu, _budi = shop
+    import_promo_sales(session, SPECIALIST, program.id, SHOPIFY)
+    again = import_promo_sales(session, SPECIALIST, program.id, SHOPIFY)
+    assert again.replaced == 3
+    assert session.scalar(select(func.count(PromoSale.id))) == 3
+    assert _totals(session, program.id) == (6, Decimal("675000"))
+
+
+def test_a_month_file_replaces_the_days_stored_inside_it(session, shop) -> None:
+    program, ayu, budi = shop
+    import_promo_sales(session, SPECIALIST, program.id, SHOPIFY)
+    month = b"Discount code,Month,Orders,Net sales\nKOPIAYU,November 2026,9,900000\n"
+    report = import_promo_sales(session, SPECIALIST, program.id, month)
+    assert report.replaced == 3
+    assert _stored(session, ayu.id) == [(D(2026, 11, 1), D(2026, 11, 30), 9, Decimal("900000"))]
+    assert _stored(session, budi.id) == []  # the month's file holds no sales of Budi: none in that month
+
+
+def test_days_inside_a_stored_month_are_refused_naming_the_stored_period(session, shop) -> None:
+    program, ayu, _budi = shop
+    import_promo_sales(session, SPECIALIST, program.id, b"code,month,orders,revenue\nKOPIAYU,2026-11,9,900000\n")
+    with pytest.raises(FieldErrors) as refused:
+        import_promo_sales(session, SPECIALIST, program.id, SHOPIFY)
+    assert refused.value.errors["file"] == (
+        "Ayu's sales of 2026-11-01 to 2026-11-30 are stored as one period that this file covers only in part "
+        "(2026-11-03 to 2026-11-04); import a file that covers that whole period"
+    )
+    assert _stored(session, ayu.id) == [(D(2026, 11, 1), D(2026, 11, 30), 9, Decimal("900000"))]
+
+
+def test_sales_in_another_currency_are_refused_naming_it(session, shop) -> None:
+    program, _ayu, _budi = shop
+    column = b"code,date,orders,revenue,currency\nKOPIAYU,2026-11-03,1,12.50,USD\nKOPIBUDI,2026-11-03,1,5000,IDR\n"
+    report = import_promo_sales(session, SPECIALIST, program.id, column)
+    assert report.refused
+    assert not report.written
+    assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
+        (2, "currency", "these sales are in USD; Ayu's collaboration is in IDR")
+    ]
+    header = b"Discount code,Day,Orders,Net sales (USD)\nKOPIAYU,2026-11-03,1,12.50\n"
+    report = import_promo_sales(session, SPECIALIST, program.id, header)
+    assert report.refused
+    assert "these sales are in USD" in str(report.problems[0][2])
+    sign = b'code,date,orders,revenue\nKOPIAYU,2026-11-03,1,"$1,200.00"\n'
+    report = import_promo_sales(session, SPECIALIST, program.id, sign)
+    assert report.refused
+    assert report.problems[0][1] == "net"
+    assert session.scalar(select(func.count(PromoSale.id))) == 0
+
+
+def test_a_file_with_total_sales_only_is_refused(session, shop) -> None:
+    program, _ayu, _budi = shop
+    with pytest.raises(FieldErrors) as refused:
+        import_promo_sales(
+            session, SPECIALIST, program.id, b"Discount code,Day,Orders,Total sales\nKOPIAYU,2026-11-03,1,5\n"
+        )
+    assert "total sales only" in refused.value.errors["file"]
+
+
+def test_a_file_without_dates_needs_the_period_it_covers(session, shop) -> None:
+    program, ayu, _budi = shop
+    undated = b"Discount code,Orders,Net sales\nKOPIAYU,3,405000\n"
+    with pytest.raises(FieldErrors) as refused:
+        import_promo_sales(session, SPECIALIST, program.id, undated)
+    assert "no day or month column" in refused.value.errors["file"]
+    import_promo_sales(session, SPECIALIST, program.id, undated, period=(D(2026, 11, 1), D(2026, 11, 15)))
+    assert _stored(session, ayu.id) == [(D(2026, 11, 1), D(2026, 11, 15), 3, Decimal("405000"))]
+
+
+def test_a_dry_run_writes_nothing_and_a_viewer_may_not_import(session, shop) -> None:
+    program, _ayu, _budi = shop
+    preview = import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, dry_run=True)
+    assert len(preview.sales) == 3
+    assert not preview.written
+    assert session.scalar(select(func.count(PromoSale.id))) == 0
+    with pytest.raises(PermissionDenied):
+        import_promo_sales(session, VIEWER, program.id, SHOPIFY)
+
+
+def test_codes_compare_trimmed_and_case_insensitively_and_months_read_in_both_languages() -> None:
+    assert code_key("  KopiAyu ") == code_key("kopiayu")
+    assert read_month("Januari 2026", "id") == D(2026, 1, 1)
+    assert read_month("11/2026", "en_US") == D(2026, 11, 1)
+    assert read_month("2026-11-01", "en_US") == D(2026, 11, 1)
+
+
+def test_roi_counts_promo_orders_and_net_sales_and_commission_earns_on_them(session, shop) -> None:
+    program, ayu, budi = shop
+    # a figure typed on a deliverable: Ayu's is replaced by the shop's, Budi (no promo sales) keeps his own
+    b.deliverable(session, ayu, status="published", url="https://x.example/1", conversions=50, revenue=Decimal("9"))
+    b.deliverable(session, budi, status="published", url="https://x.example/2", conversions=7, revenue=Decimal("70000"))
+    session.flush()
+    import_promo_sales(session, SPECIALIST, program.id, BAHASA)  # Ayu 2 orders Rp1.250.000, Budi 1 order Rp300.000
+    results = roi.collaboration_results(session, program_id=program.id).set_index("influencer")
+    assert (results.loc["Ayu", "conversions"], results.loc["Ayu", "revenue"]) == (2, Decimal("1250000"))
+    assert (results.loc["Ayu", "content_conversions"], results.loc["Ayu", "content_revenue"]) == (50, Decimal("9"))
+    assert (results.loc["Budi", "conversions"], results.loc["Budi", "revenue"]) == (1, Decimal("300000"))
+    # commission: 10% of the shop's net sales on top of the fixed fee
+    assert results.loc["Ayu", "fee_cost"] == Decimal("1000000") + Decimal("125000")
+    assert results.loc["Ayu", "cpa"] == Decimal("1125000") / 2
+    summary = roi.program_summary(session, program.id)
+    assert summary.loc[0, "creator_conversions"] == 3
+
+
+def test_commission_never_goes_negative() -> None:
+    assert roi.commission_earned("commission", Decimal("10"), Decimal("-5000")) == 0
+    assert roi.commission_earned("commission", Decimal("10"), Decimal("5000")) == Decimal("500")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    days=st.lists(
+        st.tuples(st.integers(1, 30), st.integers(0, 20), st.integers(-50_000, 2_000_000)), min_size=1, max_size=12
+    )
+)
+def test_sales_split_over_days_and_imported_again_give_the_same_totals(session, days) -> None:
+    program = b.program(session, currency="IDR")
+    collab = b.collaboration(session, program, promo_code="RANDOM")
+    session.flush()
+    lines = ["code,date,orders,revenue"] + [f"random,2026-11-{d:02d},{o},{r}" for d, o, r in days]
+    daily = "\n".join(lines).encode()
+    orders, revenue = sum(o for _d, o, _r in days), Decimal(sum(r for _d, _o, r in days))
+    import_promo_sales(session, SPECIALIST, program.id, daily)
+    assert _totals(session, program.id) == (orders, revenue)
+    import_promo_sales(session, SPECIALIST, program.id, daily)  # the same file again: no double counting
+    assert _totals(session, program.id) == (orders, revenue)
+    monthly = f"code,month,orders,revenue\nRANDOM,2026-11,{orders},{revenue}\n".encode()
+    import_promo_sales(session, SPECIALIST, program.id, monthly)  # the same sales as one month
+    assert _totals(session, program.id) == (orders, revenue)
+    results = roi.collaboration_results(session, program_id=program.id)
+    assert (results.loc[0, "conversions"], results.loc[0, "revenue"]) == (orders, revenue)
+    assert len(_stored(session, collab.id)) == 1
+
+
+def _cli_program(url: str) -> tuple[int, int]:
+    from db.engine import session_scope
+
+    with session_scope(url) as s:
+        program = b.program(s, currency="IDR")
+        collab = b.collaboration(s, program, b.influencer(s, name="Ayu"), promo_code="KOPIAYU")
+        b.collaboration(s, program, b.influencer(s, name="Budi"), promo_code="KOPIBUDI")
+        s.flush()
+        return program.id, collab.id
+
+
+def test_the_command_line_imports_reports_rows_and_exits_0_1_or_2(migrated_url: str, tmp_path) -> None:
+    from db.engine import session_scope
+    from tests.cli_run import run_cli
+
+    program_id, ayu_id = _cli_program(migrated_url)
+    shopify = tmp_path / "sales_by_discount.csv"
+    shopify.write_bytes(SHOPIFY)
+    dry = run_cli("import", "promo-sales", "--program", str(program_id), str(shopify), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert b"(dry run: nothing written)" in dry.stdout
+    done = run_cli("import", "promo-sales", "--program", str(program_id), str(shopify))
+    assert done.returncode == 0, done.stderr
+    assert b"Imported for 2026-11-03..2026-11-04: 3 sale rows (6 orders), 0 stored rows replaced" in done.stdout
+    bahasa = tmp_path / "penjualan.csv"
+    bahasa.write_bytes(BAHASA)
+    some = run_cli("import", "promo-sales", "--program", str(program_id), str(bahasa))
+    assert some.returncode == 1  # WELCOME10 is nobody's: reported, the others imported
+    assert b"row 5, code: no creator in this program has the code WELCOME10" in some.stderr
+    usd = tmp_path / "usd.csv"
+    usd.write_bytes(b"code,date,orders,revenue,currency\nKOPIAYU,2026-11-10,1,12.50,USD\n")
+    refused = run_cli("import", "promo-sales", "--program", str(program_id), str(usd))
+    assert refused.returncode == 2
+    assert b"these sales are in USD; Ayu's collaboration is in IDR" in refused.stderr
+    total_only = tmp_path / "totals.csv"
+    total_only.write_bytes(b"Discount code,Day,Orders,Total sales\nKOPIAYU,2026-11-03,1,5\n")
+    bad = run_cli("import", "promo-sales", "--program", str(program_id), str(total_only))
+    assert bad.returncode == 2
+    assert b"total sales only" in bad.stderr
+    with session_scope(migrated_url) as s:
+        # the Bahasa file covers 3-4 Nov and replaced the Shopify file's days: Ayu sold nothing on the 4th there
+        assert _stored(s, ayu_id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("1250000"))]
+
+
+def test_a_woocommerce_coupon_report_has_no_sales_and_is_refused(session, shop) -> None:
+    program, _ayu, _budi = shop
+    coupons = b"Coupon code,Orders,Amount discounted,Created,Expires,Type\nkopiayu,12,180000,2026-10-01,,Percentage\n"
+    with pytest.raises(FieldErrors) as refused:
+        import_promo_sales(session, SPECIALIST, program.id, coupons)
+    assert refused.value.errors["file"].startswith("the file needs a net sales column")
+
+
+def test_a_code_two_creators_share_or_an_order_with_two_creators_codes_refuses_the_row(session, shop) -> None:
+    program, _ayu, budi = shop
+    b.collaboration(session, program, b.influencer(session, name="Citra"), promo_code="kopibudi ")
+    session.flush()
+    shared = b"code,date,orders,revenue\nKOPIBUDI,2026-11-03,1,100000\n"
+    report = import_promo_sales(session, SPECIALIST, program.id, shared)
+    assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
+        (2, "code", "the code KOPIBUDI is given to more than one creator of this program")
+    ]
+    budi.promo_code = "KOPIBUDI2"
+    session.flush()
+    both = b'Date,Order #,Coupon(s),Net Sales\n2026-11-03,1,"KOPIAYU, KOPIBUDI2",100000\n'
+    report = import_promo_sales(session, SPECIALIST, program.id, both)
+    assert report.refused
+    assert str(report.problems[0][2]) == (
+        "the row names codes of several creators (KOPIAYU, KOPIBUDI2); give each order one creator's code"
+    )
+    assert session.scalar(select(func.count(PromoSale.id))) == 0
+
+
+def test_a_month_row_beside_that_months_days_is_refused(session, shop) -> None:
+    program, _ayu, _budi = shop
+    data = b"code,date,month,orders,revenue\nKOPIAYU,,2026-11,9,900000\nKOPIAYU,2026-11-03,,1,100000\n"
+    report = import_promo_sales(session, SPECIALIST, program.id, data)
+    assert report.refused
+    assert [(line, str(reason)) for line, _name, reason in report.problems] == [
+        (3, "Ayu's sales of 2026-11-03 to 2026-11-03 overlap those of row 2")
+    ]
+
+
+def test_merging_two_creators_keeps_their_promo_sales_added_up(session, shop) -> None:
+    from influencers.contacts import merge_influencers
+
+    program, ayu, budi = shop
+    data = (
+        b"code,date,orders,revenue\n"
+        b"KOPIAYU,2026-11-03,2,200000\nKOPIBUDI,2026-11-03,1,50000\nKOPIBUDI,2026-11-05,1,70000\n"
+    )
+    import_promo_sales(session, SPECIALIST, program.id, data)
+    merge_influencers(session, SPECIALIST, ayu.influencer_id, budi.influencer_id)
+    session.flush()
+    session.expire_all()
+    [kept] = roi.collaboration_results(session, program_id=program.id)["collaboration_id"]
+    assert _stored(session, kept) == [
+        (D(2026, 11, 3), D(2026, 11, 3), 3, Decimal("250000")),
+        (D(2026, 11, 5), D(2026, 11, 5), 1, Decimal("70000")),
+    ]
+    assert _totals(session, program.id) == (4, Decimal("320000"))
+
+
+def test_a_merge_refuses_sales_it_cannot_add_up(session, shop) -> None:
+    from db.errors import DomainError
+    from influencers.contacts import merge_influencers
+
+    program, ayu, budi = shop
+    # one file may give one creator a month and another a day of it: a merge cannot add those up
+    both = b"code,date,month,orders,revenue\nKOPIAYU,,2026-11,2,200000\nKOPIBUDI,2026-11-01,,1,50000\n"
+    import_promo_sales(session, SPECIALIST, program.id, both)
+    with pytest.raises(DomainError, match="Both collaborations hold promo code sales from 2026-11-01"):
+        merge_influencers(session, SPECIALIST, ayu.influencer_id, budi.influencer_id)
