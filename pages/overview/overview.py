@@ -163,7 +163,7 @@ converted = converted_totals(month["overview"].totals, month["reporting"])
 if len(currencies) > 1 or (currencies and currencies[0] != month["reporting"]):
     reporting = month["reporting"]
     st.markdown(_("**All currencies in {currency}**", currency=reporting))
-    a, _b = st.columns([1, 4])
+    a, _b = st.columns([2, 3])  # wide enough for its label ("Anggaran terpakai, semua mata uang dalam IDR")
     label = _("Budget used, all currencies in {currency}", currency=reporting)
     if converted is None:  # a rate is missing: no figure that reads as "nothing spent"
         a.metric(label, "—")
