@@ -105,7 +105,8 @@ programs, creators = _choices(db_key())
 program_names = dict(zip(programs["id"].astype(int), programs["name"], strict=True)) if len(programs) else {}
 creator_names = dict(creators)
 
-c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 1, 1], vertical_alignment="bottom")
+# The three moves share one row sized to their words ("Sebelumnya", "Berikutnya" are never cut to "Sebelu…").
+c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="bottom")
 view = c1.segmented_control(
     _("View"),
     ["month", "week"],
@@ -117,11 +118,12 @@ view = view or "month"
 c2.date_input(
     _("Show the {view} of", view=_("month") if view == "month" else _("week")), key="cal_day", format=picker_format()
 )
-c3.button(_("Previous"), key="cal_prev", on_click=_shift, args=(-1,), icon=":material/chevron_left:")
-c4.button(_("Today"), key="cal_today", on_click=_today)
-c5.button(_("Next"), key="cal_next", on_click=_shift, args=(1,), icon=":material/chevron_right:")
+moves = c3.container(horizontal=True, gap="small")
+moves.button(_("Previous"), key="cal_prev", on_click=_shift, args=(-1,), icon=":material/chevron_left:")
+moves.button(_("Today"), key="cal_today", on_click=_today)
+moves.button(_("Next"), key="cal_next", on_click=_shift, args=(1,), icon=":material/chevron_right:")
 
-f1, f2, f3, f4, f5 = st.columns([2, 2, 2, 2, 1], vertical_alignment="bottom")
+f1, f2, f3, f4 = st.columns(4, vertical_alignment="bottom")
 program_id = f1.selectbox(
     _("Program"),
     [None, *program_names],
@@ -148,7 +150,7 @@ statuses = f4.multiselect(
     key="cal_status",
     placeholder=_("Any status"),
 )
-overdue_only = f5.checkbox(_("Overdue only"), key="cal_overdue")
+overdue_only = st.checkbox(_("Overdue only"), key="cal_overdue")  # its own line: the whole label in view
 
 anchor = st.session_state["cal_day"]
 if view == "week":

@@ -160,8 +160,9 @@ with tab_export:
             with session_scope() as s:
                 record_export(s, actor, name, since, until, currency, content, file_format=file_format)
 
-        d1, d2 = st.columns(2)
-        d1.download_button(
+        # one row that wraps: each button as wide as its file name, never cut to "...IDR.x…"
+        downloads = st.container(horizontal=True)
+        downloads.download_button(
             _("Download {file}", file=fname),
             data=content,
             file_name=fname,
@@ -177,7 +178,7 @@ with tab_export:
             st.error(error_text(exc))
         else:
             xlsx_name = file_name(name, since, until, currency, "xlsx")
-            d2.download_button(
+            downloads.download_button(
                 _("Download {file}", file=xlsx_name),
                 data=workbook,
                 file_name=xlsx_name,

@@ -30,8 +30,17 @@ from pages.components.influencer_forms import (
     value,
 )
 from pages.components.inputs import error_text, message_text
+from pages.components.money import money, number
 from pages.components.table_dates import BLANK_CELL, dated_columns
-from pages.components.terms import CHANNEL_LABELS, column_labels, field_label, labelled, platform_label, term
+from pages.components.terms import (
+    CHANNEL_LABELS,
+    column_labels,
+    field_label,
+    is_missing,
+    labelled,
+    platform_label,
+    term,
+)
 
 actor = require_page("influencers")
 can_edit = actor.can("influencer.edit")
@@ -47,6 +56,22 @@ TIER_LABELS = {
     "mega": _("Mega (1M and more)"),
 }
 STATUS_LABELS = {"active": _("Active"), "do_not_contact": _("Do not contact")}
+# The directory's orders (`queries.SORTS`) in the user's words, never their codes ("name", "updated").
+SORT_LABELS = {
+    "name": _("Name"),
+    "followers": _("Followers"),
+    "country": _("Country"),
+    "status": _("Status"),
+    "updated": _("Last changed"),
+}
+
+
+def _sort_chosen() -> None:
+    """Choosing an order sets its usual direction (followers: largest first, the rest A to Z); the toggle then
+    stays as the user sets it. A widget's `value=` only counts on its first run, so it cannot do this."""
+    st.session_state["inf_desc"] = st.session_state["inf_sort"] == "followers"
+
+
 CONTACT_KEYS = ("name", "email", "phone", "country", "city", "language", "agency_name", "agency_contact", "owner")
 
 
@@ -232,8 +257,14 @@ with tabs[0]:
         tag = g3.selectbox(
             _("Tag"), [None, *options["tag"]], key="inf_tag", format_func=lambda v: _("Any") if v is None else v
         )
-        sort = g4.selectbox(_("Sort by"), list(queries.SORTS), key="inf_sort")
-        descending = g4.toggle(_("Descending"), key="inf_desc", value=sort == "followers")
+        sort = g4.selectbox(
+            _("Sort by"),
+            list(queries.SORTS),
+            key="inf_sort",
+            format_func=lambda s: SORT_LABELS[s],
+            on_change=_sort_chosen,
+        )
+        descending = g4.toggle(_("Descending"), key="inf_desc")
         filters = tuple(
             (k, v)
             for k, v in {
@@ -580,12 +611,28 @@ if opened is not None:
         st.caption(_("Nothing paid yet."))
     st.subheader(_("Handles"))
     handles = labelled(_with_moments(detail["handles"], "metrics_updated_at"), {"platform": "platform"})
+
+    # figures the user's way (31.115 and 2,73 in Bahasa Indonesia), every header a word, never a field code
+    def count(v) -> str:  # a whole count even when pandas read a column with gaps as floats
+        return "" if is_missing(v) else number(int(v))
+
+    handles = handles.assign(
+        followers=[count(v) for v in handles["followers"]],
+        engagement_rate=[fmt(v, 2) for v in handles["engagement_rate"]],
+        avg_views=[count(v) for v in handles["avg_views"]],
+    )
     st.dataframe(
         handles,
         hide_index=True,
         key="inf_detail_handles",
         column_config=dated_columns(
-            handles, column_labels(handles.columns, profile_url=st.column_config.LinkColumn(_("Profile")))
+            handles,
+            column_labels(
+                handles.columns,
+                profile_url=st.column_config.LinkColumn(_("Profile")),
+                avg_views=_("Average views"),
+                metrics_updated_at=_("Figures updated"),
+            ),
         ),
         placeholder=BLANK_CELL,
     )
@@ -596,6 +643,11 @@ if opened is not None:
         collabs = labelled(
             _with_moments(detail["collaborations"], "stage_changed_at"), {"stage": "stage", "fee_type": "fee_type"}
         )
+        # the fee in its currency (Rp12.500.000), as the Programs page writes it; blank when none was agreed
+        collabs["fee"] = [
+            "" if is_missing(fee) else money(fee, cur)
+            for fee, cur in zip(collabs["fee"], collabs["currency"], strict=True)
+        ]
         st.dataframe(
             collabs,
             hide_index=True,

@@ -33,7 +33,7 @@ from pages.components.i18n import _, date_text
 from pages.components.inputs import message_text
 from pages.components.money import amount_columns, money, number
 from pages.components.navigation import page_link
-from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, term
+from pages.components.terms import SYNC_KIND_LABELS, SYNC_STATUS_LABELS, is_missing, term
 
 actor = require_page("overview")
 st.title(_("Overview"))
@@ -163,7 +163,7 @@ converted = converted_totals(month["overview"].totals, month["reporting"])
 if len(currencies) > 1 or (currencies and currencies[0] != month["reporting"]):
     reporting = month["reporting"]
     st.markdown(_("**All currencies in {currency}**", currency=reporting))
-    a, _b = st.columns([1, 4])
+    a, _b = st.columns([2, 3])  # wide enough for its label ("Anggaran terpakai, semua mata uang dalam IDR")
     label = _("Budget used, all currencies in {currency}", currency=reporting)
     if converted is None:  # a rate is missing: no figure that reads as "nothing spent"
         a.metric(label, "—")
@@ -180,32 +180,49 @@ c.metric(_("Influencers"), number(summary["influencers"]))
 
 ranked = ads["campaigns"].copy() if ads["campaigns"] is not None else pd.DataFrame()
 if not ranked.empty:
-    # ROAS compares campaigns across currencies; campaigns without conversion value rank by CPA in Campaigns.
+    # ROAS compares campaigns across currencies; campaigns without conversion value rank by CPA in Campaigns
+    # (the caption under the tables says how many).
     ranked["label"] = campaign_labels(ranked)  # over every campaign of the month, before the top and bottom five
     ranked = ranked[ranked["spend"] > 0]
-    ranked["roas_sort"] = [float(v) if v is not None else 0.0 for v in ranked["roas"]]
+    # only campaigns with a ROAS are ranked by it: one without conversion value (leads, awareness) shows "—",
+    # and at the bottom it would read as the worst of the month
+    has_roas = ranked["roas"].map(lambda v: not is_missing(v)).astype(bool)
+    unranked = int((~has_roas).sum())
+    ranked = ranked.loc[has_roas].copy()  # a boolean mask: an empty month keeps its columns
+    ranked["roas_sort"] = [float(v) for v in ranked["roas"]]
     ranked = ranked.sort_values(["roas_sort", "spend"], ascending=[False, False])
-    left, right = st.columns(2)
 
     def _rank_table(frame, key: str) -> None:
+        # ROAS, what the table ranks by, right after the campaign: in view beside the widest label, never only
+        # after scrolling sideways
         shown = pd.DataFrame(
             {
                 _("Campaign"): list(frame["label"]),
+                _("ROAS"): ["—" if v is None else number(v, 2) for v in frame["roas"]],
                 _("Spend"): [money(v, c) for v, c in zip(frame["spend"], frame["currency"], strict=True)],
                 _("Conversions"): [number(v) for v in frame["conversions"]],
                 _("CPA"): [money_or_blank(v, c) for v, c in zip(frame["cpa"], frame["currency"], strict=True)],
-                _("ROAS"): ["—" if v is None else number(v, 2) for v in frame["roas"]],
             }
         )
-        # sized to the longest cell: a campaign's label (its account and platform id) is never cut
+        # sized to the longest cell: a campaign's label (its account and platform id) is never cut; one table
+        # per row (the page's width), so the figures beside the label are in view
         st.dataframe(shown, hide_index=True, key=key, column_config=amount_columns(shown, (_("Campaign"), _("Spend"))))
 
-    with left:
-        st.subheader(_("Top campaigns by ROAS"))
+    st.subheader(_("Top campaigns by ROAS"))
+    if ranked.empty:
+        st.caption(_("No campaign tracks a conversion value this month, so none has a ROAS to rank."))
+    else:
         _rank_table(ranked.head(5), "overview_top")
-    with right:
         st.subheader(_("Bottom campaigns by ROAS"))
         _rank_table(ranked.tail(5).iloc[::-1], "overview_bottom")
+    if unranked:
+        st.caption(
+            _(
+                "{count} campaign(s) with spend track no conversion value (leads, awareness) and are not ranked by "
+                "ROAS: compare them by CPA on the Campaigns page.",
+                count=number(unranked),
+            )
+        )
 
 st.subheader(_("Alerts"))
 render_alerts(month["alerts"], limit=8, key="overview_alerts")

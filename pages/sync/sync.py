@@ -159,6 +159,13 @@ elif has_token:
                     _("Sync finished"),
                     _("Sync finished with errors"),
                 )
+else:  # no token (or an unreadable one): say what opens the button and what works meanwhile
+    st.caption(
+        _(
+            "The Sync now button appears here once a Meta access token is set (see Meta connection above). "
+            "Until then, import an Ads Manager export below."
+        )
+    )
 
 # -- TikTok -------------------------------------------------------------------------------------------
 st.subheader(_("TikTok connection"))
@@ -234,6 +241,13 @@ elif tiktok.token_present and not tiktok.error:
                     _("TikTok sync finished"),
                     _("TikTok sync finished with errors"),
                 )
+else:
+    st.caption(
+        _(
+            "The Sync TikTok now button appears here once a TikTok access token is set (see TikTok connection "
+            "above). Until then, import a TikTok Ads Manager report below."
+        )
+    )
 
 # -- TikTok, Google Ads and LinkedIn report files ---------------------------------------------------------
 st.subheader(_("Import a TikTok, Google Ads or LinkedIn report"))
