@@ -154,7 +154,8 @@ def fee_benchmarks(session: Session, *, currency: str | None = None) -> list[Fee
         .where(SocialHandle.influencer_id.in_(people), SocialHandle.followers.is_not(None))
         .group_by(SocialHandle.influencer_id, SocialHandle.platform)
     ):
-        followers[(person, platform)] = int(most)
+        if most is not None:
+            followers[(person, platform)] = int(most)
     points: dict[str, dict[tuple[str, str, str], list[tuple[Decimal, int]]]] = defaultdict(lambda: defaultdict(list))
     for cid, person, fee_type, fee, cur in collabs:
         for (platform, kind), per_item in fee_per_deliverable(fee_type, fee, items[cid], cur).items():
@@ -192,4 +193,4 @@ def creator_tiers(session: Session, influencer_id: int) -> dict[str, str]:
         .where(SocialHandle.influencer_id == influencer_id, SocialHandle.followers.is_not(None))
         .group_by(SocialHandle.platform)
     )
-    return {platform: tier for platform, most in rows if (tier := tier_of(int(most))) is not None}
+    return {platform: tier for platform, most in rows if most is not None and (tier := tier_of(int(most)))}

@@ -51,7 +51,8 @@ def test_median_and_quartiles_by_nearest_rank_over_micro_reels(session) -> None:
     assert (bench.p25, bench.median, bench.p75) == (Decimal(1_800_000), Decimal(2_500_000), Decimal(3_200_000))
     # per 1,000 followers: fee / 50 each; the median is 2,500,000 / 50
     assert bench.per_thousand == Decimal(50_000)
-    assert bench.is_above(Decimal(3_200_001)) and not bench.is_above(Decimal(3_200_000))
+    assert bench.is_above(Decimal(3_200_001))
+    assert not bench.is_above(Decimal(3_200_000))
 
 
 def test_fewer_than_three_points_give_no_figures(session) -> None:
@@ -59,12 +60,14 @@ def test_fewer_than_three_points_give_no_figures(session) -> None:
     deal(session, program, 50_000, 1_000_000)
     deal(session, program, 60_000, 9_000_000)
     [bench] = fee_benchmarks(session)
-    assert bench.count == 2 and not bench.enough
+    assert bench.count == 2
+    assert not bench.enough
     assert (bench.median, bench.p25, bench.p75, bench.per_thousand) == (None, None, None, None)
     assert not bench.is_above(Decimal(10**12))
     deal(session, program, 70_000, 2_000_000)
     [bench] = fee_benchmarks(session)
-    assert bench.count == MIN_POINTS and bench.median == Decimal(2_000_000)
+    assert bench.count == MIN_POINTS
+    assert bench.median == Decimal(2_000_000)
 
 
 def test_tiers_come_from_the_followers_on_the_deliverable_platform(session) -> None:
@@ -138,7 +141,8 @@ def test_currencies_are_kept_apart(session) -> None:
     ]
     assert [b.currency for b in fee_benchmarks(session, currency="USD")] == ["USD"]
     usd = benchmark_for(benches, "USD", "instagram", "micro", "reel")
-    assert usd is not None and usd.per_thousand == Decimal("4.01")
+    assert usd is not None
+    assert usd.per_thousand == Decimal("4.01")
     assert benchmark_for(benches, "EUR", "instagram", "micro", "reel") is None
 
 
