@@ -256,7 +256,7 @@ with tabs[0]:
             st.info(_("No influencer matches these filters. Clear a filter or search for something else."))
         else:
             st.dataframe(
-                labelled(table.drop(columns=["id", "updated_at"]), {"status": "influencer_status"}),
+                labelled(table.drop(columns=["id", "updated_at"]), {"status": "influencer_status", "tier": "tier"}),
                 hide_index=True,
                 width="stretch",
                 key="influencers_table",
