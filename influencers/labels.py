@@ -1,6 +1,6 @@
 """People's words for the codes influencers defines: pipeline stages, program, deliverable, payment and influencer
-statuses, fee types and recognition, deliverable types, result fields, interaction channels, payment methods and
-creator platforms.
+statuses, fee types and recognition, deliverable types, result fields, interaction channels, payment methods,
+creator platforms and follower tiers.
 
 Pure data marked with `N_()`; see db/labels.py for how the packages' tables are gathered and shown.
 """
@@ -79,6 +79,14 @@ RECOGNITION_LABELS = {
     "on_delivery": N_("When the content is delivered"),
     "over_flight": N_("Spread over the flight"),
 }
+# Follower tiers (influencers.queries.TIERS), as a word in a sentence ("micro Instagram creators")
+TIER_LABELS = {
+    "nano": N_("nano"),
+    "micro": N_("micro"),
+    "mid": N_("mid-tier"),
+    "macro": N_("macro"),
+    "mega": N_("mega"),
+}
 # Influencer statuses (influencers.models.INFLUENCER_STATUSES)
 INFLUENCER_STATUS_LABELS = {"active": N_("active"), "do_not_contact": N_("do not contact")}
 PLATFORM_OTHER = N_("Other")  # influencers.handles.PLATFORM_LABELS["other"]; the others are brand names
@@ -97,4 +105,5 @@ LABEL_MAPS = {
     "recognition": RECOGNITION_LABELS,
     "influencer_status": INFLUENCER_STATUS_LABELS,
     "platform": INFLUENCER_PLATFORM_LABELS,
+    "tier": TIER_LABELS,
 }

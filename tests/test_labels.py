@@ -56,7 +56,7 @@ def _domain_codes() -> dict[str, set[str]]:
     from db.roles import ROLES
     from demo import workspace
     from finance import fx
-    from influencers import fees, models
+    from influencers import fees, models, queries
 
     actions, records = _audit_codes()
     actions = actions - {"approved"}  # the payments call maps approved -> approve itself
@@ -85,6 +85,7 @@ def _domain_codes() -> dict[str, set[str]]:
         "deliverable_type": set(models.DELIVERABLE_TYPES),
         "interaction_channel": set(models.INTERACTION_CHANNELS),
         "influencer_status": set(models.INFLUENCER_STATUSES),
+        "tier": set(queries.TIERS),
         "pacing": set(pacing.STATUSES),
         "pacing_flag": set(pacing.FLAGS),
         "budget_change_status": {changes.PROPOSED, changes.REJECTED, plans.APPROVED},

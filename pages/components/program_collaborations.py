@@ -1,6 +1,6 @@
 """The Programs page's Collaborations tab: every creator's terms and stage history, and the terms form (fees and
-product value read as typed in the user's locale, a warning while a contract has no fee, conflicts with what
-changed)."""
+product value read as typed in the user's locale, a warning while a contract has no fee, what the team's programs
+paid creators of the same tier for the same deliverables (`fee_benchmarks`), conflicts with what changed)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from db.roles import Actor
 from influencers import programs, queries
 from influencers.models import FEE_TYPES
 from pages.components.data import CACHE_TTL, db_key
+from pages.components.fee_benchmarks import fee_hint
 from pages.components.i18n import _, current_language
 from pages.components.influencer_forms import (
     field_error,
@@ -112,8 +113,9 @@ def _save_terms(actor: Actor, collaboration_id: int, fallback_currency: str) -> 
         reload_form(FORM)
 
 
-def terms_form(actor: Actor, row, deliverable_fees: list[Decimal | None]) -> None:
-    """Edit one collaboration's terms (`program.edit`)."""
+def terms_form(actor: Actor, row, deliverables: list[tuple[str, str, Decimal | None]]) -> None:
+    """Edit one collaboration's terms (`program.edit`); `deliverables`: its (platform, type, own fee)."""
+    deliverable_fees = [own for _platform, _type, own in deliverables]
     chosen = int(row.id)
     # Loaded for another collaboration or language (amounts are written the language's way), never because
     # someone else saved: what the user typed stays, and saving it on the old version is a conflict.
@@ -172,6 +174,7 @@ def terms_form(actor: Actor, row, deliverable_fees: list[Decimal | None]) -> Non
                 ),
                 icon=":material/warning:",
             )
+        fee_hint(row.influencer, int(row.influencer_id), fee_type, fee, currency, deliverables)
         st.button(
             _("Save terms"),
             on_click=_save_terms,
@@ -229,5 +232,9 @@ def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame) -> No
         placeholder=BLANK_CELL,
     )
     if actor.can("program.edit"):
-        own = [] if items.empty else list(items.loc[items["collaboration_id"] == chosen, "fee"])
-        terms_form(actor, row, [None if f is None or pd.isna(f) else f for f in own])
+        own = items.loc[items["collaboration_id"] == chosen] if not items.empty else items
+        terms_form(
+            actor,
+            row,
+            [(d.platform, d.type, None if d.fee is None or pd.isna(d.fee) else d.fee) for d in own.itertuples()],
+        )

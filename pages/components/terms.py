@@ -56,6 +56,7 @@ from influencers.labels import (
     RECOGNITION_LABELS,
     RESULT_LABELS,
     STAGE_LABELS,
+    TIER_LABELS,
 )
 from pages.components.i18n import LANGUAGES, N_, _
 
@@ -370,6 +371,7 @@ __all__ = [
     "SYNC_KIND_LABELS",
     "SYNC_SOURCE_LABELS",
     "SYNC_STATUS_LABELS",
+    "TIER_LABELS",
 ]
 BLANK = "—"  # what a missing value reads as on screen (never "None", "nan" or "NaT")
 

@@ -1,5 +1,6 @@
 """Influencers: the CRM directory with search and filters, add/edit forms, the detail view with
-handles, collaborations, interactions and results, CSV import and merging duplicates."""
+handles, collaborations, interactions and results, CSV import, merging duplicates and the fee benchmarks of the
+team's own programs."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pages.components.auth import require_page
 from pages.components.budget_widgets import tile
 from pages.components.data import CACHE_TTL, clear_caches, db_key, moment_values, today
 from pages.components.empty import empty_state
+from pages.components.fee_benchmarks import benchmarks_tab
 from pages.components.i18n import _, picker_format
 from pages.components.influencer_forms import (
     field_error,
@@ -214,6 +216,7 @@ options, count = _options(db_key())
 tab_names = [_("Directory")]
 if can_edit:
     tab_names += [_("Add influencer"), _("Import CSV"), _("Duplicates")]
+tab_names += [_("Fee benchmarks")]
 tabs = st.tabs(tab_names)
 
 with tabs[0]:
@@ -284,7 +287,7 @@ with tabs[0]:
             st.info(_("No influencer matches these filters. Clear a filter or search for something else."))
         else:
             st.dataframe(
-                labelled(table.drop(columns=["id", "updated_at"]), {"status": "influencer_status"}),
+                labelled(table.drop(columns=["id", "updated_at"]), {"status": "influencer_status", "tier": "tier"}),
                 hide_index=True,
                 width="stretch",
                 key="influencers_table",
@@ -564,6 +567,9 @@ if can_edit:
                 for line in report.combined_collaborations:
                     st.info(line)
         form_feedback("inf_merge")
+
+with tabs[-1]:
+    benchmarks_tab(TIER_LABELS)
 
 # -- detail ------------------------------------------------------------------------------------
 
