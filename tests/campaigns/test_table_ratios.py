@@ -5,6 +5,7 @@ per-row definition (`performance._ratios`): on random figures, and on random cam
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import pandas as pd
@@ -19,8 +20,12 @@ CURRENCIES = ("IDR", "USD", "JPY", "BHD")  # 0, 2, 0 and 3 places
 DAY = dt.date(2026, 11, 3)
 
 
+@functools.cache
 def amounts(places: int = 4, high: int = 10**14) -> st.SearchStrategy[Decimal]:
-    """Amounts as the table holds them: zero, small, huge, at 0-4 places (stored money has 4)."""
+    """Amounts as the table holds them: zero, small, huge, at 0-4 places (stored money has 4).
+
+    Built once per (places, high), not per draw: hypothesis validates a strategy made afresh (a new `builds`,
+    `one_of`, `sampled_from`) again on every draw, which cost more than the ratios under test. Same values drawn."""
     return st.builds(
         lambda n, p: Decimal(n).scaleb(-p),
         st.one_of(st.just(0), st.integers(1, 999), st.integers(0, high)),
@@ -28,18 +33,33 @@ def amounts(places: int = 4, high: int = 10**14) -> st.SearchStrategy[Decimal]:
     )
 
 
+IMPRESSIONS = st.one_of(st.just(0), st.integers(1, 10**12))
+SIGNS = st.sampled_from((1, 1, 1, -1))  # refunds and corrections can leave a sum below zero
+CURRENCY_PICKS = st.sampled_from(CURRENCIES)
+
+
+@functools.cache
+def optional_amounts(places: int) -> st.SearchStrategy[Decimal | None]:
+    return st.one_of(st.none(), amounts(places, 10**8))
+
+
+@functools.cache
+def ad_set_budgets(places: int) -> st.SearchStrategy[list[Decimal | None]]:
+    return st.lists(optional_amounts(places), max_size=2)
+
+
 @st.composite
 def rows(draw: st.DrawFn) -> tuple[Decimal, int, int, Decimal, Decimal, str]:
-    impressions = draw(st.one_of(st.just(0), st.integers(1, 10**12)))
+    impressions = draw(IMPRESSIONS)
     clicks = draw(st.integers(0, max(impressions, 1) * 2))
-    sign = draw(st.sampled_from((1, 1, 1, -1)))  # refunds and corrections can leave a sum below zero
+    sign = draw(SIGNS)
     return (
         sign * draw(amounts()),
         impressions,
         clicks,
         draw(amounts(high=10**9)),
         draw(amounts()),
-        draw(st.sampled_from(CURRENCIES)),
+        draw(CURRENCY_PICKS),
     )
 
 
@@ -62,9 +82,9 @@ def campaigns(draw: st.DrawFn) -> list[dict]:
         days = draw(st.integers(0, 3))
         out.append(
             {
-                "currency": draw(st.sampled_from(CURRENCIES)),
-                "daily": draw(st.one_of(st.none(), amounts(places, 10**8))),
-                "ad_sets": draw(st.lists(st.one_of(st.none(), amounts(places, 10**8)), max_size=2)),
+                "currency": draw(CURRENCY_PICKS),
+                "daily": draw(optional_amounts(places)),
+                "ad_sets": draw(ad_set_budgets(places)),
                 "days": [
                     {
                         "spend": draw(amounts(places, 10**10)),
