@@ -9,8 +9,10 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from campaigns.number_rule import NumberRule
 from pages.components.data import day_values
 from pages.components.i18n import _
+from pages.components.inputs import message_text
 from pages.components.money import amount_columns, money_column, number_column
 from pages.components.table_dates import BLANK_CELL, dated_columns
 
@@ -49,3 +51,15 @@ def show_preview(table: list[dict], currency: str, labels: dict[str, str], key: 
         column_config=dated_columns(shown, amount_columns(shown, money_labels)),
         placeholder=BLANK_CELL,
     )
+
+
+def number_convention_caption(numbers: NumberRule | None) -> None:
+    """Say which decimal mark an imported file's figures were read with, and why (results and promo sales files)."""
+    if numbers is not None:
+        st.caption(
+            _(
+                "Figures read with '{mark}' as the decimal mark ({reason}).",
+                mark=numbers.decimal,
+                reason=message_text(numbers.reason),
+            )
+        )

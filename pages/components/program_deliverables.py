@@ -18,6 +18,7 @@ from db.roles import Actor, PermissionDenied
 from influencers import deliverables
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS
 from pages.components.i18n import N_, _, current_locale
+from pages.components.import_preview import number_convention_caption
 from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field, error_text, message_text
 from pages.components.money import money
@@ -232,14 +233,7 @@ def _report_notes(report: deliverables.ResultsImport) -> None:
     """What a results file said beyond its rows: totals skipped, the number convention, warnings, refused rows."""
     if report.totals:
         st.caption(_("{count} total row(s) were skipped.", count=report.totals))
-    if report.numbers is not None:
-        st.caption(
-            _(
-                "Figures read with '{mark}' as the decimal mark ({reason}).",
-                mark=report.numbers.decimal,
-                reason=message_text(report.numbers.reason),
-            )
-        )
+    number_convention_caption(report.numbers)
     for warning in report.warnings:  # e.g. the file's last row may be cut: a warning, never a refusal
         st.warning(message_text(warning))
     if report.problems:

@@ -16,6 +16,7 @@ from db.roles import Actor, PermissionDenied
 from influencers import charts, promo_sales, roi
 from pages.components.charts import chart
 from pages.components.i18n import _, date_text
+from pages.components.import_preview import number_convention_caption
 from pages.components.influencer_forms import form_feedback, run_action
 from pages.components.inputs import date_field, error_text, message_text
 from pages.components.money import money, number
@@ -205,14 +206,7 @@ def _promo_notes(report: promo_sales.PromoSalesImport) -> None:
         st.caption(_("{count} total row(s) were skipped.", count=report.totals))
     if report.without_code:
         st.caption(_("{count} row(s) without a promo code were skipped.", count=report.without_code))
-    if report.numbers is not None:
-        st.caption(
-            _(
-                "Figures read with '{mark}' as the decimal mark ({reason}).",
-                mark=report.numbers.decimal,
-                reason=message_text(report.numbers.reason),
-            )
-        )
+    number_convention_caption(report.numbers)
     for warning in report.warnings:
         st.warning(message_text(warning))
     if report.problems:
