@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -401,6 +401,7 @@ def budget_overview(
     reporting_currency: str | None = None,
     recognition: str | None = None,
     spent_converter: SpentConverter | None = None,
+    reporting: Callable[[], tuple[str, Converter, SpentConverter]] | None = None,
 ) -> BudgetOverview:
     """Pacing for every campaign, program, channel and account plan in the period, with totals.
 
@@ -409,21 +410,37 @@ def budget_overview(
     their `PacingInput`s are built only when a channel, account or mixed plan rolls them up.
 
     With `spent_converter` (into `reporting_currency`), the converted totals' spent adds each scope's days
-    converted one by one (`dated_actuals`), as the marketing-spend ledger does."""
+    converted one by one (`dated_actuals`), as the marketing-spend ledger does.
+
+    `reporting` (instead of the three): the reporting currency, the converter and the spent converter to be had
+    later (`finance.reporting.LateReporting`, whose currency scan the caller started beside): called once the
+    campaigns' columns are read, or earlier by the first conversion a program needs, so the scan overlaps the
+    page's other reads; the figures are those of passing its three values."""
     today_here = today or workspace_today(session, now)
     until = today_here - dt.timedelta(days=1)
     # The two scans of the period's insights run beside the session (db.reads) while plans and fees are read.
     ads_by_day = _ad_spend_by_day(session, period, until)
     scan = start_spend_scan(session, period, now)
     to_convert = None
-    if spent_converter is not None and reporting_currency:
+    if reporting is None and spent_converter is not None and reporting_currency:
         to_convert = _days_to_convert(session, period, reporting_currency)
     plans = plans_for_period(session, period, campaigns=False)  # campaign plans: read with the columns
     fee_items = fees.fee_amounts(session, period.start, period.end, recognition=recognition)
+    if reporting is not None:
+        resolve = reporting
+
+        def late_converter(amount: Decimal, source: str, target: str, day: dt.date) -> Decimal | None:
+            return resolve()[1](amount, source, target, day)  # a program's fee in another currency: wait here
+
+        converter = late_converter
+
     programs, seeding = program_inputs(
         session, period, plans, today_here, converter, recognition=recognition, fee_items=fee_items
     )
     scopes = campaign_scopes(session, period, None, now, scan)
+    if reporting is not None:
+        reporting_currency, converter, spent_converter = reporting()
+        to_convert = _days_to_convert(session, period, reporting_currency)  # runs beside the pacing below
     rollups, notes = rollup_inputs(
         plans, period, today_here, scopes, programs, converter, seeding, account_plan_names(session, plans)
     )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.money import precision
-from finance.fx import RateBook, Rates, UsedRate, convert_dated
+from finance.fx import MissingRate, RateBook, Rates, UsedRate, convert_dated, reporting_currency_later
 
 ZERO = Decimal(0)
 # One dated amount: its day, its currency, the amount (rounded to the currency as the file writes it).
@@ -143,6 +143,44 @@ def day_converter(
     """A `DayConverter` into `target` with finance's rates of since..until loaded now (it works after the session
     closes); `pivot`: the reporting currency when the caller has it (else it is worked out again)."""
     return DayConverter(Rates(session, since, until, policy, pivot).book(target))
+
+
+class LateReporting:
+    """The reporting currency and the converters into it, to be had later: made before a page's other reads, it
+    starts the reporting currency's scan beside them (`finance.fx.reporting_currency_later`); its first call
+    waits for the currency and makes what the pages made before their reads: `fx.Rates` of since..until crossing
+    through it (the plans' and totals' converter, `Rates.convert_or_none`) and a `day_converter` into it (the
+    day-by-day spent), the same objects and so the same figures. What `budgets.overview.budget_overview` takes
+    as `reporting` (it calls it where the currency is first needed). Call it while the session is open."""
+
+    def __init__(self, session: Session, since: dt.date, until: dt.date, policy: str | None = None) -> None:
+        self._session, self._since, self._until, self._policy = session, since, until, policy
+        self._currency = reporting_currency_later(session)
+        self._made: tuple[str, Rates, DayConverter] | None = None
+
+    def __call__(self) -> tuple[str, Callable[[Decimal, str, str, dt.date], Decimal | None], DayConverter]:
+        """(reporting currency, converter, spent converter), made on the first call."""
+        currency, rates, spent = self.made
+        return currency, rates.convert_or_none, spent
+
+    @property
+    def made(self) -> tuple[str, Rates, DayConverter]:
+        if self._made is None:
+            currency = self._currency()
+            session, since, until, policy = self._session, self._since, self._until, self._policy
+            rates = Rates(session, since, until, policy, pivot=currency)
+            self._made = (currency, rates, day_converter(session, since, until, currency, policy, pivot=currency))
+        return self._made
+
+    @property
+    def currency(self) -> str:
+        return self.made[0]
+
+    @property
+    def missing(self) -> list[MissingRate]:
+        """Every rate asked for and missing, by the plans' converter or the day-by-day spent, sorted."""
+        _currency, rates, spent = self.made
+        return sorted(set(rates.missing) | set(spent.book.missing))
 
 
 def campaign_spend_in(
