@@ -50,6 +50,8 @@ class SpentConverter(Protocol):
 
     def units_sum(self, dated: Iterable[tuple[dt.date, str, int]], scale: int) -> Decimal | None: ...
 
+    def units_converter(self, currency: str, day: dt.date, scale: int) -> Callable[[int], int] | None: ...
+
 
 @dataclass(frozen=True)
 class CurrencyTotals:
@@ -448,8 +450,8 @@ def budget_overview(
     actual_converted = None
     if spent_converter is not None and reporting_currency:
         actual_converted = []
-        for units, dated, rest in dated_actuals(session, results, fee_items, reporting_currency, to_convert):
-            converted = spent_converter.units_sum(units, SCALE) if units else ZERO
+        actuals = dated_actuals(session, results, fee_items, reporting_currency, to_convert, spent_converter)
+        for converted, dated, rest in actuals:
             fees_converted = spent_converter(dated) if dated else ZERO
             ok = converted is not None and fees_converted is not None
             actual_converted.append(converted + fees_converted + rest if ok else None)  # type: ignore[operator]
@@ -501,7 +503,7 @@ def _days_to_convert(session: Session, period: Period, target: str) -> Future[li
     already in `target` at its precision converts to itself (`finance.fx.convert_dated`: rate 1, nothing to round),
     so the others need not leave the database: `dated_actuals` adds them as one amount.
 
-    Rows: (day, currency, its campaigns packed as `campaign:units,campaign:units` text; `_unpacked` splits it), in
+    Rows: (day, currency, its campaigns packed as `campaign,units,campaign,units` text; `_numbers` splits it), in
     day order: tens of thousands of rows or small JSON arrays cost the page more to decode than the scan itself
     (PostgreSQL: a NUMERIC each for the driver to make), and grouped per day and currency the rows come in the
     order of the insights' (date, currency, campaign, spend) covering index, with nothing to sort (grouped per
@@ -512,26 +514,32 @@ def _days_to_convert(session: Session, period: Period, target: str) -> Future[li
     day, currency, spend = CampaignInsight.date, CampaignInsight.currency, CampaignInsight.spend
     as_is = (currency == target) & Money.within_places(spend, precision(target), dialect)
     if dialect.name == "sqlite":
-        packed = func.group_concat(func.printf("%d:%d", CampaignInsight.campaign_id, type_coerce(spend, Integer)), ",")
+        packed = func.group_concat(func.printf("%d,%d", CampaignInsight.campaign_id, type_coerce(spend, Integer)), ",")
     else:
         units = cast(type_coerce(spend, Numeric) * literal_column(str(10**SCALE)), Numeric(38, 0))
-        packed = func.string_agg(func.concat(CampaignInsight.campaign_id, ":", units), ",")
+        packed = func.string_agg(func.concat(CampaignInsight.campaign_id, ",", units), ",")
     stmt = select(day, currency, packed.label(_PACKED)).where(day >= period.start, day <= period.end, ~as_is)
     return beside(session, stmt.group_by(day, currency).order_by(day, currency))
 
 
 _PACKED = "days"
+_UNASKED: Any = object()
+
+
+def _numbers(packed: str) -> tuple[list[int], list[int]]:
+    """A packed `campaign,units,campaign,units` text as its campaigns and their units (split and parsed in C)."""
+    numbers = list(map(int, packed.split(",")))
+    return numbers[0::2], numbers[1::2]
 
 
 def _unpacked(rows: list[tuple[Any, ...]]) -> Iterable[tuple[int, Any, str, int]]:
     """`_days_to_convert`'s rows as (campaign id, stored day, currency, units): the packed text split."""
     for stored_day, currency, packed in rows:
-        for item in packed.split(","):
-            cid, _sep, units = item.partition(":")
-            yield int(cid), stored_day, currency, int(units)
+        cids, units = _numbers(packed)
+        for cid, amount in zip(cids, units, strict=True):
+            yield cid, stored_day, currency, amount
 
 
-Units = list[tuple[dt.date, str, int]]  # dated amounts in integer units of 10^-SCALE (`Money.units_from_stored`)
 Dated = list[tuple[dt.date, str, Decimal]]
 
 
@@ -540,15 +548,21 @@ def dated_actuals(
     results: PacingResults,
     fee_items: Sequence[fees.FeeAmount],
     target: str,
-    rows: Future[list[tuple[Any, ...]]] | None = None,
-) -> list[tuple[Units, Dated, Decimal]]:
-    """Per row of `results`: the dated amounts of its actual to convert into `target` one by one, as the
-    marketing-spend ledger dates them, and the rest of its actual, already in `target` at its precision (what
-    converting its days one by one gives unchanged). A campaign's days are its completed days (before its account's
-    today; the insight rows `_days_to_convert` reads, `rows` when started earlier), as stored units (day, currency,
-    units) for `SpentConverter.units_sum`; a program's are its influencer fees recognised per currency and completed
-    day (before the workspace's today, in the fee's own currency) as Decimals, none left as rest. Other rows:
-    nothing."""
+    rows: Future[list[tuple[Any, ...]]] | None,
+    spent: SpentConverter,
+) -> list[tuple[Decimal | None, Dated, Decimal]]:
+    """Per row of `results`: its actual's amounts converted into `target` one by one, as the marketing-spend ledger
+    dates them, in three parts: the converted campaign days (None when one has no rate), the dated amounts still to
+    convert, and the rest of its actual, already in `target` at its precision (what converting its days one by one
+    gives unchanged). A campaign's days are its completed days (before its account's today; the insight rows
+    `_days_to_convert` reads, `rows` when started earlier), converted here by `SpentConverter.units_converter`
+    (`units_sum`'s rule, one lookup per day and currency for all campaigns, in stored units); a program's are its
+    influencer fees recognised per currency and completed day (before the workspace's today, in the fee's own
+    currency) as Decimals, none left as rest. Other rows: nothing.
+
+    A campaign's days are converted in date (then currency) order and it stops at its first day without a rate,
+    as `units_sum` over its own list did: a (currency, day) is looked up when a campaign still converting has an
+    amount on it, so the rates asked for (and the missing ones the page lists) are the same."""
     period = results.period
     wanted: dict[int, dt.date] = {}  # campaign id -> its scope's today
     for kind, cid, today in zip(
@@ -556,15 +570,29 @@ def dated_actuals(
     ):
         if kind == SCOPE_CAMPAIGN and cid is not None:
             wanted[int(cid)] = today
-    by_campaign: dict[int, Units] = defaultdict(list)
+    converted: dict[int, int] = {}  # campaign id -> its converted days, in units of the target's places
+    raw: dict[int, int] = {}  # campaign id -> its days' stored units
+    failed: set[int] = set()
     if wanted:
         found = (rows or _days_to_convert(session, period, target)).result()
-        days: dict[Any, dt.date] = {}
-        for cid, stored_day, currency, amount in _unpacked(found):
-            today = wanted.get(cid)
-            day = days.get(stored_day) or days.setdefault(stored_day, _as_date(stored_day))
-            if today is not None and day < today and amount is not None:
-                by_campaign[cid].append((day, currency, amount))
+        for stored_day, currency, packed in found:
+            day = _as_date(stored_day)
+            cids, amounts = _numbers(packed)
+            convert: Any = _UNASKED
+            for cid, units in zip(cids, amounts, strict=True):
+                today = wanted.get(cid)
+                if today is None or day >= today:
+                    continue
+                raw[cid] = raw.get(cid, 0) + units
+                if cid in failed:
+                    continue
+                if convert is _UNASKED:
+                    convert = spent.units_converter(currency, day, SCALE)
+                if convert is None:
+                    failed.add(cid)
+                else:
+                    converted[cid] = converted.get(cid, 0) + convert(units)
+    places = precision(target)
     program_today = {
         key: today
         for key, kind, today in zip(
@@ -578,7 +606,7 @@ def dated_actuals(
         today = program_today.get(key)
         if item.kind == fees.RECOGNISED and item.channel == fees.CHANNEL_FEES and today and item.day < today:
             fee_days[key][(item.day, item.currency)] += item.amount
-    out: list[tuple[Units, Dated, Decimal]] = []
+    out: list[tuple[Decimal | None, Dated, Decimal]] = []
     for key, kind, cid, actual in zip(
         results.scope_key.tolist(),
         results.scope_type.tolist(),
@@ -587,12 +615,13 @@ def dated_actuals(
         strict=True,
     ):
         if kind == SCOPE_CAMPAIGN and cid is not None:
-            listed = by_campaign.get(int(cid), [])
-            out.append((listed, [], actual - Decimal(sum(n for _d, _c, n in listed)).scaleb(-SCALE)))
+            cid = int(cid)
+            days = None if cid in failed else Decimal(converted[cid]).scaleb(-places) if cid in raw else ZERO
+            out.append((days, [], actual - Decimal(raw.get(cid, 0)).scaleb(-SCALE)))
         elif kind == SCOPE_PROGRAM:
-            out.append(([], [(d, c, a) for (d, c), a in sorted(fee_days.get(key, {}).items())], ZERO))
+            out.append((ZERO, [(d, c, a) for (d, c), a in sorted(fee_days.get(key, {}).items())], ZERO))
         else:
-            out.append(([], [], ZERO))
+            out.append((ZERO, [], ZERO))
     return out
 
 

@@ -83,28 +83,28 @@ class DayConverter:
         Decimal's 28 digits (where `convert_dated` rounds it first) goes through `convert_dated` itself, so the two
         never differ (tests/finance/test_units_sum.py). None when a rate is missing."""
         places = precision(self.target)
-        factors = self._factors
         total = 0
         for day, currency, units in dated:
-            key = (currency, day)
-            factor = factors.get(key, _UNSEEN)
-            if factor is _UNSEEN:
-                used = self.rate(currency, day)
-                factor = factors[key] = None if used is None else _Factor.of(currency, used, scale, places)
-            if factor is None:
+            convert = self.units_converter(currency, day, scale)
+            if convert is None:
                 return None
-            # The amount to its currency's places, times the rate's digits, to the target's places: half-up (a tie
-            # away from zero, as Decimal's ROUND_HALF_UP), each step as (n x up + half) // down on |n|.
-            n = units * factor.up1
-            own = (n + factor.half1) // factor.down1 if n >= 0 else -((factor.half1 - n) // factor.down1)
-            product = own * factor.mantissa
-            if -_DIGITS < product < _DIGITS:
-                n = product * factor.up2
-                total += (n + factor.half2) // factor.down2 if n >= 0 else -((factor.half2 - n) // factor.down2)
-            else:
-                amount = Decimal(units).scaleb(-scale)
-                total += int(convert_dated(amount, currency, factor.used, self.target).scaleb(places))
+            total += convert(units)
         return Decimal(total).scaleb(-places)
+
+    def units_converter(self, currency: str, day: dt.date, scale: int) -> Callable[[int], int] | None:
+        """`units_sum`'s rule for one amount of (currency, day), given and returned as integers: 10^-`scale` units
+        in, the converted amount out in units of the target's places (10^-`precision(target)`); None when the
+        day has no rate. Looked up once per (currency, day): what a caller converting every campaign's amount of
+        one day and currency asks once for them all (`budgets.overview.converted_spent`)."""
+        key = (currency, day)
+        factor = self._factors.get(key, _UNSEEN)
+        if factor is _UNSEEN:
+            used = self.rate(currency, day)
+            places = precision(self.target)
+            factor = self._factors[key] = (
+                None if used is None else _Factor.of(currency, used, scale, places, self.target)
+            )
+        return None if factor is None else factor.convert
 
 
 _UNSEEN: Any = object()
@@ -125,16 +125,46 @@ class _Factor:
     down2: int
     half2: int
     used: UsedRate
+    currency: str
+    target: str
+    scale: int
+    places: int
+
+    def convert(self, units: int) -> int:
+        """One amount of 10^-scale units converted, in units of the target's places: to its currency's places,
+        times the rate's digits, to the target's places, half-up (a tie away from zero, as Decimal's ROUND_HALF_UP),
+        each step as (n x up + half) // down on |n|; a product past Decimal's 28 digits through `convert_dated`."""
+        n = units * self.up1
+        own = (n + self.half1) // self.down1 if n >= 0 else -((self.half1 - n) // self.down1)
+        product = own * self.mantissa
+        if -_DIGITS < product < _DIGITS:
+            n = product * self.up2
+            return (n + self.half2) // self.down2 if n >= 0 else -((self.half2 - n) // self.down2)
+        amount = Decimal(units).scaleb(-self.scale)
+        return int(convert_dated(amount, self.currency, self.used, self.target).scaleb(self.places))
 
     @classmethod
-    def of(cls, currency: str, used: UsedRate, scale: int, places: int) -> _Factor:
+    def of(cls, currency: str, used: UsedRate, scale: int, places: int, target: str) -> _Factor:
         sign, digits, exponent = used.rate.as_tuple()
         mantissa = int("".join(map(str, digits)) or "0")
         own = precision(currency)
         shift1, shift2 = scale - own, own - int(exponent) - places  # digits to drop (negative: to add)
         up1, down1 = 10 ** max(-shift1, 0), 10 ** max(shift1, 0)
         up2, down2 = 10 ** max(-shift2, 0), 10 ** max(shift2, 0)
-        return cls(up1, down1, down1 // 2, -mantissa if sign else mantissa, up2, down2, down2 // 2, used)
+        return cls(
+            up1,
+            down1,
+            down1 // 2,
+            -mantissa if sign else mantissa,
+            up2,
+            down2,
+            down2 // 2,
+            used,
+            currency,
+            target,
+            scale,
+            places,
+        )
 
 
 def day_converter(
