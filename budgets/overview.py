@@ -44,13 +44,14 @@ class SpentConverter(Protocol):
     """Dated amounts -> their sum in the reporting currency, each converted on its own day and rounded as the
     exports write it (None when a rate is missing): `finance.reporting.DayConverter`, passed in by the pages
     (budgets cannot import finance). Dated Decimal amounts (`__call__`), or dated amounts in integer units of
-    10^-scale (`units_sum`: the campaigns' stored spend), by the same rule."""
+    10^-scale (`units_sum`; `units_array_converter`: one (currency, day)'s int64 array of the campaigns' stored
+    spend at once, converted one by one, as Python integers of the target's places), by the same rule."""
 
     def __call__(self, dated: Iterable[tuple[dt.date, str, Decimal]]) -> Decimal | None: ...
 
     def units_sum(self, dated: Iterable[tuple[dt.date, str, int]], scale: int) -> Decimal | None: ...
 
-    def units_converter(self, currency: str, day: dt.date, scale: int) -> Callable[[int], int] | None: ...
+    def units_array_converter(self, currency: str, day: dt.date, scale: int) -> Callable[[Any], Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -523,7 +524,6 @@ def _days_to_convert(session: Session, period: Period, target: str) -> Future[li
 
 
 _PACKED = "days"
-_UNASKED: Any = object()
 
 
 def _numbers(packed: str) -> tuple[list[int], list[int]]:
@@ -570,28 +570,31 @@ def dated_actuals(
     ):
         if kind == SCOPE_CAMPAIGN and cid is not None:
             wanted[int(cid)] = today
-    converted: dict[int, int] = {}  # campaign id -> its converted days, in units of the target's places
-    raw: dict[int, int] = {}  # campaign id -> its days' stored units
-    failed: set[int] = set()
+    ids = np.array(sorted(wanted), dtype=np.int64)  # the campaigns' positions in the sums below
+    todays = np.array([wanted[int(cid)].toordinal() for cid in ids], dtype=np.int64)
+    converted = np.zeros(len(ids), dtype=object)  # converted days, in units of the target's places (Python ints)
+    raw = np.zeros(len(ids), dtype=object)  # the days' stored units
+    seen = np.zeros(len(ids), dtype=bool)
+    failed = np.zeros(len(ids), dtype=bool)
     if wanted:
         found = (rows or _days_to_convert(session, period, target)).result()
         for stored_day, currency, packed in found:
             day = _as_date(stored_day)
             cids, amounts = _numbers(packed)
-            convert: Any = _UNASKED
-            for cid, units in zip(cids, amounts, strict=True):
-                today = wanted.get(cid)
-                if today is None or day >= today:
-                    continue
-                raw[cid] = raw.get(cid, 0) + units
-                if cid in failed:
-                    continue
-                if convert is _UNASKED:
-                    convert = spent.units_converter(currency, day, SCALE)
-                if convert is None:
-                    failed.add(cid)
-                else:
-                    converted[cid] = converted.get(cid, 0) + convert(units)
+            where = np.searchsorted(ids, cids).clip(0, len(ids) - 1)
+            take = (ids[where] == cids) & (day.toordinal() < todays[where])  # a completed day of a campaign row
+            where, units = where[take], np.array(amounts, dtype=np.int64)[take]  # (campaign, date) is unique
+            raw[where] += units.astype(object)
+            seen[where] = True
+            converting = ~failed[where]
+            if not converting.any():
+                continue  # every campaign here stopped at an earlier day without a rate: not asked
+            convert = spent.units_array_converter(currency, day, SCALE)
+            if convert is None:
+                failed[where] = True
+            else:
+                converted[where[converting]] += convert(units[converting])
+    position = {int(cid): n for n, cid in enumerate(ids.tolist())}
     places = precision(target)
     program_today = {
         key: today
@@ -615,9 +618,9 @@ def dated_actuals(
         strict=True,
     ):
         if kind == SCOPE_CAMPAIGN and cid is not None:
-            cid = int(cid)
-            days = None if cid in failed else Decimal(converted[cid]).scaleb(-places) if cid in raw else ZERO
-            out.append((days, [], actual - Decimal(raw.get(cid, 0)).scaleb(-SCALE)))
+            n = position[int(cid)]
+            days = None if failed[n] else Decimal(converted[n]).scaleb(-places) if seen[n] else ZERO
+            out.append((days, [], actual - Decimal(raw[n]).scaleb(-SCALE)))
         elif kind == SCOPE_PROGRAM:
             out.append((ZERO, [(d, c, a) for (d, c), a in sorted(fee_days.get(key, {}).items())], ZERO))
         else:
