@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,11 +44,14 @@ class SpentConverter(Protocol):
     """Dated amounts -> their sum in the reporting currency, each converted on its own day and rounded as the
     exports write it (None when a rate is missing): `finance.reporting.DayConverter`, passed in by the pages
     (budgets cannot import finance). Dated Decimal amounts (`__call__`), or dated amounts in integer units of
-    10^-scale (`units_sum`: the campaigns' stored spend), by the same rule."""
+    10^-scale (`units_sum`; `units_array_converter`: one (currency, day)'s int64 array of the campaigns' stored
+    spend at once, converted one by one, as Python integers of the target's places), by the same rule."""
 
     def __call__(self, dated: Iterable[tuple[dt.date, str, Decimal]]) -> Decimal | None: ...
 
     def units_sum(self, dated: Iterable[tuple[dt.date, str, int]], scale: int) -> Decimal | None: ...
+
+    def units_array_converter(self, currency: str, day: dt.date, scale: int) -> Callable[[Any], Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -401,6 +404,7 @@ def budget_overview(
     reporting_currency: str | None = None,
     recognition: str | None = None,
     spent_converter: SpentConverter | None = None,
+    reporting: Callable[[], tuple[str, Converter, SpentConverter]] | None = None,
 ) -> BudgetOverview:
     """Pacing for every campaign, program, channel and account plan in the period, with totals.
 
@@ -409,21 +413,37 @@ def budget_overview(
     their `PacingInput`s are built only when a channel, account or mixed plan rolls them up.
 
     With `spent_converter` (into `reporting_currency`), the converted totals' spent adds each scope's days
-    converted one by one (`dated_actuals`), as the marketing-spend ledger does."""
+    converted one by one (`dated_actuals`), as the marketing-spend ledger does.
+
+    `reporting` (instead of the three): the reporting currency, the converter and the spent converter to be had
+    later (`finance.reporting.LateReporting`, whose currency scan the caller started beside): called once the
+    campaigns' columns are read, or earlier by the first conversion a program needs, so the scan overlaps the
+    page's other reads; the figures are those of passing its three values."""
     today_here = today or workspace_today(session, now)
     until = today_here - dt.timedelta(days=1)
     # The two scans of the period's insights run beside the session (db.reads) while plans and fees are read.
     ads_by_day = _ad_spend_by_day(session, period, until)
     scan = start_spend_scan(session, period, now)
     to_convert = None
-    if spent_converter is not None and reporting_currency:
+    if reporting is None and spent_converter is not None and reporting_currency:
         to_convert = _days_to_convert(session, period, reporting_currency)
     plans = plans_for_period(session, period, campaigns=False)  # campaign plans: read with the columns
     fee_items = fees.fee_amounts(session, period.start, period.end, recognition=recognition)
+    if reporting is not None:
+        resolve = reporting
+
+        def late_converter(amount: Decimal, source: str, target: str, day: dt.date) -> Decimal | None:
+            return resolve()[1](amount, source, target, day)  # a program's fee in another currency: wait here
+
+        converter = late_converter
+
     programs, seeding = program_inputs(
         session, period, plans, today_here, converter, recognition=recognition, fee_items=fee_items
     )
     scopes = campaign_scopes(session, period, None, now, scan)
+    if reporting is not None:
+        reporting_currency, converter, spent_converter = reporting()
+        to_convert = _days_to_convert(session, period, reporting_currency)  # runs beside the pacing below
     rollups, notes = rollup_inputs(
         plans, period, today_here, scopes, programs, converter, seeding, account_plan_names(session, plans)
     )
@@ -431,8 +451,8 @@ def budget_overview(
     actual_converted = None
     if spent_converter is not None and reporting_currency:
         actual_converted = []
-        for units, dated, rest in dated_actuals(session, results, fee_items, reporting_currency, to_convert):
-            converted = spent_converter.units_sum(units, SCALE) if units else ZERO
+        actuals = dated_actuals(session, results, fee_items, reporting_currency, to_convert, spent_converter)
+        for converted, dated, rest in actuals:
             fees_converted = spent_converter(dated) if dated else ZERO
             ok = converted is not None and fees_converted is not None
             actual_converted.append(converted + fees_converted + rest if ok else None)  # type: ignore[operator]
@@ -484,7 +504,7 @@ def _days_to_convert(session: Session, period: Period, target: str) -> Future[li
     already in `target` at its precision converts to itself (`finance.fx.convert_dated`: rate 1, nothing to round),
     so the others need not leave the database: `dated_actuals` adds them as one amount.
 
-    Rows: (day, currency, its campaigns packed as `campaign:units,campaign:units` text; `_unpacked` splits it), in
+    Rows: (day, currency, its campaigns packed as `campaign,units,campaign,units` text; `_numbers` splits it), in
     day order: tens of thousands of rows or small JSON arrays cost the page more to decode than the scan itself
     (PostgreSQL: a NUMERIC each for the driver to make), and grouped per day and currency the rows come in the
     order of the insights' (date, currency, campaign, spend) covering index, with nothing to sort (grouped per
@@ -495,10 +515,10 @@ def _days_to_convert(session: Session, period: Period, target: str) -> Future[li
     day, currency, spend = CampaignInsight.date, CampaignInsight.currency, CampaignInsight.spend
     as_is = (currency == target) & Money.within_places(spend, precision(target), dialect)
     if dialect.name == "sqlite":
-        packed = func.group_concat(func.printf("%d:%d", CampaignInsight.campaign_id, type_coerce(spend, Integer)), ",")
+        packed = func.group_concat(func.printf("%d,%d", CampaignInsight.campaign_id, type_coerce(spend, Integer)), ",")
     else:
         units = cast(type_coerce(spend, Numeric) * literal_column(str(10**SCALE)), Numeric(38, 0))
-        packed = func.string_agg(func.concat(CampaignInsight.campaign_id, ":", units), ",")
+        packed = func.string_agg(func.concat(CampaignInsight.campaign_id, ",", units), ",")
     stmt = select(day, currency, packed.label(_PACKED)).where(day >= period.start, day <= period.end, ~as_is)
     return beside(session, stmt.group_by(day, currency).order_by(day, currency))
 
@@ -506,15 +526,20 @@ def _days_to_convert(session: Session, period: Period, target: str) -> Future[li
 _PACKED = "days"
 
 
+def _numbers(packed: str) -> tuple[list[int], list[int]]:
+    """A packed `campaign,units,campaign,units` text as its campaigns and their units (split and parsed in C)."""
+    numbers = list(map(int, packed.split(",")))
+    return numbers[0::2], numbers[1::2]
+
+
 def _unpacked(rows: list[tuple[Any, ...]]) -> Iterable[tuple[int, Any, str, int]]:
     """`_days_to_convert`'s rows as (campaign id, stored day, currency, units): the packed text split."""
     for stored_day, currency, packed in rows:
-        for item in packed.split(","):
-            cid, _sep, units = item.partition(":")
-            yield int(cid), stored_day, currency, int(units)
+        cids, units = _numbers(packed)
+        for cid, amount in zip(cids, units, strict=True):
+            yield cid, stored_day, currency, amount
 
 
-Units = list[tuple[dt.date, str, int]]  # dated amounts in integer units of 10^-SCALE (`Money.units_from_stored`)
 Dated = list[tuple[dt.date, str, Decimal]]
 
 
@@ -523,15 +548,21 @@ def dated_actuals(
     results: PacingResults,
     fee_items: Sequence[fees.FeeAmount],
     target: str,
-    rows: Future[list[tuple[Any, ...]]] | None = None,
-) -> list[tuple[Units, Dated, Decimal]]:
-    """Per row of `results`: the dated amounts of its actual to convert into `target` one by one, as the
-    marketing-spend ledger dates them, and the rest of its actual, already in `target` at its precision (what
-    converting its days one by one gives unchanged). A campaign's days are its completed days (before its account's
-    today; the insight rows `_days_to_convert` reads, `rows` when started earlier), as stored units (day, currency,
-    units) for `SpentConverter.units_sum`; a program's are its influencer fees recognised per currency and completed
-    day (before the workspace's today, in the fee's own currency) as Decimals, none left as rest. Other rows:
-    nothing."""
+    rows: Future[list[tuple[Any, ...]]] | None,
+    spent: SpentConverter,
+) -> list[tuple[Decimal | None, Dated, Decimal]]:
+    """Per row of `results`: its actual's amounts converted into `target` one by one, as the marketing-spend ledger
+    dates them, in three parts: the converted campaign days (None when one has no rate), the dated amounts still to
+    convert, and the rest of its actual, already in `target` at its precision (what converting its days one by one
+    gives unchanged). A campaign's days are its completed days (before its account's today; the insight rows
+    `_days_to_convert` reads, `rows` when started earlier), converted here by `SpentConverter.units_converter`
+    (`units_sum`'s rule, one lookup per day and currency for all campaigns, in stored units); a program's are its
+    influencer fees recognised per currency and completed day (before the workspace's today, in the fee's own
+    currency) as Decimals, none left as rest. Other rows: nothing.
+
+    A campaign's days are converted in date (then currency) order and it stops at its first day without a rate,
+    as `units_sum` over its own list did: a (currency, day) is looked up when a campaign still converting has an
+    amount on it, so the rates asked for (and the missing ones the page lists) are the same."""
     period = results.period
     wanted: dict[int, dt.date] = {}  # campaign id -> its scope's today
     for kind, cid, today in zip(
@@ -539,15 +570,32 @@ def dated_actuals(
     ):
         if kind == SCOPE_CAMPAIGN and cid is not None:
             wanted[int(cid)] = today
-    by_campaign: dict[int, Units] = defaultdict(list)
+    ids = np.array(sorted(wanted), dtype=np.int64)  # the campaigns' positions in the sums below
+    todays = np.array([wanted[int(cid)].toordinal() for cid in ids], dtype=np.int64)
+    converted = np.zeros(len(ids), dtype=object)  # converted days, in units of the target's places (Python ints)
+    raw = np.zeros(len(ids), dtype=object)  # the days' stored units
+    seen = np.zeros(len(ids), dtype=bool)
+    failed = np.zeros(len(ids), dtype=bool)
     if wanted:
         found = (rows or _days_to_convert(session, period, target)).result()
-        days: dict[Any, dt.date] = {}
-        for cid, stored_day, currency, amount in _unpacked(found):
-            today = wanted.get(cid)
-            day = days.get(stored_day) or days.setdefault(stored_day, _as_date(stored_day))
-            if today is not None and day < today and amount is not None:
-                by_campaign[cid].append((day, currency, amount))
+        for stored_day, currency, packed in found:
+            day = _as_date(stored_day)
+            cids, amounts = _numbers(packed)
+            where = np.searchsorted(ids, cids).clip(0, len(ids) - 1)
+            take = (ids[where] == cids) & (day.toordinal() < todays[where])  # a completed day of a campaign row
+            where, units = where[take], np.array(amounts, dtype=np.int64)[take]  # (campaign, date) is unique
+            raw[where] += units.astype(object)
+            seen[where] = True
+            converting = ~failed[where]
+            if not converting.any():
+                continue  # every campaign here stopped at an earlier day without a rate: not asked
+            convert = spent.units_array_converter(currency, day, SCALE)
+            if convert is None:
+                failed[where] = True
+            else:
+                converted[where[converting]] += convert(units[converting])
+    position = {int(cid): n for n, cid in enumerate(ids.tolist())}
+    places = precision(target)
     program_today = {
         key: today
         for key, kind, today in zip(
@@ -561,7 +609,7 @@ def dated_actuals(
         today = program_today.get(key)
         if item.kind == fees.RECOGNISED and item.channel == fees.CHANNEL_FEES and today and item.day < today:
             fee_days[key][(item.day, item.currency)] += item.amount
-    out: list[tuple[Units, Dated, Decimal]] = []
+    out: list[tuple[Decimal | None, Dated, Decimal]] = []
     for key, kind, cid, actual in zip(
         results.scope_key.tolist(),
         results.scope_type.tolist(),
@@ -570,12 +618,13 @@ def dated_actuals(
         strict=True,
     ):
         if kind == SCOPE_CAMPAIGN and cid is not None:
-            listed = by_campaign.get(int(cid), [])
-            out.append((listed, [], actual - Decimal(sum(n for _d, _c, n in listed)).scaleb(-SCALE)))
+            n = position[int(cid)]
+            days = None if failed[n] else Decimal(converted[n]).scaleb(-places) if seen[n] else ZERO
+            out.append((days, [], actual - Decimal(raw[n]).scaleb(-SCALE)))
         elif kind == SCOPE_PROGRAM:
-            out.append(([], [(d, c, a) for (d, c), a in sorted(fee_days.get(key, {}).items())], ZERO))
+            out.append((ZERO, [(d, c, a) for (d, c), a in sorted(fee_days.get(key, {}).items())], ZERO))
         else:
-            out.append(([], [], ZERO))
+            out.append((ZERO, [], ZERO))
     return out
 
 

@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, cast
 
 from babel.dates import get_month_names
 from babel.numbers import NumberFormatError, parse_decimal
@@ -39,9 +40,11 @@ from db.engine import savepoint
 from db.errors import N_, Codes, Day, DomainError, Message, Month, as_message, period_param
 from db.money import currency_code, is_currency, quantize
 from db.parse import parse_date, parse_rate
+from db.reads import beside
 from db.roles import Actor, require
 from db.settings import ORIGIN_DEFAULT, ORIGIN_ENVIRONMENT, ORIGIN_SETTING, get_setting, setting_with_origin
 from db.tabular import Limits, Row, Table, TabularError, read_table, unterminated_warning
+from db.types import Money
 from finance.fx_reference import SOURCE as REFERENCE_SOURCE
 from finance.fx_reference import ReferenceRates, ReferenceRatesError, reference_rates
 from finance.models import FxRate
@@ -125,7 +128,38 @@ def main_currency(session: Session, today: dt.date | None = None) -> str | None:
     at the ECB reference rates; a currency the ECB does not publish ranks after those it does), else the most
     common account currency (ties: alphabetical), else None."""
     today = today or workspace_today(session)
-    spend = session.execute(_spend_by_currency(today)).all()
+    return _main_of(session, session.execute(_spend_by_currency(today)).all(), today)
+
+
+def reporting_currency_later(session: Session, today: dt.date | None = None) -> Callable[[], str]:
+    """`reporting_currency`, to be had later: the setting (or environment) is read now; without one, the main
+    currency's 90-day scan (`_spend_by_currency`) is started now beside the session (`db.reads.beside`, on a
+    connection of its own when the session has written nothing) and the returned callable waits for it and picks
+    the currency by `main_currency`'s rule on its first call (the same answer, once). What a page calls before
+    its other reads, so that the scan overlaps them (docs/budgets.md, Speed); call the result while the session
+    is open (the fallback to the accounts' currency reads on it)."""
+    value, _origin = setting_with_origin(session, "reporting_currency")
+    if value is not None and is_currency(value):
+        code = currency_code(value)
+        return lambda: code
+    today = today or workspace_today(session)
+    scan = beside(session, cast(Select[Any], _spend_by_currency(today, stored=True)))
+    found: list[str] = []
+
+    def resolve() -> str:
+        if not found:
+            rows = scan.result()
+            dialect = session.get_bind().dialect
+            amounts = Money.from_stored([total for _c, total in rows], dialect)
+            spend = [(c, amount) for (c, _total), amount in zip(rows, amounts, strict=True)]
+            found.append(_main_of(session, spend, today) or FALLBACK_CURRENCY)
+        return found[0]
+
+    return resolve
+
+
+def _main_of(session: Session, spend: Iterable[tuple[str, Decimal | None]], today: dt.date) -> str | None:
+    """`main_currency` from the 90 days' spend per stored currency (`_spend_by_currency`'s rows)."""
     spent = {currency_code(c): total for c, total in spend if total and total > 0 and is_currency(c)}
     if spent:
         euros = _in_euros(spent, today)
@@ -136,11 +170,12 @@ def main_currency(session: Session, today: dt.date | None = None) -> str | None:
     return min(accounts)[1] if accounts else None
 
 
-def _spend_by_currency(today: dt.date) -> Select[str, Decimal]:
+def _spend_by_currency(today: dt.date, stored: bool = False) -> Select[str, Decimal]:
     """The ad spend per stored currency over the `MAIN_CURRENCY_DAYS` up to `today`. Summed per day and currency
     first, in the order of the insights' (date, currency, ...) covering index, then per currency over those few
     rows: the same sums (integers on SQLite, NUMERIC on PostgreSQL: exact), without sorting every row of the
-    90 days by currency, which SQLite's plain `GROUP BY currency` did (docs/budgets.md, Speed)."""
+    90 days by currency, which SQLite's plain `GROUP BY currency` did (docs/budgets.md, Speed). `stored`: the
+    sums as the database holds them (`Money.stored`, for `db.reads.beside` and `Money.from_stored`)."""
     day, currency = CampaignInsight.date, CampaignInsight.currency
     per_day = (
         select(day, currency, func.sum(CampaignInsight.spend).label("spend"))
@@ -148,7 +183,8 @@ def _spend_by_currency(today: dt.date) -> Select[str, Decimal]:
         .group_by(day, currency)
         .subquery()
     )
-    return select(per_day.c.currency, func.sum(per_day.c.spend)).group_by(per_day.c.currency)
+    total = func.sum(per_day.c.spend)
+    return select(per_day.c.currency, Money.stored(total) if stored else total).group_by(per_day.c.currency)
 
 
 def _in_euros(amounts: dict[str, Decimal], today: dt.date) -> dict[str, Decimal]:

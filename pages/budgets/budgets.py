@@ -83,15 +83,12 @@ def _campaign_names(session, results) -> dict[str, str]:
 def _overview(db: str, start: dt.date, end: dt.date) -> dict:
     period = Period(start, end)
     with session_scope() as session:
-        currency = fx.reporting_currency(session)
-        rates = fx.Rates(session, start, end, pivot=currency)  # what `fx.converter` hands out, kept for `missing`
-        spent_converter = reporting_totals.day_converter(session, start, end, currency, pivot=currency)
+        # The reporting currency's scan starts beside the overview's reads; its converters are made when needed.
+        reporting = reporting_totals.LateReporting(session, start, end)
         overview = budget_overview(
             session,
             period,
-            converter=rates.convert_or_none,
-            reporting_currency=currency,
-            spent_converter=spent_converter,  # spent: day by day
+            reporting=reporting,  # plans and totals in the reporting currency, spent day by day
         )
         overdue = overdue_deliverables(session, overview.today)
         results, verdicts = overview.results, overview.results.verdicts
@@ -105,8 +102,8 @@ def _overview(db: str, start: dt.date, end: dt.date) -> dict:
             "scopes": plan_scopes(session),
             "members": plan_members(session),
             "push_enabled": bool(get_setting(session, "meta_budget_push")),
-            "reporting_currency": currency,
-            "missing": sorted(set(rates.missing) | set(spent_converter.book.missing)),
+            "reporting_currency": reporting.currency,
+            "missing": reporting.missing,
             "campaign_names": _campaign_names(session, results),
         }
 

@@ -55,23 +55,20 @@ def _summary(db: str, start, end) -> dict:
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _month(db: str, start, end) -> dict:
     with session_scope() as session:
-        currency = fx.reporting_currency(session)
-        rates = fx.Rates(session, start, end, pivot=currency)  # what `fx.converter` hands out, kept for `missing`
-        spent_converter = reporting_totals.day_converter(session, start, end, currency, pivot=currency)
+        # The reporting currency's scan starts beside the overview's reads; its converters are made when needed.
+        reporting = reporting_totals.LateReporting(session, start, end)
         overview = budget_overview(  # the Budgets page's call: the same spent (completed days) for the month
             session,
             Period(start, end),
-            converter=rates.convert_or_none,
-            reporting_currency=currency,
-            spent_converter=spent_converter,  # spent: day by day
+            reporting=reporting,  # plans and totals in the reporting currency, spent day by day
         )
         overdue = overdue_deliverables(session, overview.today)
         campaigns = performance.campaign_performance(session, performance.CampaignFilters(start, end))
         return {
             "overview": overview,
             "per_currency": overview.results.totals(),  # each currency unconverted: the Budgets page's tiles
-            "reporting": currency,
-            "missing": sorted(set(rates.missing) | set(spent_converter.book.missing)),
+            "reporting": reporting.currency,
+            "missing": reporting.missing,
             "alerts": alerts.build_alerts(overview.pacings, overdue, overview.today),
             "campaigns": campaigns,
         }

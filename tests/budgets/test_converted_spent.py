@@ -11,14 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import select
 
-from budgets.overview import _days_to_convert, _unpacked, budget_overview
+from budgets.overview import _days_to_convert, _unpacked, budget_overview, dated_actuals
 from budgets.scopes import _as_date
 from campaigns.models import CampaignInsight
 from db.calendar import Period
 from db.engine import session_scope
 from db.roles import CLI_ACTOR
 from db.settings import set_setting
-from db.types import Money
+from db.types import SCALE, Money
 from finance import fx
 from finance import reporting as reporting_totals
 from tests import builders
@@ -135,3 +135,55 @@ def test_the_rows_to_convert_are_every_row_that_rounding_or_a_rate_changes(migra
         by_campaign.setdefault(cid, []).append(day)
     assert all(found_days == sorted(found_days) for found_days in by_campaign.values())
     assert {cur for _c, _d, cur, _u in got} == {"IDR", "USD"}
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_the_days_converted_together_are_each_campaigns_days_converted_on_their_own(migrated_url, seed) -> None:
+    # `dated_actuals` converts every campaign's amounts of one day and currency at once (one rate lookup): the same
+    # figure per campaign as `units_sum` over that campaign's own days in date order, None from its first day
+    # without a rate, and the same rates asked for, so the same missing rates listed. VND (no ECB rate) has finance
+    # rates from the 12th only; accounts in Jakarta and Los Angeles (its today the 19th) keep different days.
+    # Asking every day and currency up front would list VND days a stopped campaign never reached.
+    rng = random.Random(seed)
+    with session_scope(migrated_url) as s:
+        days = builders.days(NOV.start, NOV.end)
+        for currency, zone, choices in (
+            ("IDR", "Asia/Jakarta", ["150000", "1500.5", "0.4999", "7"]),
+            ("USD", "America/Los_Angeles", ["12.34", "0.0051", "5", "-2.5"]),
+            ("VND", "Asia/Jakarta", ["15000.5", "7", "0.5"]),
+            ("VND", "America/Los_Angeles", ["2500000.25", "1"]),
+        ):
+            account = builders.account(s, currency=currency, timezone_name=zone)
+            for _n in range(3):
+                c = builders.campaign(s, account)
+                spent_days = [d for d in days if rng.random() < 0.7]
+                builders.insights(s, c, spent_days, spend=lambda d, choices=choices: rng.choice(choices))
+        for day in days:
+            builders.fx_rate(s, day, "USD", "IDR", Decimal(16000 + rng.randint(0, 999)) / 10 ** rng.randint(0, 2))
+            if day.day >= 12 and rng.random() < 0.6:  # none before the 12th (nothing to fall back on)
+                builders.fx_rate(s, day, "VND", "IDR", Decimal(rng.randint(50, 99)) / 100)
+        s.flush()
+    with session_scope(migrated_url) as s:
+        set_setting(s, CLI_ACTOR, "fx_policy", "daily")
+    with session_scope(migrated_url) as s:
+        results = budget_overview(s, NOV, now=NOW, today=TODAY).results
+        together = reporting_totals.day_converter(s, NOV.start, NOV.end, "IDR", pivot="IDR")
+        alone = reporting_totals.day_converter(s, NOV.start, NOV.end, "IDR", pivot="IDR")
+        got = dated_actuals(s, results, [], "IDR", None, together)
+        rows = list(_unpacked(_days_to_convert(s, NOV, "IDR").result()))
+    todays = set()
+    checked = 0
+    for (converted, _dated, rest), kind, cid, today, actual in zip(
+        got, results.scope_type, results.campaign_id, results.today, results.actual, strict=True
+    ):
+        if kind != "campaign":
+            continue
+        own = [(_as_date(d), cur, units) for c, d, cur, units in rows if c == cid and _as_date(d) < today]
+        assert converted == (alone.units_sum(own, SCALE) if own else 0)
+        assert rest == actual - Decimal(sum(units for _d, _c, units in own)).scaleb(-SCALE)
+        todays.add(today)
+        checked += converted is None
+    assert together.book.missing == alone.book.missing
+    assert alone.book.missing  # VND days without a rate were asked for
+    assert checked  # some campaign stopped at a missing rate
+    assert todays == {TODAY, TODAY - dt.timedelta(days=1)}

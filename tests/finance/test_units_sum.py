@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,3 +61,29 @@ def test_ties_round_away_from_zero_as_the_files_do() -> None:
     assert convert.units_sum([(DAYS[0], "USD", 50)], SCALE) == Decimal(150)
     assert convert.units_sum([(DAYS[0], "USD", 49)], SCALE) == Decimal(0)
     assert convert.units_sum([(DAYS[1], "USD", 10_000)], SCALE) is None  # no rate that day
+
+
+small_units = st.integers(min_value=-(10**9), max_value=10**9)  # the numpy steps' range on most rates
+ties = st.integers(min_value=-(10**6), max_value=10**6).map(lambda n: n * 50)  # cents and halves: ties to round
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    target=st.sampled_from(CURRENCIES),
+    currency=st.sampled_from(CURRENCIES),
+    rate=rates | st.sampled_from([Decimal("15000.5"), Decimal("0.5"), Decimal("1"), Decimal("16123.25")]),
+    amounts=st.lists(units | small_units | ties, max_size=60),
+)
+def test_the_array_converter_is_the_one_amount_rule(target: str, currency: str, rate: Decimal, amounts) -> None:
+    # `units_array_converter` (numpy int64 steps when nothing can overflow, else one by one) gives every amount
+    # exactly what `units_converter` gives it, as Python integers: ties, negatives, zero, amounts past int64.
+    convert = DayConverter(_Book(target, {(currency, DAYS[0]): rate}))  # type: ignore[arg-type]
+    one = convert.units_converter(currency, DAYS[0], SCALE)
+    many = convert.units_array_converter(currency, DAYS[0], SCALE)
+    assert one is not None
+    assert many is not None
+    array = np.array(amounts, dtype=object if any(abs(n) >= 2**63 for n in amounts) else np.int64)
+    got = many(array).tolist() if array.dtype == np.int64 else [one(n) for n in amounts]
+    assert got == [one(n) for n in amounts]
+    assert all(type(v) is int for v in got)
+    assert convert.units_array_converter(currency, DAYS[1], SCALE) is None or currency == target
