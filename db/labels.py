@@ -69,6 +69,7 @@ AUDIT_RECORD_LABELS = {
     "payment": N_("payment"),
     "period_close": N_("month close"),
     "program": N_("program"),
+    "promo_sale": N_("promo code sales"),
     "setting": N_("setting"),
     "user": N_("user"),
     "job": N_("scheduled job"),

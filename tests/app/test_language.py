@@ -45,7 +45,7 @@ def test_overview_in_bahasa_indonesia(demo_url: str, app_test) -> None:
     assert "Spend" not in labels
     assert "This month" not in text
     top = at.dataframe[0].value
-    assert list(top.columns)[:2] == ["Kampanye", "Belanja iklan"]
+    assert list(top.columns)[:2] == ["Kampanye", "ROAS"]  # the ranked figure beside the name
     assert any(RUPIAH.fullmatch(str(v)) for v in top["Belanja iklan"])
 
 
