@@ -34,6 +34,21 @@ STATUSES = ("ACTIVE", "ACTIVE", "ACTIVE", "PAUSED", "ARCHIVED", None, "")  # Non
 EFFECTIVE = (None, "ACTIVE", "ACTIVE", "CAMPAIGN_PAUSED", "DISAPPROVED")
 START = dt.date(2026, 11, 1)
 MIDNIGHT = dt.datetime.combine(START, dt.time(), dt.UTC)
+# Strategies built once, not inside `workspaces` per draw: hypothesis validates a strategy made afresh (a new
+# `sampled_from`, `one_of`, `.map`, `just`) again on every draw, which cost more than the database under test.
+# The values drawn are the same.
+CURRENCY_PICKS = st.sampled_from(tuple(sorted(CURRENCIES)))
+ZONE_PICKS = st.sampled_from(ZONES)
+PLATFORM_PICKS = st.sampled_from(PLATFORMS)
+LENGTHS = st.sampled_from((30, 30, 7, 45))  # November, a week, six weeks
+PLACES_PICKS = {currency: st.sampled_from((minor, 4)) for currency, minor in CURRENCIES.items()}
+BUDGET_KINDS = st.sampled_from(("cbo", "abo", "none"))
+AD_SET_STATUSES = st.sampled_from(("ACTIVE", "ACTIVE", "PAUSED"))
+AD_SET_COUNTS = {"abo": st.integers(0, 3)}
+NO_AD_SETS = st.just(0)
+MOMENTS = st.one_of(st.none(), st.integers(-60 * 24, 70 * 24).map(lambda h: MIDNIGHT + dt.timedelta(hours=h)))
+STATUS_PICKS = st.sampled_from(STATUSES)
+EFFECTIVE_PICKS = st.sampled_from(EFFECTIVE)
 
 
 @dataclass(frozen=True)
@@ -68,10 +83,9 @@ class Workspace:
 @st.composite
 def workspaces(draw: st.DrawFn) -> Workspace:
     accounts = tuple(
-        (draw(st.sampled_from(sorted(CURRENCIES))), draw(st.sampled_from(ZONES)), draw(st.sampled_from(PLATFORMS)))
-        for _ in range(draw(st.integers(1, 3)))
+        (draw(CURRENCY_PICKS), draw(ZONE_PICKS), draw(PLATFORM_PICKS)) for _ in range(draw(st.integers(1, 3)))
     )
-    length = draw(st.sampled_from((30, 30, 7, 45)))  # November, a week, six weeks
+    length = draw(LENGTHS)
     period = Period(START, START + dt.timedelta(days=length - 1))
     now = dt.datetime.combine(START, dt.time(), tzinfo=dt.UTC) + dt.timedelta(
         hours=draw(st.integers(-4 * 24, (length + 4) * 24))
@@ -79,7 +93,7 @@ def workspaces(draw: st.DrawFn) -> Workspace:
     campaigns = []
     for _ in range(draw(st.integers(1, 6))):
         account = draw(st.integers(0, len(accounts) - 1))
-        places = draw(st.sampled_from((CURRENCIES[accounts[account][0]], 4)))
+        places = draw(PLACES_PICKS[accounts[account][0]])
         base = draw(st.integers(1, 10**6))  # a day's spend in 1 / 10**places
 
         def money(low: int, high: int, zero: bool = True) -> Decimal | None:
@@ -87,16 +101,13 @@ def workspaces(draw: st.DrawFn) -> Workspace:
                 return None
             return Decimal(base * draw(st.integers(low, high)) // 100).scaleb(-places)  # noqa: B023
 
-        kind = draw(st.sampled_from(("cbo", "abo", "none")))
+        kind = draw(BUDGET_KINDS)
         daily = lifetime = None
         if kind == "cbo":
             daily, lifetime = money(50, 200), money(1000, 9000)
         ad_sets = tuple(
-            AdSetSpec(draw(st.sampled_from(("ACTIVE", "ACTIVE", "PAUSED"))), money(20, 100), money(500, 5000))
-            for _ in range(draw(st.integers(0, 3) if kind == "abo" else st.just(0)))
-        )
-        moment = st.integers(-60 * 24, 70 * 24).map(
-            lambda h: dt.datetime.combine(START, dt.time(), dt.UTC) + dt.timedelta(hours=h)
+            AdSetSpec(draw(AD_SET_STATUSES), money(20, 100), money(500, 5000))
+            for _ in range(draw(AD_SET_COUNTS.get(kind, NO_AD_SETS)))
         )
         days = draw(st.sets(st.integers(-40, length + 3), max_size=25))
         spend = {START + dt.timedelta(days=d): money(30, 250, zero=False) or Decimal(0) for d in sorted(days)}
@@ -108,13 +119,13 @@ def workspaces(draw: st.DrawFn) -> Workspace:
         campaigns.append(
             CampaignSpec(
                 account=account,
-                status=draw(st.sampled_from(STATUSES)),
-                effective=draw(st.sampled_from(EFFECTIVE)),
+                status=draw(STATUS_PICKS),
+                effective=draw(EFFECTIVE_PICKS),
                 daily=daily,
                 lifetime=lifetime,
                 ad_sets=ad_sets,
-                start=draw(st.one_of(st.none(), moment)),
-                stop=draw(st.one_of(st.none(), moment)),
+                start=draw(MOMENTS),
+                stop=draw(MOMENTS),
                 spend=spend,
                 plans=tuple((lo, hi, amount) for lo, hi, amount in plans if amount is not None),
             )

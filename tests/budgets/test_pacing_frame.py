@@ -26,13 +26,22 @@ PLATFORMS = (None, "meta", "tiktok", "google_ads", "linkedin")
 # again on every draw, which cost more than the pacing under test. The values drawn are the same.
 PLAN_KINDS = st.sampled_from(("none", "zero", "plan", "plan", "plan"))
 RUN_OFFSETS = st.one_of(st.none(), st.integers(-45, 60))  # a run's first or last day, in days from the period's start
+# `sampled_from` is not cached by hypothesis either (a new strategy per call, even of a tuple): built once too.
+CURRENCY_PICKS = st.sampled_from(tuple(sorted(MINOR)))
+PLACES_PICKS = {currency: st.sampled_from((minor, 4)) for currency, minor in MINOR.items()}
+TODAY_PICKS = st.sampled_from((0, 1, 2, 3))  # an index into (elapsed, elapsed, -2, the period's days + 1)
+BUDGET_KINDS = st.sampled_from(("none", "daily", "lifetime", "both"))
+BUDGET_LEVELS = st.sampled_from(("campaign", "adset"))
+SCOPE_TYPES = st.sampled_from(("campaign", "program", "account"))
+PLATFORM_PICKS = st.sampled_from(PLATFORMS)
+SPENT_ON_OFFSETS = st.one_of(st.none(), st.integers(0, 60).map(lambda d: dt.timedelta(days=d)))  # before today
 
 
 @st.composite
 def scopes(draw: st.DrawFn) -> PacingInput:
     """A scope whose amounts are multiples of one daily spend, so every status comes up (not only "no plan")."""
-    currency = draw(st.sampled_from(sorted(MINOR)))
-    places = draw(st.sampled_from((MINOR[currency], 4)))  # the currency's minor units, or the 4 places stored
+    currency = draw(CURRENCY_PICKS)
+    places = draw(PLACES_PICKS[currency])  # the currency's minor units, or the 4 places stored
     base = draw(st.integers(1, 10**7))  # a day's spend in 1 / 10**places
 
     def money(low: int, high: int, zero: bool = True) -> Decimal:
@@ -46,16 +55,16 @@ def scopes(draw: st.DrawFn) -> PacingInput:
     if draw(st.booleans()):  # a custom period (a week, a quarter)
         period = Period(period.start, period.start + dt.timedelta(days=draw(st.integers(0, 95))))
     elapsed = draw(st.integers(0, 31))  # days elapsed 0..31, sometimes before or after the period
-    today = period.start + dt.timedelta(days=draw(st.sampled_from((elapsed, elapsed, -2, period.days + 1))))
+    today = period.start + dt.timedelta(days=(elapsed, elapsed, -2, period.days + 1)[draw(TODAY_PICKS)])
     days = max(min((today - period.start).days, period.days), 0)
     plan_kind = draw(PLAN_KINDS)
     plan = None if plan_kind == "none" else Decimal(0) if plan_kind == "zero" else money(50, 150, zero=False)
     if plan is not None and plan:
         plan *= period.days
-    kind = draw(st.sampled_from(("none", "daily", "lifetime", "both")))
+    kind = draw(BUDGET_KINDS)
     daily = money(20, 200, zero=False) if kind in ("daily", "both") else None
     lifetime = money(100, 4000, zero=False) * 10 if kind in ("lifetime", "both") else None
-    budget = MetaBudget("none" if kind == "none" else draw(st.sampled_from(("campaign", "adset"))), daily, lifetime)
+    budget = MetaBudget("none" if kind == "none" else draw(BUDGET_LEVELS), daily, lifetime)
     run_start, run_end = (
         None if days_off is None else period.start + dt.timedelta(days=days_off)
         for days_off in (draw(RUN_OFFSETS), draw(RUN_OFFSETS))
@@ -63,7 +72,7 @@ def scopes(draw: st.DrawFn) -> PacingInput:
     recent_days = draw(st.integers(0, 7))
     return PacingInput(
         scope_key="campaign:1",
-        scope_type=draw(st.sampled_from(("campaign", "program", "account"))),
+        scope_type=draw(SCOPE_TYPES),
         name="Payday",
         currency=currency,
         period=period,
@@ -80,10 +89,10 @@ def scopes(draw: st.DrawFn) -> PacingInput:
         recent_days=recent_days,
         week_spend=money(0, 700),
         lifetime_spent=money(0, 40000),
-        platform=draw(st.sampled_from(PLATFORMS)),
+        platform=draw(PLATFORM_PICKS),
         status_unknown=draw(st.booleans()),
         # the day spend to date reached the lifetime budget: unknown, a completed day, or (a bad input) today
-        lifetime_spent_on=draw(st.one_of(st.none(), st.integers(0, 60).map(lambda d: today - dt.timedelta(days=d)))),
+        lifetime_spent_on=None if (back := draw(SPENT_ON_OFFSETS)) is None else today - back,
     )
 
 

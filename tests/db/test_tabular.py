@@ -643,12 +643,16 @@ def test_random_bytes_give_a_table_or_a_tabular_error(signature, data):
     _read_or_refuse(signature + data, "random.csv")  # also behind each format's magic bytes
 
 
+# Built once, not per draw (hypothesis validates a strategy made afresh again on every draw); same values drawn.
+DAMAGES = st.sampled_from(["truncate", "flip", "quote", "nul", "delete"])
+
+
 @st.composite
 def damaged(draw):
     index = draw(st.integers(0, len(SAMPLES) - 1))
     data = bytearray(SAMPLES[index])
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["truncate", "flip", "quote", "nul", "delete"]))
+        kind = draw(DAMAGES)
         position = draw(st.integers(0, max(len(data) - 1, 0)))
         if kind == "truncate":
             del data[position:]

@@ -4,6 +4,7 @@ preview (and an import) or one domain refusal, never a traceback: no library exc
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from pathlib import Path
 
@@ -34,10 +35,35 @@ NASTY = [
 ]  # fmt: skip
 
 
+# Strategies built once, not inside `mutated` per draw: hypothesis validates a strategy made afresh (a new
+# `sampled_from`, `one_of`) again on every draw. The values drawn are the same.
+CELL_VALUES = st.one_of(st.sampled_from(NASTY), st.text(max_size=30))
+DAMAGES = st.sampled_from(["truncate", "flip", "insert", "delete"])
+INSERTS = st.sampled_from([b'"', b"\x00", b",", b"\r", b"\n", b";", b"\t"])
+
+
+@functools.cache
+def _names(names: tuple[str, ...]) -> st.SearchStrategy[str]:
+    return st.sampled_from(names)
+
+
+@functools.cache
+def _bytes(name: str) -> bytes:
+    """A fixture's bytes, read once (not on every draw)."""
+    return (FIXTURES / name).read_bytes()
+
+
 def _cells(name: str) -> list[list[str]] | None:
+    """A fresh copy of a fixture's cells (parsed once), for a draw to damage."""
+    parsed = _parsed(name)
+    return None if parsed is None else [list(row) for row in parsed]
+
+
+@functools.cache
+def _parsed(name: str) -> list[list[str]] | None:
     if not name.endswith((".csv", ".txt")):
         return None
-    data = (FIXTURES / name).read_bytes()
+    data = _bytes(name)
     for encoding in ("utf-8-sig", "utf-16", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -51,27 +77,27 @@ def _cells(name: str) -> list[list[str]] | None:
 @st.composite
 def mutated(draw, names: list[str]):
     """A fixture with bytes damaged, or with cells replaced by nasty or random text."""
-    name = draw(st.sampled_from(names))
+    name = draw(_names(tuple(names)))
     rows = _cells(name)
     if rows and draw(st.booleans()):
         for _ in range(draw(st.integers(1, 6))):
             row = draw(st.integers(0, len(rows) - 1))
             if rows[row]:
                 column = draw(st.integers(0, len(rows[row]) - 1))
-                rows[row][column] = draw(st.one_of(st.sampled_from(NASTY), st.text(max_size=30)))
+                rows[row][column] = draw(CELL_VALUES)
         out = io.StringIO()
         csv.writer(out).writerows(rows)
         return name, out.getvalue().encode("utf-8", "surrogatepass")
-    data = bytearray((FIXTURES / name).read_bytes())
+    data = bytearray(_bytes(name))
     for _ in range(draw(st.integers(1, 4))):
         position = draw(st.integers(0, max(len(data) - 1, 0)))
-        kind = draw(st.sampled_from(["truncate", "flip", "insert", "delete"]))
+        kind = draw(DAMAGES)
         if kind == "truncate":
             del data[position:]
         elif kind == "flip" and data:
             data[position] ^= 1 << draw(st.integers(0, 7))
         elif kind == "insert":
-            data[position:position] = draw(st.sampled_from([b'"', b"\x00", b",", b"\r", b"\n", b";", b"\t"]))
+            data[position:position] = draw(INSERTS)
         elif data:
             del data[position : position + draw(st.integers(1, 64))]
     return name, bytes(data)
