@@ -33,9 +33,11 @@ from pages.components.influencer_forms import (
 )
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money, number
+from pages.components.program_results import results_text
 from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import (
     CHANNEL_LABELS,
+    COLUMN_LABELS,
     column_labels,
     field_label,
     is_missing,
@@ -658,7 +660,10 @@ if opened is not None:
             collabs,
             hide_index=True,
             key="inf_detail_collabs",
-            column_config=dated_columns(collabs, column_labels(collabs.columns)),
+            # `id` is the collaboration's number, the one the Programs page's tables show as "Collaboration"
+            column_config=dated_columns(
+                collabs, column_labels(collabs.columns, id=_(COLUMN_LABELS["collaboration_id"]))
+            ),
             placeholder=BLANK_CELL,
         )
     st.subheader(_("Results"))
@@ -666,7 +671,8 @@ if opened is not None:
     if totals.empty:
         st.info(_("No results yet: they appear once deliverables are published and their results recorded."))
     else:
-        shown = totals[["currency", "collaborations", *roi.ROI_COLUMNS]].map(fmt)
+        # the Programs page's rule: amounts with the row's currency (Rp13.000.000), counts grouped, ratios 2 places
+        shown = results_text(totals[["currency", "collaborations", *roi.ROI_COLUMNS]])
         st.dataframe(shown, hide_index=True, key="inf_detail_results", column_config=column_labels(shown.columns))
     st.subheader(_("Interactions"))
     if detail["interactions"].empty:
