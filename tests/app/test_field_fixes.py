@@ -1,5 +1,6 @@
 """What a walk through the demo in Bahasa Indonesia at 1280x800 found (brief P), each on the page under AppTest:
-a creator's Results written as money and the collaborations' number headed as a word, ..."""
+a creator's Results written as money, the collaborations' number headed as a word, the detail under the
+Directory tab only, ..."""
 
 from __future__ import annotations
 
@@ -56,3 +57,18 @@ def test_a_creators_results_are_money_and_the_collaboration_number_has_a_header(
     headers = _headers(collabs)
     assert headers["id"] == "Kolaborasi"  # the number the Programs page's tables head "Collaboration"
     assert "id" not in headers.values()
+
+
+def test_an_opened_creator_shows_under_the_directory_tab_only(demo_url, app_test) -> None:
+    with session_scope() as s:
+        person = s.scalars(select(Influencer).order_by(Influencer.id)).first()
+        pid, name = person.id, person.name
+    at = open_page(app_test(), INFLUENCERS, language="id")
+    at.selectbox(key="inf_open").set_value(pid).run()
+    assert not at.exception, at.exception
+    labels = [t.label for t in at.tabs]
+    assert labels[:3] == ["Direktori", "Tambah influencer", "Impor CSV"]
+    assert name in [h.value for h in at.tabs[0].header]
+    for tab in at.tabs[1:]:  # Add influencer, Import CSV, Duplicates, Fee benchmarks
+        assert name not in [h.value for h in tab.header], tab.label
+    assert sum(h.value == name for h in at.header) == 1  # nowhere outside the tabs either
