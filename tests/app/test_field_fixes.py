@@ -1,16 +1,28 @@
 """What a walk through the demo in Bahasa Indonesia at 1280x800 found (brief P), each on the page under AppTest:
 a creator's Results written as money, the collaborations' number headed as a word, the detail under the
-Directory tab only, ..."""
+Directory tab only, and the calendar's flights on their first and last day instead of in every cell, ..."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 
 from sqlalchemy import select
 
 from db.engine import session_scope
 from db.money import format_money, format_number
 from influencers import roi
+from influencers.calendar import (
+    CAMPAIGN_FLIGHT,
+    DELIVERABLE_DUE,
+    FLIGHT_ENDS,
+    FLIGHT_STARTS,
+    PAYMENT_DUE,
+    PROGRAM_FLIGHT,
+    CalendarEntry,
+    grid_days,
+)
 from influencers.models import Influencer
 from pages.components.i18n import BABEL_LOCALES
 from tests.pages import open_page
@@ -72,3 +84,43 @@ def test_an_opened_creator_shows_under_the_directory_tab_only(demo_url, app_test
     for tab in at.tabs[1:]:  # Add influencer, Import CSV, Duplicates, Fee benchmarks
         assert name not in [h.value for h in tab.header], tab.label
     assert sum(h.value == name for h in at.header) == 1  # nowhere outside the tabs either
+
+
+def _entry(kind: str, start: dt.date, end: dt.date | None = None, record: int = 1, **extra) -> CalendarEntry:
+    return CalendarEntry(kind=kind, record_id=record, start=start, end=end or start, **extra)
+
+
+def test_a_flight_is_on_its_first_and_last_day_after_the_days_deliverables_and_payments() -> None:
+    dec = dt.date(2026, 12, 1), dt.date(2026, 12, 31)
+    flight = _entry(CAMPAIGN_FLIGHT, dt.date(2026, 12, 3), dt.date(2026, 12, 10))
+    running = _entry(CAMPAIGN_FLIGHT, dt.date(2026, 7, 4), dt.date(2026, 12, 31), record=2, open_ended=True)
+    ending = _entry(PROGRAM_FLIGHT, dt.date(2026, 11, 20), dt.date(2026, 12, 5), record=3)
+    due = _entry(DELIVERABLE_DUE, dt.date(2026, 12, 3), record=4)
+    pay = _entry(PAYMENT_DUE, dt.date(2026, 12, 10), record=5)
+    days = grid_days([running, ending, flight, due, pay], *dec)  # the entries' own order: by start day
+    assert days == {
+        dt.date(2026, 12, 3): [(due, None), (flight, FLIGHT_STARTS)],
+        dt.date(2026, 12, 5): [(ending, FLIGHT_ENDS)],
+        dt.date(2026, 12, 10): [(pay, None), (flight, FLIGHT_ENDS)],
+    }  # the open-ended campaign from July has no day in December (the agenda lists it)
+
+
+def test_the_month_grid_no_longer_repeats_every_running_campaign_in_every_cell(demo_url, app_test) -> None:
+    at = open_page(app_test(), "pages/calendar/calendar.py", language="id")
+    grid = next(m.value for m in at.markdown if m.value.startswith("<table"))
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", grid)
+    lines = [re.findall(r"<div[^>]*>(.*?)</div>", cell) for cell in cells]
+    flights = [line for cell in lines for line in cell if line.startswith(("Mulai: ", "Berakhir: "))]
+    assert not [line for cell in lines for line in cell if re.match(r"\+\d+ ", line)]  # no "+20 more" per day
+    titles = [line.split(": ", 1)[1] for line in flights]
+    assert all(titles.count(t) <= 2 for t in titles)  # a flight's first and last day, nowhere else
+    assert not [line for cell in lines for line in cell if line.startswith("Kampanye: ")]  # never unmarked
+    for cell in lines:  # deliverables and payments first in a cell, flights after them
+        marked = [line.startswith(("Mulai: ", "Berakhir: ")) for line in cell]
+        assert marked == sorted(marked), cell
+    assert sum(len(cell) for cell in lines) > len(flights)  # the deliverables and payments are in view
+    caption = (
+        "Masa tayang program dan kampanye ditampilkan pada hari mulai dan hari berakhirnya; agenda di bawah "
+        "mencantumkan setiap masa tayang yang berjalan dalam bulan ini."
+    )
+    assert caption in [c.value for c in at.caption]
