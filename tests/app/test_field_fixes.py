@@ -124,3 +124,30 @@ def test_the_month_grid_no_longer_repeats_every_running_campaign_in_every_cell(d
         "mencantumkan setiap masa tayang yang berjalan dalam bulan ini."
     )
     assert caption in [c.value for c in at.caption]
+
+
+def _encodings(spec: dict) -> list[dict]:
+    """Every x and y encoding of a (layered) Vega-Lite spec."""
+    layers = spec.get("layer") or [spec]
+    return [layer["encoding"][c] for layer in layers for c in ("x", "y") if c in layer.get("encoding", {})]
+
+
+def test_the_programs_results_charts_read_one_way_in_bahasa(demo_url, app_test) -> None:
+    at = open_page(app_test(), "pages/programs/programs.py", language="id")
+    at.session_state["prog_tab"] = "Hasil"
+    at.run()
+    assert not at.exception, at.exception
+    specs = [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+    over_time = next(s for s in specs if "Dipublikasikan" in json.dumps(s))
+    scatter = next(s for s in specs if "Biaya (fee + nilai produk)" in json.dumps(s))
+    for spec in (over_time, scatter):
+        assert spec["config"]["locale"]["number"]["thousands"] == "."  # the page's locale, on every axis below
+        for encoding in _encodings(spec):
+            if encoding["type"] == "quantitative":  # both y axes alike: grouped by the locale, never "6,000"
+                assert encoding["axis"]["format"] == ",", encoding
+                assert encoding["scale"] == {"nice": True, "zero": True}, encoding  # the top tick past the data
+            else:  # one day pattern (the Campaigns page's), not "Rab 25 / Nov 29 / Desember"
+                assert encoding["type"] == "temporal"
+                assert encoding["axis"]["format"] == "%b %d", encoding
+    assert spec["config"]["locale"]["time"]["shortMonths"][11] == "Des"
+    assert [e["type"] for e in _encodings(over_time)] == ["temporal", "quantitative"] * 2
