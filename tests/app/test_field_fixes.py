@@ -1,6 +1,7 @@
 """What a walk through the demo in Bahasa Indonesia at 1280x800 found (brief P), each on the page under AppTest:
-a creator's Results written as money, the collaborations' number headed as a word, the detail under the
-Directory tab only, and the calendar's flights on their first and last day instead of in every cell, ..."""
+a creator's Results written as money, the collaborations' number headed as a word, the detail under the Directory
+tab only; the calendar's flights on their first and last day instead of in every cell; the Programs page's Results
+charts in one locale; the Exports page saying its reporting currency once."""
 
 from __future__ import annotations
 
@@ -151,3 +152,10 @@ def test_the_programs_results_charts_read_one_way_in_bahasa(demo_url, app_test) 
                 assert encoding["axis"]["format"] == "%b %d", encoding
     assert spec["config"]["locale"]["time"]["shortMonths"][11] == "Des"
     assert [e["type"] for e in _encodings(over_time)] == ["temporal", "quantitative"] * 2
+
+
+def test_the_exports_page_states_the_reporting_currency_once(demo_url, app_test) -> None:
+    at = open_page(app_test(), "pages/exports/exports.py", language="id")
+    said = [c.value for c in at.caption if "Mata uang pelaporan" in c.value]
+    assert len(said) == 1, said
+    assert said[0].startswith("Mata uang pelaporan: IDR (belum diatur: mata uang utama akun iklan). Kebijakan kurs")
