@@ -322,6 +322,7 @@ def grid_days(
     """
     days: dict[dt.date, list[tuple[CalendarEntry, str | None]]] = {}
     for entry in entries:
+        marks: list[tuple[dt.date, str | None]]
         if entry.kind not in FLIGHTS:
             marks = [(day, None) for day in entry.days()]
         else:

@@ -7,6 +7,7 @@ so the chart reads in the user's language. Without them the chart is in English.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -21,8 +22,8 @@ Translate = Callable[[str], str]
 FIGURES = ","
 
 
-def _figures_axis(**axis: object) -> alt.Axis:
-    return alt.Axis(format=FIGURES, **axis)
+def _figures_axis(orient: Literal["right"] | None = None) -> alt.Axis:
+    return alt.Axis(format=FIGURES, orient=orient) if orient else alt.Axis(format=FIGURES)
 
 
 def _figures_scale() -> alt.Scale:
