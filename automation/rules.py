@@ -144,7 +144,7 @@ def pacing_notices(session: Session, today: dt.date, now: dt.datetime) -> list[N
             condition = f"{alert.kind}:{alert.scope_key}:{period.start}"
             notices.append(Notice(PACING, alert.kind, alert.severity, alert.template, alert.values, condition))
     for p in overview.pacings:
-        if p.status == pacing.UNDER_PACING:
+        if p.status in (pacing.UNDER_PACING, pacing.STOPPED_BELOW_PLAN):  # a stopped scope short of plan too
             s = p.scope
             values = {
                 "name": s.name,

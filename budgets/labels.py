@@ -29,6 +29,7 @@ LEDGER_CHANNEL_LABELS = {
 PACING_LABELS = {
     "on_track": N_("On track"),
     "under_pacing": N_("Under-pacing"),
+    "stopped_below_plan": N_("Stopped, below plan"),
     "over_pacing": N_("Over-pacing"),
     "exhausted": N_("Exhausted"),
     "no_plan": N_("No plan"),

@@ -28,12 +28,15 @@ OVER_PACING = "over_pacing"
 EXHAUSTED = "exhausted"
 NO_PLAN = "no_plan"
 TOO_EARLY = "too_early"  # fewer than MIN_PACING_DAYS completed days: no over/under verdict yet
+# A stopped scope (paused, archived, ended: not `accruing`) projected below UNDER_PACE_RATIO x plan: it will not spend
+# its plan because it is not running, not because it is "too slow" (an archived campaign with a plan this month).
+STOPPED_BELOW_PLAN = "stopped_below_plan"
 # Final verdicts of a period that has ended (its end before the scope's today): spent against plan, no forecast.
 WITHIN_PLAN = "within_plan"  # UNDER_PACE_RATIO x plan <= spent <= plan
 UNDER_PLAN = "under_plan"  # spent < UNDER_PACE_RATIO x plan
 OVER_PLAN = "over_plan"  # spent > plan
 FINAL_STATUSES = (WITHIN_PLAN, UNDER_PLAN, OVER_PLAN)
-STATUSES = (ON_TRACK, UNDER_PACING, OVER_PACING, EXHAUSTED, NO_PLAN, TOO_EARLY, *FINAL_STATUSES)
+STATUSES = (ON_TRACK, UNDER_PACING, STOPPED_BELOW_PLAN, OVER_PACING, EXHAUSTED, NO_PLAN, TOO_EARLY, *FINAL_STATUSES)
 # Flags of a verdict, in this order (`Pacing.flags`).
 STOPPED = "stopped"
 LIFETIME_ENDS_EARLY = "lifetime_ends_early"  # a forecast: the lifetime budget runs out before the scope's end
@@ -292,7 +295,8 @@ def classify(scope: PacingInput, projected: Decimal) -> tuple[str, Decimal | Non
     """The status and projected/planned ratio (thresholds: OVER_PACE_RATIO, UNDER_PACE_RATIO). A plan already
     spent is exhausted at once; over- and under-pacing need MIN_PACING_DAYS completed days (else TOO_EARLY).
     An ended period gets a final verdict on its spend (`projected` is then the spend): over plan above the plan,
-    under plan below UNDER_PACE_RATIO of it, else within plan."""
+    under plan below UNDER_PACE_RATIO of it, else within plan. Below UNDER_PACE_RATIO while the period runs is
+    under-pacing for a scope that accrues, STOPPED_BELOW_PLAN for one that does not (paused, archived, ended)."""
     if scope.planned is None or scope.planned <= 0:
         return NO_PLAN, None
     ratio = projected / scope.planned
@@ -307,7 +311,7 @@ def classify(scope: PacingInput, projected: Decimal) -> tuple[str, Decimal | Non
     if ratio > OVER_PACE_RATIO:
         return OVER_PACING, ratio
     if ratio < UNDER_PACE_RATIO:
-        return UNDER_PACING, ratio
+        return (UNDER_PACING if scope.accruing else STOPPED_BELOW_PLAN), ratio
     return ON_TRACK, ratio
 
 

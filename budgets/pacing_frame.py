@@ -32,6 +32,7 @@ from budgets.pacing import (
     OVER_PACE_RATIO,
     OVER_PACING,
     OVER_PLAN,
+    STOPPED_BELOW_PLAN,
     TOO_EARLY,
     UNDER_PACE_RATIO,
     UNDER_PACING,
@@ -432,8 +433,18 @@ def _project(f: ScopeFrame) -> _Projection:
     above = np.zeros(n, dtype=bool)
     above[planned_ok] = (projected[planned_ok] > planned[planned_ok]).astype(bool)
     status = np.select(
-        [~planned_ok, spent, early, ended & above, ended & under, ended, over, under],
-        [NO_PLAN, EXHAUSTED, TOO_EARLY, OVER_PLAN, UNDER_PLAN, WITHIN_PLAN, OVER_PACING, UNDER_PACING],
+        [~planned_ok, spent, early, ended & above, ended & under, ended, over, under & accruing, under],
+        [
+            NO_PLAN,
+            EXHAUSTED,
+            TOO_EARLY,
+            OVER_PLAN,
+            UNDER_PLAN,
+            WITHIN_PLAN,
+            OVER_PACING,
+            UNDER_PACING,
+            STOPPED_BELOW_PLAN,
+        ],
         default=ON_TRACK,
     )
     return _Projection(total, completed, rate, positive, by_recent, projected, status, ratio)

@@ -45,13 +45,16 @@ def _floats(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def day_axis(dates: pd.Series, translate: Translate | None = None) -> alt.X:
-    """The date axis of a daily series: ticks on whole days only (never "12 PM"), about a dozen of them."""
+def day_axis(dates: pd.Series, translate: Translate | None = None, title: str | None = None) -> alt.X:
+    """The date axis of a daily series: ticks on whole days only (never "12 PM"), about a dozen of them, each
+    written "%b %d" in the spec's locale (titled `title`, else "Date")."""
     t = _translator(translate)
     days = (dates.max() - dates.min()).days + 1 if len(dates) else 1
     step = max(1, -(-days // 12))
     ticks = alt.TimeIntervalStep(interval="day", step=step)
-    return alt.X("date:T", title=t(N_("Date")), axis=alt.Axis(format="%b %d", tickCount=ticks, labelOverlap=True))
+    return alt.X(
+        "date:T", title=title or t(N_("Date")), axis=alt.Axis(format="%b %d", tickCount=ticks, labelOverlap=True)
+    )
 
 
 def spend_conversions_chart(daily: pd.DataFrame, currency: str, translate: Translate | None = None) -> alt.LayerChart:

@@ -305,13 +305,35 @@ def calendar_entries(
     return entries
 
 
-def by_day(entries: Iterable[CalendarEntry], since: dt.date, until: dt.date) -> dict[dt.date, list[CalendarEntry]]:
-    """The entries on each day of the range (a flight appears on every day it runs)."""
-    days: dict[dt.date, list[CalendarEntry]] = {}
+FLIGHTS = (PROGRAM_FLIGHT, CAMPAIGN_FLIGHT)
+FLIGHT_STARTS, FLIGHT_ENDS = "starts", "ends"  # how a flight is marked on its first and its last day
+
+
+def grid_days(
+    entries: Iterable[CalendarEntry], since: dt.date, until: dt.date
+) -> dict[dt.date, list[tuple[CalendarEntry, str | None]]]:
+    """What each day cell of the month or week grid shows: (entry, mark) in order, deliverables and payments first.
+
+    A one-day entry (deliverable, post, payment) is on its day (mark None). A flight (program, campaign) is on its
+    first day (FLIGHT_STARTS) and its last day (FLIGHT_ENDS) only, as Google Calendar and Hootsuite mark a
+    multi-day item's ends rather than copying it into every cell: twenty running campaigns on every day buried the
+    deliverables and payments under "+20 more". A campaign without a stop time (`open_ended`) has no last day. A
+    flight running through the whole range is on no day; the agenda lists every entry of the range.
+    """
+    days: dict[dt.date, list[tuple[CalendarEntry, str | None]]] = {}
     for entry in entries:
-        for day in entry.days():
+        marks: list[tuple[dt.date, str | None]]
+        if entry.kind not in FLIGHTS:
+            marks = [(day, None) for day in entry.days()]
+        else:
+            marks = [(entry.start, FLIGHT_STARTS)]
+            if not entry.open_ended and entry.end != entry.start:
+                marks.append((entry.end, FLIGHT_ENDS))
+        for day, mark in marks:
             if since <= day <= until:
-                days.setdefault(day, []).append(entry)
+                days.setdefault(day, []).append((entry, mark))
+    for cell in days.values():
+        cell.sort(key=lambda item: KINDS.index(item[0].kind))  # stable: each kind keeps the entries' order
     return days
 
 

@@ -7,13 +7,27 @@ so the chart reads in the user's language. Without them the chart is in English.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import altair as alt
 import pandas as pd
 
+from campaigns.charts import day_axis
 from db.errors import N_
 
 Translate = Callable[[str], str]
+# Every amount and count axis: grouped in the page's locale (d3's "," reads the spec's `config.locale`, set by
+# pages/components/charts.py: 6.000 in Bahasa Indonesia, 6,000 in English) on a "nice" scale from 0, so the top
+# tick is past the largest value (a point at 9 under a last tick of 8 read as off the chart).
+FIGURES = ","
+
+
+def _figures_axis(orient: Literal["right"] | None = None) -> alt.Axis:
+    return alt.Axis(format=FIGURES, orient=orient) if orient else alt.Axis(format=FIGURES)
+
+
+def _figures_scale() -> alt.Scale:
+    return alt.Scale(nice=True, zero=True)
 
 
 def _translator(translate: Translate | None) -> Callable[..., str]:
@@ -35,13 +49,15 @@ def results_over_time(
     data["cumulative"] = data[metric].cumsum()
     published = t(N_("Published"))
     cumulative = t(N_("Cumulative {metric}"), metric=shown)
-    base = alt.Chart(data).encode(x=alt.X("date:T", title=published))
+    data["date"] = pd.to_datetime(data["date"])
+    # the Campaigns page's day axis ("Nov 25", "Des 06": one pattern, never "Rab 25 / Nov 29 / Desember")
+    base = alt.Chart(data).encode(x=day_axis(data["date"], translate, title=published))
     bars = base.mark_bar(opacity=0.5).encode(
-        y=alt.Y(f"{metric}:Q", title=shown),
+        y=alt.Y(f"{metric}:Q", title=shown, axis=_figures_axis(), scale=_figures_scale()),
         tooltip=[alt.Tooltip("date:T", title=published), alt.Tooltip(f"{metric}:Q", format=",", title=shown)],
     )
     line = base.mark_line(point=True).encode(
-        y=alt.Y("cumulative:Q", title=cumulative),
+        y=alt.Y("cumulative:Q", title=cumulative, axis=_figures_axis(orient="right"), scale=_figures_scale()),
         tooltip=[alt.Tooltip("date:T", title=published), alt.Tooltip("cumulative:Q", format=",", title=cumulative)],
     )
     return alt.layer(bars, line).resolve_scale(y="independent").properties(height=280)
@@ -58,8 +74,8 @@ def cost_vs_conversions(frame: pd.DataFrame, translate: Translate | None = None)
         alt.Chart(data)
         .mark_circle(size=90)
         .encode(
-            x=alt.X("cost:Q", title=t(N_("Cost (fees + product value)"))),
-            y=alt.Y("conversions:Q", title=t(N_("Conversions"))),
+            x=alt.X("cost:Q", title=t(N_("Cost (fees + product value)")), axis=_figures_axis(), scale=_figures_scale()),
+            y=alt.Y("conversions:Q", title=t(N_("Conversions")), axis=_figures_axis(), scale=_figures_scale()),
             color=alt.Color("currency:N", title=t(N_("Currency"))),
             tooltip=[
                 alt.Tooltip("influencer:N", title=t(N_("Influencer"))),

@@ -13,20 +13,23 @@ from babel.dates import format_date
 from automation.feeds import calendar_feed
 from db.calendar import month_end, month_start
 from db.engine import session_scope
-from db.errors import DomainError
+from db.errors import N_, DomainError
 from db.roles import PermissionDenied
 from influencers.calendar import (
     CAMPAIGN_FLIGHT,
     DELIVERABLE_DUE,
     DELIVERABLE_POST,
+    FLIGHT_ENDS,
+    FLIGHT_STARTS,
+    FLIGHTS,
     KIND_LABELS,
     PAYMENT_DUE,
     PROGRAM_FLIGHT,
     CalendarEntry,
     CalendarFilter,
-    by_day,
     calendar_entries,
     entry_title,
+    grid_days,
     set_planned_post_date,
 )
 from influencers.models import DELIVERABLE_STATUSES, PAYMENT_STATUSES, PLATFORMS
@@ -214,7 +217,18 @@ COLOURS = {
     PAYMENT_DUE: "#6a1b9a",
     CAMPAIGN_FLIGHT: "#ef6c00",
 }
-days = by_day(entries, since, until)
+# A flight (program, campaign) is marked on its first and last day only, after the day's deliverables and payments
+# (`influencers.calendar.grid_days`, the way Google Calendar and Hootsuite treat multi-day items): copied into every
+# cell, twenty running campaigns buried each day's deliverables under "+20 more". The agenda lists every flight.
+days = grid_days(entries, since, until)
+FLIGHT_MARKS = {FLIGHT_STARTS: N_("Starts: {title}"), FLIGHT_ENDS: N_("Ends: {title}")}
+
+
+def cell_title(entry: CalendarEntry, mark: str | None) -> str:
+    """An entry's line in a day cell: its title, for a flight with whether it starts or ends that day."""
+    return _(FLIGHT_MARKS[mark]).format(title=title(entry)) if mark else title(entry)
+
+
 first_cell = since - dt.timedelta(days=since.weekday())
 last_cell = until + dt.timedelta(days=6 - until.weekday())
 header = "".join(
@@ -229,13 +243,15 @@ while cell <= last_cell:
         inside = since <= cell <= until
         style = "border:2px solid #d81b60;" if cell == now_day else ""
         items = []
-        for entry in days.get(cell, [])[:6] if inside else []:
+        for entry, mark in days.get(cell, [])[:6] if inside else []:
             colour = "#c62828" if entry.overdue else COLOURS.get(entry.kind, "#455a64")
             weight = "font-weight:600;" if entry.overdue else ""
-            items.append(f'<div style="color:{colour};{weight}font-size:0.8em">{html.escape(title(entry))}</div>')
+            text = html.escape(cell_title(entry, mark))
+            items.append(f'<div style="color:{colour};{weight}font-size:0.8em">{text}</div>')
         more = len(days.get(cell, [])) - 6 if inside else 0
         if more > 0:
-            items.append(f'<div style="font-size:0.75em">{html.escape(_("+{count} more", count=more))}</div>')
+            more_text = html.escape(_("+{count} more", count=more))  # outside the f-string: the extractor sees it
+            items.append(f'<div style="font-size:0.75em">{more_text}</div>')
         number = f"<b>{cell.day}</b>" if inside else f'<span style="color:#9e9e9e">{cell.day}</span>'
         cells.append(f'<td style="vertical-align:top;width:14%;{style}">{number}{"".join(items)}</td>')
         cell += dt.timedelta(days=1)
@@ -244,6 +260,14 @@ st.markdown(
     f'<table style="width:100%;table-layout:fixed"><tr>{header}</tr>{"".join(rows)}</table>',
     unsafe_allow_html=True,
 )
+if any(e.kind in FLIGHTS for e in entries):
+    st.caption(
+        _(
+            "Program and campaign flights are shown on the day they start and the day they end; the agenda below "
+            "lists every flight running in this {view}.",
+            view=_(view),
+        )
+    )
 
 # The agenda: the same entries as a table; picking a row opens its program or campaign.
 if entries:

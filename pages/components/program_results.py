@@ -39,7 +39,15 @@ MONEY = (
     "creator_plus_boost",
     "combined_cpa",
 )
-COUNTS = ("impressions", "engagements", "clicks", "conversions", "creator_conversions", "boost_conversions")
+COUNTS = (
+    "collaborations",
+    "impressions",
+    "engagements",
+    "clicks",
+    "conversions",
+    "creator_conversions",
+    "boost_conversions",
+)
 RATIOS = ("roas",)
 PERCENTS = ("engagement_rate",)
 

@@ -54,20 +54,15 @@ if counts["campaigns"] == 0:
     st.stop()
 
 info = workspace_finance(db_key())
+# The reporting currency once, with where it comes from (Settings, the environment, or the accounts' main currency).
 st.caption(
     _(
-        "Reporting currency: {currency}. FX policy: {policy}. Influencer fees count: {recognition}. "
+        "Reporting currency: {currency} ({origin}). FX policy: {policy}. Influencer fees count: {recognition}. "
         "An admin changes these in Settings.",
         currency=info["reporting_currency"],
+        origin=_(ORIGIN_TERMS[info["reporting_origin"]]),
         policy=label("fx_policy", info["fx_policy"]),
         recognition=label("recognition", info["fee_recognition"]).lower(),
-    )
-)
-st.caption(
-    _(
-        "Reporting currency {currency} ({origin}).",
-        currency=info["reporting_currency"],
-        origin=_(ORIGIN_TERMS[info["reporting_origin"]]),
     )
 )
 last_month_end = month_start(today()) - dt.timedelta(days=1)

@@ -33,9 +33,11 @@ from pages.components.influencer_forms import (
 )
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money, number
+from pages.components.program_results import results_text
 from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import (
     CHANNEL_LABELS,
+    COLUMN_LABELS,
     column_labels,
     field_label,
     is_missing,
@@ -571,155 +573,160 @@ if can_edit:
 with tabs[-1]:
     benchmarks_tab(TIER_LABELS)
 
-# -- detail ------------------------------------------------------------------------------------
+# -- detail: under the Directory tab only (opened there; the Add, Import and Duplicates tabs are other tasks) ---
 
-opened = st.session_state.get("inf_open")
-if opened is not None:
-    with session_scope() as session:
-        detail = queries.influencer_detail(session, int(opened))
-        results = roi.collaboration_results(session, influencer_id=int(opened))
-        edit_values = contacts.form_values(detail["influencer"]) if detail else None
-    if detail is None:
-        st.warning(_("This influencer no longer exists."))
-        st.stop()
-    person = detail["influencer"]
-    st.divider()
-    st.header(person.name)
-    if detail["merged_into_id"]:
-        st.warning(_("This record was merged into #{id}.", id=detail["merged_into_id"]))
-    st.caption(
-        " · ".join(
-            x
-            for x in (
-                person.email,
-                person.phone,
-                person.city,
-                person.country,
-                STATUS_LABELS.get(person.status),
-                _("Owner: {owner}", owner=person.owner) if person.owner else None,
+with tabs[0]:
+    opened = st.session_state.get("inf_open")
+    if opened is not None:
+        with session_scope() as session:
+            detail = queries.influencer_detail(session, int(opened))
+            results = roi.collaboration_results(session, influencer_id=int(opened))
+            edit_values = contacts.form_values(detail["influencer"]) if detail else None
+        if detail is None:
+            st.warning(_("This influencer no longer exists."))
+            st.stop()
+        person = detail["influencer"]
+        st.divider()
+        st.header(person.name)
+        if detail["merged_into_id"]:
+            st.warning(_("This record was merged into #{id}.", id=detail["merged_into_id"]))
+        st.caption(
+            " · ".join(
+                x
+                for x in (
+                    person.email,
+                    person.phone,
+                    person.city,
+                    person.country,
+                    STATUS_LABELS.get(person.status),
+                    _("Owner: {owner}", owner=person.owner) if person.owner else None,
+                )
+                if x
             )
-            if x
         )
-    )
-    st.write(
-        _(
-            "Niches: {niches}. Tags: {tags}.",
-            niches=", ".join(detail["labels"]["niche"]) or "-",
-            tags=", ".join(detail["labels"]["tag"]) or "-",
+        st.write(
+            _(
+                "Niches: {niches}. Tags: {tags}.",
+                niches=", ".join(detail["labels"]["niche"]) or "-",
+                tags=", ".join(detail["labels"]["tag"]) or "-",
+            )
         )
-    )
-    paid = detail["total_paid"]
-    cols = st.columns(max(1, len(paid)) + 1)
-    cols[0].metric(_("Collaborations"), len(detail["collaborations"]))
-    for col, (cur, amount) in zip(cols[1:], paid.items(), strict=False):
-        tile(col, _("Total paid ({currency})", currency=cur), amount, cur)
-    if not paid:
-        st.caption(_("Nothing paid yet."))
-    st.subheader(_("Handles"))
-    handles = labelled(_with_moments(detail["handles"], "metrics_updated_at"), {"platform": "platform"})
+        paid = detail["total_paid"]
+        cols = st.columns(max(1, len(paid)) + 1)
+        cols[0].metric(_("Collaborations"), len(detail["collaborations"]))
+        for col, (cur, amount) in zip(cols[1:], paid.items(), strict=False):
+            tile(col, _("Total paid ({currency})", currency=cur), amount, cur)
+        if not paid:
+            st.caption(_("Nothing paid yet."))
+        st.subheader(_("Handles"))
+        handles = labelled(_with_moments(detail["handles"], "metrics_updated_at"), {"platform": "platform"})
 
-    # figures the user's way (31.115 and 2,73 in Bahasa Indonesia), every header a word, never a field code
-    def count(v) -> str:  # a whole count even when pandas read a column with gaps as floats
-        return "" if is_missing(v) else number(int(v))
+        # figures the user's way (31.115 and 2,73 in Bahasa Indonesia), every header a word, never a field code
+        def count(v) -> str:  # a whole count even when pandas read a column with gaps as floats
+            return "" if is_missing(v) else number(int(v))
 
-    handles = handles.assign(
-        followers=[count(v) for v in handles["followers"]],
-        engagement_rate=[fmt(v, 2) for v in handles["engagement_rate"]],
-        avg_views=[count(v) for v in handles["avg_views"]],
-    )
-    st.dataframe(
-        handles,
-        hide_index=True,
-        key="inf_detail_handles",
-        column_config=dated_columns(
+        handles = handles.assign(
+            followers=[count(v) for v in handles["followers"]],
+            engagement_rate=[fmt(v, 2) for v in handles["engagement_rate"]],
+            avg_views=[count(v) for v in handles["avg_views"]],
+        )
+        st.dataframe(
             handles,
-            column_labels(
-                handles.columns,
-                profile_url=st.column_config.LinkColumn(_("Profile")),
-                avg_views=_("Average views"),
-                metrics_updated_at=_("Figures updated"),
+            hide_index=True,
+            key="inf_detail_handles",
+            column_config=dated_columns(
+                handles,
+                column_labels(
+                    handles.columns,
+                    profile_url=st.column_config.LinkColumn(_("Profile")),
+                    avg_views=_("Average views"),
+                    metrics_updated_at=_("Figures updated"),
+                ),
             ),
-        ),
-        placeholder=BLANK_CELL,
-    )
-    st.subheader(_("Collaborations"))
-    if detail["collaborations"].empty:
-        st.info(_("Not in any program yet. Add this creator to a program on the Programs page."))
-    else:
-        collabs = labelled(
-            _with_moments(detail["collaborations"], "stage_changed_at"), {"stage": "stage", "fee_type": "fee_type"}
-        )
-        # the fee in its currency (Rp12.500.000), as the Programs page writes it; blank when none was agreed
-        collabs["fee"] = [
-            "" if is_missing(fee) else money(fee, cur)
-            for fee, cur in zip(collabs["fee"], collabs["currency"], strict=True)
-        ]
-        st.dataframe(
-            collabs,
-            hide_index=True,
-            key="inf_detail_collabs",
-            column_config=dated_columns(collabs, column_labels(collabs.columns)),
             placeholder=BLANK_CELL,
         )
-    st.subheader(_("Results"))
-    totals = roi.rollup(results, ["influencer_id"])
-    if totals.empty:
-        st.info(_("No results yet: they appear once deliverables are published and their results recorded."))
-    else:
-        shown = totals[["currency", "collaborations", *roi.ROI_COLUMNS]].map(fmt)
-        st.dataframe(shown, hide_index=True, key="inf_detail_results", column_config=column_labels(shown.columns))
-    st.subheader(_("Interactions"))
-    if detail["interactions"].empty:
-        st.caption(_("No interactions logged yet."))
-    else:
-        interactions = _with_moments(detail["interactions"], "at")
-        st.dataframe(
-            interactions,
-            hide_index=True,
-            key="inf_detail_interactions",
-            column_config=dated_columns(interactions, column_labels(interactions.columns)),
-            placeholder=BLANK_CELL,
-        )
-    if can_edit:
-        with st.form("inf_interaction_form", clear_on_submit=True):
-            c1, c2 = st.columns([1, 3])
-            channel = c1.selectbox(
-                _("Channel"),
-                INTERACTION_CHANNELS,
-                key="inf_interaction_channel",
-                format_func=lambda c: term(CHANNEL_LABELS, c),
+        st.subheader(_("Collaborations"))
+        if detail["collaborations"].empty:
+            st.info(_("Not in any program yet. Add this creator to a program on the Programs page."))
+        else:
+            collabs = labelled(
+                _with_moments(detail["collaborations"], "stage_changed_at"), {"stage": "stage", "fee_type": "fee_type"}
             )
-            when = c1.date_input(_("Date"), value=today(), key="inf_interaction_date", format=picker_format())
-            summary = c2.text_area(_("What happened"), key="inf_interaction_summary")
-            if st.form_submit_button(_("Log interaction"), key="inf_interaction_submit"):
-                at = dt.datetime.combine(when, dt.datetime.now(dt.UTC).time(), tzinfo=dt.UTC)
-                if run_action(
-                    "inf_interaction",
-                    contacts.add_interaction,
-                    actor,
-                    person.id,
-                    channel,
-                    summary,
-                    at,
-                    success=_("Interaction logged."),
-                ):
-                    st.rerun()
-        form_feedback("inf_interaction")
-        _field_error("inf_interaction", "summary", "channel")
+            # the fee in its currency (Rp12.500.000), as the Programs page writes it; blank when none was agreed
+            collabs["fee"] = [
+                "" if is_missing(fee) else money(fee, cur)
+                for fee, cur in zip(collabs["fee"], collabs["currency"], strict=True)
+            ]
+            st.dataframe(
+                collabs,
+                hide_index=True,
+                key="inf_detail_collabs",
+                # `id` is the collaboration's number, the one the Programs page's tables show as "Collaboration"
+                column_config=dated_columns(
+                    collabs, column_labels(collabs.columns, id=_(COLUMN_LABELS["collaboration_id"]))
+                ),
+                placeholder=BLANK_CELL,
+            )
+        st.subheader(_("Results"))
+        totals = roi.rollup(results, ["influencer_id"])
+        if totals.empty:
+            st.info(_("No results yet: they appear once deliverables are published and their results recorded."))
+        else:
+            # the Programs page's rule: amounts with the row's currency (Rp13.000.000), counts grouped, ratios 2 places
+            shown = results_text(totals[["currency", "collaborations", *roi.ROI_COLUMNS]])
+            st.dataframe(shown, hide_index=True, key="inf_detail_results", column_config=column_labels(shown.columns))
+        st.subheader(_("Interactions"))
+        if detail["interactions"].empty:
+            st.caption(_("No interactions logged yet."))
+        else:
+            interactions = _with_moments(detail["interactions"], "at")
+            st.dataframe(
+                interactions,
+                hide_index=True,
+                key="inf_detail_interactions",
+                column_config=dated_columns(interactions, column_labels(interactions.columns)),
+                placeholder=BLANK_CELL,
+            )
+        if can_edit:
+            with st.form("inf_interaction_form", clear_on_submit=True):
+                c1, c2 = st.columns([1, 3])
+                channel = c1.selectbox(
+                    _("Channel"),
+                    INTERACTION_CHANNELS,
+                    key="inf_interaction_channel",
+                    format_func=lambda c: term(CHANNEL_LABELS, c),
+                )
+                when = c1.date_input(_("Date"), value=today(), key="inf_interaction_date", format=picker_format())
+                summary = c2.text_area(_("What happened"), key="inf_interaction_summary")
+                if st.form_submit_button(_("Log interaction"), key="inf_interaction_submit"):
+                    at = dt.datetime.combine(when, dt.datetime.now(dt.UTC).time(), tzinfo=dt.UTC)
+                    if run_action(
+                        "inf_interaction",
+                        contacts.add_interaction,
+                        actor,
+                        person.id,
+                        channel,
+                        summary,
+                        at,
+                        success=_("Interaction logged."),
+                    ):
+                        st.rerun()
+            form_feedback("inf_interaction")
+            _field_error("inf_interaction", "summary", "channel")
 
-        st.subheader(_("Edit"))
-        token = (person.id, edit_values["version_id"])
-        if st.session_state.get("inf_edit__loaded", (None,))[0] != person.id:
-            load_form("inf_edit", token, _values_of(edit_values))
-            st.session_state["inf_edit__version"] = edit_values["version_id"]
-        with st.form("inf_edit_form"):
-            _contact_fields("inf_edit")
-            st.form_submit_button(
-                _("Save changes"), on_click=_save_edit, args=(person.id,), type="primary", key="inf_edit_submit"
-            )
-        form_feedback("inf_edit", labels=_contact_labels())
-        if st.session_state.get("inf_edit__conflict") and st.button(
-            _("Discard my changes and load the latest values"), key="inf_edit_reload"
-        ):
-            reload_form("inf_edit")
-            st.rerun()
+            st.subheader(_("Edit"))
+            token = (person.id, edit_values["version_id"])
+            if st.session_state.get("inf_edit__loaded", (None,))[0] != person.id:
+                load_form("inf_edit", token, _values_of(edit_values))
+                st.session_state["inf_edit__version"] = edit_values["version_id"]
+            with st.form("inf_edit_form"):
+                _contact_fields("inf_edit")
+                st.form_submit_button(
+                    _("Save changes"), on_click=_save_edit, args=(person.id,), type="primary", key="inf_edit_submit"
+                )
+            form_feedback("inf_edit", labels=_contact_labels())
+            if st.session_state.get("inf_edit__conflict") and st.button(
+                _("Discard my changes and load the latest values"), key="inf_edit_reload"
+            ):
+                reload_form("inf_edit")
+                st.rerun()

@@ -81,7 +81,7 @@ def test_paused_campaign_stops_accruing(session, workspace) -> None:
     paused = _by_key(budget_overview(session, NOV, now=NOW))[f"campaign:{workspace['paused']}"]
     assert paused.actual == D(400)
     assert paused.projected == D(400)
-    assert paused.status == pacing.UNDER_PACING
+    assert paused.status == pacing.STOPPED_BELOW_PLAN  # paused short of plan: not "too slow"
     assert "stopped" in paused.flags
 
 

@@ -167,7 +167,7 @@ def test_paused_and_ended_stop_accruing() -> None:
     s = scope(actual=D(900), accruing=False, budget=MetaBudget("campaign", D(100)), recent_spend=D(700), recent_days=7)
     p = pacing.pace(s)
     assert p.projected == D(900)
-    assert p.status == pacing.UNDER_PACING
+    assert p.status == pacing.STOPPED_BELOW_PLAN  # short of plan because it stopped, not "too slow"
     assert "stopped" in p.flags
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from budgets.overview import budget_overview
-from budgets.pacing import OVER_PACING, STATUS_UNKNOWN, STOPPED, UNDER_PACING
+from budgets.pacing import OVER_PACING, STATUS_UNKNOWN, STOPPED, STOPPED_BELOW_PLAN
 from campaigns.adsmanager import AccountTarget, apply_import, preview_import
 from campaigns.meta_budgets import is_accruing, spent_lately_window
 from campaigns.models import SOURCE_ADS_MANAGER_CSV, Campaign
@@ -75,14 +75,14 @@ def test_imported_campaigns_without_a_status_are_paced_on_their_latest_spend(ses
     stopped = by_id[flash.id]
     assert not stopped.scope.accruing
     assert stopped.projected == stopped.actual == Decimal(8_000_000)
-    assert stopped.status == UNDER_PACING
+    assert stopped.status == STOPPED_BELOW_PLAN  # short of plan because it stopped
     assert stopped.flags == (STOPPED, STATUS_UNKNOWN)
 
     known = by_id[paused.id]
     assert not known.scope.accruing
     assert not known.scope.status_unknown
     assert known.projected == known.actual == Decimal(7_500_000)  # spent up to yesterday, but PAUSED is PAUSED
-    assert known.status == UNDER_PACING
+    assert known.status == STOPPED_BELOW_PLAN
     assert known.flags == (STOPPED,)
 
     # The page's columns carry the same flags as the objects.

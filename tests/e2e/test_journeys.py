@@ -299,8 +299,8 @@ def test_finance_closes_a_month_and_downloads_its_export(app, view: Page) -> Non
     shown_rows = {int(r[-4].replace(",", "")) for r in body}
     shot(view, "exports")
 
-    caption = view.get_by_text(re.compile(r"^Reporting currency: [A-Z]{3}\."))
-    currency = re.search(r"Reporting currency: ([A-Z]{3})\.", caption.inner_text()).group(1)
+    caption = view.get_by_text(re.compile(r"^Reporting currency: [A-Z]{3} \("))
+    currency = re.search(r"Reporting currency: ([A-Z]{3}) \(", caption.inner_text()).group(1)
     expected_name = file_name("campaign-daily", month, last_month_end, currency)
     with view.expect_download() as info:
         view.get_by_role("button", name=f"Download {expected_name}").click()
