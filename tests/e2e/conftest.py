@@ -224,3 +224,24 @@ def sign_out(page) -> None:
     end_session = page.get_by_role("button", name="End session")
     end_session.wait_for()
     end_session.click()
+
+
+@contextmanager
+def demo_streamlit(tmp_dir: Path) -> Iterator[StreamlitServer]:
+    """`start_streamlit` on a migrated SQLite file holding the demo workspace of today (Asia/Jakarta)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from db.engine import dispose_engines, session_scope
+    from db.roles import CLI_ACTOR
+    from demo.workspace import load_demo
+    from migrations.migrate import upgrade
+
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite:///{tmp_dir / 'pantau.db'}"
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        load_demo(session, CLI_ACTOR, today=dt.datetime.now(ZoneInfo("Asia/Jakarta")).date())
+    dispose_engines()
+    with start_streamlit(tmp_dir) as server:
+        yield server

@@ -15,15 +15,13 @@ PANTAU_SCREENSHOTS=1; tests/e2e/screenshots.py).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ROOT, start_streamlit
+from tests.e2e.conftest import ROOT, demo_streamlit
 from tests.e2e.screenshots import VIEWPORT, settled, shot
 
 pytestmark = pytest.mark.e2e
@@ -68,18 +66,7 @@ def _codes() -> list[str]:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from db.engine import dispose_engines, session_scope
-    from db.roles import CLI_ACTOR
-    from demo.workspace import load_demo
-    from migrations.migrate import upgrade
-
-    tmp = tmp_path_factory.mktemp("bahasa")
-    database_url = f"sqlite:///{tmp / 'pantau.db'}"
-    upgrade(database_url)
-    with session_scope(database_url) as session:
-        load_demo(session, CLI_ACTOR, today=dt.datetime.now(ZoneInfo("Asia/Jakarta")).date())
-    dispose_engines()
-    with start_streamlit(tmp) as server:
+    with demo_streamlit(tmp_path_factory.mktemp("bahasa")) as server:
         yield server
 
 

@@ -5,13 +5,10 @@ sem…"). A width can only be measured in a browser: a local-mode server with th
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import start_streamlit
+from tests.e2e.conftest import demo_streamlit
 from tests.e2e.screenshots import VIEWPORT, still
 
 pytestmark = pytest.mark.e2e
@@ -27,18 +24,7 @@ CUT = """el => [el, ...el.querySelectorAll('*')].some(e =>
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from db.engine import dispose_engines, session_scope
-    from db.roles import CLI_ACTOR
-    from demo.workspace import load_demo
-    from migrations.migrate import upgrade
-
-    tmp = tmp_path_factory.mktemp("field-walk")
-    database_url = f"sqlite:///{tmp / 'pantau.db'}"
-    upgrade(database_url)
-    with session_scope(database_url) as session:
-        load_demo(session, CLI_ACTOR, today=dt.datetime.now(ZoneInfo("Asia/Jakarta")).date())
-    dispose_engines()
-    with start_streamlit(tmp) as server:
+    with demo_streamlit(tmp_path_factory.mktemp("field-walk")) as server:
         yield server
 
 

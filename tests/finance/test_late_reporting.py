@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import event
 
 from budgets.overview import budget_overview
-from campaigns.models import AdAccount, Campaign, CampaignInsight
 from db.calendar import Period
 from db.engine import get_engine, session_scope
 from db.models import Setting
@@ -20,26 +18,9 @@ from db.roles import CLI_ACTOR
 from db.settings import set_setting
 from finance import fx
 from finance import reporting as reporting_totals
+from tests.finance.test_reporting_currency import TODAY, _account, _no_environment  # noqa: F401 - its autouse fixture
 
 D = dt.date
-TODAY = D(2026, 10, 30)  # inside the bundled ECB history
-
-
-@pytest.fixture(autouse=True)
-def _no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PANTAU_REPORTING_CURRENCY", raising=False)
-
-
-def _account(session, account_id: str, currency: str, spend: dict[dt.date, str] | None = None) -> None:
-    account = AdAccount(account_id=account_id, name=account_id, currency=currency)
-    session.add(account)
-    session.flush()
-    campaign = Campaign(account_id=account.id, meta_id=f"c{account_id}", name="C", currency=currency)
-    session.add(campaign)
-    session.flush()
-    for day, amount in (spend or {}).items():
-        session.add(CampaignInsight(campaign_id=campaign.id, date=day, currency=currency, spend=Decimal(amount)))
-    session.flush()
 
 
 def _both(session) -> tuple[str, str]:
