@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
 from db import audit
+from db.calendar import month_end
 from db.errors import N_, Day, DomainError, FieldErrors, Message, NotFound, joined
 from db.money import currency_code, is_currency
 from db.parse import ParseError, is_blank, parse_amount, parse_count, parse_date
@@ -272,11 +273,6 @@ def read_month(text: str, locale: str | None) -> dt.date:
     return dt.date(year, month, 1)
 
 
-def _month_end(first: dt.date) -> dt.date:
-    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
 def read_day(text: str, locale: str | None) -> dt.date:
     """A day as shop exports write it: `2026-11-03`, `2026-11-03 14:22:10` (an order's time), `03/11/2026`."""
     if match := _ISO_WITH_TIME.match(text):
@@ -482,7 +478,7 @@ def _row_period(
             start = end = read_day(day_text, rule.locale)
         elif month_text:
             start = read_month(month_text, rule.locale)
-            end = _month_end(start)
+            end = month_end(start)
         elif period is not None and "day" not in columns.positions and "month" not in columns.positions:
             return period
         else:
