@@ -9,7 +9,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from babel.numbers import format_number
 
 from db.engine import session_scope
 from db.errors import DomainError, FieldErrors, Message
@@ -21,7 +20,7 @@ from pages.components.i18n import N_, _, current_locale
 from pages.components.import_preview import number_convention_caption
 from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field, error_text, message_text
-from pages.components.money import money
+from pages.components.money import money, number
 from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as, typed
 from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import (
@@ -263,7 +262,7 @@ def _changes_table(report: deliverables.ResultsImport) -> pd.DataFrame:
             elif name == "revenue":
                 shown[label] = money(value, change.currency)
             else:
-                shown[label] = format_number(value, locale=current_locale())
+                shown[label] = number(value)  # counts: views, likes, clicks, ...
         rows.append(shown)
     return pd.DataFrame(rows)
 
