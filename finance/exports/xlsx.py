@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import re
@@ -171,16 +172,34 @@ def write_xlsx(spec: ExportSpec, chunks: Iterable[bytes], stream: IO[bytes]) -> 
         sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(widest + 2, MIN_WIDTH), MAX_WIDTH)
     sheet.append([text_cell(sheet, column, bold=True) for column in header])
     count = 0
-    for row in _chain(sample, rows):
-        count += 1
-        if count >= MAX_ROWS:
-            raise ExportError(
-                N_("The export has more than {limit} rows, more than one Excel sheet holds; export a shorter period."),
-                limit=MAX_ROWS - 1,
-            )
-        sheet.append(typer.cells(sheet, row))
+    try:
+        for row in _chain(sample, rows):
+            count += 1
+            if count >= MAX_ROWS:
+                raise ExportError(
+                    N_(
+                        "The export has more than {limit} rows, more than one Excel sheet holds; "
+                        "export a shorter period."
+                    ),
+                    limit=MAX_ROWS - 1,
+                )
+            sheet.append(typer.cells(sheet, row))
+    except BaseException:
+        _discard(sheet)
+        raise
     book.save(stream)
     return count
+
+
+def _discard(sheet: WriteOnlyWorksheet) -> None:
+    """End an unsaved sheet's row writer and remove its temporary file now (an export that failed half way):
+    collected later, openpyxl's writer raises inside its generator ("Exception ignored") and the file stays until
+    the process ends."""
+    sheet.close()
+    writer = getattr(sheet, "_writer", None)
+    with contextlib.suppress(OSError, ValueError):
+        if writer is not None:
+            writer.cleanup()
 
 
 def _chain(first: list[list[str]], rest: Iterator[list[str]]) -> Iterator[list[str]]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
+import sys
 import zipfile
 from decimal import Decimal
 
+import openpyxl.worksheet._writer as openpyxl_writer
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -159,8 +162,15 @@ def test_more_rows_than_a_sheet_holds_is_refused(monkeypatch) -> None:
     monkeypatch.setattr(xlsx_module, "MAX_ROWS", 3)
     spec = get_spec("campaigns")
     rows = [["100", str(i)] + [""] * (len(spec.columns) - 2) for i in range(3)]
+    temp_files = set(openpyxl_writer.ALL_TEMP_FILES)
     with pytest.raises(ExportError, match="more than 2 rows"):
         write_xlsx(spec, iter_csv(spec.columns, spec.text_indexes, rows), io.BytesIO())
+    # The half-written sheet is ended and its temporary file removed at once, not when it is collected.
+    assert set(openpyxl_writer.ALL_TEMP_FILES) == temp_files
+    ignored: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    gc.collect()
+    assert ignored == []
 
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
