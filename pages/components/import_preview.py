@@ -4,17 +4,25 @@ user's language (`table_dates`), and each row numbered by its line in the file, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from campaigns.number_rule import NumberRule
+from db.engine import session_scope
+from db.errors import DomainError, FieldErrors
+from db.roles import PermissionDenied
 from pages.components.data import day_values
 from pages.components.i18n import _
-from pages.components.inputs import message_text
+from pages.components.inputs import error_text, message_text
 from pages.components.money import amount_columns, money_column, number_column
 from pages.components.table_dates import BLANK_CELL, dated_columns
+
+T = TypeVar("T")
 
 MONEY = ("spend", "conversion_value")
 COUNTS = ("impressions", "clicks")
@@ -63,3 +71,17 @@ def number_convention_caption(numbers: NumberRule | None) -> None:
                 reason=message_text(numbers.reason),
             )
         )
+
+
+def dry_run(run: Callable[[Session], T]) -> T | None:
+    """An import's dry run for its preview, in a session of its own; a refusal is shown in the user's words (each
+    field's reason, or the one error) and gives None."""
+    try:
+        with session_scope() as session:
+            return run(session)
+    except FieldErrors as exc:
+        for reason in exc.messages.values():
+            st.error(message_text(reason))
+    except (DomainError, PermissionDenied) as exc:
+        st.error(error_text(exc))
+    return None

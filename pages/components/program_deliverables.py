@@ -10,16 +10,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from db.engine import session_scope
-from db.errors import DomainError, FieldErrors, Message
+from db.errors import Message
 from db.parse import ParseError, parse_amount, parse_count
-from db.roles import Actor, PermissionDenied
+from db.roles import Actor
 from influencers import deliverables
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS
 from pages.components.i18n import N_, _, current_locale
-from pages.components.import_preview import number_convention_caption
+from pages.components.import_preview import dry_run, number_convention_caption
 from pages.components.influencer_forms import form_feedback, refuse, run_action
-from pages.components.inputs import date_field, error_text, message_text
+from pages.components.inputs import date_field, message_text
 from pages.components.money import money, number
 from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as, typed
 from pages.components.table_dates import BLANK_CELL, dated_columns
@@ -277,17 +276,12 @@ def _import(actor: Actor, program_id: int) -> None:
     if upload is None:
         form_feedback("prog_results_csv")
         return
-    try:
-        with session_scope() as session:
-            preview = deliverables.import_results(
-                session, actor, upload.getvalue(), program_id=program_id, dry_run=True, file_name=upload.name
-            )
-    except FieldErrors as exc:
-        for reason in exc.messages.values():
-            st.error(message_text(reason))
-        return
-    except (DomainError, PermissionDenied) as exc:
-        st.error(error_text(exc))
+    preview = dry_run(
+        lambda session: deliverables.import_results(
+            session, actor, upload.getvalue(), program_id=program_id, dry_run=True, file_name=upload.name
+        )
+    )
+    if preview is None:
         return
     st.info(
         _(

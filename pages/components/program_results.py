@@ -11,14 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import session_scope
-from db.errors import DomainError, FieldErrors
-from db.roles import Actor, PermissionDenied
+from db.roles import Actor
 from influencers import charts, promo_sales, roi
 from pages.components.charts import chart
 from pages.components.i18n import _, date_text
-from pages.components.import_preview import number_convention_caption
+from pages.components.import_preview import dry_run, number_convention_caption
 from pages.components.influencer_forms import form_feedback, run_action
-from pages.components.inputs import date_field, error_text, message_text
+from pages.components.inputs import date_field, message_text
 from pages.components.money import money, number
 from pages.components.table_dates import BLANK_CELL, dated_columns
 from pages.components.terms import COLUMN_LABELS, STAGE_LABELS, column_labels, is_missing, term
@@ -242,17 +241,12 @@ def _promo_import(actor: Actor, program_id: int) -> None:
         form_feedback("prog_promo_csv")
         return
     period = _period(start, end)
-    try:
-        with session_scope() as session:
-            preview = promo_sales.import_promo_sales(
-                session, actor, program_id, upload.getvalue(), file_name=upload.name, period=period, dry_run=True
-            )
-    except FieldErrors as exc:
-        for reason in exc.messages.values():
-            st.error(message_text(reason))
-        return
-    except (DomainError, PermissionDenied) as exc:
-        st.error(error_text(exc))
+    preview = dry_run(
+        lambda session: promo_sales.import_promo_sales(
+            session, actor, program_id, upload.getvalue(), file_name=upload.name, period=period, dry_run=True
+        )
+    )
+    if preview is None:
         return
     st.info(
         _(
