@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from campaigns.number_rule import NumberRule
 from db.engine import session_scope
@@ -73,7 +72,7 @@ def number_convention_caption(numbers: NumberRule | None) -> None:
         )
 
 
-def dry_run(run: Callable[[Session], T]) -> T | None:
+def dry_run(run: Callable[[Any], T]) -> T | None:
     """An import's dry run for its preview, in a session of its own; a refusal is shown in the user's words (each
     field's reason, or the one error) and gives None."""
     try:
