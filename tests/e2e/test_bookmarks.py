@@ -81,3 +81,17 @@ def test_bookmarked_pages_keep_the_role_rules(tmp_path, oidc_provider, page) -> 
         page.goto(f"{server.url}/settings")  # not for a specialist: refused in words, as before
         page.get_by_text("No access: this page is not permitted for your role.").wait_for()
         assert page.get_by_role("heading", name="Settings").count() == 0
+
+
+def test_with_the_script_health_check_at_start_even_the_first_visit_has_no_dialog(tmp_path, page) -> None:
+    """docs/deployment.md's script health check makes the process's first run (the pages-folder one) at start."""
+    import urllib.request
+
+    env = {"STREAMLIT_SERVER_SCRIPT_HEALTH_CHECK_ENABLED": "true"}
+    with start_streamlit(tmp_path, env=env) as server:
+        health = f"http://127.0.0.1:{server.port}/_stcore/script-health-check"
+        with urllib.request.urlopen(health, timeout=60) as response:
+            assert response.status == 200
+        page.goto(f"{server.url}/calendar")
+        expect(page.get_by_role("heading", name="Calendar", exact=True).first).to_be_visible(timeout=SLOW)
+        _no_not_found_dialog(page)
