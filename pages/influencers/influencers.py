@@ -5,7 +5,6 @@ team's own programs."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +16,7 @@ from influencers import contacts, csv_import, queries, roi
 from influencers.models import INFLUENCER_STATUSES, INTERACTION_CHANNELS, PLATFORMS
 from pages.components.auth import require_page
 from pages.components.budget_widgets import tile
+from pages.components.column_picker import column_pickers
 from pages.components.data import CACHE_TTL, clear_caches, db_key, moment_values, today
 from pages.components.empty import empty_state
 from pages.components.fee_benchmarks import benchmarks_tab
@@ -372,26 +372,8 @@ def _column_mapping(data: bytes, file_name: str) -> dict[str, str] | None:
     except DomainError as exc:
         st.error(_import_file_error(exc))
         return None
-    token = hashlib.sha256(file_name.encode() + b"\0" + data).hexdigest()[:16]
-    st.subheader(_("Columns of the file"))
-    st.caption(_("Choose the field each column goes into, or Do not import. Sample values help you choose."))
     labels = {choice: _choice_label(choice) for choice in FIELD_CHOICES}  # translated once per run
-    mapping: dict[str, str] = {}
-    for index, column in enumerate(columns):
-        left, right = st.columns([2, 3], vertical_alignment="bottom")
-        choice = left.selectbox(
-            column.name,
-            FIELD_CHOICES,
-            index=FIELD_CHOICES.index(column.field) if column.field else None,
-            key=f"inf_import_col_{token}_{index}",
-            format_func=labels.__getitem__,  # not when the widget is read, outside the run
-            placeholder=_("Choose a field"),
-        )
-        samples = ", ".join(column.samples) if column.samples else _("(no values)")
-        right.caption(_("e.g. {values}", values=samples))
-        if choice is not None:
-            mapping[column.name] = choice
-    return mapping
+    return column_pickers(columns, FIELD_CHOICES, labels, key="inf_import_col", data=data, file_name=file_name)
 
 
 if can_edit:
