@@ -637,16 +637,21 @@ TYPED = st.one_of(
 @given(text=TYPED, locale=st.sampled_from(LOCALES))
 def test_any_typed_text_is_a_value_or_a_refusal_with_a_message(text: str, locale: str) -> None:
     """Never an exception other than a ParseError, whose message names the field; what is accepted is in range."""
-    for read in (
-        lambda: parse_percent(text, locale, field="Engagement rate"),
-        lambda: parse_count(text, locale, field="Followers"),
+    for field, read, bound in (
+        ("Engagement rate", parse_percent, MAX_PERCENT),
+        ("Followers", parse_count, MAX_COUNT),
     ):
+        refused: ParseError | None = None
+        value = None
         try:
-            value = read()
+            value = read(text, locale, field=field)
         except ParseError as exc:
-            assert str(exc).startswith(("Engagement rate: ", "Followers: ")), str(exc)
-            continue
-        assert value is None or 0 <= value <= max(MAX_PERCENT, MAX_COUNT)
+            refused = exc
+        if refused is not None:
+            assert str(refused).startswith(f"{field}: "), str(refused)
+            assert refused.message.params["field"] == field
+        else:
+            assert value is None or 0 <= value <= bound
 
 
 # ---------------------------------------------------------------------------------------------
