@@ -665,15 +665,24 @@ def import_promo_sales(
     ] = None,
     until: Annotated[str | None, typer.Option("--until", help="Last day the file covers (YYYY-MM-DD).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and preview only; write nothing.")] = False,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="COLUMN=field for a header that is not recognised (repeatable): code, day, month, orders, order_id, "
+            "net, gross, discounts, returns, total, currency, status, name; field 'ignore' skips the column.",
+        ),
+    ] = None,
 ) -> None:
     """Import the shop's orders and net sales per promo code into a program, replacing the stored sales of the
-    period the file covers (its first to last day, or --since..--until).
+    period the file covers (its first to last day, or --since..--until). A Shopee, Tokopedia or TikTok Shop order
+    export reads once its columns are named: --map "Order ID=order_id" --map "Created Time=day" ...
 
     Exit codes: 0 every sale row was imported, 1 some rows name a code no creator of the program has (the others
     were imported), 2 nothing was imported (a bad file, a refused row, or no row naming a creator's code).
     """
     try:
-        report = command_errors(_import_promo_sales)(file, program, since, until, dry_run)
+        report = command_errors(_import_promo_sales)(file, program, since, until, dry_run, mapping)
     except typer.Exit as exc:
         raise typer.Exit(IMPORT_NOTHING if exc.exit_code == 1 else exc.exit_code) from None
     if report.refused or not report.sales:
@@ -683,9 +692,13 @@ def import_promo_sales(
         raise typer.Exit(IMPORT_SOME_REJECTED)
 
 
-def _import_promo_sales(file: Path, program: int, since: str | None, until: str | None, dry_run: bool) -> Any:
+def _import_promo_sales(
+    file: Path, program: int, since: str | None, until: str | None, dry_run: bool, mapping: list[str] | None
+) -> Any:
+    from db.column_map import parse_mapping
     from db.engine import session_scope
     from db.errors import DomainError
+    from influencers.promo_sales import FIELDS
     from influencers.promo_sales import import_promo_sales as run_import
 
     if not file.is_file():
@@ -698,11 +711,22 @@ def _import_promo_sales(file: Path, program: int, since: str | None, until: str 
             period = (dt.date.fromisoformat(since), dt.date.fromisoformat(until))
     except ValueError:
         raise CommandError("--since and --until are days like 2026-11-30") from None
+    try:
+        explicit = parse_mapping(mapping, FIELDS)
+    except DomainError as exc:
+        raise CommandError(str(exc)) from None
     prepare_database()
     try:
         with session_scope() as session:
             report = run_import(
-                session, CLI_ACTOR, program, file.read_bytes(), file_name=file.name, period=period, dry_run=dry_run
+                session,
+                CLI_ACTOR,
+                program,
+                file.read_bytes(),
+                file_name=file.name,
+                period=period,
+                dry_run=dry_run,
+                mapping=explicit,
             )
     except DomainError as exc:
         raise CommandError(f"{file.name}: {exc}") from None
@@ -727,7 +751,8 @@ def _import_promo_sales(file: Path, program: int, since: str | None, until: str 
     out.print(
         f"{verb}{span}: {len(report.sales)} sale rows ({report.orders} orders), {report.replaced} stored rows "
         f"replaced, {report.unmatched} rows with unknown codes, {report.rejected} rejected, {report.totals} total "
-        f"rows and {report.without_code} rows without a code skipped{tail}.",
+        f"rows, {report.without_code} rows without a code and {report.not_sold} cancelled or refunded orders "
+        f"skipped{tail}.",
         markup=False,
         highlight=False,
     )

@@ -101,18 +101,12 @@ def scrub(text: str, secrets: list[str]) -> str:
 
 
 def notice_text(renderer: Renderer, notice: Notice) -> str:
-    """One alert's sentence in the renderer's language."""
+    """One alert's sentence in the renderer's language: each code it carries (a platform, a sync's source, a
+    status) by the label map of its kind (`Renderer.text`: automation.rules.CODE_PLACEHOLDERS, else
+    automation.i18n.PLACEHOLDER_KINDS), a failed job by its title translated."""
     values = dict(notice.values)
-    if "source" in values:
-        values["source"] = renderer.gettext(str(values["source"]))
     if "job" in values:
         values["job"] = renderer.gettext(str(values["job"]))
-    if "platform" in values:
-        from influencers.handles import PLATFORM_LABELS
-
-        code = str(values["platform"])
-        label = PLATFORM_LABELS.get(code, code)
-        values["platform"] = renderer.gettext(label) if code == "other" else label
     return renderer.text(notice.template, **values)
 
 

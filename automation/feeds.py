@@ -14,7 +14,6 @@ from db.calendar import workspace_timezone, workspace_today
 from db.config import env
 from db.errors import N_, NotFound
 from influencers.calendar import CalendarEntry, CalendarFilter, build_ics, calendar_entries, entry_title, workspace_id
-from influencers.handles import PLATFORM_LABELS
 from influencers.models import Program
 
 FEED_PAST_DAYS = 90
@@ -65,11 +64,8 @@ def calendar_feed(
     # not a year ahead.
     entries = [replace(e, end=max(e.start, today)) if e.open_ended else e for e in entries]
 
-    def word(key: str, code: str) -> str:
-        if key == "platform":
-            label = PLATFORM_LABELS.get(code, code)
-            return r.gettext(label) if code == "other" else label
-        return str(r.value("type", code, {}))
+    def word(key: str, code: str) -> str:  # a deliverable's type or platform by its label map (PLACEHOLDER_KINDS)
+        return str(r.value(key, code, {}))
 
     def title(entry: CalendarEntry) -> str:
         return entry_title(entry, r.gettext, r.money, word)

@@ -37,6 +37,7 @@ MAX_RATE = Decimal("1e12")
 MAX_RATE_DIGITS = 20  # significant digits kept exactly; more are refused rather than rounded
 MAX_COUNT = 10**12
 MAX_PERCENT = Decimal(100)  # influencers store engagement rates as 0..100 %
+PERCENT_PLACES = 4  # decimals of a percent a form accepts: influencers' engagement_rate is NUMERIC(8, 4)
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 MAX_TEXT = 64  # no number or date people type is longer; longer text is refused before any pattern runs
@@ -501,14 +502,25 @@ def count_example(locale: str | None = None) -> str:
     return format_decimal(12500, locale=_locale(locale))
 
 
+def format_count(value: int, locale: str | None = None) -> str:
+    """A count as `parse_count` reads it back in `locale`: `1.250.000` in id, `1,250,000` in en (Babel)."""
+    return format_decimal(value, locale=_locale(locale))
+
+
 def parse_count(
-    text: str | int | Decimal | float | None, locale: str | None = None, *, field: str | Message | None = None
+    text: str | int | Decimal | float | None,
+    locale: str | None = None,
+    *,
+    field: str | Message | None = None,
+    minimum: int = 0,
 ) -> int | None:
-    """A whole count >= 0 (followers, views, impressions), None for a blank cell (see `is_blank`).
+    """A whole count >= `minimum` (followers, views, impressions; 1 for a record number), None for a blank cell
+    (see `is_blank`).
 
     Accepts `10.4M`, `977.2K`, `1.2k`, `1,2 jt`, `12,5 rb`, `2,5 juta`, `1 miliar`, `12.500`, `12,500`, `12 500`
     and `12500.0`. Without `locale` the grouping is read from the text itself; with one, the locale decides
-    (`12,500` is 12.5 in id, so refused). At most 10^12; `inf`, `1e23`, fractions and negatives are refused.
+    (`12,500` is 12.5 in id, so refused; `1.250.000` is 1250000 in id and refused in en). Plain digits
+    (`1250000`) are read in every locale. At most 10^12; `inf`, `1e23`, fractions and negatives are refused.
     """
     if is_blank(text):
         return None
@@ -522,6 +534,13 @@ def parse_count(
         value = _read_count(_prepare(text), locale, field, shown, example, not_count)
     if value < 0:
         raise _refusal(N_("{value} is negative; a count is 0 or more."), field, value=shown)
+    if value < minimum:
+        raise _refusal(
+            N_("{value} is less than {bound}, the smallest number allowed."),
+            field,
+            value=shown,
+            bound=format_decimal(minimum, locale=_locale(locale)),
+        )
     if value > MAX_COUNT:
         raise _refusal(
             N_("{value} is more than the largest count allowed, {bound}."),
@@ -578,6 +597,74 @@ def _read_count(
 # ---------------------------------------------------------------------------------------------
 
 _PERCENT = re.compile(r"(?P<number>[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*(?P<sign>%)?")
+# The refusals of a percent, in a form field and in a file's column alike (not an FX rate's words: "rate" is
+# "kurs" in Bahasa Indonesia, which an engagement rate is not).
+NOT_PERCENT = N_("{value} is not a percent; type it like {example}.")
+PERCENT_NEGATIVE = N_("{value} is negative; a percent is 0 or more.")
+PERCENT_RANGE = N_("{value} is outside the percents allowed, from {low} to {high}.")
+PERCENT_DECIMALS = N_("{value} has more than {places} decimals; a percent keeps at most {places}, e.g. {example}.")
+
+
+def _percent_range(
+    percent: Decimal, shown: str, fieldname: str | Message | None, maximum: Decimal
+) -> ParseError | None:
+    """The refusal of a percent outside [0, `maximum`], or None."""
+    if 0 <= percent <= maximum:
+        return None
+    if percent < 0:
+        return _refusal(PERCENT_NEGATIVE, fieldname, value=shown)
+    return _refusal(PERCENT_RANGE, fieldname, value=shown, low="0%", high=f"{maximum.normalize():f}%")
+
+
+def percent_example(locale: str | None = "en_US") -> str:
+    """An accepted way to type a percent: `3,5` in id, `3.5` in en."""
+    return format_decimal(Decimal("3.5"), locale=_locale(locale))
+
+
+def format_percent(value: Decimal, locale: str | None = "en_US") -> str:
+    """A percent (without the sign) as `parse_percent` reads it back in `locale`: `3,5` in id, `3.5` in en, every
+    stored decimal shown (`2,7345`), none added (`3.5000` is `3,5`)."""
+    return format_decimal(value, format="#,##0." + "#" * PERCENT_PLACES, locale=_locale(locale))
+
+
+def parse_percent(
+    text: str | int | Decimal | float | None,
+    locale: str | None = "en_US",
+    *,
+    field: str | Message | None = None,
+    maximum: Decimal = MAX_PERCENT,
+    places: int = PERCENT_PLACES,
+) -> Decimal | None:
+    """One percent as typed in `locale` (an engagement rate in a form), exact; None for a blank field.
+
+    `3,5` and `3,5 %` in id, `3.5` and `3.5%` in en; plain digits anywhere; a `.` in id only where it cannot
+    group thousands (`3.5`; `12.500` is twelve thousand five hundred there, so refused as above 100). The text
+    is always a percent (`0,5` is half a percent, never a fraction). It lies in [0, `maximum`] and has at most
+    `places` decimals (more are refused, never rounded). Text, negatives, `inf` and exponents are refused.
+    """
+    if is_blank(text):
+        return None
+    example = percent_example(locale)
+    shown = _shown(text)
+    value = _from_number(text)
+    if value is None and isinstance(text, str) and len(text) <= MAX_TEXT:
+        body = _prepare(text)
+        if body.endswith("%"):
+            body = body[:-1].rstrip()
+        negative, body = _take_sign(body)
+        if body.endswith("%"):  # `-3,5%`, `- 3,5 %`
+            body = body[:-1].rstrip()
+        value = _locale_number(body, locale) if body else None
+        if value is not None and negative:
+            value = -value
+    if value is None:
+        raise _refusal(NOT_PERCENT, field, value=shown, example=example)
+    if (problem := _percent_range(value, shown, field, maximum)) is not None:
+        raise problem
+    with localcontext(prec=2 * MAX_TEXT):
+        if value != value.quantize(Decimal(1).scaleb(-places)):
+            raise _refusal(PERCENT_DECIMALS, field, value=shown, places=places, example=example)
+    return value
 
 
 @dataclass(frozen=True)
@@ -621,9 +708,7 @@ def parse_percent_or_fraction(
             continue
         match = _PERCENT.fullmatch(_prepare(cell)) if isinstance(cell, str) and len(cell) <= MAX_TEXT else None
         if match is None:
-            errors[index] = _refusal(
-                N_("{value} is not a rate; type it like {example}."), field, value=_shown(cell), example="1,7%"
-            )
+            errors[index] = _refusal(NOT_PERCENT, field, value=_shown(cell), example="1,7%")
             continue
         read[index] = (Decimal(match["number"].replace(",", ".")), match["sign"] is not None)
     scale: Literal["fraction", "percent"] | None = None
@@ -650,14 +735,8 @@ def parse_percent_or_fraction(
             continue
         with localcontext(prec=2 * MAX_TEXT):
             percent = number * 100 if scale == "fraction" else number
-        if not 0 <= percent <= maximum:
-            errors[index] = _refusal(
-                N_("{value} is outside the rates allowed, from {low} to {high}."),
-                field,
-                value=_shown(cells[index]),
-                low="0%",
-                high=f"{maximum}%",
-            )
+        if (problem := _percent_range(percent, _shown(cells[index]), field, maximum)) is not None:
+            errors[index] = problem
             continue
         out[index] = percent
     return PercentColumn(scale, tuple(out), dict(sorted(errors.items())), frozenset(ambiguous))

@@ -13,7 +13,6 @@ docs/influencers.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from db import audit
+from db import audit, column_map
 from db.base import Base
 from db.errors import N_, ConflictError, DomainError, FieldErrors, Message, joined
 from db.parse import ParseError, is_blank, parse_count, parse_percent_or_fraction
@@ -36,9 +35,7 @@ from db.tabular import (
     Limits,
     Row,
     Table,
-    TabularError,
     looks_like_total,
-    read_table,
     unterminated_warning,
 )
 from db.text import TextError, clean_text, neutralised, store_rows
@@ -159,8 +156,7 @@ BATCH = 2000
 NO_NAME_COLUMN = N_(
     "No column is recognised as the name (columns: {columns}); name it Name or Nama, or map it with --map COLUMN=name."
 )
-BAD_MAPPING = N_("--map {item}: write it as COLUMN=field.")
-UNKNOWN_FIELD = N_("--map {item}: '{target}' is not a field (fields: {fields}, ignore).")
+BAD_MAPPING, UNKNOWN_FIELD = column_map.BAD_MAPPING, column_map.UNKNOWN_FIELD  # the one mapping rule's words
 SAME_FIELD_TWICE = N_(
     "Columns '{first}' and '{second}' are both mapped to {field}; a field takes one column (only link takes "
     "several): map one of them to another field or ignore it."
@@ -188,8 +184,7 @@ class ImportFileError(DomainError):
     """The file cannot be imported at all (unreadable, no name column, a bad mapping)."""
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[\s_\-.]+", " ", str(text).strip().lower()).strip()
+_key = column_map.column_key
 
 
 _ALIAS_INDEX = {_key(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
@@ -284,17 +279,12 @@ class ImportPreview:
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
-    """`["Nama IG=instagram", ...]` -> {column: field}; unknown fields are refused."""
-    mapping: dict[str, str] = {}
-    for item in items or []:
-        column, sep, target = item.partition("=")
-        target = target.strip().lower()
-        if not sep or not column.strip():
-            raise ImportFileError(BAD_MAPPING, item=item)
-        if target not in FIELDS and target != "ignore":
-            raise ImportFileError(UNKNOWN_FIELD, item=item, target=target, fields=", ".join(FIELDS))
-        mapping[column.strip()] = target
-    return mapping
+    """`["Nama IG=instagram", ...]` -> {column: field}; unknown fields are refused (`db.column_map`)."""
+    return column_map.parse_mapping(items, FIELDS, error=ImportFileError)
+
+
+def _recognised(header: str) -> str | None:
+    return _ALIAS_INDEX.get(_key(header))
 
 
 def recognise_headers(
@@ -304,52 +294,13 @@ def recognise_headers(
 
     Two columns explicitly mapped to the same field that takes one column (every field but `link`) are refused,
     naming both; a column whose known name is a field an explicitly mapped column takes is left unused."""
-    explicit = {_key(k): v for k, v in (mapping or {}).items()}
-    claimed: dict[str, str] = {}  # single-valued field -> the column explicitly mapped to it
-    for column in headers:
-        target = explicit.get(_key(column)) if column else None
-        if not target or target == "ignore" or target in MULTI_FIELDS:
-            continue
-        if claimed.setdefault(target, column) != column:
-            raise ImportFileError(SAME_FIELD_TWICE, first=claimed[target], second=column, field=target)
-    header_map: dict[str, str] = {}
-    ignored: list[str] = []
-    taken: set[str] = set()
-    for column in headers:
-        if not column:
-            continue
-        target = explicit.get(_key(column))
-        if target is None:
-            target = _ALIAS_INDEX.get(_key(column))
-            if target in claimed:
-                target = None
-        if (
-            target
-            and target != "ignore"
-            and (target not in taken or target in MULTI_FIELDS)
-            and column not in header_map
-        ):
-            header_map[column] = target
-            taken.add(target)
-        else:
-            ignored.append(column)
-    return header_map, ignored
+    return column_map.recognise_columns(
+        headers, mapping, _recognised, multi=MULTI_FIELDS, error=ImportFileError, twice=SAME_FIELD_TWICE
+    )
 
 
-def explicitly_ignored(headers: Sequence[str], mapping: dict[str, str] | None) -> list[str]:
-    """The columns the mapping says to leave out (field `ignore`): not imported on purpose, nothing to warn of."""
-    explicit = {_key(k): v for k, v in (mapping or {}).items()}
-    return [column for column in headers if column and explicit.get(_key(column)) == "ignore"]
-
-
-@dataclass(frozen=True)
-class FileColumn:
-    """One column of a contact file, for choosing its field: its header, the field its name is recognised as
-    (None: not recognised, or an earlier column takes that field) and its first few non-empty values."""
-
-    name: str
-    field: str | None
-    samples: tuple[str, ...]
+explicitly_ignored = column_map.explicitly_ignored
+FileColumn = column_map.FileColumn
 
 
 def file_columns(
@@ -358,42 +309,12 @@ def file_columns(
     """The file's columns (header row found as `preview_import` finds it without a mapping), each once, with the
     field recognised from its name and sample values, so a page can offer a field for each."""
     table = read_contacts_table(data, file_name, None, limits)
-    header_map, _ignored = recognise_headers(table.header)
-    columns: list[FileColumn] = []
-    seen: set[str] = set()
-    for position, column in enumerate(table.header):
-        if not column or column in seen:
-            continue
-        seen.add(column)
-        values: list[str] = []
-        for row in table.rows:
-            cell = row.cells[position] if position < len(row.cells) else ""
-            if not is_blank(cell):
-                values.append(_shown(cell))
-                if len(values) == samples:
-                    break
-        columns.append(FileColumn(column, header_map.get(column), tuple(values)))
-    return columns
-
-
-def _header_score(mapping: dict[str, str] | None) -> Callable[[Sequence[str]], float]:
-    explicit = {_key(k) for k, v in (mapping or {}).items() if v != "ignore"}
-
-    def score(cells: Sequence[str]) -> float:
-        keys = [_key(cell) for cell in cells if cell]
-        return float(sum(1 for key in keys if key in _ALIAS_INDEX or key in explicit))
-
-    return score
+    return column_map.file_columns(table, _recognised, samples=samples)
 
 
 def read_contacts_table(data: bytes, file_name: str, mapping: dict[str, str] | None, limits: Limits) -> Table:
     """The file's table, its header being the row (among the first ones) that names the most known fields."""
-    try:
-        return read_table(data, file_name, header=_header_score(mapping), limits=limits)
-    except TabularError as exc:
-        if "header" not in exc.message.text.lower():
-            raise
-    return read_table(data, file_name, limits=limits)  # no known name at all: the plain header, for the message
+    return column_map.read_mapped_table(data, file_name, _recognised, mapping, limits=limits)
 
 
 class _Row:
@@ -413,11 +334,6 @@ class _Row:
     def drop(self, column: str, fieldname: str, value: str, reason: Message | str) -> None:
         message = reason if isinstance(reason, Message) else Message(REASON, {"reason": reason})
         self.dropped.append((column, fieldname, value, message))
-
-
-def _shown(value: str) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def preview_import(
@@ -501,7 +417,7 @@ def preview_import(
             column=column,
             field=items[0][1],
             rows=tuple(line for line, *_rest in items),
-            examples=tuple(dict.fromkeys(_shown(value) for _line, _f, value, _r in items))[:3],
+            examples=tuple(dict.fromkeys(column_map.shown_sample(value) for _line, _f, value, _r in items))[:3],
             reason=items[0][3],
         )
         for column, items in dropped.items()

@@ -12,6 +12,12 @@ docs/influencers.md, "Promo code sales", and the file shapes in docs/file-format
 - A re-import replaces the program's stored sales of the period the file covers (its first to its last day, or
   the dates chosen), so importing a file twice, or the same sales split another way, never counts twice.
 - Rows of the same collaboration and period are added up (an orders export has a row per order).
+- Columns are found by their header names (`HEADERS`), or by the person's mapping first (`mapping=`, the one rule
+  of `db.column_map`: a page's column pickers, the command line's `--map "Header=field"`), so a Shopee, Tokopedia
+  or TikTok Shop order export reads once its order number, day, code and net sales columns are named. A column
+  mapped to `ignore` is not read.
+- A status column (`Order Status`, `Status Pesanan`) skips orders that are no sale (cancelled, refunded or
+  returned, failed, unpaid: `NOT_SOLD`), counted in `not_sold`.
 - A code no creator of the program has is reported by row and left out; any other problem refuses the whole file
   (nothing half-written: a period must not lose a creator's sales because one row was unreadable).
 """
@@ -29,7 +35,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
-from db import audit
+from db import audit, column_map
 from db.calendar import month_end
 from db.errors import N_, Day, DomainError, FieldErrors, Message, NotFound, joined
 from db.money import currency_code, is_currency
@@ -41,7 +47,6 @@ from db.tabular import (
     TabularError,
     header_key,
     looks_like_total,
-    read_table,
     split_currency,
     unterminated_warning,
 )
@@ -80,6 +85,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "returns": ("returns", "pengembalian"),
     "total": ("total sales", "total_sales", "total penjualan"),
     "currency": ("currency", "mata uang"),
+    "status": ("status", "order status", "status pesanan"),
 }
 BAHASA_HEADERS = frozenset(
     {
@@ -106,19 +112,62 @@ BAHASA_HEADERS = frozenset(
         "pengembalian",
         "total penjualan",
         "mata uang",
+        "status pesanan",
     }
 )
 _FIELD_BY_HEADER = {name: key for key, names in HEADERS.items() for name in names}
 AMOUNT_FIELDS = ("net", "gross", "discounts", "returns")
+FIELDS = tuple(HEADERS)  # what a column may be mapped to (and `ignore`)
+# An order status saying the order is no sale (cancelled, refunded or returned, failed, unpaid), in the words
+# of Shopee, Tokopedia, TikTok Shop, Shopify and WooCommerce (English and Bahasa Indonesia); compared as parts of
+# the status, case-insensitively: `Cancelled`, `Batal`, `Dibatalkan`, `Pengembalian Barang/Dana`, `Refunded`.
+NOT_SOLD = (
+    "cancel",
+    "batal",
+    "refund",
+    "return",
+    "pengembalian",
+    "dikembalikan",
+    "fail",
+    "gagal",
+    "unpaid",
+    "belum bayar",
+    "belum dibayar",
+    "pending payment",
+    "menunggu pembayaran",
+)
 
 # The import's refusals (English templates; pages translate them)
-NO_CODE_COLUMN = N_("the file needs a discount code column (Discount code, Coupon code, code or kode promo)")
-NO_ORDERS_COLUMN = N_("the file needs an orders column (Orders, pesanan) or an order number column (Order #)")
-NO_REVENUE_COLUMN = N_("the file needs a net sales column (Net sales, revenue, penjualan bersih), or gross sales")
+NO_CODE_COLUMN = N_(
+    "the file needs a discount code column (Discount code, Coupon code, code or kode promo); or say which column "
+    "holds the codes: --map COLUMN=code"
+)
+NO_CODE_COLUMN_PAGE = N_(
+    "the file needs a promo code column: choose Promo code for the column holding the codes in the list of columns"
+)
+NO_ORDERS_COLUMN = N_(
+    "the file needs an orders column (Orders, pesanan) or an order number column (Order #); or say which column "
+    "holds them: --map COLUMN=orders, or --map COLUMN=order_id for a file with one row per order"
+)
+NO_ORDERS_COLUMN_PAGE = N_(
+    "the file needs an orders column or an order number column: choose Orders (a count) or Order number (a file "
+    "with one row per order) for one of its columns in the list of columns"
+)
+NO_REVENUE_COLUMN = N_(
+    "the file needs a net sales column (Net sales, revenue, penjualan bersih), or gross sales; or say which column "
+    "holds them: --map COLUMN=net"
+)
+NO_REVENUE_COLUMN_PAGE = N_(
+    "the file needs a net sales column, or gross sales: choose Net sales for one of its columns in the list of columns"
+)
 ONLY_TOTAL_SALES = N_(
     "the file has total sales only, which include tax and shipping; export the report with its Net sales column"
 )
 NO_PERIOD = N_("the file has no day or month column: choose the first and last day of the sales it holds")
+NO_PERIOD_PAGE = N_(
+    "the file has no day or month column: choose Day (or Month) for one of its columns in the list of columns, or "
+    "choose the first and last day of the sales it holds"
+)
 BAD_PERIOD = N_("the period's last day {end} is before its first day {start}")
 UNKNOWN_CODE = N_("no creator in this program has the code {code}")
 TWO_CREATORS_CODE = N_("the code {code} is given to more than one creator of this program")
@@ -188,6 +237,7 @@ class PromoSalesImport:
     rejected: int = 0  # rows with any other problem (they refuse the file)
     totals: int = 0  # totals rows (`Total`, `Jumlah`), skipped
     without_code: int = 0  # rows without a promo code (an order, an automatic discount), skipped
+    not_sold: int = 0  # orders whose status says cancelled, refunded, returned, failed or unpaid, skipped
     problems: list[tuple[int, str, Message]] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
     numbers: NumberRule | None = None
@@ -214,25 +264,49 @@ class _Columns:
         return row.cells[position].strip() if position is not None else ""
 
 
-def _columns(table: Table) -> _Columns:
+def _recognised(header: str) -> str | None:
+    return column_field(header)[0]
+
+
+def _columns(table: Table, mapping: dict[str, str]) -> _Columns:
+    header_map, _unused = column_map.recognise_columns(table.header, mapping, _recognised)
     positions: dict[str, int] = {}
     currency = None
     for position, header in enumerate(table.header):
-        name, suffix = column_field(header)
+        name = header_map.get(header)
         if name is None or name in positions:
             continue
         positions[name] = position
+        suffix = column_field(header)[1]
         if name in AMOUNT_FIELDS and suffix and currency is None:
             currency = suffix
     if "code" not in positions and "name" in positions:
         positions["code"] = positions["name"]  # Shopify names a code discount by its code
     if "code" not in positions:
-        raise FieldErrors({"file": Message(NO_CODE_COLUMN)})
+        raise FieldErrors({"file": Message(NO_CODE_COLUMN, page_text=NO_CODE_COLUMN_PAGE)})
     if "orders" not in positions and "order_id" not in positions:
-        raise FieldErrors({"file": Message(NO_ORDERS_COLUMN)})
+        raise FieldErrors({"file": Message(NO_ORDERS_COLUMN, page_text=NO_ORDERS_COLUMN_PAGE)})
     if "net" not in positions and "gross" not in positions:
-        raise FieldErrors({"file": Message(ONLY_TOTAL_SALES if "total" in positions else NO_REVENUE_COLUMN)})
+        if "total" in positions:
+            raise FieldErrors({"file": Message(ONLY_TOTAL_SALES)})
+        raise FieldErrors({"file": Message(NO_REVENUE_COLUMN, page_text=NO_REVENUE_COLUMN_PAGE)})
     return _Columns(positions, currency)
+
+
+def file_columns(data: bytes, file_name: str = "sales.csv", *, samples: int = 3) -> list[column_map.FileColumn]:
+    """The file's columns (its header row found as the import finds it without a mapping), each once, with the
+    field its name is recognised as and sample values, so a page can offer a field for each."""
+    try:
+        table = column_map.read_mapped_table(data, file_name, _recognised)
+    except TabularError as exc:
+        raise FieldErrors({"file": exc.message}) from None
+    return column_map.file_columns(table, _recognised, samples=samples)
+
+
+def not_sold(status: str) -> bool:
+    """Whether an order status says the order is no sale (`NOT_SOLD`): cancelled, refunded, returned, failed."""
+    folded = " ".join(status.casefold().split())
+    return any(word in folded for word in NOT_SOLD)
 
 
 def _language(header: Sequence[str]) -> str:
@@ -308,11 +382,14 @@ def import_promo_sales(
     file_name: str = "sales.csv",
     period: tuple[dt.date, dt.date] | None = None,
     dry_run: bool = False,
+    mapping: dict[str, str] | None = None,
 ) -> PromoSalesImport:
     """Read a shop's sales by promo code (CSV/TSV/XLSX/XLS through `db.tabular.read_table`) for one program and,
     unless `dry_run` or a row refuses the file, replace the program's stored sales of the period the file covers
     (`period` when given, which a file without a day or month column needs; else its first to its last day) in
-    the caller's transaction, audited. See the module docstring for the rules."""
+    the caller's transaction, audited. `mapping` ({file header: field of `FIELDS`, or `ignore`}) says which column
+    is which before the header vocabulary does (`db.column_map`); a field it names that is no field is refused
+    (`MappingError`). See the module docstring for the rules."""
     require(actor, "program.edit")
     program = session.get(Program, program_id)
     if program is None:
@@ -320,17 +397,15 @@ def import_promo_sales(
     if period is not None and period[1] < period[0]:
         raise FieldErrors({"period": Message(BAD_PERIOD, {"start": Day(period[0]), "end": Day(period[1])})})
 
-    def score(cells: Sequence[str]) -> float:
-        return float(sum(1 for cell in cells if column_field(cell)[0] is not None))
-
+    mapping = column_map.check_mapping(mapping, FIELDS)
     try:
-        table = read_table(data, file_name, header=score)
+        table = column_map.read_mapped_table(data, file_name, _recognised, mapping)
     except TabularError as exc:
         raise FieldErrors({"file": exc.message}) from None
-    columns = _columns(table)
+    columns = _columns(table, mapping)
     dated = "day" in columns.positions or "month" in columns.positions
     if not dated and period is None:
-        raise FieldErrors({"file": Message(NO_PERIOD)})
+        raise FieldErrors({"file": Message(NO_PERIOD, page_text=NO_PERIOD_PAGE)})
     currency = program.currency
     rule = _number_rule(table, columns, columns.currency or currency)
     report = PromoSalesImport(file_name=file_name, numbers=rule)
@@ -347,6 +422,9 @@ def import_promo_sales(
         first = table_row.cells[0] if table_row.cells else ""
         if (looks_like_total(code_text) or looks_like_total(first)) and code_key(code_text) not in codes:
             report.totals += 1
+            continue
+        if not table_row.problems and not_sold(columns.text(table_row, "status")):
+            report.not_sold += 1  # a cancelled, refunded or unpaid order: no sale, its cells are not read
             continue
         problems: dict[str, str | Message] = {}
         if table_row.problems:  # a row cut off or with more cells than the header is refused whole
@@ -452,6 +530,7 @@ def import_promo_sales(
             "orders": report.orders,
             "replaced": report.replaced,
             "unmatched": report.unmatched,
+            "not_sold": report.not_sold,
         },
         summary=(
             f"Imported promo code sales of program #{program_id} from {file_name}: {len(report.sales)} sale rows, "
@@ -706,11 +785,14 @@ def sales_by_creator(session: Session, program_id: int) -> pd.DataFrame:
 
 
 __all__ = [
+    "FIELDS",
     "PromoSalesImport",
     "SaleChange",
     "code_key",
+    "file_columns",
     "import_promo_sales",
     "move_sales",
+    "not_sold",
     "read_day",
     "read_month",
     "sales_by_creator",

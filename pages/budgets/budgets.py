@@ -56,7 +56,7 @@ from pages.components.finance_exports import workspace_finance
 from pages.components.i18n import _, current_language, current_locale, date_text, month_text, picker_format
 from pages.components.inputs import DATABASE_FAILED, amount_input, error_text, message_text
 from pages.components.money import money, money_column
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import SCOPE_LABELS, ad_platform_label, label, scope_name, term
 from pages.components.text_notices import removed_notices, show_notices
 
@@ -551,13 +551,6 @@ if history:
         ),
         times=(_("When"), _("Decided")),
     )
-    st.dataframe(
-        changes,
-        hide_index=True,
-        width="stretch",
-        key="budgets_history",
-        column_config=dated_columns(changes),
-        placeholder=BLANK_CELL,
-    )
+    dated_table(changes, width="stretch", key="budgets_history")
 else:
     st.caption(_("No plan in this period has been changed yet."))

@@ -26,7 +26,7 @@ from pages.components.i18n import _, current_language, current_locale, date_text
 from pages.components.inputs import error_text
 from pages.components.money import amount_columns, money, money_column, number, number_column
 from pages.components.objective_picker import objective_filter
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import ad_platform_label, label, label_column, labelled
 
 actor = require_page("campaigns")
@@ -428,13 +428,7 @@ if history:
         ),
         times=(_("When"),),
     )
-    st.dataframe(
-        changes,
-        hide_index=True,
-        key="campaigns_detail_history",
-        column_config=dated_columns(changes),
-        placeholder=BLANK_CELL,
-    )
+    dated_table(changes, key="campaigns_detail_history")
 else:
     st.caption(_("No budget changes recorded for this campaign."))
 

@@ -19,7 +19,7 @@ from pages.components.data import day_values
 from pages.components.i18n import _
 from pages.components.inputs import error_text, message_text
 from pages.components.money import amount_columns, money_column, number_column
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 
 T = TypeVar("T")
 
@@ -51,13 +51,7 @@ def show_preview(table: list[dict], currency: str, labels: dict[str, str], key: 
     """The preview table on the page, each amount column wide enough for its longest amount."""
     shown = preview_frame(table, currency, labels)
     money_labels = [_(labels[c]) for c in MONEY if c in labels]
-    st.dataframe(
-        shown,
-        hide_index=True,
-        key=key,
-        column_config=dated_columns(shown, amount_columns(shown, money_labels)),
-        placeholder=BLANK_CELL,
-    )
+    dated_table(shown, amount_columns(shown, money_labels), key=key)
 
 
 def number_convention_caption(numbers: NumberRule | None) -> None:

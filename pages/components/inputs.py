@@ -2,13 +2,17 @@
 
 `amount_input` takes `50.000.000`, `Rp 50.000.000` (Bahasa Indonesia) or `50,000,000`, `$50,000` (English) through
 `db.parse.parse_amount` (Babel), shows the amount it understood (or the reason it refuses it, in the user's language)
-under the field, and returns a Decimal or None. `date_field` keeps dates inside the range the domain accepts.
+under the field, and returns a Decimal or None. `count_input` (followers, a record number: `1.250.000` in id,
+`1,250,000` in en, plain `1250000`) and `percent_input` (an engagement rate: `3,5` in id, `3.5` in en) do the same
+for whole counts and percents (`db.parse.parse_count`, `parse_percent`); `read_count` / `read_percent` read such a
+field in a callback by the same rule. `date_field` keeps dates inside the range the domain accepts.
 `error_text` renders any domain refusal (`DomainError`, `FieldErrors`) in the user's language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 import streamlit as st
@@ -16,7 +20,19 @@ from pydantic import ValidationError
 
 from db.calendar import EARLIEST_DATE, LATEST_DATE
 from db.errors import DomainError, FieldErrors, Message
-from db.parse import ParseError, amount_example, parse_amount, parse_date, parse_rate
+from db.parse import (
+    ParseError,
+    amount_example,
+    count_example,
+    format_count,
+    format_percent,
+    parse_amount,
+    parse_count,
+    parse_date,
+    parse_percent,
+    parse_rate,
+    percent_example,
+)
 from db.roles import PermissionDenied
 from db.validation import validation_messages
 from pages.components.i18n import N_, _, current_locale, date_text, month_text, picker_format
@@ -112,6 +128,95 @@ def rate_input(label: str, *, key: str, help: str | None = None, container=st) -
         return None
     container.caption(_("Understood as {rate}", rate=f"{rate:f}"))
     return rate
+
+
+def _typed(key: str) -> str:
+    return str(st.session_state.get(key) or "")
+
+
+def read_count(key: str, *, field: str | None = None, minimum: int = 0) -> int | None:
+    """In a callback: the count typed in field `key`, read as `count_input` shows it (same rule, same locale);
+    None when it is empty. Raises ParseError with the reason (naming `field` when given)."""
+    return parse_count(_typed(key), current_locale(), field=field, minimum=minimum)
+
+
+def read_percent(key: str, *, field: str | None = None) -> Decimal | None:
+    """In a callback: the percent typed in field `key`, read as `percent_input` shows it; None when empty."""
+    return parse_percent(_typed(key), current_locale(), field=field)
+
+
+def count_input(
+    label: str,
+    *,
+    key: str,
+    value: int | None = None,
+    field: str | None = None,
+    minimum: int = 0,
+    describe: Callable[[int], str] | None = None,
+    help: str | None = None,
+    container=st,
+) -> int | None:
+    """A text field for a whole count (followers, a record number) as the user writes numbers: `1.250.000` in
+    Bahasa Indonesia, `1,250,000` in English, plain `1250000` in both. Says under it what it understood
+    (`describe(count)`, else the count grouped the user's way) or why it refuses the text (`field` names it in
+    the message, default `label`); returns the count, None while empty or refused. `value` prefills it."""
+    locale = current_locale()
+    if key not in st.session_state and value is not None:
+        st.session_state[key] = format_count(value, locale)
+    example = count_example(locale)
+    text = container.text_input(
+        label,
+        key=key,
+        help=help or _("Type it as you write it, e.g. {example}", example=example),
+        placeholder=example,
+    )
+    if not (text or "").strip():
+        return None
+    try:
+        count = parse_count(text, locale, field=field or label, minimum=minimum)
+    except ParseError as exc:
+        container.error(error_text(exc), icon=":material/error:")
+        return None
+    if count is None:  # a blank marker such as "-": nothing typed
+        return None
+    shown = describe(count) if describe else format_count(count, locale)
+    container.caption(_("Understood as {count}", count=shown))
+    return count
+
+
+def percent_input(
+    label: str,
+    *,
+    key: str,
+    value: Decimal | None = None,
+    field: str | None = None,
+    help: str | None = None,
+    container=st,
+) -> Decimal | None:
+    """A text field for a percent from 0 to 100 (an engagement rate) as the user writes decimals: `3,5` in Bahasa
+    Indonesia, `3.5` in English (a `%` may follow). Says under it what it understood (`3,5%`) or why it refuses the
+    text; returns an exact Decimal, None while empty or refused. `value` prefills it."""
+    locale = current_locale()
+    if key not in st.session_state and value is not None:
+        st.session_state[key] = format_percent(value, locale)
+    example = percent_example(locale)
+    text = container.text_input(
+        label,
+        key=key,
+        help=help or _("A percent from 0 to 100, typed as you write it, e.g. {example}", example=example),
+        placeholder=example,
+    )
+    if not (text or "").strip():
+        return None
+    try:
+        percent = parse_percent(text, locale, field=field or label)
+    except ParseError as exc:
+        container.error(error_text(exc), icon=":material/error:")
+        return None
+    if percent is None:
+        return None
+    container.caption(_("Understood as {percent}", percent=format_percent(percent, locale) + "%"))
+    return percent
 
 
 # The picker takes any date a person can type. With bounds of 2000..2100 the browser quietly drops a typed

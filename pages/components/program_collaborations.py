@@ -41,7 +41,7 @@ from pages.components.program_inputs import (
     read_rate,
     shown_as,
 )
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import FEE_TYPE_LABELS, STAGE_LABELS, column_labels, term
 
 FORM = "prog_terms"
@@ -202,15 +202,11 @@ def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame) -> No
         st.info(_("No collaborations yet: add creators on the Pipeline tab."))
         return
     shown = collaboration_table(board)
-    st.dataframe(
+    dated_table(
         shown,
-        hide_index=True,
+        column_labels(shown.columns, tracking_url=st.column_config.LinkColumn(_("Tracking link"))),
         width="stretch",
         key="prog_collab_table",
-        column_config=dated_columns(
-            shown, column_labels(shown.columns, tracking_url=st.column_config.LinkColumn(_("Tracking link")))
-        ),
-        placeholder=BLANK_CELL,
     )
     picks = {int(r.id): f"{r.influencer} ({term(STAGE_LABELS, r.stage)})" for r in board.itertuples()}
     chosen = st.selectbox(_("Collaboration"), list(picks), key="prog_collab_pick", format_func=lambda i: picks[i])
@@ -224,13 +220,7 @@ def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame) -> No
         times=("at",),
     )
     st.caption(_("Stage history"))
-    st.dataframe(
-        history,
-        hide_index=True,
-        key="prog_collab_history",
-        column_config=dated_columns(history, column_labels(history.columns)),
-        placeholder=BLANK_CELL,
-    )
+    dated_table(history, column_labels(history.columns), key="prog_collab_history")
     if actor.can("program.edit"):
         own = items.loc[items["collaboration_id"] == chosen] if not items.empty else items
         terms_form(

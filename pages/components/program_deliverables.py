@@ -21,7 +21,7 @@ from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field, message_text
 from pages.components.money import money, number
 from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as, typed
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import (
     DELIVERABLE_STATUS_LABELS,
     DELIVERABLE_TYPE_LABELS,
@@ -132,35 +132,15 @@ def _lists(items: pd.DataFrame, currencies: Mapping[int, str]) -> None:
     columns = ["id", "influencer", "platform", "type", "due_date", "status"]
     late, upcoming = shown[items["late"]], shown[items["upcoming"]]
     st.subheader(_("Overdue ({count})", count=len(late)))
-    if late.empty:
-        st.caption(_("Nothing overdue."))
-    else:
-        st.dataframe(
-            late[columns],
-            hide_index=True,
-            key="prog_items_late",
-            column_config=dated_columns(late[columns], column_labels(columns)),
-            placeholder=BLANK_CELL,
-        )
+    dated_table(late[columns], column_labels(columns), key="prog_items_late", empty=_("Nothing overdue."))
     st.subheader(_("Due in the next 14 days ({count})", count=len(upcoming)))
-    if upcoming.empty:
-        st.caption(_("Nothing due soon."))
-    else:
-        st.dataframe(
-            upcoming[columns],
-            hide_index=True,
-            key="prog_items_upcoming",
-            column_config=dated_columns(upcoming[columns], column_labels(columns)),
-            placeholder=BLANK_CELL,
-        )
+    dated_table(upcoming[columns], column_labels(columns), key="prog_items_upcoming", empty=_("Nothing due soon."))
     st.subheader(_("All deliverables"))
-    st.dataframe(
+    dated_table(
         shown,
-        hide_index=True,
+        column_labels(shown.columns, url=st.column_config.LinkColumn(_("Link"))),
         width="stretch",
         key="prog_items_all",
-        column_config=dated_columns(shown, column_labels(shown.columns, url=st.column_config.LinkColumn(_("Link")))),
-        placeholder=BLANK_CELL,
     )
 
 

@@ -141,9 +141,9 @@ def for_people(
 ) -> pd.DataFrame:
     """A copy of `frame` to show (a table a person reads; never a data editor): dates and timestamps as real
     values that sort by date (`data.day_values` / `moment_values`; draw the table with
-    `column_config=dated_columns(shown, ...)` and `placeholder=BLANK_CELL`, which show them in the user's language
-    and the workspace zone), counts in the user's locale, flags as Yes / No in the user's language (never
-    true / false), and every other missing value blank (a table never says "None", "nan" or "NaT")."""
+    `table_dates.dated_table(shown, ...)`, which shows them in the user's language and the workspace zone),
+    counts in the user's locale, flags as Yes / No in the user's language (never true / false), and every other
+    missing value blank (a table never says "None", "nan" or "NaT")."""
     shown = frame.copy()
     for name in dates:
         shown[name] = day_values(frame[name]).set_axis(frame.index)

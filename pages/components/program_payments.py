@@ -21,7 +21,7 @@ from pages.components.influencer_forms import form_feedback, refuse, run_action
 from pages.components.inputs import date_field
 from pages.components.money import money
 from pages.components.program_inputs import amount_field, for_people, not_understood, read_amount, shown_as
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import PAYMENT_METHOD_LABELS, PAYMENT_STATUS_LABELS, STAGE_LABELS, column_labels, term
 
 METHOD_LABELS = PAYMENT_METHOD_LABELS  # one map, in terms.py
@@ -332,14 +332,7 @@ def payments_tab(actor: Actor, board: pd.DataFrame, pays: pd.DataFrame, today: d
         st.info(_("No payments yet. Add one for a contracted creator below."))
     else:
         shown = payment_table(pays)
-        st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            key="prog_pay_table",
-            column_config=dated_columns(shown, column_labels(shown.columns)),
-            placeholder=BLANK_CELL,
-        )
+        dated_table(shown, column_labels(shown.columns), width="stretch", key="prog_pay_table")
         _actions(actor, pays, today)
         form_feedback("prog_pay")
         _refund_form(actor, pays, today)

@@ -10,17 +10,20 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from db.column_map import IGNORE
 from db.engine import session_scope
+from db.errors import N_, FieldErrors
 from db.roles import Actor
 from influencers import charts, promo_sales, roi
 from pages.components.charts import chart
+from pages.components.column_picker import column_pickers
 from pages.components.i18n import _, date_text
 from pages.components.import_preview import dry_run, number_convention_caption
 from pages.components.influencer_forms import form_feedback, run_action
 from pages.components.inputs import date_field, message_text
 from pages.components.money import money, number
 from pages.components.table_dates import BLANK_CELL, dated_columns
-from pages.components.terms import COLUMN_LABELS, STAGE_LABELS, column_labels, is_missing, term
+from pages.components.terms import COLUMN_LABELS, STAGE_LABELS, column_labels, field_label, is_missing, term
 
 METRICS = ("views", "engagements", "clicks", "conversions")
 # How each figure of the results tables reads: an amount in the row's currency, a count, or a ratio (2 decimals).
@@ -134,6 +137,24 @@ def results_tab(
 
 
 PROMO_FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls"]  # what db.tabular.read_table reads
+# The fields a promo sales file's column may feed (`promo_sales.FIELDS`), as the pickers offer them.
+PROMO_FIELD_LABELS = {
+    IGNORE: N_("Do not import"),
+    "code": N_("Promo code"),
+    "order_id": N_("Order number (one row per order)"),
+    "day": N_("Day (or order time)"),
+    "month": N_("Month"),
+    "orders": N_("Orders (a count)"),
+    "net": N_("Net sales"),
+    "gross": N_("Gross sales"),
+    "discounts": N_("Discounts"),
+    "returns": N_("Returns and refunds"),
+    "status": N_("Order status (cancelled orders are skipped)"),
+    "currency": N_("Currency"),
+    "name": N_("Discount name (when it is the code)"),
+    "total": N_("Total sales (with tax and shipping)"),
+}
+PROMO_CHOICES = tuple(PROMO_FIELD_LABELS)
 
 
 def _sales_labels() -> dict[str, str]:
@@ -207,19 +228,33 @@ def _period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.dat
     return (start, end) if start is not None and end is not None else None
 
 
+def _promo_field(name: str) -> str:
+    """A field of the promo sales import as the user reads it ("" for the whole row)."""
+    if name == "row":
+        return ""
+    return _(PROMO_FIELD_LABELS[name]) if name in PROMO_FIELD_LABELS else field_label(name)
+
+
 def _promo_notes(report: promo_sales.PromoSalesImport) -> None:
     """What the file said beyond its sales: skipped rows, the number convention, warnings, problems by row."""
     if report.totals:
         st.caption(_("{count} total row(s) were skipped.", count=report.totals))
     if report.without_code:
         st.caption(_("{count} row(s) without a promo code were skipped.", count=report.without_code))
+    if report.not_sold:
+        st.caption(
+            _(
+                "{count} cancelled, refunded, returned or unpaid order(s) were skipped (their status column).",
+                count=report.not_sold,
+            )
+        )
     number_convention_caption(report.numbers)
     for warning in report.warnings:
         st.warning(message_text(warning))
     if report.problems:
         st.dataframe(
             pd.DataFrame(
-                [(line, name, message_text(reason)) for line, name, reason in report.problems],
+                [(line, _promo_field(name) or "—", message_text(reason)) for line, name, reason in report.problems],
                 columns=[_("Row"), _("Field"), _("Reason")],
             ),
             hide_index=True,
@@ -227,10 +262,34 @@ def _promo_notes(report: promo_sales.PromoSalesImport) -> None:
         )
 
 
+def _promo_mapping(data: bytes, file_name: str) -> dict[str, str] | None:
+    """The file's columns, each with a picker of the field it feeds (its recognised field first, a column not
+    recognised waiting for a choice) and sample values; the choices as the import's mapping (None, with the
+    reason shown, when the file cannot be read)."""
+    try:
+        columns = promo_sales.file_columns(data, file_name)
+    except FieldErrors as exc:
+        for reason in exc.messages.values():
+            st.error(message_text(reason))
+        return None
+    labels = {choice: _(text) for choice, text in PROMO_FIELD_LABELS.items()}  # translated once per run
+    mapping = column_pickers(columns, PROMO_CHOICES, labels, key="prog_promo_col", data=data, file_name=file_name)
+    waiting = [c.name for c in columns if c.name not in mapping]
+    if waiting:
+        st.caption(
+            _("Not read until you choose a field: {columns}.", columns=", ".join(waiting)),
+        )
+    return mapping
+
+
 def _promo_import(actor: Actor, program_id: int) -> None:
-    """Upload a shop's sales by promo code, see what it would store (a dry run of the same import), import it."""
+    """Upload a shop's sales by promo code, say which column is which, see what it would store (a dry run of the
+    same import with those choices), import it."""
     upload = st.file_uploader(
-        _("Import promo code sales (Shopify sales by discount, WooCommerce orders, or code, date, orders, revenue)"),
+        _(
+            "Import promo code sales (Shopify sales by discount; WooCommerce, Shopee, Tokopedia or TikTok Shop "
+            "orders; or code, date, orders, revenue)"
+        ),
         type=PROMO_FILE_TYPES,
         key="prog_promo_csv",
     )
@@ -241,9 +300,14 @@ def _promo_import(actor: Actor, program_id: int) -> None:
         form_feedback("prog_promo_csv")
         return
     period = _period(start, end)
+    data = upload.getvalue()
+    mapping = _promo_mapping(data, upload.name)
+    if mapping is None:
+        form_feedback("prog_promo_csv")
+        return
     preview = dry_run(
         lambda session: promo_sales.import_promo_sales(
-            session, actor, program_id, upload.getvalue(), file_name=upload.name, period=period, dry_run=True
+            session, actor, program_id, data, file_name=upload.name, period=period, dry_run=True, mapping=mapping
         )
     )
     if preview is None:
@@ -290,7 +354,7 @@ def _promo_import(actor: Actor, program_id: int) -> None:
 
         def do_import(session) -> None:
             holder["r"] = promo_sales.import_promo_sales(
-                session, actor, program_id, upload.getvalue(), file_name=upload.name, period=period
+                session, actor, program_id, data, file_name=upload.name, period=period, mapping=mapping
             )
 
         if run_action("prog_promo_csv", do_import):

@@ -18,7 +18,7 @@ from db.roles import Actor, PermissionDenied
 from db.tabular import DEFAULT_LIMITS, MB
 from pages.components.data import clear_caches
 from pages.components.i18n import _
-from pages.components.import_preview import show_preview
+from pages.components.import_preview import dry_run, show_preview
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
 from pages.components.terms import REPORT_PREVIEW_LABELS
@@ -77,11 +77,10 @@ def report_upload(actor: Actor) -> None:
             key="sync_report_timezone",
             help=_("The days of the report are in this time zone (LinkedIn's exports are in UTC)."),
         )
-    try:
-        with session_scope() as session:
-            preview = preview_report(session, fmt, data, upload.name, account=account or None, timezone=timezone)
-    except DomainError as exc:
-        st.error(error_text(exc))
+    preview = dry_run(
+        lambda session: preview_report(session, fmt, data, upload.name, account=account or None, timezone=timezone)
+    )
+    if preview is None:
         return
     st.info(
         _(

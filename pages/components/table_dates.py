@@ -5,15 +5,18 @@ A page puts a date column through `data.day_values` (calendar days: `datetime64`
 timestamp through `data.moment_values` (UTC, `datetime64[ns, UTC]`), then builds its `column_config` with
 `dated_columns(frame, config)`: every date column of the frame gets `date_column` with the label `config` gives
 it (months named in `months=`), timestamps shown in the workspace time zone. A table with dates is drawn with
-`placeholder=BLANK_CELL`, so a missing date is an empty cell (never "None" or "NaT"). CSV files keep ISO dates:
-they are written from the data, not from these frames.
+`placeholder=BLANK_CELL`, so a missing date is an empty cell (never "None" or "NaT"). `dated_table(frame, config)`
+draws such a table (no index), or, given `empty=`, that sentence instead when the frame has no rows. CSV files keep
+ISO dates: they are written from the data, not from these frames.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 from pages.components.data import workspace_zone
 from pages.components.i18n import date_column
@@ -48,3 +51,27 @@ def dated_columns(
         else:
             out[name] = date_column(label, "month" if name in monthly else "date")
     return out
+
+
+def dated_table(
+    frame: pd.DataFrame,
+    config: Mapping[str, object] | None = None,
+    *,
+    months: Iterable[str] = (),
+    empty: str | None = None,
+    empty_as: Callable[[str], object] = st.caption,
+    **options: Any,
+) -> None:
+    """`frame` as a table without its index, its dates in the user's language (`dated_columns(frame, config,
+    months=months)`) and a missing value an empty cell; `options` go to `st.dataframe` (key, width...). With
+    `empty`, a frame without rows is that sentence instead (`empty_as`: `st.caption`, or `st.info`...)."""
+    if empty is not None and frame.empty:
+        empty_as(empty)
+        return
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=dated_columns(frame, config, months=months),
+        placeholder=BLANK_CELL,
+        **options,
+    )

@@ -40,7 +40,7 @@ from pages.components.finance_exports import (
 from pages.components.i18n import _, date_text, month_text, picker_format
 from pages.components.inputs import date_field, error_text, message_text, rate_input
 from pages.components.money import number
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import column_labels, fx_rate_source, label
 
 actor = require_page("exports")
@@ -282,13 +282,7 @@ with tab_fx:
         st.info(_("No FX rates yet. Add one above or import a CSV; exports in another currency need them."))
     else:
         rates = rates.assign(source=[fx_rate_source(code) for code in rates["source"]])  # cached with the codes
-        st.dataframe(
-            rates,
-            hide_index=True,
-            key="exports_fx_table",
-            column_config=dated_columns(rates, page_column_labels(rates.columns)),
-            placeholder=BLANK_CELL,
-        )
+        dated_table(rates, page_column_labels(rates.columns), key="exports_fx_table")
 
 with tab_close:
     st.write(
@@ -333,13 +327,7 @@ with tab_close:
             status=[label("period_close_status", v) for v in closes["status"]],
             at=moment_values(closes["at"]).set_axis(closes.index),
         )
-        st.dataframe(
-            shown,
-            hide_index=True,
-            key="exports_closes",
-            column_config=dated_columns(shown, column_labels(closes.columns), months=("month",)),
-            placeholder=BLANK_CELL,
-        )
+        dated_table(shown, column_labels(closes.columns), months=("month",), key="exports_closes")
     if locked:
         st.subheader(_("Changes since the close"))
         try:

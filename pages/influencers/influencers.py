@@ -5,33 +5,35 @@ team's own programs."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pandas as pd
 import streamlit as st
 
 from db.engine import session_scope
 from db.errors import N_, DomainError, Message
+from db.parse import ParseError, format_count, format_percent
 from db.tabular import DEFAULT_LIMITS, MB
 from influencers import contacts, csv_import, queries, roi
 from influencers.models import INFLUENCER_STATUSES, INTERACTION_CHANNELS, PLATFORMS
 from pages.components.auth import require_page
 from pages.components.budget_widgets import tile
+from pages.components.column_picker import column_pickers
 from pages.components.data import CACHE_TTL, clear_caches, db_key, moment_values, today
 from pages.components.empty import empty_state
 from pages.components.fee_benchmarks import benchmarks_tab
-from pages.components.i18n import _, picker_format
+from pages.components.i18n import _, current_language, current_locale, picker_format
 from pages.components.influencer_forms import (
     field_error,
     flash,
     fmt,
     form_feedback,
     load_form,
+    refuse,
     reload_form,
     run_action,
     value,
 )
-from pages.components.inputs import error_text, message_text
+from pages.components.inputs import count_input, error_text, message_text, percent_input, read_count, read_percent
 from pages.components.money import money, number
 from pages.components.program_results import results_text
 from pages.components.table_dates import BLANK_CELL, dated_columns
@@ -76,6 +78,10 @@ def _sort_chosen() -> None:
     st.session_state["inf_desc"] = st.session_state["inf_sort"] == "followers"
 
 
+# A figure typed beside a platform whose handle is empty: the service keeps figures with a handle only.
+FIGURE_NEEDS_HANDLE = N_("type the handle too; followers and engagement are kept with a handle")
+METRICS = ("followers", "engagement_rate")
+
 CONTACT_KEYS = ("name", "email", "phone", "country", "city", "language", "agency_name", "agency_contact", "owner")
 
 
@@ -96,21 +102,33 @@ def _options(key: str):
         return queries.filter_options(session), queries.influencer_count(session)
 
 
-def _contact_data(form: str) -> dict:
-    """The form's widgets as service input."""
+def _contact_data(form: str) -> dict | None:
+    """The form's widgets as service input; None, with each figure's reason kept for its field, when a follower
+    count or engagement rate is not understood (read by the rule the fields show: `db.parse`, the user's locale)
+    or is typed without its handle: nothing is saved then."""
     data = {k: value(form, k) for k in CONTACT_KEYS}
     data["notes"] = value(form, "notes")
     data["status"] = value(form, "status") or "active"
     data["niches"] = value(form, "niches") or ""
     data["tags"] = value(form, "tags") or ""
-    data["handles"] = {
-        p: {
-            "handle": value(form, f"{p}_handle") or "",
-            "followers": value(form, f"{p}_followers"),
-            "engagement_rate": value(form, f"{p}_engagement_rate"),
-        }
-        for p in PLATFORMS
-    }
+    handles: dict[str, dict] = {}
+    errors: dict[str, Message] = {}
+    for p in PLATFORMS:
+        handle = str(value(form, f"{p}_handle") or "")
+        item: dict = {"handle": handle}
+        for metric, read in (("followers", read_count), ("engagement_rate", read_percent)):
+            try:
+                item[metric] = read(f"{form}_{p}_{metric}")
+            except ParseError as exc:
+                errors[f"{p}_{metric}"] = exc.message
+                continue
+            if item[metric] is not None and not handle.strip():
+                errors[f"{p}_{metric}"] = Message(FIGURE_NEEDS_HANDLE)
+        handles[p] = item
+    if errors:
+        refuse(form, errors)
+        return None
+    data["handles"] = handles
     return data
 
 
@@ -160,18 +178,31 @@ def _contact_fields(form: str) -> None:
     for platform in PLATFORMS:
         a, b, c = st.columns([3, 2, 2])
         a.text_input(platform_label(platform), key=f"{form}_{platform}_handle")
-        b.number_input(_("Followers"), min_value=0, step=1, value=None, key=f"{form}_{platform}_followers")
-        c.number_input(
-            _("Engagement rate %"), min_value=0.0, max_value=100.0, value=None, key=f"{form}_{platform}_engagement_rate"
-        )
-        _field_error(form, platform, f"{platform}_followers", f"{platform}_engagement_rate")
+        # typed the user's way (1.250.000 and 3,5 in Bahasa Indonesia); a refusal is said under its field, which
+        # the message names with its platform ("Pengikut (Instagram)")
+        read = {
+            f"{platform}_followers": count_input(
+                _("Followers"),
+                key=f"{form}_{platform}_followers",
+                field=field_label(f"{platform}_followers"),
+                container=b,
+            ),
+            f"{platform}_engagement_rate": percent_input(
+                _("Engagement rate %"),
+                key=f"{form}_{platform}_engagement_rate",
+                field=field_label(f"{platform}_engagement_rate"),
+                container=c,
+            ),
+        }
+        refused_there = {name for name, got in read.items() if got is None and value(form, name)}
+        _field_error(form, platform, *(name for name in read if name not in refused_there))
 
 
 def _blank_values() -> dict:
     values = dict.fromkeys((*CONTACT_KEYS, "notes", "niches", "tags"), "")
     values["status"] = "active"
     for p in PLATFORMS:
-        values.update({f"{p}_handle": "", f"{p}_followers": None, f"{p}_engagement_rate": None})
+        values.update({f"{p}_handle": "", f"{p}_followers": "", f"{p}_engagement_rate": ""})
     return values
 
 
@@ -183,10 +214,21 @@ def _values_of(form_data: dict) -> dict:
     for p in PLATFORMS:
         h = form_data["handles"].get(p) or {}
         values[f"{p}_handle"] = h.get("handle") or ""
-        values[f"{p}_followers"] = h.get("followers")
-        er = h.get("engagement_rate")
-        values[f"{p}_engagement_rate"] = float(er) if er is not None else None
+        # as the user writes numbers (1.250.000 and 3,5 in Bahasa Indonesia), read back by the same rule
+        followers, rate = h.get("followers"), h.get("engagement_rate")
+        values[f"{p}_followers"] = "" if followers is None else format_count(int(followers), current_locale())
+        values[f"{p}_engagement_rate"] = "" if rate is None else format_percent(rate, current_locale())
     return values
+
+
+def _influencer_named(influencer_id: int) -> str:
+    """A typed record number as the influencer it names: `Ayu Lestari (#12)`."""
+    with session_scope() as session:
+        person = session.get(contacts.Influencer, influencer_id)
+        name = person.name if person is not None else None
+    if name is None:
+        return _("#{id} (no influencer has this number)", id=influencer_id)
+    return f"{name} (#{influencer_id})"
 
 
 def _save_new() -> None:
@@ -194,18 +236,20 @@ def _save_new() -> None:
         person = contacts.create_influencer(session, actor, data)
         st.session_state["inf_open"] = person.id
 
-    if run_action("inf_add", create, _contact_data("inf_add"), success=_("Influencer added.")):
+    data = _contact_data("inf_add")
+    if data is not None and run_action("inf_add", create, data, success=_("Influencer added.")):
         reload_form("inf_add")
 
 
 def _save_edit(influencer_id: int) -> None:
     version = st.session_state.get("inf_edit__version")
-    if run_action(
+    data = _contact_data("inf_edit")
+    if data is not None and run_action(
         "inf_edit",
         contacts.update_influencer,
         actor,
         influencer_id,
-        _contact_data("inf_edit"),
+        data,
         version,
         success=_("Changes saved."),
     ):
@@ -372,26 +416,8 @@ def _column_mapping(data: bytes, file_name: str) -> dict[str, str] | None:
     except DomainError as exc:
         st.error(_import_file_error(exc))
         return None
-    token = hashlib.sha256(file_name.encode() + b"\0" + data).hexdigest()[:16]
-    st.subheader(_("Columns of the file"))
-    st.caption(_("Choose the field each column goes into, or Do not import. Sample values help you choose."))
     labels = {choice: _choice_label(choice) for choice in FIELD_CHOICES}  # translated once per run
-    mapping: dict[str, str] = {}
-    for index, column in enumerate(columns):
-        left, right = st.columns([2, 3], vertical_alignment="bottom")
-        choice = left.selectbox(
-            column.name,
-            FIELD_CHOICES,
-            index=FIELD_CHOICES.index(column.field) if column.field else None,
-            key=f"inf_import_col_{token}_{index}",
-            format_func=labels.__getitem__,  # not when the widget is read, outside the run
-            placeholder=_("Choose a field"),
-        )
-        samples = ", ".join(column.samples) if column.samples else _("(no values)")
-        right.caption(_("e.g. {values}", values=samples))
-        if choice is not None:
-            mapping[column.name] = choice
-    return mapping
+    return column_pickers(columns, FIELD_CHOICES, labels, key="inf_import_col", data=data, file_name=file_name)
 
 
 if can_edit:
@@ -548,8 +574,12 @@ if can_edit:
             st.dataframe(pairs, hide_index=True, key="inf_dup_pairs")
         st.write(_("Merge two records: everything of the second moves to the first, which is kept."))
         m1, m2 = st.columns(2)
-        keep_id = m1.number_input(_("Keep influencer #"), min_value=1, step=1, value=None, key="inf_merge_keep")
-        other_id = m2.number_input(_("Merge influencer #"), min_value=1, step=1, value=None, key="inf_merge_other")
+        keep_id = count_input(
+            _("Keep influencer #"), key="inf_merge_keep", minimum=1, describe=_influencer_named, container=m1
+        )
+        other_id = count_input(
+            _("Merge influencer #"), key="inf_merge_other", minimum=1, describe=_influencer_named, container=m2
+        )
         if st.button(_("Merge"), key="inf_merge_go", disabled=not (keep_id and other_id)):
             report_box: dict = {}
 
@@ -715,8 +745,11 @@ with tabs[0]:
             _field_error("inf_interaction", "summary", "channel")
 
             st.subheader(_("Edit"))
-            token = (person.id, edit_values["version_id"])
-            if st.session_state.get("inf_edit__loaded", (None,))[0] != person.id:
+            # loaded again for another influencer or language (figures are written the language's way), never
+            # because someone else saved: what the user typed stays, and saving it on the old version is a conflict
+            token = (person.id, edit_values["version_id"], current_language())
+            loaded = st.session_state.get("inf_edit__loaded") or (None, None, None)
+            if (loaded[0], loaded[2]) != (person.id, current_language()):
                 load_form("inf_edit", token, _values_of(edit_values))
                 st.session_state["inf_edit__version"] = edit_values["version_id"]
             with st.form("inf_edit_form"):

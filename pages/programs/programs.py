@@ -24,7 +24,7 @@ from pages.components.program_payments import payments_tab
 from pages.components.program_pipeline import pipeline
 from pages.components.program_results import results_tab
 from pages.components.program_settings import new_program, program_settings
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import PROGRAM_STATUS_LABELS, column_labels, term
 
 actor = require_page("programs")
@@ -58,14 +58,7 @@ listed = for_people(
     ),
     dates=("start_date", "end_date"),
 )
-st.dataframe(
-    listed,
-    hide_index=True,
-    width="stretch",
-    key="programs_table",
-    column_config=dated_columns(listed, column_labels(listed.columns)),
-    placeholder=BLANK_CELL,
-)
+dated_table(listed, column_labels(listed.columns), width="stretch", key="programs_table")
 names = dict(zip(table["id"].astype(int), table["name"], strict=True))
 if st.session_state.get("prog_select") not in names:
     st.session_state["prog_select"] = next(iter(names))

@@ -13,7 +13,7 @@ from db.roles import require
 from pages.components.auth import require_page
 from pages.components.data import CACHE_TTL, db_key, display_copy, today, when_text
 from pages.components.i18n import _
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import label
 
 actor = require_page("audit")
@@ -87,14 +87,7 @@ table = pd.DataFrame(
     ]
 )
 table = display_copy(table, times=(_("When"),))
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    key="audit_table",
-    column_config=dated_columns(table),
-    placeholder=BLANK_CELL,
-)
+dated_table(table, width="stretch", key="audit_table")
 
 
 def _record_export() -> None:

@@ -40,7 +40,7 @@ from pages.components.import_preview import show_preview
 from pages.components.inputs import error_text, message_text
 from pages.components.money import money
 from pages.components.report_upload import import_counts, report_upload, show_import_result
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import (
     IMPORT_PREVIEW_LABELS,
     SYNC_KIND_LABELS,
@@ -436,14 +436,7 @@ else:
     shown["platform"] = [ad_platform_label(p if isinstance(p, str) else None) for p in shown["platform"]]
     shown["status"] = [term(SYNC_STATUS_LABELS, s) for s in shown["status"]]
     shown = display_copy(shown, times=("started_at", "finished_at"), days=("window_since", "window_until"))
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        key="sync_runs",
-        column_config=dated_columns(shown, column_labels(shown.columns)),
-        placeholder=BLANK_CELL,
-    )
+    dated_table(shown, column_labels(shown.columns), width="stretch", key="sync_runs")
 
 # -- schedules ----------------------------------------------------------------------------------------
 JOB_STATUS_LABELS = {**SYNC_STATUS_LABELS, "abandoned": N_("abandoned (its worker stopped)")}
@@ -478,14 +471,7 @@ table = [
     for s in schedules
 ]
 schedule_table = display_copy(pd.DataFrame(table), times=(_("Last run"), _("Next run")))
-st.dataframe(
-    schedule_table,
-    hide_index=True,
-    width="stretch",
-    key="sync_schedules",
-    column_config=dated_columns(schedule_table),
-    placeholder=BLANK_CELL,
-)
+dated_table(schedule_table, width="stretch", key="sync_schedules")
 st.caption(_("Times in the workspace time zone ({zone}).", zone=zone_name))
 for s in schedules:
     if s.enabled and s.waiting:
@@ -509,11 +495,4 @@ if jobs_done:
         ]
     )
     shown_jobs = display_copy(shown_jobs, times=(_("Slot"), _("Started"), _("Finished")))
-    st.dataframe(
-        shown_jobs,
-        hide_index=True,
-        width="stretch",
-        key="sync_job_runs",
-        column_config=dated_columns(shown_jobs),
-        placeholder=BLANK_CELL,
-    )
+    dated_table(shown_jobs, width="stretch", key="sync_job_runs")

@@ -1,4 +1,5 @@
-"""The shared amount field reads amounts as people type them and says what it understood, in their language."""
+"""The shared amount, count and percent fields read numbers as people type them and say what they understood, in
+their language."""
 
 from __future__ import annotations
 
@@ -89,3 +90,46 @@ def test_date_pickers_show_the_day_first_in_bahasa_indonesia_and_iso_in_english(
         at.run()
         assert not at.exception, at.exception
         assert at.date_input(key="due").proto.format == shown
+
+
+def _figures_form() -> None:
+    from decimal import Decimal
+
+    import streamlit as st
+
+    from pages.components.inputs import count_input, percent_input
+
+    count = count_input("Followers", key="followers", value=1_250_000)
+    percent = percent_input("Engagement rate %", key="rate", value=Decimal("3.5000"))
+    st.session_state["seen_figures"] = (count, None if percent is None else str(percent))
+
+
+def _figures(language: str) -> AppTest:
+    at = AppTest.from_function(_figures_form, default_timeout=60)
+    at.session_state["language"] = language
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_counts_and_percents_are_prefilled_and_read_the_languages_way() -> None:
+    at = _figures("id")
+    assert at.text_input(key="followers").value == "1.250.000"
+    assert at.text_input(key="rate").value == "3,5"
+    assert at.session_state["seen_figures"] == (1_250_000, "3.5")
+    assert [c.value for c in at.caption] == ["Terbaca sebagai 1.250.000", "Terbaca sebagai 3,5%"]
+    assert at.text_input(key="followers").placeholder == "12.500"
+    at = _figures("en")
+    assert (at.text_input(key="followers").value, at.text_input(key="rate").value) == ("1,250,000", "3.5")
+
+
+def test_a_refused_count_or_percent_is_explained_and_nothing_is_returned() -> None:
+    at = _figures("en")
+    at.text_input(key="followers").set_value("lots")
+    at.text_input(key="rate").set_value("101").run()
+    assert at.session_state["seen_figures"] == (None, None)
+    assert [e.value for e in at.error] == [
+        "Followers: lots is not a count; type it like 12,500.",
+        "Engagement rate %: 101 is outside the percents allowed, from 0% to 100%.",
+    ]
+    assert not at.caption

@@ -5,6 +5,7 @@ Indonesia, `MMM D, YYYY` in English), a blank date stays NaT and shows as an emp
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -30,6 +31,15 @@ def _table(at: AppTest, column: str):
     return found[0]
 
 
+def _run(script, language: str) -> AppTest:
+    """`script` run under AppTest in `language`, without an exception."""
+    at = AppTest.from_function(script, default_timeout=60)
+    at.session_state["language"] = language
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _column_rule() -> None:
     import streamlit as st
 
@@ -43,10 +53,7 @@ def _column_rule() -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_one_rule_gives_each_language_its_date_format(language: str) -> None:
-    at = AppTest.from_function(_column_rule, default_timeout=60)
-    at.session_state["language"] = language
-    at.run()
-    assert not at.exception, at.exception
+    at = _run(_column_rule, language)
     configs = at.session_state["configs"]
     assert configs["date"]["type_config"]["type"] == configs["month"]["type_config"]["type"] == "date"
     assert configs["date"]["type_config"]["format"] == TABLE_DATE_FORMATS[language]
@@ -57,6 +64,35 @@ def test_one_rule_gives_each_language_its_date_format(language: str) -> None:
     # Day first and no English month name in Bahasa Indonesia (moment.js in the browser knows English only).
     assert TABLE_DATE_FORMATS["id"] == "DD/MM/YYYY"
     assert "MMM" not in TABLE_DATETIME_FORMATS["id"]
+
+
+def _dated_tables() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    from pages.components.table_dates import dated_table
+
+    frame = pd.DataFrame(
+        {"due": pd.to_datetime(["2026-10-03", None]), "month": pd.to_datetime(["2026-10-01", "2026-11-01"])}
+    )
+    dated_table(frame, {"due": "Due"}, months=("month",), key="dated", width="stretch", empty="Never shown.")
+    dated_table(frame.iloc[:0], key="none_caption", empty="Nothing due.")
+    dated_table(frame.iloc[:0], key="none_info", empty="No rows yet.", empty_as=st.info)
+    dated_table(frame.iloc[:0], key="none_table")  # no `empty`: the empty table itself
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dated_table_draws_the_dates_or_the_empty_sentence(language: str) -> None:
+    at = _run(_dated_tables, language)
+    assert len(at.dataframe) == 2  # the dated table and the one without `empty`
+    table = at.dataframe[0]
+    assert assert_dated(table, language, {"month": "month"}) == ["due", "month"]
+    assert json.loads(table.proto.columns)["due"]["label"] == "Due"
+    assert table.proto.placeholder == ""  # the blank day is an empty cell
+    assert table.value["due"].isna().iloc[1]
+    assert [c.value for c in at.caption] == ["Nothing due."]
+    assert [i.value for i in at.info] == ["No rows yet."]
+    assert at.dataframe[1].value.empty
 
 
 def test_the_text_form_would_sort_wrong() -> None:

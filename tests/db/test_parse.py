@@ -17,15 +17,20 @@ from db.parse import (
     EARLIEST,
     LATEST,
     MAX_COUNT,
+    MAX_PERCENT,
+    PERCENT_PLACES,
     NumberMarks,
     ParseError,
     amount_bound,
     day_first,
+    format_count,
+    format_percent,
     is_blank,
     number_marks,
     parse_amount,
     parse_count,
     parse_date,
+    parse_percent,
     parse_percent_or_fraction,
     parse_rate,
 )
@@ -503,6 +508,152 @@ def test_compact_counts(tenths: int, unit: tuple[str, int], mark: str) -> None:
     assert parse_count(text) == tenths * 10 ** (exponent - 1)
 
 
+# What a form's count field (followers, a record number) takes: the locale's grouping, or plain digits.
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "expected"),
+    [
+        ("1.250.000", "id_ID", 1_250_000),
+        ("1250000", "id_ID", 1_250_000),
+        ("1 250 000", "id_ID", 1_250_000),
+        ("1,250,000", "en_US", 1_250_000),
+        ("1250000", "en_US", 1_250_000),
+        ("  1.250.000  ", "id_ID", 1_250_000),
+        ("0", "en_US", 0),
+    ],
+)
+def test_form_counts_in_the_locale(text: str, locale: str, expected: int) -> None:
+    assert parse_count(text, locale, field="Followers") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "message"),
+    [
+        ("-5", "id_ID", "Followers: -5 is negative; a count is 0 or more."),
+        ("1,5", "id_ID", "Followers: 1,5 is not a whole number; type it like 12.500."),
+        ("1.250.000", "en_US", "Followers: 1.250.000 is not a count; type it like 12,500."),
+        ("1,250,000", "id_ID", "Followers: 1,250,000 is not a count; type it like 12.500."),
+        ("banyak", "id_ID", "Followers: banyak is not a count; type it like 12.500."),
+        ("12a", "en_US", "Followers: 12a is not a count; type it like 12,500."),
+    ],
+)
+def test_form_counts_refused(text: str, locale: str, message: str) -> None:
+    assert str(refusal(parse_count, text, locale, field="Followers")) == message
+
+
+def test_a_count_with_a_minimum_names_it() -> None:
+    """A record number (the merge picker's) starts at 1."""
+    assert parse_count("12", "id_ID", minimum=1) == 12
+    error = refusal(parse_count, "0", "id_ID", field="Keep influencer #", minimum=1)
+    assert str(error) == "Keep influencer #: 0 is less than 1, the smallest number allowed."
+    assert error.params["bound"] == "1"
+
+
+@PROPERTIES
+@given(count=st.integers(min_value=0, max_value=MAX_COUNT), locale=st.sampled_from(LOCALES))
+def test_counts_formatted_by_babel_parse_back_in_their_locale(count: int, locale: str) -> None:
+    assert parse_count(format_decimal(count, locale=locale), locale) == count
+    assert parse_count(format_count(count, locale), locale) == count
+    assert parse_count(str(count), locale) == count  # plain digits in every locale
+
+
+# ---------------------------------------------------------------------------------------------
+# One percent (an engagement rate typed in a form)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "expected"),
+    [
+        ("3,5", "id_ID", "3.5"),
+        ("3,5%", "id_ID", "3.5"),
+        ("3,5 %", "id_ID", "3.5"),
+        ("3.5", "id_ID", "3.5"),  # a `.` that cannot group thousands is the decimal point
+        ("0,035", "id_ID", "0.035"),  # always a percent, never a fraction
+        ("3.5", "en_US", "3.5"),
+        ("3.5%", "en_US", "3.5"),
+        ("100", "en_US", "100"),
+        ("0", "id_ID", "0"),
+        ("2,7345", "id_ID", "2.7345"),
+        ("3,50000", "id_ID", "3.5"),  # trailing zeros are no extra decimals
+    ],
+)
+def test_percents_in_the_locale(text: str, locale: str, expected: str) -> None:
+    value = parse_percent(text, locale)
+    assert isinstance(value, Decimal)
+    assert value == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "-", "N/A"])
+def test_blank_percents_are_none(text: str | None) -> None:
+    assert parse_percent(text, "id_ID") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "message"),
+    [
+        ("3,5", "en_US", "Engagement rate: 3,5 is not a percent; type it like 3.5."),
+        ("12.500", "id_ID", "Engagement rate: 12.500 is outside the percents allowed, from 0% to 100%."),
+        ("100,5", "id_ID", "Engagement rate: 100,5 is outside the percents allowed, from 0% to 100%."),
+        ("150%", "en_US", "Engagement rate: 150% is outside the percents allowed, from 0% to 100%."),
+        ("-1", "en_US", "Engagement rate: -1 is negative; a percent is 0 or more."),
+        ("-3,5%", "id_ID", "Engagement rate: -3,5% is negative; a percent is 0 or more."),
+        ("tinggi", "id_ID", "Engagement rate: tinggi is not a percent; type it like 3,5."),
+        ("1e2", "en_US", "Engagement rate: 1e2 is not a percent; type it like 3.5."),
+        ("inf", "en_US", "Engagement rate: inf is not a percent; type it like 3.5."),
+        ("%", "en_US", "Engagement rate: % is not a percent; type it like 3.5."),
+        (
+            "1,23456",
+            "id_ID",
+            "Engagement rate: 1,23456 has more than 4 decimals; a percent keeps at most 4, e.g. 3,5.",
+        ),
+    ],
+)
+def test_percents_refused(text: str, locale: str, message: str) -> None:
+    assert str(refusal(parse_percent, text, locale, field="Engagement rate")) == message
+
+
+@PROPERTIES
+@given(
+    value=st.decimals(min_value=0, max_value=MAX_PERCENT, places=PERCENT_PLACES, allow_nan=False),
+    locale=st.sampled_from(LOCALES),
+)
+def test_percents_formatted_by_babel_parse_back_in_their_locale(value: Decimal, locale: str) -> None:
+    text = format_decimal(value, format="0.####", locale=locale)
+    assert parse_percent(text, locale) == value
+    assert parse_percent(format_percent(value, locale), locale) == value
+    assert parse_percent(text + "%", locale) == value
+
+
+# Text a person may type: letters, digits, marks, signs and spaces in any mix, and any unicode at all.
+TYPED = st.one_of(
+    st.text(alphabet="0123456789.,%- \u00a0eE+jtKMrb", max_size=20),
+    st.text(max_size=80),
+)
+
+
+@PROPERTIES
+@given(text=TYPED, locale=st.sampled_from(LOCALES))
+def test_any_typed_text_is_a_value_or_a_refusal_with_a_message(text: str, locale: str) -> None:
+    """Never an exception other than a ParseError, whose message names the field; what is accepted is in range."""
+    for field, read, bound in (
+        ("Engagement rate", parse_percent, MAX_PERCENT),
+        ("Followers", parse_count, MAX_COUNT),
+    ):
+        refused: ParseError | None = None
+        value = None
+        try:
+            value = read(text, locale, field=field)
+        except ParseError as exc:
+            refused = exc
+        if refused is not None:
+            assert str(refused).startswith(f"{field}: "), str(refused)
+            assert refused.message.params["field"] == field
+        else:
+            assert value is None or 0 <= value <= bound
+
+
 # ---------------------------------------------------------------------------------------------
 # Percents and fractions
 # ---------------------------------------------------------------------------------------------
@@ -547,8 +698,8 @@ def test_bad_cells_are_refused_one_by_one() -> None:
     assert column.scale == "percent"
     assert column.values == (Decimal("2.5"), None, None, None)
     assert {i: str(e) for i, e in column.errors.items()} == {
-        1: "Engagement rate: abc is not a rate; type it like 1,7%.",
-        2: "Engagement rate: 150 is outside the rates allowed, from 0% to 100%.",
+        1: "Engagement rate: abc is not a percent; type it like 1,7%.",
+        2: "Engagement rate: 150 is outside the percents allowed, from 0% to 100%.",
     }
 
 

@@ -189,7 +189,7 @@ def test_values_that_do_not_fit_are_left_out_with_a_column_warning(session) -> N
     assert "rows 6;" in warnings["Country"]
     assert "rows 8;" in warnings["Instagram"]
     assert "TikTok profile, not Instagram" in warnings["Instagram"]
-    assert "150 is outside the rates allowed" in warnings["Engagement Rate"]
+    assert "150 is outside the percents allowed" in warnings["Engagement Rate"]
     counts = apply_import(session, SPECIALIST, preview)
     assert counts == {"imported": 10, "updated": 0, "unchanged": 0, "skipped": 0, "rejected": 6}
     stored = {p.name: p for p in session.scalars(select(Influencer))}

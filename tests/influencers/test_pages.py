@@ -57,7 +57,7 @@ def test_add_influencer_with_field_messages(migrated_url: str, app_test) -> None
     at.text_input(key="inf_add_email").set_value("ayu@example.com")
     at.text_input(key="inf_add_phone").set_value("0812 3456 7890")  # no country typed: read in the workspace's
     at.text_input(key="inf_add_instagram_handle").set_value("https://www.instagram.com/Ayu.L/")
-    at.number_input(key="inf_add_instagram_followers").set_value(25000)
+    at.text_input(key="inf_add_instagram_followers").set_value("25,000")
     at.button(key="inf_add_submit").click().run()
     assert not at.exception, at.exception
     assert not at.error, _texts(at.error)

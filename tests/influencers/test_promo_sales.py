@@ -1,7 +1,8 @@
 """Promo code sales import (influencers/promo_sales.py) on files shaped like the shops' downloads: a Shopify
 "Sales by discount" CSV (BOM, totals row), a Bahasa Indonesia sheet with `1.250.000` amounts, a WooCommerce orders
-export; re-import idempotence, unknown codes reported by row, another currency refused, and ROI / commission
-counting the sales. Every test runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
+export, a TikTok Shop order export (English headers) and a Shopee one (Bahasa Indonesia, a title line) read with the
+person's column mapping; re-import idempotence, unknown codes reported by row, another currency refused, and ROI /
+commission counting the sales. Every test runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from db.column_map import MappingError
 from db.errors import FieldErrors
 from db.models import AuditEntry
 from db.roles import PermissionDenied
 from influencers import roi
 from influencers.models import PromoSale
-from influencers.promo_sales import code_key, import_promo_sales, read_month, sales_by_creator
+from influencers.promo_sales import code_key, file_columns, import_promo_sales, not_sold, read_month, sales_by_creator
 from tests import builders as b
 from tests.influencers.conftest import SPECIALIST, VIEWER
 
@@ -49,6 +51,55 @@ WOOCOMMERCE = (
     b"2026-11-04 09:01:00,1003,Processing,Rina,new,Kopi Toraja,1,,120000\n"
     b"2026-11-04 11:30:00,1004,Completed,Tono,new,Kopi Gayo,1,KOPIBUDI,100000\n"
 )
+
+# A TikTok Shop order export (Seller Center, Orders > Export, English): one row per order, its seller voucher code,
+# the subtotal after discounts (net of discounts, before shipping) and the order amount the buyer paid (shipping
+# included). Headers the vocabulary knows: Order ID, Order Status; the person maps the rest.
+TIKTOK = (
+    b"Order ID,Order Status,Order Substatus,Cancelation/Return Type,Created Time,Paid Time,Buyer Username,"
+    b"Product Name,Quantity,SKU Subtotal After Discount,SKU Seller Discount,Seller Voucher Code,"
+    b"Shipping Fee After Discount,Order Amount,Order Refund Amount\r\n"
+    b"576912345678901001,Completed,Completed,,2026-11-03 10:12:31,2026-11-03 10:13:02,sari_k,Kopi Gayo 250g,2,"
+    b"180000,20000,KOPIAYU,10000,190000,0\r\n"
+    b"576912345678901002,Completed,Completed,,2026-11-03 19:40:02,2026-11-03 19:41:10,dewi.r,Kopi Toraja 250g,1,"
+    b"95000,5000,kopiayu,10000,105000,0\r\n"
+    b"576912345678901003,Cancelled,Cancelled,Cancel,2026-11-03 21:05:44,,rina_s,Kopi Gayo 250g,1,90000,10000,"
+    b"KOPIAYU,10000,100000,0\r\n"
+    b"576912345678901004,Completed,Delivered,,2026-11-04 09:01:00,2026-11-04 09:01:30,tono88,Kopi Gayo 1kg,1,"
+    b"250000,0,KOPIBUDI,0,250000,0\r\n"
+    b"576912345678901005,Shipped,In transit,,2026-11-04 11:30:00,2026-11-04 11:31:00,budi_w,Kopi Toraja 250g,1,"
+    b"100000,0,,10000,110000,0\r\n"
+    b"576912345678901006,Completed,Completed,,2026-11-04 13:00:00,2026-11-04 13:00:40,lina,Kopi Gayo 250g,1,"
+    b"90000,10000,WELCOME10,10000,100000,0\r\n"
+)
+TIKTOK_MAP = {
+    "Created Time": "day",
+    "Seller Voucher Code": "code",
+    "SKU Subtotal After Discount": "net",
+    "Order Amount": "ignore",
+}
+
+# A Shopee order export (Seller Centre, Pesanan Saya > Ekspor, Bahasa Indonesia) saved as CSV by Excel on an
+# Indonesian Windows: a title line, `;` between cells, `1.250.000` amounts, codes in different case, a totals row.
+# Headers the vocabulary knows: No. Pesanan, Status Pesanan, Kode Voucher; the person maps the day and the sales.
+SHOPEE = (
+    "Daftar Pesanan - Toko Kopi Nusantara (01-11-2026 s/d 30-11-2026)\r\n"
+    "No. Pesanan;Status Pesanan;Waktu Pesanan Dibuat;Nama Produk;Jumlah;Total Harga Produk;Kode Voucher;"
+    "Voucher Ditanggung Penjual;Ongkos Kirim Dibayar oleh Pembeli;Total Pembayaran\r\n"
+    "2611030ABCDE01;Selesai;2026-11-03 10:12;Kopi Gayo 250g;2;180.000;KOPIAYU;20.000;10.000;170.000\r\n"
+    "2611030ABCDE02;Batal;2026-11-03 11:00;Kopi Gayo 250g;1;90.000;KOPIAYU;10.000;10.000;90.000\r\n"
+    "2611030ABCDE03;Selesai;2026-11-03 15:30;Kopi Toraja 1kg;5;1.250.000;kopiayu;50.000;0;1.200.000\r\n"
+    "2611040ABCDE04;Selesai;2026-11-04 09:05;Kopi Gayo 1kg;1;300.000;KOPIBUDI;0;10.000;310.000\r\n"
+    "2611040ABCDE05;Pengembalian Barang/Dana;2026-11-04 10:00;Kopi Gayo 250g;1;90.000;KopiBudi;0;10.000;"
+    "100.000\r\n"
+    "2611040ABCDE06;Sedang Dikirim;2026-11-04 12:45;Kopi Toraja 250g;1;95.000;;0;10.000;105.000\r\n"
+    "Total;;;;11;2.005.000;;80.000;50.000;1.975.000\r\n"
+).encode("cp1252")
+SHOPEE_MAP = {
+    "Waktu Pesanan Dibuat": "day",
+    "Total Harga Produk": "gross",
+    "Voucher Ditanggung Penjual": "discounts",
+}
 
 
 @pytest.fixture
@@ -417,3 +468,140 @@ def test_a_merge_refuses_sales_it_cannot_add_up(session, shop) -> None:
     import_promo_sales(session, SPECIALIST, program.id, both)
     with pytest.raises(DomainError, match="Both collaborations hold promo code sales from 2026-11-01"):
         merge_influencers(session, SPECIALIST, ayu.influencer_id, budi.influencer_id)
+
+
+def test_a_tiktok_shop_order_export_reads_once_its_columns_are_mapped(session, shop) -> None:
+    program, ayu, budi = shop
+    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK, file_name="tiktok.csv", mapping=TIKTOK_MAP)
+    assert report.rejected == 0, report.problems
+    assert (report.not_sold, report.without_code, report.unmatched) == (1, 1, 1)
+    assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
+        (7, "code", "no creator in this program has the code WELCOME10")
+    ]
+    # one row an order, the subtotal after discounts as net sales (the order amount with shipping not read)
+    assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("275000"))]
+    assert _stored(session, budi.id) == [(D(2026, 11, 4), D(2026, 11, 4), 1, Decimal("250000"))]
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "promo_sale")).one()
+    assert entry.after["not_sold"] == 1
+
+
+def test_a_column_mapped_to_ignore_is_not_read(session, shop) -> None:
+    program, ayu, _budi = shop
+    # the status column ignored: the cancelled order counts again
+    mapping = {**TIKTOK_MAP, "Order Status": "ignore"}
+    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=mapping)
+    assert report.not_sold == 0
+    assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 3, Decimal("365000"))]
+    # an ignored recognised column is not read: its unreadable figures refuse nothing
+    data = b"code,date,orders,Net sales,revenue\nKOPIAYU,2026-11-03,1,not a figure,100000\n"
+    assert import_promo_sales(session, SPECIALIST, program.id, data, dry_run=True).refused  # Net sales read first
+    report = import_promo_sales(session, SPECIALIST, program.id, data, mapping={"Net sales": "ignore"})
+    assert not report.refused
+    assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 1, Decimal("100000"))]
+
+
+def test_an_explicit_mapping_comes_before_a_recognised_header(session, shop) -> None:
+    program, ayu, _budi = shop
+    data = b"code,date,orders,revenue,Paid out\nKOPIAYU,2026-11-03,1,999999,90000\n"
+    import_promo_sales(session, SPECIALIST, program.id, data, mapping={"paid_out": "net"})  # headers fold
+    assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 1, Decimal("90000"))]
+
+
+def test_a_shopee_export_in_bahasa_reads_gross_less_seller_vouchers_and_skips_cancelled_orders(session, shop) -> None:
+    program, ayu, budi = shop
+    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE, file_name="Order.all.csv", mapping=SHOPEE_MAP)
+    assert report.rejected == 0, report.problems
+    assert report.numbers is not None
+    assert report.numbers.decimal == ","
+    assert (report.totals, report.not_sold, report.without_code, report.unmatched) == (1, 2, 1, 0)
+    # KOPIAYU and kopiayu are one creator's code: 180.000 - 20.000 + 1.250.000 - 50.000
+    assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("1360000"))]
+    assert _stored(session, budi.id) == [(D(2026, 11, 4), D(2026, 11, 4), 1, Decimal("300000"))]
+    assert [sale.code for sale in report.sales] == ["KOPIAYU", "KOPIBUDI"]
+
+
+def test_without_a_mapping_an_order_export_is_refused_naming_the_missing_field(session, shop) -> None:
+    program, _ayu, _budi = shop
+    with pytest.raises(FieldErrors) as refused:
+        import_promo_sales(session, SPECIALIST, program.id, TIKTOK)
+    assert refused.value.errors["file"].startswith("the file needs a discount code column")
+    assert "--map COLUMN=code" in refused.value.errors["file"]
+    assert refused.value.messages["file"].page_text is not None  # the page names its list of columns instead
+    with pytest.raises(FieldErrors) as refused:
+        import_promo_sales(session, SPECIALIST, program.id, SHOPEE)
+    assert refused.value.errors["file"].startswith("the file needs a net sales column")
+    # a field that needs its partner is still refused: net sales without a code, discounts without gross sales
+    with pytest.raises(FieldErrors) as refused:
+        import_promo_sales(
+            session, SPECIALIST, program.id, TIKTOK, mapping={"Created Time": "day", "Order Amount": "net"}
+        )
+    assert refused.value.errors["file"].startswith("the file needs a discount code column")
+    with pytest.raises(FieldErrors) as refused:
+        import_promo_sales(session, SPECIALIST, program.id, SHOPEE, mapping={"Voucher Ditanggung Penjual": "discounts"})
+    assert refused.value.errors["file"].startswith("the file needs a net sales column")
+    undated = {k: v for k, v in TIKTOK_MAP.items() if v != "day"}
+    with pytest.raises(FieldErrors) as refused:
+        import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=undated)
+    assert "no day or month column" in refused.value.errors["file"]
+    assert session.scalar(select(func.count(PromoSale.id))) == 0
+
+
+def test_a_mapping_naming_no_field_is_refused_naming_each(session, shop) -> None:
+    program, _ayu, _budi = shop
+    mapping = {**TIKTOK_MAP, "Created Time": "Tanggal", "Paid Time": "paid"}
+    with pytest.raises(MappingError) as refused:
+        import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=mapping)
+    assert str(refused.value) == (
+        "The column mapping names 'paid', 'tanggal', which are not fields (fields: code, name, day, month, orders, "
+        "order_id, net, gross, discounts, returns, total, currency, status, ignore)."
+    )
+    two = {**TIKTOK_MAP, "Order Refund Amount": "net"}
+    with pytest.raises(MappingError) as refused:
+        import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=two)
+    assert str(refused.value).startswith(
+        "Columns 'SKU Subtotal After Discount' and 'Order Refund Amount' are both mapped to net"
+    )
+    assert session.scalar(select(func.count(PromoSale.id))) == 0
+
+
+def test_the_file_columns_come_with_their_recognised_field_and_samples() -> None:
+    columns = {c.name: c for c in file_columns(SHOPEE, "Order.all.csv")}
+    assert "Daftar Pesanan - Toko Kopi Nusantara (01-11-2026 s/d 30-11-2026)" not in columns  # the title line
+    assert columns["No. Pesanan"].field == "order_id"
+    assert columns["Status Pesanan"].field == "status"
+    assert columns["Kode Voucher"].field == "code"
+    assert columns["Waktu Pesanan Dibuat"].field is None  # waits for the person's choice
+    assert columns["Total Harga Produk"].samples == ("180.000", "90.000", "1.250.000")
+    tiktok = [c.field for c in file_columns(TIKTOK, "tiktok.csv")]
+    assert tiktok[:2] == ["order_id", "status"]
+    assert set(tiktok[2:]) == {None}
+
+
+def test_order_statuses_that_are_no_sale() -> None:
+    for status in ("Cancelled", "Canceled", "Batal", "Dibatalkan", "Pengembalian Barang/Dana", "Refunded", "Unpaid"):
+        assert not_sold(status), status
+    for status in ("Completed", "Selesai", "Sedang Dikirim", "Delivered", "Shipped", "Processing", ""):
+        assert not not_sold(status), status
+
+
+def test_the_command_line_maps_columns_with_map(migrated_url: str, tmp_path) -> None:
+    from db.engine import session_scope
+    from tests.cli_run import run_cli
+
+    program_id, ayu_id = _cli_program(migrated_url)
+    path = tmp_path / "tiktok_orders.csv"
+    path.write_bytes(TIKTOK)
+    maps = [arg for column, name in TIKTOK_MAP.items() for arg in ("--map", f"{column}={name}")]
+    unmapped = run_cli("import", "promo-sales", "--program", str(program_id), str(path))
+    assert unmapped.returncode == 2
+    assert b"the file needs a discount code column" in unmapped.stderr
+    assert b"--map COLUMN=code" in unmapped.stderr
+    bad = run_cli("import", "promo-sales", "--program", str(program_id), str(path), "--map", "Created Time=tanggal")
+    assert bad.returncode == 2
+    assert b"--map Created Time=tanggal: 'tanggal' is not a field" in bad.stderr
+    done = run_cli("import", "promo-sales", "--program", str(program_id), str(path), *maps)
+    assert done.returncode == 1, done.stderr  # WELCOME10 is nobody's: reported, the others imported
+    assert b"1 cancelled or refunded orders skipped" in done.stdout
+    assert b"Ayu (KOPIAYU) 2026-11-03: 2 orders, 275000 IDR" in done.stdout
+    with session_scope(migrated_url) as s:
+        assert _stored(s, ayu_id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("275000"))]

@@ -1,5 +1,6 @@
-"""The Programs page's Results tab: a shop's sales by promo code uploaded, previewed (sales per creator, the rows
-left out and why, in the user's language) and imported, then listed per creator (AppTest, real database)."""
+"""The Programs page's Results tab: a shop's sales by promo code uploaded, its columns each given a field (a picker
+per column, recognised fields first), previewed (sales per creator, the rows left out and why, in the user's
+language) and imported, then listed per creator (AppTest, real database)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from db.engine import session_scope
 from influencers.models import PromoSale
 from tests import builders as b
 from tests.influencers.conftest import program_tab
-from tests.influencers.test_promo_sales import BAHASA, SHOPIFY
+from tests.influencers.test_promo_sales import BAHASA, SHOPEE, SHOPEE_MAP, SHOPIFY
 from tests.pages import open_page
 
 PROGRAMS = "pages/programs/programs.py"
@@ -75,3 +76,70 @@ def test_an_unknown_code_is_shown_by_row_in_bahasa(migrated_url: str, app_test) 
     assert "5" in problems
     assert "tidak ada kreator di program ini yang memiliki kode WELCOME10" in problems, problems
     assert "Rp1.250.000" in _cells(at, "preview")
+
+
+def _picker(at, column: str):
+    """The field picker of one column of the file (its label is the column's header)."""
+    found = [box for box in at.selectbox if box.label == column]
+    assert len(found) == 1, [box.label for box in at.selectbox]
+    return found[0]
+
+
+def _texts(elements) -> str:
+    return " | ".join(str(e.value) for e in elements)
+
+
+def test_a_shopee_export_in_bahasa_is_read_once_its_columns_are_chosen(migrated_url: str, app_test) -> None:
+    _program(migrated_url)
+    at = program_tab(open_page(app_test(), PROGRAMS, language="id"), "results")
+    at.file_uploader(key="prog_promo_csv").upload("Order.all.csv", SHOPEE, "text/csv").run()
+    assert not at.exception, at.exception
+    assert "Kolom di file" in _texts(at.subheader)
+    # recognised columns come with their field, the others wait for a choice; field names in Bahasa Indonesia
+    assert _picker(at, "No. Pesanan").value == "order_id"
+    assert _picker(at, "Status Pesanan").value == "status"
+    assert _picker(at, "Kode Voucher").value == "code"
+    waiting = _picker(at, "Waktu Pesanan Dibuat")
+    assert waiting.value is None
+    assert waiting.options[0] == "Jangan impor"
+    assert {"Kode promo", "Nomor pesanan (satu baris per pesanan)", "Penjualan bersih", "Penjualan kotor"} <= set(
+        waiting.options
+    )
+    assert "net" not in waiting.options  # labels, never codes
+    assert "mis. 180.000, 90.000, 1.250.000" in _texts(at.caption)  # sample values of Total Harga Produk
+    assert "Tidak dibaca sampai Anda memilih bidangnya: Waktu Pesanan Dibuat, Nama Produk" in _texts(at.caption)
+    # nothing says which column holds the sales yet: refused naming the missing field, in the page's words
+    errors = _texts(at.error)
+    assert "berkas ini memerlukan kolom penjualan bersih, atau penjualan kotor: pilih Penjualan bersih" in errors
+    assert "--map" not in errors
+    for column, name in SHOPEE_MAP.items():
+        _picker(at, column).select(name).run()
+        assert not at.exception, at.exception
+    assert _picker(at, "Waktu Pesanan Dibuat").value == "day"  # the choice stays on the next runs
+    assert not at.error, _texts(at.error)
+    captions = _texts(at.caption)
+    assert "1 baris total dilewati." in captions
+    assert "2 pesanan yang batal, dikembalikan, diretur, atau belum dibayar dilewati" in captions
+    preview = _cells(at, "preview")
+    assert "Rp1.360.000" in preview  # KOPIAYU and kopiayu: gross less the seller's vouchers
+    assert "Rp300.000" in preview
+    with session_scope(migrated_url) as s:
+        assert s.scalars(select(PromoSale)).all() == []  # the preview writes nothing
+    at.button(key="prog_promo_go").click().run()
+    assert not at.exception, at.exception
+    with session_scope(migrated_url) as s:
+        stored = sorted((r.period_start, r.orders, r.revenue) for r in s.scalars(select(PromoSale)))
+    assert stored == [(dt.date(2026, 11, 3), 2, Decimal("1360000")), (dt.date(2026, 11, 4), 1, Decimal("300000"))]
+
+
+def test_a_column_chosen_to_be_left_out_is_not_read(migrated_url: str, app_test) -> None:
+    _program(migrated_url)
+    at = program_tab(open_page(app_test(), PROGRAMS), "results")
+    at.file_uploader(key="prog_promo_csv").upload("Order.all.csv", SHOPEE, "text/csv").run()
+    for column, name in {**SHOPEE_MAP, "Status Pesanan": "ignore"}.items():
+        _picker(at, column).select(name).run()
+    assert not at.exception, at.exception
+    assert "cancelled, refunded" not in _texts(at.caption)  # the status is not read: every order counts
+    preview = _cells(at, "preview")
+    assert "IDR1,440,000" in preview  # Ayu's cancelled order of 90,000 less 10,000 counts now
+    assert "IDR390,000" in preview  # and Budi's returned one (code KopiBudi)
