@@ -22,7 +22,7 @@ from pages.components.import_preview import dry_run, number_convention_caption
 from pages.components.influencer_forms import form_feedback, run_action
 from pages.components.inputs import date_field, message_text
 from pages.components.money import money, number
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import COLUMN_LABELS, STAGE_LABELS, column_labels, field_label, is_missing, term
 
 METRICS = ("views", "engagements", "clicks", "conversions")
@@ -196,14 +196,7 @@ def promo_sales_section(actor: Actor | None, program_id: int) -> None:
         st.caption(_("No promo code sales yet. Import the shop's sales by discount code report below."))
     else:
         shown = sales_text(sales[[c for c in promo_sales.SALES_COLUMNS if c != "collaboration_id"]])
-        st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            key="prog_promo_sales",
-            column_config=dated_columns(shown, _sales_labels()),
-            placeholder=BLANK_CELL,
-        )
+        dated_table(shown, _sales_labels(), width="stretch", key="prog_promo_sales")
     if actor is not None and actor.can("program.edit"):
         _promo_import(actor, program_id)
 
@@ -342,13 +335,7 @@ def _promo_import(actor: Actor, program_id: int) -> None:
             )
         )
     table = _preview_table(preview)
-    st.dataframe(
-        table,
-        hide_index=True,
-        key="prog_promo_preview",
-        column_config=dated_columns(table, _sales_labels()),
-        placeholder=BLANK_CELL,
-    )
+    dated_table(table, _sales_labels(), key="prog_promo_preview")
     if st.button(_("Import {count} sale row(s)", count=len(preview.sales)), key="prog_promo_go", type="primary"):
         holder: dict[str, Any] = {}
 

@@ -36,7 +36,7 @@ from pages.components.influencer_forms import (
 from pages.components.inputs import count_input, error_text, message_text, percent_input, read_count, read_percent
 from pages.components.money import money, number
 from pages.components.program_results import results_text
-from pages.components.table_dates import BLANK_CELL, dated_columns
+from pages.components.table_dates import dated_table
 from pages.components.terms import (
     CHANNEL_LABELS,
     COLUMN_LABELS,
@@ -660,20 +660,15 @@ with tabs[0]:
             engagement_rate=[fmt(v, 2) for v in handles["engagement_rate"]],
             avg_views=[count(v) for v in handles["avg_views"]],
         )
-        st.dataframe(
+        dated_table(
             handles,
-            hide_index=True,
-            key="inf_detail_handles",
-            column_config=dated_columns(
-                handles,
-                column_labels(
-                    handles.columns,
-                    profile_url=st.column_config.LinkColumn(_("Profile")),
-                    avg_views=_("Average views"),
-                    metrics_updated_at=_("Figures updated"),
-                ),
+            column_labels(
+                handles.columns,
+                profile_url=st.column_config.LinkColumn(_("Profile")),
+                avg_views=_("Average views"),
+                metrics_updated_at=_("Figures updated"),
             ),
-            placeholder=BLANK_CELL,
+            key="inf_detail_handles",
         )
         st.subheader(_("Collaborations"))
         if detail["collaborations"].empty:
@@ -687,16 +682,9 @@ with tabs[0]:
                 "" if is_missing(fee) else money(fee, cur)
                 for fee, cur in zip(collabs["fee"], collabs["currency"], strict=True)
             ]
-            st.dataframe(
-                collabs,
-                hide_index=True,
-                key="inf_detail_collabs",
-                # `id` is the collaboration's number, the one the Programs page's tables show as "Collaboration"
-                column_config=dated_columns(
-                    collabs, column_labels(collabs.columns, id=_(COLUMN_LABELS["collaboration_id"]))
-                ),
-                placeholder=BLANK_CELL,
-            )
+            # `id` is the collaboration's number, the one the Programs page's tables show as "Collaboration"
+            labels = column_labels(collabs.columns, id=_(COLUMN_LABELS["collaboration_id"]))
+            dated_table(collabs, labels, key="inf_detail_collabs")
         st.subheader(_("Results"))
         totals = roi.rollup(results, ["influencer_id"])
         if totals.empty:
@@ -710,13 +698,7 @@ with tabs[0]:
             st.caption(_("No interactions logged yet."))
         else:
             interactions = _with_moments(detail["interactions"], "at")
-            st.dataframe(
-                interactions,
-                hide_index=True,
-                key="inf_detail_interactions",
-                column_config=dated_columns(interactions, column_labels(interactions.columns)),
-                placeholder=BLANK_CELL,
-            )
+            dated_table(interactions, column_labels(interactions.columns), key="inf_detail_interactions")
         if can_edit:
             with st.form("inf_interaction_form", clear_on_submit=True):
                 c1, c2 = st.columns([1, 3])
