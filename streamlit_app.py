@@ -18,7 +18,7 @@ from migrations.migrate import ensure_schema  # noqa: E402
 from pages.components.auth import account_sidebar, auth_configured, current_connection, resolve_actor  # noqa: E402
 from pages.components.data import refresh_data_version  # noqa: E402
 from pages.components.i18n import _  # noqa: E402
-from pages.components.navigation import build_navigation  # noqa: E402
+from pages.components.navigation import build_navigation, signed_out_navigation  # noqa: E402
 from pages.components.uploader_words import translate_uploaders  # noqa: E402
 from pages.components.warmup import warm_up  # noqa: E402
 
@@ -71,8 +71,8 @@ def main() -> None:
     st.session_state.pop("actor", None)  # decided afresh on every run: a role change applies at once
     actor = resolve_actor()
     if actor is None:
-        # No page is registered, so no page file can run by URL: every path shows the screen above.
-        st.navigation([st.Page(lambda: None, title="Pantau", url_path="signin")], position="hidden")
+        # No page file is registered, so none can run by URL: every path shows the screen above.
+        st.navigation(signed_out_navigation(), position="hidden")
         if current_connection().unattended:
             _warmed_up()  # the script health check: a warm-up request at server start (docs/deployment.md)
         st.stop()

@@ -306,35 +306,62 @@ def calendar_entries(
 
 
 FLIGHTS = (PROGRAM_FLIGHT, CAMPAIGN_FLIGHT)
-FLIGHT_STARTS, FLIGHT_ENDS = "starts", "ends"  # how a flight is marked on its first and its last day
+# How a flight is marked: on its first day, on its last day, and on the range's first day when it began earlier.
+FLIGHT_STARTS, FLIGHT_ENDS, FLIGHT_CONTINUES = "starts", "ends", "continues"
+CELL_LINES = 6  # the lines a day cell of the grid shows; what does not fit is counted
+
+GridItem = tuple[CalendarEntry, str | None]
 
 
-def grid_days(
-    entries: Iterable[CalendarEntry], since: dt.date, until: dt.date
-) -> dict[dt.date, list[tuple[CalendarEntry, str | None]]]:
+def grid_days(entries: Iterable[CalendarEntry], since: dt.date, until: dt.date) -> dict[dt.date, list[GridItem]]:
     """What each day cell of the month or week grid shows: (entry, mark) in order, deliverables and payments first.
 
     A one-day entry (deliverable, post, payment) is on its day (mark None). A flight (program, campaign) is on its
-    first day (FLIGHT_STARTS) and its last day (FLIGHT_ENDS) only, as Google Calendar and Hootsuite mark a
-    multi-day item's ends rather than copying it into every cell: twenty running campaigns on every day buried the
-    deliverables and payments under "+20 more". A campaign without a stop time (`open_ended`) has no last day. A
-    flight running through the whole range is on no day; the agenda lists every entry of the range.
+    first day (FLIGHT_STARTS) and its last day (FLIGHT_ENDS), as Google Calendar and Hootsuite mark a multi-day
+    item's ends rather than copying it into every cell: twenty running campaigns on every day buried the
+    deliverables and payments under "+20 more". A campaign without a stop time (`open_ended`) has no last day.
+
+    A flight that began before `since` and still runs after it is also on `since`, the range's first day, marked
+    FLIGHT_CONTINUES (as a calendar carries a running event into the first cell of a month or week), so a flight
+    spanning the whole range is not missing from its grid. A flight ending after `until` gets no mark on the last
+    day: its first-day mark (starts or continues) is in the range already, and the next month or week carries it on.
+    Continuing flights come last in their cell (what starts or ends that day is the news), programs before
+    campaigns. The agenda lists every entry of the range.
     """
-    days: dict[dt.date, list[tuple[CalendarEntry, str | None]]] = {}
+    days: dict[dt.date, list[GridItem]] = {}
     for entry in entries:
         marks: list[tuple[dt.date, str | None]]
         if entry.kind not in FLIGHTS:
             marks = [(day, None) for day in entry.days()]
         else:
             marks = [(entry.start, FLIGHT_STARTS)]
-            if not entry.open_ended and entry.end != entry.start:
+            ends = not entry.open_ended and entry.end != entry.start
+            if ends:
                 marks.append((entry.end, FLIGHT_ENDS))
+            if entry.start < since and (entry.open_ended or entry.end > since):
+                marks.append((since, FLIGHT_CONTINUES))  # its end on `since` itself says "ends" there instead
         for day, mark in marks:
             if since <= day <= until:
                 days.setdefault(day, []).append((entry, mark))
     for cell in days.values():
-        cell.sort(key=lambda item: KINDS.index(item[0].kind))  # stable: each kind keeps the entries' order
+        # stable: each kind keeps the entries' order (by start day)
+        cell.sort(key=lambda item: (item[1] == FLIGHT_CONTINUES, KINDS.index(item[0].kind)))
     return days
+
+
+def fold_continuing(cell: list[GridItem], lines: int = CELL_LINES) -> tuple[list[GridItem], int]:
+    """A cell's entries to name, and how many continuing flights are left out for one line counting them.
+
+    When everything fits in `lines`, everything is named. Otherwise the day's own entries (deliverables,
+    payments, flights starting or ending) are all kept, and the continuing flights fill what is left of `lines`
+    after the counting line, in the cell's order: thirty always-on campaigns must not push the first day's
+    deliverables out of view."""
+    continuing = [item for item in cell if item[1] == FLIGHT_CONTINUES]
+    if len(cell) <= lines or not continuing:
+        return cell, 0
+    own = [item for item in cell if item[1] != FLIGHT_CONTINUES]
+    room = max(lines - 1 - len(own), 0)
+    return own + continuing[:room], len(continuing) - room
 
 
 def entry_title(

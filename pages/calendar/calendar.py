@@ -17,8 +17,10 @@ from db.errors import N_, DomainError
 from db.roles import PermissionDenied
 from influencers.calendar import (
     CAMPAIGN_FLIGHT,
+    CELL_LINES,
     DELIVERABLE_DUE,
     DELIVERABLE_POST,
+    FLIGHT_CONTINUES,
     FLIGHT_ENDS,
     FLIGHT_STARTS,
     FLIGHTS,
@@ -29,6 +31,7 @@ from influencers.calendar import (
     CalendarFilter,
     calendar_entries,
     entry_title,
+    fold_continuing,
     grid_days,
     set_planned_post_date,
 )
@@ -219,13 +222,20 @@ COLOURS = {
 }
 # A flight (program, campaign) is marked on its first and last day only, after the day's deliverables and payments
 # (`influencers.calendar.grid_days`, the way Google Calendar and Hootsuite treat multi-day items): copied into every
-# cell, twenty running campaigns buried each day's deliverables under "+20 more". The agenda lists every flight.
+# cell, twenty running campaigns buried each day's deliverables under "+20 more". One that began before the shown
+# month or week is on its first day too, last in the cell, marked as continuing with its end date; those that do not
+# fit in the cell's six lines are counted in one line (`fold_continuing`). The agenda lists every flight.
 days = grid_days(entries, since, until)
 FLIGHT_MARKS = {FLIGHT_STARTS: N_("Starts: {title}"), FLIGHT_ENDS: N_("Ends: {title}")}
 
 
 def cell_title(entry: CalendarEntry, mark: str | None) -> str:
-    """An entry's line in a day cell: its title, for a flight with whether it starts or ends that day."""
+    """An entry's line in a day cell: its title, for a flight with whether it starts, ends or continues that day
+    (a continuing one with the day it ends, or that it has no end date)."""
+    if mark == FLIGHT_CONTINUES:
+        if entry.open_ended:
+            return _("▸ {title} (continues, no end date)", title=title(entry))
+        return _("▸ {title} (continues, until {day})", title=title(entry), day=date_text(entry.end))
     return _(FLIGHT_MARKS[mark]).format(title=title(entry)) if mark else title(entry)
 
 
@@ -243,15 +253,21 @@ while cell <= last_cell:
         inside = since <= cell <= until
         style = "border:2px solid #d81b60;" if cell == now_day else ""
         items = []
-        for entry, mark in days.get(cell, [])[:6] if inside else []:
+        shown, folded = fold_continuing(days.get(cell, [])) if inside else ([], 0)
+        for entry, mark in shown[:CELL_LINES]:
             colour = "#c62828" if entry.overdue else COLOURS.get(entry.kind, "#455a64")
             weight = "font-weight:600;" if entry.overdue else ""
             text = html.escape(cell_title(entry, mark))
             items.append(f'<div style="color:{colour};{weight}font-size:0.8em">{text}</div>')
-        more = len(days.get(cell, [])) - 6 if inside else 0
+        more = len(shown) - CELL_LINES
         if more > 0:
             more_text = html.escape(_("+{count} more", count=more))  # outside the f-string: the extractor sees it
             items.append(f'<div style="font-size:0.75em">{more_text}</div>')
+        if folded:
+            folded_text = html.escape(
+                _("▸ {count} more flight(s) continue from earlier; the agenda lists them", count=folded)
+            )
+            items.append(f'<div style="color:#455a64;font-size:0.8em">{folded_text}</div>')
         number = f"<b>{cell.day}</b>" if inside else f'<span style="color:#9e9e9e">{cell.day}</span>'
         cells.append(f'<td style="vertical-align:top;width:14%;{style}">{number}{"".join(items)}</td>')
         cell += dt.timedelta(days=1)
@@ -263,7 +279,8 @@ st.markdown(
 if any(e.kind in FLIGHTS for e in entries):
     st.caption(
         _(
-            "Program and campaign flights are shown on the day they start and the day they end; the agenda below "
+            "Program and campaign flights are shown on the day they start and the day they end; one that began "
+            "earlier is shown on the first day of this {view} as continuing, with its end date. The agenda below "
             "lists every flight running in this {view}.",
             view=_(view),
         )

@@ -23,6 +23,9 @@ from pages.components.program_inputs import percent_text, plain, shown_as
 from pages.components.terms import FEE_TYPE_LABELS, STAGE_LABELS, term
 
 BOARD = (*programs.PIPELINE, "declined")
+# The stage columns (13.5rem each, BOARD_CSS) that fit beside the sidebar at 1280 px. The server cannot measure the
+# browser's width, so a board with more stages than this says above it that it scrolls sideways.
+COLUMNS_IN_VIEW = 4
 STATE = "prog_move"  # session keys: prog_move__error, __refused, __conflict, __confirm
 # The domain's refusals shown on the board, listed here so they are extracted and translated.
 MESSAGES = (
@@ -273,6 +276,10 @@ def pipeline(actor: Actor, program_id: int, board: pd.DataFrame, without_fee: se
         if actor.can("program.edit"):
             _bulk_bar(actor, board, names)
         st.html(BOARD_CSS)
+        if len(BOARD) > COLUMNS_IN_VIEW:
+            st.caption(
+                _(":material/swipe_right: Scroll the board sideways to see all {count} stages.", count=len(BOARD))
+            )
         with st.container(key="prog_board"):
             columns = st.columns(len(BOARD), gap="small")
             for column, stage in zip(columns, BOARD, strict=True):

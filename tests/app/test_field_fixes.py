@@ -17,11 +17,13 @@ from influencers import roi
 from influencers.calendar import (
     CAMPAIGN_FLIGHT,
     DELIVERABLE_DUE,
+    FLIGHT_CONTINUES,
     FLIGHT_ENDS,
     FLIGHT_STARTS,
     PAYMENT_DUE,
     PROGRAM_FLIGHT,
     CalendarEntry,
+    fold_continuing,
     grid_days,
 )
 from influencers.models import Influencer
@@ -100,10 +102,41 @@ def test_a_flight_is_on_its_first_and_last_day_after_the_days_deliverables_and_p
     pay = _entry(PAYMENT_DUE, dt.date(2026, 12, 10), record=5)
     days = grid_days([running, ending, flight, due, pay], *dec)  # the entries' own order: by start day
     assert days == {
+        # the flights begun earlier are carried into the month's first day, programs before campaigns
+        dt.date(2026, 12, 1): [(ending, FLIGHT_CONTINUES), (running, FLIGHT_CONTINUES)],
         dt.date(2026, 12, 3): [(due, None), (flight, FLIGHT_STARTS)],
         dt.date(2026, 12, 5): [(ending, FLIGHT_ENDS)],
         dt.date(2026, 12, 10): [(pay, None), (flight, FLIGHT_ENDS)],
-    }  # the open-ended campaign from July has no day in December (the agenda lists it)
+    }  # the open-ended campaign from July has no other day in December
+
+
+def test_a_flight_ending_on_the_first_day_only_ends_there() -> None:
+    ending = _entry(PROGRAM_FLIGHT, dt.date(2026, 11, 20), dt.date(2026, 12, 1))
+    assert grid_days([ending], dt.date(2026, 12, 1), dt.date(2026, 12, 31)) == {
+        dt.date(2026, 12, 1): [(ending, FLIGHT_ENDS)]
+    }
+
+
+def test_continuing_flights_that_do_not_fit_the_cell_are_counted_in_one_line() -> None:
+    dec = dt.date(2026, 12, 1), dt.date(2026, 12, 31)
+    due = _entry(DELIVERABLE_DUE, dec[0], record=99)
+    starting = _entry(CAMPAIGN_FLIGHT, dec[0], dt.date(2026, 12, 9), record=98)
+    program = _entry(PROGRAM_FLIGHT, dt.date(2026, 10, 1), dt.date(2027, 1, 31), record=50)
+    campaigns = [
+        _entry(CAMPAIGN_FLIGHT, dt.date(2026, 7, i), dt.date(2026, 12, 31), record=i, open_ended=True)
+        for i in range(1, 9)
+    ]
+    cell = grid_days([*campaigns, program, due, starting], *dec)[dec[0]]
+    continuing = [(program, FLIGHT_CONTINUES), *[(c, FLIGHT_CONTINUES) for c in campaigns]]
+    assert cell == [(due, None), (starting, FLIGHT_STARTS), *continuing]  # the day's own entries first
+    shown, folded = fold_continuing(cell)
+    assert len(shown) + 1 == 6  # six lines with the counting line
+    assert shown == [(due, None), (starting, FLIGHT_STARTS), *continuing[:3]]
+    assert folded == 6
+    fits = cell[:6]
+    assert fold_continuing(fits) == (fits, 0)  # six lines: nothing folded
+    busy = [(_entry(DELIVERABLE_DUE, dec[0], record=i), None) for i in range(200, 207)]
+    assert fold_continuing([*busy, *continuing[:2]]) == (busy, 2)  # the day's own entries are never folded
 
 
 def test_the_month_grid_no_longer_repeats_every_running_campaign_in_every_cell(demo_url, app_test) -> None:
@@ -111,18 +144,24 @@ def test_the_month_grid_no_longer_repeats_every_running_campaign_in_every_cell(d
     grid = next(m.value for m in at.markdown if m.value.startswith("<table"))
     cells = re.findall(r"<td[^>]*>(.*?)</td>", grid)
     lines = [re.findall(r"<div[^>]*>(.*?)</div>", cell) for cell in cells]
+    flight_line = ("Mulai: ", "Berakhir: ", "▸ ")
     flights = [line for cell in lines for line in cell if line.startswith(("Mulai: ", "Berakhir: "))]
     assert not [line for cell in lines for line in cell if re.match(r"\+\d+ ", line)]  # no "+20 more" per day
     titles = [line.split(": ", 1)[1] for line in flights]
     assert all(titles.count(t) <= 2 for t in titles)  # a flight's first and last day, nowhere else
     assert not [line for cell in lines for line in cell if line.startswith("Kampanye: ")]  # never unmarked
     for cell in lines:  # deliverables and payments first in a cell, flights after them
-        marked = [line.startswith(("Mulai: ", "Berakhir: ")) for line in cell]
+        marked = [line.startswith(flight_line) for line in cell]
         assert marked == sorted(marked), cell
     assert sum(len(cell) for cell in lines) > len(flights)  # the deliverables and payments are in view
+    assert all(len(cell) <= 6 for cell in lines)  # the flights begun earlier fit the first day's six lines
+    first = next(cell for raw, cell in zip(cells, lines, strict=True) if raw.startswith("<b>1</b>"))
+    assert any("(berlanjut, " in line for line in first)  # the demo's programs running since before this month
+    assert re.match(r"▸ \d+ masa tayang lain berlanjut dari sebelumnya", first[-1]), first  # and the rest, counted
     caption = (
-        "Masa tayang program dan kampanye ditampilkan pada hari mulai dan hari berakhirnya; agenda di bawah "
-        "mencantumkan setiap masa tayang yang berjalan dalam bulan ini."
+        "Masa tayang program dan kampanye ditampilkan pada hari mulai dan hari berakhirnya; yang dimulai lebih "
+        "awal ditampilkan pada hari pertama bulan ini sebagai berlanjut, dengan tanggal berakhirnya. Agenda di "
+        "bawah mencantumkan setiap masa tayang yang berjalan dalam bulan ini."
     )
     assert caption in [c.value for c in at.caption]
 

@@ -4,6 +4,7 @@ edited deliverable keeps its UID), the CLI, and the Calendar page for each role.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -19,11 +20,15 @@ from influencers.calendar import (
     CAMPAIGN_FLIGHT,
     DELIVERABLE_DUE,
     DELIVERABLE_POST,
+    FLIGHT_CONTINUES,
+    FLIGHT_ENDS,
+    FLIGHT_STARTS,
     PAYMENT_DUE,
     PROGRAM_FLIGHT,
     CalendarError,
     CalendarFilter,
     calendar_entries,
+    grid_days,
     set_planned_post_date,
     workspace_id,
 )
@@ -34,6 +39,7 @@ from influencers.payments import add_payment
 from influencers.programs import add_collaboration, create_program
 from tests.builders import contract
 
+FLIGHT_KINDS = (PROGRAM_FLIGHT, CAMPAIGN_FLIGHT)
 SPECIALIST = Actor("specialist@example.com", "specialist")
 TODAY = dt.date(2026, 11, 16)
 NOV = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
@@ -294,3 +300,119 @@ def test_planning_a_post_date_on_the_page(plan, as_role) -> None:
     assert "Post date saved." in [s.value for s in at.success]
     with session_scope(plan["url"]) as s:
         assert s.get(Deliverable, plan["reel"]).planned_post_date == dt.date(2026, 11, 27)
+
+
+# -- flights running through the shown month or week --------------------------------------------------------
+
+
+@pytest.fixture
+def spanning(plan) -> dict:
+    """Besides `plan`: a program running mid-October to January (through all of November), one from October 20 to
+    November 10, and a campaign started in October with no stop time (always on)."""
+    with session_scope(plan["url"]) as s:
+        ramadan = create_program(
+            s,
+            SPECIALIST,
+            {"name": "Ramadan 2026", "currency": "IDR", "start_date": "2026-10-15", "end_date": "2027-01-10"},
+        )
+        autumn = create_program(
+            s,
+            SPECIALIST,
+            {"name": "Autumn Teasers", "currency": "IDR", "start_date": "2026-10-20", "end_date": "2026-11-10"},
+        )
+        account = s.query(AdAccount).one()
+        always = Campaign(
+            account_id=account.id,
+            name="Always on brand",
+            currency="IDR",
+            status="ACTIVE",
+            effective_status="ACTIVE",
+            daily_budget=Decimal(100_000),
+            start_time=dt.datetime(2026, 10, 1, 1, 0, tzinfo=dt.UTC),
+        )
+        s.add(always)
+        s.flush()
+        return {**plan, "ramadan": ramadan.id, "autumn": autumn.id, "always": always.id}
+
+
+def test_a_flight_running_through_the_month_is_on_its_first_day_as_continuing(spanning) -> None:
+    entries = _entries(spanning["url"])
+    found = {(e.kind, e.record_id): e for e in entries}
+    ramadan = found[(PROGRAM_FLIGHT, spanning["ramadan"])]
+    autumn = found[(PROGRAM_FLIGHT, spanning["autumn"])]
+    always = found[(CAMPAIGN_FLIGHT, spanning["always"])]
+    assert (ramadan.start, ramadan.end) == (dt.date(2026, 10, 15), dt.date(2027, 1, 10))
+    assert always.open_ended
+    assert always.start == dt.date(2026, 10, 1)
+    kopi = found[(PROGRAM_FLIGHT, spanning["kopi"])]  # Nov 1 to Nov 30: starts and ends inside the month
+    days = grid_days(entries, *NOV)
+    where: dict[tuple[str, int, str | None], list[dt.date]] = {}
+    for day, cell in sorted(days.items()):
+        for e, mark in cell:
+            where.setdefault((e.kind, e.record_id, mark), []).append(day)
+    nov_1 = [dt.date(2026, 11, 1)]
+    assert where[(PROGRAM_FLIGHT, ramadan.record_id, FLIGHT_CONTINUES)] == nov_1
+    assert where[(PROGRAM_FLIGHT, autumn.record_id, FLIGHT_CONTINUES)] == nov_1
+    assert where[(PROGRAM_FLIGHT, autumn.record_id, FLIGHT_ENDS)] == [dt.date(2026, 11, 10)]
+    assert where[(CAMPAIGN_FLIGHT, always.record_id, FLIGHT_CONTINUES)] == nov_1
+    assert where[(PROGRAM_FLIGHT, kopi.record_id, FLIGHT_STARTS)] == nov_1  # begins on the 1st: not "continues"
+    assert where[(PROGRAM_FLIGHT, kopi.record_id, FLIGHT_ENDS)] == [dt.date(2026, 11, 30)]
+    assert (PROGRAM_FLIGHT, kopi.record_id, FLIGHT_CONTINUES) not in where
+    # The spanning ones are on no other day: not on the month's last day, nor marked as starting.
+    assert [k for k in where if k[:2] == (PROGRAM_FLIGHT, ramadan.record_id)] == [
+        (PROGRAM_FLIGHT, ramadan.record_id, FLIGHT_CONTINUES)
+    ]
+    assert [k for k in where if k[:2] == (CAMPAIGN_FLIGHT, always.record_id)] == [
+        (CAMPAIGN_FLIGHT, always.record_id, FLIGHT_CONTINUES)
+    ]
+    # On Nov 1, the day's other entries come first, then the flights: programs before campaigns.
+    first_day = [(e.kind, mark) for e, mark in days[dt.date(2026, 11, 1)]]
+    assert first_day.index((CAMPAIGN_FLIGHT, FLIGHT_CONTINUES)) > first_day.index((PROGRAM_FLIGHT, FLIGHT_CONTINUES))
+
+
+def test_a_week_inside_a_flight_shows_it_on_the_monday(spanning) -> None:
+    week = dt.date(2026, 11, 16), dt.date(2026, 11, 22)
+    with session_scope(spanning["url"]) as s:
+        entries = calendar_entries(s, *week, TODAY)
+    days = grid_days(entries, *week)
+    monday = {(e.record_id, mark) for e, mark in days[dt.date(2026, 11, 16)] if e.kind in FLIGHT_KINDS}
+    assert (spanning["ramadan"], FLIGHT_CONTINUES) in monday
+    assert (spanning["always"], FLIGHT_CONTINUES) in monday
+    assert (spanning["autumn"], FLIGHT_CONTINUES) not in monday  # it ended on the 10th: not in this week at all
+    others = [mark for day, cell in days.items() if day != week[0] for e, mark in cell if e.kind in FLIGHT_KINDS]
+    assert FLIGHT_CONTINUES not in others
+
+
+def _grid_in_bahasa(as_role, view: str) -> tuple[object, list[str]]:
+    """The Calendar page in Bahasa Indonesia on the month or the week of Nov 16, 2026, and its grid's cells."""
+    at = as_role("manager")
+    at.session_state["language"] = "id"
+    at.session_state["language_source"] = "person"
+    at.session_state["cal_day"] = dt.date(2026, 11, 16)
+    at.session_state["cal_view"] = view
+    at.switch_page("pages/calendar/calendar.py").run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Kalender"]
+    grid = next(m.value for m in at.markdown if m.value.startswith("<table"))
+    return at, re.findall(r"<td[^>]*>(.*?)</td>", grid)
+
+
+def test_the_calendar_page_shows_a_continuing_flight_in_bahasa(spanning, as_role) -> None:
+    at, cells = _grid_in_bahasa(as_role, "month")
+    first = next(c for c in cells if c.startswith("<b>1</b>"))  # November 1st, a Sunday
+    assert "▸ Program: Ramadan 2026 (berlanjut, sampai 10 Jan 2027)" in first
+    assert "▸ Program: Autumn Teasers (berlanjut, sampai 10 Nov 2026)" in first
+    assert "▸ Kampanye: Always on brand (Acme ID) (berlanjut, tanpa tanggal akhir)" in first
+    assert sum("Ramadan 2026" in c for c in cells) == 1  # on the first day only
+    assert any("Berakhir: Program: Autumn Teasers" in c for c in cells)
+    caption = (
+        "Masa tayang program dan kampanye ditampilkan pada hari mulai dan hari berakhirnya; yang dimulai lebih "
+        "awal ditampilkan pada hari pertama bulan ini sebagai berlanjut, dengan tanggal berakhirnya. Agenda di "
+        "bawah mencantumkan setiap masa tayang yang berjalan dalam bulan ini."
+    )
+    assert caption in [c.value for c in at.caption]
+    # The week view carries it into the Monday.
+    _week, cells = _grid_in_bahasa(as_role, "week")
+    monday = cells[0]
+    assert monday.startswith("<b>16</b>")
+    assert "▸ Program: Ramadan 2026 (berlanjut, sampai 10 Jan 2027)" in monday

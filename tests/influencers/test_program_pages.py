@@ -102,6 +102,36 @@ def test_every_stage_has_its_column_in_both_languages(migrated_url: str, app_tes
     assert "content_in_review" not in set(_frame(at, "stage", "fee_type")["stage"])
 
 
+def _walk(node):
+    """Every element of an AppTest tree in page order."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def test_the_board_says_it_scrolls_sideways_in_both_languages(migrated_url: str, app_test) -> None:
+    from pages.components.program_pipeline import BOARD, COLUMNS_IN_VIEW
+
+    assert len(BOARD) == 8
+    assert len(BOARD) > COLUMNS_IN_VIEW  # eight 13.5rem columns never fit beside the sidebar at 1280 px
+    _program(migrated_url, "Oki")
+    hint = ":material/swipe_right: Scroll the board sideways to see all 8 stages."
+    assert hint in [c.value for c in _open(app_test()).caption]
+    at = _open(app_test(), "id")
+    hint_id = ":material/swipe_right: Geser papan ke samping untuk melihat semua 8 tahap."
+    assert hint_id in [c.value for c in at.caption]
+    order = [v for e in _walk(at.main) if isinstance(v := getattr(e, "value", None), str)]
+    assert order.index(hint_id) < order.index("**Prospek** (1)")  # above the board's first column
+
+
+def test_an_empty_board_has_no_scroll_hint(migrated_url: str, app_test) -> None:
+    with session_scope(migrated_url) as s:
+        create_program(s, SPECIALIST, {"name": "Empty", "currency": "IDR"})
+    at = _open(app_test())
+    assert "No creators in this program yet. Add one below." in [i.value for i in at.info]
+    assert not [c.value for c in at.caption if "sideways" in c.value]
+
+
 def test_only_the_open_tab_renders_and_a_language_switch_keeps_it_open(migrated_url: str, app_test) -> None:
     ids = _program(migrated_url, "Oki")
     with session_scope(migrated_url) as s:
