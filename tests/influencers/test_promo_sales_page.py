@@ -159,7 +159,7 @@ def test_a_shopee_export_with_a_row_per_product_line_is_read_in_bahasa(migrated_
     problems = _cells(at, "problems", "id")
     assert "4" in problems
     reason = next(p for p in problems if "2611030ABCDE01" in p)
-    assert "Rp320.000" in reason and "Rp180.000" in reason, reason
+    assert "(Rp320.000 di sini, Rp180.000 di sana)" in reason, reason
     assert "Penjualan bersih per baris" in reason, reason
     assert "--map" not in reason
     assert not [b for b in at.button if b.key == "prog_promo_go"]  # refused: no Import button
