@@ -670,13 +670,16 @@ def import_promo_sales(
         typer.Option(
             "--map",
             help="COLUMN=field for a header that is not recognised (repeatable): code, day, month, orders, order_id, "
-            "net, gross, discounts, returns, total, currency, status, name; field 'ignore' skips the column.",
+            "net (the order's net sales), line_net (each product line's), gross, discounts, returns, total, "
+            "currency, status, name; field 'ignore' skips the column.",
         ),
     ] = None,
 ) -> None:
     """Import the shop's orders and net sales per promo code into a program, replacing the stored sales of the
     period the file covers (its first to last day, or --since..--until). A Shopee, Tokopedia or TikTok Shop order
-    export reads once its columns are named: --map "Order ID=order_id" --map "Created Time=day" ...
+    export reads once its columns are named: --map "Order ID=order_id" --map "Created Time=day" ... An export with a
+    row per product line (an order number repeated) counts each order once; say whether its sales column is the
+    order's amount (net) or each line's (line_net).
 
     Exit codes: 0 every sale row was imported, 1 some rows name a code no creator of the program has (the others
     were imported), 2 nothing was imported (a bad file, a refused row, or no row naming a creator's code).
@@ -748,6 +751,12 @@ def _import_promo_sales(
     tail = " (dry run: nothing written)" if dry_run else ""
     if report.refused:
         tail = " (nothing written: fix the rows listed and import the file again)"
+    if report.order_lines:
+        out.print(
+            f"Read as a row per product line: {report.orders} orders in {report.rows} lines, each order counted once.",
+            markup=False,
+            highlight=False,
+        )
     out.print(
         f"{verb}{span}: {len(report.sales)} sale rows ({report.orders} orders), {report.replaced} stored rows "
         f"replaced, {report.unmatched} rows with unknown codes, {report.rejected} rejected, {report.totals} total "

@@ -12,6 +12,12 @@ docs/influencers.md, "Promo code sales", and the file shapes in docs/file-format
 - A re-import replaces the program's stored sales of the period the file covers (its first to its last day, or
   the dates chosen), so importing a file twice, or the same sales split another way, never counts twice.
 - Rows of the same collaboration and period are added up (an orders export has a row per order).
+- A file whose order number repeats is read as **order lines** (Shopee's and TikTok Shop's order exports hold a row
+  per product line): each order counts once, and its code, day and status must be the same on each of its lines
+  (a line that differs is refused naming the row it differs from). Which kind of amount a column is, is said, never
+  guessed: `net` (and `gross`, `discounts`, `returns`) is the order's amount, the same on each of its lines and
+  counted once (a line that differs is refused, saying to map the column as `line_net`); `line_net` is each
+  line's own net sales, added up over the order's lines. Both kinds at once are refused.
 - Columns are found by their header names (`HEADERS`), or by the person's mapping first (`mapping=`, the one rule
   of `db.column_map`: a page's column pickers, the command line's `--map "Header=field"`), so a Shopee, Tokopedia
   or TikTok Shop order export reads once its order number, day, code and net sales columns are named. A column
@@ -37,7 +43,7 @@ from sqlalchemy.orm import Session
 from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
 from db import audit, column_map
 from db.calendar import month_end
-from db.errors import N_, Day, DomainError, FieldErrors, Message, NotFound, joined
+from db.errors import N_, Amount, Day, DomainError, FieldErrors, Message, NotFound, joined
 from db.money import currency_code, is_currency
 from db.parse import ParseError, is_blank, parse_amount, parse_count, parse_date
 from db.roles import Actor, require
@@ -80,6 +86,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "orders": ("orders", "order count", "orders count", "pesanan", "jumlah pesanan"),
     "order_id": ("order #", "order id", "order number", "nomor pesanan", "no. pesanan"),
     "net": ("net sales", "net_sales", "net revenue", "revenue", "penjualan bersih", "pendapatan", "pendapatan bersih"),
+    # each product line's own net sales: TikTok Shop's order export writes a row per SKU of an order, its
+    # `SKU Subtotal After Discount` being that SKU's (docs/file-formats.md, "Promo code sales files")
+    "line_net": ("sku subtotal after discount",),
     "gross": ("gross sales", "gross_sales", "penjualan kotor"),
     "discounts": ("discounts", "discount amount", "diskon"),
     "returns": ("returns", "pengembalian"),
@@ -116,7 +125,9 @@ BAHASA_HEADERS = frozenset(
     }
 )
 _FIELD_BY_HEADER = {name: key for key, names in HEADERS.items() for name in names}
-AMOUNT_FIELDS = ("net", "gross", "discounts", "returns")
+ORDER_AMOUNTS = ("net", "gross", "discounts", "returns")  # an order's amounts: the same on each of its lines
+LINE_AMOUNTS = ("line_net",)  # a product line's own amount: added up over the order's lines
+AMOUNT_FIELDS = (*ORDER_AMOUNTS, *LINE_AMOUNTS)
 FIELDS = tuple(HEADERS)  # what a column may be mapped to (and `ignore`)
 # An order status saying the order is no sale (cancelled, refunded or returned, failed, unpaid), in the words
 # of Shopee, Tokopedia, TikTok Shop, Shopify and WooCommerce (English and Bahasa Indonesia); compared as parts of
@@ -147,18 +158,27 @@ NO_CODE_COLUMN_PAGE = N_(
 )
 NO_ORDERS_COLUMN = N_(
     "the file needs an orders column (Orders, pesanan) or an order number column (Order #); or say which column "
-    "holds them: --map COLUMN=orders, or --map COLUMN=order_id for a file with one row per order"
+    "holds them: --map COLUMN=orders, or --map COLUMN=order_id for a file with a row per order or per product line"
 )
 NO_ORDERS_COLUMN_PAGE = N_(
     "the file needs an orders column or an order number column: choose Orders (a count) or Order number (a file "
-    "with one row per order) for one of its columns in the list of columns"
+    "with a row per order or per product line) for one of its columns in the list of columns"
 )
 NO_REVENUE_COLUMN = N_(
     "the file needs a net sales column (Net sales, revenue, penjualan bersih), or gross sales; or say which column "
-    "holds them: --map COLUMN=net"
+    "holds them: --map COLUMN=net for the order's net sales, --map COLUMN=line_net for each product line's"
 )
 NO_REVENUE_COLUMN_PAGE = N_(
-    "the file needs a net sales column, or gross sales: choose Net sales for one of its columns in the list of columns"
+    "the file needs a net sales column, or gross sales: choose Net sales (the order's) or Net sales per line (each "
+    "product line's) for one of its columns in the list of columns"
+)
+BOTH_AMOUNT_KINDS = N_(
+    "columns '{order}' (an amount per order) and '{line}' (net sales per line) both give the sales; the sales are "
+    'read one way: map one of them to ignore (--map "{line}=ignore" or --map "{order}=ignore")'
+)
+BOTH_AMOUNT_KINDS_PAGE = N_(
+    "columns '{order}' (an amount per order) and '{line}' (net sales per line) both give the sales; the sales are "
+    "read one way: choose Do not import for one of them in the list of columns"
 )
 ONLY_TOTAL_SALES = N_(
     "the file has total sales only, which include tax and shipping; export the report with its Net sales column"
@@ -175,7 +195,29 @@ SEVERAL_CODES = N_("the row names codes of several creators ({codes}); give each
 WRONG_CURRENCY = N_("these sales are in {currency}; {influencer}'s collaboration is in {expected}")
 NOT_A_CURRENCY = N_("{value} is not a currency code (use a code like IDR or USD)")
 OUTSIDE_PERIOD = N_("{day} is outside the period chosen ({start} to {end})")
-ALSO_IN_ROW = N_("order {order} is also in row {row}")
+CODE_DIFFERS = N_("the promo code differs from row {row}'s for the same order {order}")
+DAY_DIFFERS = N_("the day differs from row {row}'s for the same order {order}")
+STATUS_DIFFERS = N_("the order status differs from row {row}'s for the same order {order}")
+NET_DIFFERS = N_(
+    "the net sales differ from row {row}'s for the same order {order} ({value} here, {first} there): net sales "
+    "are read as the order's, the same on each of its lines; if this column holds each product line's own amount, "
+    "map it as net sales per line: --map COLUMN=line_net"
+)
+NET_DIFFERS_PAGE = N_(
+    "the net sales differ from row {row}'s for the same order {order} ({value} here, {first} there): net sales "
+    "are read as the order's, the same on each of its lines; if this column holds each product line's own amount, "
+    "choose Net sales per line for it in the list of columns"
+)
+PART_DIFFERS = N_(
+    "this amount differs from row {row}'s for the same order {order} ({value} here, {first} there): gross sales, "
+    "discounts and returns are read as the order's, the same on each of its lines; for a file with each product "
+    "line's own amounts, map the line's net sales as net sales per line instead: --map COLUMN=line_net"
+)
+PART_DIFFERS_PAGE = N_(
+    "this amount differs from row {row}'s for the same order {order} ({value} here, {first} there): gross sales, "
+    "discounts and returns are read as the order's, the same on each of its lines; for a file with each product "
+    "line's own amounts, choose Net sales per line for the column of each line's net sales instead"
+)
 OVERLAPS = N_("{influencer}'s sales of {start} to {end} overlap those of row {row}")
 NOT_A_MONTH = N_("{value} is not a month; type it like 2026-11 or November 2026")
 STORED_ACROSS = N_(
@@ -232,7 +274,8 @@ class PromoSalesImport:
 
     file_name: str
     sales: list[SaleChange] = field(default_factory=list)
-    rows: int = 0  # data rows read into `sales`
+    rows: int = 0  # data rows read into `sales` (an order-lines file: its lines)
+    order_lines: bool = False  # an order number repeats: the file has a row per product line of each order
     unmatched: int = 0  # rows whose code no creator of the program has (reported, left out)
     rejected: int = 0  # rows with any other problem (they refuse the file)
     totals: int = 0  # totals rows (`Total`, `Jumlah`), skipped
@@ -268,8 +311,20 @@ def _recognised(header: str) -> str | None:
     return column_field(header)[0]
 
 
+def _amount_kind(name: str | None) -> str | None:
+    return "line" if name in LINE_AMOUNTS else "order" if name in ORDER_AMOUNTS else None
+
+
 def _columns(table: Table, mapping: dict[str, str]) -> _Columns:
     header_map, _unused = column_map.recognise_columns(table.header, mapping, _recognised)
+    # the person says which kind of amount the sales are: a mapped column of one kind leaves a recognised column of
+    # the other unread (a TikTok Shop `SKU Subtotal After Discount` once an order's amount is mapped as net sales)
+    explicit = {column_map.column_key(k): v for k, v in mapping.items()}
+    said = {_amount_kind(v) for v in explicit.values()} - {None}
+    for header, field_name in list(header_map.items()):
+        kind = _amount_kind(field_name)
+        if kind and said and kind not in said and column_map.column_key(header) not in explicit:
+            del header_map[header]
     positions: dict[str, int] = {}
     currency = None
     for position, header in enumerate(table.header):
@@ -286,7 +341,12 @@ def _columns(table: Table, mapping: dict[str, str]) -> _Columns:
         raise FieldErrors({"file": Message(NO_CODE_COLUMN, page_text=NO_CODE_COLUMN_PAGE)})
     if "orders" not in positions and "order_id" not in positions:
         raise FieldErrors({"file": Message(NO_ORDERS_COLUMN, page_text=NO_ORDERS_COLUMN_PAGE)})
-    if "net" not in positions and "gross" not in positions:
+    order_amount = next((table.header[p] for n, p in positions.items() if n in ORDER_AMOUNTS), None)
+    line_amount = next((table.header[p] for n, p in positions.items() if n in LINE_AMOUNTS), None)
+    if order_amount is not None and line_amount is not None:
+        params = {"order": order_amount[:60], "line": line_amount[:60]}
+        raise FieldErrors({"file": Message(BOTH_AMOUNT_KINDS, params, page_text=BOTH_AMOUNT_KINDS_PAGE)})
+    if "net" not in positions and "gross" not in positions and "line_net" not in positions:
         if "total" in positions:
             raise FieldErrors({"file": Message(ONLY_TOTAL_SALES)})
         raise FieldErrors({"file": Message(NO_REVENUE_COLUMN, page_text=NO_REVENUE_COLUMN_PAGE)})
@@ -365,6 +425,21 @@ def _program_codes(session: Session, program_id: int) -> dict[str, list[Collabor
 
 
 @dataclass
+class _Order:
+    """An order of an order-lines file as its first line gives it: what each further line must repeat."""
+
+    line: int
+    code: str  # code_key of its code cell
+    status: str  # its status, white space folded, case-insensitive
+    period: tuple[dt.date, dt.date] | None = None  # once its first line's day is read
+    amounts: dict[str, Decimal] | None = None  # its order amounts (net, gross, ...), once read
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+@dataclass
 class _Sum:
     collab: Collaboration
     code: str
@@ -413,7 +488,8 @@ def import_promo_sales(
         report.warnings.append(warning)
     codes = _program_codes(session, program_id)
     sums: dict[tuple[int, dt.date, dt.date], _Sum] = {}
-    orders_seen: dict[str, int] = {}
+    orders_seen: dict[str, _Order] = {}
+    by_number = "order_id" in columns.positions and "orders" not in columns.positions
     for table_row in table.rows:
         line = table_row.line
         if all(is_blank(cell) for cell in table_row.cells):
@@ -423,8 +499,22 @@ def import_promo_sales(
         if (looks_like_total(code_text) or looks_like_total(first)) and code_key(code_text) not in codes:
             report.totals += 1
             continue
-        if not table_row.problems and not_sold(columns.text(table_row, "status")):
-            report.not_sold += 1  # a cancelled, refunded or unpaid order: no sale, its cells are not read
+        status = columns.text(table_row, "status")
+        number = columns.text(table_row, "order_id") if by_number and not table_row.problems else ""
+        order = orders_seen.get(number) if number else None  # the order of an earlier line (an order-lines file)
+        if order is not None:
+            report.order_lines = True
+            differs = _order_differs(order, number, code_text, status)
+            if differs:
+                report.rejected += 1
+                report.problems += [(line, f, r) for f, r in differs.items()]
+                continue
+        elif number:
+            order = orders_seen[number] = _Order(line, code_key(code_text), _folded(status))
+        first_line = order is None or order.line == line
+        if not table_row.problems and not_sold(status):
+            if first_line:
+                report.not_sold += 1  # a cancelled, refunded or unpaid order: no sale, its cells are not read
             continue
         problems: dict[str, str | Message] = {}
         if table_row.problems:  # a row cut off or with more cells than the header is refused whole
@@ -452,7 +542,14 @@ def import_promo_sales(
             problems["code"] = Message(SEVERAL_CODES, {"codes": ", ".join(written)[:120]})
         collab = next(iter(matched.values()), None)
         start, end = _row_period(table_row, columns, rule, period, problems)
-        orders = _row_orders(table_row, columns, rule, problems, orders_seen, line)
+        if order is not None and start is not None and end is not None:
+            if order.period is None:
+                order.period = (start, end)
+            elif order.period != (start, end):
+                problems["day" if "day" in columns.positions else "month"] = Message(
+                    DAY_DIFFERS, {"row": order.line, "order": number[:40]}
+                )
+        orders = _row_orders(table_row, columns, rule, problems) if first_line else 0  # an order counts once
         row_currency = _row_currency(table_row, columns, currency, problems)
         revenue = None
         if collab is not None and row_currency is not None and row_currency != collab.currency:
@@ -461,7 +558,17 @@ def import_promo_sales(
                 {"currency": row_currency, "influencer": collab.influencer.name, "expected": collab.currency},
             )  # its amounts are not read: they are in a currency the collaboration cannot hold
         elif row_currency is not None:
-            revenue = _row_revenue(table_row, columns, rule, row_currency, problems)
+            amounts = _row_amounts(table_row, columns, rule, row_currency, problems)
+            if amounts is not None and order is not None and "line_net" not in amounts:
+                # an order's amounts: the same on each of its lines, counted on its first line only
+                if order.amounts is None:
+                    order.amounts = amounts
+                elif (reason := _amounts_differ(order, number, amounts, row_currency)) is not None:
+                    problems[reason[0]] = reason[1]
+                    amounts = None
+                else:
+                    amounts = {name: Decimal(0) for name in amounts}
+            revenue = None if amounts is None else _net(amounts)
         if problems or collab is None or start is None or end is None or orders is None or revenue is None:
             report.rejected += 1
             report.problems += [(line, f, _message(r)) for f, r in problems.items()]
@@ -573,14 +680,7 @@ def _row_period(
     return start, end
 
 
-def _row_orders(
-    row: Row,
-    columns: _Columns,
-    rule: NumberRule,
-    problems: dict[str, str | Message],
-    seen: dict[str, int],
-    line: int,
-) -> int | None:
+def _row_orders(row: Row, columns: _Columns, rule: NumberRule, problems: dict[str, str | Message]) -> int | None:
     if "orders" in columns.positions:
         text = columns.text(row, "orders") or "0"
         problem = figure_problem(text, None, rule, NUMBER_TEXTS)
@@ -592,13 +692,37 @@ def _row_orders(
         except ParseError as exc:
             problems["orders"] = exc.message
             return None
-    order = columns.text(row, "order_id")
-    if order:
-        if order in seen:
-            problems["order_id"] = Message(ALSO_IN_ROW, {"order": order[:40], "row": seen[order]})
-            return None
-        seen[order] = line
-    return 1  # an orders export: one row per order
+    return 1  # an orders export: a row per order (an order-lines file: its first line)
+
+
+def _order_differs(order: _Order, number: str, code_text: str, status: str) -> dict[str, Message]:
+    """What a further line of an order says differently from its first line: its code or its status."""
+    params = {"row": order.line, "order": number[:40]}
+    differs: dict[str, Message] = {}
+    if code_key(code_text) != order.code:
+        differs["code"] = Message(CODE_DIFFERS, params)
+    if _folded(status) != order.status:
+        differs["status"] = Message(STATUS_DIFFERS, params)
+    return differs
+
+
+def _amounts_differ(
+    order: _Order, number: str, amounts: dict[str, Decimal], currency: str
+) -> tuple[str, Message] | None:
+    """The first order amount a further line of an order writes differently from its first line, and why."""
+    first = order.amounts or {}
+    for name, value in amounts.items():
+        if value != first.get(name):
+            params = {
+                "row": order.line,
+                "order": number[:40],
+                "value": Amount(value, currency),
+                "first": Amount(first.get(name, Decimal(0)), currency),
+            }
+            if name == "net":
+                return name, Message(NET_DIFFERS, params, page_text=NET_DIFFERS_PAGE)
+            return name, Message(PART_DIFFERS, params, page_text=PART_DIFFERS_PAGE)
+    return None
 
 
 def _amount(row: Row, columns: _Columns, name: str, rule: NumberRule, currency: str) -> Decimal:
@@ -611,21 +735,32 @@ def _amount(row: Row, columns: _Columns, name: str, rule: NumberRule, currency: 
     return parse_amount(text, currency, rule.locale, allow_negative=True)
 
 
-def _row_revenue(
+def _row_amounts(
     row: Row, columns: _Columns, rule: NumberRule, currency: str, problems: dict[str, str | Message]
-) -> Decimal | None:
-    """Net sales: the net column, else gross - discounts - returns (Shopify writes those two negative)."""
-    names = ("net",) if "net" in columns.positions else ("gross", "discounts", "returns")
+) -> dict[str, Decimal] | None:
+    """The row's sales amounts: its net sales (the order's), else its line's net sales, else gross sales,
+    discounts and returns (None, the reason in `problems`, when one cannot be read)."""
+    if "net" in columns.positions:
+        names: tuple[str, ...] = ("net",)
+    elif "line_net" in columns.positions:
+        names = ("line_net",)
+    else:
+        names = ("gross", "discounts", "returns")
     values: dict[str, Decimal] = {}
     for name in names:
         try:
             values[name] = _amount(row, columns, name, rule, currency)
         except ParseError as exc:
             problems[name] = exc.message
-    if len(values) < len(names):
-        return None
-    if "net" in values:
-        return values["net"]
+    return values if len(values) == len(names) else None
+
+
+def _net(values: dict[str, Decimal]) -> Decimal:
+    """Net sales: the net (or line net) amount, else gross - discounts - returns (Shopify writes those two
+    negative)."""
+    for name in ("net", "line_net"):
+        if name in values:
+            return values[name]
     return values["gross"] - abs(values["discounts"]) - abs(values["returns"])
 
 

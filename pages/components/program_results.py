@@ -141,11 +141,12 @@ PROMO_FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls"]  # what db.tabular.read_
 PROMO_FIELD_LABELS = {
     IGNORE: N_("Do not import"),
     "code": N_("Promo code"),
-    "order_id": N_("Order number (one row per order)"),
+    "order_id": N_("Order number (a row per order or per product line)"),
     "day": N_("Day (or order time)"),
     "month": N_("Month"),
     "orders": N_("Orders (a count)"),
     "net": N_("Net sales"),
+    "line_net": N_("Net sales per line"),
     "gross": N_("Gross sales"),
     "discounts": N_("Discounts"),
     "returns": N_("Returns and refunds"),
@@ -316,6 +317,14 @@ def _promo_import(actor: Actor, program_id: int) -> None:
             rejected=preview.rejected,
         )
     )
+    if preview.order_lines:
+        st.caption(
+            _(
+                "Read as a row per product line: {orders} order(s) in {lines} line(s), each order counted once.",
+                orders=preview.orders,
+                lines=preview.rows,
+            )
+        )
     _promo_notes(preview)
     if preview.refused:
         st.error(_("This file cannot be imported: fix the rows listed above and upload it again."))

@@ -209,14 +209,14 @@ def test_a_cut_row_without_a_code_is_refused_not_skipped(session, shop) -> None:
     assert [(line, name) for line, name, _reason in report.problems] == [(6, "row")]
 
 
-def test_an_order_listed_twice_refuses_the_file_and_writes_nothing(session, shop) -> None:
+def test_an_order_listed_again_on_another_day_refuses_the_file_and_writes_nothing(session, shop) -> None:
     program, ayu, _budi = shop
     twice = WOOCOMMERCE + b"2026-11-05 09:00:00,1001,Completed,Sari,new,Kopi Gayo,2,kopiayu,200000\n"
     report = import_promo_sales(session, SPECIALIST, program.id, twice)
     assert report.refused
     assert not report.written
     assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
-        (6, "order_id", "order 1001 is also in row 2")
+        (6, "day", "the day differs from row 2's for the same order 1001")
     ]
     assert _stored(session, ayu.id) == []
 
@@ -553,7 +553,7 @@ def test_a_mapping_naming_no_field_is_refused_naming_each(session, shop) -> None
         import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=mapping)
     assert str(refused.value) == (
         "The column mapping names 'paid', 'tanggal', which are not fields (fields: code, name, day, month, orders, "
-        "order_id, net, gross, discounts, returns, total, currency, status, ignore)."
+        "order_id, net, line_net, gross, discounts, returns, total, currency, status, ignore)."
     )
     two = {**TIKTOK_MAP, "Order Refund Amount": "net"}
     with pytest.raises(MappingError) as refused:
@@ -574,7 +574,11 @@ def test_the_file_columns_come_with_their_recognised_field_and_samples() -> None
     assert columns["Total Harga Produk"].samples == ("180.000", "90.000", "1.250.000")
     tiktok = [c.field for c in file_columns(TIKTOK, "tiktok.csv")]
     assert tiktok[:2] == ["order_id", "status"]
-    assert set(tiktok[2:]) == {None}
+    # `SKU Subtotal After Discount` is each SKU line's own amount in TikTok Shop's export: net sales per line
+    assert [c.name for c in file_columns(TIKTOK, "tiktok.csv") if c.field == "line_net"] == [
+        "SKU Subtotal After Discount"
+    ]
+    assert set(tiktok[2:]) == {None, "line_net"}
 
 
 def test_order_statuses_that_are_no_sale() -> None:

@@ -13,6 +13,7 @@ from db.engine import session_scope
 from influencers.models import PromoSale
 from tests import builders as b
 from tests.influencers.conftest import program_tab
+from tests.influencers.test_promo_order_lines import SHOPEE_LINES, SHOPEE_LINES_MAP
 from tests.influencers.test_promo_sales import BAHASA, SHOPEE, SHOPEE_MAP, SHOPIFY
 from tests.pages import open_page
 
@@ -102,9 +103,7 @@ def test_a_shopee_export_in_bahasa_is_read_once_its_columns_are_chosen(migrated_
     waiting = _picker(at, "Waktu Pesanan Dibuat")
     assert waiting.value is None
     assert waiting.options[0] == "Jangan impor"
-    assert {"Kode promo", "Nomor pesanan (satu baris per pesanan)", "Penjualan bersih", "Penjualan kotor"} <= set(
-        waiting.options
-    )
+    assert {"Kode promo", "Penjualan bersih", "Penjualan bersih per baris", "Penjualan kotor"} <= set(waiting.options)
     assert "net" not in waiting.options  # labels, never codes
     assert "mis. 180.000, 90.000, 1.250.000" in _texts(at.caption)  # sample values of Total Harga Produk
     assert "Tidak dibaca sampai Anda memilih bidangnya: Waktu Pesanan Dibuat, Nama Produk" in _texts(at.caption)
@@ -143,3 +142,39 @@ def test_a_column_chosen_to_be_left_out_is_not_read(migrated_url: str, app_test)
     preview = _cells(at, "preview")
     assert "IDR1,440,000" in preview  # Ayu's cancelled order of 90,000 less 10,000 counts now
     assert "IDR390,000" in preview  # and Budi's returned one (code KopiBudi)
+
+
+def test_a_shopee_export_with_a_row_per_product_line_is_read_in_bahasa(migrated_url: str, app_test) -> None:
+    _program(migrated_url)
+    at = program_tab(open_page(app_test(), PROGRAMS, language="id"), "results")
+    at.file_uploader(key="prog_promo_csv").upload("Order.all.csv", SHOPEE_LINES, "text/csv").run()
+    assert not at.exception, at.exception
+    assert _picker(at, "No. Pesanan").value == "order_id"
+    line_sales = _picker(at, "Total Harga Produk")
+    assert "Penjualan bersih per baris" in line_sales.options
+    # the line subtotal read as the order's net sales: refused by row, saying (in Bahasa) to choose it per line
+    _picker(at, "Waktu Pesanan Dibuat").select("day").run()
+    _picker(at, "Total Harga Produk").select("net").run()
+    assert not at.exception, at.exception
+    problems = _cells(at, "problems", "id")
+    assert "4" in problems
+    reason = next(p for p in problems if "2611030ABCDE01" in p)
+    assert "(Rp320.000 di sini, Rp180.000 di sana)" in reason, reason
+    assert "Penjualan bersih per baris" in reason, reason
+    assert "--map" not in reason
+    assert not [b for b in at.button if b.key == "prog_promo_go"]  # refused: no Import button
+    for column, name in SHOPEE_LINES_MAP.items():
+        _picker(at, column).select(name).run()
+        assert not at.exception, at.exception
+    assert not at.error, _texts(at.error)
+    captions = _texts(at.caption)
+    assert "3 pesanan dalam 6 baris" in captions, captions
+    assert "1 pesanan yang batal, dikembalikan, diretur, atau belum dibayar dilewati" in captions
+    preview = _cells(at, "preview")
+    assert "Rp1.435.000" in preview  # Ayu: two orders, their lines added up
+    assert "Rp320.000" in preview
+    at.button(key="prog_promo_go").click().run()
+    assert not at.exception, at.exception
+    with session_scope(migrated_url) as s:
+        stored = sorted((r.period_start, r.orders, r.revenue) for r in s.scalars(select(PromoSale)))
+    assert stored == [(dt.date(2026, 11, 3), 2, Decimal("1435000")), (dt.date(2026, 11, 4), 1, Decimal("320000"))]
