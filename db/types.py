@@ -5,6 +5,8 @@ fractions as binary floats, the columns keep their declared NUMERIC(20, 4) and h
 declared scale): `typeof(spend)` is `integer` and `SUM()` an exact integer sum. FX rates are NUMERIC (no fixed
 scale) on PostgreSQL and decimal text on SQLite: every significant digit kept. Binding refuses what cannot be stored
 exactly (NaN, infinities, values beyond the bound) with a `StorageError`, even when an importer forgot to check.
+Percents (engagement and commission rates, `percent(precision)`) are the same scaled type with 4 decimals, bound
+to what their NUMERIC(precision, 4) holds: scaled integers on SQLite since migration 0016, NUMERIC on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ INT64_MAX = 2**63 - 1
 _SCALING_OPERATORS = frozenset({operators.mul, operators.truediv, operators.floordiv, operators.mod})
 # What a refused value was meant to be (pages translate it).
 KIND_AMOUNT, KIND_QUANTITY, KIND_RATE = N_("Amount"), N_("Quantity"), N_("FX rate")
+KIND_PERCENT = N_("Percent")
 
 
 class StorageError(DomainError):
@@ -121,12 +124,12 @@ class ScaledDecimal(TypeDecorator):
     class comparator_factory(TypeDecorator.Comparator):  # noqa: N801 - SQLAlchemy's hook name
         def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
             if op in _SCALING_OPERATORS:
-                raise TypeError("money columns cannot be multiplied or divided in SQL (scaled integers on SQLite)")
+                raise TypeError("money and percent columns cannot be multiplied or divided in SQL (scaled on SQLite)")
             return super().operate(op, *other, **kwargs)
 
         def reverse_operate(self, op: Any, other: Any, **kwargs: Any) -> Any:
             if op in _SCALING_OPERATORS:
-                raise TypeError("money columns cannot be multiplied or divided in SQL (scaled integers on SQLite)")
+                raise TypeError("money and percent columns cannot be multiplied or divided in SQL (scaled on SQLite)")
             return super().reverse_operate(op, other, **kwargs)
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
@@ -304,6 +307,16 @@ class ExactRate(TypeDecorator):
 Money = ScaledDecimal(20, SCALE, kind=KIND_AMOUNT)
 # Counts that Meta may report with decimals (modelled conversions).
 Quantity = ScaledDecimal(20, SCALE, kind=KIND_QUANTITY)
+
+
+def percent(precision: int) -> ScaledDecimal:
+    """A percent (3.5 is 3.5 %) with 4 decimals, exact like money: NUMERIC(precision, 4) on PostgreSQL, integers
+    scaled by 10^4 on SQLite (3.5 is stored as 35000). Bound to what NUMERIC(precision, 4) holds (999.9999 for a
+    precision of 7), so SQLite refuses at bind time what PostgreSQL would refuse as an overflow."""
+    quantum = Decimal(1).scaleb(-SCALE)
+    return ScaledDecimal(precision, SCALE, bound=Decimal(10) ** (precision - SCALE) - quantum, kind=KIND_PERCENT)
+
+
 # FX rates: 1 USD = 16,250.5 IDR, 1 IDR = 0.0000615384615 USD; exact.
 Rate = ExactRate()
 JSONData = JSON().with_variant(JSONB(), "postgresql")

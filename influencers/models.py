@@ -12,7 +12,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamps, Versioned
-from db.types import Money, UTCDateTime, utcnow
+from db.types import Money, UTCDateTime, percent, utcnow
 
 PLATFORMS = ("instagram", "tiktok", "youtube", "facebook", "x", "linkedin", "twitch", "other")
 INFLUENCER_STATUSES = ("active", "do_not_contact")
@@ -105,7 +104,7 @@ class SocialHandle(Timestamps, Base):
     handle: Mapped[str] = mapped_column(String(200))
     profile_url: Mapped[str | None] = mapped_column(String(500))
     followers: Mapped[int | None] = mapped_column(BigInteger)
-    engagement_rate: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))  # percent
+    engagement_rate: Mapped[Decimal | None] = mapped_column(percent(8))  # 3.5 = 3.5 %
     avg_views: Mapped[int | None] = mapped_column(BigInteger)
     metrics_updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
@@ -180,7 +179,7 @@ class Collaboration(Versioned, Timestamps, Base):
     stage_changed_by: Mapped[str | None] = mapped_column(String(320))
     fee_type: Mapped[str] = mapped_column(String(20), default="flat")
     fee: Mapped[Decimal | None] = mapped_column(Money)
-    commission_rate: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))  # percent
+    commission_rate: Mapped[Decimal | None] = mapped_column(percent(7))  # 12.5 = 12.5 %
     product_value: Mapped[Decimal | None] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
     contract_date: Mapped[dt.date | None] = mapped_column(Date)
