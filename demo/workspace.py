@@ -881,13 +881,13 @@ def _influencers_and_programs(
             # The follower counts the deal was priced on (as a stage move records them): these creators have
             # grown since, by 0, 10 or 20 percent, so a few demo deals sit a tier below their creator's today.
             signed = min(collab.contract_date or today, today)
-            for handle in person.handles:
-                if handle.followers is not None:
+            for social in person.handles:
+                if social.followers is not None:
                     session.add(
                         CollaborationReach(
                             collaboration_id=collab.id,
-                            platform=handle.platform,
-                            followers=handle.followers * (100 - 10 * (m_index % 3)) // 100,
+                            platform=social.platform,
+                            followers=social.followers * (100 - 10 * (m_index % 3)) // 100,
                             recorded_at=_local_midnight(signed, "Asia/Jakarta"),
                         )
                     )
