@@ -189,3 +189,20 @@ def test_merging_creators_keeps_the_collaborations_reach(session) -> None:
     assert session.get(Collaboration, lower.id) is None
     assert recorded(session, legacy) == {"instagram": 40_000}
     assert len(session.scalars(select(CollaborationReach)).all()) == 3
+
+
+def test_the_demo_contracted_collaborations_have_reach_at_contract(demo_url: str) -> None:
+    from db.engine import session_scope
+    from influencers.models import CONTRACTED_STAGES
+    from influencers.reach import followers_now
+
+    with session_scope(demo_url) as s:
+        collabs = s.scalars(select(Collaboration).where(Collaboration.stage.in_(CONTRACTED_STAGES))).all()
+        reach = contract_reach(s, [c.id for c in collabs])
+        today = followers_now(s, [c.influencer_id for c in collabs])
+        assert collabs
+        assert set(reach) == {c.id for c in collabs}
+        for c in collabs:
+            assert set(reach[c.id]) == set(today[c.influencer_id])
+            assert all(reach[c.id][p] <= today[c.influencer_id][p] for p in reach[c.id])
+        assert any(reach[c.id] != today[c.influencer_id] for c in collabs)  # some creators grew since
