@@ -39,6 +39,7 @@ from finance.models import FxRate
 from influencers.models import (
     STAGES,
     Collaboration,
+    CollaborationReach,
     Deliverable,
     Influencer,
     InfluencerLabel,
@@ -808,7 +809,7 @@ def _influencers_and_programs(
     programs: list[Program] = []
     pool = list(influencers)
     rng.shuffle(pool)
-    collab_count = deliverable_count = payment_count = 0
+    collab_count = deliverable_count = payment_count = reach_count = 0
     for p_index, (name, brand, objective, currency, budget, prefix) in enumerate(PROGRAMS):
         start = today.replace(day=1) - dt.timedelta(days=45 - 10 * p_index)
         program = Program(
@@ -877,6 +878,20 @@ def _influencers_and_programs(
                 previous = reached
             if not contracted:
                 continue
+            # The follower counts the deal was priced on (as a stage move records them): these creators have
+            # grown since, by 0, 10 or 20 percent, so a few demo deals sit a tier below their creator's today.
+            signed = min(collab.contract_date or today, today)
+            for social in person.handles:
+                if social.followers is not None:
+                    session.add(
+                        CollaborationReach(
+                            collaboration_id=collab.id,
+                            platform=social.platform,
+                            followers=social.followers * (100 - 10 * (m_index % 3)) // 100,
+                            recorded_at=_local_midnight(signed, "Asia/Jakarta"),
+                        )
+                    )
+                    reach_count += 1
             for d_index in range(2):
                 due = start + dt.timedelta(days=14 + 14 * d_index + m_index)
                 published = stage in ("live", "completed") and (d_index == 0 or stage == "completed")
@@ -944,6 +959,7 @@ def _influencers_and_programs(
     counts["programs"] = len(programs)
     counts["collaborations"] = collab_count
     counts["deliverables"] = deliverable_count
+    counts["follower_counts_at_contract"] = reach_count
     counts["payments"] = payment_count
     return programs
 

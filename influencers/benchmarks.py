@@ -10,15 +10,20 @@ Definition (docs/influencers.md, "Fee benchmarks"):
   deliverables. A per-deliverable deal gives one point per (platform, type) among its deliverables: those
   deliverables' fees (their own, else the collaboration's) divided by their number. Rounded to the currency.
   One collaboration is one data point per (platform, type), however many deliverables it has.
-- **tier**: `influencers.queries.tier_of` of the creator's followers on the deliverable's platform (the largest
-  count when the creator has several handles there; today's count, not the one at the contract). No handle or no
-  count on that platform: the point is left out.
+- **followers** of a point: the creator's reach at contract on the deliverable's platform when recorded, else
+  today's. Reach at contract is the count `influencers.reach` recorded when the collaboration first entered a
+  contracted stage (the largest when the creator had several handles there), kept however the creator grew since:
+  the deal was priced on it. Collaborations contracted before it was recorded (migration 0017), or whose creator
+  had no count on that platform then, use today's count (the largest of the creator's handles there).
+- **tier**: `influencers.queries.tier_of` of those followers. No count on that platform, at contract or today: the
+  point is left out.
 - **per currency**: the collaboration's currency; currencies are never mixed nor converted (converting needs
   finance's rate book, a floor above this one).
 - **statistics**: count, median, 25th and 75th percentile by the nearest-rank rule on the sorted Decimals (the
   P-th percentile is the value at rank ceil(P/100 x n), so every figure is a fee that was actually paid and no
-  float is involved), and the median fee per 1,000 followers (each point's fee x 1000 / followers, rounded to the
-  currency; points with zero followers left out of it). Fewer than `MIN_POINTS` points: no figures at all.
+  float is involved), and the median fee per 1,000 followers (each point's fee x 1000 / its followers as above,
+  rounded to the currency; points with zero followers left out of it). Fewer than `MIN_POINTS` points: no
+  figures at all.
 """
 
 from __future__ import annotations
@@ -28,13 +33,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.money import quantize
 from influencers.fees import contracted_fee
-from influencers.models import CONTRACTED_STAGES, Collaboration, Deliverable, SocialHandle
+from influencers.models import CONTRACTED_STAGES, Collaboration, Deliverable
 from influencers.queries import TIERS, tier_of
+from influencers.reach import contract_reach, followers_now
 
 MIN_POINTS = 3  # fewer data points give no benchmark ("not enough data")
 BENCHMARKED_FEE_TYPES = ("flat", "per_deliverable")
@@ -147,19 +153,12 @@ def fee_benchmarks(session: Session, *, currency: str | None = None) -> list[Fee
         .order_by(Deliverable.collaboration_id, Deliverable.id)
     ):
         items[cid].append((platform, kind, own))
-    people = sorted({c.influencer_id for c in collabs})
-    followers: dict[tuple[int, str], int] = {}
-    for person, platform, most in session.execute(
-        select(SocialHandle.influencer_id, SocialHandle.platform, func.max(SocialHandle.followers))
-        .where(SocialHandle.influencer_id.in_(people), SocialHandle.followers.is_not(None))
-        .group_by(SocialHandle.influencer_id, SocialHandle.platform)
-    ):
-        if most is not None:
-            followers[(person, platform)] = int(most)
+    today = followers_now(session, {c.influencer_id for c in collabs})
+    at_contract = contract_reach(session, ids)
     points: dict[str, dict[tuple[str, str, str], list[tuple[Decimal, int]]]] = defaultdict(lambda: defaultdict(list))
     for cid, person, fee_type, fee, cur in collabs:
         for (platform, kind), per_item in fee_per_deliverable(fee_type, fee, items[cid], cur).items():
-            count = followers.get((person, platform))
+            count = at_contract.get(cid, {}).get(platform, today.get(person, {}).get(platform))
             tier = tier_of(count)
             if count is None or tier is None:
                 continue
@@ -186,11 +185,11 @@ def benchmark_for(
     )
 
 
-def creator_tiers(session: Session, influencer_id: int) -> dict[str, str]:
-    """{platform: tier} of one creator, from the largest follower count of its handles on each platform."""
-    rows = session.execute(
-        select(SocialHandle.platform, func.max(SocialHandle.followers))
-        .where(SocialHandle.influencer_id == influencer_id, SocialHandle.followers.is_not(None))
-        .group_by(SocialHandle.platform)
-    )
-    return {platform: tier for platform, most in rows if most is not None and (tier := tier_of(int(most)))}
+def creator_tiers(session: Session, influencer_id: int, collaboration_id: int | None = None) -> dict[str, str]:
+    """{platform: tier} of one creator, from the largest follower count of its handles on each platform; with
+    `collaboration_id`, the reach that collaboration was contracted on where recorded (as its benchmark points are
+    tiered), today's count elsewhere."""
+    counts = dict(followers_now(session, [influencer_id]).get(influencer_id, {}))
+    if collaboration_id is not None:
+        counts.update(contract_reach(session, [collaboration_id]).get(collaboration_id, {}))
+    return {platform: tier for platform, most in sorted(counts.items()) if (tier := tier_of(most))}

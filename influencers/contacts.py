@@ -33,6 +33,7 @@ from influencers.models import (
     PLATFORMS,
     STAGES,
     Collaboration,
+    CollaborationReach,
     Deliverable,
     Influencer,
     InfluencerLabel,
@@ -585,7 +586,9 @@ def merge_influencers(session: Session, actor: Actor, keep_id: int, merge_id: in
 
     Two collaborations in the same program cannot both exist for one person: the one further along the
     pipeline is kept (declined counts lowest); the other's deliverables, payments, stage history and linked
-    campaigns move onto it and its terms are written into the kept collaboration's notes."""
+    campaigns move onto it and its terms are written into the kept collaboration's notes. Follower counts at
+    contract (`influencers.reach`) stay with their collaboration; the other's move onto the kept one only when it
+    has none (as its blank terms are filled)."""
     require(actor, "influencer.edit")
     if keep_id == merge_id:
         raise FieldErrors({"merge": Message(N_("choose two different influencers"))})
@@ -691,6 +694,12 @@ def _combine_collaborations(session: Session, winner: Collaboration, loser: Coll
     session.execute(
         update(ProgramCampaign).where(ProgramCampaign.collaboration_id == loser.id).values(collaboration_id=winner.id)
     )
+    if session.scalar(select(CollaborationReach.id).where(CollaborationReach.collaboration_id == winner.id)) is None:
+        session.execute(
+            update(CollaborationReach)
+            .where(CollaborationReach.collaboration_id == loser.id)
+            .values(collaboration_id=winner.id)
+        )
     terms = (
         f"[merged collaboration #{loser.id}] stage {loser.stage}, fee type {loser.fee_type}, "
         f"fee {loser.fee if loser.fee is not None else '-'} {loser.currency}, "

@@ -1,5 +1,6 @@
 """Influencer tables: contacts, social handles, tags, interactions, programs, collaborations,
-stage history, deliverables, payments and their refunds, and the shop's sales by promo code."""
+stage history, the follower counts a collaboration was contracted on, deliverables, payments and their refunds, and
+the shop's sales by promo code."""
 
 from __future__ import annotations
 
@@ -209,6 +210,21 @@ class StageChange(Base):
     by_user: Mapped[str | None] = mapped_column(String(320))
 
 
+class CollaborationReach(Base):
+    """The creator's follower count on one platform when the collaboration first entered a contracted stage (the
+    reach its fee was priced on; the largest count when the creator has several handles there), recorded by
+    `influencers.reach.record_contract_reach` and never updated: fee benchmarks tier the deal by it."""
+
+    __tablename__ = "collaboration_reach"
+    __table_args__ = (UniqueConstraint("collaboration_id", "platform", name="uq_collaboration_reach_platform"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    collaboration_id: Mapped[int] = mapped_column(ForeignKey("collaboration.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    followers: Mapped[int] = mapped_column(BigInteger)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Deliverable(Versioned, Timestamps, Base):
     """A piece of content a creator owes, and its results once published."""
 
@@ -313,6 +329,7 @@ class PromoSale(Base):
 
 __all__ = [
     "Collaboration",
+    "CollaborationReach",
     "Deliverable",
     "Influencer",
     "InfluencerLabel",

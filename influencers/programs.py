@@ -1,5 +1,6 @@
 """Programs and collaborations: create and edit (with conflict checks), linked Meta campaigns, promo codes,
-UTM tracking links, the fee warning, and the stage pipeline with its move rules, guards, bulk moves and history."""
+UTM tracking links, the fee warning, and the stage pipeline with its move rules, guards, bulk moves and history (a
+move into a contracted stage records the follower counts the deal is priced on, `influencers.reach`)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from influencers.models import (
     ProgramCampaign,
     StageChange,
 )
+from influencers.reach import enters_contract, record_contract_reach
 
 PIPELINE = STAGES[:-1]  # prospect ... completed; "declined" sits beside the pipeline
 # English stage names for messages; pages show pages.components.terms.STAGE_LABELS (translated).
@@ -742,7 +744,8 @@ def move_stages(
     All or nothing: every move is checked first (its version, `allowed_moves`, the Completed guard); when any is
     refused nothing moves and BulkMoveRefused names each refused one and why. One collaboration alone raises the
     plain ConflictError / TransitionError instead. Each move writes a StageChange and an audit entry and bumps
-    the collaboration's version."""
+    the collaboration's version; a move into a contracted stage from before it also records the creator's follower
+    counts then (`influencers.reach`, the first time only), shown in that audit entry as `contract_reach`."""
     require(actor, "program.edit")
     _check_stage(to_stage)
     ids = list(dict.fromkeys(int(i) for i in versions))
@@ -776,8 +779,14 @@ def move_stages(
         today, now = workspace_today(session), utcnow()
         befores = {c.id: _apply_move(session, actor, c, to_stage, today, now) for c in collabs}
         from_stages = {c.id: befores[c.id]["stage"] for c in collabs}
+        reach = record_contract_reach(
+            session, [c for c in collabs if enters_contract(from_stages[c.id], to_stage)], now
+        )
     _flush_moves(session, collabs)
     for collab in collabs:
+        after = audit.snapshot(collab)
+        if collab.id in reach:  # part of the move: the follower counts the deal is priced on
+            after["contract_reach"] = reach[collab.id]
         audit.record(
             session,
             actor,
@@ -785,7 +794,7 @@ def move_stages(
             "collaboration",
             collab.id,
             before=befores[collab.id],
-            after=audit.snapshot(collab),
+            after=after,
             summary=f"Moved collaboration #{collab.id} from {from_stages[collab.id]} to {to_stage}"
             + (f" (one of {len(collabs)} moved together)" if len(collabs) > 1 else ""),
         )

@@ -32,9 +32,9 @@ def _benchmarks(key: str) -> list[FeeBenchmark]:  # key: the database and its da
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=256)
-def _tiers(key: str, influencer_id: int) -> dict[str, str]:
+def _tiers(key: str, influencer_id: int, collaboration_id: int | None) -> dict[str, str]:
     with session_scope() as session:
-        return creator_tiers(session, influencer_id)
+        return creator_tiers(session, influencer_id, collaboration_id)
 
 
 def _who(platform: str, tier: str) -> dict[str, str]:
@@ -74,9 +74,11 @@ def fee_hint(
     fee: Decimal | None,
     currency: str,
     deliverables: Iterable[tuple[str, str, Decimal | None]],
+    collaboration_id: int | None = None,
 ) -> None:
     """Under a collaboration's fee: the benchmark of each (platform, type) among its deliverables for the creator's
-    tier there, and a warning when the fee per deliverable entered is above the 75th percentile."""
+    tier there (by the reach `collaboration_id` was contracted on where recorded, as the benchmarks count it), and a
+    warning when the fee per deliverable entered is above the 75th percentile."""
     if fee_type not in BENCHMARKED_FEE_TYPES:
         return
     items = list(deliverables)
@@ -89,7 +91,7 @@ def fee_hint(
         )
         return
     key = db_key()
-    tiers = _tiers(key, influencer_id)
+    tiers = _tiers(key, influencer_id, collaboration_id)
     benchmarks = _benchmarks(key)
     per_item = fee_per_deliverable(fee_type, fee, items, currency) if fee is not None else {}
     kinds = sorted({(platform, kind) for platform, kind, _own in items})

@@ -1,6 +1,7 @@
-"""The Programs page's Collaborations tab: every creator's terms and stage history, and the terms form (fees and
-product value read as typed in the user's locale, a warning while a contract has no fee, what the team's programs
-paid creators of the same tier for the same deliverables (`fee_benchmarks`), conflicts with what changed)."""
+"""The Programs page's Collaborations tab: every creator's terms, follower counts at contract and stage history, and
+the terms form (fees and product value read as typed in the user's locale, a warning while a contract has no fee,
+what the team's programs paid creators of the same tier for the same deliverables (`fee_benchmarks`), conflicts
+with what changed)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import streamlit as st
 from db import audit
 from db.engine import session_scope
 from db.roles import Actor
-from influencers import programs, queries
-from influencers.models import FEE_TYPES
+from influencers import programs, queries, reach
+from influencers.models import CONTRACTED_STAGES, FEE_TYPES
 from pages.components.data import CACHE_TTL, db_key
 from pages.components.fee_benchmarks import fee_hint
 from pages.components.i18n import _, current_language
@@ -28,7 +29,7 @@ from pages.components.influencer_forms import (
     value,
 )
 from pages.components.inputs import date_field
-from pages.components.money import money
+from pages.components.money import money, number
 from pages.components.program_inputs import (
     amount_field,
     currency_of,
@@ -42,7 +43,7 @@ from pages.components.program_inputs import (
     shown_as,
 )
 from pages.components.table_dates import dated_table
-from pages.components.terms import FEE_TYPE_LABELS, STAGE_LABELS, column_labels, term
+from pages.components.terms import FEE_TYPE_LABELS, STAGE_LABELS, column_labels, platform_label, term
 
 FORM = "prog_terms"
 TEXT_KEYS = ("fee_type", "currency", "contract_date", "start_date", "end_date", "promo_code", "tracking_url", "notes")
@@ -174,7 +175,7 @@ def terms_form(actor: Actor, row, deliverables: list[tuple[str, str, Decimal | N
                 ),
                 icon=":material/warning:",
             )
-        fee_hint(row.influencer, int(row.influencer_id), fee_type, fee, currency, deliverables)
+        fee_hint(row.influencer, int(row.influencer_id), fee_type, fee, currency, deliverables, chosen)
         st.button(
             _("Save terms"),
             on_click=_save_terms,
@@ -188,6 +189,28 @@ def terms_form(actor: Actor, row, deliverables: list[tuple[str, str, Decimal | N
     ):
         reload_form(FORM)
         st.rerun()
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=256)
+def _contract_reach(key: str, collaboration_id: int) -> dict[str, int]:
+    with session_scope() as session:
+        return dict(reach.contract_reach(session, [collaboration_id]).get(collaboration_id, {}))
+
+
+def reach_line(counts: dict[str, int]) -> str:
+    """'Followers at contract: 45.000 (Instagram), 12.000 (TikTok)' in the user's language."""
+    shown = ", ".join(f"{number(n)} ({platform_label(p)})" for p, n in sorted(counts.items()))
+    return _("Followers at contract: {counts}", counts=shown)
+
+
+def contract_reach_caption(row) -> None:
+    """The follower counts the collaboration was contracted on (`influencers.reach`), or, for one contracted
+    before they were recorded, that its benchmarks use today's counts."""
+    counts = _contract_reach(db_key(), int(row.id))
+    if counts:
+        st.caption(reach_line(counts))
+    elif row.stage in CONTRACTED_STAGES:
+        st.caption(_("No follower count was recorded at contract; fee benchmarks use today's count."))
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False, max_entries=256)
@@ -211,6 +234,7 @@ def collaborations(actor: Actor, board: pd.DataFrame, items: pd.DataFrame) -> No
     picks = {int(r.id): f"{r.influencer} ({term(STAGE_LABELS, r.stage)})" for r in board.itertuples()}
     chosen = st.selectbox(_("Collaboration"), list(picks), key="prog_collab_pick", format_func=lambda i: picks[i])
     row = next(r for r in board.itertuples() if int(r.id) == chosen)
+    contract_reach_caption(row)
     history = _stage_history(db_key(), int(chosen))
     history = for_people(
         history.assign(
