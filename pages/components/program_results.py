@@ -226,9 +226,7 @@ def _shop_breakdown(program_id: int) -> None:
     if shops.empty:
         return
     st.markdown("**" + _("Per shop") + "**")
-    labels = _sales_labels()
-    shown = sales_text(shops).rename(columns=labels)
-    st.dataframe(shown, hide_index=True, key="prog_promo_shops")
+    dated_table(sales_text(shops), _sales_labels(), key="prog_promo_shops")
     st.caption(
         _(
             "Each shop's file replaces that shop's sales only; a creator's orders and net sales (and ROI and "

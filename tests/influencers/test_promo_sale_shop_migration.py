@@ -28,7 +28,8 @@ MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0
 
 def _migration():
     spec = importlib.util.spec_from_file_location("migration_0018", MIGRATION)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

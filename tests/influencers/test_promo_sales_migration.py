@@ -3,13 +3,13 @@ going down refuses while sales are stored, then drops the table."""
 
 from __future__ import annotations
 
-import pytest
-import sqlalchemy as sa
-from alembic import command
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
 
 from db.engine import get_engine, session_scope
 from db.types import Money, UTCDateTime
