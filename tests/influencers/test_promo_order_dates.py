@@ -141,8 +141,8 @@ def test_a_shopee_file_in_bahasa_reads_03_11_2026_10_12_day_first(session, shop)
 
 def test_a_bahasa_file_with_plain_figures_still_reads_dates_day_first(session, shop) -> None:
     """The number convention (`1250000.00`, a `.` decimal mark) says nothing about the date order."""
-    program, ayu, _budi = shop
-    plain = "Kode promo;Tanggal;Pesanan;Penjualan bersih\nKOPIAYU;03/11/2026 10:12;2;1250000.00\n".encode()
+    program, _ayu, _budi = shop
+    plain = b"Kode promo;Tanggal;Pesanan;Penjualan bersih\nKOPIAYU;03/11/2026 10:12;2;1250000.00\n"
     report = import_promo_sales(session, SPECIALIST, program.id, plain, dry_run=True)
     assert report.numbers is not None
     assert report.numbers.decimal == "."
