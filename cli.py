@@ -682,19 +682,28 @@ def import_promo_sales(
             "currency, status, name; field 'ignore' skips the column.",
         ),
     ] = None,
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            "--date-order",
+            help="dmy (day/month/year) or mdy (month/day/year): the order of numeric dates like 03/11/2026 when "
+            "no value has a part above 12 and the headers are not in Bahasa Indonesia (which write day first).",
+        ),
+    ] = None,
 ) -> None:
     """Import one shop's orders and net sales per promo code into a program, replacing the stored sales of that
     shop (--shop) in the period the file covers (its first to last day, or --since..--until); the other shops'
     sales of the period stay and add up. A Shopee, Tokopedia or TikTok Shop order
     export reads once its columns are named: --map "Order ID=order_id" --map "Created Time=day" ... An export with a
     row per product line (an order number repeated) counts each order once; say whether its sales column is the
-    order's amount (net) or each line's (line_net).
+    order's amount (net) or each line's (line_net). Order times (03/11/2026 10:12:31 AM) count on their day; an
+    English file whose numeric dates read both ways needs --date-order.
 
     Exit codes: 0 every sale row was imported, 1 some rows name a code no creator of the program has (the others
     were imported), 2 nothing was imported (a bad file, a refused row, or no row naming a creator's code).
     """
     try:
-        report = command_errors(_import_promo_sales)(file, program, shop, since, until, dry_run, mapping)
+        report = command_errors(_import_promo_sales)(file, program, shop, since, until, dry_run, mapping, date_order)
     except typer.Exit as exc:
         raise typer.Exit(IMPORT_NOTHING if exc.exit_code == 1 else exc.exit_code) from None
     if report.refused or not report.sales:
@@ -712,10 +721,12 @@ def _import_promo_sales(
     until: str | None,
     dry_run: bool,
     mapping: list[str] | None,
+    date_order: str | None = None,
 ) -> Any:
     from db.column_map import parse_mapping
     from db.engine import session_scope
     from db.errors import DomainError, FieldErrors
+    from db.parse import DATE_ORDERS
     from influencers.promo_sales import FIELDS, shop_code
     from influencers.promo_sales import import_promo_sales as run_import
 
@@ -725,6 +736,9 @@ def _import_promo_sales(
         raise CommandError(f"--shop: {exc.errors['shop']}") from None
     if not file.is_file():
         raise CommandError(f"{file}: no such file")
+    order = date_order.strip().lower() if date_order is not None else None
+    if order is not None and order not in DATE_ORDERS:
+        raise CommandError(f"--date-order {date_order}: use dmy (day/month/year) or mdy (month/day/year)")
     if (since is None) != (until is None):
         raise CommandError("give both --since and --until, or neither")
     try:
@@ -750,9 +764,12 @@ def _import_promo_sales(
                 period=period,
                 dry_run=dry_run,
                 mapping=explicit,
+                date_order=order,  # checked against DATE_ORDERS above
             )
     except DomainError as exc:
         raise CommandError(f"{file.name}: {exc}") from None
+    for note in report.dates:
+        out.print(str(note), markup=False, highlight=False)
     for warning in report.warnings:
         err.print(f"warning: {warning}", markup=False, highlight=False)
     for line, name, reason in report.problems:

@@ -754,6 +754,15 @@ def _percent_text(number: Decimal) -> str:
 
 _ISO = re.compile(r"(?P<y>[0-9]{4})[-/](?P<m>[0-9]{1,2})[-/](?P<d>[0-9]{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
 _NUMERIC = re.compile(r"(?P<a>[0-9]{1,2})(?P<sep>[/.-])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})")
+_ISO_DAY = re.compile(r"[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}")
+# A time of day after a date (parse_date_with_time): `10:12`, `10:12:31`, `10.12.31`, `10:12:31.250`, `10:12 PM`,
+# `T10:12:31Z`, `10:12:31 +07:00`. The date is the shortest start the rest of the text is a time after.
+_TIME = re.compile(
+    r"(?P<date>.+?)(?P<sep>T|,? )(?P<h>[0-9]{1,2})(?P<ts>[:.])(?P<mi>[0-9]{2})"
+    r"(?:(?P=ts)(?P<s>[0-9]{2})(?:[.,][0-9]{1,9})?)?"
+    r"(?: ?(?P<ampm>[AaPp]\.?[Mm]\.?))?"
+    r"(?P<zone>Z| ?[+-](?P<zh>[0-9]{2})(?::?(?P<zm>[0-9]{2}))?)?"
+)
 _DAY_MONTH = re.compile(r"(?P<d>[0-9]{1,2})[ -](?P<month>[^\W\d_]+)\.?,?[ -](?P<y>[0-9]{4})")
 _MONTH_DAY = re.compile(r"(?P<month>[^\W\d_]+)\.? (?P<d>[0-9]{1,2})(?:st|nd|rd|th)?,? (?P<y>[0-9]{4})")
 
@@ -788,27 +797,79 @@ def date_example(locale: str | None = None) -> str:
     return "2026-01-31"
 
 
-def parse_date(text: str | date | None, locale: str | None = None, *, field: str | Message | None = None) -> date:
+DateOrderCode = Literal["dmy", "mdy"]  # how a numeric date orders its parts: day first, or month first
+DATE_ORDERS: tuple[DateOrderCode, ...] = ("dmy", "mdy")
+
+
+def parse_date(
+    text: str | date | None,
+    locale: str | None = None,
+    *,
+    field: str | Message | None = None,
+    order: DateOrderCode | None = None,
+) -> date:
     """A calendar date from 2000-01-01 to 2100-12-31.
 
     ISO `2026-01-31` (also `2026/01/31`, and `2026-01-31 00:00:00` as spreadsheets write it); numeric
-    `31/01/2026`, `31-01-2026`, `31.01.2026` in the locale's order (id: day first; en_US: `1/31/2026`, month
-    first, as LinkedIn writes it); without a locale only when the order is plain (a part above 12); with month
-    names `31 Jan 2026`, `31 Januari 2026`, `31-Jan-2026`, `Jan 31, 2026`. Two-digit years are refused.
+    `31/01/2026`, `31-01-2026`, `31.01.2026` in `order` when given (`dmy`, `mdy`: a file column's, decided by
+    `decide_date_order`), else in the locale's order (id: day first; en_US: `1/31/2026`, month first, as LinkedIn
+    writes it); without either only when the order is plain (a part above 12); with month names `31 Jan 2026`,
+    `31 Januari 2026`, `31-Jan-2026`, `Jan 31, 2026`. Two-digit years are refused.
     """
+    return _parse_day(text, locale, field, order, with_time=False)
+
+
+def parse_date_with_time(
+    text: str | date | None,
+    locale: str | None = None,
+    *,
+    field: str | Message | None = None,
+    order: DateOrderCode | None = None,
+) -> date:
+    """The calendar day of a date written with or without a time of day, as shops' order exports write an order's
+    moment: any date `parse_date` reads, then optionally a time, which is checked and dropped (the order counts on
+    the day written).
+
+    The time: after a space (or `, `; a `T` after an ISO date only) `HH:MM` or `HH:MM:SS` (also `HH.MM.SS`, as
+    Bahasa Indonesia writes times), optional fractional seconds (`10:12:31.250`), optional `AM`/`PM` (`a.m.`,
+    hours 1 to 12; else 0 to 23), optional `Z` or UTC offset (`+07:00`, `+0700`). An offset is not applied:
+    the calendar day **as written** is the one returned, the day in the time zone the file writes (a shop's
+    export writes the shop's local time; converting would move an order near midnight to another day).
+    `2026-11-03 10:12`, `03/11/2026 10:12:31 AM`, `2026-11-03T10:12:31Z` and `3 Nov 2026 22:05` are read;
+    `03/11/2026 25:00`, `03/11/2026 13:00 PM` and a time alone are refused.
+    """
+    return _parse_day(text, locale, field, order, with_time=True)
+
+
+def _parse_day(
+    text: str | date | None,
+    locale: str | None,
+    field: str | Message | None,
+    order: DateOrderCode | None,
+    *,
+    with_time: bool,
+) -> date:
+    if order is not None and order not in DATE_ORDERS:
+        raise ValueError(f"unknown date order {order!r}")
     example = date_example(locale)
     if text is None or (isinstance(text, str) and not _prepare(text)):
         raise _empty(field, example)
     shown = _shown(text)
     not_date = _refusal(N_("{value} is not a date; type it like {example}."), field, value=shown, example=example)
     if isinstance(text, datetime):
-        if text.time() != time(0):
+        if text.time() != time(0) and not with_time:
             raise not_date
         day = text.date()
     elif isinstance(text, date):
         day = text
     elif isinstance(text, str):
-        day = _read_date(_prepare(text), locale, field, shown, example, not_date)
+        body = _prepare(text)
+        if len(body) > MAX_TEXT:
+            raise not_date
+        if with_time:
+            body = _without_time(body, not_date)
+        first = None if order is None else order == "dmy"
+        day = _read_date(body, locale, field, shown, example, not_date, first)
     else:
         raise not_date
     # typed text is shown as typed; a picked date is a day, written as the reader writes dates
@@ -837,6 +898,7 @@ def _read_date(
     shown: str,
     example: str,
     not_date: ParseError,
+    order_day_first: bool | None = None,
 ) -> date:
     if len(text) > MAX_TEXT:
         raise not_date
@@ -845,7 +907,7 @@ def _read_date(
         parts = int(match["y"]), int(match["m"]), int(match["d"])
     elif match := _NUMERIC.fullmatch(text):
         a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
-        first = day_first(locale)
+        first = order_day_first if order_day_first is not None else day_first(locale)
         if first is None:
             if a > 12 >= b:
                 first = True
@@ -881,3 +943,139 @@ def _read_date(
         return date(*parts)
     except ValueError:
         raise not_date from None
+
+
+def _without_time(text: str, not_date: ParseError) -> str:
+    """`text` without its time of day (checked: a real time, `AM`/`PM` with hours 1 to 12, a `T` after an ISO
+    date only, an offset of at most 14 hours); `text` itself when it ends in no time."""
+    match = _TIME.fullmatch(text)
+    if match is None:
+        return text
+    hour, minute, second = int(match["h"]), int(match["mi"]), int(match["s"] or 0)
+    good = (1 <= hour <= 12 if match["ampm"] else hour <= 23) and minute <= 59 and second <= 59
+    if match["sep"] == "T" and not _ISO_DAY.fullmatch(match["date"]):
+        good = False
+    if match["zh"] is not None and (int(match["zh"]) > 14 or int(match["zm"] or 0) > 59):
+        good = False
+    if not good:
+        raise not_date
+    return match["date"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The date order of a file column
+# ---------------------------------------------------------------------------------------------
+
+DATE_ORDER_MIXED = N_(
+    "the dates of column '{column}' are written both day first ({day_value} in row {day_row}) and month first "
+    "({month_value} in row {month_row}); export the file again with one date format"
+)
+DATE_ORDER_UNKNOWN = N_(
+    "the dates of column '{column}' could be day/month/year or month/day/year ({first} in row {first_row}, "
+    "{second} in row {second_row}): none of them has a part above 12, and the file's language does not say "
+    "which; {fix}"
+)
+DATE_ORDER_UNKNOWN_ONE = N_(
+    "the date of column '{column}' could be day/month/year or month/day/year ({first} in row {first_row}): "
+    "neither part is above 12, and the file's language does not say which; {fix}"
+)
+DATE_ORDER_FIX = N_("say which order the file writes")
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """How one file column writes its numeric dates (`31/01/2026`), decided once for the whole column.
+
+    `order` is `dmy` or `mdy`, or None when nothing decides it (then `problem` says why, unless the column has no
+    date that reads two ways: ISO dates, month names, `05/05/2026`). `source` says what decided: `values` (a
+    part above 12, `evidence` the row and value), `language` (the file's language) or `chosen` (the person).
+    `needs_choice` is True when neither the values nor the language decide, whatever was chosen: a page then
+    offers the choice.
+    """
+
+    order: DateOrderCode | None
+    source: Literal["values", "language", "chosen"] | None = None
+    evidence: tuple[int, str] | None = None
+    needs_choice: bool = False
+    problem: Message | None = None
+
+
+def _numeric_parts(cell: object) -> tuple[int, int] | None:
+    """The first two parts of a numeric date (`03/11/2026 10:12:31 AM` -> (3, 11)), or None for any other cell."""
+    if not isinstance(cell, str) or len(cell) > MAX_TEXT:
+        return None
+    text = _prepare(cell)
+    if match := _TIME.fullmatch(text):
+        text = match["date"]
+    match = _NUMERIC.fullmatch(text)
+    return (int(match["a"]), int(match["b"])) if match else None
+
+
+def decide_date_order(
+    cells: Iterable[tuple[int, object]],
+    *,
+    column: str,
+    locale: str | None = None,
+    chosen: DateOrderCode | None = None,
+    fix: Message | None = None,
+) -> DateOrder:
+    """The order of the numeric dates of one file column, as spreadsheet tools decide it: the one rule of every
+    import that reads such a column (`cells` are its (row, value) pairs, `column` its header).
+
+    - `chosen` (the person's `dmy` or `mdy`) wins; a date the other way round is then refused by the reader;
+    - else a value whose first part is above 12 (`25/11/2026`) makes the column day first, one whose second part
+      is above 12 (`11/25/2026`) month first; both in one column is refused naming the two rows (`problem`);
+    - else (every value's parts at most 12) `locale`, the file's language when it says the order (`id`: day
+      first; an English file does not, `en_US` and `en_GB` differ: pass None), decides;
+    - else the column is refused naming it and two of its values, with `fix` (how the person says the order).
+    Values that read the same both ways (`05/05/2026`), ISO dates and month names need no order.
+    """
+    day_value: tuple[int, str] | None = None
+    month_value: tuple[int, str] | None = None
+    either: list[tuple[int, str]] = []
+    for row, cell in cells:
+        parts = _numeric_parts(cell)
+        if parts is None:
+            continue
+        a, b = parts
+        value = (row, _shown(cell))
+        if a > 12 >= b and day_value is None:
+            day_value = value
+        elif b > 12 >= a and month_value is None:
+            month_value = value
+        elif a <= 12 and b <= 12 and a != b and len(either) < 2:
+            either.append(value)
+    settled = day_value is not None or month_value is not None
+    language = day_first(locale)
+    needs_choice = not settled and bool(either) and language is None
+    if chosen is not None:
+        if chosen not in DATE_ORDERS:
+            raise ValueError(f"unknown date order {chosen!r}")
+        return DateOrder(chosen, "chosen", needs_choice=needs_choice)
+    if day_value is not None and month_value is not None:
+        mixed = {
+            "column": column,
+            "day_value": day_value[1],
+            "day_row": day_value[0],
+            "month_value": month_value[1],
+            "month_row": month_value[0],
+        }
+        return DateOrder(None, problem=Message(DATE_ORDER_MIXED, mixed))
+    if day_value is not None:
+        return DateOrder("dmy", "values", day_value)
+    if month_value is not None:
+        return DateOrder("mdy", "values", month_value)
+    if not either:
+        return DateOrder(None)
+    if language is not None:
+        return DateOrder("dmy" if language else "mdy", "language")
+    params: dict[str, Any] = {
+        "column": column,
+        "first": either[0][1],
+        "first_row": either[0][0],
+        "fix": fix or Message(DATE_ORDER_FIX),
+    }
+    if len(either) > 1:
+        params |= {"second": either[1][1], "second_row": either[1][0]}
+        return DateOrder(None, needs_choice=True, problem=Message(DATE_ORDER_UNKNOWN, params))
+    return DateOrder(None, needs_choice=True, problem=Message(DATE_ORDER_UNKNOWN_ONE, params))

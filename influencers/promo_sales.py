@@ -47,7 +47,18 @@ from db import audit, column_map
 from db.calendar import month_end
 from db.errors import N_, Amount, Codes, Day, DomainError, FieldErrors, Message, NotFound, joined
 from db.money import currency_code, is_currency
-from db.parse import ParseError, is_blank, parse_amount, parse_count, parse_date
+from db.parse import (
+    DATE_ORDERS,
+    DateOrder,
+    DateOrderCode,
+    ParseError,
+    decide_date_order,
+    is_blank,
+    parse_amount,
+    parse_count,
+    parse_date,
+    parse_date_with_time,
+)
 from db.roles import Actor, require
 from db.tabular import (
     Row,
@@ -238,8 +249,21 @@ AMBIGUOUS_FIGURE = N_(
     "other figures."
 )
 NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
+# How the person says the date order of a file whose numeric dates read both ways (db.parse.decide_date_order)
+DATE_ORDER_FIX = N_("give the order: --date-order dmy (day/month/year) or --date-order mdy (month/day/year)")
+DATE_ORDER_FIX_PAGE = N_("choose it in Date order above (day/month/year or month/day/year)")
+NOT_A_DATE_ORDER = N_("{value} is not a date order; use dmy (day/month/year) or mdy (month/day/year)")
+DATES_READ = {  # what decided a date column's order, as the preview and the command line say it
+    ("values", "dmy"): N_("Dates of column '{column}' are read day/month/year ({value} in row {row})."),
+    ("values", "mdy"): N_("Dates of column '{column}' are read month/day/year ({value} in row {row})."),
+    ("language", "dmy"): N_(
+        "Dates of column '{column}' are read day/month/year (its headers are in Bahasa Indonesia)."
+    ),
+    ("chosen", "dmy"): N_("Dates of column '{column}' are read day/month/year, as chosen."),
+    ("chosen", "mdy"): N_("Dates of column '{column}' are read month/day/year, as chosen."),
+}
+DATE_FIELDS = ("day", "month")  # the columns whose numeric dates need an order
 
-_ISO_WITH_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _SLASH_MONTH = re.compile(r"^(\d{1,2})[/.-](\d{4})$")
 
@@ -332,6 +356,7 @@ class PromoSalesImport:
     problems: list[tuple[int, str, Message]] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
     numbers: NumberRule | None = None
+    dates: list[Message] = field(default_factory=list)  # how each date column's order was decided
     span: tuple[dt.date, dt.date] | None = None  # the period the file replaces
     replaced: int = 0  # stored rows of that shop and period the import replaced (or would replace)
     other_shops: int = 0  # stored rows of the program's other shops in that period: they stay
@@ -435,16 +460,16 @@ def _number_rule(table: Table, columns: _Columns, currency: str) -> NumberRule:
     return decide(table, figures, _language(table.header), NUMBER_TEXTS)
 
 
-def read_month(text: str, locale: str | None) -> dt.date:
+def read_month(text: str, locale: str | None, order: DateOrderCode | None = None) -> dt.date:
     """The first day of the month `text` names: `2026-11`, `11/2026`, `November 2026`, `Nov 2026`, `Januari 2026`,
-    or any date of it (`2026-11-01`)."""
+    or any date of it (`2026-11-01`, `03/11/2026` in `order`, else the locale's)."""
     if match := _ISO_MONTH.match(text):
         year, month = int(match.group(1)), int(match.group(2))
     elif match := _SLASH_MONTH.match(text):
         month, year = int(match.group(1)), int(match.group(2))
     else:
         try:
-            day = parse_date(text, locale)
+            day = parse_date_with_time(text, locale, order=order)
         except ParseError:
             try:
                 day = parse_date(f"1 {text}", locale)
@@ -456,11 +481,53 @@ def read_month(text: str, locale: str | None) -> dt.date:
     return dt.date(year, month, 1)
 
 
-def read_day(text: str, locale: str | None) -> dt.date:
-    """A day as shop exports write it: `2026-11-03`, `2026-11-03 14:22:10` (an order's time), `03/11/2026`."""
-    if match := _ISO_WITH_TIME.match(text):
-        text = match.group(1)
-    return parse_date(text, locale)
+def read_day(text: str, locale: str | None, order: DateOrderCode | None = None) -> dt.date:
+    """A day as shop exports write it, the order's time dropped (`db.parse.parse_date_with_time`): `2026-11-03`,
+    `2026-11-03 14:22:10`, `03/11/2026 10:12:31 AM` (numeric dates in `order`, else the locale's)."""
+    return parse_date_with_time(text, locale, order=order)
+
+
+def _date_orders(table: Table, columns: _Columns, chosen: DateOrderCode | None) -> dict[str, DateOrder]:
+    """The order of each date column's numeric dates, decided once per column (`db.parse.decide_date_order`):
+    its values, else the file's language (Bahasa Indonesia headers: day first; English headers do not say),
+    else the person's `chosen` order. Rows the reader flagged (cut off, too many cells) take no part."""
+    locale = "id" if _language(table.header) == "id" else None
+    fix = Message(DATE_ORDER_FIX, page_text=DATE_ORDER_FIX_PAGE)
+    orders: dict[str, DateOrder] = {}
+    for name in DATE_FIELDS:
+        position = columns.positions.get(name)
+        if position is None:
+            continue
+        cells = [(row.line, row.cells[position]) for row in table.rows if not row.problems]
+        header = table.header[position][:60]
+        orders[name] = decide_date_order(cells, column=header, locale=locale, chosen=chosen, fix=fix)
+    return orders
+
+
+def _dates_read(table: Table, columns: _Columns, orders: dict[str, DateOrder]) -> list[Message]:
+    notes = []
+    for name, decided in orders.items():
+        template = DATES_READ.get((decided.source or "", decided.order or ""))
+        if template is None:
+            continue
+        params: dict[str, object] = {"column": table.header[columns.positions[name]][:60]}
+        if decided.evidence is not None:
+            params |= {"row": decided.evidence[0], "value": decided.evidence[1]}
+        notes.append(Message(template, params))
+    return notes
+
+
+def date_order_needed(data: bytes, file_name: str = "sales.csv", mapping: dict[str, str] | None = None) -> bool:
+    """Whether the file's day or month column holds numeric dates that neither its values (a part above 12) nor
+    its language decide (`03/11/2026` in an English file): a page then asks for the date order. False for a file
+    the import refuses anyway (the import says why)."""
+    try:
+        mapping = column_map.check_mapping(mapping, FIELDS)
+        table = column_map.read_mapped_table(data, file_name, _recognised, mapping)
+        columns = _columns(table, mapping)
+    except (TabularError, DomainError):
+        return False
+    return any(decided.needs_choice for decided in _date_orders(table, columns, None).values())
 
 
 def _program_codes(session: Session, program_id: int) -> dict[str, list[Collaboration]]:
@@ -508,6 +575,7 @@ def import_promo_sales(
     period: tuple[dt.date, dt.date] | None = None,
     dry_run: bool = False,
     mapping: dict[str, str] | None = None,
+    date_order: DateOrderCode | None = None,
 ) -> PromoSalesImport:
     """Read a shop's sales by promo code (CSV/TSV/XLSX/XLS through `db.tabular.read_table`) for one program and,
     unless `dry_run` or a row refuses the file, replace the program's stored sales of `shop` (a code of `SHOPS`,
@@ -515,7 +583,10 @@ def import_promo_sales(
     or month column needs; else its first to its last day) in the caller's transaction, audited; the other
     shops' sales stay. `mapping` ({file header: field of `FIELDS`, or `ignore`}) says which column
     is which before the header vocabulary does (`db.column_map`); a field it names that is no field is refused
-    (`MappingError`). See the module docstring for the rules."""
+    (`MappingError`). Numeric dates are read in the order each date column's values or the file's language
+    decide (`db.parse.decide_date_order`), else in `date_order` (`dmy`, `mdy`): a file whose dates read both ways
+    and whose headers do not say is refused naming the column until it is given. See the module docstring for the
+    rules."""
     require(actor, "program.edit")
     program = session.get(Program, program_id)
     if program is None:
@@ -524,6 +595,8 @@ def import_promo_sales(
     if period is not None and period[1] < period[0]:
         raise FieldErrors({"period": Message(BAD_PERIOD, {"start": Day(period[0]), "end": Day(period[1])})})
 
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise FieldErrors({"date_order": Message(NOT_A_DATE_ORDER, {"value": str(date_order)[:20]})})
     mapping = column_map.check_mapping(mapping, FIELDS)
     try:
         table = column_map.read_mapped_table(data, file_name, _recognised, mapping)
@@ -533,9 +606,15 @@ def import_promo_sales(
     dated = "day" in columns.positions or "month" in columns.positions
     if not dated and period is None:
         raise FieldErrors({"file": Message(NO_PERIOD, page_text=NO_PERIOD_PAGE)})
+    date_orders = _date_orders(table, columns, date_order)
+    undecided = {name: decided.problem for name, decided in date_orders.items() if decided.problem is not None}
+    if undecided:
+        raise FieldErrors(undecided)
     currency = program.currency
     rule = _number_rule(table, columns, columns.currency or currency)
-    report = PromoSalesImport(file_name=file_name, shop=shop, numbers=rule)
+    report = PromoSalesImport(
+        file_name=file_name, shop=shop, numbers=rule, dates=_dates_read(table, columns, date_orders)
+    )
     if (warning := unterminated_warning(table)) is not None:
         report.warnings.append(warning)
     codes = _program_codes(session, program_id)
@@ -593,7 +672,7 @@ def import_promo_sales(
         if len(matched) > 1 and "code" not in problems:
             problems["code"] = Message(SEVERAL_CODES, {"codes": ", ".join(written)[:120]})
         collab = next(iter(matched.values()), None)
-        start, end = _row_period(table_row, columns, rule, period, problems)
+        start, end = _row_period(table_row, columns, date_orders, period, problems)
         if order is not None and start is not None and end is not None:
             if order.period is None:
                 order.period = (start, end)
@@ -710,16 +789,18 @@ def _message(reason: str | Message) -> Message:
 def _row_period(
     row: Row,
     columns: _Columns,
-    rule: NumberRule,
+    orders: dict[str, DateOrder],
     period: tuple[dt.date, dt.date] | None,
     problems: dict[str, str | Message],
 ) -> tuple[dt.date | None, dt.date | None]:
+    """The row's day (or month); a numeric date in its column's order, never the number convention's locale (a
+    file writing `1,250.50` may still write dates day first)."""
     day_text, month_text = columns.text(row, "day"), columns.text(row, "month")
     try:
         if day_text:
-            start = end = read_day(day_text, rule.locale)
+            start = end = read_day(day_text, None, orders["day"].order)
         elif month_text:
-            start = read_month(month_text, rule.locale)
+            start = read_month(month_text, None, orders["month"].order)
             end = month_end(start)
         elif period is not None and "day" not in columns.positions and "month" not in columns.positions:
             return period
@@ -1036,6 +1117,7 @@ __all__ = [
     "PromoSalesImport",
     "SaleChange",
     "code_key",
+    "date_order_needed",
     "file_columns",
     "import_promo_sales",
     "move_sales",

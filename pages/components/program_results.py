@@ -14,6 +14,7 @@ import streamlit as st
 from db.column_map import IGNORE
 from db.engine import session_scope
 from db.errors import N_, FieldErrors
+from db.parse import DATE_ORDERS, DateOrderCode
 from db.roles import Actor
 from influencers import charts, promo_sales, roi
 from pages.components.charts import chart
@@ -166,6 +167,11 @@ PROMO_FIELD_LABELS = {
     "total": N_("Total sales (with tax and shipping)"),
 }
 PROMO_CHOICES = tuple(PROMO_FIELD_LABELS)
+# The date orders a file whose numeric dates read both ways may be read in (`db.parse.DATE_ORDERS`).
+DATE_ORDER_LABELS = {
+    "dmy": N_("Day/month/year (03/11/2026 is 3 November 2026)"),
+    "mdy": N_("Month/day/year (03/11/2026 is March 11, 2026)"),
+}
 
 
 def _sales_labels() -> dict[str, str]:
@@ -293,6 +299,8 @@ def _promo_notes(report: promo_sales.PromoSalesImport) -> None:
             )
         )
     number_convention_caption(report.numbers)
+    for note in report.dates:
+        st.caption(message_text(note))
     for warning in report.warnings:
         st.warning(message_text(warning))
     if report.problems:
@@ -326,6 +334,27 @@ def _promo_mapping(data: bytes, file_name: str) -> dict[str, str] | None:
     return mapping
 
 
+def _date_order(data: bytes, file_name: str, mapping: dict[str, str]) -> DateOrderCode | None:
+    """The "Date order" choice, shown only when the file's numeric dates read both ways (`03/11/2026` in a file with
+    English headers and no day above 12): None until the person chooses, and for every other file."""
+    if not promo_sales.date_order_needed(data, file_name, mapping):
+        return None
+    labels = {code: _(text) for code, text in DATE_ORDER_LABELS.items()}
+    chosen: DateOrderCode | None = st.selectbox(
+        _("Date order"),
+        DATE_ORDERS,
+        index=None,
+        format_func=lambda code: labels[code],
+        placeholder=_("Choose how the file writes its dates"),
+        help=_(
+            "The file's dates could be day first or month first: none has a day above 12 and its headers do not "
+            "say. Check a date you know in the shop's seller centre."
+        ),
+        key="prog_promo_date_order",
+    )
+    return chosen
+
+
 def _promo_import(actor: Actor, program_id: int) -> None:
     """Upload a shop's sales by promo code, say which column is which, see what it would store (a dry run of the
     same import with those choices), import it."""
@@ -350,6 +379,7 @@ def _promo_import(actor: Actor, program_id: int) -> None:
     if mapping is None:
         form_feedback("prog_promo_csv")
         return
+    date_order = _date_order(data, upload.name, mapping)
     if shop is None:
         st.info(_("Choose the shop these sales are from to see what the file would import."))
         form_feedback("prog_promo_csv")
@@ -365,6 +395,7 @@ def _promo_import(actor: Actor, program_id: int) -> None:
             period=period,
             dry_run=True,
             mapping=mapping,
+            date_order=date_order,
         )
     )
     if preview is None:
@@ -421,7 +452,15 @@ def _promo_import(actor: Actor, program_id: int) -> None:
 
         def do_import(session) -> None:
             holder["r"] = promo_sales.import_promo_sales(
-                session, actor, program_id, data, shop=shop, file_name=upload.name, period=period, mapping=mapping
+                session,
+                actor,
+                program_id,
+                data,
+                shop=shop,
+                file_name=upload.name,
+                period=period,
+                mapping=mapping,
+                date_order=date_order,
             )
 
         if run_action("prog_promo_csv", do_import):

@@ -333,6 +333,15 @@ def platform_label(platform: str) -> str:
     return _(PLATFORM_OTHER) if platform == "other" else PLATFORM_LABELS.get(platform, platform)
 
 
+def handles_text(handles: str | None) -> str:
+    """The directory's `platform:handle, platform:handle` (influencers.queries) as people read it: `Instagram:
+    ayu.l, TikTok: ayu` (the platform by its label, never its code); empty for none."""
+    if not isinstance(handles, str) or not handles:
+        return ""
+    parts = (item.partition(":") for item in handles.split(", "))
+    return ", ".join(f"{platform_label(code)}: {handle}" if sep else code for code, sep, handle in parts)
+
+
 # db.users.LANGUAGES, each in its own words (pages.components.i18n.LANGUAGES)
 LANGUAGE_LABELS = dict(LANGUAGES)
 # Every code -> label map by what it names: the domain's (finance.labels.ALL_LABEL_MAPS) and the language's

@@ -42,6 +42,7 @@ from pages.components.terms import (
     COLUMN_LABELS,
     column_labels,
     field_label,
+    handles_text,
     is_missing,
     labelled,
     platform_label,
@@ -332,8 +333,9 @@ with tabs[0]:
         if table.empty:
             st.info(_("No influencer matches these filters. Clear a filter or search for something else."))
         else:
+            shown = table.drop(columns=["id", "updated_at"]).assign(handles=[handles_text(h) for h in table["handles"]])
             st.dataframe(
-                labelled(table.drop(columns=["id", "updated_at"]), {"status": "influencer_status", "tier": "tier"}),
+                labelled(shown, {"status": "influencer_status", "tier": "tier"}),
                 hide_index=True,
                 width="stretch",
                 key="influencers_table",

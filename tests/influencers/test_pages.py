@@ -91,7 +91,11 @@ def test_directory_filters(demo_url: str, app_test) -> None:
     at.selectbox(key="inf_niche").set_value("coffee").run()
     youtube = _frame(at, "tier", "handles")
     assert len(youtube) > 0
-    assert all("youtube:" in h for h in youtube["handles"])
+    # each handle by its platform's name, never its code (`youtube:`, `instagram:`)
+    assert all("YouTube: " in h for h in youtube["handles"])
+    codes = ("youtube:", "instagram:", "tiktok:")
+    assert not any(code in h for h in table["handles"] for code in codes), list(table["handles"])[:3]
+    assert any(h.startswith("Instagram: ") for h in table["handles"])
     at.selectbox(key="inf_platform").set_value(None)
     at.selectbox(key="inf_niche").set_value(None)
     at.text_input(key="inf_search").set_value("zzz-nobody").run()
