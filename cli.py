@@ -660,6 +660,14 @@ def import_promo_sales(
         ),
     ],
     program: Annotated[int, typer.Option("--program", help="The program's ID (its creators' promo codes).")],
+    shop: Annotated[
+        str | None,
+        typer.Option(
+            "--shop",
+            help="The shop the file's sales are from (required): shopee, tokopedia, tiktok_shop, lazada, blibli, "
+            "shopify, woocommerce, website or other. A re-import replaces that shop's sales of the period only.",
+        ),
+    ] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="First day the file covers (YYYY-MM-DD; needed without dates).")
     ] = None,
@@ -683,8 +691,9 @@ def import_promo_sales(
         ),
     ] = None,
 ) -> None:
-    """Import the shop's orders and net sales per promo code into a program, replacing the stored sales of the
-    period the file covers (its first to last day, or --since..--until). A Shopee, Tokopedia or TikTok Shop order
+    """Import one shop's orders and net sales per promo code into a program, replacing the stored sales of that
+    shop (--shop) in the period the file covers (its first to last day, or --since..--until); the other shops'
+    sales of the period stay and add up. A Shopee, Tokopedia or TikTok Shop order
     export reads once its columns are named: --map "Order ID=order_id" --map "Created Time=day" ... An export with a
     row per product line (an order number repeated) counts each order once; say whether its sales column is the
     order's amount (net) or each line's (line_net). Order times (03/11/2026 10:12:31 AM) count on their day; an
@@ -694,7 +703,7 @@ def import_promo_sales(
     were imported), 2 nothing was imported (a bad file, a refused row, or no row naming a creator's code).
     """
     try:
-        report = command_errors(_import_promo_sales)(file, program, since, until, dry_run, mapping, date_order)
+        report = command_errors(_import_promo_sales)(file, program, shop, since, until, dry_run, mapping, date_order)
     except typer.Exit as exc:
         raise typer.Exit(IMPORT_NOTHING if exc.exit_code == 1 else exc.exit_code) from None
     if report.refused or not report.sales:
@@ -707,6 +716,7 @@ def import_promo_sales(
 def _import_promo_sales(
     file: Path,
     program: int,
+    shop: str | None,
     since: str | None,
     until: str | None,
     dry_run: bool,
@@ -715,11 +725,15 @@ def _import_promo_sales(
 ) -> Any:
     from db.column_map import parse_mapping
     from db.engine import session_scope
-    from db.errors import DomainError
+    from db.errors import DomainError, FieldErrors
     from db.parse import DATE_ORDERS
-    from influencers.promo_sales import FIELDS
+    from influencers.promo_sales import FIELDS, shop_code
     from influencers.promo_sales import import_promo_sales as run_import
 
+    try:
+        shop = shop_code(shop)
+    except FieldErrors as exc:
+        raise CommandError(f"--shop: {exc.errors['shop']}") from None
     if not file.is_file():
         raise CommandError(f"{file}: no such file")
     order = date_order.strip().lower() if date_order is not None else None
@@ -745,6 +759,7 @@ def _import_promo_sales(
                 CLI_ACTOR,
                 program,
                 file.read_bytes(),
+                shop=shop,
                 file_name=file.name,
                 period=period,
                 dry_run=dry_run,
@@ -769,6 +784,7 @@ def _import_promo_sales(
             highlight=False,
         )
     span = "" if report.span is None else f" for {report.span[0].isoformat()}..{report.span[1].isoformat()}"
+    span += f" from {report.shop}"
     verb = "Would import" if dry_run or report.refused else "Imported"
     tail = " (dry run: nothing written)" if dry_run else ""
     if report.refused:
@@ -781,8 +797,9 @@ def _import_promo_sales(
         )
     out.print(
         f"{verb}{span}: {len(report.sales)} sale rows ({report.orders} orders), {report.replaced} stored rows "
-        f"replaced, {report.unmatched} rows with unknown codes, {report.rejected} rejected, {report.totals} total "
-        f"rows, {report.without_code} rows without a code and {report.not_sold} cancelled or refunded orders "
+        f"of {report.shop} replaced, {report.other_shops} stored rows of other shops kept, {report.unmatched} rows "
+        f"with unknown codes, {report.rejected} rejected, {report.totals} total rows, {report.without_code} rows "
+        f"without a code and {report.not_sold} cancelled or refunded orders "
         f"skipped{tail}.",
         markup=False,
         highlight=False,

@@ -1,6 +1,6 @@
 """People's words for the codes influencers defines: pipeline stages, program, deliverable, payment and influencer
 statuses, fee types and recognition, deliverable types, result fields, interaction channels, payment methods,
-creator platforms and follower tiers.
+creator platforms, follower tiers and the shops of promo code sales.
 
 Pure data marked with `N_()`; see db/labels.py for how the packages' tables are gathered and shown.
 """
@@ -93,6 +93,20 @@ PLATFORM_OTHER = N_("Other")  # influencers.handles.PLATFORM_LABELS["other"]; th
 # influencers.handles.PLATFORMS (brand names stay as they are)
 INFLUENCER_PLATFORM_LABELS = {**PLATFORM_LABELS, "other": PLATFORM_OTHER}
 
+# influencers.models.SHOPS: the shops promo code sales come from (brand names stay as they are)
+SHOP_OTHER = N_("Other shop")
+SHOP_LABELS = {
+    "shopee": "Shopee",
+    "tokopedia": "Tokopedia",
+    "tiktok_shop": "TikTok Shop",
+    "lazada": "Lazada",
+    "blibli": "Blibli",
+    "shopify": "Shopify",
+    "woocommerce": "WooCommerce",
+    "website": N_("Own website"),
+    "other": SHOP_OTHER,
+}
+
 LABEL_MAPS = {
     "stage": STAGE_LABELS,
     "program_status": PROGRAM_STATUS_LABELS,
@@ -106,4 +120,5 @@ LABEL_MAPS = {
     "influencer_status": INFLUENCER_STATUS_LABELS,
     "platform": INFLUENCER_PLATFORM_LABELS,
     "tier": TIER_LABELS,
+    "shop": SHOP_LABELS,
 }

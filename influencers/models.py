@@ -42,6 +42,8 @@ DELIVERABLE_STATUSES = ("planned", "draft_submitted", "approved", "published")
 PAYMENT_STATUSES = ("pending", "approved", "paid", "cancelled")
 PROGRAM_STATUSES = ("planned", "active", "completed", "cancelled")
 INTERACTION_CHANNELS = ("email", "dm", "whatsapp", "call", "meeting", "other")
+# The shops a program's promo code sales come from (PromoSale.shop; labels in influencers.labels.SHOP_LABELS)
+SHOPS = ("shopee", "tokopedia", "tiktok_shop", "lazada", "blibli", "shopify", "woocommerce", "website", "other")
 
 
 class Influencer(Versioned, Timestamps, Base):
@@ -304,16 +306,18 @@ class PaymentRefund(Timestamps, Base):
 class PromoSale(Base):
     """The shop's sales under a collaboration's promo code over one day or period (a month, or the dates a file
     covers), as imported from a shop's report (`influencers.promo_sales`): orders and net sales (gross sales less
-    discounts and returns) in the collaboration's currency. Replaced whole by a later import of the same period."""
+    discounts and returns) in the collaboration's currency, from one shop (`SHOPS`). Replaced whole by a later
+    import of the same shop and period; other shops' sales of the period stay and add up."""
 
     __tablename__ = "promo_sale"
     __table_args__ = (
-        UniqueConstraint("collaboration_id", "period_start", name="uq_promo_sale_collaboration_period"),
+        UniqueConstraint("collaboration_id", "shop", "period_start", name="uq_promo_sale_collaboration_shop_period"),
         Index("ix_promo_sale_period", "period_start", "period_end"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     collaboration_id: Mapped[int] = mapped_column(ForeignKey("collaboration.id", ondelete="CASCADE"), index=True)
+    shop: Mapped[str] = mapped_column(String(20))  # a code of SHOPS: the shop the file came from
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)  # the same day for a day's sales
     code: Mapped[str] = mapped_column(String(60))  # as the file wrote it

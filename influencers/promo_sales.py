@@ -9,8 +9,10 @@ docs/influencers.md, "Promo code sales", and the file shapes in docs/file-format
   with only total sales (tax and shipping included) is refused.
 - Amounts are read in the program's currency (one number rule per file, `campaigns.number_rule`); a row whose
   currency (a currency column, or the revenue header's `(USD)`) is not its collaboration's is refused naming it.
-- A re-import replaces the program's stored sales of the period the file covers (its first to its last day, or
-  the dates chosen), so importing a file twice, or the same sales split another way, never counts twice.
+- Every file is one shop's (`shop=`, a code of `SHOPS`: Shopee, Tokopedia, TikTok Shop, ...; `shop_code` reads
+  it). A re-import replaces the program's stored sales **of that shop** in the period the file covers (its first
+  to its last day, or the dates chosen), so importing a file twice, or the same sales split another way, never
+  counts twice; the other shops' sales of the period stay and add up (a creator's code sells on several shops).
 - Rows of the same collaboration and period are added up (an orders export has a row per order).
 - A file whose order number repeats is read as **order lines** (Shopee's and TikTok Shop's order exports hold a row
   per product line): each order counts once, and its code, day and status must be the same on each of its lines
@@ -43,7 +45,7 @@ from sqlalchemy.orm import Session
 from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
 from db import audit, column_map
 from db.calendar import month_end
-from db.errors import N_, Amount, Day, DomainError, FieldErrors, Message, NotFound, joined
+from db.errors import N_, Amount, Codes, Day, DomainError, FieldErrors, Message, NotFound, joined
 from db.money import currency_code, is_currency
 from db.parse import (
     DATE_ORDERS,
@@ -68,7 +70,7 @@ from db.tabular import (
     unterminated_warning,
 )
 from db.types import utcnow
-from influencers.models import Collaboration, Influencer, Program, PromoSale
+from influencers.models import SHOPS, Collaboration, Influencer, Program, PromoSale
 
 # Header names of each column (header_key form: lower case, spaces collapsed), English and Bahasa Indonesia. The
 # Bahasa spellings of Shopify's report are assumed (Shopify's admin in Bahasa Indonesia), see docs/file-formats.md.
@@ -199,6 +201,8 @@ NO_PERIOD_PAGE = N_(
     "the file has no day or month column: choose Day (or Month) for one of its columns in the list of columns, or "
     "choose the first and last day of the sales it holds"
 )
+NO_SHOP = N_("say which shop the sales are from: one of {codes}")
+UNKNOWN_SHOP = N_("{value} is not a shop; use one of {codes}")
 BAD_PERIOD = N_("the period's last day {end} is before its first day {start}")
 UNKNOWN_CODE = N_("no creator in this program has the code {code}")
 TWO_CREATORS_CODE = N_("the code {code} is given to more than one creator of this program")
@@ -264,6 +268,49 @@ _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _SLASH_MONTH = re.compile(r"^(\d{1,2})[/.-](\d{4})$")
 
 
+def shop_code(text: str | None) -> str:
+    """The shop code `text` names (`SHOPS`): trimmed, case-insensitive, a space or hyphen read as `_` (`TikTok
+    Shop`, `tiktok-shop` -> `tiktok_shop`); FieldErrors on `shop` naming the codes when it is missing or none."""
+    codes = Codes("shop", SHOPS)
+    folded = "_".join((text or "").strip().casefold().replace("-", " ").split())
+    if not folded:
+        raise FieldErrors({"shop": Message(NO_SHOP, {"codes": codes})})
+    if folded not in SHOPS:
+        raise FieldErrors({"shop": Message(UNKNOWN_SHOP, {"value": (text or "").strip()[:40], "codes": codes})})
+    return folded
+
+
+# Header sets that say which shop wrote the file (header_key form, any one spelling of each): the shapes whose
+# headers the vocabulary knows whole (docs/file-formats.md). The marketplaces' exports are not recognised by their
+# headers, so they suggest no shop.
+SHOP_SHAPES: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
+    (
+        "shopify",
+        (
+            frozenset({"discount name", "nama diskon"}),
+            frozenset({"discount code", "kode diskon"}),
+            frozenset({"total sales", "total penjualan"}),
+        ),
+    ),
+    ("woocommerce", (frozenset({"order #"}), frozenset({"coupon(s)"}), frozenset({"customer type"}))),
+)
+
+
+def suggested_shop(data: bytes, file_name: str = "sales.csv") -> str | None:
+    """The shop whose report the file's headers are (`SHOP_SHAPES`: a Shopify "Sales by discount" report ->
+    `shopify`, a WooCommerce orders export -> `woocommerce`), else None: a suggestion for the page, never a
+    choice made for the person."""
+    try:
+        table = column_map.read_mapped_table(data, file_name, _recognised)
+    except TabularError:
+        return None
+    keys = {split_currency(header_key(h))[0] for h in table.header}
+    for shop, needed in SHOP_SHAPES:
+        if all(keys & names for names in needed):
+            return shop
+    return None
+
+
 def code_key(code: str) -> str:
     """The one rule by which a file's code matches a collaboration's promo code: trimmed, case-insensitive."""
     return code.strip().casefold()
@@ -297,6 +344,7 @@ class PromoSalesImport:
     stops the whole file (then nothing is written)."""
 
     file_name: str
+    shop: str = "other"  # the shop the file's sales are from (a code of SHOPS)
     sales: list[SaleChange] = field(default_factory=list)
     rows: int = 0  # data rows read into `sales` (an order-lines file: its lines)
     order_lines: bool = False  # an order number repeats: the file has a row per product line of each order
@@ -310,7 +358,8 @@ class PromoSalesImport:
     numbers: NumberRule | None = None
     dates: list[Message] = field(default_factory=list)  # how each date column's order was decided
     span: tuple[dt.date, dt.date] | None = None  # the period the file replaces
-    replaced: int = 0  # stored rows of that period the import replaced (or would replace)
+    replaced: int = 0  # stored rows of that shop and period the import replaced (or would replace)
+    other_shops: int = 0  # stored rows of the program's other shops in that period: they stay
     written: bool = False
 
     @property
@@ -521,6 +570,7 @@ def import_promo_sales(
     program_id: int,
     data: bytes,
     *,
+    shop: str,
     file_name: str = "sales.csv",
     period: tuple[dt.date, dt.date] | None = None,
     dry_run: bool = False,
@@ -528,9 +578,10 @@ def import_promo_sales(
     date_order: DateOrderCode | None = None,
 ) -> PromoSalesImport:
     """Read a shop's sales by promo code (CSV/TSV/XLSX/XLS through `db.tabular.read_table`) for one program and,
-    unless `dry_run` or a row refuses the file, replace the program's stored sales of the period the file covers
-    (`period` when given, which a file without a day or month column needs; else its first to its last day) in
-    the caller's transaction, audited. `mapping` ({file header: field of `FIELDS`, or `ignore`}) says which column
+    unless `dry_run` or a row refuses the file, replace the program's stored sales of `shop` (a code of `SHOPS`,
+    read by `shop_code`; required) in the period the file covers (`period` when given, which a file without a day
+    or month column needs; else its first to its last day) in the caller's transaction, audited; the other
+    shops' sales stay. `mapping` ({file header: field of `FIELDS`, or `ignore`}) says which column
     is which before the header vocabulary does (`db.column_map`); a field it names that is no field is refused
     (`MappingError`). Numeric dates are read in the order each date column's values or the file's language
     decide (`db.parse.decide_date_order`), else in `date_order` (`dmy`, `mdy`): a file whose dates read both ways
@@ -540,6 +591,7 @@ def import_promo_sales(
     program = session.get(Program, program_id)
     if program is None:
         raise NotFound(N_("Program #{id} does not exist."), id=program_id)
+    shop = shop_code(shop)
     if period is not None and period[1] < period[0]:
         raise FieldErrors({"period": Message(BAD_PERIOD, {"start": Day(period[0]), "end": Day(period[1])})})
 
@@ -560,7 +612,9 @@ def import_promo_sales(
         raise FieldErrors(undecided)
     currency = program.currency
     rule = _number_rule(table, columns, columns.currency or currency)
-    report = PromoSalesImport(file_name=file_name, numbers=rule, dates=_dates_read(table, columns, date_orders))
+    report = PromoSalesImport(
+        file_name=file_name, shop=shop, numbers=rule, dates=_dates_read(table, columns, date_orders)
+    )
     if (warning := unterminated_warning(table)) is not None:
         report.warnings.append(warning)
     codes = _program_codes(session, program_id)
@@ -677,8 +731,9 @@ def import_promo_sales(
         report.span = (min(s.period_start for s in report.sales), max(s.period_end for s in report.sales))
     if report.span is None or report.refused:
         return report
-    stored = _stored_in(session, program_id, report.span)
+    stored = _stored_in(session, program_id, report.span, shop)
     report.replaced = len(stored)
+    report.other_shops = _other_shops_in(session, program_id, report.span, shop)
     if dry_run or not report.sales:
         return report
     session.execute(delete(PromoSale).where(PromoSale.id.in_([s.id for s in stored])))
@@ -687,6 +742,7 @@ def import_promo_sales(
         session.add(
             PromoSale(
                 collaboration_id=sale.collaboration_id,
+                shop=shop,
                 period_start=sale.period_start,
                 period_end=sale.period_end,
                 code=sale.code[:60],
@@ -708,6 +764,7 @@ def import_promo_sales(
         None,
         after={
             "program_id": program_id,
+            "shop": shop,
             "file": file_name,
             "period": f"{report.span[0].isoformat()}..{report.span[1].isoformat()}",
             "sales": len(report.sales),
@@ -717,7 +774,8 @@ def import_promo_sales(
             "not_sold": report.not_sold,
         },
         summary=(
-            f"Imported promo code sales of program #{program_id} from {file_name}: {len(report.sales)} sale rows, "
+            f"Imported promo code sales of program #{program_id} ({shop}) from {file_name}: {len(report.sales)} "
+            f"sale rows, "
             f"{report.replaced} replaced, {report.unmatched} rows with unknown codes"
         ),
     )
@@ -870,14 +928,30 @@ def _check_overlaps(sums: dict[tuple[int, dt.date, dt.date], _Sum], report: Prom
                 reach = (end, entry)
 
 
-def _stored_in(session: Session, program_id: int, span: tuple[dt.date, dt.date]) -> list[PromoSale]:
-    """The program's stored sales inside `span`; FieldErrors when one is stored across its edge."""
+def _other_shops_in(session: Session, program_id: int, span: tuple[dt.date, dt.date], shop: str) -> int:
+    """How many stored sale rows of the program's other shops touch `span` (they stay)."""
+    stmt = (
+        select(func.count(PromoSale.id))
+        .join(Collaboration, Collaboration.id == PromoSale.collaboration_id)
+        .where(
+            Collaboration.program_id == program_id,
+            PromoSale.shop != shop,
+            PromoSale.period_start <= span[1],
+            PromoSale.period_end >= span[0],
+        )
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def _stored_in(session: Session, program_id: int, span: tuple[dt.date, dt.date], shop: str) -> list[PromoSale]:
+    """The program's stored sales of `shop` inside `span`; FieldErrors when one is stored across its edge."""
     first, last = span
     stmt = (
         select(PromoSale)
         .join(Collaboration, Collaboration.id == PromoSale.collaboration_id)
         .where(
             Collaboration.program_id == program_id,
+            PromoSale.shop == shop,
             PromoSale.period_start <= last,
             PromoSale.period_end >= first,
         )
@@ -904,31 +978,33 @@ def _stored_in(session: Session, program_id: int, span: tuple[dt.date, dt.date])
 
 
 MERGE_CLASH = N_(
-    "Both collaborations hold promo code sales from {day}, over different periods (to {first_end} and to "
-    "{second_end}); import that period's sales again by day (or by month) for both creators, then merge"
+    "Both collaborations hold promo code sales of {shop} from {day}, over different periods (to {first_end} and to "
+    "{second_end}); import that shop's sales of the period again by day (or by month) for both creators, then merge"
 )
 
 
 def move_sales(session: Session, loser: Collaboration, winner: Collaboration) -> None:
     """Give `loser`'s promo code sales to `winner` (a merge of two collaborations of one program): the creator's
-    sales under both codes add up; a period both hold is summed into one row. A period starting on the same day
-    but ending on another cannot be summed and refuses the merge (DomainError), nothing moved."""
+    sales under both codes add up, each keeping its shop; a shop's period both hold is summed into one row. A
+    period of one shop starting on the same day but ending on another cannot be summed and refuses the merge
+    (DomainError), nothing moved."""
     mine = {
-        sale.period_start: sale
+        (sale.shop, sale.period_start): sale
         for sale in session.scalars(select(PromoSale).where(PromoSale.collaboration_id == winner.id))
     }
     theirs = list(session.scalars(select(PromoSale).where(PromoSale.collaboration_id == loser.id)))
     for sale in theirs:
-        kept = mine.get(sale.period_start)
+        kept = mine.get((sale.shop, sale.period_start))
         if kept is not None and kept.period_end != sale.period_end:
             raise DomainError(
                 MERGE_CLASH,
+                shop=Codes("shop", [sale.shop]),
                 day=Day(sale.period_start),
                 first_end=Day(kept.period_end),
                 second_end=Day(sale.period_end),
             )
     for sale in theirs:
-        kept = mine.get(sale.period_start)
+        kept = mine.get((sale.shop, sale.period_start))
         if kept is None:
             sale.collaboration_id = winner.id
         else:
@@ -942,6 +1018,7 @@ SALES_COLUMNS = [
     "collaboration_id",
     "influencer",
     "promo_code",
+    "shop",
     "currency",
     "first_day",
     "last_day",
@@ -950,14 +1027,15 @@ SALES_COLUMNS = [
     "source_file",
     "imported_at",
 ]
+SHOP_COLUMNS = ["shop", "currency", "creators", "orders", "revenue"]
 
 
 def sales_by_creator(session: Session, program_id: int) -> pd.DataFrame:
-    """Per collaboration of the program with stored sales: its code, the days they cover, orders, net sales and
-    the last file imported."""
+    """Per collaboration of the program with stored sales and shop: its code, the days they cover, orders, net
+    sales and the last file imported. A creator's totals over every shop are ROI's (`influencers.roi`)."""
     last_import = (
-        select(PromoSale.collaboration_id, func.max(PromoSale.imported_at).label("imported_at"))
-        .group_by(PromoSale.collaboration_id)
+        select(PromoSale.collaboration_id, PromoSale.shop, func.max(PromoSale.imported_at).label("imported_at"))
+        .group_by(PromoSale.collaboration_id, PromoSale.shop)
         .subquery()
     )
     stmt = (
@@ -965,6 +1043,7 @@ def sales_by_creator(session: Session, program_id: int) -> pd.DataFrame:
             Collaboration.id.label("collaboration_id"),
             Influencer.name.label("influencer"),
             Collaboration.promo_code,
+            PromoSale.shop,
             PromoSale.currency,
             func.min(PromoSale.period_start).label("first_day"),
             func.max(PromoSale.period_end).label("last_day"),
@@ -974,11 +1053,14 @@ def sales_by_creator(session: Session, program_id: int) -> pd.DataFrame:
         )
         .join(Collaboration, Collaboration.id == PromoSale.collaboration_id)
         .join(Influencer, Influencer.id == Collaboration.influencer_id)
-        .join(last_import, last_import.c.collaboration_id == Collaboration.id)
+        .join(
+            last_import,
+            (last_import.c.collaboration_id == Collaboration.id) & (last_import.c.shop == PromoSale.shop),
+        )
         .where(Collaboration.program_id == program_id)
-        .group_by(Collaboration.id, Influencer.name, Collaboration.promo_code, PromoSale.currency)
+        .group_by(Collaboration.id, Influencer.name, Collaboration.promo_code, PromoSale.shop, PromoSale.currency)
         .group_by(last_import.c.imported_at)
-        .order_by(Influencer.name, Collaboration.id)
+        .order_by(Influencer.name, Collaboration.id, PromoSale.shop)
     )
     rows = []
     for r in session.execute(stmt).mappings():
@@ -989,6 +1071,7 @@ def sales_by_creator(session: Session, program_id: int) -> pd.DataFrame:
             select(PromoSale.source_file)
             .where(
                 PromoSale.collaboration_id == row["collaboration_id"],
+                PromoSale.shop == row["shop"],
                 PromoSale.imported_at == row["imported_at"],
             )
             .order_by(PromoSale.id.desc())
@@ -998,8 +1081,39 @@ def sales_by_creator(session: Session, program_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SALES_COLUMNS, dtype=object)
 
 
+def sales_by_shop(session: Session, program_id: int) -> pd.DataFrame:
+    """The program's stored sales per shop (and currency: a creator's deal may be in another one than the
+    program's): how many creators sold there, orders and net sales, in `SHOPS` order."""
+    stmt = (
+        select(
+            PromoSale.shop,
+            PromoSale.currency,
+            func.count(func.distinct(PromoSale.collaboration_id)).label("creators"),
+            func.sum(PromoSale.orders).label("orders"),
+            func.sum(PromoSale.revenue).label("revenue"),
+        )
+        .join(Collaboration, Collaboration.id == PromoSale.collaboration_id)
+        .where(Collaboration.program_id == program_id)
+        .group_by(PromoSale.shop, PromoSale.currency)
+    )
+    order = {code: i for i, code in enumerate(SHOPS)}
+    rows = [
+        {
+            "shop": r.shop,
+            "currency": r.currency,
+            "creators": int(r.creators or 0),
+            "orders": int(r.orders or 0),
+            "revenue": Decimal(r.revenue or 0),
+        }
+        for r in session.execute(stmt)
+    ]
+    rows.sort(key=lambda r: (order.get(r["shop"], len(order)), r["shop"], r["currency"]))
+    return pd.DataFrame(rows, columns=SHOP_COLUMNS, dtype=object)
+
+
 __all__ = [
     "FIELDS",
+    "SHOPS",
     "PromoSalesImport",
     "SaleChange",
     "code_key",
@@ -1011,4 +1125,7 @@ __all__ = [
     "read_day",
     "read_month",
     "sales_by_creator",
+    "sales_by_shop",
+    "shop_code",
+    "suggested_shop",
 ]

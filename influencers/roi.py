@@ -3,9 +3,10 @@ and the SQL that feeds them per collaboration, influencer and program. Missing o
 ("n/a"), never a division error.
 
 Attributed conversions and revenue (`attributed`, the one rule): a collaboration with promo code sales imported
-from the shop (`influencers.promo_sales`) counts the shop's orders as its conversions and the shop's net sales as
-its revenue; the conversions and revenue typed on its deliverables are then shown beside them
-(`content_conversions`, `content_revenue`) but not added, since both count the same purchases seen twice (a
+from the shops (`influencers.promo_sales`) counts the shops' orders as its conversions and their net sales as its
+revenue, every shop's added up (`_promo_sums`: Shopee's, TikTok Shop's, the own website's, ...); the conversions
+and revenue typed on its deliverables are then shown beside them (`content_conversions`, `content_revenue`) but
+not added, since both count the same purchases seen twice (a
 creator's screenshot of the shop, a link tracker). A collaboration without promo code sales counts its
 deliverables' figures, as before. Commission deals earn on the attributed revenue."""
 
@@ -125,6 +126,7 @@ def _deliverable_sums():
 
 
 def _promo_sums():
+    """Each collaboration's promo code sales over every shop and period: the one sum ROI and commission use."""
     return (
         select(
             PromoSale.collaboration_id.label("collaboration_id"),

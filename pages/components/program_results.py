@@ -5,6 +5,7 @@ import (a file previewed by a dry run of the same import before anything is writ
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -24,7 +25,16 @@ from pages.components.influencer_forms import form_feedback, run_action
 from pages.components.inputs import date_field, message_text
 from pages.components.money import money, number
 from pages.components.table_dates import dated_table
-from pages.components.terms import COLUMN_LABELS, STAGE_LABELS, column_labels, field_label, is_missing, term
+from pages.components.terms import (
+    COLUMN_LABELS,
+    SHOP_LABELS,
+    STAGE_LABELS,
+    column_labels,
+    field_label,
+    is_missing,
+    label_column,
+    term,
+)
 
 METRICS = ("views", "engagements", "clicks", "conversions")
 # How each figure of the results tables reads: an amount in the row's currency, a count, or a ratio (2 decimals).
@@ -169,6 +179,8 @@ def _sales_labels() -> dict[str, str]:
         "influencer": _("Creator"),
         "promo_code": _("Promo code"),
         "code": _("Promo code"),
+        "shop": _("Shop"),
+        "creators": _("Creators"),
         "currency": _("Currency"),
         "first_day": _("First day"),
         "last_day": _("Last day"),
@@ -186,6 +198,10 @@ def sales_text(frame: pd.DataFrame) -> pd.DataFrame:
     currencies = [str(c) for c in frame["currency"]]
     shown["revenue"] = [money(v, c) for v, c in zip(frame["revenue"], currencies, strict=True)]
     shown["orders"] = [number(v) for v in frame["orders"]]
+    if "shop" in shown:
+        shown["shop"] = label_column("shop", frame["shop"])
+    if "creators" in shown:
+        shown["creators"] = [number(v) for v in frame["creators"]]
     for column in ("first_day", "last_day"):
         if column in shown:
             shown[column] = pd.to_datetime(frame[column])
@@ -204,8 +220,42 @@ def promo_sales_section(actor: Actor | None, program_id: int) -> None:
     else:
         shown = sales_text(sales[[c for c in promo_sales.SALES_COLUMNS if c != "collaboration_id"]])
         dated_table(shown, _sales_labels(), width="stretch", key="prog_promo_sales")
+        _shop_breakdown(program_id)
     if actor is not None and actor.can("program.edit"):
         _promo_import(actor, program_id)
+
+
+def _shop_breakdown(program_id: int) -> None:
+    """Orders and net sales per shop (the creators' figures above and ROI add up every shop's)."""
+    with session_scope() as session:
+        shops = promo_sales.sales_by_shop(session, program_id)
+    if shops.empty:
+        return
+    st.markdown("**" + _("Per shop") + "**")
+    dated_table(sales_text(shops), _sales_labels(), key="prog_promo_shops")
+    st.caption(
+        _(
+            "Each shop's file replaces that shop's sales only; a creator's orders and net sales (and ROI and "
+            "commission) add up every shop's."
+        )
+    )
+
+
+def _shop_select(data: bytes, file_name: str) -> str | None:
+    """Which shop the file's sales are from: the shop its shape suggests (a Shopify report, a WooCommerce orders
+    export) chosen already, otherwise none until the person chooses. Another file starts from its own suggestion."""
+    token = hashlib.sha256(file_name.encode() + b"\0" + data).hexdigest()[:16]
+    suggested = promo_sales.suggested_shop(data, file_name)
+    choices = list(promo_sales.SHOPS)
+    return st.selectbox(
+        _("Shop the sales are from"),
+        choices,
+        index=choices.index(suggested) if suggested in choices else None,
+        key=f"prog_promo_shop_{token}",
+        format_func=lambda code: term(SHOP_LABELS, code),
+        placeholder=_("Choose the shop"),
+        help=_("Importing replaces this shop's stored sales of the file's days; other shops' sales stay."),
+    )
 
 
 def _preview_table(report: promo_sales.PromoSalesImport) -> pd.DataFrame:
@@ -324,17 +374,23 @@ def _promo_import(actor: Actor, program_id: int) -> None:
         return
     period = _period(start, end)
     data = upload.getvalue()
+    shop = _shop_select(data, upload.name)
     mapping = _promo_mapping(data, upload.name)
     if mapping is None:
         form_feedback("prog_promo_csv")
         return
     date_order = _date_order(data, upload.name, mapping)
+    if shop is None:
+        st.info(_("Choose the shop these sales are from to see what the file would import."))
+        form_feedback("prog_promo_csv")
+        return
     preview = dry_run(
         lambda session: promo_sales.import_promo_sales(
             session,
             actor,
             program_id,
             data,
+            shop=shop,
             file_name=upload.name,
             period=period,
             dry_run=True,
@@ -375,10 +431,18 @@ def _promo_import(actor: Actor, program_id: int) -> None:
     if preview.span is not None and preview.replaced:
         st.caption(
             _(
-                "Importing replaces the {count} stored sale row(s) of this program from {start} to {end}.",
+                "Importing replaces the {count} stored sale row(s) of {shop} in this program from {start} to {end}.",
                 count=preview.replaced,
+                shop=term(SHOP_LABELS, shop),
                 start=date_text(preview.span[0]),
                 end=date_text(preview.span[1]),
+            )
+        )
+    if preview.span is not None and preview.other_shops:
+        st.caption(
+            _(
+                "{count} stored sale row(s) of other shops in these days stay and add up with this file's.",
+                count=preview.other_shops,
             )
         )
     table = _preview_table(preview)
@@ -392,6 +456,7 @@ def _promo_import(actor: Actor, program_id: int) -> None:
                 actor,
                 program_id,
                 data,
+                shop=shop,
                 file_name=upload.name,
                 period=period,
                 mapping=mapping,

@@ -55,6 +55,7 @@ from influencers.labels import (
     PROGRAM_STATUS_LABELS,
     RECOGNITION_LABELS,
     RESULT_LABELS,
+    SHOP_LABELS,
     STAGE_LABELS,
     TIER_LABELS,
 )
@@ -376,6 +377,7 @@ __all__ = [
     "RESULT_LABELS",
     "ROLE_LABELS",
     "SCOPE_LABELS",
+    "SHOP_LABELS",
     "STAGE_LABELS",
     "SYNC_KIND_LABELS",
     "SYNC_SOURCE_LABELS",

@@ -127,6 +127,7 @@ def test_a_commission_of_12_5_percent_on_the_attributed_revenue_is_exact(session
         SPECIALIST,
         program.id,
         b"code,date,orders,revenue\nKOPIAYU,2026-11-03,3,1234.56\nKOPIAYU,2026-11-04,1,0.01\n",
+        shop="website",
     )
     session.expire_all()
     assert session.get(Collaboration, collab.id).commission_rate == Decimal("12.5")

@@ -14,7 +14,7 @@ from db.engine import session_scope
 from influencers.models import PromoSale
 from tests.influencers.conftest import program_tab
 from tests.influencers.test_promo_order_dates import TIKTOK_AMBIGUOUS, TIKTOK_DAY_FIRST, TIKTOK_MAP
-from tests.influencers.test_promo_sales_page import PROGRAMS, _cells, _picker, _program, _texts
+from tests.influencers.test_promo_sales_page import PROGRAMS, _cells, _picker, _program, _shop, _texts
 from tests.pages import open_page
 
 DATE_ORDER = "prog_promo_date_order"
@@ -24,6 +24,7 @@ def _upload(app_test, data: bytes):
     at = program_tab(open_page(app_test(), PROGRAMS, language="id"), "results")
     at.file_uploader(key="prog_promo_csv").upload("tiktok_orders.csv", data, "text/csv").run()
     assert not at.exception, at.exception
+    _shop(at).select("tiktok_shop").run()
     for column, name in TIKTOK_MAP.items():
         _picker(at, column).select(name).run()
         assert not at.exception, at.exception

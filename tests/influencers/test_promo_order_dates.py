@@ -58,7 +58,9 @@ SHOPEE_DASHES = (
 
 def test_a_day_above_12_makes_an_english_tiktok_column_day_first(session, shop) -> None:
     program, ayu, budi = shop
-    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK_DAY_FIRST, mapping=TIKTOK_MAP)
+    report = import_promo_sales(
+        session, SPECIALIST, program.id, TIKTOK_DAY_FIRST, mapping=TIKTOK_MAP, shop="tiktok_shop"
+    )
     assert report.rejected == 0, report.problems
     assert report.not_sold == 1
     # the times are dropped: 10:12 AM and 07:40 PM of 3 November are one day's orders
@@ -71,7 +73,7 @@ def test_a_day_above_12_makes_an_english_tiktok_column_day_first(session, shop) 
 
 def test_a_second_part_above_12_makes_a_us_tiktok_column_month_first(session, shop) -> None:
     program, ayu, budi = shop
-    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK_US, mapping=TIKTOK_MAP)
+    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK_US, mapping=TIKTOK_MAP, shop="tiktok_shop")
     assert report.rejected == 0, report.problems
     assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 1, Decimal("180000"))]
     assert _stored(session, budi.id) == [(D(2026, 11, 25), D(2026, 11, 25), 1, Decimal("250000"))]
@@ -84,7 +86,7 @@ def test_an_all_ambiguous_english_file_is_refused_naming_the_column_then_read_in
     assert date_order_needed(TIKTOK_AMBIGUOUS, "orders.csv", TIKTOK_MAP)
     assert not date_order_needed(TIKTOK_DAY_FIRST, "orders.csv", TIKTOK_MAP)
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, TIKTOK_AMBIGUOUS, mapping=TIKTOK_MAP)
+        import_promo_sales(session, SPECIALIST, program.id, TIKTOK_AMBIGUOUS, mapping=TIKTOK_MAP, shop="tiktok_shop")
     assert refused.value.errors == {
         "day": "the dates of column 'Created Time' could be day/month/year or month/day/year (03/11/2026 10:12:31 AM "
         "in row 2, 03/11/2026 07:40:02 PM in row 3): none of them has a part above 12, and the file's language does "
@@ -92,10 +94,19 @@ def test_an_all_ambiguous_english_file_is_refused_naming_the_column_then_read_in
     }
     assert _stored(session, ayu.id) == []  # nothing written
     report = import_promo_sales(
-        session, SPECIALIST, program.id, TIKTOK_AMBIGUOUS, mapping=TIKTOK_MAP, date_order="mdy", dry_run=True
+        session,
+        SPECIALIST,
+        program.id,
+        TIKTOK_AMBIGUOUS,
+        mapping=TIKTOK_MAP,
+        date_order="mdy",
+        dry_run=True,
+        shop="tiktok_shop",
     )
     assert [(s.influencer, s.period_start) for s in report.sales] == [("Ayu", D(2026, 3, 11)), ("Budi", D(2026, 5, 11))]
-    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK_AMBIGUOUS, mapping=TIKTOK_MAP, date_order="dmy")
+    report = import_promo_sales(
+        session, SPECIALIST, program.id, TIKTOK_AMBIGUOUS, mapping=TIKTOK_MAP, date_order="dmy", shop="tiktok_shop"
+    )
     assert report.rejected == 0, report.problems
     assert [str(note) for note in report.dates] == [
         "Dates of column 'Created Time' are read day/month/year, as chosen."
@@ -107,7 +118,14 @@ def test_an_all_ambiguous_english_file_is_refused_naming_the_column_then_read_in
 def test_a_chosen_order_refuses_the_rows_written_the_other_way(session, shop) -> None:
     program, _ayu, _budi = shop
     report = import_promo_sales(
-        session, SPECIALIST, program.id, TIKTOK_DAY_FIRST, mapping=TIKTOK_MAP, date_order="mdy", dry_run=True
+        session,
+        SPECIALIST,
+        program.id,
+        TIKTOK_DAY_FIRST,
+        mapping=TIKTOK_MAP,
+        date_order="mdy",
+        dry_run=True,
+        shop="tiktok_shop",
     )
     assert report.refused
     assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
@@ -119,7 +137,7 @@ def test_a_column_written_both_ways_is_refused_naming_the_two_rows(session, shop
     program, ayu, _budi = shop
     mixed = TIKTOK_DAY_FIRST + b"576912345678902005,Completed,11/25/2026 08:00:00 AM,,Kopi,1,90000,KOPIAYU,90000\r\n"
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, mixed, mapping=TIKTOK_MAP)
+        import_promo_sales(session, SPECIALIST, program.id, mixed, mapping=TIKTOK_MAP, shop="tiktok_shop")
     assert refused.value.errors == {
         "day": "the dates of column 'Created Time' are written both day first (25/11/2026 09:01:00 AM in row 5) and "
         "month first (11/25/2026 08:00:00 AM in row 6); export the file again with one date format"
@@ -130,7 +148,7 @@ def test_a_column_written_both_ways_is_refused_naming_the_two_rows(session, shop
 def test_a_shopee_file_in_bahasa_reads_03_11_2026_10_12_day_first(session, shop) -> None:
     program, ayu, budi = shop
     assert not date_order_needed(SHOPEE_DASHES, "pesanan.csv", base.SHOPEE_MAP)
-    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE_DASHES, mapping=base.SHOPEE_MAP)
+    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE_DASHES, mapping=base.SHOPEE_MAP, shop="shopee")
     assert report.rejected == 0, report.problems
     assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("1360000"))]
     assert _stored(session, budi.id) == [(D(2026, 11, 4), D(2026, 11, 4), 1, Decimal("300000"))]
@@ -143,7 +161,7 @@ def test_a_bahasa_file_with_plain_figures_still_reads_dates_day_first(session, s
     """The number convention (`1250000.00`, a `.` decimal mark) says nothing about the date order."""
     program, _ayu, _budi = shop
     plain = b"Kode promo;Tanggal;Pesanan;Penjualan bersih\nKOPIAYU;03/11/2026 10:12;2;1250000.00\n"
-    report = import_promo_sales(session, SPECIALIST, program.id, plain, dry_run=True)
+    report = import_promo_sales(session, SPECIALIST, program.id, plain, dry_run=True, shop="website")
     assert report.numbers is not None
     assert report.numbers.decimal == "."
     assert [(s.period_start, s.orders) for s in report.sales] == [(D(2026, 11, 3), 2)]
@@ -152,7 +170,9 @@ def test_a_bahasa_file_with_plain_figures_still_reads_dates_day_first(session, s
 def test_an_unknown_date_order_is_refused(session, shop) -> None:
     program, _ayu, _budi = shop
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, TIKTOK_DAY_FIRST, mapping=TIKTOK_MAP, date_order="ymd")  # type: ignore[arg-type]
+        import_promo_sales(
+            session, SPECIALIST, program.id, TIKTOK_DAY_FIRST, mapping=TIKTOK_MAP, date_order="ymd", shop="tiktok_shop"
+        )  # type: ignore[arg-type]
     assert refused.value.errors == {
         "date_order": "ymd is not a date order; use dmy (day/month/year) or mdy (month/day/year)"
     }
@@ -166,14 +186,36 @@ def test_the_command_line_refuses_an_ambiguous_file_until_date_order_is_given(mi
     path = tmp_path / "tiktok_orders.csv"
     path.write_bytes(TIKTOK_AMBIGUOUS)
     maps = [arg for column, name in TIKTOK_MAP.items() for arg in ("--map", f"{column}={name}")]
-    refused = run_cli("import", "promo-sales", "--program", str(program_id), str(path), *maps)
+    refused = run_cli("import", "promo-sales", "--program", str(program_id), "--shop", "tiktok_shop", str(path), *maps)
     assert refused.returncode == 2
     assert b"the dates of column 'Created Time' could be day/month/year or month/day/year" in refused.stderr
     assert b"--date-order dmy (day/month/year) or --date-order mdy (month/day/year)" in refused.stderr
-    wrong = run_cli("import", "promo-sales", "--program", str(program_id), str(path), *maps, "--date-order", "ymd")
+    wrong = run_cli(
+        "import",
+        "promo-sales",
+        "--program",
+        str(program_id),
+        "--shop",
+        "tiktok_shop",
+        str(path),
+        *maps,
+        "--date-order",
+        "ymd",
+    )
     assert wrong.returncode == 2
     assert b"--date-order ymd: use dmy (day/month/year) or mdy (month/day/year)" in wrong.stderr
-    done = run_cli("import", "promo-sales", "--program", str(program_id), str(path), *maps, "--date-order", "dmy")
+    done = run_cli(
+        "import",
+        "promo-sales",
+        "--program",
+        str(program_id),
+        "--shop",
+        "tiktok_shop",
+        str(path),
+        *maps,
+        "--date-order",
+        "dmy",
+    )
     assert done.returncode == 0, done.stderr
     assert b"Dates of column 'Created Time' are read day/month/year, as chosen." in done.stdout
     assert b"Ayu (KOPIAYU) 2026-11-03: 2 orders, 275000 IDR" in done.stdout

@@ -93,7 +93,7 @@ def _problems(report) -> list[tuple[int, str, str]]:
 
 def test_a_shopee_order_lines_export_counts_each_order_once_and_adds_up_its_line_sales(session, shop) -> None:
     program, ayu, budi = shop
-    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE_LINES, mapping=SHOPEE_LINES_MAP)
+    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE_LINES, mapping=SHOPEE_LINES_MAP, shop="shopee")
     assert report.rejected == 0, report.problems
     assert report.order_lines
     assert report.numbers is not None
@@ -111,7 +111,7 @@ def test_a_shopee_order_lines_export_counts_each_order_once_and_adds_up_its_line
 
 def test_an_order_amount_repeated_on_each_line_is_counted_once(session, shop) -> None:
     program, ayu, budi = shop
-    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE_LINES, mapping=SHOPEE_ORDER_MAP)
+    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE_LINES, mapping=SHOPEE_ORDER_MAP, shop="shopee")
     assert report.rejected == 0, report.problems
     assert (report.orders, report.rows) == (3, 6)
     # the order's subtotal once per order: 1.250.000 + 185.000, never 3 x 1.250.000 + 2 x 185.000
@@ -121,7 +121,9 @@ def test_an_order_amount_repeated_on_each_line_is_counted_once(session, shop) ->
 
 def test_a_tiktok_shop_export_with_a_row_per_sku_adds_up_the_sku_subtotals(session, shop) -> None:
     program, ayu, budi = shop
-    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK_LINES, mapping=TIKTOK_LINES_MAP)
+    report = import_promo_sales(
+        session, SPECIALIST, program.id, TIKTOK_LINES, mapping=TIKTOK_LINES_MAP, shop="tiktok_shop"
+    )
     assert report.rejected == 0, report.problems
     assert (report.not_sold, report.unmatched) == (1, 1)
     assert _problems(report) == [(10, "code", "no creator in this program has the code WELCOME10")]
@@ -132,7 +134,9 @@ def test_a_tiktok_shop_export_with_a_row_per_sku_adds_up_the_sku_subtotals(sessi
     # the person may say the order's amount is the sales instead: the recognised line column is then not read, and
     # the order amount (repeated on each line) counts once per order
     as_order = {**TIKTOK_LINES_MAP, "Order Amount": "net"}
-    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK_LINES, mapping=as_order, dry_run=True)
+    report = import_promo_sales(
+        session, SPECIALIST, program.id, TIKTOK_LINES, mapping=as_order, dry_run=True, shop="tiktok_shop"
+    )
     assert report.rejected == 0, report.problems
     assert [(s.influencer, s.orders, s.revenue) for s in report.sales] == [
         ("Ayu", 2, Decimal("385000")),
@@ -143,7 +147,7 @@ def test_a_tiktok_shop_export_with_a_row_per_sku_adds_up_the_sku_subtotals(sessi
 def test_a_line_amount_read_as_the_orders_net_sales_is_refused_saying_to_map_it_per_line(session, shop) -> None:
     program, _ayu, _budi = shop
     mapping = {"Waktu Pesanan Dibuat": "day", "Total Harga Produk": "net"}
-    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE_LINES, mapping=mapping)
+    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE_LINES, mapping=mapping, shop="shopee")
     assert report.refused
     assert not report.written
     line, name, reason = _problems(report)[0]
@@ -158,7 +162,7 @@ def test_a_line_amount_read_as_the_orders_net_sales_is_refused_saying_to_map_it_
     assert "choose Net sales per line for it in the list of columns" in page
     # gross sales and discounts are an order's amounts too
     mapping = {"Waktu Pesanan Dibuat": "day", "Total Harga Produk": "gross"}
-    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE_LINES, mapping=mapping)
+    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE_LINES, mapping=mapping, shop="shopee")
     line, name, reason = _problems(report)[0]
     assert (line, name) == (4, "gross")
     assert reason.startswith("this amount differs from row 3's for the same order 2611030ABCDE01")
@@ -185,7 +189,7 @@ def test_lines_of_one_order_that_disagree_are_refused_naming_the_row_and_field(
 ) -> None:
     program, _ayu, _budi = shop
     data = _lines(SHOPEE_LINES, line, old, new)
-    report = import_promo_sales(session, SPECIALIST, program.id, data, mapping=SHOPEE_LINES_MAP)
+    report = import_promo_sales(session, SPECIALIST, program.id, data, mapping=SHOPEE_LINES_MAP, shop="shopee")
     assert report.refused
     assert not report.written
     assert _problems(report) == [(line, field, reason)]
@@ -195,7 +199,7 @@ def test_lines_of_one_order_that_disagree_are_refused_naming_the_row_and_field(
 def test_a_voucher_missing_on_one_line_of_an_order_is_refused(session, shop) -> None:
     program, _ayu, _budi = shop
     data = _lines(SHOPEE_LINES, 4, ";KOPIAYU;", ";;")
-    report = import_promo_sales(session, SPECIALIST, program.id, data, mapping=SHOPEE_LINES_MAP)
+    report = import_promo_sales(session, SPECIALIST, program.id, data, mapping=SHOPEE_LINES_MAP, shop="shopee")
     assert _problems(report) == [(4, "code", "the promo code differs from row 3's for the same order 2611030ABCDE01")]
 
 
@@ -203,7 +207,7 @@ def test_an_order_amount_and_line_amounts_mapped_at_once_are_refused(session, sh
     program, _ayu, _budi = shop
     both = {**SHOPEE_ORDER_MAP, "Total Harga Produk": "line_net"}
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, SHOPEE_LINES, mapping=both)
+        import_promo_sales(session, SPECIALIST, program.id, SHOPEE_LINES, mapping=both, shop="shopee")
     assert refused.value.errors["file"] == (
         "columns 'Subtotal Pesanan' (an amount per order) and 'Total Harga Produk' (net sales per line) both give the "
         'sales; the sales are read one way: map one of them to ignore (--map "Total Harga Produk=ignore" or --map '
@@ -213,7 +217,7 @@ def test_an_order_amount_and_line_amounts_mapped_at_once_are_refused(session, sh
     # a recognised column of each kind, nothing mapped: refused the same way
     data = b"Order ID,Discount code,Day,Net sales,SKU Subtotal After Discount\n1,KOPIAYU,2026-11-03,100,100\n"
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, data)
+        import_promo_sales(session, SPECIALIST, program.id, data, shop="website")
     assert refused.value.errors["file"].startswith(
         "columns 'Net sales' (an amount per order) and 'SKU Subtotal After Discount' (net sales per line)"
     )
@@ -223,7 +227,9 @@ def test_an_order_amount_and_line_amounts_mapped_at_once_are_refused(session, sh
 def test_a_row_per_order_file_is_still_read_with_line_sales(session, shop) -> None:
     program, ayu, _budi = shop
     # one line an order: net sales per line are the order's; nothing is refused for being one line
-    report = import_promo_sales(session, SPECIALIST, program.id, base.TIKTOK, mapping=TIKTOK_LINES_MAP)
+    report = import_promo_sales(
+        session, SPECIALIST, program.id, base.TIKTOK, mapping=TIKTOK_LINES_MAP, shop="tiktok_shop"
+    )
     assert report.rejected == 0, report.problems
     assert not report.order_lines
     assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("275000"))]
@@ -237,20 +243,29 @@ def test_the_command_line_maps_line_sales_with_map(migrated_url: str, tmp_path) 
     path = tmp_path / "Order.all.csv"
     path.write_bytes(SHOPEE_LINES)
     maps = [arg for column, name in SHOPEE_LINES_MAP.items() for arg in ("--map", f"{column}={name}")]
-    done = run_cli("import", "promo-sales", "--program", str(program_id), str(path), *maps)
+    done = run_cli("import", "promo-sales", "--program", str(program_id), "--shop", "shopee", str(path), *maps)
     assert done.returncode == 0, done.stderr
     assert b"Read as a row per product line: 3 orders in 6 lines, each order counted once." in done.stdout
     assert b"Ayu (KOPIAYU) 2026-11-03: 2 orders, 1435000 IDR" in done.stdout
     assert b"1 cancelled or refunded orders skipped" in done.stdout
     wrong = run_cli(
-        "import", "promo-sales", "--program", str(program_id), str(path), "--map", "Waktu Pesanan Dibuat=day",
-        "--map", "Total Harga Produk=net",
+        "import", "promo-sales", "--program", str(program_id), "--shop", "shopee", str(path),
+        "--map", "Waktu Pesanan Dibuat=day", "--map", "Total Harga Produk=net",
     )  # fmt: skip
     assert wrong.returncode == 2
     assert b"row 4, net: the net sales differ from row 3's for the same order 2611030ABCDE01" in wrong.stderr
     assert b"--map COLUMN=line_net" in wrong.stderr
     both = run_cli(
-        "import", "promo-sales", "--program", str(program_id), str(path), *maps, "--map", "Subtotal Pesanan=net"
+        "import",
+        "promo-sales",
+        "--program",
+        str(program_id),
+        "--shop",
+        "shopee",
+        str(path),
+        *maps,
+        "--map",
+        "Subtotal Pesanan=net",
     )
     assert both.returncode == 2
     assert b"both give the sales" in both.stderr

@@ -142,7 +142,9 @@ def _totals(session, program_id: int) -> tuple[int, Decimal]:
 
 def test_a_shopify_sales_by_discount_csv_is_stored_by_day_as_net_sales(session, shop) -> None:
     program, ayu, budi = shop
-    report = import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, file_name="sales_by_discount.csv")
+    report = import_promo_sales(
+        session, SPECIALIST, program.id, SHOPIFY, file_name="sales_by_discount.csv", shop="shopify"
+    )
     assert report.totals == 1
     assert report.rejected == 0
     assert report.unmatched == 0
@@ -171,13 +173,13 @@ def test_a_shopify_sales_by_discount_csv_is_stored_by_day_as_net_sales(session, 
 def test_without_a_net_sales_column_net_is_gross_less_discounts_and_returns(session, shop) -> None:
     program, ayu, _budi = shop
     data = b"Discount code,Month,Orders,Gross sales,Discounts,Returns\nKOPIAYU,2026-11,4,600000,-60000,-135000\n"
-    import_promo_sales(session, SPECIALIST, program.id, data)
+    import_promo_sales(session, SPECIALIST, program.id, data, shop="website")
     assert _stored(session, ayu.id) == [(D(2026, 11, 1), D(2026, 11, 30), 4, Decimal("405000"))]
 
 
 def test_a_bahasa_sheet_reads_dotted_thousands_and_reports_an_unknown_code_by_row(session, shop) -> None:
     program, ayu, budi = shop
-    report = import_promo_sales(session, SPECIALIST, program.id, BAHASA, file_name="penjualan.csv")
+    report = import_promo_sales(session, SPECIALIST, program.id, BAHASA, file_name="penjualan.csv", shop="tokopedia")
     assert report.numbers is not None
     assert report.numbers.decimal == ","
     assert report.totals == 1
@@ -192,7 +194,9 @@ def test_a_bahasa_sheet_reads_dotted_thousands_and_reports_an_unknown_code_by_ro
 
 def test_a_woocommerce_orders_export_adds_up_each_creators_orders_per_day(session, shop) -> None:
     program, ayu, budi = shop
-    report = import_promo_sales(session, SPECIALIST, program.id, WOOCOMMERCE, file_name="wc-orders.csv")
+    report = import_promo_sales(
+        session, SPECIALIST, program.id, WOOCOMMERCE, file_name="wc-orders.csv", shop="woocommerce"
+    )
     assert report.without_code == 1
     assert report.rejected == 0
     assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 2, Decimal("550000"))]
@@ -203,7 +207,7 @@ def test_a_woocommerce_orders_export_adds_up_each_creators_orders_per_day(sessio
 def test_a_cut_row_without_a_code_is_refused_not_skipped(session, shop) -> None:
     program, _ayu, _budi = shop
     cut = WOOCOMMERCE + b"2026-11-05 09:00:00,1005,Completed"  # the download stopped mid-row
-    report = import_promo_sales(session, SPECIALIST, program.id, cut)
+    report = import_promo_sales(session, SPECIALIST, program.id, cut, shop="website")
     assert report.refused
     assert report.without_code == 1  # order 1003 only
     assert [(line, name) for line, name, _reason in report.problems] == [(6, "row")]
@@ -212,7 +216,7 @@ def test_a_cut_row_without_a_code_is_refused_not_skipped(session, shop) -> None:
 def test_an_order_listed_again_on_another_day_refuses_the_file_and_writes_nothing(session, shop) -> None:
     program, ayu, _budi = shop
     twice = WOOCOMMERCE + b"2026-11-05 09:00:00,1001,Completed,Sari,new,Kopi Gayo,2,kopiayu,200000\n"
-    report = import_promo_sales(session, SPECIALIST, program.id, twice)
+    report = import_promo_sales(session, SPECIALIST, program.id, twice, shop="website")
     assert report.refused
     assert not report.written
     assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
@@ -223,8 +227,8 @@ def test_an_order_listed_again_on_another_day_refuses_the_file_and_writes_nothin
 
 def test_importing_the_same_file_again_replaces_its_period_never_adds(session, shop) -> None:
     program, _ayu, _budi = shop
-    import_promo_sales(session, SPECIALIST, program.id, SHOPIFY)
-    again = import_promo_sales(session, SPECIALIST, program.id, SHOPIFY)
+    import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, shop="shopify")
+    again = import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, shop="shopify")
     assert again.replaced == 3
     assert session.scalar(select(func.count(PromoSale.id))) == 3
     assert _totals(session, program.id) == (6, Decimal("675000"))
@@ -232,9 +236,9 @@ def test_importing_the_same_file_again_replaces_its_period_never_adds(session, s
 
 def test_a_month_file_replaces_the_days_stored_inside_it(session, shop) -> None:
     program, ayu, budi = shop
-    import_promo_sales(session, SPECIALIST, program.id, SHOPIFY)
+    import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, shop="shopify")
     month = b"Discount code,Month,Orders,Net sales\nKOPIAYU,November 2026,9,900000\n"
-    report = import_promo_sales(session, SPECIALIST, program.id, month)
+    report = import_promo_sales(session, SPECIALIST, program.id, month, shop="shopify")
     assert report.replaced == 3
     assert _stored(session, ayu.id) == [(D(2026, 11, 1), D(2026, 11, 30), 9, Decimal("900000"))]
     assert _stored(session, budi.id) == []  # the month's file holds no sales of Budi: none in that month
@@ -242,9 +246,11 @@ def test_a_month_file_replaces_the_days_stored_inside_it(session, shop) -> None:
 
 def test_days_inside_a_stored_month_are_refused_naming_the_stored_period(session, shop) -> None:
     program, ayu, _budi = shop
-    import_promo_sales(session, SPECIALIST, program.id, b"code,month,orders,revenue\nKOPIAYU,2026-11,9,900000\n")
+    import_promo_sales(
+        session, SPECIALIST, program.id, b"code,month,orders,revenue\nKOPIAYU,2026-11,9,900000\n", shop="shopify"
+    )
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, SHOPIFY)
+        import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, shop="shopify")
     assert refused.value.errors["file"] == (
         "Ayu's sales of 2026-11-01 to 2026-11-30 are stored as one period that this file covers only in part "
         "(2026-11-03 to 2026-11-04); import a file that covers that whole period"
@@ -255,18 +261,18 @@ def test_days_inside_a_stored_month_are_refused_naming_the_stored_period(session
 def test_sales_in_another_currency_are_refused_naming_it(session, shop) -> None:
     program, _ayu, _budi = shop
     column = b"code,date,orders,revenue,currency\nKOPIAYU,2026-11-03,1,12.50,USD\nKOPIBUDI,2026-11-03,1,5000,IDR\n"
-    report = import_promo_sales(session, SPECIALIST, program.id, column)
+    report = import_promo_sales(session, SPECIALIST, program.id, column, shop="website")
     assert report.refused
     assert not report.written
     assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
         (2, "currency", "these sales are in USD; Ayu's collaboration is in IDR")
     ]
     header = b"Discount code,Day,Orders,Net sales (USD)\nKOPIAYU,2026-11-03,1,12.50\n"
-    report = import_promo_sales(session, SPECIALIST, program.id, header)
+    report = import_promo_sales(session, SPECIALIST, program.id, header, shop="website")
     assert report.refused
     assert "these sales are in USD" in str(report.problems[0][2])
     sign = b'code,date,orders,revenue\nKOPIAYU,2026-11-03,1,"$1,200.00"\n'
-    report = import_promo_sales(session, SPECIALIST, program.id, sign)
+    report = import_promo_sales(session, SPECIALIST, program.id, sign, shop="website")
     assert report.refused
     assert report.problems[0][1] == "net"
     assert session.scalar(select(func.count(PromoSale.id))) == 0
@@ -276,7 +282,11 @@ def test_a_file_with_total_sales_only_is_refused(session, shop) -> None:
     program, _ayu, _budi = shop
     with pytest.raises(FieldErrors) as refused:
         import_promo_sales(
-            session, SPECIALIST, program.id, b"Discount code,Day,Orders,Total sales\nKOPIAYU,2026-11-03,1,5\n"
+            session,
+            SPECIALIST,
+            program.id,
+            b"Discount code,Day,Orders,Total sales\nKOPIAYU,2026-11-03,1,5\n",
+            shop="website",
         )
     assert "total sales only" in refused.value.errors["file"]
 
@@ -285,20 +295,22 @@ def test_a_file_without_dates_needs_the_period_it_covers(session, shop) -> None:
     program, ayu, _budi = shop
     undated = b"Discount code,Orders,Net sales\nKOPIAYU,3,405000\n"
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, undated)
+        import_promo_sales(session, SPECIALIST, program.id, undated, shop="website")
     assert "no day or month column" in refused.value.errors["file"]
-    import_promo_sales(session, SPECIALIST, program.id, undated, period=(D(2026, 11, 1), D(2026, 11, 15)))
+    import_promo_sales(
+        session, SPECIALIST, program.id, undated, period=(D(2026, 11, 1), D(2026, 11, 15)), shop="website"
+    )
     assert _stored(session, ayu.id) == [(D(2026, 11, 1), D(2026, 11, 15), 3, Decimal("405000"))]
 
 
 def test_a_dry_run_writes_nothing_and_a_viewer_may_not_import(session, shop) -> None:
     program, _ayu, _budi = shop
-    preview = import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, dry_run=True)
+    preview = import_promo_sales(session, SPECIALIST, program.id, SHOPIFY, dry_run=True, shop="shopify")
     assert len(preview.sales) == 3
     assert not preview.written
     assert session.scalar(select(func.count(PromoSale.id))) == 0
     with pytest.raises(PermissionDenied):
-        import_promo_sales(session, VIEWER, program.id, SHOPIFY)
+        import_promo_sales(session, VIEWER, program.id, SHOPIFY, shop="shopify")
 
 
 def test_codes_compare_trimmed_and_case_insensitively_and_months_read_in_both_languages() -> None:
@@ -314,7 +326,9 @@ def test_roi_counts_promo_orders_and_net_sales_and_commission_earns_on_them(sess
     b.deliverable(session, ayu, status="published", url="https://x.example/1", conversions=50, revenue=Decimal("9"))
     b.deliverable(session, budi, status="published", url="https://x.example/2", conversions=7, revenue=Decimal("70000"))
     session.flush()
-    import_promo_sales(session, SPECIALIST, program.id, BAHASA)  # Ayu 2 orders Rp1.250.000, Budi 1 order Rp300.000
+    import_promo_sales(
+        session, SPECIALIST, program.id, BAHASA, shop="tokopedia"
+    )  # Ayu 2 orders Rp1.250.000, Budi 1 order Rp300.000
     results = roi.collaboration_results(session, program_id=program.id).set_index("influencer")
     assert (results.loc["Ayu", "conversions"], results.loc["Ayu", "revenue"]) == (2, Decimal("1250000"))
     assert (results.loc["Ayu", "content_conversions"], results.loc["Ayu", "content_revenue"]) == (50, Decimal("9"))
@@ -344,12 +358,14 @@ def test_sales_split_over_days_and_imported_again_give_the_same_totals(session, 
     lines = ["code,date,orders,revenue"] + [f"random,2026-11-{d:02d},{o},{r}" for d, o, r in days]
     daily = "\n".join(lines).encode()
     orders, revenue = sum(o for _d, o, _r in days), Decimal(sum(r for _d, _o, r in days))
-    import_promo_sales(session, SPECIALIST, program.id, daily)
+    import_promo_sales(session, SPECIALIST, program.id, daily, shop="website")
     assert _totals(session, program.id) == (orders, revenue)
-    import_promo_sales(session, SPECIALIST, program.id, daily)  # the same file again: no double counting
+    import_promo_sales(
+        session, SPECIALIST, program.id, daily, shop="website"
+    )  # the same file again: no double counting
     assert _totals(session, program.id) == (orders, revenue)
     monthly = f"code,month,orders,revenue\nRANDOM,2026-11,{orders},{revenue}\n".encode()
-    import_promo_sales(session, SPECIALIST, program.id, monthly)  # the same sales as one month
+    import_promo_sales(session, SPECIALIST, program.id, monthly, shop="website")  # the same sales as one month
     assert _totals(session, program.id) == (orders, revenue)
     results = roi.collaboration_results(session, program_id=program.id)
     assert (results.loc[0, "conversions"], results.loc[0, "revenue"]) == (orders, revenue)
@@ -374,25 +390,29 @@ def test_the_command_line_imports_reports_rows_and_exits_0_1_or_2(migrated_url: 
     program_id, ayu_id = _cli_program(migrated_url)
     shopify = tmp_path / "sales_by_discount.csv"
     shopify.write_bytes(SHOPIFY)
-    dry = run_cli("import", "promo-sales", "--program", str(program_id), str(shopify), "--dry-run")
+    dry = run_cli("import", "promo-sales", "--program", str(program_id), "--shop", "shopify", str(shopify), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert b"(dry run: nothing written)" in dry.stdout
-    done = run_cli("import", "promo-sales", "--program", str(program_id), str(shopify))
+    done = run_cli("import", "promo-sales", "--program", str(program_id), "--shop", "shopify", str(shopify))
     assert done.returncode == 0, done.stderr
-    assert b"Imported for 2026-11-03..2026-11-04: 3 sale rows (6 orders), 0 stored rows replaced" in done.stdout
+    assert (
+        b"Imported for 2026-11-03..2026-11-04 from shopify: 3 sale rows (6 orders), 0 stored rows of shopify replaced"
+        in done.stdout
+    )
     bahasa = tmp_path / "penjualan.csv"
     bahasa.write_bytes(BAHASA)
-    some = run_cli("import", "promo-sales", "--program", str(program_id), str(bahasa))
+    # the same shop (its code compared case-insensitively): the Bahasa file replaces the Shopify file's days
+    some = run_cli("import", "promo-sales", "--program", str(program_id), "--shop", " Shopify ", str(bahasa))
     assert some.returncode == 1  # WELCOME10 is nobody's: reported, the others imported
     assert b"row 5, code: no creator in this program has the code WELCOME10" in some.stderr
     usd = tmp_path / "usd.csv"
     usd.write_bytes(b"code,date,orders,revenue,currency\nKOPIAYU,2026-11-10,1,12.50,USD\n")
-    refused = run_cli("import", "promo-sales", "--program", str(program_id), str(usd))
+    refused = run_cli("import", "promo-sales", "--program", str(program_id), "--shop", "tiktok_shop", str(usd))
     assert refused.returncode == 2
     assert b"these sales are in USD; Ayu's collaboration is in IDR" in refused.stderr
     total_only = tmp_path / "totals.csv"
     total_only.write_bytes(b"Discount code,Day,Orders,Total sales\nKOPIAYU,2026-11-03,1,5\n")
-    bad = run_cli("import", "promo-sales", "--program", str(program_id), str(total_only))
+    bad = run_cli("import", "promo-sales", "--program", str(program_id), "--shop", "tiktok_shop", str(total_only))
     assert bad.returncode == 2
     assert b"total sales only" in bad.stderr
     with session_scope(migrated_url) as s:
@@ -404,7 +424,7 @@ def test_a_woocommerce_coupon_report_has_no_sales_and_is_refused(session, shop) 
     program, _ayu, _budi = shop
     coupons = b"Coupon code,Orders,Amount discounted,Created,Expires,Type\nkopiayu,12,180000,2026-10-01,,Percentage\n"
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, coupons)
+        import_promo_sales(session, SPECIALIST, program.id, coupons, shop="website")
     assert refused.value.errors["file"].startswith("the file needs a net sales column")
 
 
@@ -413,14 +433,14 @@ def test_a_code_two_creators_share_or_an_order_with_two_creators_codes_refuses_t
     b.collaboration(session, program, b.influencer(session, name="Citra"), promo_code="kopibudi ")
     session.flush()
     shared = b"code,date,orders,revenue\nKOPIBUDI,2026-11-03,1,100000\n"
-    report = import_promo_sales(session, SPECIALIST, program.id, shared)
+    report = import_promo_sales(session, SPECIALIST, program.id, shared, shop="website")
     assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
         (2, "code", "the code KOPIBUDI is given to more than one creator of this program")
     ]
     budi.promo_code = "KOPIBUDI2"
     session.flush()
     both = b'Date,Order #,Coupon(s),Net Sales\n2026-11-03,1,"KOPIAYU, KOPIBUDI2",100000\n'
-    report = import_promo_sales(session, SPECIALIST, program.id, both)
+    report = import_promo_sales(session, SPECIALIST, program.id, both, shop="website")
     assert report.refused
     assert str(report.problems[0][2]) == (
         "the row names codes of several creators (KOPIAYU, KOPIBUDI2); give each order one creator's code"
@@ -431,7 +451,7 @@ def test_a_code_two_creators_share_or_an_order_with_two_creators_codes_refuses_t
 def test_a_month_row_beside_that_months_days_is_refused(session, shop) -> None:
     program, _ayu, _budi = shop
     data = b"code,date,month,orders,revenue\nKOPIAYU,,2026-11,9,900000\nKOPIAYU,2026-11-03,,1,100000\n"
-    report = import_promo_sales(session, SPECIALIST, program.id, data)
+    report = import_promo_sales(session, SPECIALIST, program.id, data, shop="website")
     assert report.refused
     assert [(line, str(reason)) for line, _name, reason in report.problems] == [
         (3, "Ayu's sales of 2026-11-03 to 2026-11-03 overlap those of row 2")
@@ -446,7 +466,7 @@ def test_merging_two_creators_keeps_their_promo_sales_added_up(session, shop) ->
         b"code,date,orders,revenue\n"
         b"KOPIAYU,2026-11-03,2,200000\nKOPIBUDI,2026-11-03,1,50000\nKOPIBUDI,2026-11-05,1,70000\n"
     )
-    import_promo_sales(session, SPECIALIST, program.id, data)
+    import_promo_sales(session, SPECIALIST, program.id, data, shop="website")
     merge_influencers(session, SPECIALIST, ayu.influencer_id, budi.influencer_id)
     session.flush()
     session.expire_all()
@@ -465,14 +485,16 @@ def test_a_merge_refuses_sales_it_cannot_add_up(session, shop) -> None:
     program, ayu, budi = shop
     # one file may give one creator a month and another a day of it: a merge cannot add those up
     both = b"code,date,month,orders,revenue\nKOPIAYU,,2026-11,2,200000\nKOPIBUDI,2026-11-01,,1,50000\n"
-    import_promo_sales(session, SPECIALIST, program.id, both)
-    with pytest.raises(DomainError, match="Both collaborations hold promo code sales from 2026-11-01"):
+    import_promo_sales(session, SPECIALIST, program.id, both, shop="website")
+    with pytest.raises(DomainError, match="Both collaborations hold promo code sales of website from 2026-11-01"):
         merge_influencers(session, SPECIALIST, ayu.influencer_id, budi.influencer_id)
 
 
 def test_a_tiktok_shop_order_export_reads_once_its_columns_are_mapped(session, shop) -> None:
     program, ayu, budi = shop
-    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK, file_name="tiktok.csv", mapping=TIKTOK_MAP)
+    report = import_promo_sales(
+        session, SPECIALIST, program.id, TIKTOK, file_name="tiktok.csv", mapping=TIKTOK_MAP, shop="tiktok_shop"
+    )
     assert report.rejected == 0, report.problems
     assert (report.not_sold, report.without_code, report.unmatched) == (1, 1, 1)
     assert [(line, name, str(reason)) for line, name, reason in report.problems] == [
@@ -489,13 +511,17 @@ def test_a_column_mapped_to_ignore_is_not_read(session, shop) -> None:
     program, ayu, _budi = shop
     # the status column ignored: the cancelled order counts again
     mapping = {**TIKTOK_MAP, "Order Status": "ignore"}
-    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=mapping)
+    report = import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=mapping, shop="tiktok_shop")
     assert report.not_sold == 0
     assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 3, Decimal("365000"))]
     # an ignored recognised column is not read: its unreadable figures refuse nothing
     data = b"code,date,orders,Net sales,revenue\nKOPIAYU,2026-11-03,1,not a figure,100000\n"
-    assert import_promo_sales(session, SPECIALIST, program.id, data, dry_run=True).refused  # Net sales read first
-    report = import_promo_sales(session, SPECIALIST, program.id, data, mapping={"Net sales": "ignore"})
+    assert import_promo_sales(
+        session, SPECIALIST, program.id, data, dry_run=True, shop="tiktok_shop"
+    ).refused  # Net sales read first
+    report = import_promo_sales(
+        session, SPECIALIST, program.id, data, mapping={"Net sales": "ignore"}, shop="tiktok_shop"
+    )
     assert not report.refused
     assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 1, Decimal("100000"))]
 
@@ -503,13 +529,17 @@ def test_a_column_mapped_to_ignore_is_not_read(session, shop) -> None:
 def test_an_explicit_mapping_comes_before_a_recognised_header(session, shop) -> None:
     program, ayu, _budi = shop
     data = b"code,date,orders,revenue,Paid out\nKOPIAYU,2026-11-03,1,999999,90000\n"
-    import_promo_sales(session, SPECIALIST, program.id, data, mapping={"paid_out": "net"})  # headers fold
+    import_promo_sales(
+        session, SPECIALIST, program.id, data, mapping={"paid_out": "net"}, shop="website"
+    )  # headers fold
     assert _stored(session, ayu.id) == [(D(2026, 11, 3), D(2026, 11, 3), 1, Decimal("90000"))]
 
 
 def test_a_shopee_export_in_bahasa_reads_gross_less_seller_vouchers_and_skips_cancelled_orders(session, shop) -> None:
     program, ayu, budi = shop
-    report = import_promo_sales(session, SPECIALIST, program.id, SHOPEE, file_name="Order.all.csv", mapping=SHOPEE_MAP)
+    report = import_promo_sales(
+        session, SPECIALIST, program.id, SHOPEE, file_name="Order.all.csv", mapping=SHOPEE_MAP, shop="shopee"
+    )
     assert report.rejected == 0, report.problems
     assert report.numbers is not None
     assert report.numbers.decimal == ","
@@ -523,25 +553,32 @@ def test_a_shopee_export_in_bahasa_reads_gross_less_seller_vouchers_and_skips_ca
 def test_without_a_mapping_an_order_export_is_refused_naming_the_missing_field(session, shop) -> None:
     program, _ayu, _budi = shop
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, TIKTOK)
+        import_promo_sales(session, SPECIALIST, program.id, TIKTOK, shop="tiktok_shop")
     assert refused.value.errors["file"].startswith("the file needs a discount code column")
     assert "--map COLUMN=code" in refused.value.errors["file"]
     assert refused.value.messages["file"].page_text is not None  # the page names its list of columns instead
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, SHOPEE)
+        import_promo_sales(session, SPECIALIST, program.id, SHOPEE, shop="shopee")
     assert refused.value.errors["file"].startswith("the file needs a net sales column")
     # a field that needs its partner is still refused: net sales without a code, discounts without gross sales
     with pytest.raises(FieldErrors) as refused:
         import_promo_sales(
-            session, SPECIALIST, program.id, TIKTOK, mapping={"Created Time": "day", "Order Amount": "net"}
+            session,
+            SPECIALIST,
+            program.id,
+            TIKTOK,
+            mapping={"Created Time": "day", "Order Amount": "net"},
+            shop="tiktok_shop",
         )
     assert refused.value.errors["file"].startswith("the file needs a discount code column")
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, SHOPEE, mapping={"Voucher Ditanggung Penjual": "discounts"})
+        import_promo_sales(
+            session, SPECIALIST, program.id, SHOPEE, mapping={"Voucher Ditanggung Penjual": "discounts"}, shop="shopee"
+        )
     assert refused.value.errors["file"].startswith("the file needs a net sales column")
     undated = {k: v for k, v in TIKTOK_MAP.items() if v != "day"}
     with pytest.raises(FieldErrors) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=undated)
+        import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=undated, shop="tiktok_shop")
     assert "no day or month column" in refused.value.errors["file"]
     assert session.scalar(select(func.count(PromoSale.id))) == 0
 
@@ -550,14 +587,14 @@ def test_a_mapping_naming_no_field_is_refused_naming_each(session, shop) -> None
     program, _ayu, _budi = shop
     mapping = {**TIKTOK_MAP, "Created Time": "Tanggal", "Paid Time": "paid"}
     with pytest.raises(MappingError) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=mapping)
+        import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=mapping, shop="tiktok_shop")
     assert str(refused.value) == (
         "The column mapping names 'paid', 'tanggal', which are not fields (fields: code, name, day, month, orders, "
         "order_id, net, line_net, gross, discounts, returns, total, currency, status, ignore)."
     )
     two = {**TIKTOK_MAP, "Order Refund Amount": "net"}
     with pytest.raises(MappingError) as refused:
-        import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=two)
+        import_promo_sales(session, SPECIALIST, program.id, TIKTOK, mapping=two, shop="tiktok_shop")
     assert str(refused.value).startswith(
         "Columns 'SKU Subtotal After Discount' and 'Order Refund Amount' are both mapped to net"
     )
@@ -596,14 +633,24 @@ def test_the_command_line_maps_columns_with_map(migrated_url: str, tmp_path) -> 
     path = tmp_path / "tiktok_orders.csv"
     path.write_bytes(TIKTOK)
     maps = [arg for column, name in TIKTOK_MAP.items() for arg in ("--map", f"{column}={name}")]
-    unmapped = run_cli("import", "promo-sales", "--program", str(program_id), str(path))
+    unmapped = run_cli("import", "promo-sales", "--program", str(program_id), "--shop", "tiktok_shop", str(path))
     assert unmapped.returncode == 2
     assert b"the file needs a discount code column" in unmapped.stderr
     assert b"--map COLUMN=code" in unmapped.stderr
-    bad = run_cli("import", "promo-sales", "--program", str(program_id), str(path), "--map", "Created Time=tanggal")
+    bad = run_cli(
+        "import",
+        "promo-sales",
+        "--program",
+        str(program_id),
+        "--shop",
+        "tiktok_shop",
+        str(path),
+        "--map",
+        "Created Time=tanggal",
+    )
     assert bad.returncode == 2
     assert b"--map Created Time=tanggal: 'tanggal' is not a field" in bad.stderr
-    done = run_cli("import", "promo-sales", "--program", str(program_id), str(path), *maps)
+    done = run_cli("import", "promo-sales", "--program", str(program_id), "--shop", "tiktok_shop", str(path), *maps)
     assert done.returncode == 1, done.stderr  # WELCOME10 is nobody's: reported, the others imported
     assert b"1 cancelled or refunded orders skipped" in done.stdout
     assert b"Ayu (KOPIAYU) 2026-11-03: 2 orders, 275000 IDR" in done.stdout

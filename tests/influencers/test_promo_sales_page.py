@@ -5,6 +5,7 @@ language) and imported, then listed per creator (AppTest, real database)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from tests import builders as b
 from tests.influencers.conftest import program_tab
 from tests.influencers.test_promo_order_lines import SHOPEE_LINES, SHOPEE_LINES_MAP
 from tests.influencers.test_promo_sales import BAHASA, SHOPEE, SHOPEE_MAP, SHOPIFY
+from tests.influencers.test_promo_sales_shops import SHOPEE_NOV, TIKTOK_NOV
 from tests.pages import open_page
 
 PROGRAMS = "pages/programs/programs.py"
@@ -46,6 +48,7 @@ def test_a_shopify_file_is_previewed_then_imported_and_listed_per_creator(migrat
     at = program_tab(open_page(app_test(), PROGRAMS), "results")
     at.file_uploader(key="prog_promo_csv").upload("sales_by_discount.csv", SHOPIFY, "text/csv").run()
     assert not at.exception, at.exception
+    assert _shop(at).value == "shopify"  # a Shopify report's shape: its shop is chosen already (it can be changed)
     infos = " | ".join(str(i.value) for i in at.info)
     assert "sales_by_discount.csv: 3 sale row(s) for 6 order(s), 0 row(s) with a code no creator" in infos
     assert "1 total row(s) were skipped." in " | ".join(str(c.value) for c in at.caption)
@@ -73,10 +76,17 @@ def test_an_unknown_code_is_shown_by_row_in_bahasa(migrated_url: str, app_test) 
     at = program_tab(open_page(app_test(), PROGRAMS, language="id"), "results")
     at.file_uploader(key="prog_promo_csv").upload("penjualan.csv", BAHASA, "text/csv").run()
     assert not at.exception, at.exception
+    _shop(at).select("tokopedia").run()
     problems = _cells(at, "problems", "id")
     assert "5" in problems
     assert "tidak ada kreator di program ini yang memiliki kode WELCOME10" in problems, problems
     assert "Rp1.250.000" in _cells(at, "preview")
+
+
+def _shop(at):
+    """The select of the shop the uploaded file's sales are from (its key carries the file's token)."""
+    (found,) = [box for box in at.selectbox if str(box.key).startswith("prog_promo_shop_")]
+    return found
 
 
 def _picker(at, column: str):
@@ -95,6 +105,7 @@ def test_a_shopee_export_in_bahasa_is_read_once_its_columns_are_chosen(migrated_
     at = program_tab(open_page(app_test(), PROGRAMS, language="id"), "results")
     at.file_uploader(key="prog_promo_csv").upload("Order.all.csv", SHOPEE, "text/csv").run()
     assert not at.exception, at.exception
+    _shop(at).select("shopee").run()
     assert "Kolom di file" in _texts(at.subheader)
     # recognised columns come with their field, the others wait for a choice; field names in Bahasa Indonesia
     assert _picker(at, "No. Pesanan").value == "order_id"
@@ -135,6 +146,7 @@ def test_a_column_chosen_to_be_left_out_is_not_read(migrated_url: str, app_test)
     _program(migrated_url)
     at = program_tab(open_page(app_test(), PROGRAMS), "results")
     at.file_uploader(key="prog_promo_csv").upload("Order.all.csv", SHOPEE, "text/csv").run()
+    _shop(at).select("shopee").run()
     for column, name in {**SHOPEE_MAP, "Status Pesanan": "ignore"}.items():
         _picker(at, column).select(name).run()
     assert not at.exception, at.exception
@@ -149,6 +161,7 @@ def test_a_shopee_export_with_a_row_per_product_line_is_read_in_bahasa(migrated_
     at = program_tab(open_page(app_test(), PROGRAMS, language="id"), "results")
     at.file_uploader(key="prog_promo_csv").upload("Order.all.csv", SHOPEE_LINES, "text/csv").run()
     assert not at.exception, at.exception
+    _shop(at).select("shopee").run()
     assert _picker(at, "No. Pesanan").value == "order_id"
     line_sales = _picker(at, "Total Harga Produk")
     assert "Penjualan bersih per baris" in line_sales.options
@@ -178,3 +191,48 @@ def test_a_shopee_export_with_a_row_per_product_line_is_read_in_bahasa(migrated_
     with session_scope(migrated_url) as s:
         stored = sorted((r.period_start, r.orders, r.revenue) for r in s.scalars(select(PromoSale)))
     assert stored == [(dt.date(2026, 11, 3), 2, Decimal("1435000")), (dt.date(2026, 11, 4), 1, Decimal("320000"))]
+
+
+def test_each_shops_file_is_imported_under_its_shop_and_shown_per_shop_in_bahasa(migrated_url: str, app_test) -> None:
+    _program(migrated_url)
+    at = program_tab(open_page(app_test(), PROGRAMS, language="id"), "results")
+    at.file_uploader(key="prog_promo_csv").upload("november.csv", SHOPEE_NOV, "text/csv").run()
+    assert not at.exception, at.exception
+    shop = _shop(at)
+    assert shop.label == "Toko asal penjualan"
+    assert shop.value is None  # a hand-made sheet says no shop: the import waits for a choice
+    assert {"Shopee", "Tokopedia", "TikTok Shop", "Situs web sendiri", "Toko lain"} <= set(shop.options)
+    assert "tiktok_shop" not in shop.options  # labels, never codes
+    assert "Pilih toko asal penjualan ini untuk melihat apa yang akan diimpor berkas ini." in _texts(at.info)
+    assert not [b for b in at.button if b.key == "prog_promo_go"]
+    shop.select("shopee").run()
+    assert not at.exception, at.exception
+    at.button(key="prog_promo_go").click().run()
+    assert not at.exception, at.exception
+    # November's TikTok Shop file: the same days, another shop; Shopee's sales stay and add up
+    at.file_uploader(key="prog_promo_csv").upload("november-tiktok.csv", TIKTOK_NOV, "text/csv").run()
+    assert not at.exception, at.exception
+    assert _shop(at).value is None  # another file: its own choice
+    _shop(at).select("tiktok_shop").run()
+    captions = _texts(at.caption)
+    assert "3 baris penjualan toko lain yang tersimpan pada hari-hari ini tetap ada dan dijumlahkan" in captions
+    assert "Impor ini menggantikan" not in captions  # nothing of TikTok Shop stored yet
+    at.button(key="prog_promo_go").click().run()
+    assert not at.exception, at.exception
+    with session_scope(migrated_url) as s:
+        stored = sorted((r.shop, r.period_start, r.orders) for r in s.scalars(select(PromoSale)))
+    assert [x[0] for x in stored] == ["shopee"] * 3 + ["tiktok_shop"] * 2
+    at.run()
+    sales = next(e for e in at.dataframe if "promo_code" in e.value.columns)
+    assert list(sales.value["shop"]) == ["Shopee", "TikTok Shop", "Shopee", "TikTok Shop"]  # labels
+    assert list(sales.value["influencer"]) == ["Ayu", "Ayu", "Budi", "Budi"]
+    assert json.loads(sales.proto.columns)["shop"]["label"] == "Toko"  # the column's header in Bahasa Indonesia
+    per_shop = next(e for e in at.dataframe if "creators" in e.value.columns)
+    assert [tuple(r) for r in per_shop.value[["shop", "creators", "orders", "revenue"]].itertuples(index=False)] == [
+        ("Shopee", "2", "4", "Rp350.000"),
+        ("TikTok Shop", "2", "5", "Rp530.000"),
+    ]
+    assert "Per toko" in _texts(at.markdown)
+    # the creators' figures add up every shop's: Ayu 6 orders (3 Shopee + 3 TikTok Shop), Rp750.000
+    results = next(e.value for e in at.dataframe if "stage" in e.value.columns)
+    assert "Rp750.000" in [str(v) for c in results.columns for v in results[c]]
