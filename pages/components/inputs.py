@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 import streamlit as st
 from pydantic import ValidationError
@@ -38,6 +39,8 @@ from db.validation import validation_messages
 from pages.components.i18n import N_, _, current_locale, date_text, month_text, picker_format
 from pages.components.money import money
 from pages.components.terms import ROLE_LABELS, code_label, field_label, term
+
+T = TypeVar("T")
 
 # A database failure that is not a domain refusal (a DataError, a lost connection): said in words, never the
 # driver's text, which can hold SQL and values.
@@ -85,6 +88,32 @@ def error_text(exc: BaseException, labels: dict[str, str] | None = None) -> str:
     return _("Something went wrong; nothing was saved. Try again, or tell your admin.")
 
 
+def _typed_field(
+    label: str,
+    key: str,
+    parse: Callable[[str], T | None],
+    shown: Callable[[T], str],
+    *,
+    help: str | None,
+    placeholder: str | None = None,
+    container=st,
+) -> T | None:
+    """THE typed field: a text input whose text `parse` reads (None while empty, or for a blank marker such as
+    `-`); under it what was understood ("Understood as `shown(value)`") or the refusal in the user's words."""
+    text = container.text_input(label, key=key, help=help, placeholder=placeholder)
+    if not (text or "").strip():
+        return None
+    try:
+        value = parse(text)
+    except ParseError as exc:
+        container.error(error_text(exc), icon=":material/error:")
+        return None
+    if value is None:
+        return None
+    container.caption(_("Understood as {value}", value=shown(value)))
+    return value
+
+
 def amount_input(
     label: str,
     currency: str,
@@ -99,35 +128,29 @@ def amount_input(
     locale = current_locale()
     if key not in st.session_state and value is not None:
         st.session_state[key] = money(value, currency)
-    text = container.text_input(
+    example = amount_example(currency, locale)
+    return _typed_field(
         label,
-        key=key,
-        help=help or _("Type it as you write it, e.g. {example}", example=amount_example(currency, locale)),
-        placeholder=amount_example(currency, locale),
+        key,
+        lambda text: parse_amount(text, currency, locale, field=label, allow_negative=allow_negative),
+        lambda amount: money(amount, currency),
+        help=help or _("Type it as you write it, e.g. {example}", example=example),
+        placeholder=example,
+        container=container,
     )
-    if not (text or "").strip():
-        return None
-    try:
-        amount = parse_amount(text, currency, locale, field=label, allow_negative=allow_negative)
-    except ParseError as exc:
-        container.error(error_text(exc), icon=":material/error:")
-        return None
-    container.caption(_("Understood as {amount}", amount=money(amount, currency)))
-    return amount
 
 
 def rate_input(label: str, *, key: str, help: str | None = None, container=st) -> Decimal | None:
     """A text field for an FX rate (all significant digits kept); None while empty or refused."""
-    text = container.text_input(label, key=key, help=help)
-    if not (text or "").strip():
-        return None
-    try:
-        rate = parse_rate(text, current_locale(), field=label)
-    except ParseError as exc:
-        container.error(error_text(exc), icon=":material/error:")
-        return None
-    container.caption(_("Understood as {rate}", rate=f"{rate:f}"))
-    return rate
+    locale = current_locale()
+    return _typed_field(
+        label,
+        key,
+        lambda text: parse_rate(text, locale, field=label),
+        lambda rate: f"{rate:f}",
+        help=help,
+        container=container,
+    )
 
 
 def _typed(key: str) -> str:
@@ -164,24 +187,15 @@ def count_input(
     if key not in st.session_state and value is not None:
         st.session_state[key] = format_count(value, locale)
     example = count_example(locale)
-    text = container.text_input(
+    return _typed_field(
         label,
-        key=key,
+        key,
+        lambda text: parse_count(text, locale, field=field or label, minimum=minimum),
+        describe or (lambda count: format_count(count, locale)),
         help=help or _("Type it as you write it, e.g. {example}", example=example),
         placeholder=example,
+        container=container,
     )
-    if not (text or "").strip():
-        return None
-    try:
-        count = parse_count(text, locale, field=field or label, minimum=minimum)
-    except ParseError as exc:
-        container.error(error_text(exc), icon=":material/error:")
-        return None
-    if count is None:  # a blank marker such as "-": nothing typed
-        return None
-    shown = describe(count) if describe else format_count(count, locale)
-    container.caption(_("Understood as {count}", count=shown))
-    return count
 
 
 def percent_input(
@@ -200,23 +214,15 @@ def percent_input(
     if key not in st.session_state and value is not None:
         st.session_state[key] = format_percent(value, locale)
     example = percent_example(locale)
-    text = container.text_input(
+    return _typed_field(
         label,
-        key=key,
+        key,
+        lambda text: parse_percent(text, locale, field=field or label),
+        lambda percent: format_percent(percent, locale) + "%",
         help=help or _("A percent from 0 to 100, typed as you write it, e.g. {example}", example=example),
         placeholder=example,
+        container=container,
     )
-    if not (text or "").strip():
-        return None
-    try:
-        percent = parse_percent(text, locale, field=field or label)
-    except ParseError as exc:
-        container.error(error_text(exc), icon=":material/error:")
-        return None
-    if percent is None:
-        return None
-    container.caption(_("Understood as {percent}", percent=format_percent(percent, locale) + "%"))
-    return percent
 
 
 # The picker takes any date a person can type. With bounds of 2000..2100 the browser quietly drops a typed

@@ -384,8 +384,10 @@ def _promo_import(actor: Actor, program_id: int) -> None:
         st.info(_("Choose the shop these sales are from to see what the file would import."))
         form_feedback("prog_promo_csv")
         return
-    preview = dry_run(
-        lambda session: promo_sales.import_promo_sales(
+
+    def run_import(session, *, only_preview: bool = False) -> promo_sales.PromoSalesImport:
+        """The one import call of this upload, its preview and its real run alike."""
+        return promo_sales.import_promo_sales(
             session,
             actor,
             program_id,
@@ -393,11 +395,12 @@ def _promo_import(actor: Actor, program_id: int) -> None:
             shop=shop,
             file_name=upload.name,
             period=period,
-            dry_run=True,
+            dry_run=only_preview,
             mapping=mapping,
             date_order=date_order,
         )
-    )
+
+    preview = dry_run(lambda session: run_import(session, only_preview=True))
     if preview is None:
         return
     st.info(
@@ -451,17 +454,7 @@ def _promo_import(actor: Actor, program_id: int) -> None:
         holder: dict[str, Any] = {}
 
         def do_import(session) -> None:
-            holder["r"] = promo_sales.import_promo_sales(
-                session,
-                actor,
-                program_id,
-                data,
-                shop=shop,
-                file_name=upload.name,
-                period=period,
-                mapping=mapping,
-                date_order=date_order,
-            )
+            holder["r"] = run_import(session)
 
         if run_action("prog_promo_csv", do_import):
             report = holder["r"]
