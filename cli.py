@@ -312,16 +312,37 @@ def export(
 @command_errors
 def fx_import(
     file: Annotated[Path, typer.Argument(help="CSV with date,from,to,rate[,source] columns.", exists=False)],
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            "--date-order",
+            help="dmy (day/month/year) or mdy (month/day/year): the order of numeric dates like 03/11/2026 when "
+            "no value has a part above 12 and the date column is not headed Tanggal (which writes day first).",
+        ),
+    ] = None,
 ) -> None:
-    """Import FX rates from CSV (one rate: 1 FROM = RATE TO on DATE); rows with problems are reported."""
+    """Import FX rates from CSV (one rate: 1 FROM = RATE TO on DATE); rows with problems are reported. A file
+    whose numeric dates read both ways (03/11/2026, no day above 12) under an English header needs --date-order."""
     from db.engine import session_scope
+    from db.parse import DATE_ORDERS
     from finance.fx import import_rates_csv
 
     if not file.is_file():
         raise CommandError(f"{file} does not exist")
+    order = date_order.strip().lower() if date_order is not None else None
+    if order is not None and order not in DATE_ORDERS:
+        raise CommandError(f"--date-order {date_order}: use dmy (day/month/year) or mdy (month/day/year)")
     prepare_database()
     with session_scope() as session:
-        result = import_rates_csv(session, CLI_ACTOR, file.read_bytes(), source=f"csv:{file.name}")
+        result = import_rates_csv(
+            session,
+            CLI_ACTOR,
+            file.read_bytes(),
+            source=f"csv:{file.name}",
+            date_order=order,  # type: ignore[arg-type]  # checked against DATE_ORDERS above
+        )
+    for note in result.dates:
+        out.print(str(note), markup=False, highlight=False)
     for warning in result.warnings:  # never a refusal: e.g. the last row may be cut
         err.print(f"warning: {warning}", markup=False, highlight=False)
     for problem in result.errors:

@@ -980,6 +980,20 @@ DATE_ORDER_UNKNOWN_ONE = N_(
     "neither part is above 12, and the file's language does not say which; {fix}"
 )
 DATE_ORDER_FIX = N_("say which order the file writes")
+# How a person says the order, for an import with a command line option `--date-order` and a "Date order" select
+# on its page (`date_order_fix`), and the refusal of an order that is neither `dmy` nor `mdy`.
+DATE_ORDER_OPTION = N_("give the order: --date-order dmy (day/month/year) or --date-order mdy (month/day/year)")
+DATE_ORDER_OPTION_PAGE = N_("choose it in Date order above (day/month/year or month/day/year)")
+NOT_A_DATE_ORDER = N_("{value} is not a date order; use dmy (day/month/year) or mdy (month/day/year)")
+DATES_READ = {  # what decided a date column's order, as previews and command lines say it (`dates_read`)
+    ("values", "dmy"): N_("Dates of column '{column}' are read day/month/year ({value} in row {row})."),
+    ("values", "mdy"): N_("Dates of column '{column}' are read month/day/year ({value} in row {row})."),
+    ("language", "dmy"): N_(
+        "Dates of column '{column}' are read day/month/year (its headers are in Bahasa Indonesia)."
+    ),
+    ("chosen", "dmy"): N_("Dates of column '{column}' are read day/month/year, as chosen."),
+    ("chosen", "mdy"): N_("Dates of column '{column}' are read month/day/year, as chosen."),
+}
 
 
 @dataclass(frozen=True)
@@ -1079,3 +1093,22 @@ def decide_date_order(
         params |= {"second": either[1][1], "second_row": either[1][0]}
         return DateOrder(None, needs_choice=True, problem=Message(DATE_ORDER_UNKNOWN, params))
     return DateOrder(None, needs_choice=True, problem=Message(DATE_ORDER_UNKNOWN_ONE, params))
+
+
+def date_order_fix() -> Message:
+    """The `fix` of `decide_date_order` for an import offering `--date-order` on its command line and a "Date
+    order" select on its page (`pages.components.date_order`): each names its own."""
+    return Message(DATE_ORDER_OPTION, page_text=DATE_ORDER_OPTION_PAGE)
+
+
+def dates_read(decided: DateOrder, column: str) -> Message | None:
+    """What decided the order of column `column`'s numeric dates, as an import's preview and command line say it
+    ("Dates of column 'Tanggal' are read day/month/year (25/11/2026 in row 3)."); None when nothing needed
+    deciding (no date reads two ways) or nothing decided (`DateOrder.problem` says why)."""
+    template = DATES_READ.get((decided.source or "", decided.order or ""))
+    if template is None:
+        return None
+    params: dict[str, object] = {"column": column}
+    if decided.evidence is not None:
+        params |= {"row": decided.evidence[0], "value": decided.evidence[1]}
+    return Message(template, params)

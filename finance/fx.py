@@ -39,7 +39,17 @@ from db.calendar import month_end, month_start, workspace_today
 from db.engine import savepoint
 from db.errors import N_, Codes, Day, DomainError, Message, Month, as_message, period_param
 from db.money import currency_code, is_currency, quantize
-from db.parse import parse_date, parse_rate
+from db.parse import (
+    DATE_ORDERS,
+    NOT_A_DATE_ORDER,
+    DateOrder,
+    DateOrderCode,
+    date_order_fix,
+    dates_read,
+    decide_date_order,
+    parse_date,
+    parse_rate,
+)
 from db.reads import beside
 from db.roles import Actor, require
 from db.settings import ORIGIN_DEFAULT, ORIGIN_ENVIRONMENT, ORIGIN_SETTING, get_setting, setting_with_origin
@@ -579,10 +589,11 @@ def _rate(value: object, locale: str | None = "en_US") -> Decimal:
         raise FxError(exc.message) from None
 
 
-def _date(value: object) -> dt.date:
-    """A date (`db.parse.parse_date`: ISO and the common written forms, 2000-2100), or FxError naming the field."""
+def _date(value: object, order: DateOrderCode | None = None) -> dt.date:
+    """A date (`db.parse.parse_date`: ISO and the common written forms, 2000-2100; numeric ones in `order`, the
+    file column's, when given), or FxError naming the field."""
     try:
-        return parse_date(value, None, field="date")  # type: ignore[arg-type]
+        return parse_date(value, None, field="date", order=order)  # type: ignore[arg-type]
     except DomainError as exc:
         raise FxError(exc.message) from None
 
@@ -644,9 +655,11 @@ HEADER_ALIASES = {
     "date": "date",
     "tanggal": "date",
     "from": "from",
+    "dari": "from",
     "from_currency": "from",
     "base": "from",
     "to": "to",
+    "ke": "to",
     "to_currency": "to",
     "quote": "to",
     "rate": "rate",
@@ -654,6 +667,9 @@ HEADER_ALIASES = {
     "source": "source",
     "sumber": "source",
 }
+# A date column headed in Bahasa Indonesia: its numeric dates that read both ways are day first (03/11/2026 is
+# 3 November), as Indonesia writes them (`db.parse.decide_date_order`, the file's language).
+BAHASA_DATE_HEADERS = frozenset({"tanggal"})
 MAX_FILE_ROWS = 200_000
 FX_LIMITS = Limits(max_rows=MAX_FILE_ROWS)
 
@@ -667,18 +683,33 @@ class ImportResult:
     problems: list[tuple[int, Message]] = field(default_factory=list)  # (row, reason) for pages to translate
     # about the whole file, never a refusal: its last row may be cut (db.tabular.unterminated_warning)
     warnings: list[Message] = field(default_factory=list)
+    # how the date column's numeric dates were read, when they needed an order (`db.parse.dates_read`)
+    dates: list[Message] = field(default_factory=list)
 
 
-def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: str = "csv") -> ImportResult:
+def import_rates_csv(
+    session: Session,
+    actor: Actor,
+    data: bytes | str,
+    source: str = "csv",
+    *,
+    date_order: DateOrderCode | None = None,
+) -> ImportResult:
     """Import FX rates from a file: Pantau's `date,from,to,rate[,source]` CSV, or Bank Indonesia's JISDOR
     download (CSV or XLSX; see `read_jisdor`), stored as USD->IDR with source `jisdor`.
 
     The file is read by the one tabular reader (`db.tabular.read_table`: any encoding, delimiter and line
     ending, XLSX/XLS, the header below title lines); a file it cannot read is an `FxError` carrying the reader's
-    one sentence. A bad row is rejected whole and reported (row, field, reason); the valid rows are written, all
-    in the caller's transaction. A last row that may be cut (no line break at the end of the file) is a warning
-    (`ImportResult.warnings`)."""
+    one sentence. The day/month order of the date column's numeric dates (`03/11/2026`) is decided once for the
+    whole column (`db.parse.decide_date_order`): `date_order` (`dmy`, `mdy`) when given, else a value with a part
+    above 12, else the header's language (`Tanggal`: day first); a column written both ways, or one whose
+    dates all read both ways under an English header without `date_order`, is an `FxError` naming the column
+    and two rows, and nothing is written. A bad row is rejected whole and reported (row, field, reason); the
+    valid rows are written, all in the caller's transaction. A last row that may be cut (no line break at the
+    end of the file) is a warning (`ImportResult.warnings`)."""
     require(actor, "fx.edit")
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise FxError(NOT_A_DATE_ORDER, value=str(date_order)[:20])
     table = _read_file(data)
     header = list(table.header)
     columns = [HEADER_ALIASES.get(h.lower()) for h in header]
@@ -687,11 +718,17 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
     flagged = _flagged_rows(table)
     if not missing:
         sound = [row for row in table.rows if row.line not in flagged]
+        decided = _pantau_date_order(header, columns, sound, date_order)
+        if decided.problem is not None:
+            raise FxError(decided.problem)
         pantau = _pantau_records(sound, columns, source)
-        return _with_warnings(_store_rates(session, actor, pantau, _flag_problems(flagged), "pantau"), table)
+        result = _store_rates(session, actor, pantau, _flag_problems(flagged), "pantau", decided.order)
+        note = dates_read(decided, header[columns.index("date")][:60])
+        result.dates = [note] if note is not None else []
+        return _with_warnings(result, table)
     rows: list[Sequence[object]] = [header, *(_cells(table, row.cells) for row in table.rows)]
     lines = [table.header_line, *(row.line for row in table.rows)]
-    jisdor = read_jisdor(rows, lines=lines)
+    jisdor = read_jisdor(rows, lines=lines, date_order=date_order)
     if jisdor is None:
         raise FxError(
             N_("The FX file has no {columns} column (header: {header})"),
@@ -707,6 +744,34 @@ def import_rates_csv(session: Session, actor: Actor, data: bytes | str, source: 
     problems: list[tuple[int, str | Message]] = [(n, reason) for n, reason in jisdor.problems if n not in flagged]
     problems += _flag_problems({line: flags for line, flags in flagged.items() if line in read})
     return _with_warnings(_store_rates(session, actor, records, problems, "jisdor"), table)
+
+
+def _pantau_date_order(
+    header: Sequence[str], columns: list[str | None], rows: Sequence[Row], chosen: DateOrderCode | None
+) -> DateOrder:
+    """The order of the date column's numeric dates (`db.parse.decide_date_order`), the reader's flagged rows
+    left out: `chosen`, else its values, else its header's language (`Tanggal`: day first)."""
+    at = columns.index("date")
+    locale = "id" if header[at].strip().lower() in BAHASA_DATE_HEADERS else None
+    cells = [(row.line, row.cells[at]) for row in rows]
+    return decide_date_order(cells, column=header[at][:60], locale=locale, chosen=chosen, fix=date_order_fix())
+
+
+def date_order_needed(data: bytes | str) -> bool:
+    """Whether a Pantau-format FX file's numeric dates read both ways and neither their values nor the date
+    column's header decide (`03/11/2026` and `04/11/2026` under `date`): a page then asks for the date order.
+    False for every other file (JISDOR is Indonesian: day first), and for a file the import refuses anyway."""
+    try:
+        table = _read_file(data)
+    except FxError:
+        return False
+    header = list(table.header)
+    columns = [HEADER_ALIASES.get(h.lower()) for h in header]
+    if any(c not in columns for c in ("date", "from", "to", "rate")):
+        return False
+    flagged = _flagged_rows(table)
+    sound = [row for row in table.rows if row.line not in flagged]
+    return _pantau_date_order(header, columns, sound, None).needs_choice
 
 
 def _with_warnings(result: ImportResult, table: Table) -> ImportResult:
@@ -763,13 +828,14 @@ def _store_rates(
     records: list[_Record],
     refused: Sequence[tuple[int, str | Message]],
     file_format: str,
+    order: DateOrderCode | None = None,
 ) -> ImportResult:
     created = updated = 0
     problems: list[tuple[int, Message]] = [(number, as_message(reason)) for number, reason in refused]
     seen: set[tuple[dt.date, str, str]] = set()
     for number, day_cell, src_cell, dst_cell, rate_cell, row_source in records:
         try:
-            day = _date(day_cell)
+            day = _date(day_cell, order)
             src, dst = _code(str(src_cell), "from"), _code(str(dst_cell), "to")
             if (day, src, dst) in seen:
                 raise FxError(N_("{pair} {day} appears twice in the file"), pair=f"{src}->{dst}", day=Day(day))
@@ -885,14 +951,21 @@ def jisdor_header(rows: Sequence[Sequence[object]]) -> tuple[int, int, int] | No
     return None
 
 
-def read_jisdor(rows: Sequence[Sequence[object]], lines: Sequence[int] | None = None) -> JisdorTable | None:
+def read_jisdor(
+    rows: Sequence[Sequence[object]],
+    lines: Sequence[int] | None = None,
+    *,
+    date_order: DateOrderCode | None = None,
+) -> JisdorTable | None:
     """Read Bank Indonesia's "Kurs Referensi JISDOR" download from rows of cells (CSV or XLSX), or None when
     the rows are not shaped like it.
 
-    Dates: ISO, day/month/year (Indonesian order) or month/day/year when the file says so (a day above 12
-    in second place, or a time with AM/PM), `30 Oktober 2026` / `30 Okt 2026` / `30 October 2026`, or XLSX
-    dates. Rates: IDR per 1 USD as `16.234,00`, `16,234.00`, `Rp 16.234`, or XLSX numbers; the decimal mark is
-    decided once for the whole file. Rows without a date and a rate (notes under the table) are skipped."""
+    Dates: ISO, numeric in the order decided once for the column (`db.parse.decide_date_order`: `date_order`
+    when given, else a part above 12, else the file's language: day/month/year, Indonesian, unless a time with
+    AM/PM says the site wrote it in US English, month/day/year; a column written both ways is an `FxError`
+    naming two rows), `30 Oktober 2026` / `30 Okt 2026` / `30 October 2026`, or XLSX dates.
+    Rates: IDR per 1 USD as `16.234,00`, `16,234.00`, `Rp 16.234`, or XLSX numbers; the decimal mark is decided
+    once for the whole file. Rows without a date and a rate (notes under the table) are skipped."""
     found = jisdor_header(rows)
     if found is None:
         return None
@@ -901,7 +974,17 @@ def read_jisdor(rows: Sequence[Sequence[object]], lines: Sequence[int] | None = 
     body = [(number(index), list(rows[index])) for index in range(header + 1, len(rows))]
     cells = [(n, _cell(r, date_col), _cell(r, rate_col)) for n, r in body if any(_text(c) for c in r)]
     table = JisdorTable()
-    month_first = _month_first([d for _n, d, _r in cells])
+    dates = [(n, d) for n, d, _r in cells]
+    decided = decide_date_order(
+        dates,
+        column=_text(_cell(rows[header], date_col))[:60],
+        locale="en_US" if any(_written_am_pm(d) for _n, d in dates) else "id",
+        chosen=date_order,
+        fix=date_order_fix(),
+    )
+    if decided.problem is not None:
+        raise FxError(decided.problem)
+    month_first = decided.order == "mdy"
     decimal_mark = _decimal_mark([r for _n, _d, r in cells if isinstance(r, str)])
     for line_no, day_cell, rate_cell in cells:
         day = _jisdor_day(day_cell, month_first)
@@ -939,15 +1022,10 @@ def _month_names() -> dict[str, int]:
 _MONTHS = _month_names()
 
 
-def _month_first(cells: Iterable[object]) -> bool:
-    """Whether the file's a/b/yyyy dates are month first (US, as .NET writes them with AM/PM)."""
-    day_first = month_first = False
-    for cell in cells:
-        match = _NUMERIC_DAY.fullmatch(_text(cell)) if isinstance(cell, str) else None
-        if match:
-            day_first |= int(match[1]) > 12
-            month_first |= int(match[2]) > 12 or bool(match[4])
-    return month_first and not day_first
+def _written_am_pm(cell: object) -> bool:
+    """Whether a date cell carries a time with AM/PM (`10/30/2026 12:00:00 AM`): written in US English."""
+    match = _NUMERIC_DAY.fullmatch(_text(cell)) if isinstance(cell, str) else None
+    return bool(match and match[4])
 
 
 def _jisdor_day(cell: object, month_first: bool) -> dt.date | str | None:

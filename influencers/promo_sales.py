@@ -49,9 +49,12 @@ from db.errors import N_, Amount, Codes, Day, DomainError, FieldErrors, Message,
 from db.money import currency_code, is_currency
 from db.parse import (
     DATE_ORDERS,
+    NOT_A_DATE_ORDER,
     DateOrder,
     DateOrderCode,
     ParseError,
+    date_order_fix,
+    dates_read,
     decide_date_order,
     is_blank,
     parse_amount,
@@ -249,19 +252,6 @@ AMBIGUOUS_FIGURE = N_(
     "other figures."
 )
 NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
-# How the person says the date order of a file whose numeric dates read both ways (db.parse.decide_date_order)
-DATE_ORDER_FIX = N_("give the order: --date-order dmy (day/month/year) or --date-order mdy (month/day/year)")
-DATE_ORDER_FIX_PAGE = N_("choose it in Date order above (day/month/year or month/day/year)")
-NOT_A_DATE_ORDER = N_("{value} is not a date order; use dmy (day/month/year) or mdy (month/day/year)")
-DATES_READ = {  # what decided a date column's order, as the preview and the command line say it
-    ("values", "dmy"): N_("Dates of column '{column}' are read day/month/year ({value} in row {row})."),
-    ("values", "mdy"): N_("Dates of column '{column}' are read month/day/year ({value} in row {row})."),
-    ("language", "dmy"): N_(
-        "Dates of column '{column}' are read day/month/year (its headers are in Bahasa Indonesia)."
-    ),
-    ("chosen", "dmy"): N_("Dates of column '{column}' are read day/month/year, as chosen."),
-    ("chosen", "mdy"): N_("Dates of column '{column}' are read month/day/year, as chosen."),
-}
 DATE_FIELDS = ("day", "month")  # the columns whose numeric dates need an order
 
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -492,7 +482,7 @@ def _date_orders(table: Table, columns: _Columns, chosen: DateOrderCode | None) 
     its values, else the file's language (Bahasa Indonesia headers: day first; English headers do not say),
     else the person's `chosen` order. Rows the reader flagged (cut off, too many cells) take no part."""
     locale = "id" if _language(table.header) == "id" else None
-    fix = Message(DATE_ORDER_FIX, page_text=DATE_ORDER_FIX_PAGE)
+    fix = date_order_fix()
     orders: dict[str, DateOrder] = {}
     for name in DATE_FIELDS:
         position = columns.positions.get(name)
@@ -505,16 +495,8 @@ def _date_orders(table: Table, columns: _Columns, chosen: DateOrderCode | None) 
 
 
 def _dates_read(table: Table, columns: _Columns, orders: dict[str, DateOrder]) -> list[Message]:
-    notes = []
-    for name, decided in orders.items():
-        template = DATES_READ.get((decided.source or "", decided.order or ""))
-        if template is None:
-            continue
-        params: dict[str, object] = {"column": table.header[columns.positions[name]][:60]}
-        if decided.evidence is not None:
-            params |= {"row": decided.evidence[0], "value": decided.evidence[1]}
-        notes.append(Message(template, params))
-    return notes
+    notes = [dates_read(decided, table.header[columns.positions[name]][:60]) for name, decided in orders.items()]
+    return [note for note in notes if note is not None]
 
 
 def date_order_needed(data: bytes, file_name: str = "sales.csv", mapping: dict[str, str] | None = None) -> bool:

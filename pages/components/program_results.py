@@ -14,11 +14,12 @@ import streamlit as st
 from db.column_map import IGNORE
 from db.engine import session_scope
 from db.errors import N_, FieldErrors
-from db.parse import DATE_ORDERS, DateOrderCode
+from db.parse import DateOrderCode
 from db.roles import Actor
 from influencers import charts, promo_sales, roi
 from pages.components.charts import chart
 from pages.components.column_picker import column_pickers
+from pages.components.date_order import date_order_select
 from pages.components.i18n import _, date_text
 from pages.components.import_preview import dry_run, number_convention_caption
 from pages.components.influencer_forms import form_feedback, run_action
@@ -167,11 +168,6 @@ PROMO_FIELD_LABELS = {
     "total": N_("Total sales (with tax and shipping)"),
 }
 PROMO_CHOICES = tuple(PROMO_FIELD_LABELS)
-# The date orders a file whose numeric dates read both ways may be read in (`db.parse.DATE_ORDERS`).
-DATE_ORDER_LABELS = {
-    "dmy": N_("Day/month/year (03/11/2026 is 3 November 2026)"),
-    "mdy": N_("Month/day/year (03/11/2026 is March 11, 2026)"),
-}
 
 
 def _sales_labels() -> dict[str, str]:
@@ -337,22 +333,14 @@ def _promo_mapping(data: bytes, file_name: str) -> dict[str, str] | None:
 def _date_order(data: bytes, file_name: str, mapping: dict[str, str]) -> DateOrderCode | None:
     """The "Date order" choice, shown only when the file's numeric dates read both ways (`03/11/2026` in a file with
     English headers and no day above 12): None until the person chooses, and for every other file."""
-    if not promo_sales.date_order_needed(data, file_name, mapping):
-        return None
-    labels = {code: _(text) for code, text in DATE_ORDER_LABELS.items()}
-    chosen: DateOrderCode | None = st.selectbox(
-        _("Date order"),
-        DATE_ORDERS,
-        index=None,
-        format_func=lambda code: labels[code],
-        placeholder=_("Choose how the file writes its dates"),
+    return date_order_select(
+        promo_sales.date_order_needed(data, file_name, mapping),
+        key="prog_promo_date_order",
         help=_(
             "The file's dates could be day first or month first: none has a day above 12 and its headers do not "
             "say. Check a date you know in the shop's seller centre."
         ),
-        key="prog_promo_date_order",
     )
-    return chosen
 
 
 def _promo_import(actor: Actor, program_id: int) -> None:

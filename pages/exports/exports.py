@@ -15,11 +15,12 @@ from db.roles import PermissionDenied
 from db.settings import set_setting
 from finance.close import CloseError, close_month, reopen_month
 from finance.exports import EXPORTS, XLSX_MIME, ExportError, file_name, record_export
-from finance.fx import POLICIES, import_rates_csv, set_rate
+from finance.fx import POLICIES, date_order_needed, import_rates_csv, set_rate
 from finance.reconcile import reconcile_month
 from influencers.fees import RECOGNITION
 from pages.components.auth import require_page
 from pages.components.data import clear_caches, day_values, db_key, moment_values, today
+from pages.components.date_order import date_order_select
 from pages.components.empty import empty_state
 from pages.components.finance_exports import (
     ORIGIN_TERMS,
@@ -217,10 +218,22 @@ with tab_fx:
                     except (DomainError, PermissionDenied) as exc:
                         st.error(error_text(exc))
         upload = st.file_uploader(_("Import FX rates from CSV"), type=["csv"], key="exports_fx_upload")
+        fx_date_order = None
+        if upload is not None:
+            fx_date_order = date_order_select(
+                date_order_needed(upload.getvalue()),
+                key="exports_fx_date_order",
+                help=_(
+                    "The file's dates could be day first or month first: none has a day above 12 and its date "
+                    "column is not headed Tanggal. Check a date you know, such as a month's last rate."
+                ),
+            )
         if upload is not None and st.button(_("Import rates"), key="exports_fx_import"):
             try:
                 with session_scope() as s:
-                    result = import_rates_csv(s, actor, upload.getvalue(), source=f"csv:{upload.name}")
+                    result = import_rates_csv(
+                        s, actor, upload.getvalue(), source=f"csv:{upload.name}", date_order=fx_date_order
+                    )
                 clear_caches()
                 st.success(
                     _(
@@ -230,6 +243,8 @@ with tab_fx:
                         rejected=len(result.errors),
                     )
                 )
+                for note in result.dates:
+                    st.caption(message_text(note))
                 for warning in result.warnings:  # e.g. the last row may be cut: a warning, never a refusal
                     st.warning(message_text(warning))
                 for line, problem in result.problems:
