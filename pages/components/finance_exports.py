@@ -107,6 +107,7 @@ DOMAIN_MESSAGES = (
     N_("Amount"),
     N_("Quantity"),
     N_("FX rate"),
+    N_("Percent"),
     N_("{kind}: {value} is not a number and cannot be stored."),
     N_("{kind}: {value} is not a finite number and cannot be stored."),
     N_("{kind}: {value} is beyond the largest value that can be stored, {bound}."),
