@@ -341,6 +341,8 @@ def fx_import(
             source=f"csv:{file.name}",
             date_order=order,  # type: ignore[arg-type]  # checked against DATE_ORDERS above
         )
+    if result.numbers is not None:
+        out.print(str(result.numbers.read_with()), markup=False, highlight=False)
     for note in result.dates:
         out.print(str(note), markup=False, highlight=False)
     for warning in result.warnings:  # never a refusal: e.g. the last row may be cut
