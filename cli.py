@@ -322,7 +322,8 @@ def fx_import(
     ] = None,
 ) -> None:
     """Import FX rates from CSV (one rate: 1 FROM = RATE TO on DATE); rows with problems are reported. A file
-    whose numeric dates read both ways (03/11/2026, no day above 12) under an English header needs --date-order."""
+    whose numeric dates read both ways (03/11/2026, no day above 12) under an English header needs --date-order.
+    Rates are read in the file's number convention, decided once (15.750 under Tanggal;Dari;Ke;Kurs is 15750)."""
     from db.engine import session_scope
     from db.parse import DATE_ORDERS
     from finance.fx import import_rates_csv
@@ -341,6 +342,8 @@ def fx_import(
             source=f"csv:{file.name}",
             date_order=order,  # type: ignore[arg-type]  # checked against DATE_ORDERS above
         )
+    if result.numbers is not None:
+        out.print(str(result.numbers.read_with()), markup=False, highlight=False)
     for note in result.dates:
         out.print(str(note), markup=False, highlight=False)
     for warning in result.warnings:  # never a refusal: e.g. the last row may be cut

@@ -24,6 +24,7 @@ REASON_VALUE = N_("{value} in row {row}")
 REASON_HEADERS = {"id": N_("its headers are in Bahasa Indonesia"), "en": N_("its headers are in English")}
 KIND_COUNTS = N_("counts")
 KIND_AMOUNTS = N_("{currency} amounts")
+READ_WITH = N_("Figures read with '{mark}' as the decimal mark ({reason}).")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,15 @@ class NumberRule:
     @property
     def locale(self) -> str:
         return LOCALE_BY_DECIMAL[self.decimal]
+
+    @property
+    def proven(self) -> bool:
+        """Whether a figure of the file proves the rule; else its header language chose it (or the file mixes)."""
+        return self.mixed is None and self.reason.text == REASON_VALUE
+
+    def read_with(self) -> Message:
+        """What an import says about its figures: `Figures read with ',' as the decimal mark (1.250.000 in row 2).`"""
+        return Message(READ_WITH, {"mark": self.decimal, "reason": self.reason})
 
 
 def shown(value: str) -> str:

@@ -34,6 +34,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, CampaignInsight
+from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
 from db.engine import savepoint
@@ -47,6 +48,7 @@ from db.parse import (
     date_order_fix,
     dates_read,
     decide_date_order,
+    number_marks,
     parse_date,
     parse_rate,
 )
@@ -667,6 +669,24 @@ HEADER_ALIASES = {
     "source": "source",
     "sumber": "source",
 }
+# Headers in Bahasa Indonesia: a file headed mostly so writes its rates the Indonesian way (`15.750` is fifteen
+# thousand seven hundred and fifty) unless a rate proves otherwise (`campaigns.number_rule.decide`).
+BAHASA_HEADERS = frozenset({"tanggal", "dari", "ke", "kurs", "sumber"})
+MIXED_RATES = N_(
+    "The {column} column writes its numbers both ways ({dot} in row {dot_row}, {comma} in row {comma_row}), so no "
+    "rate can be read safely; write every rate in one format, or without thousands separators."
+)
+AMBIGUOUS_RATE = N_(
+    "{column}: {value} could be {small} or {large}: no rate in the file shows its decimal mark, and '{mark}' is "
+    "its decimal mark only because {reason}; write the rate without thousands separators ({large}) or with a "
+    "fourth decimal ({value}0)."
+)
+AMBIGUOUS_WORKBOOK_RATE = N_(
+    "{column}: {value} could be {small} or {large}: a workbook's number cells write '.' as the decimal mark and its "
+    "text cells may write it either way, and no rate in the file shows which; write the rate as text with a "
+    "fourth decimal ({value}0) or without thousands separators ({large}), or save the sheet as CSV."
+)
+RATE_TEXTS = NumberTexts(mixed=MIXED_RATES, ambiguous=AMBIGUOUS_RATE)
 # A date column headed in Bahasa Indonesia: its numeric dates that read both ways are day first (03/11/2026 is
 # 3 November), as Indonesia writes them (`db.parse.decide_date_order`, the file's language).
 BAHASA_DATE_HEADERS = frozenset({"tanggal"})
@@ -685,6 +705,8 @@ class ImportResult:
     warnings: list[Message] = field(default_factory=list)
     # how the date column's numeric dates were read, when they needed an order (`db.parse.dates_read`)
     dates: list[Message] = field(default_factory=list)
+    # the number convention the rate column was read in (Pantau's format; JISDOR decides its own)
+    numbers: NumberRule | None = None
 
 
 def import_rates_csv(
@@ -704,7 +726,12 @@ def import_rates_csv(
     whole column (`db.parse.decide_date_order`): `date_order` (`dmy`, `mdy`) when given, else a value with a part
     above 12, else the header's language (`Tanggal`: day first); a column written both ways, or one whose
     dates all read both ways under an English header without `date_order`, is an `FxError` naming the column
-    and two rows, and nothing is written. A bad row is rejected whole and reported (row, field, reason); the
+    and two rows, and nothing is written. The rate column's number convention is decided once for the whole file
+    too (`_rate_numbers`, the one rule of every import: `campaigns.number_rule.decide`): a rate that proves its
+    marks, else the header language (`Tanggal;Dari;Ke;Kurs`: `15.750` is 15750); a file whose rates prove both is
+    an `FxError` naming two rows, and a rate that reads two ways where only the headers chose (`15.750` under
+    English headers: 15.75 or 15750) is refused by row with both readings (`ImportResult.numbers` says which
+    convention was used). A bad row is rejected whole and reported (row, field, reason); the
     valid rows are written, all in the caller's transaction. A last row that may be cut (no line break at the
     end of the file) is a warning (`ImportResult.warnings`)."""
     require(actor, "fx.edit")
@@ -721,8 +748,11 @@ def import_rates_csv(
         decided = _pantau_date_order(header, columns, sound, date_order)
         if decided.problem is not None:
             raise FxError(decided.problem)
-        pantau = _pantau_records(sound, columns, source)
-        result = _store_rates(session, actor, pantau, _flag_problems(flagged), "pantau", decided.order)
+        numbers = _rate_numbers(table, header, columns)
+        pantau, refused = _pantau_records(sound, header, columns, source, numbers, table.kind != "csv")
+        refused = _flag_problems(flagged) + refused
+        result = _store_rates(session, actor, pantau, refused, "pantau", decided.order, numbers.locale)
+        result.numbers = numbers
         note = dates_read(decided, header[columns.index("date")][:60])
         result.dates = [note] if note is not None else []
         return _with_warnings(result, table)
@@ -813,13 +843,62 @@ def _refuse_repeated(header: list[str], columns: list[str | None]) -> None:
         seen[key] = cell
 
 
-def _pantau_records(rows: Sequence[Row], columns: list[str | None], source: str) -> list[_Record]:
+def _rate_numbers(table: Table, header: Sequence[str], columns: list[str | None]) -> NumberRule:
+    """The rate column's number convention, decided once for the file by the one rule of every import
+    (`campaigns.number_rule.decide`): a rate that proves its marks (`15.750,25`, `1.250.000`: Indonesian;
+    `15,750.25`, `0.0000634`: English), else the header language (`Tanggal;Dari;Ke;Kurs`: Indonesian). A file
+    whose rates prove both is an `FxError` naming the column and two rows: nothing is written."""
+    at = columns.index("rate")
+    words = [cell.strip().lower() for cell in header]
+    bahasa = sum(1 for word in words if word in BAHASA_HEADERS)
+    english = sum(1 for word in words if word in HEADER_ALIASES and word not in BAHASA_HEADERS)
+    numbers = decide(table, [(table.keys[at], None)], "id" if bahasa > english else "en", RATE_TEXTS)
+    if numbers.mixed is not None:
+        raise FxError(numbers.mixed, column=header[at][:60])
+    return numbers
+
+
+def _rate_problem(value: str, column: str, numbers: NumberRule, workbook: bool) -> Message | None:
+    """Why a rate cannot be read in a convention its header language chose (no rate proves one): `15.750` under
+    English headers (or `15,750` under Bahasa ones) is 15.75 or 15750, and no rule knows a rate's size, so the row
+    is refused with both readings (`figure_problem`) rather than stored a thousand times off. The grouped reading
+    the headers choose (`15.750` under `Kurs`) is read; in a file whose rates prove the convention every rate is
+    read by it. In a workbook the headers choose nothing: its number cells arrive as `1.085` whatever the
+    sheet's language (`db.xls_child.cell_text`), so every rate that reads two ways is refused."""
+    if numbers.proven:
+        return None
+    if not workbook:
+        problem = figure_problem(value, None, numbers, RATE_TEXTS)
+        return None if problem is None else Message(problem.text, {**problem.params, "column": column[:60]})
+    either = number_marks(value).either
+    if either is None:
+        return None
+    problem = figure_problem(value, None, NumberRule(either, numbers.reason), RATE_TEXTS)
+    params = {} if problem is None else problem.params
+    return Message(AMBIGUOUS_WORKBOOK_RATE, {**params, "column": column[:60]})
+
+
+def _pantau_records(
+    rows: Sequence[Row],
+    header: Sequence[str],
+    columns: list[str | None],
+    source: str,
+    numbers: NumberRule,
+    workbook: bool = False,
+) -> tuple[list[_Record], list[tuple[int, str | Message]]]:
+    """The rows as records to store, and the rows refused for a rate that reads two ways (`_rate_problem`)."""
+    column = header[columns.index("rate")]
     records: list[_Record] = []
+    refused: list[tuple[int, str | Message]] = []
     for row in rows:
         record = {col: row.cells[i] for i, col in enumerate(columns) if col}
+        problem = _rate_problem(record["rate"].strip(), column, numbers, workbook)
+        if problem is not None:
+            refused.append((row.line, problem))
+            continue
         row_source = (record.get("source") or source).strip()
         records.append((row.line, record["date"], record["from"], record["to"], record["rate"], row_source))
-    return records
+    return records, refused
 
 
 def _store_rates(
@@ -829,6 +908,7 @@ def _store_rates(
     refused: Sequence[tuple[int, str | Message]],
     file_format: str,
     order: DateOrderCode | None = None,
+    locale: str = "en_US",
 ) -> ImportResult:
     created = updated = 0
     problems: list[tuple[int, Message]] = [(number, as_message(reason)) for number, reason in refused]
@@ -844,7 +924,7 @@ def _store_rates(
                 select(FxRate.id).where(FxRate.date == day, FxRate.from_currency == src, FxRate.to_currency == dst)
             )
             with savepoint(session):
-                set_rate(session, actor, day, src, dst, rate_cell, row_source)  # type: ignore[arg-type]
+                set_rate(session, actor, day, src, dst, rate_cell, row_source, locale=locale)  # type: ignore[arg-type]
         except FxError as exc:
             problems.append((number, exc.message))
             continue

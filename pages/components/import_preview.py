@@ -55,15 +55,9 @@ def show_preview(table: list[dict], currency: str, labels: dict[str, str], key: 
 
 
 def number_convention_caption(numbers: NumberRule | None) -> None:
-    """Say which decimal mark an imported file's figures were read with, and why (results and promo sales files)."""
+    """Say which decimal mark an imported file's figures were read with, and why (results, promo sales, FX rates)."""
     if numbers is not None:
-        st.caption(
-            _(
-                "Figures read with '{mark}' as the decimal mark ({reason}).",
-                mark=numbers.decimal,
-                reason=message_text(numbers.reason),
-            )
-        )
+        st.caption(message_text(numbers.read_with()))
 
 
 def dry_run(run: Callable[[Any], T]) -> T | None:

@@ -39,6 +39,7 @@ from pages.components.finance_exports import (
     workspace_finance,
 )
 from pages.components.i18n import _, date_text, month_text, picker_format
+from pages.components.import_preview import number_convention_caption
 from pages.components.inputs import date_field, error_text, message_text, rate_input
 from pages.components.money import number
 from pages.components.table_dates import dated_table
@@ -243,6 +244,7 @@ with tab_fx:
                         rejected=len(result.errors),
                     )
                 )
+                number_convention_caption(result.numbers)
                 for note in result.dates:
                     st.caption(message_text(note))
                 for warning in result.warnings:  # e.g. the last row may be cut: a warning, never a refusal
