@@ -68,7 +68,10 @@ SHAPES = {
     "formula_without_value.xlsx": ("xlsx", None, None, "Data", 1, 4, []),
     "fx_rates_duplicate_rate.csv": ("csv", "utf-8", ",", None, 1, 2, []),
     "fx_rates_en_ambiguous.csv": ("csv", "utf-8", ",", None, 1, 3, []),
+    "fx_rates_en_numbers.csv": ("csv", "utf-8", ",", None, 1, 3, []),
     "fx_rates_id_excel.csv": ("csv", "utf-8", ";", None, 1, 4, []),
+    "fx_rates_id_excel_numbers.csv": ("csv", "cp1252", ";", None, 1, 4, []),
+    "fx_rates_mixed_numbers.csv": ("csv", "utf-8", ";", None, 1, 3, []),
     "googleads_campaign_daily.csv": ("csv", "utf-8", ",", None, 3, 10, [1, 2]),
     "googleads_campaign_daily_utf16.csv": ("csv", "utf-16-le", "\t", None, 3, 10, [1, 2]),
     "googleads_campaign_daily_id.csv": ("csv", "utf-8", ",", None, 3, 5, [1, 2]),  # 4 days + "Total: Akun"
