@@ -746,9 +746,9 @@ def import_rates_csv(
     English headers: 15.75 or 15750) is refused by row with both readings (`ImportResult.numbers` says which
     convention was used). `decimal_mark` (`.` or `,`: the person's choice) wins over the rates and the headers:
     every rate is read with it, and a rate proving the other mark (`15.750,25` when `.` was chosen) is refused by
-    row naming the value and the choice (`decimal_mark_needed` says when a page should ask). A bad row is rejected whole and reported (row, field, reason); the
-    valid rows are written, all in the caller's transaction. A last row that may be cut (no line break at the
-    end of the file) is a warning (`ImportResult.warnings`)."""
+    row naming the value and the choice (`decimal_mark_needed` says when a page should ask). A bad row is rejected
+    whole and reported (row, field, reason); the valid rows are written, all in the caller's transaction. A last
+    row that may be cut (no line break at the end of the file) is a warning (`ImportResult.warnings`)."""
     require(actor, "fx.edit")
     if date_order is not None and date_order not in DATE_ORDERS:
         raise FxError(NOT_A_DATE_ORDER, value=str(date_order)[:20])

@@ -8,7 +8,8 @@ from __future__ import annotations
 from db.errors import N_
 from pages.components.file_choice import file_choice_select
 
-# The decimal marks a person may choose (`campaigns.number_rule.DECIMAL_MARKS`, in order), each with what it makes of 1.345.
+# The decimal marks a person may choose (`campaigns.number_rule.DECIMAL_MARKS`, in order), each with what it
+# makes of 1.345.
 DECIMAL_MARK_LABELS = {
     ".": N_("Dot (1.345 is one point three four five)"),
     ",": N_("Comma (1.345 is one thousand three hundred forty-five)"),
