@@ -320,10 +320,21 @@ def fx_import(
             "no value has a part above 12 and the date column is not headed Tanggal (which writes day first).",
         ),
     ] = None,
+    decimal_mark: Annotated[
+        str | None,
+        typer.Option(
+            "--decimal-mark",
+            help="'.' (1,345.50: 1.345 is one point three four five) or ',' (1.345,50: 1.345 is 1345): the "
+            "decimal mark of every rate, when no rate shows it and the headers' language would read 1.345 two ways. "
+            "A rate written with the other mark is rejected.",
+        ),
+    ] = None,
 ) -> None:
     """Import FX rates from CSV (one rate: 1 FROM = RATE TO on DATE); rows with problems are reported. A file
     whose numeric dates read both ways (03/11/2026, no day above 12) under an English header needs --date-order.
-    Rates are read in the file's number convention, decided once (15.750 under Tanggal;Dari;Ke;Kurs is 15750)."""
+    Rates are read in the file's number convention, decided once (15.750 under Tanggal;Dari;Ke;Kurs is 15750);
+    a rate that reads two ways (1.345 under English headers: 1.345 or 1345) needs --decimal-mark."""
+    from campaigns.number_rule import DECIMAL_MARKS
     from db.engine import session_scope
     from db.parse import DATE_ORDERS
     from finance.fx import import_rates_csv
@@ -333,6 +344,11 @@ def fx_import(
     order = date_order.strip().lower() if date_order is not None else None
     if order is not None and order not in DATE_ORDERS:
         raise CommandError(f"--date-order {date_order}: use dmy (day/month/year) or mdy (month/day/year)")
+    mark = decimal_mark.strip() if decimal_mark is not None else None
+    if mark is not None and mark not in DECIMAL_MARKS:
+        raise CommandError(
+            f"--decimal-mark {decimal_mark}: use . (1,345.50: a dot before the decimals) or , (1.345,50: a comma)"
+        )
     prepare_database()
     with session_scope() as session:
         result = import_rates_csv(
@@ -341,6 +357,7 @@ def fx_import(
             file.read_bytes(),
             source=f"csv:{file.name}",
             date_order=order,  # type: ignore[arg-type]  # checked against DATE_ORDERS above
+            decimal_mark=mark,
         )
     if result.numbers is not None:
         out.print(str(result.numbers.read_with()), markup=False, highlight=False)

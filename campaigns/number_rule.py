@@ -3,7 +3,10 @@ check every figure of such a file passes before it is read in that convention (`
 
 Shared by the Meta Ads Manager import (campaigns/adsmanager_rows.py) and the TikTok / Google Ads / LinkedIn report
 imports (campaigns/platform_import.py); each passes its own wording (`NumberTexts`) so a message can say which
-export to upload again. The marks one figure proves come from `db.parse.number_marks`.
+export to upload again. The marks one figure proves come from `db.parse.number_marks`. An import may let the
+person choose the decimal mark (`decide(..., chosen=...)`, the FX rates import's `--decimal-mark` and "Decimal
+mark" select): the choice wins over the figures and the headers, and a figure that proves the other mark is refused
+(`figure_problem`).
 """
 
 from __future__ import annotations
@@ -24,16 +27,29 @@ REASON_VALUE = N_("{value} in row {row}")
 REASON_HEADERS = {"id": N_("its headers are in Bahasa Indonesia"), "en": N_("its headers are in English")}
 KIND_COUNTS = N_("counts")
 KIND_AMOUNTS = N_("{currency} amounts")
+REASON_CHOSEN = N_("you chose it")
 READ_WITH = N_("Figures read with '{mark}' as the decimal mark ({reason}).")
+DECIMAL_MARKS = (".", ",")  # the decimal marks a person may choose for a file (`decide(..., chosen=...)`)
+NOT_A_DECIMAL_MARK = N_("{value} is not a decimal mark; use . (1,250.50) or , (1.250,50)")
+CONTRADICTS = N_(
+    "{value} writes '{other}' as its decimal mark, but the decimal mark chosen is '{mark}'; correct the figure, or "
+    "choose '{other}' if the whole file writes it so."
+)
+# How a person chooses the decimal mark, for an import with a command line option `--decimal-mark` and a "Decimal
+# mark" select on its page (`decimal_mark_fix`): each names its own.
+DECIMAL_MARK_OPTION = N_("give the decimal mark with --decimal-mark (. or ,)")
+DECIMAL_MARK_OPTION_PAGE = N_("choose the decimal mark above")
 
 
 @dataclass(frozen=True)
 class NumberTexts:
-    """An import's wording of the two refusals: `mixed` (params value, dot, dot_row, comma, comma_row) and
-    `ambiguous` (params value, small, large, mark, reason, kind)."""
+    """An import's wording of the refusals: `mixed` (params value, dot, dot_row, comma, comma_row), `ambiguous`
+    (params value, small, large, mark, reason, kind, fix) and `contradicts`, a figure that proves the other mark
+    than the one chosen (params value, other, mark)."""
 
     mixed: str
     ambiguous: str
+    contradicts: str = CONTRADICTS
 
 
 @dataclass(frozen=True)
@@ -42,8 +58,8 @@ class NumberRule:
 
     `decimal` is the decimal mark (the other of `.` and `,` groups thousands) and `locale` the Babel locale that
     writes numbers so; `reason` says where the rule comes from (a figure that proves it, else the header
-    language). `mixed` holds the first figure of each convention when the file proves both: then no figure
-    whose reading depends on the marks is read.
+    language, or the person's choice: `chosen`). `mixed` holds the first figure of each convention when the file
+    proves both: then no figure whose reading depends on the marks is read.
     """
 
     decimal: str
@@ -59,6 +75,11 @@ class NumberRule:
         """Whether a figure of the file proves the rule; else its header language chose it (or the file mixes)."""
         return self.mixed is None and self.reason.text == REASON_VALUE
 
+    @property
+    def chosen(self) -> bool:
+        """Whether the person chose the decimal mark (`decide(..., chosen=...)`): it wins over every figure."""
+        return self.reason.text == REASON_CHOSEN
+
     def read_with(self) -> Message:
         """What an import says about its figures: `Figures read with ',' as the decimal mark (1.250.000 in row 2).`"""
         return Message(READ_WITH, {"mark": self.decimal, "reason": self.reason})
@@ -69,13 +90,32 @@ def shown(value: str) -> str:
     return value if len(value) <= 40 else value[:39] + "…"
 
 
-def decide(table: Table, keys: Iterable[tuple[str, str | None]], language: str, texts: NumberTexts) -> NumberRule:
-    """The file's number convention: the decimal mark its figures prove (`1.250.000`, `1.250.000,50`,
-    `1,250,000.50`, `100000.5`), else its header language's (Bahasa Indonesia `id`: `,`; English: `.`).
+def decimal_mark_fix() -> Message:
+    """The `fix` param of an `ambiguous` refusal for an import offering `--decimal-mark` on its command line and a
+    "Decimal mark" select on its page (`pages.components.decimal_mark`): each names its own."""
+    return Message(DECIMAL_MARK_OPTION, page_text=DECIMAL_MARK_OPTION_PAGE)
+
+
+def decide(
+    table: Table,
+    keys: Iterable[tuple[str, str | None]],
+    language: str,
+    texts: NumberTexts,
+    *,
+    chosen: str | None = None,
+) -> NumberRule:
+    """The file's number convention: the decimal mark the person `chosen` (`.` or `,`: it wins, and a figure
+    proving the other mark is refused by `figure_problem`), else the one its figures prove (`1.250.000`,
+    `1.250.000,50`, `1,250,000.50`, `100000.5`), else its header language's (Bahasa Indonesia `id`: `,`; English:
+    `.`). A `chosen` that is neither mark is a `ValueError` (callers check it against `DECIMAL_MARKS` first).
 
     `keys` are the table keys of the figure columns, each with the currency of its amounts (None for counts). Rows
     the reader flagged (cut off, more cells than the header) take no part: `1.25` left of a cut `1.250.000` must
     not make every figure of the file ambiguous; they are rejected with the reader's reason."""
+    if chosen is not None:
+        if chosen not in DECIMAL_MARKS:
+            raise ValueError(f"not a decimal mark: {chosen!r}")
+        return NumberRule(chosen, Message(REASON_CHOSEN))
     keys = list(keys)
     first: dict[str, tuple[int, str]] = {}
     for row in table.rows:
@@ -103,8 +143,13 @@ def decide(table: Table, keys: Iterable[tuple[str, str | None]], language: str, 
 def figure_problem(value: str, currency: str | None, rule: NumberRule, texts: NumberTexts) -> Message | None:
     """Why `value` cannot be read in the file's rule, else None: a figure the file's two conventions would read
     differently, or a mark that reads as a fraction of what has no decimals (`750.000` for an IDR amount or a
-    count where `.` is the file's decimal mark). `currency` None: a count."""
+    count where `.` is the file's decimal mark). `currency` None: a count. Under a mark the person chose only a
+    figure proving the other mark is refused (`15.750,25` when `.` was chosen): the choice reads every other."""
     marks = number_marks(value, currency)
+    if rule.chosen:
+        if marks.decimal is None or marks.decimal == rule.decimal:
+            return None
+        return Message(texts.contradicts, {"value": shown(value), "other": marks.decimal, "mark": rule.decimal})
     if rule.mixed is not None and (marks.decimal or marks.either):
         return Message(rule.mixed.text, {**rule.mixed.params, "value": shown(value)})
     whole = currency is None or precision(currency) == 0

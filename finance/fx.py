@@ -34,7 +34,15 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import AdAccount, CampaignInsight
-from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
+from campaigns.number_rule import (
+    DECIMAL_MARKS,
+    NOT_A_DECIMAL_MARK,
+    NumberRule,
+    NumberTexts,
+    decide,
+    decimal_mark_fix,
+    figure_problem,
+)
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
 from db.engine import savepoint
@@ -679,14 +687,18 @@ MIXED_RATES = N_(
 AMBIGUOUS_RATE = N_(
     "{column}: {value} could be {small} or {large}: no rate in the file shows its decimal mark, and '{mark}' is "
     "its decimal mark only because {reason}; write the rate without thousands separators ({large}) or with a "
-    "fourth decimal ({value}0)."
+    "fourth decimal ({value}0), or {fix}."
 )
 AMBIGUOUS_WORKBOOK_RATE = N_(
     "{column}: {value} could be {small} or {large}: a workbook's number cells write '.' as the decimal mark and its "
     "text cells may write it either way, and no rate in the file shows which; write the rate as text with a "
-    "fourth decimal ({value}0) or without thousands separators ({large}), or save the sheet as CSV."
+    "fourth decimal ({value}0) or without thousands separators ({large}), save the sheet as CSV, or {fix}."
 )
-RATE_TEXTS = NumberTexts(mixed=MIXED_RATES, ambiguous=AMBIGUOUS_RATE)
+CONTRADICTING_RATE = N_(
+    "{column}: {value} writes '{other}' as its decimal mark, but the decimal mark chosen is '{mark}'; correct the "
+    "rate, or choose '{other}' if the whole file writes it so."
+)
+RATE_TEXTS = NumberTexts(mixed=MIXED_RATES, ambiguous=AMBIGUOUS_RATE, contradicts=CONTRADICTING_RATE)
 # A date column headed in Bahasa Indonesia: its numeric dates that read both ways are day first (03/11/2026 is
 # 3 November), as Indonesia writes them (`db.parse.decide_date_order`, the file's language).
 BAHASA_DATE_HEADERS = frozenset({"tanggal"})
@@ -716,6 +728,7 @@ def import_rates_csv(
     source: str = "csv",
     *,
     date_order: DateOrderCode | None = None,
+    decimal_mark: str | None = None,
 ) -> ImportResult:
     """Import FX rates from a file: Pantau's `date,from,to,rate[,source]` CSV, or Bank Indonesia's JISDOR
     download (CSV or XLSX; see `read_jisdor`), stored as USD->IDR with source `jisdor`.
@@ -731,12 +744,16 @@ def import_rates_csv(
     marks, else the header language (`Tanggal;Dari;Ke;Kurs`: `15.750` is 15750); a file whose rates prove both is
     an `FxError` naming two rows, and a rate that reads two ways where only the headers chose (`15.750` under
     English headers: 15.75 or 15750) is refused by row with both readings (`ImportResult.numbers` says which
-    convention was used). A bad row is rejected whole and reported (row, field, reason); the
-    valid rows are written, all in the caller's transaction. A last row that may be cut (no line break at the
-    end of the file) is a warning (`ImportResult.warnings`)."""
+    convention was used). `decimal_mark` (`.` or `,`: the person's choice) wins over the rates and the headers:
+    every rate is read with it, and a rate proving the other mark (`15.750,25` when `.` was chosen) is refused by
+    row naming the value and the choice (`decimal_mark_needed` says when a page should ask). A bad row is rejected
+    whole and reported (row, field, reason); the valid rows are written, all in the caller's transaction. A last
+    row that may be cut (no line break at the end of the file) is a warning (`ImportResult.warnings`)."""
     require(actor, "fx.edit")
     if date_order is not None and date_order not in DATE_ORDERS:
         raise FxError(NOT_A_DATE_ORDER, value=str(date_order)[:20])
+    if decimal_mark is not None and decimal_mark not in DECIMAL_MARKS:
+        raise FxError(NOT_A_DECIMAL_MARK, value=str(decimal_mark)[:20])
     table = _read_file(data)
     header = list(table.header)
     columns = [HEADER_ALIASES.get(h.lower()) for h in header]
@@ -748,7 +765,7 @@ def import_rates_csv(
         decided = _pantau_date_order(header, columns, sound, date_order)
         if decided.problem is not None:
             raise FxError(decided.problem)
-        numbers = _rate_numbers(table, header, columns)
+        numbers = _rate_numbers(table, header, columns, decimal_mark)
         pantau, refused = _pantau_records(sound, header, columns, source, numbers, table.kind != "csv")
         refused = _flag_problems(flagged) + refused
         result = _store_rates(session, actor, pantau, refused, "pantau", decided.order, numbers.locale)
@@ -804,6 +821,33 @@ def date_order_needed(data: bytes | str) -> bool:
     return _pantau_date_order(header, columns, sound, None).needs_choice
 
 
+def decimal_mark_needed(data: bytes | str) -> bool:
+    """Whether a Pantau-format FX file has a rate refused for reading two ways (`1.345` under English headers:
+    1.345 or 1345) because no rate settles the decimal mark: a page then asks for the decimal mark. False for
+    every other file (JISDOR decides its own), and for a file the import refuses anyway (its rates prove both
+    marks, a header naming a column twice)."""
+    try:
+        table = _read_file(data)
+        header = list(table.header)
+        columns = [HEADER_ALIASES.get(h.lower()) for h in header]
+        if any(c not in columns for c in ("date", "from", "to", "rate")):
+            return False
+        _refuse_repeated(header, columns)
+        numbers = _rate_numbers(table, header, columns)
+    except FxError:
+        return False
+    if numbers.proven:
+        return False
+    flagged = _flagged_rows(table)
+    at, column = columns.index("rate"), header[columns.index("rate")]
+    workbook = table.kind != "csv"
+    return any(
+        _rate_problem(row.cells[at].strip(), column, numbers, workbook) is not None
+        for row in table.rows
+        if row.line not in flagged
+    )
+
+
 def _with_warnings(result: ImportResult, table: Table) -> ImportResult:
     """The file's warnings on the result, never a refusal: a last row without a line break may be cut inside its
     last cell (`2026-07-02,USD,IDR,16234.5` cut to `16234`), which no rule can tell from a complete file."""
@@ -843,16 +887,20 @@ def _refuse_repeated(header: list[str], columns: list[str | None]) -> None:
         seen[key] = cell
 
 
-def _rate_numbers(table: Table, header: Sequence[str], columns: list[str | None]) -> NumberRule:
+def _rate_numbers(
+    table: Table, header: Sequence[str], columns: list[str | None], chosen: str | None = None
+) -> NumberRule:
     """The rate column's number convention, decided once for the file by the one rule of every import
-    (`campaigns.number_rule.decide`): a rate that proves its marks (`15.750,25`, `1.250.000`: Indonesian;
-    `15,750.25`, `0.0000634`: English), else the header language (`Tanggal;Dari;Ke;Kurs`: Indonesian). A file
-    whose rates prove both is an `FxError` naming the column and two rows: nothing is written."""
+    (`campaigns.number_rule.decide`): the decimal mark `chosen` by the person, else a rate that proves its marks
+    (`15.750,25`, `1.250.000`: Indonesian; `15,750.25`, `0.0000634`: English), else the header language
+    (`Tanggal;Dari;Ke;Kurs`: Indonesian). A file whose rates prove both, without a choice, is an `FxError` naming
+    the column and two rows: nothing is written."""
     at = columns.index("rate")
     words = [cell.strip().lower() for cell in header]
     bahasa = sum(1 for word in words if word in BAHASA_HEADERS)
     english = sum(1 for word in words if word in HEADER_ALIASES and word not in BAHASA_HEADERS)
-    numbers = decide(table, [(table.keys[at], None)], "id" if bahasa > english else "en", RATE_TEXTS)
+    language = "id" if bahasa > english else "en"
+    numbers = decide(table, [(table.keys[at], None)], language, RATE_TEXTS, chosen=chosen)
     if numbers.mixed is not None:
         raise FxError(numbers.mixed, column=header[at][:60])
     return numbers
@@ -864,18 +912,21 @@ def _rate_problem(value: str, column: str, numbers: NumberRule, workbook: bool) 
     is refused with both readings (`figure_problem`) rather than stored a thousand times off. The grouped reading
     the headers choose (`15.750` under `Kurs`) is read; in a file whose rates prove the convention every rate is
     read by it. In a workbook the headers choose nothing: its number cells arrive as `1.085` whatever the
-    sheet's language (`db.xls_child.cell_text`), so every rate that reads two ways is refused."""
+    sheet's language (`db.xls_child.cell_text`), so every rate that reads two ways is refused. Each such refusal
+    says how to choose the decimal mark (`decimal_mark_fix`). A mark the person chose reads every rate, in a
+    workbook too; only a rate proving the other mark is refused."""
     if numbers.proven:
         return None
-    if not workbook:
+    fix = {"column": column[:60], "fix": decimal_mark_fix()}
+    if not workbook or numbers.chosen:
         problem = figure_problem(value, None, numbers, RATE_TEXTS)
-        return None if problem is None else Message(problem.text, {**problem.params, "column": column[:60]})
+        return None if problem is None else Message(problem.text, {**problem.params, **fix})
     either = number_marks(value).either
     if either is None:
         return None
     problem = figure_problem(value, None, NumberRule(either, numbers.reason), RATE_TEXTS)
     params = {} if problem is None else problem.params
-    return Message(AMBIGUOUS_WORKBOOK_RATE, {**params, "column": column[:60]})
+    return Message(AMBIGUOUS_WORKBOOK_RATE, {**params, **fix})
 
 
 def _pantau_records(

@@ -15,12 +15,13 @@ from db.roles import PermissionDenied
 from db.settings import set_setting
 from finance.close import CloseError, close_month, reopen_month
 from finance.exports import EXPORTS, XLSX_MIME, ExportError, file_name, record_export
-from finance.fx import POLICIES, date_order_needed, import_rates_csv, set_rate
+from finance.fx import POLICIES, date_order_needed, decimal_mark_needed, import_rates_csv, set_rate
 from finance.reconcile import reconcile_month
 from influencers.fees import RECOGNITION
 from pages.components.auth import require_page
 from pages.components.data import clear_caches, day_values, db_key, moment_values, today
 from pages.components.date_order import date_order_select
+from pages.components.decimal_mark import decimal_mark_select
 from pages.components.empty import empty_state
 from pages.components.finance_exports import (
     ORIGIN_TERMS,
@@ -219,7 +220,7 @@ with tab_fx:
                     except (DomainError, PermissionDenied) as exc:
                         st.error(error_text(exc))
         upload = st.file_uploader(_("Import FX rates from CSV"), type=["csv"], key="exports_fx_upload")
-        fx_date_order = None
+        fx_date_order = fx_decimal_mark = None
         if upload is not None:
             fx_date_order = date_order_select(
                 date_order_needed(upload.getvalue()),
@@ -229,11 +230,24 @@ with tab_fx:
                     "column is not headed Tanggal. Check a date you know, such as a month's last rate."
                 ),
             )
+            fx_decimal_mark = decimal_mark_select(
+                decimal_mark_needed(upload.getvalue()),
+                key="exports_fx_decimal_mark",
+                help=_(
+                    "Some rates could be read two ways (1.345 is 1.345 or 1345): no rate in the file shows its "
+                    "decimal mark. Check a rate you know; a rate written with the other mark is rejected."
+                ),
+            )
         if upload is not None and st.button(_("Import rates"), key="exports_fx_import"):
             try:
                 with session_scope() as s:
                     result = import_rates_csv(
-                        s, actor, upload.getvalue(), source=f"csv:{upload.name}", date_order=fx_date_order
+                        s,
+                        actor,
+                        upload.getvalue(),
+                        source=f"csv:{upload.name}",
+                        date_order=fx_date_order,
+                        decimal_mark=fx_decimal_mark,
                     )
                 clear_caches()
                 st.success(

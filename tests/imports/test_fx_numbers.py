@@ -38,7 +38,7 @@ D = dt.date
 AMBIGUOUS = (
     "row 2: rate: 15.750 could be 15.75 or 15750: no rate in the file shows its decimal mark, and '.' is its "
     "decimal mark only because its headers are in English; write the rate without thousands separators (15750) or "
-    "with a fourth decimal (15.7500)."
+    "with a fourth decimal (15.7500), or give the decimal mark with --decimal-mark (. or ,)."
 )
 MIXED_REFUSAL = (
     "The Kurs column writes its numbers both ways (15,812.50 in row 4, 15.750,25 in row 2), so no rate can be read "
@@ -127,7 +127,7 @@ def test_the_same_under_bahasa_headers_for_a_comma_and_in_bahasa(session, monkey
     assert in_bahasa(monkeypatch, problem) == (
         "Kurs: 15,750 bisa berarti 15,75 atau 15750: tidak ada kurs di file yang menunjukkan tanda desimalnya, dan "
         "',' menjadi tanda desimalnya hanya karena judul kolomnya berbahasa Indonesia; tulis kurs tanpa pemisah "
-        "ribuan (15750) atau dengan desimal keempat (15,7500)."
+        "ribuan (15750) atau dengan desimal keempat (15,7500), atau pilih tanda desimal di atas."
     )
 
 
