@@ -731,6 +731,15 @@ def import_promo_sales(
             "no value has a part above 12 and the headers are not in Bahasa Indonesia (which write day first).",
         ),
     ] = None,
+    decimal_mark: Annotated[
+        str | None,
+        typer.Option(
+            "--decimal-mark",
+            help="'.' (1,250.50: 150.000 is 150) or ',' (1.250,50: 150.000 is 150000): the decimal mark of every "
+            "orders count and amount, when no figure shows it and 150.000 would read two ways. A figure written "
+            "with the other mark is rejected.",
+        ),
+    ] = None,
 ) -> None:
     """Import one shop's orders and net sales per promo code into a program, replacing the stored sales of that
     shop (--shop) in the period the file covers (its first to last day, or --since..--until); the other shops'
@@ -738,13 +747,16 @@ def import_promo_sales(
     export reads once its columns are named: --map "Order ID=order_id" --map "Created Time=day" ... An export with a
     row per product line (an order number repeated) counts each order once; say whether its sales column is the
     order's amount (net) or each line's (line_net). Order times (03/11/2026 10:12:31 AM) count on their day; an
-    English file whose numeric dates read both ways needs --date-order.
+    English file whose numeric dates read both ways needs --date-order, and one whose figures read two ways
+    (150.000 IDR under English headers: 150 or 150000) --decimal-mark.
 
     Exit codes: 0 every sale row was imported, 1 some rows name a code no creator of the program has (the others
     were imported), 2 nothing was imported (a bad file, a refused row, or no row naming a creator's code).
     """
     try:
-        report = command_errors(_import_promo_sales)(file, program, shop, since, until, dry_run, mapping, date_order)
+        report = command_errors(_import_promo_sales)(
+            file, program, shop, since, until, dry_run, mapping, date_order, decimal_mark
+        )
     except typer.Exit as exc:
         raise typer.Exit(IMPORT_NOTHING if exc.exit_code == 1 else exc.exit_code) from None
     if report.refused or not report.sales:
@@ -763,7 +775,9 @@ def _import_promo_sales(
     dry_run: bool,
     mapping: list[str] | None,
     date_order: str | None = None,
+    decimal_mark: str | None = None,
 ) -> Any:
+    from campaigns.number_rule import DECIMAL_MARKS
     from db.column_map import parse_mapping
     from db.engine import session_scope
     from db.errors import DomainError, FieldErrors
@@ -780,6 +794,11 @@ def _import_promo_sales(
     order = date_order.strip().lower() if date_order is not None else None
     if order is not None and order not in DATE_ORDERS:
         raise CommandError(f"--date-order {date_order}: use dmy (day/month/year) or mdy (month/day/year)")
+    mark = decimal_mark.strip() if decimal_mark is not None else None
+    if mark is not None and mark not in DECIMAL_MARKS:
+        raise CommandError(
+            f"--decimal-mark {decimal_mark}: use . (1,250.50: a dot before the decimals) or , (1.250,50: a comma)"
+        )
     if (since is None) != (until is None):
         raise CommandError("give both --since and --until, or neither")
     try:
@@ -806,9 +825,12 @@ def _import_promo_sales(
                 dry_run=dry_run,
                 mapping=explicit,
                 date_order=order,  # checked against DATE_ORDERS above
+                decimal_mark=mark,
             )
     except DomainError as exc:
         raise CommandError(f"{file.name}: {exc}") from None
+    if report.numbers is not None:
+        out.print(str(report.numbers.read_with()), markup=False, highlight=False)
     for note in report.dates:
         out.print(str(note), markup=False, highlight=False)
     for warning in report.warnings:
