@@ -870,6 +870,91 @@ def _import_promo_sales(
     return report
 
 
+@import_app.command("results")
+def import_results(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Deliverable results (CSV/TSV/XLSX/XLS): a deliverable_id (or url) column, then result columns "
+            "(views, likes, revenue, ...; English or Bahasa Indonesia headers)."
+        ),
+    ],
+    program: Annotated[
+        int | None, typer.Option("--program", help="The program's ID: only its deliverables may be named.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and preview only; write nothing.")] = False,
+    decimal_mark: Annotated[
+        str | None,
+        typer.Option(
+            "--decimal-mark",
+            help="'.' (1,250.50: 150.000 is 150) or ',' (1.250,50: 150.000 is 150000): the decimal mark of every "
+            "count and revenue, when no figure shows it and 150.000 would read two ways. A figure written with the "
+            "other mark is rejected.",
+        ),
+    ] = None,
+) -> None:
+    """Import deliverable results (the Programs page's Deliverables tab import); every rejected row is listed with
+    its field and reason. Figures are read in the file's one number convention; a file whose figures read two
+    ways (150.000 views under English headers: 150 or 150000) needs --decimal-mark.
+
+    Exit codes: 0 every row was imported, 1 some rows were rejected (the others were imported), 2 nothing was
+    imported (a bad file, or every row rejected).
+    """
+    try:
+        report = command_errors(_import_results)(file, program, dry_run, decimal_mark)
+    except typer.Exit as exc:
+        raise typer.Exit(IMPORT_NOTHING if exc.exit_code == 1 else exc.exit_code) from None
+    if not report.updated:
+        err.print("error: no row of the file was imported.", markup=False, highlight=False)
+        raise typer.Exit(IMPORT_NOTHING)
+    if report.rejected:
+        raise typer.Exit(IMPORT_SOME_REJECTED)
+
+
+def _import_results(file: Path, program: int | None, dry_run: bool, decimal_mark: str | None) -> Any:
+    from campaigns.number_rule import DECIMAL_MARKS
+    from db.engine import session_scope
+    from db.errors import DomainError
+    from influencers.deliverables import import_results as run_import
+
+    if not file.is_file():
+        raise CommandError(f"{file}: no such file")
+    mark = decimal_mark.strip() if decimal_mark is not None else None
+    if mark is not None and mark not in DECIMAL_MARKS:
+        raise CommandError(
+            f"--decimal-mark {decimal_mark}: use . (1,250.50: a dot before the decimals) or , (1.250,50: a comma)"
+        )
+    prepare_database()
+    try:
+        with session_scope() as session:
+            report = run_import(
+                session,
+                CLI_ACTOR,
+                file.read_bytes(),
+                program_id=program,
+                dry_run=dry_run,
+                file_name=file.name,
+                decimal_mark=mark,
+            )
+    except DomainError as exc:
+        raise CommandError(f"{file.name}: {exc}") from None
+    if report.numbers is not None:
+        out.print(str(report.numbers.read_with()), markup=False, highlight=False)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
+    for line, name, reason in report.problems:
+        err.print(f"row {line}, {name}: {reason}", markup=False, highlight=False)
+    verb = "Would import" if dry_run else "Imported"
+    tail = " (dry run: nothing written)" if dry_run else ""
+    out.print(
+        f"{verb} results: {report.updated} rows updated, {report.rejected} rejected, {report.totals} total rows "
+        f"skipped{tail}.",
+        markup=False,
+        highlight=False,
+    )
+    return report
+
+
 @app.command("worker")
 @command_errors
 def worker(
