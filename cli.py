@@ -731,6 +731,15 @@ def import_promo_sales(
             "no value has a part above 12 and the headers are not in Bahasa Indonesia (which write day first).",
         ),
     ] = None,
+    decimal_mark: Annotated[
+        str | None,
+        typer.Option(
+            "--decimal-mark",
+            help="'.' (1,250.50: 150.000 is 150) or ',' (1.250,50: 150.000 is 150000): the decimal mark of every "
+            "orders count and amount, when no figure shows it and 150.000 would read two ways. A figure written "
+            "with the other mark is rejected.",
+        ),
+    ] = None,
 ) -> None:
     """Import one shop's orders and net sales per promo code into a program, replacing the stored sales of that
     shop (--shop) in the period the file covers (its first to last day, or --since..--until); the other shops'
@@ -738,13 +747,16 @@ def import_promo_sales(
     export reads once its columns are named: --map "Order ID=order_id" --map "Created Time=day" ... An export with a
     row per product line (an order number repeated) counts each order once; say whether its sales column is the
     order's amount (net) or each line's (line_net). Order times (03/11/2026 10:12:31 AM) count on their day; an
-    English file whose numeric dates read both ways needs --date-order.
+    English file whose numeric dates read both ways needs --date-order, and one whose figures read two ways
+    (150.000 IDR under English headers: 150 or 150000) --decimal-mark.
 
     Exit codes: 0 every sale row was imported, 1 some rows name a code no creator of the program has (the others
     were imported), 2 nothing was imported (a bad file, a refused row, or no row naming a creator's code).
     """
     try:
-        report = command_errors(_import_promo_sales)(file, program, shop, since, until, dry_run, mapping, date_order)
+        report = command_errors(_import_promo_sales)(
+            file, program, shop, since, until, dry_run, mapping, date_order, decimal_mark
+        )
     except typer.Exit as exc:
         raise typer.Exit(IMPORT_NOTHING if exc.exit_code == 1 else exc.exit_code) from None
     if report.refused or not report.sales:
@@ -763,7 +775,9 @@ def _import_promo_sales(
     dry_run: bool,
     mapping: list[str] | None,
     date_order: str | None = None,
+    decimal_mark: str | None = None,
 ) -> Any:
+    from campaigns.number_rule import DECIMAL_MARKS
     from db.column_map import parse_mapping
     from db.engine import session_scope
     from db.errors import DomainError, FieldErrors
@@ -780,6 +794,11 @@ def _import_promo_sales(
     order = date_order.strip().lower() if date_order is not None else None
     if order is not None and order not in DATE_ORDERS:
         raise CommandError(f"--date-order {date_order}: use dmy (day/month/year) or mdy (month/day/year)")
+    mark = decimal_mark.strip() if decimal_mark is not None else None
+    if mark is not None and mark not in DECIMAL_MARKS:
+        raise CommandError(
+            f"--decimal-mark {decimal_mark}: use . (1,250.50: a dot before the decimals) or , (1.250,50: a comma)"
+        )
     if (since is None) != (until is None):
         raise CommandError("give both --since and --until, or neither")
     try:
@@ -806,9 +825,12 @@ def _import_promo_sales(
                 dry_run=dry_run,
                 mapping=explicit,
                 date_order=order,  # checked against DATE_ORDERS above
+                decimal_mark=mark,
             )
     except DomainError as exc:
         raise CommandError(f"{file.name}: {exc}") from None
+    if report.numbers is not None:
+        out.print(str(report.numbers.read_with()), markup=False, highlight=False)
     for note in report.dates:
         out.print(str(note), markup=False, highlight=False)
     for warning in report.warnings:
@@ -841,6 +863,91 @@ def _import_promo_sales(
         f"of {report.shop} replaced, {report.other_shops} stored rows of other shops kept, {report.unmatched} rows "
         f"with unknown codes, {report.rejected} rejected, {report.totals} total rows, {report.without_code} rows "
         f"without a code and {report.not_sold} cancelled or refunded orders "
+        f"skipped{tail}.",
+        markup=False,
+        highlight=False,
+    )
+    return report
+
+
+@import_app.command("results")
+def import_results(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Deliverable results (CSV/TSV/XLSX/XLS): a deliverable_id (or url) column, then result columns "
+            "(views, likes, revenue, ...; English or Bahasa Indonesia headers)."
+        ),
+    ],
+    program: Annotated[
+        int | None, typer.Option("--program", help="The program's ID: only its deliverables may be named.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and preview only; write nothing.")] = False,
+    decimal_mark: Annotated[
+        str | None,
+        typer.Option(
+            "--decimal-mark",
+            help="'.' (1,250.50: 150.000 is 150) or ',' (1.250,50: 150.000 is 150000): the decimal mark of every "
+            "count and revenue, when no figure shows it and 150.000 would read two ways. A figure written with the "
+            "other mark is rejected.",
+        ),
+    ] = None,
+) -> None:
+    """Import deliverable results (the Programs page's Deliverables tab import); every rejected row is listed with
+    its field and reason. Figures are read in the file's one number convention; a file whose figures read two
+    ways (150.000 views under English headers: 150 or 150000) needs --decimal-mark.
+
+    Exit codes: 0 every row was imported, 1 some rows were rejected (the others were imported), 2 nothing was
+    imported (a bad file, or every row rejected).
+    """
+    try:
+        report = command_errors(_import_results)(file, program, dry_run, decimal_mark)
+    except typer.Exit as exc:
+        raise typer.Exit(IMPORT_NOTHING if exc.exit_code == 1 else exc.exit_code) from None
+    if not report.updated:
+        err.print("error: no row of the file was imported.", markup=False, highlight=False)
+        raise typer.Exit(IMPORT_NOTHING)
+    if report.rejected:
+        raise typer.Exit(IMPORT_SOME_REJECTED)
+
+
+def _import_results(file: Path, program: int | None, dry_run: bool, decimal_mark: str | None) -> Any:
+    from campaigns.number_rule import DECIMAL_MARKS
+    from db.engine import session_scope
+    from db.errors import DomainError
+    from influencers.deliverables import import_results as run_import
+
+    if not file.is_file():
+        raise CommandError(f"{file}: no such file")
+    mark = decimal_mark.strip() if decimal_mark is not None else None
+    if mark is not None and mark not in DECIMAL_MARKS:
+        raise CommandError(
+            f"--decimal-mark {decimal_mark}: use . (1,250.50: a dot before the decimals) or , (1.250,50: a comma)"
+        )
+    prepare_database()
+    try:
+        with session_scope() as session:
+            report = run_import(
+                session,
+                CLI_ACTOR,
+                file.read_bytes(),
+                program_id=program,
+                dry_run=dry_run,
+                file_name=file.name,
+                decimal_mark=mark,
+            )
+    except DomainError as exc:
+        raise CommandError(f"{file.name}: {exc}") from None
+    if report.numbers is not None:
+        out.print(str(report.numbers.read_with()), markup=False, highlight=False)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
+    for line, name, reason in report.problems:
+        err.print(f"row {line}, {name}: {reason}", markup=False, highlight=False)
+    verb = "Would import" if dry_run else "Imported"
+    tail = " (dry run: nothing written)" if dry_run else ""
+    out.print(
+        f"{verb} results: {report.updated} rows updated, {report.rejected} rejected, {report.totals} total rows "
         f"skipped{tail}.",
         markup=False,
         highlight=False,

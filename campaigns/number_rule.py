@@ -4,9 +4,9 @@ check every figure of such a file passes before it is read in that convention (`
 Shared by the Meta Ads Manager import (campaigns/adsmanager_rows.py) and the TikTok / Google Ads / LinkedIn report
 imports (campaigns/platform_import.py); each passes its own wording (`NumberTexts`) so a message can say which
 export to upload again. The marks one figure proves come from `db.parse.number_marks`. An import may let the
-person choose the decimal mark (`decide(..., chosen=...)`, the FX rates import's `--decimal-mark` and "Decimal
-mark" select): the choice wins over the figures and the headers, and a figure that proves the other mark is refused
-(`figure_problem`).
+person choose the decimal mark (`decide(..., chosen=...)`: the FX rates, promo sales and results imports'
+`--decimal-mark` and "Decimal mark" select): the choice wins over the figures and the headers, and a figure that
+proves the other mark is refused (`figure_problem`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
+from campaigns.number_rule import (
+    DECIMAL_MARKS,
+    NOT_A_DECIMAL_MARK,
+    NumberRule,
+    NumberTexts,
+    decide,
+    decimal_mark_fix,
+    figure_problem,
+)
 from db import audit
 from db.calendar import workspace_today
 from db.errors import N_, Codes, DomainError, FieldErrors, Message, NotFound, as_message, joined
@@ -235,8 +243,8 @@ MIXED_NUMBERS = N_(
 )
 AMBIGUOUS_FIGURE = N_(
     "{value} could be {small} or {large}: this file writes '{mark}' as its decimal mark ({reason}), but {kind} "
-    "have no decimals; write the figure without thousands separators, or in the same format as the file's "
-    "other figures."
+    "have no decimals; write the figure without thousands separators or in the same format as the file's other "
+    "figures, or {fix}."
 )
 NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
 
@@ -254,8 +262,9 @@ def _header_language(header: Sequence[str]) -> str:
     return "id" if bahasa > english else "en"
 
 
-def _number_rule(table: Table, keys: Sequence[str], currencies: Sequence[str]) -> NumberRule:
-    """The file's one number convention (campaigns.number_rule), decided from all its counts and revenues.
+def _number_rule(table: Table, keys: Sequence[str], currencies: Sequence[str], chosen: str | None = None) -> NumberRule:
+    """The file's one number convention (campaigns.number_rule), decided from all its counts and revenues (or the
+    decimal mark `chosen` by the person, which wins).
 
     Revenue is in each row's collaboration currency, unknown until the row is matched: its column is offered once
     per currency of the deliverables the file may name, so `Rp 1.250.000` proves `,` whichever row it is on."""
@@ -265,7 +274,16 @@ def _number_rule(table: Table, keys: Sequence[str], currencies: Sequence[str]) -
             figures += [(column, code) for code in currencies] or [(column, None)]
         elif key in RESULT_FIELDS:
             figures.append((column, None))
-    return decide(table, figures, _header_language(table.header), NUMBER_TEXTS)
+    return decide(table, figures, _header_language(table.header), NUMBER_TEXTS, chosen=chosen)
+
+
+def _figure_problem(value: str, currency: str | None, rule: NumberRule) -> Message | None:
+    """Why a figure cannot be read in the file's rule (`campaigns.number_rule.figure_problem`), a figure that
+    reads two ways saying how to choose the decimal mark (`decimal_mark_fix`)."""
+    problem = figure_problem(value, currency, rule, NUMBER_TEXTS)
+    if problem is None or problem.text != AMBIGUOUS_FIGURE:
+        return problem
+    return Message(problem.text, {**problem.params, "fix": decimal_mark_fix()})
 
 
 def _is_total(row: dict[str, str], cells: Sequence[str]) -> bool:
@@ -276,6 +294,72 @@ def _is_total(row: dict[str, str], cells: Sequence[str]) -> bool:
     labelled = any(looks_like_total(text) for text in (cells[0] if cells else "", ident, url))
     named = (ident.isascii() and ident.isdigit()) or (bool(url) and not looks_like_total(url))
     return labelled and not named
+
+
+def _read_results(
+    session: Session, data: bytes, program_id: int | None, file_name: str
+) -> tuple[Table, list[str], dict[int, Deliverable], dict[str, Deliverable], list[str]]:
+    """A results file's table and column keys, and the deliverables its rows may name (by id, by link) with their
+    collaborations' currencies; a file it cannot read, or without a deliverable column, is a `FieldErrors`."""
+    wanted = {"deliverable_id", "id", "url", *RESULT_FIELDS}
+
+    def score(cells: Sequence[str]) -> float:
+        return float(sum(1 for cell in cells if _result_key(cell) in wanted))
+
+    try:
+        table = read_table(data, file_name, header=score)
+    except TabularError as exc:
+        raise FieldErrors({"file": exc.message}) from None
+    keys = [_result_key(h) for h in table.header]
+    if not ({"deliverable_id", "id", "url"} & set(keys)):
+        raise FieldErrors({"file": Message(NO_ID_COLUMN)})
+    stmt = select(Deliverable)
+    if program_id is not None:
+        stmt = stmt.join(Collaboration).where(Collaboration.program_id == program_id)
+    items = list(session.scalars(stmt))
+    by_id = {d.id: d for d in items}
+    by_url = {d.url: d for d in items if d.url}
+    return table, keys, by_id, by_url, sorted({d.collaboration.currency for d in items})
+
+
+def _row_cells(keys: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
+    """A row's non-blank cells by column key (the first column of a key)."""
+    row: dict[str, str] = {}
+    for key, cell in zip(keys, cells, strict=True):
+        if key and key not in row and not is_blank(cell):
+            row[key] = cell.strip()
+    return row
+
+
+def decimal_mark_needed(
+    session: Session, data: bytes, *, program_id: int | None = None, file_name: str = "results.csv"
+) -> bool:
+    """Whether a results file has a count or a revenue refused for reading two ways (`150.000` views under English
+    headers: 150 or 150000) when no choice is made: a page then asks for the decimal mark. A revenue is checked
+    in the currency of the deliverable its row names. False for a file the import refuses anyway, and for one
+    whose figures prove both marks (refused as mixed)."""
+    try:
+        table, keys, by_id, by_url, currencies = _read_results(session, data, program_id, file_name)
+    except DomainError:
+        return False
+    rule = _number_rule(table, keys, currencies)
+    if rule.mixed is not None:
+        return False
+    for table_row in table.rows:
+        row = _row_cells(keys, table_row.cells)
+        if table_row.problems or not row or _is_total(row, table_row.cells):
+            continue
+        ident = row.get("deliverable_id") or row.get("id") or ""
+        target = by_id.get(int(ident)) if ident.isascii() and ident.isdigit() else by_url.get(row.get("url", ""))
+        for key in RESULT_FIELDS:
+            given = row.get(key)
+            if given is None or (key == "revenue" and target is None):
+                continue
+            currency = target.collaboration.currency if key == "revenue" and target is not None else None
+            problem = figure_problem(given, currency, rule, NUMBER_TEXTS)
+            if problem is not None and problem.text == AMBIGUOUS_FIGURE:
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -310,37 +394,24 @@ def import_results(
     program_id: int | None = None,
     dry_run: bool = False,
     file_name: str = "results.csv",
+    decimal_mark: str | None = None,
 ) -> ResultsImport:
     """Results from a file (CSV/TSV/XLSX/XLS through `db.tabular.read_table`): a `deliverable_id` (or `url`)
     column plus any of the result columns (English or Bahasa Indonesia headers). One number convention is decided
     for the whole file from all its figures (`campaigns.number_rule.decide`: `1.250.000` proves Indonesian marks,
     `1,250,000.50` English ones, else the header language), then every count is read by `db.parse.parse_count` and
     every revenue by `db.parse.parse_amount` in the collaboration's currency, in that convention; a figure it
-    cannot read safely is refused. A row with any problem is rejected whole; the others are written in the
-    caller's transaction. Totals rows (`Total`, `Jumlah`) are skipped and counted. A last row that may be cut (no
-    line break at the end of the file) is a warning. `dry_run` reads and checks everything and writes nothing (the
-    Programs page's preview); `report.changes` lists what each accepted row writes either way."""
+    cannot read safely is refused. `decimal_mark` (`.` or `,`: the person's choice) wins over the figures and the
+    headers: `150.000` with `,` is 150000, with `.` 150, and a figure proving the other mark is refused by row
+    (`decimal_mark_needed` says when a page should ask). A row with any problem is rejected whole; the others are
+    written in the caller's transaction. Totals rows (`Total`, `Jumlah`) are skipped and counted. A last row that
+    may be cut (no line break at the end of the file) is a warning. `dry_run` reads and checks everything and
+    writes nothing (the Programs page's preview); `report.changes` lists what each accepted row writes either way."""
     require(actor, "program.edit")
-    wanted = {"deliverable_id", "id", "url", *RESULT_FIELDS}
-
-    def score(cells: Sequence[str]) -> float:
-        return float(sum(1 for cell in cells if _result_key(cell) in wanted))
-
-    try:
-        table = read_table(data, file_name, header=score)
-    except TabularError as exc:
-        raise FieldErrors({"file": exc.message}) from None
-    keys = [_result_key(h) for h in table.header]
-    if not ({"deliverable_id", "id", "url"} & set(keys)):
-        raise FieldErrors({"file": Message(NO_ID_COLUMN)})
-    stmt = select(Deliverable)
-    if program_id is not None:
-        stmt = stmt.join(Collaboration).where(Collaboration.program_id == program_id)
-    items = list(session.scalars(stmt))
-    by_id = {d.id: d for d in items}
-    by_url = {d.url: d for d in items if d.url}
-    currencies = sorted({d.collaboration.currency for d in items})
-    rule = _number_rule(table, keys, currencies)
+    if decimal_mark is not None and decimal_mark not in DECIMAL_MARKS:
+        raise FieldErrors({"decimal_mark": Message(NOT_A_DECIMAL_MARK, {"value": str(decimal_mark)[:20]})})
+    table, keys, by_id, by_url, currencies = _read_results(session, data, program_id, file_name)
+    rule = _number_rule(table, keys, currencies, decimal_mark)
     report = ResultsImport(numbers=rule)
     warning = unterminated_warning(table)
     if warning is not None:
@@ -349,10 +420,7 @@ def import_results(
     seen: dict[int, int] = {}
     for table_row in table.rows:
         line = table_row.line
-        row: dict[str, str] = {}
-        for key, cell in zip(keys, table_row.cells, strict=True):
-            if key and key not in row and not is_blank(cell):
-                row[key] = cell.strip()
+        row = _row_cells(keys, table_row.cells)
         if not row:
             continue
         if _is_total(row, table_row.cells):
@@ -383,7 +451,7 @@ def import_results(
                 if target is None:
                     continue
                 currency = target.collaboration.currency
-            problem = figure_problem(given, currency, rule, NUMBER_TEXTS)
+            problem = _figure_problem(given, currency, rule)
             if problem is not None:
                 problems[key] = problem
                 continue

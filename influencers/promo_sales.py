@@ -7,7 +7,8 @@ docs/influencers.md, "Promo code sales", and the file shapes in docs/file-format
 - Revenue is the shop's **net sales** (gross sales less discounts and returns, before tax and shipping), as GRIN
   counts a creator's sales; a file with gross sales and discounts gives net = gross - discounts - returns; a file
   with only total sales (tax and shipping included) is refused.
-- Amounts are read in the program's currency (one number rule per file, `campaigns.number_rule`); a row whose
+- Amounts are read in the program's currency (one number rule per file, `campaigns.number_rule`, or the decimal
+  mark the person chose: `decimal_mark`); a row whose
   currency (a currency column, or the revenue header's `(USD)`) is not its collaboration's is refused naming it.
 - Every file is one shop's (`shop=`, a code of `SHOPS`: Shopee, Tokopedia, TikTok Shop, ...; `shop_code` reads
   it). A re-import replaces the program's stored sales **of that shop** in the period the file covers (its first
@@ -42,7 +43,15 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from campaigns.number_rule import NumberRule, NumberTexts, decide, figure_problem
+from campaigns.number_rule import (
+    DECIMAL_MARKS,
+    NOT_A_DECIMAL_MARK,
+    NumberRule,
+    NumberTexts,
+    decide,
+    decimal_mark_fix,
+    figure_problem,
+)
 from db import audit, column_map
 from db.calendar import month_end
 from db.errors import N_, Amount, Codes, Day, DomainError, FieldErrors, Message, NotFound, joined
@@ -248,8 +257,8 @@ MIXED_NUMBERS = N_(
 )
 AMBIGUOUS_FIGURE = N_(
     "{value} could be {small} or {large}: this file writes '{mark}' as its decimal mark ({reason}), but {kind} "
-    "have no decimals; write the figure without thousands separators, or in the same format as the file's "
-    "other figures."
+    "have no decimals; write the figure without thousands separators or in the same format as the file's other "
+    "figures, or {fix}."
 )
 NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
 DATE_FIELDS = ("day", "month")  # the columns whose numeric dates need an order
@@ -440,14 +449,25 @@ def _language(header: Sequence[str]) -> str:
     return "id" if bahasa > english else "en"
 
 
-def _number_rule(table: Table, columns: _Columns, currency: str) -> NumberRule:
+def _number_rule(table: Table, columns: _Columns, currency: str, chosen: str | None = None) -> NumberRule:
+    """The file's one number convention (`campaigns.number_rule.decide`) from its orders and amounts: the decimal
+    mark `chosen` by the person, else the one a figure proves, else the header language's."""
     figures: list[tuple[str, str | None]] = []
     for name, position in columns.positions.items():
         if name in AMOUNT_FIELDS:
             figures.append((table.keys[position], currency))
         elif name == "orders":
             figures.append((table.keys[position], None))
-    return decide(table, figures, _language(table.header), NUMBER_TEXTS)
+    return decide(table, figures, _language(table.header), NUMBER_TEXTS, chosen=chosen)
+
+
+def _figure_problem(value: str, currency: str | None, rule: NumberRule) -> Message | None:
+    """Why a figure cannot be read in the file's rule (`campaigns.number_rule.figure_problem`), a figure that
+    reads two ways saying how to choose the decimal mark (`decimal_mark_fix`)."""
+    problem = figure_problem(value, currency, rule, NUMBER_TEXTS)
+    if problem is None or problem.text != AMBIGUOUS_FIGURE:
+        return problem
+    return Message(problem.text, {**problem.params, "fix": decimal_mark_fix()})
 
 
 def read_month(text: str, locale: str | None, order: DateOrderCode | None = None) -> dt.date:
@@ -512,6 +532,39 @@ def date_order_needed(data: bytes, file_name: str = "sales.csv", mapping: dict[s
     return any(decided.needs_choice for decided in _date_orders(table, columns, None).values())
 
 
+def decimal_mark_needed(
+    data: bytes, file_name: str = "sales.csv", mapping: dict[str, str] | None = None, *, currency: str
+) -> bool:
+    """Whether the file has an orders count or an amount refused for reading two ways (`150.000` IDR under English
+    headers: 150 or 150000) when no choice is made: a page then asks for the decimal mark. `currency` is the
+    program's (a row's currency column, or the revenue header's `(USD)`, wins as the import reads it). False for a
+    file the import refuses anyway, and for one whose figures prove both marks (refused as mixed)."""
+    try:
+        mapping = column_map.check_mapping(mapping, FIELDS)
+        table = column_map.read_mapped_table(data, file_name, _recognised, mapping)
+        columns = _columns(table, mapping)
+    except (TabularError, DomainError):
+        return False
+    rule = _number_rule(table, columns, columns.currency or currency)
+    if rule.mixed is not None:
+        return False
+    amounts = [name for name in columns.positions if name in AMOUNT_FIELDS]
+    for row in table.rows:
+        if row.problems or all(is_blank(cell) for cell in row.cells):
+            continue
+        if not columns.text(row, "code") or not_sold(columns.text(row, "status")):
+            continue
+        figures: list[tuple[str, str | None]] = [(columns.text(row, "orders"), None)]
+        row_currency = _row_currency(row, columns, currency, {})
+        if row_currency is not None:
+            figures += [(columns.text(row, name), row_currency) for name in amounts]
+        for text, code in figures:
+            problem = figure_problem(text, code, rule, NUMBER_TEXTS) if text else None
+            if problem is not None and problem.text == AMBIGUOUS_FIGURE:
+                return True
+    return False
+
+
 def _program_codes(session: Session, program_id: int) -> dict[str, list[Collaboration]]:
     stmt = select(Collaboration).where(Collaboration.program_id == program_id, Collaboration.promo_code.is_not(None))
     codes: dict[str, list[Collaboration]] = {}
@@ -558,6 +611,7 @@ def import_promo_sales(
     dry_run: bool = False,
     mapping: dict[str, str] | None = None,
     date_order: DateOrderCode | None = None,
+    decimal_mark: str | None = None,
 ) -> PromoSalesImport:
     """Read a shop's sales by promo code (CSV/TSV/XLSX/XLS through `db.tabular.read_table`) for one program and,
     unless `dry_run` or a row refuses the file, replace the program's stored sales of `shop` (a code of `SHOPS`,
@@ -567,8 +621,10 @@ def import_promo_sales(
     is which before the header vocabulary does (`db.column_map`); a field it names that is no field is refused
     (`MappingError`). Numeric dates are read in the order each date column's values or the file's language
     decide (`db.parse.decide_date_order`), else in `date_order` (`dmy`, `mdy`): a file whose dates read both ways
-    and whose headers do not say is refused naming the column until it is given. See the module docstring for the
-    rules."""
+    and whose headers do not say is refused naming the column until it is given. `decimal_mark` (`.` or `,`: the
+    person's choice) wins over the figures and the headers: every count and amount is read with it (`150.000` with
+    `,` is 150000, with `.` 150), and a figure proving the other mark (`1.250,50` when `.` was chosen) is refused by
+    row (`decimal_mark_needed` says when a page should ask). See the module docstring for the rules."""
     require(actor, "program.edit")
     program = session.get(Program, program_id)
     if program is None:
@@ -579,6 +635,8 @@ def import_promo_sales(
 
     if date_order is not None and date_order not in DATE_ORDERS:
         raise FieldErrors({"date_order": Message(NOT_A_DATE_ORDER, {"value": str(date_order)[:20]})})
+    if decimal_mark is not None and decimal_mark not in DECIMAL_MARKS:
+        raise FieldErrors({"decimal_mark": Message(NOT_A_DECIMAL_MARK, {"value": str(decimal_mark)[:20]})})
     mapping = column_map.check_mapping(mapping, FIELDS)
     try:
         table = column_map.read_mapped_table(data, file_name, _recognised, mapping)
@@ -593,7 +651,7 @@ def import_promo_sales(
     if undecided:
         raise FieldErrors(undecided)
     currency = program.currency
-    rule = _number_rule(table, columns, columns.currency or currency)
+    rule = _number_rule(table, columns, columns.currency or currency, decimal_mark)
     report = PromoSalesImport(
         file_name=file_name, shop=shop, numbers=rule, dates=_dates_read(table, columns, date_orders)
     )
@@ -802,7 +860,7 @@ def _row_period(
 def _row_orders(row: Row, columns: _Columns, rule: NumberRule, problems: dict[str, str | Message]) -> int | None:
     if "orders" in columns.positions:
         text = columns.text(row, "orders") or "0"
-        problem = figure_problem(text, None, rule, NUMBER_TEXTS)
+        problem = _figure_problem(text, None, rule)
         if problem is not None:
             problems["orders"] = problem
             return None
@@ -848,7 +906,7 @@ def _amount(row: Row, columns: _Columns, name: str, rule: NumberRule, currency: 
     text = columns.text(row, name)
     if not text:
         return Decimal(0)
-    problem = figure_problem(text, currency, rule, NUMBER_TEXTS)
+    problem = _figure_problem(text, currency, rule)
     if problem is not None:
         raise ParseError(problem)
     return parse_amount(text, currency, rule.locale, allow_negative=True)

@@ -1,7 +1,8 @@
 """The "Decimal mark" select of an import page: shown only when a file has figures that read two ways (`1.345`
 under English headers: 1.345 or 1345) and none of its figures says which mark is the decimal mark
-(`campaigns.number_rule.decide(..., chosen=...)`), as the Exports page's FX rates import offers it
-(`finance.fx.decimal_mark_needed`; the shared select is `pages.components.file_choice`)."""
+(`campaigns.number_rule.decide(..., chosen=...)`), as the Exports page's FX rates import and the Programs page's
+promo sales and results imports offer it (`finance.fx.decimal_mark_needed`, `promo_sales.decimal_mark_needed`,
+`deliverables.decimal_mark_needed`; the shared select is `pages.components.file_choice`)."""
 
 from __future__ import annotations
 

@@ -10,11 +10,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from db.engine import session_scope
 from db.errors import Message
 from db.parse import ParseError, parse_amount, parse_count
 from db.roles import Actor
 from influencers import deliverables
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS
+from pages.components.decimal_mark import decimal_mark_select
 from pages.components.i18n import N_, _, current_locale
 from pages.components.import_preview import dry_run, number_convention_caption
 from pages.components.influencer_forms import form_feedback, refuse, run_action
@@ -256,9 +258,28 @@ def _import(actor: Actor, program_id: int) -> None:
     if upload is None:
         form_feedback("prog_results_csv")
         return
+    with session_scope() as session:
+        needed = deliverables.decimal_mark_needed(
+            session, upload.getvalue(), program_id=program_id, file_name=upload.name
+        )
+    decimal_mark = decimal_mark_select(
+        needed,
+        key="prog_results_decimal_mark",
+        help=_(
+            "Some figures could be read two ways (150.000 is 150 or 150000): no figure in the file shows its "
+            "decimal mark. Check a figure you know on the platform; a figure written with the other mark is "
+            "rejected."
+        ),
+    )
     preview = dry_run(
         lambda session: deliverables.import_results(
-            session, actor, upload.getvalue(), program_id=program_id, dry_run=True, file_name=upload.name
+            session,
+            actor,
+            upload.getvalue(),
+            program_id=program_id,
+            dry_run=True,
+            file_name=upload.name,
+            decimal_mark=decimal_mark,
         )
     )
     if preview is None:
@@ -282,7 +303,12 @@ def _import(actor: Actor, program_id: int) -> None:
 
         def do_import(session) -> None:
             holder["r"] = deliverables.import_results(
-                session, actor, upload.getvalue(), program_id=program_id, file_name=upload.name
+                session,
+                actor,
+                upload.getvalue(),
+                program_id=program_id,
+                file_name=upload.name,
+                decimal_mark=decimal_mark,
             )
 
         if run_action("prog_results_csv", do_import):

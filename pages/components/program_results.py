@@ -17,9 +17,11 @@ from db.errors import N_, FieldErrors
 from db.parse import DateOrderCode
 from db.roles import Actor
 from influencers import charts, promo_sales, roi
+from influencers.programs import get_program
 from pages.components.charts import chart
 from pages.components.column_picker import column_pickers
 from pages.components.date_order import date_order_select
+from pages.components.decimal_mark import decimal_mark_select
 from pages.components.i18n import _, date_text
 from pages.components.import_preview import dry_run, number_convention_caption
 from pages.components.influencer_forms import form_feedback, run_action
@@ -343,6 +345,22 @@ def _date_order(data: bytes, file_name: str, mapping: dict[str, str]) -> DateOrd
     )
 
 
+def _decimal_mark(data: bytes, file_name: str, mapping: dict[str, str], program_id: int) -> str | None:
+    """The "Decimal mark" choice, shown only when the file has an orders count or amount that reads two ways
+    (`150.000` IDR under English headers: 150 or 150000): None until the person chooses, and for every other file."""
+    with session_scope() as session:
+        currency = get_program(session, program_id).currency
+    return decimal_mark_select(
+        promo_sales.decimal_mark_needed(data, file_name, mapping, currency=currency),
+        key="prog_promo_decimal_mark",
+        help=_(
+            "Some figures could be read two ways (150.000 is 150 or 150000): no figure in the file shows its "
+            "decimal mark. Check an order you know in the shop's seller centre; a figure written with the other "
+            "mark is rejected."
+        ),
+    )
+
+
 def _promo_import(actor: Actor, program_id: int) -> None:
     """Upload a shop's sales by promo code, say which column is which, see what it would store (a dry run of the
     same import with those choices), import it."""
@@ -368,6 +386,7 @@ def _promo_import(actor: Actor, program_id: int) -> None:
         form_feedback("prog_promo_csv")
         return
     date_order = _date_order(data, upload.name, mapping)
+    decimal_mark = _decimal_mark(data, upload.name, mapping, program_id)
     if shop is None:
         st.info(_("Choose the shop these sales are from to see what the file would import."))
         form_feedback("prog_promo_csv")
@@ -386,6 +405,7 @@ def _promo_import(actor: Actor, program_id: int) -> None:
             dry_run=only_preview,
             mapping=mapping,
             date_order=date_order,
+            decimal_mark=decimal_mark,
         )
 
     preview = dry_run(lambda session: run_import(session, only_preview=True))

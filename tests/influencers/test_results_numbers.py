@@ -77,8 +77,8 @@ def test_a_count_the_file_convention_cannot_read_is_refused_with_its_reason(sess
     assert (row, name, reason.text) == (2, "views", d.AMBIGUOUS_FIGURE)
     assert str(reason) == (
         "12.500 could be 12.5 or 12500: this file writes '.' as its decimal mark (its headers are in English), but "
-        "counts have no decimals; write the figure without thousands separators, or in the same format as the "
-        "file's other figures."
+        "counts have no decimals; write the figure without thousands separators or in the same format as the "
+        "file's other figures, or give the decimal mark with --decimal-mark (. or ,)."
     )
     assert "12.500" in _bahasa(reason)
     assert "tanpa pemisah ribuan" in _bahasa(reason)
