@@ -50,6 +50,7 @@ class NumberTexts:
     mixed: str
     ambiguous: str
     contradicts: str = CONTRADICTS
+    choice: bool = False  # the import offers the decimal mark choice: `ambiguous` says how (`decimal_mark_fix`)
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,8 @@ def figure_problem(value: str, currency: str | None, rule: NumberRule, texts: Nu
             "reason": rule.reason,
             "kind": kind,
         }
+        if texts.choice:
+            params = {**params, "fix": decimal_mark_fix()}
         return Message(texts.ambiguous, dict(params))
     return None
 

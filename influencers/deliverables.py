@@ -19,7 +19,6 @@ from campaigns.number_rule import (
     NumberRule,
     NumberTexts,
     decide,
-    decimal_mark_fix,
     figure_problem,
 )
 from db import audit
@@ -246,7 +245,7 @@ AMBIGUOUS_FIGURE = N_(
     "have no decimals; write the figure without thousands separators or in the same format as the file's other "
     "figures, or {fix}."
 )
-NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
+NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE, choice=True)
 
 
 def _result_key(header: str) -> str:
@@ -275,15 +274,6 @@ def _number_rule(table: Table, keys: Sequence[str], currencies: Sequence[str], c
         elif key in RESULT_FIELDS:
             figures.append((column, None))
     return decide(table, figures, _header_language(table.header), NUMBER_TEXTS, chosen=chosen)
-
-
-def _figure_problem(value: str, currency: str | None, rule: NumberRule) -> Message | None:
-    """Why a figure cannot be read in the file's rule (`campaigns.number_rule.figure_problem`), a figure that
-    reads two ways saying how to choose the decimal mark (`decimal_mark_fix`)."""
-    problem = figure_problem(value, currency, rule, NUMBER_TEXTS)
-    if problem is None or problem.text != AMBIGUOUS_FIGURE:
-        return problem
-    return Message(problem.text, {**problem.params, "fix": decimal_mark_fix()})
 
 
 def _is_total(row: dict[str, str], cells: Sequence[str]) -> bool:
@@ -451,7 +441,7 @@ def import_results(
                 if target is None:
                     continue
                 currency = target.collaboration.currency
-            problem = _figure_problem(given, currency, rule)
+            problem = figure_problem(given, currency, rule, NUMBER_TEXTS)
             if problem is not None:
                 problems[key] = problem
                 continue

@@ -49,7 +49,6 @@ from campaigns.number_rule import (
     NumberRule,
     NumberTexts,
     decide,
-    decimal_mark_fix,
     figure_problem,
 )
 from db import audit, column_map
@@ -260,7 +259,7 @@ AMBIGUOUS_FIGURE = N_(
     "have no decimals; write the figure without thousands separators or in the same format as the file's other "
     "figures, or {fix}."
 )
-NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE)
+NUMBER_TEXTS = NumberTexts(mixed=MIXED_NUMBERS, ambiguous=AMBIGUOUS_FIGURE, choice=True)
 DATE_FIELDS = ("day", "month")  # the columns whose numeric dates need an order
 
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -459,15 +458,6 @@ def _number_rule(table: Table, columns: _Columns, currency: str, chosen: str | N
         elif name == "orders":
             figures.append((table.keys[position], None))
     return decide(table, figures, _language(table.header), NUMBER_TEXTS, chosen=chosen)
-
-
-def _figure_problem(value: str, currency: str | None, rule: NumberRule) -> Message | None:
-    """Why a figure cannot be read in the file's rule (`campaigns.number_rule.figure_problem`), a figure that
-    reads two ways saying how to choose the decimal mark (`decimal_mark_fix`)."""
-    problem = figure_problem(value, currency, rule, NUMBER_TEXTS)
-    if problem is None or problem.text != AMBIGUOUS_FIGURE:
-        return problem
-    return Message(problem.text, {**problem.params, "fix": decimal_mark_fix()})
 
 
 def read_month(text: str, locale: str | None, order: DateOrderCode | None = None) -> dt.date:
@@ -860,7 +850,7 @@ def _row_period(
 def _row_orders(row: Row, columns: _Columns, rule: NumberRule, problems: dict[str, str | Message]) -> int | None:
     if "orders" in columns.positions:
         text = columns.text(row, "orders") or "0"
-        problem = _figure_problem(text, None, rule)
+        problem = figure_problem(text, None, rule, NUMBER_TEXTS)
         if problem is not None:
             problems["orders"] = problem
             return None
@@ -906,7 +896,7 @@ def _amount(row: Row, columns: _Columns, name: str, rule: NumberRule, currency: 
     text = columns.text(row, name)
     if not text:
         return Decimal(0)
-    problem = _figure_problem(text, currency, rule)
+    problem = figure_problem(text, currency, rule, NUMBER_TEXTS)
     if problem is not None:
         raise ParseError(problem)
     return parse_amount(text, currency, rule.locale, allow_negative=True)
