@@ -47,6 +47,30 @@ class CommandError(Exception):
     """An expected failure: printed as one line on stderr, exit code 1."""
 
 
+def _date_order_option(value: str | None) -> str | None:
+    """`--date-order`: dmy or mdy (any case), None when not given; another value stops the command."""
+    from db.parse import DATE_ORDERS
+
+    order = value.strip().lower() if value is not None else None
+    if order is not None and order not in DATE_ORDERS:
+        raise CommandError(f"--date-order {value}: use dmy (day/month/year) or mdy (month/day/year)")
+    return order
+
+
+def _decimal_mark_option(value: str | None, example: str) -> str | None:
+    """`--decimal-mark`: `.` or `,`, None when not given; another value stops the command, its examples written
+    from `example` (`1,250.50`: the command's figures)."""
+    from campaigns.number_rule import DECIMAL_MARKS
+
+    mark = value.strip() if value is not None else None
+    if mark is not None and mark not in DECIMAL_MARKS:
+        other = example.translate(str.maketrans(",.", ".,"))
+        raise CommandError(
+            f"--decimal-mark {value}: use . ({example}: a dot before the decimals) or , ({other}: a comma)"
+        )
+    return mark
+
+
 def command_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn expected failures into one clear line on stderr and a non-zero exit code."""
 
@@ -334,21 +358,13 @@ def fx_import(
     whose numeric dates read both ways (03/11/2026, no day above 12) under an English header needs --date-order.
     Rates are read in the file's number convention, decided once (15.750 under Tanggal;Dari;Ke;Kurs is 15750);
     a rate that reads two ways (1.345 under English headers: 1.345 or 1345) needs --decimal-mark."""
-    from campaigns.number_rule import DECIMAL_MARKS
     from db.engine import session_scope
-    from db.parse import DATE_ORDERS
     from finance.fx import import_rates_csv
 
     if not file.is_file():
         raise CommandError(f"{file} does not exist")
-    order = date_order.strip().lower() if date_order is not None else None
-    if order is not None and order not in DATE_ORDERS:
-        raise CommandError(f"--date-order {date_order}: use dmy (day/month/year) or mdy (month/day/year)")
-    mark = decimal_mark.strip() if decimal_mark is not None else None
-    if mark is not None and mark not in DECIMAL_MARKS:
-        raise CommandError(
-            f"--decimal-mark {decimal_mark}: use . (1,345.50: a dot before the decimals) or , (1.345,50: a comma)"
-        )
+    order = _date_order_option(date_order)
+    mark = _decimal_mark_option(decimal_mark, "1,345.50")
     prepare_database()
     with session_scope() as session:
         result = import_rates_csv(
@@ -356,7 +372,7 @@ def fx_import(
             CLI_ACTOR,
             file.read_bytes(),
             source=f"csv:{file.name}",
-            date_order=order,  # type: ignore[arg-type]  # checked against DATE_ORDERS above
+            date_order=order,  # type: ignore[arg-type]  # checked by _date_order_option
             decimal_mark=mark,
         )
     if result.numbers is not None:
@@ -777,11 +793,9 @@ def _import_promo_sales(
     date_order: str | None = None,
     decimal_mark: str | None = None,
 ) -> Any:
-    from campaigns.number_rule import DECIMAL_MARKS
     from db.column_map import parse_mapping
     from db.engine import session_scope
     from db.errors import DomainError, FieldErrors
-    from db.parse import DATE_ORDERS
     from influencers.promo_sales import FIELDS, shop_code
     from influencers.promo_sales import import_promo_sales as run_import
 
@@ -791,14 +805,8 @@ def _import_promo_sales(
         raise CommandError(f"--shop: {exc.errors['shop']}") from None
     if not file.is_file():
         raise CommandError(f"{file}: no such file")
-    order = date_order.strip().lower() if date_order is not None else None
-    if order is not None and order not in DATE_ORDERS:
-        raise CommandError(f"--date-order {date_order}: use dmy (day/month/year) or mdy (month/day/year)")
-    mark = decimal_mark.strip() if decimal_mark is not None else None
-    if mark is not None and mark not in DECIMAL_MARKS:
-        raise CommandError(
-            f"--decimal-mark {decimal_mark}: use . (1,250.50: a dot before the decimals) or , (1.250,50: a comma)"
-        )
+    order = _date_order_option(date_order)
+    mark = _decimal_mark_option(decimal_mark, "1,250.50")
     if (since is None) != (until is None):
         raise CommandError("give both --since and --until, or neither")
     try:
@@ -824,7 +832,7 @@ def _import_promo_sales(
                 period=period,
                 dry_run=dry_run,
                 mapping=explicit,
-                date_order=order,  # checked against DATE_ORDERS above
+                date_order=order,  # checked by _date_order_option
                 decimal_mark=mark,
             )
     except DomainError as exc:
@@ -912,18 +920,13 @@ def import_results(
 
 
 def _import_results(file: Path, program: int | None, dry_run: bool, decimal_mark: str | None) -> Any:
-    from campaigns.number_rule import DECIMAL_MARKS
     from db.engine import session_scope
     from db.errors import DomainError
     from influencers.deliverables import import_results as run_import
 
     if not file.is_file():
         raise CommandError(f"{file}: no such file")
-    mark = decimal_mark.strip() if decimal_mark is not None else None
-    if mark is not None and mark not in DECIMAL_MARKS:
-        raise CommandError(
-            f"--decimal-mark {decimal_mark}: use . (1,250.50: a dot before the decimals) or , (1.250,50: a comma)"
-        )
+    mark = _decimal_mark_option(decimal_mark, "1,250.50")
     prepare_database()
     try:
         with session_scope() as session:
