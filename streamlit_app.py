@@ -18,6 +18,7 @@ from migrations.migrate import ensure_schema  # noqa: E402
 from pages.components.auth import account_sidebar, auth_configured, current_connection, resolve_actor  # noqa: E402
 from pages.components.data import refresh_data_version  # noqa: E402
 from pages.components.i18n import _  # noqa: E402
+from pages.components.metric_fit import fit_metrics  # noqa: E402
 from pages.components.navigation import build_navigation, signed_out_navigation  # noqa: E402
 from pages.components.uploader_words import translate_uploaders  # noqa: E402
 from pages.components.warmup import warm_up  # noqa: E402
@@ -79,6 +80,7 @@ def main() -> None:
     st.session_state["actor"] = actor
     account_sidebar(actor)
     translate_uploaders()  # Streamlit's uploader button word, in the session's language
+    fit_metrics()  # every metric tile holds its value on any screen
 
     page = st.navigation(build_navigation(actor))
     page.run()

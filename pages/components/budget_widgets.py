@@ -12,6 +12,7 @@ from budgets.alerts import Alert
 from budgets.overview import CurrencyTotals
 from pages.components.data import when_text
 from pages.components.i18n import _, date_text
+from pages.components.metric_fit import TILE_CHARS
 from pages.components.money import compact_money, compact_number, money, number
 from pages.components.terms import (
     BUDGET_TARGET_LABELS,
@@ -113,15 +114,15 @@ def render_alerts(alerts: Sequence[Alert], *, limit: int | None = None, key: str
 NO_FIGURE = "—"  # a tile without a figure (no plan, a missing rate): never a 0 that reads as "nothing spent"
 
 
-def tile(column, label: str, amount: Decimal | None, currency: str, fits: int = 11) -> None:
-    """A metric tile: the full amount when it fits (`fits` characters: 11 in a row of four tiles at 1280 px
-    with the sidebar open, 10 in a row of five; the Bahasa browser test measures it), else the compact form
-    (`Rp14,1 jt`) with the exact amount in help; "—" for None (no figure: say why in a caption)."""
+def tile(column, label: str, amount: Decimal | None, currency: str) -> None:
+    """A metric tile: the full amount when it fits (`metric_fit.TILE_CHARS` characters, which every tile holds
+    on any screen), else the compact form (`Rp14,1 jt`) with the exact amount in help; "—" for None (no
+    figure: say why in a caption)."""
     if amount is None:
         column.metric(label, NO_FIGURE)
         return
     full = money(amount, currency)
-    if len(full) <= fits:
+    if len(full) <= TILE_CHARS:
         column.metric(label, full)
     else:
         column.metric(label, compact_money(amount, currency), help=full)
@@ -163,14 +164,14 @@ def budget_used_tile(column, label: str, total: CurrencyTotals | None, currency:
         column.caption(_("{amount} spent without a plan", amount=money(total.unplanned_actual, currency)))
 
 
-def number_tile(column, label: str, value: Decimal | int | None, digits: int = 0, fits: int = 10) -> None:
-    """A metric tile for a count or ratio: in full when it fits, else compact (`1,2 jt`) with the full one in help;
-    "—" when there is no value."""
+def number_tile(column, label: str, value: Decimal | int | None, digits: int = 0) -> None:
+    """A metric tile for a count or ratio: in full when it fits (`metric_fit.TILE_CHARS`), else compact
+    (`1,2 jt`) with the full one in help; "—" when there is no value."""
     if value is None:
         column.metric(label, "—")
         return
     full = number(value, digits)
-    if len(full) <= fits:
+    if len(full) <= TILE_CHARS:
         column.metric(label, full)
     else:
         column.metric(label, compact_number(value), help=full)

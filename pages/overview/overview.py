@@ -145,14 +145,14 @@ for cur in currencies:
     day_totals = ads["totals"].get(cur)  # the Campaigns page's "Total {currency}" row for the completed days
     st.markdown(f"**{cur}**")
     a, b, c, d, e = st.columns(5)
-    tile(a, _("Spend ({currency})", currency=cur), spent, cur, fits=10)
+    tile(a, _("Spend ({currency})", currency=cur), spent, cur)
     a.caption(_("{ads} ads, {fees} influencer fees recognised", ads=money(spent - fees, cur), fees=money(fees, cur)))
     conversions = day_totals["conversions"] if day_totals is not None else (None if until < start else 0)
     number_tile(b, _("Conversions ({currency} accounts)", currency=cur), conversions)
     # CPA and ROAS: spend and conversions of the same completed days (`_completed_ads`); ROAS "—" without value
     # tracked (`performance.shown_roas`).
     cpa = day_totals["cpa"] if day_totals is not None else None
-    tile(c, _("CPA ({currency})", currency=cur), cpa, cur, fits=10)
+    tile(c, _("CPA ({currency})", currency=cur), cpa, cur)
     number_tile(d, _("ROAS ({currency})", currency=cur), day_totals["roas"] if day_totals is not None else None, 2)
     budget_used_tile(e, _("Budget used ({currency})", currency=cur), total, cur)
 
