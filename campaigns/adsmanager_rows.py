@@ -401,6 +401,10 @@ class _Cells(FigureCells):
         # Only what Meta writes for "nothing" is empty: a `NaN` or `NULL` in a figure is refused, not zero.
         return None if text in vocabulary.EMPTY_VALUES else text
 
+    def typed(self, name: str) -> bool:
+        key = self.layout.columns.get(name)
+        return key is not None and self.layout.table.typed_number(self.row, key)
+
     def fail(self, name: str, message: Message) -> None:
         self.problems.append(Problem(self.layout.header(name), message))
 

@@ -6,7 +6,9 @@ imports (campaigns/platform_import.py); each passes its own wording (`NumberText
 export to upload again. The marks one figure proves come from `db.parse.number_marks`. An import may let the
 person choose the decimal mark (`decide(..., chosen=...)`: the FX rates, promo sales and results imports'
 `--decimal-mark` and "Decimal mark" select): the choice wins over the figures and the headers, and a figure that
-proves the other mark is refused (`figure_problem`).
+proves the other mark is refused (`figure_problem`). A workbook's number cell (not text: `db.tabular.Row.numbers`)
+holds one value whatever the sheet's language: it proves no convention and is read as the number it is
+(`workbook_figure`), the way a spreadsheet reads it.
 """
 
 from __future__ import annotations
@@ -123,6 +125,8 @@ def decide(
         if row.problems:
             continue
         for key, code in keys:
+            if table.typed_number(row, key):
+                continue  # a number cell, not text: it says nothing of how the file writes figures
             text = table.cell(row, key).strip()
             mark = number_marks(text, code).decimal if text else None
             if mark is not None and mark not in first:
@@ -139,6 +143,24 @@ def decide(
         decimal, (line, text) = next(iter(first.items()))
         return NumberRule(decimal, Message(REASON_VALUE, {"value": shown(text), "row": line}))
     return NumberRule(by_language, language_reason)
+
+
+def workbook_figure(value: str, rule: NumberRule) -> str:
+    """A workbook's number cell (`db.tabular.Table.typed_number`) as text the file's rule reads as that number: the
+    reader wrote the number itself (`1234.5`, `-0.085`: a point, no grouping; `db.xls_child.cell_text`), so under
+    `,` as the decimal mark its point becomes the comma (`1234,5`). Such a cell is never refused as reading two
+    ways or as proving the other mark: it holds one value, whatever the file's convention or the person's choice."""
+    return value.replace(".", ",") if rule.decimal == "," else value
+
+
+def checked_figure(
+    value: str, currency: str | None, rule: NumberRule, texts: NumberTexts, *, typed: bool = False
+) -> tuple[str, Message | None]:
+    """A figure's text to read in the file's rule and why it cannot be read (None when it can): a workbook number
+    cell (`typed`) as `workbook_figure` writes it, never refused; any other cell as written, by `figure_problem`."""
+    if typed:
+        return workbook_figure(value, rule), None
+    return value, figure_problem(value, currency, rule, texts)
 
 
 def figure_problem(value: str, currency: str | None, rule: NumberRule, texts: NumberTexts) -> Message | None:
@@ -187,13 +209,20 @@ class FigureCells:
     def fail(self, name: str, message: Message) -> None:
         raise NotImplementedError
 
+    def typed(self, name: str) -> bool:
+        """Whether the cell is a workbook number cell (`db.tabular.Table.typed_number`); none in a CSV file."""
+        return False
+
     def figure(self, name: str, currency: str | None) -> str | None:
         """A figure's text when the file's number rule can read it; else None, the refusal noted: a figure the
         file's two conventions would read differently, or a mark that reads as a fraction of what has no
-        decimals (`750.000` for an IDR amount or a count, where `.` is the file's decimal mark)."""
+        decimals (`750.000` for an IDR amount or a count, where `.` is the file's decimal mark). A workbook's
+        number cell is read as the number it holds (`workbook_figure`)."""
         value = self.raw(name)
         if value is None:
             return None
+        if self.typed(name):
+            return workbook_figure(value, self.numbers)
         problem = figure_problem(value, currency, self.numbers, self.number_texts)
         if problem is not None:
             self.fail(name, problem)

@@ -338,6 +338,10 @@ class _Cells(FigureCells):
         text = self.table.cell(self.row, key).strip()
         return None if text in EMPTY_VALUES else text
 
+    def typed(self, name: str) -> bool:
+        key = self.columns.get(name)
+        return key is not None and self.table.typed_number(self.row, key)
+
     def fail(self, name: str, message: Message) -> None:
         self.problems.append(RowProblem(self.row.line, self.header(name), message))
 

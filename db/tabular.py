@@ -69,6 +69,10 @@ class Row:
     problems: tuple[Message, ...] = ()
     inexact: frozenset[int] = frozenset()  # 0-based positions of workbook numbers too long to be exact (IDs)
     unterminated: bool = False
+    # 0-based positions of workbook number cells (not text): the reader wrote each as the number itself, `1234.5`
+    # with a point and no grouping (`db.xls_child.cell_text`), so no file convention applies to it
+    # (`campaigns.number_rule.workbook_figure`); CSV cells are all text.
+    numbers: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,11 @@ class Table:
     def record(self, row: Row) -> dict[str, str]:
         """`row` as {key: text}."""
         return dict(zip(self.keys, row.cells, strict=True))
+
+    def typed_number(self, row: Row, key: str) -> bool:
+        """Whether column `key` of `row` is a workbook number cell (see `Row.numbers`), not text."""
+        position = self.index.get(key)
+        return position is not None and position in row.numbers
 
     def lost_digits(self, row: Row, key: str) -> Message | None:
         """A refusal when column `key` of `row` is a workbook number of more than 15 digits: Excel keeps 15
@@ -283,6 +292,7 @@ class RawRecord:
     problems: list[Message] = field(default_factory=list)
     inexact: frozenset[int] = frozenset()  # see `Row.inexact`
     cut: bool = False  # the file's last record, with no line ending after it: the download may stop mid-row
+    numbers: frozenset[int] = frozenset()  # see `Row.numbers`
 
 
 class Budget:
@@ -592,7 +602,8 @@ def assemble(
             # A complete last row may lack the final newline; one that also lacks columns was cut mid-row.
             problems.append(Message(ROW_ENDS_EARLY, {"row": record.line, "count": len(record.cells), "columns": width}))
         inexact = frozenset(p for p in record.inexact if p < width)
-        rows.append(Row(record.line, tuple(cells), tuple(problems), inexact, unterminated=record.cut))
+        numbers = frozenset(p for p in record.numbers if p < width)
+        rows.append(Row(record.line, tuple(cells), tuple(problems), inexact, record.cut, numbers))
     return Table(
         file_name=file_name,
         kind=kind,

@@ -36,7 +36,7 @@ from db.tabular import (
     header_key,
 )
 from db.xls_child import cell_text as _text
-from db.xls_child import lost_digits
+from db.xls_child import is_number, lost_digits
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 MAX_ZIP_ENTRIES = 10_000
@@ -188,6 +188,7 @@ def _xlsx_records(values_sheet: Any, formulas_sheet: Any, budget: Budget, limits
         budget.take(number, len(values), width)  # before any per-cell work: styled empty cells cost nothing
         cells = [_text(value)[: limits.max_cell_chars] for value in values[:width]]  # Excel holds no longer cell
         inexact = frozenset(position for position, value in enumerate(values[:width]) if lost_digits(value))
+        numbers = frozenset(position for position, value in enumerate(values[:width]) if is_number(value))
         problems: list[Message] = []
         for position, value in enumerate(values[:width]):
             if isinstance(value, float) and not math.isfinite(value):
@@ -199,7 +200,7 @@ def _xlsx_records(values_sheet: Any, formulas_sheet: Any, budget: Budget, limits
                 formula = formula if len(formula) <= 60 else formula[:57] + "..."
                 column = _column_letter(position + 1)
                 problems.append(Message(FORMULA_WITHOUT_VALUE, {"row": number, "column": column, "formula": formula}))
-        yield RawRecord(number, cells, problems, inexact)
+        yield RawRecord(number, cells, problems, inexact, numbers=numbers)
 
 
 def _check_dimension(worksheet: Any, limits: Limits) -> None:
@@ -240,10 +241,14 @@ def _read_xls(data: bytes, file_name: str, *, header: HeaderSpec, sheet: str | N
         lost: dict[int, set[int]] = {}
         for row, column in xls.inexact:
             lost.setdefault(row, set()).add(column)
+        typed: dict[int, set[int]] = {}
+        for row, column in xls.numbers:
+            typed.setdefault(row, set()).add(column)
         for number, cells in enumerate(xls.rows, start=1):
             budget.take(number, len(cells), filled_width(cells))
             inexact = frozenset(lost.get(number - 1, ()))
-            yield RawRecord(number, [cell[: limits.max_cell_chars] for cell in cells], inexact=inexact)
+            numbers = frozenset(typed.get(number - 1, ()))
+            yield RawRecord(number, [cell[: limits.max_cell_chars] for cell in cells], inexact=inexact, numbers=numbers)
 
     chosen, unread = _choose_sheet(
         names, [xls.visible for xls in sheets], records, header=header, sheet=sheet, limits=limits
@@ -272,6 +277,7 @@ class _XlsSheet:
     rows: list[list[str]]
     inexact: list[tuple[int, int]]  # (row, column), 0-based: numbers of more than 15 digits
     visible: bool
+    numbers: list[tuple[int, int]]  # (row, column), 0-based: number cells (`db.xls_child.is_number`)
 
 
 def _xls_in_child(data: bytes, limits: Limits) -> list[_XlsSheet]:
@@ -300,6 +306,7 @@ def _xls_in_child(data: bytes, limits: Limits) -> list[_XlsSheet]:
                 s["rows"],
                 [(int(r), int(c)) for r, c in s.get("inexact", [])],
                 bool(s.get("visible", True)),
+                [(int(r), int(c)) for r, c in s.get("numbers", [])],
             )
             for s in answer["sheets"]
         ]

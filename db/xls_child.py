@@ -50,6 +50,12 @@ def lost_digits(value: Any) -> bool:
     return math.isfinite(value) and abs(value) >= 10**EXACT_DIGITS
 
 
+def is_number(value: Any) -> bool:
+    """Whether a workbook cell holds a number (not text, a date or a boolean): `cell_text` writes it as the number
+    itself (`1234.5`, `-0.25`, `16250`: a point, no grouping, no exponent), whatever the sheet's language."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def main(max_cells: int, max_rows: int) -> None:
     """In the child: cap memory, read the workbook from stdin, print its sheets as JSON (rows only when small)."""
     import resource
@@ -65,10 +71,12 @@ def main(max_cells: int, max_rows: int) -> None:
         height, width = worksheet.total_height, worksheet.total_width
         rows: list[list[str]] = []
         inexact: list[list[int]] = []  # [row, column], 0-based
+        numbers: list[list[int]] = []  # [row, column], 0-based: number cells (`is_number`)
         if height * width <= max_cells and height <= max_rows:
             for number, values in enumerate(worksheet.iter_rows()):
                 rows.append([cell_text(value) for value in values])
                 inexact.extend([number, position] for position, value in enumerate(values) if lost_digits(value))
+                numbers.extend([number, position] for position, value in enumerate(values) if is_number(value))
         sheets.append(
             {
                 "name": name,
@@ -76,6 +84,7 @@ def main(max_cells: int, max_rows: int) -> None:
                 "width": width,
                 "rows": rows,
                 "inexact": inexact,
+                "numbers": numbers,
                 "visible": visible.get(name, True),
             }
         )

@@ -42,6 +42,7 @@ from campaigns.number_rule import (
     decide,
     decimal_mark_fix,
     figure_problem,
+    workbook_figure,
 )
 from db import audit
 from db.calendar import month_end, month_start, workspace_today
@@ -56,7 +57,6 @@ from db.parse import (
     date_order_fix,
     dates_read,
     decide_date_order,
-    number_marks,
     parse_date,
     parse_rate,
 )
@@ -689,11 +689,6 @@ AMBIGUOUS_RATE = N_(
     "its decimal mark only because {reason}; write the rate without thousands separators ({large}) or with a "
     "fourth decimal ({value}0), or {fix}."
 )
-AMBIGUOUS_WORKBOOK_RATE = N_(
-    "{column}: {value} could be {small} or {large}: a workbook's number cells write '.' as the decimal mark and its "
-    "text cells may write it either way, and no rate in the file shows which; write the rate as text with a "
-    "fourth decimal ({value}0) or without thousands separators ({large}), save the sheet as CSV, or {fix}."
-)
 CONTRADICTING_RATE = N_(
     "{column}: {value} writes '{other}' as its decimal mark, but the decimal mark chosen is '{mark}'; correct the "
     "rate, or choose '{other}' if the whole file writes it so."
@@ -766,14 +761,14 @@ def import_rates_csv(
         if decided.problem is not None:
             raise FxError(decided.problem)
         numbers = _rate_numbers(table, header, columns, decimal_mark)
-        pantau, refused = _pantau_records(sound, header, columns, source, numbers, table.kind != "csv")
+        pantau, refused = _pantau_records(sound, header, columns, source, numbers)
         refused = _flag_problems(flagged) + refused
         result = _store_rates(session, actor, pantau, refused, "pantau", decided.order, numbers.locale)
         result.numbers = numbers
         note = dates_read(decided, header[columns.index("date")][:60])
         result.dates = [note] if note is not None else []
         return _with_warnings(result, table)
-    rows: list[Sequence[object]] = [header, *(_cells(table, row.cells) for row in table.rows)]
+    rows: list[Sequence[object]] = [header, *(_cells(row) for row in table.rows)]
     lines = [table.header_line, *(row.line for row in table.rows)]
     jisdor = read_jisdor(rows, lines=lines, date_order=date_order)
     if jisdor is None:
@@ -840,11 +835,10 @@ def decimal_mark_needed(data: bytes | str) -> bool:
         return False
     flagged = _flagged_rows(table)
     at, column = columns.index("rate"), header[columns.index("rate")]
-    workbook = table.kind != "csv"
     return any(
-        _rate_problem(row.cells[at].strip(), column, numbers, workbook) is not None
+        _rate_problem(row.cells[at].strip(), column, numbers) is not None
         for row in table.rows
-        if row.line not in flagged
+        if row.line not in flagged and at not in row.numbers
     )
 
 
@@ -906,27 +900,19 @@ def _rate_numbers(
     return numbers
 
 
-def _rate_problem(value: str, column: str, numbers: NumberRule, workbook: bool) -> Message | None:
-    """Why a rate cannot be read in a convention its header language chose (no rate proves one): `15.750` under
-    English headers (or `15,750` under Bahasa ones) is 15.75 or 15750, and no rule knows a rate's size, so the row
-    is refused with both readings (`figure_problem`) rather than stored a thousand times off. The grouped reading
-    the headers choose (`15.750` under `Kurs`) is read; in a file whose rates prove the convention every rate is
-    read by it. In a workbook the headers choose nothing: its number cells arrive as `1.085` whatever the
-    sheet's language (`db.xls_child.cell_text`), so every rate that reads two ways is refused. Each such refusal
-    says how to choose the decimal mark (`decimal_mark_fix`). A mark the person chose reads every rate, in a
-    workbook too; only a rate proving the other mark is refused."""
+def _rate_problem(value: str, column: str, numbers: NumberRule) -> Message | None:
+    """Why a rate written as text cannot be read in a convention its header language chose (no rate proves one):
+    `15.750` under English headers (or `15,750` under Bahasa ones) is 15.75 or 15750, and no rule knows a rate's
+    size, so the row is refused with both readings (`figure_problem`) rather than stored a thousand times off, with
+    how to choose the decimal mark (`decimal_mark_fix`). The grouped reading the headers choose (`15.750` under
+    `Kurs`) is read; in a file whose rates prove the convention every rate is read by it. A mark the person chose
+    reads every rate; only a rate proving the other mark is refused. A workbook's number cell is not text and
+    never comes here (`_pantau_records`)."""
     if numbers.proven:
         return None
+    problem = figure_problem(value, None, numbers, RATE_TEXTS)
     fix = {"column": column[:60], "fix": decimal_mark_fix()}
-    if not workbook or numbers.chosen:
-        problem = figure_problem(value, None, numbers, RATE_TEXTS)
-        return None if problem is None else Message(problem.text, {**problem.params, **fix})
-    either = number_marks(value).either
-    if either is None:
-        return None
-    problem = figure_problem(value, None, NumberRule(either, numbers.reason), RATE_TEXTS)
-    params = {} if problem is None else problem.params
-    return Message(AMBIGUOUS_WORKBOOK_RATE, {**params, **fix})
+    return None if problem is None else Message(problem.text, {**problem.params, **fix})
 
 
 def _pantau_records(
@@ -935,20 +921,26 @@ def _pantau_records(
     columns: list[str | None],
     source: str,
     numbers: NumberRule,
-    workbook: bool = False,
 ) -> tuple[list[_Record], list[tuple[int, str | Message]]]:
-    """The rows as records to store, and the rows refused for a rate that reads two ways (`_rate_problem`)."""
-    column = header[columns.index("rate")]
+    """The rows as records to store, and the rows refused for a rate that reads two ways (`_rate_problem`). A
+    workbook's number cell (`db.tabular.Row.numbers`: `1.085` whatever the sheet's language) is the rate it holds
+    (`campaigns.number_rule.workbook_figure`), never refused as reading two ways."""
+    at = columns.index("rate")
+    column = header[at]
     records: list[_Record] = []
     refused: list[tuple[int, str | Message]] = []
     for row in rows:
         record = {col: row.cells[i] for i, col in enumerate(columns) if col}
-        problem = _rate_problem(record["rate"].strip(), column, numbers, workbook)
-        if problem is not None:
-            refused.append((row.line, problem))
-            continue
+        rate = record["rate"].strip()
+        if at in row.numbers:
+            rate = workbook_figure(rate, numbers)
+        else:
+            problem = _rate_problem(rate, column, numbers)
+            if problem is not None:
+                refused.append((row.line, problem))
+                continue
         row_source = (record.get("source") or source).strip()
-        records.append((row.line, record["date"], record["from"], record["to"], record["rate"], row_source))
+        records.append((row.line, record["date"], record["from"], record["to"], rate, row_source))
     return records, refused
 
 
@@ -1015,20 +1007,11 @@ def _read_file(data: bytes | str) -> Table:
         raise FxError(exc.message) from None  # the reader's one sentence, as the FX import's own refusal
 
 
-_WORKBOOK_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_THOUSANDS_ONLY = re.compile(r"\d{1,3}\.\d{3}")
-
-
-def _cells(table: Table, cells: Sequence[str]) -> list[object]:
-    """A workbook's number cells as numbers again: the reader writes them as plain text (`16201.5`), which
-    must not count as a decimal-point style when the sheet's text cells write `16.190,00`. A text cell that
-    reads as thousands (`16.234`) stays text."""
-    if table.kind == "csv":
-        return list(cells)
-    return [
-        Decimal(cell) if _WORKBOOK_NUMBER.fullmatch(cell) and not _THOUSANDS_ONLY.fullmatch(cell) else cell
-        for cell in cells
-    ]
+def _cells(row: Row) -> list[object]:
+    """A row's cells for the JISDOR reader, a workbook's number cells (`db.tabular.Row.numbers`) as the numbers they
+    hold: the reader writes them as plain text (`16201.5`), which must not count as a decimal-point style when the
+    sheet's text cells write `16.190,00`. Every text cell stays text (`16.234` written as text included)."""
+    return [Decimal(cell) if position in row.numbers else cell for position, cell in enumerate(row.cells)]
 
 
 def file_rows(data: bytes | str) -> list[list[object]]:

@@ -18,15 +18,15 @@ from campaigns.number_rule import (
     NOT_A_DECIMAL_MARK,
     NumberRule,
     NumberTexts,
+    checked_figure,
     decide,
-    figure_problem,
 )
 from db import audit
 from db.calendar import workspace_today
 from db.errors import N_, Codes, DomainError, FieldErrors, Message, NotFound, as_message, joined
 from db.parse import ParseError, is_blank, parse_amount, parse_count
 from db.roles import Actor, require
-from db.tabular import Table, TabularError, looks_like_total, read_table, unterminated_warning
+from db.tabular import Row, Table, TabularError, looks_like_total, read_table, unterminated_warning
 from db.types import utcnow
 from db.versioning import check_version, flush_or_conflict
 from influencers.models import DELIVERABLE_STATUSES, DELIVERABLE_TYPES, PLATFORMS, Collaboration, Deliverable
@@ -314,11 +314,21 @@ def _read_results(
 
 def _row_cells(keys: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
     """A row's non-blank cells by column key (the first column of a key)."""
-    row: dict[str, str] = {}
-    for key, cell in zip(keys, cells, strict=True):
-        if key and key not in row and not is_blank(cell):
-            row[key] = cell.strip()
-    return row
+    return {key: cells[position].strip() for key, position in _cell_positions(keys, cells).items()}
+
+
+def _typed_keys(keys: Sequence[str], row: Row) -> set[str]:
+    """The keys whose cell (the one `_row_cells` reads) is a workbook number cell (`db.tabular.Row.numbers`)."""
+    return {key for key, position in _cell_positions(keys, row.cells).items() if position in row.numbers}
+
+
+def _cell_positions(keys: Sequence[str], cells: Sequence[str]) -> dict[str, int]:
+    """The position of each key's first non-blank cell."""
+    positions: dict[str, int] = {}
+    for position, (key, cell) in enumerate(zip(keys, cells, strict=True)):
+        if key and key not in positions and not is_blank(cell):
+            positions[key] = position
+    return positions
 
 
 def decimal_mark_needed(
@@ -339,6 +349,7 @@ def decimal_mark_needed(
         row = _row_cells(keys, table_row.cells)
         if table_row.problems or not row or _is_total(row, table_row.cells):
             continue
+        typed = _typed_keys(keys, table_row)
         ident = row.get("deliverable_id") or row.get("id") or ""
         target = by_id.get(int(ident)) if ident.isascii() and ident.isdigit() else by_url.get(row.get("url", ""))
         for key in RESULT_FIELDS:
@@ -346,7 +357,7 @@ def decimal_mark_needed(
             if given is None or (key == "revenue" and target is None):
                 continue
             currency = target.collaboration.currency if key == "revenue" and target is not None else None
-            problem = figure_problem(given, currency, rule, NUMBER_TEXTS)
+            problem = checked_figure(given, currency, rule, NUMBER_TEXTS, typed=key in typed)[1]
             if problem is not None and problem.text == AMBIGUOUS_FIGURE:
                 return True
     return False
@@ -416,6 +427,7 @@ def import_results(
         if _is_total(row, table_row.cells):
             report.totals += 1
             continue
+        typed = _typed_keys(keys, table_row)
         problems: dict[str, str | Message] = {}
         if table_row.problems:  # a row cut off or with more cells than the header is refused whole, never padded
             problems["row"] = joined(list(table_row.problems))
@@ -441,7 +453,7 @@ def import_results(
                 if target is None:
                     continue
                 currency = target.collaboration.currency
-            problem = figure_problem(given, currency, rule, NUMBER_TEXTS)
+            given, problem = checked_figure(given, currency, rule, NUMBER_TEXTS, typed=key in typed)
             if problem is not None:
                 problems[key] = problem
                 continue

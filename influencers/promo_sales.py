@@ -48,8 +48,8 @@ from campaigns.number_rule import (
     NOT_A_DECIMAL_MARK,
     NumberRule,
     NumberTexts,
+    checked_figure,
     decide,
-    figure_problem,
 )
 from db import audit, column_map
 from db.calendar import month_end
@@ -378,6 +378,11 @@ class _Columns:
         position = self.positions.get(name)
         return row.cells[position].strip() if position is not None else ""
 
+    def typed(self, row: Row, name: str) -> bool:
+        """Whether the cell is a workbook number cell (`db.tabular.Row.numbers`), read as the number it holds."""
+        position = self.positions.get(name)
+        return position is not None and position in row.numbers
+
 
 def _recognised(header: str) -> str | None:
     return column_field(header)[0]
@@ -544,12 +549,14 @@ def decimal_mark_needed(
             continue
         if not columns.text(row, "code") or not_sold(columns.text(row, "status")):
             continue
-        figures: list[tuple[str, str | None]] = [(columns.text(row, "orders"), None)]
+        figures: list[tuple[str, str | None]] = [("orders", None)]
         row_currency = _row_currency(row, columns, currency, {})
         if row_currency is not None:
-            figures += [(columns.text(row, name), row_currency) for name in amounts]
-        for text, code in figures:
-            problem = figure_problem(text, code, rule, NUMBER_TEXTS) if text else None
+            figures += [(name, row_currency) for name in amounts]
+        for name, code in figures:
+            text = columns.text(row, name)
+            typed = columns.typed(row, name)
+            problem = checked_figure(text, code, rule, NUMBER_TEXTS, typed=typed)[1] if text else None
             if problem is not None and problem.text == AMBIGUOUS_FIGURE:
                 return True
     return False
@@ -849,8 +856,9 @@ def _row_period(
 
 def _row_orders(row: Row, columns: _Columns, rule: NumberRule, problems: dict[str, str | Message]) -> int | None:
     if "orders" in columns.positions:
-        text = columns.text(row, "orders") or "0"
-        problem = figure_problem(text, None, rule, NUMBER_TEXTS)
+        text, problem = checked_figure(
+            columns.text(row, "orders") or "0", None, rule, NUMBER_TEXTS, typed=columns.typed(row, "orders")
+        )
         if problem is not None:
             problems["orders"] = problem
             return None
@@ -896,7 +904,7 @@ def _amount(row: Row, columns: _Columns, name: str, rule: NumberRule, currency: 
     text = columns.text(row, name)
     if not text:
         return Decimal(0)
-    problem = figure_problem(text, currency, rule, NUMBER_TEXTS)
+    text, problem = checked_figure(text, currency, rule, NUMBER_TEXTS, typed=columns.typed(row, name))
     if problem is not None:
         raise ParseError(problem)
     return parse_amount(text, currency, rule.locale, allow_negative=True)

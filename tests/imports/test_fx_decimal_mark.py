@@ -117,19 +117,44 @@ def test_a_file_proving_both_marks_reads_by_the_choice_refusing_the_other_rows(s
     assert _rates(session)[(D(2026, 11, 3), "USD", "IDR")] == Decimal("15750.25")
 
 
-def test_a_workbook_reads_its_number_cells_with_the_dot_chosen(session) -> None:
+@pytest.mark.parametrize("mark", [None, ".", ","])
+def test_a_workbooks_number_cells_are_the_numbers_they_hold_whatever_the_mark_chosen(session, mark) -> None:
+    """A number cell (not text) holds one value: 1.085 is read as 1.085 with no choice, with `.` and with `,`
+    chosen (before, `,` chosen read it as 1085); the sheet's text cells follow the choice."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["Tanggal", "Dari", "Ke", "Kurs"])
-    sheet.append([dt.datetime(2026, 11, 3), "EUR", "USD", 1.085])  # a number cell: refused without a choice
+    sheet.append([dt.datetime(2026, 11, 3), "EUR", "USD", 1.085])  # a number cell
+    sheet.append([dt.datetime(2026, 11, 3), "USD", "SGD", 1.345])
+    sheet.append([dt.datetime(2026, 11, 3), "USD", "IDR", 15750.25])
     buffer = io.BytesIO()
     book.save(buffer)
-    assert decimal_mark_needed(buffer.getvalue())
-    refused = import_rates_csv(session, CLI_ACTOR, buffer.getvalue())
-    assert refused.errors[0].endswith("save the sheet as CSV, or give the decimal mark with --decimal-mark (. or ,).")
-    result = import_rates_csv(session, CLI_ACTOR, buffer.getvalue(), decimal_mark=".")
-    assert (result.created, result.errors) == (1, [])
-    assert _rates(session) == {(D(2026, 11, 3), "EUR", "USD"): Decimal("1.085")}
+    assert not decimal_mark_needed(buffer.getvalue())  # nothing to ask: no text rate reads two ways
+    result = import_rates_csv(session, CLI_ACTOR, buffer.getvalue(), decimal_mark=mark)
+    assert (result.created, result.errors) == (3, [])
+    assert _rates(session) == {
+        (D(2026, 11, 3), "EUR", "USD"): Decimal("1.085"),
+        (D(2026, 11, 3), "USD", "SGD"): Decimal("1.345"),
+        (D(2026, 11, 3), "USD", "IDR"): Decimal("15750.25"),
+    }
+
+
+def test_a_workbooks_text_rates_follow_the_mark_chosen_beside_its_number_cells(session) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Tanggal", "Dari", "Ke", "Kurs"])
+    sheet.append([dt.datetime(2026, 11, 3), "EUR", "USD", 1.085])  # a number cell
+    sheet.append([dt.datetime(2026, 11, 3), "USD", "IDR", "15.750,25"])  # text, Indonesian marks
+    sheet.append([dt.datetime(2026, 11, 4), "USD", "IDR", "15.762"])  # text: 15762 with `,` chosen
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_rates_csv(session, CLI_ACTOR, buffer.getvalue(), decimal_mark=",")
+    assert (result.created, result.errors) == (3, [])
+    assert _rates(session) == {
+        (D(2026, 11, 3), "EUR", "USD"): Decimal("1.085"),
+        (D(2026, 11, 3), "USD", "IDR"): Decimal("15750.25"),
+        (D(2026, 11, 4), "USD", "IDR"): Decimal(15762),
+    }
 
 
 @pytest.mark.parametrize("mark", [";", "dot", "", " ."])

@@ -144,12 +144,16 @@ def test_a_workbooks_number_cells_are_never_read_as_thousands_by_its_bahasa_head
     sheet.append(["Tanggal", "Dari", "Ke", "Kurs"])
     sheet.append([dt.datetime(2026, 11, 3), "EUR", "USD", 1.085])  # a number cell: 1.085 in any language
     sheet.append([dt.datetime(2026, 11, 3), "USD", "IDR", 15750])
+    sheet.append([dt.datetime(2026, 11, 4), "USD", "IDR", "15.762"])  # text under Bahasa headers: 15762
     buffer = io.BytesIO()
     book.save(buffer)
     result = import_rates_csv(session, CLI_ACTOR, buffer.getvalue())
-    assert _rates(session) == {(D(2026, 11, 3), "USD", "IDR"): Decimal(15750)}
-    assert len(result.errors) == 1
-    assert result.errors[0].startswith("row 2: Kurs: 1.085 could be 1.085 or 1085: ")
+    assert (result.created, result.errors) == (3, [])
+    assert _rates(session) == {
+        (D(2026, 11, 3), "EUR", "USD"): Decimal("1.085"),
+        (D(2026, 11, 3), "USD", "IDR"): Decimal(15750),
+        (D(2026, 11, 4), "USD", "IDR"): Decimal(15762),
+    }
 
 
 def test_jisdor_keeps_reading_its_own_indonesian_numbers(session) -> None:
