@@ -1,4 +1,5 @@
-"""Named locks between processes and hosts: one sync per account at a time, one schema migration at a time.
+"""Named locks between processes and hosts: one sync per account at a time, one schema migration at a time, one
+import of the same data at a time (`write_turn`, held by a unit of work until it commits or rolls back).
 
 `named_lock(name)` holds a lock for the length of a `with` block, on whichever database `url` names:
 
@@ -12,6 +13,13 @@ A second holder waits up to `wait` seconds (default `PANTAU_LOCK_WAIT_SECONDS`, 
 `LockBusy` naming who holds the lock, since when and from which host: the holder writes those into the
 `lock_holder` table (information only, the lock itself is the advisory or file lock above) when `record=True`.
 The schema lock passes `record=False`: the table may not exist yet.
+
+`write_turn(session, name)` is the same idea for one unit of work that replaces rows another may be replacing
+at the same moment (two imports of one shop's promo sales): it waits its turn and keeps it until the session's
+transaction ends, so the second import reads what the first saved and replaces it, instead of failing on the
+rows the first inserted. PostgreSQL: a transaction-level advisory lock (`pg_try_advisory_xact_lock`, released by
+the commit or rollback). SQLite: the session's transaction becomes the database's one write transaction at once
+(`BEGIN IMMEDIATE`, waiting up to the busy timeout), so what it reads next is what the other import committed.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ from filelock import FileLock
 from filelock import Timeout as FileLockTimeout
 from sqlalchemy import delete, select, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from db.config import env
 from db.engine import _sqlite_file, get_engine, session_scope
@@ -68,6 +78,39 @@ class LockBusy(DomainError):
             host=(holder.host if holder else None) or "?",
             seconds=f"{waited:.0f}",
         )
+
+
+TURN_BUSY = N_(
+    "{what} is being saved by someone else right now; nothing was saved after waiting {seconds} s. Try again in a "
+    "moment."
+)
+
+
+class TurnBusy(DomainError):
+    """Another unit of work kept its `write_turn` for the whole waiting time."""
+
+
+def write_turn(session: Session, name: str, what: object, wait: float | None = None) -> None:
+    """Wait until no other unit of work holds the turn `name`, then hold it until this session's transaction
+    ends (commit or rollback); `TurnBusy` (saying `what`) after `wait` seconds (`PANTAU_LOCK_WAIT_SECONDS`).
+    Call it before reading the rows the unit of work will replace. See the module docstring."""
+    wait = wait_seconds() if wait is None else max(0.0, wait)
+    started = time.monotonic()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        schema = connection.execute(text("SELECT current_database() || '/' || coalesce(current_schema(), '')"))
+        key = lock_key(f"{schema.scalar_one()}/{name}")
+        for _ in _deadline_loop(wait):
+            if connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}).scalar_one():
+                return
+        raise TurnBusy(TURN_BUSY, what=what, seconds=f"{time.monotonic() - started:.0f}")
+    dbapi = connection.connection.dbapi_connection
+    if dbapi is None or dbapi.in_transaction:
+        return  # it has written already: it holds SQLite's one write lock until it ends
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for the other writer up to the busy timeout
+    except OperationalError:
+        raise TurnBusy(TURN_BUSY, what=what, seconds=f"{time.monotonic() - started:.0f}") from None
 
 
 def wait_seconds(default: float = DEFAULT_WAIT) -> float:

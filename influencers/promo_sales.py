@@ -54,6 +54,7 @@ from campaigns.number_rule import (
 from db import audit, column_map
 from db.calendar import month_end
 from db.errors import N_, Amount, Codes, Day, DomainError, FieldErrors, Message, NotFound, joined
+from db.locks import write_turn
 from db.money import currency_code, is_currency
 from db.parse import (
     DATE_ORDERS,
@@ -207,6 +208,7 @@ BOTH_AMOUNT_KINDS_PAGE = N_(
 ONLY_TOTAL_SALES = N_(
     "the file has total sales only, which include tax and shipping; export the report with its Net sales column"
 )
+SALES_OF_PROGRAM = N_("This program's promo code sales from the same shop")
 NO_PERIOD = N_("the file has no day or month column: choose the first and last day of the sales it holds")
 NO_PERIOD_PAGE = N_(
     "the file has no day or month column: choose Day (or Month) for one of its columns in the list of columns, or "
@@ -768,6 +770,9 @@ def import_promo_sales(
         report.span = (min(s.period_start for s in report.sales), max(s.period_end for s in report.sales))
     if report.span is None or report.refused:
         return report
+    if not dry_run and report.sales:
+        # Two imports of the shop's sales at once: the second waits, then replaces what the first saved.
+        write_turn(session, f"promo-sales/{program_id}/{shop}", Message(SALES_OF_PROGRAM))
     stored = _stored_in(session, program_id, report.span, shop)
     report.replaced = len(stored)
     report.other_shops = _other_shops_in(session, program_id, report.span, shop)
