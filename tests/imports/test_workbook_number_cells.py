@@ -20,6 +20,7 @@ import pytest
 import xlwt
 from sqlalchemy import select
 
+from campaigns.adsmanager import AccountTarget, apply_import, preview_import
 from campaigns.models import CampaignInsight
 from campaigns.number_rule import NumberRule, workbook_figure
 from campaigns.platform_import import apply_report, preview_report
@@ -180,3 +181,26 @@ def test_a_tiktok_workbook_with_a_text_cost_in_indonesian_marks_beside_number_ce
     apply_report(session, CLI_ACTOR, preview)
     spend = {row.date: (row.spend, row.impressions) for row in session.scalars(select(CampaignInsight))}
     assert spend == {D(2026, 7, 1): (Decimal("830500.5"), 164210), D(2026, 7, 2): (Decimal("845000.25"), 166002)}
+
+
+def test_an_ads_manager_workbook_in_bahasa_reads_its_number_cells_as_numbers(session) -> None:
+    """Bahasa headers make `,` the decimal mark of text figures; USD spend in number cells (1.25, 12.345 from a
+    formula) is read as it is, and a text cell `1.250,50` beside them as 1250.50 (before: refused as mixed)."""
+    header = ["Nama kampanye", "ID kampanye", "Hari", "Jumlah yang dibelanjakan (USD)", "Impresi"]
+    data = _xlsx(
+        [
+            header,
+            ["Ramadan Sale", "120210000000000123", dt.datetime(2026, 6, 1), 1.25, 1000],
+            ["Ramadan Sale", "120210000000000123", dt.datetime(2026, 6, 2), "1.250,50", "2.000"],
+            ["Ramadan Sale", "120210000000000123", dt.datetime(2026, 6, 3), 12.345, 3000],
+        ]
+    )
+    preview = preview_import(session, data, "Kopi-Kampanye.xlsx", AccountTarget())
+    assert preview.errors == []
+    apply_import(session, CLI_ACTOR, preview)
+    spend = {row.date: (row.spend, row.impressions) for row in session.scalars(select(CampaignInsight))}
+    assert spend == {
+        D(2026, 6, 1): (Decimal("1.25"), 1000),
+        D(2026, 6, 2): (Decimal("1250.50"), 2000),
+        D(2026, 6, 3): (Decimal("12.345"), 3000),
+    }
