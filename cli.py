@@ -38,6 +38,8 @@ calendar_app = typer.Typer(help="The content calendar as an iCalendar feed.", no
 app.add_typer(calendar_app, name="calendar")
 payments_app = typer.Typer(help="Creator payments: refunds of paid payments.", no_args_is_help=True)
 app.add_typer(payments_app, name="payments")
+promo_app = typer.Typer(help="A program's stored promo code sales, per shop.", no_args_is_help=True)
+app.add_typer(promo_app, name="promo")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -1042,6 +1044,54 @@ def calendar_ics(
 
 # The refund service's field names as the command line spells them, so a refusal names the option to fix.
 REFUND_OPTIONS = {"amount": "--amount", "refund_date": "--date", "reason": "--reason", "reference": "--reference"}
+
+
+@promo_app.command("move-shop")
+@command_errors
+def promo_move_shop(
+    program: Annotated[int, typer.Option("--program", help="The program's ID.")],
+    from_shop: Annotated[str, typer.Option("--from", help="The shop the sales are stored under now (often other).")],
+    to_shop: Annotated[str, typer.Option("--to", help="The shop they are from: shopee, tokopedia, tiktok_shop, ...")],
+    file: Annotated[
+        str | None, typer.Option("--file", help="Only the sales imported from this file (its name as stored).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would move; write nothing.")] = False,
+) -> None:
+    """Move a program's stored promo code sales from one shop to another: those kept as 'other' when shops were
+    kept apart, or imported with the wrong shop chosen. Refused whole (exit code 1, nothing moved) when the
+    target shop already holds days of the same creator that the sales overlap. Audited."""
+    from db.engine import session_scope
+    from db.errors import FieldErrors
+    from influencers.promo_sales import shop_code
+    from influencers.promo_shops import move_shop, shop_files
+
+    shops = {}
+    for option, text in (("--from", from_shop), ("--to", to_shop)):
+        try:
+            shops[option] = shop_code(text)
+        except FieldErrors as exc:
+            raise CommandError(f"{option}: {exc.errors['shop']}") from None
+    prepare_database()
+    with session_scope() as session:
+        try:
+            report = move_shop(
+                session, CLI_ACTOR, program, shops["--from"], shops["--to"], source_file=file, dry_run=dry_run
+            )
+        except FieldErrors as exc:
+            raise CommandError("; ".join(f"{name}: {reason}" for name, reason in exc.errors.items())) from None
+        except CommandError:
+            raise
+        except ValueError as exc:
+            files = shop_files(session, program, shops["--from"]) if file else []
+            hint = f" (its files: {', '.join(files)})" if files else ""
+            raise CommandError(f"{exc}{hint}") from None
+    verb = "Would move" if dry_run else "Moved"
+    out.print(
+        f"{verb} {report.moved} sale rows ({report.orders} orders, {report.creators} creators) of program "
+        f"#{program} from {shops['--from']} to {shops['--to']}" + (" (dry run: nothing written)." if dry_run else "."),
+        markup=False,
+        highlight=False,
+    )
 
 
 @payments_app.command("refund")

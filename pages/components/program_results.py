@@ -27,6 +27,7 @@ from pages.components.import_preview import dry_run, number_convention_caption
 from pages.components.influencer_forms import form_feedback, run_action
 from pages.components.inputs import date_field, message_text
 from pages.components.money import money, number
+from pages.components.promo_shop_move import move_shop_section
 from pages.components.table_dates import dated_table
 from pages.components.terms import (
     COLUMN_LABELS,
@@ -218,17 +219,19 @@ def promo_sales_section(actor: Actor | None, program_id: int) -> None:
     else:
         shown = sales_text(sales[[c for c in promo_sales.SALES_COLUMNS if c != "collaboration_id"]])
         dated_table(shown, _sales_labels(), width="stretch", key="prog_promo_sales")
-        _shop_breakdown(program_id)
+        shops = _shop_breakdown(program_id)
+        if actor is not None and actor.can("program.edit"):
+            move_shop_section(actor, program_id, shops)
     if actor is not None and actor.can("program.edit"):
         _promo_import(actor, program_id)
 
 
-def _shop_breakdown(program_id: int) -> None:
-    """Orders and net sales per shop (the creators' figures above and ROI add up every shop's)."""
+def _shop_breakdown(program_id: int) -> pd.DataFrame:
+    """Orders and net sales per shop (the creators' figures above and ROI add up every shop's); the shops' frame."""
     with session_scope() as session:
         shops = promo_sales.sales_by_shop(session, program_id)
     if shops.empty:
-        return
+        return shops
     st.markdown("**" + _("Per shop") + "**")
     dated_table(sales_text(shops), _sales_labels(), key="prog_promo_shops")
     st.caption(
@@ -237,6 +240,7 @@ def _shop_breakdown(program_id: int) -> None:
             "commission) add up every shop's."
         )
     )
+    return shops
 
 
 def _shop_select(data: bytes, file_name: str) -> str | None:
