@@ -48,6 +48,7 @@ from db import audit
 from db.calendar import month_end, month_start, workspace_today
 from db.engine import savepoint
 from db.errors import N_, Codes, Day, DomainError, Message, Month, as_message, period_param
+from db.locks import write_turn
 from db.money import currency_code, is_currency, quantize
 from db.parse import (
     DATE_ORDERS,
@@ -689,6 +690,7 @@ AMBIGUOUS_RATE = N_(
     "its decimal mark only because {reason}; write the rate without thousands separators ({large}) or with a "
     "fourth decimal ({value}0), or {fix}."
 )
+FX_RATES_TURN = N_("The FX rates")
 CONTRADICTING_RATE = N_(
     "{column}: {value} writes '{other}' as its decimal mark, but the decimal mark chosen is '{mark}'; correct the "
     "rate, or choose '{other}' if the whole file writes it so."
@@ -955,6 +957,9 @@ def _store_rates(
 ) -> ImportResult:
     created = updated = 0
     problems: list[tuple[int, Message]] = [(number, as_message(reason)) for number, reason in refused]
+    if records:
+        # Two imports of rates at once: the second waits, then updates what the first saved (docs/deployment.md).
+        write_turn(session, "fx-rates", Message(FX_RATES_TURN))
     seen: set[tuple[dt.date, str, str]] = set()
     for number, day_cell, src_cell, dst_cell, rate_cell, row_source in records:
         try:
