@@ -43,6 +43,17 @@ def _stored_as_other(session, program_id: int) -> None:
     import_promo_sales(session, SPECIALIST, program_id, OTHER_FILE, shop="other", file_name="web-nov.csv")
 
 
+def _committed_world(url: str) -> int:
+    """The IDR program of Ayu and Budi with their sales stored as `other`, committed (for the CLI and the page)."""
+    with session_scope(url) as s:
+        program = b.program(s, name="Kopi Nusantara", currency="IDR")
+        b.collaboration(s, program, b.influencer(s, name="Ayu"), promo_code="KOPIAYU")
+        b.collaboration(s, program, b.influencer(s, name="Budi"), promo_code="KOPIBUDI")
+        s.flush()
+        _stored_as_other(s, program.id)
+        return program.id
+
+
 def test_other_sales_moved_to_shopee_are_then_replaced_by_shopees_import(session, shop) -> None:
     program, _ayu, _budi = shop
     _stored_as_other(session, program.id)
@@ -101,13 +112,7 @@ def test_bad_shops_nothing_to_move_and_a_viewer_are_refused(session, shop) -> No
 
 
 def test_the_command_line_moves_and_refuses(migrated_url: str) -> None:
-    with session_scope(migrated_url) as s:
-        program = b.program(s, name="Kopi", currency="IDR")
-        b.collaboration(s, program, b.influencer(s, name="Ayu"), promo_code="KOPIAYU")
-        b.collaboration(s, program, b.influencer(s, name="Budi"), promo_code="KOPIBUDI")
-        s.flush()
-        program_id = program.id
-        _stored_as_other(s, program_id)
+    program_id = _committed_world(migrated_url)
     base = ("promo", "move-shop", "--program", str(program_id))
     dry = run_cli(*base, "--from", "Other", "--to", "TikTok Shop", "--dry-run")
     assert dry.returncode == 0, dry.stderr
@@ -127,13 +132,7 @@ def test_the_command_line_moves_and_refuses(migrated_url: str) -> None:
 
 
 def test_the_programs_page_moves_other_sales_in_bahasa(migrated_url: str, app_test) -> None:
-    with session_scope(migrated_url) as s:
-        program = b.program(s, name="Kopi Nusantara", currency="IDR")
-        b.collaboration(s, program, b.influencer(s, name="Ayu"), promo_code="KOPIAYU")
-        b.collaboration(s, program, b.influencer(s, name="Budi"), promo_code="KOPIBUDI")
-        s.flush()
-        program_id = program.id
-        _stored_as_other(s, program_id)
+    program_id = _committed_world(migrated_url)
     at = program_tab(open_page(app_test(), "pages/programs/programs.py", language="id"), "results")
     assert at.selectbox(key="prog_promo_move_from").options == ["Toko lain"]  # the one shop holding sales, by label
     at.selectbox(key="prog_promo_move_file_other").select("penjualan-nov.csv").run()
