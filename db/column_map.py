@@ -10,6 +10,11 @@ line, a picker per file column on a page. One rule for every import that lets pe
   are refused naming both; a field that is no field of the import is refused naming it;
 - the header row is the row (among the first ones) naming the most known or mapped headers, else the reader's
   plain header (for the import's own "no such column" message).
+
+A page asks several questions of one upload on every rerun (the columns and their samples, the shop its shape
+suggests, whether a date order or a decimal mark must be chosen, the dry run), so `read_mapped_table` keeps the
+last few files read (the same bytes, name, vocabulary, mapping and limits give the same `Table`, which is
+immutable): a 20,000-line order export is read once per change instead of five times per click.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from db.errors import N_, DomainError
 from db.parse import is_blank
@@ -82,8 +88,19 @@ def read_mapped_table(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
     """The file's table, its header being the row (among the first ones) naming the most headers the vocabulary
-    knows or the mapping maps (to a field, not `ignore`); without any, the reader's plain header."""
-    explicit = {column_key(k) for k, v in (mapping or {}).items() if v != IGNORE}
+    knows or the mapping maps (to a field, not `ignore`); without any, the reader's plain header. The last files
+    read are kept (see the module docstring); a file the reader refuses is read again each time."""
+    return _read_mapped(data, file_name, recognise, tuple(sorted((mapping or {}).items())), limits)
+
+
+TABLES_KEPT = 4  # an upload read with and without its mapping, and the one before it
+
+
+@lru_cache(maxsize=TABLES_KEPT)
+def _read_mapped(
+    data: bytes, file_name: str, recognise: Recognise, mapping: tuple[tuple[str, str], ...], limits: Limits
+) -> Table:
+    explicit = {column_key(k) for k, v in mapping if v != IGNORE}
 
     def score(cells: Sequence[str]) -> float:
         return float(sum(1 for cell in cells if cell and (recognise(cell) or column_key(cell) in explicit)))
