@@ -93,7 +93,7 @@ def read_mapped_table(
     return _read_mapped(data, file_name, recognise, tuple(sorted((mapping or {}).items())), limits)
 
 
-TABLES_KEPT = 4  # an upload read with and without its mapping, and the one before it
+TABLES_KEPT = 2  # an upload read with and without its mapping (each a few MB; at the reader's limits, hundreds)
 
 
 @lru_cache(maxsize=TABLES_KEPT)
