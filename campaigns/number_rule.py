@@ -221,9 +221,7 @@ class FigureCells:
         value = self.raw(name)
         if value is None:
             return None
-        if self.typed(name):
-            return workbook_figure(value, self.numbers)
-        problem = figure_problem(value, currency, self.numbers, self.number_texts)
+        value, problem = checked_figure(value, currency, self.numbers, self.number_texts, typed=self.typed(name))
         if problem is not None:
             self.fail(name, problem)
             return None
