@@ -98,8 +98,7 @@ def write_turn(session: Session, name: str, what: object, wait: float | None = N
     started = time.monotonic()
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        schema = connection.execute(text("SELECT current_database() || '/' || coalesce(current_schema(), '')"))
-        key = lock_key(f"{schema.scalar_one()}/{name}")
+        key = _pg_key(connection, name)
         for _ in _deadline_loop(wait):
             if connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}).scalar_one():
                 return
@@ -125,6 +124,12 @@ def wait_seconds(default: float = DEFAULT_WAIT) -> float:
             N_("{setting} must be a number of seconds, not {value}."), setting=WAIT_SETTING, value=raw
         ) from None
     return max(0.0, value)
+
+
+def _pg_key(conn: Connection, name: str) -> int:
+    """The advisory lock key of `name` in this database and schema (two workspaces on one server never meet)."""
+    schema = conn.execute(text("SELECT current_database() || '/' || coalesce(current_schema(), '')")).scalar_one()
+    return lock_key(f"{schema}/{name}")
 
 
 def lock_key(name: str) -> int:
@@ -173,8 +178,7 @@ def _deadline_loop(wait: float) -> Iterator[None]:
 
 @contextmanager
 def _pg_lock(conn: Connection, name: str, wait: float) -> Iterator[bool]:
-    schema = conn.execute(text("SELECT current_database() || '/' || coalesce(current_schema(), '')")).scalar_one()
-    key = lock_key(f"{schema}/{name}")
+    key = _pg_key(conn, name)
     taken = False
     for _ in _deadline_loop(wait):
         if conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar_one():
