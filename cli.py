@@ -709,7 +709,7 @@ def import_linkedin(
     _import_report("linkedin", file, account, timezone, dry_run)
 
 
-@import_app.command("promo-sales")
+@import_app.command("promo-sales", short_help="Import one shop's orders and net sales per promo code into a program.")
 def import_promo_sales(
     file: Annotated[
         Path,
@@ -880,7 +880,7 @@ def _import_promo_sales(
     return report
 
 
-@import_app.command("results")
+@import_app.command("results", short_help="Import deliverable results (views, clicks, revenue ...) by deliverable.")
 def import_results(
     file: Annotated[
         Path,
