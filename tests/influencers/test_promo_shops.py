@@ -147,3 +147,16 @@ def test_the_programs_page_moves_other_sales_in_bahasa(migrated_url: str, app_te
     assert "2 baris penjualan dipindahkan ke Shopee." in " | ".join(str(x.value) for x in at.success)
     with session_scope(migrated_url) as s:
         assert _shops(s, program_id) == {"shopee": (3, Decimal(250000)), "other": (1, Decimal(90000))}
+
+
+def test_the_page_says_why_a_move_is_refused_in_bahasa_and_offers_no_button(migrated_url: str, app_test) -> None:
+    program_id = _committed_world(migrated_url)
+    with session_scope(migrated_url) as s:
+        import_promo_sales(s, SPECIALIST, program_id, SHOPEE_NOV, shop="shopee")  # Shopee holds 3 Nov already
+    at = program_tab(open_page(app_test(), "pages/programs/programs.py", language="id"), "results")
+    at.selectbox(key="prog_promo_move_to_other").select("shopee").run()
+    assert not at.exception, at.exception
+    errors = " | ".join(str(e.value) for e in at.error)
+    assert "Ayu sudah punya penjualan Shopee tanggal 3 Nov 2026 sampai 3 Nov 2026" in errors
+    assert "memindahkannya akan menghitung hari-hari itu dua kali" in errors
+    assert not [b for b in at.button if b.key == "prog_promo_move_go"]
