@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import cache
 
 from babel import Locale
@@ -74,10 +74,21 @@ def _exponent(currency: str) -> Decimal:
     return Decimal(1).scaleb(-precision(currency))
 
 
+# Wide enough that a stored amount (NUMERIC(20, 4)) times a rate (at most 20 significant digits) is exact, and that
+# rounding it to a currency never fails: Decimal's default 28 digits silently rounded such a product and then
+# refused to quantize it (InvalidOperation), found by tests/finance/test_units_sum.py at 10^14 BHD x 10^12.
+EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
+
+
 def quantize(amount: Decimal | int | str, currency: str) -> Decimal:
-    """Round `amount` half-up to the currency's precision."""
+    """Round `amount` half-up to the currency's precision (exactly, whatever its size: `EXACT`)."""
     value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
-    return value.quantize(_exponent(currency), rounding=ROUND_HALF_UP)
+    return value.quantize(_exponent(currency), rounding=ROUND_HALF_UP, context=EXACT)
+
+
+def times(amount: Decimal, factor: Decimal) -> Decimal:
+    """`amount` x `factor`, exact (`EXACT`): an amount converted at a rate, before it is rounded to its currency."""
+    return EXACT.multiply(amount, factor)
 
 
 def plain(amount: Decimal | int | str | None, currency: str) -> str:

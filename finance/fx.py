@@ -49,7 +49,7 @@ from db.calendar import month_end, month_start, workspace_today
 from db.engine import savepoint
 from db.errors import N_, Codes, Day, DomainError, Message, Month, as_message, period_param
 from db.locks import write_turn
-from db.money import currency_code, is_currency, quantize
+from db.money import currency_code, is_currency, quantize, times
 from db.parse import (
     DATE_ORDERS,
     NOT_A_DATE_ORDER,
@@ -563,21 +563,21 @@ class RateBook:
     def convert(self, amount: Decimal, currency: str, day: dt.date) -> tuple[Decimal, UsedRate]:
         """`amount` in the target currency at its precision, and the rate used; raises FxError without a rate."""
         used = self.rate(currency, day)
-        return quantize(amount * used.rate, self.target), used
+        return quantize(times(amount, used.rate), self.target), used
 
     def convert_or_none(self, amount: Decimal, currency: str, day: dt.date) -> tuple[Decimal, UsedRate] | None:
         """Like `convert`, but None without a rate (the pair and period are remembered in `missing`)."""
         used = self.try_rate(currency, day)
         if used is None:
             return None
-        return quantize(amount * used.rate, self.target), used
+        return quantize(times(amount, used.rate), self.target), used
 
 
 def convert_dated(amount: Decimal, currency: str, used: UsedRate, target: str) -> Decimal:
     """THE conversion rule of one dated amount (every export's converted cell, every page's reporting-currency
     total through `finance.reporting.converted_sum`): the amount as the file writes it (rounded half-up to its
     currency) times the rate of its day under the policy, rounded half-up to the target currency."""
-    return quantize(quantize(amount, currency) * used.rate, target)
+    return quantize(times(quantize(amount, currency), used.rate), target)
 
 
 # --- Editing and importing rates -------------------------------------------------------------------------

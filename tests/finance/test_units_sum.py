@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from db.types import SCALE
@@ -74,6 +74,8 @@ ties = st.integers(min_value=-(10**6), max_value=10**6).map(lambda n: n * 50)  #
     rate=rates | st.sampled_from([Decimal("15000.5"), Decimal("0.5"), Decimal("1"), Decimal("16123.25")]),
     amounts=st.lists(units | small_units | ties, max_size=60),
 )
+# Found by this test on 2026-12-08: 10^14 BHD x 10^12 is past Decimal's default 28 digits (db.money.EXACT).
+@example(target="USD", currency="BHD", rate=Decimal("1000000000000"), amounts=[999_999_999_999_999_995])
 def test_the_array_converter_is_the_one_amount_rule(target: str, currency: str, rate: Decimal, amounts) -> None:
     # `units_array_converter` (numpy int64 steps when nothing can overflow, else one by one) gives every amount
     # exactly what `units_converter` gives it, as Python integers: ties, negatives, zero, amounts past int64.
