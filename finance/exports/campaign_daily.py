@@ -12,6 +12,7 @@ from sqlalchemy import Dialect, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from campaigns.models import AdAccount, Campaign, CampaignInsight
+from db.money import EXACT
 from db.types import SCALE
 from finance.csvfile import csv_cells, neutralise
 from finance.exports.context import (
@@ -140,7 +141,8 @@ def build(ctx: ExportContext) -> Iterator[str]:
             else:
                 conv_text = quantity_text(conv if read_conv is None else read_conv(conv))
             # The reporting amount is computed from the spend as written in the file (the one rounding rule).
-            reporting = "" if rate is None else (spend * rate).quantize(target_q, ROUND_HALF_UP)
+            # `fx.convert_dated` written out for speed, exact in `db.money.EXACT` as it is.
+            reporting = "" if rate is None else EXACT.multiply(spend, rate).quantize(target_q, ROUND_HALF_UP, EXACT)
             add(
                 (
                     rank,
