@@ -1061,9 +1061,9 @@ def promo_move_shop(
     kept apart, or imported with the wrong shop chosen. Refused whole (exit code 1, nothing moved) when the
     target shop already holds days of the same creator that the sales overlap. Audited."""
     from db.engine import session_scope
-    from db.errors import FieldErrors
+    from db.errors import DomainError, FieldErrors
     from influencers.promo_sales import shop_code
-    from influencers.promo_shops import move_shop, shop_files
+    from influencers.promo_shops import NOTHING_TO_MOVE, move_shop, shop_files
 
     shops = {}
     for option, text in (("--from", from_shop), ("--to", to_shop)):
@@ -1079,11 +1079,9 @@ def promo_move_shop(
             )
         except FieldErrors as exc:
             raise CommandError("; ".join(f"{name}: {reason}" for name, reason in exc.errors.items())) from None
-        except CommandError:
-            raise
-        except ValueError as exc:
-            files = shop_files(session, program, shops["--from"]) if file else []
-            hint = f" (its files: {', '.join(files)})" if files else ""
+        except DomainError as exc:
+            files = shop_files(session, program, shops["--from"]) if exc.message.text == NOTHING_TO_MOVE else []
+            hint = f" (the files stored under {shops['--from']}: {', '.join(files)})" if file and files else ""
             raise CommandError(f"{exc}{hint}") from None
     verb = "Would move" if dry_run else "Moved"
     out.print(
@@ -1092,6 +1090,8 @@ def promo_move_shop(
         markup=False,
         highlight=False,
     )
+    if report.files:
+        out.print(f"Imported from: {', '.join(report.files)}", markup=False, highlight=False)
 
 
 @payments_app.command("refund")

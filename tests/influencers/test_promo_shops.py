@@ -125,8 +125,15 @@ def test_the_command_line_moves_and_refuses(migrated_url: str) -> None:
     clash = run_cli(*base, "--from", "other", "--to", "other")
     assert clash.returncode == 1
     assert "the sales are in other already" in clash.stderr.decode()
+    missing = run_cli(*base, "--from", "other", "--to", "shopee", "--file", "nope.csv")
+    assert missing.returncode == 1
+    assert missing.stderr.decode().strip() == (
+        "error: This program has no promo code sales in other from nope.csv to move. "
+        "(the files stored under other: penjualan-nov.csv, web-nov.csv)"
+    )
     done = run_cli(*base, "--from", "other", "--to", "shopee", "--file", "web-nov.csv")
     assert done.returncode == 0, done.stderr
+    assert "Imported from: web-nov.csv" in done.stdout.decode()
     with session_scope(migrated_url) as s:
         assert _shops(s, program_id) == {"shopee": (1, Decimal(90000)), "other": (3, Decimal(250000))}
 
