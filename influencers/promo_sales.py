@@ -386,6 +386,12 @@ class _Columns:
         return position is not None and position in row.numbers
 
 
+def take_sales_turn(session: Session, program_id: int, shop: str) -> None:
+    """Wait for, then hold until the transaction ends, the one turn of writing the program's sales in `shop`
+    (`db.locks.write_turn`): every import and move of those sales takes it before reading what it replaces."""
+    write_turn(session, f"promo-sales/{program_id}/{shop}", Message(SALES_OF_PROGRAM))
+
+
 def _recognised(header: str) -> str | None:
     return column_field(header)[0]
 
@@ -772,7 +778,7 @@ def import_promo_sales(
         return report
     if not dry_run and report.sales:
         # Two imports of the shop's sales at once: the second waits, then replaces what the first saved.
-        write_turn(session, f"promo-sales/{program_id}/{shop}", Message(SALES_OF_PROGRAM))
+        take_sales_turn(session, program_id, shop)
     stored = _stored_in(session, program_id, report.span, shop)
     report.replaced = len(stored)
     report.other_shops = _other_shops_in(session, program_id, report.span, shop)
@@ -1171,4 +1177,5 @@ __all__ = [
     "sales_by_shop",
     "shop_code",
     "suggested_shop",
+    "take_sales_turn",
 ]

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.errors import N_, Codes, Day, DomainError, FieldErrors, Message, joined
-from db.locks import write_turn
 from db.roles import Actor, require
 from influencers.models import SHOPS, Collaboration, Influencer, PromoSale
 from influencers.programs import get_program
+from influencers.promo_sales import take_sales_turn
 
 NOT_A_SHOP = N_("{value} is not a shop; use one of {shops}")
 SAME_SHOP = N_("the sales are in {shop} already; choose another shop")
@@ -32,7 +32,6 @@ CLASH = N_(
     "{moved_end}) overlap: moving them would count those days twice; delete one of them by importing that shop's "
     "file again, then move the rest"
 )
-MOVING = N_("This program's promo code sales of these shops")
 MAX_CLASHES = 20
 
 
@@ -84,7 +83,7 @@ def move_shop(
     get_program(session, program_id)
     if not dry_run:
         for shop in sorted((from_shop, to_shop)):  # one order for every move and import: no deadlock
-            write_turn(session, f"promo-sales/{program_id}/{shop}", Message(MOVING))
+            take_sales_turn(session, program_id, shop)
     moving = _sales(session, program_id, from_shop, source_file)
     if not moving:
         file = Message(FROM_FILE, {"file": source_file}) if source_file else ""

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import session_scope
-from db.locks import TurnBusy, write_turn
+from db.locks import TurnBusy
 from influencers.models import PromoSale
-from influencers.promo_sales import import_promo_sales
+from influencers.promo_sales import import_promo_sales, take_sales_turn
 from tests import builders as b
 from tests.influencers.conftest import SPECIALIST
 
@@ -73,7 +73,7 @@ def test_a_turn_kept_too_long_is_a_clear_refusal(migrated_url: str, monkeypatch:
     program_id, _ayu_id = _world(migrated_url)
     errors: list[Exception] = []
     with session_scope(migrated_url) as first:
-        write_turn(first, f"promo-sales/{program_id}/shopify", "x")
+        take_sales_turn(first, program_id, "shopify")
 
         def second() -> None:
             try:
