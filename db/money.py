@@ -275,22 +275,32 @@ def format_number_column(
 COMPACT_FROM = 1000
 
 
+def compact_digits(value: Decimal | int) -> int:
+    """Decimals of a compact form: two when its unit holds one digit (`Rp1,02 M` for 1.017.608.000, not `Rp1 M`,
+    which hid 1.7 %), else one (`Rp14,1 jt`, `Rp159,7 jt`): at least three significant digits, at most 12
+    characters (`-SGD999,9 rb`). The units step by 1,000 (rb, jt, M, T / K, M, B, T)."""
+    whole = len(str(int(abs(Decimal(value)))))
+    return 2 if whole % 3 == 1 else 1
+
+
 def format_compact(amount: Decimal | int, currency: str, locale: str = "en_US") -> str:
     """Short form for tiles and narrow cells: `Rp14,1 jt`, `Rp1,2 M` (miliar) in id_ID; `IDR14.1M`, `$1.2K` in en_US.
 
-    One decimal of its unit (CLDR compact patterns via Babel), so it is rounded: show `format_money(amount, ...)`
-    beside it (help or tooltip). Amounts below 1,000 come back exact, as `format_money` writes them.
+    At least three significant digits of its unit (CLDR compact patterns via Babel; `compact_digits`), so it is
+    rounded: show `format_money(amount, ...)` beside it (help or tooltip). Amounts below 1,000 come back exact, as
+    `format_money` writes them.
     """
     code = currency_code(currency)
     value = quantize(amount, code)
     if abs(value) < COMPACT_FROM:
         return format_money(value, code, locale)
-    return format_compact_currency(value, code, locale=locale, fraction_digits=1)
+    return format_compact_currency(value, code, locale=locale, fraction_digits=compact_digits(value))
 
 
 def format_compact_number(value: Decimal | int, locale: str = "en_US") -> str:
     """Short form of a count for tiles: `1,2 jt` / `12,3 rb` in id_ID, `1.2M` / `12.3K` in en_US (CLDR compact
-    patterns via Babel, one decimal, so rounded: show `format_number` beside it). Below 1,000 it is exact."""
+    patterns via Babel, `compact_digits` decimals, so rounded: show `format_number` beside it). Below 1,000 it is
+    exact."""
     if abs(Decimal(value)) < COMPACT_FROM:
         return format_number(value, locale)
-    return format_compact_decimal(value, locale=locale, fraction_digits=1)
+    return format_compact_decimal(value, locale=locale, fraction_digits=compact_digits(value))

@@ -26,7 +26,11 @@ NBSP = "\u00a0"
         (Decimal(-14_100_000), "IDR", "id_ID", f"-Rp14,1{NBSP}jt"),
         (Decimal(14_100_000), "IDR", "en_US", "IDR14.1M"),
         (Decimal(1_200), "USD", "en_US", "$1.2K"),
-        (Decimal("1234.56"), "USD", "id_ID", f"US$1,2{NBSP}rb"),
+        (Decimal("1234.56"), "USD", "id_ID", f"US$1,23{NBSP}rb"),
+        # a unit of one digit keeps two decimals: 1.017.608.000 is not shown as Rp1 M (1.7 % hidden)
+        (Decimal(1_017_608_000), "IDR", "id_ID", f"Rp1,02{NBSP}M"),
+        (Decimal(-9_990), "USD", "en_US", "-$9.99K"),
+        (Decimal(159_740_893), "IDR", "id_ID", f"Rp159,7{NBSP}jt"),
         (Decimal(999_950), "USD", "en_US", "$1M"),
         (Decimal(1_000_000), "USD", "en_US", "$1M"),
         (Decimal("999.995"), "USD", "en_US", "$1K"),
@@ -64,7 +68,7 @@ def test_compact_refuses_a_bad_currency() -> None:
 
 # Babel's (CLDR's) short compact units per locale: Indonesian M is miliar, English M is million.
 UNITS = {"id_ID": {"rb": 3, "jt": 6, "M": 9, "T": 12}, "en_US": {"K": 3, "M": 6, "B": 9, "T": 12}}
-COMPACT = re.compile(r"(?P<symbol>Rp|US\$|IDR|\$)(?P<number>[0-9]+(?:[.,][0-9])?)\u00a0?(?P<unit>[A-Za-z]+)")
+COMPACT = re.compile(r"(?P<symbol>Rp|US\$|IDR|\$)(?P<number>[0-9]+(?:[.,][0-9]{1,2})?)\u00a0?(?P<unit>[A-Za-z]+)")
 
 
 @settings(database=None, deadline=None, max_examples=300)
@@ -73,13 +77,18 @@ COMPACT = re.compile(r"(?P<symbol>Rp|US\$|IDR|\$)(?P<number>[0-9]+(?:[.,][0-9])?
     locale=st.sampled_from(["id_ID", "en_US"]),
     currency=st.sampled_from(["IDR", "USD"]),
 )
-def test_compact_is_the_amount_to_one_decimal_of_its_unit(amount: int, locale: str, currency: str) -> None:
+def test_compact_is_the_amount_to_three_significant_digits(amount: int, locale: str, currency: str) -> None:
     text = format_compact(Decimal(amount), currency, locale)
     match = COMPACT.fullmatch(text)
     assert match, text
     exponent = UNITS[locale][match["unit"]]
     shown = Decimal(match["number"].replace(",", ".")).scaleb(exponent)
-    # Rounded to a tenth of its unit, never cut further: within half a tenth of the exact amount.
-    assert abs(shown - amount) <= Decimal(10) ** exponent / 20, text
+    # Rounded to the third significant digit at least (a hundredth of a one-digit unit, a tenth of a longer one),
+    # never cut further: within half of that step of the exact amount.
+    whole = len(str(amount))
+    unit = 3 * ((whole - 1) // 3)
+    step = Decimal(10) ** (unit - (2 if whole % 3 == 1 else 1))
+    assert abs(shown - amount) <= step / 2, text
+    assert len(text) <= 12, text
     if amount <= amount_bound(currency):
         assert parse_amount(format_money(Decimal(amount), currency, locale), currency, locale) == amount
