@@ -376,6 +376,7 @@ class RateBook:
         # target->pivot when finance has no rate between A and the target.
         self._pivot = RateBook(None, pivot, since, until, policy, rows=rows) if pivot and pivot != self.target else None
         self._cache: dict[tuple[str, dt.date, bool], UsedRate | None] = {}
+        self._tried: dict[tuple[str, dt.date], UsedRate | None] = {}  # try_rate's answers, as asked
         self._missing: set[MissingRate] = set()
 
     @property
@@ -555,10 +556,21 @@ class RateBook:
         return self.rate_for_month(currency, day)
 
     def try_rate(self, currency: str, day: dt.date) -> UsedRate | None:
-        """The rate for a figure dated `day` under the book's policy, or None (remembered in `missing`)."""
+        """The rate for a figure dated `day` under the book's policy, or None (remembered in `missing`).
+
+        Each (currency, day) is worked out once per book: a page's totals ask for the same few thousand times
+        (the month's key and the same-currency rate were made again on every call)."""
+        key = (currency, day)
+        try:
+            return self._tried[key]
+        except KeyError:
+            pass
         if self.policy == "daily":
-            return self.try_rate_for_day(currency, day)
-        return self.try_rate_for_month(currency, day)
+            used = self.try_rate_for_day(currency, day)
+        else:
+            used = self.try_rate_for_month(currency, day)
+        self._tried[key] = used
+        return used
 
     def convert(self, amount: Decimal, currency: str, day: dt.date) -> tuple[Decimal, UsedRate]:
         """`amount` in the target currency at its precision, and the rate used; raises FxError without a rate."""
