@@ -32,7 +32,8 @@ CLASH = N_(
     "{moved_end}) overlap: moving them would count those days twice; delete one of them by importing that shop's "
     "file again, then move the rest"
 )
-MAX_CLASHES = 20
+MAX_CLASHES = 20  # named one by one; the rest are counted
+MORE_CLASHES = N_("and {count} more of the sales to move overlap days {shop} holds the same way")
 
 
 @dataclass
@@ -157,7 +158,11 @@ def _refuse_clashes(session: Session, program_id: int, moving: list[tuple[PromoS
                 )
                 break
     if clashes:
-        raise DomainError(joined(clashes[:MAX_CLASHES]))
+        shown = clashes[:MAX_CLASHES]
+        if len(clashes) > MAX_CLASHES:
+            rest = {"count": len(clashes) - MAX_CLASHES, "shop": Codes("shop", [to_shop])}
+            shown.append(Message(MORE_CLASHES, rest))
+        raise DomainError(joined(shown))
 
 
 def _overlap(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: dt.date) -> bool:

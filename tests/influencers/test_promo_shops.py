@@ -97,6 +97,19 @@ def test_days_the_target_shop_holds_refuse_the_whole_move(session, shop) -> None
     assert session.scalar(select(func.count()).select_from(PromoSale).where(PromoSale.shop == "other")) == 3
 
 
+def test_clashes_past_the_named_ones_are_counted_not_dropped(session, shop, monkeypatch) -> None:
+    program, _ayu, _budi = shop
+    _stored_as_other(session, program.id)
+    import_promo_sales(session, SPECIALIST, program.id, SHOPEE_NOV, shop="shopee")
+    monkeypatch.setattr("influencers.promo_shops.MAX_CLASHES", 1)
+    with pytest.raises(DomainError) as refused:
+        move_shop(session, SPECIALIST, program.id, "other", "shopee")
+    text = str(refused.value)
+    assert text.startswith("Ayu already has shopee sales of 2026-11-03")
+    assert "Budi" not in text
+    assert text.endswith("; and 1 more of the sales to move overlap days shopee holds the same way")
+
+
 def test_bad_shops_nothing_to_move_and_a_viewer_are_refused(session, shop) -> None:
     program, _ayu, _budi = shop
     with pytest.raises(FieldErrors) as bad:
