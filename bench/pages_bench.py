@@ -283,6 +283,17 @@ def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, flo
         return run
 
     def campaigns_page(p: Period):
+        # What the Campaigns page calls: the table read beside the pacing column (budgets.campaign_page).
+        from budgets.campaign_page import campaign_page_data
+
+        def run():
+            with session_scope(url) as s:
+                campaign_page_data(s, performance.CampaignFilters(p.start, p.end), period, now)
+
+        return run
+
+    def campaigns_page_in_order(p: Period):
+        # The same two reads one after the other (the A/B of reading the table beside).
         def run():
             with session_scope(url) as s:
                 performance.campaign_performance(s, performance.CampaignFilters(p.start, p.end))
@@ -347,6 +358,7 @@ def measure(url: str, today: dt.date, repeat: int) -> list[tuple[str, float, flo
         ("Campaigns table, this month", campaigns_table(period), period),
         ("Campaigns pacing column, this month", pacing_column, period),
         ("Campaigns page queries (table + pacing), this month", campaigns_page(period), period),
+        ("Campaigns page queries, in order (not beside)", campaigns_page_in_order(period), period),
         ("Budgets overview, this month", budgets_page, period),
         ("Budgets overview, scans in order (not beside)", budgets_page_in_order, period),
         ("Budgets page data (totals in IDR, day by day)", budgets_page_with_reporting_currency, period),

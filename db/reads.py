@@ -10,21 +10,31 @@ bound to a connection and other databases read on the session too.
 On SQLite the rows come back in one step as a JSON array (`json_group_array`): the scan then runs without the
 GIL from start to end instead of handing it back and forth with the page's thread for every row, which made two
 threads slower than one (bench/pages_bench.py, docs/budgets.md). Either way the values are as stored (no
-result processing: money through `Money.stored`, SQLite dates as ISO text), the same on both paths."""
+result processing: money through `Money.stored`, SQLite dates as ISO text), the same on both paths.
+
+`alongside(session, fn, ...)` is the same idea for a whole read function (one that takes a session and only
+reads): it runs `fn` on a session of its own on another thread under the same conditions, else on the caller's
+session at once. The Campaigns page reads its table so while its pacing column is worked out (`budgets.
+campaign_page`)."""
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 _WORKERS = 4  # a page starts at most two reads beside it; the pages of one process share the pool
 _pool: ThreadPoolExecutor | None = None
+# Whole read functions run on a pool of their own: they may start `beside` reads and wait for them, which on the
+# same pool could leave every worker waiting for a read queued behind it.
+_functions: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+T = TypeVar("T")
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -33,6 +43,14 @@ def _executor() -> ThreadPoolExecutor:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="pantau-read")
         return _pool
+
+
+def _function_executor() -> ThreadPoolExecutor:
+    global _functions
+    with _pool_lock:
+        if _functions is None:
+            _functions = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="pantau-read-fn")
+        return _functions
 
 
 def has_written(session: Session) -> bool:
@@ -82,4 +100,27 @@ def beside(session: Session, stmt: Select[Any], params: dict[str, Any] | None = 
     done: Future[list[tuple[Any, ...]]] = Future()
     session.flush()
     done.set_result(_run(session.connection(), stmt, params))
+    return done
+
+
+def _in_own_session(engine: Engine, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    with Session(engine, expire_on_commit=False) as own:
+        try:
+            return fn(own, *args, **kwargs)
+        finally:
+            own.rollback()  # a read: nothing to keep
+
+
+def alongside(session: Session, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
+    """Start `fn(a_session, *args, **kwargs)`, a function that only reads, and return its result later
+    (`.result()`): on a session of its own on another thread when the caller's session has written nothing
+    (module docstring; that session sees the same committed rows), else on the caller's session at once."""
+    engine = session.get_bind()
+    if isinstance(engine, Engine) and _separate(engine) and not has_written(session):
+        return _function_executor().submit(_in_own_session, engine, fn, args, kwargs)
+    done: Future[T] = Future()
+    try:
+        done.set_result(fn(session, *args, **kwargs))
+    except Exception as exc:  # raised by `.result()`, as from the other thread
+        done.set_exception(exc)
     return done

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from budgets.campaign_page import campaign_page_data
 from budgets.changes import TARGET_META_DAILY, TARGET_META_LIFETIME, change_history, propose_change
 from budgets.errors import BudgetError
-from budgets.overview import campaign_statuses
 from campaigns import charts, performance
 from db.calendar import Period, default_range
 from db.engine import session_scope
@@ -41,18 +41,11 @@ def _options(db: str) -> dict:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _table(
-    db: str, since, until, accounts: tuple, statuses: tuple, objectives: tuple, search: str, platforms: tuple = ()
-) -> pd.DataFrame:
-    filters = performance.CampaignFilters(since, until, accounts, statuses, objectives, search, platforms)
+def _page_data(db: str, query: tuple, month: tuple) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The table for the filters in `query` and each campaign's pacing status for `month`, read side by side
+    (`budgets.campaign_page`)."""
     with session_scope() as session:
-        return performance.campaign_performance(session, filters)
-
-
-@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _pacing_statuses(db: str, start, end) -> dict[int, str]:
-    with session_scope() as session:
-        return campaign_statuses(session, Period(start, end))
+        return campaign_page_data(session, performance.CampaignFilters(*query), Period(*month))
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -84,11 +77,11 @@ def _in_reporting(db: str, since, until) -> tuple[str, dict[int, tuple]]:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _totals(db: str, query: tuple, ids: tuple[int, ...]) -> tuple[str, pd.DataFrame]:
+def _totals(db: str, query: tuple, month: tuple, ids: tuple[int, ...]) -> tuple[str, pd.DataFrame]:
     """The reporting currency and the totals per currency of the campaigns shown (`ids`; every one when empty):
     the reporting-currency row adds the campaigns' converted days, so it equals the campaign-daily export's
     `spend_reporting` summed over the same campaigns and days."""
-    rows = _table(db, *query)
+    rows = _page_data(db, query, month)[0]
     reporting, in_reporting = _in_reporting(db, query[0], query[1])
     shown = rows[rows["id"].isin(ids)] if ids else rows
     return reporting, performance.currency_totals(shown, reporting_currency=reporting, in_reporting=in_reporting)
@@ -151,8 +144,7 @@ query = (
     search,
     tuple(chosen_platforms),
 )
-table = _table(db_key(), *query)
-statuses = _pacing_statuses(db_key(), month_start, month_end)
+table, statuses = _page_data(db_key(), query, (month_start, month_end))
 if table.empty:
     st.info(_("No campaign matches these filters. Clear a filter or widen the dates."))
     st.stop()
@@ -233,8 +225,7 @@ def totals_label(currency: str, converted: bool) -> str:
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _view(db: str, language: str, query: tuple, month: tuple) -> pd.DataFrame:
     """The formatted table for these filters, cached: formatting thousands of amounts is the slow part."""
-    rows = _table(db, *query)
-    statuses = _pacing_statuses(db, *month)
+    rows, statuses = _page_data(db, query, month)
     currencies, ctr = rows["currency"], rows["ctr"]
     return pd.DataFrame(
         {
@@ -278,7 +269,7 @@ picked = st.dataframe(
     ),
 )
 
-reporting, totals = _totals(db_key(), query, tuple(sorted(selected_ids)))
+reporting, totals = _totals(db_key(), query, (month_start, month_end), tuple(sorted(selected_ids)))
 st.caption(
     _(
         "Totals per currency, and in the reporting currency ({currency}) when FX rates cover every currency.",

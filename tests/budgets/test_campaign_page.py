@@ -1,0 +1,93 @@
+"""The Campaigns page's data (`budgets.campaign_page.campaign_page_data`): its table read on a session of its own
+beside the pacing column (`db.reads.alongside`) equals the table and the statuses read one after the other, and a
+session that has written reads both itself and sees what it wrote. SQLite and, with TEST_DATABASE_URL, PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pandas as pd
+import pytest
+from sqlalchemy import event
+
+from budgets.campaign_page import campaign_page_data
+from budgets.overview import campaign_statuses
+from campaigns import performance
+from db import reads
+from db.calendar import Period
+from db.engine import get_engine, session_scope
+from tests import builders
+
+
+def _threads(url: str) -> tuple[list[tuple[str, str]], object]:
+    """(thread name, statement) of every statement run on `url`; remove the listener with the second value."""
+    seen: list[tuple[str, str]] = []
+
+    def keep(_conn, _cursor, statement, *_args) -> None:
+        seen.append((threading.current_thread().name, statement))
+
+    event.listen(get_engine(url), "before_cursor_execute", keep)
+    return seen, keep
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 11, 28), dt.date(2026, 12, 1)])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"statuses": ("ACTIVE",)},
+        {"search": "a", "platforms": ("meta",)},
+    ],
+)
+def test_the_page_data_equals_the_table_and_the_statuses_read_in_order(demo_url, today, filters) -> None:
+    month = Period.month_of(today - dt.timedelta(days=1))
+    now = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
+    query = performance.CampaignFilters(month.start, today, **filters)
+    seen, keep = _threads(demo_url)
+    try:
+        with session_scope(demo_url) as s:
+            table, statuses = campaign_page_data(s, query, month, now)
+    finally:
+        event.remove(get_engine(demo_url), "before_cursor_execute", keep)
+    # the table's statement (grouped per campaign over the filter's dates) ran on the other thread
+    assert any(name.startswith("pantau-read-fn") and "ad_account.name" in sql for name, sql in seen)
+    with session_scope(demo_url) as s:
+        alone = performance.campaign_performance(s, query)
+        alone_statuses = campaign_statuses(s, month, now)
+    pd.testing.assert_frame_equal(table, alone)
+    assert statuses == alone_statuses
+    assert len(table)  # the demo has campaigns with plans and spend
+    assert statuses
+
+
+def test_a_session_that_has_written_reads_its_own_table(migrated_url) -> None:
+    day = dt.date(2026, 11, 10)
+    with session_scope(migrated_url) as s:
+        builders.campaign(s, builders.account(s, currency="IDR"), name="Committed")
+    seen, keep = _threads(migrated_url)
+    try:
+        with session_scope(migrated_url) as s:
+            account = builders.account(s, currency="USD")
+            builders.campaign(s, account, name="Not committed yet")
+            s.flush()
+            assert reads.has_written(s)
+            table, _statuses = campaign_page_data(
+                s, performance.CampaignFilters(day, day), Period.month_of(day), dt.datetime(2026, 11, 11, tzinfo=dt.UTC)
+            )
+            s.rollback()
+    finally:
+        event.remove(get_engine(migrated_url), "before_cursor_execute", keep)
+    assert sorted(table["name"]) == ["Committed", "Not committed yet"]
+    assert not any(name.startswith("pantau-read") for name, _sql in seen)
+
+
+def test_an_error_of_the_table_reaches_the_caller(migrated_url, monkeypatch) -> None:
+    def broken(session, filters):
+        raise LookupError("the table's read failed")
+
+    monkeypatch.setattr(performance, "campaign_performance", broken)
+    with session_scope(migrated_url) as s, pytest.raises(LookupError, match="the table's read failed"):
+        campaign_page_data(
+            s, performance.CampaignFilters(dt.date(2026, 11, 1), dt.date(2026, 11, 2)), Period.month(2026, 11)
+        )
