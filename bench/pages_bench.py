@@ -381,11 +381,16 @@ def captured(engine, fn) -> list[tuple[str, object]]:
         if statement.lstrip().upper().startswith("SELECT"):
             statements.append((statement, parameters))
 
-    sa.event.listen(engine, "before_cursor_execute", keep)
+    from db.engine import reader_engine
+
+    engines = (engine, reader_engine(engine))  # the reads beside a session have a pool of their own
+    for each in engines:
+        sa.event.listen(each, "before_cursor_execute", keep)
     try:
         fn()
     finally:
-        sa.event.remove(engine, "before_cursor_execute", keep)
+        for each in engines:
+            sa.event.remove(each, "before_cursor_execute", keep)
     return statements
 
 

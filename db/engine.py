@@ -17,7 +17,9 @@ from db import text, versioning  # noqa: F401 - their before_flush hooks: text i
 from db.config import ROOT, database_url
 
 _engines: dict[str, tuple[Engine, sessionmaker]] = {}
+_readers: dict[str, Engine] = {}
 _lock = threading.Lock()
+READER_CONNECTIONS = 8  # db.reads: its two pools of four threads each hold at most one connection
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -30,15 +32,16 @@ def _sqlite_file(url: str) -> Path | None:
     return path if path.is_absolute() else ROOT / path
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, **pool: Any) -> Engine:
+    """Create an engine for `url`; SQLite gets WAL, foreign keys and a busy timeout. `pool`: the connection pool's
+    settings (`pool_size`, `max_overflow`, `pool_timeout`), SQLAlchemy's defaults when not given."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = _sqlite_file(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             parsed = parsed.set(database=str(path))
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        engine = create_engine(parsed, connect_args={"timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: object) -> None:
@@ -50,7 +53,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True, **pool)
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -69,12 +72,27 @@ def _cached(url: str | None) -> tuple[Engine, sessionmaker]:
         return pair
 
 
+def reader_engine(engine: Engine) -> Engine:
+    """The engine the reads beside a session use (`db.reads`): the same database as `engine`, with a pool of its
+    own. A page holds its session's connection while it waits for those reads; sharing one pool, twenty pages at
+    once could hold every connection while their reads wait for one (SQLAlchemy's TimeoutError after 30 s)."""
+    url = engine.url.render_as_string(hide_password=False)
+    with _lock:
+        reader = _readers.get(url)
+        if reader is None:
+            reader = _readers[url] = make_engine(url, pool_size=READER_CONNECTIONS, max_overflow=0)
+        return reader
+
+
 def dispose_engines() -> None:
     """Close every cached engine (tests, forks)."""
     with _lock:
         for engine, _factory in _engines.values():
             engine.dispose()
         _engines.clear()
+        for reader in _readers.values():
+            reader.dispose()
+        _readers.clear()
 
 
 @contextmanager

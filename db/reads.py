@@ -4,7 +4,9 @@ so a page waits for its longest scan instead of their sum (the database works on
 A read leaves the caller's session only when that session has written nothing another connection could not
 see: its pending changes are flushed first, and a session whose transaction holds writes (SQLite: an open write
 transaction; PostgreSQL: a transaction id assigned) runs the read on its own connection, at once, as before. So
-the rows are those the session would read itself. In-memory SQLite (each connection its own database), sessions
+the rows are those the session would read itself. The reads take their connections from a pool of their own
+(`db.engine.reader_engine`): a page waiting for its reads holds its session's connection, and pages waiting on
+one shared pool could hold all of it. In-memory SQLite (each connection its own database), sessions
 bound to a connection and other databases read on the session too.
 
 On SQLite the rows come back in one step as a JSON array (`json_group_array`): the scan then runs without the
@@ -27,6 +29,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Select, func, select
 from sqlalchemy.orm import Session
+
+from db.engine import reader_engine
 
 _WORKERS = 4  # a page starts at most two reads beside it; the pages of one process share the pool
 _pool: ThreadPoolExecutor | None = None
@@ -96,7 +100,7 @@ def beside(session: Session, stmt: Select[Any], params: dict[str, Any] | None = 
     session's connection at once."""
     engine = session.get_bind()
     if isinstance(engine, Engine) and _separate(engine) and not has_written(session):
-        return _executor().submit(_fetch, engine, stmt, params)
+        return _executor().submit(_fetch, reader_engine(engine), stmt, params)
     done: Future[list[tuple[Any, ...]]] = Future()
     session.flush()
     done.set_result(_run(session.connection(), stmt, params))
@@ -117,7 +121,7 @@ def alongside(session: Session, fn: Callable[..., T], *args: Any, **kwargs: Any)
     (module docstring; that session sees the same committed rows), else on the caller's session at once."""
     engine = session.get_bind()
     if isinstance(engine, Engine) and _separate(engine) and not has_written(session):
-        return _function_executor().submit(_in_own_session, engine, fn, args, kwargs)
+        return _function_executor().submit(_in_own_session, reader_engine(engine), fn, args, kwargs)
     done: Future[T] = Future()
     try:
         done.set_result(fn(session, *args, **kwargs))

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import event
-
 from db.data_version import data_version
-from db.engine import get_engine, session_scope
+from db.engine import session_scope
 from influencers.models import Program
 from influencers.programs import create_program, update_program
 from tests.influencers.conftest import MANAGER, SPECIALIST, program_tab
+from tests.statements import listening
 
 PROGRAMS = "pages/programs/programs.py"
 
@@ -46,12 +45,8 @@ def statements(url: str):
     def record(conn, cursor, statement, parameters, context, executemany) -> None:
         seen.append(statement)
 
-    engine = get_engine(url)
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with listening(url, record):
         yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_a_save_on_the_page_shows_at_once_in_this_and_every_other_session(migrated_url: str, app_test) -> None:

@@ -16,7 +16,7 @@ from budgets.overview import campaign_statuses
 from campaigns import performance
 from db import reads
 from db.calendar import Period
-from db.engine import get_engine, session_scope
+from db.engine import get_engine, reader_engine, session_scope
 from tests import builders
 
 
@@ -27,8 +27,14 @@ def _threads(url: str) -> tuple[list[tuple[str, str]], object]:
     def keep(_conn, _cursor, statement, *_args) -> None:
         seen.append((threading.current_thread().name, statement))
 
-    event.listen(get_engine(url), "before_cursor_execute", keep)
+    for engine in (get_engine(url), reader_engine(get_engine(url))):
+        event.listen(engine, "before_cursor_execute", keep)
     return seen, keep
+
+
+def _stop(url: str, keep) -> None:
+    for engine in (get_engine(url), reader_engine(get_engine(url))):
+        event.remove(engine, "before_cursor_execute", keep)
 
 
 @pytest.mark.parametrize("today", [dt.date(2026, 11, 28), dt.date(2026, 12, 1)])
@@ -49,7 +55,7 @@ def test_the_page_data_equals_the_table_and_the_statuses_read_in_order(demo_url,
         with session_scope(demo_url) as s:
             table, statuses = campaign_page_data(s, query, month, now)
     finally:
-        event.remove(get_engine(demo_url), "before_cursor_execute", keep)
+        _stop(demo_url, keep)
     # the table's statement (grouped per campaign over the filter's dates) ran on the other thread
     assert any(name.startswith("pantau-read-fn") and "ad_account.name" in sql for name, sql in seen)
     with session_scope(demo_url) as s:
@@ -77,7 +83,7 @@ def test_a_session_that_has_written_reads_its_own_table(migrated_url) -> None:
             )
             s.rollback()
     finally:
-        event.remove(get_engine(migrated_url), "before_cursor_execute", keep)
+        _stop(migrated_url, keep)
     assert sorted(table["name"]) == ["Committed", "Not committed yet"]
     assert not any(name.startswith("pantau-read") for name, _sql in seen)
 

@@ -14,7 +14,7 @@ from budgets.overview import budget_overview
 from campaigns.models import CampaignInsight
 from db import reads
 from db.calendar import Period
-from db.engine import get_engine, session_scope
+from db.engine import get_engine, reader_engine, session_scope
 from db.types import Money
 from tests import builders
 
@@ -28,8 +28,14 @@ def _threads_of(url: str) -> tuple[list[str], object]:
     def keep(*_args) -> None:
         seen.append(threading.current_thread().name)
 
-    event.listen(get_engine(url), "before_cursor_execute", keep)
+    for engine in (get_engine(url), reader_engine(get_engine(url))):
+        event.listen(engine, "before_cursor_execute", keep)
     return seen, keep
+
+
+def _stop(url: str, keep) -> None:
+    for engine in (get_engine(url), reader_engine(get_engine(url))):
+        event.remove(engine, "before_cursor_execute", keep)
 
 
 def _spend_by_campaign():
@@ -70,7 +76,7 @@ def test_a_clean_session_reads_beside_on_another_connection_and_gets_the_stored_
             s.execute(select(func.count()).select_from(CampaignInsight)).scalar()  # a read: nothing written
             rows = reads.beside(s, _spend_by_campaign()).result()
     finally:
-        event.remove(get_engine(migrated_url), "before_cursor_execute", keep)
+        _stop(migrated_url, keep)
     assert any(name.startswith("pantau-read") for name in seen)
     assert _read(rows) == {
         ids["IDR"]: ("IDR", Decimal("2999999999998.5"), 3),
@@ -88,7 +94,7 @@ def test_pending_changes_are_read_on_the_session_and_seen(migrated_url):
             rows = reads.beside(s, _spend_by_campaign()).result()
             s.rollback()
     finally:
-        event.remove(get_engine(migrated_url), "before_cursor_execute", keep)
+        _stop(migrated_url, keep)
     assert not any(name.startswith("pantau-read") for name in seen)
     assert _read(rows)[ids["USD"]] == ("USD", Decimal("2.51"), 2)
 
@@ -150,7 +156,7 @@ def test_the_overview_read_beside_equals_the_overview_read_in_order(demo_url, mo
         with session_scope(demo_url) as s:
             beside = budget_overview(s, period, now=now, today=today)
     finally:
-        event.remove(get_engine(demo_url), "before_cursor_execute", keep)
+        _stop(demo_url, keep)
     assert sum(name.startswith("pantau-read") for name in seen) == 2  # the spend windows and the days
     monkeypatch.setattr(reads, "_separate", lambda _engine: False)
     with session_scope(demo_url) as s:
@@ -161,3 +167,29 @@ def test_the_overview_read_beside_equals_the_overview_read_in_order(demo_url, mo
         (p.scope.scope_key, p.scope.actual, p.status, p.projected) for p in in_order.pacings
     ]
     assert any(p.scope.actual for p in beside.pacings)
+
+
+@pytest.mark.parametrize("read", ["beside", "alongside"])
+def test_a_session_holding_the_pools_last_connection_still_gets_its_read(migrated_url, monkeypatch, read):
+    """Twenty people opening pages at once can hold every connection of the engine's pool while each page waits
+    for a read beside it: the reads take their connections from a pool of their own, so none waits for a
+    connection that only a waiting page could give back."""
+    from sqlalchemy.orm import Session
+
+    from db.engine import make_engine
+
+    ids = _workspace(migrated_url)
+    tight = make_engine(migrated_url, pool_size=1, max_overflow=0, pool_timeout=2)
+    try:
+        with Session(tight) as s:
+            s.execute(select(func.count()).select_from(CampaignInsight)).scalar()
+            s.rollback()  # nothing written
+            s.execute(select(func.count()).select_from(CampaignInsight)).scalar()  # holds the pool's only connection
+            if read == "beside":
+                rows = reads.beside(s, _spend_by_campaign()).result(timeout=20)
+                assert _read(rows)[ids["USD"]] == ("USD", Decimal("0.01"), 1)
+            else:
+                count = reads.alongside(s, lambda own: own.scalar(select(func.count()).select_from(CampaignInsight)))
+                assert count.result(timeout=20) == 4
+    finally:
+        tight.dispose()

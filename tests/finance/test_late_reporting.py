@@ -8,17 +8,17 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import event
 
 from budgets.overview import budget_overview
 from db.calendar import Period
-from db.engine import get_engine, session_scope
+from db.engine import session_scope
 from db.models import Setting
 from db.roles import CLI_ACTOR
 from db.settings import set_setting
 from finance import fx
 from finance import reporting as reporting_totals
 from tests.finance.test_reporting_currency import TODAY, _account, _no_environment  # noqa: F401 - its autouse fixture
+from tests.statements import listening
 
 D = dt.date
 
@@ -57,14 +57,10 @@ def test_the_scan_runs_beside_a_clean_session_and_is_read_once(migrated_url) -> 
     def keep(*_args) -> None:
         threads.append(threading.current_thread().name)
 
-    event.listen(get_engine(migrated_url), "before_cursor_execute", keep)
-    try:
-        with session_scope(migrated_url) as s:
-            later = fx.reporting_currency_later(s, TODAY)
-            assert (later(), later()) == ("IDR", "IDR")
-            assert fx.reporting_currency_choice(s, TODAY).currency == "IDR"
-    finally:
-        event.remove(get_engine(migrated_url), "before_cursor_execute", keep)
+    with listening(migrated_url, keep), session_scope(migrated_url) as s:
+        later = fx.reporting_currency_later(s, TODAY)
+        assert (later(), later()) == ("IDR", "IDR")
+        assert fx.reporting_currency_choice(s, TODAY).currency == "IDR"
     assert sum(name.startswith("pantau-read") for name in threads) == 1
 
 
