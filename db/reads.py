@@ -33,28 +33,20 @@ from sqlalchemy.orm import Session
 from db.engine import reader_engine
 
 _WORKERS = 4  # a page starts at most two reads beside it; the pages of one process share the pool
-_pool: ThreadPoolExecutor | None = None
-# Whole read functions run on a pool of their own: they may start `beside` reads and wait for them, which on the
-# same pool could leave every worker waiting for a read queued behind it.
-_functions: ThreadPoolExecutor | None = None
+# Two pools: statements (`beside`) and whole read functions (`alongside`). A function may start `beside` reads and
+# wait for them, which on the same pool could leave every worker waiting for a read queued behind it.
+_STATEMENTS, _FUNCTIONS = "pantau-read", "pantau-read-fn"
+_pools: dict[str, ThreadPoolExecutor] = {}
 _pool_lock = threading.Lock()
 T = TypeVar("T")
 
 
-def _executor() -> ThreadPoolExecutor:
-    global _pool
+def _executor(name: str = _STATEMENTS) -> ThreadPoolExecutor:
     with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="pantau-read")
-        return _pool
-
-
-def _function_executor() -> ThreadPoolExecutor:
-    global _functions
-    with _pool_lock:
-        if _functions is None:
-            _functions = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="pantau-read-fn")
-        return _functions
+        pool = _pools.get(name)
+        if pool is None:
+            pool = _pools[name] = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix=name)
+        return pool
 
 
 def has_written(session: Session) -> bool:
@@ -121,7 +113,7 @@ def alongside(session: Session, fn: Callable[..., T], *args: Any, **kwargs: Any)
     (module docstring; that session sees the same committed rows), else on the caller's session at once."""
     engine = session.get_bind()
     if isinstance(engine, Engine) and _separate(engine) and not has_written(session):
-        return _function_executor().submit(_in_own_session, reader_engine(engine), fn, args, kwargs)
+        return _executor(_FUNCTIONS).submit(_in_own_session, reader_engine(engine), fn, args, kwargs)
     done: Future[T] = Future()
     try:
         done.set_result(fn(session, *args, **kwargs))

@@ -3,6 +3,7 @@ session use (`db.engine.reader_engine`, a pool of its own)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -23,3 +24,15 @@ def listening(url: str, listener: Callable[..., Any]) -> Iterator[None]:
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", listener)
+
+
+@contextmanager
+def threads_running(url: str) -> Iterator[list[tuple[str, str]]]:
+    """(thread name, statement) of every statement run on `url` inside the block."""
+    seen: list[tuple[str, str]] = []
+
+    def keep(_conn, _cursor, statement, *_args) -> None:
+        seen.append((threading.current_thread().name, statement))
+
+    with listening(url, keep):
+        yield seen

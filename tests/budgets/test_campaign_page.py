@@ -5,36 +5,18 @@ session that has written reads both itself and sees what it wrote. SQLite and, w
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pandas as pd
 import pytest
-from sqlalchemy import event
 
 from budgets.campaign_page import campaign_page_data
 from budgets.overview import campaign_statuses
 from campaigns import performance
 from db import reads
 from db.calendar import Period
-from db.engine import get_engine, reader_engine, session_scope
+from db.engine import session_scope
 from tests import builders
-
-
-def _threads(url: str) -> tuple[list[tuple[str, str]], object]:
-    """(thread name, statement) of every statement run on `url`; remove the listener with the second value."""
-    seen: list[tuple[str, str]] = []
-
-    def keep(_conn, _cursor, statement, *_args) -> None:
-        seen.append((threading.current_thread().name, statement))
-
-    for engine in (get_engine(url), reader_engine(get_engine(url))):
-        event.listen(engine, "before_cursor_execute", keep)
-    return seen, keep
-
-
-def _stop(url: str, keep) -> None:
-    for engine in (get_engine(url), reader_engine(get_engine(url))):
-        event.remove(engine, "before_cursor_execute", keep)
+from tests.statements import threads_running
 
 
 @pytest.mark.parametrize("today", [dt.date(2026, 11, 28), dt.date(2026, 12, 1)])
@@ -50,12 +32,8 @@ def test_the_page_data_equals_the_table_and_the_statuses_read_in_order(demo_url,
     month = Period.month_of(today - dt.timedelta(days=1))
     now = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
     query = performance.CampaignFilters(month.start, today, **filters)
-    seen, keep = _threads(demo_url)
-    try:
-        with session_scope(demo_url) as s:
-            table, statuses = campaign_page_data(s, query, month, now)
-    finally:
-        _stop(demo_url, keep)
+    with threads_running(demo_url) as seen, session_scope(demo_url) as s:
+        table, statuses = campaign_page_data(s, query, month, now)
     # the table's statement (grouped per campaign over the filter's dates) ran on the other thread
     assert any(name.startswith("pantau-read-fn") and "ad_account.name" in sql for name, sql in seen)
     with session_scope(demo_url) as s:
@@ -71,19 +49,15 @@ def test_a_session_that_has_written_reads_its_own_table(migrated_url) -> None:
     day = dt.date(2026, 11, 10)
     with session_scope(migrated_url) as s:
         builders.campaign(s, builders.account(s, currency="IDR"), name="Committed")
-    seen, keep = _threads(migrated_url)
-    try:
-        with session_scope(migrated_url) as s:
-            account = builders.account(s, currency="USD")
-            builders.campaign(s, account, name="Not committed yet")
-            s.flush()
-            assert reads.has_written(s)
-            table, _statuses = campaign_page_data(
-                s, performance.CampaignFilters(day, day), Period.month_of(day), dt.datetime(2026, 11, 11, tzinfo=dt.UTC)
-            )
-            s.rollback()
-    finally:
-        _stop(migrated_url, keep)
+    with threads_running(migrated_url) as seen, session_scope(migrated_url) as s:
+        account = builders.account(s, currency="USD")
+        builders.campaign(s, account, name="Not committed yet")
+        s.flush()
+        assert reads.has_written(s)
+        table, _statuses = campaign_page_data(
+            s, performance.CampaignFilters(day, day), Period.month_of(day), dt.datetime(2026, 11, 11, tzinfo=dt.UTC)
+        )
+        s.rollback()
     assert sorted(table["name"]) == ["Committed", "Not committed yet"]
     assert not any(name.startswith("pantau-read") for name, _sql in seen)
 

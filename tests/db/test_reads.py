@@ -4,38 +4,21 @@ and gives the rows the session would read (values as stored, the same on SQLite'
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from budgets.overview import budget_overview
 from campaigns.models import CampaignInsight
 from db import reads
 from db.calendar import Period
-from db.engine import get_engine, reader_engine, session_scope
+from db.engine import get_engine, session_scope
 from db.types import Money
 from tests import builders
+from tests.statements import threads_running
 
 DAY = dt.date(2026, 11, 10)
-
-
-def _threads_of(url: str) -> tuple[list[str], object]:
-    """The names of the threads that run statements on `url` (an engine listener; remove with the second)."""
-    seen: list[str] = []
-
-    def keep(*_args) -> None:
-        seen.append(threading.current_thread().name)
-
-    for engine in (get_engine(url), reader_engine(get_engine(url))):
-        event.listen(engine, "before_cursor_execute", keep)
-    return seen, keep
-
-
-def _stop(url: str, keep) -> None:
-    for engine in (get_engine(url), reader_engine(get_engine(url))):
-        event.remove(engine, "before_cursor_execute", keep)
 
 
 def _spend_by_campaign():
@@ -70,13 +53,10 @@ def _read(rows) -> dict[int, tuple[str, Decimal, int]]:
 
 def test_a_clean_session_reads_beside_on_another_connection_and_gets_the_stored_rows(migrated_url):
     ids = _workspace(migrated_url)
-    seen, keep = _threads_of(migrated_url)
-    try:
-        with session_scope(migrated_url) as s:
-            s.execute(select(func.count()).select_from(CampaignInsight)).scalar()  # a read: nothing written
-            rows = reads.beside(s, _spend_by_campaign()).result()
-    finally:
-        _stop(migrated_url, keep)
+    with threads_running(migrated_url) as running, session_scope(migrated_url) as s:
+        s.execute(select(func.count()).select_from(CampaignInsight)).scalar()  # a read: nothing written
+        rows = reads.beside(s, _spend_by_campaign()).result()
+    seen = [name for name, _sql in running]
     assert any(name.startswith("pantau-read") for name in seen)
     assert _read(rows) == {
         ids["IDR"]: ("IDR", Decimal("2999999999998.5"), 3),
@@ -86,15 +66,12 @@ def test_a_clean_session_reads_beside_on_another_connection_and_gets_the_stored_
 
 def test_pending_changes_are_read_on_the_session_and_seen(migrated_url):
     ids = _workspace(migrated_url)
-    seen, keep = _threads_of(migrated_url)
-    try:
-        with session_scope(migrated_url) as s:
-            usd = s.get(builders.Campaign, ids["USD"])
-            builders.insights(s, usd, [DAY + dt.timedelta(days=1)], spend="2.50")  # added, not flushed
-            rows = reads.beside(s, _spend_by_campaign()).result()
-            s.rollback()
-    finally:
-        _stop(migrated_url, keep)
+    with threads_running(migrated_url) as running, session_scope(migrated_url) as s:
+        usd = s.get(builders.Campaign, ids["USD"])
+        builders.insights(s, usd, [DAY + dt.timedelta(days=1)], spend="2.50")  # added, not flushed
+        rows = reads.beside(s, _spend_by_campaign()).result()
+        s.rollback()
+    seen = [name for name, _sql in running]
     assert not any(name.startswith("pantau-read") for name in seen)
     assert _read(rows)[ids["USD"]] == ("USD", Decimal("2.51"), 2)
 
@@ -151,12 +128,9 @@ def test_the_overview_read_beside_equals_the_overview_read_in_order(demo_url, mo
     """The demo's Budgets overview with the scans on their own connections equals the one read on the session."""
     period = Period.month_of(today - dt.timedelta(days=1))
     now = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
-    seen, keep = _threads_of(demo_url)
-    try:
-        with session_scope(demo_url) as s:
-            beside = budget_overview(s, period, now=now, today=today)
-    finally:
-        _stop(demo_url, keep)
+    with threads_running(demo_url) as running, session_scope(demo_url) as s:
+        beside = budget_overview(s, period, now=now, today=today)
+    seen = [name for name, _sql in running]
     assert sum(name.startswith("pantau-read") for name in seen) == 2  # the spend windows and the days
     monkeypatch.setattr(reads, "_separate", lambda _engine: False)
     with session_scope(demo_url) as s:
