@@ -10,6 +10,7 @@ return when called one after the other; nothing of either rule lives here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -21,9 +22,16 @@ from db.reads import alongside
 
 
 def campaign_page_data(
-    session: Session, filters: performance.CampaignFilters, month: Period, now: dt.datetime | None = None
+    session: Session,
+    filters: performance.CampaignFilters,
+    month: Period,
+    now: dt.datetime | None = None,
+    statuses: Callable[[], dict[int, str]] | None = None,
 ) -> tuple[pd.DataFrame, dict[int, str]]:
-    """The Campaigns table for `filters` and each campaign's pacing status for `month` (as of `now`)."""
+    """The Campaigns table for `filters` and each campaign's pacing status for `month` (as of `now`).
+
+    `statuses`: how to get those statuses (default `campaign_statuses(session, month, now)`); the page passes its
+    cached reader, so a change of filters reads the table alone and a cold page reads both at once."""
     table = alongside(session, performance.campaign_performance, filters)
-    statuses = campaign_statuses(session, month, now)
-    return table.result(), statuses
+    paced = campaign_statuses(session, month, now) if statuses is None else statuses()
+    return table.result(), paced

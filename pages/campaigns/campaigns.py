@@ -8,6 +8,7 @@ import streamlit as st
 from budgets.campaign_page import campaign_page_data
 from budgets.changes import TARGET_META_DAILY, TARGET_META_LIFETIME, change_history, propose_change
 from budgets.errors import BudgetError
+from budgets.overview import campaign_statuses
 from campaigns import charts, performance
 from db.calendar import Period, default_range
 from db.engine import session_scope
@@ -41,11 +42,19 @@ def _options(db: str) -> dict:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _pacing_statuses(db: str, start, end) -> dict[int, str]:
+    with session_scope() as session:
+        return campaign_statuses(session, Period(start, end))
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _page_data(db: str, query: tuple, month: tuple) -> tuple[pd.DataFrame, dict[int, str]]:
     """The table for the filters in `query` and each campaign's pacing status for `month`, read side by side
-    (`budgets.campaign_page`)."""
+    (`budgets.campaign_page`); the statuses keep their own cache, so a change of filters reads the table alone."""
     with session_scope() as session:
-        return campaign_page_data(session, performance.CampaignFilters(*query), Period(*month))
+        return campaign_page_data(
+            session, performance.CampaignFilters(*query), Period(*month), statuses=lambda: _pacing_statuses(db, *month)
+        )
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)

@@ -71,3 +71,20 @@ def test_an_error_of_the_table_reaches_the_caller(migrated_url, monkeypatch) -> 
         campaign_page_data(
             s, performance.CampaignFilters(dt.date(2026, 11, 1), dt.date(2026, 11, 2)), Period.month(2026, 11)
         )
+
+
+def test_statuses_from_the_callers_reader_are_used_as_given(demo_url, monkeypatch) -> None:
+    """The page passes its cached statuses: the pacing column is not worked out again for a change of filters."""
+    import budgets.campaign_page as page_data
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("the statuses were worked out again")
+
+    monkeypatch.setattr(page_data, "campaign_statuses", not_again)
+    month = Period.month(2026, 11)
+    with session_scope(demo_url) as s:
+        table, statuses = campaign_page_data(
+            s, performance.CampaignFilters(month.start, month.end), month, statuses=lambda: {1: "on_track"}
+        )
+    assert statuses == {1: "on_track"}
+    assert len(table)
