@@ -12,7 +12,7 @@ from db.engine import session_scope
 from db.roles import require
 from pages.components.auth import require_page
 from pages.components.data import CACHE_TTL, db_key, display_copy, today, when_text
-from pages.components.i18n import _
+from pages.components.i18n import _, picker_format
 from pages.components.table_dates import dated_table
 from pages.components.terms import label
 
@@ -56,7 +56,7 @@ with st.container(border=True):
         format_func=lambda code: label("audit_record", code),
     )
     c4, c5 = st.columns([1, 2])
-    period = c4.date_input(_("Dates (UTC)"), value=(), key="audit_dates", format="YYYY-MM-DD")
+    period = c4.date_input(_("Dates (UTC)"), value=(), key="audit_dates", format=picker_format())
     text = c5.text_input(_("Contains"), key="audit_text", placeholder=_("an email, a name, an id, a value..."))
 
 since = until = None
