@@ -16,6 +16,7 @@ from db.roles import Actor, PermissionDenied
 from pages.components.data import CACHE_TTL, clear_caches, db_key
 from pages.components.i18n import _, date_text
 from pages.components.inputs import error_text
+from pages.components.money import number
 from pages.components.terms import ad_platform_label, label
 
 
@@ -263,13 +264,15 @@ def _save_definition(actor: Actor, events, account_id: int, campaign, account_na
         box.update(label=_("Saved"), state="complete", expanded=False)
     clear_caches()
     if events is None:
-        message = _("Definition removed for {target}: {rows} daily rows recomputed.", target=target, rows=changed)
+        message = _(
+            "Definition removed for {target}: {rows} daily rows recomputed.", target=target, rows=number(changed)
+        )
     else:
         message = _(
             "Saved for {target}: {events} now count as conversions; {rows} daily rows recomputed.",
             target=target,
             events=_events_text(events),
-            rows=changed,
+            rows=number(changed),
         )
     st.session_state["conv_def_flash"] = message
     st.rerun()

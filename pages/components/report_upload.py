@@ -20,7 +20,7 @@ from pages.components.data import clear_caches
 from pages.components.i18n import _
 from pages.components.import_preview import dry_run, show_preview
 from pages.components.inputs import error_text, message_text
-from pages.components.money import money
+from pages.components.money import money, number
 from pages.components.terms import REPORT_PREVIEW_LABELS
 
 UPLOAD_MB = DEFAULT_LIMITS.max_bytes // MB
@@ -28,11 +28,9 @@ UPLOAD_MB = DEFAULT_LIMITS.max_bytes // MB
 
 def report_upload(actor: Actor) -> None:
     """The platform choice, the uploader and the preview and import of one report file."""
+    titles = {name: _(fmt.title) for name, fmt in FORMATS.items()}  # this run's words (a lambda would be re-run later)
     command = st.selectbox(
-        _("Exported from"),
-        list(FORMATS),
-        format_func=lambda name: _(FORMATS[name].title),
-        key="sync_report_platform",
+        _("Exported from"), list(FORMATS), format_func=titles.__getitem__, key="sync_report_platform"
     )
     fmt = FORMATS[command]
     upload = st.file_uploader(
@@ -87,9 +85,9 @@ def report_upload(actor: Actor) -> None:
             "{file}: {rows} valid row(s), {rejected} rejected, {totals} total row(s) skipped; account {account}, "
             "currency {currency}, spend {spend}.",
             file=preview.filename,
-            rows=len(preview.rows),
-            rejected=preview.rejected_rows,
-            totals=preview.total_rows,
+            rows=number(len(preview.rows)),
+            rejected=number(preview.rejected_rows),
+            totals=number(preview.total_rows),
             account=preview.account_name,
             currency=preview.currency,
             spend=money(preview.spend, preview.currency),
@@ -100,7 +98,7 @@ def report_upload(actor: Actor) -> None:
     for note in preview.notes:
         st.caption(message_text(note))
     if preview.errors:
-        st.warning(_("{count} row(s) will be rejected:", count=preview.rejected_rows))
+        st.warning(_("{count} row(s) will be rejected:", count=number(preview.rejected_rows)))
         errors = [
             {_("Row"): e.row, _("Column"): e.column or _("(whole row)"), _("Reason"): message_text(e.message)}
             for e in preview.errors
@@ -112,7 +110,9 @@ def report_upload(actor: Actor) -> None:
     if not actor.can("import.run"):
         st.info(_("Your role is not permitted to import files."))
         return
-    if not st.button(_("Import {count} row(s)", count=len(preview.rows)), key="sync_report_import", type="primary"):
+    if not st.button(
+        _("Import {count} row(s)", count=number(len(preview.rows))), key="sync_report_import", type="primary"
+    ):
         return
     try:
         with session_scope() as session:
@@ -134,11 +134,11 @@ def report_upload(actor: Actor) -> None:
 def import_counts(result) -> dict[str, object]:
     """The figures an import result sentence shows (Ads Manager and platform report imports alike)."""
     return {
-        "inserted": result.inserted,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "synced": result.skipped_synced,
-        "campaigns": result.campaigns_created,
+        "inserted": number(result.inserted),
+        "updated": number(result.updated),
+        "unchanged": number(result.unchanged),
+        "synced": number(result.skipped_synced),
+        "campaigns": number(result.campaigns_created),
     }
 
 

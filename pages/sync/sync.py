@@ -38,7 +38,7 @@ from pages.components.data import clear_caches, display_copy
 from pages.components.i18n import N_, _
 from pages.components.import_preview import show_preview
 from pages.components.inputs import error_text, message_text
-from pages.components.money import money
+from pages.components.money import money, number
 from pages.components.report_upload import import_counts, report_upload, show_import_result
 from pages.components.table_dates import dated_table
 from pages.components.terms import (
@@ -54,11 +54,11 @@ from pages.components.terms import (
 def summary_counts(summary) -> dict[str, object]:
     """The figures a sync summary sentence shows (Meta and TikTok alike)."""
     return {
-        "accounts": summary.accounts,
-        "objects": summary.objects,
-        "rows": summary.rows,
-        "requests": summary.requests,
-        "seconds": f"{summary.seconds:.1f}",
+        "accounts": number(summary.accounts),
+        "objects": number(summary.objects),
+        "rows": number(summary.rows),
+        "requests": number(summary.requests),
+        "seconds": number(summary.seconds, 1),
     }
 
 
@@ -369,9 +369,9 @@ else:
             "{file}: {rows} valid row(s), {rejected} rejected, {summary} summary row(s) skipped; {level} level, "
             "account {account}, currency {currency}, spend {spend}.",
             file=preview.filename,
-            rows=len(preview.rows),
-            rejected=len(preview.rejected),
-            summary=preview.summary_rows,
+            rows=number(len(preview.rows)),
+            rejected=number(len(preview.rejected)),
+            summary=number(preview.summary_rows),
             level=_(LEVEL_LABELS[preview.level]),
             account=preview.account.name,
             currency=preview.currency,
@@ -383,7 +383,7 @@ else:
     for note in preview.notes:
         st.caption(message_text(note))
     if preview.rejected:
-        st.warning(_("{count} row(s) will be rejected:", count=len(preview.rejected)))
+        st.warning(_("{count} row(s) will be rejected:", count=number(len(preview.rejected))))
         errors = [
             {_("Row"): e.row, _("Column"): e.column or _("(whole row)"), _("Reason"): message_text(e.message)}
             for e in preview.errors
@@ -396,7 +396,9 @@ else:
         show_preview(preview.table(), preview.currency, IMPORT_PREVIEW_LABELS, "sync_upload_preview")
         if not actor.can("import.run"):
             st.info(_("Your role is not permitted to import files."))
-        elif st.button(_("Import {count} row(s)", count=len(preview.rows)), key="sync_upload_import", type="primary"):
+        elif st.button(
+            _("Import {count} row(s)", count=number(len(preview.rows))), key="sync_upload_import", type="primary"
+        ):
             try:
                 with session_scope() as session:
                     # The file is not read again; the account and campaigns are checked against the database again.

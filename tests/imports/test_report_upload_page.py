@@ -130,3 +130,26 @@ def test_a_tiktok_hourly_report_previews_one_row_per_campaign_day_with_its_file_
     assert list(preview["Row"]) == ["2-4", "5", "6"]
     assert preview["Spend"].iloc[0] == "IDR750,000"  # the three hours of 2026-11-03 added up
     assert "5 row(s) split by hour were added up into 3 campaign-day(s)." in _texts(at.caption)
+
+
+def test_counts_past_a_thousand_are_grouped_as_the_language_writes_them(migrated_url: str, app_test) -> None:
+    """1.200 rows in Bahasa Indonesia (1,200 in English), in the preview, the button and the result alike."""
+    lines = ["Campaign report", '"June 1, 2026 - June 30, 2026"', "Day,Campaign,Campaign ID,Currency code,Cost,Impr."]
+    for campaign in range(40):
+        for day in range(1, 31):
+            lines.append(f"2026-06-{day:02d},Search {campaign},{20345600000 + campaign},IDR,1000.00,10")
+    data = ("\n".join(lines) + "\n").encode()
+    english = _upload(_open(app_test), "googleads", "googleads_june.csv", data)
+    assert "1,200 valid row(s), 0 rejected" in _texts(english.info)
+    assert english.button(key="sync_report_import").label == "Import 1,200 row(s)"
+    at = app_test(timeout=60)
+    at.session_state["language"] = "id"
+    at.run()
+    at.switch_page(SYNC).run()
+    at = _upload(at, "googleads", "googleads_june.csv", data)
+    assert "1.200 baris valid, 0 ditolak" in _texts(at.info)
+    assert at.button(key="sync_report_import").label == "Impor 1.200 baris"
+    at.text_input(key="sync_report_new_name").set_value("Kopi Google Ads").run()
+    at.button(key="sync_report_import").click().run()
+    assert not at.exception, at.exception
+    assert "1.200 baru" in _texts(at.success)
