@@ -288,8 +288,8 @@ def _import(actor: Actor, program_id: int) -> None:
         _(
             "{file}: {rows} row(s) to import, {rejected} rejected. Nothing is written until you press Import.",
             file=upload.name,
-            rows=preview.updated,
-            rejected=preview.rejected,
+            rows=number(preview.updated),
+            rejected=number(preview.rejected),
         )
     )
     _report_notes(preview)
@@ -298,7 +298,7 @@ def _import(actor: Actor, program_id: int) -> None:
         form_feedback("prog_results_csv")
         return
     st.dataframe(_changes_table(preview), hide_index=True, key="prog_results_csv_preview")
-    if st.button(_("Import {count} row(s)", count=preview.updated), key="prog_results_csv_go", type="primary"):
+    if st.button(_("Import {count} row(s)", count=number(preview.updated)), key="prog_results_csv_go", type="primary"):
         holder: dict[str, Any] = {}
 
         def do_import(session) -> None:
@@ -316,8 +316,8 @@ def _import(actor: Actor, program_id: int) -> None:
             st.success(
                 _(
                     "Results imported: {updated} updated, {rejected} rejected.",
-                    updated=report.updated,
-                    rejected=report.rejected,
+                    updated=number(report.updated),
+                    rejected=number(report.rejected),
                 )
             )
     form_feedback("prog_results_csv")

@@ -297,7 +297,7 @@ def _promo_notes(report: promo_sales.PromoSalesImport) -> None:
         st.caption(
             _(
                 "{count} cancelled, refunded, returned or unpaid order(s) were skipped (their status column).",
-                count=report.not_sold,
+                count=number(report.not_sold),
             )
         )
     number_convention_caption(report.numbers)
@@ -420,9 +420,9 @@ def _promo_import(actor: Actor, program_id: int) -> None:
             "{file}: {sales} sale row(s) for {orders} order(s), {unmatched} row(s) with a code no creator of this "
             "program has, {rejected} rejected. Nothing is written until you press Import.",
             file=upload.name,
-            sales=len(preview.sales),
-            orders=preview.orders,
-            unmatched=preview.unmatched,
+            sales=number(len(preview.sales)),
+            orders=number(preview.orders),
+            unmatched=number(preview.unmatched),
             rejected=preview.rejected,
         )
     )
@@ -430,8 +430,8 @@ def _promo_import(actor: Actor, program_id: int) -> None:
         st.caption(
             _(
                 "Read as a row per product line: {orders} order(s) in {lines} line(s), each order counted once.",
-                orders=preview.orders,
-                lines=preview.rows,
+                orders=number(preview.orders),
+                lines=number(preview.rows),
             )
         )
     _promo_notes(preview)
@@ -447,7 +447,7 @@ def _promo_import(actor: Actor, program_id: int) -> None:
         st.caption(
             _(
                 "Importing replaces the {count} stored sale row(s) of {shop} in this program from {start} to {end}.",
-                count=preview.replaced,
+                count=number(preview.replaced),
                 shop=term(SHOP_LABELS, shop),
                 start=date_text(preview.span[0]),
                 end=date_text(preview.span[1]),
@@ -457,12 +457,14 @@ def _promo_import(actor: Actor, program_id: int) -> None:
         st.caption(
             _(
                 "{count} stored sale row(s) of other shops in these days stay and add up with this file's.",
-                count=preview.other_shops,
+                count=number(preview.other_shops),
             )
         )
     table = _preview_table(preview)
     dated_table(table, _sales_labels(), key="prog_promo_preview")
-    if st.button(_("Import {count} sale row(s)", count=len(preview.sales)), key="prog_promo_go", type="primary"):
+    if st.button(
+        _("Import {count} sale row(s)", count=number(len(preview.sales))), key="prog_promo_go", type="primary"
+    ):
         holder: dict[str, Any] = {}
 
         def do_import(session) -> None:
@@ -473,8 +475,8 @@ def _promo_import(actor: Actor, program_id: int) -> None:
             st.success(
                 _(
                     "Promo code sales imported: {sales} sale row(s), {replaced} replaced.",
-                    sales=len(report.sales),
-                    replaced=report.replaced,
+                    sales=number(len(report.sales)),
+                    replaced=number(report.replaced),
                 )
             )
     form_feedback("prog_promo_csv")

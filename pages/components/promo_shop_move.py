@@ -19,6 +19,7 @@ from influencers.promo_sales import SHOPS
 from pages.components.i18n import _
 from pages.components.import_preview import dry_run
 from pages.components.influencer_forms import form_feedback, run_action
+from pages.components.money import number
 from pages.components.terms import SHOP_LABELS, term
 
 FORM = "prog_promo_move"
@@ -80,9 +81,9 @@ def move_shop_section(actor: Any, program_id: int, shops: pd.DataFrame) -> None:
         st.info(
             _(
                 "{sales} sale row(s) of {creators} creator(s), {orders} order(s), move from {source} to {target}.",
-                sales=preview.moved,
-                creators=preview.creators,
-                orders=preview.orders,
+                sales=number(preview.moved),
+                creators=number(preview.creators),
+                orders=number(preview.orders),
                 source=labels[source],
                 target=labels[target],
             )
@@ -92,7 +93,9 @@ def move_shop_section(actor: Any, program_id: int, shops: pd.DataFrame) -> None:
         def go(session) -> None:
             done["r"] = move(session)
 
-        pressed = st.button(_("Move {count} sale row(s)", count=preview.moved), key=f"{FORM}_go", type="primary")
+        pressed = st.button(
+            _("Move {count} sale row(s)", count=number(preview.moved)), key=f"{FORM}_go", type="primary"
+        )
         if pressed and run_action(FORM, go):
             # said after the rerun, which draws the tables above with the sales in their new shop
             st.session_state[f"{FORM}_done"] = _(

@@ -253,9 +253,9 @@ with tab_fx:
                 st.success(
                     _(
                         "FX rates: {created} added, {updated} updated, {rejected} rejected.",
-                        created=result.created,
-                        updated=result.updated,
-                        rejected=len(result.errors),
+                        created=number(result.created),
+                        updated=number(result.updated),
+                        rejected=number(len(result.errors)),
                     )
                 )
                 number_convention_caption(result.numbers)
