@@ -138,7 +138,7 @@ with tab_export:
                     _(
                         "{count} rows are provisional: they are inside Meta's 28-day restatement window and may "
                         "still change (provisional = true).",
-                        count=provisional,
+                        count=number(provisional),
                     )
                 )
             st.subheader(_("Totals"))
