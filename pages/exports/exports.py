@@ -310,7 +310,13 @@ with tab_fx:
                     st.rerun()
     rates = rates_table(db_key(), today() - dt.timedelta(days=120))
     if rates.empty:
-        st.info(_("No FX rates yet. Add one above or import a CSV; exports in another currency need them."))
+        st.info(
+            _(
+                "No FX rates recorded by finance yet: exports and totals convert at the ECB reference rates "
+                "(about 30 currencies such as USD, EUR, SGD and MYR; not VND or AED). Add your own rates above or "
+                "import a CSV (JISDOR or your bank's) to use them instead."
+            )
+        )
     else:
         rates = rates.assign(source=[fx_rate_source(code) for code in rates["source"]])  # cached with the codes
         dated_table(rates, page_column_labels(rates.columns), key="exports_fx_table")

@@ -92,3 +92,18 @@ def test_a_currency_without_any_rate_still_exports_flagged_and_strict_refuses(
             assert "warning: no FX rate IDR->VND in 2026-10" in proc.stderr.decode()
         strict = _cli("export", name, "--from", "2026-10-01", "--to", "2026-10-31", "--currency", "VND", "--strict")
         assert strict.returncode == (1 if converts else 0), (name, strict.stderr.decode())
+
+
+def test_the_fx_tab_of_a_fresh_workspace_says_the_reference_rates_are_used(migrated_url: str, app_test) -> None:
+    """No rate typed: the Exports page's FX rates tab says (in Bahasa Indonesia) that exports convert at the ECB
+    reference rates, not that they need rates first (they export without any, above)."""
+    from db.engine import session_scope
+    from tests import builders
+    from tests.pages import open_page
+
+    with session_scope(migrated_url) as s:
+        builders.campaign(s, builders.account(s, currency="JPY"))
+    at = open_page(app_test(), "pages/exports/exports.py", language="id")
+    infos = " | ".join(str(i.value) for i in at.info)
+    assert "Finance belum mencatat kurs valas: ekspor dan total dikonversi dengan kurs referensi ECB" in infos
+    assert "membutuhkannya" not in infos
